@@ -1,0 +1,9 @@
+/** The rules core: pure TypeScript, no AWS imports. Everything other code needs is exported here. */
+export * from './errors.ts';
+export * from './money.ts';
+export * from './time.ts';
+export * from './identity.ts';
+export * from './rule-tables.ts';
+export * from './industries.ts';
+export * from './provinces.ts';
+export * from './parameters.ts';
