@@ -7,3 +7,6 @@ export * from './rule-tables.ts';
 export * from './industries.ts';
 export * from './provinces.ts';
 export * from './parameters.ts';
+export * from './contributions.ts';
+export * from './coverage.ts';
+export * from './calendar.ts';

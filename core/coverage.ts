@@ -1,0 +1,81 @@
+/** Coverage at a moment (D4: 执行平台订单任务期间). */
+import { latestRuleTable, ruleTableOn } from './rule-tables.ts';
+import { parseInstant, shanghaiDate } from './time.ts';
+
+export type CoverageReason = 'COVERED' | 'NO_ORDER_AT_TIME' | 'PLATFORM_NOT_ENROLLED' | 'UNKNOWN_WORKER';
+
+export interface CoverageOrder {
+  orderId: string;
+  /** RFC 3339 with offset. */
+  acceptedAt: string;
+  finishedAt?: string;
+}
+
+export interface CoverageInput {
+  at: Date;
+  /** The platform registered this worker (D4: otherwise UNKNOWN_WORKER). */
+  workerKnown: boolean;
+  /** The platform is enrolled in that province on that date (D2). */
+  platformEnrolled: boolean;
+  orders: readonly CoverageOrder[];
+  openOrderCoverHours: number;
+  coverGraceMinutes: number;
+}
+
+export interface CoverageResult {
+  covered: boolean;
+  orderId?: string;
+  reason: CoverageReason;
+}
+
+const MINUTE_MS = 60_000;
+const HOUR_MS = 60 * MINUTE_MS;
+
+/**
+ * The last covered instant (ms) of an order: `finishedAt + grace` for a finished order, `acceptedAt +
+ * openOrderCoverHours` for an open one. Product assumption (rule table `coverage.maxOrderSpanHours`,
+ * 24 h): an order never covers more than that span after its acceptance, even if its `finishedAt` is
+ * later (such data is treated as an error in the platform's feed); this bounds how far back a
+ * coverage query must look.
+ */
+function coverEnd(acceptedMs: number, finishedMs: number | undefined, input: CoverageInput, maxSpanHours: number): number {
+  if (finishedMs === undefined) return acceptedMs + input.openOrderCoverHours * HOUR_MS;
+  return Math.min(finishedMs, acceptedMs + maxSpanHours * HOUR_MS) + input.coverGraceMinutes * MINUTE_MS;
+}
+
+/**
+ * Whether the moment `at` is covered for (worker, platform) (D4). Reasons in order of precedence:
+ * UNKNOWN_WORKER, PLATFORM_NOT_ENROLLED, then the orders: COVERED naming the earliest accepted covering
+ * order (`acceptedAt ≤ t ≤ finishedAt + grace`; an unfinished order up to `acceptedAt +
+ * openOrderCoverHours`), else NO_ORDER_AT_TIME. Orders with unreadable times are ignored.
+ */
+export function coverageAt(input: CoverageInput): CoverageResult {
+  if (!input.workerKnown) return { covered: false, reason: 'UNKNOWN_WORKER' };
+  if (!input.platformEnrolled) return { covered: false, reason: 'PLATFORM_NOT_ENROLLED' };
+  const t = input.at.getTime();
+  const maxSpanHours = ruleTableOn(shanghaiDate(input.at)).coverage.maxOrderSpanHours;
+  let best: { orderId: string; acceptedMs: number } | undefined;
+  for (const order of input.orders) {
+    const accepted = parseInstant(order.acceptedAt);
+    const finished = order.finishedAt === undefined ? undefined : parseInstant(order.finishedAt);
+    if (accepted === undefined || (order.finishedAt !== undefined && finished === undefined)) continue;
+    const acceptedMs = accepted.getTime();
+    if (acceptedMs > t || t > coverEnd(acceptedMs, finished?.getTime(), input, maxSpanHours)) continue;
+    if (best === undefined || acceptedMs < best.acceptedMs || (acceptedMs === best.acceptedMs && order.orderId < best.orderId)) {
+      best = { orderId: order.orderId, acceptedMs };
+    }
+  }
+  return best === undefined ? { covered: false, reason: 'NO_ORDER_AT_TIME' } : { covered: true, orderId: best.orderId, reason: 'COVERED' };
+}
+
+/**
+ * How many hours before `t` an order can have been accepted and still cover `t` (D4), rounded up: the
+ * longer of `openOrderCoverHours` (open orders) and `maxOrderSpanHours` plus the grace period
+ * (finished orders; the 24-hour span bound is a product assumption kept in the rule table). A store
+ * reads orders accepted in `[t − lookback, t]` to answer a coverage question.
+ */
+export function coverageLookbackHours(params: { openOrderCoverHours: number; coverGraceMinutes: number }, on?: string): number {
+  const maxSpanHours = (on === undefined ? latestRuleTable() : ruleTableOn(on)).coverage.maxOrderSpanHours;
+  const finishedMinutes = maxSpanHours * 60 + params.coverGraceMinutes;
+  return Math.max(params.openOrderCoverHours, Math.ceil(finishedMinutes / 60));
+}
