@@ -10,3 +10,5 @@ export * from './parameters.ts';
 export * from './contributions.ts';
 export * from './coverage.ts';
 export * from './calendar.ts';
+export * from './deadlines.ts';
+export * from './retirement.ts';
