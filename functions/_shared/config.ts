@@ -1,0 +1,49 @@
+/**
+ * Function configuration, read from the environment once at module initialisation and validated.
+ * The only place in functions/ that touches process.env.
+ */
+import { z } from 'zod';
+import { idempotencyTable, ledgerTable, ordersTable, registryTable } from '../../lib/config/tables.ts';
+
+const EnvSchema = z.object({
+  STAGE: z.string().default('dev'),
+  [registryTable.envVar]: z.string().min(1).optional(),
+  [ordersTable.envVar]: z.string().min(1).optional(),
+  [ledgerTable.envVar]: z.string().min(1).optional(),
+  [idempotencyTable.envVar]: z.string().min(1).optional(),
+  PII_KEY_MODE: z.enum(['local', 'kms']).default('local'),
+  PII_LOCAL_KEY: z.string().optional(),
+  PII_KMS_KEY_ID: z.string().optional(),
+  FEE_COUNTER_SHARDS: z.coerce.number().int().min(1).max(256).default(8),
+});
+
+const env = EnvSchema.parse(process.env);
+
+const table = (envVar: string): string => {
+  const name = (env as Record<string, unknown>)[envVar];
+  if (typeof name !== 'string' || name.length === 0) {
+    throw new Error(`Configuration error: ${envVar} is not set for this function`);
+  }
+  return name;
+};
+
+export const config = {
+  stage: env.STAGE,
+  tables: {
+    get registry() {
+      return table(registryTable.envVar);
+    },
+    get orders() {
+      return table(ordersTable.envVar);
+    },
+    get ledger() {
+      return table(ledgerTable.envVar);
+    },
+    get idempotency() {
+      return table(idempotencyTable.envVar);
+    },
+  },
+  idempotencyEnabled: typeof (env as Record<string, unknown>)[idempotencyTable.envVar] === 'string',
+  pii: { mode: env.PII_KEY_MODE, localKey: env.PII_LOCAL_KEY, kmsKeyId: env.PII_KMS_KEY_ID },
+  feeCounterShards: env.FEE_COUNTER_SHARDS,
+} as const;

@@ -1,0 +1,148 @@
+/**
+ * The middy stack for HTTP API (v2) handlers, defined once.
+ *
+ * Order: error mapping (outermost, so it sees every error) → logger context → request guards (1 MiB,
+ * content type) → idempotency (POST with an Idempotency-Key, keyed on the caller and the raw body) → the
+ * route, which authenticates, authorises, parses with zod and calls one use case. Route errors that are
+ * HttpProblems become responses inside the handler, so a replayed Idempotency-Key returns them too;
+ * anything else is an infrastructure error: logged, answered 500, never stored as a result.
+ */
+import middy from '@middy/core';
+import httpHeaderNormalizer from '@middy/http-header-normalizer';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import type { z } from 'zod';
+import { principalFromClaims, type Principal } from './auth.ts';
+import { badRequest, fieldErrors, HttpProblem, type ProblemBody } from './problem.ts';
+import { logger } from './observability.ts';
+import { idempotencyMiddleware } from './idempotency.ts';
+
+export type HttpEvent = APIGatewayProxyEventV2WithJWTAuthorizer;
+export type HttpResult = APIGatewayProxyStructuredResultV2;
+
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+export interface RouteContext {
+  readonly event: HttpEvent;
+  /** The authenticated caller (401/403 when the claims are missing or carry no role). */
+  principal(): Principal;
+  /** A path parameter (present by construction of the route). */
+  path(name: string): string;
+  readonly query: Readonly<Record<string, string | undefined>>;
+  /** Parses the JSON body against a schema: 400 problem+json naming each bad field. */
+  body<S extends z.ZodType>(schema: S): z.infer<S>;
+  /** The parsed JSON body without validation (batch envelopes validate items one by one). */
+  rawBody(): unknown;
+}
+
+export interface RouteResult {
+  readonly status: number;
+  readonly body?: unknown;
+  readonly headers?: Record<string, string>;
+}
+
+export type Route = (ctx: RouteContext) => Promise<RouteResult>;
+
+const json = (status: number, body: unknown, headers: Record<string, string> = {}): HttpResult => ({
+  statusCode: status,
+  headers: { 'content-type': 'application/json; charset=utf-8', ...headers },
+  body: JSON.stringify(body),
+});
+
+export const problemResult = (problem: HttpProblem): HttpResult => ({
+  statusCode: problem.status,
+  headers: { 'content-type': 'application/problem+json; charset=utf-8' },
+  body: JSON.stringify(problem.toBody() satisfies ProblemBody),
+});
+
+const parseJson = (event: HttpEvent): unknown => {
+  if (event.body === undefined || event.body === null || event.body === '') {
+    throw badRequest([{ path: '', message: 'A JSON body is required.' }]);
+  }
+  const text = event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    throw badRequest([{ path: '', message: 'The body is not valid JSON.' }], 'Malformed JSON.');
+  }
+};
+
+const context = (event: HttpEvent): RouteContext => {
+  let principal: Principal | undefined;
+  let parsed: { value: unknown } | undefined;
+  const raw = () => (parsed ??= { value: parseJson(event) }).value;
+  return {
+    event,
+    principal: () => (principal ??= principalFromClaims(event.requestContext.authorizer?.jwt?.claims as never)),
+    path: (name) => decodeURIComponent(event.pathParameters?.[name] ?? ''),
+    query: event.queryStringParameters ?? {},
+    rawBody: raw,
+    body: (schema) => {
+      const result = schema.safeParse(raw());
+      if (!result.success) throw badRequest(fieldErrors(result.error.issues as never));
+      return result.data;
+    },
+  };
+};
+
+/** Rejects what no route accepts: bodies over 1 MiB (413) and bodies that are not JSON (415). */
+const requestGuards = (): middy.MiddlewareObj<HttpEvent, HttpResult> => ({
+  before: (request) => {
+    const { body, isBase64Encoded, headers } = request.event;
+    if (body === undefined || body === null || body === '') return;
+    const bytes = isBase64Encoded ? Buffer.byteLength(body, 'base64') : Buffer.byteLength(body, 'utf8');
+    if (bytes > MAX_BODY_BYTES) throw new HttpProblem(413, `The body is ${bytes} bytes; at most ${MAX_BODY_BYTES} are accepted.`);
+    const type = (headers?.['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
+    if (type !== 'application/json') {
+      throw new HttpProblem(415, `Content type "${type || '(none)'}" is not accepted; send application/json.`);
+    }
+  },
+});
+
+/** Maps errors that escaped the route (guards, idempotency, infrastructure) to problem+json. */
+const errorMapper = (): middy.MiddlewareObj<HttpEvent, HttpResult> => ({
+  onError: (request) => {
+    const error = request.error as Error & { name?: string };
+    if (error instanceof HttpProblem) {
+      request.response = problemResult(error);
+    } else if (error?.name === 'IdempotencyValidationError') {
+      request.response = problemResult(
+        new HttpProblem(422, 'This Idempotency-Key was already used with a different request body.', [
+          { path: 'Idempotency-Key', message: 'Reused with a different body.' },
+        ]),
+      );
+    } else if (error?.name === 'IdempotencyAlreadyInProgressError') {
+      request.response = problemResult(new HttpProblem(409, 'A request with this Idempotency-Key is still in progress.'));
+    } else {
+      logger.error('Unhandled error', { errorName: error?.name, errorMessage: error?.message, stack: error?.stack });
+      request.response = problemResult(new HttpProblem(500, 'An internal error occurred; the request may be retried.'));
+    }
+    return request.response;
+  },
+});
+
+/**
+ * Builds the Lambda handler of a route group: `routes` maps API Gateway route keys
+ * (`POST /v1/platforms/{platformId}/orders`) to route functions.
+ */
+export const httpHandler = (routes: Readonly<Record<string, Route>>) => {
+  const dispatch = async (event: HttpEvent, _context: Context): Promise<HttpResult> => {
+    const route = routes[event.routeKey];
+    if (!route) return problemResult(new HttpProblem(404, `No route for ${event.routeKey}.`));
+    try {
+      const result = await route(context(event));
+      return result.body === undefined
+        ? { statusCode: result.status, headers: result.headers ?? {} }
+        : json(result.status, result.body, result.headers);
+    } catch (error) {
+      if (error instanceof HttpProblem) return problemResult(error);
+      throw error;
+    }
+  };
+  return middy<HttpEvent, HttpResult>(dispatch)
+    .use(errorMapper())
+    .use(httpHeaderNormalizer())
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(requestGuards())
+    .use(idempotencyMiddleware());
+};

@@ -1,0 +1,66 @@
+/**
+ * Idempotency-Key on POST (contract: Conventions), with Powertools idempotency over DynamoDB.
+ *
+ * The key is scoped to the caller (`sub`) and the record validates a hash of the path and raw body, so
+ * the same key with the same request replays the first response and with a different one answers 422.
+ * Without the header, or on other methods, the request runs normally (batches are idempotent per record).
+ */
+import type middy from '@middy/core';
+import { IdempotencyConfig } from '@aws-lambda-powertools/idempotency';
+import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
+import { makeHandlerIdempotent } from '@aws-lambda-powertools/idempotency/middleware';
+import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { config } from './config.ts';
+import { dynamo } from './db.ts';
+import { HttpProblem } from './problem.ts';
+
+type Mw = middy.MiddlewareObj<APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2>;
+
+const KEY_PATTERN = /^[\x21-\x7e]{1,64}$/;
+const SKIP = Symbol('idempotency-skip');
+/** Set once this request has saved its own in-progress record (and so may delete it on error). */
+const OWNED = Symbol('idempotency-owned');
+
+export const IDEMPOTENCY_TTL_SECONDS = 24 * 60 * 60;
+
+let inner: Mw | undefined;
+const powertools = (): Mw => {
+  inner ??= makeHandlerIdempotent({
+    persistenceStore: new DynamoDBPersistenceLayer({ tableName: config.tables.idempotency, awsSdkV3Client: dynamo }),
+    config: new IdempotencyConfig({
+      eventKeyJmesPath: '[requestContext.authorizer.jwt.claims.sub, headers."idempotency-key"]',
+      payloadValidationJmesPath: '[routeKey, rawPath, body]',
+      expiresAfterSeconds: IDEMPOTENCY_TTL_SECONDS,
+      throwOnNoIdempotencyKey: false,
+    }),
+  }) as Mw;
+  return inner;
+};
+
+export const idempotencyMiddleware = (): Mw => ({
+  before: async (request) => {
+    const key = request.event.headers?.['idempotency-key'];
+    const applies = request.event.requestContext?.http?.method === 'POST' && key !== undefined && config.idempotencyEnabled;
+    (request.internal as Record<symbol, boolean>)[SKIP] = !applies;
+    if (!applies) return;
+    if (!KEY_PATTERN.test(key)) {
+      throw new HttpProblem(400, 'The Idempotency-Key header must be 1–64 visible ASCII characters.', [
+        { path: 'Idempotency-Key', message: 'Must be 1–64 visible ASCII characters.' },
+      ]);
+    }
+    const replay = await powertools().before?.(request);
+    if (replay === undefined) (request.internal as Record<symbol, boolean>)[OWNED] = true;
+    return replay;
+  },
+  after: async (request) => {
+    if ((request.internal as Record<symbol, boolean>)[SKIP]) return;
+    await powertools().after?.(request);
+  },
+  onError: async (request) => {
+    // Powertools' onError deletes the record by key. When `before` itself failed (a key reused with another
+    // body, or still in progress), the record belongs to the first request: deleting it would let the
+    // original request run twice. Only the request that saved the in-progress record may delete it.
+    if (!(request.internal as Record<symbol, boolean>)[OWNED]) return;
+    await powertools().onError?.(request);
+  },
+});

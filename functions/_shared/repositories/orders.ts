@@ -1,0 +1,229 @@
+/**
+ * Orders and the counters derived from them (docs/data-model.md).
+ *
+ *   orders table   pk = {platformId}#{orderId}                      one item per order: exactly-once
+ *                  GSI byWorker: wk = {workerId}#{platformId}, at = {acceptedAt UTC}#{orderId}   coverage
+ *   ledger table   DAYS#{workerId} / {date}#{platformId}#{province}             enrolment day, orders ADDed
+ *                  FEE#{platformId}#{month} / {province}#{industry}#{date}#{shard}   fee counter, orders ADDed
+ *
+ * A new order and the counter increments it causes are written in ONE transaction, with the order put
+ * conditional on its absence: an order either lands with its counts or not at all, so a re-sent or
+ * concurrent batch never counts twice and a half-written batch converges when re-sent.
+ */
+import { QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import type { Industry } from '../../../core/index.ts';
+import { config } from '../config.ts';
+import { batchGetAll, ddb } from '../db.ts';
+
+export interface StoredOrder {
+  readonly platformId: string;
+  readonly orderId: string;
+  readonly platformWorkerId: string;
+  readonly workerId: string;
+  readonly industry: Industry;
+  readonly chargedIndustry: Industry;
+  readonly province: string;
+  readonly acceptedAt: string;
+  readonly finishedAt?: string;
+  /** Asia/Shanghai date of acceptedAt: the enrolment day and fee day (D3, D5). */
+  readonly date: string;
+}
+
+/** What the byWorker index projects: enough to answer coverage (D4). */
+export interface CoverageOrder {
+  readonly orderId: string;
+  readonly province: string;
+  readonly industry: Industry;
+  readonly acceptedAt: string;
+  readonly finishedAt?: string;
+}
+
+/** DynamoDB's limit of actions in one TransactWriteItems call. */
+export const MAX_TRANSACTION_ACTIONS = 100;
+
+export const orderKey = (platformId: string, orderId: string) => ({ pk: `${platformId}#${orderId}` });
+export const dayCounterKey = (o: Pick<StoredOrder, 'workerId' | 'date' | 'platformId' | 'province'>) => ({
+  pk: `DAYS#${o.workerId}`,
+  sk: `${o.date}#${o.platformId}#${o.province}`,
+});
+export const feeCounterKey = (o: Pick<StoredOrder, 'platformId' | 'date' | 'province' | 'chargedIndustry'>, shard: number) => ({
+  pk: `FEE#${o.platformId}#${o.date.slice(0, 7)}`,
+  sk: `${o.province}#${o.chargedIndustry}#${o.date}#${String(shard).padStart(3, '0')}`,
+});
+
+const toItem = (o: StoredOrder, receivedAt: string) => ({
+  ...orderKey(o.platformId, o.orderId),
+  ...o,
+  wk: `${o.workerId}#${o.platformId}`,
+  at: `${new Date(o.acceptedAt).toISOString()}#${o.orderId}`,
+  receivedAt,
+});
+
+const fromItem = (item: Record<string, unknown>): StoredOrder => ({
+  platformId: item.platformId as string,
+  orderId: item.orderId as string,
+  platformWorkerId: item.platformWorkerId as string,
+  workerId: item.workerId as string,
+  industry: item.industry as Industry,
+  chargedIndustry: item.chargedIndustry as Industry,
+  province: item.province as string,
+  acceptedAt: item.acceptedAt as string,
+  ...(item.finishedAt ? { finishedAt: item.finishedAt as string } : {}),
+  date: item.date as string,
+});
+
+/** A group of new orders written atomically with their counter increments. */
+export interface OrderChunk {
+  readonly orders: readonly StoredOrder[];
+  readonly shard: number;
+}
+
+/** The outcome of writing a chunk: orders that already existed come back with their stored content. */
+export interface ChunkOutcome {
+  readonly written: readonly StoredOrder[];
+  readonly existing: ReadonlyMap<string, StoredOrder>;
+}
+
+/** Distinct counter increments of a chunk: one per enrolment day, one per fee line. */
+export const counterUpdates = (chunk: OrderChunk) => {
+  const days = new Map<string, { key: ReturnType<typeof dayCounterKey>; order: StoredOrder; n: number }>();
+  const fees = new Map<string, { key: ReturnType<typeof feeCounterKey>; order: StoredOrder; n: number }>();
+  for (const o of chunk.orders) {
+    const d = dayCounterKey(o);
+    const dk = `${d.pk}|${d.sk}`;
+    days.set(dk, { key: d, order: o, n: (days.get(dk)?.n ?? 0) + 1 });
+    const f = feeCounterKey(o, chunk.shard);
+    const fk = `${f.pk}|${f.sk}`;
+    fees.set(fk, { key: f, order: o, n: (fees.get(fk)?.n ?? 0) + 1 });
+  }
+  return { days: [...days.values()], fees: [...fees.values()] };
+};
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const MAX_CONFLICT_RETRIES = 8;
+
+export const ordersRepository = {
+  /** Stored orders by id (strongly consistent: used to classify re-sent orders). */
+  async get(platformId: string, orderIds: readonly string[]): Promise<Map<string, StoredOrder>> {
+    const items = await batchGetAll(config.tables.orders, orderIds.map((id) => orderKey(platformId, id)), { consistent: true });
+    return new Map(items.map((i) => [i.orderId as string, fromItem(i)]));
+  },
+
+  /**
+   * Writes new orders and their counter increments in one transaction. Orders that exist already (a
+   * concurrent or earlier send) are dropped from the chunk and returned in `existing`; the rest is
+   * retried, so each order is written — and counted — at most once.
+   */
+  async writeChunk(chunk: OrderChunk, receivedAt: string): Promise<ChunkOutcome> {
+    let orders = [...chunk.orders];
+    const existing = new Map<string, StoredOrder>();
+    for (let attempt = 0; orders.length > 0; attempt++) {
+      const { days, fees } = counterUpdates({ orders, shard: chunk.shard });
+      const items = [
+        ...orders.map((o) => ({
+          Put: {
+            TableName: config.tables.orders,
+            Item: toItem(o, receivedAt),
+            ConditionExpression: 'attribute_not_exists(pk)',
+            ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,
+          },
+        })),
+        ...days.map(({ key, order, n }) => ({
+          Update: {
+            TableName: config.tables.ledger,
+            Key: key,
+            UpdateExpression: 'ADD orders :n SET platformId = :p, province = :r, #d = :d',
+            ExpressionAttributeNames: { '#d': 'date' },
+            ExpressionAttributeValues: { ':n': n, ':p': order.platformId, ':r': order.province, ':d': order.date },
+          },
+        })),
+        ...fees.map(({ key, order, n }) => ({
+          Update: {
+            TableName: config.tables.ledger,
+            Key: key,
+            UpdateExpression: 'ADD orders :n SET province = :r, industry = :i, #d = :d',
+            ExpressionAttributeNames: { '#d': 'date' },
+            ExpressionAttributeValues: { ':n': n, ':r': order.province, ':i': order.chargedIndustry, ':d': order.date },
+          },
+        })),
+      ];
+      try {
+        await ddb.send(new TransactWriteCommand({ TransactItems: items }));
+        return { written: orders, existing };
+      } catch (error) {
+        if (!(error instanceof TransactionCanceledException) || attempt >= MAX_CONFLICT_RETRIES) throw error;
+        const reasons = error.CancellationReasons ?? [];
+        const failed = orders.filter((_, i) => reasons[i]?.Code === 'ConditionalCheckFailed');
+        if (failed.length > 0) {
+          const reread: StoredOrder[] = [];
+          for (const o of failed) {
+            const old = reasons[orders.indexOf(o)]?.Item;
+            if (old) existing.set(o.orderId, fromItem(unmarshall(old as never)));
+            else reread.push(o);
+          }
+          if (reread.length > 0) {
+            for (const [id, o] of await this.get(chunk.orders[0]!.platformId, reread.map((o) => o.orderId))) existing.set(id, o);
+          }
+          orders = orders.filter((o) => !failed.includes(o));
+        } else {
+          // TransactionConflict (another transaction held a counter) or throttling: back off and retry.
+          await sleep(Math.min(500, 10 * 2 ** attempt) * (0.5 + Math.random()));
+        }
+      }
+    }
+    return { written: orders, existing };
+  },
+
+  /** Adds the finishedAt an order lacked (no counter changes). False if it was set meanwhile. */
+  async addFinishedAt(platformId: string, orderId: string, finishedAt: string): Promise<boolean> {
+    try {
+      await ddb.send(
+        new UpdateCommand({
+          TableName: config.tables.orders,
+          Key: orderKey(platformId, orderId),
+          UpdateExpression: 'SET finishedAt = :f',
+          ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(finishedAt)',
+          ExpressionAttributeValues: { ':f': finishedAt },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  },
+
+  /**
+   * Orders of a worker on a platform accepted in [from, to] (coverage, D4): one Query on the byWorker
+   * index, newest first, bounded by the look-back window.
+   */
+  async acceptedBetween(workerId: string, platformId: string, from: Date, to: Date): Promise<CoverageOrder[]> {
+    const out: CoverageOrder[] = [];
+    let ExclusiveStartKey: Record<string, unknown> | undefined;
+    do {
+      const page = await ddb.send(
+        new QueryCommand({
+          TableName: config.tables.orders,
+          IndexName: 'byWorker',
+          KeyConditionExpression: 'wk = :wk AND #at BETWEEN :from AND :to',
+          ExpressionAttributeNames: { '#at': 'at' },
+          ExpressionAttributeValues: { ':wk': `${workerId}#${platformId}`, ':from': from.toISOString(), ':to': `${to.toISOString()}#\uffff` },
+          ExclusiveStartKey,
+        }),
+      );
+      for (const i of page.Items ?? []) {
+        out.push({
+          orderId: i.orderId as string,
+          province: i.province as string,
+          industry: i.industry as Industry,
+          acceptedAt: i.acceptedAt as string,
+          ...(i.finishedAt ? { finishedAt: i.finishedAt as string } : {}),
+        });
+      }
+      ExclusiveStartKey = page.LastEvaluatedKey;
+    } while (ExclusiveStartKey);
+    return out;
+  },
+};

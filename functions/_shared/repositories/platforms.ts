@@ -1,0 +1,103 @@
+/**
+ * Platform registry: profile items, the credit-code uniqueness guard and province enrolment.
+ * Keys (docs/data-model.md): PLATFORM#{platformId} / PROFILE and CREDITCODE#{code} / CREDITCODE.
+ */
+import { GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import type { Industry } from '../../../core/index.ts';
+import { config } from '../config.ts';
+import { ddb } from '../db.ts';
+
+export interface ProvinceEnrolment {
+  readonly code: string;
+  readonly joinedOn: string;
+}
+
+export interface Platform {
+  readonly platformId: string;
+  readonly name: string;
+  readonly creditCode: string;
+  readonly industries: readonly Industry[];
+  readonly provinces: readonly ProvinceEnrolment[];
+  readonly createdAt: string;
+  readonly version: number;
+}
+
+const profileKey = (platformId: string) => ({ pk: `PLATFORM#${platformId}`, sk: 'PROFILE' });
+const creditKey = (code: string) => ({ pk: `CREDITCODE#${code}`, sk: 'CREDITCODE' });
+
+export class DuplicateCreditCode extends Error {
+  override readonly name = 'DuplicateCreditCode';
+}
+export class StaleVersion extends Error {
+  override readonly name = 'StaleVersion';
+}
+
+const fromItem = (item: Record<string, unknown>): Platform => ({
+  platformId: item.platformId as string,
+  name: item.name as string,
+  creditCode: item.creditCode as string,
+  industries: item.industries as Industry[],
+  provinces: item.provinces as ProvinceEnrolment[],
+  createdAt: item.createdAt as string,
+  version: item.version as number,
+});
+
+export const platformsRepository = {
+  async create(platform: Platform): Promise<void> {
+    try {
+      await ddb.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Put: {
+                TableName: config.tables.registry,
+                Item: { ...creditKey(platform.creditCode), platformId: platform.platformId },
+                ConditionExpression: 'attribute_not_exists(pk)',
+              },
+            },
+            {
+              Put: {
+                TableName: config.tables.registry,
+                Item: { ...profileKey(platform.platformId), type: 'Platform', ...platform },
+                ConditionExpression: 'attribute_not_exists(pk)',
+              },
+            },
+          ],
+        }),
+      );
+    } catch (error) {
+      if (error instanceof TransactionCanceledException && error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed') {
+        throw new DuplicateCreditCode(platform.creditCode);
+      }
+      throw error;
+    }
+  },
+
+  async get(platformId: string, consistent = false): Promise<Platform | undefined> {
+    const { Item } = await ddb.send(
+      new GetCommand({ TableName: config.tables.registry, Key: profileKey(platformId), ConsistentRead: consistent }),
+    );
+    return Item ? fromItem(Item) : undefined;
+  },
+
+  /** Replaces the province list if nobody changed the platform since `expectedVersion`. */
+  async setProvinces(platformId: string, provinces: readonly ProvinceEnrolment[], expectedVersion: number): Promise<Platform> {
+    try {
+      const { Attributes } = await ddb.send(
+        new UpdateCommand({
+          TableName: config.tables.registry,
+          Key: profileKey(platformId),
+          UpdateExpression: 'SET provinces = :p, version = :next',
+          ConditionExpression: 'version = :expected',
+          ExpressionAttributeValues: { ':p': provinces, ':next': expectedVersion + 1, ':expected': expectedVersion },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return fromItem(Attributes as Record<string, unknown>);
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) throw new StaleVersion(platformId);
+      throw error;
+    }
+  },
+};

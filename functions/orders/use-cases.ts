@@ -1,0 +1,205 @@
+/**
+ * Batch order ingestion (contract: POST /v1/platforms/{platformId}/orders; D1, D2, D3, D5).
+ *
+ * Each valid new order is written once, with its enrolment-day and fee-counter increments, in the
+ * same transaction (repositories/orders.ts). A re-sent order is a `duplicate`; re-sent with the
+ * finishedAt it lacked it is `updated`; any other difference is `rejected`. Nothing is counted twice,
+ * whatever is re-sent, concurrently or later.
+ */
+import { randomInt } from 'node:crypto';
+import type { z } from 'zod';
+import { chargedIndustry, industryAcceptedFor, parseInstant, ruleTableOn, shanghaiDate } from '../../core/index.ts';
+import { config } from '../_shared/config.ts';
+import { mapLimit } from '../_shared/db.ts';
+import { fieldErrors, type ProblemFieldError } from '../_shared/problem.ts';
+import type { Platform } from '../_shared/repositories/platforms.ts';
+import { MAX_TRANSACTION_ACTIONS, ordersRepository, type OrderChunk, type StoredOrder } from '../_shared/repositories/orders.ts';
+import { workersRepository } from '../_shared/repositories/workers.ts';
+import { OrderItem } from './schemas.ts';
+
+type Item = z.infer<typeof OrderItem>;
+export type OrderStatus = 'accepted' | 'duplicate' | 'updated' | 'rejected';
+export interface OrderResult {
+  index: number;
+  orderId?: string;
+  status: OrderStatus;
+  errors?: ProblemFieldError[];
+}
+export interface IngestionSummary {
+  accepted: number;
+  duplicates: number;
+  updated: number;
+  rejected: number;
+  results: OrderResult[];
+}
+
+/** Chunks written in parallel per request. */
+const WRITE_CONCURRENCY = 6;
+
+const sameInstant = (a: string | undefined, b: string | undefined) =>
+  a === b || (a !== undefined && b !== undefined && parseInstant(a)?.getTime() === parseInstant(b)?.getTime());
+
+/** Rules that need the platform and the clock (the schema has checked the shapes). */
+const ruleErrors = (item: Item, index: number, platform: Platform, now: Date): ProblemFieldError[] => {
+  const errors: ProblemFieldError[] = [];
+  const at = (field: string) => `orders.${index}.${field}`;
+  const accepted = parseInstant(item.acceptedAt)!;
+  const date = shanghaiDate(accepted);
+  const toleranceMs = ruleTableOn(shanghaiDate(now)).orders.futureToleranceMinutes * 60_000;
+  if (accepted.getTime() > now.getTime() + toleranceMs) errors.push({ path: at('acceptedAt'), message: 'Lies in the future.' });
+  if (item.finishedAt !== undefined) {
+    const finished = parseInstant(item.finishedAt)!;
+    if (finished.getTime() < accepted.getTime()) errors.push({ path: at('finishedAt'), message: 'Is before acceptedAt.' });
+    else if (finished.getTime() > now.getTime() + toleranceMs) errors.push({ path: at('finishedAt'), message: 'Lies in the future.' });
+  }
+  const enrolment = platform.provinces.find((p) => p.code === item.province);
+  if (!enrolment) {
+    errors.push({ path: at('province'), message: `The platform is not enrolled in ${item.province} (D2).` });
+  } else if (enrolment.joinedOn > date) {
+    errors.push({ path: at('province'), message: `The platform joined ${item.province} on ${enrolment.joinedOn}, after this order's date ${date} (D2).` });
+  }
+  if (!industryAcceptedFor(item.industry, platform.industries, date)) {
+    errors.push({ path: at('industry'), message: `The platform is not enrolled for ${item.industry} on ${date} (D1).` });
+  }
+  return errors;
+};
+
+/** Compares a re-sent order with the stored one: which fields differ (finishedAt handled apart). */
+const differences = (stored: StoredOrder, item: Item, index: number): ProblemFieldError[] => {
+  const diff: ProblemFieldError[] = [];
+  const at = (field: string) => `orders.${index}.${field}`;
+  const message = 'Differs from the order already received with this orderId (D3).';
+  if (stored.platformWorkerId !== item.platformWorkerId) diff.push({ path: at('platformWorkerId'), message });
+  if (stored.industry !== item.industry) diff.push({ path: at('industry'), message });
+  if (stored.province !== item.province) diff.push({ path: at('province'), message });
+  if (!sameInstant(stored.acceptedAt, item.acceptedAt)) diff.push({ path: at('acceptedAt'), message });
+  if (stored.finishedAt !== undefined && item.finishedAt !== undefined && !sameInstant(stored.finishedAt, item.finishedAt)) {
+    diff.push({ path: at('finishedAt'), message });
+  }
+  return diff;
+};
+
+/**
+ * Groups new orders into transactions of at most 100 actions (orders + distinct counters). Sorting by
+ * worker and day first keeps each enrolment-day counter in as few transactions as possible, which is
+ * what holds write amplification near one item write per order.
+ */
+export const planChunks = (orders: readonly StoredOrder[], shards: number, pickShard = () => randomInt(shards)): OrderChunk[] => {
+  const sorted = [...orders].sort((a, b) =>
+    a.workerId === b.workerId ? (a.date === b.date ? a.province.localeCompare(b.province) : a.date.localeCompare(b.date)) : a.workerId.localeCompare(b.workerId),
+  );
+  const chunks: OrderChunk[] = [];
+  let current: StoredOrder[] = [];
+  const days = new Set<string>();
+  const fees = new Set<string>();
+  for (const order of sorted) {
+    const day = `${order.workerId}|${order.date}|${order.province}`;
+    const fee = `${order.province}|${order.chargedIndustry}|${order.date}`;
+    const actions = current.length + 1 + days.size + (days.has(day) ? 0 : 1) + fees.size + (fees.has(fee) ? 0 : 1);
+    if (current.length > 0 && actions > MAX_TRANSACTION_ACTIONS) {
+      chunks.push({ orders: current, shard: pickShard() });
+      current = [];
+      days.clear();
+      fees.clear();
+    }
+    current.push(order);
+    days.add(day);
+    fees.add(fee);
+  }
+  if (current.length > 0) chunks.push({ orders: current, shard: pickShard() });
+  return chunks;
+};
+
+export const ingestOrders = async (platform: Platform, rawItems: readonly unknown[], now: Date): Promise<IngestionSummary> => {
+  const results: OrderResult[] = new Array(rawItems.length);
+  const rejectItem = (index: number, orderId: string | undefined, errors: ProblemFieldError[]) => {
+    results[index] = { index, ...(orderId ? { orderId } : {}), status: 'rejected', errors };
+  };
+
+  // 1. Shape and rules, item by item.
+  const valid: { index: number; item: Item }[] = [];
+  rawItems.forEach((raw, index) => {
+    const parsed = OrderItem.safeParse(raw);
+    const orderId = typeof (raw as Item | null)?.orderId === 'string' ? (raw as Item).orderId : undefined;
+    if (!parsed.success) return rejectItem(index, orderId, fieldErrors(parsed.error.issues as never, ['orders', index]));
+    const errors = ruleErrors(parsed.data, index, platform, now);
+    if (errors.length > 0) return rejectItem(index, orderId, errors);
+    valid.push({ index, item: parsed.data });
+  });
+
+  // 2. Workers, by platformWorkerId.
+  const links = await workersRepository.links(platform.platformId, valid.map((v) => v.item.platformWorkerId));
+  const candidates: { index: number; item: Item; order: StoredOrder }[] = [];
+  for (const { index, item } of valid) {
+    const link = links.get(item.platformWorkerId);
+    if (!link) {
+      rejectItem(index, item.orderId, [{ path: `orders.${index}.platformWorkerId`, message: 'No worker with this platformWorkerId is registered for the platform.' }]);
+      continue;
+    }
+    const date = shanghaiDate(item.acceptedAt);
+    candidates.push({
+      index,
+      item,
+      order: {
+        platformId: platform.platformId,
+        orderId: item.orderId,
+        platformWorkerId: item.platformWorkerId,
+        workerId: link.workerId,
+        industry: item.industry,
+        chargedIndustry: chargedIndustry(item.industry, date),
+        province: item.province,
+        acceptedAt: item.acceptedAt,
+        ...(item.finishedAt ? { finishedAt: item.finishedAt } : {}),
+        date,
+      },
+    });
+  }
+
+  // 3. Write. The first occurrence of an orderId in the batch is written; later occurrences are then
+  //    classified against what is stored, exactly as if they had been sent in a later request.
+  const first = new Map<string, (typeof candidates)[number]>();
+  const repeats: (typeof candidates)[number][] = [];
+  for (const c of candidates) {
+    if (first.has(c.order.orderId)) repeats.push(c);
+    else first.set(c.order.orderId, c);
+  }
+
+  const existing = new Map<string, StoredOrder>();
+  const receivedAt = now.toISOString();
+  const outcomes = await mapLimit(planChunks([...first.values()].map((c) => c.order), config.feeCounterShards), WRITE_CONCURRENCY, (chunk) =>
+    ordersRepository.writeChunk(chunk, receivedAt),
+  );
+  for (const outcome of outcomes) {
+    for (const o of outcome.written) results[first.get(o.orderId)!.index] = { index: first.get(o.orderId)!.index, orderId: o.orderId, status: 'accepted' };
+    for (const [id, o] of outcome.existing) existing.set(id, o);
+  }
+
+  // 4. Orders that were already there (earlier requests, concurrent requests, or earlier in this batch).
+  const seen = [...first.values()].filter((c) => existing.has(c.order.orderId));
+  if (repeats.length > 0) {
+    for (const [id, o] of await ordersRepository.get(platform.platformId, [...new Set(repeats.map((r) => r.order.orderId))])) existing.set(id, o);
+  }
+  for (const { index, item } of [...seen, ...repeats].sort((a, b) => a.index - b.index)) {
+    let stored = existing.get(item.orderId)!;
+    const diff = differences(stored, item, index);
+    if (diff.length > 0) {
+      rejectItem(index, item.orderId, diff);
+    } else if (stored.finishedAt === undefined && item.finishedAt !== undefined) {
+      if (await ordersRepository.addFinishedAt(platform.platformId, item.orderId, item.finishedAt)) {
+        existing.set(item.orderId, (stored = { ...stored, finishedAt: item.finishedAt }));
+        results[index] = { index, orderId: item.orderId, status: 'updated' };
+      } else {
+        stored = (await ordersRepository.get(platform.platformId, [item.orderId])).get(item.orderId)!;
+        existing.set(item.orderId, stored);
+        const again = differences(stored, item, index);
+        if (again.length > 0) rejectItem(index, item.orderId, again);
+        else results[index] = { index, orderId: item.orderId, status: 'duplicate' };
+      }
+    } else {
+      results[index] = { index, orderId: item.orderId, status: 'duplicate' };
+    }
+  }
+
+  const count = (s: OrderStatus) => results.filter((r) => r.status === s).length;
+  return { accepted: count('accepted'), duplicates: count('duplicate'), updated: count('updated'), rejected: count('rejected'), results };
+};

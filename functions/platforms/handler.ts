@@ -1,0 +1,28 @@
+/** Route group `platforms`: POST /v1/platforms, GET /v1/platforms/{platformId}, POST …/provinces. */
+import { requirePlatformVisible, requireRole } from '../_shared/auth.ts';
+import { httpHandler } from '../_shared/http.ts';
+import { notFound } from '../_shared/problem.ts';
+import { platformsRepository } from '../_shared/repositories/platforms.ts';
+import { CreatePlatformRequest, ProvinceEnrolmentSchema } from './schemas.ts';
+import { joinProvince, registerPlatform, toView } from './use-cases.ts';
+
+export const handler = httpHandler({
+  'POST /v1/platforms': async (ctx) => {
+    requireRole(ctx.principal(), ['admin']);
+    const platform = await registerPlatform(ctx.body(CreatePlatformRequest), new Date());
+    return { status: 201, body: toView(platform) };
+  },
+  'GET /v1/platforms/{platformId}': async (ctx) => {
+    const principal = ctx.principal();
+    requireRole(principal, ['admin', 'platform']);
+    requirePlatformVisible(principal, ctx.path('platformId'));
+    const platform = await platformsRepository.get(ctx.path('platformId'));
+    if (!platform) throw notFound();
+    return { status: 200, body: toView(platform) };
+  },
+  'POST /v1/platforms/{platformId}/provinces': async (ctx) => {
+    requireRole(ctx.principal(), ['admin']);
+    const platform = await joinProvince(ctx.path('platformId'), ctx.body(ProvinceEnrolmentSchema));
+    return { status: 201, body: toView(platform) };
+  },
+});

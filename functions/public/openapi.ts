@@ -1,0 +1,126 @@
+/**
+ * The OpenAPI 3.1 document, generated from the same zod schemas the handlers validate with
+ * (zod-openapi). Every route in functions/routes.ts has exactly one operation here (a test checks it).
+ */
+import { z } from 'zod';
+import { createDocument, type ZodOpenApiOperationObject, type ZodOpenApiPathsObject } from 'zod-openapi';
+import { CalendarResponse, PutCalendarRequest, PutParameterRequest, ResolveParameterQuery, ResolvedParameter } from '../admin/schemas.ts';
+import { DeclarationResponse } from '../declarations/schemas.ts';
+import { CoverageQuery, CoverageResponse, EnrolmentDaysQuery, EnrolmentDaysResponse } from '../enrolment/schemas.ts';
+import { OrdersRequestDoc, OrdersResponse } from '../orders/schemas.ts';
+import { CreatePlatformRequest, PlatformResponse, ProvinceEnrolmentSchema } from '../platforms/schemas.ts';
+import { ROUTES, routeKey } from '../routes.ts';
+import { ProblemSchema } from '../_shared/schemas.ts';
+import { WorkersRequestDoc, WorkersResponse } from '../workers/schemas.ts';
+
+const problem = (description: string) => ({ description, content: { 'application/problem+json': { schema: ProblemSchema } } });
+const ok = (schema: z.ZodType, description = 'OK') => ({ description, content: { 'application/json': { schema } } });
+const body = (schema: z.ZodType) => ({ required: true, content: { 'application/json': { schema } } });
+
+const errors = {
+  '400': problem('Validation failed; `errors[].path` names each bad field'),
+  '401': problem('Not authenticated'),
+  '403': problem('The role may not do this'),
+  '404': problem('Unknown or not visible'),
+} as const;
+const postErrors = {
+  ...errors,
+  '409': problem('State conflict or duplicate'),
+  '413': problem('Body over 1 MiB'),
+  '415': problem('Content type other than application/json'),
+  '422': problem('Business rule refused, or Idempotency-Key reused with another body'),
+} as const;
+
+const idempotencyKey = z.string().min(1).max(64).optional().meta({ description: 'Replays the first response for the same caller, key and body.' });
+const PlatformPath = z.object({ platformId: z.string() });
+const WorkerPath = z.object({ workerId: z.string() });
+
+export const OPERATIONS: Record<string, ZodOpenApiOperationObject> = {
+  'GET /health': { summary: 'Health check', security: [], responses: { '200': ok(z.object({ status: z.literal('ok') })) } },
+  'GET /openapi.json': { summary: 'This document', security: [], responses: { '200': ok(z.record(z.string(), z.unknown())) } },
+  'PUT /v1/parameters': {
+    summary: 'Add a parameter version (admin); never edits history',
+    requestBody: body(PutParameterRequest),
+    responses: { '201': ok(PutParameterRequest, 'Created'), '200': ok(PutParameterRequest, 'Replay of the same version'), ...postErrors },
+  },
+  'GET /v1/parameters/resolve': {
+    summary: 'The version in force on a date for a scope (staff)',
+    requestParams: { query: ResolveParameterQuery },
+    responses: { '200': ok(ResolvedParameter), ...errors },
+  },
+  'PUT /v1/calendars/{year}': {
+    summary: "Load a year's national holiday arrangement (admin, D12)",
+    requestParams: { path: z.object({ year: z.string() }) },
+    requestBody: body(PutCalendarRequest),
+    responses: { '200': ok(CalendarResponse), ...postErrors },
+  },
+  'GET /v1/calendars/{year}': {
+    summary: "A year's holiday arrangement",
+    requestParams: { path: z.object({ year: z.string() }) },
+    responses: { '200': ok(CalendarResponse), ...errors },
+  },
+  'POST /v1/platforms': {
+    summary: 'Register a platform (admin)',
+    requestParams: { header: z.object({ 'idempotency-key': idempotencyKey }) },
+    requestBody: body(CreatePlatformRequest),
+    responses: { '201': ok(PlatformResponse, 'Created'), ...postErrors },
+  },
+  'GET /v1/platforms/{platformId}': {
+    summary: 'A platform (admin, or that platform)',
+    requestParams: { path: PlatformPath },
+    responses: { '200': ok(PlatformResponse), ...errors },
+  },
+  'POST /v1/platforms/{platformId}/provinces': {
+    summary: 'The platform joins another province (admin)',
+    requestParams: { path: PlatformPath, header: z.object({ 'idempotency-key': idempotencyKey }) },
+    requestBody: body(ProvinceEnrolmentSchema),
+    responses: { '201': ok(PlatformResponse, 'Created'), ...postErrors },
+  },
+  'PUT /v1/platforms/{platformId}/workers': {
+    summary: 'Register workers in a batch of 1–500 (that platform); a bad item is rejected alone',
+    requestParams: { path: PlatformPath },
+    requestBody: body(WorkersRequestDoc),
+    responses: { '200': ok(WorkersResponse), ...postErrors },
+  },
+  'POST /v1/platforms/{platformId}/orders': {
+    summary: 'Push orders in a batch of 1–1000 (that platform); each order counts once',
+    requestParams: { path: PlatformPath, header: z.object({ 'idempotency-key': idempotencyKey }) },
+    requestBody: body(OrdersRequestDoc),
+    responses: { '200': ok(OrdersResponse), ...postErrors },
+  },
+  'GET /v1/platforms/{platformId}/declarations/{month}': {
+    summary: 'Monthly fee declaration (that platform, admin, D5)',
+    requestParams: { path: PlatformPath.extend({ month: z.string() }) },
+    responses: { '200': ok(DeclarationResponse), ...errors, '422': problem('A needed rate is not configured') },
+  },
+  'GET /v1/workers/{workerId}/enrolment-days': {
+    summary: "A worker's enrolment days (D3)",
+    requestParams: { path: WorkerPath, query: EnrolmentDaysQuery },
+    responses: { '200': ok(EnrolmentDaysResponse), ...errors },
+  },
+  'GET /v1/workers/{workerId}/coverage': {
+    summary: 'Was a moment covered, and by which order (D4)',
+    requestParams: { path: WorkerPath, query: CoverageQuery },
+    responses: { '200': ok(CoverageResponse), ...errors },
+  },
+};
+
+export const openApiDocument = () => {
+  const paths: ZodOpenApiPathsObject = {};
+  for (const route of ROUTES) {
+    const operation = OPERATIONS[routeKey(route)];
+    if (!operation) throw new Error(`No OpenAPI operation for ${routeKey(route)}`);
+    paths[route.path] = { ...paths[route.path], [route.method.toLowerCase()]: operation };
+  }
+  return createDocument({
+    openapi: '3.1.0',
+    info: {
+      title: 'Platform workers occupational-injury protection — claims API',
+      version: '1.0.0',
+      description: '新就业形态人员职业伤害保障: platforms, enrolment, contributions, injury reports and cases.',
+    },
+    security: [{ bearer: [] }],
+    components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
+    paths,
+  });
+};

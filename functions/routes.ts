@@ -1,0 +1,91 @@
+/**
+ * The HTTP surface: which route is served by which function, and what each function may touch.
+ *
+ * Plain data, read by the CDK stateless stack (one NodejsFunction per group, one HTTP API route per row,
+ * IAM grants per table) and by the local HTTP adapter (same routes, same handlers). Each handler
+ * dispatches on `event.routeKey`, which API Gateway sets to the `routeKey` below.
+ */
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
+export type TableAccess = 'read' | 'readwrite';
+export type TableId = 'registry' | 'orders' | 'ledger' | 'idempotency';
+
+export interface FunctionGroup {
+  /** Entry file, relative to the repository root. */
+  readonly entry: string;
+  readonly description: string;
+  readonly tables: Readonly<Partial<Record<TableId, TableAccess>>>;
+  readonly memorySize?: number;
+}
+
+export const FUNCTIONS = {
+  public: {
+    entry: 'functions/public/handler.ts',
+    description: 'Health check and the OpenAPI document',
+    tables: {},
+  },
+  admin: {
+    entry: 'functions/admin/handler.ts',
+    description: 'Versioned parameters and working-day calendars (administrators)',
+    tables: { registry: 'readwrite', idempotency: 'readwrite' },
+  },
+  platforms: {
+    entry: 'functions/platforms/handler.ts',
+    description: 'Platform registration and provinces',
+    tables: { registry: 'readwrite', idempotency: 'readwrite' },
+  },
+  workers: {
+    entry: 'functions/workers/handler.ts',
+    description: 'Batch registration of platform workers',
+    tables: { registry: 'readwrite' },
+  },
+  orders: {
+    entry: 'functions/orders/handler.ts',
+    description: 'Batch order ingestion: exactly-once orders, enrolment days and fee counters',
+    tables: { registry: 'read', orders: 'readwrite', ledger: 'readwrite', idempotency: 'readwrite' },
+    memorySize: 1024,
+  },
+  declarations: {
+    entry: 'functions/declarations/handler.ts',
+    description: 'Monthly fee declarations from pre-aggregated counters',
+    tables: { registry: 'read', ledger: 'read' },
+  },
+  enrolment: {
+    entry: 'functions/enrolment/handler.ts',
+    description: "A worker's enrolment days and coverage at a moment",
+    tables: { registry: 'read', orders: 'read', ledger: 'read' },
+  },
+} as const satisfies Record<string, FunctionGroup>;
+
+export type FunctionName = keyof typeof FUNCTIONS;
+
+export interface Route {
+  readonly method: HttpMethod;
+  /** API Gateway path syntax: `{name}` for a path parameter. */
+  readonly path: string;
+  readonly fn: FunctionName;
+  /** false only for the public routes (health, OpenAPI). */
+  readonly auth: boolean;
+}
+
+export const ROUTES: readonly Route[] = [
+  { method: 'GET', path: '/health', fn: 'public', auth: false },
+  { method: 'GET', path: '/openapi.json', fn: 'public', auth: false },
+
+  { method: 'PUT', path: '/v1/parameters', fn: 'admin', auth: true },
+  { method: 'GET', path: '/v1/parameters/resolve', fn: 'admin', auth: true },
+  { method: 'PUT', path: '/v1/calendars/{year}', fn: 'admin', auth: true },
+  { method: 'GET', path: '/v1/calendars/{year}', fn: 'admin', auth: true },
+
+  { method: 'POST', path: '/v1/platforms', fn: 'platforms', auth: true },
+  { method: 'GET', path: '/v1/platforms/{platformId}', fn: 'platforms', auth: true },
+  { method: 'POST', path: '/v1/platforms/{platformId}/provinces', fn: 'platforms', auth: true },
+
+  { method: 'PUT', path: '/v1/platforms/{platformId}/workers', fn: 'workers', auth: true },
+  { method: 'POST', path: '/v1/platforms/{platformId}/orders', fn: 'orders', auth: true },
+  { method: 'GET', path: '/v1/platforms/{platformId}/declarations/{month}', fn: 'declarations', auth: true },
+
+  { method: 'GET', path: '/v1/workers/{workerId}/enrolment-days', fn: 'enrolment', auth: true },
+  { method: 'GET', path: '/v1/workers/{workerId}/coverage', fn: 'enrolment', auth: true },
+];
+
+export const routeKey = (route: Pick<Route, 'method' | 'path'>): string => `${route.method} ${route.path}`;

@@ -1,0 +1,74 @@
+/**
+ * The one source of truth for DynamoDB table definitions.
+ *
+ * Plain data with no CDK import, so that the CDK stateful stack (lib/stacks) and the local runtime
+ * (local/, which creates the same tables in DynamoDB Local) both read it. Access patterns and the reasons
+ * for every key are in docs/data-model.md.
+ */
+export type AttributeType = 'S' | 'N';
+
+export interface KeyAttribute {
+  readonly name: string;
+  readonly type: AttributeType;
+}
+
+export interface IndexDefinition {
+  readonly indexName: string;
+  readonly partitionKey: KeyAttribute;
+  readonly sortKey?: KeyAttribute;
+  /** ALL, or the non-key attributes to project (INCLUDE). */
+  readonly projection: 'ALL' | readonly string[];
+}
+
+export interface TableDefinition {
+  /** Logical id in CDK, and the default table name locally. */
+  readonly id: string;
+  /** The environment variable through which functions receive the table's name. */
+  readonly envVar: string;
+  readonly partitionKey: KeyAttribute;
+  readonly sortKey?: KeyAttribute;
+  readonly globalSecondaryIndexes?: readonly IndexDefinition[];
+  readonly timeToLiveAttribute?: string;
+}
+
+/** Platforms, credit codes, app clients, persons, workers, platform-worker links, parameters, calendars. */
+export const registryTable = {
+  id: 'registry',
+  envVar: 'REGISTRY_TABLE',
+  partitionKey: { name: 'pk', type: 'S' },
+  sortKey: { name: 'sk', type: 'S' },
+} as const satisfies TableDefinition;
+
+/** One item per (platform, orderId): exactly-once detection; GSI byWorker answers coverage. */
+export const ordersTable = {
+  id: 'orders',
+  envVar: 'ORDERS_TABLE',
+  partitionKey: { name: 'pk', type: 'S' },
+  globalSecondaryIndexes: [
+    {
+      indexName: 'byWorker',
+      partitionKey: { name: 'wk', type: 'S' },
+      sortKey: { name: 'at', type: 'S' },
+      projection: ['orderId', 'acceptedAt', 'finishedAt', 'province', 'industry'],
+    },
+  ],
+  timeToLiveAttribute: 'expiresAt',
+} as const satisfies TableDefinition;
+
+/** Pre-aggregated counters: fee counters per platform-day (sharded) and enrolment days per worker. */
+export const ledgerTable = {
+  id: 'ledger',
+  envVar: 'LEDGER_TABLE',
+  partitionKey: { name: 'pk', type: 'S' },
+  sortKey: { name: 'sk', type: 'S' },
+} as const satisfies TableDefinition;
+
+/** Powertools idempotency records (Idempotency-Key on POST), expired by TTL. */
+export const idempotencyTable = {
+  id: 'idempotency',
+  envVar: 'IDEMPOTENCY_TABLE',
+  partitionKey: { name: 'id', type: 'S' },
+  timeToLiveAttribute: 'expiration',
+} as const satisfies TableDefinition;
+
+export const TABLES = [registryTable, ordersTable, ledgerTable, idempotencyTable] as const satisfies readonly TableDefinition[];
