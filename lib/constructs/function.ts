@@ -1,0 +1,164 @@
+/**
+ * The one Lambda function construct. Every function of the product is built through it, so the defaults
+ * below are decided once: Node 24 on ARM64, an explicit log group with retention, active X-Ray tracing,
+ * an ESM bundle with the AWS SDK bundled (deterministic versions, faster cold starts than the runtime's
+ * SDK), minified with source maps, and a role that holds only what the function is granted.
+ *
+ * `FunctionDefaultsAspect` checks the synthesised functions, so a function created any other way (or a
+ * default overridden by escape hatch) fails synth instead of slipping through.
+ */
+import { isAbsolute } from 'node:path';
+import { Annotations, Duration, Stack, type IAspect } from 'aws-cdk-lib';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Architecture, CfnFunction, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { CfnLogGroup, LogGroup } from 'aws-cdk-lib/aws-logs';
+import { Construct, type IConstruct } from 'constructs';
+import { fromRepoRoot, REPO_ROOT } from '../config/paths.ts';
+import type { StageConfig } from '../config/stage.ts';
+
+export const FUNCTION_DEFAULTS = {
+  runtime: Runtime.NODEJS_24_X,
+  architecture: Architecture.ARM_64,
+  memorySize: 512,
+  /** API Gateway HTTP APIs give up after 30 s; a handler that needs longer belongs behind a queue. */
+  timeout: Duration.seconds(15),
+  tracing: Tracing.ACTIVE,
+} as const;
+
+/** ESM needs `require` for the CommonJS dependencies esbuild inlines (toolchain.md). */
+export const ESM_REQUIRE_BANNER =
+  "import { createRequire } from 'module';const require = createRequire(import.meta.url);";
+
+export type TableAccess = 'read' | 'readwrite';
+
+export interface TableGrant {
+  readonly table: ITable;
+  /** Environment variable through which the function receives the table's name. */
+  readonly envVar: string;
+  readonly access: TableAccess;
+}
+
+export interface ClaimsFunctionProps {
+  /** Entry file, absolute or relative to the repository root. */
+  readonly entry: string;
+  readonly description: string;
+  /** Powertools service name (logs, metrics, traces). */
+  readonly serviceName: string;
+  readonly stage: StageConfig;
+  readonly tables?: readonly TableGrant[];
+  /** @default 512 */
+  readonly memorySize?: number;
+  /** @default 15 seconds */
+  readonly timeout?: Duration;
+  /** Extra environment; the standard variables cannot be overridden. */
+  readonly environment?: Readonly<Record<string, string>>;
+}
+
+export class ClaimsFunction extends Construct {
+  public readonly function: NodejsFunction;
+  public readonly logGroup: LogGroup;
+  public readonly role: Role;
+
+  constructor(scope: Construct, id: string, props: ClaimsFunctionProps) {
+    super(scope, id);
+    const { stage } = props;
+
+    this.logGroup = new LogGroup(this, 'LogGroup', {
+      retention: stage.logRetention,
+      removalPolicy: stage.removalPolicy,
+    });
+
+    // An explicit role instead of the default one with the AWSLambdaBasicExecutionRole managed policy
+    // (cdk-nag AwsSolutions-IAM4): logs may only be written to this function's own log group.
+    this.role = new Role(this, 'Role', {
+      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+      description: `Execution role of ${props.serviceName} (${stage.name})`,
+    });
+    this.logGroup.grantWrite(this.role);
+
+    const tableEnvironment: Record<string, string> = {};
+    for (const grant of props.tables ?? []) {
+      tableEnvironment[grant.envVar] = grant.table.tableName;
+    }
+
+    this.function = new NodejsFunction(this, 'Function', {
+      entry: isAbsolute(props.entry) ? props.entry : fromRepoRoot(props.entry),
+      handler: 'handler',
+      projectRoot: REPO_ROOT,
+      depsLockFilePath: fromRepoRoot('package-lock.json'),
+      description: props.description,
+      runtime: FUNCTION_DEFAULTS.runtime,
+      architecture: FUNCTION_DEFAULTS.architecture,
+      memorySize: props.memorySize ?? FUNCTION_DEFAULTS.memorySize,
+      timeout: props.timeout ?? FUNCTION_DEFAULTS.timeout,
+      tracing: FUNCTION_DEFAULTS.tracing,
+      logGroup: this.logGroup,
+      role: this.role,
+      awsSdkConnectionReuse: false,
+      environment: {
+        ...props.environment,
+        ...tableEnvironment,
+        POWERTOOLS_SERVICE_NAME: props.serviceName,
+        POWERTOOLS_LOG_LEVEL: stage.logLevel,
+        STAGE: stage.name,
+        NODE_OPTIONS: '--enable-source-maps',
+      },
+      bundling: {
+        format: OutputFormat.ESM,
+        target: 'node24',
+        mainFields: ['module', 'main'],
+        banner: ESM_REQUIRE_BANNER,
+        externalModules: [],
+        minify: true,
+        sourceMap: true,
+        sourceMapMode: SourceMapMode.DEFAULT,
+        sourcesContent: false,
+      },
+    });
+
+    for (const grant of props.tables ?? []) {
+      // The table grants include the KMS permissions for the table's customer-managed key.
+      if (grant.access === 'readwrite') grant.table.grantReadWriteData(this.function);
+      else grant.table.grantReadData(this.function);
+    }
+  }
+}
+
+/**
+ * Fails synth (an error annotation) for any Lambda function or log group that misses a house default.
+ * Applied to the whole app in lib/app.ts.
+ */
+export class FunctionDefaultsAspect implements IAspect {
+  public visit(node: IConstruct): void {
+    if (node instanceof CfnFunction) this.checkFunction(node);
+    else if (node instanceof CfnLogGroup && node.retentionInDays === undefined) {
+      Annotations.of(node).addError('[FunctionDefaults] log group has no retention');
+    }
+  }
+
+  private checkFunction(fn: CfnFunction): void {
+    const problems: string[] = [];
+    const architectures = Stack.of(fn).resolve(fn.architectures) as unknown;
+    if (fn.runtime !== FUNCTION_DEFAULTS.runtime.name) problems.push(`runtime is ${fn.runtime}, not ${FUNCTION_DEFAULTS.runtime.name}`);
+    if (!Array.isArray(architectures) || !architectures.includes(FUNCTION_DEFAULTS.architecture.name)) {
+      problems.push('architecture is not arm64');
+    }
+    const tracing = Stack.of(fn).resolve(fn.tracingConfig) as { mode?: string } | undefined;
+    if (tracing?.mode !== 'Active') problems.push('X-Ray tracing is not Active');
+    const logging = Stack.of(fn).resolve(fn.loggingConfig) as { logGroup?: unknown } | undefined;
+    if (!logging?.logGroup) problems.push('no explicit log group');
+    if (fn.memorySize === undefined) problems.push('no memory size');
+    if (fn.timeout === undefined) problems.push('no timeout');
+    const environment = Stack.of(fn).resolve(fn.environment) as { variables?: Record<string, unknown> } | undefined;
+    const env = environment?.variables as Record<string, string> | undefined;
+    if (!env?.NODE_OPTIONS?.includes('--enable-source-maps')) problems.push('source maps are not enabled (NODE_OPTIONS)');
+    for (const name of ['POWERTOOLS_SERVICE_NAME', 'POWERTOOLS_LOG_LEVEL', 'STAGE']) {
+      if (!env?.[name]) problems.push(`environment variable ${name} is missing`);
+    }
+    if (problems.length > 0) {
+      Annotations.of(fn).addError(`[FunctionDefaults] ${problems.join('; ')} (build functions with ClaimsFunction)`);
+    }
+  }
+}

@@ -1,0 +1,332 @@
+/**
+ * Stateless resources: identity, functions and the HTTP API. Everything here can be replaced without
+ * losing data; the tables and their key come from the stateful stack.
+ *
+ * The HTTP surface is data-driven from functions/routes.ts: one ClaimsFunction per FUNCTIONS group and
+ * one route per ROUTES row, so the local HTTP adapter and AWS serve the same routes with the same
+ * handlers. Later additions (state machines from statemachines/*.asl.json, schedules, alarms) hang off
+ * `this.functions` and the tables in the same way.
+ */
+import { CfnOutput, Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import {
+  HttpApi,
+  HttpMethod,
+  HttpNoneAuthorizer,
+  HttpStage,
+  LogGroupLogDestination,
+  type HttpRoute,
+} from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import {
+  AccountRecovery,
+  ClientAttributes,
+  FeaturePlan,
+  Mfa,
+  OAuthScope,
+  ResourceServerScope,
+  StandardThreatProtectionMode,
+  StringAttribute,
+  UserPool,
+  UserPoolClient,
+  type UserPoolResourceServer,
+} from 'aws-cdk-lib/aws-cognito';
+import { Table, type ITable } from 'aws-cdk-lib/aws-dynamodb';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
+import { LogGroup } from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+import { FUNCTIONS, ROUTES, type FunctionName, type Route } from '../../functions/routes.ts';
+import type { StageConfig } from '../config/stage.ts';
+import { ClaimsFunction, type TableGrant } from '../constructs/function.ts';
+import type { DeployedTable, TableId } from './stateful-stack.ts';
+
+/** Staff roles, as user-pool groups (functions/_shared/auth.ts maps `cognito:groups` to the role). */
+export const STAFF_GROUPS = ['handler', 'reviewer', 'assessor', 'admin'] as const;
+
+/** Identifier of the resource server that platform machine clients get scopes on. */
+export const API_RESOURCE_SERVER = 'injury-claims-api';
+
+export interface StatelessStackProps extends StackProps {
+  readonly stage: StageConfig;
+  /** The stateful tables; referenced here by physical name, not through CloudFormation exports. */
+  readonly tables: Readonly<Record<TableId, DeployedTable>>;
+  /** Customer-managed key of the tables (its ARN is the one cross-stack reference). */
+  readonly dataKey: IKey;
+}
+
+export class StatelessStack extends Stack {
+  public readonly userPool: UserPool;
+  public readonly platformClient: UserPoolClient;
+  public readonly appClient: UserPoolClient;
+  public readonly api: HttpApi;
+  public readonly apiStage: HttpStage;
+  public readonly functions: Readonly<Record<FunctionName, ClaimsFunction>>;
+  /** The route constructs by route key (`GET /health`), for acknowledgements and later wiring. */
+  public readonly routes: ReadonlyMap<string, HttpRoute>;
+
+  constructor(scope: Construct, id: string, props: StatelessStackProps) {
+    super(scope, id, props);
+    const { stage } = props;
+
+    // ---- Identity -------------------------------------------------------------------------------
+    this.userPool = new UserPool(this, 'UserPool', {
+      userPoolName: `injury-claims-${stage.name}`,
+      selfSignUpEnabled: false,
+      signInAliases: { email: true },
+      signInCaseSensitive: false,
+      passwordPolicy: {
+        minLength: 14,
+        requireLowercase: true,
+        requireUppercase: true,
+        requireDigits: true,
+        requireSymbols: true,
+      },
+      // Staff see personal data of injured workers: a second factor is mandatory (AwsSolutions-COG2).
+      // TOTP only: SMS would need an SNS role and is the weaker factor.
+      mfa: Mfa.REQUIRED,
+      mfaSecondFactor: { otp: true, sms: false },
+      accountRecovery: AccountRecovery.EMAIL_ONLY,
+      featurePlan: stage.cognitoPlus ? FeaturePlan.PLUS : FeaturePlan.ESSENTIALS,
+      ...(stage.cognitoPlus ? { standardThreatProtectionMode: StandardThreatProtectionMode.FULL_FUNCTION } : {}),
+      customAttributes: {
+        // Read by functions/_shared/auth.ts as custom:workerId / custom:provinces; set by administrators.
+        workerId: new StringAttribute({ minLen: 1, maxLen: 64, mutable: true }),
+        provinces: new StringAttribute({ minLen: 0, maxLen: 2048, mutable: true }),
+      },
+      deletionProtection: stage.deletionProtection,
+      removalPolicy: stage.removalPolicy,
+    });
+    if (!stage.cognitoPlus) {
+      Validations.of(this.userPool).acknowledge({
+        id: 'AwsSolutions-COG8',
+        reason:
+          'Dev stage only: the pool holds synthetic test users, so the per-user charge of the Plus plan (threat protection) buys nothing; prod runs on Plus with threat protection enforced.',
+      });
+    }
+
+    for (const group of STAFF_GROUPS) {
+      this.userPool.addGroup(`${group[0]!.toUpperCase()}${group.slice(1)}Group`, {
+        groupName: group,
+        description: `Staff role ${group}`,
+      });
+    }
+
+    // Hosted domain: the OAuth token endpoint for the client-credentials flow of platforms.
+    this.userPool.addDomain('Domain', { cognitoDomain: { domainPrefix: stage.cognitoDomainPrefix } });
+
+    const platformScope = new ResourceServerScope({
+      scopeName: 'platform',
+      scopeDescription: 'Platform integration: register workers, submit orders, read declarations',
+    });
+    const resourceServer: UserPoolResourceServer = this.userPool.addResourceServer('ResourceServer', {
+      identifier: API_RESOURCE_SERVER,
+      userPoolResourceServerName: `injury-claims-${stage.name}`,
+      scopes: [platformScope],
+    });
+
+    // Users may edit their profile name only; role-bearing attributes (groups, custom:*) are admin-set.
+    const userWritable = new ClientAttributes().withStandardAttributes({ fullname: true });
+    const readable = new ClientAttributes()
+      .withStandardAttributes({ email: true, emailVerified: true, fullname: true })
+      .withCustomAttributes('workerId', 'provinces');
+
+    // Machine-to-machine access of a platform (client credentials, confidential client). Each onboarded
+    // platform gets its own client; this one serves the pilot platform and the integration tests.
+    this.platformClient = this.userPool.addClient('PlatformClient', {
+      userPoolClientName: `platform-m2m-${stage.name}`,
+      generateSecret: true,
+      authFlows: {},
+      oAuth: {
+        flows: { clientCredentials: true },
+        scopes: [OAuthScope.resourceServer(resourceServer, platformScope)],
+      },
+      accessTokenValidity: stage.accessTokenValidity,
+      preventUserExistenceErrors: true,
+      enableTokenRevocation: true,
+      readAttributes: readable,
+      writeAttributes: userWritable,
+    });
+
+    // Staff and workers' apps: public client, SRP sign-in, authorisation code (PKCE) for hosted UI.
+    this.appClient = this.userPool.addClient('AppClient', {
+      userPoolClientName: `staff-and-worker-apps-${stage.name}`,
+      generateSecret: false,
+      authFlows: { userSrp: true },
+      oAuth: {
+        flows: { authorizationCodeGrant: true },
+        scopes: [OAuthScope.OPENID, OAuthScope.EMAIL, OAuthScope.PROFILE],
+        callbackUrls: [...stage.appCallbackUrls],
+        logoutUrls: [...stage.appLogoutUrls],
+      },
+      accessTokenValidity: stage.accessTokenValidity,
+      idTokenValidity: stage.accessTokenValidity,
+      preventUserExistenceErrors: true,
+      enableTokenRevocation: true,
+      readAttributes: readable,
+      writeAttributes: userWritable,
+    });
+
+    // ---- Functions ------------------------------------------------------------------------------
+    const tables = importTables(this, props.tables, props.dataKey);
+    const functions = {} as Record<FunctionName, ClaimsFunction>;
+    for (const [name, group] of Object.entries(FUNCTIONS) as [FunctionName, (typeof FUNCTIONS)[FunctionName]][]) {
+      const grants: TableGrant[] = Object.entries(group.tables).map(([tableId, access]) => {
+        const deployed = props.tables[tableId as TableId];
+        return { table: tables[tableId as TableId], envVar: deployed.definition.envVar, access: access! };
+      });
+      const fn = new ClaimsFunction(this, `${pascal(name)}Function`, {
+        entry: group.entry,
+        description: group.description,
+        serviceName: `injury-claims-${name}`,
+        stage,
+        tables: grants,
+        ...('memorySize' in group ? { memorySize: group.memorySize } : {}),
+      });
+      acknowledgeFunctionFindings(fn, grants, props.tables);
+      functions[name] = fn;
+    }
+    this.functions = functions;
+
+    // ---- HTTP API -------------------------------------------------------------------------------
+    const issuer = `https://cognito-idp.${this.region}.${this.urlSuffix}/${this.userPool.userPoolId}`;
+    const jwtAuthorizer = new HttpJwtAuthorizer('JwtAuthorizer', issuer, {
+      authorizerName: 'cognito-jwt',
+      jwtAudience: [this.appClient.userPoolClientId, this.platformClient.userPoolClientId],
+    });
+
+    this.api = new HttpApi(this, 'HttpApi', {
+      apiName: `injury-claims-${stage.name}`,
+      description: 'Occupational-injury protection for platform workers: claims processor API',
+      createDefaultStage: false,
+      // Fail closed: a route that does not say otherwise requires a valid Cognito JWT.
+      defaultAuthorizer: jwtAuthorizer,
+    });
+
+    const accessLogs = new LogGroup(this, 'ApiAccessLogs', {
+      retention: stage.logRetention,
+      removalPolicy: stage.removalPolicy,
+    });
+    this.apiStage = this.api.addStage('DefaultStage', {
+      stageName: '$default',
+      autoDeploy: true,
+      throttle: { rateLimit: stage.apiThrottle.rateLimit, burstLimit: stage.apiThrottle.burstLimit },
+      accessLogSettings: {
+        destination: new LogGroupLogDestination(accessLogs),
+        format: AccessLogFormat.custom(JSON.stringify(ACCESS_LOG_FIELDS)),
+      },
+    });
+
+    const integrations = new Map<FunctionName, HttpLambdaIntegration>();
+    const integrationFor = (name: FunctionName): HttpLambdaIntegration => {
+      let integration = integrations.get(name);
+      if (!integration) {
+        integration = new HttpLambdaIntegration(`${pascal(name)}Integration`, functions[name].function);
+        integrations.set(name, integration);
+      }
+      return integration;
+    };
+
+    const routes = new Map<string, HttpRoute>();
+    const noAuth = new HttpNoneAuthorizer();
+    for (const route of ROUTES) {
+      const [httpRoute] = this.api.addRoutes({
+        path: route.path,
+        methods: [HttpMethod[route.method]],
+        integration: integrationFor(route.fn),
+        ...(route.auth ? {} : { authorizer: noAuth }),
+      });
+      if (!httpRoute) throw new Error(`No route created for ${routeKeyOf(route)}`);
+      if (!route.auth) {
+        Validations.of(httpRoute).acknowledge({
+          id: 'AwsSolutions-APIG4',
+          reason: `${routeKeyOf(route)} is public by contract (health check / OpenAPI document): it serves no personal data and is throttled by the stage.`,
+        });
+      }
+      routes.set(routeKeyOf(route), httpRoute);
+    }
+    this.routes = routes;
+
+    // ---- Outputs --------------------------------------------------------------------------------
+    new CfnOutput(this, 'ApiUrl', { value: this.apiStage.url, description: 'Base URL of the HTTP API' });
+    new CfnOutput(this, 'UserPoolId', { value: this.userPool.userPoolId });
+    new CfnOutput(this, 'PlatformClientId', { value: this.platformClient.userPoolClientId });
+    new CfnOutput(this, 'AppClientId', { value: this.appClient.userPoolClientId });
+    new CfnOutput(this, 'TokenEndpoint', {
+      value: `https://${stage.cognitoDomainPrefix}.auth.${this.region}.amazoncognito.com/oauth2/token`,
+      description: 'OAuth token endpoint for the platform client-credentials flow',
+    });
+  }
+}
+
+/** HTTP API access-log record (JSON, so Logs Insights can query it; AwsSolutions-APIGW1). */
+const ACCESS_LOG_FIELDS = {
+  requestId: '$context.requestId',
+  ip: '$context.identity.sourceIp',
+  requestTime: '$context.requestTime',
+  routeKey: '$context.routeKey',
+  status: '$context.status',
+  protocol: '$context.protocol',
+  responseLength: '$context.responseLength',
+  responseLatency: '$context.responseLatency',
+  integrationLatency: '$context.integrationLatency',
+  integrationError: '$context.integrationErrorMessage',
+  authorizerError: '$context.authorizer.error',
+  clientId: '$context.authorizer.claims.client_id',
+} as const;
+
+const routeKeyOf = (route: Pick<Route, 'method' | 'path'>): string => `${route.method} ${route.path}`;
+
+const pascal = (id: string): string => id.replace(/(^|[-_])(\w)/g, (_m, _sep, c: string) => c.toUpperCase());
+
+/** Table references by physical name (same account and region as the stateful stack). */
+const importTables = (
+  scope: Construct,
+  deployed: Readonly<Record<TableId, DeployedTable>>,
+  dataKey: IKey,
+): Record<TableId, ITable> => {
+  const imported = {} as Record<TableId, ITable>;
+  for (const [id, { tableName, definition }] of Object.entries(deployed) as [TableId, DeployedTable][]) {
+    imported[id] = Table.fromTableAttributes(scope, `${pascal(id)}TableRef`, {
+      tableName,
+      encryptionKey: dataKey,
+      globalIndexes: (definition.globalSecondaryIndexes ?? []).map((index) => index.indexName),
+    });
+  }
+  return imported;
+};
+
+/**
+ * cdk-nag findings that follow from the house defaults and the table grants, acknowledged on the role of
+ * the one function they concern and only for the exact finding.
+ */
+const acknowledgeFunctionFindings = (
+  fn: ClaimsFunction,
+  grants: readonly TableGrant[],
+  deployed: Readonly<Record<TableId, DeployedTable>>,
+): void => {
+  const ack = Validations.of(fn.role);
+  ack.acknowledge({
+    id: 'AwsSolutions-IAM5[Resource::*]',
+    reason:
+      'X-Ray tracing (a house default): xray:PutTraceSegments and xray:PutTelemetryRecords support no resource-level permissions, so their resource must be "*".',
+  });
+  if (grants.some((grant) => grant.access === 'readwrite')) {
+    for (const action of ['kms:GenerateDataKey*', 'kms:ReEncrypt*']) {
+      ack.acknowledge({
+        id: `AwsSolutions-IAM5[Action::${action}]`,
+        reason: `${action} comes from Table.grantReadWriteData for the tables' customer-managed key and is limited to that one key ARN; DynamoDB needs these to write encrypted items.`,
+      });
+    }
+  }
+  for (const [id, entry] of Object.entries(deployed) as [TableId, DeployedTable][]) {
+    if (!entry.definition.globalSecondaryIndexes?.length) continue;
+    if (!grants.some((grant) => grant.envVar === entry.definition.envVar)) continue;
+    ack.acknowledge({
+      id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:dynamodb:<AWS::Region>:<AWS::AccountId>:table/${entry.tableName}/index/*]`,
+      reason: `The table grant covers the ${id} table's GSIs (${entry.definition.globalSecondaryIndexes
+        .map((index) => index.indexName)
+        .join(', ')}) through ${entry.tableName}/index/*: indexes of this one named table only.`,
+    });
+  }
+};

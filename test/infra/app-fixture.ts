@@ -1,0 +1,36 @@
+/**
+ * Builds the real app (lib/app.ts) for tests: cdk.json's context (feature flags) so tests synthesise
+ * what `cdk synth` does, bundling skipped, and a cloud assembly in a temp dir the caller deletes.
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildApp, type ClaimsApp } from '../../lib/app.ts';
+import { fromRepoRoot } from '../../lib/config/paths.ts';
+import type { StageName } from '../../lib/config/stage.ts';
+
+// aws-cdk-lib's built-in CloudFormation validation costs ~3–4 s per synth; the CLI synth keeps it on.
+process.env.CDK_VALIDATION ??= 'false';
+
+const cdkJson = JSON.parse(readFileSync(fromRepoRoot('cdk.json'), 'utf8')) as { context: Record<string, unknown> };
+
+/** Context of cdk.json plus "skip esbuild bundling in every stack". */
+export const testContext = (): Record<string, unknown> => ({
+  ...cdkJson.context,
+  'aws:cdk:bundling-stacks': [],
+});
+
+export const tempOutdir = (): string => mkdtempSync(join(tmpdir(), 'infra-test-'));
+
+export const removeOutdir = (outdir: string): void => rmSync(outdir, { recursive: true, force: true });
+
+export interface BuiltApp extends ClaimsApp {
+  readonly outdir: string;
+  readonly dispose: () => void;
+}
+
+export const buildTestApp = (stage: StageName, options: { nag?: boolean } = {}): BuiltApp => {
+  const outdir = tempOutdir();
+  const built = buildApp({ stage, outdir, context: testContext(), nag: options.nag ?? false });
+  return { ...built, outdir, dispose: () => removeOutdir(outdir) };
+};
