@@ -12,3 +12,4 @@ export * from './coverage.ts';
 export * from './calendar.ts';
 export * from './deadlines.ts';
 export * from './retirement.ts';
+export * from './benefits.ts';
