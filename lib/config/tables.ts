@@ -71,4 +71,20 @@ export const idempotencyTable = {
   timeToLiveAttribute: 'expiration',
 } as const satisfies TableDefinition;
 
-export const TABLES = [registryTable, ordersTable, ledgerTable, idempotencyTable] as const satisfies readonly TableDefinition[];
+/**
+ * Injury reports, case aggregates (with `version` for optimistic concurrency), append-only timeline
+ * events, payments (one key per payment: created once), pending task tokens and payment runs.
+ * GSI byStatus lists cases by status (and province prefix), byProvince by province. See docs/cases.md.
+ */
+export const casesTable = {
+  id: 'cases',
+  envVar: 'CASES_TABLE',
+  partitionKey: { name: 'pk', type: 'S' },
+  sortKey: { name: 'sk', type: 'S' },
+  globalSecondaryIndexes: [
+    { indexName: 'byStatus', partitionKey: { name: 'gsi1pk', type: 'S' }, sortKey: { name: 'gsi1sk', type: 'S' }, projection: 'ALL' },
+    { indexName: 'byProvince', partitionKey: { name: 'gsi2pk', type: 'S' }, sortKey: { name: 'gsi2sk', type: 'S' }, projection: 'ALL' },
+  ],
+} as const satisfies TableDefinition;
+
+export const TABLES = [registryTable, ordersTable, ledgerTable, idempotencyTable, casesTable] as const satisfies readonly TableDefinition[];
