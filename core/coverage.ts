@@ -1,6 +1,6 @@
 /** Coverage at a moment (D4: 执行平台订单任务期间). */
 import { latestRuleTable, ruleTableOn } from './rule-tables.ts';
-import { parseInstant, shanghaiDate } from './time.ts';
+import { addDays, parseInstant, shanghaiDate, shanghaiStartOfDay } from './time.ts';
 
 export type CoverageReason = 'COVERED' | 'NO_ORDER_AT_TIME' | 'PLATFORM_NOT_ENROLLED' | 'UNKNOWN_WORKER';
 
@@ -78,4 +78,21 @@ export function coverageLookbackHours(params: { openOrderCoverHours: number; cov
   const maxSpanHours = (on === undefined ? latestRuleTable() : ruleTableOn(on)).coverage.maxOrderSpanHours;
   const finishedMinutes = maxSpanHours * 60 + params.coverGraceMinutes;
   return Math.max(params.openOrderCoverHours, Math.ceil(finishedMinutes / 60));
+}
+
+/**
+ * The orders to snapshot as evidence for an injury on `date` (D11): every order whose span overlaps
+ * that Asia/Shanghai calendar day, including one accepted before midnight and still running after it.
+ * A finished order spans acceptedAt…finishedAt; an open one acceptedAt…acceptedAt + openOrderCoverHours.
+ * Orders with unreadable times are left out. The input order is kept.
+ */
+export function ordersOverlappingDate<T extends CoverageOrder>(orders: readonly T[], date: string, openOrderCoverHours: number): T[] {
+  const dayStart = shanghaiStartOfDay(date).getTime();
+  const dayEnd = shanghaiStartOfDay(addDays(date, 1)).getTime();
+  return orders.filter((order) => {
+    const accepted = parseInstant(order.acceptedAt)?.getTime();
+    if (accepted === undefined) return false;
+    const end = order.finishedAt === undefined ? accepted + openOrderCoverHours * HOUR_MS : parseInstant(order.finishedAt)?.getTime();
+    return end !== undefined && accepted < dayEnd && end >= dayStart;
+  });
 }

@@ -13,3 +13,4 @@ export * from './calendar.ts';
 export * from './deadlines.ts';
 export * from './retirement.ts';
 export * from './benefits.ts';
+export * from './rules-doc.ts';

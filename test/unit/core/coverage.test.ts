@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { coverageAt, coverageLookbackHours, type CoverageInput } from '../../../core/index.ts';
+import { coverageAt, coverageLookbackHours, ordersOverlappingDate, type CoverageInput } from '../../../core/index.ts';
 
 const base: CoverageInput = {
   at: new Date('2025-08-01T10:20:00+08:00'),
@@ -73,5 +73,22 @@ describe('coverageLookbackHours (D4)', () => {
     expect(coverageLookbackHours({ openOrderCoverHours: 6, coverGraceMinutes: 0 })).toBe(24);
     expect(coverageLookbackHours({ openOrderCoverHours: 6, coverGraceMinutes: 30 }, '2025-08-01')).toBe(25);
     expect(coverageLookbackHours({ openOrderCoverHours: 30, coverGraceMinutes: 0 }, '2022-07-01')).toBe(30);
+  });
+});
+
+describe('ordersOverlappingDate (D11 evidence snapshot)', () => {
+  const orders = [
+    { orderId: 'before-midnight', acceptedAt: '2025-07-31T23:30:00+08:00', finishedAt: '2025-08-01T00:20:00+08:00' },
+    { orderId: 'previous-day', acceptedAt: '2025-07-31T20:00:00+08:00', finishedAt: '2025-07-31T21:00:00+08:00' },
+    { orderId: 'same-day', acceptedAt: '2025-08-01T10:00:00+08:00', finishedAt: '2025-08-01T10:30:00+08:00' },
+    { orderId: 'open-from-evening', acceptedAt: '2025-07-31T20:00:00+08:00' },
+    { orderId: 'open-long-ago', acceptedAt: '2025-07-30T08:00:00+08:00' },
+    { orderId: 'next-day', acceptedAt: '2025-08-02T00:00:00+08:00' },
+    { orderId: 'bad', acceptedAt: 'x' },
+    { orderId: 'bad-finish', acceptedAt: '2025-08-01T10:00:00+08:00', finishedAt: 'x' },
+  ];
+
+  it('keeps orders overlapping the Asia/Shanghai day, including one accepted before midnight (D11)', () => {
+    expect(ordersOverlappingDate(orders, '2025-08-01', 6).map((o) => o.orderId)).toEqual(['before-midnight', 'same-day', 'open-from-evening']);
   });
 });
