@@ -2,7 +2,7 @@
  * Builds the whole CDK app for one stage. bin/app.ts (the CLI entry) and the infra tests both call it,
  * so tests exercise exactly what `cdk synth` deploys, with an outdir and bundling skipped when they ask.
  */
-import { App, Aspects, Tags, Validations, type AppProps } from 'aws-cdk-lib';
+import { App, AspectPriority, Aspects, Tags, Validations, type AppProps } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { stageConfig, stageFromContext, type StageConfig, type StageName } from './config/stage.ts';
 import { FunctionDefaultsAspect } from './constructs/function.ts';
@@ -60,7 +60,8 @@ export const buildApp = (props: BuildAppProps = {}): ClaimsApp => {
   Tags.of(app).add('application', 'platform-injury-claims');
   Tags.of(app).add('stage', stage.name);
 
-  Aspects.of(app).add(new FunctionDefaultsAspect());
+  // Read-only check: runs after every mutating aspect, so it sees the final functions.
+  Aspects.of(app).add(new FunctionDefaultsAspect(), { priority: AspectPriority.READONLY });
   if (props.nag ?? true) Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
 
   return { app, stage, stateful, stateless };

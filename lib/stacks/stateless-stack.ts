@@ -113,7 +113,7 @@ export class StatelessStack extends Stack {
     }
 
     // Hosted domain: the OAuth token endpoint for the client-credentials flow of platforms.
-    this.userPool.addDomain('Domain', { cognitoDomain: { domainPrefix: stage.cognitoDomainPrefix } });
+    const domain = this.userPool.addDomain('Domain', { cognitoDomain: { domainPrefix: stage.cognitoDomainPrefix } });
 
     const platformScope = new ResourceServerScope({
       scopeName: 'platform',
@@ -253,7 +253,7 @@ export class StatelessStack extends Stack {
     new CfnOutput(this, 'PlatformClientId', { value: this.platformClient.userPoolClientId });
     new CfnOutput(this, 'AppClientId', { value: this.appClient.userPoolClientId });
     new CfnOutput(this, 'TokenEndpoint', {
-      value: `https://${stage.cognitoDomainPrefix}.auth.${this.region}.amazoncognito.com/oauth2/token`,
+      value: `${domain.baseUrl()}/oauth2/token`,
       description: 'OAuth token endpoint for the platform client-credentials flow',
     });
   }

@@ -5,9 +5,11 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildApp, type ClaimsApp } from '../../lib/app.ts';
+import { App } from 'aws-cdk-lib';
+import { buildApp, stackName, type ClaimsApp } from '../../lib/app.ts';
+import { StatefulStack } from '../../lib/stacks/stateful-stack.ts';
 import { fromRepoRoot } from '../../lib/config/paths.ts';
-import type { StageName } from '../../lib/config/stage.ts';
+import { stageConfig, type StageName } from '../../lib/config/stage.ts';
 
 // aws-cdk-lib's built-in CloudFormation validation costs ~3–4 s per synth; the CLI synth keeps it on.
 process.env.CDK_VALIDATION ??= 'false';
@@ -33,4 +35,12 @@ export const buildTestApp = (stage: StageName, options: { nag?: boolean } = {}):
   const outdir = tempOutdir();
   const built = buildApp({ stage, outdir, context: testContext(), nag: options.nag ?? false });
   return { ...built, outdir, dispose: () => removeOutdir(outdir) };
+};
+
+/** The stateful stack alone (as lib/app.ts builds it): its tests do not depend on handler entry files. */
+export const buildStatefulStack = (stage: StageName): { stack: StatefulStack; dispose: () => void } => {
+  const outdir = tempOutdir();
+  const app = new App({ outdir, context: testContext() });
+  const stack = new StatefulStack(app, stackName(stage, 'stateful'), { stage: stageConfig(stage) });
+  return { stack, dispose: () => removeOutdir(outdir) };
 };

@@ -2,7 +2,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TABLES, type TableDefinition } from '../../lib/config/tables.ts';
 import { tableName } from '../../lib/stacks/stateful-stack.ts';
-import { buildTestApp, type BuiltApp } from './app-fixture.ts';
+import { buildStatefulStack } from './app-fixture.ts';
 
 const definitions = TABLES as readonly TableDefinition[];
 
@@ -14,12 +14,12 @@ const tableNamed = (template: Template, name: string) => {
 };
 
 describe.each(['dev', 'prod'] as const)('stateful stack (%s)', (stage) => {
-  let built: BuiltApp;
+  let built: ReturnType<typeof buildStatefulStack>;
   let template: Template;
 
   beforeAll(() => {
-    built = buildTestApp(stage);
-    template = Template.fromStack(built.stateful);
+    built = buildStatefulStack(stage);
+    template = Template.fromStack(built.stack);
   });
   afterAll(() => built.dispose());
 
