@@ -14,3 +14,6 @@ export * from './deadlines.ts';
 export * from './retirement.ts';
 export * from './benefits.ts';
 export * from './rules-doc.ts';
+export * from './confirmation.ts';
+export * from './orders.ts';
+export * from './cases.ts';

@@ -54,6 +54,8 @@ export interface RuleTable {
     readonly dueDays: number;
     /** Fast track (小伤快赔): at most this many inpatient days (0: out-patient only). */
     readonly fastTrackMaxInpatientDays: number;
+    /** 视同: death from a sudden illness within this many hours of the onset during an order task. */
+    readonly suddenIllnessDeathWithinHours: number;
   };
   /** D8 */
   readonly assessment: {
@@ -97,7 +99,7 @@ const PILOT_2022: RuleTable = {
     workingDays: { platform: 3 },
     calendarDays: { worker: 30, relative: 30, union: 30 },
   },
-  confirmation: { dueDays: 60, fastTrackMaxInpatientDays: 0 },
+  confirmation: { dueDays: 60, fastTrackMaxInpatientDays: 0, suddenIllnessDeathWithinHours: 48 },
   assessment: { dueDays: 60, extensionDays: 30, reassessmentWindowDays: 15, reviewAfterMonths: 12 },
   benefits: {
     disabilityLumpSumMonths: { 1: 27, 2: 25, 3: 23, 4: 21, 5: 18, 6: 16, 7: 13, 8: 11, 9: 9, 10: 7 },

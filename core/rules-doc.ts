@@ -38,7 +38,7 @@ export const RULES_CATALOGUE: readonly RuleEntry[] = [
     id: 'D3', title: 'Per-day enrolment (按日参保)',
     rule: 'A worker is enrolled for (platform, province, date) on every Asia/Shanghai date with an accepted order; one resident ID is one person; orders more than the tolerance in the future are rejected.',
     parameters: [], constants: ['orders.futureToleranceMinutes'], seeds: [],
-    source: 'decisions D3; contract (orders); GB 11643 check digit', code: 'core/identity.ts, core/time.ts',
+    source: 'decisions D3; contract (orders); GB 11643 check digit', code: 'core/identity.ts, core/orders.ts, core/time.ts',
   },
   {
     id: 'D4', title: 'Coverage at a moment',
@@ -60,9 +60,9 @@ export const RULES_CATALOGUE: readonly RuleEntry[] = [
   },
   {
     id: 'D7', title: 'Confirmation',
-    rule: 'Decision due the given days after the case opens, moved by the days suspended; the minor-injury fast track needs no admission (inpatient days within the limit) and in-catalogue expenses.',
-    parameters: [], constants: ['confirmation.dueDays', 'confirmation.fastTrackMaxInpatientDays'], seeds: [],
-    source: 'decisions D7; 工伤保险条例 Art. 20 [MIRROR]; rulebook §12.3 [SRC S24]', code: 'core/deadlines.ts, core/benefits.ts',
+    rule: 'Each outcome has its own bases (NOT_CONFIRMED needs a reason); a sudden-illness death is deemed only within the hours limit. Decision due the given days after the case opens, moved by the days suspended; the minor-injury fast track needs no admission (inpatient days within the limit) and in-catalogue expenses.',
+    parameters: [], constants: ['confirmation.dueDays', 'confirmation.fastTrackMaxInpatientDays', 'confirmation.suddenIllnessDeathWithinHours'], seeds: ['CONFIRMATION_BASES'],
+    source: 'decisions D7; 工伤保险条例 Art. 20 [MIRROR]; rulebook §12.3 [SRC S24]', code: 'core/confirmation.ts, core/deadlines.ts, core/benefits.ts',
   },
   {
     id: 'D8', title: 'Disability assessment',
