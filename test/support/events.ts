@@ -1,0 +1,59 @@
+/** API Gateway HTTP API (v2) events as the JWT authorizer delivers them, for handler tests. */
+import type { APIGatewayProxyEventV2WithJWTAuthorizer, Context } from 'aws-lambda';
+
+export interface EventOptions {
+  readonly claims?: Record<string, string | string[]> | undefined;
+  readonly pathParameters?: Record<string, string>;
+  readonly query?: Record<string, string>;
+  readonly body?: unknown;
+  readonly headers?: Record<string, string>;
+}
+
+/** `routeKey` like `POST /v1/platforms/{platformId}/orders`; path parameters are substituted into rawPath. */
+export const httpEvent = (routeKey: string, options: EventOptions = {}): APIGatewayProxyEventV2WithJWTAuthorizer => {
+  const [method, template] = routeKey.split(' ') as [string, string];
+  const rawPath = template.replace(/\{(\w+)\}/g, (_, name: string) => options.pathParameters?.[name] ?? name);
+  const body = options.body === undefined ? undefined : typeof options.body === 'string' ? options.body : JSON.stringify(options.body);
+  return {
+    version: '2.0',
+    routeKey,
+    rawPath,
+    rawQueryString: new URLSearchParams(options.query ?? {}).toString(),
+    headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...options.headers },
+    ...(options.query ? { queryStringParameters: options.query } : {}),
+    ...(options.pathParameters ? { pathParameters: options.pathParameters } : {}),
+    requestContext: {
+      accountId: '000000000000',
+      apiId: 'local',
+      domainName: 'localhost',
+      domainPrefix: 'localhost',
+      http: { method, path: rawPath, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'vitest' },
+      requestId: 'req-1',
+      routeKey,
+      stage: '$default',
+      time: '01/Aug/2025:10:00:00 +0000',
+      timeEpoch: 1754042400000,
+      authorizer: { principalId: '', integrationLatency: 0, jwt: { claims: options.claims ?? {}, scopes: [] } },
+    },
+    ...(body !== undefined ? { body } : {}),
+    isBase64Encoded: false,
+  } as APIGatewayProxyEventV2WithJWTAuthorizer;
+};
+
+export const lambdaContext = {
+  functionName: 'test',
+  functionVersion: '$LATEST',
+  invokedFunctionArn: 'arn:aws:lambda:cn-north-1:000000000000:function:test',
+  memoryLimitInMB: '512',
+  awsRequestId: 'aws-req-1',
+  logGroupName: '/aws/lambda/test',
+  logStreamName: 'stream',
+  callbackWaitsForEmptyEventLoop: false,
+  getRemainingTimeInMillis: () => 30_000,
+  done: () => undefined,
+  fail: () => undefined,
+  succeed: () => undefined,
+} as unknown as Context;
+
+/** Parses a handler result's JSON body. */
+export const bodyOf = (result: { body?: string }) => JSON.parse(result.body ?? 'null');
