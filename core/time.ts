@@ -55,7 +55,7 @@ export function parseInstant(value: string): Date | undefined {
   const offsetMinutes = m[8] ? 0 : Number(m[11]);
   if (!isValidDate(`${m[1]}-${m[2]}-${m[3]}`) || hour! > 23 || minute! > 59 || second! > 59) return undefined;
   if (offsetHours > 23 || offsetMinutes > 59) return undefined;
-  const fractionMs = m[7] ? Math.floor(Number(`0${m[7]}`) * 1000) : 0;
+  const fractionMs = m[7] ? Number(m[7].slice(1, 4).padEnd(3, '0')) : 0;
   const sign = m[9] === '-' ? -1 : 1;
   const local = Date.UTC(year!, month! - 1, day!, hour!, minute!, second!, fractionMs);
   return new Date(local - sign * (offsetHours * 60 + offsetMinutes) * MINUTE_MS);

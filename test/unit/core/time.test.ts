@@ -11,6 +11,7 @@ describe('time', () => {
     expect(parseInstant('2025-07-01T00:00:00Z')?.toISOString()).toBe('2025-07-01T00:00:00.000Z');
     expect(parseInstant('2025-07-01t00:00:00.5z')?.toISOString()).toBe('2025-07-01T00:00:00.500Z');
     expect(parseInstant('2025-06-30T20:30:00.123456-03:30')?.toISOString()).toBe('2025-07-01T00:00:00.123Z');
+    expect(parseInstant('2025-07-01T00:00:00.29Z')?.getTime()).toBe(Date.UTC(2025, 6, 1, 0, 0, 0, 290));
     expect(parseInstant('2025-07-01T08:00:00')).toBeUndefined();
     expect(parseInstant('2025-07-01')).toBeUndefined();
     expect(parseInstant('2025-02-30T00:00:00Z')).toBeUndefined();
