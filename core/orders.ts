@@ -38,17 +38,30 @@ export function isPlatformEnrolled(provinces: readonly { code: string; joinedOn:
 
 export type ResentOrderOutcome = 'duplicate' | 'updated' | 'conflict';
 
+const sameInstant = (a: string, b: string) => parseInstant(a)?.getTime() === parseInstant(b)?.getTime();
+
+/**
+ * The fields in which a re-sent order differs from the one received with the same `orderId` (D3). Times
+ * are compared as instants, so the same moment written with another offset is the same; a `finishedAt`
+ * present on one side only is not a difference (it is an update, or an older copy of the order).
+ */
+export function resentOrderDifferences(existing: OrderRecord, incoming: OrderRecord): (keyof OrderRecord)[] {
+  const diff: (keyof OrderRecord)[] = [];
+  if (existing.platformWorkerId !== incoming.platformWorkerId) diff.push('platformWorkerId');
+  if (existing.industry !== incoming.industry) diff.push('industry');
+  if (existing.province !== incoming.province) diff.push('province');
+  if (!sameInstant(existing.acceptedAt, incoming.acceptedAt)) diff.push('acceptedAt');
+  if (existing.finishedAt !== undefined && incoming.finishedAt !== undefined && !sameInstant(existing.finishedAt, incoming.finishedAt)) {
+    diff.push('finishedAt');
+  }
+  return diff;
+}
+
 /**
  * Classifies an order re-sent with an `orderId` the platform already used (D3): identical → duplicate;
- * the same with a `finishedAt` it lacked → updated; any other difference → conflict (rejected). The
- * times are compared as instants, so the same moment written with another offset is the same.
+ * the same with a `finishedAt` it lacked → updated; any other difference → conflict (rejected).
  */
 export function classifyResentOrder(existing: OrderRecord, incoming: OrderRecord): ResentOrderOutcome {
-  const sameInstant = (a: string, b: string) => parseInstant(a)?.getTime() === parseInstant(b)?.getTime();
-  const sameCore = existing.platformWorkerId === incoming.platformWorkerId && existing.industry === incoming.industry &&
-    existing.province === incoming.province && sameInstant(existing.acceptedAt, incoming.acceptedAt);
-  if (!sameCore) return 'conflict';
-  if (existing.finishedAt === undefined) return incoming.finishedAt === undefined ? 'duplicate' : 'updated';
-  if (incoming.finishedAt === undefined) return 'duplicate';
-  return sameInstant(existing.finishedAt, incoming.finishedAt) ? 'duplicate' : 'conflict';
+  if (resentOrderDifferences(existing, incoming).length > 0) return 'conflict';
+  return existing.finishedAt === undefined && incoming.finishedAt !== undefined ? 'updated' : 'duplicate';
 }

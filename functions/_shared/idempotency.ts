@@ -40,14 +40,15 @@ const powertools = (): Mw => {
 export const idempotencyMiddleware = (): Mw => ({
   before: async (request) => {
     const key = request.event.headers?.['idempotency-key'];
-    const applies = request.event.requestContext?.http?.method === 'POST' && key !== undefined && config.idempotencyEnabled;
-    (request.internal as Record<symbol, boolean>)[SKIP] = !applies;
+    const applies = request.event.requestContext?.http?.method === 'POST' && key !== undefined;
+    (request.internal as Record<symbol, boolean>)[SKIP] = !applies || !config.idempotencyEnabled;
     if (!applies) return;
     if (!KEY_PATTERN.test(key)) {
       throw new HttpProblem(400, 'The Idempotency-Key header must be 1–64 visible ASCII characters.', [
         { path: 'Idempotency-Key', message: 'Must be 1–64 visible ASCII characters.' },
       ]);
     }
+    if (!config.idempotencyEnabled) return;
     const replay = await powertools().before?.(request);
     if (replay === undefined) (request.internal as Record<symbol, boolean>)[OWNED] = true;
     return replay;

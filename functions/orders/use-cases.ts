@@ -8,7 +8,7 @@
  */
 import { randomInt } from 'node:crypto';
 import type { z } from 'zod';
-import { chargedIndustry, industryAcceptedFor, parseInstant, ruleTableOn, shanghaiDate } from '../../core/index.ts';
+import { chargedIndustry, checkOrderTimes, industryAcceptedFor, isPlatformEnrolled, resentOrderDifferences, shanghaiDate } from '../../core/index.ts';
 import { config } from '../_shared/config.ts';
 import { mapLimit } from '../_shared/db.ts';
 import { fieldErrors, type ProblemFieldError } from '../_shared/problem.ts';
@@ -36,27 +36,13 @@ export interface IngestionSummary {
 /** Chunks written in parallel per request. */
 const WRITE_CONCURRENCY = 6;
 
-const sameInstant = (a: string | undefined, b: string | undefined) =>
-  a === b || (a !== undefined && b !== undefined && parseInstant(a)?.getTime() === parseInstant(b)?.getTime());
-
-/** Rules that need the platform and the clock (the schema has checked the shapes). */
+/** Rules that need the platform and the clock (the schema has checked the shapes): D1, D2, contract. */
 const ruleErrors = (item: Item, index: number, platform: Platform, now: Date): ProblemFieldError[] => {
-  const errors: ProblemFieldError[] = [];
   const at = (field: string) => `orders.${index}.${field}`;
-  const accepted = parseInstant(item.acceptedAt)!;
-  const date = shanghaiDate(accepted);
-  const toleranceMs = ruleTableOn(shanghaiDate(now)).orders.futureToleranceMinutes * 60_000;
-  if (accepted.getTime() > now.getTime() + toleranceMs) errors.push({ path: at('acceptedAt'), message: 'Lies in the future.' });
-  if (item.finishedAt !== undefined) {
-    const finished = parseInstant(item.finishedAt)!;
-    if (finished.getTime() < accepted.getTime()) errors.push({ path: at('finishedAt'), message: 'Is before acceptedAt.' });
-    else if (finished.getTime() > now.getTime() + toleranceMs) errors.push({ path: at('finishedAt'), message: 'Lies in the future.' });
-  }
-  const enrolment = platform.provinces.find((p) => p.code === item.province);
-  if (!enrolment) {
-    errors.push({ path: at('province'), message: `The platform is not enrolled in ${item.province} (D2).` });
-  } else if (enrolment.joinedOn > date) {
-    errors.push({ path: at('province'), message: `The platform joined ${item.province} on ${enrolment.joinedOn}, after this order's date ${date} (D2).` });
+  const errors = checkOrderTimes(item, now).map((e) => ({ path: at(e.path), message: e.message }));
+  const date = shanghaiDate(item.acceptedAt);
+  if (!isPlatformEnrolled(platform.provinces, item.province, date)) {
+    errors.push({ path: at('province'), message: `The platform is not enrolled in ${item.province} on ${date} (D2).` });
   }
   if (!industryAcceptedFor(item.industry, platform.industries, date)) {
     errors.push({ path: at('industry'), message: `The platform is not enrolled for ${item.industry} on ${date} (D1).` });
@@ -64,20 +50,12 @@ const ruleErrors = (item: Item, index: number, platform: Platform, now: Date): P
   return errors;
 };
 
-/** Compares a re-sent order with the stored one: which fields differ (finishedAt handled apart). */
-const differences = (stored: StoredOrder, item: Item, index: number): ProblemFieldError[] => {
-  const diff: ProblemFieldError[] = [];
-  const at = (field: string) => `orders.${index}.${field}`;
-  const message = 'Differs from the order already received with this orderId (D3).';
-  if (stored.platformWorkerId !== item.platformWorkerId) diff.push({ path: at('platformWorkerId'), message });
-  if (stored.industry !== item.industry) diff.push({ path: at('industry'), message });
-  if (stored.province !== item.province) diff.push({ path: at('province'), message });
-  if (!sameInstant(stored.acceptedAt, item.acceptedAt)) diff.push({ path: at('acceptedAt'), message });
-  if (stored.finishedAt !== undefined && item.finishedAt !== undefined && !sameInstant(stored.finishedAt, item.finishedAt)) {
-    diff.push({ path: at('finishedAt'), message });
-  }
-  return diff;
-};
+/** A re-sent order that differs from the stored one: an error per differing field (D3). */
+const differences = (stored: StoredOrder, item: Item, index: number): ProblemFieldError[] =>
+  resentOrderDifferences(stored, item).map((field) => ({
+    path: `orders.${index}.${field}`,
+    message: 'Differs from the order already received with this orderId (D3).',
+  }));
 
 /**
  * Groups new orders into transactions of at most 100 actions (orders + distinct counters). Sorting by

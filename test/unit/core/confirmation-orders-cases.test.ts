@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  acceptsStep, applicantTypeAllowed, CASE_STATUSES, checkOrderTimes, classifyResentOrder, CONFIRMATION_BASES, coverageAt,
+  acceptsStep, applicantTypeAllowed, CASE_STATUSES, checkOrderTimes, classifyResentOrder, resentOrderDifferences, CONFIRMATION_BASES, coverageAt,
   isPlatformEnrolled, pilotStartOf, suddenIllnessDeathDeemable, validateConfirmation, type OrderRecord,
 } from '../../../core/index.ts';
 
@@ -68,6 +68,8 @@ describe('order intake (D2, D3)', () => {
     expect(classifyResentOrder(o, { ...o, platformWorkerId: 'w2' })).toBe('conflict');
     expect(classifyResentOrder(o, { ...o, industry: 'RIDE_HAILING' })).toBe('conflict');
     expect(classifyResentOrder(o, { ...o, acceptedAt: '2025-08-01T10:00:01+08:00' })).toBe('conflict');
+    expect(resentOrderDifferences(done, { ...done, province: '310000', finishedAt: '2025-08-01T11:30:00+08:00' })).toEqual(['province', 'finishedAt']);
+    expect(resentOrderDifferences(o, done)).toEqual([]);
   });
 });
 
