@@ -173,6 +173,7 @@ export class StatelessStack extends Stack {
     for (const [name, group] of Object.entries(FUNCTIONS) as [FunctionName, (typeof FUNCTIONS)[FunctionName]][]) {
       const grants: TableGrant[] = Object.entries(group.tables).map(([tableId, access]) => {
         const deployed = props.tables[tableId as TableId];
+        if (!deployed) throw new Error(`FUNCTIONS.${name} uses table "${tableId}", which lib/config/tables.ts does not define`);
         return { table: tables[tableId as TableId], envVar: deployed.definition.envVar, access: access! };
       });
       const fn = new ClaimsFunction(this, `${pascal(name)}Function`, {
