@@ -14,6 +14,8 @@ const EnvSchema = z.object({
   PII_KEY_MODE: z.enum(['local', 'kms']).default('local'),
   PII_LOCAL_KEY: z.string().optional(),
   PII_KMS_KEY_ID: z.string().optional(),
+  /** base64 of the KMS-encrypted 32-byte data key (PII_KEY_MODE=kms; docs/security.md). */
+  PII_DATA_KEY_CIPHERTEXT: z.string().min(1).optional(),
   FEE_COUNTER_SHARDS: z.coerce.number().int().min(1).max(256).default(8),
 });
 
@@ -44,6 +46,6 @@ export const config = {
     },
   },
   idempotencyEnabled: typeof (env as Record<string, unknown>)[idempotencyTable.envVar] === 'string',
-  pii: { mode: env.PII_KEY_MODE, localKey: env.PII_LOCAL_KEY, kmsKeyId: env.PII_KMS_KEY_ID },
+  pii: { mode: env.PII_KEY_MODE, localKey: env.PII_LOCAL_KEY, kmsKeyId: env.PII_KMS_KEY_ID, dataKeyCiphertext: env.PII_DATA_KEY_CIPHERTEXT },
   feeCounterShards: env.FEE_COUNTER_SHARDS,
 } as const;

@@ -1,7 +1,8 @@
 /**
  * The middy stack for HTTP API (v2) handlers, defined once.
  *
- * Order: error mapping (outermost, so it sees every error) → logger context → request guards (1 MiB,
+ * Order: error mapping (outermost, so it sees every error) → logger context → the PII data key (once per
+ * container; KMS in AWS, pii.ts) → request guards (1 MiB,
  * content type) → idempotency (POST with an Idempotency-Key, keyed on the caller and the raw body) → the
  * route, which authenticates, authorises, parses with zod and calls one use case. Route errors that are
  * HttpProblems become responses inside the handler, so a replayed Idempotency-Key returns them too;
@@ -16,6 +17,7 @@ import { principalFromClaims, type Principal } from './auth.ts';
 import { badRequest, fieldErrors, HttpProblem, type ProblemBody } from './problem.ts';
 import { logger } from './observability.ts';
 import { idempotencyMiddleware } from './idempotency.ts';
+import { initPii } from './pii.ts';
 
 export type HttpEvent = APIGatewayProxyEventV2WithJWTAuthorizer;
 export type HttpResult = APIGatewayProxyStructuredResultV2;
@@ -143,6 +145,7 @@ export const httpHandler = (routes: Readonly<Record<string, Route>>) => {
     .use(errorMapper())
     .use(httpHeaderNormalizer())
     .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use({ before: async () => void (await initPii()) })
     .use(requestGuards())
     .use(idempotencyMiddleware());
 };

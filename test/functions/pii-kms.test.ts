@@ -1,0 +1,106 @@
+/**
+ * PII_KEY_MODE=kms: the data key is decrypted once per container with kms:Decrypt (encryption context
+ * bound to the purpose and stage), shared by concurrent callers, never logged, and a failure is a clear
+ * configuration error that the next invocation retries.
+ */
+import { randomBytes } from 'node:crypto';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { mockClient } from 'aws-sdk-client-mock';
+import { DecryptCommand, IncorrectKeyException, KMSClient } from '@aws-sdk/client-kms';
+import { bodyOf, httpEvent, lambdaContext } from '../support/events.ts';
+
+const env = vi.hoisted(() => {
+  const values = {
+    PII_KEY_MODE: 'kms',
+    PII_KMS_KEY_ID: 'arn:aws-cn:kms:cn-north-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab',
+    PII_DATA_KEY_CIPHERTEXT: Buffer.from('AQIDAHh-fake-kms-ciphertext-blob-for-the-pii-data-key').toString('base64'),
+  };
+  Object.assign(process.env, values);
+  delete process.env.PII_LOCAL_KEY;
+  return values;
+});
+
+const { createPiiProtector, initPii, pii, piiDataKeyContext, resetPiiForTests } = await import('../../functions/_shared/pii.ts');
+const { handler: publicHandler } = await import('../../functions/public/handler.ts');
+
+const kms = mockClient(KMSClient);
+const dataKey = randomBytes(32);
+const fresh = () => Uint8Array.from(dataKey); // KMS returns a new buffer each time; the module zeroes it.
+
+let lines: string[] = [];
+beforeEach(() => {
+  kms.reset();
+  resetPiiForTests();
+  lines = [];
+  const capture = (chunk: unknown) => (lines.push(String(chunk)), true);
+  vi.spyOn(process.stdout, 'write').mockImplementation(capture as never);
+  vi.spyOn(process.stderr, 'write').mockImplementation(capture as never);
+});
+afterEach(() => vi.restoreAllMocks());
+
+describe('PII data key from KMS (envelope mode)', () => {
+  it('decrypts once for concurrent and later callers, with the key id and the purpose in the encryption context', async () => {
+    kms.on(DecryptCommand).resolves({ Plaintext: fresh(), KeyId: env.PII_KMS_KEY_ID });
+    const [a, b, c] = await Promise.all([initPii(), initPii(), initPii()]);
+    await initPii();
+    expect(a).toBe(b);
+    expect(b).toBe(c);
+    expect(pii()).toBe(a);
+    expect(kms.commandCalls(DecryptCommand)).toHaveLength(1);
+    const input = kms.commandCalls(DecryptCommand)[0]!.args[0].input;
+    expect(input.KeyId).toBe(env.PII_KMS_KEY_ID);
+    expect(input.EncryptionContext).toEqual(piiDataKeyContext('test'));
+    expect(input.EncryptionContext).toMatchObject({ purpose: 'pii-data-key' });
+    expect(Buffer.from(input.CiphertextBlob!).toString('base64')).toBe(env.PII_DATA_KEY_CIPHERTEXT);
+  });
+
+  it('protects with exactly the decrypted key: hashes and ciphertexts interoperate with a protector from that key', async () => {
+    kms.on(DecryptCommand).resolves({ Plaintext: fresh() });
+    const fromKms = (await initPii())!;
+    const reference = createPiiProtector(Buffer.from(dataKey));
+    expect(fromKms.hash('idNumber', '11010119900307123X')).toBe(reference.hash('idNumber', '11010119900307123X'));
+    expect(reference.decrypt(fromKms.encrypt('13912345678'))).toBe('13912345678');
+  });
+
+  it('decrypts once per container through the HTTP stack, however many requests', async () => {
+    kms.on(DecryptCommand).resolves({ Plaintext: fresh() });
+    for (let i = 0; i < 3; i++) {
+      const res = await publicHandler(httpEvent('GET /health'), lambdaContext);
+      expect(res.statusCode).toBe(200);
+    }
+    expect(kms.commandCalls(DecryptCommand)).toHaveLength(1);
+  });
+
+  it('turns a wrong key (IncorrectKeyException) into a clear configuration error, and retries on the next call', async () => {
+    kms.on(DecryptCommand).rejectsOnce(new IncorrectKeyException({ message: 'The key ID in the request does not identify a CMK that can perform this operation.', $metadata: {} }));
+    await expect(initPii()).rejects.toThrow(/Configuration error: KMS could not decrypt the PII data key \(IncorrectKeyException: .*PII_KMS_KEY_ID/s);
+    expect(() => pii()).toThrow(/before initPii\(\) resolved/);
+    kms.on(DecryptCommand).resolves({ Plaintext: fresh() });
+    await expect(initPii()).resolves.toBeDefined();
+    expect(kms.commandCalls(DecryptCommand)).toHaveLength(2);
+  });
+
+  it('refuses a data key that is not 32 bytes', async () => {
+    kms.on(DecryptCommand).resolves({ Plaintext: randomBytes(16) });
+    await expect(initPii()).rejects.toThrow('the PII data key must be 32 bytes (AES_256), KMS returned 16');
+  });
+
+  it('answers 500 problem+json when KMS fails, and logs neither the ciphertext nor any key material', async () => {
+    kms.on(DecryptCommand).rejects(Object.assign(new Error('User is not authorized to perform kms:Decrypt'), { name: 'AccessDeniedException' }));
+    const res = await publicHandler(httpEvent('GET /health'), lambdaContext);
+    expect(res.statusCode).toBe(500);
+    expect(res.headers?.['content-type']).toContain('application/problem+json');
+    expect(bodyOf(res).detail).not.toMatch(/kms|key/i);
+    const out = lines.join('');
+    expect(out).toContain('AccessDeniedException');
+    expect(out).toContain('could not decrypt the PII data key');
+    for (const secret of [env.PII_DATA_KEY_CIPHERTEXT, dataKey.toString('base64'), dataKey.toString('hex')]) expect(out).not.toContain(secret);
+  });
+
+  it('zeroes the plaintext KMS returned once the keys are derived', async () => {
+    const plaintext = fresh();
+    kms.on(DecryptCommand).resolves({ Plaintext: plaintext });
+    await initPii();
+    expect(plaintext.every((b) => b === 0)).toBe(true);
+  });
+});
