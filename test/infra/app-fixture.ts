@@ -33,8 +33,13 @@ export interface BuiltApp extends ClaimsApp {
 
 export const buildTestApp = (stage: StageName, options: { nag?: boolean } = {}): BuiltApp => {
   const outdir = tempOutdir();
-  const built = buildApp({ stage, outdir, context: testContext(), nag: options.nag ?? false });
-  return { ...built, outdir, dispose: () => removeOutdir(outdir) };
+  try {
+    const built = buildApp({ stage, outdir, context: testContext(), nag: options.nag ?? false });
+    return { ...built, outdir, dispose: () => removeOutdir(outdir) };
+  } catch (error) {
+    removeOutdir(outdir); // e.g. a handler entry file that does not exist yet
+    throw error;
+  }
 };
 
 /** The stateful stack alone (as lib/app.ts builds it): its tests do not depend on handler entry files. */

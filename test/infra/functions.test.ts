@@ -25,7 +25,7 @@ describe('functions of the stateless stack (prod)', () => {
     template = Template.fromStack(built.stateless);
     resources = template.toJSON().Resources;
   });
-  afterAll(() => built.dispose());
+  afterAll(() => built?.dispose());
 
   const functionOf = (group: FunctionName): Resource => {
     const id = built.stateless.getLogicalId(built.stateless.functions[group].function.node.defaultChild as never);

@@ -17,7 +17,7 @@ describe('HTTP API and identity (dev)', () => {
     template = Template.fromStack(built.stateless);
     resources = template.toJSON().Resources;
   });
-  afterAll(() => built.dispose());
+  afterAll(() => built?.dispose());
 
   it('has one route per ROUTES row, keyed as the handlers dispatch', () => {
     const keys = ofType('AWS::ApiGatewayV2::Route').map(([, r]) => r.Properties.RouteKey).sort();

@@ -21,7 +21,7 @@ describe.each(['dev', 'prod'] as const)('stateful stack (%s)', (stage) => {
     built = buildStatefulStack(stage);
     template = Template.fromStack(built.stack);
   });
-  afterAll(() => built.dispose());
+  afterAll(() => built?.dispose());
 
   it('creates exactly the tables of lib/config/tables.ts, with their keys', () => {
     template.resourceCountIs('AWS::DynamoDB::Table', definitions.length);
