@@ -7,7 +7,7 @@
  */
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
 export type TableAccess = 'read' | 'readwrite';
-export type TableId = 'registry' | 'orders' | 'ledger' | 'idempotency';
+export type TableId = 'registry' | 'orders' | 'ledger' | 'idempotency' | 'cases';
 
 export interface FunctionGroup {
   /** Entry file, relative to the repository root. */
@@ -54,6 +54,21 @@ export const FUNCTIONS = {
     description: "A worker's enrolment days and coverage at a moment",
     tables: { registry: 'read', orders: 'read', ledger: 'read' },
   },
+  reports: {
+    entry: 'functions/reports/handler.ts',
+    description: 'Injury reports: coverage verdict and the snapshot of that day\'s orders (D4, D11)',
+    tables: { registry: 'read', orders: 'read', cases: 'readwrite', idempotency: 'readwrite' },
+  },
+  cases: {
+    entry: 'functions/cases/handler.ts',
+    description: 'Bundled cases: opening (D6), human steps resumed through the case workflow, benefits and payments',
+    tables: { registry: 'read', cases: 'readwrite', idempotency: 'readwrite' },
+  },
+  paymentRuns: {
+    entry: 'functions/payment-runs/handler.ts',
+    description: 'Monthly payment runs (start and status)',
+    tables: { cases: 'readwrite', idempotency: 'readwrite' },
+  },
 } as const satisfies Record<string, FunctionGroup>;
 
 export type FunctionName = keyof typeof FUNCTIONS;
@@ -86,6 +101,23 @@ export const ROUTES: readonly Route[] = [
 
   { method: 'GET', path: '/v1/workers/{workerId}/enrolment-days', fn: 'enrolment', auth: true },
   { method: 'GET', path: '/v1/workers/{workerId}/coverage', fn: 'enrolment', auth: true },
+
+  { method: 'POST', path: '/v1/injury-reports', fn: 'reports', auth: true },
+  { method: 'POST', path: '/v1/cases', fn: 'cases', auth: true },
+  { method: 'GET', path: '/v1/cases', fn: 'cases', auth: true },
+  { method: 'GET', path: '/v1/cases/{caseId}', fn: 'cases', auth: true },
+  { method: 'POST', path: '/v1/cases/{caseId}/suspension', fn: 'cases', auth: true },
+  { method: 'DELETE', path: '/v1/cases/{caseId}/suspension', fn: 'cases', auth: true },
+  { method: 'POST', path: '/v1/cases/{caseId}/confirmation', fn: 'cases', auth: true },
+  { method: 'POST', path: '/v1/cases/{caseId}/expenses', fn: 'cases', auth: true },
+  { method: 'POST', path: '/v1/cases/{caseId}/assessment', fn: 'cases', auth: true },
+  { method: 'POST', path: '/v1/cases/{caseId}/dependants', fn: 'cases', auth: true },
+  { method: 'GET', path: '/v1/cases/{caseId}/benefits', fn: 'cases', auth: true },
+  { method: 'POST', path: '/v1/cases/{caseId}/approval', fn: 'cases', auth: true },
+  { method: 'POST', path: '/v1/cases/{caseId}/resubmission', fn: 'cases', auth: true },
+  { method: 'GET', path: '/v1/cases/{caseId}/payments', fn: 'cases', auth: true },
+  { method: 'POST', path: '/v1/payment-runs', fn: 'paymentRuns', auth: true },
+  { method: 'GET', path: '/v1/payment-runs/{runId}', fn: 'paymentRuns', auth: true },
 ];
 
 export const routeKey = (route: Pick<Route, 'method' | 'path'>): string => `${route.method} ${route.path}`;

@@ -3,7 +3,7 @@
  * The only place in functions/ that touches process.env.
  */
 import { z } from 'zod';
-import { idempotencyTable, ledgerTable, ordersTable, registryTable } from '../../lib/config/tables.ts';
+import { casesTable, idempotencyTable, ledgerTable, ordersTable, registryTable } from '../../lib/config/tables.ts';
 
 const EnvSchema = z.object({
   STAGE: z.string().default('dev'),
@@ -11,6 +11,10 @@ const EnvSchema = z.object({
   [ordersTable.envVar]: z.string().min(1).optional(),
   [ledgerTable.envVar]: z.string().min(1).optional(),
   [idempotencyTable.envVar]: z.string().min(1).optional(),
+  [casesTable.envVar]: z.string().min(1).optional(),
+  /** State machine ARNs (cases slice): set by CDK, or by the local Step Functions runner. */
+  CASE_WORKFLOW_ARN: z.string().min(1).optional(),
+  PAYMENT_RUN_ARN: z.string().min(1).optional(),
   PII_KEY_MODE: z.enum(['local', 'kms']).default('local'),
   PII_LOCAL_KEY: z.string().optional(),
   PII_KMS_KEY_ID: z.string().optional(),
@@ -43,6 +47,17 @@ export const config = {
     },
     get idempotency() {
       return table(idempotencyTable.envVar);
+    },
+    get cases() {
+      return table(casesTable.envVar);
+    },
+  },
+  stateMachines: {
+    get caseWorkflow() {
+      return table('CASE_WORKFLOW_ARN');
+    },
+    get paymentRun() {
+      return table('PAYMENT_RUN_ARN');
     },
   },
   idempotencyEnabled: typeof (env as Record<string, unknown>)[idempotencyTable.envVar] === 'string',

@@ -12,6 +12,23 @@ import { CreatePlatformRequest, PlatformResponse, ProvinceEnrolmentSchema } from
 import { ROUTES, routeKey } from '../routes.ts';
 import { ProblemSchema } from '../_shared/schemas.ts';
 import { WorkersRequestDoc, WorkersResponse } from '../workers/schemas.ts';
+import {
+  ApprovalRequest,
+  AssessmentRequest,
+  BenefitsResponse,
+  CaseListResponse,
+  CaseResponse,
+  ConfirmationRequest,
+  DependantsRequest,
+  ExpensesRequest,
+  ListCasesQuery,
+  OpenCaseRequest,
+  PaymentsResponse,
+  ResubmissionRequest,
+  SuspensionRequest,
+} from '../cases/schemas.ts';
+import { RunResponse, StartRunRequest, StartRunResponse } from '../payment-runs/schemas.ts';
+import { InjuryReportRequest, InjuryReportResponse } from '../reports/schemas.ts';
 
 const problem = (description: string) => ({ description, content: { 'application/problem+json': { schema: ProblemSchema } } });
 const ok = (schema: z.ZodType, description = 'OK') => ({ description, content: { 'application/json': { schema } } });
@@ -103,7 +120,64 @@ export const OPERATIONS: Record<string, ZodOpenApiOperationObject> = {
     requestParams: { path: WorkerPath, query: CoverageQuery },
     responses: { '200': ok(CoverageResponse), ...errors },
   },
+  ...caseOperations(),
 };
+
+function caseOperations(): Record<string, ZodOpenApiOperationObject> {
+  const CasePath = z.object({ caseId: z.string() });
+  const header = z.object({ 'idempotency-key': idempotencyKey });
+  const step = (summary: string, request: z.ZodType | undefined) => ({
+    summary,
+    requestParams: { path: CasePath, header },
+    ...(request ? { requestBody: body(request) } : {}),
+    responses: { '202': ok(CaseResponse, 'Recorded; the case as it stands (the workflow applies the step)'), ...postErrors },
+  });
+  return {
+    'POST /v1/injury-reports': {
+      summary: 'File an injury report (platform for its workers, or the worker): coverage verdict and order snapshot (D4, D11)',
+      requestParams: { header },
+      requestBody: body(InjuryReportRequest),
+      responses: { '201': ok(InjuryReportResponse, 'Created'), ...postErrors },
+    },
+    'POST /v1/cases': {
+      summary: 'Open the bundled case for a report (D6); starts its workflow',
+      requestParams: { header },
+      requestBody: body(OpenCaseRequest),
+      responses: { '201': ok(CaseResponse, 'Created'), ...postErrors },
+    },
+    'GET /v1/cases': {
+      summary: 'Cases by status and province (staff), paginated',
+      requestParams: { query: ListCasesQuery },
+      responses: { '200': ok(CaseListResponse), ...errors },
+    },
+    'GET /v1/cases/{caseId}': { summary: 'A case with deadlines, escalations, payments and timeline', requestParams: { path: CasePath }, responses: { '200': ok(CaseResponse), ...errors } },
+    'POST /v1/cases/{caseId}/suspension': step('Suspend the confirmation clock (handler, D7)', SuspensionRequest),
+    'DELETE /v1/cases/{caseId}/suspension': {
+      summary: 'Resume the confirmation clock (handler, D7)',
+      requestParams: { path: CasePath },
+      responses: { '202': ok(CaseResponse, 'Resumed'), ...errors, '409': problem('Not suspended, or the status does not accept it') },
+    },
+    'POST /v1/cases/{caseId}/confirmation': step('Record the confirmation decision (handler, D7)', ConfirmationRequest),
+    'POST /v1/cases/{caseId}/expenses': step('Add expenses and inpatient days (handler)', ExpensesRequest),
+    'POST /v1/cases/{caseId}/assessment': step('Record an assessment conclusion (assessor, D8)', AssessmentRequest),
+    'POST /v1/cases/{caseId}/dependants': step('Record the dependants of a death case (handler)', DependantsRequest),
+    'GET /v1/cases/{caseId}/benefits': { summary: 'The benefit calculation (D9)', requestParams: { path: CasePath }, responses: { '200': ok(BenefitsResponse), ...errors } },
+    'POST /v1/cases/{caseId}/approval': step('Approve (pays) or return the calculation (reviewer, maker-checker D10)', ApprovalRequest),
+    'POST /v1/cases/{caseId}/resubmission': step('Resubmit a returned case (handler)', ResubmissionRequest),
+    'GET /v1/cases/{caseId}/payments': { summary: 'Every payment of the case', requestParams: { path: CasePath }, responses: { '200': ok(PaymentsResponse), ...errors } },
+    'POST /v1/payment-runs': {
+      summary: "Pay a month's monthly items (admin); the current or the next month",
+      requestParams: { header },
+      requestBody: body(StartRunRequest),
+      responses: { '202': ok(StartRunResponse, 'Started'), ...postErrors },
+    },
+    'GET /v1/payment-runs/{runId}': {
+      summary: 'A payment run (admin)',
+      requestParams: { path: z.object({ runId: z.string() }) },
+      responses: { '200': ok(RunResponse), ...errors },
+    },
+  };
+}
 
 export const openApiDocument = () => {
   const paths: ZodOpenApiPathsObject = {};

@@ -1,0 +1,76 @@
+/** Route group `cases`: opening, reading and every human step of a bundled case (contract: Injury reports and cases). */
+import { badRequest, fieldErrors } from '../_shared/problem.ts';
+import { httpHandler } from '../_shared/http.ts';
+import {
+  ApprovalRequest,
+  AssessmentRequest,
+  ConfirmationRequest,
+  DependantsRequest,
+  ExpensesRequest,
+  ListCasesQuery,
+  OpenCaseRequest,
+  ResubmissionRequest,
+  SuspensionRequest,
+} from './schemas.ts';
+import * as uc from './use-cases.ts';
+
+const accepted = (body: unknown) => ({ status: 202, body });
+
+export const handler = httpHandler({
+  'POST /v1/cases': async (ctx) => {
+    const principal = ctx.principal();
+    const body = ctx.body(OpenCaseRequest);
+    return { status: 201, body: await uc.openCase(principal, body, new Date()) };
+  },
+  'GET /v1/cases': async (ctx) => {
+    const principal = ctx.principal();
+    const parsed = ListCasesQuery.safeParse(ctx.query);
+    if (!parsed.success) throw badRequest(fieldErrors(parsed.error.issues as never));
+    const { nextToken, ...query } = parsed.data;
+    return { status: 200, body: await uc.listCases(principal, query, nextToken) };
+  },
+  'GET /v1/cases/{caseId}': async (ctx) => ({ status: 200, body: await uc.getCase(ctx.principal(), ctx.path('caseId'), new Date()) }),
+  'GET /v1/cases/{caseId}/benefits': async (ctx) => ({ status: 200, body: await uc.getBenefits(ctx.principal(), ctx.path('caseId')) }),
+  'GET /v1/cases/{caseId}/payments': async (ctx) => ({ status: 200, body: await uc.getPayments(ctx.principal(), ctx.path('caseId')) }),
+  'POST /v1/cases/{caseId}/suspension': async (ctx) => {
+    const p = ctx.principal();
+    const bundle = await uc.forChange(p, ['handler'], ctx.path('caseId'));
+    return accepted(await uc.suspend(p, bundle, ctx.body(SuspensionRequest), new Date()));
+  },
+  'DELETE /v1/cases/{caseId}/suspension': async (ctx) => {
+    const p = ctx.principal();
+    const bundle = await uc.forChange(p, ['handler'], ctx.path('caseId'));
+    return accepted(await uc.resume(p, bundle, new Date()));
+  },
+  'POST /v1/cases/{caseId}/confirmation': async (ctx) => {
+    const p = ctx.principal();
+    const bundle = await uc.forChange(p, ['handler'], ctx.path('caseId'));
+    return accepted(await uc.confirm(p, bundle, ctx.body(ConfirmationRequest), new Date()));
+  },
+  'POST /v1/cases/{caseId}/expenses': async (ctx) => {
+    const p = ctx.principal();
+    const bundle = await uc.forChange(p, ['handler'], ctx.path('caseId'));
+    return accepted(await uc.addExpenses(p, bundle, ctx.body(ExpensesRequest), new Date()));
+  },
+  'POST /v1/cases/{caseId}/assessment': async (ctx) => {
+    const p = ctx.principal();
+    const bundle = await uc.forChange(p, ['assessor'], ctx.path('caseId'));
+    return accepted(await uc.assess(p, bundle, ctx.body(AssessmentRequest), new Date()));
+  },
+  'POST /v1/cases/{caseId}/dependants': async (ctx) => {
+    const p = ctx.principal();
+    const bundle = await uc.forChange(p, ['handler'], ctx.path('caseId'));
+    return accepted(await uc.recordDependants(p, bundle, ctx.body(DependantsRequest), new Date()));
+  },
+  'POST /v1/cases/{caseId}/approval': async (ctx) => {
+    const p = ctx.principal();
+    const bundle = await uc.forChange(p, ['reviewer'], ctx.path('caseId'));
+    return accepted(await uc.approve(p, bundle, ctx.body(ApprovalRequest), new Date()));
+  },
+  'POST /v1/cases/{caseId}/resubmission': async (ctx) => {
+    const p = ctx.principal();
+    const bundle = await uc.forChange(p, ['handler'], ctx.path('caseId'));
+    const body = ctx.event.body ? ctx.body(ResubmissionRequest) : {};
+    return accepted(await uc.resubmit(p, bundle, body, new Date()));
+  },
+});

@@ -1,0 +1,88 @@
+/**
+ * Injury reports: the coverage verdict at the moment of the injury (D4) and a snapshot of every order of
+ * the worker on the platform that overlaps the injury's calendar date (D11), kept as evidence.
+ */
+import { randomBytes } from 'node:crypto';
+import type { z } from 'zod';
+import { coverageAt, coverageLookbackHours, parseInstant, resolveParameter, shanghaiDate, shanghaiStartOfDay, type CoverageResult } from '../../core/index.ts';
+import { requireRole, type Principal } from '../_shared/auth.ts';
+import { notFound, unprocessable } from '../_shared/problem.ts';
+import { casesRepository, type InjuryReport, type OrderSnapshot } from '../_shared/repositories/cases.ts';
+import { ordersRepository } from '../_shared/repositories/orders.ts';
+import { parametersRepository } from '../_shared/repositories/parameters.ts';
+import { platformsRepository } from '../_shared/repositories/platforms.ts';
+import { workersRepository } from '../_shared/repositories/workers.ts';
+import type { InjuryReportRequest } from './schemas.ts';
+
+const HOUR_MS = 3_600_000;
+const DAY_MS = 24 * HOUR_MS;
+
+export const fileReport = async (p: Principal, body: z.infer<typeof InjuryReportRequest>, now: Date) => {
+  requireRole(p, ['platform', 'worker']);
+  if (p.role === 'platform' && p.platformId !== body.platformId) throw notFound();
+  if (p.role === 'worker' && (body.workerId === undefined || body.workerId !== p.workerId)) throw notFound();
+
+  const at = parseInstant(body.occurredAt)!;
+  const date = shanghaiDate(at);
+  const context = { platformId: body.platformId, province: body.province };
+  const [openVersions, graceVersions, platform] = await Promise.all([
+    parametersRepository.cachedVersions('openOrderCoverHours'),
+    parametersRepository.cachedVersions('coverGraceMinutes'),
+    platformsRepository.get(body.platformId),
+  ]);
+  if (!platform) throw notFound();
+  const open = resolveParameter(openVersions, 'openOrderCoverHours', date, context);
+  const grace = resolveParameter(graceVersions, 'coverGraceMinutes', date, context);
+  if (!open || !grace) throw unprocessable('The coverage window parameters are not configured for this date.', [{ path: 'occurredAt', message: 'No coverage window in force.' }]);
+  const params = { openOrderCoverHours: open.value, coverGraceMinutes: grace.value };
+
+  // Who is the worker? By workerId (must be registered with this platform) or by the platform's own id.
+  let workerId: string | undefined;
+  if (body.platformWorkerId !== undefined) {
+    workerId = (await workersRepository.links(body.platformId, [body.platformWorkerId])).get(body.platformWorkerId)?.workerId;
+  } else {
+    const worker = await workersRepository.withMemberships(body.workerId!);
+    if (worker?.platforms.has(body.platformId)) workerId = body.workerId;
+    else if (p.role === 'worker') throw notFound();
+  }
+
+  const dayStart = shanghaiStartOfDay(date);
+  const dayEnd = new Date(dayStart.getTime() + DAY_MS - 1);
+  const lookback = coverageLookbackHours(params, date);
+  const orders = workerId ? await ordersRepository.acceptedBetween(workerId, body.platformId, new Date(dayStart.getTime() - lookback * HOUR_MS), dayEnd) : [];
+  const enrolled = platform.provinces.some((pr) => pr.code === body.province && pr.joinedOn <= date);
+  const coverage: CoverageResult = coverageAt({
+    at,
+    workerKnown: workerId !== undefined,
+    platformEnrolled: enrolled,
+    orders: orders.filter((o) => o.province === body.province),
+    ...params,
+  });
+  // D11: every order overlapping the injury's calendar date (accepted before midnight counts).
+  const snapshot: OrderSnapshot[] = orders
+    .filter((o) => {
+      const accepted = new Date(o.acceptedAt).getTime();
+      const end = o.finishedAt ? new Date(o.finishedAt).getTime() : accepted + params.openOrderCoverHours * HOUR_MS;
+      return accepted <= dayEnd.getTime() && end >= dayStart.getTime();
+    })
+    .map((o) => ({ orderId: o.orderId, province: o.province, industry: o.industry, acceptedAt: o.acceptedAt, ...(o.finishedAt ? { finishedAt: o.finishedAt } : {}) }));
+
+  const report: InjuryReport = {
+    reportId: `R${randomBytes(8).toString('hex')}`,
+    platformId: body.platformId,
+    ...(workerId ? { workerId } : {}),
+    ...(body.platformWorkerId ? { platformWorkerId: body.platformWorkerId } : {}),
+    occurredAt: body.occurredAt,
+    injuryDate: date,
+    province: body.province,
+    place: body.place,
+    description: body.description,
+    ...(body.orderId ? { orderId: body.orderId } : {}),
+    coverage,
+    orders: snapshot,
+    reportedBy: p.sub,
+    reportedAt: now.toISOString(),
+  };
+  await casesRepository.putReport(report);
+  return { reportId: report.reportId, coverage, orders: snapshot.length };
+};

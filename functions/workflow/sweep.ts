@@ -1,0 +1,9 @@
+/** Lambda entry point of the deadline sweep (EventBridge Scheduler in AWS; a timer in the local runtime). */
+import { logger } from '../_shared/observability.ts';
+import { sweepDeadlines } from './actions.ts';
+
+export const handler = async (): Promise<{ escalated: number; closed: number }> => {
+  const result = await sweepDeadlines(new Date());
+  logger.info('Deadline sweep', result);
+  return result;
+};

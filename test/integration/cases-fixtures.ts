@@ -1,0 +1,179 @@
+/**
+ * Builders for the case scenarios, over any client of the HTTP API (the test stack, or the demo's fetch
+ * client): a platform enrolled in a province, the benefit parameters, a registered worker with an order
+ * covering the injury, an injury report and an opened case; plus polling for a status with a deadline.
+ */
+import { randomBytes } from 'node:crypto';
+import { makeCreditCode, makeResidentId } from '../../core/index.ts';
+
+export interface Res<T = any> {
+  readonly status: number;
+  readonly body: T;
+}
+export type Api = <T = any>(method: string, path: string, options?: { body?: unknown; token?: string }) => Promise<Res<T>>;
+export type Mint = (claims: Record<string, unknown>) => Promise<string>;
+
+export const PROVINCE = '110000';
+export const W_FEN = 1_200_000; // 12,000 yuan average monthly wage
+export const MIN_WAGE_FEN = 250_000;
+export const MEAL_FEN_PER_DAY = 10_000;
+
+export interface World {
+  readonly api: Api;
+  readonly platformId: string;
+  readonly tokens: { admin: string; platform: string; handler: string; handler2: string; reviewer: string; reviewer2: string; assessor: string; otherProvince: string };
+  readonly mint: Mint;
+}
+
+const hex = (n: number) => randomBytes(n).toString('hex');
+const digits = (n: number) => Array.from({ length: n }, () => Math.floor(Math.random() * 10)).join('');
+
+const expectStatus = (res: Res, status: number, what: string) => {
+  if (res.status !== status) throw new Error(`${what}: expected ${status}, got ${res.status}: ${JSON.stringify(res.body)}`);
+  return res;
+};
+
+/** A platform enrolled in PROVINCE since 2024, the province's benefit parameters, and staff tokens. */
+export async function setUpWorld(api: Api, mint: Mint): Promise<World> {
+  const admin = await mint({ role: 'admin', sub: 'admin-1', provinces: [PROVINCE] });
+  const created = expectStatus(
+    await api('POST', '/v1/platforms', {
+      token: admin,
+      body: { name: `Platform ${hex(3)}`, creditCode: makeCreditCode(`91110000${digits(9)}`), industries: ['INSTANT_DELIVERY'], provinces: [{ code: PROVINCE, joinedOn: '2024-01-01' }] },
+    }),
+    201,
+    'create platform',
+  );
+  const platformId = created.body.platformId as string;
+  for (const [name, value] of [
+    ['averageMonthlyWageFen', W_FEN],
+    ['minimumMonthlyWageFen', MIN_WAGE_FEN],
+    ['inpatientMealFenPerDay', MEAL_FEN_PER_DAY],
+  ] as const) {
+    const res = await api('PUT', '/v1/parameters', { token: admin, body: { name, scope: { province: PROVINCE }, effectiveFrom: '2024-01-01', value } });
+    if (res.status !== 201 && res.status !== 200) throw new Error(`parameter ${name}: ${res.status} ${JSON.stringify(res.body)}`);
+  }
+  const staff = (role: string, sub: string, provinces = [PROVINCE]) => mint({ role, sub, provinces });
+  return {
+    api,
+    platformId,
+    mint,
+    tokens: {
+      admin,
+      platform: await mint({ role: 'platform', sub: `platform-${platformId}`, platformId }),
+      handler: await staff('handler', 'handler-1'),
+      handler2: await staff('handler', 'handler-2'),
+      reviewer: await staff('reviewer', 'reviewer-1'),
+      reviewer2: await staff('reviewer', 'reviewer-2'),
+      assessor: await staff('assessor', 'assessor-1'),
+      otherProvince: await staff('handler', 'handler-sh', ['310000']),
+    },
+  };
+}
+
+export interface Worker {
+  readonly workerId: string;
+  readonly platformWorkerId: string;
+  readonly token: string;
+}
+
+/** A worker registered with the platform (born `birthDate`, male unless `female`). */
+export async function registerWorker(world: World, birthDate = '1990-05-01', female = false): Promise<Worker> {
+  const platformWorkerId = `rider-${hex(4)}`;
+  const seq = female ? 124 : 123;
+  const res = expectStatus(
+    await world.api('PUT', `/v1/platforms/${world.platformId}/workers`, {
+      token: world.tokens.platform,
+      body: { workers: [{ platformWorkerId, name: '张三', idNumber: makeResidentId('110101', birthDate, seq + Math.floor(Math.random() * 100) * 2) }] },
+    }),
+    200,
+    'register worker',
+  );
+  const workerId = res.body.results[0].workerId as string;
+  if (!workerId) throw new Error(`worker rejected: ${JSON.stringify(res.body)}`);
+  return { workerId, platformWorkerId, token: await world.mint({ role: 'worker', sub: `worker-${workerId}`, workerId }) };
+}
+
+/** An order accepted an hour before `at` (open: covers `at`), so an injury at `at` is covered (D4). */
+export async function orderAround(world: World, worker: Worker, at: Date): Promise<string> {
+  const orderId = `o-${hex(5)}`;
+  const res = expectStatus(
+    await world.api('POST', `/v1/platforms/${world.platformId}/orders`, {
+      token: world.tokens.platform,
+      body: { orders: [{ orderId, platformWorkerId: worker.platformWorkerId, industry: 'INSTANT_DELIVERY', province: PROVINCE, acceptedAt: new Date(at.getTime() - 3_600_000).toISOString() }] },
+    }),
+    200,
+    'order',
+  );
+  if (res.body.results[0].status !== 'accepted') throw new Error(`order not accepted: ${JSON.stringify(res.body)}`);
+  return orderId;
+}
+
+export async function report(world: World, worker: Worker, at: Date, token = world.tokens.platform): Promise<Res> {
+  return world.api('POST', '/v1/injury-reports', {
+    token,
+    body: { platformId: world.platformId, platformWorkerId: worker.platformWorkerId, occurredAt: at.toISOString(), province: PROVINCE, place: '朝阳区建国路', description: '送餐途中摔倒' },
+  });
+}
+
+export const openCaseBody = (reportId: string, kind: 'injury' | 'death' = 'injury', applicant: 'platform' | 'worker' | 'relative' | 'union' = 'platform', extra: Record<string, unknown> = {}) => ({
+  reportId,
+  kind,
+  applicant: { type: applicant },
+  payee: { name: '张三', bankAccount: '6222020200112233' },
+  consent: true,
+  ...extra,
+});
+
+/** Worker + covering order + report + case (opened by the platform). Returns the opened case. */
+export async function openedCase(world: World, options: { kind?: 'injury' | 'death'; at?: Date; birthDate?: string } = {}): Promise<{ worker: Worker; reportId: string; caseId: string; body: any }> {
+  const at = options.at ?? new Date(Date.now() - 30 * 60_000);
+  const worker = await registerWorker(world, options.birthDate);
+  await orderAround(world, worker, at);
+  const r = expectStatus(await report(world, worker, at), 201, 'report');
+  const applicant = options.kind === 'death' ? 'relative' : 'platform';
+  const token = options.kind === 'death' ? world.tokens.handler : world.tokens.platform;
+  const c = expectStatus(await world.api('POST', '/v1/cases', { token, body: openCaseBody(r.body.reportId, options.kind ?? 'injury', applicant) }), 201, 'open case');
+  return { worker, reportId: r.body.reportId, caseId: c.body.caseId, body: c.body };
+}
+
+/** Polls GET /v1/cases/{caseId} until `done` holds (and no step is pending), failing after `timeoutMs`. */
+export async function waitForCase(world: World, caseId: string, done: (c: any) => boolean, timeoutMs = 15_000): Promise<any> {
+  const deadline = Date.now() + timeoutMs;
+  let last: any;
+  for (;;) {
+    const res = await world.api('GET', `/v1/cases/${caseId}`, { token: world.tokens.handler });
+    last = res.body;
+    if (res.status === 200 && !last.pendingStep && (last.workflow?.status === 'FAILED' || done(last))) return last;
+    if (Date.now() > deadline) throw new Error(`case ${caseId} did not reach the expected state in ${timeoutMs} ms; last: ${JSON.stringify(last).slice(0, 1500)}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+export const waitForStatus = (world: World, caseId: string, status: string, timeoutMs?: number) =>
+  waitForCase(world, caseId, (c) => c.status === status, timeoutMs);
+
+/** Polls a payment run until it leaves RUNNING. */
+export async function waitForRun(world: World, runId: string, timeoutMs = 15_000): Promise<any> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const res = await world.api('GET', `/v1/payment-runs/${runId}`, { token: world.tokens.admin });
+    if (res.status === 200 && res.body.status !== 'RUNNING') return res.body;
+    if (Date.now() > deadline) throw new Error(`run ${runId} still ${JSON.stringify(res.body)} after ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+/** The steps of a minor injury to PAID: confirmation without assessment, expenses, approval. */
+export async function payMinorInjury(world: World, caseId: string): Promise<any> {
+  const { api, tokens } = world;
+  expectStatus(await api('POST', `/v1/cases/${caseId}/expenses`, { token: tokens.handler2, body: { items: [{ description: '门诊', amountFen: 80_000, inCatalogue: true }], inpatientDays: 0 } }), 202, 'expenses');
+  expectStatus(
+    await api('POST', `/v1/cases/${caseId}/confirmation`, { token: tokens.handler, body: { outcome: 'CONFIRMED', basis: 'ORDER_TASK_ACCIDENT', assessmentRequired: false } }),
+    202,
+    'confirmation',
+  );
+  await waitForStatus(world, caseId, 'AWAITING_APPROVAL');
+  expectStatus(await api('POST', `/v1/cases/${caseId}/approval`, { token: tokens.reviewer, body: { decision: 'approve' } }), 202, 'approval');
+  return waitForStatus(world, caseId, 'PAID');
+}
