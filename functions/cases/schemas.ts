@@ -84,6 +84,8 @@ export const ListCasesQuery = z.strictObject({
   status: z.enum(CASE_STATUSES).optional(),
   province: ProvinceCode.optional(),
   nextToken: z.string().max(2000).optional(),
+  /** Extension: page size, 1–100 (default 50). */
+  limit: z.coerce.number().int().min(1).max(100).optional(),
 });
 
 const DeadlineSchema = z.object({ date: LocalDate, provisional: z.boolean() });

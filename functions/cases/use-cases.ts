@@ -63,11 +63,11 @@ export const getBenefits = async (p: Principal, caseId: string) => benefitsView(
 
 export const getPayments = async (p: Principal, caseId: string) => ({ payments: (await loadVisible(p, caseId)).payments.map(paymentView) });
 
-export const listCases = async (p: Principal, query: { status?: CaseStatus; province?: string }, nextToken: string | undefined) => {
+export const listCases = async (p: Principal, query: { status?: CaseStatus; province?: string; limit?: number }, nextToken: string | undefined) => {
   requireRole(p, ['handler', 'reviewer', 'assessor', 'admin']);
   const provinces = query.province ? (p.provinces.includes(query.province) ? [query.province] : []) : [...p.provinces].sort();
   try {
-    const page = await casesRepository.list({ provinces, ...(query.status ? { status: query.status } : {}) }, nextToken);
+    const page = await casesRepository.list({ provinces, ...(query.status ? { status: query.status } : {}) }, nextToken, query.limit ?? 50);
     return { items: page.items.map(summaryView), ...(page.nextToken ? { nextToken: page.nextToken } : {}) };
   } catch (error) {
     if (error instanceof RangeError) throw new HttpProblem(400, 'nextToken is not valid.', [{ path: 'nextToken', message: 'Not a token this API issued.' }]);
