@@ -1,12 +1,12 @@
 /** Route group `admin`: versioned parameters (contract: Parameters) and working-day calendars (D12). */
-import { resolveParameter, validateYearArrangement } from '../../core/index.ts';
+import { resolveParameter } from '../../core/index.ts';
 import { requireRole, STAFF_ROLES } from '../_shared/auth.ts';
 import { httpHandler } from '../_shared/http.ts';
-import { badRequest, conflict, fieldErrors, notFound } from '../_shared/problem.ts';
+import { badRequest, fieldErrors, notFound } from '../_shared/problem.ts';
 import { calendarsRepository } from '../_shared/repositories/calendars.ts';
 import { parametersRepository } from '../_shared/repositories/parameters.ts';
 import { CalendarYear, PutCalendarRequest, PutParameterRequest, ResolveParameterQuery } from './schemas.ts';
-import { checkParameterVersion } from './use-cases.ts';
+import { addParameterVersion, loadCalendar } from './use-cases.ts';
 
 const yearOf = (raw: string): number => {
   const year = CalendarYear.safeParse(raw);
@@ -18,15 +18,8 @@ export const handler = httpHandler({
   'PUT /v1/parameters': async (ctx) => {
     const principal = ctx.principal();
     requireRole(principal, ['admin']);
-    const input = ctx.body(PutParameterRequest);
-    checkParameterVersion(input);
-    const result = await parametersRepository.add(input, principal.sub, new Date().toISOString());
-    if (result.outcome === 'conflict') {
-      throw conflict('This version (name, scope, effectiveFrom) exists with another value; versions are never edited.', [
-        { path: 'value', message: `Already ${result.existing.value}.` },
-      ]);
-    }
-    return { status: result.outcome === 'created' ? 201 : 200, body: result.version };
+    const { created, version } = await addParameterVersion(ctx.body(PutParameterRequest), principal.sub, new Date());
+    return { status: created ? 201 : 200, body: version };
   },
   'GET /v1/parameters/resolve': async (ctx) => {
     requireRole(ctx.principal(), STAFF_ROLES);
@@ -41,11 +34,7 @@ export const handler = httpHandler({
     const principal = ctx.principal();
     requireRole(principal, ['admin']);
     const year = yearOf(ctx.path('year'));
-    const input = ctx.body(PutCalendarRequest);
-    const arrangement = { year, holidays: [...input.holidays].sort(), workdays: [...input.workdays].sort() };
-    const check = validateYearArrangement(year, arrangement);
-    if (!check.ok) throw badRequest(check.errors);
-    await calendarsRepository.put(arrangement, principal.sub, new Date().toISOString());
+    const arrangement = await loadCalendar(year, ctx.body(PutCalendarRequest), principal.sub, new Date());
     return { status: 200, body: { ...arrangement, source: 'loaded' } };
   },
   'GET /v1/calendars/{year}': async (ctx) => {

@@ -8,8 +8,9 @@ import { joinProvince, registerPlatform, toView } from './use-cases.ts';
 
 export const handler = httpHandler({
   'POST /v1/platforms': async (ctx) => {
-    requireRole(ctx.principal(), ['admin']);
-    const platform = await registerPlatform(ctx.body(CreatePlatformRequest), new Date());
+    const principal = ctx.principal();
+    requireRole(principal, ['admin']);
+    const platform = await registerPlatform(ctx.body(CreatePlatformRequest), new Date(), principal.sub);
     return { status: 201, body: toView(platform) };
   },
   'GET /v1/platforms/{platformId}': async (ctx) => {
@@ -21,8 +22,9 @@ export const handler = httpHandler({
     return { status: 200, body: toView(platform) };
   },
   'POST /v1/platforms/{platformId}/provinces': async (ctx) => {
-    requireRole(ctx.principal(), ['admin']);
-    const platform = await joinProvince(ctx.path('platformId'), ctx.body(ProvinceEnrolmentSchema));
+    const principal = ctx.principal();
+    requireRole(principal, ['admin']);
+    const platform = await joinProvince(ctx.path('platformId'), ctx.body(ProvinceEnrolmentSchema), principal.sub, new Date());
     return { status: 201, body: toView(platform) };
   },
 });

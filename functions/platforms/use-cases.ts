@@ -2,6 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
 import { PILOT_PROVINCES } from '../../core/index.ts';
+import { appendAudit } from '../_shared/audit.ts';
 import { conflict, notFound, unprocessable, type ProblemFieldError } from '../_shared/problem.ts';
 import { DuplicateCreditCode, platformsRepository, StaleVersion, type Platform, type ProvinceEnrolment } from '../_shared/repositories/platforms.ts';
 import type { CreatePlatformRequest } from './schemas.ts';
@@ -24,7 +25,8 @@ export const toView = (p: Platform) => ({
   createdAt: p.createdAt,
 });
 
-export const registerPlatform = async (input: z.infer<typeof CreatePlatformRequest>, now: Date): Promise<Platform> => {
+/** Registers a platform (A1) and appends `platform.registered` to its audit chain. */
+export const registerPlatform = async (input: z.infer<typeof CreatePlatformRequest>, now: Date, actor: string): Promise<Platform> => {
   const codes = input.provinces.map((p) => p.code);
   const repeated = codes.findIndex((c, i) => codes.indexOf(c) !== i);
   if (repeated >= 0) {
@@ -49,10 +51,12 @@ export const registerPlatform = async (input: z.infer<typeof CreatePlatformReque
     }
     throw error;
   }
+  await appendAudit({ entityType: 'platform', entityId: platform.platformId, actor, action: 'platform.registered', before: null, after: toView(platform) }, now);
   return platform;
 };
 
-export const joinProvince = async (platformId: string, enrolment: ProvinceEnrolment): Promise<Platform> => {
+/** Adds a province (A3, D2) and appends `platform.provinceJoined` with the lists before and after. */
+export const joinProvince = async (platformId: string, enrolment: ProvinceEnrolment, actor: string, now: Date): Promise<Platform> => {
   const errors = pilotDateErrors([enrolment], () => 'joinedOn');
   const platform = await platformsRepository.get(platformId, true);
   if (!platform) throw notFound();
@@ -60,10 +64,16 @@ export const joinProvince = async (platformId: string, enrolment: ProvinceEnrolm
     throw conflict(`The platform is already enrolled in ${enrolment.code}.`, [{ path: 'code', message: 'Already enrolled.' }]);
   }
   if (errors.length > 0) throw unprocessable('The province is joined before its pilot started.', errors);
+  let updated: Platform;
   try {
-    return await platformsRepository.setProvinces(platformId, [...platform.provinces, enrolment], platform.version);
+    updated = await platformsRepository.setProvinces(platformId, [...platform.provinces, enrolment], platform.version);
   } catch (error) {
     if (error instanceof StaleVersion) throw conflict('The platform changed meanwhile; retry.');
     throw error;
   }
+  await appendAudit(
+    { entityType: 'platform', entityId: platformId, actor, action: 'platform.provinceJoined', before: { provinces: platform.provinces }, after: { provinces: updated.provinces } },
+    now,
+  );
+  return updated;
 };
