@@ -101,7 +101,8 @@ export interface LocalStepFunctions extends LocalService {
   pendingTokens(): string[];
   sendTaskSuccess(token: string, output: Json): void;
   sendTaskFailure(token: string, error: string, cause: string): void;
-  sweepNow(): Promise<{ escalated: number; closed: number }>;
+  /** Runs the deadline sweep now (as of `asOf`, default the clock). */
+  sweepNow(asOf?: Date): Promise<{ escalated: number; closed: number }>;
   /** Settles when the start-up rebuild has run. */
   readonly rebuilt: Promise<number>;
 }
@@ -110,7 +111,6 @@ export function localStepFunctions(options: LocalStepFunctionsOptions = {}): Loc
   const log = options.log ?? (() => {});
   const executions = new Map<string, Execution>();
   const tokens = new Map<string, { resolve: (v: Json) => void; reject: (e: Error) => void; execution: string; state: string }>();
-  const machines = new Map<StateMachineId, { machine: StateMachine; overrides: Record<string, TaskOverride>; retry: Record<string, number> }>();
   const modules = new Map<string, Promise<(event: unknown) => Promise<Json>>>();
   let server: Server | undefined;
   let endpoint = '';
@@ -300,9 +300,9 @@ export function localStepFunctions(options: LocalStepFunctionsOptions = {}): Loc
     pendingTokens: () => [...tokens.keys()],
     sendTaskSuccess: (token, output) => settle(token).resolve(output),
     sendTaskFailure: (token, error, cause) => settle(token).reject(new SfnError(error, cause)),
-    async sweepNow() {
+    async sweepNow(asOf = new Date()) {
       const { sweepDeadlines } = (await import(pathToFileURL(join(REPO_ROOT, 'functions/workflow/actions.ts')).href)) as typeof import('../../functions/workflow/actions.ts');
-      return sweepDeadlines(new Date());
+      return sweepDeadlines(asOf);
     },
     async start(context: ServiceContext) {
       region = context.region;
@@ -341,6 +341,5 @@ export function localStepFunctions(options: LocalStepFunctionsOptions = {}): Loc
       if (server) await new Promise<void>((resolve) => server!.close(() => resolve()));
     },
   };
-  void machines;
   return service;
 }

@@ -1,0 +1,198 @@
+/**
+ * Every 400/403/404/409/422 of the report, case and payment-run endpoints through the HTTP API, in the
+ * contract's precedence (401, 403 role, 404 visibility, 400, 409, 422).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { localStepFunctions } from '../../local/stepfunctions/index.ts';
+import { startTestStack, type TestStack } from '../support/local-stack.ts';
+import { openCaseBody, openedCase, orderAround, registerWorker, report, setUpWorld, waitForStatus, type World } from './cases-fixtures.ts';
+
+let stack: TestStack;
+let world: World;
+
+beforeAll(async () => {
+  stack = await startTestStack({ services: [localStepFunctions({ sweepIntervalMs: 0 })] });
+  world = await setUpWorld((m, p, o) => stack.api(m, p, o), (c) => stack.token(c));
+});
+afterAll(async () => {
+  await stack?.stop();
+});
+
+const post = (path: string, token: string | undefined, body?: unknown) => world.api('POST', path, { ...(token ? { token } : {}), ...(body === undefined ? {} : { body }) });
+const problem = (res: { status: number; body: any }, status: number, path?: string) => {
+  expect(res.status, JSON.stringify(res.body)).toBe(status);
+  expect(res.body.status).toBe(status);
+  if (path) expect(res.body.errors.map((e: any) => e.path)).toContain(path);
+};
+
+describe('POST /v1/injury-reports', () => {
+  it('answers 201 with the coverage verdict and the order snapshot (D4, D11)', async () => {
+    const worker = await registerWorker(world);
+    const at = new Date(Date.now() - 20 * 60_000);
+    const orderId = await orderAround(world, worker, at);
+    const res = await report(world, worker, at);
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({ reportId: expect.any(String), coverage: { covered: true, orderId, reason: 'COVERED' }, orders: 1 });
+    const byWorker = await world.api('POST', '/v1/injury-reports', {
+      token: worker.token,
+      body: { platformId: world.platformId, workerId: worker.workerId, occurredAt: new Date(at.getTime() - 5 * 3_600_000 - 1).toISOString(), province: '110000', place: 'x', description: 'y' },
+    });
+    expect(byWorker.status).toBe(201);
+    expect(byWorker.body.coverage).toEqual({ covered: false, reason: 'NO_ORDER_AT_TIME' });
+  });
+
+  it('keeps a report naming an unknown worker, not covered (D4 UNKNOWN_WORKER)', async () => {
+    const res = await world.api('POST', '/v1/injury-reports', {
+      token: world.tokens.platform,
+      body: { platformId: world.platformId, platformWorkerId: 'never-registered', occurredAt: new Date().toISOString(), province: '110000', place: 'x', description: 'y' },
+    });
+    expect(res.status).toBe(201);
+    expect(res.body.coverage).toEqual({ covered: false, reason: 'UNKNOWN_WORKER' });
+  });
+
+  it('401 without a token, 403 for staff, 404 for another platform, 400 for a bad body', async () => {
+    const body = { platformId: world.platformId, platformWorkerId: 'p', occurredAt: new Date().toISOString(), province: '110000', place: 'x', description: 'y' };
+    problem(await post('/v1/injury-reports', undefined, body), 401);
+    problem(await post('/v1/injury-reports', world.tokens.handler, body), 403);
+    const other = await world.mint({ role: 'platform', sub: 'other', platformId: 'plt_other' });
+    problem(await post('/v1/injury-reports', other, body), 404);
+    problem(await post('/v1/injury-reports', world.tokens.platform, { ...body, extra: 1 }), 400, 'extra');
+    problem(await post('/v1/injury-reports', world.tokens.platform, { ...body, workerId: 'w' }), 400, 'workerId');
+  });
+});
+
+describe('POST /v1/cases', () => {
+  it('403 when applicant.type does not fit the caller (D6)', async () => {
+    const worker = await registerWorker(world);
+    const at = new Date(Date.now() - 10 * 60_000);
+    await orderAround(world, worker, at);
+    const r = (await report(world, worker, at)).body.reportId;
+    problem(await post('/v1/cases', world.tokens.platform, openCaseBody(r, 'injury', 'worker')), 403);
+    problem(await post('/v1/cases', worker.token, openCaseBody(r, 'injury', 'platform')), 403);
+    problem(await post('/v1/cases', world.tokens.handler, openCaseBody(r, 'injury', 'platform')), 403);
+    const byWorker = await post('/v1/cases', worker.token, openCaseBody(r, 'injury', 'worker'));
+    expect(byWorker.status).toBe(201);
+    expect(byWorker.body).toMatchObject({ status: 'UNDER_REVIEW', late: false, payee: { bankAccount: '****2233' } });
+    expect(JSON.stringify(byWorker.body)).not.toContain('6222020200112233');
+  });
+
+  it('404 for an unknown or invisible report, 400 without consent, 409 for a second case', async () => {
+    problem(await post('/v1/cases', world.tokens.platform, openCaseBody('R-unknown')), 404);
+    const { reportId, worker } = await openedCase(world);
+    const stranger = await registerWorker(world);
+    problem(await post('/v1/cases', stranger.token, openCaseBody(reportId, 'injury', 'worker')), 404);
+    problem(await post('/v1/cases', world.tokens.platform, { ...openCaseBody(reportId), consent: false }), 400, 'consent');
+    problem(await post('/v1/cases', world.tokens.platform, openCaseBody(reportId)), 409);
+    problem(await post('/v1/cases', worker.token, openCaseBody(reportId, 'injury', 'worker')), 409);
+  });
+
+  it('422 past the deadline without lateExplanation; 201 late: true with one (D6)', async () => {
+    const worker = await registerWorker(world);
+    const at = new Date(Date.now() - 10 * 86_400_000);
+    await orderAround(world, worker, at);
+    const r = (await report(world, worker, at)).body.reportId;
+    problem(await post('/v1/cases', world.tokens.platform, openCaseBody(r)), 422, 'lateExplanation');
+    const late = await post('/v1/cases', world.tokens.platform, openCaseBody(r, 'injury', 'platform', { lateExplanation: '骑手住院，平台未及时获知' }));
+    expect(late.status).toBe(201);
+    expect(late.body.late).toBe(true);
+    // the worker's 30-day deadline has not passed for the same injury date (D6)
+  });
+});
+
+describe('reading cases', () => {
+  it('shows a case to its worker, its platform and staff of its province; 404 to everyone else', async () => {
+    const { caseId, worker } = await openedCase(world);
+    for (const token of [worker.token, world.tokens.platform, world.tokens.handler]) {
+      expect((await world.api('GET', `/v1/cases/${caseId}`, { token })).status).toBe(200);
+    }
+    const stranger = await registerWorker(world);
+    const otherPlatform = await world.mint({ role: 'platform', sub: 'x', platformId: 'plt_other' });
+    for (const token of [stranger.token, otherPlatform, world.tokens.otherProvince]) {
+      for (const path of [`/v1/cases/${caseId}`, `/v1/cases/${caseId}/benefits`, `/v1/cases/${caseId}/payments`]) {
+        problem(await world.api('GET', path, { token }), 404);
+      }
+    }
+    problem(await world.api('GET', '/v1/cases/C-unknown', { token: world.tokens.handler }), 404);
+  });
+
+  it('lists cases for staff by status and province with nextToken; 403 for others; 400 for a bad token', async () => {
+    await openedCase(world);
+    await openedCase(world);
+    const seen = new Set<string>();
+    let nextToken: string | undefined;
+    let pages = 0;
+    do {
+      const res = await world.api('GET', `/v1/cases?status=UNDER_REVIEW&province=110000&limit=1${nextToken ? `&nextToken=${nextToken}` : ''}`, { token: world.tokens.reviewer });
+      expect(res.status).toBe(200);
+      for (const item of res.body.items) {
+        expect(item.status).toBe('UNDER_REVIEW');
+        seen.add(item.caseId);
+      }
+      nextToken = res.body.nextToken;
+      pages++;
+    } while (nextToken && pages < 100);
+    expect(seen.size).toBeGreaterThanOrEqual(2);
+    expect(pages).toBeGreaterThanOrEqual(2);
+    const other = await world.api('GET', '/v1/cases?province=110000', { token: world.tokens.otherProvince });
+    expect(other.body.items).toEqual([]);
+    problem(await world.api('GET', '/v1/cases', { token: world.tokens.platform }), 403);
+    problem(await world.api('GET', '/v1/cases?status=NOPE', { token: world.tokens.handler }), 400, 'status');
+    problem(await world.api('GET', '/v1/cases?nextToken=garbage', { token: world.tokens.handler }), 400, 'nextToken');
+  });
+});
+
+describe('case steps', () => {
+  it('confirmation: 403 for a reviewer, 404 out of province, 400 basis of another outcome or a refusal without reasons, 409 twice', async () => {
+    const { caseId } = await openedCase(world);
+    const ok = { outcome: 'CONFIRMED', basis: 'ORDER_TASK_ACCIDENT', assessmentRequired: true };
+    problem(await post(`/v1/cases/${caseId}/confirmation`, world.tokens.reviewer, ok), 403);
+    problem(await post(`/v1/cases/${caseId}/confirmation`, world.tokens.otherProvince, ok), 404);
+    problem(await post(`/v1/cases/${caseId}/confirmation`, world.tokens.handler, { ...ok, basis: 'INTOXICATION' }), 400, 'basis');
+    problem(await post(`/v1/cases/${caseId}/confirmation`, world.tokens.handler, { outcome: 'NOT_CONFIRMED', basis: 'INTOXICATION', assessmentRequired: false }), 400, 'reasons');
+    expect((await post(`/v1/cases/${caseId}/confirmation`, world.tokens.handler, ok)).status).toBe(202);
+    problem(await post(`/v1/cases/${caseId}/confirmation`, world.tokens.handler, ok), 409);
+    await waitForStatus(world, caseId, 'AWAITING_ASSESSMENT');
+    problem(await post(`/v1/cases/${caseId}/confirmation`, world.tokens.handler, ok), 409);
+    problem(await post(`/v1/cases/${caseId}/suspension`, world.tokens.handler, { reason: 'x' }), 409);
+  });
+
+  it('assessment: 403 for a handler, 400 for grade 11, 409 before AWAITING_ASSESSMENT (also for a reassessment)', async () => {
+    const { caseId } = await openedCase(world);
+    const body = { grade: 5, nursing: null, concludedOn: '2026-11-01' };
+    problem(await post(`/v1/cases/${caseId}/assessment`, world.tokens.handler, body), 403);
+    problem(await post(`/v1/cases/${caseId}/assessment`, world.tokens.assessor, { ...body, grade: 11 }), 400, 'grade');
+    problem(await post(`/v1/cases/${caseId}/assessment`, world.tokens.assessor, body), 409);
+    problem(await post(`/v1/cases/${caseId}/assessment`, world.tokens.assessor, { ...body, type: 'reassessment' }), 409);
+  });
+
+  it('dependants: 400 without birthDate for a child, 409 on an injury case (D9)', async () => {
+    const { caseId } = await openedCase(world);
+    problem(await post(`/v1/cases/${caseId}/dependants`, world.tokens.handler, { dependants: [{ name: '张小', relation: 'child', orphanOrAlone: false }] }), 400, 'dependants.0.birthDate');
+    problem(await post(`/v1/cases/${caseId}/dependants`, world.tokens.handler, { dependants: [{ name: '李四', relation: 'spouse', orphanOrAlone: false }] }), 409);
+  });
+
+  it('approval: 403 maker-checker for the person who recorded expenses or the confirmation (D10), 409 out of status', async () => {
+    const { caseId } = await openedCase(world);
+    problem(await post(`/v1/cases/${caseId}/approval`, world.tokens.reviewer, { decision: 'approve' }), 409);
+    const maker = await world.mint({ role: 'handler', sub: 'person-x', provinces: ['110000'] });
+    const makerAsReviewer = await world.mint({ role: 'reviewer', sub: 'person-x', provinces: ['110000'] });
+    await post(`/v1/cases/${caseId}/expenses`, maker, { items: [{ description: '门诊', amountFen: 1000, inCatalogue: true }], inpatientDays: 0 });
+    await post(`/v1/cases/${caseId}/confirmation`, world.tokens.handler, { outcome: 'CONFIRMED', basis: 'ORDER_TASK_ACCIDENT', assessmentRequired: false });
+    await waitForStatus(world, caseId, 'AWAITING_APPROVAL');
+    problem(await post(`/v1/cases/${caseId}/approval`, makerAsReviewer, { decision: 'approve' }), 403);
+    const handlerAsReviewer = await world.mint({ role: 'reviewer', sub: 'handler-1', provinces: ['110000'] });
+    problem(await post(`/v1/cases/${caseId}/approval`, handlerAsReviewer, { decision: 'approve' }), 403);
+    problem(await post(`/v1/cases/${caseId}/approval`, world.tokens.handler, { decision: 'approve' }), 403);
+    problem(await post(`/v1/cases/${caseId}/approval`, world.tokens.reviewer, { decision: 'maybe' }), 400, 'decision');
+    problem(await post(`/v1/cases/${caseId}/resubmission`, world.tokens.handler, {}), 409);
+  });
+});
+
+describe('payment runs', () => {
+  it('403 for non-admins, 400 for a bad month, 422 for a month other than the current or next, 404 for an unknown run', async () => {
+    problem(await post('/v1/payment-runs', world.tokens.handler, { month: '2026-11' }), 403);
+    problem(await post('/v1/payment-runs', world.tokens.admin, { month: '2026-13' }), 400, 'month');
+    problem(await post('/v1/payment-runs', world.tokens.admin, { month: '2020-01' }), 422, 'month');
+    problem(await world.api('GET', '/v1/payment-runs/run-unknown', { token: world.tokens.admin }), 404);
+  });
+});
