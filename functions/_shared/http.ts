@@ -69,6 +69,18 @@ const parseJson = (event: HttpEvent): unknown => {
   }
 };
 
+/**
+ * Path parameters may arrive decoded already (API Gateway, the local adapter): a value that is not valid
+ * percent-encoding (`%` followed by anything but two hex digits) is used as it is, never a 500.
+ */
+const decodePathParameter = (value: string): string => {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value;
+  }
+};
+
 const context = (event: HttpEvent): RouteContext => {
   let principal: Principal | undefined;
   let parsed: { value: unknown } | undefined;
@@ -76,7 +88,7 @@ const context = (event: HttpEvent): RouteContext => {
   return {
     event,
     principal: () => (principal ??= principalFromClaims(event.requestContext.authorizer?.jwt?.claims as never)),
-    path: (name) => decodeURIComponent(event.pathParameters?.[name] ?? ''),
+    path: (name) => decodePathParameter(event.pathParameters?.[name] ?? ''),
     query: event.queryStringParameters ?? {},
     rawBody: raw,
     body: (schema) => {
