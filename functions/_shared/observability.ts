@@ -26,7 +26,10 @@ export const redact = (text: string): string =>
   text
     .replace(RESIDENT_ID, REDACTED.idNumber)
     .replace(ID_LIKE, REDACTED.idNumber)
-    .replace(LONG_DIGITS, REDACTED.digits)
+    .replace(LONG_DIGITS, (run, offset: number, whole: string) =>
+      // The 12-digit account field of an ARN (`arn:aws:lambda:cn-north-1:123456789012:function:…`) is not personal.
+      run.length === 12 && whole[offset - 1] === ':' && whole[offset + 12] === ':' && whole.lastIndexOf('arn:', offset) >= 0 ? run : REDACTED.digits,
+    )
     .replace(MOBILE, REDACTED.phone);
 
 /** Numbers logged as numbers: an 11-digit mobile or a run of 12+ digits is masked like its string form. */

@@ -44,6 +44,7 @@ describe('redact', () => {
       'wkr_0123456789012345abcdef0123456789',
       'plt_9f1c2e3d4b5a69788796a5b4c3d2e1f0',
       'Root=1-5759e988-bd862e3fe1be46a994272793',
+      'arn:aws-cn:lambda:cn-north-1:123456789012:function:claims-orders',
     ];
     for (const s of safe) expect(redact(s)).toBe(s);
   });
