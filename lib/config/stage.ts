@@ -35,6 +35,20 @@ export interface StageConfig {
   readonly appLogoutUrls: readonly string[];
   /** Lifetime of access tokens issued to staff apps and platforms. */
   readonly accessTokenValidity: Duration;
+  /**
+   * Backstop timeout of every wait for a person in the case workflow (the `HumanStepTimeoutSeconds` placeholder).
+   * Statutory deadlines are escalated much earlier by the daily deadline sweep; this only ends a wait that
+   * nobody ever resumes. At most one year (the longest a Standard execution runs).
+   */
+  readonly humanStepTimeoutSeconds: number;
+  /** Local time (Asia/Shanghai) of the daily deadline sweep. */
+  readonly deadlineSweepAt: { readonly hour: number; readonly minute: number };
+  /**
+   * base64 KMS ciphertext of the PII data key (context `piiDataKeyCiphertext`), created once per stage by an
+   * operator with `aws kms generate-data-key` (docs/infrastructure.md). Without it, functions that handle
+   * personal data refuse to at runtime with a configuration error; synth still works.
+   */
+  readonly piiDataKeyCiphertext?: string;
 }
 
 const STAGES: Readonly<Record<StageName, Omit<StageConfig, 'env'>>> = {
@@ -50,6 +64,8 @@ const STAGES: Readonly<Record<StageName, Omit<StageConfig, 'env'>>> = {
     appCallbackUrls: ['http://localhost:5173/callback'],
     appLogoutUrls: ['http://localhost:5173/'],
     accessTokenValidity: Duration.hours(1),
+    humanStepTimeoutSeconds: 31_536_000,
+    deadlineSweepAt: { hour: 1, minute: 0 },
   },
   prod: {
     name: 'prod',
@@ -63,6 +79,8 @@ const STAGES: Readonly<Record<StageName, Omit<StageConfig, 'env'>>> = {
     appCallbackUrls: ['https://claims.example.cn/callback'],
     appLogoutUrls: ['https://claims.example.cn/'],
     accessTokenValidity: Duration.hours(1),
+    humanStepTimeoutSeconds: 31_536_000,
+    deadlineSweepAt: { hour: 1, minute: 0 },
   },
 };
 
@@ -70,9 +88,10 @@ export const isStageName = (value: unknown): value is StageName =>
   typeof value === 'string' && (STAGE_NAMES as readonly string[]).includes(value);
 
 /** The configuration of a named stage, optionally pinned to an account/region. */
-export const stageConfig = (name: StageName, env?: Environment): StageConfig => ({
+export const stageConfig = (name: StageName, env?: Environment, overrides: { piiDataKeyCiphertext?: string } = {}): StageConfig => ({
   ...STAGES[name],
   ...(env && (env.account || env.region) ? { env } : {}),
+  ...(overrides.piiDataKeyCiphertext ? { piiDataKeyCiphertext: overrides.piiDataKeyCiphertext } : {}),
 });
 
 /** Minimal view of the context lookups we need, so tests can pass a plain object. */
@@ -91,8 +110,16 @@ export const stageFromContext = (node: ContextSource): StageConfig => {
   }
   const account = node.tryGetContext('account');
   const region = node.tryGetContext('region');
-  return stageConfig(raw, {
-    ...(typeof account === 'string' ? { account } : {}),
-    ...(typeof region === 'string' ? { region } : {}),
-  });
+  const ciphertext = node.tryGetContext('piiDataKeyCiphertext');
+  if (ciphertext !== undefined && (typeof ciphertext !== 'string' || !/^[A-Za-z0-9+/]+={0,2}$/.test(ciphertext))) {
+    throw new Error('Context piiDataKeyCiphertext must be the base64 CiphertextBlob of `aws kms generate-data-key`');
+  }
+  return stageConfig(
+    raw,
+    {
+      ...(typeof account === 'string' ? { account } : {}),
+      ...(typeof region === 'string' ? { region } : {}),
+    },
+    typeof ciphertext === 'string' ? { piiDataKeyCiphertext: ciphertext } : {},
+  );
 };

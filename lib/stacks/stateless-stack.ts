@@ -4,10 +4,10 @@
  *
  * The HTTP surface is data-driven from functions/routes.ts: one ClaimsFunction per FUNCTIONS group and
  * one route per ROUTES row, so the local HTTP adapter and AWS serve the same routes with the same
- * handlers. Later additions (state machines from statemachines/*.asl.json, schedules, alarms) hang off
- * `this.functions` and the tables in the same way.
+ * handlers. The case workflow (state machines from statemachines/*.asl.json, the workflow and sweep
+ * functions, schedules, alarms and the PII data key wiring) is the `Workflows` construct (./workflows.ts).
  */
-import { CfnOutput, Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Stack, Validations, type StackProps } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import {
   HttpApi,
@@ -38,8 +38,10 @@ import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { FUNCTIONS, ROUTES, type FunctionName, type Route } from '../../functions/routes.ts';
 import type { StageConfig } from '../config/stage.ts';
+import { WORKFLOW_FUNCTIONS, type WorkflowFunctionName, type WorkflowFunctionSpec } from '../config/workflows.ts';
 import { ClaimsFunction, type TableGrant } from '../constructs/function.ts';
 import type { DeployedTable, TableId } from './stateful-stack.ts';
+import { Workflows } from './workflows.ts';
 
 /** Staff roles, as user-pool groups (functions/_shared/auth.ts maps `cognito:groups` to the role). */
 export const STAFF_GROUPS = ['handler', 'reviewer', 'assessor', 'admin'] as const;
@@ -64,6 +66,9 @@ export class StatelessStack extends Stack {
   public readonly functions: Readonly<Record<FunctionName, ClaimsFunction>>;
   /** The route constructs by route key (`GET /health`), for acknowledgements and later wiring. */
   public readonly routes: ReadonlyMap<string, HttpRoute>;
+  /** Non-HTTP functions: the workflow Task Lambda and the deadline sweep. */
+  public readonly workflowFunctions: Readonly<Record<WorkflowFunctionName, ClaimsFunction>>;
+  public readonly workflows: Workflows;
 
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
     super(scope, id, props);
@@ -169,13 +174,15 @@ export class StatelessStack extends Stack {
 
     // ---- Functions ------------------------------------------------------------------------------
     const tables = importTables(this, props.tables, props.dataKey);
-    const functions = {} as Record<FunctionName, ClaimsFunction>;
-    for (const [name, group] of Object.entries(FUNCTIONS) as [FunctionName, (typeof FUNCTIONS)[FunctionName]][]) {
-      const grants: TableGrant[] = Object.entries(group.tables).map(([tableId, access]) => {
+    const tableGrants = (owner: string, spec: Readonly<Partial<Record<TableId, 'read' | 'readwrite'>>>): TableGrant[] =>
+      Object.entries(spec).map(([tableId, access]) => {
         const deployed = props.tables[tableId as TableId];
-        if (!deployed) throw new Error(`FUNCTIONS.${name} uses table "${tableId}", which lib/config/tables.ts does not define`);
+        if (!deployed) throw new Error(`${owner} uses table "${tableId}", which lib/config/tables.ts does not define`);
         return { table: tables[tableId as TableId], envVar: deployed.definition.envVar, access: access! };
       });
+    const functions = {} as Record<FunctionName, ClaimsFunction>;
+    for (const [name, group] of Object.entries(FUNCTIONS) as [FunctionName, (typeof FUNCTIONS)[FunctionName]][]) {
+      const grants = tableGrants(`FUNCTIONS.${name}`, group.tables);
       const fn = new ClaimsFunction(this, `${pascal(name)}Function`, {
         entry: group.entry,
         description: group.description,
@@ -188,6 +195,31 @@ export class StatelessStack extends Stack {
       functions[name] = fn;
     }
     this.functions = functions;
+
+    const workflowFunctions = {} as Record<WorkflowFunctionName, ClaimsFunction>;
+    for (const [name, spec] of Object.entries(WORKFLOW_FUNCTIONS) as [WorkflowFunctionName, WorkflowFunctionSpec][]) {
+      const grants = tableGrants(`WORKFLOW_FUNCTIONS.${name}`, spec.tables);
+      const fn = new ClaimsFunction(this, `${pascal(name)}Function`, {
+        entry: spec.entry,
+        description: spec.description,
+        serviceName: `injury-claims-${name}`,
+        stage,
+        tables: grants,
+        timeout: Duration.seconds(spec.timeoutSeconds),
+        ...(spec.memorySize ? { memorySize: spec.memorySize } : {}),
+      });
+      acknowledgeFunctionFindings(fn, grants, props.tables);
+      workflowFunctions[name] = fn;
+    }
+    this.workflowFunctions = workflowFunctions;
+
+    // ---- Case workflow, payment run, schedules, alarms, PII key ---------------------------------
+    this.workflows = new Workflows(this, 'Workflows', {
+      stage,
+      httpFunctions: functions,
+      workflowFunctions,
+      dataKey: props.dataKey,
+    });
 
     // ---- HTTP API -------------------------------------------------------------------------------
     const issuer = `https://cognito-idp.${this.region}.${this.urlSuffix}/${this.userPool.userPoolId}`;
@@ -253,6 +285,9 @@ export class StatelessStack extends Stack {
     new CfnOutput(this, 'UserPoolId', { value: this.userPool.userPoolId });
     new CfnOutput(this, 'PlatformClientId', { value: this.platformClient.userPoolClientId });
     new CfnOutput(this, 'AppClientId', { value: this.appClient.userPoolClientId });
+    new CfnOutput(this, 'CaseWorkflowArn', { value: this.workflows.stateMachines.caseWorkflow.stateMachine.stateMachineArn });
+    new CfnOutput(this, 'PaymentRunArn', { value: this.workflows.stateMachines.paymentRun.stateMachine.stateMachineArn });
+    new CfnOutput(this, 'AlarmTopicArn', { value: this.workflows.alarmTopic.topicArn, description: 'Subscribe the on-call address here' });
     new CfnOutput(this, 'TokenEndpoint', {
       value: `${domain.baseUrl()}/oauth2/token`,
       description: 'OAuth token endpoint for the platform client-credentials flow',

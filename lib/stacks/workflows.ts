@@ -1,0 +1,221 @@
+/**
+ * The AWS side of the case workflow (part of the stateless stack):
+ *
+ * - both state machines of statemachines/substitutions.ts, loaded from their ASL files, invoking only the
+ *   workflow function (CDK infers no IAM from ASL: granted here);
+ * - who may start executions and resume task tokens (lib/config/workflows.ts), and the ARN env vars;
+ * - the daily deadline sweep on EventBridge Scheduler (Asia/Shanghai), with a DLQ;
+ * - alarms on failed/timed-out executions, function errors and the DLQ, to a KMS-encrypted SNS topic;
+ * - the PII data key: PII_KEY_MODE=kms everywhere, the ciphertext and a context-bound kms:Decrypt for the
+ *   functions that handle personal data.
+ */
+import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Alarm, ComparisonOperator, TreatMissingData, type IMetric } from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import { Effect, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Key, type IKey } from 'aws-cdk-lib/aws-kms';
+import type { CfnFunction, IFunction } from 'aws-cdk-lib/aws-lambda';
+import { TimeZone } from 'aws-cdk-lib';
+import { Schedule, ScheduleExpression } from 'aws-cdk-lib/aws-scheduler';
+import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
+import { Topic } from 'aws-cdk-lib/aws-sns';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import type { FunctionName } from '../../functions/routes.ts';
+import type { StateMachineId } from '../../statemachines/substitutions.ts';
+import type { StageConfig } from '../config/stage.ts';
+import {
+  PII_FUNCTIONS,
+  piiDataKeyContext,
+  SCHEDULE_TIME_ZONE,
+  STATE_MACHINE_STARTERS,
+  TASK_TOKEN_RESUMERS,
+  type WorkflowFunctionName,
+} from '../config/workflows.ts';
+import type { ClaimsFunction } from '../constructs/function.ts';
+import { ClaimsStateMachine } from '../constructs/state-machine.ts';
+
+export interface WorkflowsProps {
+  readonly stage: StageConfig;
+  readonly httpFunctions: Readonly<Record<FunctionName, ClaimsFunction>>;
+  readonly workflowFunctions: Readonly<Record<WorkflowFunctionName, ClaimsFunction>>;
+  /** The stateful stack's customer-managed key; the PII data key is encrypted under it. */
+  readonly dataKey: IKey;
+}
+
+export class Workflows extends Construct {
+  public readonly stateMachines: { readonly caseWorkflow: ClaimsStateMachine<'caseWorkflow'>; readonly paymentRun: ClaimsStateMachine<'paymentRun'> };
+  public readonly scheduleDlq: Queue;
+  public readonly deadlineSweepSchedule: Schedule;
+  public readonly alarmTopic: Topic;
+  public readonly alarms: readonly Alarm[];
+
+  constructor(scope: Construct, id: string, props: WorkflowsProps) {
+    super(scope, id);
+    const { stage, httpFunctions, workflowFunctions } = props;
+    const workflowFn = workflowFunctions.workflow.function;
+
+    // ---- State machines -------------------------------------------------------------------------
+    const caseWorkflow = new ClaimsStateMachine(this, 'CaseWorkflow', {
+      id: 'caseWorkflow',
+      stage,
+      substitutions: {
+        CaseWorkflowFunctionArn: workflowFn.functionArn,
+        HumanStepTimeoutSeconds: String(stage.humanStepTimeoutSeconds),
+      },
+    });
+    const paymentRun = new ClaimsStateMachine(this, 'PaymentRun', {
+      id: 'paymentRun',
+      stage,
+      substitutions: { CaseWorkflowFunctionArn: workflowFn.functionArn },
+    });
+    this.stateMachines = { caseWorkflow, paymentRun };
+
+    for (const machine of [caseWorkflow, paymentRun]) {
+      // The only thing the ASL's Task states call: `arn:aws:states:::lambda:invoke` on the workflow function.
+      workflowFn.grantInvoke(machine.stateMachine);
+      Validations.of(machine.stateMachine.role).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::<${logicalIdOf(workflowFn)}.Arn>:*]`,
+        reason:
+          'lambda:InvokeFunction on the workflow function and its versions/aliases (`<arn>:*`, added by grantInvoke): one named function; the ASL invokes it by unqualified ARN.',
+      });
+    }
+
+    // ---- Who starts and who resumes -------------------------------------------------------------
+    for (const [machineId, starters] of Object.entries(STATE_MACHINE_STARTERS) as [StateMachineId, readonly FunctionName[]][]) {
+      const machine = this.stateMachines[machineId];
+      for (const name of starters) {
+        const fn = httpFunctions[name];
+        machine.stateMachine.grantStartExecution(fn.function);
+        fn.function.addEnvironment(machine.envVar, machine.stateMachine.stateMachineArn);
+      }
+    }
+    for (const name of TASK_TOKEN_RESUMERS) {
+      const fn = name in workflowFunctions ? workflowFunctions[name as WorkflowFunctionName] : httpFunctions[name as FunctionName];
+      // SendTaskSuccess / SendTaskFailure / SendTaskHeartbeat, scoped to the case workflow's ARN (by name:
+      // the workflow function is itself a resumer, and a reference would form a cycle).
+      fn.function.addToRolePolicy(
+        new PolicyStatement({
+          sid: 'ResumeCaseWorkflowTasks',
+          effect: Effect.ALLOW,
+          actions: ['states:SendTaskSuccess', 'states:SendTaskFailure', 'states:SendTaskHeartbeat'],
+          resources: [caseWorkflow.arnByName],
+        }),
+      );
+    }
+
+    // ---- PII data key ---------------------------------------------------------------------------
+    const allFunctions = [...Object.values(httpFunctions), ...Object.values(workflowFunctions)];
+    for (const fn of allFunctions) fn.function.addEnvironment('PII_KEY_MODE', 'kms');
+    const context = piiDataKeyContext(stage.name);
+    for (const name of PII_FUNCTIONS) {
+      const fn = httpFunctions[name].function;
+      fn.addEnvironment('PII_KMS_KEY_ID', props.dataKey.keyArn);
+      // Without a ciphertext (dev before the operator step), pii() fails at runtime with "Configuration error:
+      // PII_KEY_MODE=kms needs PII_DATA_KEY_CIPHERTEXT …" (functions/_shared/pii.ts): no dummy value.
+      if (stage.piiDataKeyCiphertext) fn.addEnvironment('PII_DATA_KEY_CIPHERTEXT', stage.piiDataKeyCiphertext);
+      fn.addToRolePolicy(
+        new PolicyStatement({
+          sid: 'DecryptPiiDataKey',
+          effect: Effect.ALLOW,
+          actions: ['kms:Decrypt'],
+          resources: [props.dataKey.keyArn],
+          conditions: {
+            StringEquals: Object.fromEntries(Object.entries(context).map(([k, v]) => [`kms:EncryptionContext:${k}`, v])),
+          },
+        }),
+      );
+    }
+
+    // ---- Schedules ------------------------------------------------------------------------------
+    this.scheduleDlq = new Queue(this, 'ScheduleDlq', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+      removalPolicy: stage.removalPolicy === RemovalPolicy.RETAIN ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+    });
+    Validations.of(this.scheduleDlq).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason: 'This queue is itself the dead-letter queue of the EventBridge Scheduler targets (cdk-nag only recognises SQS/Lambda redrive); it is alarmed on visible messages.',
+    });
+
+    const sweepFn = workflowFunctions.deadlineSweep.function;
+    const schedulerRole = new Role(this, 'SchedulerRole', {
+      description: `EventBridge Scheduler: invoke the deadline sweep (${stage.name})`,
+      assumedBy: new ServicePrincipal('scheduler.amazonaws.com', {
+        conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
+      }),
+    });
+    this.deadlineSweepSchedule = new Schedule(this, 'DeadlineSweepSchedule', {
+      description: 'Daily deadline sweep (statutory deadlines D7/D8, closing finished cases)',
+      schedule: ScheduleExpression.cron({
+        minute: String(stage.deadlineSweepAt.minute),
+        hour: String(stage.deadlineSweepAt.hour),
+        timeZone: TimeZone.of(SCHEDULE_TIME_ZONE),
+      }),
+      target: new LambdaInvoke(sweepFn, {
+        role: schedulerRole,
+        deadLetterQueue: this.scheduleDlq,
+        retryAttempts: 3,
+        maxEventAge: Duration.hours(6),
+      }),
+    });
+    Validations.of(schedulerRole).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::<${logicalIdOf(sweepFn)}.Arn>:*]`,
+      reason: 'lambda:InvokeFunction on the deadline sweep function and its versions (`<arn>:*`, added by the Scheduler Lambda target): one named function.',
+    });
+
+    // ---- Alarms ---------------------------------------------------------------------------------
+    // CloudWatch alarms can publish to an encrypted topic only with a customer-managed key whose policy
+    // lets CloudWatch use it (the AWS-managed SNS key does not).
+    const topicKey = new Key(this, 'AlarmTopicKey', {
+      description: `Platform injury claims (${stage.name}): encryption of the alarm topic`,
+      enableKeyRotation: true,
+      removalPolicy: stage.removalPolicy,
+      pendingWindow: Duration.days(7),
+    });
+    topicKey.grant(new ServicePrincipal('cloudwatch.amazonaws.com'), 'kms:Decrypt', 'kms:GenerateDataKey*');
+    this.alarmTopic = new Topic(this, 'AlarmTopic', {
+      displayName: `Injury claims ${stage.name} alarms`,
+      masterKey: topicKey,
+      enforceSSL: true,
+    });
+    const action = new SnsAction(this.alarmTopic);
+
+    const alarms: Alarm[] = [];
+    const alarm = (alarmId: string, metric: IMetric, description: string) => {
+      const created = new Alarm(this, alarmId, {
+        metric,
+        threshold: 1,
+        evaluationPeriods: 1,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+        alarmDescription: description,
+      });
+      created.addAlarmAction(action);
+      alarms.push(created);
+    };
+    const period = Duration.minutes(5);
+    for (const [name, machine] of [
+      ['CaseWorkflow', caseWorkflow],
+      ['PaymentRun', paymentRun],
+    ] as const) {
+      alarm(`${name}ExecutionsFailed`, machine.stateMachine.metricFailed({ period }), `${name}: an execution failed (see the case's escalation / the run's status)`);
+      alarm(`${name}ExecutionsTimedOut`, machine.stateMachine.metricTimedOut({ period }), `${name}: an execution timed out`);
+    }
+    alarm('WorkflowFunctionErrors', workflowFn.metricErrors({ period }), 'Workflow function: invocation errors (Task states retry, then fail to a named path)');
+    // The sweep publishes no custom metric for escalations (functions/workflow/sweep.ts only logs its counts):
+    // its errors are alarmed; escalations are visible on the cases themselves.
+    alarm('DeadlineSweepErrors', sweepFn.metricErrors({ period: Duration.hours(1) }), 'Deadline sweep: the daily run failed; statutory deadlines may go unescalated');
+    alarm(
+      'ScheduleDlqMessages',
+      this.scheduleDlq.metricApproximateNumberOfMessagesVisible({ period }),
+      'A scheduled invocation could not be delivered (EventBridge Scheduler DLQ)',
+    );
+    this.alarms = alarms;
+  }
+
+}
+
+/** Logical id of a function's CfnFunction, as cdk-nag names it in finding ids (`<LogicalId.Arn>`). */
+const logicalIdOf = (fn: IFunction): string => Stack.of(fn).getLogicalId(fn.node.defaultChild as CfnFunction);
