@@ -103,6 +103,11 @@ export interface LocalStepFunctions extends LocalService {
   sendTaskFailure(token: string, error: string, cause: string): void;
   /** Runs the deadline sweep now (as of `asOf`, default the clock). */
   sweepNow(asOf?: Date): Promise<{ escalated: number; closed: number }>;
+  /**
+   * What a process restart does to waits, without restarting the process: aborts every running execution,
+   * forgets every pending token, then rebuilds the waits from case state. Returns how many were rebuilt.
+   */
+  simulateRestart(): Promise<number>;
   /** Settles when the start-up rebuild has run. */
   readonly rebuilt: Promise<number>;
 }
@@ -300,6 +305,15 @@ export function localStepFunctions(options: LocalStepFunctionsOptions = {}): Loc
     pendingTokens: () => [...tokens.keys()],
     sendTaskSuccess: (token, output) => settle(token).resolve(output),
     sendTaskFailure: (token, error, cause) => settle(token).reject(new SfnError(error, cause)),
+    async simulateRestart() {
+      const running = [...executions.values()].filter((e) => e.status === 'RUNNING');
+      stopped = true; // so that the aborted executions settle as ABORTED
+      for (const e of running) e.abort();
+      await Promise.allSettled(running.map((e) => e.done));
+      stopped = false;
+      tokens.clear();
+      return rebuild();
+    },
     async sweepNow(asOf = new Date()) {
       const { sweepDeadlines } = (await import(pathToFileURL(join(REPO_ROOT, 'functions/workflow/actions.ts')).href)) as typeof import('../../functions/workflow/actions.ts');
       return sweepDeadlines(asOf);

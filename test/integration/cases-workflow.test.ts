@@ -1,0 +1,93 @@
+/**
+ * The workflow's failure path (a business error marks the case visibly FAILED with an escalation) and the
+ * local runner's rebuild of waits from case state after a restart.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeCreditCode, makeResidentId } from '../../core/index.ts';
+import { localStepFunctions, type LocalStepFunctions } from '../../local/stepfunctions/index.ts';
+import { startTestStack, type TestStack } from '../support/local-stack.ts';
+import { openedCase, setUpWorld, waitForCase, waitForStatus, type World } from './cases-fixtures.ts';
+
+let stack: TestStack;
+let sfn: LocalStepFunctions;
+let world: World;
+
+beforeAll(async () => {
+  sfn = localStepFunctions({ sweepIntervalMs: 0 });
+  stack = await startTestStack({ services: [sfn] });
+  world = await setUpWorld((m, p, o) => stack.api(m, p, o), (c) => stack.token(c));
+});
+afterAll(async () => {
+  await stack?.stop();
+});
+
+describe('case workflow', () => {
+  it('marks the case FAILED with a WORKFLOW_FAILED escalation when benefits need a missing parameter', async () => {
+    const api = world.api;
+    const admin = world.tokens.admin;
+    const created = await api('POST', '/v1/platforms', {
+      token: admin,
+      body: { name: 'Jiangsu platform', creditCode: makeCreditCode('91320000123456789'), industries: ['INSTANT_DELIVERY'], provinces: [{ code: '320000', joinedOn: '2024-01-01' }] },
+    });
+    expect(created.status).toBe(201);
+    const platformId = created.body.platformId;
+    const platform = await world.mint({ role: 'platform', sub: 'js', platformId });
+    const handler = await world.mint({ role: 'handler', sub: 'handler-js', provinces: ['320000'] });
+    await api('PUT', `/v1/platforms/${platformId}/workers`, { token: platform, body: { workers: [{ platformWorkerId: 'js-1', name: '王五', idNumber: makeResidentId('320102', '1988-03-04', 321) }] } });
+    const at = new Date(Date.now() - 30 * 60_000);
+    await api('POST', `/v1/platforms/${platformId}/orders`, {
+      token: platform,
+      body: { orders: [{ orderId: 'js-o1', platformWorkerId: 'js-1', industry: 'INSTANT_DELIVERY', province: '320000', acceptedAt: new Date(at.getTime() - 600_000).toISOString() }] },
+    });
+    const r = await api('POST', '/v1/injury-reports', {
+      token: platform,
+      body: { platformId, platformWorkerId: 'js-1', occurredAt: at.toISOString(), province: '320000', place: '南京', description: '摔倒' },
+    });
+    expect(r.body.coverage.covered).toBe(true);
+    const c = await api('POST', '/v1/cases', {
+      token: platform,
+      body: { reportId: r.body.reportId, kind: 'injury', applicant: { type: 'platform' }, payee: { name: '王五', bankAccount: '6222000011112222' }, consent: true },
+    });
+    expect(c.status).toBe(201);
+    await api('POST', `/v1/cases/${c.body.caseId}/confirmation`, { token: handler, body: { outcome: 'CONFIRMED', basis: 'ORDER_TASK_ACCIDENT', assessmentRequired: true } });
+    const deadline = Date.now() + 15_000;
+    let view: any;
+    do {
+      view = (await api('GET', `/v1/cases/${c.body.caseId}`, { token: handler })).body;
+      if (view.status === 'AWAITING_ASSESSMENT' && !view.pendingStep) break;
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    } while (Date.now() < deadline);
+    const assessor = await world.mint({ role: 'assessor', sub: 'assessor-js', provinces: ['320000'] });
+    expect((await api('POST', `/v1/cases/${c.body.caseId}/assessment`, { token: assessor, body: { grade: 9, nursing: null, concludedOn: '2026-11-01' } })).status).toBe(202);
+    const end = Date.now() + 15_000;
+    do {
+      view = (await api('GET', `/v1/cases/${c.body.caseId}`, { token: handler })).body;
+      if (view.workflow.status === 'FAILED') break;
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    } while (Date.now() < end);
+    expect(view.workflow).toMatchObject({ status: 'FAILED', error: 'MissingParameter' });
+    expect(view.escalations.map((e: any) => e.kind)).toContain('WORKFLOW_FAILED');
+    expect(view.escalations.find((e: any) => e.kind === 'WORKFLOW_FAILED').detail).toContain('averageMonthlyWageFen');
+    expect(view.status).toBe('AWAITING_ASSESSMENT');
+    expect(view.timeline.at(-1).action).toBe('workflow.failed');
+  });
+
+  it('rebuilds waits from case state after a restart: the next step still resumes the case', async () => {
+    const { caseId } = await openedCase(world);
+    await waitForCase(world, caseId, () => sfn.pendingTokens().some((t) => Buffer.from(t, 'base64url').toString().includes(caseId)));
+    const rebuilt = await sfn.simulateRestart();
+    expect(rebuilt).toBeGreaterThanOrEqual(1);
+    const res = await world.api('POST', `/v1/cases/${caseId}/confirmation`, { token: world.tokens.handler, body: { outcome: 'CONFIRMED', basis: 'ORDER_TASK_ACCIDENT', assessmentRequired: false } });
+    expect(res.status).toBe(202);
+    const c = await waitForStatus(world, caseId, 'AWAITING_APPROVAL');
+    expect(c.workflow.status).toBe('RUNNING');
+  });
+
+  it('starts a case workflow once per case (deterministic name, idempotent start)', async () => {
+    const { caseId } = await openedCase(world);
+    const e = sfn.describe(`${sfn.arn('caseWorkflow').replace(':stateMachine:', ':execution:')}:case-${caseId}`);
+    expect(e?.status).toBe('RUNNING');
+    expect(sfn.startExecution('caseWorkflow', `case-${caseId}`, JSON.parse(e!.input))).toBe(e);
+    expect(() => sfn.startExecution('caseWorkflow', `case-${caseId}`, { caseId, other: true })).toThrow(/already exists/);
+  });
+});
