@@ -11,7 +11,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { LOCAL_CREDENTIALS, localDynamoDbClient, startDynamoDbLocal, type DynamoDbLocal } from './dynamodb.ts';
+import { LOCAL_CREDENTIALS, localDynamoDbClient, startDynamoDbLocal, type DynamoDbLocal, type DynamoDbLocalOptions } from './dynamodb.ts';
 import { createHttpAdapter, type HttpAdapterOptions, type InlineRoute } from './http-adapter.ts';
 import { createTables, type TableNames } from './tables.ts';
 import { createLocalIssuer, parseTokenRequest, type LocalIssuer } from './tokens.ts';
@@ -49,6 +49,8 @@ export interface LocalAppOptions {
   /** Keep DynamoDB data (`DIR/dynamodb`) and the PII key (`DIR/local-keys.json`) across restarts. */
   readonly persistDir?: string;
   readonly tablePrefix?: string;
+  /** Options for the DynamoDB Local this app starts (not used with `ddbEndpoint`). */
+  readonly dynamodb?: Pick<DynamoDbLocalOptions, 'jvmOptions' | 'readyTimeoutMs'>;
   /** Default cn-north-1. */
   readonly region?: string;
   /** base64 of 32 bytes; default from persistDir, else random per start. */
@@ -112,7 +114,7 @@ export async function startLocalApp(options: LocalAppOptions = {}): Promise<Loca
     let ddbEndpoint = options.ddbEndpoint;
     let ddb: DynamoDbLocal | undefined;
     if (!ddbEndpoint) {
-      ddb = await startDynamoDbLocal(persistDir ? { dbPath: join(persistDir, 'dynamodb') } : {});
+      ddb = await startDynamoDbLocal({ ...options.dynamodb, ...(persistDir ? { dbPath: join(persistDir, 'dynamodb') } : {}) });
       cleanup.push(() => ddb!.stop());
       ddbEndpoint = ddb.endpoint;
     }

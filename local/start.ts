@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { startLocalApp, type LocalApp } from './app.ts';
-import { checkJava } from './dynamodb.ts';
+import { FAST_START_JVM_OPTIONS, checkJava } from './dynamodb.ts';
 
 /** `/proc/PID/stat` → [comm, ppid], or undefined off Linux or when the process is gone. */
 function procStat(pid: number): { comm: string; ppid: number } | undefined {
@@ -114,6 +114,7 @@ async function main(): Promise<void> {
 
   app = await startLocalApp({
     port,
+    dynamodb: { jvmOptions: FAST_START_JVM_OPTIONS },
     ...(values.host ? { host: values.host } : {}),
     ...(values.persist ? { persistDir: values.persist } : {}),
   });

@@ -7,6 +7,7 @@ import { DescribeTableCommand, DescribeTimeToLiveCommand, GetItemCommand, PutIte
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { TABLES } from '../../lib/config/tables.ts';
+import { startLocalApp } from '../../local/app.ts';
 import { localDynamoDbClient } from '../../local/dynamodb.ts';
 import { createHttpAdapter, renderClaimValue } from '../../local/http-adapter.ts';
 import { createTables } from '../../local/tables.ts';
@@ -342,6 +343,42 @@ describe('local runtime: tables and timeouts', () => {
     } finally {
       client.destroy();
     }
+  });
+
+  it('starts services after the tables and before the server, gives their env to handlers, stops them first', async () => {
+    const events: string[] = [];
+    const prefix = stack.tables.REGISTRY_TABLE!.replace(/registry$/, '');
+    const app = await startLocalApp({
+      ddbEndpoint: inject('ddbEndpoint'),
+      port: 0,
+      tablePrefix: prefix,
+      piiKey: process.env.PII_LOCAL_KEY!,
+      stage: process.env.STAGE!,
+      services: [
+        {
+          name: 'fake-sfn',
+          async start(context) {
+            events.push(`start tables=${Object.keys(context.tables).length} endpoint=${context.ddbEndpoint === inject('ddbEndpoint')}`);
+            return { env: { LOCAL_FAKE_SERVICE_URL: 'http://fake' } };
+          },
+          async stop() {
+            events.push('stop');
+          },
+        },
+      ],
+    });
+    try {
+      expect(app.env.LOCAL_FAKE_SERVICE_URL).toBe('http://fake');
+      expect(process.env.LOCAL_FAKE_SERVICE_URL).toBe('http://fake');
+      expect(events).toEqual([`start tables=${TABLES.length} endpoint=true`]);
+    } finally {
+      await app.stop();
+    }
+    expect(events).toEqual([`start tables=${TABLES.length} endpoint=true`, 'stop']);
+    // Handler modules of this process were loaded with the stack's table names: another set is refused.
+    await expect(startLocalApp({ ddbEndpoint: inject('ddbEndpoint'), port: 0, tablePrefix: 'other_', piiKey: process.env.PII_LOCAL_KEY!, stage: process.env.STAGE! })).rejects.toThrow(
+      /already loaded with other values of .*REGISTRY_TABLE/,
+    );
   });
 
   it('answers 503 when a function outlives the integration timeout', async () => {

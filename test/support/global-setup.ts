@@ -4,7 +4,7 @@
  * (test/support/local-stack.ts).
  */
 import type { TestProject } from 'vitest/node';
-import { checkJava, startDynamoDbLocal } from '../../local/dynamodb.ts';
+import { FAST_START_JVM_OPTIONS, checkJava, startDynamoDbLocal } from '../../local/dynamodb.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -16,7 +16,7 @@ declare module 'vitest' {
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const java = checkJava();
   if (!java.ok) throw new Error(java.message);
-  const ddb = await startDynamoDbLocal();
+  const ddb = await startDynamoDbLocal({ jvmOptions: FAST_START_JVM_OPTIONS });
   project.provide('ddbEndpoint', ddb.endpoint);
   return () => ddb.stop();
 }
