@@ -281,7 +281,7 @@ const READS: { name: string; token: () => Record<string, unknown>; path: fc.Arbi
   { name: 'GET /v1/parameters/resolve', token: () => adminClaims, path: queryArb.map((q) => `/v1/parameters/resolve?${qs(q)}`) },
   { name: 'GET /v1/calendars/{year}', token: () => platform, path: segment.map((s) => `/v1/calendars/${enc(s)}`) },
   { name: 'GET /v1/platforms/{platformId}', token: () => adminClaims, path: segment.map((s) => `/v1/platforms/${enc(s)}`) },
-  { name: 'GET /v1/platforms/{platformId}/declarations/{month}', token: () => platform, path: fc.tuple(fc.oneof(fc.constant(P), segment), segment).map(([p, m]) => `/v1/platforms/${enc(p ?? P)}/declarations/${enc(m)}`) },
+  { name: 'GET /v1/platforms/{platformId}/declarations/{month}', token: () => platform, path: fc.tuple(fc.oneof(fc.constant('P'), segment), segment).map(([p, m]) => `/v1/platforms/${p === 'P' ? P : enc(p)}/declarations/${enc(m)}`) },
   { name: 'GET /v1/workers/{workerId}/enrolment-days', token: () => workerClaims(W1), path: fc.tuple(fc.oneof(fc.constant('W1'), segment), queryArb).map(([w, q]) => `/v1/workers/${w === 'W1' ? W1 : enc(w)}/enrolment-days?${qs(q)}`) },
   { name: 'GET /v1/workers/{workerId}/coverage', token: () => platform, path: fc.tuple(fc.oneof(fc.constant('W1'), segment), queryArb).map(([w, q]) => `/v1/workers/${w === 'W1' ? W1 : enc(w)}/coverage?${qs(q)}`) },
 ];
