@@ -81,7 +81,10 @@ async function demo(world: World): Promise<void> {
 
   // 1. Minor injury, no assessment (fast track).
   {
-    const { caseId } = await openedCase(world);
+    const { caseId, body } = await openedCase(world);
+    if (body.workflow?.status === 'NOT_STARTED') {
+      throw new Error('The stack at API_URL does not run the local Step Functions runner (case workflow not started). Unset API_URL to let the demo start its own stack.');
+    }
     await must(post(`/v1/cases/${caseId}/expenses`, tokens.handler2, { items: [{ description: '门诊清创缝合', amountFen: 68_000, inCatalogue: true }], inpatientDays: 0 }), 202, 'expenses');
     await must(post(`/v1/cases/${caseId}/confirmation`, tokens.handler, { outcome: 'CONFIRMED', basis: 'ORDER_TASK_ACCIDENT', assessmentRequired: false }), 202, 'confirm');
     await waitForStatus(world, caseId, 'AWAITING_APPROVAL');

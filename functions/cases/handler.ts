@@ -1,4 +1,5 @@
 /** Route group `cases`: opening, reading and every human step of a bundled case (contract: Injury reports and cases). */
+import { requireRole } from '../_shared/auth.ts';
 import { badRequest, fieldErrors } from '../_shared/problem.ts';
 import { httpHandler } from '../_shared/http.ts';
 import {
@@ -24,6 +25,7 @@ export const handler = httpHandler({
   },
   'GET /v1/cases': async (ctx) => {
     const principal = ctx.principal();
+    requireRole(principal, ['handler', 'reviewer', 'assessor', 'admin']);
     const parsed = ListCasesQuery.safeParse(ctx.query);
     if (!parsed.success) throw badRequest(fieldErrors(parsed.error.issues as never));
     const { nextToken, ...query } = parsed.data;
