@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { request } from 'node:http';
 import { join } from 'node:path';
@@ -8,7 +8,7 @@ import type { APIGatewayProxyEventV2WithJWTAuthorizer, Context } from 'aws-lambd
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { TABLES } from '../../lib/config/tables.ts';
 import { startLocalApp } from '../../local/app.ts';
-import { localDynamoDbClient } from '../../local/dynamodb.ts';
+import { checkJava, localDynamoDbClient } from '../../local/dynamodb.ts';
 import { createHttpAdapter, renderClaimValue } from '../../local/http-adapter.ts';
 import { createTables } from '../../local/tables.ts';
 import { createLocalIssuer } from '../../local/tokens.ts';
@@ -322,6 +322,26 @@ describe('local runtime: the API Gateway v2 event a handler receives', () => {
     expect(renderClaimValue(true)).toBe('true');
     expect(renderClaimValue({ a: 1 })).toBe('{"a":1}');
     expect(renderClaimValue(null)).toBeUndefined();
+  });
+});
+
+describe('local runtime: Java check', () => {
+  it('asks for Java 17+ when java is missing or too old', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fake-java-'));
+    try {
+      const missing = checkJava(join(dir, 'no-such-java'));
+      expect(missing.ok).toBe(false);
+      expect(missing.message).toContain('DynamoDB Local needs Java 17+: apt-get install -y openjdk-17-jre-headless');
+      const old = join(dir, 'java8');
+      writeFileSync(old, '#!/bin/sh\necho \'openjdk version "1.8.0_392"\' >&2\n', { mode: 0o755 });
+      expect(checkJava(old)).toMatchObject({ ok: false, major: 8, message: expect.stringContaining('openjdk-17-jre-headless') });
+      const eleven = join(dir, 'java11');
+      writeFileSync(eleven, '#!/bin/sh\necho \'openjdk version "11.0.22" 2024-01-16\' >&2\n', { mode: 0o755 });
+      expect(checkJava(eleven)).toMatchObject({ ok: false, major: 11 });
+      expect(checkJava()).toMatchObject({ ok: true, major: expect.any(Number) });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
