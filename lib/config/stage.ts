@@ -38,7 +38,8 @@ export interface StageConfig {
   /**
    * Backstop timeout of every wait for a person in the case workflow (the `HumanStepTimeoutSeconds` placeholder).
    * Statutory deadlines are escalated much earlier by the daily deadline sweep; this only ends a wait that
-   * nobody ever resumes. At most one year (the longest a Standard execution runs).
+   * nobody ever resumes. 180 days: well under the one year a Standard execution may run, so that a wait
+   * starting late in a case still ends in the workflow's own timeout path (an escalation on the case).
    */
   readonly humanStepTimeoutSeconds: number;
   /** Local time (Asia/Shanghai) of the daily deadline sweep. */
@@ -64,7 +65,7 @@ const STAGES: Readonly<Record<StageName, Omit<StageConfig, 'env'>>> = {
     appCallbackUrls: ['http://localhost:5173/callback'],
     appLogoutUrls: ['http://localhost:5173/'],
     accessTokenValidity: Duration.hours(1),
-    humanStepTimeoutSeconds: 31_536_000,
+    humanStepTimeoutSeconds: 15_552_000,
     deadlineSweepAt: { hour: 1, minute: 0 },
   },
   prod: {
@@ -79,7 +80,7 @@ const STAGES: Readonly<Record<StageName, Omit<StageConfig, 'env'>>> = {
     appCallbackUrls: ['https://claims.example.cn/callback'],
     appLogoutUrls: ['https://claims.example.cn/'],
     accessTokenValidity: Duration.hours(1),
-    humanStepTimeoutSeconds: 31_536_000,
+    humanStepTimeoutSeconds: 15_552_000,
     deadlineSweepAt: { hour: 1, minute: 0 },
   },
 };

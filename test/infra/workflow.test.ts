@@ -85,7 +85,7 @@ describe('case workflow and payment run (prod)', () => {
 
   it('gives every wait for a person the stage backstop timeout, as a string', () => {
     expect(machine('caseWorkflow').Properties.DefinitionSubstitutions.HumanStepTimeoutSeconds).toBe(String(built.stage.humanStepTimeoutSeconds));
-    expect(built.stage.humanStepTimeoutSeconds).toBeLessThanOrEqual(31_536_000);
+    expect(built.stage.humanStepTimeoutSeconds).toBeLessThanOrEqual(31_536_000 / 2); // room for later waits inside one execution
   });
 
   it.each(MACHINES)('%s logs ALL events without execution data to a log group with retention, and traces with X-Ray', (id) => {
