@@ -91,10 +91,8 @@ afterAll(async () => {
 });
 
 describe('local runtime: HTTP adapter', () => {
-  it('serves GET /health through the real public function', async (ctx) => {
+  it('serves GET /health through the real public function', async () => {
     const res = await stack.api('GET', '/health');
-    // functions/public is written concurrently; do not fail this suite while its imports are incomplete.
-    if (res.status === 500 && logs.some((l) => l.includes('function could not be loaded') && l.includes('GET /health'))) ctx.skip();
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ status: 'ok' });
     expect(res.headers.get('apigw-requestid')).toBeTruthy();
@@ -547,9 +545,9 @@ describe('npm start', () => {
   it('comes up within 30 s, serves /health and leaves nothing behind after Ctrl-C (SIGINT to the group)', async () => {
     const started = await launch('npm');
     console.info(`npm start: first /health answer (${started.healthStatus}) after ${started.readyMs} ms`);
-    expect(started.readyMs).toBeLessThan(30_000);
-    // functions/ is written concurrently: only a function that loads must answer 200.
-    if (!/function could not be loaded/.test(started.output())) expect(started.healthStatus).toBe(200);
+    // Start-up time is measured and printed, not asserted (no timed assertions in tests); launch()
+    // polls the URL line and /health with deadlines, so a start that never comes up still fails.
+    expect(started.healthStatus).toBe(200);
     expect(started.output()).toContain(`curl -s -X POST ${started.url}/local/tokens`);
     process.kill(-started.child.pid!, 'SIGINT');
     const result = await expectNothingLeft(started);
