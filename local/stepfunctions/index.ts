@@ -280,6 +280,18 @@ export function localStepFunctions(options: LocalStepFunctionsOptions = {}): Loc
     }
   };
 
+  /**
+   * After aborting executions: settles their waiting Tasks so that aws-local-stepfunctions clears each
+   * Task's timeout timer (else a 20-day timer keeps the process alive). The executions are aborted, so
+   * the interpreter stops after the failed state without running its Catch target.
+   */
+  const releaseWaits = () => {
+    for (const [token, entry] of [...tokens]) {
+      tokens.delete(token);
+      entry.reject(new SfnError('RunnerStopped', 'The local Step Functions runner stopped'));
+    }
+  };
+
   /** Re-enters every wait and every recorded-but-unapplied step found in case state. */
   const rebuild = async (): Promise<number> => {
     const { casesRepository } = (await import(pathToFileURL(join(REPO_ROOT, 'functions/_shared/repositories/cases.ts')).href)) as typeof import('../../functions/_shared/repositories/cases.ts');
@@ -309,9 +321,9 @@ export function localStepFunctions(options: LocalStepFunctionsOptions = {}): Loc
       const running = [...executions.values()].filter((e) => e.status === 'RUNNING');
       stopped = true; // so that the aborted executions settle as ABORTED
       for (const e of running) e.abort();
+      releaseWaits();
       await Promise.allSettled(running.map((e) => e.done));
       stopped = false;
-      tokens.clear();
       return rebuild();
     },
     async sweepNow(asOf = new Date()) {
@@ -350,7 +362,7 @@ export function localStepFunctions(options: LocalStepFunctionsOptions = {}): Loc
       stopped = true;
       if (sweepTimer) clearInterval(sweepTimer);
       for (const e of executions.values()) if (e.status === 'RUNNING') e.abort();
-      tokens.clear();
+      releaseWaits();
       await Promise.allSettled([...executions.values()].map((e) => e.done));
       if (server) await new Promise<void>((resolve) => server!.close(() => resolve()));
     },
