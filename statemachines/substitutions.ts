@@ -77,7 +77,9 @@ export const WORKFLOW_FUNCTIONS = {
     entry: 'functions/workflow/sweep.ts',
     description: 'Records escalations for missed deadlines and closes finished cases; EventBridge Scheduler, e.g. rate(1 hour)',
     tables: { registry: 'read', cases: 'readwrite' },
-    stepFunctions: {},
+    /** Re-signals recorded steps whose signal was lost; starts workflows that could not be started. */
+    stepFunctions: { caseWorkflow: ['states:StartExecution', 'states:SendTaskSuccess'] },
+    env: ['CASE_WORKFLOW_ARN'],
   },
 } as const;
 

@@ -11,6 +11,8 @@ import { casesRepository, CaseVersionConflict, type CaseRecord, type CaseStatus,
 import { workflowPort } from '../_shared/repositories/workflow.ts';
 import { calculateFor } from '../cases/benefits.ts';
 import { approvalPayment, bump, closable, event, paidItems, without } from '../cases/model.ts';
+import { CASE_WORKFLOW_NAME, signal } from '../cases/use-cases.ts';
+import { config } from '../_shared/config.ts';
 import { deadlinesOf, missedDeadlines } from '../cases/view.ts';
 
 export class CaseNotFound extends Error {
@@ -188,19 +190,39 @@ export const runAction = async (e: WorkflowEvent): Promise<Record<string, unknow
  * missed statutory deadline (D7 confirmation, D8 assessment) once, and closes paid cases with nothing
  * more to pay once the re-assessment window has passed.
  */
-export const sweepDeadlines = async (now: Date = new Date()): Promise<{ escalated: number; closed: number }> => {
+export const sweepDeadlines = async (now: Date = new Date()): Promise<{ escalated: number; closed: number; resignalled: number; started: number }> => {
   const today = shanghaiDate(now);
   const calendar = await calendarsRepository.calendar();
   let escalated = 0;
   let closed = 0;
-  for (const status of ['UNDER_REVIEW', 'AWAITING_ASSESSMENT', 'PAID'] as const) {
+  let resignalled = 0;
+  let started = 0;
+  for (const status of ['UNDER_REVIEW', 'AWAITING_ASSESSMENT', 'AWAITING_DEPENDANTS', 'AWAITING_APPROVAL', 'RETURNED', 'PAID', 'CLOSED'] as const) {
     let token: string | undefined;
     do {
       const page = await casesRepository.idsByStatus(status, token, 100);
       token = page.nextToken;
       for (const caseId of page.caseIds) {
         const record = await casesRepository.get(caseId);
-        if (!record || record.status !== status || record.pendingStep) continue;
+        if (!record || record.status !== status) continue;
+        // A step recorded but never signalled (SendTaskSuccess failed): signal again; a second signal is harmless.
+        if (record.pendingStep) {
+          await signal(record, record.pendingStep);
+          resignalled++;
+          continue;
+        }
+        // A case whose workflow could not be started: start it now (deterministic name: at most once).
+        if (record.workflow.status === 'NOT_STARTED' && record.status === 'UNDER_REVIEW') {
+          try {
+            await workflowPort.start(config.stateMachines.caseWorkflow, CASE_WORKFLOW_NAME(caseId), { caseId });
+            const at = now.toISOString();
+            await casesRepository.transition(bump(record, { workflow: { status: 'RUNNING', executionName: CASE_WORKFLOW_NAME(caseId) } }), record.version, event(at, 'deadline-sweep', 'workflow.started', { before: { workflow: 'NOT_STARTED' }, after: { workflow: 'RUNNING' } }));
+            started++;
+          } catch (error) {
+            logger.error('Sweep could not start a case workflow', { caseId, errorName: (error as Error).name });
+          }
+          continue;
+        }
         const deadlines = deadlinesOf(record, calendar, today);
         const known = new Set(record.escalations.map((x) => x.kind));
         const missed = missedDeadlines(record, deadlines, today).filter((m) => !known.has(m.kind));
@@ -228,5 +250,5 @@ export const sweepDeadlines = async (now: Date = new Date()): Promise<{ escalate
       }
     } while (token);
   }
-  return { escalated, closed };
+  return { escalated, closed, resignalled, started };
 };

@@ -2,7 +2,7 @@
 import { logger } from '../_shared/observability.ts';
 import { sweepDeadlines } from './actions.ts';
 
-export const handler = async (): Promise<{ escalated: number; closed: number }> => {
+export const handler = async (): Promise<Awaited<ReturnType<typeof sweepDeadlines>>> => {
   const result = await sweepDeadlines(new Date());
   logger.info('Deadline sweep', result);
   return result;

@@ -102,7 +102,9 @@ export interface LocalStepFunctions extends LocalService {
   sendTaskSuccess(token: string, output: Json): void;
   sendTaskFailure(token: string, error: string, cause: string): void;
   /** Runs the deadline sweep now (as of `asOf`, default the clock). */
-  sweepNow(asOf?: Date): Promise<{ escalated: number; closed: number }>;
+  sweepNow(asOf?: Date): Promise<{ escalated: number; closed: number; resignalled: number; started: number }>;
+  /** Test hook: the next `n` calls of `operation` on the endpoint answer 500 InternalFailure. */
+  injectFaults(operation: string, n: number): void;
   /**
    * What a process restart does to waits, without restarting the process: aborts every running execution,
    * forgets every pending token, then rebuilds the waits from case state. Returns how many were rebuilt.
@@ -262,6 +264,8 @@ export function localStepFunctions(options: LocalStepFunctionsOptions = {}): Loc
     },
   } as const;
 
+  const faults = new Map<string, number>();
+
   const serve = async (req: IncomingMessage, res: ServerResponse) => {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
@@ -271,6 +275,11 @@ export function localStepFunctions(options: LocalStepFunctionsOptions = {}): Loc
       res.end(JSON.stringify(body));
     };
     try {
+      const pendingFaults = faults.get(target) ?? 0;
+      if (pendingFaults > 0) {
+        faults.set(target, pendingFaults - 1);
+        throw new Error(`injected fault in ${target}`);
+      }
       const op = api[target];
       if (!op) throw new SfnError('UnknownOperationException', `Operation ${target} is not supported locally`);
       reply(200, op(JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as never));
@@ -317,6 +326,9 @@ export function localStepFunctions(options: LocalStepFunctionsOptions = {}): Loc
     pendingTokens: () => [...tokens.keys()],
     sendTaskSuccess: (token, output) => settle(token).resolve(output),
     sendTaskFailure: (token, error, cause) => settle(token).reject(new SfnError(error, cause)),
+    injectFaults(operation, n) {
+      faults.set(operation, n);
+    },
     async simulateRestart() {
       const running = [...executions.values()].filter((e) => e.status === 'RUNNING');
       stopped = true; // so that the aborted executions settle as ABORTED

@@ -90,4 +90,29 @@ describe('case workflow', () => {
     expect(sfn.startExecution('caseWorkflow', `case-${caseId}`, JSON.parse(e!.input))).toBe(e);
     expect(() => sfn.startExecution('caseWorkflow', `case-${caseId}`, { caseId, other: true })).toThrow(/already exists/);
   });
+
+  it('a step whose signal was lost (SendTaskSuccess failing) is re-signalled by the sweep', async () => {
+    const { caseId } = await openedCase(world);
+    await waitForCase(world, caseId, () => sfn.pendingTokens().some((t) => Buffer.from(t, 'base64url').toString().includes(caseId)));
+    sfn.injectFaults('SendTaskSuccess', 3);
+    const res = await world.api('POST', `/v1/cases/${caseId}/confirmation`, { token: world.tokens.handler, body: { outcome: 'CONFIRMED', basis: 'ORDER_TASK_ACCIDENT', assessmentRequired: false } });
+    expect(res.status).toBe(202);
+    const stuck = (await world.api('GET', `/v1/cases/${caseId}`, { token: world.tokens.handler })).body;
+    expect(stuck).toMatchObject({ status: 'UNDER_REVIEW', pendingStep: 'confirmation' });
+    const swept = await sfn.sweepNow();
+    expect(swept.resignalled).toBeGreaterThanOrEqual(1);
+    await waitForStatus(world, caseId, 'AWAITING_APPROVAL');
+  });
+
+  it('a case whose workflow could not be started is escalated, and the sweep starts it', async () => {
+    sfn.injectFaults('StartExecution', 3);
+    const { caseId, body } = await openedCase(world);
+    expect(body.workflow.status).toBe('NOT_STARTED');
+    expect(body.escalations.map((e: any) => e.kind)).toContain('WORKFLOW_NOT_STARTED');
+    const swept = await sfn.sweepNow();
+    expect(swept.started).toBeGreaterThanOrEqual(1);
+    await world.api('POST', `/v1/cases/${caseId}/confirmation`, { token: world.tokens.handler, body: { outcome: 'NOT_CONFIRMED', basis: 'SELF_HARM', reasons: ['自伤'], assessmentRequired: false } });
+    const c = await waitForStatus(world, caseId, 'NOT_CONFIRMED');
+    expect(c.workflow.status).toBe('RUNNING');
+  });
 });
