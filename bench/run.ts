@@ -1,0 +1,98 @@
+/**
+ * `npm run bench [-- --quick] [-- --only=ingest,coverage,coldstart,declaration]`
+ *
+ * Issue 6's benchmarks on the local stack (DynamoDB Local started here, traffic to 127.0.0.1 only), every
+ * figure a ratio of two arms measured side by side in this run, repeated; results to docs/benchmarks.md.
+ * Bounded: the full run targets < 15 minutes on 2 shared cores (the coverage load stops at a deadline and
+ * reports how many orders it holds); --quick is a short smoke run of the same code paths.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { ordersTable } from '../lib/config/tables.ts';
+import { renderReport, type BenchResults } from './report.ts';
+import { registerPlatform, startBenchStack } from './lib/stack.ts';
+
+const args = process.argv.slice(2);
+const quick = args.includes('--quick');
+const only = args.find((a) => a.startsWith('--only='))?.slice(7).split(',');
+const out = args.find((a) => a.startsWith('--out='))?.slice(6) ?? resolve(import.meta.dirname, '../docs/benchmarks.md');
+const wants = (name: string) => !only || only.includes(name);
+
+// `--render=bench/results/full.json`: re-render docs/benchmarks.md from a stored run, measuring nothing.
+const render = args.find((a) => a.startsWith('--render='))?.slice(9);
+if (render) {
+  const { readFileSync } = await import('node:fs');
+  writeFileSync(out, renderReport(JSON.parse(readFileSync(render, 'utf8')) as BenchResults));
+  process.exit(0);
+}
+const started = performance.now();
+const log = (line: string) => process.stderr.write(`[${((performance.now() - started) / 1000).toFixed(0).padStart(4)} s] ${line}\n`);
+
+const config = quick
+  ? { workers: 100, repetitions: 2, coldRounds: 4, coverageTarget: 50_000, loadBudgetMs: 60_000, calls: 300, blocks: 3, declCalls: 150 }
+  : { workers: 500, repetitions: 3, coldRounds: 6, coverageTarget: 1_000_000, loadBudgetMs: 360_000, calls: 2_000, blocks: 5, declCalls: 600 };
+
+// A hard stop: the run must end by itself whatever happens (java is killed by local/dynamodb.ts's exit hook).
+const HARD_LIMIT_MS = quick ? 8 * 60_000 : 20 * 60_000;
+setTimeout(() => {
+  log(`hard time limit of ${HARD_LIMIT_MS / 60_000} min reached: stopping`);
+  process.exit(2);
+}, HARD_LIMIT_MS).unref();
+
+const results: BenchResults = { quick, startedAt: new Date().toISOString(), node: process.version, cpus: (await import('node:os')).cpus().length };
+
+if (wants('coldstart')) {
+  log('4. cold start: bundles and fresh-process init');
+  const { runColdStart } = await import('./cold-start.ts');
+  results.coldStart = await runColdStart({ rounds: config.coldRounds }, log);
+}
+
+if (wants('ingest') || wants('coverage') || wants('declaration')) {
+  log('starting the local stack (DynamoDB Local, tables, HTTP adapter)');
+  const stack = await startBenchStack();
+  const stop = async () => {
+    await stack.app.stop();
+  };
+  process.once('SIGINT', () => void stop().then(() => process.exit(130)));
+  process.once('SIGTERM', () => void stop().then(() => process.exit(143)));
+  try {
+    // Handler modules (and db.ts) read their env at import: only now.
+    const { ddb, dynamo } = await import('../functions/_shared/db.ts');
+    const { attachWriteCounter } = await import('./lib/write-counter.ts');
+    const index = ordersTable.globalSecondaryIndexes[0];
+    const counter = attachWriteCounter(ddb, [{ table: stack.app.tables.ORDERS_TABLE!, keys: ['wk', 'at'], tableKeys: ['pk'], projection: [...index.projection] }]);
+    let ordersInTable = 0;
+    log(`registering a platform and ${config.workers} workers through the API`);
+    const platform = await registerPlatform(stack, config.workers);
+
+    if (wants('ingest')) {
+      log(`1+2. ingestion: ${config.workers * 40} orders per arm, batches of 1,000, 4 requests at a time, ${config.repetitions} repetitions`);
+      const { runIngestion } = await import('./ingest.ts');
+      results.ingestion = await runIngestion(stack, platform, ddb, counter, { workers: config.workers, ordersPerWorkerDay: 20, repetitions: config.repetitions, chronological: args.includes('--chronological'), repositoryOnly: true }, log);
+      ordersInTable += Object.keys(results.ingestion.arms).length * (config.repetitions * results.ingestion.orders + Math.min(results.ingestion.orders, 2_000));
+    }
+    if (wants('declaration')) {
+      log('5. declaration: 10⁷ orders in a month as seeded fee counters');
+      const { runDeclaration } = await import('./declaration.ts');
+      const declPlatform = await registerPlatform(stack, 0);
+      results.declaration = await runDeclaration(stack, declPlatform, ddb, dynamo, { ordersInMonth: 10_000_000, calls: config.declCalls, blocks: config.blocks }, log);
+    }
+    if (wants('coverage')) {
+      log(`3. coverage: loading the orders table towards ${config.coverageTarget.toLocaleString('en')} orders (budget ${config.loadBudgetMs / 1000} s)`);
+      const { runCoverage } = await import('./coverage.ts');
+      results.coverage = await runCoverage(stack, platform, ddb, dynamo, Math.round(ordersInTable), { target: config.coverageTarget, loadBudgetMs: config.loadBudgetMs, calls: config.calls, blocks: config.blocks, probeWorkers: 20 }, log);
+      results.coverageTarget = config.coverageTarget;
+    }
+  } finally {
+    log('stopping the local stack');
+    await stop();
+  }
+}
+
+results.durationS = (performance.now() - started) / 1000;
+writeFileSync(out, renderReport(results));
+mkdirSync(resolve(import.meta.dirname, 'results'), { recursive: true });
+writeFileSync(resolve(import.meta.dirname, 'results', quick ? 'quick.json' : 'full.json'), `${JSON.stringify(results, null, 2)}\n`);
+log(`wrote ${out}`);
+process.exit(0);
