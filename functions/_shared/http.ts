@@ -18,6 +18,8 @@ import { badRequest, fieldErrors, HttpProblem, type ProblemBody } from './proble
 import { logger } from './observability.ts';
 import { idempotencyMiddleware } from './idempotency.ts';
 import { initPii } from './pii.ts';
+import { resolvePrincipal } from './principal.ts';
+import { enforcePlatformRateLimit } from './rate-limit.ts';
 
 export type HttpEvent = APIGatewayProxyEventV2WithJWTAuthorizer;
 export type HttpResult = APIGatewayProxyStructuredResultV2;
@@ -53,7 +55,7 @@ const json = (status: number, body: unknown, headers: Record<string, string> = {
 
 export const problemResult = (problem: HttpProblem): HttpResult => ({
   statusCode: problem.status,
-  headers: { 'content-type': 'application/problem+json; charset=utf-8' },
+  headers: { ...problem.headers, 'content-type': 'application/problem+json; charset=utf-8' },
   body: JSON.stringify(problem.toBody() satisfies ProblemBody),
 });
 
@@ -81,13 +83,20 @@ const decodePathParameter = (value: string): string => {
   }
 };
 
+/** The caller resolved by `callerResolution` (a principal, or the 401/403 to answer when a route asks). */
+const resolvedCallers = new WeakMap<HttpEvent, { principal: Principal } | { problem: HttpProblem }>();
+
 const context = (event: HttpEvent): RouteContext => {
   let principal: Principal | undefined;
   let parsed: { value: unknown } | undefined;
   const raw = () => (parsed ??= { value: parseJson(event) }).value;
   return {
     event,
-    principal: () => (principal ??= principalFromClaims(event.requestContext.authorizer?.jwt?.claims as never)),
+    principal: () => {
+      const resolved = resolvedCallers.get(event);
+      if (resolved && 'problem' in resolved) throw resolved.problem;
+      return (principal ??= resolved?.principal ?? principalFromClaims(event.requestContext.authorizer?.jwt?.claims as never));
+    },
     path: (name) => decodePathParameter(event.pathParameters?.[name] ?? ''),
     query: event.queryStringParameters ?? {},
     rawBody: raw,
@@ -110,6 +119,29 @@ const requestGuards = (): middy.MiddlewareObj<HttpEvent, HttpResult> => ({
     if (type !== 'application/json') {
       throw new HttpProblem(415, `Content type "${type || '(none)'}" is not accepted; send application/json.`);
     }
+  },
+});
+
+/**
+ * Resolves the caller once, before the route (a platform's app client → its platformId may need one
+ * cached registry read, principal.ts), so `ctx.principal()` stays synchronous. A 401/403 is kept for the
+ * route to raise when it asks, so route-level precedence is unchanged. Platform callers are then counted
+ * against their request-rate limit (rate-limit.ts): 429 before any other work.
+ */
+const callerResolution = (): middy.MiddlewareObj<HttpEvent, HttpResult> => ({
+  before: async (request) => {
+    const claims = request.event.requestContext?.authorizer?.jwt?.claims;
+    if (!claims) return;
+    let principal: Principal;
+    try {
+      principal = await resolvePrincipal(claims as never);
+    } catch (error) {
+      if (!(error instanceof HttpProblem)) throw error;
+      resolvedCallers.set(request.event, { problem: error });
+      return;
+    }
+    resolvedCallers.set(request.event, { principal });
+    if (principal.role === 'platform' && principal.platformId) await enforcePlatformRateLimit(principal.platformId);
   },
 });
 
@@ -159,5 +191,6 @@ export const httpHandler = (routes: Readonly<Record<string, Route>>) => {
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use({ before: async () => void (await initPii()) })
     .use(requestGuards())
+    .use(callerResolution())
     .use(idempotencyMiddleware());
 };

@@ -41,14 +41,16 @@ export const idempotencyMiddleware = (): Mw => ({
   before: async (request) => {
     const key = request.event.headers?.['idempotency-key'];
     const applies = request.event.requestContext?.http?.method === 'POST' && key !== undefined;
-    (request.internal as Record<symbol, boolean>)[SKIP] = !applies || !config.idempotencyEnabled;
+    // POST /v1/platforms answers with the app client's secret: a stored replay would keep it in clear.
+    const stored = config.idempotencyEnabled && request.event.routeKey !== 'POST /v1/platforms';
+    (request.internal as Record<symbol, boolean>)[SKIP] = !applies || !stored;
     if (!applies) return;
     if (!KEY_PATTERN.test(key)) {
       throw new HttpProblem(400, 'The Idempotency-Key header must be 1–64 visible ASCII characters.', [
         { path: 'Idempotency-Key', message: 'Must be 1–64 visible ASCII characters.' },
       ]);
     }
-    if (!config.idempotencyEnabled) return;
+    if (!stored) return;
     const replay = await powertools().before?.(request);
     if (replay === undefined) (request.internal as Record<symbol, boolean>)[OWNED] = true;
     return replay;

@@ -31,6 +31,8 @@ const TITLES: Record<number, string> = {
 
 export class HttpProblem extends Error {
   override readonly name = 'HttpProblem';
+  /** Response headers that go with the problem (e.g. Retry-After on 429). */
+  headers?: Readonly<Record<string, string>>;
   constructor(
     readonly status: number,
     readonly detail: string,
@@ -57,6 +59,9 @@ export const unauthorized = (detail = 'Authentication is required.') => new Http
 export const forbidden = (detail = 'Your role may not do this.') => new HttpProblem(403, detail);
 export const notFound = (detail = 'Not found.') => new HttpProblem(404, detail);
 export const conflict = (detail: string, errors?: readonly ProblemFieldError[]) => new HttpProblem(409, detail, errors);
+/** 429 with `Retry-After` in whole seconds. */
+export const tooManyRequests = (detail: string, retryAfterSeconds: number) =>
+  Object.assign(new HttpProblem(429, detail), { headers: { 'retry-after': String(retryAfterSeconds) } });
 export const unprocessable = (detail: string, errors?: readonly ProblemFieldError[]) =>
   new HttpProblem(422, detail, errors);
 

@@ -4,14 +4,17 @@ import { httpHandler } from '../_shared/http.ts';
 import { notFound } from '../_shared/problem.ts';
 import { platformsRepository } from '../_shared/repositories/platforms.ts';
 import { CreatePlatformRequest, ProvinceEnrolmentSchema } from './schemas.ts';
-import { joinProvince, registerPlatform, toView } from './use-cases.ts';
+import { joinProvince, registerPlatform, registerPlatformClient, toView } from './use-cases.ts';
 
 export const handler = httpHandler({
   'POST /v1/platforms': async (ctx) => {
     const principal = ctx.principal();
     requireRole(principal, ['admin']);
-    const platform = await registerPlatform(ctx.body(CreatePlatformRequest), new Date(), principal.sub);
-    return { status: 201, body: toView(platform) };
+    const now = new Date();
+    const platform = await registerPlatform(ctx.body(CreatePlatformRequest), now, principal.sub);
+    // The app client (its secret is in this response only: never stored, never logged; docs/security.md).
+    const client = await registerPlatformClient(platform.platformId, now);
+    return { status: 201, body: { ...toView(platform), clientId: client.clientId, clientSecret: client.clientSecret } };
   },
   'GET /v1/platforms/{platformId}': async (ctx) => {
     const principal = ctx.principal();

@@ -5,6 +5,8 @@ import { PILOT_PROVINCES } from '../../core/index.ts';
 import { appendAudit } from '../_shared/audit.ts';
 import { conflict, notFound, unprocessable, type ProblemFieldError } from '../_shared/problem.ts';
 import { DuplicateCreditCode, platformsRepository, StaleVersion, type Platform, type ProvinceEnrolment } from '../_shared/repositories/platforms.ts';
+import { platformClientsRepository } from '../_shared/repositories/platform-clients.ts';
+import { platformClients, type PlatformClient } from './clients.ts';
 import type { CreatePlatformRequest } from './schemas.ts';
 
 /** D2: a pilot province cannot be joined before its pilot started there. */
@@ -76,4 +78,11 @@ export const joinProvince = async (platformId: string, enrolment: ProvinceEnrolm
     now,
   );
   return updated;
+};
+
+/** Registers the platform's app client and maps its client_id to the platform (contract: Authentication). */
+export const registerPlatformClient = async (platformId: string, now: Date): Promise<PlatformClient> => {
+  const client = await platformClients().register(platformId);
+  await platformClientsRepository.put(client.clientId, platformId, now.toISOString());
+  return client;
 };

@@ -1,0 +1,122 @@
+/**
+ * Issue 5: a platform's identity from its app client's client_id (contract: Authentication, derived
+ * claims) and the per-platform request-rate limit (429 + Retry-After).
+ */
+import { ScanCommand } from '@aws-sdk/client-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { localDynamoDbClient } from '../../local/dynamodb.ts';
+import { startTestStack, type TestStack } from '../support/local-stack.ts';
+import { adminClaims, platformBody, platformClaims } from '../support/fixtures.ts';
+
+const LIMIT = 5;
+let stack: TestStack;
+/** Imported after the stack set the handlers' env (config.ts reads it once, at import). */
+let principalModule: typeof import('../../functions/_shared/principal.ts');
+const captured: string[] = [];
+const restore: (() => void)[] = [];
+
+beforeAll(async () => {
+  stack = await startTestStack({ env: { PLATFORM_RATE_LIMIT_PER_SECOND: String(LIMIT), POWERTOOLS_LOG_LEVEL: 'DEBUG' } });
+  principalModule = await import('../../functions/_shared/principal.ts');
+  for (const s of [process.stdout, process.stderr]) {
+    const original = s.write.bind(s);
+    s.write = ((chunk: unknown, ...rest: unknown[]) => {
+      captured.push(String(chunk));
+      return (original as (...a: unknown[]) => boolean)(chunk, ...rest);
+    }) as typeof s.write;
+    restore.push(() => (s.write = original as typeof s.write));
+  }
+});
+afterAll(async () => {
+  for (const undo of restore.splice(0)) undo();
+  await stack?.stop();
+});
+
+/** A Cognito-style client-credentials access token: client_id and scope, no role, no platformId. */
+const clientToken = (clientId: string) =>
+  stack.app.issuer.sign({ sub: clientId, client_id: clientId, token_use: 'access', scope: 'claims-api/platform' });
+
+const sleepToNextSecond = async (margin = 20) => new Promise((r) => setTimeout(r, 1000 - (Date.now() % 1000) + margin));
+
+describe('platform identity from client_id', () => {
+  let platformId: string;
+  let clientId: string;
+  let clientSecret: string;
+
+  beforeAll(async () => {
+    const res = await stack.api('POST', '/v1/platforms', { token: adminClaims, body: platformBody(), headers: { 'idempotency-key': 'register-1' } });
+    expect(res.status).toBe(201);
+    ({ platformId, clientId, clientSecret } = res.body);
+  });
+
+  it('returns the app client once at registration', () => {
+    expect(clientId).toMatch(/^[0-9a-f]{26}$/);
+    expect(clientSecret.length).toBeGreaterThanOrEqual(40);
+  });
+
+  it('resolves a token carrying only client_id to its platform, reading the registry once per container', async () => {
+    principalModule.clearClientCache();
+    const token = await clientToken(clientId);
+    for (let i = 0; i < 3; i++) {
+      await sleepToNextSecond(); // stay under the rate limit
+      const res = await stack.api('GET', `/v1/platforms/${platformId}`, { token });
+      expect(res.status).toBe(200);
+      expect(res.body.platformId).toBe(platformId);
+      expect(res.body.clientSecret).toBeUndefined();
+    }
+    expect(principalModule.clientCacheStats().lookups).toBe(1);
+    const other = await stack.api('POST', '/v1/platforms', { token: adminClaims, body: platformBody() });
+    expect((await stack.api('GET', `/v1/platforms/${other.body.platformId}`, { token })).status).toBe(404);
+  });
+
+  it('answers 403 problem+json to an unknown client_id', async () => {
+    const res = await stack.api('GET', `/v1/platforms/${platformId}`, { token: await clientToken('unknownclient0000000000000') });
+    expect(res.status).toBe(403);
+    expect(res.headers.get('content-type')).toContain('application/problem+json');
+  });
+
+  it('never stores or logs the secret', async () => {
+    const ddb = localDynamoDbClient(stack.app.ddbEndpoint);
+    try {
+      for (const table of Object.values(stack.tables)) {
+        const { Items = [] } = await ddb.send(new ScanCommand({ TableName: table }));
+        expect(JSON.stringify(Items)).not.toContain(clientSecret);
+      }
+    } finally {
+      ddb.destroy();
+    }
+    expect(captured.join('')).not.toContain(clientSecret);
+  });
+});
+
+describe('per-platform rate limit', () => {
+  it('answers 429 with Retry-After past the limit, leaves other platforms alone, and resets with the window', async () => {
+    const a = (await stack.api('POST', '/v1/platforms', { token: adminClaims, body: platformBody() })).body.platformId as string;
+    const b = (await stack.api('POST', '/v1/platforms', { token: adminClaims, body: platformBody() })).body.platformId as string;
+    const tokenA = await stack.token(platformClaims(a));
+    const tokenB = await stack.token(platformClaims(b));
+    await sleepToNextSecond();
+    const [burstA, burstB] = await Promise.all([
+      Promise.all(Array.from({ length: 4 * LIMIT }, () => stack.api('GET', `/v1/platforms/${a}`, { token: tokenA }))),
+      Promise.all(Array.from({ length: LIMIT }, () => stack.api('GET', `/v1/platforms/${b}`, { token: tokenB }))),
+    ]);
+    const limited = burstA.filter((r) => r.status === 429);
+    // 4 × LIMIT requests span at most two windows even on a slow machine: at most 2 × LIMIT pass.
+    expect(burstA.filter((r) => r.status === 200).length).toBeLessThanOrEqual(2 * LIMIT);
+    expect(limited.length).toBeGreaterThanOrEqual(2 * LIMIT);
+    for (const r of limited) {
+      expect(r.headers.get('content-type')).toContain('application/problem+json');
+      expect(r.headers.get('retry-after')).toBe('1');
+      expect(r.body).toMatchObject({ status: 429, title: 'Too Many Requests' });
+    }
+    expect(burstB.map((r) => r.status)).toEqual(Array(LIMIT).fill(200));
+    await sleepToNextSecond();
+    expect((await stack.api('GET', `/v1/platforms/${a}`, { token: tokenA })).status).toBe(200);
+  });
+
+  it('does not limit staff callers', async () => {
+    const a = (await stack.api('POST', '/v1/platforms', { token: adminClaims, body: platformBody() })).body.platformId as string;
+    const res = await Promise.all(Array.from({ length: 3 * LIMIT }, () => stack.api('GET', `/v1/platforms/${a}`, { token: adminClaims })));
+    expect(res.every((r) => r.status === 200)).toBe(true);
+  });
+});
