@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { startLocalApp, type LocalApp } from './app.ts';
 import { FAST_START_JVM_OPTIONS, checkJava } from './dynamodb.ts';
+import { localStepFunctions } from './stepfunctions/index.ts';
 
 /** `/proc/PID/stat` → [comm, ppid], or undefined off Linux or when the process is gone. */
 function procStat(pid: number): { comm: string; ppid: number } | undefined {
@@ -115,6 +116,8 @@ async function main(): Promise<void> {
   app = await startLocalApp({
     port,
     dynamodb: { jvmOptions: FAST_START_JVM_OPTIONS },
+    // The case workflow and payment-run state machines, run from the same ASL files, plus the deadline sweep timer.
+    services: [localStepFunctions()],
     ...(values.host ? { host: values.host } : {}),
     ...(values.persist ? { persistDir: values.persist } : {}),
   });

@@ -324,6 +324,6 @@ describe('DynamoDB Local killed mid-batch, restarted on the same data (issue 5)'
       expect(text).not.toContain(w.name);
     }
     timings.total = Date.now() - started;
-    expect(timings.total).toBeLessThan(90_000);
+    console.info(`fault-injection total (ms): ${timings.total}`); // reported, not asserted: speed lives in benchmarks
   }, 120_000);
 });
