@@ -4,7 +4,7 @@
  * which applies them (status change, benefits, payment): the route answers 202 with the case as it stands.
  */
 import { randomBytes } from 'node:crypto';
-import { checkAssessmentWindow, isLateApplication, isDomainError, monthOfDate, shanghaiDate, sumFen } from '../../core/index.ts';
+import { APPLICANT_TYPES_BY_ROLE, applicantTypeAllowed, checkAssessmentWindow, isLateApplication, isDomainError, monthOfDate, shanghaiDate, sumFen } from '../../core/index.ts';
 import { isStaff, requireRole, type Principal } from '../_shared/auth.ts';
 import { config } from '../_shared/config.ts';
 import { logger } from '../_shared/observability.ts';
@@ -75,15 +75,6 @@ export const listCases = async (p: Principal, query: { status?: CaseStatus; prov
   }
 };
 
-const APPLICANT_OF: Record<string, readonly string[]> = {
-  platform: ['platform'],
-  worker: ['worker'],
-  handler: ['relative', 'union'],
-  reviewer: ['relative', 'union'],
-  assessor: ['relative', 'union'],
-  admin: ['relative', 'union'],
-};
-
 /** Resumes the workflow for a recorded step, or (re-assessment of a paid case) starts an execution for it. */
 export const signal = async (record: CaseRecord, step: WorkflowStep): Promise<void> => {
   try {
@@ -105,8 +96,8 @@ export const signal = async (record: CaseRecord, step: WorkflowStep): Promise<vo
 
 export const openCase = async (p: Principal, body: z.infer<typeof OpenCaseRequest>, now: Date) => {
   requireRole(p, ['platform', 'worker', 'handler', 'reviewer', 'assessor', 'admin']);
-  if (!APPLICANT_OF[p.role]!.includes(body.applicant.type)) {
-    throw forbidden(`A ${p.role} token applies as ${APPLICANT_OF[p.role]!.join(' or ')}, not as ${body.applicant.type} (D6).`);
+  if (!applicantTypeAllowed(p.role, body.applicant.type)) {
+    throw forbidden(`A ${p.role} token applies as ${APPLICANT_TYPES_BY_ROLE[p.role].join(' or ')}, not as ${body.applicant.type} (D6).`);
   }
   const report = await casesRepository.getReport(body.reportId);
   if (!report || !canReadReport(p, report)) throw notFound();

@@ -2,92 +2,80 @@
  * Every status transition of the contract's table, through the HTTP API on the local stack with the
  * case workflow running in the local Step Functions runner. Polls for statuses with a deadline.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { localStepFunctions, type LocalStepFunctions } from '../../local/stepfunctions/index.ts';
-import { startTestStack, type TestStack } from '../support/local-stack.ts';
-import { openedCase, payMinorInjury, setUpWorld, waitForCase, waitForStatus, W_FEN, MEAL_FEN_PER_DAY, type World } from './cases-fixtures.ts';
+import { describe, expect, it } from 'vitest';
+import { useCaseStack } from './cases-stack.ts';
+import { openedCase, payMinorInjury, waitForCase, waitForStatus, W_FEN, MEAL_FEN_PER_DAY } from './cases-fixtures.ts';
 
-let stack: TestStack;
-let sfn: LocalStepFunctions;
-let world: World;
+const env = useCaseStack();
 
-beforeAll(async () => {
-  sfn = localStepFunctions({ sweepIntervalMs: 0 });
-  stack = await startTestStack({ services: [sfn] });
-  world = await setUpWorld((m, p, o) => stack.api(m, p, o), (c) => stack.token(c));
-});
-afterAll(async () => {
-  await stack?.stop();
-});
-
-const post = (path: string, token: string, body?: unknown) => world.api('POST', path, { token, ...(body === undefined ? {} : { body }) });
-const confirm = (caseId: string, body: Record<string, unknown>) => post(`/v1/cases/${caseId}/confirmation`, world.tokens.handler, body);
+const post = (path: string, token: string, body?: unknown) => env.world.api('POST', path, { token, ...(body === undefined ? {} : { body }) });
+const confirm = (caseId: string, body: Record<string, unknown>) => post(`/v1/cases/${caseId}/confirmation`, env.world.tokens.handler, body);
 
 describe('case lifecycle (contract: case statuses)', () => {
   it('UNDER_REVIEW → NOT_CONFIRMED on a refusal with basis and reasons (D7), final', async () => {
-    const { caseId } = await openedCase(world);
+    const { caseId } = await openedCase(env.world);
     const res = await confirm(caseId, { outcome: 'NOT_CONFIRMED', basis: 'INTOXICATION', reasons: ['血液酒精含量 120mg/100ml'], assessmentRequired: false });
     expect(res.status).toBe(202);
     expect(res.body.status).toBe('UNDER_REVIEW');
-    const c = await waitForStatus(world, caseId, 'NOT_CONFIRMED');
+    const c = await waitForStatus(env.world, caseId, 'NOT_CONFIRMED');
     expect(c.confirmation).toMatchObject({ outcome: 'NOT_CONFIRMED', basis: 'INTOXICATION', recordedBy: 'handler-1' });
     expect(c.workflow.status).toBe('RUNNING');
-    expect((await post(`/v1/cases/${caseId}/expenses`, world.tokens.handler, { items: [], inpatientDays: 0 })).status).toBe(409);
+    expect((await post(`/v1/cases/${caseId}/expenses`, env.world.tokens.handler, { items: [], inpatientDays: 0 })).status).toBe(409);
   });
 
   it('UNDER_REVIEW → AWAITING_APPROVAL → PAID for a minor injury without assessment; one payment (D10)', async () => {
-    const { caseId } = await openedCase(world);
-    const c = await payMinorInjury(world, caseId);
+    const { caseId } = await openedCase(env.world);
+    const c = await payMinorInjury(env.world, caseId);
     expect(c.payments).toHaveLength(1);
     expect(c.payments[0]).toMatchObject({ amountFen: 80_000, status: 'PAID' });
     expect(c.timeline.map((e: any) => e.action)).toEqual(
       expect.arrayContaining(['case.opened', 'expenses.added', 'confirmation.recorded', 'status.changed', 'approval.approve']),
     );
-    const payments = await world.api('GET', `/v1/cases/${caseId}/payments`, { token: world.tokens.platform });
+    const payments = await env.world.api('GET', `/v1/cases/${caseId}/payments`, { token: env.world.tokens.platform });
     expect(payments.body.payments).toHaveLength(1);
   });
 
   it('UNDER_REVIEW → AWAITING_ASSESSMENT → AWAITING_APPROVAL (grade 7, inpatient days) → PAID', async () => {
-    const { caseId } = await openedCase(world);
-    await post(`/v1/cases/${caseId}/expenses`, world.tokens.handler2, { items: [{ description: '住院', amountFen: 1_500_000, inCatalogue: true }, { description: '自费药', amountFen: 30_000, inCatalogue: false }], inpatientDays: 12 });
+    const { caseId } = await openedCase(env.world);
+    await post(`/v1/cases/${caseId}/expenses`, env.world.tokens.handler2, { items: [{ description: '住院', amountFen: 1_500_000, inCatalogue: true }, { description: '自费药', amountFen: 30_000, inCatalogue: false }], inpatientDays: 12 });
     expect((await confirm(caseId, { outcome: 'CONFIRMED', basis: 'ORDER_TASK_TRAFFIC', assessmentRequired: true })).status).toBe(202);
-    const awaiting = await waitForStatus(world, caseId, 'AWAITING_ASSESSMENT');
+    const awaiting = await waitForStatus(env.world, caseId, 'AWAITING_ASSESSMENT');
     expect(awaiting.deadlines.assessmentDue.date).toMatch(/^\d{4}-\d{2}-\d{2}$/);
-    const a = await post(`/v1/cases/${caseId}/assessment`, world.tokens.assessor, { grade: 7, nursing: null, concludedOn: '2026-10-20' });
+    const a = await post(`/v1/cases/${caseId}/assessment`, env.world.tokens.assessor, { grade: 7, nursing: null, concludedOn: '2026-10-20' });
     expect(a.status).toBe(202);
-    const c = await waitForStatus(world, caseId, 'AWAITING_APPROVAL');
-    const benefits = (await world.api('GET', `/v1/cases/${caseId}/benefits`, { token: world.tokens.handler })).body;
+    const c = await waitForStatus(env.world, caseId, 'AWAITING_APPROVAL');
+    const benefits = (await env.world.api('GET', `/v1/cases/${caseId}/benefits`, { token: env.world.tokens.handler })).body;
     const byItem = Object.fromEntries(benefits.lines.map((l: any) => [l.item, l.amountFen]));
     expect(byItem).toEqual({ medical: 1_500_000, inpatient_meals: 12 * MEAL_FEN_PER_DAY, disability_lump_sum: 13 * W_FEN });
     expect(benefits.monthlyTotalFen).toBe(0);
     expect(c.deadlines.reassessmentRequestDue.date).toBeDefined();
-    await post(`/v1/cases/${caseId}/approval`, world.tokens.reviewer, { decision: 'approve' });
-    const paid = await waitForStatus(world, caseId, 'PAID');
+    await post(`/v1/cases/${caseId}/approval`, env.world.tokens.reviewer, { decision: 'approve' });
+    const paid = await waitForStatus(env.world, caseId, 'PAID');
     expect(paid.payments[0].amountFen).toBe(benefits.oneOffTotalFen);
   });
 
   it('AWAITING_APPROVAL → RETURNED → (resubmission) AWAITING_APPROVAL; expenses recalculate on the way', async () => {
-    const { caseId } = await openedCase(world);
+    const { caseId } = await openedCase(env.world);
     await confirm(caseId, { outcome: 'CONFIRMED', basis: 'ORDER_TASK_ACCIDENT', assessmentRequired: false });
-    const first = await waitForStatus(world, caseId, 'AWAITING_APPROVAL');
+    const first = await waitForStatus(env.world, caseId, 'AWAITING_APPROVAL');
     expect(first.benefits.oneOffTotalFen).toBe(0);
-    const more = await post(`/v1/cases/${caseId}/expenses`, world.tokens.handler, { items: [{ description: '复诊', amountFen: 12_000, inCatalogue: true }], inpatientDays: 0 });
+    const more = await post(`/v1/cases/${caseId}/expenses`, env.world.tokens.handler, { items: [{ description: '复诊', amountFen: 12_000, inCatalogue: true }], inpatientDays: 0 });
     expect(more.status).toBe(202);
     expect(more.body.benefits.oneOffTotalFen).toBe(12_000);
-    expect((await post(`/v1/cases/${caseId}/approval`, world.tokens.reviewer, { decision: 'return', comment: '缺发票' })).status).toBe(202);
-    await waitForStatus(world, caseId, 'RETURNED');
-    expect((await post(`/v1/cases/${caseId}/approval`, world.tokens.reviewer, { decision: 'approve' })).status).toBe(409);
-    await post(`/v1/cases/${caseId}/expenses`, world.tokens.handler, { items: [{ description: '发票补充', amountFen: 3_000, inCatalogue: true }], inpatientDays: 0 });
-    expect((await post(`/v1/cases/${caseId}/resubmission`, world.tokens.handler, {})).status).toBe(202);
-    const again = await waitForStatus(world, caseId, 'AWAITING_APPROVAL');
+    expect((await post(`/v1/cases/${caseId}/approval`, env.world.tokens.reviewer, { decision: 'return', comment: '缺发票' })).status).toBe(202);
+    await waitForStatus(env.world, caseId, 'RETURNED');
+    expect((await post(`/v1/cases/${caseId}/approval`, env.world.tokens.reviewer, { decision: 'approve' })).status).toBe(409);
+    await post(`/v1/cases/${caseId}/expenses`, env.world.tokens.handler, { items: [{ description: '发票补充', amountFen: 3_000, inCatalogue: true }], inpatientDays: 0 });
+    expect((await post(`/v1/cases/${caseId}/resubmission`, env.world.tokens.handler, {})).status).toBe(202);
+    const again = await waitForStatus(env.world, caseId, 'AWAITING_APPROVAL');
     expect(again.benefits.oneOffTotalFen).toBe(15_000);
   });
 
   it('death: UNDER_REVIEW → AWAITING_DEPENDANTS → AWAITING_APPROVAL; dependants capped at W (D9)', async () => {
-    const { caseId } = await openedCase(world, { kind: 'death' });
+    const { caseId } = await openedCase(env.world, { kind: 'death' });
     await confirm(caseId, { outcome: 'CONFIRMED', basis: 'ORDER_TASK_TRAFFIC', assessmentRequired: false });
-    await waitForStatus(world, caseId, 'AWAITING_DEPENDANTS');
-    const res = await post(`/v1/cases/${caseId}/dependants`, world.tokens.handler, {
+    await waitForStatus(env.world, caseId, 'AWAITING_DEPENDANTS');
+    const res = await post(`/v1/cases/${caseId}/dependants`, env.world.tokens.handler, {
       dependants: [
         { name: '李四', relation: 'spouse', orphanOrAlone: false },
         { name: '张小一', relation: 'child', orphanOrAlone: false, birthDate: '2015-03-01' },
@@ -96,7 +84,7 @@ describe('case lifecycle (contract: case statuses)', () => {
       ],
     });
     expect(res.status).toBe(202);
-    const c = await waitForStatus(world, caseId, 'AWAITING_APPROVAL');
+    const c = await waitForStatus(env.world, caseId, 'AWAITING_APPROVAL');
     const pensions = c.benefits.lines.filter((l: any) => l.item === 'dependant_pension');
     expect(pensions).toHaveLength(4);
     const total = pensions.reduce((s: number, l: any) => s + l.amountFen, 0);
@@ -105,63 +93,63 @@ describe('case lifecycle (contract: case statuses)', () => {
   });
 
   it('PAID → reassessment → AWAITING_APPROVAL → PAID paying only the difference (D8, D10)', async () => {
-    const { caseId } = await openedCase(world);
+    const { caseId } = await openedCase(env.world);
     await confirm(caseId, { outcome: 'CONFIRMED', basis: 'ORDER_TASK_ACCIDENT', assessmentRequired: true });
-    await waitForStatus(world, caseId, 'AWAITING_ASSESSMENT');
+    await waitForStatus(env.world, caseId, 'AWAITING_ASSESSMENT');
     const concludedOn = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
-    await post(`/v1/cases/${caseId}/assessment`, world.tokens.assessor, { grade: 9, nursing: null, concludedOn });
-    await waitForStatus(world, caseId, 'AWAITING_APPROVAL');
-    await post(`/v1/cases/${caseId}/approval`, world.tokens.reviewer, { decision: 'approve' });
-    await waitForStatus(world, caseId, 'PAID');
-    const re = await post(`/v1/cases/${caseId}/assessment`, world.tokens.assessor, { type: 'reassessment', grade: 8, nursing: null, concludedOn });
+    await post(`/v1/cases/${caseId}/assessment`, env.world.tokens.assessor, { grade: 9, nursing: null, concludedOn });
+    await waitForStatus(env.world, caseId, 'AWAITING_APPROVAL');
+    await post(`/v1/cases/${caseId}/approval`, env.world.tokens.reviewer, { decision: 'approve' });
+    await waitForStatus(env.world, caseId, 'PAID');
+    const re = await post(`/v1/cases/${caseId}/assessment`, env.world.tokens.assessor, { type: 'reassessment', grade: 8, nursing: null, concludedOn });
     expect(re.status).toBe(202);
-    await waitForStatus(world, caseId, 'AWAITING_APPROVAL');
-    await post(`/v1/cases/${caseId}/approval`, world.tokens.reviewer2, { decision: 'approve' });
-    const paid = await waitForCase(world, caseId, (c) => c.status === 'PAID' && c.payments.length === 2);
+    await waitForStatus(env.world, caseId, 'AWAITING_APPROVAL');
+    await post(`/v1/cases/${caseId}/approval`, env.world.tokens.reviewer2, { decision: 'approve' });
+    const paid = await waitForCase(env.world, caseId, (c) => c.status === 'PAID' && c.payments.length === 2);
     expect(paid.payments.map((p: any) => p.amountFen)).toEqual([9 * W_FEN, 2 * W_FEN]);
   });
 
   it('PAID → CLOSED by the sweep (nothing monthly, window passed) → review reopens it (D8)', async () => {
-    const { caseId } = await openedCase(world);
+    const { caseId } = await openedCase(env.world);
     await confirm(caseId, { outcome: 'CONFIRMED', basis: 'ORDER_TASK_ACCIDENT', assessmentRequired: true });
-    await waitForStatus(world, caseId, 'AWAITING_ASSESSMENT');
-    await post(`/v1/cases/${caseId}/assessment`, world.tokens.assessor, { grade: 10, nursing: null, concludedOn: '2025-06-02' });
-    await waitForStatus(world, caseId, 'AWAITING_APPROVAL');
-    await post(`/v1/cases/${caseId}/approval`, world.tokens.reviewer, { decision: 'approve' });
-    await waitForStatus(world, caseId, 'PAID');
-    expect((await post(`/v1/cases/${caseId}/assessment`, world.tokens.assessor, { type: 'reassessment', grade: 9, nursing: null, concludedOn: '2026-11-01' })).status).toBe(422);
-    await sfn.sweepNow();
-    const closed = await waitForStatus(world, caseId, 'CLOSED');
+    await waitForStatus(env.world, caseId, 'AWAITING_ASSESSMENT');
+    await post(`/v1/cases/${caseId}/assessment`, env.world.tokens.assessor, { grade: 10, nursing: null, concludedOn: '2025-06-02' });
+    await waitForStatus(env.world, caseId, 'AWAITING_APPROVAL');
+    await post(`/v1/cases/${caseId}/approval`, env.world.tokens.reviewer, { decision: 'approve' });
+    await waitForStatus(env.world, caseId, 'PAID');
+    expect((await post(`/v1/cases/${caseId}/assessment`, env.world.tokens.assessor, { type: 'reassessment', grade: 9, nursing: null, concludedOn: '2026-11-01' })).status).toBe(422);
+    await env.sfn.sweepNow();
+    const closed = await waitForStatus(env.world, caseId, 'CLOSED');
     expect(closed.timeline.at(-1).action).toBe('case.closed');
-    expect((await post(`/v1/cases/${caseId}/assessment`, world.tokens.assessor, { type: 'reassessment', grade: 9, nursing: null, concludedOn: '2026-11-01' })).status).toBe(409);
-    const review = await post(`/v1/cases/${caseId}/assessment`, world.tokens.assessor, { type: 'review', grade: 9, nursing: null, concludedOn: '2026-11-01' });
+    expect((await post(`/v1/cases/${caseId}/assessment`, env.world.tokens.assessor, { type: 'reassessment', grade: 9, nursing: null, concludedOn: '2026-11-01' })).status).toBe(409);
+    const review = await post(`/v1/cases/${caseId}/assessment`, env.world.tokens.assessor, { type: 'review', grade: 9, nursing: null, concludedOn: '2026-11-01' });
     expect(review.status).toBe(202);
-    await waitForStatus(world, caseId, 'AWAITING_APPROVAL');
-    await post(`/v1/cases/${caseId}/approval`, world.tokens.reviewer, { decision: 'approve' });
-    const paid = await waitForCase(world, caseId, (c) => c.status === 'PAID' && c.payments.length === 2);
+    await waitForStatus(env.world, caseId, 'AWAITING_APPROVAL');
+    await post(`/v1/cases/${caseId}/approval`, env.world.tokens.reviewer, { decision: 'approve' });
+    const paid = await waitForCase(env.world, caseId, (c) => c.status === 'PAID' && c.payments.length === 2);
     expect(paid.payments[1].amountFen).toBe(2 * W_FEN);
   });
 
   it('suspends and resumes the confirmation clock (D7): the due date moves, double suspend/resume → 409', async () => {
-    const { caseId, body } = await openedCase(world);
-    const suspended = await post(`/v1/cases/${caseId}/suspension`, world.tokens.handler, { reason: '等待交警责任认定' });
+    const { caseId, body } = await openedCase(env.world);
+    const suspended = await post(`/v1/cases/${caseId}/suspension`, env.world.tokens.handler, { reason: '等待交警责任认定' });
     expect(suspended.status).toBe(202);
     expect(suspended.body.suspended).toMatchObject({ reason: '等待交警责任认定' });
-    expect((await post(`/v1/cases/${caseId}/suspension`, world.tokens.handler, { reason: 'again' })).status).toBe(409);
-    const resumed = await world.api('DELETE', `/v1/cases/${caseId}/suspension`, { token: world.tokens.handler });
+    expect((await post(`/v1/cases/${caseId}/suspension`, env.world.tokens.handler, { reason: 'again' })).status).toBe(409);
+    const resumed = await env.world.api('DELETE', `/v1/cases/${caseId}/suspension`, { token: env.world.tokens.handler });
     expect(resumed.status).toBe(202);
     expect(resumed.body.suspended).toBeUndefined();
     expect(resumed.body.deadlines.confirmationDue.date >= body.deadlines.confirmationDue.date).toBe(true);
-    expect((await world.api('DELETE', `/v1/cases/${caseId}/suspension`, { token: world.tokens.handler })).status).toBe(409);
+    expect((await env.world.api('DELETE', `/v1/cases/${caseId}/suspension`, { token: env.world.tokens.handler })).status).toBe(409);
   });
 
   it('the deadline sweep records a missed confirmation deadline once, and GET shows it (D7)', async () => {
-    const { caseId } = await openedCase(world);
+    const { caseId } = await openedCase(env.world);
     const later = new Date(Date.now() + 75 * 86_400_000);
-    const first = await sfn.sweepNow(later);
+    const first = await env.sfn.sweepNow(later);
     expect(first.escalated).toBeGreaterThanOrEqual(1);
-    await sfn.sweepNow(later);
-    const c = (await world.api('GET', `/v1/cases/${caseId}`, { token: world.tokens.handler })).body;
+    await env.sfn.sweepNow(later);
+    const c = (await env.world.api('GET', `/v1/cases/${caseId}`, { token: env.world.tokens.handler })).body;
     expect(c.escalations.filter((e: any) => e.kind === 'CONFIRMATION_OVERDUE')).toHaveLength(1);
     expect(c.escalations[0].due).toBe(c.deadlines.confirmationDue.date);
     expect(c.timeline.at(-1)).toMatchObject({ actor: 'deadline-sweep', action: 'deadline.missed' });

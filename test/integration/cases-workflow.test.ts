@@ -2,37 +2,25 @@
  * The workflow's failure path (a business error marks the case visibly FAILED with an escalation) and the
  * local runner's rebuild of waits from case state after a restart.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { makeCreditCode, makeResidentId } from '../../core/index.ts';
-import { localStepFunctions, type LocalStepFunctions } from '../../local/stepfunctions/index.ts';
-import { startTestStack, type TestStack } from '../support/local-stack.ts';
-import { openedCase, setUpWorld, waitForCase, waitForStatus, type World } from './cases-fixtures.ts';
+import { useCaseStack } from './cases-stack.ts';
+import { openedCase, waitForCase, waitForStatus } from './cases-fixtures.ts';
 
-let stack: TestStack;
-let sfn: LocalStepFunctions;
-let world: World;
-
-beforeAll(async () => {
-  sfn = localStepFunctions({ sweepIntervalMs: 0 });
-  stack = await startTestStack({ services: [sfn] });
-  world = await setUpWorld((m, p, o) => stack.api(m, p, o), (c) => stack.token(c));
-});
-afterAll(async () => {
-  await stack?.stop();
-});
+const env = useCaseStack();
 
 describe('case workflow', () => {
   it('marks the case FAILED with a WORKFLOW_FAILED escalation when benefits need a missing parameter', async () => {
-    const api = world.api;
-    const admin = world.tokens.admin;
+    const api = env.world.api;
+    const admin = env.world.tokens.admin;
     const created = await api('POST', '/v1/platforms', {
       token: admin,
       body: { name: 'Jiangsu platform', creditCode: makeCreditCode('91320000123456789'), industries: ['INSTANT_DELIVERY'], provinces: [{ code: '320000', joinedOn: '2024-01-01' }] },
     });
     expect(created.status).toBe(201);
     const platformId = created.body.platformId;
-    const platform = await world.mint({ role: 'platform', sub: 'js', platformId });
-    const handler = await world.mint({ role: 'handler', sub: 'handler-js', provinces: ['320000'] });
+    const platform = await env.world.mint({ role: 'platform', sub: 'js', platformId });
+    const handler = await env.world.mint({ role: 'handler', sub: 'handler-js', provinces: ['320000'] });
     await api('PUT', `/v1/platforms/${platformId}/workers`, { token: platform, body: { workers: [{ platformWorkerId: 'js-1', name: '王五', idNumber: makeResidentId('320102', '1988-03-04', 321) }] } });
     const at = new Date(Date.now() - 30 * 60_000);
     await api('POST', `/v1/platforms/${platformId}/orders`, {
@@ -57,7 +45,7 @@ describe('case workflow', () => {
       if (view.status === 'AWAITING_ASSESSMENT' && !view.pendingStep) break;
       await new Promise((resolve) => setTimeout(resolve, 25));
     } while (Date.now() < deadline);
-    const assessor = await world.mint({ role: 'assessor', sub: 'assessor-js', provinces: ['320000'] });
+    const assessor = await env.world.mint({ role: 'assessor', sub: 'assessor-js', provinces: ['320000'] });
     expect((await api('POST', `/v1/cases/${c.body.caseId}/assessment`, { token: assessor, body: { grade: 9, nursing: null, concludedOn: '2026-11-01' } })).status).toBe(202);
     const end = Date.now() + 15_000;
     do {
@@ -73,46 +61,46 @@ describe('case workflow', () => {
   });
 
   it('rebuilds waits from case state after a restart: the next step still resumes the case', async () => {
-    const { caseId } = await openedCase(world);
-    await waitForCase(world, caseId, () => sfn.pendingTokens().some((t) => Buffer.from(t, 'base64url').toString().includes(caseId)));
-    const rebuilt = await sfn.simulateRestart();
+    const { caseId } = await openedCase(env.world);
+    await waitForCase(env.world, caseId, () => env.sfn.pendingTokens().some((t) => Buffer.from(t, 'base64url').toString().includes(caseId)));
+    const rebuilt = await env.sfn.simulateRestart();
     expect(rebuilt).toBeGreaterThanOrEqual(1);
-    const res = await world.api('POST', `/v1/cases/${caseId}/confirmation`, { token: world.tokens.handler, body: { outcome: 'CONFIRMED', basis: 'ORDER_TASK_ACCIDENT', assessmentRequired: false } });
+    const res = await env.world.api('POST', `/v1/cases/${caseId}/confirmation`, { token: env.world.tokens.handler, body: { outcome: 'CONFIRMED', basis: 'ORDER_TASK_ACCIDENT', assessmentRequired: false } });
     expect(res.status).toBe(202);
-    const c = await waitForStatus(world, caseId, 'AWAITING_APPROVAL');
+    const c = await waitForStatus(env.world, caseId, 'AWAITING_APPROVAL');
     expect(c.workflow.status).toBe('RUNNING');
   });
 
   it('starts a case workflow once per case (deterministic name, idempotent start)', async () => {
-    const { caseId } = await openedCase(world);
-    const e = sfn.describe(`${sfn.arn('caseWorkflow').replace(':stateMachine:', ':execution:')}:case-${caseId}`);
+    const { caseId } = await openedCase(env.world);
+    const e = env.sfn.describe(`${env.sfn.arn('caseWorkflow').replace(':stateMachine:', ':execution:')}:case-${caseId}`);
     expect(e?.status).toBe('RUNNING');
-    expect(sfn.startExecution('caseWorkflow', `case-${caseId}`, JSON.parse(e!.input))).toBe(e);
-    expect(() => sfn.startExecution('caseWorkflow', `case-${caseId}`, { caseId, other: true })).toThrow(/already exists/);
+    expect(env.sfn.startExecution('caseWorkflow', `case-${caseId}`, JSON.parse(e!.input))).toBe(e);
+    expect(() => env.sfn.startExecution('caseWorkflow', `case-${caseId}`, { caseId, other: true })).toThrow(/already exists/);
   });
 
   it('a step whose signal was lost (SendTaskSuccess failing) is re-signalled by the sweep', async () => {
-    const { caseId } = await openedCase(world);
-    await waitForCase(world, caseId, () => sfn.pendingTokens().some((t) => Buffer.from(t, 'base64url').toString().includes(caseId)));
-    sfn.injectFaults('SendTaskSuccess', 3);
-    const res = await world.api('POST', `/v1/cases/${caseId}/confirmation`, { token: world.tokens.handler, body: { outcome: 'CONFIRMED', basis: 'ORDER_TASK_ACCIDENT', assessmentRequired: false } });
+    const { caseId } = await openedCase(env.world);
+    await waitForCase(env.world, caseId, () => env.sfn.pendingTokens().some((t) => Buffer.from(t, 'base64url').toString().includes(caseId)));
+    env.sfn.injectFaults('SendTaskSuccess', 3);
+    const res = await env.world.api('POST', `/v1/cases/${caseId}/confirmation`, { token: env.world.tokens.handler, body: { outcome: 'CONFIRMED', basis: 'ORDER_TASK_ACCIDENT', assessmentRequired: false } });
     expect(res.status).toBe(202);
-    const stuck = (await world.api('GET', `/v1/cases/${caseId}`, { token: world.tokens.handler })).body;
+    const stuck = (await env.world.api('GET', `/v1/cases/${caseId}`, { token: env.world.tokens.handler })).body;
     expect(stuck).toMatchObject({ status: 'UNDER_REVIEW', pendingStep: 'confirmation' });
-    const swept = await sfn.sweepNow();
+    const swept = await env.sfn.sweepNow();
     expect(swept.resignalled).toBeGreaterThanOrEqual(1);
-    await waitForStatus(world, caseId, 'AWAITING_APPROVAL');
+    await waitForStatus(env.world, caseId, 'AWAITING_APPROVAL');
   });
 
   it('a case whose workflow could not be started is escalated, and the sweep starts it', async () => {
-    sfn.injectFaults('StartExecution', 3);
-    const { caseId, body } = await openedCase(world);
+    env.sfn.injectFaults('StartExecution', 3);
+    const { caseId, body } = await openedCase(env.world);
     expect(body.workflow.status).toBe('NOT_STARTED');
     expect(body.escalations.map((e: any) => e.kind)).toContain('WORKFLOW_NOT_STARTED');
-    const swept = await sfn.sweepNow();
+    const swept = await env.sfn.sweepNow();
     expect(swept.started).toBeGreaterThanOrEqual(1);
-    await world.api('POST', `/v1/cases/${caseId}/confirmation`, { token: world.tokens.handler, body: { outcome: 'NOT_CONFIRMED', basis: 'SELF_HARM', reasons: ['自伤'], assessmentRequired: false } });
-    const c = await waitForStatus(world, caseId, 'NOT_CONFIRMED');
+    await env.world.api('POST', `/v1/cases/${caseId}/confirmation`, { token: env.world.tokens.handler, body: { outcome: 'NOT_CONFIRMED', basis: 'SELF_HARM', reasons: ['自伤'], assessmentRequired: false } });
+    const c = await waitForStatus(env.world, caseId, 'NOT_CONFIRMED');
     expect(c.workflow.status).toBe('RUNNING');
   });
 });
