@@ -113,11 +113,12 @@ async function main(): Promise<void> {
   process.on('SIGHUP', shutdown);
   watchLauncher(() => shutdown('launcher (npm) exited'));
 
+  const stepFunctions = localStepFunctions();
   app = await startLocalApp({
     port,
     dynamodb: { jvmOptions: FAST_START_JVM_OPTIONS },
     // The case workflow and payment-run state machines, run from the same ASL files, plus the deadline sweep timer.
-    services: [localStepFunctions()],
+    services: [stepFunctions],
     ...(values.host ? { host: values.host } : {}),
     ...(values.persist ? { persistDir: values.persist } : {}),
   });
@@ -131,6 +132,7 @@ async function main(): Promise<void> {
     [
       `Local API listening on ${app.url} (ready in ${Date.now() - started} ms; ${java.message})`,
       `DynamoDB Local: ${app.ddbEndpoint} (${values.persist ? `persisted in ${values.persist}` : 'in memory'}; tables: ${Object.values(app.tables).join(', ')})`,
+      `Step Functions (local runner): ${stepFunctions.endpoint} (case workflow and payment run from statemachines/*.asl.json; deadline sweep timer)`,
       `Get a token:   curl -s -X POST ${app.url}/local/tokens -H 'content-type: application/json' -d '{"role":"admin","sub":"admin-1","provinces":["110000"]}'`,
       'Ctrl-C to stop.',
     ].join('\n'),
