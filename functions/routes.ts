@@ -15,6 +15,11 @@ export interface FunctionGroup {
   readonly description: string;
   readonly tables: Readonly<Partial<Record<TableId, TableAccess>>>;
   readonly memorySize?: number;
+  /**
+   * Serves routes a platform may call: the per-platform request-rate limit runs there
+   * (`PLATFORM_RATE_LIMIT_PER_SECOND`, functions/_shared/rate-limit.ts), which writes the idempotency table.
+   */
+  readonly platformFacing?: boolean;
 }
 
 export const FUNCTIONS = {
@@ -30,39 +35,46 @@ export const FUNCTIONS = {
   },
   platforms: {
     entry: 'functions/platforms/handler.ts',
-    description: 'Platform registration and provinces',
+    description: 'Platform registration, provinces and app clients',
     tables: { registry: 'readwrite', idempotency: 'readwrite' },
+    platformFacing: true,
   },
   workers: {
     entry: 'functions/workers/handler.ts',
     description: 'Batch registration of platform workers',
-    tables: { registry: 'readwrite' },
+    tables: { registry: 'readwrite', idempotency: 'readwrite' },
+    platformFacing: true,
   },
   orders: {
     entry: 'functions/orders/handler.ts',
     description: 'Batch order ingestion: exactly-once orders, enrolment days and fee counters',
     tables: { registry: 'read', orders: 'readwrite', ledger: 'readwrite', idempotency: 'readwrite' },
     memorySize: 1024,
+    platformFacing: true,
   },
   declarations: {
     entry: 'functions/declarations/handler.ts',
     description: 'Monthly fee declarations from pre-aggregated counters',
-    tables: { registry: 'read', ledger: 'read' },
+    tables: { registry: 'read', ledger: 'read', idempotency: 'readwrite' },
+    platformFacing: true,
   },
   enrolment: {
     entry: 'functions/enrolment/handler.ts',
     description: "A worker's enrolment days and coverage at a moment",
-    tables: { registry: 'read', orders: 'read', ledger: 'read' },
+    tables: { registry: 'read', orders: 'read', ledger: 'read', idempotency: 'readwrite' },
+    platformFacing: true,
   },
   reports: {
     entry: 'functions/reports/handler.ts',
     description: 'Injury reports: coverage verdict and the snapshot of that day\'s orders (D4, D11)',
     tables: { registry: 'read', orders: 'read', cases: 'readwrite', idempotency: 'readwrite' },
+    platformFacing: true,
   },
   cases: {
     entry: 'functions/cases/handler.ts',
     description: 'Bundled cases: opening (D6), human steps resumed through the case workflow, benefits and payments',
     tables: { registry: 'read', cases: 'readwrite', idempotency: 'readwrite' },
+    platformFacing: true,
   },
   paymentRuns: {
     entry: 'functions/payment-runs/handler.ts',
@@ -94,6 +106,7 @@ export const ROUTES: readonly Route[] = [
   { method: 'POST', path: '/v1/platforms', fn: 'platforms', auth: true },
   { method: 'GET', path: '/v1/platforms/{platformId}', fn: 'platforms', auth: true },
   { method: 'POST', path: '/v1/platforms/{platformId}/provinces', fn: 'platforms', auth: true },
+  { method: 'POST', path: '/v1/platforms/{platformId}/client', fn: 'platforms', auth: true },
 
   { method: 'PUT', path: '/v1/platforms/{platformId}/workers', fn: 'workers', auth: true },
   { method: 'POST', path: '/v1/platforms/{platformId}/orders', fn: 'orders', auth: true },
@@ -119,5 +132,11 @@ export const ROUTES: readonly Route[] = [
   { method: 'POST', path: '/v1/payment-runs', fn: 'paymentRuns', auth: true },
   { method: 'GET', path: '/v1/payment-runs/{runId}', fn: 'paymentRuns', auth: true },
 ];
+
+/**
+ * Routes whose response carries an app client's secret: never stored for an `Idempotency-Key` replay
+ * (a stored response would keep the secret in clear in the idempotency table).
+ */
+export const SECRET_RESPONSE_ROUTES: ReadonlySet<string> = new Set(['POST /v1/platforms', 'POST /v1/platforms/{platformId}/client']);
 
 export const routeKey = (route: Pick<Route, 'method' | 'path'>): string => `${route.method} ${route.path}`;

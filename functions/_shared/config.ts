@@ -26,6 +26,10 @@ const EnvSchema = z.object({
   /** How platform app clients are registered: `local` (ids only) or `cognito` (CreateUserPoolClient). */
   PLATFORM_CLIENTS_MODE: z.enum(['local', 'cognito']).default('local'),
   PLATFORM_USER_POOL_ID: z.string().min(1).optional(),
+  /** Lambda authorizer: the user pool's issuer URL (`https://cognito-idp.{region}.amazonaws.com/{poolId}`). */
+  AUTH_ISSUER: z.url().optional(),
+  /** Lambda authorizer: app clients accepted without a registry look-up (staff/worker app, pilot platform), comma-separated. */
+  AUTH_STATIC_CLIENT_IDS: z.string().default(''),
 });
 
 const env = EnvSchema.parse(process.env);
@@ -70,4 +74,10 @@ export const config = {
   feeCounterShards: env.FEE_COUNTER_SHARDS,
   platformRateLimitPerSecond: env.PLATFORM_RATE_LIMIT_PER_SECOND ?? 0,
   platformClients: { mode: env.PLATFORM_CLIENTS_MODE, userPoolId: env.PLATFORM_USER_POOL_ID },
+  authorizer: {
+    get issuer() {
+      return table('AUTH_ISSUER');
+    },
+    staticClientIds: env.AUTH_STATIC_CLIENT_IDS.split(',').map((id) => id.trim()).filter(Boolean),
+  },
 } as const;

@@ -1,7 +1,8 @@
 /**
  * The middy stack for HTTP API (v2) handlers, defined once.
  *
- * Order: error mapping (outermost, so it sees every error) → logger context → the PII data key (once per
+ * Order: error mapping (outermost, so it sees every error) → the Lambda authorizer's claims into the JWT
+ * authorizer's shape (401 for a request it let through unauthenticated) → logger context → the PII data key (once per
  * container; KMS in AWS, pii.ts) → request guards (1 MiB,
  * content type) → idempotency (POST with an Idempotency-Key, keyed on the caller and the raw body) → the
  * route, which authenticates, authorises, parses with zod and calls one use case. Route errors that are
@@ -14,7 +15,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type { z } from 'zod';
 import { principalFromClaims, type Principal } from './auth.ts';
-import { badRequest, fieldErrors, HttpProblem, type ProblemBody } from './problem.ts';
+import { badRequest, fieldErrors, HttpProblem, unauthorized, type ProblemBody } from './problem.ts';
 import { logger } from './observability.ts';
 import { idempotencyMiddleware } from './idempotency.ts';
 import { initPii } from './pii.ts';
@@ -108,6 +109,33 @@ const context = (event: HttpEvent): RouteContext => {
   };
 };
 
+/**
+ * In AWS the API's Lambda authorizer (functions/authorizer) hands the verified token's claims over as
+ * `requestContext.authorizer.lambda` (strings, rendered as the JWT authorizer renders them); the local
+ * adapter and the tests deliver `requestContext.authorizer.jwt.claims`. This puts the first into the second
+ * shape, so the principal, the idempotency key (`…jwt.claims.sub`) and everything after read one place.
+ *
+ * A request the authorizer let through without claims (no, forged, expired or foreign token: see
+ * functions/authorizer/verify.ts) is answered 401 here, before any other work, as API Gateway's JWT
+ * authorizer would. Because API Gateway caches the authorizer's answer per token for minutes, `exp` is
+ * checked again here: a cached token past its expiry is 401 too.
+ */
+export const authorizerClaims = (now: () => number = Date.now): middy.MiddlewareObj<HttpEvent, HttpResult> => ({
+  before: (request) => {
+    const authorizer = request.event.requestContext?.authorizer as
+      | { lambda?: Record<string, unknown> | null; jwt?: { claims: Record<string, unknown>; scopes: string[] | null } }
+      | undefined;
+    const claims = authorizer?.lambda;
+    if (!authorizer || !claims || typeof claims !== 'object') return;
+    if (typeof claims.sub !== 'string' || claims.sub === '') {
+      throw unauthorized(claims.tokenError === 'ERR_JWT_EXPIRED' ? 'The token has expired.' : 'A valid bearer token is required.');
+    }
+    const exp = Number(claims.exp);
+    if (!Number.isFinite(exp) || exp * 1000 <= now()) throw unauthorized('The token has expired.');
+    authorizer.jwt = { claims: { ...claims }, scopes: null };
+  },
+});
+
 /** Rejects what no route accepts: bodies over 1 MiB (413) and bodies that are not JSON (415). */
 const requestGuards = (): middy.MiddlewareObj<HttpEvent, HttpResult> => ({
   before: (request) => {
@@ -188,6 +216,7 @@ export const httpHandler = (routes: Readonly<Record<string, Route>>) => {
   return middy<HttpEvent, HttpResult>(dispatch)
     .use(errorMapper())
     .use(httpHeaderNormalizer())
+    .use(authorizerClaims())
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use({ before: async () => void (await initPii()) })
     .use(requestGuards())

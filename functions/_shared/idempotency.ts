@@ -10,6 +10,7 @@ import { IdempotencyConfig } from '@aws-lambda-powertools/idempotency';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import { makeHandlerIdempotent } from '@aws-lambda-powertools/idempotency/middleware';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { SECRET_RESPONSE_ROUTES } from '../routes.ts';
 import { config } from './config.ts';
 import { dynamo } from './db.ts';
 import { HttpProblem } from './problem.ts';
@@ -41,8 +42,8 @@ export const idempotencyMiddleware = (): Mw => ({
   before: async (request) => {
     const key = request.event.headers?.['idempotency-key'];
     const applies = request.event.requestContext?.http?.method === 'POST' && key !== undefined;
-    // POST /v1/platforms answers with the app client's secret: a stored replay would keep it in clear.
-    const stored = config.idempotencyEnabled && request.event.routeKey !== 'POST /v1/platforms';
+    // Routes that answer with an app client's secret: a stored replay would keep it in clear.
+    const stored = config.idempotencyEnabled && !SECRET_RESPONSE_ROUTES.has(request.event.routeKey);
     (request.internal as Record<symbol, boolean>)[SKIP] = !applies || !stored;
     if (!applies) return;
     if (!KEY_PATTERN.test(key)) {

@@ -1,16 +1,25 @@
 /**
- * Port: a platform's app client (OAuth client credentials). Registered when the platform is; the client
- * id is mapped to the platform in the registry (repositories/platform-clients.ts) and the secret is
- * returned to the caller once, never stored by this service and never logged.
+ * Port: a platform's app client (OAuth client credentials). Created when the platform is registered (or
+ * re-issued by an administrator); the client id is mapped to the platform in the registry and the secret
+ * is returned to the caller once, never stored by this service and never logged.
  *
  * - `local`: ids and secrets generated here (the local issuer does not check them; `/local/tokens` keeps
  *   minting tokens as before).
- * - `cognito`: CreateUserPoolClient with GenerateSecret and the client_credentials flow on the user pool
- *   `PLATFORM_USER_POOL_ID`. Needs the package `@aws-sdk/client-cognito-identity-provider` (not installed
- *   yet: loaded at run time, so this mode fails clearly until it is added and bundled).
+ * - `cognito` (`PLATFORM_CLIENTS_MODE=cognito`, `PLATFORM_USER_POOL_ID`): CreateUserPoolClient with
+ *   GenerateSecret and the client_credentials flow on the user pool; DeleteUserPoolClient to revoke.
+ *   The SDK client is imported statically so esbuild bundles it into this function only.
  */
 import { randomBytes } from 'node:crypto';
+import {
+  CognitoIdentityProviderClient,
+  CreateUserPoolClientCommand,
+  DeleteUserPoolClientCommand,
+  ResourceNotFoundException,
+} from '@aws-sdk/client-cognito-identity-provider';
 import { config } from '../_shared/config.ts';
+import { PLATFORM_SCOPES } from './scopes.ts';
+
+export { PLATFORM_RESOURCE_SERVER, PLATFORM_SCOPE, PLATFORM_SCOPES } from './scopes.ts';
 
 export interface PlatformClient {
   readonly clientId: string;
@@ -19,40 +28,36 @@ export interface PlatformClient {
 }
 
 export interface PlatformClients {
-  register(platformId: string): Promise<PlatformClient>;
+  /** Creates a new app client for the platform. */
+  create(platformId: string): Promise<PlatformClient>;
+  /** Deletes an app client (tokens it already holds stay valid until they expire; see docs/security.md). Idempotent. */
+  remove(clientId: string): Promise<void>;
 }
 
 export const localPlatformClients: PlatformClients = {
-  async register() {
+  async create() {
     return { clientId: randomBytes(13).toString('hex'), clientSecret: randomBytes(32).toString('base64url') };
   },
+  async remove() {},
 };
 
-/** The slice of the Cognito SDK this adapter uses (structural, so it compiles without the package). */
-export interface CognitoClientLike {
-  send(command: unknown): Promise<{ UserPoolClient?: { ClientId?: string; ClientSecret?: string } }>;
-}
+/** Lifetime of a platform's access tokens (minutes). */
+export const PLATFORM_ACCESS_TOKEN_MINUTES = 60;
 
-/** Resource-server scopes a platform client may ask for (the user pool's resource server). */
-export const PLATFORM_SCOPES = ['claims-api/platform'];
-
-export const cognitoPlatformClients = (
-  userPoolId: string,
-  connect: () => Promise<{ client: CognitoClientLike; createCommand: (input: Record<string, unknown>) => unknown }>,
-): PlatformClients => ({
-  async register(platformId) {
-    const { client, createCommand } = await connect();
-    const out = await client.send(
-      createCommand({
+export const cognitoPlatformClients = (userPoolId: string, cognito: Pick<CognitoIdentityProviderClient, 'send'>): PlatformClients => ({
+  async create(platformId) {
+    const out = await cognito.send(
+      new CreateUserPoolClientCommand({
         UserPoolId: userPoolId,
         ClientName: `platform-${platformId}`,
         GenerateSecret: true,
         AllowedOAuthFlows: ['client_credentials'],
         AllowedOAuthFlowsUserPoolClient: true,
-        AllowedOAuthScopes: PLATFORM_SCOPES,
-        AccessTokenValidity: 60,
+        AllowedOAuthScopes: [...PLATFORM_SCOPES],
+        AccessTokenValidity: PLATFORM_ACCESS_TOKEN_MINUTES,
         TokenValidityUnits: { AccessToken: 'minutes' },
         PreventUserExistenceErrors: 'ENABLED',
+        EnableTokenRevocation: true,
       }),
     );
     const clientId = out.UserPoolClient?.ClientId;
@@ -60,19 +65,22 @@ export const cognitoPlatformClients = (
     if (!clientId || !clientSecret) throw new Error('CreateUserPoolClient returned no client id or secret');
     return { clientId, clientSecret };
   },
+  async remove(clientId) {
+    try {
+      await cognito.send(new DeleteUserPoolClientCommand({ UserPoolId: userPoolId, ClientId: clientId }));
+    } catch (error) {
+      if (!(error instanceof ResourceNotFoundException)) throw error; // already gone: nothing to revoke
+    }
+  },
 });
 
-const SDK_PACKAGE = '@aws-sdk/client-cognito-identity-provider';
-let sdk: Promise<{ client: CognitoClientLike; createCommand: (input: Record<string, unknown>) => unknown }> | undefined;
-const connectCognito = () =>
-  (sdk ??= import(SDK_PACKAGE as string).then((mod: any) => ({
-    client: new mod.CognitoIdentityProviderClient({}) as CognitoClientLike,
-    createCommand: (input: Record<string, unknown>) => new mod.CreateUserPoolClientCommand(input),
-  })));
+let cognitoClient: CognitoIdentityProviderClient | undefined;
 
+/** The adapter chosen by configuration (validated once; a missing pool id is a configuration error). */
 export const platformClients = (): PlatformClients => {
   if (config.platformClients.mode === 'local') return localPlatformClients;
   const pool = config.platformClients.userPoolId;
   if (!pool) throw new Error('Configuration error: PLATFORM_USER_POOL_ID is not set (PLATFORM_CLIENTS_MODE=cognito)');
-  return cognitoPlatformClients(pool, connectCognito);
+  cognitoClient ??= new CognitoIdentityProviderClient({});
+  return cognitoPlatformClients(pool, cognitoClient);
 };

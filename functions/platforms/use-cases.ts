@@ -5,8 +5,9 @@ import { PILOT_PROVINCES } from '../../core/index.ts';
 import { appendAudit } from '../_shared/audit.ts';
 import { conflict, notFound, unprocessable, type ProblemFieldError } from '../_shared/problem.ts';
 import { DuplicateCreditCode, platformsRepository, StaleVersion, type Platform, type ProvinceEnrolment } from '../_shared/repositories/platforms.ts';
-import { platformClientsRepository } from '../_shared/repositories/platform-clients.ts';
-import { platformClients, type PlatformClient } from './clients.ts';
+import { logger } from '../_shared/observability.ts';
+import { ClientChanged, clientRegistry } from './client-registry.ts';
+import { platformClients, type PlatformClient, type PlatformClients } from './clients.ts';
 import type { CreatePlatformRequest } from './schemas.ts';
 
 /** D2: a pilot province cannot be joined before its pilot started there. */
@@ -27,8 +28,21 @@ export const toView = (p: Platform) => ({
   createdAt: p.createdAt,
 });
 
-/** Registers a platform (A1) and appends `platform.registered` to its audit chain. */
-export const registerPlatform = async (input: z.infer<typeof CreatePlatformRequest>, now: Date, actor: string): Promise<Platform> => {
+/**
+ * Registers a platform (A1) with its app client and appends `platform.registered` to its audit chain.
+ *
+ * The client comes first, so that a platform never exists without one: create the client, bind it
+ * (client → platform mapping and the platform's current client), then write the platform. If the
+ * platform write fails (a duplicate credit code → 409, or an infrastructure error) the client and its
+ * mapping are removed again; if that cleanup fails too, what is left is a client bound to a platform id
+ * that does not exist (it can read nothing; logged by id). Returns the secret for this response only.
+ */
+export const registerPlatform = async (
+  input: z.infer<typeof CreatePlatformRequest>,
+  now: Date,
+  actor: string,
+  clients: PlatformClients = platformClients(),
+): Promise<{ platform: Platform; client: PlatformClient }> => {
   const codes = input.provinces.map((p) => p.code);
   const repeated = codes.findIndex((c, i) => codes.indexOf(c) !== i);
   if (repeated >= 0) {
@@ -45,16 +59,75 @@ export const registerPlatform = async (input: z.infer<typeof CreatePlatformReque
     createdAt: now.toISOString(),
     version: 1,
   };
+  const client = await clients.create(platform.platformId);
   try {
+    await clientRegistry.bind(platform.platformId, client.clientId, now.toISOString());
     await platformsRepository.create(platform);
   } catch (error) {
+    await undoClient(platform.platformId, client.clientId, clients);
     if (error instanceof DuplicateCreditCode) {
       throw conflict('A platform with this credit code is already registered.', [{ path: 'creditCode', message: 'Already registered.' }]);
     }
     throw error;
   }
   await appendAudit({ entityType: 'platform', entityId: platform.platformId, actor, action: 'platform.registered', before: null, after: toView(platform) }, now);
-  return platform;
+  return { platform, client };
+};
+
+/** Best effort: the registration already failed; a failure here is logged (ids only) and does not hide the first error. */
+const undoClient = async (platformId: string, clientId: string, clients: PlatformClients): Promise<void> => {
+  const results = await Promise.allSettled([clients.remove(clientId), clientRegistry.unbind(platformId, clientId)]);
+  for (const result of results) {
+    if (result.status === 'rejected') {
+      const error = result.reason as Error;
+      logger.error('Could not remove the app client of a failed registration', { platformId, clientId, errorName: error?.name, errorMessage: error?.message });
+    }
+  }
+};
+
+/**
+ * Issues a new app client to a registered platform (admin): recovers a platform whose client was lost or
+ * never created, and rotates a leaked secret. The new client replaces the current one atomically (the old
+ * client's mapping is deleted in the same transaction), then the old client is deleted from the user pool.
+ * Two concurrent re-issues: one wins, the other answers 409 and deletes the client it created.
+ */
+export const reissuePlatformClient = async (
+  platformId: string,
+  actor: string,
+  now: Date,
+  clients: PlatformClients = platformClients(),
+): Promise<PlatformClient> => {
+  const platform = await platformsRepository.get(platformId, true);
+  if (!platform) throw notFound();
+  const previous = await clientRegistry.current(platformId);
+  const client = await clients.create(platformId);
+  try {
+    await clientRegistry.bind(platformId, client.clientId, now.toISOString(), previous?.clientId);
+  } catch (error) {
+    await clients.remove(client.clientId).catch((cleanup: Error) =>
+      logger.error('Could not delete an app client that was not bound', { platformId, clientId: client.clientId, errorName: cleanup?.name }),
+    );
+    if (error instanceof ClientChanged) throw conflict('The app client of this platform was re-issued meanwhile; retry.');
+    throw error;
+  }
+  if (previous) {
+    // Unbound already (its tokens resolve to no platform); deleting it from the pool stops new tokens.
+    await clients.remove(previous.clientId).catch((error: Error) =>
+      logger.error('Could not delete the replaced app client from the user pool', { platformId, clientId: previous.clientId, errorName: error?.name, errorMessage: error?.message }),
+    );
+  }
+  await appendAudit(
+    {
+      entityType: 'platform',
+      entityId: platformId,
+      actor,
+      action: 'platform.clientIssued',
+      before: previous ? { clientId: previous.clientId } : null,
+      after: { clientId: client.clientId },
+    },
+    now,
+  );
+  return client;
 };
 
 /** Adds a province (A3, D2) and appends `platform.provinceJoined` with the lists before and after. */
@@ -78,11 +151,4 @@ export const joinProvince = async (platformId: string, enrolment: ProvinceEnrolm
     now,
   );
   return updated;
-};
-
-/** Registers the platform's app client and maps its client_id to the platform (contract: Authentication). */
-export const registerPlatformClient = async (platformId: string, now: Date): Promise<PlatformClient> => {
-  const client = await platformClients().register(platformId);
-  await platformClientsRepository.put(client.clientId, platformId, now.toISOString());
-  return client;
 };

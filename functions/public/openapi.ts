@@ -8,7 +8,7 @@ import { CalendarResponse, PutCalendarRequest, PutParameterRequest, ResolveParam
 import { DeclarationResponse } from '../declarations/schemas.ts';
 import { CoverageQuery, CoverageResponse, EnrolmentDaysQuery, EnrolmentDaysResponse } from '../enrolment/schemas.ts';
 import { OrdersRequestDoc, OrdersResponse } from '../orders/schemas.ts';
-import { CreatePlatformRequest, PlatformResponse, ProvinceEnrolmentSchema } from '../platforms/schemas.ts';
+import { CreatePlatformRequest, PlatformClientResponse, PlatformRegistrationResponse, PlatformResponse, ProvinceEnrolmentSchema } from '../platforms/schemas.ts';
 import { ROUTES, routeKey } from '../routes.ts';
 import { ProblemSchema } from '../_shared/schemas.ts';
 import { WorkersRequestDoc, WorkersResponse } from '../workers/schemas.ts';
@@ -77,10 +77,12 @@ export const OPERATIONS: Record<string, ZodOpenApiOperationObject> = {
     responses: { '200': ok(CalendarResponse), ...errors },
   },
   'POST /v1/platforms': {
-    summary: 'Register a platform (admin)',
+    summary: 'Register a platform with its app client (admin); the client secret is in this response only',
+    description:
+      'Creates the platform and its OAuth app client (client-credentials flow, scope `claims-api/platform`). `clientSecret` is returned once and never stored: an `Idempotency-Key` does not replay this response (a retried registration answers 409 on the credit code); re-issue the client with `POST /v1/platforms/{platformId}/client` if the secret is lost.',
     requestParams: { header: z.object({ 'idempotency-key': idempotencyKey }) },
     requestBody: body(CreatePlatformRequest),
-    responses: { '201': ok(PlatformResponse, 'Created'), ...postErrors },
+    responses: { '201': ok(PlatformRegistrationResponse, 'Created, with the app client credentials'), ...postErrors },
   },
   'GET /v1/platforms/{platformId}': {
     summary: 'A platform (admin, or that platform)',
@@ -92,6 +94,19 @@ export const OPERATIONS: Record<string, ZodOpenApiOperationObject> = {
     requestParams: { path: PlatformPath, header: z.object({ 'idempotency-key': idempotencyKey }) },
     requestBody: body(ProvinceEnrolmentSchema),
     responses: { '201': ok(PlatformResponse, 'Created'), ...postErrors },
+  },
+  'POST /v1/platforms/{platformId}/client': {
+    summary: "Issue a new app client to a platform (admin); replaces and deletes the platform's current client",
+    description:
+      'Recovers a platform whose client secret was lost or never delivered, and rotates a leaked one. The previous client stops being accepted (within the authorizer and registry caches, at most 15 minutes) and is deleted from the user pool. The secret is in this response only; an `Idempotency-Key` does not replay it.',
+    requestParams: { path: PlatformPath },
+    responses: {
+      '201': ok(PlatformClientResponse, 'Issued'),
+      '401': errors['401'],
+      '403': errors['403'],
+      '404': errors['404'],
+      '409': problem('Another re-issue of this platform\'s client ran at the same time; retry'),
+    },
   },
   'PUT /v1/platforms/{platformId}/workers': {
     summary: 'Register workers in a batch of 1–500 (that platform); a bad item is rejected alone',

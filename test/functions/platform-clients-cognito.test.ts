@@ -1,0 +1,182 @@
+/**
+ * The `cognito` adapter of the platform-clients port (functions/platforms/clients.ts), selected by
+ * PLATFORM_CLIENTS_MODE=cognito: the CreateUserPoolClient / DeleteUserPoolClient it sends, its error
+ * paths, and the registration and re-issue routes on top of it — the secret reaches the response only
+ * (never DynamoDB, never a log line), and a client creation that fails leaves nothing behind.
+ */
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { mockClient } from 'aws-sdk-client-mock';
+import {
+  CognitoIdentityProviderClient,
+  CreateUserPoolClientCommand,
+  DeleteUserPoolClientCommand,
+  LimitExceededException,
+  ResourceNotFoundException,
+} from '@aws-sdk/client-cognito-identity-provider';
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { bodyOf, httpEvent, lambdaContext } from '../support/events.ts';
+import { platformBody } from '../support/fixtures.ts';
+
+vi.hoisted(() => {
+  process.env.REGISTRY_TABLE = 'registry';
+  process.env.PLATFORM_CLIENTS_MODE = 'cognito';
+  process.env.PLATFORM_USER_POOL_ID = 'cn-north-1_TestPool1';
+});
+
+const { cognitoPlatformClients, platformClients, PLATFORM_SCOPES } = await import('../../functions/platforms/clients.ts');
+const { handler } = await import('../../functions/platforms/handler.ts');
+
+const cognito = mockClient(CognitoIdentityProviderClient);
+const ddb = mockClient(DynamoDBDocumentClient);
+const POOL = 'cn-north-1_TestPool1';
+const SECRET = 'c2VjcmV0LW9mLXRoZS1wbGF0Zm9ybS1jbGllbnQtMDEyMzQ1Njc4OWFiY2RlZg';
+const admin = { sub: 'admin-1', role: 'admin' };
+
+let lines: string[] = [];
+beforeEach(() => {
+  cognito.reset();
+  ddb.reset();
+  ddb.on(QueryCommand).resolves({ Items: [] }); // audit chain head: empty
+  ddb.on(PutCommand).resolves({});
+  ddb.on(TransactWriteCommand).resolves({});
+  ddb.on(DeleteCommand).resolves({});
+  lines = [];
+  const capture = (chunk: unknown) => (lines.push(String(chunk)), true);
+  vi.spyOn(process.stdout, 'write').mockImplementation(capture as never);
+  vi.spyOn(process.stderr, 'write').mockImplementation(capture as never);
+});
+afterEach(() => vi.restoreAllMocks());
+
+const dynamoText = () => JSON.stringify(ddb.calls().map((call) => call.args[0].input));
+
+describe('cognito adapter of the platform-clients port', () => {
+  it('creates a confidential client-credentials client with the platform scope and 60-minute tokens', async () => {
+    cognito.on(CreateUserPoolClientCommand).resolves({ UserPoolClient: { ClientId: 'abc123clientid', ClientSecret: SECRET } });
+    const client = await cognitoPlatformClients(POOL, new CognitoIdentityProviderClient({})).create('plt_1');
+    expect(client).toEqual({ clientId: 'abc123clientid', clientSecret: SECRET });
+    const calls = cognito.commandCalls(CreateUserPoolClientCommand);
+    expect(calls).toHaveLength(1);
+    expect(calls[0]!.args[0].input).toEqual({
+      UserPoolId: POOL,
+      ClientName: 'platform-plt_1',
+      GenerateSecret: true,
+      AllowedOAuthFlows: ['client_credentials'],
+      AllowedOAuthFlowsUserPoolClient: true,
+      AllowedOAuthScopes: ['claims-api/platform'],
+      AccessTokenValidity: 60,
+      TokenValidityUnits: { AccessToken: 'minutes' },
+      PreventUserExistenceErrors: 'ENABLED',
+      EnableTokenRevocation: true,
+    });
+    expect(PLATFORM_SCOPES).toEqual(['claims-api/platform']);
+  });
+
+  it('propagates a Cognito error, and refuses an answer without id or secret', async () => {
+    const adapter = cognitoPlatformClients(POOL, new CognitoIdentityProviderClient({}));
+    cognito.on(CreateUserPoolClientCommand).rejects(new LimitExceededException({ message: 'Too many clients', $metadata: {} }));
+    await expect(adapter.create('plt_1')).rejects.toBeInstanceOf(LimitExceededException);
+    cognito.on(CreateUserPoolClientCommand).resolves({ UserPoolClient: { ClientId: 'abc' } });
+    await expect(adapter.create('plt_1')).rejects.toThrow(/no client id or secret/);
+  });
+
+  it('deletes a client, treating one that is already gone as deleted', async () => {
+    const adapter = cognitoPlatformClients(POOL, new CognitoIdentityProviderClient({}));
+    cognito.on(DeleteUserPoolClientCommand).resolvesOnce({}).rejectsOnce(new ResourceNotFoundException({ message: 'gone', $metadata: {} }));
+    await adapter.remove('old1');
+    await adapter.remove('old2');
+    expect(cognito.commandCalls(DeleteUserPoolClientCommand).map((c) => c.args[0].input)).toEqual([
+      { UserPoolId: POOL, ClientId: 'old1' },
+      { UserPoolId: POOL, ClientId: 'old2' },
+    ]);
+    cognito.on(DeleteUserPoolClientCommand).rejects(new LimitExceededException({ message: 'slow down', $metadata: {} }));
+    await expect(adapter.remove('old3')).rejects.toBeInstanceOf(LimitExceededException);
+  });
+
+  it('is the adapter PLATFORM_CLIENTS_MODE=cognito selects, on PLATFORM_USER_POOL_ID', async () => {
+    cognito.on(CreateUserPoolClientCommand).resolves({ UserPoolClient: { ClientId: 'fromconfig', ClientSecret: SECRET } });
+    expect((await platformClients().create('plt_2')).clientId).toBe('fromconfig');
+    expect(cognito.commandCalls(CreateUserPoolClientCommand)[0]!.args[0].input.UserPoolId).toBe(POOL);
+  });
+});
+
+describe('POST /v1/platforms with the cognito adapter', () => {
+  const register = () => handler(httpEvent('POST /v1/platforms', { claims: admin, body: platformBody() }), lambdaContext);
+
+  it('answers the Cognito client once: bound in the registry by id, the secret in no write and no log line', async () => {
+    cognito.on(CreateUserPoolClientCommand).resolves({ UserPoolClient: { ClientId: 'newclient0001', ClientSecret: SECRET } });
+    const res = await register();
+    expect(res.statusCode).toBe(201);
+    const body = bodyOf(res);
+    expect(body).toMatchObject({ clientId: 'newclient0001', clientSecret: SECRET });
+    const bind = ddb.commandCalls(TransactWriteCommand)[0]!.args[0].input.TransactItems!;
+    expect(bind.map((item) => item.Put?.Item?.pk)).toEqual(['CLIENT#newclient0001', `APPCLIENT#${body.platformId}`]);
+    expect(dynamoText()).not.toContain(SECRET);
+    expect(lines.join('')).not.toContain(SECRET);
+  });
+
+  it('writes nothing when the client cannot be created (500 problem+json; a retry starts clean)', async () => {
+    cognito.on(CreateUserPoolClientCommand).rejects(new LimitExceededException({ message: 'Too many clients', $metadata: {} }));
+    const res = await register();
+    expect(res.statusCode).toBe(500);
+    expect(res.headers?.['content-type']).toContain('application/problem+json');
+    expect(ddb.calls()).toHaveLength(0);
+  });
+
+  it('deletes the new client again when the platform cannot be written (duplicate credit code → 409)', async () => {
+    cognito.on(CreateUserPoolClientCommand).resolves({ UserPoolClient: { ClientId: 'dupclient0001', ClientSecret: SECRET } });
+    cognito.on(DeleteUserPoolClientCommand).resolves({});
+    ddb
+      .on(TransactWriteCommand)
+      .resolvesOnce({}) // the client binding
+      .rejectsOnce(new TransactionCanceledException({ message: 'cancelled', $metadata: {}, CancellationReasons: [{ Code: 'ConditionalCheckFailed' }, { Code: 'None' }] }));
+    const res = await register();
+    expect(res.statusCode).toBe(409);
+    expect(cognito.commandCalls(DeleteUserPoolClientCommand).map((c) => c.args[0].input.ClientId)).toEqual(['dupclient0001']);
+    expect(ddb.commandCalls(DeleteCommand).map((c) => c.args[0].input.Key!.pk).sort()).toEqual(['APPCLIENT#' + String(bind0PlatformId()), 'CLIENT#dupclient0001'].sort());
+    expect(lines.join('')).not.toContain(SECRET);
+  });
+});
+
+/** The platform id the first client binding was made for. */
+const bind0PlatformId = () => (ddb.commandCalls(TransactWriteCommand)[0]!.args[0].input.TransactItems![1]!.Put!.Item!.platformId as string);
+
+describe('POST /v1/platforms/{platformId}/client with the cognito adapter', () => {
+  const reissue = (claims: Record<string, string> = admin) =>
+    handler(httpEvent('POST /v1/platforms/{platformId}/client', { claims, pathParameters: { platformId: 'plt_a' } }), lambdaContext);
+  const platformItem = { pk: 'PLATFORM#plt_a', sk: 'PROFILE', type: 'Platform', platformId: 'plt_a', name: 'A', creditCode: '91110000MA01ABCD1X', industries: ['FREIGHT'], provinces: [], createdAt: '2026-01-01T00:00:00.000Z', version: 1 };
+
+  it('binds the new client in place of the old one, then deletes the old one from the pool', async () => {
+    ddb.on(GetCommand, { Key: { pk: 'PLATFORM#plt_a', sk: 'PROFILE' } }).resolves({ Item: platformItem });
+    ddb.on(GetCommand, { Key: { pk: 'APPCLIENT#plt_a', sk: 'APPCLIENT' } }).resolves({ Item: { clientId: 'oldclient', issuedAt: '2026-01-01T00:00:00.000Z' } });
+    cognito.on(CreateUserPoolClientCommand).resolves({ UserPoolClient: { ClientId: 'newclient', ClientSecret: SECRET } });
+    cognito.on(DeleteUserPoolClientCommand).resolves({});
+    const res = await reissue();
+    expect(res.statusCode).toBe(201);
+    expect(bodyOf(res)).toEqual({ platformId: 'plt_a', clientId: 'newclient', clientSecret: SECRET });
+    const items = ddb.commandCalls(TransactWriteCommand)[0]!.args[0].input.TransactItems!;
+    expect(items[1]!.Put).toMatchObject({ ConditionExpression: 'clientId = :previous', ExpressionAttributeValues: { ':previous': 'oldclient' } });
+    expect(items[2]!.Delete!.Key).toEqual({ pk: 'CLIENT#oldclient', sk: 'CLIENT' });
+    expect(cognito.commandCalls(DeleteUserPoolClientCommand).map((c) => c.args[0].input.ClientId)).toEqual(['oldclient']);
+    expect(dynamoText()).not.toContain(SECRET);
+    expect(lines.join('')).not.toContain(SECRET);
+  });
+
+  it('answers 409 and deletes its own new client when another re-issue won the race', async () => {
+    ddb.on(GetCommand, { Key: { pk: 'PLATFORM#plt_a', sk: 'PROFILE' } }).resolves({ Item: platformItem });
+    ddb.on(GetCommand, { Key: { pk: 'APPCLIENT#plt_a', sk: 'APPCLIENT' } }).resolves({ Item: { clientId: 'oldclient', issuedAt: '2026-01-01T00:00:00.000Z' } });
+    ddb.on(TransactWriteCommand).rejects(new TransactionCanceledException({ message: 'cancelled', $metadata: {}, CancellationReasons: [{ Code: 'None' }, { Code: 'ConditionalCheckFailed' }, { Code: 'None' }] }));
+    cognito.on(CreateUserPoolClientCommand).resolves({ UserPoolClient: { ClientId: 'loser', ClientSecret: SECRET } });
+    cognito.on(DeleteUserPoolClientCommand).resolves({});
+    const res = await reissue();
+    expect(res.statusCode).toBe(409);
+    expect(cognito.commandCalls(DeleteUserPoolClientCommand).map((c) => c.args[0].input.ClientId)).toEqual(['loser']);
+  });
+
+  it('creates nothing for an unknown platform (404) or a caller who is not an admin (403)', async () => {
+    ddb.on(GetCommand).resolves({});
+    expect((await reissue()).statusCode).toBe(404);
+    expect((await reissue({ sub: 'h', role: 'handler' })).statusCode).toBe(403);
+    expect(cognito.calls()).toHaveLength(0);
+  });
+});
