@@ -23,6 +23,8 @@ export interface StageConfig {
   readonly logLevel: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
   /** `$default` stage throttling of the HTTP API (requests per second, burst). */
   readonly apiThrottle: { readonly rateLimit: number; readonly burstLimit: number };
+  /** Requests per second accepted from one platform (`PLATFORM_RATE_LIMIT_PER_SECOND`; docs/security.md). */
+  readonly platformRateLimitPerSecond: number;
   /**
    * Cognito Plus feature plan with threat protection (cdk-nag AwsSolutions-COG8). Off only in dev, whose
    * pool holds test users and where the per-MAU charge of Plus buys nothing.
@@ -60,6 +62,7 @@ const STAGES: Readonly<Record<StageName, Omit<StageConfig, 'env'>>> = {
     logRetention: RetentionDays.ONE_MONTH,
     logLevel: 'DEBUG',
     apiThrottle: { rateLimit: 50, burstLimit: 100 },
+    platformRateLimitPerSecond: 10,
     cognitoPlus: false,
     cognitoDomainPrefix: 'injury-claims-dev',
     appCallbackUrls: ['http://localhost:5173/callback'],
@@ -75,6 +78,7 @@ const STAGES: Readonly<Record<StageName, Omit<StageConfig, 'env'>>> = {
     logRetention: RetentionDays.ONE_YEAR,
     logLevel: 'INFO',
     apiThrottle: { rateLimit: 500, burstLimit: 1000 },
+    platformRateLimitPerSecond: 50,
     cognitoPlus: true,
     cognitoDomainPrefix: 'injury-claims-prod',
     appCallbackUrls: ['https://claims.example.cn/callback'],

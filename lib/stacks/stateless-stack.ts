@@ -17,7 +17,7 @@ import {
   LogGroupLogDestination,
   type HttpRoute,
 } from 'aws-cdk-lib/aws-apigatewayv2';
-import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { HttpLambdaAuthorizer, HttpLambdaResponseType } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import {
   AccountRecovery,
@@ -33,10 +33,12 @@ import {
   type UserPoolResourceServer,
 } from 'aws-cdk-lib/aws-cognito';
 import { Table, type ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
-import { FUNCTIONS, ROUTES, type FunctionName, type Route } from '../../functions/routes.ts';
+import { PLATFORM_RESOURCE_SERVER, PLATFORM_SCOPE_NAME } from '../../functions/platforms/scopes.ts';
+import { FUNCTIONS, ROUTES, type FunctionGroup, type FunctionName, type Route } from '../../functions/routes.ts';
 import type { StageConfig } from '../config/stage.ts';
 import { WORKFLOW_FUNCTIONS, type WorkflowFunctionName, type WorkflowFunctionSpec } from '../config/workflows.ts';
 import { ClaimsFunction, type TableGrant } from '../constructs/function.ts';
@@ -46,8 +48,23 @@ import { Workflows } from './workflows.ts';
 /** Staff roles, as user-pool groups (functions/_shared/auth.ts maps `cognito:groups` to the role). */
 export const STAFF_GROUPS = ['handler', 'reviewer', 'assessor', 'admin'] as const;
 
-/** Identifier of the resource server that platform machine clients get scopes on. */
-export const API_RESOURCE_SERVER = 'injury-claims-api';
+/**
+ * Identifier of the resource server that platform machine clients get scopes on: the one the platforms
+ * function asks for when it creates a platform's client (functions/platforms/scopes.ts).
+ */
+export const API_RESOURCE_SERVER = PLATFORM_RESOURCE_SERVER;
+
+/** Cognito actions the platforms function needs to issue and revoke platforms' app clients. */
+export const PLATFORM_CLIENT_ACTIONS = ['cognito-idp:CreateUserPoolClient', 'cognito-idp:DeleteUserPoolClient'] as const;
+
+/**
+ * How long API Gateway keeps the Lambda authorizer's answer for one Authorization header. Bounds how long
+ * a revoked platform client's unexpired token may still pass the gateway (functions re-check `exp`).
+ */
+export const AUTHORIZER_CACHE_TTL = Duration.minutes(5);
+
+/** The Lambda authorizer of the HTTP API (functions/authorizer; docs/security.md). */
+export const AUTHORIZER_ENTRY = 'functions/authorizer/handler.ts';
 
 export interface StatelessStackProps extends StackProps {
   readonly stage: StageConfig;
@@ -69,6 +86,8 @@ export class StatelessStack extends Stack {
   /** Non-HTTP functions: the workflow Task Lambda and the deadline sweep. */
   public readonly workflowFunctions: Readonly<Record<WorkflowFunctionName, ClaimsFunction>>;
   public readonly workflows: Workflows;
+  /** Verifies Cognito tokens and accepts the app clients of registered platforms (functions/authorizer). */
+  public readonly authorizerFunction: ClaimsFunction;
 
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
     super(scope, id, props);
@@ -121,7 +140,7 @@ export class StatelessStack extends Stack {
     const domain = this.userPool.addDomain('Domain', { cognitoDomain: { domainPrefix: stage.cognitoDomainPrefix } });
 
     const platformScope = new ResourceServerScope({
-      scopeName: 'platform',
+      scopeName: PLATFORM_SCOPE_NAME,
       scopeDescription: 'Platform integration: register workers, submit orders, read declarations',
     });
     const resourceServer: UserPoolResourceServer = this.userPool.addResourceServer('ResourceServer', {
@@ -136,8 +155,9 @@ export class StatelessStack extends Stack {
       .withStandardAttributes({ email: true, emailVerified: true, fullname: true })
       .withCustomAttributes('workerId', 'provinces');
 
-    // Machine-to-machine access of a platform (client credentials, confidential client). Each onboarded
-    // platform gets its own client; this one serves the pilot platform and the integration tests.
+    // Machine-to-machine access of a platform (client credentials, confidential client). Each registered
+    // platform gets its own client at run time (POST /v1/platforms, functions/platforms/clients.ts); this
+    // one serves the pilot platform and smoke tests (the authorizer accepts it without a registry entry).
     this.platformClient = this.userPool.addClient('PlatformClient', {
       userPoolClientName: `platform-m2m-${stage.name}`,
       generateSecret: true,
@@ -196,6 +216,23 @@ export class StatelessStack extends Stack {
     }
     this.functions = functions;
 
+    // Platforms' app clients: the platforms function creates (and on re-issue deletes) them in this pool.
+    const platformsFn = functions.platforms;
+    platformsFn.function.addEnvironment('PLATFORM_CLIENTS_MODE', 'cognito');
+    platformsFn.function.addEnvironment('PLATFORM_USER_POOL_ID', this.userPool.userPoolId);
+    platformsFn.role.addToPrincipalPolicy(
+      new PolicyStatement({ actions: [...PLATFORM_CLIENT_ACTIONS], resources: [this.userPool.userPoolArn] }),
+    );
+    // The per-platform rate limit runs in every function a platform may call (its counter is in the
+    // idempotency table, which FUNCTIONS grants them).
+    for (const [name, group] of Object.entries(FUNCTIONS) as [FunctionName, FunctionGroup][]) {
+      if (!group.platformFacing) continue;
+      if (group.tables.idempotency !== 'readwrite') {
+        throw new Error(`FUNCTIONS.${name} is platform-facing: its rate limit needs idempotency: 'readwrite'`);
+      }
+      functions[name].function.addEnvironment('PLATFORM_RATE_LIMIT_PER_SECOND', String(stage.platformRateLimitPerSecond));
+    }
+
     const workflowFunctions = {} as Record<WorkflowFunctionName, ClaimsFunction>;
     for (const [name, spec] of Object.entries(WORKFLOW_FUNCTIONS) as [WorkflowFunctionName, WorkflowFunctionSpec][]) {
       const grants = tableGrants(`WORKFLOW_FUNCTIONS.${name}`, spec.tables);
@@ -222,18 +259,39 @@ export class StatelessStack extends Stack {
     });
 
     // ---- HTTP API -------------------------------------------------------------------------------
+    // A Lambda authorizer, not the JWT authorizer: a JWT authorizer accepts a fixed audience list, and
+    // every platform gets its own app client at run time (docs/security.md, "API Gateway and per-platform
+    // clients"). It verifies the pool's tokens itself and accepts the static clients below plus any client
+    // registered to a platform in the registry.
     const issuer = `https://cognito-idp.${this.region}.${this.urlSuffix}/${this.userPool.userPoolId}`;
-    const jwtAuthorizer = new HttpJwtAuthorizer('JwtAuthorizer', issuer, {
-      authorizerName: 'cognito-jwt',
-      jwtAudience: [this.appClient.userPoolClientId, this.platformClient.userPoolClientId],
+    const registryGrant = tableGrants('the authorizer', { registry: 'read' });
+    this.authorizerFunction = new ClaimsFunction(this, 'AuthorizerFunction', {
+      entry: AUTHORIZER_ENTRY,
+      description: 'HTTP API Lambda authorizer: Cognito tokens of the app clients and of registered platforms',
+      serviceName: 'injury-claims-authorizer',
+      stage,
+      tables: registryGrant,
+      memorySize: 256,
+      timeout: Duration.seconds(5),
+      environment: {
+        AUTH_ISSUER: issuer,
+        AUTH_STATIC_CLIENT_IDS: [this.appClient.userPoolClientId, this.platformClient.userPoolClientId].join(','),
+      },
+    });
+    acknowledgeFunctionFindings(this.authorizerFunction, registryGrant, props.tables);
+    const authorizer = new HttpLambdaAuthorizer('LambdaAuthorizer', this.authorizerFunction.function, {
+      authorizerName: 'cognito-clients',
+      identitySource: ['$request.header.Authorization'],
+      responseTypes: [HttpLambdaResponseType.SIMPLE],
+      resultsCacheTtl: AUTHORIZER_CACHE_TTL,
     });
 
     this.api = new HttpApi(this, 'HttpApi', {
       apiName: `injury-claims-${stage.name}`,
       description: 'Occupational-injury protection for platform workers: claims processor API',
       createDefaultStage: false,
-      // Fail closed: a route that does not say otherwise requires a valid Cognito JWT.
-      defaultAuthorizer: jwtAuthorizer,
+      // Fail closed: a route that does not say otherwise goes through the authorizer.
+      defaultAuthorizer: authorizer,
     });
 
     const accessLogs = new LogGroup(this, 'ApiAccessLogs', {
@@ -308,7 +366,7 @@ const ACCESS_LOG_FIELDS = {
   integrationLatency: '$context.integrationLatency',
   integrationError: '$context.integrationErrorMessage',
   authorizerError: '$context.authorizer.error',
-  clientId: '$context.authorizer.claims.client_id',
+  clientId: '$context.authorizer.client_id',
 } as const;
 
 const routeKeyOf = (route: Pick<Route, 'method' | 'path'>): string => `${route.method} ${route.path}`;

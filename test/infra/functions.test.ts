@@ -41,8 +41,8 @@ describe('functions of the stateless stack (prod)', () => {
     return policies[0]!.Properties.PolicyDocument.Statement;
   };
 
-  it('creates one Lambda function per FUNCTIONS group and per WORKFLOW_FUNCTIONS entry, and no other', () => {
-    template.resourceCountIs('AWS::Lambda::Function', GROUPS.length + Object.keys(WORKFLOW_FUNCTIONS).length);
+  it('creates one Lambda function per FUNCTIONS group and per WORKFLOW_FUNCTIONS entry, plus the API authorizer, and no other', () => {
+    template.resourceCountIs('AWS::Lambda::Function', GROUPS.length + Object.keys(WORKFLOW_FUNCTIONS).length + 1);
   });
 
   it.each(GROUPS)('%s runs nodejs24.x on arm64 with active tracing and the configured memory', (group) => {
