@@ -1,0 +1,84 @@
+/**
+ * Starting a month's payment run: the one use case behind POST /v1/payment-runs (handler.ts) and the
+ * monthly schedule (scheduled.ts). It creates the run record (conditional put), then starts the
+ * `paymentRun` state machine with the run id as execution name.
+ *
+ * - The API gives each POST a fresh random run id: every POST is a new run (re-running a month pays
+ *   nothing twice, because each case-month payment is created once; docs/cases.md).
+ * - The schedule passes a deterministic id per month (`scheduledRunId`): a retried or duplicated
+ *   delivery finds the record and starts nothing. Only a record still RUNNING gets its start re-issued,
+ *   with the same name and input: Step Functions answers that idempotently for a running execution and
+ *   with ExecutionAlreadyExists for a finished one, so this only completes a start that an earlier
+ *   delivery lost between the record and the execution.
+ */
+import { randomBytes } from 'node:crypto';
+import { addMonthsToMonth, monthOfDate, shanghaiDate } from '../../core/index.ts';
+import { config } from '../_shared/config.ts';
+import { logger } from '../_shared/observability.ts';
+import { conflict, unprocessable } from '../_shared/problem.ts';
+import { casesRepository, type PaymentRun } from '../_shared/repositories/cases.ts';
+import { workflowPort } from '../_shared/repositories/workflow.ts';
+
+/** The run id of a month's scheduled run: one per month, whatever the number of deliveries. */
+export const scheduledRunId = (month: string): string => `run-${month}-scheduled`;
+
+/** Who started a scheduled run (`startedBy` of its record; staff runs carry the admin's `sub`). */
+export const SCHEDULE_ACTOR = 'schedule';
+
+export interface StartPaymentRunInput {
+  /** `YYYY-MM`: the current month (Asia/Shanghai) of `now`, or the next one. */
+  readonly month: string;
+  readonly startedBy: string;
+  /** Deterministic id (the schedule); omitted: a fresh random id (every POST is a new run). */
+  readonly runId?: string;
+}
+
+export interface StartPaymentRunResult {
+  readonly run: PaymentRun;
+  /** False when the run record existed already (a duplicate delivery of the schedule). */
+  readonly created: boolean;
+}
+
+/** A run is for the current month (Asia/Shanghai) of `now` or the next one (422 otherwise). */
+export const checkRunMonth = (month: string, now: Date): void => {
+  const current = monthOfDate(shanghaiDate(now));
+  const next = addMonthsToMonth(current, 1);
+  if (month !== current && month !== next) {
+    throw unprocessable(`A payment run is for the current month (${current}) or the next one.`, [{ path: 'month', message: `Must be ${current} or ${next}.` }]);
+  }
+};
+
+const isConditionFailure = (error: unknown): boolean => (error as Error | undefined)?.name === 'ConditionalCheckFailedException';
+
+export const startPaymentRun = async (input: StartPaymentRunInput, now: Date = new Date()): Promise<StartPaymentRunResult> => {
+  const { month, startedBy } = input;
+  checkRunMonth(month, now);
+  const runId = input.runId ?? `run-${month}-${randomBytes(6).toString('hex')}`;
+  let run: PaymentRun = { runId, month, status: 'RUNNING', payments: 0, totalFen: 0, startedAt: now.toISOString(), startedBy };
+  let created = true;
+  try {
+    await casesRepository.createRun(run);
+  } catch (error) {
+    if (!isConditionFailure(error)) throw error;
+    const existing = await casesRepository.getRun(runId);
+    if (!existing) throw error; // the condition failed on a record that is gone: nothing sensible to report
+    if (existing.month !== month) throw conflict(`Run ${runId} exists for another month.`, [{ path: 'month', message: `Run ${runId} is for ${existing.month}.` }]);
+    created = false;
+    run = existing;
+    if (existing.status !== 'RUNNING') {
+      logger.info('Payment run exists already; nothing started', { runId, month, status: existing.status });
+      return { run: existing, created };
+    }
+  }
+  try {
+    // The same name and input on every attempt: a second start of a running execution is a no-op.
+    await workflowPort.start(config.stateMachines.paymentRun, runId, { runId, month, nextToken: null });
+  } catch (error) {
+    // A random id is never retried by anyone: its run failed. A deterministic id is retried by its caller
+    // (Scheduler/Lambda retries, the local timer): the record stays RUNNING so the retry re-issues the start.
+    if (input.runId === undefined) await casesRepository.finishRun(runId, 'FAILED', new Date().toISOString(), (error as Error).name);
+    throw error;
+  }
+  logger.info(created ? 'Payment run started' : 'Payment run start re-issued', { runId, month });
+  return { run, created };
+};
