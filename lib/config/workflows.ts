@@ -1,6 +1,6 @@
 /**
  * What the case workflow needs on the AWS side, as data next to functions/routes.ts (which covers the HTTP
- * functions only): the non-HTTP functions, which HTTP function groups start or resume which state machine,
+ * functions only): the non-HTTP functions, which functions start or resume which state machine,
  * and which groups handle personal data. Read from functions/ as of this commit; a test checks the lists
  * against the handler code so a new caller cannot silently go without its permission.
  */
@@ -38,18 +38,23 @@ export const WORKFLOW_FUNCTIONS = {
 
 export type WorkflowFunctionName = keyof typeof WORKFLOW_FUNCTIONS;
 
-/** HTTP function groups that start executions (`workflowPort.start`) of each state machine. */
-export const STATE_MACHINE_STARTERS: Readonly<Record<StateMachineId, readonly FunctionName[]>> = {
-  caseWorkflow: ['cases'],
+/**
+ * Functions (HTTP groups and workflow functions) that start executions (`workflowPort.start`) of each state
+ * machine: the cases API (new cases, re-assessments), the deadline sweep (a case workflow that could not be
+ * started, functions/workflow/actions.ts `sweepDeadlines`) and the payment-runs API.
+ */
+export const STATE_MACHINE_STARTERS: Readonly<Record<StateMachineId, readonly (FunctionName | WorkflowFunctionName)[]>> = {
+  caseWorkflow: ['cases', 'deadlineSweep'],
   paymentRun: ['paymentRuns'],
 };
 
 /**
  * Functions that resume a waiting task (`workflowPort.resume`/`fail`: SendTaskSuccess/Failure) of the case
- * workflow: the cases API when a person records a step, and the workflow function itself when the step was
- * recorded before the wait began (actions.ts `awaitStep`).
+ * workflow: the cases API when a person records a step, the workflow function itself when the step was
+ * recorded before the wait began (actions.ts `awaitStep`), and the deadline sweep when it re-signals a
+ * recorded-but-unapplied step whose SendTaskSuccess was lost (actions.ts `sweepDeadlines` → `signal`).
  */
-export const TASK_TOKEN_RESUMERS: readonly (FunctionName | WorkflowFunctionName)[] = ['cases', 'workflow'];
+export const TASK_TOKEN_RESUMERS: readonly (FunctionName | WorkflowFunctionName)[] = ['cases', 'workflow', 'deadlineSweep'];
 
 /** HTTP function groups whose use cases call `pii()` (directly or through the audit log). */
 export const PII_FUNCTIONS: readonly FunctionName[] = ['admin', 'platforms', 'workers', 'cases'];

@@ -54,6 +54,8 @@ export class Workflows extends Construct {
     super(scope, id);
     const { stage, httpFunctions, workflowFunctions } = props;
     const workflowFn = workflowFunctions.workflow.function;
+    const functionNamed = (name: FunctionName | WorkflowFunctionName): ClaimsFunction =>
+      name in workflowFunctions ? workflowFunctions[name as WorkflowFunctionName] : httpFunctions[name as FunctionName];
 
     // ---- State machines -------------------------------------------------------------------------
     const caseWorkflow = new ClaimsStateMachine(this, 'CaseWorkflow', {
@@ -82,16 +84,16 @@ export class Workflows extends Construct {
     }
 
     // ---- Who starts and who resumes -------------------------------------------------------------
-    for (const [machineId, starters] of Object.entries(STATE_MACHINE_STARTERS) as [StateMachineId, readonly FunctionName[]][]) {
+    for (const [machineId, starters] of Object.entries(STATE_MACHINE_STARTERS) as [StateMachineId, readonly (FunctionName | WorkflowFunctionName)[]][]) {
       const machine = this.stateMachines[machineId];
       for (const name of starters) {
-        const fn = httpFunctions[name];
+        const fn = functionNamed(name);
         machine.stateMachine.grantStartExecution(fn.function);
         fn.function.addEnvironment(machine.envVar, machine.stateMachine.stateMachineArn);
       }
     }
     for (const name of TASK_TOKEN_RESUMERS) {
-      const fn = name in workflowFunctions ? workflowFunctions[name as WorkflowFunctionName] : httpFunctions[name as FunctionName];
+      const fn = functionNamed(name);
       // SendTaskSuccess / SendTaskFailure / SendTaskHeartbeat, scoped to the case workflow's ARN (by name:
       // the workflow function is itself a resumer, and a reference would form a cycle).
       fn.function.addToRolePolicy(

@@ -120,12 +120,12 @@ describe('case workflow and payment run (prod)', () => {
         expect(start.flatMap(resourcesOf)).toEqual([{ Ref: idOf(built.stateless.workflows.stateMachines[id].stateMachine) }]);
       }
     }
-    expect(STATE_MACHINE_STARTERS).toEqual({ caseWorkflow: ['cases'], paymentRun: ['paymentRuns'] });
+    expect(STATE_MACHINE_STARTERS).toEqual({ caseWorkflow: ['cases', 'deadlineSweep'], paymentRun: ['paymentRuns'] });
   });
 
   it.each(['states:SendTaskSuccess', 'states:SendTaskFailure', 'states:SendTaskHeartbeat'])('grants %s only to the functions that resume tokens', (action) => {
     expect(rolesGranting(action)).toEqual(new Set(TASK_TOKEN_RESUMERS.map(roleIdOf)));
-    expect([...TASK_TOKEN_RESUMERS].sort()).toEqual(['cases', 'workflow']);
+    expect([...TASK_TOKEN_RESUMERS].sort()).toEqual(['cases', 'deadlineSweep', 'workflow']);
   });
 
   it('passes each state machine ARN only to the functions that start it', () => {
@@ -265,6 +265,48 @@ describe('PII data key configuration', () => {
       }
     }
   });
+});
+
+/** The entry file and every functions/ module it imports, transitively (functions/_shared excluded). */
+const sourcesOf = (entry: string): string => {
+  const seen = new Set<string>();
+  const visit = (file: string) => {
+    if (seen.has(file)) return;
+    seen.add(file);
+    const text = readFileSync(file, 'utf8');
+    for (const m of text.matchAll(/from '(\.{1,2}\/[^']+\.ts)'/g)) {
+      const target = join(dirname(file), m[1]!);
+      if (target.startsWith(fromRepoRoot('functions')) && !target.startsWith(fromRepoRoot('functions/_shared'))) visit(target);
+    }
+  };
+  visit(fromRepoRoot(entry));
+  return [...seen].map((f) => readFileSync(f, 'utf8')).join('\n');
+};
+
+describe('workflow functions: permissions match the code', () => {
+  const NAMES = Object.keys(WORKFLOW_FUNCTIONS) as WorkflowFunctionName[];
+  /**
+   * Modules a function loads but whose start/resume calls it never makes: the workflow function imports
+   * actions.ts, which also holds `sweepDeadlines` (and through it cases/use-cases.ts `signal`); only the
+   * deadline sweep calls that.
+   */
+  const LOADED_NOT_CALLED: Partial<Record<WorkflowFunctionName, readonly string[]>> = { workflow: ['start:caseWorkflow'] };
+
+  it.each(NAMES)('%s is a starter of exactly the state machines its code starts', (name) => {
+    const source = sourcesOf(WORKFLOW_FUNCTIONS[name].entry);
+    for (const id of MACHINES) {
+      const listed = (STATE_MACHINE_STARTERS[id] as readonly string[]).includes(name);
+      const inCode = source.includes(`config.stateMachines.${id}`);
+      if (listed) expect(inCode, `${name} is listed as a starter of ${id} but its code never starts it`).toBe(true);
+      else if (!LOADED_NOT_CALLED[name]?.includes(`start:${id}`)) expect(inCode, `${name} starts ${id} without being listed`).toBe(false);
+    }
+  });
+
+  it.each(NAMES)('%s is a task-token resumer exactly when its code resumes', (name) => {
+    const source = sourcesOf(WORKFLOW_FUNCTIONS[name].entry);
+    expect(TASK_TOKEN_RESUMERS.includes(name), name).toBe(/workflowPort\.(resume|fail)\(/.test(source));
+  });
+
 });
 
 describe('checkedSubstitutions', () => {
