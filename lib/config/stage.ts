@@ -47,6 +47,11 @@ export interface StageConfig {
   /** Local time (Asia/Shanghai) of the daily deadline sweep. */
   readonly deadlineSweepAt: { readonly hour: number; readonly minute: number };
   /**
+   * Day of month (1–28, so every month has it) and local time (Asia/Shanghai) of the monthly payment run
+   * schedule; the local runtime's timer starts the month's run on or after that day too.
+   */
+  readonly paymentRunAt: { readonly day: number; readonly hour: number; readonly minute: number };
+  /**
    * base64 KMS ciphertext of the PII data key (context `piiDataKeyCiphertext`), created once per stage by an
    * operator with `aws kms generate-data-key` (docs/infrastructure.md). Without it, functions that handle
    * personal data refuse to at runtime with a configuration error; synth still works.
@@ -70,6 +75,7 @@ const STAGES: Readonly<Record<StageName, Omit<StageConfig, 'env'>>> = {
     accessTokenValidity: Duration.hours(1),
     humanStepTimeoutSeconds: 15_552_000,
     deadlineSweepAt: { hour: 1, minute: 0 },
+    paymentRunAt: { day: 1, hour: 2, minute: 0 },
   },
   prod: {
     name: 'prod',
@@ -86,6 +92,7 @@ const STAGES: Readonly<Record<StageName, Omit<StageConfig, 'env'>>> = {
     accessTokenValidity: Duration.hours(1),
     humanStepTimeoutSeconds: 15_552_000,
     deadlineSweepAt: { hour: 1, minute: 0 },
+    paymentRunAt: { day: 1, hour: 2, minute: 0 },
   },
 };
 

@@ -34,6 +34,15 @@ export const WORKFLOW_FUNCTIONS = {
     timeoutSeconds: 600,
     memorySize: 1024,
   },
+  /** Monthly payment run (functions/payment-runs/scheduled.ts → `startPaymentRun` with a per-month run id). */
+  paymentRunSchedule: {
+    entry: 'functions/payment-runs/scheduled.ts',
+    description: "Monthly payment run: creates the month's run record and starts the payment-run state machine (idempotent per month)",
+    // cases: the run record (conditional create, read back on a duplicate delivery). No registry access.
+    tables: { cases: 'readwrite' },
+    // Two DynamoDB calls and one StartExecution; generous for SDK retries.
+    timeoutSeconds: 30,
+  },
 } as const satisfies Record<string, WorkflowFunctionSpec>;
 
 export type WorkflowFunctionName = keyof typeof WORKFLOW_FUNCTIONS;
@@ -41,11 +50,11 @@ export type WorkflowFunctionName = keyof typeof WORKFLOW_FUNCTIONS;
 /**
  * Functions (HTTP groups and workflow functions) that start executions (`workflowPort.start`) of each state
  * machine: the cases API (new cases, re-assessments), the deadline sweep (a case workflow that could not be
- * started, functions/workflow/actions.ts `sweepDeadlines`) and the payment-runs API.
+ * started, functions/workflow/actions.ts `sweepDeadlines`), the payment-runs API and the monthly schedule.
  */
 export const STATE_MACHINE_STARTERS: Readonly<Record<StateMachineId, readonly (FunctionName | WorkflowFunctionName)[]>> = {
   caseWorkflow: ['cases', 'deadlineSweep'],
-  paymentRun: ['paymentRuns'],
+  paymentRun: ['paymentRuns', 'paymentRunSchedule'],
 };
 
 /**

@@ -4,7 +4,7 @@
  * - both state machines of statemachines/substitutions.ts, loaded from their ASL files, invoking only the
  *   workflow function (CDK infers no IAM from ASL: granted here);
  * - who may start executions and resume task tokens (lib/config/workflows.ts), and the ARN env vars;
- * - the daily deadline sweep on EventBridge Scheduler (Asia/Shanghai), with a DLQ;
+ * - the daily deadline sweep and the monthly payment run on EventBridge Scheduler (Asia/Shanghai), with a DLQ;
  * - alarms on failed/timed-out executions, function errors and the DLQ, to a KMS-encrypted SNS topic;
  * - the PII data key: PII_KEY_MODE=kms everywhere, the ciphertext and a context-bound kms:Decrypt for the
  *   functions that handle personal data.
@@ -16,7 +16,7 @@ import { Effect, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws
 import { Key, type IKey } from 'aws-cdk-lib/aws-kms';
 import type { CfnFunction, IFunction } from 'aws-cdk-lib/aws-lambda';
 import { TimeZone } from 'aws-cdk-lib';
-import { Schedule, ScheduleExpression } from 'aws-cdk-lib/aws-scheduler';
+import { ContextAttribute, Schedule, ScheduleExpression, ScheduleTargetInput } from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
@@ -47,6 +47,7 @@ export class Workflows extends Construct {
   public readonly stateMachines: { readonly caseWorkflow: ClaimsStateMachine<'caseWorkflow'>; readonly paymentRun: ClaimsStateMachine<'paymentRun'> };
   public readonly scheduleDlq: Queue;
   public readonly deadlineSweepSchedule: Schedule;
+  public readonly paymentRunSchedule: Schedule;
   public readonly alarmTopic: Topic;
   public readonly alarms: readonly Alarm[];
 
@@ -143,7 +144,7 @@ export class Workflows extends Construct {
 
     const sweepFn = workflowFunctions.deadlineSweep.function;
     const schedulerRole = new Role(this, 'SchedulerRole', {
-      description: `EventBridge Scheduler: invoke the deadline sweep (${stage.name})`,
+      description: `EventBridge Scheduler: invoke the deadline sweep and the monthly payment run (${stage.name})`,
       assumedBy: new ServicePrincipal('scheduler.amazonaws.com', {
         conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
       }),
@@ -165,6 +166,32 @@ export class Workflows extends Construct {
     Validations.of(schedulerRole).acknowledge({
       id: `AwsSolutions-IAM5[Resource::<${logicalIdOf(sweepFn)}.Arn>:*]`,
       reason: 'lambda:InvokeFunction on the deadline sweep function and its versions (`<arn>:*`, added by the Scheduler Lambda target): one named function.',
+    });
+
+    // The monthly payment run: the scheduled function computes the Shanghai month of the scheduled time and
+    // starts that month's run under a deterministic run id, so retries and duplicate deliveries start nothing twice.
+    const paymentRunFn = workflowFunctions.paymentRunSchedule.function;
+    const { day, hour, minute } = stage.paymentRunAt;
+    if (!Number.isInteger(day) || day < 1 || day > 28) throw new Error(`stage.paymentRunAt.day must be 1–28 (every month has it), got ${day}`);
+    this.paymentRunSchedule = new Schedule(this, 'PaymentRunSchedule', {
+      description: "Monthly payment run: starts the month's run (deterministic run id, idempotent per month)",
+      schedule: ScheduleExpression.cron({
+        minute: String(minute),
+        hour: String(hour),
+        day: String(day),
+        timeZone: TimeZone.of(SCHEDULE_TIME_ZONE),
+      }),
+      target: new LambdaInvoke(paymentRunFn, {
+        role: schedulerRole,
+        input: ScheduleTargetInput.fromObject({ scheduledTime: ContextAttribute.scheduledTime }),
+        deadLetterQueue: this.scheduleDlq,
+        retryAttempts: 3,
+        maxEventAge: Duration.hours(6),
+      }),
+    });
+    Validations.of(schedulerRole).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::<${logicalIdOf(paymentRunFn)}.Arn>:*]`,
+      reason: 'lambda:InvokeFunction on the monthly payment-run function and its versions (`<arn>:*`, added by the Scheduler Lambda target): one named function.',
     });
 
     // ---- Alarms ---------------------------------------------------------------------------------
@@ -209,6 +236,11 @@ export class Workflows extends Construct {
     // The sweep publishes no custom metric for escalations (functions/workflow/sweep.ts only logs its counts):
     // its errors are alarmed; escalations are visible on the cases themselves.
     alarm('DeadlineSweepErrors', sweepFn.metricErrors({ period: Duration.hours(1) }), 'Deadline sweep: the daily run failed; statutory deadlines may go unescalated');
+    alarm(
+      'PaymentRunScheduleErrors',
+      paymentRunFn.metricErrors({ period: Duration.hours(1) }),
+      "Monthly payment run: the scheduled start failed; invoke the function again (same month, idempotent) or POST /v1/payment-runs",
+    );
     alarm(
       'ScheduleDlqMessages',
       this.scheduleDlq.metricApproximateNumberOfMessagesVisible({ period }),

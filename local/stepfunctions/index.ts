@@ -9,6 +9,11 @@
  * (which persists the token in the cases table); SendTaskSuccess/Failure settle the promise. After a
  * restart the pending promises are gone: the runner rebuilds them from case state (TASK items and
  * recorded-but-unapplied steps) by starting executions that re-enter the waiting step (`resumeAt`).
+ *
+ * Timers stand in for the EventBridge Scheduler schedules: the daily deadline sweep, and the monthly payment
+ * run (at start-up and on every tick, once the Shanghai date is on or after the configured day, the same
+ * scheduled handler starts the month's run if it does not exist yet, or re-issues the start of a run left
+ * RUNNING without an execution in this process, e.g. after a restart).
  */
 import './polyfill.ts';
 import { randomUUID } from 'node:crypto';
@@ -17,6 +22,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { StateMachine } from 'aws-local-stepfunctions';
+import { shanghaiDate } from '../../core/index.ts';
 import { localSubstitutions, readDefinition, STATE_MACHINES, substitute, type StateMachineId } from '../../statemachines/substitutions.ts';
 import type { LocalService, ServiceContext } from '../app.ts';
 import { REPO_ROOT } from '../http-adapter.ts';
@@ -26,7 +32,20 @@ const ACCOUNT = '000000000000';
 /** Lambda function name (last ARN segment) → entry file exporting `handler`. */
 export const LOCAL_FUNCTIONS: Readonly<Record<string, string>> = {
   'case-workflow': 'functions/workflow/handler.ts',
+  /** Not a Task resource: what the monthly payment-run timer invokes (the Scheduler target in AWS). */
+  'payment-run-schedule': 'functions/payment-runs/scheduled.ts',
 };
+
+/** Default day of month of the local payment-run timer: lib/config/stage.ts `paymentRunAt.day` (a test keeps them equal). */
+export const LOCAL_PAYMENT_RUN_DAY = 1;
+
+/** What the scheduled payment-run handler returns (functions/payment-runs/scheduled.ts). */
+export interface ScheduledPaymentRun {
+  readonly runId: string;
+  readonly month: string;
+  readonly status: 'RUNNING' | 'SUCCEEDED' | 'FAILED';
+  readonly created: boolean;
+}
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 type TaskOverride = (input: Json) => Promise<Json>;
@@ -83,8 +102,13 @@ interface Execution {
 }
 
 export interface LocalStepFunctionsOptions {
-  /** Deadline sweep period; 0 disables the timer (tests call `sweepNow`). Default 60 s. */
+  /**
+   * Period of the timers (deadline sweep, monthly payment run); 0 disables both, also the payment-run check
+   * at start-up (tests call `sweepNow` / `runScheduledPaymentRun`). Default 60 s.
+   */
   readonly sweepIntervalMs?: number;
+  /** Day of month (Asia/Shanghai) from which the timer starts the month's scheduled payment run. Default 1. */
+  readonly paymentRunDay?: number;
   /** Rebuild waits from case state at start. Default true. */
   readonly rebuild?: boolean;
   /** Retry interval used instead of the ASL's (ms). Default 50. */
@@ -103,6 +127,16 @@ export interface LocalStepFunctions extends LocalService {
   sendTaskFailure(token: string, error: string, cause: string): void;
   /** Runs the deadline sweep now (as of `asOf`, default the clock). */
   sweepNow(asOf?: Date): Promise<{ escalated: number; closed: number; resignalled: number; started: number }>;
+  /**
+   * One delivery of the monthly schedule: invokes the scheduled payment-run handler with `scheduledTime` =
+   * `asOf` (default the clock), unconditionally, as EventBridge Scheduler would (duplicates included).
+   */
+  runScheduledPaymentRun(asOf?: Date): Promise<ScheduledPaymentRun>;
+  /**
+   * What the payment-run timer does on a tick: nothing (undefined) before the configured day, or when the
+   * month's scheduled run exists and is finished or running here; otherwise `runScheduledPaymentRun(asOf)`.
+   */
+  paymentRunTick(asOf?: Date): Promise<ScheduledPaymentRun | undefined>;
   /** Test hook: the next `n` calls of `operation` on the endpoint answer 500 InternalFailure. */
   injectFaults(operation: string, n: number): void;
   /**
@@ -123,6 +157,9 @@ export function localStepFunctions(options: LocalStepFunctionsOptions = {}): Loc
   let endpoint = '';
   let region = 'cn-north-1';
   let sweepTimer: NodeJS.Timeout | undefined;
+  let paymentRunTimer: NodeJS.Timeout | undefined;
+  const paymentRunDay = options.paymentRunDay ?? LOCAL_PAYMENT_RUN_DAY;
+  if (!Number.isInteger(paymentRunDay) || paymentRunDay < 1 || paymentRunDay > 28) throw new RangeError(`paymentRunDay must be 1–28, got ${paymentRunDay}`);
   let stopped = false;
   let markRebuilt: (n: number) => void = () => {};
   const rebuilt = new Promise<number>((resolve) => (markRebuilt = resolve));
@@ -342,6 +379,24 @@ export function localStepFunctions(options: LocalStepFunctionsOptions = {}): Loc
       const { sweepDeadlines } = (await import(pathToFileURL(join(REPO_ROOT, 'functions/workflow/actions.ts')).href)) as typeof import('../../functions/workflow/actions.ts');
       return sweepDeadlines(asOf);
     },
+    async runScheduledPaymentRun(asOf = new Date()) {
+      const handler = await lambda('payment-run-schedule');
+      return (await handler({ scheduledTime: asOf.toISOString() })) as unknown as ScheduledPaymentRun;
+    },
+    async paymentRunTick(asOf = new Date()) {
+      const today = shanghaiDate(asOf);
+      if (Number(today.slice(8, 10)) < paymentRunDay) return undefined;
+      const [{ casesRepository }, { scheduledRunId }] = await Promise.all([
+        import(pathToFileURL(join(REPO_ROOT, 'functions/_shared/repositories/cases.ts')).href) as Promise<typeof import('../../functions/_shared/repositories/cases.ts')>,
+        import(pathToFileURL(join(REPO_ROOT, 'functions/payment-runs/use-cases.ts')).href) as Promise<typeof import('../../functions/payment-runs/use-cases.ts')>,
+      ]);
+      const runId = scheduledRunId(today.slice(0, 7));
+      const run = await casesRepository.getRun(runId);
+      if (run && (run.status !== 'RUNNING' || executions.get(executionArn('paymentRun', runId))?.status === 'RUNNING')) return undefined;
+      const result = await service.runScheduledPaymentRun(asOf);
+      log('scheduled payment run', { runId: result.runId, created: result.created });
+      return result;
+    },
     async start(context: ServiceContext) {
       region = context.region;
       server = createServer((req, res) => void serve(req, res));
@@ -353,26 +408,34 @@ export function localStepFunctions(options: LocalStepFunctionsOptions = {}): Loc
       for (const id of Object.keys(STATE_MACHINES) as StateMachineId[]) load(id, { name: 'validation' }); // fail fast on a bad definition
       const env: Record<string, string> = { AWS_ENDPOINT_URL_SFN: endpoint };
       for (const [id, sm] of Object.entries(STATE_MACHINES)) env[sm.envVar] = arn(id as StateMachineId);
-      // The app applies this env right after start(); the rebuild and the sweep import handler modules after that.
+      const period = options.sweepIntervalMs ?? 60_000;
+      const paymentRunTick = () => {
+        if (stopped) return;
+        service.paymentRunTick().catch((error: Error) => log('scheduled payment run failed', { error: error.name, message: error.message }));
+      };
+      // The app applies this env right after start(); the rebuild, the sweep and the payment run import handler modules after that.
       setImmediate(() => {
+        if (period > 0) void rebuilt.then(paymentRunTick); // after the rebuild, so a restart's waits come first
         if (options.rebuild === false) return markRebuilt(0);
         rebuild().then(markRebuilt, (error: Error) => {
           log('rebuild failed', { error: error.message });
           markRebuilt(-1);
         });
       });
-      const period = options.sweepIntervalMs ?? 60_000;
       if (period > 0) {
         sweepTimer = setInterval(() => {
           service.sweepNow().catch((error: Error) => log('deadline sweep failed', { error: error.message }));
         }, period);
         sweepTimer.unref();
+        paymentRunTimer = setInterval(paymentRunTick, period);
+        paymentRunTimer.unref();
       }
       return { env };
     },
     async stop() {
       stopped = true;
       if (sweepTimer) clearInterval(sweepTimer);
+      if (paymentRunTimer) clearInterval(paymentRunTimer);
       for (const e of executions.values()) if (e.status === 'RUNNING') e.abort();
       releaseWaits();
       await Promise.allSettled([...executions.values()].map((e) => e.done));

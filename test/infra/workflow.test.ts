@@ -9,6 +9,7 @@ import { fromRepoRoot } from '../../lib/config/paths.ts';
 import { stageConfig } from '../../lib/config/stage.ts';
 import { PII_FUNCTIONS, piiDataKeyContext, STATE_MACHINE_STARTERS, TASK_TOKEN_RESUMERS, WORKFLOW_FUNCTIONS, type WorkflowFunctionName } from '../../lib/config/workflows.ts';
 import { checkedSubstitutions } from '../../lib/constructs/state-machine.ts';
+import { LOCAL_PAYMENT_RUN_DAY } from '../../local/stepfunctions/index.ts';
 import { placeholdersIn, readDefinition, STATE_MACHINES, type StateMachineId } from '../../statemachines/substitutions.ts';
 import { buildTestApp, removeOutdir, tempOutdir, testContext, type BuiltApp } from './app-fixture.ts';
 
@@ -120,7 +121,7 @@ describe('case workflow and payment run (prod)', () => {
         expect(start.flatMap(resourcesOf)).toEqual([{ Ref: idOf(built.stateless.workflows.stateMachines[id].stateMachine) }]);
       }
     }
-    expect(STATE_MACHINE_STARTERS).toEqual({ caseWorkflow: ['cases', 'deadlineSweep'], paymentRun: ['paymentRuns'] });
+    expect(STATE_MACHINE_STARTERS).toEqual({ caseWorkflow: ['cases', 'deadlineSweep'], paymentRun: ['paymentRuns', 'paymentRunSchedule'] });
   });
 
   it.each(['states:SendTaskSuccess', 'states:SendTaskFailure', 'states:SendTaskHeartbeat'])('grants %s only to the functions that resume tokens', (action) => {
@@ -138,26 +139,80 @@ describe('case workflow and payment run (prod)', () => {
     }
   });
 
-  it('gives the workflow and sweep functions the cases table read-write and the registry read-only', () => {
-    for (const name of Object.keys(WORKFLOW_FUNCTIONS) as WorkflowFunctionName[]) {
-      const env = envOf(name);
-      expect(Object.keys(env).filter((k) => k.endsWith('_TABLE')).sort()).toEqual(['CASES_TABLE', 'REGISTRY_TABLE']);
+  it('gives the workflow and sweep functions the cases table read-write and the registry read-only, the payment-run schedule the cases table only', () => {
+    for (const name of ['workflow', 'deadlineSweep'] as const) {
+      expect(Object.keys(envOf(name)).filter((k) => k.endsWith('_TABLE')).sort(), name).toEqual(['CASES_TABLE', 'REGISTRY_TABLE']);
     }
+    expect(Object.keys(envOf('paymentRunSchedule')).filter((k) => k.endsWith('_TABLE'))).toEqual(['CASES_TABLE']);
+    const tableRefs = JSON.stringify(statementsOfRole(roleIdOf('paymentRunSchedule')).filter((s) => actionsOf(s).some((a) => a.startsWith('dynamodb:'))));
+    expect(tableRefs).toContain('dynamodb:PutItem');
+    expect(tableRefs).not.toMatch(/registry/i);
+  });
+
+  const schedules = () => Object.values(resources).filter((r) => r.Type === 'AWS::Scheduler::Schedule');
+  const scheduleTargeting = (name: WorkflowFunctionName) => {
+    const arn = { 'Fn::GetAtt': [idOf(built.stateless.workflowFunctions[name].function), 'Arn'] };
+    const found = schedules().filter((r) => JSON.stringify(r.Properties.Target.Arn) === JSON.stringify(arn));
+    expect(found, name).toHaveLength(1);
+    return found[0]!.Properties;
+  };
+
+  it('has exactly two schedules: the deadline sweep and the monthly payment run', () => {
+    expect(schedules()).toHaveLength(2);
+    scheduleTargeting('deadlineSweep');
+    scheduleTargeting('paymentRunSchedule');
   });
 
   it('runs the deadline sweep daily at 01:00 Asia/Shanghai through a least-privilege role with a DLQ', () => {
-    const schedules = Object.values(resources).filter((r) => r.Type === 'AWS::Scheduler::Schedule');
-    expect(schedules).toHaveLength(1);
-    const s = schedules[0]!.Properties;
+    const s = scheduleTargeting('deadlineSweep');
     expect(s.ScheduleExpression).toBe('cron(0 1 * * ? *)');
     expect(s.ScheduleExpressionTimezone).toBe('Asia/Shanghai');
     expect(s.State).toBe('ENABLED');
-    expect(s.Target.Arn).toEqual({ 'Fn::GetAtt': [idOf(built.stateless.workflowFunctions.deadlineSweep.function), 'Arn'] });
     expect(s.Target.DeadLetterConfig.Arn).toEqual({ 'Fn::GetAtt': [idOf(built.stateless.workflows.scheduleDlq), 'Arn'] });
     const roleId = (s.Target.RoleArn['Fn::GetAtt'] as string[])[0]!;
-    const actions = statementsOfRole(roleId).flatMap(actionsOf).sort();
-    expect(actions).toEqual(['lambda:InvokeFunction', 'sqs:SendMessage']);
+    const statements = statementsOfRole(roleId);
+    expect([...new Set(statements.flatMap(actionsOf))].sort()).toEqual(['lambda:InvokeFunction', 'sqs:SendMessage']);
+    // The one scheduler role may invoke exactly the two scheduled functions (and their versions).
+    const invoked = statements.filter((st) => actionsOf(st).includes('lambda:InvokeFunction')).flatMap(resourcesOf).map((r) => JSON.stringify(r));
+    const fnIds = (['deadlineSweep', 'paymentRunSchedule'] as const).map((n) => idOf(built.stateless.workflowFunctions[n].function));
+    const expected = fnIds.flatMap((id) => [{ 'Fn::GetAtt': [id, 'Arn'] }, { 'Fn::Join': ['', [{ 'Fn::GetAtt': [id, 'Arn'] }, ':*']] }]).map((r) => JSON.stringify(r));
+    expect(invoked.sort()).toEqual(expected.sort());
     expect(resources[roleId]!.Properties.AssumeRolePolicyDocument.Statement[0].Condition.StringEquals['aws:SourceAccount']).toBeDefined();
+  });
+
+  it('starts the payment run monthly on day 1 at 02:00 Asia/Shanghai, passing the scheduled time, with retries and the DLQ', () => {
+    expect(built.stage.paymentRunAt).toEqual({ day: 1, hour: 2, minute: 0 });
+    const s = scheduleTargeting('paymentRunSchedule');
+    expect(s.ScheduleExpression).toBe('cron(0 2 1 * ? *)');
+    expect(s.ScheduleExpressionTimezone).toBe('Asia/Shanghai');
+    expect(s.State).toBe('ENABLED');
+    expect(s.FlexibleTimeWindow).toEqual({ Mode: 'OFF' });
+    expect(JSON.parse(s.Target.Input as string)).toEqual({ scheduledTime: '<aws.scheduler.scheduled-time>' });
+    expect(s.Target.RetryPolicy).toEqual({ MaximumRetryAttempts: 3, MaximumEventAgeInSeconds: 6 * 3600 });
+    expect(s.Target.DeadLetterConfig.Arn).toEqual({ 'Fn::GetAtt': [idOf(built.stateless.workflows.scheduleDlq), 'Arn'] });
+    expect(s.Target.RoleArn).toEqual(scheduleTargeting('deadlineSweep').Target.RoleArn);
+  });
+
+  it('lets the payment-run schedule function start the payment-run state machine (only) and gives it its ARN', () => {
+    const paymentRunRef = { Ref: idOf(built.stateless.workflows.stateMachines.paymentRun.stateMachine) };
+    const statements = statementsOfRole(roleIdOf('paymentRunSchedule'));
+    const start = statements.filter((s) => actionsOf(s).includes('states:StartExecution'));
+    expect(start.flatMap(resourcesOf)).toEqual([paymentRunRef]);
+    expect(statements.flatMap(actionsOf).filter((a) => a.startsWith('states:'))).toEqual(['states:StartExecution']);
+    expect(envOf('paymentRunSchedule').PAYMENT_RUN_ARN).toEqual(paymentRunRef);
+    expect(envOf('paymentRunSchedule').CASE_WORKFLOW_ARN).toBeUndefined();
+    const fn = resources[idOf(built.stateless.workflowFunctions.paymentRunSchedule.function)]!;
+    expect(fn.Properties.Timeout).toBe(WORKFLOW_FUNCTIONS.paymentRunSchedule.timeoutSeconds);
+  });
+
+  it('rejects a payment-run day that some month lacks', () => {
+    const outdir = tempOutdir();
+    try {
+      const stage = { ...stageConfig('dev'), paymentRunAt: { day: 31, hour: 2, minute: 0 } };
+      expect(() => buildApp({ stage, outdir, context: testContext(), nag: false })).toThrow(/paymentRunAt.day must be 1–28/);
+    } finally {
+      removeOutdir(outdir);
+    }
   });
 
   it('encrypts the schedule DLQ and refuses non-TLS access to it', () => {
@@ -253,6 +308,10 @@ describe('PII data key configuration', () => {
     }
   });
 
+  it('runs the local payment-run timer on the stage day (local/stepfunctions LOCAL_PAYMENT_RUN_DAY)', () => {
+    for (const stage of ['dev', 'prod'] as const) expect(stageConfig(stage).paymentRunAt.day).toBe(LOCAL_PAYMENT_RUN_DAY);
+  });
+
   it('lists every function group whose code starts a state machine as its starter', () => {
     for (const name of GROUPS) {
       const dir = dirname(fromRepoRoot(FUNCTIONS[name].entry));
@@ -307,6 +366,11 @@ describe('workflow functions: permissions match the code', () => {
     expect(TASK_TOKEN_RESUMERS.includes(name), name).toBe(/workflowPort\.(resume|fail)\(/.test(source));
   });
 
+  it('starts the payment run from the scheduled function through the shared use case', () => {
+    expect(WORKFLOW_FUNCTIONS.paymentRunSchedule.entry).toBe('functions/payment-runs/scheduled.ts');
+    expect(sourcesOf('functions/payment-runs/scheduled.ts')).toContain('config.stateMachines.paymentRun');
+    expect(readFileSync(fromRepoRoot('functions/payment-runs/handler.ts'), 'utf8')).toContain('startPaymentRun(');
+  });
 });
 
 describe('checkedSubstitutions', () => {
