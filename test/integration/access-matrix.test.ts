@@ -89,6 +89,10 @@ const CASES: Record<string, Case> = {
     body: () => ({ code: '310000', joinedOn: '2025-09-01' }),
     expected: matrix(403, { admin: '2xx' }),
   },
+  'POST /v1/platforms/{platformId}/client': {
+    path: () => `/v1/platforms/${P}/client`,
+    expected: matrix(403, { admin: '2xx' }),
+  },
   'PUT /v1/platforms/{platformId}/workers': {
     path: () => `/v1/platforms/${P}/workers`,
     body: () => ({ workers: [workerItem(1)] }),
@@ -118,6 +122,7 @@ const UNKNOWN: Record<string, { path: () => string; body?: () => unknown; caller
   'GET /v1/platforms/{platformId}': { path: () => '/v1/platforms/plt_does_not_exist', callers: ['admin', 'platformOwn'] },
   'POST /v1/platforms/{platformId}/provinces': { path: () => '/v1/platforms/plt_does_not_exist/provinces', body: () => ({ code: '320000', joinedOn: '2025-09-01' }), callers: ['admin'] },
   'GET /v1/platforms/{platformId}/declarations/{month}': { path: () => '/v1/platforms/plt_does_not_exist/declarations/2025-08', callers: ['admin'] },
+  'POST /v1/platforms/{platformId}/client': { path: () => '/v1/platforms/plt_does_not_exist/client', callers: ['admin'] },
   'GET /v1/workers/{workerId}/enrolment-days': { path: () => '/v1/workers/wkr_does_not_exist/enrolment-days?from=2025-08-01&to=2025-08-31', callers: ['admin', 'handler', 'platformOwn'] },
   'GET /v1/workers/{workerId}/coverage': { path: () => `/v1/workers/wkr_does_not_exist/coverage?at=${at}&platformId=${P}`, callers: ['admin', 'assessor', 'platformOwn'] },
   // Visibility: a platform asking about a worker it never registered (W2 works for Q only).

@@ -1,6 +1,7 @@
 /**
  * Issue 5: a platform's identity from its app client's client_id (contract: Authentication, derived
- * claims) and the per-platform request-rate limit (429 + Retry-After).
+ * claims), re-issuing a platform's app client (admin), a registration whose client creation fails, and
+ * the per-platform request-rate limit (429 + Retry-After).
  */
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -86,6 +87,106 @@ describe('platform identity from client_id', () => {
       ddb.destroy();
     }
     expect(captured.join('')).not.toContain(clientSecret);
+  });
+});
+
+describe("re-issuing a platform's app client (POST /v1/platforms/{platformId}/client)", () => {
+  let platformId: string;
+  let firstClient: string;
+
+  beforeAll(async () => {
+    const res = await stack.api('POST', '/v1/platforms', { token: adminClaims, body: platformBody() });
+    expect(res.status).toBe(201);
+    ({ platformId, clientId: firstClient } = res.body);
+  });
+
+  it('answers 401 without a token, 403 to the platform itself and to staff other than admins, 404 for an unknown platform', async () => {
+    const path = `/v1/platforms/${platformId}/client`;
+    const statuses = {
+      none: (await stack.api('POST', path)).status,
+      platformClient: (await stack.api('POST', path, { token: await clientToken(firstClient) })).status,
+      platformRole: (await stack.api('POST', path, { token: platformClaims(platformId) })).status,
+      handler: (await stack.api('POST', path, { token: { role: 'handler', sub: 'handler-1', provinces: ['110000'] } })).status,
+      unknown: (await stack.api('POST', '/v1/platforms/plt_does_not_exist/client', { token: adminClaims })).status,
+    };
+    expect(statuses).toEqual({ none: 401, platformClient: 403, platformRole: 403, handler: 403, unknown: 404 });
+    // None of them changed the client: the first one still works.
+    principalModule.clearClientCache();
+    await sleepToNextSecond();
+    expect((await stack.api('GET', `/v1/platforms/${platformId}`, { token: await clientToken(firstClient) })).status).toBe(200);
+  });
+
+  it('issues a new client that resolves to the platform; the old one resolves to none (403); the secret is stored nowhere', async () => {
+    const res = await stack.api('POST', `/v1/platforms/${platformId}/client`, { token: adminClaims, headers: { 'idempotency-key': 'reissue-1' } });
+    expect(res.status).toBe(201);
+    expect(res.headers.get('content-type')).toContain('application/json');
+    const { clientId, clientSecret } = res.body as { clientId: string; clientSecret: string };
+    expect(res.body.platformId).toBe(platformId);
+    expect(clientId).not.toBe(firstClient);
+    expect(clientSecret.length).toBeGreaterThanOrEqual(40);
+
+    principalModule.clearClientCache();
+    await sleepToNextSecond();
+    expect((await stack.api('GET', `/v1/platforms/${platformId}`, { token: await clientToken(clientId) })).status).toBe(200);
+    const old = await stack.api('GET', `/v1/platforms/${platformId}`, { token: await clientToken(firstClient) });
+    expect(old.status).toBe(403);
+    expect(old.headers.get('content-type')).toContain('application/problem+json');
+
+    // The same Idempotency-Key again is not a replay of the secret: a second new client.
+    const again = await stack.api('POST', `/v1/platforms/${platformId}/client`, { token: adminClaims, headers: { 'idempotency-key': 'reissue-1' } });
+    expect(again.status).toBe(201);
+    expect(again.body.clientId).not.toBe(clientId);
+
+    const ddb = localDynamoDbClient(stack.app.ddbEndpoint);
+    try {
+      for (const table of Object.values(stack.tables)) {
+        const { Items = [] } = await ddb.send(new ScanCommand({ TableName: table }));
+        const text = JSON.stringify(Items);
+        expect(text).not.toContain(clientSecret);
+        expect(text).not.toContain(again.body.clientSecret);
+      }
+    } finally {
+      ddb.destroy();
+    }
+    expect(captured.join('')).not.toContain(clientSecret);
+    expect(captured.join('')).not.toContain(again.body.clientSecret);
+  });
+
+  it('records each re-issue in the platform audit chain, by client id only', async () => {
+    const { readAuditChain, verifyAuditChain } = await import('../../functions/_shared/audit.ts');
+    expect(await verifyAuditChain('platform', platformId)).toMatchObject({ ok: true });
+    const records = await readAuditChain('platform', platformId);
+    expect(records.map((r) => r.action)).toEqual(['platform.registered', 'platform.clientIssued', 'platform.clientIssued']);
+    const [, first, second] = records;
+    expect(first!.before).toEqual({ clientId: firstClient });
+    expect(second!.before).toEqual(first!.after);
+    expect(JSON.stringify(records)).not.toMatch(/secret/i);
+  });
+});
+
+describe('a registration whose app client cannot be created', () => {
+  it('leaves no platform behind: the same credit code registers afterwards', async () => {
+    const { registerPlatform } = await import('../../functions/platforms/use-cases.ts');
+    const { CreatePlatformRequest } = await import('../../functions/platforms/schemas.ts');
+    const body = platformBody();
+    const failing = { create: async () => Promise.reject(new Error('LimitExceededException')), remove: async () => undefined };
+    await expect(registerPlatform(CreatePlatformRequest.parse(body), new Date(), 'admin-1', failing)).rejects.toThrow('LimitExceededException');
+    const res = await stack.api('POST', '/v1/platforms', { token: adminClaims, body });
+    expect(res.status).toBe(201);
+    expect(res.body.clientId).toBeTruthy();
+  });
+
+  it('removes the client it created when the platform cannot be written (duplicate credit code → 409)', async () => {
+    const { registerPlatform } = await import('../../functions/platforms/use-cases.ts');
+    const { CreatePlatformRequest } = await import('../../functions/platforms/schemas.ts');
+    const body = platformBody();
+    expect((await stack.api('POST', '/v1/platforms', { token: adminClaims, body })).status).toBe(201);
+    const removed: string[] = [];
+    const recording = { create: async () => ({ clientId: 'dupclient00000000000000000', clientSecret: 's'.repeat(43) }), remove: async (id: string) => void removed.push(id) };
+    await expect(registerPlatform(CreatePlatformRequest.parse(body), new Date(), 'admin-1', recording)).rejects.toMatchObject({ status: 409 });
+    expect(removed).toEqual(['dupclient00000000000000000']);
+    principalModule.clearClientCache();
+    expect(await principalModule.platformOfClient('dupclient00000000000000000')).toBeUndefined();
   });
 });
 
