@@ -1,7 +1,8 @@
 /**
- * A worker's enrolment days (D3) and coverage at a moment (D4). Coverage is answered by key look-ups
- * only, issued in parallel: the worker's partition (profile + platforms), the platform profile and one
- * Query of the byWorker index over the look-back window; parameters come from a per-container cache.
+ * A worker's enrolment days (D3) and coverage at a moment (D4). Coverage is answered by one Query of the
+ * byWorker index over the look-back window; the platform profile and the parameters come from
+ * per-container caches (≤ 60 s old); the worker's partition is read only when the window holds no order
+ * of that platform (then one more Query, after the first).
  */
 import { coverageAt, coverageLookbackHours, parseInstant, resolveParameter, shanghaiDate, type CoverageResult } from '../../core/index.ts';
 import type { Principal } from '../_shared/auth.ts';
@@ -22,8 +23,8 @@ const canSee = (principal: Principal, workerId: string, platforms: ReadonlySet<s
   (principal.role === 'platform' && principal.platformId !== undefined && platforms.has(principal.platformId));
 
 export const enrolmentDays = async (principal: Principal, workerId: string, from: string, to: string): Promise<EnrolmentDay[]> => {
-  const [worker, days] = await Promise.all([workersRepository.withMemberships(workerId), ledgerRepository.days(workerId, from, to)]);
-  if (!worker || !canSee(principal, workerId, worker.platforms)) throw notFound();
+  const [platforms, days] = await Promise.all([workersRepository.platformsOf(workerId), ledgerRepository.days(workerId, from, to)]);
+  if (!platforms || !canSee(principal, workerId, platforms)) throw notFound();
   return principal.role === 'platform' ? days.filter((d) => d.platformId === principal.platformId) : days;
 };
 
@@ -49,16 +50,20 @@ export const coverage = async (
   }
   const params = { openOrderCoverHours: open.value, coverGraceMinutes: grace.value };
   const lookback = coverageLookbackHours(params, date);
-  const [worker, platform, orders] = await Promise.all([
-    workersRepository.withMemberships(query.workerId),
-    platformsRepository.get(query.platformId),
+  const [orders, platform] = await Promise.all([
     ordersRepository.acceptedBetween(query.workerId, query.platformId, new Date(at.getTime() - lookback * HOUR_MS), at),
+    platformsRepository.cached(query.platformId),
   ]);
-  if (!worker || !canSee(principal, query.workerId, worker.platforms)) throw notFound();
+  // An order under (worker, platform) was stored through that platform's link to the worker (A5, A8),
+  // and links, memberships and workers are never deleted: the worker exists and is registered with the
+  // platform — all that the visibility check and UNKNOWN_WORKER ask. Only without such an order is the
+  // worker's partition read.
+  const platforms = orders.length > 0 ? new Set([query.platformId]) : await workersRepository.platformsOf(query.workerId);
+  if (!platforms || !canSee(principal, query.workerId, platforms)) throw notFound();
   const enrolled = (platform?.provinces ?? []).some((p) => (query.province === undefined || p.code === query.province) && p.joinedOn <= date);
   return coverageAt({
     at,
-    workerKnown: platform !== undefined && worker.platforms.has(query.platformId),
+    workerKnown: platform !== undefined && platforms.has(query.platformId),
     platformEnrolled: enrolled,
     orders: query.province ? orders.filter((o) => o.province === query.province) : orders,
     ...params,

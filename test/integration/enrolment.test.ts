@@ -330,6 +330,32 @@ describe('coverage at a moment (D4) and visibility', () => {
     expect(later.body).toEqual({ covered: true, orderId: 'o-121', reason: 'COVERED' });
   });
 
+  it('answers with and without orders in the window, and sees a province joined just now (cached profile dropped)', async () => {
+    const created = await stack.api('POST', '/v1/platforms', { token: adminClaims, body: platformBody({ provinces: [{ code: '110000', joinedOn: '2025-07-01' }] }) });
+    expect(created.status).toBe(201);
+    const pid: string = created.body.platformId;
+    const token = platformClaims(pid);
+    const registered = await stack.api('PUT', `/v1/platforms/${pid}/workers`, { token, body: { workers: [workerItem(41), workerItem(42)] } });
+    const [w41, w42] = registered.body.results.map((r: { workerId: string }) => r.workerId) as [string, string];
+    const sent = await stack.api('POST', `/v1/platforms/${pid}/orders`, {
+      token,
+      body: { orders: [orderItem(4100, { platformWorkerId: 'rider-41', acceptedAt: '2025-09-10T09:00:00+08:00', finishedAt: '2025-09-10T09:40:00+08:00' })] },
+    });
+    expect(sent.body).toMatchObject({ accepted: 1 });
+    const at = `at=${encodeURIComponent('2025-09-10T09:20:00+08:00')}&platformId=${pid}`;
+
+    expect((await coverage(w41, at, token)).body).toEqual({ covered: true, orderId: 'o-4100', reason: 'COVERED' });
+    // No order of this platform in the window: the worker's partition decides (registered here, or not).
+    expect((await coverage(w42, at, token)).body).toEqual({ covered: false, reason: 'NO_ORDER_AT_TIME' });
+    expect((await coverage(workerIds['rider-1']!, at, token)).status).toBe(404);
+    expect((await coverage(w42, at, handlerClaims())).body).toEqual({ covered: false, reason: 'NO_ORDER_AT_TIME' });
+
+    expect((await coverage(w41, `${at}&province=130000`, token)).body).toEqual({ covered: false, reason: 'PLATFORM_NOT_ENROLLED' });
+    const joined = await stack.api('POST', `/v1/platforms/${pid}/provinces`, { token: adminClaims, body: { code: '130000', joinedOn: '2025-07-01' } });
+    expect(joined.status).toBe(201);
+    expect((await coverage(w41, `${at}&province=130000`, token)).body).toEqual({ covered: false, reason: 'NO_ORDER_AT_TIME' });
+  });
+
   it('hides other workers: 404 for another worker, an unknown worker and another platform', async () => {
     const w = workerIds['rider-1']!;
     const q = `at=${encodeURIComponent('2025-08-01T10:20:00+08:00')}&platformId=${platformId}`;

@@ -43,8 +43,34 @@ const fromItem = (item: Record<string, unknown>): Platform => ({
   version: item.version as number,
 });
 
+/**
+ * Profiles change rarely (a province joined a few times a year) and are read on hot paths (coverage):
+ * `cached` keeps a found profile per container for at most PLATFORM_CACHE_TTL_MS. Staleness bound: a
+ * change made through another container is seen by this one within that time; changes made through this
+ * container (create, setProvinces) drop its entry at once. Misses are not cached.
+ */
+export const PLATFORM_CACHE_TTL_MS = 60_000;
+const MAX_CACHED_PLATFORMS = 1_000;
+const cache = new Map<string, { at: number; platform: Promise<Platform | undefined> }>();
+
 export const platformsRepository = {
+  /** Like `get`, from a per-container cache at most PLATFORM_CACHE_TTL_MS old (found profiles only). */
+  cached(platformId: string, nowMs = Date.now()): Promise<Platform | undefined> {
+    const hit = cache.get(platformId);
+    if (hit && nowMs - hit.at < PLATFORM_CACHE_TTL_MS) return hit.platform;
+    if (cache.size >= MAX_CACHED_PLATFORMS) cache.clear();
+    const platform = this.get(platformId);
+    const entry = { at: nowMs, platform };
+    cache.set(platformId, entry);
+    const forget = () => {
+      if (cache.get(platformId) === entry) cache.delete(platformId);
+    };
+    platform.then((p) => p === undefined && forget(), forget);
+    return platform;
+  },
+
   async create(platform: Platform): Promise<void> {
+    cache.delete(platform.platformId);
     try {
       await ddb.send(
         new TransactWriteCommand({
@@ -83,6 +109,7 @@ export const platformsRepository = {
 
   /** Replaces the province list if nobody changed the platform since `expectedVersion`. */
   async setProvinces(platformId: string, provinces: readonly ProvinceEnrolment[], expectedVersion: number): Promise<Platform> {
+    cache.delete(platformId);
     try {
       const { Attributes } = await ddb.send(
         new UpdateCommand({
@@ -98,6 +125,8 @@ export const platformsRepository = {
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) throw new StaleVersion(platformId);
       throw error;
+    } finally {
+      cache.delete(platformId); // a read racing the update may have cached the old profile meanwhile
     }
   },
 };

@@ -124,6 +124,24 @@ export const workersRepository = {
     return { profile, platforms: new Set(Items.filter((i) => i.type === 'Membership').map((i) => i.platformId as string)) };
   },
 
+  /**
+   * Whether a worker exists and the platforms it is registered with, without the profile's (encrypted)
+   * fields: the same one-partition Query as `withMemberships`, projecting only sort key, type and platform.
+   */
+  async platformsOf(workerId: string): Promise<ReadonlySet<string> | undefined> {
+    const { Items = [] } = await ddb.send(
+      new QueryCommand({
+        TableName: config.tables.registry,
+        KeyConditionExpression: 'pk = :pk',
+        ProjectionExpression: 'sk, #t, platformId',
+        ExpressionAttributeNames: { '#t': 'type' },
+        ExpressionAttributeValues: { ':pk': `WORKER#${workerId}` },
+      }),
+    );
+    if (!Items.some((i) => i.sk === 'PROFILE')) return undefined;
+    return new Set(Items.filter((i) => i.type === 'Membership').map((i) => i.platformId as string));
+  },
+
   /** The platforms a worker is registered with. */
   async memberships(workerId: string): Promise<{ platformId: string; platformWorkerId: string }[]> {
     const { Items = [] } = await ddb.send(
