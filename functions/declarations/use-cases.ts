@@ -1,6 +1,7 @@
 /**
- * A platform's monthly fee declaration (D5) from pre-aggregated counters: one Query of the month's fee
- * counters (all shards) and the rate versions; never a read of orders.
+ * A platform's monthly fee declaration (D5) from pre-aggregated counters: one Query per fee-counter shard
+ * partition (in parallel), the rate versions and the platform profile (both cached per container); never
+ * a read of orders.
  */
 import { computeDeclaration, resolveParameter, shanghaiMonth, type Declaration, type Industry } from '../../core/index.ts';
 import { notFound, unprocessable } from '../_shared/problem.ts';
@@ -10,7 +11,7 @@ import { platformsRepository } from '../_shared/repositories/platforms.ts';
 
 export const monthlyDeclaration = async (platformId: string, month: string, now: Date): Promise<Declaration> => {
   const [platform, counters, rates] = await Promise.all([
-    platformsRepository.get(platformId),
+    platformsRepository.cached(platformId),
     ledgerRepository.feeCounts(platformId, month),
     parametersRepository.cachedVersions('contributionRateFen'),
   ]);

@@ -9,11 +9,10 @@
 import { randomInt } from 'node:crypto';
 import type { z } from 'zod';
 import { chargedIndustry, checkOrderTimes, industryAcceptedFor, isPlatformEnrolled, resentOrderDifferences, shanghaiDate } from '../../core/index.ts';
-import { config } from '../_shared/config.ts';
 import { mapLimit } from '../_shared/db.ts';
 import { fieldErrors, type ProblemFieldError } from '../_shared/problem.ts';
 import type { Platform } from '../_shared/repositories/platforms.ts';
-import { MAX_TRANSACTION_ACTIONS, ordersRepository, type OrderChunk, type StoredOrder } from '../_shared/repositories/orders.ts';
+import { FEE_COUNTER_SHARDS, MAX_TRANSACTION_ACTIONS, ordersRepository, type OrderChunk, type StoredOrder } from '../_shared/repositories/orders.ts';
 import { workersRepository } from '../_shared/repositories/workers.ts';
 import { OrderItem } from './schemas.ts';
 
@@ -144,7 +143,7 @@ export const ingestOrders = async (platform: Platform, rawItems: readonly unknow
 
   const existing = new Map<string, StoredOrder>();
   const receivedAt = now.toISOString();
-  const outcomes = await mapLimit(planChunks([...first.values()].map((c) => c.order), config.feeCounterShards), WRITE_CONCURRENCY, (chunk) =>
+  const outcomes = await mapLimit(planChunks([...first.values()].map((c) => c.order), FEE_COUNTER_SHARDS), WRITE_CONCURRENCY, (chunk) =>
     ordersRepository.writeChunk(chunk, receivedAt),
   );
   for (const outcome of outcomes) {

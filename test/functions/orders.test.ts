@@ -65,7 +65,7 @@ describe('POST /v1/platforms/{platformId}/orders (mocked DynamoDB)', () => {
     const updates = items.filter((i) => i.Update).map((i) => i.Update!);
     expect(updates.map((u) => u.Key)).toEqual([
       { pk: 'DAYS#wkr_rider-1', sk: '2025-08-01#plt_1#110000' },
-      { pk: 'FEE#plt_1#2025-08', sk: expect.stringMatching(/^110000#INSTANT_DELIVERY#2025-08-01#\d{3}$/) },
+      { pk: expect.stringMatching(/^FEE#plt_1#2025-08#00[0-7]$/), sk: '110000#INSTANT_DELIVERY#2025-08-01' },
     ]);
     expect(updates.every((u) => u.ExpressionAttributeValues![':n'] === 2)).toBe(true);
   });

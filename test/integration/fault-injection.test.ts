@@ -189,10 +189,15 @@ const snapshot = async (platformId: string, workerIds: Map<string, string>) => {
     .sort((a, b) => a.orderId.localeCompare(b.orderId));
 
   const fees: Record<string, number> = {};
+  // Imported only now: the repository's db.ts reads the endpoint from the env the app has set.
+  const { FEE_COUNTER_SHARDS, feePartitionKey } = await import('../../functions/_shared/repositories/orders.ts');
   for (const month of MONTHS) {
-    for (const item of await queryAll({ TableName: ledger, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `FEE#${platformId}#${month}` } })) {
-      const key = (item.sk as string).split('#').slice(0, -1).join('#'); // the shard is random per transaction
-      fees[key] = (fees[key] ?? 0) + (item.orders as number);
+    // The shard (in the partition key) is random per transaction: counts are compared summed over shards.
+    for (let shard = 0; shard < FEE_COUNTER_SHARDS; shard++) {
+      for (const item of await queryAll({ TableName: ledger, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': feePartitionKey(platformId, month, shard) } })) {
+        const key = `${month}|${item.sk as string}`;
+        fees[key] = (fees[key] ?? 0) + (item.orders as number);
+      }
     }
   }
 

@@ -4,7 +4,7 @@
  *   orders table   pk = {platformId}#{orderId}                      one item per order: exactly-once
  *                  GSI byWorker: wk = {workerId}#{platformId}, at = {acceptedAt UTC}#{orderId}   coverage
  *   ledger table   DAYS#{workerId} / {date}#{platformId}#{province}             enrolment day, orders ADDed
- *                  FEE#{platformId}#{month} / {province}#{industry}#{date}#{shard}   fee counter, orders ADDed
+ *                  FEE#{platformId}#{month}#{shard} / {province}#{industry}#{date}   fee counter, orders ADDed
  *
  * A new order and the counter increments it causes are written in ONE transaction, with the order put
  * conditional on its absence: an order either lands with its counts or not at all, so a re-sent or
@@ -48,9 +48,20 @@ export const dayCounterKey = (o: Pick<StoredOrder, 'workerId' | 'date' | 'platfo
   pk: `DAYS#${o.workerId}`,
   sk: `${o.date}#${o.platformId}#${o.province}`,
 });
+
+/**
+ * Fee counters of one platform-month are spread over this many partition keys (`FEE#…#{shard}`, shard
+ * 000…FEE_COUNTER_SHARDS−1): each transaction adds to one shard, picked at random, and the declaration
+ * reads every shard (docs/data-model.md, "Keys and hot partitions"). It is part of the storage format:
+ * it may grow (a reader of more shards than were written finds them empty), never shrink while counters
+ * written with more shards are still declared.
+ */
+export const FEE_COUNTER_SHARDS = 8;
+
+export const feePartitionKey = (platformId: string, month: string, shard: number) => `FEE#${platformId}#${month}#${String(shard).padStart(3, '0')}`;
 export const feeCounterKey = (o: Pick<StoredOrder, 'platformId' | 'date' | 'province' | 'chargedIndustry'>, shard: number) => ({
-  pk: `FEE#${o.platformId}#${o.date.slice(0, 7)}`,
-  sk: `${o.province}#${o.chargedIndustry}#${o.date}#${String(shard).padStart(3, '0')}`,
+  pk: feePartitionKey(o.platformId, o.date.slice(0, 7), shard),
+  sk: `${o.province}#${o.chargedIndustry}#${o.date}`,
 });
 
 const toItem = (o: StoredOrder, receivedAt: string) => ({
@@ -208,6 +219,8 @@ export const ordersRepository = {
           TableName: config.tables.orders,
           IndexName: 'byWorker',
           KeyConditionExpression: 'wk = :wk AND #at BETWEEN :from AND :to',
+          // Only what coverage reads: the index's keys (wk, at, pk) stay on DynamoDB's side.
+          ProjectionExpression: 'orderId, province, industry, acceptedAt, finishedAt',
           ExpressionAttributeNames: { '#at': 'at' },
           ExpressionAttributeValues: { ':wk': `${workerId}#${platformId}`, ':from': from.toISOString(), ':to': `${to.toISOString()}#\uffff` },
           ExclusiveStartKey,
