@@ -38,12 +38,17 @@ const powertools = (): Mw => {
   return inner;
 };
 
+const withoutSecret = (response: APIGatewayProxyStructuredResultV2 | null): APIGatewayProxyStructuredResultV2 | null => {
+  if (typeof response?.body !== 'string') return response;
+  const { clientSecret: _secret, ...rest } = JSON.parse(response.body) as Record<string, unknown>;
+  return { ...response, body: JSON.stringify(rest) };
+};
+
 export const idempotencyMiddleware = (): Mw => ({
   before: async (request) => {
     const key = request.event.headers?.['idempotency-key'];
     const applies = request.event.requestContext?.http?.method === 'POST' && key !== undefined;
-    // Routes that answer with an app client's secret: a stored replay would keep it in clear.
-    const stored = config.idempotencyEnabled && !SECRET_RESPONSE_ROUTES.has(request.event.routeKey);
+    const stored = config.idempotencyEnabled;
     (request.internal as Record<symbol, boolean>)[SKIP] = !applies || !stored;
     if (!applies) return;
     if (!KEY_PATTERN.test(key)) {
@@ -58,7 +63,10 @@ export const idempotencyMiddleware = (): Mw => ({
   },
   after: async (request) => {
     if ((request.internal as Record<symbol, boolean>)[SKIP]) return;
-    await powertools().after?.(request);
+    // Routes that answer with an app client's secret store their response without it: the replay is the
+    // same 201 minus `clientSecret`, which exists in the first response only (never stored in clear).
+    const response = SECRET_RESPONSE_ROUTES.has(request.event.routeKey) ? withoutSecret(request.response) : request.response;
+    await powertools().after?.({ ...request, response });
   },
   onError: async (request) => {
     // Powertools' onError deletes the record by key. When `before` itself failed (a key reused with another
