@@ -102,8 +102,7 @@ export const runIngestion = async (
     standardOrders({ workers: options.workers, days: DAYS, ordersPerWorkerDay: options.ordersPerWorkerDay, tag, provinces: PROVINCES });
   const n = options.workers * DAYS.length * options.ordersPerWorkerDay;
   const javaPid = findJavaDescendant();
-  const { ordersRepository } = await import('../functions/_shared/repositories/orders.ts');
-  const { config } = await import('../functions/_shared/config.ts');
+  const { ordersRepository, FEE_COUNTER_SHARDS } = await import('../functions/_shared/repositories/orders.ts');
 
   // Each arm: prepare (not timed) → run (timed).
   const arms: { name: ArmName; prepare: (tag: string) => unknown; run: (input: any) => Promise<void>; counted: boolean }[] = [
@@ -128,7 +127,7 @@ export const runIngestion = async (
       run: async (orders: ReturnType<typeof stored>) => {
         const receivedAt = new Date().toISOString();
         await mapLimit(chunk(orders, BATCH), REQUESTS, (batch) =>
-          mapLimit(planChunks(batch, config.feeCounterShards), IN_REQUEST_CONCURRENCY, (c) => ordersRepository.writeChunk(c, receivedAt)),
+          mapLimit(planChunks(batch, FEE_COUNTER_SHARDS), IN_REQUEST_CONCURRENCY, (c) => ordersRepository.writeChunk(c, receivedAt)),
         );
       },
     });

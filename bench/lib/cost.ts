@@ -2,13 +2,16 @@
  * The cost model of docs/scale.md: USD per million orders ingested and retained 13 months, from the
  * measured writes and bytes per order. Prices are AWS list prices for us-east-1 as known to the author
  * (DynamoDB on-demand after the November 2024 reduction); they could not be verified live from here.
- * China regions (cn-north-1, cn-northwest-1) are priced in CNY by their operators and differ.
+ * China regions (cn-north-1, cn-northwest-1) are priced in CNY by their operator: CHINA_PRICES_CNY
+ * holds the two DynamoDB write prices read from amazonaws.cn for a cross-check (docs/scale.md).
  */
 export const PRICES = {
   region: 'us-east-1 (proxy; China regions price in CNY)',
   dynamoWriteRequestUnitPerMillion: 0.625,
   dynamoReadRequestUnitPerMillion: 0.125,
   dynamoProvisionedWcuHour: 0.00065,
+  /** 1-year reserved capacity: 150 USD upfront + 0.0128 USD/h per 100 WCU → per WCU-hour, effective. */
+  dynamoReservedWcuHour: 150 / 8760 / 100 + 0.0128 / 100,
   dynamoStorageGbMonth: 0.25,
   dynamoPitrGbMonth: 0.2,
   dynamoExportGb: 0.1,
@@ -19,6 +22,12 @@ export const PRICES = {
   lambdaRequestPerMillion: 0.2,
   httpApiRequestPerMillion: 1.0,
   logsIngestGb: 0.5,
+} as const;
+
+/** China (Beijing/Ningxia) DynamoDB Standard write prices, CNY (www.amazonaws.cn/en/dynamodb/pricing/). */
+export const CHINA_PRICES_CNY = {
+  provisionedWcuHour: 0.058 / 10,
+  onDemandWriteRequestUnitPerMillion: 11.1538,
 } as const;
 
 export interface CostInputs {
@@ -43,8 +52,14 @@ export interface CostInputs {
   readonly hotDays: number;
   /** Compressed bytes per order in the S3 archive (gzip JSON lines / Parquet). */
   readonly archiveBytesPerOrder: number;
-  /** Provisioned capacity at this utilisation instead of on-demand (undefined: on-demand). */
+  /** Provisioned capacity at this average utilisation instead of on-demand (undefined: on-demand). */
   readonly provisionedUtilisation?: number;
+  /** With provisionedUtilisation: all of it bought as 1-year reserved capacity (a lower bound). */
+  readonly reserved?: boolean;
+  /** PITR on the 13-month counters (default on; off when they can be rebuilt from the S3 archive). */
+  readonly counterPitr?: boolean;
+  /** A Lambda consumer of the orders table's stream (counters derived from the stream), per 1,000 orders. */
+  readonly streamConsumer?: { readonly msPerThousandOrders: number; readonly memoryMb: number };
   readonly logBytesPerRequest: number;
 }
 
@@ -64,9 +79,8 @@ export const costPerMillionOrders = (i: CostInputs, p = PRICES): { lines: CostLi
   const wruPerItem = (bytes: number, tx: boolean) => Math.max(1, Math.ceil(bytes / 1024)) * (tx ? 2 : 1);
   const wru =
     orders * i.itemWritesPerOrder * wruPerItem(i.orderItemBytes, i.transactional) + orders * i.gsiWritesPerOrder * wruPerItem(i.gsiItemBytes, false);
-  const wruPrice = i.provisionedUtilisation
-    ? (p.dynamoProvisionedWcuHour / 3600 / i.provisionedUtilisation) * 1e6
-    : p.dynamoWriteRequestUnitPerMillion;
+  const wcuHour = i.reserved ? p.dynamoReservedWcuHour : p.dynamoProvisionedWcuHour;
+  const wruPrice = i.provisionedUtilisation ? (wcuHour / 3600 / i.provisionedUtilisation) * 1e6 : p.dynamoWriteRequestUnitPerMillion;
   const rru = orders * i.readItemsPerOrder * 0.5;
   const hotMonths = Math.min(13 * MONTH_DAYS, i.hotDays) / MONTH_DAYS;
   const hotGb = (orders * (i.orderItemBytes + OVERHEAD + i.gsiWritesPerOrder * (i.gsiItemBytes + OVERHEAD))) / GB;
@@ -75,11 +89,15 @@ export const costPerMillionOrders = (i: CostInputs, p = PRICES): { lines: CostLi
   const archiveGb = (orders * i.archiveBytesPerOrder) / GB;
   const requests = orders / i.ordersPerRequest;
   const lines: CostLine[] = [
-    { item: 'DynamoDB writes (table + GSI)', usd: (wru / 1e6) * wruPrice, basis: `${(wru / orders).toFixed(2)} WRU/order × ${wruPrice.toFixed(3)} USD/M${i.provisionedUtilisation ? ` (provisioned at ${i.provisionedUtilisation * 100}% utilisation)` : ' (on-demand)'}` },
+    { item: 'DynamoDB writes (table + GSI)', usd: (wru / 1e6) * wruPrice, basis: `${(wru / orders).toFixed(2)} WRU/order × ${wruPrice.toFixed(3)} USD/M${i.provisionedUtilisation ? ` (${i.reserved ? 'reserved' : 'provisioned'} at ${(i.provisionedUtilisation * 100).toFixed(0)}% utilisation)` : ' (on-demand)'}` },
     { item: 'DynamoDB reads (links, platform)', usd: (rru / 1e6) * p.dynamoReadRequestUnitPerMillion, basis: `${(rru / orders).toFixed(3)} RRU/order` },
     { item: `DynamoDB storage, order detail ${i.hotDays} days`, usd: hotGb * hotMonths * p.dynamoStorageGbMonth, basis: `${hotGb.toFixed(3)} GB × ${hotMonths.toFixed(2)} months` },
     { item: 'PITR on the hot data', usd: hotGb * hotMonths * p.dynamoPitrGbMonth, basis: `${hotGb.toFixed(3)} GB × ${hotMonths.toFixed(2)} months` },
-    { item: 'Counters (ledger) 13 months + PITR', usd: counterGb * 13 * (p.dynamoStorageGbMonth + p.dynamoPitrGbMonth), basis: `${counterGb.toFixed(4)} GB` },
+    {
+      item: `Counters (ledger) 13 months${i.counterPitr === false ? ', no PITR' : ' + PITR'}`,
+      usd: counterGb * 13 * (p.dynamoStorageGbMonth + (i.counterPitr === false ? 0 : p.dynamoPitrGbMonth)),
+      basis: `${counterGb.toFixed(4)} GB`,
+    },
     ...(archived
       ? [
           { item: 'Export to S3 (incremental export)', usd: hotGb * p.dynamoExportGb, basis: `${hotGb.toFixed(3)} GB exported once` },
@@ -87,8 +105,57 @@ export const costPerMillionOrders = (i: CostInputs, p = PRICES): { lines: CostLi
         ]
       : []),
     { item: 'Lambda (arm64) + requests', usd: requests * (i.lambdaMsPerRequest / 1000) * (i.lambdaMemoryMb / 1024) * p.lambdaArmGbSecond + (requests / 1e6) * p.lambdaRequestPerMillion, basis: `${requests} requests × ${i.lambdaMsPerRequest} ms × ${i.lambdaMemoryMb} MB` },
+    ...(i.streamConsumer
+      ? [
+          {
+            item: 'Lambda stream consumer (counters)',
+            usd: (orders / 1000) * (i.streamConsumer.msPerThousandOrders / 1000) * (i.streamConsumer.memoryMb / 1024) * p.lambdaArmGbSecond + (orders / 1000 / 1e6) * p.lambdaRequestPerMillion,
+            basis: `${i.streamConsumer.msPerThousandOrders} ms × ${i.streamConsumer.memoryMb} MB per 1,000 orders (stream reads by a Lambda trigger are free)`,
+          },
+        ]
+      : []),
     { item: 'HTTP API requests', usd: (requests / 1e6) * p.httpApiRequestPerMillion, basis: `${requests} requests` },
     { item: 'CloudWatch Logs', usd: ((requests * i.logBytesPerRequest) / GB) * p.logsIngestGb, basis: `${i.logBytesPerRequest} B/request` },
   ];
   return { lines, total: lines.reduce((s, l) => s + l.usd, 0) };
+};
+
+export interface CostScenario {
+  readonly id: string;
+  readonly name: string;
+  readonly inputs: CostInputs;
+  /** What the scenario needs that the code does not do today. */
+  readonly needs: string;
+  readonly recommended?: boolean;
+}
+
+/**
+ * The scenarios of docs/scale.md from one run's measured inputs (`base`: as built, on-demand, 45 days
+ * hot + S3 archive). Everything not measured is an assumption named in docs/scale.md.
+ */
+export const costScenarios = (base: CostInputs): CostScenario[] => {
+  const noTx: Partial<CostInputs> = {
+    transactional: false,
+    // Order put alone (conditional, 1 WRU); counters applied by the stream consumer, a few per 1,000 orders.
+    itemWritesPerOrder: 1.01,
+    streamConsumer: { msPerThousandOrders: 300, memoryMb: 512 },
+  };
+  const noGsi: Partial<CostInputs> = {
+    // Coverage from one item per rider-day holding that day's order times (~60 B per order, kept 13 months),
+    // updated by the stream consumer ~once per rider-day per stream batch (assumed 0.1 writes per order).
+    gsiWritesPerOrder: 0,
+    itemWritesPerOrder: 1.1,
+    counterItemBytes: 20 * 60 + 100,
+  };
+  return [
+    { id: 'A', name: 'as built, 13 months in DynamoDB, on-demand', inputs: { ...base, hotDays: 395 }, needs: 'nothing' },
+    { id: 'B', name: 'as built, 45 days hot + TTL + S3 archive, on-demand', inputs: base, needs: '`expiresAt` on order items and an ingestion age limit < 45 days (contract), incremental export job' },
+    { id: 'C', name: 'B, provisioned writes with auto scaling (70% target utilisation)', inputs: { ...base, provisionedUtilisation: 0.7 }, needs: 'as B, plus capacity mode and auto scaling in CDK', recommended: true },
+    { id: 'C50', name: 'C at 50% average utilisation (auto scaling lagging a steep daily curve)', inputs: { ...base, provisionedUtilisation: 0.5 }, needs: 'as C' },
+    { id: 'D', name: 'C without transactions (conditional order put; counters from the stream)', inputs: { ...base, ...noTx, provisionedUtilisation: 0.7 }, needs: 'a stream consumer applying counters idempotently; counters eventually consistent' },
+    { id: 'E', name: 'D without the byWorker index (coverage from rider-day items)', inputs: { ...base, ...noTx, ...noGsi, provisionedUtilisation: 0.7 }, needs: 'as D, plus rider-day items holding order times, written by the consumer' },
+    { id: 'F', name: 'E, 7 days hot', inputs: { ...base, ...noTx, ...noGsi, provisionedUtilisation: 0.7, hotDays: 7 }, needs: 'as E, ingestion age limit < 7 days' },
+    { id: 'G', name: 'F with 1-year reserved write capacity (all of it: a lower bound)', inputs: { ...base, ...noTx, ...noGsi, provisionedUtilisation: 0.7, hotDays: 7, reserved: true }, needs: 'as F, plus a 1-year commitment' },
+    { id: 'H', name: 'G without PITR on the rider-day and counter items (rebuilt from the S3 archive)', inputs: { ...base, ...noTx, ...noGsi, provisionedUtilisation: 0.7, hotDays: 7, reserved: true, counterPitr: false }, needs: 'as G, plus a tested rebuild of the ledger from the archive' },
+  ];
 };

@@ -5,7 +5,7 @@ import { DynamoDBDocumentClient, TransactWriteCommand } from '@aws-sdk/lib-dynam
 import { quantile, summarize, verdict } from '../../../bench/lib/stats.ts';
 import { itemSize, numberSize, writeUnits } from '../../../bench/lib/item-size.ts';
 import { addWrites, emptyCounts, writesOf } from '../../../bench/lib/write-counter.ts';
-import { costPerMillionOrders } from '../../../bench/lib/cost.ts';
+import { costPerMillionOrders, costScenarios, PRICES } from '../../../bench/lib/cost.ts';
 
 vi.hoisted(() => {
   process.env.REGISTRY_TABLE ??= 'registry';
@@ -59,6 +59,24 @@ describe('cost model', () => {
     const writes = costPerMillionOrders(base).lines[0]!;
     expect(writes.usd).toBeCloseTo(3 * 0.625);
     expect(costPerMillionOrders({ ...base, transactional: false }).lines[0]!.usd).toBeCloseTo(2 * 0.625);
+  });
+
+  it('prices provisioned capacity per WCU-hour at the given utilisation, reserved below it', () => {
+    const base = { itemWritesPerOrder: 1, transactional: false, orderItemBytes: 500, gsiItemBytes: 0, gsiWritesPerOrder: 0, readItemsPerOrder: 0, counterItemsPerOrder: 0, counterItemBytes: 0, ordersPerRequest: 1000, lambdaMsPerRequest: 0, lambdaMemoryMb: 1024, hotDays: 30.4 * 13, archiveBytesPerOrder: 0, logBytesPerRequest: 0 };
+    // 10^6 writes at 100% utilisation need 10^6 WCU-seconds = 277.8 WCU-hours.
+    expect(costPerMillionOrders({ ...base, provisionedUtilisation: 1 }).lines[0]!.usd).toBeCloseTo((1e6 / 3600) * PRICES.dynamoProvisionedWcuHour);
+    expect(costPerMillionOrders({ ...base, provisionedUtilisation: 0.5 }).lines[0]!.usd).toBeCloseTo((2e6 / 3600) * PRICES.dynamoProvisionedWcuHour);
+    expect(costPerMillionOrders({ ...base, provisionedUtilisation: 1, reserved: true }).lines[0]!.usd).toBeLessThan((1e6 / 3600) * PRICES.dynamoProvisionedWcuHour * 0.5);
+  });
+
+  it('has one recommended scenario, and each further lever costs less than the one before', () => {
+    const base = { itemWritesPerOrder: 1.1, transactional: true, orderItemBytes: 514, gsiItemBytes: 320, gsiWritesPerOrder: 1, readItemsPerOrder: 0.026, counterItemsPerOrder: 0.05, counterItemBytes: 169, ordersPerRequest: 1000, lambdaMsPerRequest: 1500, lambdaMemoryMb: 1024, hotDays: 45, archiveBytesPerOrder: 60, logBytesPerRequest: 600 };
+    const scenarios = costScenarios(base);
+    expect(scenarios.filter((s) => s.recommended).map((s) => s.id)).toEqual(['C']);
+    const total = (id: string) => costPerMillionOrders(scenarios.find((s) => s.id === id)!.inputs).total;
+    const chain = ['A', 'B', 'C', 'D', 'E', 'F', 'G', 'H'].map(total);
+    for (let i = 1; i < chain.length; i++) expect(chain[i]).toBeLessThan(chain[i - 1]!);
+    expect(total('C50')).toBeGreaterThan(total('C'));
   });
 });
 

@@ -1,0 +1,54 @@
+/** The per-container platform profile cache (coverage, declarations): TTL, misses, and local changes. */
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { mockClient } from 'aws-sdk-client-mock';
+import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+
+vi.hoisted(() => {
+  process.env.REGISTRY_TABLE = 'registry';
+});
+
+const ddb = mockClient(DynamoDBDocumentClient);
+const profile = (version: number) => ({
+  platformId: 'plt_c',
+  name: 'P',
+  creditCode: 'x',
+  industries: ['INSTANT_DELIVERY'],
+  provinces: [{ code: '110000', joinedOn: '2025-07-01' }],
+  createdAt: '2025-07-01T00:00:00Z',
+  version,
+});
+
+const repo = async () => (await import('../../functions/_shared/repositories/platforms.ts')).platformsRepository;
+const { PLATFORM_CACHE_TTL_MS } = await import('../../functions/_shared/repositories/platforms.ts');
+
+beforeEach(() => {
+  ddb.reset();
+});
+
+describe('platformsRepository.cached', () => {
+  it('reads once within the TTL and again after it', async () => {
+    const platforms = await repo();
+    ddb.on(GetCommand).resolvesOnce({ Item: profile(1) }).resolves({ Item: profile(2) });
+    const t0 = 1_000_000_000;
+    expect((await platforms.cached('plt_c', t0))?.version).toBe(1);
+    expect((await platforms.cached('plt_c', t0 + PLATFORM_CACHE_TTL_MS - 1))?.version).toBe(1);
+    expect(ddb.commandCalls(GetCommand)).toHaveLength(1);
+    expect((await platforms.cached('plt_c', t0 + PLATFORM_CACHE_TTL_MS))?.version).toBe(2);
+    expect(ddb.commandCalls(GetCommand)).toHaveLength(2);
+  });
+
+  it('does not keep a miss, and drops the entry when this container changes the provinces', async () => {
+    const platforms = await repo();
+    const now = 2_000_000_000;
+    ddb.on(GetCommand, { Key: { pk: 'PLATFORM#plt_new', sk: 'PROFILE' } }).resolvesOnce({}).resolves({ Item: { ...profile(1), platformId: 'plt_new' } });
+    expect(await platforms.cached('plt_new', now)).toBeUndefined();
+    expect((await platforms.cached('plt_new', now + 1))?.platformId).toBe('plt_new');
+
+    ddb.on(GetCommand, { Key: { pk: 'PLATFORM#plt_c', sk: 'PROFILE' } }).resolves({ Item: profile(5) });
+    expect((await platforms.cached('plt_c', now))?.version).toBe(5);
+    ddb.on(UpdateCommand).resolves({ Attributes: profile(6) });
+    await platforms.setProvinces('plt_c', profile(6).provinces, 5);
+    ddb.on(GetCommand, { Key: { pk: 'PLATFORM#plt_c', sk: 'PROFILE' } }).resolves({ Item: profile(6) });
+    expect((await platforms.cached('plt_c', now + 1))?.version).toBe(6);
+  });
+});
