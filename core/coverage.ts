@@ -1,6 +1,6 @@
 /** Coverage at a moment (D4: 执行平台订单任务期间). */
 import { latestRuleTable, ruleTableOn } from './rule-tables.ts';
-import { addDays, parseInstant, shanghaiDate, shanghaiStartOfDay } from './time.ts';
+import { addDays, parseInstant, shanghaiStartOfDay } from './time.ts';
 
 export type CoverageReason = 'COVERED' | 'NO_ORDER_AT_TIME' | 'PLATFORM_NOT_ENROLLED' | 'UNKNOWN_WORKER';
 
@@ -32,15 +32,12 @@ const MINUTE_MS = 60_000;
 const HOUR_MS = 60 * MINUTE_MS;
 
 /**
- * The last covered instant (ms) of an order: `finishedAt + grace` for a finished order, `acceptedAt +
- * openOrderCoverHours` for an open one. Product assumption (rule table `coverage.maxOrderSpanHours`,
- * 24 h): an order never covers more than that span after its acceptance, even if its `finishedAt` is
- * later (such data is treated as an error in the platform's feed); this bounds how far back a
- * coverage query must look.
+ * The last covered instant (ms) of an order (D4): `finishedAt + grace` for a finished order, however long
+ * after its acceptance that is; `acceptedAt + openOrderCoverHours` for an open one.
  */
-function coverEnd(acceptedMs: number, finishedMs: number | undefined, input: CoverageInput, maxSpanHours: number): number {
+function coverEnd(acceptedMs: number, finishedMs: number | undefined, input: CoverageInput): number {
   if (finishedMs === undefined) return acceptedMs + input.openOrderCoverHours * HOUR_MS;
-  return Math.min(finishedMs, acceptedMs + maxSpanHours * HOUR_MS) + input.coverGraceMinutes * MINUTE_MS;
+  return finishedMs + input.coverGraceMinutes * MINUTE_MS;
 }
 
 /**
@@ -53,14 +50,13 @@ export function coverageAt(input: CoverageInput): CoverageResult {
   if (!input.workerKnown) return { covered: false, reason: 'UNKNOWN_WORKER' };
   if (!input.platformEnrolled) return { covered: false, reason: 'PLATFORM_NOT_ENROLLED' };
   const t = input.at.getTime();
-  const maxSpanHours = ruleTableOn(shanghaiDate(input.at)).coverage.maxOrderSpanHours;
   let best: { orderId: string; acceptedMs: number } | undefined;
   for (const order of input.orders) {
     const accepted = parseInstant(order.acceptedAt);
     const finished = order.finishedAt === undefined ? undefined : parseInstant(order.finishedAt);
     if (accepted === undefined || (order.finishedAt !== undefined && finished === undefined)) continue;
     const acceptedMs = accepted.getTime();
-    if (acceptedMs > t || t > coverEnd(acceptedMs, finished?.getTime(), input, maxSpanHours)) continue;
+    if (acceptedMs > t || t > coverEnd(acceptedMs, finished?.getTime(), input)) continue;
     if (best === undefined || acceptedMs < best.acceptedMs || (acceptedMs === best.acceptedMs && order.orderId < best.orderId)) {
       best = { orderId: order.orderId, acceptedMs };
     }
@@ -69,14 +65,15 @@ export function coverageAt(input: CoverageInput): CoverageResult {
 }
 
 /**
- * How many hours before `t` an order can have been accepted and still cover `t` (D4), rounded up: the
- * longer of `openOrderCoverHours` (open orders) and `maxOrderSpanHours` plus the grace period
- * (finished orders; the 24-hour span bound is a product assumption kept in the rule table). A store
- * reads orders accepted in `[t − lookback, t]` to answer a coverage question.
+ * How many hours before `t` a coverage query looks for orders (D4), rounded up: the longer of
+ * `openOrderCoverHours` (open orders) and the rule table's `coverage.queryLookbackHours` plus the grace
+ * period (finished orders), widened to `longestOrderHours` when the store knows that a longer order of the
+ * worker exists. The bound only limits the key query (orders of the worker accepted in `[t − lookback,
+ * t]`); it never shortens an order's cover: an order the query returns covers up to its `finishedAt`.
  */
-export function coverageLookbackHours(params: { openOrderCoverHours: number; coverGraceMinutes: number }, on?: string): number {
-  const maxSpanHours = (on === undefined ? latestRuleTable() : ruleTableOn(on)).coverage.maxOrderSpanHours;
-  const finishedMinutes = maxSpanHours * 60 + params.coverGraceMinutes;
+export function coverageLookbackHours(params: { openOrderCoverHours: number; coverGraceMinutes: number }, on?: string, longestOrderHours = 0): number {
+  const spanHours = Math.max((on === undefined ? latestRuleTable() : ruleTableOn(on)).coverage.queryLookbackHours, longestOrderHours);
+  const finishedMinutes = spanHours * 60 + params.coverGraceMinutes;
   return Math.max(params.openOrderCoverHours, Math.ceil(finishedMinutes / 60));
 }
 

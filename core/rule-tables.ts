@@ -11,7 +11,8 @@ import type { Industry } from './industries.ts';
 
 export type DisabilityGrade = 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9 | 10;
 export type NursingLevel = 'FULL' | 'MAJOR' | 'PARTIAL';
-export type DependantRelation = 'spouse' | 'child' | 'parent' | 'grandparent' | 'grandchild' | 'sibling';
+export const DEPENDANT_RELATIONS = ['spouse', 'child', 'parent', 'grandparent', 'grandchild', 'sibling'] as const;
+export type DependantRelation = (typeof DEPENDANT_RELATIONS)[number];
 export type ApplicantType = 'platform' | 'worker' | 'relative' | 'union';
 
 /** One group of the 2025 gradual retirement-age reform. */
@@ -41,8 +42,11 @@ export interface RuleTable {
   readonly orders: { readonly futureToleranceMinutes: number };
   /** D4 */
   readonly coverage: {
-    /** Product assumption: an order's covered span never exceeds this many hours after acceptance. */
-    readonly maxOrderSpanHours: number;
+    /**
+     * How far back (hours) a coverage query looks for finished orders by default. A query bound only:
+     * an order longer than this still covers up to its `finishedAt` (D4) when the store returns it.
+     */
+    readonly queryLookbackHours: number;
   };
   /** D6 */
   readonly application: {
@@ -94,7 +98,7 @@ const PILOT_2022: RuleTable = {
   source: '人社部发〔2021〕110号 pilot from 2022-07-01; decisions D1–D12',
   industries: { chargedAs: {}, alsoAcceptedBy: {} },
   orders: { futureToleranceMinutes: 5 },
-  coverage: { maxOrderSpanHours: 24 },
+  coverage: { queryLookbackHours: 24 },
   application: {
     workingDays: { platform: 3 },
     calendarDays: { worker: 30, relative: 30, union: 30 },

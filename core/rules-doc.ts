@@ -42,8 +42,8 @@ export const RULES_CATALOGUE: readonly RuleEntry[] = [
   },
   {
     id: 'D4', title: 'Coverage at a moment',
-    rule: 'Covered when acceptedAt ≤ t ≤ finishedAt + grace; an open order covers up to acceptedAt + openOrderCoverHours; the earliest accepted covering order is named. Product assumption: an order covers at most maxOrderSpanHours after acceptance.',
-    parameters: ['openOrderCoverHours', 'coverGraceMinutes'], constants: ['coverage.maxOrderSpanHours'], seeds: [],
+    rule: 'Covered when acceptedAt ≤ t ≤ finishedAt + grace; an open order covers up to acceptedAt + openOrderCoverHours; the earliest accepted covering order is named. A coverage query looks back queryLookbackHours for finished orders by default (a query bound, never a cap on the cover of an order).',
+    parameters: ['openOrderCoverHours', 'coverGraceMinutes'], constants: ['coverage.queryLookbackHours'], seeds: [],
     source: 'decisions D4; rulebook §4.2, §7.3 [SRC S22, S23]', code: 'core/coverage.ts',
   },
   {

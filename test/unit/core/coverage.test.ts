@@ -56,10 +56,12 @@ describe('coverageAt (D4)', () => {
     expect(at('2025-08-01T10:20:00+08:00', { orders }).orderId).toBe('a');
   });
 
-  it('a finished order covers at most maxOrderSpanHours (24 h) after acceptance (product assumption)', () => {
+  it('a finished order covers up to its finishedAt however long it ran: no 24-hour cap (D4)', () => {
     const long = { orderId: 'long', acceptedAt: '2025-08-01T10:00:00+08:00', finishedAt: '2025-08-03T10:00:00+08:00' };
-    expect(at('2025-08-02T10:00:00+08:00', { orders: [long] }).covered).toBe(true);
-    expect(at('2025-08-02T10:00:01+08:00', { orders: [long] }).covered).toBe(false);
+    expect(at('2025-08-02T10:00:01+08:00', { orders: [long] })).toEqual({ covered: true, orderId: 'long', reason: 'COVERED' });
+    expect(at('2025-08-03T10:00:00+08:00', { orders: [long] }).covered).toBe(true);
+    expect(at('2025-08-03T10:00:01+08:00', { orders: [long] }).covered).toBe(false);
+    expect(at('2025-08-03T10:04:00+08:00', { orders: [long], coverGraceMinutes: 5 }).covered).toBe(true);
   });
 
   it('ignores orders with unreadable times', () => {
@@ -73,6 +75,11 @@ describe('coverageLookbackHours (D4)', () => {
     expect(coverageLookbackHours({ openOrderCoverHours: 6, coverGraceMinutes: 0 })).toBe(24);
     expect(coverageLookbackHours({ openOrderCoverHours: 6, coverGraceMinutes: 30 }, '2025-08-01')).toBe(25);
     expect(coverageLookbackHours({ openOrderCoverHours: 30, coverGraceMinutes: 0 }, '2022-07-01')).toBe(30);
+  });
+
+  it('widens to the longest order the store knows of, so a long order is still found by the key query (D4)', () => {
+    expect(coverageLookbackHours({ openOrderCoverHours: 6, coverGraceMinutes: 30 }, '2025-08-01', 48)).toBe(49);
+    expect(coverageLookbackHours({ openOrderCoverHours: 6, coverGraceMinutes: 0 }, '2025-08-01', 10)).toBe(24);
   });
 });
 
