@@ -40,3 +40,17 @@ export const APPLICANT_TYPES_BY_ROLE: Readonly<Record<CallerRole, readonly Appli
 export function applicantTypeAllowed(role: CallerRole, applicant: ApplicantType): boolean {
   return APPLICANT_TYPES_BY_ROLE[role].includes(applicant);
 }
+
+/** Who recorded what the approval would check (D10): the confirmation's handler and each expense item's. */
+export interface RecordedMakers {
+  confirmationRecordedBy?: string | undefined;
+  expensesRecordedBy: readonly string[];
+}
+
+/**
+ * Maker-checker (D10): a benefit calculation is approved by a reviewer who is neither the handler who
+ * recorded the confirmation nor one who recorded expenses. Compared by the token's `sub`.
+ */
+export function approvalAllowed(makers: RecordedMakers, approver: string): boolean {
+  return makers.confirmationRecordedBy !== approver && !makers.expensesRecordedBy.includes(approver);
+}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  acceptsStep, applicantTypeAllowed, CASE_STATUSES, checkOrderTimes, classifyResentOrder, resentOrderDifferences, CONFIRMATION_BASES, coverageAt,
+  acceptsStep, applicantTypeAllowed, approvalAllowed, CASE_STATUSES, checkOrderTimes, classifyResentOrder, resentOrderDifferences, CONFIRMATION_BASES, coverageAt,
   isPlatformEnrolled, pilotStartOf, suddenIllnessDeathDeemable, validateConfirmation, type OrderRecord,
 } from '../../../core/index.ts';
 
@@ -89,5 +89,19 @@ describe('case statuses and applicants (contract, D6)', () => {
     expect(applicantTypeAllowed('worker', 'worker')).toBe(true);
     expect(applicantTypeAllowed('handler', 'union')).toBe(true);
     expect(applicantTypeAllowed('handler', 'platform')).toBe(false);
+  });
+});
+
+describe('maker-checker (D10)', () => {
+  const makers = { confirmationRecordedBy: 'handler-1', expensesRecordedBy: ['handler-2', 'handler-3'] };
+
+  it('refuses the handler who recorded the confirmation or any expense as the approver (D10)', () => {
+    expect(approvalAllowed(makers, 'handler-1')).toBe(false);
+    expect(approvalAllowed(makers, 'handler-3')).toBe(false);
+  });
+
+  it('allows a different person, also when nothing was recorded yet (D10)', () => {
+    expect(approvalAllowed(makers, 'reviewer-1')).toBe(true);
+    expect(approvalAllowed({ expensesRecordedBy: [] }, 'reviewer-1')).toBe(true);
   });
 });
