@@ -27,6 +27,30 @@ export function isLateApplication(injuryDate: string, applicant: ApplicantType, 
   return applicationDate > applicationDeadline(injuryDate, applicant, calendar).date;
 }
 
+/** Whether an application is late (D6), judged against a deadline that may still be provisional (D12). */
+export interface ApplicationLateness {
+  /** The deadline as computed with the calendar given. */
+  due: DeadlineResult;
+  /** Filed after `due.date`. */
+  late: boolean;
+  /**
+   * A written explanation (超期说明) is required before the case opens: late against a final deadline
+   * only. A provisional deadline never blocks a case (D12); the lateness is shown to the handler and
+   * settled when the year is loaded.
+   */
+  explanationRequired: boolean;
+}
+
+/**
+ * Lateness of an application filed on `applicationDate` (D6, D12). Derive it again with the current
+ * calendar whenever it is shown: loading the missing year turns a provisional answer into a final one.
+ */
+export function applicationLateness(injuryDate: string, applicant: ApplicantType, applicationDate: string, calendar: WorkingDayCalendar = seeded): ApplicationLateness {
+  const due = applicationDeadline(injuryDate, applicant, calendar);
+  const late = applicationDate > due.date;
+  return { due, late, explanationRequired: late && !due.provisional };
+}
+
 /** A suspension of the confirmation clock (中止); `to` absent while it lasts. */
 export interface SuspensionPeriod {
   from: string;

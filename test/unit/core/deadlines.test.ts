@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  applicationDeadline, assessmentDue, checkAssessmentWindow, confirmationDue, isLateApplication, reassessmentRequestDue,
+  applicationDeadline, applicationLateness, assessmentDue, SEEDED_CALENDARS, checkAssessmentWindow, confirmationDue, isLateApplication, reassessmentRequestDue,
   reviewEarliestDate, suspendedDays, WorkingDayCalendar,
 } from '../../../core/index.ts';
 
@@ -28,6 +28,19 @@ describe('application deadline (D6)', () => {
 
   it('is provisional in a year without an arrangement (D12)', () => {
     expect(applicationDeadline('2027-03-05', 'platform')).toEqual({ date: '2027-03-10', provisional: true });
+  });
+
+  it('requires the late explanation only against a final deadline: a provisional one never blocks a case (D6, D12)', () => {
+    expect(applicationLateness('2025-06-13', 'platform', '2025-06-19')).toEqual({ due: { date: '2025-06-18', provisional: false }, late: true, explanationRequired: true });
+    expect(applicationLateness('2025-06-13', 'platform', '2025-06-18')).toEqual({ due: { date: '2025-06-18', provisional: false }, late: false, explanationRequired: false });
+    // injury Thu 2026-12-31, no 2027 arrangement: weekends only → due Tue 2027-01-05 (provisional); filed 01-06
+    expect(applicationLateness('2026-12-31', 'platform', '2027-01-06')).toEqual({ due: { date: '2027-01-05', provisional: true }, late: true, explanationRequired: false });
+  });
+
+  it('settles a provisional lateness once the year is loaded: derived again with the loaded calendar (D12)', () => {
+    const with2027 = new WorkingDayCalendar([...SEEDED_CALENDARS, { year: 2027, holidays: ['2027-01-01', '2027-01-02', '2027-01-03'], workdays: [] }]);
+    expect(applicationLateness('2026-12-31', 'platform', '2027-01-06', with2027)).toEqual({ due: { date: '2027-01-06', provisional: false }, late: false, explanationRequired: false });
+    expect(applicationLateness('2026-12-31', 'platform', '2027-01-07', with2027)).toMatchObject({ late: true, explanationRequired: true });
   });
 });
 
