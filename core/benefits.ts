@@ -7,7 +7,7 @@
 import { multiplyFen, percentOfFen, scaleFen, sumFen, type Fen } from './money.ts';
 import { parameterVersionId, resolveParameter, type ParameterName, type ParameterVersion } from './parameters.ts';
 import { statutoryRetirement } from './retirement.ts';
-import { ruleTableOn, type DependantRelation, type DisabilityGrade, type NursingLevel, type RuleTable } from './rule-tables.ts';
+import { RULE_TABLES, ruleTableOn, type DependantRelation, type DisabilityGrade, type NursingLevel, type RuleTable } from './rule-tables.ts';
 import { addMonthsToMonth, isValidDate, monthOfDate } from './time.ts';
 
 export const BENEFIT_ITEMS = [
@@ -30,6 +30,15 @@ export interface DependantInput {
   orphanOrAlone: boolean;
   /** Required for a child, grandchild or sibling (their pension ends in the month they turn 18). */
   birthDate?: string;
+}
+
+/**
+ * Whether a dependant of `relation` must carry a `birthDate` (D9: the pension of a child, grandchild or
+ * sibling ends in the month they turn 18). Asked of every rule table version, so a request checked before
+ * the case's injury date is known never lets through a dependant that the calculation would refuse.
+ */
+export function dependantNeedsBirthDate(relation: DependantRelation): boolean {
+  return RULE_TABLES.some((t) => t.benefits.ageLimitedRelations.includes(relation));
 }
 
 export interface AssessmentConclusion {
@@ -72,7 +81,11 @@ export type BenefitBasis = Readonly<Record<string, string | number | boolean>>;
 
 export interface BenefitLine {
   item: BenefitItem;
-  /** Identifies what is paid: the item, or `dependant_pension:<name>` for each dependant. */
+  /**
+   * Identifies what is paid: the item, or `dependant_pension:<n>` for each dependant, `n` being the
+   * dependant's 1-based position in the recorded list (never the name: keys travel into payments, netting
+   * and logs). The list is recorded once per case, so a recalculation gives each dependant the same key.
+   */
   key: string;
   amountFen: Fen;
   monthly: boolean;
@@ -91,8 +104,8 @@ export interface BenefitCalculation {
   ruleTable: string;
   /** Ids of every parameter version used. */
   parameterVersions: string[];
-  /** Dependants listed but not entitled (e.g. already 18 before the first payable month). */
-  excludedDependants: { name: string; reason: 'AGE_LIMIT_REACHED' }[];
+  /** Dependants listed but not entitled (e.g. already 18 before the first payable month), by 1-based position. */
+  excludedDependants: { dependant: number; relation: DependantRelation; reason: 'AGE_LIMIT_REACHED' }[];
 }
 
 export type MissingParameter = { name: ParameterName; items: BenefitItem[] };
@@ -249,33 +262,31 @@ function deathLines(input: BenefitInput, table: RuleTable, needs: Needs, exclude
   const wDependants = needs.take('averageMonthlyWage', 'dependant_pension');
   if (!wDependants) return lines;
   const fromMonth = addMonthsToMonth(monthOfDate(deathDate), 1);
-  const entitled: { d: DependantInput; percent: number; untilMonth?: string }[] = [];
-  for (const d of dependants) {
+  const entitled: { d: DependantInput; position: number; percent: number; untilMonth?: string }[] = [];
+  dependants.forEach((d, i) => {
+    const position = i + 1;
     let untilMonth: string | undefined;
     if (rules.ageLimitedRelations.includes(d.relation)) {
-      if (d.birthDate === undefined || !isValidDate(d.birthDate)) throw new RangeError(`dependant ${d.name} (${d.relation}) needs a birthDate`);
+      // The message names the position, never the person (errors reach logs).
+      if (d.birthDate === undefined || !isValidDate(d.birthDate)) throw new RangeError(`dependant ${position} (${d.relation}) needs a birthDate`);
       untilMonth = addMonthsToMonth(monthOfDate(d.birthDate), rules.dependantAgeLimitYears * 12);
       if (untilMonth <= fromMonth) {
-        excluded.push({ name: d.name, reason: 'AGE_LIMIT_REACHED' });
-        continue;
+        excluded.push({ dependant: position, relation: d.relation, reason: 'AGE_LIMIT_REACHED' });
+        return;
       }
     }
     const percent = rules.dependantPercent[d.relation] + (d.orphanOrAlone ? rules.orphanOrAloneExtraPercent : 0);
-    entitled.push(untilMonth === undefined ? { d, percent } : { d, percent, untilMonth });
-  }
+    entitled.push(untilMonth === undefined ? { d, position, percent } : { d, position, percent, untilMonth });
+  });
   const uncapped = entitled.map((e) => percentOfFen(wDependants.value, e.percent, 'HALF_UP'));
   const uncappedTotal = sumFen(uncapped);
   const cap = percentOfFen(wDependants.value, rules.dependantCapPercentOfW, 'DOWN');
   const capped = uncappedTotal > cap;
-  const keys = new Set<string>();
   entitled.forEach((e, i) => {
     const amountFen = capped ? scaleFen(uncapped[i]!, cap, uncappedTotal, 'DOWN') : uncapped[i]!;
-    let key = `dependant_pension:${e.d.name}`;
-    for (let n = 2; keys.has(key); n++) key = `dependant_pension:${e.d.name}#${n}`;
-    keys.add(key);
     lines.push({
-      item: 'dependant_pension', key, amountFen, monthly: true, fromMonth, ...(e.untilMonth === undefined ? {} : { untilMonth: e.untilMonth }),
-      basis: { ...basisOf('W', wDependants), name: e.d.name, relation: e.d.relation, orphanOrAlone: e.d.orphanOrAlone, percent: e.percent, uncappedFen: uncapped[i]!, uncappedTotalFen: uncappedTotal, capFen: cap, capped },
+      item: 'dependant_pension', key: `dependant_pension:${e.position}`, amountFen, monthly: true, fromMonth, ...(e.untilMonth === undefined ? {} : { untilMonth: e.untilMonth }),
+      basis: { ...basisOf('W', wDependants), dependant: e.position, relation: e.d.relation, orphanOrAlone: e.d.orphanOrAlone, percent: e.percent, uncappedFen: uncapped[i]!, uncappedTotalFen: uncappedTotal, capFen: cap, capped },
     });
   });
   return lines;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import {
-  calculateBenefits, isMinorInjuryFastTrack, monthlyItemsDue, NATIONAL_DEFAULT_PARAMETERS, netMonth, netRecalculation,
+  calculateBenefits, DEPENDANT_RELATIONS, dependantNeedsBirthDate, isMinorInjuryFastTrack, monthlyItemsDue, NATIONAL_DEFAULT_PARAMETERS, netMonth, netRecalculation,
   resolveBenefitParameters, type BenefitCalculation, type BenefitInput, type BenefitLine, type DependantInput,
   type DisabilityGrade, type PayableItem,
 } from '../../../core/index.ts';
@@ -143,7 +143,7 @@ describe('calculateBenefits: death (D9)', () => {
     const pensions = r.lines.filter((l) => l.item === 'dependant_pension');
     expect(pensions.map((l) => l.amountFen)).toEqual([184_615, 138_461, 138_461, 138_461]);
     expect(pensions.reduce((s, l) => s + l.amountFen, 0)).toBe(599_998);
-    expect(pensions[0]).toMatchObject({ key: 'dependant_pension:Spouse', fromMonth: '2025-04', basis: { name: 'Spouse', capped: true, uncappedTotalFen: 780_000, capFen: 600_000 } });
+    expect(pensions[0]).toMatchObject({ key: 'dependant_pension:1', fromMonth: '2025-04', basis: { dependant: 1, relation: 'spouse', capped: true, uncappedTotalFen: 780_000, capFen: 600_000 } });
     expect(pensions[1]).toMatchObject({ untilMonth: '2033-01' });
     expect(r.monthlyTotalFen).toBe(599_998);
   });
@@ -162,10 +162,10 @@ describe('calculateBenefits: death (D9)', () => {
     const input = deathInput({ injuryDate: '2025-03-10', dependants: [{ name: 'C', relation: 'child', orphanOrAlone: false, birthDate: '2007-09-15' }] });
     input.parameters.averageMonthlyWage = version('averageMonthlyWageFen', 800_000);
     const r = calc(input);
-    expect(line(r, 'dependant_pension:C')).toMatchObject({ amountFen: 240_000, fromMonth: '2025-04', untilMonth: '2025-09' });
+    expect(line(r, 'dependant_pension:1')).toMatchObject({ amountFen: 240_000, fromMonth: '2025-04', untilMonth: '2025-09' });
     const ent = { lines: r.lines };
     expect(monthlyItemsDue(ent, '2025-03')).toEqual([]);
-    expect(monthlyItemsDue(ent, '2025-08')).toEqual([{ item: 'dependant_pension', key: 'dependant_pension:C@2025-08', amountFen: 240_000, month: '2025-08' }]);
+    expect(monthlyItemsDue(ent, '2025-08')).toEqual([{ item: 'dependant_pension', key: 'dependant_pension:1@2025-08', amountFen: 240_000, month: '2025-08' }]);
     expect(monthlyItemsDue(ent, '2025-09')).toEqual([]);
   });
 
@@ -175,22 +175,35 @@ describe('calculateBenefits: death (D9)', () => {
       { name: 'Parent', relation: 'grandparent', orphanOrAlone: true },
     ] });
     const r = calc(input);
-    expect(r.excludedDependants).toEqual([{ name: 'Adult', reason: 'AGE_LIMIT_REACHED' }]);
+    expect(r.excludedDependants).toEqual([{ dependant: 1, relation: 'sibling', reason: 'AGE_LIMIT_REACHED' }]);
     expect(r.lines.filter((l) => l.item === 'dependant_pension').map((l) => l.amountFen)).toEqual([400_000]);
   });
 
-  it('gives dependants with the same name distinct keys', () => {
-    const input = deathInput({ dependants: [
-      { name: 'Li', relation: 'parent', orphanOrAlone: false },
-      { name: 'Li', relation: 'parent', orphanOrAlone: false },
-      { name: 'Li', relation: 'grandparent', orphanOrAlone: false },
-    ] });
-    expect(calc(input).lines.filter((l) => l.monthly).map((l) => l.key)).toEqual(['dependant_pension:Li', 'dependant_pension:Li#2', 'dependant_pension:Li#3']);
+  it('keys dependant lines by position, never by name; the same list recalculated gives the same keys (A3, D8 netting)', () => {
+    const dependants = [
+      { name: '李四', relation: 'parent', orphanOrAlone: false },
+      { name: '李四', relation: 'parent', orphanOrAlone: false },
+      { name: '张小', relation: 'sibling', orphanOrAlone: false, birthDate: '2007-04-01' },
+      { name: '王五', relation: 'grandparent', orphanOrAlone: false },
+    ] as const;
+    const first = calc(deathInput({ dependants: [...dependants] }));
+    const again = calc(deathInput({ dependants: [...dependants], expenses: [{ description: 'x', amountFen: 100, inCatalogue: true }] }));
+    expect(first.lines.filter((l) => l.monthly).map((l) => l.key)).toEqual(['dependant_pension:1', 'dependant_pension:2', 'dependant_pension:4']);
+    expect(again.lines.filter((l) => l.monthly).map((l) => l.key)).toEqual(first.lines.filter((l) => l.monthly).map((l) => l.key));
+    expect(JSON.stringify(first)).not.toMatch(/李四|张小|王五/);
+  });
+
+  it('asks a birth date exactly for the relations some rule table limits by age (D9; the API checks with it)', () => {
+    expect(DEPENDANT_RELATIONS.filter(dependantNeedsBirthDate)).toEqual(['child', 'grandchild', 'sibling']);
   });
 
   it('needs a birth date for a child, grandchild or sibling', () => {
     expect(() => calculateBenefits(deathInput({ dependants: [{ name: 'G', relation: 'grandchild', orphanOrAlone: false }] }))).toThrow(/birthDate/);
     expect(() => calculateBenefits(deathInput({ dependants: [{ name: 'G', relation: 'grandchild', orphanOrAlone: false, birthDate: '2020-02-30' }] }))).toThrow(/birthDate/);
+    // log-safe: the error names the position and relation, never the person
+    expect(() => calculateBenefits(deathInput({ dependants: [{ name: '赵六', relation: 'spouse', orphanOrAlone: false }, { name: '赵小六', relation: 'child', orphanOrAlone: false }] }))).toThrow(
+      'dependant 2 (child) needs a birthDate',
+    );
   });
 
   it('a death case ignores any assessment', () => {
@@ -272,7 +285,7 @@ describe('monthlyItemsDue (D9, D10)', () => {
 
   it('dependants\' pensions are not ended by workerDiedOn; one-off lines are never due monthly', () => {
     const death = calc(deathInput({ dependants: [{ name: 'S', relation: 'spouse', orphanOrAlone: false }] }));
-    expect(monthlyItemsDue({ lines: death.lines, workerDiedOn: '2025-03-10' }, '2040-01').map((i) => i.key)).toEqual(['dependant_pension:S@2040-01']);
+    expect(monthlyItemsDue({ lines: death.lines, workerDiedOn: '2025-03-10' }, '2040-01').map((i) => i.key)).toEqual(['dependant_pension:1@2040-01']);
     expect(monthlyItemsDue({ lines: [{ item: 'nursing', key: 'nursing', amountFen: 1, monthly: true, basis: {} }] }, '2040-01')).toEqual([]);
   });
 
