@@ -4,11 +4,14 @@
  * No AWS imports: the API use cases and the workflow tasks share it.
  */
 import {
+  acceptsStep,
   netRecalculation,
   monthlyItemsDue,
   sumFen,
   monthOfDate,
   addMonthsToMonth,
+  CASE_STATUSES,
+  type CaseStep,
   type PayableItem,
 } from '../../core/index.ts';
 import type { CaseRecord, CaseStatus, PaymentRecord, StoredCalculation, TimelineEvent, WorkflowStep } from '../_shared/repositories/cases.ts';
@@ -25,17 +28,25 @@ export type CaseRequest =
   | 'approval'
   | 'resubmission';
 
-/** The contract's table, verbatim: a request not listed for the current status → 409. */
-export const ACCEPTS: Readonly<Record<CaseStatus, readonly CaseRequest[]>> = {
-  UNDER_REVIEW: ['confirmation', 'expenses', 'suspension'],
-  NOT_CONFIRMED: [],
-  AWAITING_ASSESSMENT: ['assessment:initial', 'expenses'],
-  AWAITING_DEPENDANTS: ['dependants', 'expenses'],
-  AWAITING_APPROVAL: ['approval', 'expenses'],
-  RETURNED: ['expenses', 'resubmission'],
-  PAID: ['assessment:reassessment', 'assessment:review'],
-  CLOSED: ['assessment:review'],
+/** The rules core's step for each request (its `STEPS_ACCEPTED` is the contract's table). */
+export const CORE_STEP_OF: Readonly<Record<CaseRequest, CaseStep>> = {
+  confirmation: 'confirmation',
+  expenses: 'expenses',
+  suspension: 'suspension',
+  'assessment:initial': 'assessment',
+  'assessment:reassessment': 'reassessment',
+  'assessment:review': 'review',
+  dependants: 'dependants',
+  approval: 'approval',
+  resubmission: 'resubmission',
 };
+
+const REQUESTS = Object.keys(CORE_STEP_OF) as CaseRequest[];
+
+/** The requests each status accepts, derived from the core's table: a request not listed → 409. */
+export const ACCEPTS = Object.fromEntries(
+  CASE_STATUSES.map((status) => [status, REQUESTS.filter((r) => acceptsStep(status, CORE_STEP_OF[r]))]),
+) as unknown as Readonly<Record<CaseStatus, readonly CaseRequest[]>>;
 
 /** The workflow step a request resumes (requests not listed are applied by the API alone). */
 export const STEP_OF: Partial<Record<CaseRequest, WorkflowStep>> = {
@@ -51,18 +62,9 @@ export const STEP_OF: Partial<Record<CaseRequest, WorkflowStep>> = {
 /** Why a request does not fit, or undefined when it does. */
 export const conflictOf = (record: CaseRecord, request: CaseRequest): string | undefined => {
   if (record.pendingStep) return `The case workflow is still applying the ${record.pendingStep} step; retry in a moment.`;
-  if (!ACCEPTS[record.status].includes(request)) return `A case in status ${record.status} does not accept ${request.replace(':', ' of type ')}.`;
+  if (!acceptsStep(record.status, CORE_STEP_OF[request])) return `A case in status ${record.status} does not accept ${request.replace(':', ' of type ')}.`;
   return undefined;
 };
-
-/** The bases each outcome admits (D7). */
-export const BASES = {
-  CONFIRMED: ['ORDER_TASK_ACCIDENT', 'ORDER_TASK_VIOLENCE', 'ORDER_TASK_TRAFFIC', 'ORDER_TASK_MISSING'],
-  DEEMED: ['SUDDEN_ILLNESS_48H', 'RESCUE_PUBLIC_INTEREST'],
-  NOT_CONFIRMED: ['NOT_IN_ORDER_TASK', 'INTENTIONAL_CRIME', 'INTOXICATION', 'SELF_HARM', 'TRAFFIC_MAIN_FAULT'],
-} as const;
-
-export const ALL_BASES = [...BASES.CONFIRMED, ...BASES.DEEMED, ...BASES.NOT_CONFIRMED] as const;
 
 /** A case moved to a status, with the index keys that follow (pure). */
 export const withStatus = (record: CaseRecord, status: CaseStatus): CaseRecord => ({ ...record, status });

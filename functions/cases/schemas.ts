@@ -2,7 +2,9 @@
 import { z } from 'zod';
 import { CASE_STATUSES } from '../_shared/repositories/cases.ts';
 import { ClientId, Fen, FreeText, LocalDate, PersonName, ProvinceCode } from '../_shared/schemas.ts';
-import { ALL_BASES, BASES } from './model.ts';
+import { CONFIRMATION_BASES, CONFIRMATION_OUTCOMES, DEPENDANT_RELATIONS, dependantNeedsBirthDate, validateConfirmation } from '../../core/index.ts';
+
+const ALL_BASES = Object.values(CONFIRMATION_BASES).flat() as [string, ...string[]];
 
 export const OpenCaseRequest = z
   .strictObject({
@@ -19,18 +21,14 @@ export const SuspensionRequest = z.strictObject({ reason: FreeText }).meta({ id:
 
 export const ConfirmationRequest = z
   .strictObject({
-    outcome: z.enum(['CONFIRMED', 'DEEMED', 'NOT_CONFIRMED']),
+    outcome: z.enum(CONFIRMATION_OUTCOMES),
     basis: z.enum(ALL_BASES),
     reasons: z.array(FreeText).max(20).optional(),
     assessmentRequired: z.boolean(),
   })
   .superRefine((v, ctx) => {
-    if (!(BASES[v.outcome] as readonly string[]).includes(v.basis)) {
-      ctx.addIssue({ code: 'custom', path: ['basis'], message: `Basis ${v.basis} does not belong to outcome ${v.outcome} (D7): one of ${BASES[v.outcome].join(', ')}.` });
-    }
-    if (v.outcome === 'NOT_CONFIRMED' && (v.reasons ?? []).length === 0) {
-      ctx.addIssue({ code: 'custom', path: ['reasons'], message: 'A refusal needs at least one written reason (D7).' });
-    }
+    // D7 from the rules core: the basis belongs to the outcome; a refusal has a reason that is not blank.
+    for (const e of validateConfirmation(v)) ctx.addIssue({ code: 'custom', path: [e.path], message: `${e.message} (D7).` });
   })
   .meta({ id: 'Confirmation' });
 
@@ -50,14 +48,13 @@ export const AssessmentRequest = z
   })
   .meta({ id: 'Assessment' });
 
-const AGE_LIMITED = ['child', 'grandchild', 'sibling'];
 export const DependantsRequest = z
   .strictObject({
     dependants: z
       .array(
         z.strictObject({
           name: PersonName,
-          relation: z.enum(['spouse', 'child', 'parent', 'grandparent', 'grandchild', 'sibling']),
+          relation: z.enum(DEPENDANT_RELATIONS),
           orphanOrAlone: z.boolean(),
           birthDate: LocalDate.optional(),
         }),
@@ -67,7 +64,7 @@ export const DependantsRequest = z
   })
   .superRefine((v, ctx) => {
     v.dependants.forEach((d, i) => {
-      if (AGE_LIMITED.includes(d.relation) && d.birthDate === undefined) {
+      if (dependantNeedsBirthDate(d.relation) && d.birthDate === undefined) {
         ctx.addIssue({ code: 'custom', path: ['dependants', i, 'birthDate'], message: `Required for a ${d.relation} (D9: the pension ends the month they turn 18).` });
       }
     });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { CaseRecord, PaymentRecord, StoredCalculation } from '../../functions/_shared/repositories/cases.ts';
-import { ACCEPTS, approvalPayment, closable, conflictOf, STEP_OF } from '../../functions/cases/model.ts';
+import { CASE_STATUSES, STEPS_ACCEPTED } from '../../core/index.ts';
+import { ACCEPTS, approvalPayment, closable, conflictOf, CORE_STEP_OF, STEP_OF } from '../../functions/cases/model.ts';
 
 const calc = (id: string, lines: StoredCalculation['lines']): StoredCalculation => ({
   ok: true,
@@ -23,6 +24,12 @@ describe('case lifecycle table', () => {
     expect(ACCEPTS.PAID).toEqual(['assessment:reassessment', 'assessment:review']);
     expect(ACCEPTS.RETURNED).toContain('resubmission');
     for (const s of ['UNDER_REVIEW', 'AWAITING_ASSESSMENT', 'AWAITING_DEPENDANTS', 'AWAITING_APPROVAL', 'RETURNED'] as const) expect(ACCEPTS[s]).toContain('expenses');
+  });
+
+  it('is the rules core\'s STEPS_ACCEPTED, request by request (no copy of the table)', () => {
+    for (const status of CASE_STATUSES) {
+      expect(ACCEPTS[status].map((r) => CORE_STEP_OF[r]).sort()).toEqual([...STEPS_ACCEPTED[status]].sort());
+    }
   });
 
   it('answers a conflict while a step is pending or the status does not accept the request', () => {
