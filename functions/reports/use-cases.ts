@@ -4,7 +4,17 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { z } from 'zod';
-import { coverageAt, coverageLookbackHours, parseInstant, resolveParameter, shanghaiDate, shanghaiStartOfDay, type CoverageResult } from '../../core/index.ts';
+import {
+  coverageAt,
+  coverageLookbackHours,
+  isPlatformEnrolled,
+  ordersOverlappingDate,
+  parseInstant,
+  resolveParameter,
+  shanghaiDate,
+  shanghaiStartOfDay,
+  type CoverageResult,
+} from '../../core/index.ts';
 import { requireRole, type Principal } from '../_shared/auth.ts';
 import { notFound, unprocessable } from '../_shared/problem.ts';
 import { casesRepository, type InjuryReport, type OrderSnapshot } from '../_shared/repositories/cases.ts';
@@ -20,7 +30,8 @@ const DAY_MS = 24 * HOUR_MS;
 export const fileReport = async (p: Principal, body: z.infer<typeof InjuryReportRequest>, now: Date) => {
   requireRole(p, ['platform', 'worker']);
   if (p.role === 'platform' && p.platformId !== body.platformId) throw notFound();
-  if (p.role === 'worker' && (body.workerId === undefined || body.workerId !== p.workerId)) throw notFound();
+  // A worker reports for themself, named by workerId or by the platform's id for them (checked below).
+  if (p.role === 'worker' && body.workerId !== undefined && body.workerId !== p.workerId) throw notFound();
 
   const at = parseInstant(body.occurredAt)!;
   const date = shanghaiDate(at);
@@ -40,6 +51,8 @@ export const fileReport = async (p: Principal, body: z.infer<typeof InjuryReport
   let workerId: string | undefined;
   if (body.platformWorkerId !== undefined) {
     workerId = (await workersRepository.links(body.platformId, [body.platformWorkerId])).get(body.platformWorkerId)?.workerId;
+    // The worker's token names the person: the platform's id must link to that same worker (else 404).
+    if (p.role === 'worker' && (workerId === undefined || workerId !== p.workerId)) throw notFound();
   } else {
     const worker = await workersRepository.withMemberships(body.workerId!);
     if (worker?.platforms.has(body.platformId)) workerId = body.workerId;
@@ -50,7 +63,7 @@ export const fileReport = async (p: Principal, body: z.infer<typeof InjuryReport
   const dayEnd = new Date(dayStart.getTime() + DAY_MS - 1);
   const lookback = coverageLookbackHours(params, date);
   const orders = workerId ? await ordersRepository.acceptedBetween(workerId, body.platformId, new Date(dayStart.getTime() - lookback * HOUR_MS), dayEnd) : [];
-  const enrolled = platform.provinces.some((pr) => pr.code === body.province && pr.joinedOn <= date);
+  const enrolled = isPlatformEnrolled(platform.provinces, body.province, date);
   const coverage: CoverageResult = coverageAt({
     at,
     workerKnown: workerId !== undefined,
@@ -59,13 +72,13 @@ export const fileReport = async (p: Principal, body: z.infer<typeof InjuryReport
     ...params,
   });
   // D11: every order overlapping the injury's calendar date (accepted before midnight counts).
-  const snapshot: OrderSnapshot[] = orders
-    .filter((o) => {
-      const accepted = new Date(o.acceptedAt).getTime();
-      const end = o.finishedAt ? new Date(o.finishedAt).getTime() : accepted + params.openOrderCoverHours * HOUR_MS;
-      return accepted <= dayEnd.getTime() && end >= dayStart.getTime();
-    })
-    .map((o) => ({ orderId: o.orderId, province: o.province, industry: o.industry, acceptedAt: o.acceptedAt, ...(o.finishedAt ? { finishedAt: o.finishedAt } : {}) }));
+  const snapshot: OrderSnapshot[] = ordersOverlappingDate(orders, date, params.openOrderCoverHours).map((o) => ({
+    orderId: o.orderId,
+    province: o.province,
+    industry: o.industry,
+    acceptedAt: o.acceptedAt,
+    ...(o.finishedAt ? { finishedAt: o.finishedAt } : {}),
+  }));
 
   const report: InjuryReport = {
     reportId: `R${randomBytes(8).toString('hex')}`,
