@@ -4,7 +4,7 @@
  * which applies them (status change, benefits, payment): the route answers 202 with the case as it stands.
  */
 import { randomBytes } from 'node:crypto';
-import { APPLICANT_TYPES_BY_ROLE, applicantTypeAllowed, checkAssessmentWindow, isLateApplication, isDomainError, monthOfDate, shanghaiDate, sumFen } from '../../core/index.ts';
+import { APPLICANT_TYPES_BY_ROLE, applicantTypeAllowed, applicationLateness, approvalAllowed, checkAssessmentWindow, isDomainError, monthOfDate, shanghaiDate, sumFen } from '../../core/index.ts';
 import { isStaff, requireRole, type Principal } from '../_shared/auth.ts';
 import { config } from '../_shared/config.ts';
 import { logger } from '../_shared/observability.ts';
@@ -25,7 +25,7 @@ import {
 import { workflowPort } from '../_shared/repositories/workflow.ts';
 import { calculateFor } from './benefits.ts';
 import { bump, conflictOf, event, STEP_OF, without, type CaseRequest } from './model.ts';
-import { benefitsView, caseView, paymentView, summaryView } from './view.ts';
+import { benefitsView, caseView, paymentView, summaryView, type Audience } from './view.ts';
 import type { z } from 'zod';
 import type {
   ApprovalRequest,
@@ -55,20 +55,40 @@ const loadVisible = async (p: Principal, caseId: string): Promise<CaseBundle> =>
   return bundle;
 };
 
-const render = async (bundle: CaseBundle, now: Date) => caseView(bundle, await calendarsRepository.calendar(), shanghaiDate(now));
+/** Personal data unmasked only for the worker reading their own case (contract; A3). */
+export const audienceOf = (p: Principal, r: Pick<CaseRecord, 'workerId'>): Audience => ({
+  unmasked: p.role === 'worker' && p.workerId !== undefined && p.workerId === r.workerId,
+});
 
-export const getCase = async (p: Principal, caseId: string, now: Date) => render(await loadVisible(p, caseId), now);
+const render = async (p: Principal, bundle: CaseBundle, now: Date, report?: InjuryReport) =>
+  caseView(bundle, await calendarsRepository.calendar(), shanghaiDate(now), audienceOf(p, bundle.record), report);
 
-export const getBenefits = async (p: Principal, caseId: string) => benefitsView((await loadVisible(p, caseId)).record);
+/** The case with the evidence of its report (D11 order snapshot). */
+export const getCase = async (p: Principal, caseId: string, now: Date) => {
+  const bundle = await loadVisible(p, caseId);
+  return render(p, bundle, now, await casesRepository.getReport(bundle.record.reportId));
+};
 
-export const getPayments = async (p: Principal, caseId: string) => ({ payments: (await loadVisible(p, caseId)).payments.map(paymentView) });
+export const getBenefits = async (p: Principal, caseId: string) => {
+  const { record } = await loadVisible(p, caseId);
+  return benefitsView(record, audienceOf(p, record));
+};
+
+export const getPayments = async (p: Principal, caseId: string) => {
+  const { record, payments } = await loadVisible(p, caseId);
+  const audience = audienceOf(p, record);
+  return { payments: payments.map((pay) => paymentView(pay, audience)) };
+};
 
 export const listCases = async (p: Principal, query: { status?: CaseStatus; province?: string; limit?: number }, nextToken: string | undefined) => {
   requireRole(p, ['handler', 'reviewer', 'assessor', 'admin']);
   const provinces = query.province ? (p.provinces.includes(query.province) ? [query.province] : []) : [...p.provinces].sort();
   try {
-    const page = await casesRepository.list({ provinces, ...(query.status ? { status: query.status } : {}) }, nextToken, query.limit ?? 50);
-    return { items: page.items.map(summaryView), ...(page.nextToken ? { nextToken: page.nextToken } : {}) };
+    const [page, calendar] = await Promise.all([
+      casesRepository.list({ provinces, ...(query.status ? { status: query.status } : {}) }, nextToken, query.limit ?? 50),
+      calendarsRepository.calendar(),
+    ]);
+    return { items: page.items.map((r) => summaryView(r, calendar)), ...(page.nextToken ? { nextToken: page.nextToken } : {}) };
   } catch (error) {
     if (error instanceof RangeError) throw new HttpProblem(400, 'nextToken is not valid.', [{ path: 'nextToken', message: 'Not a token this API issued.' }]);
     throw error;
@@ -104,8 +124,10 @@ export const openCase = async (p: Principal, body: z.infer<typeof OpenCaseReques
   if (report.caseId) throw conflict(`Report ${report.reportId} already has case ${report.caseId}.`);
   const today = shanghaiDate(now);
   const calendar = await calendarsRepository.calendar();
-  const late = isLateApplication(report.injuryDate, body.applicant.type, today, calendar);
-  if (late && !body.lateExplanation) {
+  // D6 + D12: only a final deadline blocks; past a provisional one the case opens, flagged for the handler
+  // (the view derives `late` again with the current calendar, so loading the year settles it).
+  const { late, due, explanationRequired } = applicationLateness(report.injuryDate, body.applicant.type, today, calendar);
+  if (explanationRequired && !body.lateExplanation) {
     throw unprocessable('The application deadline has passed (D6): a written explanation is required.', [
       { path: 'lateExplanation', message: 'Required for an application after the deadline.' },
     ]);
@@ -145,7 +167,9 @@ export const openCase = async (p: Principal, body: z.infer<typeof OpenCaseReques
     version: 1,
   };
   try {
-    await casesRepository.openCase(record, event(at, p.sub, 'case.opened', { after: { status: 'UNDER_REVIEW', late, kind: body.kind, applicant: body.applicant.type } }));
+    await casesRepository.openCase(record, event(at, p.sub, 'case.opened', {
+      after: { status: 'UNDER_REVIEW', late, ...(late && due.provisional ? { lateProvisional: true, applicationDue: due.date } : {}), kind: body.kind, applicant: body.applicant.type },
+    }));
   } catch (error) {
     if (error instanceof DuplicateCase) throw conflict(`Report ${report.reportId} already has a case.`);
     throw error;
@@ -161,7 +185,7 @@ export const openCase = async (p: Principal, body: z.infer<typeof OpenCaseReques
     });
     await casesRepository.transition(current, record.version, event(at, 'system', 'workflow.not_started', { after: { workflow: 'NOT_STARTED' } }));
   }
-  return render({ record: current, timeline: (await casesRepository.bundle(caseId))?.timeline ?? [], payments: [] }, now);
+  return render(p, { record: current, timeline: (await casesRepository.bundle(caseId))?.timeline ?? [], payments: [] }, now, report);
 };
 
 interface Change {
@@ -203,7 +227,7 @@ const change = async (
     throw error;
   }
   if (step) await signal(next, step);
-  return render({ record: next, timeline: [...bundle.timeline, ev], payments: bundle.payments }, now);
+  return render(p, { record: next, timeline: [...bundle.timeline, ev], payments: bundle.payments }, now);
 };
 
 /** Loads the case for a change: role (403) → visibility (404); the body is parsed after this (400). */
@@ -300,8 +324,8 @@ export const recordDependants = (p: Principal, bundle: CaseBundle, body: z.infer
 
 export const approve = (p: Principal, bundle: CaseBundle, body: z.infer<typeof ApprovalRequest>, now: Date) =>
   change(p, bundle, 'approval', now, (r) => {
-    const makers = new Set([r.confirmation?.recordedBy, ...r.expenses.map((e) => e.recordedBy)].filter(Boolean));
-    if (makers.has(p.sub)) throw forbidden('Maker-checker (D10): the reviewer recorded this case\'s confirmation or expenses.');
+    const makers = { confirmationRecordedBy: r.confirmation?.recordedBy, expensesRecordedBy: r.expenses.map((e) => e.recordedBy) };
+    if (!approvalAllowed(makers, p.sub)) throw forbidden('Maker-checker (D10): the reviewer recorded this case\'s confirmation or expenses.');
     return {
       changes: { approval: { decision: body.decision, ...(body.comment ? { comment: body.comment } : {}), reviewer: p.sub, at: now.toISOString() } },
       action: `approval.${body.decision}`,

@@ -1,10 +1,13 @@
 /**
- * The case as the contract shows it (GET /v1/cases/{caseId}): deadlines derived from the stored facts
- * with the current calendar (so loading a year recomputes provisional dates, D12), escalations for
- * missed deadlines, personal data of the payee masked.
+ * The case as the contract shows it (GET /v1/cases/{caseId}): deadlines and the application's lateness
+ * derived from the stored facts with the current calendar (so loading a year recomputes provisional
+ * dates and settles a provisional lateness, D6, D12), escalations for missed deadlines, personal data
+ * masked (contract): the payee for every caller; the applicant's and dependants' names and the
+ * dependants' birth dates for every caller but the worker reading their own case.
  */
 import {
   applicationDeadline,
+  applicationLateness,
   assessmentDue,
   confirmationDue,
   isMinorInjuryFastTrack,
@@ -12,7 +15,7 @@ import {
   reviewEarliestDate,
   type WorkingDayCalendar,
 } from '../../core/index.ts';
-import type { CaseBundle, CaseRecord, Escalation, PaymentRecord } from '../_shared/repositories/cases.ts';
+import type { CaseBundle, CaseRecord, Escalation, InjuryReport, PaymentRecord } from '../_shared/repositories/cases.ts';
 
 export interface Deadline {
   date: string;
@@ -47,20 +50,53 @@ export const missedDeadlines = (record: CaseRecord, deadlines: Record<string, De
   return missed;
 };
 
-const maskName = (initial: string) => `${initial}**`;
+/**
+ * Who reads: personal data is shown in full only to the worker reading their own case (`unmasked`);
+ * platforms and staff see it masked. Staff work a case from relations, positions and amounts; the full
+ * names and birth dates stay in the stored record for the payment files.
+ */
+export interface Audience {
+  readonly unmasked: boolean;
+}
 
-export const paymentView = (p: PaymentRecord) => ({
+export const MASKED: Audience = { unmasked: false };
+
+/** A name masked as its first character and `**` (contract: like the payee's `张**`). */
+export const maskName = (name: string) => `${[...name][0] ?? '*'}**`;
+
+/** A birth date masked whole: like the digits of an ID number that carry it (`320102********1234`). */
+export const MASKED_DATE = '****-**-**';
+
+const DEPENDANT_KEY = 'dependant_pension:';
+
+/**
+ * A line or payment key with any dependant's name masked. Keys are `dependant_pension:<position>` (no
+ * name); calculations stored before that carried `dependant_pension:<name>[#n][@month]`.
+ */
+export const maskKey = (key: string): string => {
+  if (!key.startsWith(DEPENDANT_KEY)) return key;
+  const rest = key.slice(DEPENDANT_KEY.length);
+  const at = rest.indexOf('@');
+  const id = at < 0 ? rest : rest.slice(0, at);
+  return /^\d+$/.test(id) ? key : `${DEPENDANT_KEY}${maskName(id)}${at < 0 ? '' : rest.slice(at)}`;
+};
+
+const maskBasis = (basis: Readonly<Record<string, unknown>>) =>
+  typeof basis.name === 'string' ? { ...basis, name: maskName(basis.name) } : basis;
+
+export const paymentView = (p: PaymentRecord, audience: Audience = MASKED) => ({
   paymentId: p.paymentId,
   amountFen: p.amountFen,
   status: p.status,
-  items: p.items,
+  items: audience.unmasked ? p.items : p.items.map((i) => ({ ...i, key: maskKey(i.key) })),
   createdAt: p.createdAt,
   ...(p.runId ? { runId: p.runId } : {}),
 });
 
-export const benefitsView = (record: CaseRecord) => {
+export const benefitsView = (record: CaseRecord, audience: Audience = MASKED) => {
   const b = record.benefits;
   if (!b) return { calculated: false, lines: [], oneOffTotalFen: 0, monthlyTotalFen: 0 };
+  const show = audience.unmasked;
   return {
     calculated: true,
     calculationId: b.calculationId,
@@ -68,22 +104,43 @@ export const benefitsView = (record: CaseRecord) => {
     approved: record.approved?.calculationId === b.calculationId,
     lines: b.lines.map((l) => ({
       item: l.item,
-      key: l.key,
+      key: show ? l.key : maskKey(l.key),
       amountFen: l.amountFen,
       monthly: l.monthly,
       ...(l.fromMonth ? { fromMonth: l.fromMonth } : {}),
       ...(l.untilMonth ? { untilMonth: l.untilMonth } : {}),
-      basis: l.basis,
+      basis: show ? l.basis : maskBasis(l.basis),
     })),
     oneOffTotalFen: b.oneOffTotalFen,
     monthlyTotalFen: b.monthlyTotalFen,
     ruleTable: b.ruleTable,
     parameterVersions: b.parameterVersions,
-    excludedDependants: b.excludedDependants,
+    excludedDependants: show ? b.excludedDependants : b.excludedDependants.map((e) => maskBasis(e)),
   };
 };
 
-export const caseView = (bundle: CaseBundle, calendar: WorkingDayCalendar, today: string) => {
+/** The dependants with their 1-based position (the `dependant_pension:<n>` line key), masked for `audience`. */
+export const dependantsView = (dependants: NonNullable<CaseRecord['dependants']>, audience: Audience) =>
+  dependants.map((d, i) => ({
+    dependant: i + 1,
+    ...d,
+    ...(audience.unmasked ? {} : { name: maskName(d.name), ...(d.birthDate ? { birthDate: MASKED_DATE } : {}) }),
+  }));
+
+const applicantView = (applicant: CaseRecord['applicant'], audience: Audience) =>
+  audience.unmasked || applicant.name === undefined ? applicant : { ...applicant, name: maskName(applicant.name) };
+
+/**
+ * The application's lateness with the current calendar (D6, D12): `late`, and `lateExplanationMissing`
+ * when it is late without a written explanation — accepted because the deadline was provisional when
+ * the case opened; the handler sees it, and loading the year settles it.
+ */
+export const latenessOf = (r: CaseRecord, calendar: WorkingDayCalendar) => {
+  const { late } = applicationLateness(r.injuryDate, r.applicant.type, r.openedOn, calendar);
+  return { late, ...(late && !r.lateExplanation ? { lateExplanationMissing: true } : {}) };
+};
+
+export const caseView = (bundle: CaseBundle, calendar: WorkingDayCalendar, today: string, audience: Audience = MASKED, report?: InjuryReport) => {
   const r = bundle.record;
   const deadlines = deadlinesOf(r, calendar, today);
   const recorded = new Set(r.escalations.map((e) => e.kind));
@@ -99,11 +156,13 @@ export const caseView = (bundle: CaseBundle, calendar: WorkingDayCalendar, today
     platformId: r.platformId,
     province: r.province,
     occurredAt: r.occurredAt,
-    applicant: r.applicant,
+    applicant: applicantView(r.applicant, audience),
     payee: { name: maskName(r.payee.nameInitial), bankAccount: `****${r.payee.bankAccountLast4}` },
-    late: r.late,
+    ...latenessOf(r, calendar),
     ...(r.lateExplanation ? { lateExplanation: r.lateExplanation } : {}),
     coverage: r.coverage,
+    // D11: the orders snapshotted when the report was filed (GET only; no personal data).
+    ...(report ? { evidence: { reportId: report.reportId, reportedAt: report.reportedAt, orders: report.orders } } : {}),
     fastTrack: isMinorInjuryFastTrack({ kind: r.kind, injuryDate: r.injuryDate, inpatientDays: r.inpatientDays, expenses: r.expenses }),
     openedAt: r.openedAt,
     deadlines,
@@ -114,10 +173,10 @@ export const caseView = (bundle: CaseBundle, calendar: WorkingDayCalendar, today
     expenses: { items: r.expenses, inpatientDays: r.inpatientDays },
     ...(last ? { assessment: last } : {}),
     assessments: r.assessments,
-    ...(r.dependants ? { dependants: r.dependants } : {}),
-    ...(r.benefits ? { benefits: benefitsView(r) } : {}),
+    ...(r.dependants ? { dependants: dependantsView(r.dependants, audience) } : {}),
+    ...(r.benefits ? { benefits: benefitsView(r, audience) } : {}),
     ...(r.approval ? { approval: r.approval } : {}),
-    payments: bundle.payments.map(paymentView),
+    payments: bundle.payments.map((p) => paymentView(p, audience)),
     timeline: bundle.timeline,
     ...(r.pendingStep ? { pendingStep: r.pendingStep } : {}),
     workflow: r.workflow,
@@ -125,7 +184,7 @@ export const caseView = (bundle: CaseBundle, calendar: WorkingDayCalendar, today
   };
 };
 
-export const summaryView = (r: CaseRecord) => ({
+export const summaryView = (r: CaseRecord, calendar: WorkingDayCalendar) => ({
   caseId: r.caseId,
   status: r.status,
   kind: r.kind,
@@ -133,7 +192,7 @@ export const summaryView = (r: CaseRecord) => ({
   platformId: r.platformId,
   province: r.province,
   occurredAt: r.occurredAt,
-  late: r.late,
+  late: latenessOf(r, calendar).late,
   openedAt: r.openedAt,
   escalations: r.escalations,
 });
