@@ -3,9 +3,10 @@
  * contract's precedence (401, 403 role, 404 visibility, 400, 409, 422).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addDays, shanghaiDate } from '../../core/index.ts';
 import { localStepFunctions } from '../../local/stepfunctions/index.ts';
 import { startTestStack, type TestStack } from '../support/local-stack.ts';
-import { openCaseBody, openedCase, orderAround, registerWorker, report, setUpWorld, waitForStatus, type World } from './cases-fixtures.ts';
+import { openCaseBody, openedCase, orderAround, PROVINCE, registerWorker, report, setUpWorld, waitForStatus, type World } from './cases-fixtures.ts';
 
 let stack: TestStack;
 let world: World;
@@ -39,6 +40,53 @@ describe('POST /v1/injury-reports', () => {
     });
     expect(byWorker.status).toBe(201);
     expect(byWorker.body.coverage).toEqual({ covered: false, reason: 'NO_ORDER_AT_TIME' });
+  });
+
+  it('lets a worker report by the platform\'s id for them; another worker\'s or an unknown platformWorkerId → 404 (contract, A4)', async () => {
+    const worker = await registerWorker(world);
+    const other = await registerWorker(world);
+    const at = new Date(Date.now() - 20 * 60_000);
+    const orderId = await orderAround(world, worker, at);
+    const own = await report(world, worker, at, worker.token);
+    expect(own.status, JSON.stringify(own.body)).toBe(201);
+    expect(own.body.coverage).toEqual({ covered: true, orderId, reason: 'COVERED' });
+    problem(await report(world, other, at, worker.token), 404);
+    const body = { platformId: world.platformId, platformWorkerId: 'never-registered', occurredAt: at.toISOString(), province: PROVINCE, place: 'x', description: 'y' };
+    problem(await post('/v1/injury-reports', worker.token, body), 404);
+    problem(await post('/v1/injury-reports', worker.token, { ...body, platformWorkerId: undefined, workerId: other.workerId }), 404);
+  });
+
+  it('snapshots every order overlapping the injury day, one accepted before midnight included; a later finishedAt leaves the snapshot as it was (D11)', async () => {
+    const worker = await registerWorker(world);
+    const day = addDays(shanghaiDate(new Date()), -2);
+    const eve = addDays(day, -1);
+    const send = (orders: Record<string, unknown>[]) =>
+      post(`/v1/platforms/${world.platformId}/orders`, world.tokens.platform, {
+        orders: orders.map((o) => ({ platformWorkerId: worker.platformWorkerId, industry: 'INSTANT_DELIVERY', province: PROVINCE, ...o })),
+      });
+    const ids = { across: `o-across-${worker.workerId}`, open: `o-open-${worker.workerId}`, before: `o-before-${worker.workerId}` };
+    const sent = await send([
+      { orderId: ids.across, acceptedAt: `${eve}T23:30:00+08:00`, finishedAt: `${day}T00:40:00+08:00` },
+      { orderId: ids.open, acceptedAt: `${eve}T23:00:00+08:00` },
+      { orderId: ids.before, acceptedAt: `${eve}T20:00:00+08:00`, finishedAt: `${eve}T21:00:00+08:00` },
+    ]);
+    expect(sent.body.accepted).toBe(3);
+    const occurredAt = new Date(`${day}T00:20:00+08:00`);
+    const filed = await report(world, worker, occurredAt);
+    expect(filed.status).toBe(201);
+    expect(filed.body).toMatchObject({ coverage: { covered: true, orderId: ids.open }, orders: 2 });
+    const opened = await post('/v1/cases', world.tokens.platform, openCaseBody(filed.body.reportId, 'injury', 'platform', { lateExplanation: '测试' }));
+    expect(opened.status).toBe(201);
+    const evidence = async () => (await world.api('GET', `/v1/cases/${opened.body.caseId}`, { token: world.tokens.handler })).body.evidence.orders;
+    const before = await evidence();
+    expect(before.map((o: any) => o.orderId).sort()).toEqual([ids.across, ids.open].sort());
+    expect(before.find((o: any) => o.orderId === ids.open).finishedAt).toBeUndefined();
+
+    const update = await send([{ orderId: ids.open, acceptedAt: `${eve}T23:00:00+08:00`, finishedAt: `${eve}T23:50:00+08:00` }]);
+    expect(update.body.updated).toBe(1);
+    expect(await evidence()).toEqual(before);
+    // the update itself took effect: a report filed now no longer finds that order on the day
+    expect((await report(world, worker, occurredAt)).body).toMatchObject({ coverage: { covered: true, orderId: ids.across }, orders: 1 });
   });
 
   it('keeps a report naming an unknown worker, not covered (D4 UNKNOWN_WORKER)', async () => {
@@ -97,6 +145,26 @@ describe('POST /v1/cases', () => {
     expect(late.body.late).toBe(true);
     // the worker's 30-day deadline has not passed for the same injury date (D6)
   });
+
+  it('opens a case past a provisional deadline without explanation, flagged; loading the year recomputes it (D6, D12)', async () => {
+    // 2024 has no arrangement loaded: injury Mon 2024-06-03 → platform deadline Thu 2024-06-06, provisional
+    const worker = await registerWorker(world);
+    const at = new Date('2024-06-03T10:00:00+08:00');
+    await orderAround(world, worker, at);
+    const r = (await report(world, worker, at)).body.reportId;
+    const opened = await post('/v1/cases', world.tokens.platform, openCaseBody(r));
+    expect(opened.status, JSON.stringify(opened.body)).toBe(201);
+    expect(opened.body).toMatchObject({ late: true, lateExplanationMissing: true, deadlines: { applicationDue: { date: '2024-06-06', provisional: true } } });
+    expect(opened.body.timeline[0].after).toMatchObject({ late: true, lateProvisional: true, applicationDue: '2024-06-06' });
+
+    const loaded = await world.api('PUT', '/v1/calendars/2024', { token: world.tokens.admin, body: { holidays: ['2024-06-10'], workdays: [] } });
+    expect(loaded.status, JSON.stringify(loaded.body)).toBe(200);
+    const c = (await world.api('GET', `/v1/cases/${opened.body.caseId}`, { token: world.tokens.handler })).body;
+    expect(c.deadlines.applicationDue).toEqual({ date: '2024-06-06', provisional: false });
+    expect(c).toMatchObject({ late: true, lateExplanationMissing: true });
+    const listed = await world.api('GET', '/v1/cases?status=UNDER_REVIEW&province=110000&limit=100', { token: world.tokens.handler });
+    expect(listed.body.items.find((i: any) => i.caseId === opened.body.caseId)?.late).toBe(true);
+  });
 });
 
 describe('reading cases', () => {
@@ -149,6 +217,8 @@ describe('case steps', () => {
     problem(await post(`/v1/cases/${caseId}/confirmation`, world.tokens.otherProvince, ok), 404);
     problem(await post(`/v1/cases/${caseId}/confirmation`, world.tokens.handler, { ...ok, basis: 'INTOXICATION' }), 400, 'basis');
     problem(await post(`/v1/cases/${caseId}/confirmation`, world.tokens.handler, { outcome: 'NOT_CONFIRMED', basis: 'INTOXICATION', assessmentRequired: false }), 400, 'reasons');
+    problem(await post(`/v1/cases/${caseId}/confirmation`, world.tokens.handler, { outcome: 'NOT_CONFIRMED', basis: 'INTOXICATION', reasons: ['   '], assessmentRequired: false }), 400, 'reasons');
+    problem(await post(`/v1/cases/${caseId}/confirmation`, world.tokens.handler, { outcome: 'NOT_CONFIRMED', basis: 'INTOXICATION', reasons: [' ', '  '], assessmentRequired: false }), 400, 'reasons');
     expect((await post(`/v1/cases/${caseId}/confirmation`, world.tokens.handler, ok)).status).toBe(202);
     problem(await post(`/v1/cases/${caseId}/confirmation`, world.tokens.handler, ok), 409);
     await waitForStatus(world, caseId, 'AWAITING_ASSESSMENT');

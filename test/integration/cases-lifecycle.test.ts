@@ -92,6 +92,38 @@ describe('case lifecycle (contract: case statuses)', () => {
     expect(c.benefits.lines.find((l: any) => l.item === 'funeral').amountFen).toBe(6 * W_FEN);
   });
 
+  it('masks dependants\' names and birth dates for the platform and staff, not for the worker\'s own read; line keys carry no name (contract, A3)', async () => {
+    const { caseId, worker } = await openedCase(env.world, { kind: 'death' });
+    await confirm(caseId, { outcome: 'CONFIRMED', basis: 'ORDER_TASK_TRAFFIC', assessmentRequired: false });
+    await waitForStatus(env.world, caseId, 'AWAITING_DEPENDANTS');
+    const names = ['欧阳娜娜', '欧阳小明'];
+    const recorded = await post(`/v1/cases/${caseId}/dependants`, env.world.tokens.handler, {
+      dependants: [
+        { name: names[0], relation: 'spouse', orphanOrAlone: false },
+        { name: names[1], relation: 'child', orphanOrAlone: false, birthDate: '2016-04-09' },
+      ],
+    });
+    expect(recorded.status).toBe(202);
+    expect(JSON.stringify(recorded.body)).not.toMatch(/欧阳娜娜|欧阳小明|2016-04-09/);
+    await waitForStatus(env.world, caseId, 'AWAITING_APPROVAL');
+    const read = async (token: string) =>
+      Promise.all(['', '/benefits', '/payments'].map(async (suffix) => (await env.world.api('GET', `/v1/cases/${caseId}${suffix}`, { token })).body));
+    for (const token of [env.world.tokens.platform, env.world.tokens.handler, env.world.tokens.reviewer]) {
+      const [c, benefits, payments] = await read(token);
+      expect(JSON.stringify([c, benefits, payments])).not.toMatch(/欧阳娜娜|欧阳小明|2016-04-09/);
+      expect(c.dependants).toEqual([
+        { dependant: 1, name: '欧**', relation: 'spouse', orphanOrAlone: false },
+        { dependant: 2, name: '欧**', relation: 'child', orphanOrAlone: false, birthDate: '****-**-**' },
+      ]);
+      expect(benefits.lines.filter((l: any) => l.item === 'dependant_pension').map((l: any) => [l.key, l.basis.dependant])).toEqual([
+        ['dependant_pension:1', 1],
+        ['dependant_pension:2', 2],
+      ]);
+    }
+    const [own] = await read(worker.token);
+    expect(own.dependants.map((d: any) => [d.name, d.birthDate])).toEqual([[names[0], undefined], [names[1], '2016-04-09']]);
+  });
+
   it('PAID → reassessment → AWAITING_APPROVAL → PAID paying only the difference (D8, D10)', async () => {
     const { caseId } = await openedCase(env.world);
     await confirm(caseId, { outcome: 'CONFIRMED', basis: 'ORDER_TASK_ACCIDENT', assessmentRequired: true });
@@ -101,6 +133,10 @@ describe('case lifecycle (contract: case statuses)', () => {
     await waitForStatus(env.world, caseId, 'AWAITING_APPROVAL');
     await post(`/v1/cases/${caseId}/approval`, env.world.tokens.reviewer, { decision: 'approve' });
     await waitForStatus(env.world, caseId, 'PAID');
+    const early = await post(`/v1/cases/${caseId}/assessment`, env.world.tokens.assessor, { type: 'review', grade: 8, nursing: null, concludedOn });
+    expect(early.status, 'a review before one year after concludedOn (D8)').toBe(422);
+    expect(early.body.errors.map((e: any) => e.path)).toEqual(['type']);
+    expect(early.body.detail).toMatch(/REVIEW_TOO_EARLY/);
     const re = await post(`/v1/cases/${caseId}/assessment`, env.world.tokens.assessor, { type: 'reassessment', grade: 8, nursing: null, concludedOn });
     expect(re.status).toBe(202);
     await waitForStatus(env.world, caseId, 'AWAITING_APPROVAL');

@@ -15,12 +15,15 @@ export interface CaseStack {
   readonly world: World;
 }
 
-/** Registers the file's beforeAll/afterAll; the returned object's fields are set once beforeAll has run. */
-export function useCaseStack(): CaseStack {
+/**
+ * Registers the file's beforeAll/afterAll; the returned object's fields are set once beforeAll has run.
+ * `env`: extra environment for the handlers (e.g. `POWERTOOLS_LOG_LEVEL` for a log scan).
+ */
+export function useCaseStack(options: { env?: Record<string, string> } = {}): CaseStack {
   const env = {} as { stack: TestStack; sfn: LocalStepFunctions; world: World };
   beforeAll(async () => {
     env.sfn = localStepFunctions({ sweepIntervalMs: 0 });
-    env.stack = await startTestStack({ services: [env.sfn] });
+    env.stack = await startTestStack({ services: [env.sfn], ...(options.env ? { env: options.env } : {}) });
     env.world = await setUpWorld((m, p, o) => env.stack.api(m, p, o), (c) => env.stack.token(c));
   });
   afterAll(async () => {
