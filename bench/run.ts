@@ -31,7 +31,7 @@ const log = (line: string) => process.stderr.write(`[${((performance.now() - sta
 
 const config = quick
   ? { workers: 100, repetitions: 2, coldRounds: 4, coverageTarget: 50_000, loadBudgetMs: 60_000, calls: 300, blocks: 3, declCalls: 150 }
-  : { workers: 500, repetitions: 3, coldRounds: 6, coverageTarget: 1_000_000, loadBudgetMs: 540_000, calls: 2_000, blocks: 5, declCalls: 600 };
+  : { workers: 500, repetitions: 3, coldRounds: 6, coverageTarget: 1_000_000, loadBudgetMs: 600_000, calls: 2_000, blocks: 5, declCalls: 600 };
 
 // A hard stop: the run must end by itself whatever happens (java is killed by local/dynamodb.ts's exit hook).
 const HARD_LIMIT_MS = quick ? 8 * 60_000 : 20 * 60_000;
