@@ -26,7 +26,13 @@ export const PlatformResponse = z
 /** The app client's credentials, returned once (never stored by the service; a contract extension). */
 const ClientCredentials = {
   clientId: z.string().meta({ description: 'OAuth client id of the platform\'s app client (client-credentials flow).' }),
-  clientSecret: z.string().meta({ description: 'The client secret. Returned in this response only: it is not stored and cannot be read again; re-issue the client if it is lost.' }),
+  clientSecret: z
+    .string()
+    .optional()
+    .meta({
+      description:
+        'The client secret. Returned in the first response only: it is not stored and cannot be read again; an Idempotency-Key replay of this request answers the same 201 without it. Re-issue the client if it is lost.',
+    }),
 };
 
 export const PlatformRegistrationResponse = PlatformResponse.extend(ClientCredentials).meta({ id: 'PlatformRegistration' });

@@ -39,6 +39,7 @@ const errors = {
   '401': problem('Not authenticated'),
   '403': problem('The role may not do this'),
   '404': problem('Unknown or not visible'),
+  '429': problem('Platform callers: over the per-platform request-rate limit; retry after `Retry-After` seconds'),
 } as const;
 const postErrors = {
   ...errors,
@@ -98,13 +99,14 @@ export const OPERATIONS: Record<string, ZodOpenApiOperationObject> = {
   'POST /v1/platforms/{platformId}/client': {
     summary: "Issue a new app client to a platform (admin); replaces and deletes the platform's current client",
     description:
-      'Recovers a platform whose client secret was lost or never delivered, and rotates a leaked one. The previous client stops being accepted (within the authorizer and registry caches, at most 15 minutes) and is deleted from the user pool. The secret is in this response only; an `Idempotency-Key` does not replay it.',
+      'Recovers a platform whose client secret was lost or never delivered, and rotates a leaked one. The previous client stops being accepted (within the authorizer and registry caches, at most 15 minutes) and is deleted from the user pool. The secret is in the first response only; the same `Idempotency-Key` replays the 201 without it (no second client).',
     requestParams: { path: PlatformPath },
     responses: {
       '201': ok(PlatformClientResponse, 'Issued'),
       '401': errors['401'],
       '403': errors['403'],
       '404': errors['404'],
+      '429': errors['429'],
       '409': problem('Another re-issue of this platform\'s client ran at the same time; retry'),
     },
   },
@@ -133,7 +135,7 @@ export const OPERATIONS: Record<string, ZodOpenApiOperationObject> = {
   'GET /v1/workers/{workerId}/coverage': {
     summary: 'Was a moment covered, and by which order (D4)',
     requestParams: { path: WorkerPath, query: CoverageQuery },
-    responses: { '200': ok(CoverageResponse), ...errors },
+    responses: { '200': ok(CoverageResponse), ...errors, '422': problem('A coverage parameter (D4) is not configured for the date') },
   },
   ...caseOperations(),
 };
