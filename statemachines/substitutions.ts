@@ -58,33 +58,3 @@ export const substitute = (text: string, values: Readonly<Record<string, string>
 /** The local values of a state machine's placeholders. */
 export const localSubstitutions = (id: StateMachineId): Record<string, string> =>
   Object.fromEntries(Object.entries(STATE_MACHINES[id].placeholders).map(([k, v]) => [k, (v as Placeholder).local]));
-
-/**
- * The non-HTTP functions of the cases slice, for the CDK side (plain data, like functions/routes.ts):
- * entry, tables (env vars as in lib/config/tables.ts) and the Step Functions actions each needs.
- */
-export const WORKFLOW_FUNCTIONS = {
-  caseWorkflow: {
-    entry: 'functions/workflow/handler.ts',
-    description: 'Task states of the case workflow and the payment run (dispatch on action)',
-    tables: { registry: 'read', cases: 'readwrite' },
-    /** `states:SendTaskSuccess` on the case workflow (a wait that finds its step recorded resumes itself). */
-    stepFunctions: { caseWorkflow: ['states:SendTaskSuccess'] },
-    /** Substituted as ${CaseWorkflowFunctionArn} in both state machines. */
-    placeholder: 'CaseWorkflowFunctionArn',
-  },
-  deadlineSweep: {
-    entry: 'functions/workflow/sweep.ts',
-    description: 'Records escalations for missed deadlines and closes finished cases; EventBridge Scheduler, e.g. rate(1 hour)',
-    tables: { registry: 'read', cases: 'readwrite' },
-    /** Re-signals recorded steps whose signal was lost; starts workflows that could not be started. */
-    stepFunctions: { caseWorkflow: ['states:StartExecution', 'states:SendTaskSuccess'] },
-    env: ['CASE_WORKFLOW_ARN'],
-  },
-} as const;
-
-/** What the HTTP function groups of the cases slice need from Step Functions (besides their env: CASE_WORKFLOW_ARN, PAYMENT_RUN_ARN). */
-export const HTTP_STEP_FUNCTIONS_ACCESS = {
-  cases: { caseWorkflow: ['states:StartExecution', 'states:SendTaskSuccess', 'states:SendTaskFailure'] },
-  paymentRuns: { paymentRun: ['states:StartExecution'] },
-} as const;
