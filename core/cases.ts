@@ -4,14 +4,17 @@ import type { ApplicantType } from './rule-tables.ts';
 export const CASE_STATUSES = ['UNDER_REVIEW', 'NOT_CONFIRMED', 'AWAITING_ASSESSMENT', 'AWAITING_DEPENDANTS', 'AWAITING_APPROVAL', 'RETURNED', 'PAID', 'CLOSED'] as const;
 export type CaseStatus = (typeof CASE_STATUSES)[number];
 
-export const CASE_STEPS = ['confirmation', 'expenses', 'assessment', 'reassessment', 'review', 'dependants', 'approval', 'resubmission', 'suspension'] as const;
+export const CASE_STEPS = ['confirmation', 'expenses', 'assessment', 'reassessment', 'review', 'dependants', 'approval', 'resubmission', 'suspension', 'assessment-extension'] as const;
 export type CaseStep = (typeof CASE_STEPS)[number];
 
-/** The steps each status accepts (contract table; anything else → 409). */
+/**
+ * The steps each status accepts (contract table; anything else → 409). Extension of the table:
+ * `assessment-extension` (D8 "+30 extension" of the assessment conclusion) while AWAITING_ASSESSMENT.
+ */
 export const STEPS_ACCEPTED: Readonly<Record<CaseStatus, readonly CaseStep[]>> = {
   UNDER_REVIEW: ['confirmation', 'expenses', 'suspension'],
   NOT_CONFIRMED: [],
-  AWAITING_ASSESSMENT: ['assessment', 'expenses'],
+  AWAITING_ASSESSMENT: ['assessment', 'expenses', 'assessment-extension'],
   AWAITING_DEPENDANTS: ['dependants', 'expenses'],
   AWAITING_APPROVAL: ['approval', 'expenses'],
   RETURNED: ['expenses', 'resubmission'],

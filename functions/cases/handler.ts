@@ -4,6 +4,7 @@ import { badRequest, fieldErrors } from '../_shared/problem.ts';
 import { httpHandler } from '../_shared/http.ts';
 import {
   ApprovalRequest,
+  AssessmentExtensionRequest,
   AssessmentRequest,
   ConfirmationRequest,
   DependantsRequest,
@@ -58,6 +59,12 @@ export const handler = httpHandler({
     const p = ctx.principal();
     const bundle = await uc.forChange(p, ['assessor'], ctx.path('caseId'));
     return accepted(await uc.assess(p, bundle, ctx.body(AssessmentRequest), new Date()));
+  },
+  // Extension of the contract (D8 +30); the route still has to be added to functions/routes.ts.
+  'POST /v1/cases/{caseId}/assessment-extension': async (ctx) => {
+    const p = ctx.principal();
+    const bundle = await uc.forChange(p, ['assessor'], ctx.path('caseId'));
+    return accepted(await uc.extendAssessment(p, bundle, ctx.body(AssessmentExtensionRequest), new Date()));
   },
   'POST /v1/cases/{caseId}/dependants': async (ctx) => {
     const p = ctx.principal();

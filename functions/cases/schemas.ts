@@ -71,6 +71,9 @@ export const DependantsRequest = z
   })
   .meta({ id: 'Dependants' });
 
+/** Extension of the contract: `POST /v1/cases/{caseId}/assessment-extension` (assessor), once (D8 +30). */
+export const AssessmentExtensionRequest = z.strictObject({ reason: FreeText }).meta({ id: 'AssessmentExtension' });
+
 export const ApprovalRequest = z
   .strictObject({ decision: z.enum(['approve', 'return']), comment: FreeText.optional() })
   .meta({ id: 'Approval' });

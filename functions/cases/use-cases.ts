@@ -4,7 +4,7 @@
  * which applies them (status change, benefits, payment): the route answers 202 with the case as it stands.
  */
 import { randomBytes } from 'node:crypto';
-import { APPLICANT_TYPES_BY_ROLE, applicantTypeAllowed, applicationLateness, approvalAllowed, checkAssessmentWindow, isDomainError, monthOfDate, shanghaiDate, sumFen } from '../../core/index.ts';
+import { APPLICANT_TYPES_BY_ROLE, applicantTypeAllowed, applicationLateness, approvalAllowed, assessmentDue, checkAssessmentWindow, isDomainError, monthOfDate, shanghaiDate, sumFen } from '../../core/index.ts';
 import { isStaff, requireRole, type Principal } from '../_shared/auth.ts';
 import { config } from '../_shared/config.ts';
 import { logger } from '../_shared/observability.ts';
@@ -24,11 +24,12 @@ import {
 } from '../_shared/repositories/cases.ts';
 import { workflowPort } from '../_shared/repositories/workflow.ts';
 import { calculateFor } from './benefits.ts';
-import { bump, conflictOf, event, STEP_OF, without, type CaseRequest } from './model.ts';
+import { assessmentExtensionOf, bump, conflictOf, event, STEP_OF, without, type CaseRecordWithExtension, type CaseRequest } from './model.ts';
 import { benefitsView, caseView, paymentView, summaryView, type Audience } from './view.ts';
 import type { z } from 'zod';
 import type {
   ApprovalRequest,
+  AssessmentExtensionRequest,
   AssessmentRequest,
   ConfirmationRequest,
   DependantsRequest,
@@ -189,7 +190,7 @@ export const openCase = async (p: Principal, body: z.infer<typeof OpenCaseReques
 };
 
 interface Change {
-  readonly changes: Partial<CaseRecord>;
+  readonly changes: Partial<CaseRecordWithExtension>;
   readonly remove?: (keyof CaseRecord)[];
   readonly action: string;
   readonly before?: Record<string, unknown>;
@@ -311,6 +312,23 @@ export const assess = async (p: Principal, bundle: CaseBundle, body: z.infer<typ
       action: `assessment.${type}.recorded`,
       ...(last ? { before: { grade: last.grade, nursing: last.nursing, concludedOn: last.concludedOn } } : {}),
       after: { grade: body.grade, nursing: body.nursing, concludedOn: body.concludedOn },
+    };
+  });
+};
+
+/** D8: the assessment conclusion's due date moves by the rule table's extension (+30 days), once (409 after). */
+export const extendAssessment = async (p: Principal, bundle: CaseBundle, body: z.infer<typeof AssessmentExtensionRequest>, now: Date) => {
+  const calendar = await calendarsRepository.calendar();
+  return change(p, bundle, 'assessment-extension', now, (r) => {
+    if (assessmentExtensionOf(r)) throw conflict('The assessment deadline has already been extended (D8: once).');
+    const enteredOn = r.assessmentEnteredOn ?? shanghaiDate(now);
+    const before = assessmentDue(enteredOn, false, calendar);
+    const after = assessmentDue(enteredOn, true, calendar);
+    return {
+      changes: { assessmentExtension: { on: shanghaiDate(now), by: p.sub, reason: body.reason } },
+      action: 'assessment.extended',
+      before: { assessmentDue: before.date },
+      after: { assessmentDue: after.date, provisional: after.provisional, reason: body.reason },
     };
   });
 };

@@ -3,10 +3,23 @@
  * case workflow running in the local Step Functions runner. Polls for statuses with a deadline.
  */
 import { describe, expect, it } from 'vitest';
+import { assessmentDue, shanghaiDate } from '../../core/index.ts';
 import { useCaseStack } from './cases-stack.ts';
 import { openedCase, payMinorInjury, waitForCase, waitForStatus, W_FEN, MEAL_FEN_PER_DAY } from './cases-fixtures.ts';
 
-const env = useCaseStack();
+// The D8 extension route is handled by the cases function but not yet listed in functions/routes.ts
+// (owned elsewhere): mounted here exactly as the route table would mount it.
+const env = useCaseStack({
+  extraRoutes: [
+    {
+      method: 'POST',
+      path: '/v1/cases/{caseId}/assessment-extension',
+      auth: true,
+      fn: 'cases',
+      handler: async (event, context) => (await import('../../functions/cases/handler.ts')).handler(event as never, context) as never,
+    },
+  ],
+});
 
 const post = (path: string, token: string, body?: unknown) => env.world.api('POST', path, { token, ...(body === undefined ? {} : { body }) });
 const confirm = (caseId: string, body: Record<string, unknown>) => post(`/v1/cases/${caseId}/confirmation`, env.world.tokens.handler, body);
@@ -122,6 +135,33 @@ describe('case lifecycle (contract: case statuses)', () => {
     }
     const [own] = await read(worker.token);
     expect(own.dependants.map((d: any) => [d.name, d.birthDate])).toEqual([[names[0], undefined], [names[1], '2016-04-09']]);
+  });
+
+  it('extends the assessment deadline by 30 days once, by an assessor, in the timeline; the sweep honours it (D8 +30)', async () => {
+    const { caseId } = await openedCase(env.world);
+    const extend = (token: string, body: unknown = { reason: '需补充医学检查' }) => post(`/v1/cases/${caseId}/assessment-extension`, token, body);
+    expect((await extend(env.world.tokens.assessor)).status, 'not awaiting the assessment yet').toBe(409);
+    await confirm(caseId, { outcome: 'CONFIRMED', basis: 'ORDER_TASK_ACCIDENT', assessmentRequired: true });
+    const awaiting = await waitForStatus(env.world, caseId, 'AWAITING_ASSESSMENT');
+    const due = awaiting.deadlines.assessmentDue.date as string;
+    expect((await extend(env.world.tokens.handler)).status).toBe(403);
+    expect((await extend(env.world.tokens.assessor, {})).status).toBe(400);
+    const extended = await extend(env.world.tokens.assessor);
+    expect(extended.status).toBe(202);
+    const newDue = extended.body.deadlines.assessmentDue.date as string;
+    const entered = awaiting.timeline.find((e: any) => e.action === 'status.changed' && e.after?.status === 'AWAITING_ASSESSMENT');
+    const enteredOn = shanghaiDate(new Date(entered.at));
+    expect(due).toBe(assessmentDue(enteredOn, false).date);
+    expect(newDue).toBe(assessmentDue(enteredOn, true).date);
+    expect(newDue > due).toBe(true);
+    expect(extended.body.timeline.at(-1)).toMatchObject({ actor: 'assessor-1', action: 'assessment.extended', before: { assessmentDue: due }, after: { assessmentDue: newDue } });
+    expect((await extend(env.world.tokens.assessor)).status, 'once').toBe(409);
+    // between the original and the extended due date, the sweep records nothing overdue
+    const between = new Date(Date.parse(`${due}T12:00:00+08:00`) + 5 * 86_400_000);
+    await env.sfn.sweepNow(between);
+    const c = (await env.world.api('GET', `/v1/cases/${caseId}`, { token: env.world.tokens.handler })).body;
+    expect(c.deadlines.assessmentDue.date).toBe(newDue);
+    expect(c.escalations.filter((e: any) => e.kind === 'ASSESSMENT_OVERDUE')).toEqual([]);
   });
 
   it('PAID → reassessment → AWAITING_APPROVAL → PAID paying only the difference (D8, D10)', async () => {

@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll } from 'vitest';
 import { localStepFunctions, type LocalStepFunctions } from '../../local/stepfunctions/index.ts';
-import { startTestStack, type TestStack } from '../support/local-stack.ts';
+import { startTestStack, type TestStack, type TestStackOptions } from '../support/local-stack.ts';
 import { setUpWorld, type World } from './cases-fixtures.ts';
 
 export interface CaseStack {
@@ -17,13 +17,14 @@ export interface CaseStack {
 
 /**
  * Registers the file's beforeAll/afterAll; the returned object's fields are set once beforeAll has run.
- * `env`: extra environment for the handlers (e.g. `POWERTOOLS_LOG_LEVEL` for a log scan).
+ * `env`: extra environment for the handlers (e.g. `POWERTOOLS_LOG_LEVEL` for a log scan);
+ * `extraRoutes`: routes mounted in the test (a route of the cases handler not yet in functions/routes.ts).
  */
-export function useCaseStack(options: { env?: Record<string, string> } = {}): CaseStack {
+export function useCaseStack(options: { env?: Record<string, string>; extraRoutes?: TestStackOptions['extraRoutes'] } = {}): CaseStack {
   const env = {} as { stack: TestStack; sfn: LocalStepFunctions; world: World };
   beforeAll(async () => {
     env.sfn = localStepFunctions({ sweepIntervalMs: 0 });
-    env.stack = await startTestStack({ services: [env.sfn], ...(options.env ? { env: options.env } : {}) });
+    env.stack = await startTestStack({ services: [env.sfn], ...(options.env ? { env: options.env } : {}), ...(options.extraRoutes ? { extraRoutes: options.extraRoutes } : {}) });
     env.world = await setUpWorld((m, p, o) => env.stack.api(m, p, o), (c) => env.stack.token(c));
   });
   afterAll(async () => {

@@ -83,6 +83,10 @@ describe('case statuses and applicants (contract, D6)', () => {
     expect(CASE_STATUSES).toHaveLength(8);
   });
 
+  it('accepts the assessment extension (D8 +30) only while awaiting the assessment', () => {
+    expect(CASE_STATUSES.filter((s) => acceptsStep(s, 'assessment-extension'))).toEqual(['AWAITING_ASSESSMENT']);
+  });
+
   it('a platform applies as platform, a worker as worker, staff for a relative or union (D6)', () => {
     expect(applicantTypeAllowed('platform', 'platform')).toBe(true);
     expect(applicantTypeAllowed('platform', 'worker')).toBe(false);
