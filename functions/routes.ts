@@ -124,6 +124,7 @@ export const ROUTES: readonly Route[] = [
   { method: 'POST', path: '/v1/cases/{caseId}/confirmation', fn: 'cases', auth: true },
   { method: 'POST', path: '/v1/cases/{caseId}/expenses', fn: 'cases', auth: true },
   { method: 'POST', path: '/v1/cases/{caseId}/assessment', fn: 'cases', auth: true },
+  { method: 'POST', path: '/v1/cases/{caseId}/assessment-extension', fn: 'cases', auth: true },
   { method: 'POST', path: '/v1/cases/{caseId}/dependants', fn: 'cases', auth: true },
   { method: 'GET', path: '/v1/cases/{caseId}/benefits', fn: 'cases', auth: true },
   { method: 'POST', path: '/v1/cases/{caseId}/approval', fn: 'cases', auth: true },

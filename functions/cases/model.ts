@@ -68,26 +68,11 @@ export const conflictOf = (record: CaseRecord, request: CaseRequest): string | u
   return undefined;
 };
 
-/**
- * The D8 extension of the assessment conclusion (+30 days), recorded once by an assessor. Stored on the
- * case item next to the fields of `CaseRecord` (the repository writes and reads the whole aggregate);
- * `CaseRecord` should declare it (docs: report of this change).
- */
-export interface AssessmentExtension {
-  readonly on: string;
-  readonly by: string;
-  readonly reason: string;
-}
-
-export type CaseRecordWithExtension = CaseRecord & { readonly assessmentExtension?: AssessmentExtension };
-
-export const assessmentExtensionOf = (record: CaseRecord): AssessmentExtension | undefined => (record as CaseRecordWithExtension).assessmentExtension;
-
 /** A case moved to a status, with the index keys that follow (pure). */
 export const withStatus = (record: CaseRecord, status: CaseStatus): CaseRecord => ({ ...record, status });
 
 /** The next version of a case: `changes` applied, version + 1. */
-export const bump = (record: CaseRecord, changes: Partial<CaseRecordWithExtension>): CaseRecord => ({ ...record, ...changes, version: record.version + 1 });
+export const bump = (record: CaseRecord, changes: Partial<CaseRecord>): CaseRecord => ({ ...record, ...changes, version: record.version + 1 });
 
 /** Drops an optional field (exactOptional-friendly). */
 export const without = <K extends keyof CaseRecord>(record: CaseRecord, ...keys: K[]): CaseRecord => {

@@ -24,7 +24,7 @@ import {
 } from '../_shared/repositories/cases.ts';
 import { workflowPort } from '../_shared/repositories/workflow.ts';
 import { calculateFor } from './benefits.ts';
-import { assessmentExtensionOf, bump, conflictOf, event, STEP_OF, without, type CaseRecordWithExtension, type CaseRequest } from './model.ts';
+import { bump, conflictOf, event, STEP_OF, without, type CaseRequest } from './model.ts';
 import { benefitsView, caseView, paymentView, summaryView, type Audience } from './view.ts';
 import type { z } from 'zod';
 import type {
@@ -190,7 +190,7 @@ export const openCase = async (p: Principal, body: z.infer<typeof OpenCaseReques
 };
 
 interface Change {
-  readonly changes: Partial<CaseRecordWithExtension>;
+  readonly changes: Partial<CaseRecord>;
   readonly remove?: (keyof CaseRecord)[];
   readonly action: string;
   readonly before?: Record<string, unknown>;
@@ -320,7 +320,7 @@ export const assess = async (p: Principal, bundle: CaseBundle, body: z.infer<typ
 export const extendAssessment = async (p: Principal, bundle: CaseBundle, body: z.infer<typeof AssessmentExtensionRequest>, now: Date) => {
   const calendar = await calendarsRepository.calendar();
   return change(p, bundle, 'assessment-extension', now, (r) => {
-    if (assessmentExtensionOf(r)) throw conflict('The assessment deadline has already been extended (D8: once).');
+    if (r.assessmentExtension) throw conflict('The assessment deadline has already been extended (D8: once).');
     const enteredOn = r.assessmentEnteredOn ?? shanghaiDate(now);
     const before = assessmentDue(enteredOn, false, calendar);
     const after = assessmentDue(enteredOn, true, calendar);

@@ -16,7 +16,6 @@ import {
   type WorkingDayCalendar,
 } from '../../core/index.ts';
 import type { CaseBundle, CaseRecord, Escalation, InjuryReport, PaymentRecord } from '../_shared/repositories/cases.ts';
-import { assessmentExtensionOf } from './model.ts';
 
 export interface Deadline {
   date: string;
@@ -29,7 +28,7 @@ export const deadlinesOf = (record: CaseRecord, calendar: WorkingDayCalendar, to
   };
   const c = confirmationDue(record.openedOn, record.suspensions, record.confirmation ? record.confirmation.recordedAt.slice(0, 10) : today, calendar);
   out.confirmationDue = { date: c.date, provisional: c.provisional };
-  if (record.assessmentEnteredOn) out.assessmentDue = assessmentDue(record.assessmentEnteredOn, assessmentExtensionOf(record) !== undefined, calendar);
+  if (record.assessmentEnteredOn) out.assessmentDue = assessmentDue(record.assessmentEnteredOn, record.assessmentExtension !== undefined, calendar);
   const last = record.assessments.at(-1);
   if (last) {
     out.reassessmentRequestDue = reassessmentRequestDue(last.concludedOn, calendar);
@@ -173,7 +172,7 @@ export const caseView = (bundle: CaseBundle, calendar: WorkingDayCalendar, today
     ...(r.confirmation ? { confirmation: r.confirmation } : {}),
     expenses: { items: r.expenses, inpatientDays: r.inpatientDays },
     ...(last ? { assessment: last } : {}),
-    ...(assessmentExtensionOf(r) ? { assessmentExtension: assessmentExtensionOf(r) } : {}),
+    ...(r.assessmentExtension ? { assessmentExtension: r.assessmentExtension } : {}),
     assessments: r.assessments,
     ...(r.dependants ? { dependants: dependantsView(r.dependants, audience) } : {}),
     ...(r.benefits ? { benefits: benefitsView(r, audience) } : {}),

@@ -14,6 +14,7 @@ import { ProblemSchema } from '../_shared/schemas.ts';
 import { WorkersRequestDoc, WorkersResponse } from '../workers/schemas.ts';
 import {
   ApprovalRequest,
+  AssessmentExtensionRequest,
   AssessmentRequest,
   BenefitsResponse,
   CaseListResponse,
@@ -177,6 +178,7 @@ function caseOperations(): Record<string, ZodOpenApiOperationObject> {
     'POST /v1/cases/{caseId}/confirmation': step('Record the confirmation decision (handler, D7)', ConfirmationRequest),
     'POST /v1/cases/{caseId}/expenses': step('Add expenses and inpatient days (handler)', ExpensesRequest),
     'POST /v1/cases/{caseId}/assessment': step('Record an assessment conclusion (assessor, D8)', AssessmentRequest),
+    'POST /v1/cases/{caseId}/assessment-extension': step('Extend the assessment conclusion deadline by the D8 extension, once, with a reason (assessor; AWAITING_ASSESSMENT only, else 409)', AssessmentExtensionRequest),
     'POST /v1/cases/{caseId}/dependants': step('Record the dependants of a death case (handler)', DependantsRequest),
     'GET /v1/cases/{caseId}/benefits': { summary: 'The benefit calculation (D9)', requestParams: { path: CasePath }, responses: { '200': ok(BenefitsResponse), ...errors } },
     'POST /v1/cases/{caseId}/approval': step('Approve (pays) or return the calculation (reviewer, maker-checker D10)', ApprovalRequest),

@@ -7,19 +7,7 @@ import { assessmentDue, shanghaiDate } from '../../core/index.ts';
 import { useCaseStack } from './cases-stack.ts';
 import { openedCase, payMinorInjury, waitForCase, waitForStatus, W_FEN, MEAL_FEN_PER_DAY } from './cases-fixtures.ts';
 
-// The D8 extension route is handled by the cases function but not yet listed in functions/routes.ts
-// (owned elsewhere): mounted here exactly as the route table would mount it.
-const env = useCaseStack({
-  extraRoutes: [
-    {
-      method: 'POST',
-      path: '/v1/cases/{caseId}/assessment-extension',
-      auth: true,
-      fn: 'cases',
-      handler: async (event, context) => (await import('../../functions/cases/handler.ts')).handler(event as never, context) as never,
-    },
-  ],
-});
+const env = useCaseStack();
 
 const post = (path: string, token: string, body?: unknown) => env.world.api('POST', path, { token, ...(body === undefined ? {} : { body }) });
 const confirm = (caseId: string, body: Record<string, unknown>) => post(`/v1/cases/${caseId}/confirmation`, env.world.tokens.handler, body);

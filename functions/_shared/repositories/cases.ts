@@ -125,6 +125,8 @@ export interface CaseRecord {
   readonly openedBy: string;
   readonly suspensions: readonly { from: string; to?: string; reason: string }[];
   readonly assessmentEnteredOn?: string;
+  /** D8: the assessment conclusion deadline extended (+30 days), once, by an assessor. */
+  readonly assessmentExtension?: { readonly on: string; readonly by: string; readonly reason: string };
   readonly confirmation?: Confirmation;
   readonly expenses: readonly RecordedExpense[];
   readonly inpatientDays: number;
