@@ -20,7 +20,6 @@ const EnvSchema = z.object({
   PII_KMS_KEY_ID: z.string().optional(),
   /** base64 of the KMS-encrypted 32-byte data key (PII_KEY_MODE=kms; docs/security.md). */
   PII_DATA_KEY_CIPHERTEXT: z.string().min(1).optional(),
-  FEE_COUNTER_SHARDS: z.coerce.number().int().min(1).max(256).default(8),
   /** Requests per second accepted from one platform (docs/security.md); unset or 0 = no limit. */
   PLATFORM_RATE_LIMIT_PER_SECOND: z.coerce.number().int().min(0).max(100_000).optional(),
   /** How platform app clients are registered: `local` (ids only) or `cognito` (CreateUserPoolClient). */
@@ -71,7 +70,6 @@ export const config = {
   },
   idempotencyEnabled: typeof (env as Record<string, unknown>)[idempotencyTable.envVar] === 'string',
   pii: { mode: env.PII_KEY_MODE, localKey: env.PII_LOCAL_KEY, kmsKeyId: env.PII_KMS_KEY_ID, dataKeyCiphertext: env.PII_DATA_KEY_CIPHERTEXT },
-  feeCounterShards: env.FEE_COUNTER_SHARDS,
   platformRateLimitPerSecond: env.PLATFORM_RATE_LIMIT_PER_SECOND ?? 0,
   platformClients: { mode: env.PLATFORM_CLIENTS_MODE, userPoolId: env.PLATFORM_USER_POOL_ID },
   authorizer: {
