@@ -1,6 +1,9 @@
 /** Route group `cases`: opening, reading and every human step of a bundled case (contract: Injury reports and cases). */
-import { requireRole } from '../_shared/auth.ts';
-import { badRequest, fieldErrors } from '../_shared/problem.ts';
+import { APPLICANT_TYPES_BY_ROLE, applicantTypeAllowed } from '../../core/index.ts';
+import { requireRole, type Principal } from '../_shared/auth.ts';
+import { badRequest, fieldErrors, forbidden, notFound } from '../_shared/problem.ts';
+import { casesRepository } from '../_shared/repositories/cases.ts';
+import { ClientId } from '../_shared/schemas.ts';
 import { httpHandler } from '../_shared/http.ts';
 import {
   ApprovalRequest,
@@ -18,11 +21,36 @@ import * as uc from './use-cases.ts';
 
 const accepted = (body: unknown) => ({ status: 202, body });
 
+const ApplicantType = OpenCaseRequest.shape.applicant.shape.type;
+
+/**
+ * Contract precedence (403 role, then 404 visibility, then 400) for an opening whose body is not valid: what
+ * the body names where it can be read — an applicant type that does not fit the caller (D6, 403), a report
+ * that is unknown or not visible (404) — answers before the validation error, as for a valid body.
+ */
+const refuseBeforeValidation = async (p: Principal, raw: unknown): Promise<void> => {
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return;
+  const { applicant, reportId } = raw as { applicant?: { type?: unknown } | null; reportId?: unknown };
+  const type = ApplicantType.safeParse(applicant?.type);
+  if (type.success && !applicantTypeAllowed(p.role, type.data)) {
+    throw forbidden(`A ${p.role} token applies as ${APPLICANT_TYPES_BY_ROLE[p.role].join(' or ')}, not as ${type.data} (D6).`);
+  }
+  const id = ClientId.safeParse(reportId);
+  if (id.success) {
+    const report = await casesRepository.getReport(id.data);
+    if (!report || !uc.canReadReport(p, report)) throw notFound();
+  }
+};
+
 export const handler = httpHandler({
   'POST /v1/cases': async (ctx) => {
     const principal = ctx.principal();
-    const body = ctx.body(OpenCaseRequest);
-    return { status: 201, body: await uc.openCase(principal, body, new Date()) };
+    const parsed = OpenCaseRequest.safeParse(ctx.rawBody());
+    if (!parsed.success) {
+      await refuseBeforeValidation(principal, ctx.rawBody());
+      throw badRequest(fieldErrors(parsed.error.issues as never));
+    }
+    return { status: 201, body: await uc.openCase(principal, parsed.data, new Date()) };
   },
   'GET /v1/cases': async (ctx) => {
     const principal = ctx.principal();

@@ -27,11 +27,20 @@ import type { InjuryReportRequest } from './schemas.ts';
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
 
+/**
+ * Visibility from the names in the body alone (404): a platform reports only for itself, a worker only for
+ * themself. Also run on a body that fails validation, for whatever it names as a string, so that 404 answers
+ * before 400 (contract precedence).
+ */
+export const checkNamedParties = (p: Principal, named: { readonly platformId?: unknown; readonly workerId?: unknown }): void => {
+  if (p.role === 'platform' && typeof named.platformId === 'string' && p.platformId !== named.platformId) throw notFound();
+  // A worker reports for themself, named by workerId or by the platform's id for them (checked in fileReport).
+  if (p.role === 'worker' && typeof named.workerId === 'string' && named.workerId !== p.workerId) throw notFound();
+};
+
 export const fileReport = async (p: Principal, body: z.infer<typeof InjuryReportRequest>, now: Date) => {
   requireRole(p, ['platform', 'worker']);
-  if (p.role === 'platform' && p.platformId !== body.platformId) throw notFound();
-  // A worker reports for themself, named by workerId or by the platform's id for them (checked below).
-  if (p.role === 'worker' && body.workerId !== undefined && body.workerId !== p.workerId) throw notFound();
+  checkNamedParties(p, body);
 
   const at = parseInstant(body.occurredAt)!;
   const date = shanghaiDate(at);
