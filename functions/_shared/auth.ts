@@ -2,8 +2,8 @@
  * The caller, from the JWT claims that API Gateway's authorizer (or the local adapter) verified.
  * Role checks answer 403; visibility checks answer 404 so that nothing reveals another party's data.
  */
-import { z } from 'zod';
 import { forbidden, notFound, unauthorized } from './problem.ts';
+import * as z from './zod.ts';
 
 export const ROLES = ['platform', 'worker', 'handler', 'reviewer', 'assessor', 'admin'] as const;
 export type Role = (typeof ROLES)[number];

@@ -2,33 +2,35 @@
  * Function configuration, read from the environment once at module initialisation and validated.
  * The only place in functions/ that touches process.env.
  */
-import { z } from 'zod';
 import { casesTable, idempotencyTable, ledgerTable, ordersTable, registryTable } from '../../lib/config/tables.ts';
+import * as z from './zod.ts';
+
+const optionalName = () => z.optional(z.string().check(z.minLength(1)));
 
 const EnvSchema = z.object({
-  STAGE: z.string().default('dev'),
-  [registryTable.envVar]: z.string().min(1).optional(),
-  [ordersTable.envVar]: z.string().min(1).optional(),
-  [ledgerTable.envVar]: z.string().min(1).optional(),
-  [idempotencyTable.envVar]: z.string().min(1).optional(),
-  [casesTable.envVar]: z.string().min(1).optional(),
+  STAGE: z._default(z.string(), 'dev'),
+  [registryTable.envVar]: optionalName(),
+  [ordersTable.envVar]: optionalName(),
+  [ledgerTable.envVar]: optionalName(),
+  [idempotencyTable.envVar]: optionalName(),
+  [casesTable.envVar]: optionalName(),
   /** State machine ARNs (cases slice): set by CDK, or by the local Step Functions runner. */
-  CASE_WORKFLOW_ARN: z.string().min(1).optional(),
-  PAYMENT_RUN_ARN: z.string().min(1).optional(),
-  PII_KEY_MODE: z.enum(['local', 'kms']).default('local'),
-  PII_LOCAL_KEY: z.string().optional(),
-  PII_KMS_KEY_ID: z.string().optional(),
+  CASE_WORKFLOW_ARN: optionalName(),
+  PAYMENT_RUN_ARN: optionalName(),
+  PII_KEY_MODE: z._default(z.enum(['local', 'kms']), 'local'),
+  PII_LOCAL_KEY: z.optional(z.string()),
+  PII_KMS_KEY_ID: z.optional(z.string()),
   /** base64 of the KMS-encrypted 32-byte data key (PII_KEY_MODE=kms; docs/security.md). */
-  PII_DATA_KEY_CIPHERTEXT: z.string().min(1).optional(),
+  PII_DATA_KEY_CIPHERTEXT: optionalName(),
   /** Requests per second accepted from one platform (docs/security.md); unset or 0 = no limit. */
-  PLATFORM_RATE_LIMIT_PER_SECOND: z.coerce.number().int().min(0).max(100_000).optional(),
+  PLATFORM_RATE_LIMIT_PER_SECOND: z.optional(z.coerce.number().check(z.int(), z.minimum(0), z.maximum(100_000))),
   /** How platform app clients are registered: `local` (ids only) or `cognito` (CreateUserPoolClient). */
-  PLATFORM_CLIENTS_MODE: z.enum(['local', 'cognito']).default('local'),
-  PLATFORM_USER_POOL_ID: z.string().min(1).optional(),
+  PLATFORM_CLIENTS_MODE: z._default(z.enum(['local', 'cognito']), 'local'),
+  PLATFORM_USER_POOL_ID: optionalName(),
   /** Lambda authorizer: the user pool's issuer URL (`https://cognito-idp.{region}.amazonaws.com/{poolId}`). */
-  AUTH_ISSUER: z.url().optional(),
+  AUTH_ISSUER: z.optional(z.url()),
   /** Lambda authorizer: app clients accepted without a registry look-up (staff/worker app, pilot platform), comma-separated. */
-  AUTH_STATIC_CLIENT_IDS: z.string().default(''),
+  AUTH_STATIC_CLIENT_IDS: z._default(z.string(), ''),
 });
 
 const env = EnvSchema.parse(process.env);

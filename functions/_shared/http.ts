@@ -13,7 +13,7 @@ import middy from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import type { z } from 'zod';
+import type * as z from './zod.ts';
 import { principalFromClaims, type Principal } from './auth.ts';
 import { badRequest, fieldErrors, HttpProblem, unauthorized, type ProblemBody } from './problem.ts';
 import { logger } from './observability.ts';
@@ -35,7 +35,7 @@ export interface RouteContext {
   path(name: string): string;
   readonly query: Readonly<Record<string, string | undefined>>;
   /** Parses the JSON body against a schema: 400 problem+json naming each bad field. */
-  body<S extends z.ZodType>(schema: S): z.infer<S>;
+  body<S extends z.ZodMiniType>(schema: S): z.infer<S>;
   /** The parsed JSON body without validation (batch envelopes validate items one by one). */
   rawBody(): unknown;
 }

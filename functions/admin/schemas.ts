@@ -1,43 +1,48 @@
-import { z } from 'zod';
 import { PARAMETER_NAMES } from '../../core/index.ts';
 import { ClientId, Industry, LocalDate, ProvinceCode } from '../_shared/schemas.ts';
+import * as z from '../_shared/zod.ts';
 
-export const ParameterScopeSchema = z
-  .strictObject({ province: ProvinceCode.optional(), industry: Industry.optional(), platformId: ClientId.optional() })
-  .meta({ id: 'ParameterScope' });
+export const ParameterScopeSchema = z.withMeta(
+  z.strictObject({ province: z.optional(ProvinceCode), industry: z.optional(Industry), platformId: z.optional(ClientId) }),
+  { id: 'ParameterScope' },
+);
 
-export const PutParameterRequest = z
-  .strictObject({
+export const PutParameterRequest = z.withMeta(
+  z.strictObject({
     name: z.enum(PARAMETER_NAMES),
     scope: ParameterScopeSchema,
     effectiveFrom: LocalDate,
-    value: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER),
-  })
-  .meta({ id: 'ParameterVersion' });
+    value: z.number().check(z.int(), z.nonnegative(), z.maximum(Number.MAX_SAFE_INTEGER)),
+  }),
+  { id: 'ParameterVersion' },
+);
 
 export const ResolveParameterQuery = z.strictObject({
   name: z.enum(PARAMETER_NAMES),
   on: LocalDate,
-  province: ProvinceCode.optional(),
-  industry: Industry.optional(),
-  platformId: ClientId.optional(),
+  province: z.optional(ProvinceCode),
+  industry: z.optional(Industry),
+  platformId: z.optional(ClientId),
 });
 
-export const ResolvedParameter = z
-  .object({ name: z.enum(PARAMETER_NAMES), value: z.number().int(), effectiveFrom: LocalDate, scope: ParameterScopeSchema })
-  .meta({ id: 'ResolvedParameter' });
+export const ResolvedParameter = z.withMeta(
+  z.object({ name: z.enum(PARAMETER_NAMES), value: z.number().check(z.int()), effectiveFrom: LocalDate, scope: ParameterScopeSchema }),
+  { id: 'ResolvedParameter' },
+);
 
-export const CalendarYear = z.coerce.number().int().min(2000).max(2100);
+export const CalendarYear = z.coerce.number().check(z.int(), z.minimum(2000), z.maximum(2100));
 
-export const PutCalendarRequest = z
-  .strictObject({ holidays: z.array(LocalDate).max(60), workdays: z.array(LocalDate).max(30) })
-  .meta({ id: 'YearArrangement' });
+export const PutCalendarRequest = z.withMeta(
+  z.strictObject({ holidays: z.array(LocalDate).check(z.maxLength(60)), workdays: z.array(LocalDate).check(z.maxLength(30)) }),
+  { id: 'YearArrangement' },
+);
 
-export const CalendarResponse = z
-  .object({
-    year: z.number().int(),
+export const CalendarResponse = z.withMeta(
+  z.object({
+    year: z.number().check(z.int()),
     holidays: z.array(LocalDate),
     workdays: z.array(LocalDate),
     source: z.enum(['seeded', 'loaded']),
-  })
-  .meta({ id: 'Calendar' });
+  }),
+  { id: 'Calendar' },
+);

@@ -1,134 +1,163 @@
 /** Request and response schemas of the case routes (contract: Injury reports and cases). Strict: unknown fields → 400. */
-import { z } from 'zod';
 import { CASE_STATUSES } from '../_shared/repositories/cases.ts';
 import { ClientId, Fen, FreeText, LocalDate, PersonName, ProvinceCode } from '../_shared/schemas.ts';
+import * as z from '../_shared/zod.ts';
 import { CONFIRMATION_BASES, CONFIRMATION_OUTCOMES, DEPENDANT_RELATIONS, dependantNeedsBirthDate, validateConfirmation } from '../../core/index.ts';
 
 const ALL_BASES = Object.values(CONFIRMATION_BASES).flat() as [string, ...string[]];
 
-export const OpenCaseRequest = z
-  .strictObject({
+export const OpenCaseRequest = z.withMeta(
+  z.strictObject({
     reportId: ClientId,
     kind: z.enum(['injury', 'death']),
-    applicant: z.strictObject({ type: z.enum(['platform', 'worker', 'relative', 'union']), name: PersonName.optional() }),
-    payee: z.strictObject({ name: PersonName, bankAccount: z.string().regex(/^\d{8,30}$/, 'Must be 8–30 digits.') }),
+    applicant: z.strictObject({ type: z.enum(['platform', 'worker', 'relative', 'union']), name: z.optional(PersonName) }),
+    payee: z.strictObject({ name: PersonName, bankAccount: z.string().check(z.regex(/^\d{8,30}$/, 'Must be 8–30 digits.')) }),
     consent: z.literal(true),
-    lateExplanation: FreeText.optional(),
-  })
-  .meta({ id: 'OpenCase' });
+    lateExplanation: z.optional(FreeText),
+  }),
+  { id: 'OpenCase' },
+);
 
-export const SuspensionRequest = z.strictObject({ reason: FreeText }).meta({ id: 'Suspension' });
+export const SuspensionRequest = z.withMeta(z.strictObject({ reason: FreeText }), { id: 'Suspension' });
 
-export const ConfirmationRequest = z
-  .strictObject({
-    outcome: z.enum(CONFIRMATION_OUTCOMES),
-    basis: z.enum(ALL_BASES),
-    reasons: z.array(FreeText).max(20).optional(),
-    assessmentRequired: z.boolean(),
-  })
-  .superRefine((v, ctx) => {
-    // D7 from the rules core: the basis belongs to the outcome; a refusal has a reason that is not blank.
-    for (const e of validateConfirmation(v)) ctx.addIssue({ code: 'custom', path: [e.path], message: `${e.message} (D7).` });
-  })
-  .meta({ id: 'Confirmation' });
+const ConfirmationShape = z.strictObject({
+  outcome: z.enum(CONFIRMATION_OUTCOMES),
+  basis: z.enum(ALL_BASES),
+  reasons: z.optional(z.array(FreeText).check(z.maxLength(20))),
+  assessmentRequired: z.boolean(),
+});
+export const ConfirmationRequest = z.withMeta(
+  ConfirmationShape.check(
+    z.superRefine((v: z.infer<typeof ConfirmationShape>, ctx) => {
+      // D7 from the rules core: the basis belongs to the outcome; a refusal has a reason that is not blank.
+      for (const e of validateConfirmation(v)) ctx.addIssue({ code: 'custom', path: [e.path], message: `${e.message} (D7).` });
+    }),
+  ),
+  { id: 'Confirmation' },
+);
 
-export const ExpensesRequest = z
-  .strictObject({
-    items: z.array(z.strictObject({ description: FreeText, amountFen: Fen, inCatalogue: z.boolean() })).max(200),
-    inpatientDays: z.number().int().nonnegative().max(3660),
-  })
-  .meta({ id: 'Expenses' });
+export const ExpensesRequest = z.withMeta(
+  z.strictObject({
+    items: z.array(z.strictObject({ description: FreeText, amountFen: Fen, inCatalogue: z.boolean() })).check(z.maxLength(200)),
+    inpatientDays: z.number().check(z.int(), z.nonnegative(), z.maximum(3660)),
+  }),
+  { id: 'Expenses' },
+);
 
-export const AssessmentRequest = z
-  .strictObject({
-    type: z.enum(['initial', 'reassessment', 'review']).optional(),
-    grade: z.number().int().min(1).max(10).nullable(),
-    nursing: z.enum(['FULL', 'MAJOR', 'PARTIAL']).nullable(),
+export const AssessmentRequest = z.withMeta(
+  z.strictObject({
+    type: z.optional(z.enum(['initial', 'reassessment', 'review'])),
+    grade: z.nullable(z.number().check(z.int(), z.minimum(1), z.maximum(10))),
+    nursing: z.nullable(z.enum(['FULL', 'MAJOR', 'PARTIAL'])),
     concludedOn: LocalDate,
-  })
-  .meta({ id: 'Assessment' });
+  }),
+  { id: 'Assessment' },
+);
 
-export const DependantsRequest = z
-  .strictObject({
-    dependants: z
-      .array(
-        z.strictObject({
-          name: PersonName,
-          relation: z.enum(DEPENDANT_RELATIONS),
-          orphanOrAlone: z.boolean(),
-          birthDate: LocalDate.optional(),
-        }),
-      )
-      .min(1)
-      .max(30),
-  })
-  .superRefine((v, ctx) => {
-    v.dependants.forEach((d, i) => {
-      if (dependantNeedsBirthDate(d.relation) && d.birthDate === undefined) {
-        ctx.addIssue({ code: 'custom', path: ['dependants', i, 'birthDate'], message: `Required for a ${d.relation} (D9: the pension ends the month they turn 18).` });
-      }
-    });
-  })
-  .meta({ id: 'Dependants' });
+const DependantsShape = z.strictObject({
+  dependants: z
+    .array(
+      z.strictObject({
+        name: PersonName,
+        relation: z.enum(DEPENDANT_RELATIONS),
+        orphanOrAlone: z.boolean(),
+        birthDate: z.optional(LocalDate),
+      }),
+    )
+    .check(z.minLength(1), z.maxLength(30)),
+});
+export const DependantsRequest = z.withMeta(
+  DependantsShape.check(
+    z.superRefine((v: z.infer<typeof DependantsShape>, ctx) => {
+      v.dependants.forEach((d, i) => {
+        if (dependantNeedsBirthDate(d.relation) && d.birthDate === undefined) {
+          ctx.addIssue({ code: 'custom', path: ['dependants', i, 'birthDate'], message: `Required for a ${d.relation} (D9: the pension ends the month they turn 18).` });
+        }
+      });
+    }),
+  ),
+  { id: 'Dependants' },
+);
 
 /** Extension of the contract: `POST /v1/cases/{caseId}/assessment-extension` (assessor), once (D8 +30). */
-export const AssessmentExtensionRequest = z.strictObject({ reason: FreeText }).meta({ id: 'AssessmentExtension' });
+export const AssessmentExtensionRequest = z.withMeta(z.strictObject({ reason: FreeText }), { id: 'AssessmentExtension' });
 
-export const ApprovalRequest = z
-  .strictObject({ decision: z.enum(['approve', 'return']), comment: FreeText.optional() })
-  .meta({ id: 'Approval' });
+export const ApprovalRequest = z.withMeta(z.strictObject({ decision: z.enum(['approve', 'return']), comment: z.optional(FreeText) }), { id: 'Approval' });
 
-export const ResubmissionRequest = z.strictObject({ comment: FreeText.optional() }).meta({ id: 'Resubmission' });
+export const ResubmissionRequest = z.withMeta(z.strictObject({ comment: z.optional(FreeText) }), { id: 'Resubmission' });
 
 export const ListCasesQuery = z.strictObject({
-  status: z.enum(CASE_STATUSES).optional(),
-  province: ProvinceCode.optional(),
-  nextToken: z.string().max(2000).optional(),
+  status: z.optional(z.enum(CASE_STATUSES)),
+  province: z.optional(ProvinceCode),
+  nextToken: z.optional(z.string().check(z.maxLength(2000))),
   /** Extension: page size, 1–100 (default 50). */
-  limit: z.coerce.number().int().min(1).max(100).optional(),
+  limit: z.optional(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(100))),
 });
 
+const int = () => z.number().check(z.int());
 const DeadlineSchema = z.object({ date: LocalDate, provisional: z.boolean() });
-const Coverage = z.object({ covered: z.boolean(), orderId: z.string().optional(), reason: z.string() });
+const Coverage = z.object({ covered: z.boolean(), orderId: z.optional(z.string()), reason: z.string() });
 
-export const BenefitsResponse = z
-  .object({
-    lines: z.array(z.object({ item: z.string(), key: z.string(), amountFen: z.number().int(), monthly: z.boolean(), fromMonth: z.string().optional(), untilMonth: z.string().optional(), basis: z.record(z.string(), z.unknown()) })),
-    oneOffTotalFen: z.number().int(),
-    monthlyTotalFen: z.number().int(),
+export const BenefitsResponse = z.withMeta(
+  z.object({
+    lines: z.array(
+      z.object({
+        item: z.string(),
+        key: z.string(),
+        amountFen: int(),
+        monthly: z.boolean(),
+        fromMonth: z.optional(z.string()),
+        untilMonth: z.optional(z.string()),
+        basis: z.record(z.string(), z.unknown()),
+      }),
+    ),
+    oneOffTotalFen: int(),
+    monthlyTotalFen: int(),
     calculated: z.boolean(),
-  })
-  .meta({ id: 'Benefits' });
+  }),
+  { id: 'Benefits' },
+);
 
-export const PaymentSchema = z
-  .object({ paymentId: z.string(), amountFen: z.number().int(), status: z.enum(['PENDING', 'PAID', 'FAILED']), items: z.array(z.object({ item: z.string(), key: z.string(), amountFen: z.number().int() })) })
-  .meta({ id: 'Payment' });
+export const PaymentSchema = z.withMeta(
+  z.object({
+    paymentId: z.string(),
+    amountFen: int(),
+    status: z.enum(['PENDING', 'PAID', 'FAILED']),
+    items: z.array(z.object({ item: z.string(), key: z.string(), amountFen: int() })),
+  }),
+  { id: 'Payment' },
+);
 
-export const CaseResponse = z
-  .object({
+/** `looseObject` is classic's `.passthrough()`: unknown fields are kept (documented as additionalProperties). */
+export const CaseResponse = z.withMeta(
+  z.looseObject({
     caseId: z.string(),
     status: z.enum(CASE_STATUSES),
     kind: z.enum(['injury', 'death']),
-    workerId: z.string().optional(),
+    workerId: z.optional(z.string()),
     platformId: z.string(),
     province: z.string(),
     occurredAt: z.string(),
     late: z.boolean(),
     coverage: Coverage,
     deadlines: z.record(z.string(), DeadlineSchema),
-    suspended: z.object({ since: z.string(), reason: z.string() }).optional(),
-    escalations: z.array(z.object({ kind: z.string(), due: z.string().optional(), recordedAt: z.string() })),
-    confirmation: z.record(z.string(), z.unknown()).optional(),
-    assessment: z.record(z.string(), z.unknown()).optional(),
-    benefits: BenefitsResponse.optional(),
+    suspended: z.optional(z.object({ since: z.string(), reason: z.string() })),
+    escalations: z.array(z.object({ kind: z.string(), due: z.optional(z.string()), recordedAt: z.string() })),
+    confirmation: z.optional(z.record(z.string(), z.unknown())),
+    assessment: z.optional(z.record(z.string(), z.unknown())),
+    benefits: z.optional(BenefitsResponse),
     payments: z.array(PaymentSchema),
-    timeline: z.array(z.object({ at: z.string(), actor: z.string(), action: z.string() }).passthrough()),
-  })
-  .passthrough()
-  .meta({ id: 'Case' });
+    timeline: z.array(z.looseObject({ at: z.string(), actor: z.string(), action: z.string() })),
+  }),
+  { id: 'Case' },
+);
 
-export const CaseListResponse = z
-  .object({ items: z.array(z.object({ caseId: z.string(), status: z.enum(CASE_STATUSES), province: z.string() }).passthrough()), nextToken: z.string().optional() })
-  .meta({ id: 'CaseList' });
+export const CaseListResponse = z.withMeta(
+  z.object({
+    items: z.array(z.looseObject({ caseId: z.string(), status: z.enum(CASE_STATUSES), province: z.string() })),
+    nextToken: z.optional(z.string()),
+  }),
+  { id: 'CaseList' },
+);
 
-export const PaymentsResponse = z.object({ payments: z.array(PaymentSchema) }).meta({ id: 'Payments' });
+export const PaymentsResponse = z.withMeta(z.object({ payments: z.array(PaymentSchema) }), { id: 'Payments' });

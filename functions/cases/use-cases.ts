@@ -26,7 +26,7 @@ import { workflowPort } from '../_shared/repositories/workflow.ts';
 import { calculateFor } from './benefits.ts';
 import { bump, conflictOf, event, STEP_OF, without, type CaseRequest } from './model.ts';
 import { benefitsView, caseView, paymentView, summaryView, type Audience } from './view.ts';
-import type { z } from 'zod';
+import type * as z from '../_shared/zod.ts';
 import type {
   ApprovalRequest,
   AssessmentExtensionRequest,

@@ -1,10 +1,10 @@
-import { z } from 'zod';
 import { Industry, Month } from '../_shared/schemas.ts';
+import * as z from '../_shared/zod.ts';
 
 export { Month };
 
-export const DeclarationResponse = z
-  .object({
+export const DeclarationResponse = z.withMeta(
+  z.object({
     platformId: z.string(),
     month: Month,
     provisional: z.boolean(),
@@ -12,12 +12,13 @@ export const DeclarationResponse = z
       z.object({
         province: z.string(),
         industry: Industry,
-        orders: z.number().int(),
-        rateFen: z.number().int(),
-        amountFen: z.number().int(),
-        rateVersion: z.string().meta({ description: 'The contributionRateFen version applied (extension).' }),
+        orders: z.number().check(z.int()),
+        rateFen: z.number().check(z.int()),
+        amountFen: z.number().check(z.int()),
+        rateVersion: z.withMeta(z.string(), { description: 'The contributionRateFen version applied (extension).' }),
       }),
     ),
-    totalFen: z.number().int(),
-  })
-  .meta({ id: 'Declaration' });
+    totalFen: z.number().check(z.int()),
+  }),
+  { id: 'Declaration' },
+);

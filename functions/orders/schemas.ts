@@ -1,37 +1,41 @@
-import { z } from 'zod';
 import { ClientId, Industry, Instant, ProvinceCode } from '../_shared/schemas.ts';
+import * as z from '../_shared/zod.ts';
 
 export const MAX_ORDERS_PER_BATCH = 1000;
 
-export const OrderItem = z
-  .strictObject({
+export const OrderItem = z.withMeta(
+  z.strictObject({
     orderId: ClientId,
     platformWorkerId: ClientId,
     industry: Industry,
     province: ProvinceCode,
     acceptedAt: Instant,
-    finishedAt: Instant.optional(),
-  })
-  .meta({ id: 'Order' });
+    finishedAt: z.optional(Instant),
+  }),
+  { id: 'Order' },
+);
 
 /** The envelope: items are validated one by one so that a bad item is rejected alone. */
-export const OrdersEnvelope = z.strictObject({ orders: z.array(z.unknown()).min(1).max(MAX_ORDERS_PER_BATCH) });
+export const OrdersEnvelope = z.strictObject({ orders: z.array(z.unknown()).check(z.minLength(1), z.maxLength(MAX_ORDERS_PER_BATCH)) });
 
-export const OrdersRequestDoc = z.strictObject({ orders: z.array(OrderItem).min(1).max(MAX_ORDERS_PER_BATCH) }).meta({ id: 'OrdersBatch' });
+export const OrdersRequestDoc = z.withMeta(z.strictObject({ orders: z.array(OrderItem).check(z.minLength(1), z.maxLength(MAX_ORDERS_PER_BATCH)) }), {
+  id: 'OrdersBatch',
+});
 
-export const OrdersResponse = z
-  .object({
-    accepted: z.number().int(),
-    duplicates: z.number().int(),
-    updated: z.number().int(),
-    rejected: z.number().int(),
+export const OrdersResponse = z.withMeta(
+  z.object({
+    accepted: z.number().check(z.int()),
+    duplicates: z.number().check(z.int()),
+    updated: z.number().check(z.int()),
+    rejected: z.number().check(z.int()),
     results: z.array(
       z.object({
-        index: z.number().int(),
-        orderId: z.string().optional(),
+        index: z.number().check(z.int()),
+        orderId: z.optional(z.string()),
         status: z.enum(['accepted', 'duplicate', 'updated', 'rejected']),
-        errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+        errors: z.optional(z.array(z.object({ path: z.string(), message: z.string() }))),
       }),
     ),
-  })
-  .meta({ id: 'OrdersBatchResult' });
+  }),
+  { id: 'OrdersBatchResult' },
+);

@@ -7,7 +7,7 @@
  * whatever is re-sent, concurrently or later.
  */
 import { randomInt } from 'node:crypto';
-import type { z } from 'zod';
+import type * as z from '../_shared/zod.ts';
 import { chargedIndustry, checkOrderTimes, industryAcceptedFor, isPlatformEnrolled, resentOrderDifferences, shanghaiDate } from '../../core/index.ts';
 import { mapLimit } from '../_shared/db.ts';
 import { fieldErrors, type ProblemFieldError } from '../_shared/problem.ts';

@@ -7,12 +7,12 @@
  * Event: `{ "scheduledTime": "<aws.scheduler.scheduled-time>" }` (the schedule's target input), so a
  * delivery retried hours later still runs the month it was scheduled for; without it, the clock.
  */
-import { z } from 'zod';
 import { monthOfDate, shanghaiDate } from '../../core/index.ts';
 import { logger } from '../_shared/observability.ts';
+import * as z from '../_shared/zod.ts';
 import { SCHEDULE_ACTOR, scheduledRunId, startPaymentRun } from './use-cases.ts';
 
-const ScheduledEvent = z.looseObject({ scheduledTime: z.iso.datetime({ offset: true }).optional() }).nullish();
+const ScheduledEvent = z.nullish(z.looseObject({ scheduledTime: z.optional(z.iso.datetime({ offset: true })) }));
 
 export interface ScheduledRunResult {
   readonly runId: string;

@@ -1,6 +1,6 @@
 /** Platform registration and province enrolment (contract: Platforms and enrolment; D2). */
 import { randomUUID } from 'node:crypto';
-import type { z } from 'zod';
+import type * as z from '../_shared/zod.ts';
 import { PILOT_PROVINCES } from '../../core/index.ts';
 import { appendAudit } from '../_shared/audit.ts';
 import { conflict, notFound, unprocessable, type ProblemFieldError } from '../_shared/problem.ts';

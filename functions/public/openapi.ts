@@ -1,8 +1,8 @@
 /**
  * The OpenAPI 3.1 document, generated from the same zod schemas the handlers validate with
- * (zod-openapi). Every route in functions/routes.ts has exactly one operation here (a test checks it).
+ * (zod-openapi reads the zod/mini schemas, and their `withMeta` metadata from zod's global registry).
+ * Every route in functions/routes.ts has exactly one operation here (a test checks it).
  */
-import { z } from 'zod';
 import { createDocument, type ZodOpenApiOperationObject, type ZodOpenApiPathsObject } from 'zod-openapi';
 import { CalendarResponse, PutCalendarRequest, PutParameterRequest, ResolveParameterQuery, ResolvedParameter } from '../admin/schemas.ts';
 import { DeclarationResponse } from '../declarations/schemas.ts';
@@ -11,6 +11,7 @@ import { OrdersRequestDoc, OrdersResponse } from '../orders/schemas.ts';
 import { CreatePlatformRequest, PlatformClientResponse, PlatformRegistrationResponse, PlatformResponse, ProvinceEnrolmentSchema } from '../platforms/schemas.ts';
 import { ROUTES, routeKey } from '../routes.ts';
 import { ProblemSchema } from '../_shared/schemas.ts';
+import * as z from '../_shared/zod.ts';
 import { WorkersRequestDoc, WorkersResponse } from '../workers/schemas.ts';
 import {
   ApprovalRequest,
@@ -32,8 +33,8 @@ import { RunResponse, StartRunRequest, StartRunResponse } from '../payment-runs/
 import { InjuryReportRequest, InjuryReportResponse } from '../reports/schemas.ts';
 
 const problem = (description: string) => ({ description, content: { 'application/problem+json': { schema: ProblemSchema } } });
-const ok = (schema: z.ZodType, description = 'OK') => ({ description, content: { 'application/json': { schema } } });
-const body = (schema: z.ZodType) => ({ required: true, content: { 'application/json': { schema } } });
+const ok = (schema: z.ZodMiniType, description = 'OK') => ({ description, content: { 'application/json': { schema } } });
+const body = (schema: z.ZodMiniType) => ({ required: true, content: { 'application/json': { schema } } });
 
 const errors = {
   '400': problem('Validation failed; `errors[].path` names each bad field'),
@@ -50,7 +51,9 @@ const postErrors = {
   '422': problem('Business rule refused, or Idempotency-Key reused with another body'),
 } as const;
 
-const idempotencyKey = z.string().min(1).max(64).optional().meta({ description: 'Replays the first response for the same caller, key and body.' });
+const idempotencyKey = z.withMeta(z.optional(z.string().check(z.minLength(1), z.maxLength(64))), {
+  description: 'Replays the first response for the same caller, key and body.',
+});
 const PlatformPath = z.object({ platformId: z.string() });
 const WorkerPath = z.object({ workerId: z.string() });
 
@@ -125,7 +128,7 @@ export const OPERATIONS: Record<string, ZodOpenApiOperationObject> = {
   },
   'GET /v1/platforms/{platformId}/declarations/{month}': {
     summary: 'Monthly fee declaration (that platform, admin, D5)',
-    requestParams: { path: PlatformPath.extend({ month: z.string() }) },
+    requestParams: { path: z.extend(PlatformPath, { month: z.string() }) },
     responses: { '200': ok(DeclarationResponse), ...errors, '422': problem('A needed rate is not configured') },
   },
   'GET /v1/workers/{workerId}/enrolment-days': {
@@ -144,7 +147,7 @@ export const OPERATIONS: Record<string, ZodOpenApiOperationObject> = {
 function caseOperations(): Record<string, ZodOpenApiOperationObject> {
   const CasePath = z.object({ caseId: z.string() });
   const header = z.object({ 'idempotency-key': idempotencyKey });
-  const step = (summary: string, request: z.ZodType | undefined) => ({
+  const step = (summary: string, request: z.ZodMiniType | undefined) => ({
     summary,
     requestParams: { path: CasePath, header },
     ...(request ? { requestBody: body(request) } : {}),

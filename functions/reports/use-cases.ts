@@ -3,7 +3,7 @@
  * the worker on the platform that overlaps the injury's calendar date (D11), kept as evidence.
  */
 import { randomBytes } from 'node:crypto';
-import type { z } from 'zod';
+import type * as z from '../_shared/zod.ts';
 import {
   coverageAt,
   coverageLookbackHours,

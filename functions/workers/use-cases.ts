@@ -3,7 +3,7 @@
  * Safe to re-send: every write is conditional and a re-sent item converges to the same workerId.
  */
 import { randomUUID } from 'node:crypto';
-import type { z } from 'zod';
+import type * as z from '../_shared/zod.ts';
 import { checkResidentId } from '../../core/index.ts';
 import { mapLimit } from '../_shared/db.ts';
 import { pii } from '../_shared/pii.ts';

@@ -3,11 +3,11 @@
  * dispatching on `action`). Invoked by Step Functions with `lambda:invoke` (Payload = the event);
  * errors propagate with their `name`, which the ASL's Retry and Catch match.
  */
-import { z } from 'zod';
 import { logger } from '../_shared/observability.ts';
+import * as z from '../_shared/zod.ts';
 import { runAction, type WorkflowEvent } from './actions.ts';
 
-const Base = z.object({ action: z.string().min(1) }).passthrough();
+const Base = z.looseObject({ action: z.string().check(z.minLength(1)) });
 
 export class InvalidWorkflowEvent extends Error {
   override readonly name = 'InvalidWorkflowEvent';
