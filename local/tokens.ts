@@ -7,7 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { SignJWT, generateKeyPair, jwtVerify, type CryptoKey, type JWTPayload } from 'jose';
-import { z } from 'zod';
+import * as z from '../functions/_shared/zod.ts';
 import type { ProblemError } from './problem.ts';
 
 export const LOCAL_ISSUER = 'urn:local:issuer';
@@ -18,18 +18,18 @@ export const ROLES = ['platform', 'worker', 'handler', 'reviewer', 'assessor', '
 export const STAFF_ROLES = ['handler', 'reviewer', 'assessor', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
 
-const identifier = z.string().regex(/^[A-Za-z0-9._:-]{1,64}$/, 'must be 1-64 characters of [A-Za-z0-9._:-]');
+const identifier = z.string().check(z.regex(/^[A-Za-z0-9._:-]{1,64}$/, 'must be 1-64 characters of [A-Za-z0-9._:-]'));
 
+const TokenClaimsShape = z.strictObject({
+  role: z.enum(ROLES),
+  sub: z.string().check(z.minLength(1), z.maxLength(128), z.regex(/^[^\u0000-\u001f\u007f]+$/, 'must not contain control characters')),
+  platformId: z.optional(identifier),
+  workerId: z.optional(identifier),
+  provinces: z.optional(z.array(z.string().check(z.regex(/^\d{6}$/, 'must be a 6-digit GB/T 2260 code'))).check(z.maxLength(64))),
+});
 /** The body of `POST /local/tokens`, also what `token(claims)` accepts. */
-export const TokenRequest = z
-  .strictObject({
-    role: z.enum(ROLES),
-    sub: z.string().min(1).max(128).regex(/^[^\u0000-\u001f\u007f]+$/, 'must not contain control characters'),
-    platformId: identifier.optional(),
-    workerId: identifier.optional(),
-    provinces: z.array(z.string().regex(/^\d{6}$/, 'must be a 6-digit GB/T 2260 code')).max(64).optional(),
-  })
-  .superRefine((claims, ctx) => {
+export const TokenRequest = TokenClaimsShape.check(
+  z.superRefine((claims: z.infer<typeof TokenClaimsShape>, ctx) => {
     const staff = (STAFF_ROLES as readonly string[]).includes(claims.role);
     if (claims.role === 'platform' && claims.platformId === undefined)
       ctx.addIssue({ code: 'custom', path: ['platformId'], message: 'required for role platform' });
@@ -41,7 +41,8 @@ export const TokenRequest = z
       ctx.addIssue({ code: 'custom', path: ['workerId'], message: 'only for role worker' });
     if (!staff && claims.provinces !== undefined)
       ctx.addIssue({ code: 'custom', path: ['provinces'], message: 'only for staff roles (handler, reviewer, assessor, admin)' });
-  });
+  }),
+);
 export type TokenClaims = z.infer<typeof TokenRequest>;
 
 export type ParseResult = { ok: true; claims: TokenClaims } | { ok: false; errors: ProblemError[] };
