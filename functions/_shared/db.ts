@@ -1,11 +1,18 @@
 /** DynamoDB clients at module scope, created once per container. */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, DynamoDBDocumentClient, paginateQuery, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 
 export const dynamo = new DynamoDBClient({ maxAttempts: 5 });
 export const ddb = DynamoDBDocumentClient.from(dynamo, {
   marshallOptions: { removeUndefinedValues: true, convertEmptyValues: false },
 });
+
+/** Every item a Query returns, following `LastEvaluatedKey` page by page (lib-dynamodb's paginator). */
+export const queryAll = async (input: QueryCommandInput): Promise<Record<string, unknown>[]> => {
+  const items: Record<string, unknown>[] = [];
+  for await (const page of paginateQuery({ client: ddb }, input)) items.push(...(page.Items ?? []));
+  return items;
+};
 
 /** Splits a list into chunks of at most `size`. */
 export const chunk = <T>(items: readonly T[], size: number): T[][] => {

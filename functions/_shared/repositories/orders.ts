@@ -10,12 +10,12 @@
  * conditional on its absence: an order either lands with its counts or not at all, so a re-sent or
  * concurrent batch never counts twice and a half-written batch converges when re-sent.
  */
-import { QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { Industry } from '../../../core/index.ts';
 import { config } from '../config.ts';
-import { batchGetAll, ddb } from '../db.ts';
+import { batchGetAll, ddb, queryAll } from '../db.ts';
 
 export interface StoredOrder {
   readonly platformId: string;
@@ -211,32 +211,21 @@ export const ordersRepository = {
    * index, newest first, bounded by the look-back window.
    */
   async acceptedBetween(workerId: string, platformId: string, from: Date, to: Date): Promise<CoverageOrder[]> {
-    const out: CoverageOrder[] = [];
-    let ExclusiveStartKey: Record<string, unknown> | undefined;
-    do {
-      const page = await ddb.send(
-        new QueryCommand({
-          TableName: config.tables.orders,
-          IndexName: 'byWorker',
-          KeyConditionExpression: 'wk = :wk AND #at BETWEEN :from AND :to',
-          // Only what coverage reads: the index's keys (wk, at, pk) stay on DynamoDB's side.
-          ProjectionExpression: 'orderId, province, industry, acceptedAt, finishedAt',
-          ExpressionAttributeNames: { '#at': 'at' },
-          ExpressionAttributeValues: { ':wk': `${workerId}#${platformId}`, ':from': from.toISOString(), ':to': `${to.toISOString()}#\uffff` },
-          ExclusiveStartKey,
-        }),
-      );
-      for (const i of page.Items ?? []) {
-        out.push({
-          orderId: i.orderId as string,
-          province: i.province as string,
-          industry: i.industry as Industry,
-          acceptedAt: i.acceptedAt as string,
-          ...(i.finishedAt ? { finishedAt: i.finishedAt as string } : {}),
-        });
-      }
-      ExclusiveStartKey = page.LastEvaluatedKey;
-    } while (ExclusiveStartKey);
-    return out;
+    const items = await queryAll({
+      TableName: config.tables.orders,
+      IndexName: 'byWorker',
+      KeyConditionExpression: 'wk = :wk AND #at BETWEEN :from AND :to',
+      // Only what coverage reads: the index's keys (wk, at, pk) stay on DynamoDB's side.
+      ProjectionExpression: 'orderId, province, industry, acceptedAt, finishedAt',
+      ExpressionAttributeNames: { '#at': 'at' },
+      ExpressionAttributeValues: { ':wk': `${workerId}#${platformId}`, ':from': from.toISOString(), ':to': `${to.toISOString()}#\uffff` },
+    });
+    return items.map((i) => ({
+      orderId: i.orderId as string,
+      province: i.province as string,
+      industry: i.industry as Industry,
+      acceptedAt: i.acceptedAt as string,
+      ...(i.finishedAt ? { finishedAt: i.finishedAt as string } : {}),
+    }));
   },
 };

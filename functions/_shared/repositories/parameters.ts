@@ -3,11 +3,11 @@
  * History is append-only: a version is created once with a conditional put and never edited.
  * The national defaults of D4, D5 and D9 are seeded from the rules core and behave as stored versions.
  */
-import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { NATIONAL_DEFAULT_PARAMETERS, scopeKey, type ParameterName, type ParameterScope, type ParameterVersion } from '../../../core/index.ts';
 import { config } from '../config.ts';
-import { ddb } from '../db.ts';
+import { ddb, queryAll } from '../db.ts';
 
 const sortKey = (v: Pick<ParameterVersion, 'scope' | 'effectiveFrom'>) => `${scopeKey(v.scope)}#${v.effectiveFrom}`;
 
@@ -38,22 +38,8 @@ export const parametersRepository = {
 
   /** Every version of a parameter: seeded defaults plus stored versions (stored ones win on the same key). */
   async versions(name: ParameterName): Promise<ParameterVersion[]> {
-    const stored: ParameterVersion[] = [];
-    let ExclusiveStartKey: Record<string, unknown> | undefined;
-    do {
-      const page = await ddb.send(
-        new QueryCommand({
-          TableName: config.tables.registry,
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': `PARAM#${name}` },
-          ExclusiveStartKey,
-        }),
-      );
-      for (const item of page.Items ?? []) {
-        stored.push({ name, scope: item.scope as ParameterScope, effectiveFrom: item.effectiveFrom as string, value: item.value as number });
-      }
-      ExclusiveStartKey = page.LastEvaluatedKey;
-    } while (ExclusiveStartKey);
+    const items = await queryAll({ TableName: config.tables.registry, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `PARAM#${name}` } });
+    const stored: ParameterVersion[] = items.map((item) => ({ name, scope: item.scope as ParameterScope, effectiveFrom: item.effectiveFrom as string, value: item.value as number }));
     const seeded = NATIONAL_DEFAULT_PARAMETERS.filter((v) => v.name === name && !stored.some((s) => sameVersion(s, v)));
     return [...seeded, ...stored];
   },
