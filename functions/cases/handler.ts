@@ -4,7 +4,7 @@ import { requireRole, type Principal } from '../_shared/auth.ts';
 import { badRequest, fieldErrors, forbidden, notFound } from '../_shared/problem.ts';
 import { casesRepository } from '../_shared/repositories/cases.ts';
 import { ClientId } from '../_shared/schemas.ts';
-import { httpHandler } from '../_shared/http.ts';
+import { httpHandler, type RouteContext } from '../_shared/http.ts';
 import {
   ApprovalRequest,
   AssessmentExtensionRequest,
@@ -20,6 +20,17 @@ import {
 import * as uc from './use-cases.ts';
 
 const accepted = (body: unknown) => ({ status: 202, body });
+
+/**
+ * The path's caseId, or one no case has when it cannot be a case id (not 1–64 characters of the id alphabet;
+ * case ids are `C` + 16 hex digits): still 404 after the role check, and never a read with a key over
+ * DynamoDB's size limit (2,048 bytes: a ValidationException, a 500).
+ */
+const NO_CASE = 'C-none';
+const caseIdOf = (ctx: RouteContext): string => {
+  const id = ctx.path('caseId');
+  return ClientId.safeParse(id).success ? id : NO_CASE;
+};
 
 const ApplicantType = OpenCaseRequest.shape.applicant.shape.type;
 
@@ -60,53 +71,53 @@ export const handler = httpHandler({
     const { nextToken, ...query } = parsed.data;
     return { status: 200, body: await uc.listCases(principal, query, nextToken) };
   },
-  'GET /v1/cases/{caseId}': async (ctx) => ({ status: 200, body: await uc.getCase(ctx.principal(), ctx.path('caseId'), new Date()) }),
-  'GET /v1/cases/{caseId}/benefits': async (ctx) => ({ status: 200, body: await uc.getBenefits(ctx.principal(), ctx.path('caseId')) }),
-  'GET /v1/cases/{caseId}/payments': async (ctx) => ({ status: 200, body: await uc.getPayments(ctx.principal(), ctx.path('caseId')) }),
+  'GET /v1/cases/{caseId}': async (ctx) => ({ status: 200, body: await uc.getCase(ctx.principal(), caseIdOf(ctx), new Date()) }),
+  'GET /v1/cases/{caseId}/benefits': async (ctx) => ({ status: 200, body: await uc.getBenefits(ctx.principal(), caseIdOf(ctx)) }),
+  'GET /v1/cases/{caseId}/payments': async (ctx) => ({ status: 200, body: await uc.getPayments(ctx.principal(), caseIdOf(ctx)) }),
   'POST /v1/cases/{caseId}/suspension': async (ctx) => {
     const p = ctx.principal();
-    const bundle = await uc.forChange(p, ['handler'], ctx.path('caseId'));
+    const bundle = await uc.forChange(p, ['handler'], caseIdOf(ctx));
     return accepted(await uc.suspend(p, bundle, ctx.body(SuspensionRequest), new Date()));
   },
   'DELETE /v1/cases/{caseId}/suspension': async (ctx) => {
     const p = ctx.principal();
-    const bundle = await uc.forChange(p, ['handler'], ctx.path('caseId'));
+    const bundle = await uc.forChange(p, ['handler'], caseIdOf(ctx));
     return accepted(await uc.resume(p, bundle, new Date()));
   },
   'POST /v1/cases/{caseId}/confirmation': async (ctx) => {
     const p = ctx.principal();
-    const bundle = await uc.forChange(p, ['handler'], ctx.path('caseId'));
+    const bundle = await uc.forChange(p, ['handler'], caseIdOf(ctx));
     return accepted(await uc.confirm(p, bundle, ctx.body(ConfirmationRequest), new Date()));
   },
   'POST /v1/cases/{caseId}/expenses': async (ctx) => {
     const p = ctx.principal();
-    const bundle = await uc.forChange(p, ['handler'], ctx.path('caseId'));
+    const bundle = await uc.forChange(p, ['handler'], caseIdOf(ctx));
     return accepted(await uc.addExpenses(p, bundle, ctx.body(ExpensesRequest), new Date()));
   },
   'POST /v1/cases/{caseId}/assessment': async (ctx) => {
     const p = ctx.principal();
-    const bundle = await uc.forChange(p, ['assessor'], ctx.path('caseId'));
+    const bundle = await uc.forChange(p, ['assessor'], caseIdOf(ctx));
     return accepted(await uc.assess(p, bundle, ctx.body(AssessmentRequest), new Date()));
   },
   // Extension of the contract (D8 +30); the route still has to be added to functions/routes.ts.
   'POST /v1/cases/{caseId}/assessment-extension': async (ctx) => {
     const p = ctx.principal();
-    const bundle = await uc.forChange(p, ['assessor'], ctx.path('caseId'));
+    const bundle = await uc.forChange(p, ['assessor'], caseIdOf(ctx));
     return accepted(await uc.extendAssessment(p, bundle, ctx.body(AssessmentExtensionRequest), new Date()));
   },
   'POST /v1/cases/{caseId}/dependants': async (ctx) => {
     const p = ctx.principal();
-    const bundle = await uc.forChange(p, ['handler'], ctx.path('caseId'));
+    const bundle = await uc.forChange(p, ['handler'], caseIdOf(ctx));
     return accepted(await uc.recordDependants(p, bundle, ctx.body(DependantsRequest), new Date()));
   },
   'POST /v1/cases/{caseId}/approval': async (ctx) => {
     const p = ctx.principal();
-    const bundle = await uc.forChange(p, ['reviewer'], ctx.path('caseId'));
+    const bundle = await uc.forChange(p, ['reviewer'], caseIdOf(ctx));
     return accepted(await uc.approve(p, bundle, ctx.body(ApprovalRequest), new Date()));
   },
   'POST /v1/cases/{caseId}/resubmission': async (ctx) => {
     const p = ctx.principal();
-    const bundle = await uc.forChange(p, ['handler'], ctx.path('caseId'));
+    const bundle = await uc.forChange(p, ['handler'], caseIdOf(ctx));
     const body = ctx.event.body ? ctx.body(ResubmissionRequest) : {};
     return accepted(await uc.resubmit(p, bundle, body, new Date()));
   },

@@ -8,6 +8,7 @@ import { requireRole } from '../_shared/auth.ts';
 import { httpHandler } from '../_shared/http.ts';
 import { notFound } from '../_shared/problem.ts';
 import { casesRepository } from '../_shared/repositories/cases.ts';
+import { ClientId } from '../_shared/schemas.ts';
 import { StartRunRequest } from './schemas.ts';
 import { startPaymentRun } from './use-cases.ts';
 
@@ -22,7 +23,11 @@ export const handler = httpHandler({
   'GET /v1/payment-runs/{runId}': async (ctx) => {
     const p = ctx.principal();
     requireRole(p, ['admin']);
-    const run = await casesRepository.getRun(ctx.path('runId'));
+    const runId = ctx.path('runId');
+    // An id that cannot be a run id (1–64 characters of the id alphabet) is unknown, without a read whose key
+    // could exceed DynamoDB's size limit (a ValidationException, a 500).
+    if (!ClientId.safeParse(runId).success) throw notFound();
+    const run = await casesRepository.getRun(runId);
     if (!run) throw notFound();
     return { status: 200, body: { runId: run.runId, month: run.month, status: run.status, payments: run.payments, totalFen: run.totalFen, startedAt: run.startedAt, ...(run.finishedAt ? { finishedAt: run.finishedAt } : {}) } };
   },

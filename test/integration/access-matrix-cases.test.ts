@@ -239,6 +239,11 @@ const EXTRA: Record<string, Extra> = {
   'unknown case, approval': { method: 'POST', path: () => `/v1/cases/${UNKNOWN_CASE}/approval`, body: () => ({ decision: 'approve' }), callers: ['reviewer'], status: 404 },
   'unknown report': { method: 'POST', path: () => '/v1/cases', body: () => openBody('R0000000000000000', 'platformOwn'), callers: ['platformOwn'], status: 404 },
   'unknown run': { method: 'GET', path: () => '/v1/payment-runs/run-2025-01-unknown', callers: ['admin'], status: 404 },
+  // Ids over DynamoDB's key size (2,048 bytes) are unknown too, never a 500 — and still 403 for a wrong role.
+  'run id of 3,000 characters': { method: 'GET', path: () => `/v1/payment-runs/run-${'x'.repeat(3000)}`, callers: ['admin'], status: 404 },
+  'case id of 3,000 characters': { method: 'GET', path: () => `/v1/cases/C${'x'.repeat(3000)}/payments`, callers: ['handler', 'workerOwn'], status: 404 },
+  'case id of 3,000 characters, a step': { method: 'POST', path: () => `/v1/cases/C${'x'.repeat(3000)}/approval`, body: () => ({ decision: 'approve' }), callers: ['reviewer'], status: 404 },
+  'case id of 3,000 characters, wrong role': { method: 'POST', path: () => `/v1/cases/C${'x'.repeat(3000)}/approval`, body: () => ({ decision: 'approve' }), callers: ['handler', 'platformOwn'], status: 403 },
   // 404 (visibility) before 400 (validation): a case out of the caller's province, with a broken body.
   'other province, broken confirmation': { method: 'POST', path: () => `/v1/cases/${ids.paid}/confirmation`, body: () => BROKEN, callers: ['handlerOther'], status: 404 },
   'other province, broken assessment': { method: 'POST', path: () => `/v1/cases/${ids.paid}/assessment`, body: () => ({ grade: 11 }), callers: ['assessorOther'], status: 404 },
