@@ -96,22 +96,26 @@ export const listCases = async (p: Principal, query: { status?: CaseStatus; prov
   }
 };
 
-/** Resumes the workflow for a recorded step, or (re-assessment of a paid case) starts an execution for it. */
-export const signal = async (record: CaseRecord, step: WorkflowStep): Promise<void> => {
+/**
+ * Resumes the workflow for a recorded step, or (re-assessment of a paid case) starts an execution for it.
+ * True when an execution took the step (a waiting token was resumed, or the re-assessment started); false
+ * when none did (no wait registered yet, the token no longer waiting, or the signal failed).
+ */
+export const signal = async (record: CaseRecord, step: WorkflowStep): Promise<boolean> => {
   try {
     if (step === 'assessment' && (record.status === 'PAID' || record.status === 'CLOSED')) {
-      await workflowPort.start(config.stateMachines.caseWorkflow, `${CASE_WORKFLOW_NAME(record.caseId)}-v${record.version}`, {
+      return await workflowPort.start(config.stateMachines.caseWorkflow, `${CASE_WORKFLOW_NAME(record.caseId)}-v${record.version}`, {
         caseId: record.caseId,
         resumeAt: 'Apply Assessment',
       });
-      return;
     }
     const task = await casesRepository.getTask(record.caseId);
     // No token yet: the workflow's wait task sees pendingStep when it registers and resumes itself.
-    if (task && task.step === step) await workflowPort.resume(task.token, { step });
+    return task !== undefined && task.step === step && (await workflowPort.resume(task.token, { step }));
   } catch (error) {
     // Recorded but not signalled: the pending step is applied when the wait re-registers (docs/cases.md).
     logger.error('Could not signal the case workflow', { caseId: record.caseId, step, errorName: (error as Error).name, errorMessage: (error as Error).message });
+    return false;
   }
 };
 

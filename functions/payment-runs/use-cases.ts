@@ -72,7 +72,15 @@ export const startPaymentRun = async (input: StartPaymentRunInput, now: Date = n
   }
   try {
     // The same name and input on every attempt: a second start of a running execution is a no-op.
-    await workflowPort.start(config.stateMachines.paymentRun, runId, { runId, month, nextToken: null });
+    const input = { runId, month, nextToken: null };
+    if (!(await workflowPort.start(config.stateMachines.paymentRun, runId, input))) {
+      // ExecutionAlreadyExists for a run still RUNNING: its execution ended without finishing the record (its
+      // last Tasks failed, e.g. with the database unavailable). A continuation pays what is still owed (each
+      // case-month is paid once, and counted into the run only when created) and finishes the record.
+      const continuation = `${runId}-continued-${now.getTime()}-${randomBytes(3).toString('hex')}`;
+      await workflowPort.start(config.stateMachines.paymentRun, continuation, input);
+      logger.warn('Payment run continued: its execution had ended with the run still RUNNING', { runId, month, execution: continuation });
+    }
   } catch (error) {
     // A random id is never retried by anyone: its run failed. A deterministic id is retried by its caller
     // (Scheduler/Lambda retries, the local timer): the record stays RUNNING so the retry re-issues the start.

@@ -186,17 +186,66 @@ export const runAction = async (e: WorkflowEvent): Promise<Record<string, unknow
 };
 
 /**
+ * How long a recorded step may stay unapplied with no execution waiting for it before the sweep takes its
+ * execution for lost. Longer than any Apply Task with its retries, so a live execution between the signal
+ * and the commit of its Apply is never doubled (a second execution would wait twice and time out falsely).
+ */
+export const LOST_STEP_AFTER_MS = 15 * 60_000;
+
+const STATE_OF_STEP: Readonly<Record<WorkflowStep, string>> = {
+  confirmation: 'Apply Confirmation',
+  assessment: 'Apply Assessment',
+  dependants: 'Apply Dependants',
+  approval: 'Apply Approval',
+  resubmission: 'Apply Resubmission',
+};
+
+/**
+ * A recorded step that no execution took (its execution was lost: a Task failed after its retries and so did
+ * Mark Failed, e.g. with the database unavailable; or the execution never reached its wait) and that has
+ * waited LOST_STEP_AFTER_MS: the sweep records `workflow.restarted` (conditional on the version, so one
+ * sweep wins) and starts a new execution at the step's Apply state, named after that version (at most once).
+ */
+const restartLostStep = async (record: CaseRecord, now: Date): Promise<boolean> => {
+  const step = record.pendingStep!;
+  const recordedAt = await casesRepository.transitionAt(record.caseId, record.version);
+  if (recordedAt !== undefined && now.getTime() - Date.parse(recordedAt) < LOST_STEP_AFTER_MS) return false;
+  const executionName = `${CASE_WORKFLOW_NAME(record.caseId)}-r${record.version + 1}`;
+  const at = now.toISOString();
+  try {
+    await casesRepository.transition(
+      bump(record, { workflow: { status: 'RUNNING', executionName } }),
+      record.version,
+      event(at, 'deadline-sweep', 'workflow.restarted', { step, before: { workflow: record.workflow.executionName ?? null }, after: { workflow: executionName, resumeAt: STATE_OF_STEP[step] } }),
+    );
+  } catch (error) {
+    if (error instanceof CaseVersionConflict) return false; // changed meanwhile (applied, or another sweep): the next sweep sees it
+    throw error;
+  }
+  try {
+    await workflowPort.start(config.stateMachines.caseWorkflow, executionName, { caseId: record.caseId, resumeAt: STATE_OF_STEP[step] });
+  } catch (error) {
+    // Recorded as restarted but not started: the step stays pending and the sweep after LOST_STEP_AFTER_MS tries again.
+    logger.error('Sweep could not restart a case workflow', { caseId: record.caseId, step, errorName: (error as Error).name });
+    return false;
+  }
+  logger.warn('Case workflow restarted at a recorded step no execution took', { caseId: record.caseId, step, executionName });
+  return true;
+};
+
+/**
  * The deadline sweep (EventBridge Scheduler in AWS, a timer locally): records an escalation for every
  * missed statutory deadline (D7 confirmation, D8 assessment) once, and closes paid cases with nothing
  * more to pay once the re-assessment window has passed.
  */
-export const sweepDeadlines = async (now: Date = new Date()): Promise<{ escalated: number; closed: number; resignalled: number; started: number }> => {
+export const sweepDeadlines = async (now: Date = new Date()): Promise<{ escalated: number; closed: number; resignalled: number; started: number; restarted: number }> => {
   const today = shanghaiDate(now);
   const calendar = await calendarsRepository.calendar();
   let escalated = 0;
   let closed = 0;
   let resignalled = 0;
   let started = 0;
+  let restarted = 0;
   for (const status of ['UNDER_REVIEW', 'AWAITING_ASSESSMENT', 'AWAITING_DEPENDANTS', 'AWAITING_APPROVAL', 'RETURNED', 'PAID', 'CLOSED'] as const) {
     let token: string | undefined;
     do {
@@ -207,8 +256,8 @@ export const sweepDeadlines = async (now: Date = new Date()): Promise<{ escalate
         if (!record || record.status !== status) continue;
         // A step recorded but never signalled (SendTaskSuccess failed): signal again; a second signal is harmless.
         if (record.pendingStep) {
-          await signal(record, record.pendingStep);
           resignalled++;
+          if (!(await signal(record, record.pendingStep)) && (await restartLostStep(record, now))) restarted++;
           continue;
         }
         // A case whose workflow could not be started: start it now (deterministic name: at most once).
@@ -250,5 +299,5 @@ export const sweepDeadlines = async (now: Date = new Date()): Promise<{ escalate
       }
     } while (token);
   }
-  return { escalated, closed, resignalled, started };
+  return { escalated, closed, resignalled, started, restarted };
 };

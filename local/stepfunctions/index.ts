@@ -126,7 +126,7 @@ export interface LocalStepFunctions extends LocalService {
   sendTaskSuccess(token: string, output: Json): void;
   sendTaskFailure(token: string, error: string, cause: string): void;
   /** Runs the deadline sweep now (as of `asOf`, default the clock). */
-  sweepNow(asOf?: Date): Promise<{ escalated: number; closed: number; resignalled: number; started: number }>;
+  sweepNow(asOf?: Date): Promise<{ escalated: number; closed: number; resignalled: number; started: number; restarted: number }>;
   /**
    * One delivery of the monthly schedule: invokes the scheduled payment-run handler with `scheduledTime` =
    * `asOf` (default the clock), unconditionally, as EventBridge Scheduler would (duplicates included).

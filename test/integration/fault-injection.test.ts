@@ -11,13 +11,11 @@
  * runs in the same tables for another platform with other persons (other ID numbers); the comparison is
  * per platform and maps workerIds back to platformWorkerIds.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { DynamoDBDocumentClient, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FAST_START_JVM_OPTIONS, localDynamoDbClient, startDynamoDbLocal, type DynamoDbLocal } from '../../local/dynamodb.ts';
+import { localDynamoDbClient } from '../../local/dynamodb.ts';
 import { startLocalApp, type LocalApp } from '../../local/app.ts';
+import { startPersistedDynamoDb, type PersistedDynamoDb } from '../support/ddb-fault.ts';
 import { adminClaims, idNumber, platformBody, platformClaims, workerItem } from '../support/fixtures.ts';
 
 const WORKERS = 100;
@@ -74,18 +72,18 @@ const batches = Array.from({ length: BATCHES }, (_, b) => {
   ];
 });
 
-let dir: string;
-let ddb: DynamoDbLocal;
-let port: number;
+let ddb: PersistedDynamoDb;
 let app: LocalApp;
 let doc: DynamoDBDocumentClient;
 const timings: Record<string, number> = {};
 
-const startDdb = async (fixedPort?: number) => {
-  const t0 = Date.now();
-  const started = await startDynamoDbLocal({ dbPath: join(dir, 'dynamodb'), jvmOptions: FAST_START_JVM_OPTIONS, ...(fixedPort ? { port: fixedPort } : {}) });
-  timings[`ddbStart${fixedPort ? 'Again' : ''}`] = Date.now() - t0;
+const startDdb = async () => {
+  const started = await startPersistedDynamoDb('fault-injection-');
+  timings.ddbStart = started.startMs;
   return started;
+};
+const restartDdb = async () => {
+  timings.ddbStartAgain = await ddb.restart();
 };
 
 interface Res {
@@ -108,31 +106,19 @@ const expectOutageAnswer = (res: Res) => {
 };
 
 /**
- * The handlers run in this process: a middleware on their DynamoDB client SIGKILLs DynamoDB Local right
- * after the request's `afterCommits`-th successful TransactWriteItems — in the middle of the batch, with
- * other transactions of the same request in flight or still to come.
+ * The handlers run in this process: a middleware on their DynamoDB client (test/support/ddb-fault.ts)
+ * SIGKILLs DynamoDB Local right after the request's `afterCommits`-th successful TransactWriteItems — in
+ * the middle of the batch, with other transactions of the same request in flight or still to come.
  */
-let trip: { remaining: number; fired: boolean } | undefined;
 const armFaultInjection = async () => {
   const { dynamo } = await import('../../functions/_shared/db.ts');
-  dynamo.middlewareStack.add(
-    (next, context) => async (args) => {
-      const out = await next(args);
-      if (trip && !trip.fired && /TransactWrite/.test(String(context.commandName)) && --trip.remaining === 0) {
-        trip.fired = true;
-        process.kill(ddb.pid, 'SIGKILL');
-      }
-      return out;
-    },
-    { step: 'initialize', name: 'faultInjection' },
-  );
+  ddb.install(dynamo);
 };
 const killDuring = async (send: () => Promise<Res>, afterCommits: number): Promise<Res> => {
-  trip = { remaining: afterCommits, fired: false };
+  const trip = ddb.arm({ match: (commandName) => /TransactWrite/.test(commandName), when: 'after', nth: afterCommits });
   const res = await send();
-  expect(trip.fired, 'DynamoDB Local was killed during the request').toBe(true);
-  trip = undefined;
-  await ddb.stop(); // waits for the exit (the child is dead already)
+  expect(trip.fired(), 'DynamoDB Local was killed during the request').toBe(true);
+  await trip.killed; // waits for the exit (the child is dead already)
   return res;
 };
 
@@ -226,9 +212,7 @@ const sendOrders = (platformId: string, b: number) => api('POST', `/v1/platforms
 const workerMap = (res: Res) => new Map<string, string>(res.body.results.map((r: { platformWorkerId: string; workerId: string }) => [r.platformWorkerId, r.workerId]));
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'fault-injection-'));
   ddb = await startDdb();
-  port = ddb.port;
   const t0 = Date.now();
   app = await startLocalApp({ ddbEndpoint: ddb.endpoint, port: 0, tablePrefix: 'fi_', stage: 'test', ...(process.env.PII_LOCAL_KEY ? { piiKey: process.env.PII_LOCAL_KEY } : {}) });
   timings.appStart = Date.now() - t0;
@@ -240,8 +224,7 @@ afterAll(async () => {
   for (const undo of restore.splice(0)) undo();
   doc?.destroy();
   await app?.stop();
-  await ddb?.stop();
-  if (dir) rmSync(dir, { recursive: true, force: true });
+  await ddb?.dispose();
   console.info(`fault-injection timings (ms): ${JSON.stringify(timings)}`);
 });
 
@@ -272,7 +255,7 @@ describe('DynamoDB Local killed mid-batch, restarted on the same data (issue 5)'
     expectOutageAnswer(await sendOrders(fault, 0));
     expectOutageAnswer(await api('GET', `/v1/platforms/${fault}/declarations/2025-08`, platformOf(fault)));
     t0 = Date.now();
-    ddb = await startDdb(port);
+    await restartDdb();
     timings.outage1Restart = Date.now() - t0;
     const linksAfterCrash = (await scanAll(registry, `PW#${fault}#`)).length;
     expect(linksAfterCrash, 'some but not all workers were registered before the kill').toBeGreaterThan(0);
@@ -291,7 +274,7 @@ describe('DynamoDB Local killed mid-batch, restarted on the same data (issue 5)'
     expectOutageAnswer(await sendOrders(fault, 2));
     expectOutageAnswer(await sendWorkers(fault, 'fault'));
     t0 = Date.now();
-    ddb = await startDdb(port);
+    await restartDdb();
     timings.outage2Restart = Date.now() - t0;
     const batch1Stored = (await scanAll(orders, `${fault}#`)).length - PER_BATCH;
     expect(batch1Stored, 'some but not all orders of the batch were stored before the kill').toBeGreaterThan(0);

@@ -379,6 +379,14 @@ export const casesRepository = {
     }
   },
 
+  /** When the case's transition to `version` happened (the `at` of its timeline event), if recorded. */
+  async transitionAt(caseId: string, version: number): Promise<string | undefined> {
+    const { Item } = await ddb.send(
+      new GetCommand({ TableName: config.tables.cases, Key: { pk: `CASE#${caseId}`, sk: eventSk(version) }, ProjectionExpression: '#at', ExpressionAttributeNames: { '#at': 'at' }, ConsistentRead: true }),
+    );
+    return typeof Item?.at === 'string' ? Item.at : undefined;
+  },
+
   async putTask(caseId: string, step: string, token: string, at: string): Promise<void> {
     await ddb.send(new PutCommand({ TableName: config.tables.cases, Item: { ...taskKey(caseId), type: 'Task', caseId, step, token, since: at } }));
   },
