@@ -80,11 +80,14 @@ export interface Worker {
 /** A worker registered with the platform (born `birthDate`, male unless `female`). */
 export async function registerWorker(world: World, birthDate = '1990-05-01', female = false): Promise<Worker> {
   const platformWorkerId = `rider-${hex(4)}`;
-  const seq = female ? 124 : 123;
+  // A distinct person per call: same name and birth date, so the ID number must differ (one ID number is one
+  // person, D3). Region digits 3–6 and the sequence are random: 10⁴ × 500 numbers, not 100 (which collided).
+  const region = `11${String(Math.floor(Math.random() * 10_000)).padStart(4, '0')}`;
+  const seq = (female ? 0 : 1) + Math.floor(Math.random() * 500) * 2; // odd 17th digit = male (GB 11643)
   const res = expectStatus(
     await world.api('PUT', `/v1/platforms/${world.platformId}/workers`, {
       token: world.tokens.platform,
-      body: { workers: [{ platformWorkerId, name: '张三', idNumber: makeResidentId('110101', birthDate, seq + Math.floor(Math.random() * 100) * 2) }] },
+      body: { workers: [{ platformWorkerId, name: '张三', idNumber: makeResidentId(region, birthDate, seq) }] },
     }),
     200,
     'register worker',
