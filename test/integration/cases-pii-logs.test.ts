@@ -5,34 +5,16 @@
  * asserts that lines were captured (the report's own log line), so it cannot pass by capturing nothing.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { outputCapture } from '../support/capture-output.ts';
 import { useCaseStack } from './cases-stack.ts';
 import { openedCase, waitForStatus } from './cases-fixtures.ts';
 
 const env = useCaseStack({ env: { POWERTOOLS_LOG_LEVEL: 'DEBUG' } });
 
-const captured: string[] = [];
-const restore: (() => void)[] = [];
-
-beforeAll(() => {
-  for (const stream of [process.stdout, process.stderr]) {
-    const original = stream.write.bind(stream);
-    stream.write = ((chunk: unknown, ...rest: unknown[]) => {
-      captured.push(Buffer.isBuffer(chunk) ? chunk.toString('utf8') : String(chunk));
-      const callback = rest.find((r) => typeof r === 'function') as (() => void) | undefined;
-      callback?.();
-      return true;
-    }) as typeof stream.write;
-    restore.push(() => (stream.write = original as typeof stream.write));
-  }
-  for (const method of ['log', 'info', 'warn', 'error', 'debug', 'trace'] as const) {
-    const original = console[method];
-    console[method] = (...args: unknown[]) => void captured.push(args.map((a) => (typeof a === 'string' ? a : JSON.stringify(a))).join(' '));
-    restore.push(() => (console[method] = original));
-  }
-});
-afterAll(() => {
-  while (restore.length > 0) restore.pop()!();
-});
+const capture = outputCapture();
+const { captured } = capture;
+beforeAll(() => capture.start());
+afterAll(() => capture.stop());
 
 describe('case logs carry no personal data (A3)', () => {
   it('a death case with dependants, calculated and read by every party, logs no name, birth date or bank account', async () => {

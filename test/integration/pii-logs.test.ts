@@ -8,32 +8,14 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, Context } from 'aws-lambda';
+import { outputCapture } from '../support/capture-output.ts';
 import { startTestStack, type TestStack } from '../support/local-stack.ts';
 import { adminClaims, handlerClaims, idNumber, orderItem, platformBody, platformClaims, workerClaims } from '../support/fixtures.ts';
 
-const captured: string[] = [];
-const restore: (() => void)[] = [];
-
-const startCapture = () => {
-  for (const stream of [process.stdout, process.stderr]) {
-    const original = stream.write.bind(stream);
-    stream.write = ((chunk: unknown, ...rest: unknown[]) => {
-      captured.push(Buffer.isBuffer(chunk) ? chunk.toString('utf8') : String(chunk));
-      const callback = rest.find((r) => typeof r === 'function') as (() => void) | undefined;
-      callback?.();
-      return true;
-    }) as typeof stream.write;
-    restore.push(() => (stream.write = original as typeof stream.write));
-  }
-  for (const method of ['log', 'info', 'warn', 'error', 'debug', 'trace'] as const) {
-    const original = console[method];
-    console[method] = (...args: unknown[]) => void captured.push(args.map((a) => (typeof a === 'string' ? a : JSON.stringify(a))).join(' '));
-    restore.push(() => (console[method] = original));
-  }
-};
-const stopCapture = () => {
-  while (restore.length > 0) restore.pop()!();
-};
+const capture = outputCapture();
+const { captured } = capture;
+const startCapture = () => capture.start();
+const stopCapture = () => capture.stop();
 
 /** The personal data sent during the run. */
 const N = 12;
