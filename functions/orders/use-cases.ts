@@ -12,7 +12,7 @@ import { chargedIndustry, checkOrderTimes, industryAcceptedFor, isPlatformEnroll
 import { mapLimit } from '../_shared/db.ts';
 import { fieldErrors, type ProblemFieldError } from '../_shared/problem.ts';
 import type { Platform } from '../_shared/repositories/platforms.ts';
-import { FEE_COUNTER_SHARDS, MAX_TRANSACTION_ACTIONS, ordersRepository, type OrderChunk, type StoredOrder } from '../_shared/repositories/orders.ts';
+import { FEE_COUNTER_SHARDS, MAX_TRANSACTION_ACTIONS, orderActions, ordersRepository, type OrderChunk, type StoredOrder } from '../_shared/repositories/orders.ts';
 import { workersRepository } from '../_shared/repositories/workers.ts';
 import { OrderItem } from './schemas.ts';
 
@@ -57,7 +57,8 @@ const differences = (stored: StoredOrder, item: Item, index: number): ProblemFie
   }));
 
 /**
- * Groups new orders into transactions of at most 100 actions (orders + distinct counters). Sorting by
+ * Groups new orders into transactions of at most 100 actions (orders, the continuation items written with
+ * them — none for an order of ≤ 24 h — and distinct counters). Sorting by
  * worker and day first keeps each enrolment-day counter in as few transactions as possible, which is
  * what holds write amplification near one item write per order.
  */
@@ -67,19 +68,22 @@ export const planChunks = (orders: readonly StoredOrder[], shards: number, pickS
   );
   const chunks: OrderChunk[] = [];
   let current: StoredOrder[] = [];
+  let orderCount = 0; // the Puts of `current` and the continuation items written with them
   const days = new Set<string>();
   const fees = new Set<string>();
   for (const order of sorted) {
     const day = `${order.workerId}|${order.date}|${order.province}`;
     const fee = `${order.province}|${order.chargedIndustry}|${order.date}`;
-    const actions = current.length + 1 + days.size + (days.has(day) ? 0 : 1) + fees.size + (fees.has(fee) ? 0 : 1);
+    const actions = orderCount + orderActions(order) + days.size + (days.has(day) ? 0 : 1) + fees.size + (fees.has(fee) ? 0 : 1);
     if (current.length > 0 && actions > MAX_TRANSACTION_ACTIONS) {
       chunks.push({ orders: current, shard: pickShard() });
       current = [];
+      orderCount = 0;
       days.clear();
       fees.clear();
     }
     current.push(order);
+    orderCount += orderActions(order);
     days.add(day);
     fees.add(fee);
   }
@@ -162,7 +166,7 @@ export const ingestOrders = async (platform: Platform, rawItems: readonly unknow
     if (diff.length > 0) {
       rejectItem(index, item.orderId, diff);
     } else if (stored.finishedAt === undefined && item.finishedAt !== undefined) {
-      if (await ordersRepository.addFinishedAt(platform.platformId, item.orderId, item.finishedAt)) {
+      if (await ordersRepository.addFinishedAt(stored, item.finishedAt)) {
         existing.set(item.orderId, (stored = { ...stored, finishedAt: item.finishedAt }));
         results[index] = { index, orderId: item.orderId, status: 'updated' };
       } else {
@@ -176,6 +180,9 @@ export const ingestOrders = async (platform: Platform, rawItems: readonly unknow
       results[index] = { index, orderId: item.orderId, status: 'duplicate' };
     }
   }
+  // An order too long for all its continuation items to fit in its transaction (> ~98 days) gets the rest
+  // again on every re-send, so that a request that died between the two writes converges (no-op otherwise).
+  await ordersRepository.putContinuationTails([...new Set([...seen, ...repeats].map((c) => c.order.orderId))].map((id) => existing.get(id)!));
 
   const count = (s: OrderStatus) => results.filter((r) => r.status === s).length;
   return { accepted: count('accepted'), duplicates: count('duplicate'), updated: count('updated'), rejected: count('rejected'), results };

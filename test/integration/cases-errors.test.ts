@@ -89,6 +89,26 @@ describe('POST /v1/injury-reports', () => {
     expect((await report(world, worker, occurredAt)).body).toMatchObject({ coverage: { covered: true, orderId: ids.across }, orders: 1 });
   });
 
+  it('covers an injury in the late part of a 30 h order and snapshots that order (D4, D11; continuation items, A14)', async () => {
+    const worker = await registerWorker(world);
+    const day = addDays(shanghaiDate(new Date()), -2);
+    const eve = addDays(day, -1);
+    const orderId = `o-long-${worker.workerId}`;
+    const sent = await post(`/v1/platforms/${world.platformId}/orders`, world.tokens.platform, {
+      orders: [{ orderId, platformWorkerId: worker.platformWorkerId, industry: 'INSTANT_DELIVERY', province: PROVINCE, acceptedAt: `${eve}T08:00:00+08:00`, finishedAt: `${day}T14:00:00+08:00` }],
+    });
+    expect(sent.body.accepted).toBe(1);
+    const filed = await report(world, worker, new Date(`${day}T12:00:00+08:00`));
+    expect(filed.status).toBe(201);
+    expect(filed.body).toMatchObject({ coverage: { covered: true, orderId, reason: 'COVERED' }, orders: 1 });
+    const opened = await post('/v1/cases', world.tokens.platform, openCaseBody(filed.body.reportId, 'injury', 'platform', { lateExplanation: '测试' }));
+    expect(opened.status).toBe(201);
+    const evidence = (await world.api('GET', `/v1/cases/${opened.body.caseId}`, { token: world.tokens.handler })).body.evidence.orders;
+    expect(evidence).toEqual([expect.objectContaining({ orderId, acceptedAt: `${eve}T08:00:00+08:00`, finishedAt: `${day}T14:00:00+08:00` })]);
+    // After its finishedAt (no grace by default) the order covers nothing.
+    expect((await report(world, worker, new Date(`${day}T14:01:00+08:00`))).body.coverage).toEqual({ covered: false, reason: 'NO_ORDER_AT_TIME' });
+  });
+
   it('keeps a report naming an unknown worker, not covered (D4 UNKNOWN_WORKER)', async () => {
     const res = await world.api('POST', '/v1/injury-reports', {
       token: world.tokens.platform,

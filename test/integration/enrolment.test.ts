@@ -3,7 +3,9 @@
  * same handlers behind the local adapter): platforms, parameters, calendars, workers, orders,
  * declarations, enrolment days and coverage — contract paths, per-record verdicts and problem+json.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { QueryCommand } from '@aws-sdk/client-dynamodb';
+import { localDynamoDbClient } from '../../local/dynamodb.ts';
 import { startTestStack, type TestStack } from '../support/local-stack.ts';
 import { adminClaims, handlerClaims, idNumber, orderItem, platformBody, platformClaims, workerClaims, workerItem } from '../support/fixtures.ts';
 
@@ -363,5 +365,62 @@ describe('coverage at a moment (D4) and visibility', () => {
     expect((await coverage('wkr_unknown', q, handlerClaims())).status).toBe(404);
     expect((await coverage(w, q.replace(platformId, 'plt_other'), platformClaims('plt_other'))).status).toBe(404);
     expect((await coverage(w, 'at=yesterday&platformId=x', handlerClaims())).status).toBe(400);
+  });
+
+  describe('orders longer than the 24 h look-back (continuation items, docs/data-model.md A14)', () => {
+    const at = (t: string) => `at=${encodeURIComponent(t)}&platformId=${platformId}`;
+    const send = (orders: Record<string, unknown>[]) => stack.api('POST', `/v1/platforms/${platformId}/orders`, { token: platform, body: { orders } });
+    /** The order's items in the byWorker index (the order and its continuation items), read by key. */
+    const indexItems = async (workerId: string, orderId: string) => {
+      const client = localDynamoDbClient(inject('ddbEndpoint'));
+      try {
+        const res = await client.send(
+          new QueryCommand({
+            TableName: stack.tables.ORDERS_TABLE,
+            IndexName: 'byWorker',
+            KeyConditionExpression: 'wk = :wk',
+            ExpressionAttributeValues: { ':wk': { S: `${workerId}#${platformId}` } },
+          }),
+        );
+        return (res.Items ?? []).filter((i) => i.orderId?.S === orderId).map((i) => i.at!.S!);
+      } finally {
+        client.destroy();
+      }
+    };
+
+    it('covers the late part of a 30 h order, not after its finishedAt, and re-sending it doubles nothing', async () => {
+      const w = workerIds['rider-3']!;
+      const order = orderItem(7000, { platformWorkerId: 'rider-3', acceptedAt: '2025-10-01T08:00:00+08:00', finishedAt: '2025-10-02T14:00:00+08:00' });
+      expect((await send([order])).body).toMatchObject({ accepted: 1 });
+
+      expect((await coverage(w, at('2025-10-02T12:00:00+08:00'), platform)).body).toEqual({ covered: true, orderId: 'o-7000', reason: 'COVERED' });
+      expect((await coverage(w, at('2025-10-02T14:00:00+08:00'), handlerClaims())).body).toEqual({ covered: true, orderId: 'o-7000', reason: 'COVERED' });
+      expect((await coverage(w, at('2025-10-02T14:01:00+08:00'), handlerClaims())).body).toEqual({ covered: false, reason: 'NO_ORDER_AT_TIME' });
+      expect(await indexItems(w, 'o-7000')).toEqual(['2025-10-01T00:00:00.000Z#o-7000', '2025-10-02T00:00:00.000Z#o-7000#+1']);
+
+      const again = await send([order, { ...order, acceptedAt: '2025-10-01T00:00:00Z' }]);
+      expect(again.body).toMatchObject({ accepted: 0, duplicates: 2, updated: 0, rejected: 0 });
+      expect(await indexItems(w, 'o-7000')).toEqual(['2025-10-01T00:00:00.000Z#o-7000', '2025-10-02T00:00:00.000Z#o-7000#+1']);
+      const days = await stack.api('GET', `/v1/workers/${w}/enrolment-days?from=2025-10-01&to=2025-10-31`, { token: handlerClaims() });
+      expect(days.body.days).toEqual([{ date: '2025-10-01', platformId, province: '110000', orders: 1 }]);
+      const declaration = await stack.api('GET', `/v1/platforms/${platformId}/declarations/2025-10`, { token: platform });
+      expect(declaration.body.lines.map((l: { orders: number }) => l.orders)).toEqual([1]);
+    });
+
+    it('covers the late part of an order whose finishedAt came later (update path)', async () => {
+      const w = workerIds['rider-3']!;
+      const { finishedAt: _open, ...open } = orderItem(7001, { platformWorkerId: 'rider-3', acceptedAt: '2025-10-05T08:00:00+08:00' });
+      expect((await send([open])).body).toMatchObject({ accepted: 1 });
+      // Open: covered for openOrderCoverHours (6) only.
+      expect((await coverage(w, at('2025-10-06T12:00:00+08:00'), platform)).body).toEqual({ covered: false, reason: 'NO_ORDER_AT_TIME' });
+      expect(await indexItems(w, 'o-7001')).toHaveLength(1);
+
+      const finished = { ...open, finishedAt: '2025-10-06T14:00:00+08:00' };
+      expect((await send([finished])).body).toMatchObject({ updated: 1 });
+      expect((await coverage(w, at('2025-10-06T12:00:00+08:00'), platform)).body).toEqual({ covered: true, orderId: 'o-7001', reason: 'COVERED' });
+      expect((await coverage(w, at('2025-10-06T14:01:00+08:00'), platform)).body).toEqual({ covered: false, reason: 'NO_ORDER_AT_TIME' });
+      expect((await send([finished])).body).toMatchObject({ duplicates: 1, updated: 0 });
+      expect(await indexItems(w, 'o-7001')).toEqual(['2025-10-05T00:00:00.000Z#o-7001', '2025-10-06T00:00:00.000Z#o-7001#+1']);
+    });
   });
 });

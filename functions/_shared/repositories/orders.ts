@@ -3,6 +3,8 @@
  *
  *   orders table   pk = {platformId}#{orderId}                      one item per order: exactly-once
  *                  GSI byWorker: wk = {workerId}#{platformId}, at = {acceptedAt UTC}#{orderId}   coverage
+ *                  pk = {platformId}#{orderId}#+{k}                 continuation items of an order longer
+ *                  than CONTINUATION_STEP_HOURS: at = {acceptedAt + k × step UTC}#{orderId}#+{k}, never counted
  *   ledger table   DAYS#{workerId} / {date}#{platformId}#{province}             enrolment day, orders ADDed
  *                  FEE#{platformId}#{month}#{shard} / {province}#{industry}#{date}   fee counter, orders ADDed
  *
@@ -10,12 +12,12 @@
  * conditional on its absence: an order either lands with its counts or not at all, so a re-sent or
  * concurrent batch never counts twice and a half-written batch converges when re-sent.
  */
-import { TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { Industry } from '../../../core/index.ts';
 import { config } from '../config.ts';
-import { batchGetAll, ddb, queryAll } from '../db.ts';
+import { batchGetAll, ddb, mapLimit, queryAll } from '../db.ts';
 
 export interface StoredOrder {
   readonly platformId: string;
@@ -71,6 +73,63 @@ const toItem = (o: StoredOrder, receivedAt: string) => ({
   at: `${new Date(o.acceptedAt).toISOString()}#${o.orderId}`,
   receivedAt,
 });
+
+/**
+ * Continuation items (D4, docs/data-model.md A14). The coverage query finds orders of (worker, platform)
+ * whose index key `at` lies in [t − look-back, t], and the look-back is at least the rule table's
+ * `queryLookbackHours` (24 h) plus the grace period. A finished order that ran longer than that would not be
+ * found for the late part of its span, so such an order also gets small items under the same `wk`, one
+ * every CONTINUATION_STEP_HOURS after its acceptance (k = 1 … ⌈span ÷ step⌉ − 1): every instant of the order
+ * (and of its grace period) then lies within step + grace after the `at` of one of its items. They carry what
+ * coverage reads (the index projection) and `continuationOf`, have no `date`/`chargedIndustry`, are never
+ * counted, and are written with the same content under the same keys whatever is re-sent: idempotent.
+ *
+ * The step is part of the storage format: it must stay ≤ every rule table's `coverage.queryLookbackHours`
+ * (a unit test checks), or items already written would be too far apart for the query.
+ */
+export const CONTINUATION_STEP_HOURS = 24;
+const CONTINUATION_STEP_MS = CONTINUATION_STEP_HOURS * 3_600_000;
+
+/**
+ * Continuation items written in the same transaction as their order (its Put or its finishedAt update):
+ * an order with its two counter updates and this many items fills one transaction. An order longer than
+ * (this + 1) steps (about 98 days) has its further items written right after the transaction, and again
+ * whenever the order is re-sent, so that a failure in between converges like any half-written batch.
+ */
+export const MAX_CONTINUATIONS_IN_TRANSACTION = MAX_TRANSACTION_ACTIONS - 3;
+
+/** Number of continuation items of an order: 0 for an open order or one no longer than the step. */
+export const continuationCount = (o: { acceptedAt: string; finishedAt?: string }): number => {
+  if (o.finishedAt === undefined) return 0;
+  const span = new Date(o.finishedAt).getTime() - new Date(o.acceptedAt).getTime();
+  return span > CONTINUATION_STEP_MS ? Math.ceil(span / CONTINUATION_STEP_MS) - 1 : 0;
+};
+
+/** Actions an order adds to its transaction: its Put and the continuation items written with it. */
+export const orderActions = (o: { acceptedAt: string; finishedAt?: string }): number => 1 + Math.min(continuationCount(o), MAX_CONTINUATIONS_IN_TRANSACTION);
+
+export type ContinuationSource = Pick<StoredOrder, 'platformId' | 'orderId' | 'workerId' | 'province' | 'industry' | 'acceptedAt' | 'finishedAt'>;
+
+/** All continuation items of an order, k = 1 … continuationCount (deterministic: same order, same items). */
+export const continuationItems = (o: ContinuationSource): Record<string, unknown>[] => {
+  const accepted = new Date(o.acceptedAt).getTime();
+  return Array.from({ length: continuationCount(o) }, (_, i) => {
+    const k = i + 1;
+    return {
+      pk: `${o.platformId}#${o.orderId}#+${k}`,
+      wk: `${o.workerId}#${o.platformId}`,
+      at: `${new Date(accepted + k * CONTINUATION_STEP_MS).toISOString()}#${o.orderId}#+${k}`,
+      continuationOf: o.orderId,
+      orderId: o.orderId,
+      province: o.province,
+      industry: o.industry,
+      acceptedAt: o.acceptedAt,
+      finishedAt: o.finishedAt,
+    };
+  });
+};
+
+const continuationPuts = (items: readonly Record<string, unknown>[]) => items.map((Item) => ({ Put: { TableName: config.tables.orders, Item } }));
 
 const fromItem = (item: Record<string, unknown>): StoredOrder => ({
   platformId: item.platformId as string,
@@ -159,9 +218,13 @@ export const ordersRepository = {
             ExpressionAttributeValues: { ':n': n, ':r': order.province, ':i': order.chargedIndustry, ':d': order.date },
           },
         })),
+        // After the orders, so that cancellation reason i is still order i's. Unconditional: only a
+        // transaction whose order Put succeeds writes them, and their content follows from the order.
+        ...continuationPuts(orders.flatMap((o) => continuationItems(o).slice(0, MAX_CONTINUATIONS_IN_TRANSACTION))),
       ];
       try {
         await ddb.send(new TransactWriteCommand({ TransactItems: items }));
+        await this.putContinuationTails(orders);
         return { written: orders, existing };
       } catch (error) {
         if (!(error instanceof TransactionCanceledException) || attempt >= MAX_CONFLICT_RETRIES) throw error;
@@ -187,28 +250,56 @@ export const ordersRepository = {
     return { written: orders, existing };
   },
 
-  /** Adds the finishedAt an order lacked (no counter changes). False if it was set meanwhile. */
-  async addFinishedAt(platformId: string, orderId: string, finishedAt: string): Promise<boolean> {
-    try {
-      await ddb.send(
-        new UpdateCommand({
-          TableName: config.tables.orders,
-          Key: orderKey(platformId, orderId),
-          UpdateExpression: 'SET finishedAt = :f',
-          ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(finishedAt)',
-          ExpressionAttributeValues: { ':f': finishedAt },
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
+  /**
+   * Adds the finishedAt an order lacked (no counter changes). False if it was set meanwhile. An order that
+   * thereby runs longer than the step gets its continuation items in the same transaction as the update.
+   */
+  async addFinishedAt(stored: StoredOrder, finishedAt: string): Promise<boolean> {
+    const update = {
+      TableName: config.tables.orders,
+      Key: orderKey(stored.platformId, stored.orderId),
+      UpdateExpression: 'SET finishedAt = :f',
+      ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(finishedAt)',
+      ExpressionAttributeValues: { ':f': finishedAt },
+    };
+    const finished = { ...stored, finishedAt };
+    const continuations = continuationItems(finished).slice(0, MAX_CONTINUATIONS_IN_TRANSACTION);
+    if (continuations.length === 0) {
+      try {
+        await ddb.send(new UpdateCommand(update));
+        return true;
+      } catch (error) {
+        if (error instanceof ConditionalCheckFailedException) return false;
+        throw error;
+      }
+    }
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await ddb.send(new TransactWriteCommand({ TransactItems: [{ Update: update }, ...continuationPuts(continuations)] }));
+        await this.putContinuationTails([finished]);
+        return true;
+      } catch (error) {
+        if (!(error instanceof TransactionCanceledException) || attempt >= MAX_CONFLICT_RETRIES) throw error;
+        if (error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed') return false;
+        await sleep(Math.min(500, 10 * 2 ** attempt) * (0.5 + Math.random()));
+      }
     }
   },
 
   /**
-   * Orders of a worker on a platform accepted in [from, to] (coverage, D4): one Query on the byWorker
-   * index, newest first, bounded by the look-back window.
+   * Writes the continuation items that do not fit in an order's transaction (orders longer than about 98
+   * days; none for any other order): idempotent Puts, repeated whenever such an order is re-sent.
+   */
+  async putContinuationTails(orders: readonly ContinuationSource[]): Promise<void> {
+    const tail = orders.flatMap((o) => continuationItems(o).slice(MAX_CONTINUATIONS_IN_TRANSACTION));
+    if (tail.length === 0) return;
+    await mapLimit(tail, 10, (Item) => ddb.send(new PutCommand({ TableName: config.tables.orders, Item })));
+  },
+
+  /**
+   * Orders of a worker on a platform with an index item in [from, to] (coverage, D4): one Query on the
+   * byWorker index, bounded by the look-back window. An order's continuation items make it found for any
+   * moment of its span however long it ran; each order comes back once (deduplicated by orderId).
    */
   async acceptedBetween(workerId: string, platformId: string, from: Date, to: Date): Promise<CoverageOrder[]> {
     const items = await queryAll({
@@ -220,7 +311,8 @@ export const ordersRepository = {
       ExpressionAttributeNames: { '#at': 'at' },
       ExpressionAttributeValues: { ':wk': `${workerId}#${platformId}`, ':from': from.toISOString(), ':to': `${to.toISOString()}#\uffff` },
     });
-    return items.map((i) => ({
+    const seen = new Set<string>();
+    return items.filter((i) => !seen.has(i.orderId as string) && seen.add(i.orderId as string)).map((i) => ({
       orderId: i.orderId as string,
       province: i.province as string,
       industry: i.industry as Industry,
