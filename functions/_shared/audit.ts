@@ -8,12 +8,18 @@
  * GENESIS_HASH. A record is written with `attribute_not_exists(pk)`, so two writers can never both append
  * sequence n: the loser re-reads the head and appends n + 1 on top of the winner — the chain never forks.
  *
+ * A change and its record are one TransactWriteItems (`commitAudited`): the change's items first, the
+ * record last. Either both are written or neither: there is no change without its record. A transaction
+ * cancelled by the record's key alone (another writer appended first) or by a transaction conflict is
+ * retried on the new head; one cancelled by a condition of the change is the change's own answer
+ * (duplicate, stale version…) and is thrown unchanged to the caller.
+ *
  * Personal data never appears in clear: fields named like personal data are replaced by their keyed hash
  * (pii.ts) and every string passes the logger's redaction of ID numbers, phones and account numbers.
  */
 import { createHash } from 'node:crypto';
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { config } from './config.ts';
 import { ddb } from './db.ts';
 import { redact } from './observability.ts';
@@ -59,7 +65,7 @@ const defaultStore = (): AuditStore => ({ client: ddb, table: config.tables.regi
 
 export const GENESIS_HASH = '0'.repeat(64);
 export const SEQ_DIGITS = 10;
-const MAX_APPEND_ATTEMPTS = 10;
+const MAX_APPEND_ATTEMPTS = 25;
 
 export const auditPk = (entityType: AuditEntityType, entityId: string) => `AUDIT#${entityType}#${entityId}`;
 export const auditSk = (seq: number) => String(seq).padStart(SEQ_DIGITS, '0');
@@ -129,39 +135,89 @@ export class AuditChainContention extends Error {
   override readonly name = 'AuditChainContention';
 }
 
-/** Appends one record at the head of the entity's chain; retries on top of a concurrent writer. */
-export const appendAudit = async (entry: AuditEntry, now: Date = new Date(), store: AuditStore = defaultStore()): Promise<AuditRecord> => {
-  const pk = auditPk(entry.entityType, entry.entityId);
-  const before = sanitise(entry.before);
-  const after = sanitise(entry.after);
+/** One item of a TransactWriteItems (document client form). */
+export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+
+/** A change to commit with its audit record: the change's items (at most 99) and what the record says. */
+export interface AuditedChange {
+  readonly items: readonly TransactItem[];
+  readonly entry: AuditEntry;
+}
+
+/** The record that would follow `last` (undefined: the chain is empty). */
+const nextRecord = (entry: AuditEntry, last: AuditRecord | undefined, now: Date): AuditRecord => {
+  const seq = (last?.seq ?? 0) + 1;
+  const unsigned: Omit<AuditRecord, 'hash'> = {
+    pk: auditPk(entry.entityType, entry.entityId),
+    sk: auditSk(seq),
+    type: 'Audit',
+    entityType: entry.entityType,
+    entityId: entry.entityId,
+    seq,
+    actor: redact(entry.actor),
+    at: now.toISOString(),
+    action: entry.action,
+    before: sanitise(entry.before),
+    after: sanitise(entry.after),
+    prevHash: last?.hash ?? GENESIS_HASH,
+  };
+  return { ...unsigned, hash: hashRecord(unsigned) };
+};
+
+/**
+ * Whether a cancelled transaction may be retried on a new head: nothing but the record's key
+ * (`ConditionalCheckFailed` at the last index: another writer appended first) or a transaction conflict
+ * stood in its way. A condition of the change that failed is never retried.
+ */
+const isLostRace = (error: unknown, recordIndex: number): boolean => {
+  if (!(error instanceof TransactionCanceledException) && (error as Error)?.name !== 'TransactionCanceledException') return false;
+  const reasons = (error as TransactionCanceledException).CancellationReasons ?? [];
+  if (reasons.some((r, i) => i !== recordIndex && r?.Code === 'ConditionalCheckFailed')) return false;
+  return reasons.some((r, i) => (i === recordIndex && r?.Code === 'ConditionalCheckFailed') || r?.Code === 'TransactionConflict');
+};
+
+const backoff = (attempt: number) => new Promise((r) => setTimeout(r, Math.random() * Math.min(200, 10 * 2 ** Math.min(attempt, 5))));
+
+/**
+ * Commits a change and its audit record in one TransactWriteItems. Each attempt reads the chain's head
+ * (consistent read), then calls `prepare` — a change whose items or `before` come from a read is read
+ * after the head: if another audited writer of this entity commits meanwhile, the head moves, this
+ * attempt's record key exists and the attempt is prepared again on the new head — then writes the
+ * change's items and the record with `attribute_not_exists(pk)`. A lost race on the record's key is
+ * retried; a cancellation by the change's own conditions, or any other error, is thrown as is
+ * (`CancellationReasons` keep the change's indexes: the record is the last item). Returns the record.
+ */
+export const commitAuditedWith = async (
+  entity: Pick<AuditEntry, 'entityType' | 'entityId'>,
+  prepare: () => AuditedChange | Promise<AuditedChange>,
+  now: Date = new Date(),
+  store: AuditStore = defaultStore(),
+): Promise<AuditRecord> => {
+  const pk = auditPk(entity.entityType, entity.entityId);
   for (let attempt = 0; attempt < MAX_APPEND_ATTEMPTS; attempt++) {
     const last = await head(store, pk);
-    const seq = (last?.seq ?? 0) + 1;
-    const unsigned: Omit<AuditRecord, 'hash'> = {
-      pk,
-      sk: auditSk(seq),
-      type: 'Audit',
-      entityType: entry.entityType,
-      entityId: entry.entityId,
-      seq,
-      actor: redact(entry.actor),
-      at: now.toISOString(),
-      action: entry.action,
-      before,
-      after,
-      prevHash: last?.hash ?? GENESIS_HASH,
-    };
-    const record: AuditRecord = { ...unsigned, hash: hashRecord(unsigned) };
+    const change = await prepare();
+    if (auditPk(change.entry.entityType, change.entry.entityId) !== pk) throw new Error(`commitAuditedWith: the change is not audited in ${pk}`);
+    const record = nextRecord(change.entry, last, now);
+    const items: TransactItem[] = [...change.items, { Put: { TableName: store.table, Item: record, ConditionExpression: 'attribute_not_exists(pk)' } }];
     try {
-      await store.client.send(new PutCommand({ TableName: store.table, Item: record, ConditionExpression: 'attribute_not_exists(pk)' }));
+      await store.client.send(new TransactWriteCommand({ TransactItems: items }));
       return record;
     } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException) && (error as Error)?.name !== 'ConditionalCheckFailedException') throw error;
-      await new Promise((r) => setTimeout(r, Math.random() * 10 * (attempt + 1)));
+      if (!isLostRace(error, items.length - 1)) throw error;
+      await backoff(attempt);
     }
   }
   throw new AuditChainContention(`Could not append to ${pk} after ${MAX_APPEND_ATTEMPTS} attempts`);
 };
+
+/** `commitAuditedWith` for a change that needs no read: the same items on every attempt. */
+export const commitAudited = (change: AuditedChange, now: Date = new Date(), store: AuditStore = defaultStore()): Promise<AuditRecord> =>
+  commitAuditedWith(change.entry, () => change, now, store);
+
+/** Appends one record at the head of the entity's chain, with no other change; retries on top of a concurrent writer. */
+export const appendAudit = (entry: AuditEntry, now: Date = new Date(), store: AuditStore = defaultStore()): Promise<AuditRecord> =>
+  commitAudited({ items: [], entry }, now, store);
 
 export type AuditVerification =
   | { readonly ok: true; readonly records: number; readonly headHash: string }

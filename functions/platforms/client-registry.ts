@@ -6,10 +6,14 @@
  * - `APPCLIENT#{platformId}` / `APPCLIENT` → the platform's current clientId: lets an administrator re-issue
  *   the client (the old mapping is deleted in the same transaction, the old Cognito client afterwards).
  *
+ * A first binding is written in the registration's transaction (`bindItems`, with the platform and its
+ * audit record); a re-issue's binding is one transaction with its audit record (`bind`).
+ *
  * Nothing of the client secret is stored.
  */
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { commitAudited, type AuditEntry, type TransactItem } from '../_shared/audit.ts';
 import { config } from '../_shared/config.ts';
 import { ddb } from '../_shared/db.ts';
 import { clientKey } from '../_shared/repositories/platform-clients.ts';
@@ -35,52 +39,46 @@ export const clientRegistry = {
   },
 
   /**
-   * Maps `clientId` to the platform and makes it the platform's current client, atomically; with
-   * `previous`, only if that is still the current client, and its mapping is deleted in the same
-   * transaction (from then on the old client's tokens resolve to no platform).
+   * The items that map `clientId` to the platform and make it the platform's current client; with
+   * `previous`, only if that is still the current client, and its mapping is deleted (from then on the
+   * old client's tokens resolve to no platform). Written inside another transaction (a registration).
    */
-  async bind(platformId: string, clientId: string, issuedAt: string, previous?: string): Promise<void> {
+  bindItems(platformId: string, clientId: string, issuedAt: string, previous?: string): TransactItem[] {
     const table = config.tables.registry;
+    return [
+      {
+        Put: {
+          TableName: table,
+          Item: { ...clientKey(clientId), type: 'PlatformClient', clientId, platformId, createdAt: issuedAt },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      },
+      {
+        Put: {
+          TableName: table,
+          Item: { ...currentClientKey(platformId), type: 'PlatformCurrentClient', platformId, clientId, issuedAt },
+          ...(previous
+            ? { ConditionExpression: 'clientId = :previous', ExpressionAttributeValues: { ':previous': previous } }
+            : { ConditionExpression: 'attribute_not_exists(pk)' }),
+        },
+      },
+      ...(previous ? [{ Delete: { TableName: table, Key: clientKey(previous) } }] : []),
+    ];
+  },
+
+  /**
+   * `bindItems` and the audit record in one transaction: the binding and its record are written together
+   * or not at all. The current client changed meanwhile → ClientChanged.
+   */
+  async bind(platformId: string, clientId: string, issuedAt: string, previous: string | undefined, audit: AuditEntry, now: Date): Promise<void> {
     try {
-      await ddb.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              Put: {
-                TableName: table,
-                Item: { ...clientKey(clientId), type: 'PlatformClient', clientId, platformId, createdAt: issuedAt },
-                ConditionExpression: 'attribute_not_exists(pk)',
-              },
-            },
-            {
-              Put: {
-                TableName: table,
-                Item: { ...currentClientKey(platformId), type: 'PlatformCurrentClient', platformId, clientId, issuedAt },
-                ...(previous
-                  ? { ConditionExpression: 'clientId = :previous', ExpressionAttributeValues: { ':previous': previous } }
-                  : { ConditionExpression: 'attribute_not_exists(pk)' }),
-              },
-            },
-            ...(previous ? [{ Delete: { TableName: table, Key: clientKey(previous) } }] : []),
-          ],
-        }),
-      );
+      await commitAudited({ items: this.bindItems(platformId, clientId, issuedAt, previous), entry: audit }, now);
     } catch (error) {
-      if (error instanceof TransactionCanceledException && error.CancellationReasons?.some((r) => r.Code === 'ConditionalCheckFailed')) {
+      // Only the binding's own conditions (items 0 and 1) mean another client was bound meanwhile.
+      if (error instanceof TransactionCanceledException && error.CancellationReasons?.slice(0, 2).some((r) => r.Code === 'ConditionalCheckFailed')) {
         throw new ClientChanged(`The app client of ${platformId} changed meanwhile`);
       }
       throw error;
     }
   },
-
-  /** Undoes `bind` of a first client (a registration that failed after it): both items, if still this client's. */
-  async unbind(platformId: string, clientId: string): Promise<void> {
-    const table = config.tables.registry;
-    await ddb.send(new DeleteCommand({ TableName: table, Key: clientKey(clientId), ConditionExpression: 'platformId = :p', ExpressionAttributeValues: { ':p': platformId } })).catch(ignoreConditionFailed);
-    await ddb.send(new DeleteCommand({ TableName: table, Key: currentClientKey(platformId), ConditionExpression: 'clientId = :c', ExpressionAttributeValues: { ':c': clientId } })).catch(ignoreConditionFailed);
-  },
-};
-
-const ignoreConditionFailed = (error: unknown) => {
-  if ((error as { name?: string })?.name !== 'ConditionalCheckFailedException') throw error;
 };

@@ -2,7 +2,6 @@
 import { randomUUID } from 'node:crypto';
 import type * as z from '../_shared/zod.ts';
 import { PILOT_PROVINCES } from '../../core/index.ts';
-import { appendAudit } from '../_shared/audit.ts';
 import { conflict, notFound, unprocessable, type ProblemFieldError } from '../_shared/problem.ts';
 import { DuplicateCreditCode, platformsRepository, StaleVersion, type Platform, type ProvinceEnrolment } from '../_shared/repositories/platforms.ts';
 import { logger } from '../_shared/observability.ts';
@@ -29,13 +28,14 @@ export const toView = (p: Platform) => ({
 });
 
 /**
- * Registers a platform (A1) with its app client and appends `platform.registered` to its audit chain.
+ * Registers a platform (A1) with its app client and `platform.registered` in its audit chain.
  *
- * The client comes first, so that a platform never exists without one: create the client, bind it
- * (client → platform mapping and the platform's current client), then write the platform. If the
- * platform write fails (a duplicate credit code → 409, or an infrastructure error) the client and its
- * mapping are removed again; if that cleanup fails too, what is left is a client bound to a platform id
- * that does not exist (it can read nothing; logged by id). Returns the secret for this response only.
+ * The client comes first, so that a platform never exists without one: create the client, then write
+ * the credit-code guard, the profile, the client binding (client → platform mapping and the platform's
+ * current client) and the audit record in one transaction. If that fails (a duplicate credit code → 409,
+ * or an infrastructure error) nothing was written and the client is deleted from the pool again (a
+ * failure there is logged by id: that client is bound to nothing and can read nothing). Returns the
+ * secret for this response only.
  */
 export const registerPlatform = async (
   input: z.infer<typeof CreatePlatformRequest>,
@@ -61,8 +61,12 @@ export const registerPlatform = async (
   };
   const client = await clients.create(platform.platformId);
   try {
-    await clientRegistry.bind(platform.platformId, client.clientId, now.toISOString());
-    await platformsRepository.create(platform);
+    await platformsRepository.create(
+      platform,
+      { entityType: 'platform', entityId: platform.platformId, actor, action: 'platform.registered', before: null, after: toView(platform) },
+      now,
+      { with: clientRegistry.bindItems(platform.platformId, client.clientId, now.toISOString()) },
+    );
   } catch (error) {
     await undoClient(platform.platformId, client.clientId, clients);
     if (error instanceof DuplicateCreditCode) {
@@ -70,25 +74,21 @@ export const registerPlatform = async (
     }
     throw error;
   }
-  await appendAudit({ entityType: 'platform', entityId: platform.platformId, actor, action: 'platform.registered', before: null, after: toView(platform) }, now);
   return { platform, client };
 };
 
 /** Best effort: the registration already failed; a failure here is logged (ids only) and does not hide the first error. */
 const undoClient = async (platformId: string, clientId: string, clients: PlatformClients): Promise<void> => {
-  const results = await Promise.allSettled([clients.remove(clientId), clientRegistry.unbind(platformId, clientId)]);
-  for (const result of results) {
-    if (result.status === 'rejected') {
-      const error = result.reason as Error;
-      logger.error('Could not remove the app client of a failed registration', { platformId, clientId, errorName: error?.name, errorMessage: error?.message });
-    }
-  }
+  await clients.remove(clientId).catch((error: Error) =>
+    logger.error('Could not remove the app client of a failed registration', { platformId, clientId, errorName: error?.name, errorMessage: error?.message }),
+  );
 };
 
 /**
  * Issues a new app client to a registered platform (admin): recovers a platform whose client was lost or
  * never created, and rotates a leaked secret. The new client replaces the current one atomically (the old
- * client's mapping is deleted in the same transaction), then the old client is deleted from the user pool.
+ * client's mapping is deleted, and `platform.clientIssued` is appended, in the same transaction), then the
+ * old client is deleted from the user pool.
  * Two concurrent re-issues: one wins, the other answers 409 and deletes the client it created.
  */
 export const reissuePlatformClient = async (
@@ -102,7 +102,21 @@ export const reissuePlatformClient = async (
   const previous = await clientRegistry.current(platformId);
   const client = await clients.create(platformId);
   try {
-    await clientRegistry.bind(platformId, client.clientId, now.toISOString(), previous?.clientId);
+    await clientRegistry.bind(
+      platformId,
+      client.clientId,
+      now.toISOString(),
+      previous?.clientId,
+      {
+        entityType: 'platform',
+        entityId: platformId,
+        actor,
+        action: 'platform.clientIssued',
+        before: previous ? { clientId: previous.clientId } : null,
+        after: { clientId: client.clientId },
+      },
+      now,
+    );
   } catch (error) {
     await clients.remove(client.clientId).catch((cleanup: Error) =>
       logger.error('Could not delete an app client that was not bound', { platformId, clientId: client.clientId, errorName: cleanup?.name }),
@@ -116,21 +130,10 @@ export const reissuePlatformClient = async (
       logger.error('Could not delete the replaced app client from the user pool', { platformId, clientId: previous.clientId, errorName: error?.name, errorMessage: error?.message }),
     );
   }
-  await appendAudit(
-    {
-      entityType: 'platform',
-      entityId: platformId,
-      actor,
-      action: 'platform.clientIssued',
-      before: previous ? { clientId: previous.clientId } : null,
-      after: { clientId: client.clientId },
-    },
-    now,
-  );
   return client;
 };
 
-/** Adds a province (A3, D2) and appends `platform.provinceJoined` with the lists before and after. */
+/** Adds a province (A3, D2) with `platform.provinceJoined` (the lists before and after) in the same transaction. */
 export const joinProvince = async (platformId: string, enrolment: ProvinceEnrolment, actor: string, now: Date): Promise<Platform> => {
   const errors = pilotDateErrors([enrolment], () => 'joinedOn');
   const platform = await platformsRepository.get(platformId, true);
@@ -139,16 +142,16 @@ export const joinProvince = async (platformId: string, enrolment: ProvinceEnrolm
     throw conflict(`The platform is already enrolled in ${enrolment.code}.`, [{ path: 'code', message: 'Already enrolled.' }]);
   }
   if (errors.length > 0) throw unprocessable('The province is joined before its pilot started.', errors);
-  let updated: Platform;
+  const provinces = [...platform.provinces, enrolment];
   try {
-    updated = await platformsRepository.setProvinces(platformId, [...platform.provinces, enrolment], platform.version);
+    return await platformsRepository.setProvinces(
+      platform,
+      provinces,
+      { entityType: 'platform', entityId: platformId, actor, action: 'platform.provinceJoined', before: { provinces: platform.provinces }, after: { provinces } },
+      now,
+    );
   } catch (error) {
     if (error instanceof StaleVersion) throw conflict('The platform changed meanwhile; retry.');
     throw error;
   }
-  await appendAudit(
-    { entityType: 'platform', entityId: platformId, actor, action: 'platform.provinceJoined', before: { provinces: platform.provinces }, after: { provinces: updated.provinces } },
-    now,
-  );
-  return updated;
 };

@@ -1,14 +1,20 @@
-/** The audit chain's pure parts and its append protocol, with a mocked DynamoDB. */
+/**
+ * The audit chain's pure parts and its append protocol, with a mocked DynamoDB: a change and its record
+ * are one TransactWriteItems; a lost race on the record's key is retried with the same change on the new
+ * head; a cancellation by the change's own condition is the caller's answer and is never retried.
+ */
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { mockClient } from 'aws-sdk-client-mock';
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 
 vi.hoisted(() => {
   process.env.REGISTRY_TABLE = 'registry';
 });
 
-const { appendAudit, canonicalJson, GENESIS_HASH, hashRecord, sanitise, verifyRecords } = await import('../../functions/_shared/audit.ts');
+const { appendAudit, AuditChainContention, canonicalJson, commitAudited, commitAuditedWith, GENESIS_HASH, hashRecord, sanitise, verifyRecords } = await import(
+  '../../functions/_shared/audit.ts'
+);
 const ddb = mockClient(DynamoDBDocumentClient);
 beforeEach(() => ddb.reset());
 
@@ -37,35 +43,120 @@ describe('sanitise', () => {
   });
 });
 
+const cancelled = (...codes: string[]) =>
+  new TransactionCanceledException({ message: 'Transaction cancelled', $metadata: {}, CancellationReasons: codes.map((Code) => ({ Code })) });
+
+/** The change of these tests: a conditional put of one item. */
+const change = { Put: { TableName: 'registry', Item: { pk: 'PLATFORM#plt_1', sk: 'PROFILE', version: 1 }, ConditionExpression: 'attribute_not_exists(pk)' } };
+const transactions = () => ddb.commandCalls(TransactWriteCommand).map((c) => c.args[0].input.TransactItems!);
+
+/** A first record of the chain, as another writer would have written it. */
+const winnerRecord = async () => {
+  ddb.on(QueryCommand).resolves({ Items: [] });
+  ddb.on(TransactWriteCommand).resolves({});
+  const winner = await appendAudit({ ...entry, actor: 'winner' }, at);
+  ddb.reset();
+  return winner;
+};
+
 describe('appendAudit', () => {
   it('starts a chain at sequence 1 on the genesis hash, with a conditional put', async () => {
     ddb.on(QueryCommand).resolves({ Items: [] });
-    ddb.on(PutCommand).resolves({});
+    ddb.on(TransactWriteCommand).resolves({});
     const r = await appendAudit(entry, at);
     expect(r).toMatchObject({ pk: 'AUDIT#platform#plt_1', sk: '0000000001', seq: 1, prevHash: GENESIS_HASH, at: '2025-08-01T02:00:00.000Z' });
     expect(r.hash).toBe(hashRecord(r));
-    const put = ddb.commandCalls(PutCommand)[0]!.args[0].input;
-    expect(put).toMatchObject({ TableName: 'registry', ConditionExpression: 'attribute_not_exists(pk)' });
+    expect(transactions()).toEqual([[{ Put: { TableName: 'registry', Item: r, ConditionExpression: 'attribute_not_exists(pk)' } }]]);
   });
 
   it('on a lost race re-reads the head and appends on top of the winner', async () => {
-    const winner = { ...(await (async () => {
-      ddb.on(QueryCommand).resolves({ Items: [] });
-      ddb.on(PutCommand).resolves({});
-      return appendAudit({ ...entry, actor: 'winner' }, at);
-    })()) };
-    ddb.reset();
+    const winner = await winnerRecord();
     ddb.on(QueryCommand).resolvesOnce({ Items: [] }).resolves({ Items: [winner] });
-    ddb.on(PutCommand).rejectsOnce(new ConditionalCheckFailedException({ message: 'exists', $metadata: {} })).resolves({});
+    ddb.on(TransactWriteCommand).rejectsOnce(cancelled('ConditionalCheckFailed')).resolves({});
     const r = await appendAudit(entry, at);
     expect(r).toMatchObject({ seq: 2, sk: '0000000002', prevHash: winner.hash });
-    expect(ddb.commandCalls(PutCommand)).toHaveLength(2);
+    expect(transactions()).toHaveLength(2);
     expect(verifyRecords([winner, r])).toMatchObject({ ok: true, records: 2 });
   });
 
   it('propagates other errors (nothing is turned into a false success)', async () => {
     ddb.on(QueryCommand).resolves({ Items: [] });
-    ddb.on(PutCommand).rejects(Object.assign(new Error('throttled'), { name: 'ProvisionedThroughputExceededException' }));
+    ddb.on(TransactWriteCommand).rejects(Object.assign(new Error('throttled'), { name: 'ProvisionedThroughputExceededException' }));
     await expect(appendAudit(entry, at)).rejects.toThrow('throttled');
+    expect(transactions()).toHaveLength(1);
+  });
+});
+
+describe('commitAudited: the change and its record in one transaction', () => {
+  it('writes the change first and the record last, in one TransactWriteItems', async () => {
+    ddb.on(QueryCommand).resolves({ Items: [] });
+    ddb.on(TransactWriteCommand).resolves({});
+    const r = await commitAudited({ items: [change], entry }, at);
+    expect(transactions()).toEqual([[change, { Put: { TableName: 'registry', Item: r, ConditionExpression: 'attribute_not_exists(pk)' } }]]);
+    expect(ddb.calls().map((c) => c.args[0].constructor.name)).toEqual(['QueryCommand', 'TransactWriteCommand']);
+  });
+
+  it('a lost race on the record key retries the same change once on the new head: applied exactly once, chain unforked', async () => {
+    const winner = await winnerRecord();
+    ddb.on(QueryCommand).resolvesOnce({ Items: [] }).resolves({ Items: [winner] });
+    ddb.on(TransactWriteCommand).rejectsOnce(cancelled('None', 'ConditionalCheckFailed')).resolves({});
+    const r = await commitAudited({ items: [change], entry }, at);
+    const [lost, won] = transactions();
+    expect(lost![0]).toEqual(change);
+    expect(won![0]).toEqual(change);
+    expect(lost![1]!.Put!.Item).toMatchObject({ sk: '0000000001', prevHash: GENESIS_HASH });
+    expect(won![1]!.Put!.Item).toEqual(r);
+    expect(r).toMatchObject({ seq: 2, prevHash: winner.hash });
+    expect(transactions()).toHaveLength(2); // the lost one wrote nothing; the change is in the second only
+    expect(verifyRecords([winner, r])).toMatchObject({ ok: true, records: 2 });
+  });
+
+  it('retries a transaction conflict, and gives up with AuditChainContention rather than writing without a record', async () => {
+    ddb.on(QueryCommand).resolves({ Items: [] });
+    ddb.on(TransactWriteCommand).rejectsOnce(cancelled('TransactionConflict', 'None')).resolves({});
+    await commitAudited({ items: [change], entry }, at);
+    expect(transactions()).toHaveLength(2);
+
+    ddb.reset();
+    ddb.on(QueryCommand).resolves({ Items: [] });
+    ddb.on(TransactWriteCommand).rejects(cancelled('None', 'ConditionalCheckFailed'));
+    await expect(commitAudited({ items: [change], entry }, at)).rejects.toBeInstanceOf(AuditChainContention);
+    expect(transactions().length).toBeGreaterThan(1);
+    for (const items of transactions()) expect(items.map((i) => i.Put!.Item!.pk)).toEqual(['PLATFORM#plt_1', 'AUDIT#platform#plt_1']);
+  });
+
+  it("surfaces a cancellation by the change's own condition unchanged and never retries it (even if the record key failed too)", async () => {
+    ddb.on(QueryCommand).resolves({ Items: [] });
+    const own = cancelled('ConditionalCheckFailed', 'None');
+    ddb.on(TransactWriteCommand).rejects(own);
+    await expect(commitAudited({ items: [change], entry }, at)).rejects.toBe(own);
+    expect(transactions()).toHaveLength(1);
+
+    ddb.reset();
+    ddb.on(QueryCommand).resolves({ Items: [] });
+    const both = cancelled('ConditionalCheckFailed', 'ConditionalCheckFailed');
+    ddb.on(TransactWriteCommand).rejects(both);
+    await expect(commitAudited({ items: [change], entry }, at)).rejects.toBe(both);
+    expect(transactions()).toHaveLength(1);
+  });
+
+  it('commitAuditedWith prepares each attempt after reading the head, so a retried change is built on the new state', async () => {
+    const winner = await winnerRecord();
+    ddb.on(QueryCommand).resolvesOnce({ Items: [] }).resolves({ Items: [winner] });
+    ddb.on(TransactWriteCommand).rejectsOnce(cancelled('None', 'ConditionalCheckFailed')).resolves({});
+    const order: string[] = [];
+    let reads = 0;
+    const r = await commitAuditedWith(
+      entry,
+      () => {
+        order.push(`prepare after ${ddb.commandCalls(QueryCommand).length} head reads`);
+        reads++;
+        return { items: [change], entry: { ...entry, before: { read: reads } } };
+      },
+      at,
+    );
+    expect(order).toEqual(['prepare after 1 head reads', 'prepare after 2 head reads']);
+    expect(r).toMatchObject({ seq: 2, before: { read: 2 } });
+    await expect(commitAuditedWith({ entityType: 'calendar', entityId: '2026' }, () => ({ items: [], entry }), at)).rejects.toThrow(/not audited in AUDIT#calendar#2026/);
   });
 });

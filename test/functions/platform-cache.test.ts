@@ -1,7 +1,7 @@
 /** The per-container platform profile cache (coverage, declarations): TTL, misses, and local changes. */
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { mockClient } from 'aws-sdk-client-mock';
-import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 
 vi.hoisted(() => {
   process.env.REGISTRY_TABLE = 'registry';
@@ -46,8 +46,10 @@ describe('platformsRepository.cached', () => {
 
     ddb.on(GetCommand, { Key: { pk: 'PLATFORM#plt_c', sk: 'PROFILE' } }).resolves({ Item: profile(5) });
     expect((await platforms.cached('plt_c', now))?.version).toBe(5);
-    ddb.on(UpdateCommand).resolves({ Attributes: profile(6) });
-    await platforms.setProvinces('plt_c', profile(6).provinces, 5);
+    ddb.on(QueryCommand).resolves({ Items: [] }); // the audit chain's head
+    ddb.on(TransactWriteCommand).resolves({});
+    const audit = { entityType: 'platform' as const, entityId: 'plt_c', actor: 'admin-1', action: 'platform.provinceJoined', before: null, after: null };
+    expect(await platforms.setProvinces(profile(5) as never, profile(6).provinces, audit, new Date())).toMatchObject({ version: 6 });
     ddb.on(GetCommand, { Key: { pk: 'PLATFORM#plt_c', sk: 'PROFILE' } }).resolves({ Item: profile(6) });
     expect((await platforms.cached('plt_c', now + 1))?.version).toBe(6);
   });

@@ -109,8 +109,17 @@ describe('POST /v1/platforms with the cognito adapter', () => {
     expect(res.statusCode).toBe(201);
     const body = bodyOf(res);
     expect(body).toMatchObject({ clientId: 'newclient0001', clientSecret: SECRET });
-    const bind = ddb.commandCalls(TransactWriteCommand)[0]!.args[0].input.TransactItems!;
-    expect(bind.map((item) => item.Put?.Item?.pk)).toEqual(['CLIENT#newclient0001', `APPCLIENT#${body.platformId}`]);
+    // One transaction: credit-code guard, profile, client binding and the audit record, all or nothing.
+    expect(ddb.commandCalls(TransactWriteCommand)).toHaveLength(1);
+    const items = ddb.commandCalls(TransactWriteCommand)[0]!.args[0].input.TransactItems!;
+    expect(items.map((item) => item.Put?.Item?.pk)).toEqual([
+      `CREDITCODE#${body.creditCode}`,
+      `PLATFORM#${body.platformId}`,
+      'CLIENT#newclient0001',
+      `APPCLIENT#${body.platformId}`,
+      `AUDIT#platform#${body.platformId}`,
+    ]);
+    expect(items[4]!.Put).toMatchObject({ ConditionExpression: 'attribute_not_exists(pk)', Item: { sk: '0000000001', action: 'platform.registered' } });
     expect(dynamoText()).not.toContain(SECRET);
     expect(lines.join('')).not.toContain(SECRET);
   });
@@ -123,23 +132,32 @@ describe('POST /v1/platforms with the cognito adapter', () => {
     expect(ddb.calls()).toHaveLength(0);
   });
 
-  it('deletes the new client again when the platform cannot be written (duplicate credit code → 409)', async () => {
+  it('deletes the new client again when the platform cannot be written (duplicate credit code → 409; one cancelled transaction, nothing to undo in DynamoDB)', async () => {
     cognito.on(CreateUserPoolClientCommand).resolves({ UserPoolClient: { ClientId: 'dupclient0001', ClientSecret: SECRET } });
     cognito.on(DeleteUserPoolClientCommand).resolves({});
-    ddb
-      .on(TransactWriteCommand)
-      .resolvesOnce({}) // the client binding
-      .rejectsOnce(new TransactionCanceledException({ message: 'cancelled', $metadata: {}, CancellationReasons: [{ Code: 'ConditionalCheckFailed' }, { Code: 'None' }] }));
+    const codes = ['ConditionalCheckFailed', 'None', 'None', 'None', 'None'];
+    ddb.on(TransactWriteCommand).rejects(new TransactionCanceledException({ message: 'cancelled', $metadata: {}, CancellationReasons: codes.map((Code) => ({ Code })) }));
     const res = await register();
     expect(res.statusCode).toBe(409);
+    expect(bodyOf(res)).toMatchObject({ status: 409, errors: [{ path: 'creditCode' }] });
     expect(cognito.commandCalls(DeleteUserPoolClientCommand).map((c) => c.args[0].input.ClientId)).toEqual(['dupclient0001']);
-    expect(ddb.commandCalls(DeleteCommand).map((c) => c.args[0].input.Key!.pk).sort()).toEqual(['APPCLIENT#' + String(bind0PlatformId()), 'CLIENT#dupclient0001'].sort());
+    expect(ddb.commandCalls(TransactWriteCommand)).toHaveLength(1); // not retried: the change's own condition
+    expect(ddb.commandCalls(DeleteCommand)).toHaveLength(0);
     expect(lines.join('')).not.toContain(SECRET);
   });
-});
 
-/** The platform id the first client binding was made for. */
-const bind0PlatformId = () => (ddb.commandCalls(TransactWriteCommand)[0]!.args[0].input.TransactItems![1]!.Put!.Item!.platformId as string);
+  it('retries on the new head when another writer took the audit key, writing the platform exactly once (201)', async () => {
+    cognito.on(CreateUserPoolClientCommand).resolves({ UserPoolClient: { ClientId: 'raceclient001', ClientSecret: SECRET } });
+    const codes = ['None', 'None', 'None', 'None', 'ConditionalCheckFailed'];
+    ddb.on(TransactWriteCommand).rejectsOnce(new TransactionCanceledException({ message: 'cancelled', $metadata: {}, CancellationReasons: codes.map((Code) => ({ Code })) })).resolves({});
+    const res = await register();
+    expect(res.statusCode).toBe(201);
+    const [lost, won] = ddb.commandCalls(TransactWriteCommand).map((c) => c.args[0].input.TransactItems!);
+    expect(ddb.commandCalls(TransactWriteCommand)).toHaveLength(2);
+    expect(won!.slice(0, 4)).toEqual(lost!.slice(0, 4));
+    expect(cognito.commandCalls(DeleteUserPoolClientCommand)).toHaveLength(0);
+  });
+});
 
 describe('POST /v1/platforms/{platformId}/client with the cognito adapter', () => {
   const reissue = (claims: Record<string, string> = admin) =>
@@ -157,6 +175,12 @@ describe('POST /v1/platforms/{platformId}/client with the cognito adapter', () =
     const items = ddb.commandCalls(TransactWriteCommand)[0]!.args[0].input.TransactItems!;
     expect(items[1]!.Put).toMatchObject({ ConditionExpression: 'clientId = :previous', ExpressionAttributeValues: { ':previous': 'oldclient' } });
     expect(items[2]!.Delete!.Key).toEqual({ pk: 'CLIENT#oldclient', sk: 'CLIENT' });
+    // The re-issue's audit record is in the same transaction as the binding.
+    expect(items[3]!.Put).toMatchObject({
+      ConditionExpression: 'attribute_not_exists(pk)',
+      Item: { pk: 'AUDIT#platform#plt_a', action: 'platform.clientIssued', before: { clientId: 'oldclient' }, after: { clientId: 'newclient' } },
+    });
+    expect(items).toHaveLength(4);
     expect(cognito.commandCalls(DeleteUserPoolClientCommand).map((c) => c.args[0].input.ClientId)).toEqual(['oldclient']);
     expect(dynamoText()).not.toContain(SECRET);
     expect(lines.join('')).not.toContain(SECRET);

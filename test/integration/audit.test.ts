@@ -2,13 +2,15 @@
  * The audit hash chain (functions/_shared/audit.ts) on DynamoDB Local: platform registration and
  * province joins, parameter versions and calendar loads each append one record; concurrent writers never
  * fork a chain; an edited, re-hashed or deleted record is detected by verifyAuditChain and the CLI.
+ * A change and its record are one transaction: a transaction DynamoDB cancels leaves neither, a success
+ * leaves both, and concurrent audited changes are each applied once with a record on the previous one.
  */
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { startTestStack, type TestStack } from '../support/local-stack.ts';
 import { adminClaims, idNumber, platformBody } from '../support/fixtures.ts';
 
@@ -148,5 +150,132 @@ describe('tamper detection', () => {
     expect(all.out).toMatch(/^BROKEN platform plt_\w+ at sk 0000000002: stored hash/m);
     expect(all.out).toContain(`OK platform ${untouched}`);
     expect((await cli([])).code).toBe(2);
+  });
+});
+
+describe('a change and its record are one transaction', () => {
+  /**
+   * Fault: while armed, every TransactWriteItems that carries an audit record gets one more item, a
+   * ConditionCheck on a key that does not exist, so DynamoDB Local itself cancels the whole transaction
+   * after the change's and the record's own conditions passed. Installed on the handlers' own client.
+   */
+  let armed = false;
+  let cancelledCalls = 0;
+  beforeAll(async () => {
+    const { dynamo } = await import('../../functions/_shared/db.ts');
+    dynamo.middlewareStack.add(
+      (next) => async (args) => {
+        const input = (args as { input: { TransactItems?: Record<string, unknown>[] } }).input;
+        if (!armed || !input.TransactItems || !JSON.stringify(input.TransactItems).includes('AUDIT#')) return next(args);
+        cancelledCalls++;
+        const marshalled = JSON.stringify(input.TransactItems).includes('{"S":"AUDIT#');
+        const key = marshalled ? { pk: { S: 'FAULT#missing' }, sk: { S: 'FAULT' } } : { pk: 'FAULT#missing', sk: 'FAULT' };
+        const check = { ConditionCheck: { TableName: table, Key: key, ConditionExpression: 'attribute_exists(pk)' } };
+        return next({ ...args, input: { ...input, TransactItems: [...input.TransactItems, check] } } as typeof args);
+      },
+      { step: 'serialize', priority: 'high', name: 'auditAtomicityFault' },
+    );
+  });
+
+  const registry = async () => {
+    const { Items = [] } = await doc.send(new ScanCommand({ TableName: table, ConsistentRead: true }));
+    return Items.map((i) => JSON.stringify(i)).sort();
+  };
+
+  /** Sends `request` once with the fault armed (5xx, the registry unchanged), then once without (2xx, change and record). */
+  const faultedThenClean = async (request: () => Promise<{ status: number; body: any }>, okStatus: number) => {
+    const before = await registry();
+    armed = true;
+    cancelledCalls = 0;
+    let faulted;
+    try {
+      faulted = await request();
+    } finally {
+      armed = false;
+    }
+    expect(cancelledCalls).toBe(1); // cancelled by DynamoDB, not retried as a lost race
+    expect(faulted.status).toBe(500);
+    expect(await registry()).toEqual(before); // neither the change nor its record
+    const clean = await request();
+    expect(clean.status).toBe(okStatus);
+    const after = await registry();
+    return { clean, added: after.filter((i) => !before.includes(i)).map((i) => JSON.parse(i) as Record<string, any>), removed: before.filter((i) => !after.includes(i)) };
+  };
+
+  it('registration: a cancelled transaction writes no credit code, profile, client binding or record; a success writes all with one record', async () => {
+    const body = platformBody();
+    const { clean, added } = await faultedThenClean(() => stack.api('POST', '/v1/platforms', { token: adminClaims, body }), 201);
+    const id = clean.body.platformId as string;
+    expect(added.map((i) => String(i.pk).replace(id, 'ID').replace(body.creditCode, 'CODE').replace(clean.body.clientId, 'CLIENT')).sort()).toEqual(
+      ['APPCLIENT#ID', 'AUDIT#platform#ID', 'CLIENT#CLIENT', 'CREDITCODE#CODE', 'PLATFORM#ID'].sort(),
+    );
+    expect(await audit.verifyAuditChain('platform', id, store)).toMatchObject({ ok: true, records: 1 });
+  });
+
+  it('province join: a cancelled transaction leaves the provinces and version as they were; a success changes both with one record', async () => {
+    const id = (await stack.api('POST', '/v1/platforms', { token: adminClaims, body: platformBody() })).body.platformId as string;
+    const { added } = await faultedThenClean(() => stack.api('POST', `/v1/platforms/${id}/provinces`, { token: adminClaims, body: { code: '310000', joinedOn: '2025-09-01' } }), 201);
+    expect(added.map((i) => [i.pk, i.sk])).toEqual(expect.arrayContaining([[`PLATFORM#${id}`, 'PROFILE'], [`AUDIT#platform#${id}`, '0000000002']]));
+    expect(added).toHaveLength(2);
+    expect(added.find((i) => i.sk === 'PROFILE')).toMatchObject({ version: 2 });
+    expect(await audit.verifyAuditChain('platform', id, store)).toMatchObject({ ok: true, records: 2 });
+  });
+
+  it('client re-issue: a cancelled transaction keeps the old client bound; a success rebinds with one record', async () => {
+    const created = (await stack.api('POST', '/v1/platforms', { token: adminClaims, body: platformBody() })).body;
+    const { clean, added, removed } = await faultedThenClean(() => stack.api('POST', `/v1/platforms/${created.platformId}/client`, { token: adminClaims }), 201);
+    expect(added.map((i) => i.pk).sort()).toEqual([`APPCLIENT#${created.platformId}`, `AUDIT#platform#${created.platformId}`, `CLIENT#${clean.body.clientId}`].sort());
+    expect(removed.map((i) => JSON.parse(i).pk).sort()).toEqual([`APPCLIENT#${created.platformId}`, `CLIENT#${created.clientId}`].sort());
+    expect(await audit.verifyAuditChain('platform', created.platformId, store)).toMatchObject({ ok: true, records: 2 });
+  });
+
+  it('parameter version: a cancelled transaction stores no version (the same request then creates it, 201); a replay adds no record', async () => {
+    const version = { name: 'contributionRateFen', scope: { province: '310000', industry: 'FREIGHT' }, effectiveFrom: '2026-05-01', value: 32 };
+    const put = () => stack.api('PUT', '/v1/parameters', { token: adminClaims, body: version });
+    const { added } = await faultedThenClean(put, 201);
+    expect(added.map((i) => [i.pk, i.sk])).toEqual(
+      expect.arrayContaining([['PARAM#contributionRateFen', 'province=310000,industry=FREIGHT#2026-05-01'], ['AUDIT#parameter#contributionRateFen@province=310000,industry=FREIGHT', '0000000001']]),
+    );
+    expect(added).toHaveLength(2);
+    const before = await registry();
+    expect((await put()).status).toBe(200);
+    expect(await registry()).toEqual(before);
+  });
+
+  it('calendar load: a cancelled transaction keeps the year in place; a success replaces it with one record naming what it replaced', async () => {
+    const year = 2031;
+    expect((await stack.api('PUT', `/v1/calendars/${year}`, { token: adminClaims, body: { holidays: [`${year}-01-01`], workdays: [] } })).status).toBe(200);
+    const { added, removed } = await faultedThenClean(() => stack.api('PUT', `/v1/calendars/${year}`, { token: adminClaims, body: { holidays: [`${year}-01-01`, `${year}-10-01`], workdays: [] } }), 200);
+    expect(removed.map((i) => JSON.parse(i).sk)).toEqual([String(year)]);
+    expect(added.map((i) => [i.pk, i.sk]).sort()).toEqual([[`AUDIT#calendar#${year}`, '0000000002'], ['CALENDAR', String(year)]]);
+    const chain = await audit.readAuditChain('calendar', String(year), store);
+    expect(chain[1]!.before).toEqual({ holidays: [`${year}-01-01`], workdays: [], source: 'loaded' });
+  });
+
+  it('12 concurrent calendar loads of one year: each applied once, each record on top of the previous and naming the load it replaced', async () => {
+    const year = 2032;
+    const loads = Array.from({ length: 12 }, (_, i) => ({ holidays: [`${year}-03-${String(i + 1).padStart(2, '0')}`], workdays: [] }));
+    const responses = await Promise.all(loads.map((body) => stack.api('PUT', `/v1/calendars/${year}`, { token: adminClaims, body })));
+    expect(responses.map((r) => r.status)).toEqual(Array(12).fill(200));
+    const chain = await audit.readAuditChain('calendar', String(year), store);
+    expect(chain.map((r) => r.seq)).toEqual(Array.from({ length: 12 }, (_, i) => i + 1));
+    expect(await audit.verifyAuditChain('calendar', String(year), store)).toMatchObject({ ok: true, records: 12 });
+    // Every load has exactly one record, and each record's `before` is the previous record's `after`.
+    expect(chain.map((r) => (r.after as { holidays: string[] }).holidays[0]).sort()).toEqual(loads.map((l) => l.holidays[0]).sort());
+    expect(chain[0]!.before).toBeNull();
+    for (let i = 1; i < chain.length; i++) expect({ ...(chain[i]!.before as object), source: 'loaded' }).toEqual(chain[i - 1]!.after);
+    const { Item } = await doc.send(new GetCommand({ TableName: table, Key: { pk: 'CALENDAR', sk: String(year) }, ConsistentRead: true }));
+    expect({ holidays: Item!.holidays, workdays: Item!.workdays, source: 'loaded' }).toEqual(chain[11]!.after);
+  });
+
+  it('12 concurrent new versions of one parameter series: 12 versions stored once each, 12 records, one chain', async () => {
+    const versions = Array.from({ length: 12 }, (_, i) => ({ name: 'contributionRateFen', scope: { province: '440000' }, effectiveFrom: `2027-${String(i + 1).padStart(2, '0')}-01`, value: 20 + i }));
+    const responses = await Promise.all(versions.map((body) => stack.api('PUT', '/v1/parameters', { token: adminClaims, body })));
+    expect(responses.map((r) => r.status)).toEqual(Array(12).fill(201));
+    const chain = await audit.readAuditChain('parameter', 'contributionRateFen@province=440000', store);
+    expect(chain.map((r) => (r.after as { value: number }).value).sort((a, b) => a - b)).toEqual(versions.map((v) => v.value));
+    expect(await audit.verifyAuditChain('parameter', 'contributionRateFen@province=440000', store)).toMatchObject({ ok: true, records: 12 });
+    const stored = (await registry()).map((i) => JSON.parse(i)).filter((i) => i.pk === 'PARAM#contributionRateFen' && String(i.sk).startsWith('province=440000#2027-'));
+    expect(stored).toHaveLength(12);
   });
 });

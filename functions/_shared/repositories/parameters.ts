@@ -1,11 +1,12 @@
 /**
  * Parameter versions (contract: Parameters). Key: PARAM#{name} / {scopeKey}#{effectiveFrom}.
- * History is append-only: a version is created once with a conditional put and never edited.
+ * History is append-only: a version is created once with a conditional put and never edited; the put and
+ * its audit record are one transaction (audit.ts `commitAudited`).
  * The national defaults of D4, D5 and D9 are seeded from the rules core and behave as stored versions.
  */
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { NATIONAL_DEFAULT_PARAMETERS, scopeKey, type ParameterName, type ParameterScope, type ParameterVersion } from '../../../core/index.ts';
+import { commitAudited, type AuditEntry } from '../audit.ts';
 import { config } from '../config.ts';
 import { ddb, queryAll } from '../db.ts';
 
@@ -44,22 +45,34 @@ export const parametersRepository = {
     return [...seeded, ...stored];
   },
 
-  async add(version: ParameterVersion, actor: string, now: string): Promise<AddResult> {
+  /**
+   * Creates a version with the audit record `auditOf(version)` in one transaction. The same version
+   * re-sent with the same value is a replay (nothing written, no record); with another value, a conflict.
+   */
+  async add(version: ParameterVersion, actor: string, now: Date, auditOf: (version: ParameterVersion) => AuditEntry): Promise<AddResult> {
     const v: ParameterVersion = { ...version, scope: cleanScope(version.scope) };
     const seeded = NATIONAL_DEFAULT_PARAMETERS.find((s) => sameVersion(s, v));
     if (seeded) return seeded.value === v.value ? { outcome: 'replayed', version: seeded } : { outcome: 'conflict', existing: seeded };
     try {
-      await ddb.send(
-        new PutCommand({
-          TableName: config.tables.registry,
-          Item: { pk: `PARAM#${v.name}`, sk: sortKey(v), type: 'Parameter', ...v, createdAt: now, createdBy: actor },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        }),
+      await commitAudited(
+        {
+          items: [
+            {
+              Put: {
+                TableName: config.tables.registry,
+                Item: { pk: `PARAM#${v.name}`, sk: sortKey(v), type: 'Parameter', ...v, createdAt: now.toISOString(), createdBy: actor },
+                ConditionExpression: 'attribute_not_exists(pk)',
+              },
+            },
+          ],
+          entry: auditOf(v),
+        },
+        now,
       );
       cache.delete(v.name);
       return { outcome: 'created', version: v };
     } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      if (!(error instanceof TransactionCanceledException && error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed')) throw error;
       const existing = (await this.versions(v.name)).find((s) => sameVersion(s, v));
       if (existing && existing.value === v.value) return { outcome: 'replayed', version: existing };
       return { outcome: 'conflict', existing: existing ?? v };

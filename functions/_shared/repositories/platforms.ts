@@ -1,10 +1,12 @@
 /**
  * Platform registry: profile items, the credit-code uniqueness guard and province enrolment.
  * Keys (docs/data-model.md): PLATFORM#{platformId} / PROFILE and CREDITCODE#{code} / CREDITCODE.
+ * Every change is committed with its audit record in one transaction (audit.ts `commitAudited`).
  */
-import { GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import type { Industry } from '../../../core/index.ts';
+import { commitAudited, type AuditEntry, type TransactItem } from '../audit.ts';
 import { config } from '../config.ts';
 import { ddb } from '../db.ts';
 
@@ -69,12 +71,17 @@ export const platformsRepository = {
     return platform;
   },
 
-  async create(platform: Platform): Promise<void> {
+  /**
+   * Writes the credit-code guard and the profile, plus `with` (the client binding of a registration) and
+   * the audit record, in one transaction. A credit code already registered → DuplicateCreditCode, and
+   * nothing is written.
+   */
+  async create(platform: Platform, audit: AuditEntry, now: Date, options: { with?: readonly TransactItem[] } = {}): Promise<void> {
     cache.delete(platform.platformId);
     try {
-      await ddb.send(
-        new TransactWriteCommand({
-          TransactItems: [
+      await commitAudited(
+        {
+          items: [
             {
               Put: {
                 TableName: config.tables.registry,
@@ -89,8 +96,11 @@ export const platformsRepository = {
                 ConditionExpression: 'attribute_not_exists(pk)',
               },
             },
+            ...(options.with ?? []),
           ],
-        }),
+          entry: audit,
+        },
+        now,
       );
     } catch (error) {
       if (error instanceof TransactionCanceledException && error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed') {
@@ -107,23 +117,34 @@ export const platformsRepository = {
     return Item ? fromItem(Item) : undefined;
   },
 
-  /** Replaces the province list if nobody changed the platform since `expectedVersion`. */
-  async setProvinces(platformId: string, provinces: readonly ProvinceEnrolment[], expectedVersion: number): Promise<Platform> {
+  /**
+   * Replaces the province list if nobody changed the platform since `current` was read (its version), with
+   * the audit record in the same transaction. Another change meanwhile → StaleVersion, and nothing is written.
+   */
+  async setProvinces(current: Platform, provinces: readonly ProvinceEnrolment[], audit: AuditEntry, now: Date): Promise<Platform> {
+    const { platformId, version } = current;
     cache.delete(platformId);
     try {
-      const { Attributes } = await ddb.send(
-        new UpdateCommand({
-          TableName: config.tables.registry,
-          Key: profileKey(platformId),
-          UpdateExpression: 'SET provinces = :p, version = :next',
-          ConditionExpression: 'version = :expected',
-          ExpressionAttributeValues: { ':p': provinces, ':next': expectedVersion + 1, ':expected': expectedVersion },
-          ReturnValues: 'ALL_NEW',
-        }),
+      await commitAudited(
+        {
+          items: [
+            {
+              Update: {
+                TableName: config.tables.registry,
+                Key: profileKey(platformId),
+                UpdateExpression: 'SET provinces = :p, version = :next',
+                ConditionExpression: 'version = :expected',
+                ExpressionAttributeValues: { ':p': provinces, ':next': version + 1, ':expected': version },
+              },
+            },
+          ],
+          entry: audit,
+        },
+        now,
       );
-      return fromItem(Attributes as Record<string, unknown>);
+      return { ...current, provinces: [...provinces], version: version + 1 };
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) throw new StaleVersion(platformId);
+      if (error instanceof TransactionCanceledException && error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed') throw new StaleVersion(platformId);
       throw error;
     } finally {
       cache.delete(platformId); // a read racing the update may have cached the old profile meanwhile
