@@ -38,7 +38,10 @@ const buildOptions = {
 /** SDK packages a function bundles → how the floor creates their client. */
 const CLIENTS: Record<string, { import: string; create: string }> = {
   '@aws-sdk/client-dynamodb': { import: "import { DynamoDBClient } from '@aws-sdk/client-dynamodb';", create: 'const dynamo = new DynamoDBClient({});' },
-  '@aws-sdk/lib-dynamodb': { import: "import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';", create: 'const ddb = DynamoDBDocumentClient.from(dynamo);' },
+  '@aws-sdk/lib-dynamodb': {
+    import: "import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';",
+    create: 'const ddb = DynamoDBDocumentClient.from(dynamo);',
+  },
   '@aws-sdk/client-sfn': { import: "import { SFNClient } from '@aws-sdk/client-sfn';", create: 'const sfn = new SFNClient({});' },
   '@aws-sdk/client-kms': { import: "import { KMSClient } from '@aws-sdk/client-kms';", create: 'const kms = new KMSClient({});' },
 };
@@ -71,7 +74,10 @@ const topContributors = (meta: Metafile, outFile: string) => {
   const out = Object.entries(meta.outputs).find(([path]) => path.endsWith('.mjs') && resolve(ROOT, path) === outFile)?.[1];
   const by = new Map<string, number>();
   for (const [input, { bytesInOutput }] of Object.entries(out?.inputs ?? {})) by.set(packageOf(input), (by.get(packageOf(input)) ?? 0) + bytesInOutput);
-  return [...by.entries()].map(([pkg, bytes]) => ({ pkg, bytes })).sort((a, b) => b.bytes - a.bytes).slice(0, 8);
+  return [...by.entries()]
+    .map(([pkg, bytes]) => ({ pkg, bytes }))
+    .sort((a, b) => b.bytes - a.bytes)
+    .slice(0, 8);
 };
 
 const RUNNER = `const t0 = performance.now();
@@ -128,7 +134,13 @@ export const runColdStart = async (options: { rounds: number }, log: (line: stri
         continue;
       }
       const file = join(outdir, 'index.mjs');
-      const clients = [...new Set(Object.keys(meta.inputs).map(packageOf).filter((p) => p in CLIENTS))].sort();
+      const clients = [
+        ...new Set(
+          Object.keys(meta.inputs)
+            .map(packageOf)
+            .filter((p) => p in CLIENTS),
+        ),
+      ].sort();
       if (clients.includes('@aws-sdk/lib-dynamodb') && !clients.includes('@aws-sdk/client-dynamodb')) clients.unshift('@aws-sdk/client-dynamodb');
       const key = clients.join(',') || '(none)';
       let floor = floors.get(key);
@@ -175,7 +187,9 @@ export const runColdStart = async (options: { rounds: number }, log: (line: stri
         initRatio: summarize(fn.map((v, i) => v / fl[i]!)),
         top: b.top,
       });
-      log(`  cold start ${b.name}: ${(b.bytes / 1024).toFixed(0)} KiB (${(b.bytes / b.floor.bytes).toFixed(2)}× floor), init ${summarize(fn).median.toFixed(0)} ms (${summarize(fn.map((v, i) => v / fl[i]!)).median.toFixed(2)}× floor)`);
+      log(
+        `  cold start ${b.name}: ${(b.bytes / 1024).toFixed(0)} KiB (${(b.bytes / b.floor.bytes).toFixed(2)}× floor), init ${summarize(fn).median.toFixed(0)} ms (${summarize(fn.map((v, i) => v / fl[i]!)).median.toFixed(2)}× floor)`,
+      );
     }
     return { bundles, skipped };
   } finally {

@@ -40,7 +40,18 @@ export interface CoverageResult {
   readonly callsPerAnswer?: number;
 }
 
-const FILLER_DAYS = ['2025-08-06', '2025-08-07', '2025-08-08', '2025-08-09', '2025-08-10', '2025-08-11', '2025-08-12', '2025-08-13', '2025-08-14', '2025-08-15'];
+const FILLER_DAYS = [
+  '2025-08-06',
+  '2025-08-07',
+  '2025-08-08',
+  '2025-08-09',
+  '2025-08-10',
+  '2025-08-11',
+  '2025-08-12',
+  '2025-08-13',
+  '2025-08-14',
+  '2025-08-15',
+];
 const PROBE_FROM = 100_000;
 const LOADERS = 16;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -99,11 +110,18 @@ export const runCoverage = async (
       log(`  coverage: load budget reached after ${loaded} orders`);
       break;
     }
-    const items = standardOrders({ workers: Math.min(GROUP, fillerWorkers - from), days: FILLER_DAYS, ordersPerWorkerDay: 20, tag: `f${from}`, provinces: PROVINCES }).map((o) =>
+    const items = standardOrders({
+      workers: Math.min(GROUP, fillerWorkers - from),
+      days: FILLER_DAYS,
+      ordersPerWorkerDay: 20,
+      tag: `f${from}`,
+      provinces: PROVINCES,
+    }).map((o) =>
       orderTableItem(storedOrder(platform.platformId, `wkr_filler${String(from + Number(o.platformWorkerId.slice(6))).padStart(7, '0')}`, o), receivedAt),
     );
     await load(items);
-    if ((from / GROUP) % 4 === 3) log(`  coverage: ${alreadyInTable + loaded} orders in the table (${(loaded / ((performance.now() - started) / 1000)).toFixed(0)}/s)`);
+    if ((from / GROUP) % 4 === 3)
+      log(`  coverage: ${alreadyInTable + loaded} orders in the table (${(loaded / ((performance.now() - started) / 1000)).toFixed(0)}/s)`);
   }
   const loadedPerSecond = loaded / ((performance.now() - started) / 1000);
   const after = await itemCount();

@@ -114,7 +114,9 @@ export const runIngestion = async (
         return stored(platform, make(tag)).map((o) => orderTableItem(o, receivedAt));
       },
       run: async (items: Record<string, unknown>[]) => {
-        await mapLimit(chunk(items, BATCH), REQUESTS, (batch) => mapLimit(chunk(batch, 25), IN_REQUEST_CONCURRENCY, (part) => batchWrite(ddb, ordersTable, part)));
+        await mapLimit(chunk(items, BATCH), REQUESTS, (batch) =>
+          mapLimit(chunk(batch, 25), IN_REQUEST_CONCURRENCY, (part) => batchWrite(ddb, ordersTable, part)),
+        );
       },
     },
     { name: 'real', counted: true, prepare: (tag) => make(tag), run: (orders: OrderRequestItem[]) => postBatches(stack, platform, orders) },
@@ -133,7 +135,12 @@ export const runIngestion = async (
     });
   }
   if (options.chronological) {
-    arms.push({ name: 'chronological', counted: true, prepare: (tag) => chronological(make(tag)), run: (orders: OrderRequestItem[]) => postBatches(stack, platform, orders) });
+    arms.push({
+      name: 'chronological',
+      counted: true,
+      prepare: (tag) => chronological(make(tag)),
+      run: (orders: OrderRequestItem[]) => postBatches(stack, platform, orders),
+    });
   }
 
   // Warm-up (handler modules loaded, JIT, connections), not measured.
@@ -167,7 +174,10 @@ export const runIngestion = async (
       }
     }
     const raw = data.get('raw')!.ops.at(-1)!;
-    log(`  ingestion rep ${rep + 1}/${options.repetitions}: ` + arms.map((a) => `${a.name} ${data.get(a.name)!.ops.at(-1)!.toFixed(0)}/s (${(data.get(a.name)!.ops.at(-1)! / raw).toFixed(2)}×)`).join(', '));
+    log(
+      `  ingestion rep ${rep + 1}/${options.repetitions}: ` +
+        arms.map((a) => `${a.name} ${data.get(a.name)!.ops.at(-1)!.toFixed(0)}/s (${(data.get(a.name)!.ops.at(-1)! / raw).toFixed(2)}×)`).join(', '),
+    );
   }
   const rawOps = data.get('raw')!.ops;
   const result: Record<string, ArmResult> = {};
@@ -182,5 +192,9 @@ export const runIngestion = async (
     };
   }
   const sample = make('plan');
-  return { orders: n, arms: result, plannedWritesPer1000: { grouped: plannedWrites(platform, sample), chronological: plannedWrites(platform, chronological(sample)) } };
+  return {
+    orders: n,
+    arms: result,
+    plannedWritesPer1000: { grouped: plannedWrites(platform, sample), chronological: plannedWrites(platform, chronological(sample)) },
+  };
 };

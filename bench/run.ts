@@ -15,7 +15,10 @@ import { registerPlatform, startBenchStack } from './lib/stack.ts';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
-const only = args.find((a) => a.startsWith('--only='))?.slice(7).split(',');
+const only = args
+  .find((a) => a.startsWith('--only='))
+  ?.slice(7)
+  .split(',');
 const out = args.find((a) => a.startsWith('--out='))?.slice(6) ?? resolve(import.meta.dirname, '../docs/benchmarks.md');
 const wants = (name: string) => !only || only.includes(name);
 
@@ -61,7 +64,9 @@ if (wants('ingest') || wants('coverage') || wants('declaration')) {
     const { ddb, dynamo } = await import('../functions/_shared/db.ts');
     const { attachWriteCounter } = await import('./lib/write-counter.ts');
     const index = ordersTable.globalSecondaryIndexes[0];
-    const counter = attachWriteCounter(ddb, [{ table: stack.app.tables.ORDERS_TABLE!, keys: ['wk', 'at'], tableKeys: ['pk'], projection: [...index.projection] }]);
+    const counter = attachWriteCounter(ddb, [
+      { table: stack.app.tables.ORDERS_TABLE!, keys: ['wk', 'at'], tableKeys: ['pk'], projection: [...index.projection] },
+    ]);
     let ordersInTable = 0;
     log(`registering a platform and ${config.workers} workers through the API`);
     const platform = await registerPlatform(stack, config.workers);
@@ -69,19 +74,48 @@ if (wants('ingest') || wants('coverage') || wants('declaration')) {
     if (wants('ingest')) {
       log(`1+2. ingestion: ${config.workers * 40} orders per arm, batches of 1,000, 4 requests at a time, ${config.repetitions} repetitions`);
       const { runIngestion } = await import('./ingest.ts');
-      results.ingestion = await runIngestion(stack, platform, ddb, counter, { workers: config.workers, ordersPerWorkerDay: 20, repetitions: config.repetitions, chronological: args.includes('--chronological'), repositoryOnly: true }, log);
+      results.ingestion = await runIngestion(
+        stack,
+        platform,
+        ddb,
+        counter,
+        {
+          workers: config.workers,
+          ordersPerWorkerDay: 20,
+          repetitions: config.repetitions,
+          chronological: args.includes('--chronological'),
+          repositoryOnly: true,
+        },
+        log,
+      );
       ordersInTable += Object.keys(results.ingestion.arms).length * (config.repetitions * results.ingestion.orders + Math.min(results.ingestion.orders, 2_000));
     }
     if (wants('declaration')) {
       log('5. declaration: 10⁷ orders in a month as seeded fee counters');
       const { runDeclaration } = await import('./declaration.ts');
       const declPlatform = await registerPlatform(stack, 0);
-      results.declaration = await runDeclaration(stack, declPlatform, ddb, dynamo, { ordersInMonth: 10_000_000, calls: config.declCalls, blocks: config.blocks }, log);
+      results.declaration = await runDeclaration(
+        stack,
+        declPlatform,
+        ddb,
+        dynamo,
+        { ordersInMonth: 10_000_000, calls: config.declCalls, blocks: config.blocks },
+        log,
+      );
     }
     if (wants('coverage')) {
       log(`3. coverage: loading the orders table towards ${config.coverageTarget.toLocaleString('en')} orders (budget ${config.loadBudgetMs / 1000} s)`);
       const { runCoverage } = await import('./coverage.ts');
-      results.coverage = await runCoverage(stack, platform, ddb, dynamo, Math.round(ordersInTable), { target: config.coverageTarget, loadBudgetMs: config.loadBudgetMs, calls: config.calls, blocks: config.blocks, probeWorkers: 20 }, log, counter);
+      results.coverage = await runCoverage(
+        stack,
+        platform,
+        ddb,
+        dynamo,
+        Math.round(ordersInTable),
+        { target: config.coverageTarget, loadBudgetMs: config.loadBudgetMs, calls: config.calls, blocks: config.blocks, probeWorkers: 20 },
+        log,
+        counter,
+      );
       results.coverageTarget = config.coverageTarget;
     }
   } finally {

@@ -11,7 +11,14 @@ import { RULE_TABLES, ruleTableOn, type DependantRelation, type DisabilityGrade,
 import { addMonthsToMonth, isValidDate, monthOfDate } from './time.ts';
 
 export const BENEFIT_ITEMS = [
-  'medical', 'inpatient_meals', 'disability_lump_sum', 'disability_allowance', 'nursing', 'funeral', 'death_lump_sum', 'dependant_pension',
+  'medical',
+  'inpatient_meals',
+  'disability_lump_sum',
+  'disability_allowance',
+  'nursing',
+  'funeral',
+  'death_lump_sum',
+  'dependant_pension',
 ] as const;
 export type BenefitItem = (typeof BENEFIT_ITEMS)[number];
 
@@ -186,15 +193,18 @@ export function calculateBenefits(input: BenefitInput): BenefitResult {
 
   if (input.expenses.length > 0) {
     const inCatalogue = input.expenses.filter((e) => e.inCatalogue);
-    lines.push(oneOff('medical', sumFen(inCatalogue.map((e) => e.amountFen)), {
-      items: inCatalogue.length,
-      excludedItems: input.expenses.length - inCatalogue.length,
-      excludedFen: sumFen(input.expenses.filter((e) => !e.inCatalogue).map((e) => e.amountFen)),
-    }));
+    lines.push(
+      oneOff('medical', sumFen(inCatalogue.map((e) => e.amountFen)), {
+        items: inCatalogue.length,
+        excludedItems: input.expenses.length - inCatalogue.length,
+        excludedFen: sumFen(input.expenses.filter((e) => !e.inCatalogue).map((e) => e.amountFen)),
+      }),
+    );
   }
   if (input.inpatientDays > 0) {
     const meal = needs.take('inpatientMeal', 'inpatient_meals');
-    if (meal) lines.push(oneOff('inpatient_meals', multiplyFen(meal.value, input.inpatientDays), { ...basisOf('rateFenPerDay', meal), days: input.inpatientDays }));
+    if (meal)
+      lines.push(oneOff('inpatient_meals', multiplyFen(meal.value, input.inpatientDays), { ...basisOf('rateFenPerDay', meal), days: input.inpatientDays }));
   }
   if (input.kind === 'injury' && input.assessment) lines.push(...disabilityLines(input, input.assessment, table, needs));
   if (input.kind === 'death') lines.push(...deathLines(input, table, needs, excludedDependants));
@@ -233,9 +243,22 @@ function disabilityLines(input: BenefitInput, conclusion: AssessmentConclusion, 
       if (wAllowance && minimum && retirement.month > fromMonth) {
         const share = percentOfFen(wAllowance.value, percent, 'HALF_UP');
         lines.push({
-          item: 'disability_allowance', key: 'disability_allowance', amountFen: Math.max(share, minimum.value), monthly: true,
-          fromMonth, untilMonth: retirement.month,
-          basis: { ...basisOf('W', wAllowance), ...basisOf('minimumWageFen', minimum), grade, percent, percentOfWFen: share, toppedUpToMinimum: share < minimum.value, retirementDate: retirement.date, retirementAgeMonths: retirement.ageMonths },
+          item: 'disability_allowance',
+          key: 'disability_allowance',
+          amountFen: Math.max(share, minimum.value),
+          monthly: true,
+          fromMonth,
+          untilMonth: retirement.month,
+          basis: {
+            ...basisOf('W', wAllowance),
+            ...basisOf('minimumWageFen', minimum),
+            grade,
+            percent,
+            percentOfWFen: share,
+            toppedUpToMinimum: share < minimum.value,
+            retirementDate: retirement.date,
+            retirementAgeMonths: retirement.ageMonths,
+          },
         });
       }
     }
@@ -243,7 +266,15 @@ function disabilityLines(input: BenefitInput, conclusion: AssessmentConclusion, 
   if (nursing !== null) {
     const w = needs.take('averageMonthlyWage', 'nursing');
     const percent = rules.nursingPercent[nursing];
-    if (w) lines.push({ item: 'nursing', key: 'nursing', amountFen: percentOfFen(w.value, percent, 'HALF_UP'), monthly: true, fromMonth, basis: { ...basisOf('W', w), nursing, percent } });
+    if (w)
+      lines.push({
+        item: 'nursing',
+        key: 'nursing',
+        amountFen: percentOfFen(w.value, percent, 'HALF_UP'),
+        monthly: true,
+        fromMonth,
+        basis: { ...basisOf('W', w), nursing, percent },
+      });
   }
   return lines;
 }
@@ -285,8 +316,23 @@ function deathLines(input: BenefitInput, table: RuleTable, needs: Needs, exclude
   entitled.forEach((e, i) => {
     const amountFen = capped ? scaleFen(uncapped[i]!, cap, uncappedTotal, 'DOWN') : uncapped[i]!;
     lines.push({
-      item: 'dependant_pension', key: `dependant_pension:${e.position}`, amountFen, monthly: true, fromMonth, ...(e.untilMonth === undefined ? {} : { untilMonth: e.untilMonth }),
-      basis: { ...basisOf('W', wDependants), dependant: e.position, relation: e.d.relation, orphanOrAlone: e.d.orphanOrAlone, percent: e.percent, uncappedFen: uncapped[i]!, uncappedTotalFen: uncappedTotal, capFen: cap, capped },
+      item: 'dependant_pension',
+      key: `dependant_pension:${e.position}`,
+      amountFen,
+      monthly: true,
+      fromMonth,
+      ...(e.untilMonth === undefined ? {} : { untilMonth: e.untilMonth }),
+      basis: {
+        ...basisOf('W', wDependants),
+        dependant: e.position,
+        relation: e.d.relation,
+        orphanOrAlone: e.d.orphanOrAlone,
+        percent: e.percent,
+        uncappedFen: uncapped[i]!,
+        uncappedTotalFen: uncappedTotal,
+        capFen: cap,
+        capped,
+      },
     });
   });
   return lines;
@@ -362,7 +408,10 @@ export function netRecalculation(previouslyPaid: readonly PayableItem[], newCalc
  */
 export function netMonth(previouslyPaid: readonly PayableItem[], entitlement: MonthlyEntitlement, month: string): PayableItem[] {
   const paidThisMonth = previouslyPaid.filter((p) => MONTHLY_ITEMS.includes(p.item) && p.key.endsWith(`@${month}`));
-  return net(paidThisMonth, monthlyItemsDue(entitlement, month).map(({ item, key, amountFen }) => ({ item, key, amountFen })));
+  return net(
+    paidThisMonth,
+    monthlyItemsDue(entitlement, month).map(({ item, key, amountFen }) => ({ item, key, amountFen })),
+  );
 }
 
 /**
@@ -370,7 +419,12 @@ export function netMonth(previouslyPaid: readonly PayableItem[], entitlement: Mo
  * out-patient only (no admission: inpatient days within the rule table's limit, 0), with expenses all
  * within the catalogues. The flag only prioritises the case; a handler still decides.
  */
-export function isMinorInjuryFastTrack(input: { kind: 'injury' | 'death'; injuryDate: string; inpatientDays: number; expenses: readonly ExpenseItem[] }): boolean {
+export function isMinorInjuryFastTrack(input: {
+  kind: 'injury' | 'death';
+  injuryDate: string;
+  inpatientDays: number;
+  expenses: readonly ExpenseItem[];
+}): boolean {
   const limit = ruleTableOn(input.injuryDate).confirmation.fastTrackMaxInpatientDays;
   return input.kind === 'injury' && input.inpatientDays <= limit && input.expenses.length > 0 && input.expenses.every((e) => e.inCatalogue);
 }

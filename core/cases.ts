@@ -1,10 +1,30 @@
 /** Case statuses, which step each accepts (contract: case statuses) and who may apply as whom (D6). */
 import type { ApplicantType } from './rule-tables.ts';
 
-export const CASE_STATUSES = ['UNDER_REVIEW', 'NOT_CONFIRMED', 'AWAITING_ASSESSMENT', 'AWAITING_DEPENDANTS', 'AWAITING_APPROVAL', 'RETURNED', 'PAID', 'CLOSED'] as const;
+export const CASE_STATUSES = [
+  'UNDER_REVIEW',
+  'NOT_CONFIRMED',
+  'AWAITING_ASSESSMENT',
+  'AWAITING_DEPENDANTS',
+  'AWAITING_APPROVAL',
+  'RETURNED',
+  'PAID',
+  'CLOSED',
+] as const;
 export type CaseStatus = (typeof CASE_STATUSES)[number];
 
-export const CASE_STEPS = ['confirmation', 'expenses', 'assessment', 'reassessment', 'review', 'dependants', 'approval', 'resubmission', 'suspension', 'assessment-extension'] as const;
+export const CASE_STEPS = [
+  'confirmation',
+  'expenses',
+  'assessment',
+  'reassessment',
+  'review',
+  'dependants',
+  'approval',
+  'resubmission',
+  'suspension',
+  'assessment-extension',
+] as const;
 export type CaseStep = (typeof CASE_STEPS)[number];
 
 /**

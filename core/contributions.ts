@@ -44,9 +44,7 @@ export interface DeclarationInput {
   provisional: boolean;
 }
 
-export type DeclarationResult =
-  | { ok: true; declaration: Declaration }
-  | { ok: false; missingRates: { province: string; industry: Industry }[] };
+export type DeclarationResult = { ok: true; declaration: Declaration } | { ok: false; missingRates: { province: string; industry: Industry }[] };
 
 /**
  * Computes a platform's declaration for a month (D5): fee = rate × orders per (province, industry),
@@ -83,7 +81,13 @@ export function computeDeclaration(input: DeclarationInput): DeclarationResult {
     return { ok: false, missingRates: [...missing.values()].sort((a, b) => compare(a.province, b.province) || compare(a.industry, b.industry)) };
   }
   const sorted = [...lines.values()]
-    .sort((a, b) => compare(a.line.province, b.line.province) || compare(a.line.industry, b.line.industry) || compare(a.rateFrom, b.rateFrom) || compare(a.line.rateVersion, b.line.rateVersion))
+    .sort(
+      (a, b) =>
+        compare(a.line.province, b.line.province) ||
+        compare(a.line.industry, b.line.industry) ||
+        compare(a.rateFrom, b.rateFrom) ||
+        compare(a.line.rateVersion, b.line.rateVersion),
+    )
     .map((entry) => entry.line);
   return {
     ok: true,

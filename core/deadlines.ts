@@ -45,7 +45,12 @@ export interface ApplicationLateness {
  * Lateness of an application filed on `applicationDate` (D6, D12). Derive it again with the current
  * calendar whenever it is shown: loading the missing year turns a provisional answer into a final one.
  */
-export function applicationLateness(injuryDate: string, applicant: ApplicantType, applicationDate: string, calendar: WorkingDayCalendar = seeded): ApplicationLateness {
+export function applicationLateness(
+  injuryDate: string,
+  applicant: ApplicantType,
+  applicationDate: string,
+  calendar: WorkingDayCalendar = seeded,
+): ApplicationLateness {
   const due = applicationDeadline(injuryDate, applicant, calendar);
   const late = applicationDate > due.date;
   return { due, late, explanationRequired: late && !due.provisional };
@@ -113,7 +118,11 @@ export type AssessmentType = 'initial' | 'reassessment' | 'review';
 
 export type AssessmentWindowCheck =
   | { ok: true }
-  | { ok: false; reason: 'NO_PREVIOUS_CONCLUSION' | 'REASSESSMENT_WINDOW_CLOSED' | 'REVIEW_TOO_EARLY' | 'BEFORE_PREVIOUS_CONCLUSION'; window?: { from?: string; to?: string } };
+  | {
+      ok: false;
+      reason: 'NO_PREVIOUS_CONCLUSION' | 'REASSESSMENT_WINDOW_CLOSED' | 'REVIEW_TOO_EARLY' | 'BEFORE_PREVIOUS_CONCLUSION';
+      window?: { from?: string; to?: string };
+    };
 
 /**
  * Whether an assessment of `type` may be recorded on `requestDate` (D8): an initial one always; a

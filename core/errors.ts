@@ -3,14 +3,7 @@
  * state machines match it with `ErrorEquals`. The core itself prefers typed results (`{ ok: false }`)
  * for business refusals and throws only for broken invariants (programming errors), using `RangeError`.
  */
-export const DOMAIN_ERROR_NAMES = [
-  'ValidationError',
-  'MissingParameter',
-  'MissingRate',
-  'LateApplication',
-  'OutsideAssessmentWindow',
-  'NotEnrolled',
-] as const;
+export const DOMAIN_ERROR_NAMES = ['ValidationError', 'MissingParameter', 'MissingRate', 'LateApplication', 'OutsideAssessmentWindow', 'NotEnrolled'] as const;
 
 export type DomainErrorName = (typeof DOMAIN_ERROR_NAMES)[number];
 

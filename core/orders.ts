@@ -22,7 +22,8 @@ export function checkOrderTimes(order: { acceptedAt: string; finishedAt?: string
   if (accepted === undefined) return [{ path: 'acceptedAt', message: 'must be an RFC 3339 time with an offset' }];
   const errors: FieldError[] = [];
   const tolerance = ruleTableOn(shanghaiDate(accepted)).orders.futureToleranceMinutes;
-  if (accepted.getTime() > now.getTime() + tolerance * 60_000) errors.push({ path: 'acceptedAt', message: `must not be more than ${tolerance} minutes in the future` });
+  if (accepted.getTime() > now.getTime() + tolerance * 60_000)
+    errors.push({ path: 'acceptedAt', message: `must not be more than ${tolerance} minutes in the future` });
   if (order.finishedAt !== undefined) {
     const finished = parseInstant(order.finishedAt);
     if (finished === undefined) errors.push({ path: 'finishedAt', message: 'must be an RFC 3339 time with an offset' });

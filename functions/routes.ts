@@ -66,7 +66,7 @@ export const FUNCTIONS = {
   },
   reports: {
     entry: 'functions/reports/handler.ts',
-    description: 'Injury reports: coverage verdict and the snapshot of that day\'s orders (D4, D11)',
+    description: "Injury reports: coverage verdict and the snapshot of that day's orders (D4, D11)",
     tables: { registry: 'read', orders: 'read', cases: 'readwrite', idempotency: 'readwrite' },
     platformFacing: true,
   },

@@ -36,12 +36,7 @@ export const buildApp = (props: BuildAppProps = {}): ClaimsApp => {
     ...(props.context ? { context: { ...props.context } } : {}),
   };
   const app = new App(appProps);
-  const stage =
-    props.stage === undefined
-      ? stageFromContext(app.node)
-      : typeof props.stage === 'string'
-        ? stageConfig(props.stage)
-        : props.stage;
+  const stage = props.stage === undefined ? stageFromContext(app.node) : typeof props.stage === 'string' ? stageConfig(props.stage) : props.stage;
 
   const stackProps = { stage, ...(stage.env ? { env: stage.env } : {}) };
   const stateful = new StatefulStack(app, stackName(stage.name, 'stateful'), {

@@ -35,7 +35,7 @@ export interface ServiceContext {
  */
 export interface LocalService {
   readonly name: string;
-  start(context: ServiceContext): Promise<void | { readonly env?: Readonly<Record<string, string>> }>;
+  start(context: ServiceContext): Promise<undefined | { readonly env?: Readonly<Record<string, string>> }>;
   stop(): Promise<void>;
 }
 

@@ -10,11 +10,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import type {
-  APIGatewayProxyEventV2WithJWTAuthorizer,
-  APIGatewayProxyStructuredResultV2,
-  Context,
-} from 'aws-lambda';
+import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { FUNCTIONS, ROUTES, type HttpMethod } from '../functions/routes.ts';
 import { problem, type Problem } from './problem.ts';
 import { parseTokenRequest, type LocalIssuer } from './tokens.ts';
@@ -191,7 +187,13 @@ function buildEvent(input: EventInput): APIGatewayProxyEventV2WithJWTAuthorizer 
     const value = raw[i + 1]!;
     if (name === 'cookie') {
       // Payload 2.0 moves cookies out of the headers into `cookies`.
-      cookies = [...(cookies ?? []), ...value.split(';').map((c) => c.trim()).filter((c) => c !== '')];
+      cookies = [
+        ...(cookies ?? []),
+        ...value
+          .split(';')
+          .map((c) => c.trim())
+          .filter((c) => c !== ''),
+      ];
       continue;
     }
     headers[name] = name in headers ? `${headers[name]},${value}` : value;
@@ -324,9 +326,10 @@ export function createHttpAdapter(options: HttpAdapterOptions): HttpAdapter {
   const maxBodyBytes = options.maxBodyBytes ?? MAX_BODY_BYTES;
   const timeoutMs = options.timeoutMs ?? INTEGRATION_TIMEOUT_MS;
   const log = options.log ?? ((entry) => console.error(JSON.stringify({ level: 'ERROR', timestamp: new Date().toISOString(), ...entry })));
-  const routes = [...(options.extraRoutes ?? []).map((r) => compile({ ...r, fn: r.fn ?? 'inline' })), ...(options.routes ?? ROUTES).map((r) => compile(r))].sort(
-    (a, b) => b.specificity - a.specificity,
-  );
+  const routes = [
+    ...(options.extraRoutes ?? []).map((r) => compile({ ...r, fn: r.fn ?? 'inline' })),
+    ...(options.routes ?? ROUTES).map((r) => compile(r)),
+  ].sort((a, b) => b.specificity - a.specificity);
   const modules = new Map<string, Promise<LambdaHandler>>();
   let loadedOnce = false;
 
@@ -350,7 +353,7 @@ export function createHttpAdapter(options: HttpAdapterOptions): HttpAdapter {
     return loading;
   }
 
-  async function localTokens(req: IncomingMessage, res: ServerResponse, body: Buffer): Promise<void> {
+  async function localTokens(_req: IncomingMessage, res: ServerResponse, body: Buffer): Promise<void> {
     let input: unknown;
     try {
       input = JSON.parse(body.toString('utf8'));
@@ -452,7 +455,13 @@ export function createHttpAdapter(options: HttpAdapterOptions): HttpAdapter {
     } catch (error) {
       // Like a Lambda init failure: API Gateway answers 500.
       const e = error as Error;
-      log({ message: 'function could not be loaded', routeKey: route.routeKey, function: functionName, requestId, error: { name: e?.name, message: e?.message, stack: e?.stack } });
+      log({
+        message: 'function could not be loaded',
+        routeKey: route.routeKey,
+        function: functionName,
+        requestId,
+        error: { name: e?.name, message: e?.message, stack: e?.stack },
+      });
       return sendProblem(res, problem(500, `The function ${functionName} could not be loaded; see the server log.`));
     }
     try {

@@ -51,10 +51,7 @@ export function createTableInput(table: TableDefinition, name: string) {
     return {
       IndexName: index.indexName,
       KeySchema: keySchema(index.partitionKey, index.sortKey),
-      Projection:
-        index.projection === 'ALL'
-          ? { ProjectionType: 'ALL' }
-          : { ProjectionType: 'INCLUDE', NonKeyAttributes: [...index.projection] },
+      Projection: index.projection === 'ALL' ? { ProjectionType: 'ALL' } : { ProjectionType: 'INCLUDE', NonKeyAttributes: [...index.projection] },
     };
   });
   return {

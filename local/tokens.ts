@@ -22,6 +22,7 @@ const identifier = z.string().check(z.regex(/^[A-Za-z0-9._:-]{1,64}$/, 'must be 
 
 const TokenClaimsShape = z.strictObject({
   role: z.enum(ROLES),
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: rejecting control characters is the point of this check
   sub: z.string().check(z.minLength(1), z.maxLength(128), z.regex(/^[^\u0000-\u001f\u007f]+$/, 'must not contain control characters')),
   platformId: z.optional(identifier),
   workerId: z.optional(identifier),
@@ -35,10 +36,8 @@ export const TokenRequest = TokenClaimsShape.check(
       ctx.addIssue({ code: 'custom', path: ['platformId'], message: 'required for role platform' });
     if (claims.role !== 'platform' && claims.platformId !== undefined)
       ctx.addIssue({ code: 'custom', path: ['platformId'], message: 'only for role platform' });
-    if (claims.role === 'worker' && claims.workerId === undefined)
-      ctx.addIssue({ code: 'custom', path: ['workerId'], message: 'required for role worker' });
-    if (claims.role !== 'worker' && claims.workerId !== undefined)
-      ctx.addIssue({ code: 'custom', path: ['workerId'], message: 'only for role worker' });
+    if (claims.role === 'worker' && claims.workerId === undefined) ctx.addIssue({ code: 'custom', path: ['workerId'], message: 'required for role worker' });
+    if (claims.role !== 'worker' && claims.workerId !== undefined) ctx.addIssue({ code: 'custom', path: ['workerId'], message: 'only for role worker' });
     if (!staff && claims.provinces !== undefined)
       ctx.addIssue({ code: 'custom', path: ['provinces'], message: 'only for staff roles (handler, reviewer, assessor, admin)' });
   }),
@@ -54,8 +53,7 @@ export function parseTokenRequest(input: unknown): ParseResult {
     ok: false,
     errors: result.error.issues.map((issue) => ({
       path: issue.path.map(String).join('.') || '(body)',
-      message:
-        issue.code === 'unrecognized_keys' ? `unknown field(s): ${issue.keys.join(', ')}` : issue.message,
+      message: issue.code === 'unrecognized_keys' ? `unknown field(s): ${issue.keys.join(', ')}` : issue.message,
     })),
   };
 }

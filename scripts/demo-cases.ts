@@ -55,8 +55,15 @@ function client(url: string): { api: Api; mint: (claims: Record<string, unknown>
 async function show(world: World, title: string, caseId: string): Promise<void> {
   const c = (await world.api('GET', `/v1/cases/${caseId}`, { token: world.tokens.handler })).body;
   const b = (await world.api('GET', `/v1/cases/${caseId}/benefits`, { token: world.tokens.handler })).body;
-  console.log(`\n━━ ${title} ━━ case ${caseId}: ${c.status}${c.late ? ' (late)' : ''}  coverage ${c.coverage.reason}${c.coverage.orderId ? ` by ${c.coverage.orderId}` : ''}`);
-  console.log('  deadlines:', Object.entries(c.deadlines).map(([k, d]: [string, any]) => `${k} ${d.date}${d.provisional ? '*' : ''}`).join(', '));
+  console.log(
+    `\n━━ ${title} ━━ case ${caseId}: ${c.status}${c.late ? ' (late)' : ''}  coverage ${c.coverage.reason}${c.coverage.orderId ? ` by ${c.coverage.orderId}` : ''}`,
+  );
+  console.log(
+    '  deadlines:',
+    Object.entries(c.deadlines)
+      .map(([k, d]: [string, any]) => `${k} ${d.date}${d.provisional ? '*' : ''}`)
+      .join(', '),
+  );
   if (c.escalations.length) console.log('  escalations:', c.escalations.map((e: any) => e.kind).join(', '));
   console.log('  timeline:');
   for (const e of c.timeline) {
@@ -65,7 +72,10 @@ async function show(world: World, title: string, caseId: string): Promise<void> 
   }
   if (b.calculated) {
     console.log(`  benefits (${b.calculationId}${b.approved ? ', approved' : ''}): one-off ${yuan(b.oneOffTotalFen)}, monthly ${yuan(b.monthlyTotalFen)}`);
-    for (const l of b.lines) console.log(`    ${l.key.padEnd(34)} ${yuan(l.amountFen).padStart(14)}${l.monthly ? `/month from ${l.fromMonth}${l.untilMonth ? ` until ${l.untilMonth}` : ''}` : ''}`);
+    for (const l of b.lines)
+      console.log(
+        `    ${l.key.padEnd(34)} ${yuan(l.amountFen).padStart(14)}${l.monthly ? `/month from ${l.fromMonth}${l.untilMonth ? ` until ${l.untilMonth}` : ''}` : ''}`,
+      );
   }
   for (const p of c.payments) console.log(`  payment ${p.paymentId}: ${yuan(p.amountFen)} ${p.status} (${p.items.length} items)`);
 }
@@ -83,10 +93,23 @@ async function demo(world: World): Promise<void> {
   {
     const { caseId, body } = await openedCase(world);
     if (body.workflow?.status === 'NOT_STARTED') {
-      throw new Error('The stack at API_URL does not run the local Step Functions runner (case workflow not started). Unset API_URL to let the demo start its own stack.');
+      throw new Error(
+        'The stack at API_URL does not run the local Step Functions runner (case workflow not started). Unset API_URL to let the demo start its own stack.',
+      );
     }
-    await must(post(`/v1/cases/${caseId}/expenses`, tokens.handler2, { items: [{ description: '门诊清创缝合', amountFen: 68_000, inCatalogue: true }], inpatientDays: 0 }), 202, 'expenses');
-    await must(post(`/v1/cases/${caseId}/confirmation`, tokens.handler, { outcome: 'CONFIRMED', basis: 'ORDER_TASK_ACCIDENT', assessmentRequired: false }), 202, 'confirm');
+    await must(
+      post(`/v1/cases/${caseId}/expenses`, tokens.handler2, {
+        items: [{ description: '门诊清创缝合', amountFen: 68_000, inCatalogue: true }],
+        inpatientDays: 0,
+      }),
+      202,
+      'expenses',
+    );
+    await must(
+      post(`/v1/cases/${caseId}/confirmation`, tokens.handler, { outcome: 'CONFIRMED', basis: 'ORDER_TASK_ACCIDENT', assessmentRequired: false }),
+      202,
+      'confirm',
+    );
     await waitForStatus(world, caseId, 'AWAITING_APPROVAL');
     await must(post(`/v1/cases/${caseId}/approval`, tokens.reviewer, { decision: 'approve' }), 202, 'approve');
     await waitForStatus(world, caseId, 'PAID');
@@ -95,7 +118,13 @@ async function demo(world: World): Promise<void> {
   // 2. Grade 7 with inpatient days.
   {
     const { caseId } = await openedCase(world);
-    await post(`/v1/cases/${caseId}/expenses`, tokens.handler2, { items: [{ description: '住院手术', amountFen: 2_350_000, inCatalogue: true }, { description: '自费进口耗材', amountFen: 120_000, inCatalogue: false }], inpatientDays: 18 });
+    await post(`/v1/cases/${caseId}/expenses`, tokens.handler2, {
+      items: [
+        { description: '住院手术', amountFen: 2_350_000, inCatalogue: true },
+        { description: '自费进口耗材', amountFen: 120_000, inCatalogue: false },
+      ],
+      inpatientDays: 18,
+    });
     await post(`/v1/cases/${caseId}/confirmation`, tokens.handler, { outcome: 'CONFIRMED', basis: 'ORDER_TASK_TRAFFIC', assessmentRequired: true });
     await waitForStatus(world, caseId, 'AWAITING_ASSESSMENT');
     await post(`/v1/cases/${caseId}/assessment`, tokens.assessor, { grade: 7, nursing: null, concludedOn: shanghaiDate(new Date()) });
@@ -117,7 +146,9 @@ async function demo(world: World): Promise<void> {
     for (const m of [month, addMonthsToMonth(month, 1), month]) {
       const started = await must(post('/v1/payment-runs', tokens.admin, { month: m }), 202, 'payment run');
       const run = await waitForRun(world, started.body.runId);
-      console.log(`\npayment run ${run.runId} (${m}): ${run.status}, ${run.payments} payments, ${yuan(run.totalFen)}${m === month && run.payments === 0 ? '  ← re-run of the month pays nothing twice' : ''}`);
+      console.log(
+        `\npayment run ${run.runId} (${m}): ${run.status}, ${run.payments} payments, ${yuan(run.totalFen)}${m === month && run.payments === 0 ? '  ← re-run of the month pays nothing twice' : ''}`,
+      );
     }
     await show(world, '3. Grade-2 injury, FULL nursing, two monthly runs', caseId);
   }
@@ -146,7 +177,16 @@ async function demo(world: World): Promise<void> {
   // 5. Refusal.
   {
     const { caseId } = await openedCase(world);
-    await must(post(`/v1/cases/${caseId}/confirmation`, tokens.handler, { outcome: 'NOT_CONFIRMED', basis: 'INTOXICATION', reasons: ['交警认定醉酒驾驶电动车'], assessmentRequired: false }), 202, 'refuse');
+    await must(
+      post(`/v1/cases/${caseId}/confirmation`, tokens.handler, {
+        outcome: 'NOT_CONFIRMED',
+        basis: 'INTOXICATION',
+        reasons: ['交警认定醉酒驾驶电动车'],
+        assessmentRequired: false,
+      }),
+      202,
+      'refuse',
+    );
     await waitForStatus(world, caseId, 'NOT_CONFIRMED');
     await show(world, '5. Refusal (INTOXICATION)', caseId);
   }
@@ -158,7 +198,11 @@ async function demo(world: World): Promise<void> {
     const r = (await report(world, worker, at)).body.reportId;
     const refused = await post('/v1/cases', tokens.platform, openCaseBody(r));
     console.log(`\n━━ 6. Late application ━━ without explanation: ${refused.status} ${refused.body.detail} errors=${JSON.stringify(refused.body.errors)}`);
-    const accepted = await must(post('/v1/cases', tokens.platform, openCaseBody(r, 'injury', 'platform', { lateExplanation: '骑手伤后住院，家属十日后才告知平台' })), 201, 'late case');
+    const accepted = await must(
+      post('/v1/cases', tokens.platform, openCaseBody(r, 'injury', 'platform', { lateExplanation: '骑手伤后住院，家属十日后才告知平台' })),
+      201,
+      'late case',
+    );
     await show(world, '6. Late application with explanation', accepted.body.caseId);
   }
 }

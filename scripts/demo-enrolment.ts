@@ -32,12 +32,20 @@ try {
   const t0 = performance.now();
   const admin = await token({ role: 'admin', sub: 'demo-admin' });
   const creditCode = makeCreditCode(`9111000${String(Date.now()).slice(-10)}`);
-  const platform = await call('POST', '/v1/platforms', {
-    name: '示例即时配送平台 Demo Instant Delivery',
-    creditCode,
-    industries: ['INSTANT_DELIVERY'],
-    provinces: [{ code: '110000', joinedOn: '2025-07-01' }, { code: '130000', joinedOn: '2025-07-01' }],
-  }, admin);
+  const platform = await call(
+    'POST',
+    '/v1/platforms',
+    {
+      name: '示例即时配送平台 Demo Instant Delivery',
+      creditCode,
+      industries: ['INSTANT_DELIVERY'],
+      provinces: [
+        { code: '110000', joinedOn: '2025-07-01' },
+        { code: '130000', joinedOn: '2025-07-01' },
+      ],
+    },
+    admin,
+  );
   console.log(`platform ${platform.platformId} (${platform.name}), credit code ${creditCode}`);
   const pt = await token({ role: 'platform', sub: `client-${platform.platformId}`, platformId: platform.platformId });
 
@@ -82,12 +90,19 @@ try {
     }),
   );
   const t2 = performance.now();
-  console.log(`orders: ${JSON.stringify(totals)} in ${((t2 - t1) / 1000).toFixed(1)} s (${Math.round(orders.length / ((t2 - t1) / 1000))} orders/s, ${BATCH} per batch, ${CONCURRENCY} at a time)`);
+  console.log(
+    `orders: ${JSON.stringify(totals)} in ${((t2 - t1) / 1000).toFixed(1)} s (${Math.round(orders.length / ((t2 - t1) / 1000))} orders/s, ${BATCH} per batch, ${CONCURRENCY} at a time)`,
+  );
 
   const resend = await call('POST', `/v1/platforms/${platform.platformId}/orders`, { orders: batches[0] }, pt);
   console.log(`re-sent batch 1: accepted ${resend.accepted}, duplicates ${resend.duplicates} (nothing counted twice)`);
 
-  const days = await call('GET', `/v1/workers/${(await call('PUT', `/v1/platforms/${platform.platformId}/workers`, { workers: [workers[0]] }, pt)).results[0].workerId}/enrolment-days?from=2025-08-01&to=2025-08-31`, undefined, pt);
+  const days = await call(
+    'GET',
+    `/v1/workers/${(await call('PUT', `/v1/platforms/${platform.platformId}/workers`, { workers: [workers[0]] }, pt)).results[0].workerId}/enrolment-days?from=2025-08-01&to=2025-08-31`,
+    undefined,
+    pt,
+  );
   console.log(`rider-0 enrolment days: ${JSON.stringify(days.days)}`);
 
   const declaration = await call('GET', `/v1/platforms/${platform.platformId}/declarations/2025-08`, undefined, pt);

@@ -76,7 +76,12 @@ export const verifyAudit = async (options: VerifyOptions): Promise<boolean> => {
 };
 
 const main = async (): Promise<number> => {
-  let parsed;
+  let parsed: ReturnType<
+    typeof parseArgs<{
+      allowPositionals: true;
+      options: { endpoint: { type: 'string' }; table: { type: 'string' }; region: { type: 'string' }; all: { type: 'boolean' }; help: { type: 'boolean' } };
+    }>
+  >;
   try {
     parsed = parseArgs({
       allowPositionals: true,

@@ -23,9 +23,13 @@ export const STATE_MACHINES = {
     /** Env var through which functions receive the ARN. */
     envVar: 'CASE_WORKFLOW_ARN',
     placeholders: {
-      CaseWorkflowFunctionArn: { description: 'ARN of the workflow Lambda (functions/workflow/handler.ts)', local: 'arn:aws:lambda:cn-north-1:000000000000:function:case-workflow' },
+      CaseWorkflowFunctionArn: {
+        description: 'ARN of the workflow Lambda (functions/workflow/handler.ts)',
+        local: 'arn:aws:lambda:cn-north-1:000000000000:function:case-workflow',
+      },
       HumanStepTimeoutSeconds: {
-        description: 'Backstop timeout of every wait for a person, in seconds, as a string (e.g. "31536000"); statutory deadlines are escalated earlier by the deadline sweep',
+        description:
+          'Backstop timeout of every wait for a person, in seconds, as a string (e.g. "31536000"); statutory deadlines are escalated earlier by the deadline sweep',
         local: '1728000',
       },
     },
@@ -35,7 +39,10 @@ export const STATE_MACHINES = {
     type: 'STANDARD',
     envVar: 'PAYMENT_RUN_ARN',
     placeholders: {
-      CaseWorkflowFunctionArn: { description: 'ARN of the workflow Lambda (same function, other actions)', local: 'arn:aws:lambda:cn-north-1:000000000000:function:case-workflow' },
+      CaseWorkflowFunctionArn: {
+        description: 'ARN of the workflow Lambda (same function, other actions)',
+        local: 'arn:aws:lambda:cn-north-1:000000000000:function:case-workflow',
+      },
     },
   },
 } as const satisfies Record<string, { file: string; type: 'STANDARD'; envVar: string; placeholders: Record<string, Placeholder> }>;
@@ -49,7 +56,7 @@ export const readDefinition = (id: StateMachineId): string => readFileSync(join(
 
 /** The definition with `values` substituted (as CDK's definitionSubstitutions does). */
 export const substitute = (text: string, values: Readonly<Record<string, string>>): string =>
-  text.replace(/\$\{([A-Za-z0-9]+)\}/g, (whole, name: string) => {
+  text.replace(/\$\{([A-Za-z0-9]+)\}/g, (_whole, name: string) => {
     const value = values[name];
     if (value === undefined) throw new Error(`No substitution for \${${name}}`);
     return value;

@@ -77,8 +77,7 @@ export interface CostLine {
 export const costPerMillionOrders = (i: CostInputs, p = PRICES): { lines: CostLine[]; total: number } => {
   const orders = 1e6;
   const wruPerItem = (bytes: number, tx: boolean) => Math.max(1, Math.ceil(bytes / 1024)) * (tx ? 2 : 1);
-  const wru =
-    orders * i.itemWritesPerOrder * wruPerItem(i.orderItemBytes, i.transactional) + orders * i.gsiWritesPerOrder * wruPerItem(i.gsiItemBytes, false);
+  const wru = orders * i.itemWritesPerOrder * wruPerItem(i.orderItemBytes, i.transactional) + orders * i.gsiWritesPerOrder * wruPerItem(i.gsiItemBytes, false);
   const wcuHour = i.reserved ? p.dynamoReservedWcuHour : p.dynamoProvisionedWcuHour;
   const wruPrice = i.provisionedUtilisation ? (wcuHour / 3600 / i.provisionedUtilisation) * 1e6 : p.dynamoWriteRequestUnitPerMillion;
   const rru = orders * i.readItemsPerOrder * 0.5;
@@ -89,9 +88,17 @@ export const costPerMillionOrders = (i: CostInputs, p = PRICES): { lines: CostLi
   const archiveGb = (orders * i.archiveBytesPerOrder) / GB;
   const requests = orders / i.ordersPerRequest;
   const lines: CostLine[] = [
-    { item: 'DynamoDB writes (table + GSI)', usd: (wru / 1e6) * wruPrice, basis: `${(wru / orders).toFixed(2)} WRU/order × ${wruPrice.toFixed(3)} USD/M${i.provisionedUtilisation ? ` (${i.reserved ? 'reserved' : 'provisioned'} at ${(i.provisionedUtilisation * 100).toFixed(0)}% utilisation)` : ' (on-demand)'}` },
+    {
+      item: 'DynamoDB writes (table + GSI)',
+      usd: (wru / 1e6) * wruPrice,
+      basis: `${(wru / orders).toFixed(2)} WRU/order × ${wruPrice.toFixed(3)} USD/M${i.provisionedUtilisation ? ` (${i.reserved ? 'reserved' : 'provisioned'} at ${(i.provisionedUtilisation * 100).toFixed(0)}% utilisation)` : ' (on-demand)'}`,
+    },
     { item: 'DynamoDB reads (links, platform)', usd: (rru / 1e6) * p.dynamoReadRequestUnitPerMillion, basis: `${(rru / orders).toFixed(3)} RRU/order` },
-    { item: `DynamoDB storage, order detail ${i.hotDays} days`, usd: hotGb * hotMonths * p.dynamoStorageGbMonth, basis: `${hotGb.toFixed(3)} GB × ${hotMonths.toFixed(2)} months` },
+    {
+      item: `DynamoDB storage, order detail ${i.hotDays} days`,
+      usd: hotGb * hotMonths * p.dynamoStorageGbMonth,
+      basis: `${hotGb.toFixed(3)} GB × ${hotMonths.toFixed(2)} months`,
+    },
     { item: 'PITR on the hot data', usd: hotGb * hotMonths * p.dynamoPitrGbMonth, basis: `${hotGb.toFixed(3)} GB × ${hotMonths.toFixed(2)} months` },
     {
       item: `Counters (ledger) 13 months${i.counterPitr === false ? ', no PITR' : ' + PITR'}`,
@@ -101,15 +108,25 @@ export const costPerMillionOrders = (i: CostInputs, p = PRICES): { lines: CostLi
     ...(archived
       ? [
           { item: 'Export to S3 (incremental export)', usd: hotGb * p.dynamoExportGb, basis: `${hotGb.toFixed(3)} GB exported once` },
-          { item: 'S3 archive (Glacier Instant Retrieval), rest of 13 months', usd: archiveGb * (13 - hotMonths) * p.s3GlacierInstantGbMonth, basis: `${(archiveGb * 1024).toFixed(0)} MB compressed` },
+          {
+            item: 'S3 archive (Glacier Instant Retrieval), rest of 13 months',
+            usd: archiveGb * (13 - hotMonths) * p.s3GlacierInstantGbMonth,
+            basis: `${(archiveGb * 1024).toFixed(0)} MB compressed`,
+          },
         ]
       : []),
-    { item: 'Lambda (arm64) + requests', usd: requests * (i.lambdaMsPerRequest / 1000) * (i.lambdaMemoryMb / 1024) * p.lambdaArmGbSecond + (requests / 1e6) * p.lambdaRequestPerMillion, basis: `${requests} requests × ${i.lambdaMsPerRequest} ms × ${i.lambdaMemoryMb} MB` },
+    {
+      item: 'Lambda (arm64) + requests',
+      usd: requests * (i.lambdaMsPerRequest / 1000) * (i.lambdaMemoryMb / 1024) * p.lambdaArmGbSecond + (requests / 1e6) * p.lambdaRequestPerMillion,
+      basis: `${requests} requests × ${i.lambdaMsPerRequest} ms × ${i.lambdaMemoryMb} MB`,
+    },
     ...(i.streamConsumer
       ? [
           {
             item: 'Lambda stream consumer (counters)',
-            usd: (orders / 1000) * (i.streamConsumer.msPerThousandOrders / 1000) * (i.streamConsumer.memoryMb / 1024) * p.lambdaArmGbSecond + (orders / 1000 / 1e6) * p.lambdaRequestPerMillion,
+            usd:
+              (orders / 1000) * (i.streamConsumer.msPerThousandOrders / 1000) * (i.streamConsumer.memoryMb / 1024) * p.lambdaArmGbSecond +
+              (orders / 1000 / 1e6) * p.lambdaRequestPerMillion,
             basis: `${i.streamConsumer.msPerThousandOrders} ms × ${i.streamConsumer.memoryMb} MB per 1,000 orders (stream reads by a Lambda trigger are free)`,
           },
         ]
@@ -149,13 +166,54 @@ export const costScenarios = (base: CostInputs): CostScenario[] => {
   };
   return [
     { id: 'A', name: 'as built, 13 months in DynamoDB, on-demand', inputs: { ...base, hotDays: 395 }, needs: 'nothing' },
-    { id: 'B', name: 'as built, 45 days hot + TTL + S3 archive, on-demand', inputs: base, needs: '`expiresAt` on order items and an ingestion age limit < 45 days (contract), incremental export job' },
-    { id: 'C', name: 'B, provisioned writes with auto scaling (70% target utilisation)', inputs: { ...base, provisionedUtilisation: 0.7 }, needs: 'as B, plus capacity mode and auto scaling in CDK', recommended: true },
-    { id: 'C50', name: 'C at 50% average utilisation (auto scaling lagging a steep daily curve)', inputs: { ...base, provisionedUtilisation: 0.5 }, needs: 'as C' },
-    { id: 'D', name: 'C without transactions (conditional order put; counters from the stream)', inputs: { ...base, ...noTx, provisionedUtilisation: 0.7 }, needs: 'a stream consumer applying counters idempotently; counters eventually consistent' },
-    { id: 'E', name: 'D without the byWorker index (coverage from rider-day items)', inputs: { ...base, ...noTx, ...noGsi, provisionedUtilisation: 0.7 }, needs: 'as D, plus rider-day items holding order times, written by the consumer' },
-    { id: 'F', name: 'E, 7 days hot', inputs: { ...base, ...noTx, ...noGsi, provisionedUtilisation: 0.7, hotDays: 7 }, needs: 'as E, ingestion age limit < 7 days' },
-    { id: 'G', name: 'F with 1-year reserved write capacity (all of it: a lower bound)', inputs: { ...base, ...noTx, ...noGsi, provisionedUtilisation: 0.7, hotDays: 7, reserved: true }, needs: 'as F, plus a 1-year commitment' },
-    { id: 'H', name: 'G without PITR on the rider-day and counter items (rebuilt from the S3 archive)', inputs: { ...base, ...noTx, ...noGsi, provisionedUtilisation: 0.7, hotDays: 7, reserved: true, counterPitr: false }, needs: 'as G, plus a tested rebuild of the ledger from the archive' },
+    {
+      id: 'B',
+      name: 'as built, 45 days hot + TTL + S3 archive, on-demand',
+      inputs: base,
+      needs: '`expiresAt` on order items and an ingestion age limit < 45 days (contract), incremental export job',
+    },
+    {
+      id: 'C',
+      name: 'B, provisioned writes with auto scaling (70% target utilisation)',
+      inputs: { ...base, provisionedUtilisation: 0.7 },
+      needs: 'as B, plus capacity mode and auto scaling in CDK',
+      recommended: true,
+    },
+    {
+      id: 'C50',
+      name: 'C at 50% average utilisation (auto scaling lagging a steep daily curve)',
+      inputs: { ...base, provisionedUtilisation: 0.5 },
+      needs: 'as C',
+    },
+    {
+      id: 'D',
+      name: 'C without transactions (conditional order put; counters from the stream)',
+      inputs: { ...base, ...noTx, provisionedUtilisation: 0.7 },
+      needs: 'a stream consumer applying counters idempotently; counters eventually consistent',
+    },
+    {
+      id: 'E',
+      name: 'D without the byWorker index (coverage from rider-day items)',
+      inputs: { ...base, ...noTx, ...noGsi, provisionedUtilisation: 0.7 },
+      needs: 'as D, plus rider-day items holding order times, written by the consumer',
+    },
+    {
+      id: 'F',
+      name: 'E, 7 days hot',
+      inputs: { ...base, ...noTx, ...noGsi, provisionedUtilisation: 0.7, hotDays: 7 },
+      needs: 'as E, ingestion age limit < 7 days',
+    },
+    {
+      id: 'G',
+      name: 'F with 1-year reserved write capacity (all of it: a lower bound)',
+      inputs: { ...base, ...noTx, ...noGsi, provisionedUtilisation: 0.7, hotDays: 7, reserved: true },
+      needs: 'as F, plus a 1-year commitment',
+    },
+    {
+      id: 'H',
+      name: 'G without PITR on the rider-day and counter items (rebuilt from the S3 archive)',
+      inputs: { ...base, ...noTx, ...noGsi, provisionedUtilisation: 0.7, hotDays: 7, reserved: true, counterPitr: false },
+      needs: 'as G, plus a tested rebuild of the ledger from the archive',
+    },
   ];
 };

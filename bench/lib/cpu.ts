@@ -24,7 +24,9 @@ const stat = (pid: number): { ppid: number; comm: string; cpuMs: number } | unde
 export const findJavaDescendant = (root = process.pid): number | undefined => {
   let pids: number[];
   try {
-    pids = readdirSync('/proc').filter((d) => /^\d+$/.test(d)).map(Number);
+    pids = readdirSync('/proc')
+      .filter((d) => /^\d+$/.test(d))
+      .map(Number);
   } catch {
     return undefined;
   }

@@ -33,8 +33,7 @@ export const valueSize = (v: AttributeValue): number => {
   return 3 + Object.entries(v.M).reduce((s, [k, x]) => s + 1 + utf8(k) + valueSize(x), 0);
 };
 
-export const itemSize = (item: Record<string, AttributeValue>): number =>
-  Object.entries(item).reduce((s, [name, v]) => s + utf8(name) + valueSize(v), 0);
+export const itemSize = (item: Record<string, AttributeValue>): number => Object.entries(item).reduce((s, [name, v]) => s + utf8(name) + valueSize(v), 0);
 
 /** Write request units for one item write of `bytes` (1 KB units), doubled inside a transaction. */
 export const writeUnits = (bytes: number, transactional: boolean): number => Math.max(1, Math.ceil(bytes / 1024)) * (transactional ? 2 : 1);

@@ -22,7 +22,11 @@ export const startBenchStack = async (): Promise<BenchStack> => {
     port: 0,
     stage: 'bench',
     // INFO as in production; the orders handler logs one line per batch.
-    env: { POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'INFO', POWERTOOLS_METRICS_DISABLED: 'true', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+    env: {
+      POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'INFO',
+      POWERTOOLS_METRICS_DISABLED: 'true',
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    },
   });
   const api = async <T = any>(method: string, path: string, token: string, body?: unknown) => {
     const res = await fetch(`${app.url}${path}`, {

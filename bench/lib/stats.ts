@@ -27,8 +27,7 @@ export const summarize = (values: readonly number[]): Summary => ({
 });
 
 /** `1.23× (1.10–1.31, n=5)` */
-export const fmtRatio = (s: Summary, digits = 2): string =>
-  `${s.median.toFixed(digits)}× (${s.min.toFixed(digits)}–${s.max.toFixed(digits)}, n=${s.n})`;
+export const fmtRatio = (s: Summary, digits = 2): string => `${s.median.toFixed(digits)}× (${s.min.toFixed(digits)}–${s.max.toFixed(digits)}, n=${s.n})`;
 
 /** `123 (110–131)` */
 export const fmtRange = (s: Summary, digits = 0, unit = ''): string =>

@@ -83,7 +83,13 @@ export const writesOf = (target: string, body: any): Write[] => {
     case 'PutItem':
       return [{ kind: 'Put', table: body.TableName, bytes: itemSize(body.Item), item: body.Item }];
     case 'UpdateItem':
-      return [{ kind: 'Update', table: body.TableName, bytes: updateSize(body.Key, body.ExpressionAttributeValues, body.ExpressionAttributeNames, body.UpdateExpression) }];
+      return [
+        {
+          kind: 'Update',
+          table: body.TableName,
+          bytes: updateSize(body.Key, body.ExpressionAttributeValues, body.ExpressionAttributeNames, body.UpdateExpression),
+        },
+      ];
     case 'DeleteItem':
       return [{ kind: 'Delete', table: body.TableName, bytes: itemSize(body.Key) }];
     case 'BatchWriteItem':
@@ -97,7 +103,12 @@ export const writesOf = (target: string, body: any): Write[] => {
     case 'TransactWriteItems':
       return (body.TransactItems as any[]).map((t) => {
         if (t.Put) return { kind: 'Put', table: t.Put.TableName, bytes: itemSize(t.Put.Item), item: t.Put.Item };
-        if (t.Update) return { kind: 'Update', table: t.Update.TableName, bytes: updateSize(t.Update.Key, t.Update.ExpressionAttributeValues, t.Update.ExpressionAttributeNames, t.Update.UpdateExpression) };
+        if (t.Update)
+          return {
+            kind: 'Update',
+            table: t.Update.TableName,
+            bytes: updateSize(t.Update.Key, t.Update.ExpressionAttributeValues, t.Update.ExpressionAttributeNames, t.Update.UpdateExpression),
+          };
         if (t.Delete) return { kind: 'Delete', table: t.Delete.TableName, bytes: itemSize(t.Delete.Key) };
         return { kind: 'ConditionCheck', table: t.ConditionCheck.TableName, bytes: 0 };
       });
@@ -167,7 +178,8 @@ export const attachWriteCounter = (client: { middlewareStack: { add: (mw: any, o
       const headers = args.request?.headers ?? {};
       const target: string = headers['x-amz-target'] ?? headers['X-Amz-Target'] ?? '';
       const raw = args.request?.body;
-      const text = typeof raw === 'string' ? raw : raw instanceof Uint8Array ? Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString('utf8') : undefined;
+      const text =
+        typeof raw === 'string' ? raw : raw instanceof Uint8Array ? Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString('utf8') : undefined;
       const body = text ? JSON.parse(text) : undefined;
       const writes = body ? writesOf(target, body) : [];
       try {

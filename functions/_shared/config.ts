@@ -78,6 +78,8 @@ export const config = {
     get issuer() {
       return table('AUTH_ISSUER');
     },
-    staticClientIds: env.AUTH_STATIC_CLIENT_IDS.split(',').map((id) => id.trim()).filter(Boolean),
+    staticClientIds: env.AUTH_STATIC_CLIENT_IDS.split(',')
+      .map((id) => id.trim())
+      .filter(Boolean),
   },
 } as const;

@@ -205,9 +205,7 @@ export const httpHandler = (routes: Readonly<Record<string, Route>>) => {
     if (!route) return problemResult(new HttpProblem(404, `No route for ${event.routeKey}.`));
     try {
       const result = await route(context(event));
-      return result.body === undefined
-        ? { statusCode: result.status, headers: result.headers ?? {} }
-        : json(result.status, result.body, result.headers);
+      return result.body === undefined ? { statusCode: result.status, headers: result.headers ?? {} } : json(result.status, result.body, result.headers);
     } catch (error) {
       if (error instanceof HttpProblem) return problemResult(error);
       throw error;

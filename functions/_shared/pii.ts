@@ -27,7 +27,9 @@ export const createPiiProtector = (masterKey: Buffer): PiiProtector => {
   const encKey = derive('pii-field-encryption');
   return {
     hash(purpose, value) {
-      return createHmac('sha256', macKey).update(`${purpose}\u0000${value.normalize('NFC').trim()}`).digest('hex');
+      return createHmac('sha256', macKey)
+        .update(`${purpose}\u0000${value.normalize('NFC').trim()}`)
+        .digest('hex');
     },
     encrypt(value) {
       const iv = randomBytes(12);
@@ -79,7 +81,7 @@ const decryptDataKey = async (): Promise<PiiProtector> => {
   } catch (error) {
     throw kmsFailure(error);
   }
-  if (!plaintext || plaintext.length !== 32) {
+  if (plaintext?.length !== 32) {
     plaintext?.fill(0);
     throw new Error(`Configuration error: the PII data key must be 32 bytes (AES_256), KMS returned ${plaintext?.length ?? 0}`);
   }

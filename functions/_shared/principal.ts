@@ -36,8 +36,7 @@ export const platformOfClient = async (clientId: string, now = Date.now()): Prom
   return platformId;
 };
 
-const carriesRole = (claims: NonNullable<Claims>) =>
-  claims.role !== undefined || claims['custom:role'] !== undefined || claims['cognito:groups'] !== undefined;
+const carriesRole = (claims: NonNullable<Claims>) => claims.role !== undefined || claims['custom:role'] !== undefined || claims['cognito:groups'] !== undefined;
 
 export const resolvePrincipal = async (claims: Claims): Promise<Principal> => {
   const clientId = claims?.client_id;

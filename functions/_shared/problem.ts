@@ -53,8 +53,7 @@ export class HttpProblem extends Error {
   }
 }
 
-export const badRequest = (errors: readonly ProblemFieldError[], detail = 'The request is not valid.') =>
-  new HttpProblem(400, detail, errors);
+export const badRequest = (errors: readonly ProblemFieldError[], detail = 'The request is not valid.') => new HttpProblem(400, detail, errors);
 export const unauthorized = (detail = 'Authentication is required.') => new HttpProblem(401, detail);
 export const forbidden = (detail = 'Your role may not do this.') => new HttpProblem(403, detail);
 export const notFound = (detail = 'Not found.') => new HttpProblem(404, detail);
@@ -62,8 +61,7 @@ export const conflict = (detail: string, errors?: readonly ProblemFieldError[]) 
 /** 429 with `Retry-After` in whole seconds. */
 export const tooManyRequests = (detail: string, retryAfterSeconds: number) =>
   Object.assign(new HttpProblem(429, detail), { headers: { 'retry-after': String(retryAfterSeconds) } });
-export const unprocessable = (detail: string, errors?: readonly ProblemFieldError[]) =>
-  new HttpProblem(422, detail, errors);
+export const unprocessable = (detail: string, errors?: readonly ProblemFieldError[]) => new HttpProblem(422, detail, errors);
 
 /** Zod issues → problem field errors, paths relative to the request body (`orders.3.acceptedAt`). */
 export const fieldErrors = (

@@ -7,23 +7,25 @@ import type {} from 'zod-openapi';
 import { INDUSTRIES, checkCreditCode, checkResidentId, isProvinceCode, parseInstant } from '../../core/index.ts';
 import * as z from './zod.ts';
 
-export const ClientId = z.withMeta(
-  z.string().check(z.regex(/^[A-Za-z0-9._:-]{1,64}$/, 'Must be 1–64 characters of A–Z, a–z, 0–9, ".", "_", ":" or "-".')),
-  { example: 'rider-000123' },
-);
+export const ClientId = z.withMeta(z.string().check(z.regex(/^[A-Za-z0-9._:-]{1,64}$/, 'Must be 1–64 characters of A–Z, a–z, 0–9, ".", "_", ":" or "-".')), {
+  example: 'rider-000123',
+});
 
 /** Free text: at most 1,000 characters, no control characters (tab and newline allowed). */
-export const FreeText = z
-  .string()
-  .check(
-    z.minLength(1),
-    z.maxLength(1000),
-    z.refine((s) => !/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(s), 'Must not contain control characters.'),
-  );
+export const FreeText = z.string().check(
+  z.minLength(1),
+  z.maxLength(1000),
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: rejecting control characters is the point of this check
+  z.refine((s) => !/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(s), 'Must not contain control characters.'),
+);
 
-export const PersonName = z
-  .string()
-  .check(z.trim(), z.minLength(1), z.maxLength(64), z.refine((s) => !/[\u0000-\u001f\u007f]/.test(s), 'Must not contain control characters.'));
+export const PersonName = z.string().check(
+  z.trim(),
+  z.minLength(1),
+  z.maxLength(64),
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: rejecting control characters is the point of this check
+  z.refine((s) => !/[\u0000-\u001f\u007f]/.test(s), 'Must not contain control characters.'),
+);
 
 export const ProvinceCode = z.withMeta(z.string().check(z.refine(isProvinceCode, 'Must be a 6-digit GB/T 2260 province-level code such as 110000.')), {
   example: '110000',
@@ -45,12 +47,10 @@ export const LocalDate = z.withMeta(
 export const Month = z.withMeta(z.string().check(z.regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'Must be a month YYYY-MM.')), { example: '2025-08' });
 
 export const Instant = z.withMeta(
-  z
-    .string()
-    .check(
-      z.maxLength(40),
-      z.refine((s) => parseInstant(s) !== undefined, 'Must be an RFC 3339 date-time with an offset, e.g. 2025-08-01T10:05:00+08:00.'),
-    ),
+  z.string().check(
+    z.maxLength(40),
+    z.refine((s) => parseInstant(s) !== undefined, 'Must be an RFC 3339 date-time with an offset, e.g. 2025-08-01T10:05:00+08:00.'),
+  ),
   { example: '2025-08-01T10:05:00+08:00' },
 );
 

@@ -37,7 +37,12 @@ export const addParameterVersion = async (input: ParameterVersion, actor: string
 };
 
 /** Loads a year's arrangement (A17, D12) with its audit record, which names what it replaces (a loaded or seeded year, or none). */
-export const loadCalendar = async (year: number, input: { holidays: readonly string[]; workdays: readonly string[] }, actor: string, now: Date): Promise<YearArrangement> => {
+export const loadCalendar = async (
+  year: number,
+  input: { holidays: readonly string[]; workdays: readonly string[] },
+  actor: string,
+  now: Date,
+): Promise<YearArrangement> => {
   const arrangement: YearArrangement = { year, holidays: [...input.holidays].sort(), workdays: [...input.workdays].sort() };
   const check = validateYearArrangement(year, arrangement);
   if (!check.ok) throw badRequest(check.errors);

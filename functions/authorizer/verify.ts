@@ -74,7 +74,8 @@ export const decide = async (authorization: string | undefined, options: Authori
   }
   const tokenUse = payload.token_use;
   const clientId = tokenUse === 'access' ? payload.client_id : tokenUse === 'id' ? payload.aud : undefined;
-  if (typeof clientId !== 'string' || clientId === '') return { kind: 'unauthenticated', reason: `token_use ${String(tokenUse)} or its client is not accepted` };
+  if (typeof clientId !== 'string' || clientId === '')
+    return { kind: 'unauthenticated', reason: `token_use ${String(tokenUse)} or its client is not accepted` };
   if (options.staticClients.has(clientId)) return { kind: 'allow', clientId, claims: renderClaims(payload) };
   const scopes = typeof payload.scope === 'string' ? payload.scope.split(' ') : [];
   if (tokenUse !== 'access' || !scopes.includes(PLATFORM_SCOPE)) return { kind: 'forbidden', clientId, reason: 'not a platform access token' };

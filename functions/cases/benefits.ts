@@ -3,13 +3,7 @@
  * stores: the worker's sex and birth date (retirement), the parameter versions in force, the latest
  * assessment conclusion, expenses and dependants. A missing parameter is a DomainError naming it.
  */
-import {
-  calculateBenefits,
-  DomainError,
-  resolveBenefitParameters,
-  type DisabilityGrade,
-  type ParameterVersion,
-} from '../../core/index.ts';
+import { calculateBenefits, DomainError, resolveBenefitParameters, type DisabilityGrade, type ParameterVersion } from '../../core/index.ts';
 import type { CaseRecord, StoredCalculation } from '../_shared/repositories/cases.ts';
 import { parametersRepository } from '../_shared/repositories/parameters.ts';
 import { workersRepository } from '../_shared/repositories/workers.ts';
@@ -19,10 +13,7 @@ const NEEDED = ['averageMonthlyWageFen', 'minimumMonthlyWageFen', 'inpatientMeal
 /** Calculates the case's benefits; the id names the case version that will store it. */
 export const calculateFor = async (record: CaseRecord, now: string): Promise<StoredCalculation> => {
   if (!record.workerId) throw new DomainError('ValidationError', 'The report named no registered worker: benefits cannot be calculated.');
-  const [profile, ...lists] = await Promise.all([
-    workersRepository.profile(record.workerId),
-    ...NEEDED.map((name) => parametersRepository.versions(name)),
-  ]);
+  const [profile, ...lists] = await Promise.all([workersRepository.profile(record.workerId), ...NEEDED.map((name) => parametersRepository.versions(name))]);
   if (!profile) throw new DomainError('ValidationError', `Worker ${record.workerId} has no profile.`);
   const versions = (lists as ParameterVersion[][]).flat();
   const parameters = resolveBenefitParameters(versions, {

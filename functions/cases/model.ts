@@ -99,7 +99,10 @@ export const approvalPayment = (
 ): PaymentRecord | undefined => {
   const paid = paidItems(payments);
   const items: (PayableItem & { month?: string })[] = netRecalculation(paid, calc);
-  const firstMonth = calc.lines.filter((l) => l.monthly && l.fromMonth).map((l) => l.fromMonth!).sort()[0];
+  const firstMonth = calc.lines
+    .filter((l) => l.monthly && l.fromMonth)
+    .map((l) => l.fromMonth!)
+    .sort()[0];
   if (firstMonth) {
     const paidKeys = new Map<string, number>();
     for (const p of paid) paidKeys.set(p.key, (paidKeys.get(p.key) ?? 0) + p.amountFen);

@@ -71,7 +71,11 @@ export const DependantsRequest = z.withMeta(
     z.superRefine((v: z.infer<typeof DependantsShape>, ctx) => {
       v.dependants.forEach((d, i) => {
         if (dependantNeedsBirthDate(d.relation) && d.birthDate === undefined) {
-          ctx.addIssue({ code: 'custom', path: ['dependants', i, 'birthDate'], message: `Required for a ${d.relation} (D9: the pension ends the month they turn 18).` });
+          ctx.addIssue({
+            code: 'custom',
+            path: ['dependants', i, 'birthDate'],
+            message: `Required for a ${d.relation} (D9: the pension ends the month they turn 18).`,
+          });
         }
       });
     }),

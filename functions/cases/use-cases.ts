@@ -4,7 +4,18 @@
  * which applies them (status change, benefits, payment): the route answers 202 with the case as it stands.
  */
 import { randomBytes } from 'node:crypto';
-import { APPLICANT_TYPES_BY_ROLE, applicantTypeAllowed, applicationLateness, approvalAllowed, assessmentDue, checkAssessmentWindow, isDomainError, monthOfDate, shanghaiDate, sumFen } from '../../core/index.ts';
+import {
+  APPLICANT_TYPES_BY_ROLE,
+  applicantTypeAllowed,
+  applicationLateness,
+  approvalAllowed,
+  assessmentDue,
+  checkAssessmentWindow,
+  isDomainError,
+  monthOfDate,
+  shanghaiDate,
+  sumFen,
+} from '../../core/index.ts';
 import { isStaff, requireRole, type Principal } from '../_shared/auth.ts';
 import { config } from '../_shared/config.ts';
 import { logger } from '../_shared/observability.ts';
@@ -114,7 +125,12 @@ export const signal = async (record: CaseRecord, step: WorkflowStep): Promise<bo
     return task !== undefined && task.step === step && (await workflowPort.resume(task.token, { step }));
   } catch (error) {
     // Recorded but not signalled: the pending step is applied when the wait re-registers (docs/cases.md).
-    logger.error('Could not signal the case workflow', { caseId: record.caseId, step, errorName: (error as Error).name, errorMessage: (error as Error).message });
+    logger.error('Could not signal the case workflow', {
+      caseId: record.caseId,
+      step,
+      errorName: (error as Error).name,
+      errorMessage: (error as Error).message,
+    });
     return false;
   }
 };
@@ -172,9 +188,18 @@ export const openCase = async (p: Principal, body: z.infer<typeof OpenCaseReques
     version: 1,
   };
   try {
-    await casesRepository.openCase(record, event(at, p.sub, 'case.opened', {
-      after: { status: 'UNDER_REVIEW', late, ...(late && due.provisional ? { lateProvisional: true, applicationDue: due.date } : {}), kind: body.kind, applicant: body.applicant.type },
-    }));
+    await casesRepository.openCase(
+      record,
+      event(at, p.sub, 'case.opened', {
+        after: {
+          status: 'UNDER_REVIEW',
+          late,
+          ...(late && due.provisional ? { lateProvisional: true, applicationDue: due.date } : {}),
+          kind: body.kind,
+          applicant: body.applicant.type,
+        },
+      }),
+    );
   } catch (error) {
     if (error instanceof DuplicateCase) throw conflict(`Report ${report.reportId} already has a case.`);
     throw error;
@@ -206,13 +231,7 @@ interface Change {
  * status fits (409) → business checks (403 maker-checker, 422) → conditional write (lost race → 409) →
  * resume the workflow when the request is a workflow step → 202 with the case.
  */
-const change = async (
-  p: Principal,
-  bundle: CaseBundle,
-  request: CaseRequest,
-  now: Date,
-  build: (record: CaseRecord) => Change | Promise<Change>,
-) => {
+const change = async (p: Principal, bundle: CaseBundle, request: CaseRequest, now: Date, build: (record: CaseRecord) => Change | Promise<Change>) => {
   const record = bundle.record;
   const reason = conflictOf(record, request);
   if (reason) throw conflict(reason);
@@ -245,7 +264,11 @@ export const suspend = (p: Principal, bundle: CaseBundle, body: z.infer<typeof S
   change(p, bundle, 'suspension', now, (r) => {
     if (r.suspensions.some((s) => s.to === undefined)) throw conflict('The confirmation clock is already suspended.');
     const from = shanghaiDate(now);
-    return { changes: { suspensions: [...r.suspensions, { from, reason: body.reason }] }, action: 'confirmation.suspended', after: { suspended: true, from, reason: body.reason } };
+    return {
+      changes: { suspensions: [...r.suspensions, { from, reason: body.reason }] },
+      action: 'confirmation.suspended',
+      after: { suspended: true, from, reason: body.reason },
+    };
   });
 
 export const resume = (p: Principal, bundle: CaseBundle, now: Date) =>
@@ -293,7 +316,12 @@ export const addExpenses = (p: Principal, bundle: CaseBundle, body: z.infer<type
     return {
       changes: { expenses, inpatientDays, ...(benefits ? { benefits } : {}) },
       action: benefits ? 'expenses.added.recalculated' : 'expenses.added',
-      before: { items: r.expenses.length, totalFen: total(r.expenses), inpatientDays: r.inpatientDays, ...(r.benefits ? { oneOffTotalFen: r.benefits.oneOffTotalFen } : {}) },
+      before: {
+        items: r.expenses.length,
+        totalFen: total(r.expenses),
+        inpatientDays: r.inpatientDays,
+        ...(r.benefits ? { oneOffTotalFen: r.benefits.oneOffTotalFen } : {}),
+      },
       after: { items: expenses.length, totalFen: total(expenses), inpatientDays, ...(benefits ? { oneOffTotalFen: benefits.oneOffTotalFen } : {}) },
     };
   });
@@ -347,7 +375,7 @@ export const recordDependants = (p: Principal, bundle: CaseBundle, body: z.infer
 export const approve = (p: Principal, bundle: CaseBundle, body: z.infer<typeof ApprovalRequest>, now: Date) =>
   change(p, bundle, 'approval', now, (r) => {
     const makers = { confirmationRecordedBy: r.confirmation?.recordedBy, expensesRecordedBy: r.expenses.map((e) => e.recordedBy) };
-    if (!approvalAllowed(makers, p.sub)) throw forbidden('Maker-checker (D10): the reviewer recorded this case\'s confirmation or expenses.');
+    if (!approvalAllowed(makers, p.sub)) throw forbidden("Maker-checker (D10): the reviewer recorded this case's confirmation or expenses.");
     return {
       changes: { approval: { decision: body.decision, ...(body.comment ? { comment: body.comment } : {}), reviewer: p.sub, at: now.toISOString() } },
       action: `approval.${body.decision}`,

@@ -81,8 +81,7 @@ export const maskKey = (key: string): string => {
   return /^\d+$/.test(id) ? key : `${DEPENDANT_KEY}${maskName(id)}${at < 0 ? '' : rest.slice(at)}`;
 };
 
-const maskBasis = (basis: Readonly<Record<string, unknown>>) =>
-  typeof basis.name === 'string' ? { ...basis, name: maskName(basis.name) } : basis;
+const maskBasis = (basis: Readonly<Record<string, unknown>>) => (typeof basis.name === 'string' ? { ...basis, name: maskName(basis.name) } : basis);
 
 export const paymentView = (p: PaymentRecord, audience: Audience = MASKED) => ({
   paymentId: p.paymentId,

@@ -20,7 +20,14 @@ export const handler = httpHandler({
         platformId,
         month: month.data,
         provisional,
-        lines: lines.map(({ province, industry, orders, rateFen, amountFen, rateVersion }) => ({ province, industry, orders, rateFen, amountFen, rateVersion })),
+        lines: lines.map(({ province, industry, orders, rateFen, amountFen, rateVersion }) => ({
+          province,
+          industry,
+          orders,
+          rateFen,
+          amountFen,
+          rateVersion,
+        })),
         totalFen,
       },
     };

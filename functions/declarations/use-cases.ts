@@ -34,7 +34,10 @@ export const monthlyDeclaration = async (platformId: string, month: string, now:
   if (!result.ok) {
     throw unprocessable(
       'No contribution rate is configured for some (province, industry) of this month (D5); none is invented.',
-      result.missingRates.map((m) => ({ path: `rates.${m.province}.${m.industry}`, message: `No contributionRateFen in force for ${m.province} ${m.industry}.` })),
+      result.missingRates.map((m) => ({
+        path: `rates.${m.province}.${m.industry}`,
+        message: `No contributionRateFen in force for ${m.province} ${m.industry}.`,
+      })),
     );
   }
   return result.declaration;

@@ -17,7 +17,14 @@ export const handler = httpHandler({
     const platform = await platformsRepository.get(platformId);
     if (!platform) throw notFound();
     const summary = await ingestOrders(platform, orders, new Date());
-    logger.info('Orders ingested', { platformId, received: orders.length, accepted: summary.accepted, duplicates: summary.duplicates, updated: summary.updated, rejected: summary.rejected });
+    logger.info('Orders ingested', {
+      platformId,
+      received: orders.length,
+      accepted: summary.accepted,
+      duplicates: summary.duplicates,
+      updated: summary.updated,
+      rejected: summary.rejected,
+    });
     return { status: 200, body: summary };
   },
 });

@@ -12,7 +12,14 @@ import { chargedIndustry, checkOrderTimes, industryAcceptedFor, isPlatformEnroll
 import { mapLimit } from '../_shared/db.ts';
 import { fieldErrors, type ProblemFieldError } from '../_shared/problem.ts';
 import type { Platform } from '../_shared/repositories/platforms.ts';
-import { FEE_COUNTER_SHARDS, MAX_TRANSACTION_ACTIONS, orderActions, ordersRepository, type OrderChunk, type StoredOrder } from '../_shared/repositories/orders.ts';
+import {
+  FEE_COUNTER_SHARDS,
+  MAX_TRANSACTION_ACTIONS,
+  orderActions,
+  ordersRepository,
+  type OrderChunk,
+  type StoredOrder,
+} from '../_shared/repositories/orders.ts';
 import { workersRepository } from '../_shared/repositories/workers.ts';
 import { OrderItem } from './schemas.ts';
 
@@ -64,7 +71,11 @@ const differences = (stored: StoredOrder, item: Item, index: number): ProblemFie
  */
 export const planChunks = (orders: readonly StoredOrder[], shards: number, pickShard = () => randomInt(shards)): OrderChunk[] => {
   const sorted = [...orders].sort((a, b) =>
-    a.workerId === b.workerId ? (a.date === b.date ? a.province.localeCompare(b.province) : a.date.localeCompare(b.date)) : a.workerId.localeCompare(b.workerId),
+    a.workerId === b.workerId
+      ? a.date === b.date
+        ? a.province.localeCompare(b.province)
+        : a.date.localeCompare(b.date)
+      : a.workerId.localeCompare(b.workerId),
   );
   const chunks: OrderChunk[] = [];
   let current: StoredOrder[] = [];
@@ -99,22 +110,33 @@ export const ingestOrders = async (platform: Platform, rawItems: readonly unknow
 
   // 1. Shape and rules, item by item.
   const valid: { index: number; item: Item }[] = [];
-  rawItems.forEach((raw, index) => {
+  for (const [index, raw] of rawItems.entries()) {
     const parsed = OrderItem.safeParse(raw);
     const orderId = typeof (raw as Item | null)?.orderId === 'string' ? (raw as Item).orderId : undefined;
-    if (!parsed.success) return rejectItem(index, orderId, fieldErrors(parsed.error.issues as never, ['orders', index]));
+    if (!parsed.success) {
+      rejectItem(index, orderId, fieldErrors(parsed.error.issues as never, ['orders', index]));
+      continue;
+    }
     const errors = ruleErrors(parsed.data, index, platform, now);
-    if (errors.length > 0) return rejectItem(index, orderId, errors);
+    if (errors.length > 0) {
+      rejectItem(index, orderId, errors);
+      continue;
+    }
     valid.push({ index, item: parsed.data });
-  });
+  }
 
   // 2. Workers, by platformWorkerId.
-  const links = await workersRepository.links(platform.platformId, valid.map((v) => v.item.platformWorkerId));
+  const links = await workersRepository.links(
+    platform.platformId,
+    valid.map((v) => v.item.platformWorkerId),
+  );
   const candidates: { index: number; item: Item; order: StoredOrder }[] = [];
   for (const { index, item } of valid) {
     const link = links.get(item.platformWorkerId);
     if (!link) {
-      rejectItem(index, item.orderId, [{ path: `orders.${index}.platformWorkerId`, message: 'No worker with this platformWorkerId is registered for the platform.' }]);
+      rejectItem(index, item.orderId, [
+        { path: `orders.${index}.platformWorkerId`, message: 'No worker with this platformWorkerId is registered for the platform.' },
+      ]);
       continue;
     }
     const date = shanghaiDate(item.acceptedAt);
@@ -147,8 +169,13 @@ export const ingestOrders = async (platform: Platform, rawItems: readonly unknow
 
   const existing = new Map<string, StoredOrder>();
   const receivedAt = now.toISOString();
-  const outcomes = await mapLimit(planChunks([...first.values()].map((c) => c.order), FEE_COUNTER_SHARDS), WRITE_CONCURRENCY, (chunk) =>
-    ordersRepository.writeChunk(chunk, receivedAt),
+  const outcomes = await mapLimit(
+    planChunks(
+      [...first.values()].map((c) => c.order),
+      FEE_COUNTER_SHARDS,
+    ),
+    WRITE_CONCURRENCY,
+    (chunk) => ordersRepository.writeChunk(chunk, receivedAt),
   );
   for (const outcome of outcomes) {
     for (const o of outcome.written) results[first.get(o.orderId)!.index] = { index: first.get(o.orderId)!.index, orderId: o.orderId, status: 'accepted' };

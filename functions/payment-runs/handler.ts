@@ -29,6 +29,17 @@ export const handler = httpHandler({
     if (!ClientId.safeParse(runId).success) throw notFound();
     const run = await casesRepository.getRun(runId);
     if (!run) throw notFound();
-    return { status: 200, body: { runId: run.runId, month: run.month, status: run.status, payments: run.payments, totalFen: run.totalFen, startedAt: run.startedAt, ...(run.finishedAt ? { finishedAt: run.finishedAt } : {}) } };
+    return {
+      status: 200,
+      body: {
+        runId: run.runId,
+        month: run.month,
+        status: run.status,
+        payments: run.payments,
+        totalFen: run.totalFen,
+        startedAt: run.startedAt,
+        ...(run.finishedAt ? { finishedAt: run.finishedAt } : {}),
+      },
+    };
   },
 });

@@ -62,7 +62,8 @@ export const startPaymentRun = async (input: StartPaymentRunInput, now: Date = n
     if (!isConditionFailure(error)) throw error;
     const existing = await casesRepository.getRun(runId);
     if (!existing) throw error; // the condition failed on a record that is gone: nothing sensible to report
-    if (existing.month !== month) throw conflict(`Run ${runId} exists for another month.`, [{ path: 'month', message: `Run ${runId} is for ${existing.month}.` }]);
+    if (existing.month !== month)
+      throw conflict(`Run ${runId} exists for another month.`, [{ path: 'month', message: `Run ${runId} is for ${existing.month}.` }]);
     created = false;
     run = existing;
     if (existing.status !== 'RUNNING') {

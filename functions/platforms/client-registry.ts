@@ -32,9 +32,7 @@ export interface BoundClient {
 
 export const clientRegistry = {
   async current(platformId: string): Promise<BoundClient | undefined> {
-    const { Item } = await ddb.send(
-      new GetCommand({ TableName: config.tables.registry, Key: currentClientKey(platformId), ConsistentRead: true }),
-    );
+    const { Item } = await ddb.send(new GetCommand({ TableName: config.tables.registry, Key: currentClientKey(platformId), ConsistentRead: true }));
     return Item ? { clientId: String(Item.clientId), issuedAt: String(Item.issuedAt) } : undefined;
   },
 

@@ -79,9 +79,11 @@ export const registerPlatform = async (
 
 /** Best effort: the registration already failed; a failure here is logged (ids only) and does not hide the first error. */
 const undoClient = async (platformId: string, clientId: string, clients: PlatformClients): Promise<void> => {
-  await clients.remove(clientId).catch((error: Error) =>
-    logger.error('Could not remove the app client of a failed registration', { platformId, clientId, errorName: error?.name, errorMessage: error?.message }),
-  );
+  await clients
+    .remove(clientId)
+    .catch((error: Error) =>
+      logger.error('Could not remove the app client of a failed registration', { platformId, clientId, errorName: error?.name, errorMessage: error?.message }),
+    );
 };
 
 /**
@@ -118,16 +120,23 @@ export const reissuePlatformClient = async (
       now,
     );
   } catch (error) {
-    await clients.remove(client.clientId).catch((cleanup: Error) =>
-      logger.error('Could not delete an app client that was not bound', { platformId, clientId: client.clientId, errorName: cleanup?.name }),
-    );
+    await clients
+      .remove(client.clientId)
+      .catch((cleanup: Error) =>
+        logger.error('Could not delete an app client that was not bound', { platformId, clientId: client.clientId, errorName: cleanup?.name }),
+      );
     if (error instanceof ClientChanged) throw conflict('The app client of this platform was re-issued meanwhile; retry.');
     throw error;
   }
   if (previous) {
     // Unbound already (its tokens resolve to no platform); deleting it from the pool stops new tokens.
     await clients.remove(previous.clientId).catch((error: Error) =>
-      logger.error('Could not delete the replaced app client from the user pool', { platformId, clientId: previous.clientId, errorName: error?.name, errorMessage: error?.message }),
+      logger.error('Could not delete the replaced app client from the user pool', {
+        platformId,
+        clientId: previous.clientId,
+        errorName: error?.name,
+        errorMessage: error?.message,
+      }),
     );
   }
   return client;
@@ -147,7 +156,14 @@ export const joinProvince = async (platformId: string, enrolment: ProvinceEnrolm
     return await platformsRepository.setProvinces(
       platform,
       provinces,
-      { entityType: 'platform', entityId: platformId, actor, action: 'platform.provinceJoined', before: { provinces: platform.provinces }, after: { provinces } },
+      {
+        entityType: 'platform',
+        entityId: platformId,
+        actor,
+        action: 'platform.provinceJoined',
+        before: { provinces: platform.provinces },
+        after: { provinces },
+      },
       now,
     );
   } catch (error) {

@@ -8,7 +8,13 @@ import { CalendarResponse, PutCalendarRequest, PutParameterRequest, ResolveParam
 import { DeclarationResponse } from '../declarations/schemas.ts';
 import { CoverageQuery, CoverageResponse, EnrolmentDaysQuery, EnrolmentDaysResponse } from '../enrolment/schemas.ts';
 import { OrdersRequestDoc, OrdersResponse } from '../orders/schemas.ts';
-import { CreatePlatformRequest, PlatformClientResponse, PlatformRegistrationResponse, PlatformResponse, ProvinceEnrolmentSchema } from '../platforms/schemas.ts';
+import {
+  CreatePlatformRequest,
+  PlatformClientResponse,
+  PlatformRegistrationResponse,
+  PlatformResponse,
+  ProvinceEnrolmentSchema,
+} from '../platforms/schemas.ts';
 import { ROUTES, routeKey } from '../routes.ts';
 import { ProblemSchema } from '../_shared/schemas.ts';
 import * as z from '../_shared/zod.ts';
@@ -111,7 +117,7 @@ export const OPERATIONS: Record<string, ZodOpenApiOperationObject> = {
       '403': errors['403'],
       '404': errors['404'],
       '429': errors['429'],
-      '409': problem('Another re-issue of this platform\'s client ran at the same time; retry'),
+      '409': problem("Another re-issue of this platform's client ran at the same time; retry"),
     },
   },
   'PUT /v1/platforms/{platformId}/workers': {
@@ -171,7 +177,11 @@ function caseOperations(): Record<string, ZodOpenApiOperationObject> {
       requestParams: { query: ListCasesQuery },
       responses: { '200': ok(CaseListResponse), ...errors },
     },
-    'GET /v1/cases/{caseId}': { summary: 'A case with deadlines, escalations, payments and timeline', requestParams: { path: CasePath }, responses: { '200': ok(CaseResponse), ...errors } },
+    'GET /v1/cases/{caseId}': {
+      summary: 'A case with deadlines, escalations, payments and timeline',
+      requestParams: { path: CasePath },
+      responses: { '200': ok(CaseResponse), ...errors },
+    },
     'POST /v1/cases/{caseId}/suspension': step('Suspend the confirmation clock (handler, D7)', SuspensionRequest),
     'DELETE /v1/cases/{caseId}/suspension': {
       summary: 'Resume the confirmation clock (handler, D7)',
@@ -181,12 +191,23 @@ function caseOperations(): Record<string, ZodOpenApiOperationObject> {
     'POST /v1/cases/{caseId}/confirmation': step('Record the confirmation decision (handler, D7)', ConfirmationRequest),
     'POST /v1/cases/{caseId}/expenses': step('Add expenses and inpatient days (handler)', ExpensesRequest),
     'POST /v1/cases/{caseId}/assessment': step('Record an assessment conclusion (assessor, D8)', AssessmentRequest),
-    'POST /v1/cases/{caseId}/assessment-extension': step('Extend the assessment conclusion deadline by the D8 extension, once, with a reason (assessor; AWAITING_ASSESSMENT only, else 409)', AssessmentExtensionRequest),
+    'POST /v1/cases/{caseId}/assessment-extension': step(
+      'Extend the assessment conclusion deadline by the D8 extension, once, with a reason (assessor; AWAITING_ASSESSMENT only, else 409)',
+      AssessmentExtensionRequest,
+    ),
     'POST /v1/cases/{caseId}/dependants': step('Record the dependants of a death case (handler)', DependantsRequest),
-    'GET /v1/cases/{caseId}/benefits': { summary: 'The benefit calculation (D9)', requestParams: { path: CasePath }, responses: { '200': ok(BenefitsResponse), ...errors } },
+    'GET /v1/cases/{caseId}/benefits': {
+      summary: 'The benefit calculation (D9)',
+      requestParams: { path: CasePath },
+      responses: { '200': ok(BenefitsResponse), ...errors },
+    },
     'POST /v1/cases/{caseId}/approval': step('Approve (pays) or return the calculation (reviewer, maker-checker D10)', ApprovalRequest),
     'POST /v1/cases/{caseId}/resubmission': step('Resubmit a returned case (handler)', ResubmissionRequest),
-    'GET /v1/cases/{caseId}/payments': { summary: 'Every payment of the case', requestParams: { path: CasePath }, responses: { '200': ok(PaymentsResponse), ...errors } },
+    'GET /v1/cases/{caseId}/payments': {
+      summary: 'Every payment of the case',
+      requestParams: { path: CasePath },
+      responses: { '200': ok(PaymentsResponse), ...errors },
+    },
     'POST /v1/payment-runs': {
       summary: "Pay a month's monthly items (admin); the current or the next month",
       requestParams: { header },

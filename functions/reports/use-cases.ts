@@ -53,7 +53,8 @@ export const fileReport = async (p: Principal, body: z.infer<typeof InjuryReport
   if (!platform) throw notFound();
   const open = resolveParameter(openVersions, 'openOrderCoverHours', date, context);
   const grace = resolveParameter(graceVersions, 'coverGraceMinutes', date, context);
-  if (!open || !grace) throw unprocessable('The coverage window parameters are not configured for this date.', [{ path: 'occurredAt', message: 'No coverage window in force.' }]);
+  if (!open || !grace)
+    throw unprocessable('The coverage window parameters are not configured for this date.', [{ path: 'occurredAt', message: 'No coverage window in force.' }]);
   const params = { openOrderCoverHours: open.value, coverGraceMinutes: grace.value };
 
   // Who is the worker? By workerId (must be registered with this platform) or by the platform's own id.

@@ -57,7 +57,10 @@ export const registerWorkers = async (platformId: string, rawItems: readonly unk
 
   const [persons, links] = await Promise.all([
     workersRepository.persons(valid.map((v) => v.idHash)),
-    workersRepository.links(platformId, valid.map((v) => v.item.platformWorkerId)),
+    workersRepository.links(
+      platformId,
+      valid.map((v) => v.item.platformWorkerId),
+    ),
   ]);
 
   const registerOne = async ({ index, item, idHash, nameHash }: (typeof valid)[number]): Promise<WorkerResult> => {
@@ -65,7 +68,9 @@ export const registerWorkers = async (platformId: string, rawItems: readonly unk
     for (let attempt = 0; attempt < 3; attempt++) {
       const link = links.get(item.platformWorkerId);
       if (link && link.idHash !== idHash) {
-        return rejected(index, item.platformWorkerId, [{ path: `workers.${index}.idNumber`, message: 'This platformWorkerId is registered with another ID number.' }]);
+        return rejected(index, item.platformWorkerId, [
+          { path: `workers.${index}.idNumber`, message: 'This platformWorkerId is registered with another ID number.' },
+        ]);
       }
       const person = persons.get(idHash);
       if (person && person.nameHash !== nameHash) {

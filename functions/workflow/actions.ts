@@ -7,7 +7,14 @@
 import { monthOfDate, netMonth, shanghaiDate, reassessmentRequestDue } from '../../core/index.ts';
 import { logger } from '../_shared/observability.ts';
 import { calendarsRepository } from '../_shared/repositories/calendars.ts';
-import { casesRepository, CaseVersionConflict, type CaseRecord, type CaseStatus, type PaymentRecord, type WorkflowStep } from '../_shared/repositories/cases.ts';
+import {
+  casesRepository,
+  CaseVersionConflict,
+  type CaseRecord,
+  type CaseStatus,
+  type PaymentRecord,
+  type WorkflowStep,
+} from '../_shared/repositories/cases.ts';
 import { workflowPort } from '../_shared/repositories/workflow.ts';
 import { calculateFor } from '../cases/benefits.ts';
 import { approvalPayment, bump, closable, event, paidItems, without } from '../cases/model.ts';
@@ -124,7 +131,12 @@ const markWorkflow = async (caseId: string, kind: 'WORKFLOW_FAILED' | 'WORKFLOW_
       'pendingStep',
     );
     try {
-      await casesRepository.transition(next, record.version, event(at, 'workflow', kind === 'WORKFLOW_FAILED' ? 'workflow.failed' : 'workflow.timed_out', { after: { error: error?.Error } }), { clearTask: true });
+      await casesRepository.transition(
+        next,
+        record.version,
+        event(at, 'workflow', kind === 'WORKFLOW_FAILED' ? 'workflow.failed' : 'workflow.timed_out', { after: { error: error?.Error } }),
+        { clearTask: true },
+      );
       logger.error('Case workflow failed', { caseId, kind, errorName: error?.Error });
       return { marked: kind };
     } catch (e) {
@@ -153,7 +165,11 @@ const payCaseMonth = async (runId: string, month: string, caseId: string) => {
     runId,
     calculationId: calc.calculationId,
   };
-  const created = await casesRepository.addRunPayment(payment, runId, event(at, 'payment-run', 'payment.monthly', { runId, month, after: { paymentId: payment.paymentId, amountFen } }));
+  const created = await casesRepository.addRunPayment(
+    payment,
+    runId,
+    event(at, 'payment-run', 'payment.monthly', { runId, month, after: { paymentId: payment.paymentId, amountFen } }),
+  );
   return created ? { paid: 1, amountFen } : { paid: 0, amountFen: 0 };
 };
 
@@ -216,7 +232,11 @@ const restartLostStep = async (record: CaseRecord, now: Date): Promise<boolean> 
     await casesRepository.transition(
       bump(record, { workflow: { status: 'RUNNING', executionName } }),
       record.version,
-      event(at, 'deadline-sweep', 'workflow.restarted', { step, before: { workflow: record.workflow.executionName ?? null }, after: { workflow: executionName, resumeAt: STATE_OF_STEP[step] } }),
+      event(at, 'deadline-sweep', 'workflow.restarted', {
+        step,
+        before: { workflow: record.workflow.executionName ?? null },
+        after: { workflow: executionName, resumeAt: STATE_OF_STEP[step] },
+      }),
     );
   } catch (error) {
     if (error instanceof CaseVersionConflict) return false; // changed meanwhile (applied, or another sweep): the next sweep sees it
@@ -238,7 +258,9 @@ const restartLostStep = async (record: CaseRecord, now: Date): Promise<boolean> 
  * missed statutory deadline (D7 confirmation, D8 assessment) once, and closes paid cases with nothing
  * more to pay once the re-assessment window has passed.
  */
-export const sweepDeadlines = async (now: Date = new Date()): Promise<{ escalated: number; closed: number; resignalled: number; started: number; restarted: number }> => {
+export const sweepDeadlines = async (
+  now: Date = new Date(),
+): Promise<{ escalated: number; closed: number; resignalled: number; started: number; restarted: number }> => {
   const today = shanghaiDate(now);
   const calendar = await calendarsRepository.calendar();
   let escalated = 0;
@@ -265,7 +287,11 @@ export const sweepDeadlines = async (now: Date = new Date()): Promise<{ escalate
           try {
             await workflowPort.start(config.stateMachines.caseWorkflow, CASE_WORKFLOW_NAME(caseId), { caseId });
             const at = now.toISOString();
-            await casesRepository.transition(bump(record, { workflow: { status: 'RUNNING', executionName: CASE_WORKFLOW_NAME(caseId) } }), record.version, event(at, 'deadline-sweep', 'workflow.started', { before: { workflow: 'NOT_STARTED' }, after: { workflow: 'RUNNING' } }));
+            await casesRepository.transition(
+              bump(record, { workflow: { status: 'RUNNING', executionName: CASE_WORKFLOW_NAME(caseId) } }),
+              record.version,
+              event(at, 'deadline-sweep', 'workflow.started', { before: { workflow: 'NOT_STARTED' }, after: { workflow: 'RUNNING' } }),
+            );
             started++;
           } catch (error) {
             logger.error('Sweep could not start a case workflow', { caseId, errorName: (error as Error).name });

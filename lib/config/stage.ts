@@ -96,8 +96,7 @@ const STAGES: Readonly<Record<StageName, Omit<StageConfig, 'env'>>> = {
   },
 };
 
-export const isStageName = (value: unknown): value is StageName =>
-  typeof value === 'string' && (STAGE_NAMES as readonly string[]).includes(value);
+export const isStageName = (value: unknown): value is StageName => typeof value === 'string' && (STAGE_NAMES as readonly string[]).includes(value);
 
 /** The configuration of a named stage, optionally pinned to an account/region. */
 export const stageConfig = (name: StageName, env?: Environment, overrides: { piiDataKeyCiphertext?: string } = {}): StageConfig => ({

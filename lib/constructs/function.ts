@@ -28,8 +28,7 @@ export const FUNCTION_DEFAULTS = {
 } as const;
 
 /** ESM needs `require` for the CommonJS dependencies esbuild inlines (toolchain.md). */
-export const ESM_REQUIRE_BANNER =
-  "import { createRequire } from 'module';const require = createRequire(import.meta.url);";
+export const ESM_REQUIRE_BANNER = "import { createRequire } from 'module';const require = createRequire(import.meta.url);";
 
 export type TableAccess = 'read' | 'readwrite';
 

@@ -74,11 +74,7 @@ export class ClaimsStateMachine<Id extends StateMachineId = StateMachineId> exte
 }
 
 /** The substitutions for `id`, checked one to one against the file's placeholders and the registry. */
-export const checkedSubstitutions = (
-  id: StateMachineId,
-  text: string,
-  values: Readonly<Record<string, string>>,
-): Record<string, string> => {
+export const checkedSubstitutions = (id: StateMachineId, text: string, values: Readonly<Record<string, string>>): Record<string, string> => {
   const declared = Object.keys(STATE_MACHINES[id].placeholders).sort();
   const used = placeholdersIn(text);
   const undeclared = used.filter((name) => !declared.includes(name));

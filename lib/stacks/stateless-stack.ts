@@ -9,14 +9,7 @@
  */
 import { CfnOutput, Duration, Stack, Validations, type StackProps } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
-import {
-  HttpApi,
-  HttpMethod,
-  HttpNoneAuthorizer,
-  HttpStage,
-  LogGroupLogDestination,
-  type HttpRoute,
-} from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpApi, HttpMethod, HttpNoneAuthorizer, type HttpStage, LogGroupLogDestination, type HttpRoute } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaAuthorizer, HttpLambdaResponseType } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import {
@@ -29,7 +22,7 @@ import {
   StandardThreatProtectionMode,
   StringAttribute,
   UserPool,
-  UserPoolClient,
+  type UserPoolClient,
   type UserPoolResourceServer,
 } from 'aws-cdk-lib/aws-cognito';
 import { Table, type ITable } from 'aws-cdk-lib/aws-dynamodb';
@@ -220,9 +213,7 @@ export class StatelessStack extends Stack {
     const platformsFn = functions.platforms;
     platformsFn.function.addEnvironment('PLATFORM_CLIENTS_MODE', 'cognito');
     platformsFn.function.addEnvironment('PLATFORM_USER_POOL_ID', this.userPool.userPoolId);
-    platformsFn.role.addToPrincipalPolicy(
-      new PolicyStatement({ actions: [...PLATFORM_CLIENT_ACTIONS], resources: [this.userPool.userPoolArn] }),
-    );
+    platformsFn.role.addToPrincipalPolicy(new PolicyStatement({ actions: [...PLATFORM_CLIENT_ACTIONS], resources: [this.userPool.userPoolArn] }));
     // The per-platform rate limit runs in every function a platform may call (its counter is in the
     // idempotency table, which FUNCTIONS grants them).
     for (const [name, group] of Object.entries(FUNCTIONS) as [FunctionName, FunctionGroup][]) {
@@ -374,11 +365,7 @@ const routeKeyOf = (route: Pick<Route, 'method' | 'path'>): string => `${route.m
 const pascal = (id: string): string => id.replace(/(^|[-_])(\w)/g, (_m, _sep, c: string) => c.toUpperCase());
 
 /** Table references by physical name (same account and region as the stateful stack). */
-const importTables = (
-  scope: Construct,
-  deployed: Readonly<Record<TableId, DeployedTable>>,
-  dataKey: IKey,
-): Record<TableId, ITable> => {
+const importTables = (scope: Construct, deployed: Readonly<Record<TableId, DeployedTable>>, dataKey: IKey): Record<TableId, ITable> => {
   const imported = {} as Record<TableId, ITable>;
   for (const [id, { tableName, definition }] of Object.entries(deployed) as [TableId, DeployedTable][]) {
     imported[id] = Table.fromTableAttributes(scope, `${pascal(id)}TableRef`, {
@@ -394,11 +381,7 @@ const importTables = (
  * cdk-nag findings that follow from the house defaults and the table grants, acknowledged on the role of
  * the one function they concern and only for the exact finding.
  */
-const acknowledgeFunctionFindings = (
-  fn: ClaimsFunction,
-  grants: readonly TableGrant[],
-  deployed: Readonly<Record<TableId, DeployedTable>>,
-): void => {
+const acknowledgeFunctionFindings = (fn: ClaimsFunction, grants: readonly TableGrant[], deployed: Readonly<Record<TableId, DeployedTable>>): void => {
   const ack = Validations.of(fn.role);
   ack.acknowledge({
     id: 'AwsSolutions-IAM5[Resource::*]',

@@ -139,7 +139,8 @@ export class Workflows extends Construct {
     });
     Validations.of(this.scheduleDlq).acknowledge({
       id: 'AwsSolutions-SQS3',
-      reason: 'This queue is itself the dead-letter queue of the EventBridge Scheduler targets (cdk-nag only recognises SQS/Lambda redrive); it is alarmed on visible messages.',
+      reason:
+        'This queue is itself the dead-letter queue of the EventBridge Scheduler targets (cdk-nag only recognises SQS/Lambda redrive); it is alarmed on visible messages.',
     });
 
     const sweepFn = workflowFunctions.deadlineSweep.function;
@@ -191,7 +192,8 @@ export class Workflows extends Construct {
     });
     Validations.of(schedulerRole).acknowledge({
       id: `AwsSolutions-IAM5[Resource::<${logicalIdOf(paymentRunFn)}.Arn>:*]`,
-      reason: 'lambda:InvokeFunction on the monthly payment-run function and its versions (`<arn>:*`, added by the Scheduler Lambda target): one named function.',
+      reason:
+        'lambda:InvokeFunction on the monthly payment-run function and its versions (`<arn>:*`, added by the Scheduler Lambda target): one named function.',
     });
 
     // ---- Alarms ---------------------------------------------------------------------------------
@@ -229,17 +231,25 @@ export class Workflows extends Construct {
       ['CaseWorkflow', caseWorkflow],
       ['PaymentRun', paymentRun],
     ] as const) {
-      alarm(`${name}ExecutionsFailed`, machine.stateMachine.metricFailed({ period }), `${name}: an execution failed (see the case's escalation / the run's status)`);
+      alarm(
+        `${name}ExecutionsFailed`,
+        machine.stateMachine.metricFailed({ period }),
+        `${name}: an execution failed (see the case's escalation / the run's status)`,
+      );
       alarm(`${name}ExecutionsTimedOut`, machine.stateMachine.metricTimedOut({ period }), `${name}: an execution timed out`);
     }
     alarm('WorkflowFunctionErrors', workflowFn.metricErrors({ period }), 'Workflow function: invocation errors (Task states retry, then fail to a named path)');
     // The sweep publishes no custom metric for escalations (functions/workflow/sweep.ts only logs its counts):
     // its errors are alarmed; escalations are visible on the cases themselves.
-    alarm('DeadlineSweepErrors', sweepFn.metricErrors({ period: Duration.hours(1) }), 'Deadline sweep: the daily run failed; statutory deadlines may go unescalated');
+    alarm(
+      'DeadlineSweepErrors',
+      sweepFn.metricErrors({ period: Duration.hours(1) }),
+      'Deadline sweep: the daily run failed; statutory deadlines may go unescalated',
+    );
     alarm(
       'PaymentRunScheduleErrors',
       paymentRunFn.metricErrors({ period: Duration.hours(1) }),
-      "Monthly payment run: the scheduled start failed; invoke the function again (same month, idempotent) or POST /v1/payment-runs",
+      'Monthly payment run: the scheduled start failed; invoke the function again (same month, idempotent) or POST /v1/payment-runs',
     );
     alarm(
       'ScheduleDlqMessages',
@@ -248,7 +258,6 @@ export class Workflows extends Construct {
     );
     this.alarms = alarms;
   }
-
 }
 
 /** Logical id of a function's CfnFunction, as cdk-nag names it in finding ids (`<LogicalId.Arn>`). */

@@ -224,7 +224,11 @@ export function localStepFunctions(options: LocalStepFunctionsOptions = {}): Loc
     const run = machine.run(input, {
       overrides: { taskResourceLocalHandlers: overrides as never, retryIntervalOverrides: retry },
       noThrowOnAbort: true,
-      context: { Execution: { Id: arnOf, Name: name, StartTime: startDate.toISOString() }, StateMachine: { Id: arn(id), Name: id }, Task: { Token: 'minted-by-the-local-override' } },
+      context: {
+        Execution: { Id: arnOf, Name: name, StartTime: startDate.toISOString() },
+        StateMachine: { Id: arn(id), Name: id },
+        Task: { Token: 'minted-by-the-local-override' },
+      },
     });
     const execution: Execution = {
       arn: arnOf,
@@ -340,7 +344,9 @@ export function localStepFunctions(options: LocalStepFunctionsOptions = {}): Loc
 
   /** Re-enters every wait and every recorded-but-unapplied step found in case state. */
   const rebuild = async (): Promise<number> => {
-    const { casesRepository } = (await import(pathToFileURL(join(REPO_ROOT, 'functions/_shared/repositories/cases.ts')).href)) as typeof import('../../functions/_shared/repositories/cases.ts');
+    const { casesRepository } = (await import(
+      pathToFileURL(join(REPO_ROOT, 'functions/_shared/repositories/cases.ts')).href
+    )) as typeof import('../../functions/_shared/repositories/cases.ts');
     const work = await casesRepository.pendingWork();
     const title = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
     for (const w of work) {
@@ -376,7 +382,9 @@ export function localStepFunctions(options: LocalStepFunctionsOptions = {}): Loc
       return rebuild();
     },
     async sweepNow(asOf = new Date()) {
-      const { sweepDeadlines } = (await import(pathToFileURL(join(REPO_ROOT, 'functions/workflow/actions.ts')).href)) as typeof import('../../functions/workflow/actions.ts');
+      const { sweepDeadlines } = (await import(
+        pathToFileURL(join(REPO_ROOT, 'functions/workflow/actions.ts')).href
+      )) as typeof import('../../functions/workflow/actions.ts');
       return sweepDeadlines(asOf);
     },
     async runScheduledPaymentRun(asOf = new Date()) {
@@ -387,8 +395,12 @@ export function localStepFunctions(options: LocalStepFunctionsOptions = {}): Loc
       const today = shanghaiDate(asOf);
       if (Number(today.slice(8, 10)) < paymentRunDay) return undefined;
       const [{ casesRepository }, { scheduledRunId }] = await Promise.all([
-        import(pathToFileURL(join(REPO_ROOT, 'functions/_shared/repositories/cases.ts')).href) as Promise<typeof import('../../functions/_shared/repositories/cases.ts')>,
-        import(pathToFileURL(join(REPO_ROOT, 'functions/payment-runs/use-cases.ts')).href) as Promise<typeof import('../../functions/payment-runs/use-cases.ts')>,
+        import(pathToFileURL(join(REPO_ROOT, 'functions/_shared/repositories/cases.ts')).href) as Promise<
+          typeof import('../../functions/_shared/repositories/cases.ts')
+        >,
+        import(pathToFileURL(join(REPO_ROOT, 'functions/payment-runs/use-cases.ts')).href) as Promise<
+          typeof import('../../functions/payment-runs/use-cases.ts')
+        >,
       ]);
       const runId = scheduledRunId(today.slice(0, 7));
       const run = await casesRepository.getRun(runId);

@@ -18,7 +18,14 @@ const { appendAudit, AuditChainContention, canonicalJson, commitAudited, commitA
 const ddb = mockClient(DynamoDBDocumentClient);
 beforeEach(() => ddb.reset());
 
-const entry = { entityType: 'platform' as const, entityId: 'plt_1', actor: 'admin-1', action: 'platform.registered', before: null, after: { name: 'A', provinces: [{ joinedOn: '2025-07-01', code: '110000' }] } };
+const entry = {
+  entityType: 'platform' as const,
+  entityId: 'plt_1',
+  actor: 'admin-1',
+  action: 'platform.registered',
+  before: null,
+  after: { name: 'A', provinces: [{ joinedOn: '2025-07-01', code: '110000' }] },
+};
 const at = new Date('2025-08-01T02:00:00Z');
 
 describe('canonical JSON and hashes', () => {
@@ -36,7 +43,10 @@ describe('canonical JSON and hashes', () => {
 
 describe('sanitise', () => {
   it('replaces personal fields by keyed hashes and masks numbers in free text', () => {
-    const out = sanitise({ idNumber: '11010119900307123X', phone: '13912345678', note: 'call 13912345678', n: 3, list: ['6222021234567890123'] }) as Record<string, unknown>;
+    const out = sanitise({ idNumber: '11010119900307123X', phone: '13912345678', note: 'call 13912345678', n: 3, list: ['6222021234567890123'] }) as Record<
+      string,
+      unknown
+    >;
     expect(out.idNumber).toMatch(/^hmac:[0-9a-f]{64}$/);
     expect(out.phone).toMatch(/^hmac:[0-9a-f]{64}$/);
     expect(out).toMatchObject({ note: 'call [redacted:phone]', n: 3, list: ['[redacted:digits]'] });
@@ -71,7 +81,10 @@ describe('appendAudit', () => {
 
   it('on a lost race re-reads the head and appends on top of the winner', async () => {
     const winner = await winnerRecord();
-    ddb.on(QueryCommand).resolvesOnce({ Items: [] }).resolves({ Items: [winner] });
+    ddb
+      .on(QueryCommand)
+      .resolvesOnce({ Items: [] })
+      .resolves({ Items: [winner] });
     ddb.on(TransactWriteCommand).rejectsOnce(cancelled('ConditionalCheckFailed')).resolves({});
     const r = await appendAudit(entry, at);
     expect(r).toMatchObject({ seq: 2, sk: '0000000002', prevHash: winner.hash });
@@ -98,7 +111,10 @@ describe('commitAudited: the change and its record in one transaction', () => {
 
   it('a lost race on the record key retries the same change once on the new head: applied exactly once, chain unforked', async () => {
     const winner = await winnerRecord();
-    ddb.on(QueryCommand).resolvesOnce({ Items: [] }).resolves({ Items: [winner] });
+    ddb
+      .on(QueryCommand)
+      .resolvesOnce({ Items: [] })
+      .resolves({ Items: [winner] });
     ddb.on(TransactWriteCommand).rejectsOnce(cancelled('None', 'ConditionalCheckFailed')).resolves({});
     const r = await commitAudited({ items: [change], entry }, at);
     const [lost, won] = transactions();
@@ -142,7 +158,10 @@ describe('commitAudited: the change and its record in one transaction', () => {
 
   it('commitAuditedWith prepares each attempt after reading the head, so a retried change is built on the new state', async () => {
     const winner = await winnerRecord();
-    ddb.on(QueryCommand).resolvesOnce({ Items: [] }).resolves({ Items: [winner] });
+    ddb
+      .on(QueryCommand)
+      .resolvesOnce({ Items: [] })
+      .resolves({ Items: [winner] });
     ddb.on(TransactWriteCommand).rejectsOnce(cancelled('None', 'ConditionalCheckFailed')).resolves({});
     const order: string[] = [];
     let reads = 0;
@@ -157,6 +176,8 @@ describe('commitAudited: the change and its record in one transaction', () => {
     );
     expect(order).toEqual(['prepare after 1 head reads', 'prepare after 2 head reads']);
     expect(r).toMatchObject({ seq: 2, before: { read: 2 } });
-    await expect(commitAuditedWith({ entityType: 'calendar', entityId: '2026' }, () => ({ items: [], entry }), at)).rejects.toThrow(/not audited in AUDIT#calendar#2026/);
+    await expect(commitAuditedWith({ entityType: 'calendar', entityId: '2026' }, () => ({ items: [], entry }), at)).rejects.toThrow(
+      /not audited in AUDIT#calendar#2026/,
+    );
   });
 });

@@ -7,7 +7,7 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { mockClient } from 'aws-sdk-client-mock';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { exportJWK, generateKeyPair, SignJWT, type JWTPayload } from 'jose';
@@ -80,7 +80,13 @@ describe('Lambda authorizer', () => {
   it('accepts an access token of a client registered to a platform, handing over its claims as strings', async () => {
     const result = await authorize(`Bearer ${await accessToken(PLATFORM_CLIENT)}`);
     expect(result.isAuthorized).toBe(true);
-    expect(result.context).toMatchObject({ sub: PLATFORM_CLIENT, client_id: PLATFORM_CLIENT, token_use: 'access', scope: 'claims-api/platform', exp: String(NOW + 3600) });
+    expect(result.context).toMatchObject({
+      sub: PLATFORM_CLIENT,
+      client_id: PLATFORM_CLIENT,
+      token_use: 'access',
+      scope: 'claims-api/platform',
+      exp: String(NOW + 3600),
+    });
     expect(ddb.commandCalls(GetCommand)[0]!.args[0].input.Key).toEqual({ pk: `CLIENT#${PLATFORM_CLIENT}`, sk: 'CLIENT' });
     expect(jwksRequests).toBeGreaterThan(0);
   });
@@ -107,7 +113,10 @@ describe('Lambda authorizer', () => {
     const cases = {
       forged: await sign({ sub: APP_CLIENT, client_id: APP_CLIENT, token_use: 'access' }, { key: otherKeys.privateKey }),
       expired: await sign({ sub: APP_CLIENT, client_id: APP_CLIENT, token_use: 'access' }, { exp: NOW - 10 }),
-      foreignIssuer: await sign({ sub: APP_CLIENT, client_id: APP_CLIENT, token_use: 'access' }, { issuer: 'https://cognito-idp.cn-north-1.amazonaws.com.cn/other' }),
+      foreignIssuer: await sign(
+        { sub: APP_CLIENT, client_id: APP_CLIENT, token_use: 'access' },
+        { issuer: 'https://cognito-idp.cn-north-1.amazonaws.com.cn/other' },
+      ),
       refreshUse: await sign({ sub: APP_CLIENT, client_id: APP_CLIENT, token_use: 'refresh' }),
       noTokenUse: await sign({ sub: APP_CLIENT, client_id: APP_CLIENT }),
       garbage: 'not-a-jwt',
@@ -130,7 +139,18 @@ describe('the HTTP stack behind the Lambda authorizer', () => {
     (event.requestContext as unknown as { authorizer: unknown }).authorizer = { lambda: context };
     return event;
   };
-  const platformItem = { pk: 'PLATFORM#plt_a', sk: 'PROFILE', type: 'Platform', platformId: 'plt_a', name: 'A', creditCode: '91110000MA01ABCD1X', industries: ['FREIGHT'], provinces: [], createdAt: '2026-01-01T00:00:00.000Z', version: 1 };
+  const platformItem = {
+    pk: 'PLATFORM#plt_a',
+    sk: 'PROFILE',
+    type: 'Platform',
+    platformId: 'plt_a',
+    name: 'A',
+    creditCode: '91110000MA01ABCD1X',
+    industries: ['FREIGHT'],
+    provinces: [],
+    createdAt: '2026-01-01T00:00:00.000Z',
+    version: 1,
+  };
 
   it('resolves a platform client from the authorizer context like a JWT-authorizer claim set', async () => {
     ddb.on(GetCommand, { Key: { pk: 'PLATFORM#plt_a', sk: 'PROFILE' } }).resolves({ Item: platformItem });
@@ -152,11 +172,17 @@ describe('the HTTP stack behind the Lambda authorizer', () => {
 
   it('answers 401 to claims past their expiry (an answer API Gateway cached longer than the token lives)', async () => {
     const staff = { sub: 'admin-1', 'cognito:groups': '[admin]', token_use: 'access', client_id: APP_CLIENT };
-    const expired = await platforms(behindAuthorizer('GET /v1/platforms/{platformId}', { ...staff, exp: String(NOW - 1) }, { pathParameters: { platformId: 'plt_a' } }), lambdaContext);
+    const expired = await platforms(
+      behindAuthorizer('GET /v1/platforms/{platformId}', { ...staff, exp: String(NOW - 1) }, { pathParameters: { platformId: 'plt_a' } }),
+      lambdaContext,
+    );
     expect(expired.statusCode).toBe(401);
     expect(bodyOf(expired).detail).toMatch(/expired/);
     ddb.on(GetCommand, { Key: { pk: 'PLATFORM#plt_a', sk: 'PROFILE' } }).resolves({ Item: platformItem });
-    const valid = await platforms(behindAuthorizer('GET /v1/platforms/{platformId}', { ...staff, exp: String(NOW + 600) }, { pathParameters: { platformId: 'plt_a' } }), lambdaContext);
+    const valid = await platforms(
+      behindAuthorizer('GET /v1/platforms/{platformId}', { ...staff, exp: String(NOW + 600) }, { pathParameters: { platformId: 'plt_a' } }),
+      lambdaContext,
+    );
     expect(valid.statusCode).toBe(200);
   });
 });

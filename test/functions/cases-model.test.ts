@@ -23,10 +23,11 @@ describe('case lifecycle table', () => {
     expect(ACCEPTS.CLOSED).toEqual(['assessment:review']);
     expect(ACCEPTS.PAID).toEqual(['assessment:reassessment', 'assessment:review']);
     expect(ACCEPTS.RETURNED).toContain('resubmission');
-    for (const s of ['UNDER_REVIEW', 'AWAITING_ASSESSMENT', 'AWAITING_DEPENDANTS', 'AWAITING_APPROVAL', 'RETURNED'] as const) expect(ACCEPTS[s]).toContain('expenses');
+    for (const s of ['UNDER_REVIEW', 'AWAITING_ASSESSMENT', 'AWAITING_DEPENDANTS', 'AWAITING_APPROVAL', 'RETURNED'] as const)
+      expect(ACCEPTS[s]).toContain('expenses');
   });
 
-  it('is the rules core\'s STEPS_ACCEPTED, request by request (no copy of the table)', () => {
+  it("is the rules core's STEPS_ACCEPTED, request by request (no copy of the table)", () => {
     for (const status of CASE_STATUSES) {
       expect(ACCEPTS[status].map((r) => CORE_STEP_OF[r]).sort()).toEqual([...STEPS_ACCEPTED[status]].sort());
     }
@@ -61,7 +62,15 @@ describe('approval payment (D10)', () => {
   });
 
   it('does not pay a month twice that a run already paid', () => {
-    const run: PaymentRecord = { paymentId: 'x', caseId: 'C1', key: 'MONTHLY#2026-09#calc-1', amountFen: 1000, status: 'PAID', items: [{ item: 'disability_allowance', key: 'disability_allowance@2026-09', amountFen: 1000 }], createdAt: 'now' };
+    const run: PaymentRecord = {
+      paymentId: 'x',
+      caseId: 'C1',
+      key: 'MONTHLY#2026-09#calc-1',
+      amountFen: 1000,
+      status: 'PAID',
+      items: [{ item: 'disability_allowance', key: 'disability_allowance@2026-09', amountFen: 1000 }],
+      createdAt: 'now',
+    };
     const p = approvalPayment('C1', calc('calc-2', [allowance]), [run], '2026-11', 'now')!;
     expect(p.items.map((i) => i.key)).toEqual(['disability_allowance@2026-10']);
   });

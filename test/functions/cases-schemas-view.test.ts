@@ -8,8 +8,12 @@ const issues = (r: { success: boolean; error?: { issues: { path: PropertyKey[] }
 
 describe('ConfirmationRequest (D7, from core validateConfirmation)', () => {
   it('refuses a refusal whose reasons are all blank', () => {
-    expect(issues(ConfirmationRequest.safeParse({ outcome: 'NOT_CONFIRMED', basis: 'INTOXICATION', reasons: ['   '], assessmentRequired: false }))).toEqual(['reasons']);
-    expect(ConfirmationRequest.safeParse({ outcome: 'NOT_CONFIRMED', basis: 'INTOXICATION', reasons: ['  ', '醉酒'], assessmentRequired: false }).success).toBe(true);
+    expect(issues(ConfirmationRequest.safeParse({ outcome: 'NOT_CONFIRMED', basis: 'INTOXICATION', reasons: ['   '], assessmentRequired: false }))).toEqual([
+      'reasons',
+    ]);
+    expect(ConfirmationRequest.safeParse({ outcome: 'NOT_CONFIRMED', basis: 'INTOXICATION', reasons: ['  ', '醉酒'], assessmentRequired: false }).success).toBe(
+      true,
+    );
   });
 
   it('refuses a basis of another outcome', () => {
@@ -20,7 +24,11 @@ describe('ConfirmationRequest (D7, from core validateConfirmation)', () => {
 describe('DependantsRequest (D9, age-limited relations from the rule tables)', () => {
   it('needs a birthDate exactly for a child, grandchild or sibling', () => {
     const body = (relation: string) => ({ dependants: [{ name: '王一', relation, orphanOrAlone: false }] });
-    expect(['spouse', 'child', 'parent', 'grandparent', 'grandchild', 'sibling'].filter((r) => !DependantsRequest.safeParse(body(r)).success)).toEqual(['child', 'grandchild', 'sibling']);
+    expect(['spouse', 'child', 'parent', 'grandparent', 'grandchild', 'sibling'].filter((r) => !DependantsRequest.safeParse(body(r)).success)).toEqual([
+      'child',
+      'grandchild',
+      'sibling',
+    ]);
   });
 });
 
@@ -37,16 +45,34 @@ describe('case view masking (contract, A3)', () => {
     const record = {
       dependants: [{ name: '李四', relation: 'child', orphanOrAlone: false, birthDate: '2015-01-02' }],
       benefits: {
-        calculationId: 'c1', calculatedAt: 'x', ok: true, oneOffTotalFen: 0, monthlyTotalFen: 1, ruleTable: 't', parameterVersions: [],
+        calculationId: 'c1',
+        calculatedAt: 'x',
+        ok: true,
+        oneOffTotalFen: 0,
+        monthlyTotalFen: 1,
+        ruleTable: 't',
+        parameterVersions: [],
         lines: [{ item: 'dependant_pension', key: 'dependant_pension:李四', amountFen: 1, monthly: true, basis: { name: '李四', percent: 30 } }],
         excludedDependants: [{ name: '王五', reason: 'AGE_LIMIT_REACHED' }],
       },
     } as unknown as CaseRecord;
     const masked = JSON.stringify([benefitsView(record), dependantsView(record.dependants!, { unmasked: false })]);
     expect(masked).not.toMatch(/李四|王五|2015-01-02/);
-    expect(dependantsView(record.dependants!, { unmasked: false })).toEqual([{ dependant: 1, name: '李**', relation: 'child', orphanOrAlone: false, birthDate: '****-**-**' }]);
-    expect(JSON.stringify([benefitsView(record, { unmasked: true }), dependantsView(record.dependants!, { unmasked: true })])).toMatch(/李四.*王五.*2015-01-02/);
-    const payment = { paymentId: 'p', caseId: 'c', key: 'k', amountFen: 1, status: 'PAID', createdAt: 'x', items: [{ item: 'dependant_pension', key: 'dependant_pension:李四@2027-01', amountFen: 1 }] } as PaymentRecord;
+    expect(dependantsView(record.dependants!, { unmasked: false })).toEqual([
+      { dependant: 1, name: '李**', relation: 'child', orphanOrAlone: false, birthDate: '****-**-**' },
+    ]);
+    expect(JSON.stringify([benefitsView(record, { unmasked: true }), dependantsView(record.dependants!, { unmasked: true })])).toMatch(
+      /李四.*王五.*2015-01-02/,
+    );
+    const payment = {
+      paymentId: 'p',
+      caseId: 'c',
+      key: 'k',
+      amountFen: 1,
+      status: 'PAID',
+      createdAt: 'x',
+      items: [{ item: 'dependant_pension', key: 'dependant_pension:李四@2027-01', amountFen: 1 }],
+    } as PaymentRecord;
     expect(paymentView(payment).items[0]!.key).toBe('dependant_pension:李**@2027-01');
   });
 });

@@ -18,7 +18,10 @@ describe('path parameters', () => {
   it('answers 404 problem+json, not 500, for a platformId that is not valid percent-encoding', async () => {
     ddb.on(GetCommand).resolves({});
     for (const platformId of [',%Wva', '%', '100%', '%E0%A4%A']) {
-      const res = await platforms(httpEvent('GET /v1/platforms/{platformId}', { claims: { sub: 'admin-1', role: 'admin' }, pathParameters: { platformId } }), lambdaContext);
+      const res = await platforms(
+        httpEvent('GET /v1/platforms/{platformId}', { claims: { sub: 'admin-1', role: 'admin' }, pathParameters: { platformId } }),
+        lambdaContext,
+      );
       expect(res.statusCode, platformId).toBe(404);
       expect(bodyOf(res)).toMatchObject({ status: 404 });
     }

@@ -73,7 +73,10 @@ describe('the Powertools logger', () => {
     expect(out).toContain(REDACTED.phone);
     expect(out).toContain(REDACTED.digits);
     // Still structured JSON, one record per line, with the useful parts intact.
-    const records = out.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const records = out
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(records[0]).toMatchObject({ level: 'INFO', message: `registering ${REDACTED.idNumber} (${REDACTED.phone})` });
     expect(records[1]).toMatchObject({ level: 'ERROR', error: { name: 'Error', message: `lookup failed for ${REDACTED.idNumber}` } });
   });

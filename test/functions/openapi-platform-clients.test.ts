@@ -34,8 +34,10 @@ describe('OpenAPI: platform app clients', () => {
     expect(operation.parameters.map((p: { name: string; in: string }) => `${p.in}:${p.name}`)).toContain('path:platformId');
   });
 
-  it('documents the per-platform rate limit (429) on every authenticated route, and coverage\'s 422', () => {
-    for (const [path, item] of Object.entries(doc.paths as Record<string, Record<string, { security?: unknown[]; responses: Record<string, { content?: object }> }>>)) {
+  it("documents the per-platform rate limit (429) on every authenticated route, and coverage's 422", () => {
+    for (const [path, item] of Object.entries(
+      doc.paths as Record<string, Record<string, { security?: unknown[]; responses: Record<string, { content?: object }> }>>,
+    )) {
       for (const method of ['get', 'put', 'post', 'delete'] as const) {
         const operation = item[method];
         if (!operation || operation.security?.length === 0) continue; // public: /health, /openapi.json

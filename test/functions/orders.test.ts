@@ -92,7 +92,13 @@ describe('POST /v1/platforms/{platformId}/orders (mocked DynamoDB)', () => {
   it('retries a transaction conflict on a counter instead of failing the batch', async () => {
     ddb
       .on(TransactWriteCommand)
-      .rejectsOnce(new TransactionCanceledException({ message: 'conflict', $metadata: {}, CancellationReasons: [{ Code: 'None' }, { Code: 'TransactionConflict' }, { Code: 'None' }] }))
+      .rejectsOnce(
+        new TransactionCanceledException({
+          message: 'conflict',
+          $metadata: {},
+          CancellationReasons: [{ Code: 'None' }, { Code: 'TransactionConflict' }, { Code: 'None' }],
+        }),
+      )
       .resolves({});
     const result = await send([orderItem(1)]);
     expect(bodyOf(result).accepted).toBe(1);
@@ -129,7 +135,7 @@ describe('planChunks: transactions of at most 100 actions, near one write per or
     date: `2025-08-0${day}`,
   });
 
-  it('keeps every order exactly once and every transaction within DynamoDB\'s 100-action limit', () => {
+  it("keeps every order exactly once and every transaction within DynamoDB's 100-action limit", () => {
     // The standard workload's shape: 20 orders per worker-day, shuffled.
     const orders = Array.from({ length: 1000 }, (_, i) => order(i % 50, 1 + (i % 2), i)).sort(() => Math.random() - 0.5);
     const chunks = planChunks(orders, 8, () => 0);
@@ -210,7 +216,10 @@ describe('continuation items of orders longer than 24 h (D4, docs/data-model.md 
             const ats = [accepted, ...repo.continuationItems(order).map((i) => Date.parse((i.at as string).split('#')[0]!))];
             for (let t = accepted; t <= end + 1; t += 19 * 60_000) {
               const probe = Math.min(t, end);
-              expect(ats.some((at) => at <= probe && at >= probe - lookbackMs), `${table.id} grace ${coverGraceMinutes} span ${hours} h t+${(probe - accepted) / HOUR} h`).toBe(true);
+              expect(
+                ats.some((at) => at <= probe && at >= probe - lookbackMs),
+                `${table.id} grace ${coverGraceMinutes} span ${hours} h t+${(probe - accepted) / HOUR} h`,
+              ).toBe(true);
             }
           }
         }
@@ -221,7 +230,11 @@ describe('continuation items of orders longer than 24 h (D4, docs/data-model.md 
   it('plans an order with its continuation items as actions of its transaction: ≤ 100 each, ordinary orders unaffected', () => {
     const ordinary = Array.from({ length: 300 }, (_, i) => ({ ...long(`n-${i}`, 0.5), workerId: `wkr_${i % 15}` }));
     const longer = [long('l-30', 30), long('l-200d', 24 * 200), ...Array.from({ length: 40 }, (_, i) => long(`l-10d-${i}`, 24 * 10))];
-    const chunks = planChunks([...ordinary, ...longer].sort(() => Math.random() - 0.5), 8, () => 0);
+    const chunks = planChunks(
+      [...ordinary, ...longer].sort(() => Math.random() - 0.5),
+      8,
+      () => 0,
+    );
     expect(chunks.flatMap((c) => c.orders.map((o) => o.orderId)).sort()).toEqual([...ordinary, ...longer].map((o) => o.orderId).sort());
     for (const c of chunks) {
       const days = new Set(c.orders.map((o) => `${o.workerId}|${o.date}|${o.province}`)).size;
@@ -236,13 +249,19 @@ describe('continuation items of orders longer than 24 h (D4, docs/data-model.md 
     expect(ordinary.every((o) => repo.orderActions(o) === 1)).toBe(true);
   });
 
-  it('writes a 30 h order\'s continuation item in the order\'s own transaction, after its Put and counters, and never counts it', async () => {
+  it("writes a 30 h order's continuation item in the order's own transaction, after its Put and counters, and never counts it", async () => {
     ddb.on(TransactWriteCommand).resolves({});
     const result = await send([orderItem(1, { acceptedAt: '2025-08-01T10:00:00+08:00', finishedAt: '2025-08-02T16:00:00+08:00' }), orderItem(2)]);
     expect(bodyOf(result)).toMatchObject({ accepted: 2 });
     const [items, ...others] = transactItems();
     expect(others).toEqual([]);
-    expect(items!.map((i) => (i.Put ? i.Put.Item!.pk : i.Update!.Key!.pk))).toEqual(['plt_1#o-1', 'plt_1#o-2', 'DAYS#wkr_rider-1', expect.stringMatching(/^FEE#/), 'plt_1#o-1#+1']);
+    expect(items!.map((i) => (i.Put ? i.Put.Item!.pk : i.Update!.Key!.pk))).toEqual([
+      'plt_1#o-1',
+      'plt_1#o-2',
+      'DAYS#wkr_rider-1',
+      expect.stringMatching(/^FEE#/),
+      'plt_1#o-1#+1',
+    ]);
     expect(items![4]!.Put).toEqual({ TableName: 'orders', Item: expect.objectContaining({ at: '2025-08-02T02:00:00.000Z#o-1#+1', wk: 'wkr_rider-1#plt_1' }) });
     expect(items!.filter((i) => i.Update).every((u) => u.Update!.ExpressionAttributeValues![':n'] === 2)).toBe(true);
     expect(ddb.commandCalls(PutCommand)).toHaveLength(0);
@@ -267,7 +286,8 @@ describe('continuation items of orders longer than 24 h (D4, docs/data-model.md 
   it('adds a finishedAt that makes the order 30 h long in one transaction with its continuation item; a lost condition is no update', async () => {
     const { finishedAt: _none, ...open } = orderItem(1, { acceptedAt: '2025-08-01T10:00:00+08:00' });
     const stored = { pk: 'plt_1#o-1', ...open, workerId: 'wkr_rider-1', chargedIndustry: 'INSTANT_DELIVERY', date: '2025-08-01', platformId: 'plt_1' };
-    const lost = (reasons: { Code: string; Item?: never }[]) => new TransactionCanceledException({ message: 'cancelled', $metadata: {}, CancellationReasons: reasons });
+    const lost = (reasons: { Code: string; Item?: never }[]) =>
+      new TransactionCanceledException({ message: 'cancelled', $metadata: {}, CancellationReasons: reasons });
     ddb
       .on(TransactWriteCommand)
       .rejectsOnce(lost([{ Code: 'ConditionalCheckFailed', Item: marshall(stored) as never }, { Code: 'None' }, { Code: 'None' }, { Code: 'None' }]))
@@ -312,10 +332,19 @@ describe('continuation items of orders longer than 24 h (D4, docs/data-model.md 
 
     ddb.resetHistory();
     const stored = { pk: 'plt_1#o-1', ...sent, workerId: 'wkr_rider-1', chargedIndustry: 'INSTANT_DELIVERY', date: '2025-08-01', platformId: 'plt_1' };
-    ddb
-      .on(TransactWriteCommand)
-      .rejects(new TransactionCanceledException({ message: 'cancelled', $metadata: {}, CancellationReasons: [{ Code: 'ConditionalCheckFailed', Item: marshall(stored) as never }] }));
+    ddb.on(TransactWriteCommand).rejects(
+      new TransactionCanceledException({
+        message: 'cancelled',
+        $metadata: {},
+        CancellationReasons: [{ Code: 'ConditionalCheckFailed', Item: marshall(stored) as never }],
+      }),
+    );
     expect(bodyOf(await send([sent]))).toMatchObject({ duplicates: 1 });
-    expect(ddb.commandCalls(PutCommand).map((c) => c.args[0].input.Item!.pk).sort()).toEqual([...after].sort());
+    expect(
+      ddb
+        .commandCalls(PutCommand)
+        .map((c) => c.args[0].input.Item!.pk)
+        .sort(),
+    ).toEqual([...after].sort());
   });
 });

@@ -59,7 +59,17 @@ describe('scheduled payment run (EventBridge Scheduler entry)', () => {
     expect(put[0]!.args[0].input).toMatchObject({
       TableName: 'cases',
       ConditionExpression: 'attribute_not_exists(pk)',
-      Item: { pk: 'RUN#run-2026-12-scheduled', sk: 'RUN', runId: 'run-2026-12-scheduled', month: '2026-12', status: 'RUNNING', payments: 0, totalFen: 0, startedBy: 'schedule', startedAt: '2026-11-30T18:00:00.000Z' },
+      Item: {
+        pk: 'RUN#run-2026-12-scheduled',
+        sk: 'RUN',
+        runId: 'run-2026-12-scheduled',
+        month: '2026-12',
+        status: 'RUNNING',
+        payments: 0,
+        totalFen: 0,
+        startedBy: 'schedule',
+        startedAt: '2026-11-30T18:00:00.000Z',
+      },
     });
     const start = sfn.commandCalls(StartExecutionCommand);
     expect(start).toHaveLength(1);
@@ -102,7 +112,10 @@ describe('scheduled payment run (EventBridge Scheduler entry)', () => {
     expect(await scheduled({ scheduledTime: DEC_FIRST_0200_SHANGHAI })).toMatchObject({ status: 'RUNNING', created: false });
     const start = sfn.commandCalls(StartExecutionCommand);
     expect(start).toHaveLength(1);
-    expect(start[0]!.args[0].input).toMatchObject({ name: 'run-2026-12-scheduled', input: JSON.stringify({ runId: 'run-2026-12-scheduled', month: '2026-12', nextToken: null }) });
+    expect(start[0]!.args[0].input).toMatchObject({
+      name: 'run-2026-12-scheduled',
+      input: JSON.stringify({ runId: 'run-2026-12-scheduled', month: '2026-12', nextToken: null }),
+    });
   });
 
   it('treats ExecutionAlreadyExists as the run being started already, not as an error', async () => {

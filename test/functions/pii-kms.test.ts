@@ -32,7 +32,10 @@ beforeEach(() => {
   kms.reset();
   resetPiiForTests();
   lines = [];
-  const capture = (chunk: unknown) => (lines.push(String(chunk)), true);
+  const capture = (chunk: unknown) => {
+    lines.push(String(chunk));
+    return true;
+  };
   vi.spyOn(process.stdout, 'write').mockImplementation(capture as never);
   vi.spyOn(process.stderr, 'write').mockImplementation(capture as never);
 });
@@ -72,7 +75,9 @@ describe('PII data key from KMS (envelope mode)', () => {
   });
 
   it('turns a wrong key (IncorrectKeyException) into a clear configuration error, and retries on the next call', async () => {
-    kms.on(DecryptCommand).rejectsOnce(new IncorrectKeyException({ message: 'The key ID in the request does not identify a CMK that can perform this operation.', $metadata: {} }));
+    kms
+      .on(DecryptCommand)
+      .rejectsOnce(new IncorrectKeyException({ message: 'The key ID in the request does not identify a CMK that can perform this operation.', $metadata: {} }));
     await expect(initPii()).rejects.toThrow(/Configuration error: KMS could not decrypt the PII data key \(IncorrectKeyException: .*PII_KMS_KEY_ID/s);
     expect(() => pii()).toThrow(/before initPii\(\) resolved/);
     kms.on(DecryptCommand).resolves({ Plaintext: fresh() });

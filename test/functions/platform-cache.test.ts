@@ -28,7 +28,10 @@ beforeEach(() => {
 describe('platformsRepository.cached', () => {
   it('reads once within the TTL and again after it', async () => {
     const platforms = await repo();
-    ddb.on(GetCommand).resolvesOnce({ Item: profile(1) }).resolves({ Item: profile(2) });
+    ddb
+      .on(GetCommand)
+      .resolvesOnce({ Item: profile(1) })
+      .resolves({ Item: profile(2) });
     const t0 = 1_000_000_000;
     expect((await platforms.cached('plt_c', t0))?.version).toBe(1);
     expect((await platforms.cached('plt_c', t0 + PLATFORM_CACHE_TTL_MS - 1))?.version).toBe(1);
@@ -40,7 +43,10 @@ describe('platformsRepository.cached', () => {
   it('does not keep a miss, and drops the entry when this container changes the provinces', async () => {
     const platforms = await repo();
     const now = 2_000_000_000;
-    ddb.on(GetCommand, { Key: { pk: 'PLATFORM#plt_new', sk: 'PROFILE' } }).resolvesOnce({}).resolves({ Item: { ...profile(1), platformId: 'plt_new' } });
+    ddb
+      .on(GetCommand, { Key: { pk: 'PLATFORM#plt_new', sk: 'PROFILE' } })
+      .resolvesOnce({})
+      .resolves({ Item: { ...profile(1), platformId: 'plt_new' } });
     expect(await platforms.cached('plt_new', now)).toBeUndefined();
     expect((await platforms.cached('plt_new', now + 1))?.platformId).toBe('plt_new');
 

@@ -42,7 +42,10 @@ beforeEach(() => {
   ddb.on(TransactWriteCommand).resolves({});
   ddb.on(DeleteCommand).resolves({});
   lines = [];
-  const capture = (chunk: unknown) => (lines.push(String(chunk)), true);
+  const capture = (chunk: unknown) => {
+    lines.push(String(chunk));
+    return true;
+  };
   vi.spyOn(process.stdout, 'write').mockImplementation(capture as never);
   vi.spyOn(process.stderr, 'write').mockImplementation(capture as never);
 });
@@ -82,7 +85,10 @@ describe('cognito adapter of the platform-clients port', () => {
 
   it('deletes a client, treating one that is already gone as deleted', async () => {
     const adapter = cognitoPlatformClients(POOL, new CognitoIdentityProviderClient({}));
-    cognito.on(DeleteUserPoolClientCommand).resolvesOnce({}).rejectsOnce(new ResourceNotFoundException({ message: 'gone', $metadata: {} }));
+    cognito
+      .on(DeleteUserPoolClientCommand)
+      .resolvesOnce({})
+      .rejectsOnce(new ResourceNotFoundException({ message: 'gone', $metadata: {} }));
     await adapter.remove('old1');
     await adapter.remove('old2');
     expect(cognito.commandCalls(DeleteUserPoolClientCommand).map((c) => c.args[0].input)).toEqual([
@@ -136,7 +142,9 @@ describe('POST /v1/platforms with the cognito adapter', () => {
     cognito.on(CreateUserPoolClientCommand).resolves({ UserPoolClient: { ClientId: 'dupclient0001', ClientSecret: SECRET } });
     cognito.on(DeleteUserPoolClientCommand).resolves({});
     const codes = ['ConditionalCheckFailed', 'None', 'None', 'None', 'None'];
-    ddb.on(TransactWriteCommand).rejects(new TransactionCanceledException({ message: 'cancelled', $metadata: {}, CancellationReasons: codes.map((Code) => ({ Code })) }));
+    ddb
+      .on(TransactWriteCommand)
+      .rejects(new TransactionCanceledException({ message: 'cancelled', $metadata: {}, CancellationReasons: codes.map((Code) => ({ Code })) }));
     const res = await register();
     expect(res.statusCode).toBe(409);
     expect(bodyOf(res)).toMatchObject({ status: 409, errors: [{ path: 'creditCode' }] });
@@ -149,7 +157,10 @@ describe('POST /v1/platforms with the cognito adapter', () => {
   it('retries on the new head when another writer took the audit key, writing the platform exactly once (201)', async () => {
     cognito.on(CreateUserPoolClientCommand).resolves({ UserPoolClient: { ClientId: 'raceclient001', ClientSecret: SECRET } });
     const codes = ['None', 'None', 'None', 'None', 'ConditionalCheckFailed'];
-    ddb.on(TransactWriteCommand).rejectsOnce(new TransactionCanceledException({ message: 'cancelled', $metadata: {}, CancellationReasons: codes.map((Code) => ({ Code })) })).resolves({});
+    ddb
+      .on(TransactWriteCommand)
+      .rejectsOnce(new TransactionCanceledException({ message: 'cancelled', $metadata: {}, CancellationReasons: codes.map((Code) => ({ Code })) }))
+      .resolves({});
     const res = await register();
     expect(res.statusCode).toBe(201);
     const [lost, won] = ddb.commandCalls(TransactWriteCommand).map((c) => c.args[0].input.TransactItems!);
@@ -162,7 +173,18 @@ describe('POST /v1/platforms with the cognito adapter', () => {
 describe('POST /v1/platforms/{platformId}/client with the cognito adapter', () => {
   const reissue = (claims: Record<string, string> = admin) =>
     handler(httpEvent('POST /v1/platforms/{platformId}/client', { claims, pathParameters: { platformId: 'plt_a' } }), lambdaContext);
-  const platformItem = { pk: 'PLATFORM#plt_a', sk: 'PROFILE', type: 'Platform', platformId: 'plt_a', name: 'A', creditCode: '91110000MA01ABCD1X', industries: ['FREIGHT'], provinces: [], createdAt: '2026-01-01T00:00:00.000Z', version: 1 };
+  const platformItem = {
+    pk: 'PLATFORM#plt_a',
+    sk: 'PROFILE',
+    type: 'Platform',
+    platformId: 'plt_a',
+    name: 'A',
+    creditCode: '91110000MA01ABCD1X',
+    industries: ['FREIGHT'],
+    provinces: [],
+    createdAt: '2026-01-01T00:00:00.000Z',
+    version: 1,
+  };
 
   it('binds the new client in place of the old one, then deletes the old one from the pool', async () => {
     ddb.on(GetCommand, { Key: { pk: 'PLATFORM#plt_a', sk: 'PROFILE' } }).resolves({ Item: platformItem });
@@ -189,7 +211,13 @@ describe('POST /v1/platforms/{platformId}/client with the cognito adapter', () =
   it('answers 409 and deletes its own new client when another re-issue won the race', async () => {
     ddb.on(GetCommand, { Key: { pk: 'PLATFORM#plt_a', sk: 'PROFILE' } }).resolves({ Item: platformItem });
     ddb.on(GetCommand, { Key: { pk: 'APPCLIENT#plt_a', sk: 'APPCLIENT' } }).resolves({ Item: { clientId: 'oldclient', issuedAt: '2026-01-01T00:00:00.000Z' } });
-    ddb.on(TransactWriteCommand).rejects(new TransactionCanceledException({ message: 'cancelled', $metadata: {}, CancellationReasons: [{ Code: 'None' }, { Code: 'ConditionalCheckFailed' }, { Code: 'None' }] }));
+    ddb.on(TransactWriteCommand).rejects(
+      new TransactionCanceledException({
+        message: 'cancelled',
+        $metadata: {},
+        CancellationReasons: [{ Code: 'None' }, { Code: 'ConditionalCheckFailed' }, { Code: 'None' }],
+      }),
+    );
     cognito.on(CreateUserPoolClientCommand).resolves({ UserPoolClient: { ClientId: 'loser', ClientSecret: SECRET } });
     cognito.on(DeleteUserPoolClientCommand).resolves({});
     const res = await reissue();

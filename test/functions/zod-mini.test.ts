@@ -16,7 +16,9 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const IMPORT_RE = /(?:import|export)\s[^'"]*?from\s+['"]([^'"]+)['"]|import\s*\(\s*['"]([^'"]+)['"]\s*\)|import\s+['"]([^'"]+)['"]/g;
 
 const sourceFiles = (dir: string): string[] =>
-  readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? sourceFiles(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : []));
+  readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? sourceFiles(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : [],
+  );
 
 describe('zod in the functions', () => {
   const files = [...sourceFiles(join(ROOT, 'functions')), ...sourceFiles(join(ROOT, 'local'))].map((f) => relative(ROOT, f));
@@ -44,7 +46,10 @@ describe('zod in the functions', () => {
   });
 
   it('bundles no zod classic, zod-openapi or locale but English into any function but public', { timeout: 120_000 }, async () => {
-    const entries = { ...Object.fromEntries(Object.entries(FUNCTIONS).map(([name, fn]) => [name, fn.entry])), ...Object.fromEntries(Object.entries(WORKFLOW_FUNCTIONS).map(([name, fn]) => [name, fn.entry])) };
+    const entries = {
+      ...Object.fromEntries(Object.entries(FUNCTIONS).map(([name, fn]) => [name, fn.entry])),
+      ...Object.fromEntries(Object.entries(WORKFLOW_FUNCTIONS).map(([name, fn]) => [name, fn.entry])),
+    };
     const { metafile } = await build({
       entryPoints: entries,
       outdir: join(ROOT, 'cdk.out', 'zod-mini-test'),
@@ -69,7 +74,10 @@ describe('zod in the functions', () => {
     }
     expect(Object.keys(zodIn).sort()).toEqual(Object.keys(entries).sort());
     for (const [name, inputs] of Object.entries(zodIn)) {
-      expect(inputs.some((i) => i.startsWith('zod/v4/mini/')), `${name} validates with zod/mini`).toBe(true);
+      expect(
+        inputs.some((i) => i.startsWith('zod/v4/mini/')),
+        `${name} validates with zod/mini`,
+      ).toBe(true);
       const locales = inputs.filter((i) => i.startsWith('zod/v4/locales/') && i !== 'zod/v4/locales/en.js');
       expect(locales, `${name}: locales other than English`).toEqual([]);
       if (name === 'public') continue;

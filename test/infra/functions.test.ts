@@ -87,7 +87,9 @@ describe('functions of the stateless stack (prod)', () => {
       expect(actions).not.toContain('dynamodb:*');
       const resourcesText = JSON.stringify(statement.Resource);
       expect(statement.Resource).not.toBe('*');
-      const named = definitions.filter((def) => resourcesText.includes(`:table/${tableName('prod', def.id)}"`) || resourcesText.includes(`:table/${tableName('prod', def.id)}/index/*"`));
+      const named = definitions.filter(
+        (def) => resourcesText.includes(`:table/${tableName('prod', def.id)}"`) || resourcesText.includes(`:table/${tableName('prod', def.id)}/index/*"`),
+      );
       expect(named.length).toBeGreaterThan(0);
       for (const def of named) {
         expect(access[def.id], `${group} is granted ${def.id}`).toBeDefined();

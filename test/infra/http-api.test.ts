@@ -21,7 +21,9 @@ describe('HTTP API and identity (dev)', () => {
   afterAll(() => built?.dispose());
 
   it('has one route per ROUTES row, keyed as the handlers dispatch', () => {
-    const keys = ofType('AWS::ApiGatewayV2::Route').map(([, r]) => r.Properties.RouteKey).sort();
+    const keys = ofType('AWS::ApiGatewayV2::Route')
+      .map(([, r]) => r.Properties.RouteKey)
+      .sort();
     expect(keys).toEqual(ROUTES.map(routeKey).sort());
   });
 
@@ -37,7 +39,11 @@ describe('HTTP API and identity (dev)', () => {
         expect(resource.Properties.AuthorizerId).toBeUndefined();
       }
     }
-    expect(ROUTES.filter((route) => !route.auth).map(routeKey).sort()).toEqual(['GET /health', 'GET /openapi.json']);
+    expect(
+      ROUTES.filter((route) => !route.auth)
+        .map(routeKey)
+        .sort(),
+    ).toEqual(['GET /health', 'GET /openapi.json']);
   });
 
   it('authorizes with the authorizer function: simple responses, cached per Authorization header', () => {
@@ -66,7 +72,9 @@ describe('HTTP API and identity (dev)', () => {
     const poolId = built.stateless.getLogicalId(built.stateless.userPool.node.defaultChild as never);
     expect(JSON.stringify(env.AUTH_ISSUER)).toContain('https://cognito-idp.');
     expect(JSON.stringify(env.AUTH_ISSUER)).toContain(JSON.stringify({ Ref: poolId }));
-    const clientRefs = [built.stateless.appClient, built.stateless.platformClient].map((c) => ({ Ref: built.stateless.getLogicalId(c.node.defaultChild as never) }));
+    const clientRefs = [built.stateless.appClient, built.stateless.platformClient].map((c) => ({
+      Ref: built.stateless.getLogicalId(c.node.defaultChild as never),
+    }));
     expect(env.AUTH_STATIC_CLIENT_IDS).toEqual({ 'Fn::Join': ['', [clientRefs[0], ',', clientRefs[1]]] });
     expect(env.REGISTRY_TABLE).toBeDefined();
     expect(Object.keys(env).filter((k) => k.endsWith('_TABLE'))).toEqual(['REGISTRY_TABLE']);
@@ -115,9 +123,7 @@ describe('HTTP API and identity (dev)', () => {
   it('routes every row to the Lambda integration of its function group (one integration per group)', () => {
     const integrations = ofType('AWS::ApiGatewayV2::Integration');
     expect(integrations).toHaveLength(Object.keys(FUNCTIONS).length);
-    const functionIdOfIntegration = new Map(
-      integrations.map(([id, r]) => [id, JSON.stringify(r.Properties.IntegrationUri)]),
-    );
+    const functionIdOfIntegration = new Map(integrations.map(([id, r]) => [id, JSON.stringify(r.Properties.IntegrationUri)]));
     for (const route of ROUTES) {
       const [, resource] = ofType('AWS::ApiGatewayV2::Route').find(([, r]) => r.Properties.RouteKey === routeKey(route))!;
       const integrationId = resource.Properties.Target['Fn::Join'][1][1].Ref as string;
@@ -150,7 +156,9 @@ describe('HTTP API and identity (dev)', () => {
         PasswordPolicy: { MinimumLength: 14, RequireLowercase: true, RequireUppercase: true, RequireNumbers: true, RequireSymbols: true },
       },
     });
-    const groups = ofType('AWS::Cognito::UserPoolGroup').map(([, r]) => r.Properties.GroupName).sort();
+    const groups = ofType('AWS::Cognito::UserPoolGroup')
+      .map(([, r]) => r.Properties.GroupName)
+      .sort();
     expect(groups).toEqual([...STAFF_GROUPS].sort());
   });
 

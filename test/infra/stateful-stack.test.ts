@@ -28,9 +28,7 @@ describe.each(['dev', 'prod'] as const)('stateful stack (%s)', (stage) => {
     for (const def of definitions) {
       const table = tableNamed(template, tableName(stage, def.id));
       const keys = [def.partitionKey, ...(def.sortKey ? [def.sortKey] : [])];
-      expect(table.Properties.KeySchema).toEqual(
-        keys.map((key, i) => ({ AttributeName: key.name, KeyType: i === 0 ? 'HASH' : 'RANGE' })),
-      );
+      expect(table.Properties.KeySchema).toEqual(keys.map((key, i) => ({ AttributeName: key.name, KeyType: i === 0 ? 'HASH' : 'RANGE' })));
     }
   });
 
@@ -67,9 +65,7 @@ describe.each(['dev', 'prod'] as const)('stateful stack (%s)', (stage) => {
         expect(table.Properties.TimeToLiveSpecification).toBeUndefined();
       }
     }
-    expect(definitions.filter((def) => def.timeToLiveAttribute).map((def) => def.id)).toEqual(
-      expect.arrayContaining(['orders', 'idempotency']),
-    );
+    expect(definitions.filter((def) => def.timeToLiveAttribute).map((def) => def.id)).toEqual(expect.arrayContaining(['orders', 'idempotency']));
   });
 
   it('creates every GSI of tables.ts with its keys and projection (orders byWorker)', () => {
@@ -81,10 +77,7 @@ describe.each(['dev', 'prod'] as const)('stateful stack (%s)', (stage) => {
           { AttributeName: index.partitionKey.name, KeyType: 'HASH' },
           ...(index.sortKey ? [{ AttributeName: index.sortKey.name, KeyType: 'RANGE' }] : []),
         ],
-        Projection:
-          index.projection === 'ALL'
-            ? { ProjectionType: 'ALL' }
-            : { ProjectionType: 'INCLUDE', NonKeyAttributes: [...index.projection] },
+        Projection: index.projection === 'ALL' ? { ProjectionType: 'ALL' } : { ProjectionType: 'INCLUDE', NonKeyAttributes: [...index.projection] },
       }));
       expect(table.Properties.GlobalSecondaryIndexes ?? []).toEqual(expected);
     }

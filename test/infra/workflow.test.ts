@@ -7,7 +7,14 @@ import { FUNCTIONS, type FunctionName } from '../../functions/routes.ts';
 import { buildApp } from '../../lib/app.ts';
 import { fromRepoRoot } from '../../lib/config/paths.ts';
 import { stageConfig } from '../../lib/config/stage.ts';
-import { PII_FUNCTIONS, piiDataKeyContext, STATE_MACHINE_STARTERS, TASK_TOKEN_RESUMERS, WORKFLOW_FUNCTIONS, type WorkflowFunctionName } from '../../lib/config/workflows.ts';
+import {
+  PII_FUNCTIONS,
+  piiDataKeyContext,
+  STATE_MACHINE_STARTERS,
+  TASK_TOKEN_RESUMERS,
+  WORKFLOW_FUNCTIONS,
+  type WorkflowFunctionName,
+} from '../../lib/config/workflows.ts';
 import { checkedSubstitutions } from '../../lib/constructs/state-machine.ts';
 import { LOCAL_PAYMENT_RUN_DAY } from '../../local/stepfunctions/index.ts';
 import { placeholdersIn, readDefinition, STATE_MACHINES, type StateMachineId } from '../../statemachines/substitutions.ts';
@@ -36,7 +43,9 @@ describe('case workflow and payment run (prod)', () => {
   const idOf = (construct: { node: { defaultChild?: unknown } }): string => built.stateless.getLogicalId(construct.node.defaultChild as never);
   const machine = (id: StateMachineId): Resource => resources[idOf(built.stateless.workflows.stateMachines[id].stateMachine)]!;
   const roleIdOf = (name: FunctionName | WorkflowFunctionName): string =>
-    idOf(name in WORKFLOW_FUNCTIONS ? built.stateless.workflowFunctions[name as WorkflowFunctionName].role : built.stateless.functions[name as FunctionName].role);
+    idOf(
+      name in WORKFLOW_FUNCTIONS ? built.stateless.workflowFunctions[name as WorkflowFunctionName].role : built.stateless.functions[name as FunctionName].role,
+    );
   /** Role logical ids whose policies grant `action`. */
   const rolesGranting = (action: string): Set<string> => {
     const roles = new Set<string>();
@@ -69,7 +78,7 @@ describe('case workflow and payment run (prod)', () => {
     expect(sm.Properties.DefinitionS3Location).toBeUndefined();
   });
 
-  it.each(MACHINES)('%s substitutes exactly the placeholders of its file, leaving no ${…} behind', (id) => {
+  it.each(MACHINES)('%s substitutes exactly the placeholders of its file, leaving no $-placeholder behind', (id) => {
     const sm = machine(id);
     const substitutions = sm.Properties.DefinitionSubstitutions as Record<string, unknown>;
     expect(Object.keys(substitutions).sort()).toEqual(Object.keys(STATE_MACHINES[id].placeholders).sort());
@@ -134,14 +143,21 @@ describe('case workflow and payment run (prod)', () => {
       const { envVar } = STATE_MACHINES[id];
       for (const name of [...GROUPS, ...(Object.keys(WORKFLOW_FUNCTIONS) as WorkflowFunctionName[])]) {
         const expected = (STATE_MACHINE_STARTERS[id] as readonly string[]).includes(name);
-        expect(envOf(name)[envVar], `${name}.${envVar}`).toEqual(expected ? { Ref: idOf(built.stateless.workflows.stateMachines[id].stateMachine) } : undefined);
+        expect(envOf(name)[envVar], `${name}.${envVar}`).toEqual(
+          expected ? { Ref: idOf(built.stateless.workflows.stateMachines[id].stateMachine) } : undefined,
+        );
       }
     }
   });
 
   it('gives the workflow and sweep functions the cases table read-write and the registry read-only, the payment-run schedule the cases table only', () => {
     for (const name of ['workflow', 'deadlineSweep'] as const) {
-      expect(Object.keys(envOf(name)).filter((k) => k.endsWith('_TABLE')).sort(), name).toEqual(['CASES_TABLE', 'REGISTRY_TABLE']);
+      expect(
+        Object.keys(envOf(name))
+          .filter((k) => k.endsWith('_TABLE'))
+          .sort(),
+        name,
+      ).toEqual(['CASES_TABLE', 'REGISTRY_TABLE']);
     }
     expect(Object.keys(envOf('paymentRunSchedule')).filter((k) => k.endsWith('_TABLE'))).toEqual(['CASES_TABLE']);
     const tableRefs = JSON.stringify(statementsOfRole(roleIdOf('paymentRunSchedule')).filter((s) => actionsOf(s).some((a) => a.startsWith('dynamodb:'))));
@@ -173,9 +189,14 @@ describe('case workflow and payment run (prod)', () => {
     const statements = statementsOfRole(roleId);
     expect([...new Set(statements.flatMap(actionsOf))].sort()).toEqual(['lambda:InvokeFunction', 'sqs:SendMessage']);
     // The one scheduler role may invoke exactly the two scheduled functions (and their versions).
-    const invoked = statements.filter((st) => actionsOf(st).includes('lambda:InvokeFunction')).flatMap(resourcesOf).map((r) => JSON.stringify(r));
+    const invoked = statements
+      .filter((st) => actionsOf(st).includes('lambda:InvokeFunction'))
+      .flatMap(resourcesOf)
+      .map((r) => JSON.stringify(r));
     const fnIds = (['deadlineSweep', 'paymentRunSchedule'] as const).map((n) => idOf(built.stateless.workflowFunctions[n].function));
-    const expected = fnIds.flatMap((id) => [{ 'Fn::GetAtt': [id, 'Arn'] }, { 'Fn::Join': ['', [{ 'Fn::GetAtt': [id, 'Arn'] }, ':*']] }]).map((r) => JSON.stringify(r));
+    const expected = fnIds
+      .flatMap((id) => [{ 'Fn::GetAtt': [id, 'Arn'] }, { 'Fn::Join': ['', [{ 'Fn::GetAtt': [id, 'Arn'] }, ':*']] }])
+      .map((r) => JSON.stringify(r));
     expect(invoked.sort()).toEqual(expected.sort());
     expect(resources[roleId]!.Properties.AssumeRolePolicyDocument.Statement[0].Condition.StringEquals['aws:SourceAccount']).toBeDefined();
   });
@@ -241,7 +262,9 @@ describe('case workflow and payment run (prod)', () => {
     for (const name of Object.keys(WORKFLOW_FUNCTIONS) as WorkflowFunctionName[]) {
       expect(byMetric('AWS/Lambda', 'Errors', { Ref: idOf(built.stateless.workflowFunctions[name].function) }), name).toHaveLength(1);
     }
-    expect(byMetric('AWS/SQS', 'ApproximateNumberOfMessagesVisible', { 'Fn::GetAtt': [idOf(built.stateless.workflows.scheduleDlq), 'QueueName'] })).toHaveLength(1);
+    expect(
+      byMetric('AWS/SQS', 'ApproximateNumberOfMessagesVisible', { 'Fn::GetAtt': [idOf(built.stateless.workflows.scheduleDlq), 'QueueName'] }),
+    ).toHaveLength(1);
     const topic = resources[topicId]!;
     expect(topic.Properties.KmsMasterKeyId).toBeDefined();
     const topicPolicy = Object.values(resources).find((r) => r.Type === 'AWS::SNS::TopicPolicy')!;
@@ -253,8 +276,7 @@ describe('case workflow and payment run (prod)', () => {
   });
 
   it('lets only the functions that handle personal data decrypt the PII data key, bound to its encryption context', () => {
-    const conditioned = (roleId: string) =>
-      statementsOfRole(roleId).filter((s) => actionsOf(s).includes('kms:Decrypt') && s.Condition !== undefined);
+    const conditioned = (roleId: string) => statementsOfRole(roleId).filter((s) => actionsOf(s).includes('kms:Decrypt') && s.Condition !== undefined);
     for (const name of GROUPS) {
       const statements = conditioned(roleIdOf(name));
       if (!PII_FUNCTIONS.includes(name)) {
@@ -288,7 +310,8 @@ describe('PII data key configuration', () => {
       const built = buildApp({ stage: stageConfig('dev', undefined, { piiDataKeyCiphertext: 'QUJDREVGRw==' }), outdir, context: testContext(), nag: false });
       const resources = Template.fromStack(built.stateless).toJSON().Resources as Record<string, Resource>;
       for (const name of GROUPS) {
-        const env = resources[built.stateless.getLogicalId(built.stateless.functions[name].function.node.defaultChild as never)]!.Properties.Environment.Variables;
+        const env =
+          resources[built.stateless.getLogicalId(built.stateless.functions[name].function.node.defaultChild as never)]!.Properties.Environment.Variables;
         expect(env.PII_DATA_KEY_CIPHERTEXT, name).toBe(PII_FUNCTIONS.includes(name) ? 'QUJDREVGRw==' : undefined);
       }
     } finally {
@@ -305,7 +328,10 @@ describe('PII data key configuration', () => {
         .join('\n');
       // pii() directly, the audit log directly, or an audited write: the repositories below commit the change
       // with its audit record, whose named fields are keyed hashes (audit.ts, which needs the PII key).
-      const usesPii = /\bpii\(\)|_shared\/audit\.ts|\b(?:parametersRepository\.add|calendarsRepository\.put|platformsRepository\.(?:create|setProvinces)|clientRegistry\.bind)\(/.test(source);
+      const usesPii =
+        /\bpii\(\)|_shared\/audit\.ts|\b(?:parametersRepository\.add|calendarsRepository\.put|platformsRepository\.(?:create|setProvinces)|clientRegistry\.bind)\(/.test(
+          source,
+        );
       expect(PII_FUNCTIONS.includes(name), name).toBe(usesPii);
     }
   });
@@ -378,13 +404,19 @@ describe('workflow functions: permissions match the code', () => {
 describe('checkedSubstitutions', () => {
   const text = readDefinition('caseWorkflow');
   it('fails synth when a placeholder has no value', () => {
-    expect(() => checkedSubstitutions('caseWorkflow', text, { CaseWorkflowFunctionArn: 'arn' })).toThrow(/no value for placeholder\(s\) HumanStepTimeoutSeconds/);
+    expect(() => checkedSubstitutions('caseWorkflow', text, { CaseWorkflowFunctionArn: 'arn' })).toThrow(
+      /no value for placeholder\(s\) HumanStepTimeoutSeconds/,
+    );
   });
   it('fails synth for a value of an unknown placeholder', () => {
-    expect(() => checkedSubstitutions('paymentRun', readDefinition('paymentRun'), { CaseWorkflowFunctionArn: 'arn', Extra: 'x' })).toThrow(/unknown placeholder\(s\) Extra/);
+    expect(() => checkedSubstitutions('paymentRun', readDefinition('paymentRun'), { CaseWorkflowFunctionArn: 'arn', Extra: 'x' })).toThrow(
+      /unknown placeholder\(s\) Extra/,
+    );
   });
   it('fails synth when the file uses a placeholder the registry does not declare', () => {
-    expect(() => checkedSubstitutions('paymentRun', `${readDefinition('paymentRun')} \${Undeclared}`, { CaseWorkflowFunctionArn: 'arn' })).toThrow(/Undeclared/);
+    expect(() => checkedSubstitutions('paymentRun', `${readDefinition('paymentRun')} \${Undeclared}`, { CaseWorkflowFunctionArn: 'arn' })).toThrow(
+      /Undeclared/,
+    );
   });
 });
 

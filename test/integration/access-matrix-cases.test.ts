@@ -43,7 +43,20 @@ let worker: Worker; // the worker every case below is about (W)
 let otherWorker: Worker; // another worker of the same platform
 let otherPlatform: World; // another platform, enrolled in the same province
 const tokens = {} as Record<Caller, string | undefined>;
-const ids = {} as Record<'underReviewSuspend' | 'underReviewConfirm' | 'underReviewExpenses' | 'suspended' | 'assessment' | 'extension' | 'dependants' | 'approval' | 'returned' | 'paid' | 'run', string>;
+const ids = {} as Record<
+  | 'underReviewSuspend'
+  | 'underReviewConfirm'
+  | 'underReviewExpenses'
+  | 'suspended'
+  | 'assessment'
+  | 'extension'
+  | 'dependants'
+  | 'approval'
+  | 'returned'
+  | 'paid'
+  | 'run',
+  string
+>;
 
 /** After useCaseStack's beforeAll (hooks run in order): the callers, and a case per route. */
 beforeAll(async () => {
@@ -76,7 +89,19 @@ beforeAll(async () => {
     make.paid(),
     make.run(),
   ]);
-  [ids.underReviewSuspend, ids.underReviewConfirm, ids.underReviewExpenses, ids.suspended, ids.assessment, ids.extension, ids.dependants, ids.approval, ids.returned, ids.paid, ids.run] = made;
+  [
+    ids.underReviewSuspend,
+    ids.underReviewConfirm,
+    ids.underReviewExpenses,
+    ids.suspended,
+    ids.assessment,
+    ids.extension,
+    ids.dependants,
+    ids.approval,
+    ids.returned,
+    ids.paid,
+    ids.run,
+  ] = made;
 }, 120_000);
 
 // ----------------------------------------------------------------------------------------- expectations
@@ -134,17 +159,27 @@ const ROWS: Record<string, Row> = {
     // Each caller applies with the applicant type that fits it (D6), on a fresh report of W.
     request: async (c) => ({ path: '/v1/cases', body: openBody(await freshReport(world, worker), c) }),
     expected: matrix(404, { admin: 201, handler: 201, reviewer: 201, assessor: 201, platformOwn: 201, workerOwn: 201 }),
-    check: (_c, body) => (body?.status === 'UNDER_REVIEW' && body?.workerId === worker.workerId ? undefined : `not an opened case of W: ${JSON.stringify(body).slice(0, 200)}`),
+    check: (_c, body) =>
+      body?.status === 'UNDER_REVIEW' && body?.workerId === worker.workerId ? undefined : `not an opened case of W: ${JSON.stringify(body).slice(0, 200)}`,
   },
   'GET /v1/cases': {
     request: () => ({ path: '/v1/cases?limit=100' }),
     // Staff only; staff of another province get their own (empty) list, never this province's cases.
-    expected: matrix(403, { admin: 200, handler: 200, reviewer: 200, assessor: 200, adminOther: 200, handlerOther: 200, reviewerOther: 200, assessorOther: 200 }),
+    expected: matrix(403, {
+      admin: 200,
+      handler: 200,
+      reviewer: 200,
+      assessor: 200,
+      adminOther: 200,
+      handlerOther: 200,
+      reviewerOther: 200,
+      assessorOther: 200,
+    }),
     check: (c, body) => {
       const items = (body?.items ?? []) as { caseId: string; province: string }[];
       const sees = items.some((i) => i.caseId === ids.paid);
       if (c.endsWith('Other')) return items.length === 0 ? undefined : `another province's staff listed ${items.length} cases`;
-      return sees ? undefined : 'the province\'s staff did not see the paid case';
+      return sees ? undefined : "the province's staff did not see the paid case";
     },
   },
   'GET /v1/cases/{caseId}': { request: () => ({ path: `/v1/cases/${ids.paid}` }), expected: readers(200), check: sameCase(() => ids.paid) },
@@ -163,14 +198,21 @@ const ROWS: Record<string, Row> = {
     expected: step('handler'),
     check: sameCase(() => ids.underReviewSuspend),
   },
-  'DELETE /v1/cases/{caseId}/suspension': { request: () => ({ path: `/v1/cases/${ids.suspended}/suspension` }), expected: step('handler'), check: sameCase(() => ids.suspended) },
+  'DELETE /v1/cases/{caseId}/suspension': {
+    request: () => ({ path: `/v1/cases/${ids.suspended}/suspension` }),
+    expected: step('handler'),
+    check: sameCase(() => ids.suspended),
+  },
   'POST /v1/cases/{caseId}/confirmation': {
     request: () => ({ path: `/v1/cases/${ids.underReviewConfirm}/confirmation`, body: CONFIRM(true) }),
     expected: step('handler'),
     check: sameCase(() => ids.underReviewConfirm),
   },
   'POST /v1/cases/{caseId}/expenses': {
-    request: () => ({ path: `/v1/cases/${ids.underReviewExpenses}/expenses`, body: { items: [{ description: '复诊', amountFen: 12_000, inCatalogue: true }], inpatientDays: 0 } }),
+    request: () => ({
+      path: `/v1/cases/${ids.underReviewExpenses}/expenses`,
+      body: { items: [{ description: '复诊', amountFen: 12_000, inCatalogue: true }], inpatientDays: 0 },
+    }),
     expected: step('handler'),
     check: sameCase(() => ids.underReviewExpenses),
   },
@@ -231,23 +273,89 @@ const EXTRA: Record<string, Extra> = {
   'unknown case, read': { method: 'GET', path: () => `/v1/cases/${UNKNOWN_CASE}`, callers: ['handler', 'platformOwn', 'workerOwn'], status: 404 },
   'unknown case, benefits': { method: 'GET', path: () => `/v1/cases/${UNKNOWN_CASE}/benefits`, callers: ['assessor', 'workerOwn'], status: 404 },
   'unknown case, payments': { method: 'GET', path: () => `/v1/cases/${UNKNOWN_CASE}/payments`, callers: ['admin', 'platformOwn'], status: 404 },
-  'unknown case, suspension': { method: 'POST', path: () => `/v1/cases/${UNKNOWN_CASE}/suspension`, body: () => ({ reason: 'x' }), callers: ['handler'], status: 404 },
+  'unknown case, suspension': {
+    method: 'POST',
+    path: () => `/v1/cases/${UNKNOWN_CASE}/suspension`,
+    body: () => ({ reason: 'x' }),
+    callers: ['handler'],
+    status: 404,
+  },
   'unknown case, resume': { method: 'DELETE', path: () => `/v1/cases/${UNKNOWN_CASE}/suspension`, callers: ['handler'], status: 404 },
-  'unknown case, confirmation': { method: 'POST', path: () => `/v1/cases/${UNKNOWN_CASE}/confirmation`, body: () => CONFIRM(false), callers: ['handler'], status: 404 },
-  'unknown case, assessment': { method: 'POST', path: () => `/v1/cases/${UNKNOWN_CASE}/assessment`, body: () => ({ grade: 9, nursing: null, concludedOn: '2026-01-05' }), callers: ['assessor'], status: 404 },
-  'unknown case, extension': { method: 'POST', path: () => `/v1/cases/${UNKNOWN_CASE}/assessment-extension`, body: () => ({ reason: 'x' }), callers: ['assessor'], status: 404 },
-  'unknown case, approval': { method: 'POST', path: () => `/v1/cases/${UNKNOWN_CASE}/approval`, body: () => ({ decision: 'approve' }), callers: ['reviewer'], status: 404 },
-  'unknown report': { method: 'POST', path: () => '/v1/cases', body: () => openBody('R0000000000000000', 'platformOwn'), callers: ['platformOwn'], status: 404 },
+  'unknown case, confirmation': {
+    method: 'POST',
+    path: () => `/v1/cases/${UNKNOWN_CASE}/confirmation`,
+    body: () => CONFIRM(false),
+    callers: ['handler'],
+    status: 404,
+  },
+  'unknown case, assessment': {
+    method: 'POST',
+    path: () => `/v1/cases/${UNKNOWN_CASE}/assessment`,
+    body: () => ({ grade: 9, nursing: null, concludedOn: '2026-01-05' }),
+    callers: ['assessor'],
+    status: 404,
+  },
+  'unknown case, extension': {
+    method: 'POST',
+    path: () => `/v1/cases/${UNKNOWN_CASE}/assessment-extension`,
+    body: () => ({ reason: 'x' }),
+    callers: ['assessor'],
+    status: 404,
+  },
+  'unknown case, approval': {
+    method: 'POST',
+    path: () => `/v1/cases/${UNKNOWN_CASE}/approval`,
+    body: () => ({ decision: 'approve' }),
+    callers: ['reviewer'],
+    status: 404,
+  },
+  'unknown report': {
+    method: 'POST',
+    path: () => '/v1/cases',
+    body: () => openBody('R0000000000000000', 'platformOwn'),
+    callers: ['platformOwn'],
+    status: 404,
+  },
   'unknown run': { method: 'GET', path: () => '/v1/payment-runs/run-2025-01-unknown', callers: ['admin'], status: 404 },
   // Ids over DynamoDB's key size (2,048 bytes) are unknown too, never a 500 — and still 403 for a wrong role.
   'run id of 3,000 characters': { method: 'GET', path: () => `/v1/payment-runs/run-${'x'.repeat(3000)}`, callers: ['admin'], status: 404 },
   'case id of 3,000 characters': { method: 'GET', path: () => `/v1/cases/C${'x'.repeat(3000)}/payments`, callers: ['handler', 'workerOwn'], status: 404 },
-  'case id of 3,000 characters, a step': { method: 'POST', path: () => `/v1/cases/C${'x'.repeat(3000)}/approval`, body: () => ({ decision: 'approve' }), callers: ['reviewer'], status: 404 },
-  'case id of 3,000 characters, wrong role': { method: 'POST', path: () => `/v1/cases/C${'x'.repeat(3000)}/approval`, body: () => ({ decision: 'approve' }), callers: ['handler', 'platformOwn'], status: 403 },
+  'case id of 3,000 characters, a step': {
+    method: 'POST',
+    path: () => `/v1/cases/C${'x'.repeat(3000)}/approval`,
+    body: () => ({ decision: 'approve' }),
+    callers: ['reviewer'],
+    status: 404,
+  },
+  'case id of 3,000 characters, wrong role': {
+    method: 'POST',
+    path: () => `/v1/cases/C${'x'.repeat(3000)}/approval`,
+    body: () => ({ decision: 'approve' }),
+    callers: ['handler', 'platformOwn'],
+    status: 403,
+  },
   // 404 (visibility) before 400 (validation): a case out of the caller's province, with a broken body.
-  'other province, broken confirmation': { method: 'POST', path: () => `/v1/cases/${ids.paid}/confirmation`, body: () => BROKEN, callers: ['handlerOther'], status: 404 },
-  'other province, broken assessment': { method: 'POST', path: () => `/v1/cases/${ids.paid}/assessment`, body: () => ({ grade: 11 }), callers: ['assessorOther'], status: 404 },
-  'other province, broken approval': { method: 'POST', path: () => `/v1/cases/${ids.paid}/approval`, body: () => ({ decision: 'maybe' }), callers: ['reviewerOther'], status: 404 },
+  'other province, broken confirmation': {
+    method: 'POST',
+    path: () => `/v1/cases/${ids.paid}/confirmation`,
+    body: () => BROKEN,
+    callers: ['handlerOther'],
+    status: 404,
+  },
+  'other province, broken assessment': {
+    method: 'POST',
+    path: () => `/v1/cases/${ids.paid}/assessment`,
+    body: () => ({ grade: 11 }),
+    callers: ['assessorOther'],
+    status: 404,
+  },
+  'other province, broken approval': {
+    method: 'POST',
+    path: () => `/v1/cases/${ids.paid}/approval`,
+    body: () => ({ decision: 'maybe' }),
+    callers: ['reviewerOther'],
+    status: 404,
+  },
   'other province, broken list query': { method: 'GET', path: () => '/v1/cases?status=NOPE', callers: ['platformOwn', 'workerOwn'], status: 403 },
   // 404 before 400 where the resource is named in the body: another platform's report or worker.
   'another platform reports for W, broken place': {
@@ -257,7 +365,13 @@ const EXTRA: Record<string, Extra> = {
     callers: ['platformOther'],
     status: 404,
   },
-  'another worker reports for W, broken date': { method: 'POST', path: () => '/v1/injury-reports', body: () => ({ ...reportBody('workerOther'), occurredAt: '2025-02-30T10:00:00+08:00' }), callers: ['workerOther'], status: 404 },
+  'another worker reports for W, broken date': {
+    method: 'POST',
+    path: () => '/v1/injury-reports',
+    body: () => ({ ...reportBody('workerOther'), occurredAt: '2025-02-30T10:00:00+08:00' }),
+    callers: ['workerOther'],
+    status: 404,
+  },
   "another platform opens a case on W's report without consent": {
     method: 'POST',
     path: () => '/v1/cases',
@@ -266,7 +380,13 @@ const EXTRA: Record<string, Extra> = {
     status: 404,
   },
   // 403 (role) before 404 and 400: the wrong role, on an unknown case, with a broken body.
-  'wrong role, unknown case, broken body': { method: 'POST', path: () => `/v1/cases/${UNKNOWN_CASE}/confirmation`, body: () => BROKEN, callers: ['reviewer', 'assessorOther', 'platformOther', 'workerOwn', 'admin'], status: 403 },
+  'wrong role, unknown case, broken body': {
+    method: 'POST',
+    path: () => `/v1/cases/${UNKNOWN_CASE}/confirmation`,
+    body: () => BROKEN,
+    callers: ['reviewer', 'assessorOther', 'platformOther', 'workerOwn', 'admin'],
+    status: 403,
+  },
   'wrong role, broken run': { method: 'POST', path: () => '/v1/payment-runs', body: () => BROKEN, callers: ['handler', 'platformOwn'], status: 403 },
   'staff files a report, broken body': { method: 'POST', path: () => '/v1/injury-reports', body: () => BROKEN, callers: ['handler', 'admin'], status: 403 },
   'applicant type that does not fit the caller (D6)': {
@@ -277,7 +397,13 @@ const EXTRA: Record<string, Extra> = {
     status: 403,
   },
   // 401 before everything.
-  'no token, unknown case, broken body': { method: 'POST', path: () => `/v1/cases/${UNKNOWN_CASE}/approval`, body: () => BROKEN, callers: ['none'], status: 401 },
+  'no token, unknown case, broken body': {
+    method: 'POST',
+    path: () => `/v1/cases/${UNKNOWN_CASE}/approval`,
+    body: () => BROKEN,
+    callers: ['none'],
+    status: 401,
+  },
 };
 
 // ----------------------------------------------------------------------------------------- the tests

@@ -70,14 +70,23 @@ const CASES: Record<string, Case> = {
   'GET /openapi.json': { path: () => '/openapi.json', expected: matrix('2xx', {}, false) },
   'PUT /v1/parameters': {
     path: () => '/v1/parameters',
-    body: () => ({ name: 'contributionRateFen', scope: { platformId: P, province: '110000', industry: 'INSTANT_DELIVERY' }, effectiveFrom: '2027-01-01', value: 9 }),
+    body: () => ({
+      name: 'contributionRateFen',
+      scope: { platformId: P, province: '110000', industry: 'INSTANT_DELIVERY' },
+      effectiveFrom: '2027-01-01',
+      value: 9,
+    }),
     expected: matrix(403, { admin: '2xx' }),
   },
   'GET /v1/parameters/resolve': {
     path: () => '/v1/parameters/resolve?name=contributionRateFen&on=2025-08-01&industry=FREIGHT',
     expected: matrix(403, STAFF),
   },
-  'PUT /v1/calendars/{year}': { path: () => '/v1/calendars/2029', body: () => ({ holidays: ['2029-01-01'], workdays: [] }), expected: matrix(403, { admin: '2xx' }) },
+  'PUT /v1/calendars/{year}': {
+    path: () => '/v1/calendars/2029',
+    body: () => ({ holidays: ['2029-01-01'], workdays: [] }),
+    expected: matrix(403, { admin: '2xx' }),
+  },
   'GET /v1/calendars/{year}': { path: () => '/v1/calendars/2026', expected: matrix('2xx', {}) },
   'POST /v1/platforms': { path: () => '/v1/platforms', body: () => platformBody(), expected: matrix(403, { admin: '2xx' }) },
   'GET /v1/platforms/{platformId}': {
@@ -120,11 +129,21 @@ const CASES: Record<string, Case> = {
 /** Unknown or not-visible resources answer 404 to callers the route allows (never revealing existence). */
 const UNKNOWN: Record<string, { path: () => string; body?: () => unknown; callers: readonly Caller[] }> = {
   'GET /v1/platforms/{platformId}': { path: () => '/v1/platforms/plt_does_not_exist', callers: ['admin', 'platformOwn'] },
-  'POST /v1/platforms/{platformId}/provinces': { path: () => '/v1/platforms/plt_does_not_exist/provinces', body: () => ({ code: '320000', joinedOn: '2025-09-01' }), callers: ['admin'] },
+  'POST /v1/platforms/{platformId}/provinces': {
+    path: () => '/v1/platforms/plt_does_not_exist/provinces',
+    body: () => ({ code: '320000', joinedOn: '2025-09-01' }),
+    callers: ['admin'],
+  },
   'GET /v1/platforms/{platformId}/declarations/{month}': { path: () => '/v1/platforms/plt_does_not_exist/declarations/2025-08', callers: ['admin'] },
   'POST /v1/platforms/{platformId}/client': { path: () => '/v1/platforms/plt_does_not_exist/client', callers: ['admin'] },
-  'GET /v1/workers/{workerId}/enrolment-days': { path: () => '/v1/workers/wkr_does_not_exist/enrolment-days?from=2025-08-01&to=2025-08-31', callers: ['admin', 'handler', 'platformOwn'] },
-  'GET /v1/workers/{workerId}/coverage': { path: () => `/v1/workers/wkr_does_not_exist/coverage?at=${at}&platformId=${P}`, callers: ['admin', 'assessor', 'platformOwn'] },
+  'GET /v1/workers/{workerId}/enrolment-days': {
+    path: () => '/v1/workers/wkr_does_not_exist/enrolment-days?from=2025-08-01&to=2025-08-31',
+    callers: ['admin', 'handler', 'platformOwn'],
+  },
+  'GET /v1/workers/{workerId}/coverage': {
+    path: () => `/v1/workers/wkr_does_not_exist/coverage?at=${at}&platformId=${P}`,
+    callers: ['admin', 'assessor', 'platformOwn'],
+  },
   // Visibility: a platform asking about a worker it never registered (W2 works for Q only).
   'GET /v1/workers/{workerId}/enrolment-days#W2': { path: () => `/v1/workers/${W2}/enrolment-days?from=2025-08-01&to=2025-08-31`, callers: ['platformOwn'] },
   'GET /v1/workers/{workerId}/coverage#W2': { path: () => `/v1/workers/${W2}/coverage?at=${at}&platformId=${P}`, callers: ['platformOwn'] },
@@ -152,7 +171,8 @@ describe('access matrix of the enrolment routes', () => {
         const res = await stack.api(route.method, c!.path(), { ...(tokens[caller] ? { token: tokens[caller] } : {}), ...(c!.body ? { body: c!.body() } : {}) });
         const expected = c!.expected[caller];
         if (!matches(res.status, expected)) mismatches.push(`${caller}: expected ${expected}, got ${res.status} ${res.text.slice(0, 160)}`);
-        if (res.status >= 400 && !String(res.headers.get('content-type')).startsWith('application/problem+json')) mismatches.push(`${caller}: ${res.status} is not problem+json`);
+        if (res.status >= 400 && !String(res.headers.get('content-type')).startsWith('application/problem+json'))
+          mismatches.push(`${caller}: ${res.status} is not problem+json`);
       }
       expect(mismatches, `${key}\n  ${mismatches.join('\n  ')}`).toEqual([]);
     });

@@ -35,8 +35,12 @@ beforeAll(async () => {
   const created = await stack.api('POST', '/v1/platforms', { token: adminClaims, body: platformBody() });
   expect(created.status).toBe(201);
   platformId = created.body.platformId;
-  expect((await stack.api('POST', `/v1/platforms/${platformId}/provinces`, { token: adminClaims, body: { code: '310000', joinedOn: '2025-09-01' } })).status).toBe(201);
-  expect((await stack.api('POST', `/v1/platforms/${platformId}/provinces`, { token: adminClaims, body: { code: '440000', joinedOn: '2025-09-01' } })).status).toBe(201);
+  expect(
+    (await stack.api('POST', `/v1/platforms/${platformId}/provinces`, { token: adminClaims, body: { code: '310000', joinedOn: '2025-09-01' } })).status,
+  ).toBe(201);
+  expect(
+    (await stack.api('POST', `/v1/platforms/${platformId}/provinces`, { token: adminClaims, body: { code: '440000', joinedOn: '2025-09-01' } })).status,
+  ).toBe(201);
 });
 
 afterAll(async () => {
@@ -71,15 +75,28 @@ describe('audit records of platform, parameter and calendar changes', () => {
     ]);
 
     expect((await stack.api('PUT', '/v1/calendars/2026', { token: adminClaims, body: { holidays: ['2026-01-01'], workdays: [] } })).status).toBe(200);
-    expect((await stack.api('PUT', '/v1/calendars/2026', { token: adminClaims, body: { holidays: ['2026-01-01', '2026-10-01'], workdays: [] } })).status).toBe(200);
+    expect((await stack.api('PUT', '/v1/calendars/2026', { token: adminClaims, body: { holidays: ['2026-01-01', '2026-10-01'], workdays: [] } })).status).toBe(
+      200,
+    );
     const cal = await audit.readAuditChain('calendar', '2026', store);
     expect(cal.map((r) => (r.before as { source?: string } | null)?.source ?? null)).toEqual(['seeded', 'loaded']);
     expect(cal[1]!.after).toEqual({ holidays: ['2026-01-01', '2026-10-01'], workdays: [], source: 'loaded' });
-    for (const [type, id] of [['parameter', series], ['calendar', '2026']] as const) expect((await audit.verifyAuditChain(type, id, store)).ok).toBe(true);
+    for (const [type, id] of [
+      ['parameter', series],
+      ['calendar', '2026'],
+    ] as const)
+      expect((await audit.verifyAuditChain(type, id, store)).ok).toBe(true);
   });
 
   it('never forks a chain: 12 concurrent writers end with sequence 1..12, each on top of the previous', async () => {
-    const entry = (i: number) => ({ entityType: 'calendar' as const, entityId: 'race-2099', actor: `admin-${i}`, action: 'calendar.loaded', before: null, after: { i } });
+    const entry = (i: number) => ({
+      entityType: 'calendar' as const,
+      entityId: 'race-2099',
+      actor: `admin-${i}`,
+      action: 'calendar.loaded',
+      before: null,
+      after: { i },
+    });
     const written = await Promise.all(Array.from({ length: 12 }, (_, i) => audit.appendAudit(entry(i), new Date(), store)));
     expect(new Set(written.map((r) => r.seq)).size).toBe(12);
     const chain = await audit.readAuditChain('calendar', 'race-2099', store);
@@ -90,7 +107,14 @@ describe('audit records of platform, parameter and calendar changes', () => {
   it('keeps personal data out of audit records: named fields as keyed hashes, numbers in text masked', async () => {
     const id = idNumber(42, '1988-08-08');
     const record = await audit.appendAudit(
-      { entityType: 'platform', entityId: 'pii-check', actor: 'admin-1', action: 'test', before: null, after: { idNumber: id, phone: '13912345678', note: `called 13912345678 about ${id}` } },
+      {
+        entityType: 'platform',
+        entityId: 'pii-check',
+        actor: 'admin-1',
+        action: 'test',
+        before: null,
+        after: { idNumber: id, phone: '13912345678', note: `called 13912345678 about ${id}` },
+      },
       new Date(),
       store,
     );
@@ -106,7 +130,8 @@ describe('tamper detection', () => {
   const tamperTarget = async () => {
     const created = await stack.api('POST', '/v1/platforms', { token: adminClaims, body: platformBody() });
     const id = created.body.platformId as string;
-    for (const code of ['310000', '440000']) await stack.api('POST', `/v1/platforms/${id}/provinces`, { token: adminClaims, body: { code, joinedOn: '2025-09-01' } });
+    for (const code of ['310000', '440000'])
+      await stack.api('POST', `/v1/platforms/${id}/provinces`, { token: adminClaims, body: { code, joinedOn: '2025-09-01' } });
     expect(await audit.verifyAuditChain('platform', id, store)).toMatchObject({ ok: true, records: 3 });
     return id;
   };
@@ -114,7 +139,12 @@ describe('tamper detection', () => {
   it('detects a record edited in place in DynamoDB (its hash no longer matches)', async () => {
     const id = await tamperTarget();
     await doc.send(
-      new UpdateCommand({ TableName: table, Key: { pk: `AUDIT#platform#${id}`, sk: '0000000002' }, UpdateExpression: 'SET actor = :a', ExpressionAttributeValues: { ':a': 'someone-else' } }),
+      new UpdateCommand({
+        TableName: table,
+        Key: { pk: `AUDIT#platform#${id}`, sk: '0000000002' },
+        UpdateExpression: 'SET actor = :a',
+        ExpressionAttributeValues: { ':a': 'someone-else' },
+      }),
     );
     const result = await audit.verifyAuditChain('platform', id, store);
     expect(result).toMatchObject({ ok: false, records: 3, broken: { sk: '0000000002', reason: expect.stringContaining('does not match the record') } });
@@ -126,20 +156,28 @@ describe('tamper detection', () => {
     const { Item } = await doc.send(new GetCommand({ TableName: table, Key: key }));
     const forged = { ...Item!, after: { ...Item!.after, name: 'Forged name' } } as Parameters<Audit['hashRecord']>[0];
     await doc.send(new PutCommand({ TableName: table, Item: { ...forged, hash: audit.hashRecord(forged) } }));
-    expect(await audit.verifyAuditChain('platform', id, store)).toMatchObject({ ok: false, broken: { sk: '0000000002', reason: expect.stringContaining('prevHash') } });
+    expect(await audit.verifyAuditChain('platform', id, store)).toMatchObject({
+      ok: false,
+      broken: { sk: '0000000002', reason: expect.stringContaining('prevHash') },
+    });
   });
 
   it('detects a deleted record (a gap in the sequence)', async () => {
     const id = await tamperTarget();
     await doc.send(new DeleteCommand({ TableName: table, Key: { pk: `AUDIT#platform#${id}`, sk: '0000000002' } }));
-    expect(await audit.verifyAuditChain('platform', id, store)).toMatchObject({ ok: false, broken: { sk: '0000000003', reason: expect.stringContaining('expected sequence 0000000002') } });
+    expect(await audit.verifyAuditChain('platform', id, store)).toMatchObject({
+      ok: false,
+      broken: { sk: '0000000003', reason: expect.stringContaining('expected sequence 0000000002') },
+    });
   });
 
   it('the CLI prints OK for an untouched chain and BROKEN for the first broken record (exit 1)', async () => {
     const untouched = await tamperTarget();
     const run = promisify(execFile);
     const cli = (args: string[]) =>
-      run(process.execPath, ['--import', 'tsx', 'scripts/verify-audit.ts', '--endpoint', inject('ddbEndpoint'), '--table', table, ...args], { env: { ...process.env } }).then(
+      run(process.execPath, ['--import', 'tsx', 'scripts/verify-audit.ts', '--endpoint', inject('ddbEndpoint'), '--table', table, ...args], {
+        env: { ...process.env },
+      }).then(
         (r) => ({ code: 0, out: r.stdout }),
         (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, out: `${e.stdout}${e.stderr}` }),
       );
@@ -187,7 +225,7 @@ describe('a change and its record are one transaction', () => {
     const before = await registry();
     armed = true;
     cancelledCalls = 0;
-    let faulted;
+    let faulted: { status: number; body: any };
     try {
       faulted = await request();
     } finally {
@@ -199,7 +237,11 @@ describe('a change and its record are one transaction', () => {
     const clean = await request();
     expect(clean.status).toBe(okStatus);
     const after = await registry();
-    return { clean, added: after.filter((i) => !before.includes(i)).map((i) => JSON.parse(i) as Record<string, any>), removed: before.filter((i) => !after.includes(i)) };
+    return {
+      clean,
+      added: after.filter((i) => !before.includes(i)).map((i) => JSON.parse(i) as Record<string, any>),
+      removed: before.filter((i) => !after.includes(i)),
+    };
   };
 
   it('registration: a cancelled transaction writes no credit code, profile, client binding or record; a success writes all with one record', async () => {
@@ -214,8 +256,16 @@ describe('a change and its record are one transaction', () => {
 
   it('province join: a cancelled transaction leaves the provinces and version as they were; a success changes both with one record', async () => {
     const id = (await stack.api('POST', '/v1/platforms', { token: adminClaims, body: platformBody() })).body.platformId as string;
-    const { added } = await faultedThenClean(() => stack.api('POST', `/v1/platforms/${id}/provinces`, { token: adminClaims, body: { code: '310000', joinedOn: '2025-09-01' } }), 201);
-    expect(added.map((i) => [i.pk, i.sk])).toEqual(expect.arrayContaining([[`PLATFORM#${id}`, 'PROFILE'], [`AUDIT#platform#${id}`, '0000000002']]));
+    const { added } = await faultedThenClean(
+      () => stack.api('POST', `/v1/platforms/${id}/provinces`, { token: adminClaims, body: { code: '310000', joinedOn: '2025-09-01' } }),
+      201,
+    );
+    expect(added.map((i) => [i.pk, i.sk])).toEqual(
+      expect.arrayContaining([
+        [`PLATFORM#${id}`, 'PROFILE'],
+        [`AUDIT#platform#${id}`, '0000000002'],
+      ]),
+    );
     expect(added).toHaveLength(2);
     expect(added.find((i) => i.sk === 'PROFILE')).toMatchObject({ version: 2 });
     expect(await audit.verifyAuditChain('platform', id, store)).toMatchObject({ ok: true, records: 2 });
@@ -223,8 +273,13 @@ describe('a change and its record are one transaction', () => {
 
   it('client re-issue: a cancelled transaction keeps the old client bound; a success rebinds with one record', async () => {
     const created = (await stack.api('POST', '/v1/platforms', { token: adminClaims, body: platformBody() })).body;
-    const { clean, added, removed } = await faultedThenClean(() => stack.api('POST', `/v1/platforms/${created.platformId}/client`, { token: adminClaims }), 201);
-    expect(added.map((i) => i.pk).sort()).toEqual([`APPCLIENT#${created.platformId}`, `AUDIT#platform#${created.platformId}`, `CLIENT#${clean.body.clientId}`].sort());
+    const { clean, added, removed } = await faultedThenClean(
+      () => stack.api('POST', `/v1/platforms/${created.platformId}/client`, { token: adminClaims }),
+      201,
+    );
+    expect(added.map((i) => i.pk).sort()).toEqual(
+      [`APPCLIENT#${created.platformId}`, `AUDIT#platform#${created.platformId}`, `CLIENT#${clean.body.clientId}`].sort(),
+    );
     expect(removed.map((i) => JSON.parse(i).pk).sort()).toEqual([`APPCLIENT#${created.platformId}`, `CLIENT#${created.clientId}`].sort());
     expect(await audit.verifyAuditChain('platform', created.platformId, store)).toMatchObject({ ok: true, records: 2 });
   });
@@ -234,7 +289,10 @@ describe('a change and its record are one transaction', () => {
     const put = () => stack.api('PUT', '/v1/parameters', { token: adminClaims, body: version });
     const { added } = await faultedThenClean(put, 201);
     expect(added.map((i) => [i.pk, i.sk])).toEqual(
-      expect.arrayContaining([['PARAM#contributionRateFen', 'province=310000,industry=FREIGHT#2026-05-01'], ['AUDIT#parameter#contributionRateFen@province=310000,industry=FREIGHT', '0000000001']]),
+      expect.arrayContaining([
+        ['PARAM#contributionRateFen', 'province=310000,industry=FREIGHT#2026-05-01'],
+        ['AUDIT#parameter#contributionRateFen@province=310000,industry=FREIGHT', '0000000001'],
+      ]),
     );
     expect(added).toHaveLength(2);
     const before = await registry();
@@ -245,9 +303,15 @@ describe('a change and its record are one transaction', () => {
   it('calendar load: a cancelled transaction keeps the year in place; a success replaces it with one record naming what it replaced', async () => {
     const year = 2031;
     expect((await stack.api('PUT', `/v1/calendars/${year}`, { token: adminClaims, body: { holidays: [`${year}-01-01`], workdays: [] } })).status).toBe(200);
-    const { added, removed } = await faultedThenClean(() => stack.api('PUT', `/v1/calendars/${year}`, { token: adminClaims, body: { holidays: [`${year}-01-01`, `${year}-10-01`], workdays: [] } }), 200);
+    const { added, removed } = await faultedThenClean(
+      () => stack.api('PUT', `/v1/calendars/${year}`, { token: adminClaims, body: { holidays: [`${year}-01-01`, `${year}-10-01`], workdays: [] } }),
+      200,
+    );
     expect(removed.map((i) => JSON.parse(i).sk)).toEqual([String(year)]);
-    expect(added.map((i) => [i.pk, i.sk]).sort()).toEqual([[`AUDIT#calendar#${year}`, '0000000002'], ['CALENDAR', String(year)]]);
+    expect(added.map((i) => [i.pk, i.sk]).sort()).toEqual([
+      [`AUDIT#calendar#${year}`, '0000000002'],
+      ['CALENDAR', String(year)],
+    ]);
     const chain = await audit.readAuditChain('calendar', String(year), store);
     expect(chain[1]!.before).toEqual({ holidays: [`${year}-01-01`], workdays: [], source: 'loaded' });
   });
@@ -269,13 +333,20 @@ describe('a change and its record are one transaction', () => {
   });
 
   it('12 concurrent new versions of one parameter series: 12 versions stored once each, 12 records, one chain', async () => {
-    const versions = Array.from({ length: 12 }, (_, i) => ({ name: 'contributionRateFen', scope: { province: '440000' }, effectiveFrom: `2027-${String(i + 1).padStart(2, '0')}-01`, value: 20 + i }));
+    const versions = Array.from({ length: 12 }, (_, i) => ({
+      name: 'contributionRateFen',
+      scope: { province: '440000' },
+      effectiveFrom: `2027-${String(i + 1).padStart(2, '0')}-01`,
+      value: 20 + i,
+    }));
     const responses = await Promise.all(versions.map((body) => stack.api('PUT', '/v1/parameters', { token: adminClaims, body })));
     expect(responses.map((r) => r.status)).toEqual(Array(12).fill(201));
     const chain = await audit.readAuditChain('parameter', 'contributionRateFen@province=440000', store);
     expect(chain.map((r) => (r.after as { value: number }).value).sort((a, b) => a - b)).toEqual(versions.map((v) => v.value));
     expect(await audit.verifyAuditChain('parameter', 'contributionRateFen@province=440000', store)).toMatchObject({ ok: true, records: 12 });
-    const stored = (await registry()).map((i) => JSON.parse(i)).filter((i) => i.pk === 'PARAM#contributionRateFen' && String(i.sk).startsWith('province=440000#2027-'));
+    const stored = (await registry())
+      .map((i) => JSON.parse(i))
+      .filter((i) => i.pk === 'PARAM#contributionRateFen' && String(i.sk).startsWith('province=440000#2027-'));
     expect(stored).toHaveLength(12);
   });
 });

@@ -13,13 +13,17 @@ let world: World;
 
 beforeAll(async () => {
   stack = await startTestStack({ services: [localStepFunctions({ sweepIntervalMs: 0 })] });
-  world = await setUpWorld((m, p, o) => stack.api(m, p, o), (c) => stack.token(c));
+  world = await setUpWorld(
+    (m, p, o) => stack.api(m, p, o),
+    (c) => stack.token(c),
+  );
 });
 afterAll(async () => {
   await stack?.stop();
 });
 
-const post = (path: string, token: string | undefined, body?: unknown) => world.api('POST', path, { ...(token ? { token } : {}), ...(body === undefined ? {} : { body }) });
+const post = (path: string, token: string | undefined, body?: unknown) =>
+  world.api('POST', path, { ...(token ? { token } : {}), ...(body === undefined ? {} : { body }) });
 const problem = (res: { status: number; body: any }, status: number, path?: string) => {
   expect(res.status, JSON.stringify(res.body)).toBe(status);
   expect(res.body.status).toBe(status);
@@ -36,13 +40,20 @@ describe('POST /v1/injury-reports', () => {
     expect(res.body).toMatchObject({ reportId: expect.any(String), coverage: { covered: true, orderId, reason: 'COVERED' }, orders: 1 });
     const byWorker = await world.api('POST', '/v1/injury-reports', {
       token: worker.token,
-      body: { platformId: world.platformId, workerId: worker.workerId, occurredAt: new Date(at.getTime() - 5 * 3_600_000 - 1).toISOString(), province: '110000', place: 'x', description: 'y' },
+      body: {
+        platformId: world.platformId,
+        workerId: worker.workerId,
+        occurredAt: new Date(at.getTime() - 5 * 3_600_000 - 1).toISOString(),
+        province: '110000',
+        place: 'x',
+        description: 'y',
+      },
     });
     expect(byWorker.status).toBe(201);
     expect(byWorker.body.coverage).toEqual({ covered: false, reason: 'NO_ORDER_AT_TIME' });
   });
 
-  it('lets a worker report by the platform\'s id for them; another worker\'s or an unknown platformWorkerId → 404 (contract, A4)', async () => {
+  it("lets a worker report by the platform's id for them; another worker's or an unknown platformWorkerId → 404 (contract, A4)", async () => {
     const worker = await registerWorker(world);
     const other = await registerWorker(world);
     const at = new Date(Date.now() - 20 * 60_000);
@@ -51,7 +62,14 @@ describe('POST /v1/injury-reports', () => {
     expect(own.status, JSON.stringify(own.body)).toBe(201);
     expect(own.body.coverage).toEqual({ covered: true, orderId, reason: 'COVERED' });
     problem(await report(world, other, at, worker.token), 404);
-    const body = { platformId: world.platformId, platformWorkerId: 'never-registered', occurredAt: at.toISOString(), province: PROVINCE, place: 'x', description: 'y' };
+    const body = {
+      platformId: world.platformId,
+      platformWorkerId: 'never-registered',
+      occurredAt: at.toISOString(),
+      province: PROVINCE,
+      place: 'x',
+      description: 'y',
+    };
     problem(await post('/v1/injury-reports', worker.token, body), 404);
     problem(await post('/v1/injury-reports', worker.token, { ...body, platformWorkerId: undefined, workerId: other.workerId }), 404);
   });
@@ -95,7 +113,16 @@ describe('POST /v1/injury-reports', () => {
     const eve = addDays(day, -1);
     const orderId = `o-long-${worker.workerId}`;
     const sent = await post(`/v1/platforms/${world.platformId}/orders`, world.tokens.platform, {
-      orders: [{ orderId, platformWorkerId: worker.platformWorkerId, industry: 'INSTANT_DELIVERY', province: PROVINCE, acceptedAt: `${eve}T08:00:00+08:00`, finishedAt: `${day}T14:00:00+08:00` }],
+      orders: [
+        {
+          orderId,
+          platformWorkerId: worker.platformWorkerId,
+          industry: 'INSTANT_DELIVERY',
+          province: PROVINCE,
+          acceptedAt: `${eve}T08:00:00+08:00`,
+          finishedAt: `${day}T14:00:00+08:00`,
+        },
+      ],
     });
     expect(sent.body.accepted).toBe(1);
     const filed = await report(world, worker, new Date(`${day}T12:00:00+08:00`));
@@ -112,14 +139,28 @@ describe('POST /v1/injury-reports', () => {
   it('keeps a report naming an unknown worker, not covered (D4 UNKNOWN_WORKER)', async () => {
     const res = await world.api('POST', '/v1/injury-reports', {
       token: world.tokens.platform,
-      body: { platformId: world.platformId, platformWorkerId: 'never-registered', occurredAt: new Date().toISOString(), province: '110000', place: 'x', description: 'y' },
+      body: {
+        platformId: world.platformId,
+        platformWorkerId: 'never-registered',
+        occurredAt: new Date().toISOString(),
+        province: '110000',
+        place: 'x',
+        description: 'y',
+      },
     });
     expect(res.status).toBe(201);
     expect(res.body.coverage).toEqual({ covered: false, reason: 'UNKNOWN_WORKER' });
   });
 
   it('401 without a token, 403 for staff, 404 for another platform, 400 for a bad body', async () => {
-    const body = { platformId: world.platformId, platformWorkerId: 'p', occurredAt: new Date().toISOString(), province: '110000', place: 'x', description: 'y' };
+    const body = {
+      platformId: world.platformId,
+      platformWorkerId: 'p',
+      occurredAt: new Date().toISOString(),
+      province: '110000',
+      place: 'x',
+      description: 'y',
+    };
     problem(await post('/v1/injury-reports', undefined, body), 401);
     problem(await post('/v1/injury-reports', world.tokens.handler, body), 403);
     const other = await world.mint({ role: 'platform', sub: 'other', platformId: 'plt_other' });
@@ -210,7 +251,9 @@ describe('reading cases', () => {
     let nextToken: string | undefined;
     let pages = 0;
     do {
-      const res = await world.api('GET', `/v1/cases?status=UNDER_REVIEW&province=110000&limit=1${nextToken ? `&nextToken=${nextToken}` : ''}`, { token: world.tokens.reviewer });
+      const res = await world.api('GET', `/v1/cases?status=UNDER_REVIEW&province=110000&limit=1${nextToken ? `&nextToken=${nextToken}` : ''}`, {
+        token: world.tokens.reviewer,
+      });
       expect(res.status).toBe(200);
       for (const item of res.body.items) {
         expect(item.status).toBe('UNDER_REVIEW');
@@ -236,9 +279,31 @@ describe('case steps', () => {
     problem(await post(`/v1/cases/${caseId}/confirmation`, world.tokens.reviewer, ok), 403);
     problem(await post(`/v1/cases/${caseId}/confirmation`, world.tokens.otherProvince, ok), 404);
     problem(await post(`/v1/cases/${caseId}/confirmation`, world.tokens.handler, { ...ok, basis: 'INTOXICATION' }), 400, 'basis');
-    problem(await post(`/v1/cases/${caseId}/confirmation`, world.tokens.handler, { outcome: 'NOT_CONFIRMED', basis: 'INTOXICATION', assessmentRequired: false }), 400, 'reasons');
-    problem(await post(`/v1/cases/${caseId}/confirmation`, world.tokens.handler, { outcome: 'NOT_CONFIRMED', basis: 'INTOXICATION', reasons: ['   '], assessmentRequired: false }), 400, 'reasons');
-    problem(await post(`/v1/cases/${caseId}/confirmation`, world.tokens.handler, { outcome: 'NOT_CONFIRMED', basis: 'INTOXICATION', reasons: [' ', '  '], assessmentRequired: false }), 400, 'reasons');
+    problem(
+      await post(`/v1/cases/${caseId}/confirmation`, world.tokens.handler, { outcome: 'NOT_CONFIRMED', basis: 'INTOXICATION', assessmentRequired: false }),
+      400,
+      'reasons',
+    );
+    problem(
+      await post(`/v1/cases/${caseId}/confirmation`, world.tokens.handler, {
+        outcome: 'NOT_CONFIRMED',
+        basis: 'INTOXICATION',
+        reasons: ['   '],
+        assessmentRequired: false,
+      }),
+      400,
+      'reasons',
+    );
+    problem(
+      await post(`/v1/cases/${caseId}/confirmation`, world.tokens.handler, {
+        outcome: 'NOT_CONFIRMED',
+        basis: 'INTOXICATION',
+        reasons: [' ', '  '],
+        assessmentRequired: false,
+      }),
+      400,
+      'reasons',
+    );
     expect((await post(`/v1/cases/${caseId}/confirmation`, world.tokens.handler, ok)).status).toBe(202);
     problem(await post(`/v1/cases/${caseId}/confirmation`, world.tokens.handler, ok), 409);
     await waitForStatus(world, caseId, 'AWAITING_ASSESSMENT');
@@ -257,8 +322,15 @@ describe('case steps', () => {
 
   it('dependants: 400 without birthDate for a child, 409 on an injury case (D9)', async () => {
     const { caseId } = await openedCase(world);
-    problem(await post(`/v1/cases/${caseId}/dependants`, world.tokens.handler, { dependants: [{ name: '张小', relation: 'child', orphanOrAlone: false }] }), 400, 'dependants.0.birthDate');
-    problem(await post(`/v1/cases/${caseId}/dependants`, world.tokens.handler, { dependants: [{ name: '李四', relation: 'spouse', orphanOrAlone: false }] }), 409);
+    problem(
+      await post(`/v1/cases/${caseId}/dependants`, world.tokens.handler, { dependants: [{ name: '张小', relation: 'child', orphanOrAlone: false }] }),
+      400,
+      'dependants.0.birthDate',
+    );
+    problem(
+      await post(`/v1/cases/${caseId}/dependants`, world.tokens.handler, { dependants: [{ name: '李四', relation: 'spouse', orphanOrAlone: false }] }),
+      409,
+    );
   });
 
   it('approval: 403 maker-checker for the person who recorded expenses or the confirmation (D10), 409 out of status', async () => {

@@ -21,7 +21,16 @@ export const MEAL_FEN_PER_DAY = 10_000;
 export interface World {
   readonly api: Api;
   readonly platformId: string;
-  readonly tokens: { admin: string; platform: string; handler: string; handler2: string; reviewer: string; reviewer2: string; assessor: string; otherProvince: string };
+  readonly tokens: {
+    admin: string;
+    platform: string;
+    handler: string;
+    handler2: string;
+    reviewer: string;
+    reviewer2: string;
+    assessor: string;
+    otherProvince: string;
+  };
   readonly mint: Mint;
 }
 
@@ -39,7 +48,12 @@ export async function setUpWorld(api: Api, mint: Mint): Promise<World> {
   const created = expectStatus(
     await api('POST', '/v1/platforms', {
       token: admin,
-      body: { name: `Platform ${hex(3)}`, creditCode: makeCreditCode(`91110000${digits(9)}`), industries: ['INSTANT_DELIVERY'], provinces: [{ code: PROVINCE, joinedOn: '2024-01-01' }] },
+      body: {
+        name: `Platform ${hex(3)}`,
+        creditCode: makeCreditCode(`91110000${digits(9)}`),
+        industries: ['INSTANT_DELIVERY'],
+        provinces: [{ code: PROVINCE, joinedOn: '2024-01-01' }],
+      },
     }),
     201,
     'create platform',
@@ -103,7 +117,17 @@ export async function orderAround(world: World, worker: Worker, at: Date): Promi
   const res = expectStatus(
     await world.api('POST', `/v1/platforms/${world.platformId}/orders`, {
       token: world.tokens.platform,
-      body: { orders: [{ orderId, platformWorkerId: worker.platformWorkerId, industry: 'INSTANT_DELIVERY', province: PROVINCE, acceptedAt: new Date(at.getTime() - 3_600_000).toISOString() }] },
+      body: {
+        orders: [
+          {
+            orderId,
+            platformWorkerId: worker.platformWorkerId,
+            industry: 'INSTANT_DELIVERY',
+            province: PROVINCE,
+            acceptedAt: new Date(at.getTime() - 3_600_000).toISOString(),
+          },
+        ],
+      },
     }),
     200,
     'order',
@@ -115,11 +139,23 @@ export async function orderAround(world: World, worker: Worker, at: Date): Promi
 export async function report(world: World, worker: Worker, at: Date, token = world.tokens.platform): Promise<Res> {
   return world.api('POST', '/v1/injury-reports', {
     token,
-    body: { platformId: world.platformId, platformWorkerId: worker.platformWorkerId, occurredAt: at.toISOString(), province: PROVINCE, place: '朝阳区建国路', description: '送餐途中摔倒' },
+    body: {
+      platformId: world.platformId,
+      platformWorkerId: worker.platformWorkerId,
+      occurredAt: at.toISOString(),
+      province: PROVINCE,
+      place: '朝阳区建国路',
+      description: '送餐途中摔倒',
+    },
   });
 }
 
-export const openCaseBody = (reportId: string, kind: 'injury' | 'death' = 'injury', applicant: 'platform' | 'worker' | 'relative' | 'union' = 'platform', extra: Record<string, unknown> = {}) => ({
+export const openCaseBody = (
+  reportId: string,
+  kind: 'injury' | 'death' = 'injury',
+  applicant: 'platform' | 'worker' | 'relative' | 'union' = 'platform',
+  extra: Record<string, unknown> = {},
+) => ({
   reportId,
   kind,
   applicant: { type: applicant },
@@ -129,14 +165,21 @@ export const openCaseBody = (reportId: string, kind: 'injury' | 'death' = 'injur
 });
 
 /** Worker + covering order + report + case (opened by the platform). Returns the opened case. */
-export async function openedCase(world: World, options: { kind?: 'injury' | 'death'; at?: Date; birthDate?: string } = {}): Promise<{ worker: Worker; reportId: string; caseId: string; body: any }> {
+export async function openedCase(
+  world: World,
+  options: { kind?: 'injury' | 'death'; at?: Date; birthDate?: string } = {},
+): Promise<{ worker: Worker; reportId: string; caseId: string; body: any }> {
   const at = options.at ?? new Date(Date.now() - 30 * 60_000);
   const worker = await registerWorker(world, options.birthDate);
   await orderAround(world, worker, at);
   const r = expectStatus(await report(world, worker, at), 201, 'report');
   const applicant = options.kind === 'death' ? 'relative' : 'platform';
   const token = options.kind === 'death' ? world.tokens.handler : world.tokens.platform;
-  const c = expectStatus(await world.api('POST', '/v1/cases', { token, body: openCaseBody(r.body.reportId, options.kind ?? 'injury', applicant) }), 201, 'open case');
+  const c = expectStatus(
+    await world.api('POST', '/v1/cases', { token, body: openCaseBody(r.body.reportId, options.kind ?? 'injury', applicant) }),
+    201,
+    'open case',
+  );
   return { worker, reportId: r.body.reportId, caseId: c.body.caseId, body: c.body };
 }
 
@@ -148,7 +191,8 @@ export async function waitForCase(world: World, caseId: string, done: (c: any) =
     const res = await world.api('GET', `/v1/cases/${caseId}`, { token: world.tokens.handler });
     last = res.body;
     if (res.status === 200 && !last.pendingStep && (last.workflow?.status === 'FAILED' || done(last))) return last;
-    if (Date.now() > deadline) throw new Error(`case ${caseId} did not reach the expected state in ${timeoutMs} ms; last: ${JSON.stringify(last).slice(0, 1500)}`);
+    if (Date.now() > deadline)
+      throw new Error(`case ${caseId} did not reach the expected state in ${timeoutMs} ms; last: ${JSON.stringify(last).slice(0, 1500)}`);
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
 }
@@ -170,9 +214,19 @@ export async function waitForRun(world: World, runId: string, timeoutMs = 15_000
 /** The steps of a minor injury to PAID: confirmation without assessment, expenses, approval. */
 export async function payMinorInjury(world: World, caseId: string): Promise<any> {
   const { api, tokens } = world;
-  expectStatus(await api('POST', `/v1/cases/${caseId}/expenses`, { token: tokens.handler2, body: { items: [{ description: '门诊', amountFen: 80_000, inCatalogue: true }], inpatientDays: 0 } }), 202, 'expenses');
   expectStatus(
-    await api('POST', `/v1/cases/${caseId}/confirmation`, { token: tokens.handler, body: { outcome: 'CONFIRMED', basis: 'ORDER_TASK_ACCIDENT', assessmentRequired: false } }),
+    await api('POST', `/v1/cases/${caseId}/expenses`, {
+      token: tokens.handler2,
+      body: { items: [{ description: '门诊', amountFen: 80_000, inCatalogue: true }], inpatientDays: 0 },
+    }),
+    202,
+    'expenses',
+  );
+  expectStatus(
+    await api('POST', `/v1/cases/${caseId}/confirmation`, {
+      token: tokens.handler,
+      body: { outcome: 'CONFIRMED', basis: 'ORDER_TASK_ACCIDENT', assessmentRequired: false },
+    }),
     202,
     'confirmation',
   );

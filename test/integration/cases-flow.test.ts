@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { useCaseStack } from './cases-stack.ts';
-import { openedCase, payMinorInjury, waitForStatus } from './cases-fixtures.ts';
+import { openedCase, payMinorInjury } from './cases-fixtures.ts';
 
 const env = useCaseStack();
 

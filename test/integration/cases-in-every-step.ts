@@ -30,7 +30,8 @@ export async function caseOf(world: World, worker: Worker, kind: 'injury' | 'dea
   return expect2(await world.api('POST', '/v1/cases', { token, body: openCaseBody(reportId, kind, applicant) }), 201, 'open case').body.caseId as string;
 }
 
-const post = (world: World, path: string, token: string, body: unknown, what: string) => world.api('POST', path, { token, body }).then((res) => expect2(res, 202, what));
+const post = (world: World, path: string, token: string, body: unknown, what: string) =>
+  world.api('POST', path, { token, body }).then((res) => expect2(res, 202, what));
 
 export interface CasesInEveryStep {
   /** UNDER_REVIEW, clock running (suspension, confirmation, expenses). */
@@ -55,7 +56,13 @@ export const casesInEveryStep = (world: World, worker: Worker): CasesInEveryStep
   const { tokens } = world;
   const awaitingApproval = async () => {
     const caseId = await caseOf(world, worker);
-    await post(world, `/v1/cases/${caseId}/expenses`, tokens.handler2, { items: [{ description: '门诊', amountFen: 50_000, inCatalogue: true }], inpatientDays: 0 }, 'expenses');
+    await post(
+      world,
+      `/v1/cases/${caseId}/expenses`,
+      tokens.handler2,
+      { items: [{ description: '门诊', amountFen: 50_000, inCatalogue: true }], inpatientDays: 0 },
+      'expenses',
+    );
     await post(world, `/v1/cases/${caseId}/confirmation`, tokens.handler, CONFIRM(false), 'confirmation');
     await waitForStatus(world, caseId, 'AWAITING_APPROVAL');
     return caseId;
@@ -75,7 +82,13 @@ export const casesInEveryStep = (world: World, worker: Worker): CasesInEveryStep
     },
     awaitingDependants: async () => {
       const caseId = await caseOf(world, worker, 'death');
-      await post(world, `/v1/cases/${caseId}/confirmation`, tokens.handler, { outcome: 'CONFIRMED', basis: 'ORDER_TASK_TRAFFIC', assessmentRequired: false }, 'confirmation');
+      await post(
+        world,
+        `/v1/cases/${caseId}/confirmation`,
+        tokens.handler,
+        { outcome: 'CONFIRMED', basis: 'ORDER_TASK_TRAFFIC', assessmentRequired: false },
+        'confirmation',
+      );
       await waitForStatus(world, caseId, 'AWAITING_DEPENDANTS');
       return caseId;
     },

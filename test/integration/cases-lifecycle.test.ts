@@ -38,7 +38,13 @@ describe('case lifecycle (contract: case statuses)', () => {
 
   it('UNDER_REVIEW → AWAITING_ASSESSMENT → AWAITING_APPROVAL (grade 7, inpatient days) → PAID', async () => {
     const { caseId } = await openedCase(env.world);
-    await post(`/v1/cases/${caseId}/expenses`, env.world.tokens.handler2, { items: [{ description: '住院', amountFen: 1_500_000, inCatalogue: true }, { description: '自费药', amountFen: 30_000, inCatalogue: false }], inpatientDays: 12 });
+    await post(`/v1/cases/${caseId}/expenses`, env.world.tokens.handler2, {
+      items: [
+        { description: '住院', amountFen: 1_500_000, inCatalogue: true },
+        { description: '自费药', amountFen: 30_000, inCatalogue: false },
+      ],
+      inpatientDays: 12,
+    });
     expect((await confirm(caseId, { outcome: 'CONFIRMED', basis: 'ORDER_TASK_TRAFFIC', assessmentRequired: true })).status).toBe(202);
     const awaiting = await waitForStatus(env.world, caseId, 'AWAITING_ASSESSMENT');
     expect(awaiting.deadlines.assessmentDue.date).toMatch(/^\d{4}-\d{2}-\d{2}$/);
@@ -60,13 +66,19 @@ describe('case lifecycle (contract: case statuses)', () => {
     await confirm(caseId, { outcome: 'CONFIRMED', basis: 'ORDER_TASK_ACCIDENT', assessmentRequired: false });
     const first = await waitForStatus(env.world, caseId, 'AWAITING_APPROVAL');
     expect(first.benefits.oneOffTotalFen).toBe(0);
-    const more = await post(`/v1/cases/${caseId}/expenses`, env.world.tokens.handler, { items: [{ description: '复诊', amountFen: 12_000, inCatalogue: true }], inpatientDays: 0 });
+    const more = await post(`/v1/cases/${caseId}/expenses`, env.world.tokens.handler, {
+      items: [{ description: '复诊', amountFen: 12_000, inCatalogue: true }],
+      inpatientDays: 0,
+    });
     expect(more.status).toBe(202);
     expect(more.body.benefits.oneOffTotalFen).toBe(12_000);
     expect((await post(`/v1/cases/${caseId}/approval`, env.world.tokens.reviewer, { decision: 'return', comment: '缺发票' })).status).toBe(202);
     await waitForStatus(env.world, caseId, 'RETURNED');
     expect((await post(`/v1/cases/${caseId}/approval`, env.world.tokens.reviewer, { decision: 'approve' })).status).toBe(409);
-    await post(`/v1/cases/${caseId}/expenses`, env.world.tokens.handler, { items: [{ description: '发票补充', amountFen: 3_000, inCatalogue: true }], inpatientDays: 0 });
+    await post(`/v1/cases/${caseId}/expenses`, env.world.tokens.handler, {
+      items: [{ description: '发票补充', amountFen: 3_000, inCatalogue: true }],
+      inpatientDays: 0,
+    });
     expect((await post(`/v1/cases/${caseId}/resubmission`, env.world.tokens.handler, {})).status).toBe(202);
     const again = await waitForStatus(env.world, caseId, 'AWAITING_APPROVAL');
     expect(again.benefits.oneOffTotalFen).toBe(15_000);
@@ -93,7 +105,7 @@ describe('case lifecycle (contract: case statuses)', () => {
     expect(c.benefits.lines.find((l: any) => l.item === 'funeral').amountFen).toBe(6 * W_FEN);
   });
 
-  it('masks dependants\' names and birth dates for the platform and staff, not for the worker\'s own read; line keys carry no name (contract, A3)', async () => {
+  it("masks dependants' names and birth dates for the platform and staff, not for the worker's own read; line keys carry no name (contract, A3)", async () => {
     const { caseId, worker } = await openedCase(env.world, { kind: 'death' });
     await confirm(caseId, { outcome: 'CONFIRMED', basis: 'ORDER_TASK_TRAFFIC', assessmentRequired: false });
     await waitForStatus(env.world, caseId, 'AWAITING_DEPENDANTS');
@@ -122,7 +134,10 @@ describe('case lifecycle (contract: case statuses)', () => {
       ]);
     }
     const [own] = await read(worker.token);
-    expect(own.dependants.map((d: any) => [d.name, d.birthDate])).toEqual([[names[0], undefined], [names[1], '2016-04-09']]);
+    expect(own.dependants.map((d: any) => [d.name, d.birthDate])).toEqual([
+      [names[0], undefined],
+      [names[1], '2016-04-09'],
+    ]);
   });
 
   it('extends the assessment deadline by 30 days once, by an assessor, in the timeline; the sweep honours it (D8 +30)', async () => {
@@ -142,7 +157,12 @@ describe('case lifecycle (contract: case statuses)', () => {
     expect(due).toBe(assessmentDue(enteredOn, false).date);
     expect(newDue).toBe(assessmentDue(enteredOn, true).date);
     expect(newDue > due).toBe(true);
-    expect(extended.body.timeline.at(-1)).toMatchObject({ actor: 'assessor-1', action: 'assessment.extended', before: { assessmentDue: due }, after: { assessmentDue: newDue } });
+    expect(extended.body.timeline.at(-1)).toMatchObject({
+      actor: 'assessor-1',
+      action: 'assessment.extended',
+      before: { assessmentDue: due },
+      after: { assessmentDue: newDue },
+    });
     expect((await extend(env.world.tokens.assessor)).status, 'once').toBe(409);
     // between the original and the extended due date, the sweep records nothing overdue
     const between = new Date(Date.parse(`${due}T12:00:00+08:00`) + 5 * 86_400_000);
@@ -181,12 +201,23 @@ describe('case lifecycle (contract: case statuses)', () => {
     await waitForStatus(env.world, caseId, 'AWAITING_APPROVAL');
     await post(`/v1/cases/${caseId}/approval`, env.world.tokens.reviewer, { decision: 'approve' });
     await waitForStatus(env.world, caseId, 'PAID');
-    expect((await post(`/v1/cases/${caseId}/assessment`, env.world.tokens.assessor, { type: 'reassessment', grade: 9, nursing: null, concludedOn: '2026-11-01' })).status).toBe(422);
+    expect(
+      (await post(`/v1/cases/${caseId}/assessment`, env.world.tokens.assessor, { type: 'reassessment', grade: 9, nursing: null, concludedOn: '2026-11-01' }))
+        .status,
+    ).toBe(422);
     await env.sfn.sweepNow();
     const closed = await waitForStatus(env.world, caseId, 'CLOSED');
     expect(closed.timeline.at(-1).action).toBe('case.closed');
-    expect((await post(`/v1/cases/${caseId}/assessment`, env.world.tokens.assessor, { type: 'reassessment', grade: 9, nursing: null, concludedOn: '2026-11-01' })).status).toBe(409);
-    const review = await post(`/v1/cases/${caseId}/assessment`, env.world.tokens.assessor, { type: 'review', grade: 9, nursing: null, concludedOn: '2026-11-01' });
+    expect(
+      (await post(`/v1/cases/${caseId}/assessment`, env.world.tokens.assessor, { type: 'reassessment', grade: 9, nursing: null, concludedOn: '2026-11-01' }))
+        .status,
+    ).toBe(409);
+    const review = await post(`/v1/cases/${caseId}/assessment`, env.world.tokens.assessor, {
+      type: 'review',
+      grade: 9,
+      nursing: null,
+      concludedOn: '2026-11-01',
+    });
     expect(review.status).toBe(202);
     await waitForStatus(env.world, caseId, 'AWAITING_APPROVAL');
     await post(`/v1/cases/${caseId}/approval`, env.world.tokens.reviewer, { decision: 'approve' });

@@ -13,7 +13,10 @@ let world: World;
 
 beforeAll(async () => {
   stack = await startTestStack({ services: [localStepFunctions({ sweepIntervalMs: 0 })] });
-  world = await setUpWorld((m, p, o) => stack.api(m, p, o), (c) => stack.token(c));
+  world = await setUpWorld(
+    (m, p, o) => stack.api(m, p, o),
+    (c) => stack.token(c),
+  );
 });
 afterAll(async () => {
   await stack?.stop();
@@ -37,7 +40,10 @@ async function paidGrade2(): Promise<string> {
 describe('exactly-once payments', () => {
   it('two reviewers approving at once: one 202, one 409, exactly one payment', async () => {
     const { caseId } = await openedCase(world);
-    await post(`/v1/cases/${caseId}/expenses`, world.tokens.handler, { items: [{ description: '门诊', amountFen: 50_000, inCatalogue: true }], inpatientDays: 0 });
+    await post(`/v1/cases/${caseId}/expenses`, world.tokens.handler, {
+      items: [{ description: '门诊', amountFen: 50_000, inCatalogue: true }],
+      inpatientDays: 0,
+    });
     await post(`/v1/cases/${caseId}/confirmation`, world.tokens.handler, { outcome: 'CONFIRMED', basis: 'ORDER_TASK_ACCIDENT', assessmentRequired: false });
     await waitForStatus(world, caseId, 'AWAITING_APPROVAL');
     const results = await Promise.all([

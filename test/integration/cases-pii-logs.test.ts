@@ -20,7 +20,10 @@ describe('case logs carry no personal data (A3)', () => {
   it('a death case with dependants, calculated and read by every party, logs no name, birth date or bank account', async () => {
     const { world } = env;
     const { caseId, worker } = await openedCase(world, { kind: 'death' });
-    await world.api('POST', `/v1/cases/${caseId}/confirmation`, { token: world.tokens.handler, body: { outcome: 'CONFIRMED', basis: 'ORDER_TASK_TRAFFIC', assessmentRequired: false } });
+    await world.api('POST', `/v1/cases/${caseId}/confirmation`, {
+      token: world.tokens.handler,
+      body: { outcome: 'CONFIRMED', basis: 'ORDER_TASK_TRAFFIC', assessmentRequired: false },
+    });
     await waitForStatus(world, caseId, 'AWAITING_DEPENDANTS');
     const dependants = [
       { name: '司马遗孀', relation: 'spouse', orphanOrAlone: false },
@@ -28,7 +31,14 @@ describe('case logs carry no personal data (A3)', () => {
       { name: '司马长女', relation: 'child', orphanOrAlone: false, birthDate: '2001-02-17' },
     ];
     // a bad item first: the 400 path must not log the name either
-    expect((await world.api('POST', `/v1/cases/${caseId}/dependants`, { token: world.tokens.handler, body: { dependants: [{ name: '司马无日', relation: 'sibling', orphanOrAlone: false }] } })).status).toBe(400);
+    expect(
+      (
+        await world.api('POST', `/v1/cases/${caseId}/dependants`, {
+          token: world.tokens.handler,
+          body: { dependants: [{ name: '司马无日', relation: 'sibling', orphanOrAlone: false }] },
+        })
+      ).status,
+    ).toBe(400);
     expect((await world.api('POST', `/v1/cases/${caseId}/dependants`, { token: world.tokens.handler, body: { dependants } })).status).toBe(202);
     const c = await waitForStatus(world, caseId, 'AWAITING_APPROVAL');
     expect(c.benefits.excludedDependants).toEqual([{ dependant: 3, relation: 'child', reason: 'AGE_LIMIT_REACHED' }]);

@@ -24,8 +24,15 @@ export function useCaseStack(options: { env?: Record<string, string>; extraRoute
   const env = {} as { stack: TestStack; sfn: LocalStepFunctions; world: World };
   beforeAll(async () => {
     env.sfn = localStepFunctions({ sweepIntervalMs: 0 });
-    env.stack = await startTestStack({ services: [env.sfn], ...(options.env ? { env: options.env } : {}), ...(options.extraRoutes ? { extraRoutes: options.extraRoutes } : {}) });
-    env.world = await setUpWorld((m, p, o) => env.stack.api(m, p, o), (c) => env.stack.token(c));
+    env.stack = await startTestStack({
+      services: [env.sfn],
+      ...(options.env ? { env: options.env } : {}),
+      ...(options.extraRoutes ? { extraRoutes: options.extraRoutes } : {}),
+    });
+    env.world = await setUpWorld(
+      (m, p, o) => env.stack.api(m, p, o),
+      (c) => env.stack.token(c),
+    );
   });
   afterAll(async () => {
     await env.stack?.stop();

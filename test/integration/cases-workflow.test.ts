@@ -15,17 +15,35 @@ describe('case workflow', () => {
     const admin = env.world.tokens.admin;
     const created = await api('POST', '/v1/platforms', {
       token: admin,
-      body: { name: 'Jiangsu platform', creditCode: makeCreditCode('91320000123456789'), industries: ['INSTANT_DELIVERY'], provinces: [{ code: '320000', joinedOn: '2024-01-01' }] },
+      body: {
+        name: 'Jiangsu platform',
+        creditCode: makeCreditCode('91320000123456789'),
+        industries: ['INSTANT_DELIVERY'],
+        provinces: [{ code: '320000', joinedOn: '2024-01-01' }],
+      },
     });
     expect(created.status).toBe(201);
     const platformId = created.body.platformId;
     const platform = await env.world.mint({ role: 'platform', sub: 'js', platformId });
     const handler = await env.world.mint({ role: 'handler', sub: 'handler-js', provinces: ['320000'] });
-    await api('PUT', `/v1/platforms/${platformId}/workers`, { token: platform, body: { workers: [{ platformWorkerId: 'js-1', name: '王五', idNumber: makeResidentId('320102', '1988-03-04', 321) }] } });
+    await api('PUT', `/v1/platforms/${platformId}/workers`, {
+      token: platform,
+      body: { workers: [{ platformWorkerId: 'js-1', name: '王五', idNumber: makeResidentId('320102', '1988-03-04', 321) }] },
+    });
     const at = new Date(Date.now() - 30 * 60_000);
     await api('POST', `/v1/platforms/${platformId}/orders`, {
       token: platform,
-      body: { orders: [{ orderId: 'js-o1', platformWorkerId: 'js-1', industry: 'INSTANT_DELIVERY', province: '320000', acceptedAt: new Date(at.getTime() - 600_000).toISOString() }] },
+      body: {
+        orders: [
+          {
+            orderId: 'js-o1',
+            platformWorkerId: 'js-1',
+            industry: 'INSTANT_DELIVERY',
+            province: '320000',
+            acceptedAt: new Date(at.getTime() - 600_000).toISOString(),
+          },
+        ],
+      },
     });
     const r = await api('POST', '/v1/injury-reports', {
       token: platform,
@@ -34,10 +52,19 @@ describe('case workflow', () => {
     expect(r.body.coverage.covered).toBe(true);
     const c = await api('POST', '/v1/cases', {
       token: platform,
-      body: { reportId: r.body.reportId, kind: 'injury', applicant: { type: 'platform' }, payee: { name: '王五', bankAccount: '6222000011112222' }, consent: true },
+      body: {
+        reportId: r.body.reportId,
+        kind: 'injury',
+        applicant: { type: 'platform' },
+        payee: { name: '王五', bankAccount: '6222000011112222' },
+        consent: true,
+      },
     });
     expect(c.status).toBe(201);
-    await api('POST', `/v1/cases/${c.body.caseId}/confirmation`, { token: handler, body: { outcome: 'CONFIRMED', basis: 'ORDER_TASK_ACCIDENT', assessmentRequired: true } });
+    await api('POST', `/v1/cases/${c.body.caseId}/confirmation`, {
+      token: handler,
+      body: { outcome: 'CONFIRMED', basis: 'ORDER_TASK_ACCIDENT', assessmentRequired: true },
+    });
     const deadline = Date.now() + 15_000;
     let view: any;
     do {
@@ -46,7 +73,9 @@ describe('case workflow', () => {
       await new Promise((resolve) => setTimeout(resolve, 25));
     } while (Date.now() < deadline);
     const assessor = await env.world.mint({ role: 'assessor', sub: 'assessor-js', provinces: ['320000'] });
-    expect((await api('POST', `/v1/cases/${c.body.caseId}/assessment`, { token: assessor, body: { grade: 9, nursing: null, concludedOn: '2026-11-01' } })).status).toBe(202);
+    expect(
+      (await api('POST', `/v1/cases/${c.body.caseId}/assessment`, { token: assessor, body: { grade: 9, nursing: null, concludedOn: '2026-11-01' } })).status,
+    ).toBe(202);
     const end = Date.now() + 15_000;
     do {
       view = (await api('GET', `/v1/cases/${c.body.caseId}`, { token: handler })).body;
@@ -65,7 +94,10 @@ describe('case workflow', () => {
     await waitForCase(env.world, caseId, () => env.sfn.pendingTokens().some((t) => Buffer.from(t, 'base64url').toString().includes(caseId)));
     const rebuilt = await env.sfn.simulateRestart();
     expect(rebuilt).toBeGreaterThanOrEqual(1);
-    const res = await env.world.api('POST', `/v1/cases/${caseId}/confirmation`, { token: env.world.tokens.handler, body: { outcome: 'CONFIRMED', basis: 'ORDER_TASK_ACCIDENT', assessmentRequired: false } });
+    const res = await env.world.api('POST', `/v1/cases/${caseId}/confirmation`, {
+      token: env.world.tokens.handler,
+      body: { outcome: 'CONFIRMED', basis: 'ORDER_TASK_ACCIDENT', assessmentRequired: false },
+    });
     expect(res.status).toBe(202);
     const c = await waitForStatus(env.world, caseId, 'AWAITING_APPROVAL');
     expect(c.workflow.status).toBe('RUNNING');
@@ -83,7 +115,10 @@ describe('case workflow', () => {
     const { caseId } = await openedCase(env.world);
     await waitForCase(env.world, caseId, () => env.sfn.pendingTokens().some((t) => Buffer.from(t, 'base64url').toString().includes(caseId)));
     env.sfn.injectFaults('SendTaskSuccess', 3);
-    const res = await env.world.api('POST', `/v1/cases/${caseId}/confirmation`, { token: env.world.tokens.handler, body: { outcome: 'CONFIRMED', basis: 'ORDER_TASK_ACCIDENT', assessmentRequired: false } });
+    const res = await env.world.api('POST', `/v1/cases/${caseId}/confirmation`, {
+      token: env.world.tokens.handler,
+      body: { outcome: 'CONFIRMED', basis: 'ORDER_TASK_ACCIDENT', assessmentRequired: false },
+    });
     expect(res.status).toBe(202);
     const stuck = (await env.world.api('GET', `/v1/cases/${caseId}`, { token: env.world.tokens.handler })).body;
     expect(stuck).toMatchObject({ status: 'UNDER_REVIEW', pendingStep: 'confirmation' });
@@ -99,7 +134,10 @@ describe('case workflow', () => {
     expect(body.escalations.map((e: any) => e.kind)).toContain('WORKFLOW_NOT_STARTED');
     const swept = await env.sfn.sweepNow();
     expect(swept.started).toBeGreaterThanOrEqual(1);
-    await env.world.api('POST', `/v1/cases/${caseId}/confirmation`, { token: env.world.tokens.handler, body: { outcome: 'NOT_CONFIRMED', basis: 'SELF_HARM', reasons: ['自伤'], assessmentRequired: false } });
+    await env.world.api('POST', `/v1/cases/${caseId}/confirmation`, {
+      token: env.world.tokens.handler,
+      body: { outcome: 'NOT_CONFIRMED', basis: 'SELF_HARM', reasons: ['自伤'], assessmentRequired: false },
+    });
     const c = await waitForStatus(env.world, caseId, 'NOT_CONFIRMED');
     expect(c.workflow.status).toBe('RUNNING');
   });

@@ -96,15 +96,28 @@ describe('parameters (contract: Parameters; D5 precedence)', () => {
     const seeded = await stack.api('GET', '/v1/parameters/resolve?name=contributionRateFen&on=2025-08-01&industry=FREIGHT', { token: adminClaims });
     expect(seeded.body).toEqual({ name: 'contributionRateFen', value: 18, effectiveFrom: '2025-07-01', scope: { industry: 'FREIGHT' } });
 
-    const version = { name: 'contributionRateFen', scope: { platformId, province: '110000', industry: 'INSTANT_DELIVERY' }, effectiveFrom: '2026-01-01', value: 25 };
+    const version = {
+      name: 'contributionRateFen',
+      scope: { platformId, province: '110000', industry: 'INSTANT_DELIVERY' },
+      effectiveFrom: '2026-01-01',
+      value: 25,
+    };
     expect((await stack.api('PUT', '/v1/parameters', { token: adminClaims, body: version })).status).toBe(201);
     expect((await stack.api('PUT', '/v1/parameters', { token: adminClaims, body: version })).status).toBe(200);
     const changed = await stack.api('PUT', '/v1/parameters', { token: adminClaims, body: { ...version, value: 26 } });
     expect(changed.status).toBe(409);
 
-    const resolved = await stack.api('GET', `/v1/parameters/resolve?name=contributionRateFen&on=2026-02-01&platformId=${platformId}&province=110000&industry=INSTANT_DELIVERY`, { token: adminClaims });
+    const resolved = await stack.api(
+      'GET',
+      `/v1/parameters/resolve?name=contributionRateFen&on=2026-02-01&platformId=${platformId}&province=110000&industry=INSTANT_DELIVERY`,
+      { token: adminClaims },
+    );
     expect(resolved.body).toMatchObject({ value: 25, effectiveFrom: '2026-01-01' });
-    const before = await stack.api('GET', `/v1/parameters/resolve?name=contributionRateFen&on=2025-12-31&platformId=${platformId}&province=110000&industry=INSTANT_DELIVERY`, { token: adminClaims });
+    const before = await stack.api(
+      'GET',
+      `/v1/parameters/resolve?name=contributionRateFen&on=2025-12-31&platformId=${platformId}&province=110000&industry=INSTANT_DELIVERY`,
+      { token: adminClaims },
+    );
     expect(before.body).toMatchObject({ value: 7, effectiveFrom: '2025-07-01' });
   });
 
@@ -148,7 +161,10 @@ describe('worker registration (D3, 实名)', () => {
     const impossibleBirth = workerItem(12, { idNumber: '110101199002300012' });
     const unknownField = { ...workerItem(13), email: 'x@example.com' };
     const wrongType = workerItem(14, { name: 42 });
-    const res = await stack.api('PUT', `/v1/platforms/${platformId}/workers`, { token: platform, body: { workers: [good, badCheck, impossibleBirth, unknownField, wrongType] } });
+    const res = await stack.api('PUT', `/v1/platforms/${platformId}/workers`, {
+      token: platform,
+      body: { workers: [good, badCheck, impossibleBirth, unknownField, wrongType] },
+    });
     expect(res.status).toBe(200);
     const [r0, r1, r2, r3, r4] = res.body.results;
     expect(r0).toMatchObject({ index: 0, status: 'accepted', workerId: expect.stringMatching(/^wkr_/) });
@@ -173,7 +189,10 @@ describe('worker registration (D3, 实名)', () => {
   });
 
   it('rejects a platformWorkerId already registered with another ID number', async () => {
-    const res = await stack.api('PUT', `/v1/platforms/${platformId}/workers`, { token: platform, body: { workers: [workerItem(1, { idNumber: idNumber(500) })] } });
+    const res = await stack.api('PUT', `/v1/platforms/${platformId}/workers`, {
+      token: platform,
+      body: { workers: [workerItem(1, { idNumber: idNumber(500) })] },
+    });
     expect(res.body.results[0]).toMatchObject({ status: 'rejected', errors: [{ path: 'workers.0.idNumber' }] });
   });
 
@@ -194,7 +213,13 @@ describe('orders, enrolment days and the declaration (D1, D3, D4, D5)', () => {
   it('accepts, counts once, updates a missing finishedAt and rejects a changed order', async () => {
     const first = await stack.api('POST', ordersPath(), {
       token: platform,
-      body: { orders: [orderItem(1), orderItem(2, { acceptedAt: '2025-08-01T11:00:00+08:00', finishedAt: undefined }), orderItem(3, { platformWorkerId: 'rider-2', acceptedAt: '2025-08-02T09:00:00+08:00', finishedAt: '2025-08-02T09:30:00+08:00' })] },
+      body: {
+        orders: [
+          orderItem(1),
+          orderItem(2, { acceptedAt: '2025-08-01T11:00:00+08:00', finishedAt: undefined }),
+          orderItem(3, { platformWorkerId: 'rider-2', acceptedAt: '2025-08-02T09:00:00+08:00', finishedAt: '2025-08-02T09:30:00+08:00' }),
+        ],
+      },
     });
     expect(first.body).toMatchObject({ accepted: 3, duplicates: 0, updated: 0, rejected: 0 });
 
@@ -211,7 +236,9 @@ describe('orders, enrolment days and the declaration (D1, D3, D4, D5)', () => {
     expect(second.body).toMatchObject({ accepted: 0, duplicates: 1, updated: 1, rejected: 1 });
     expect(second.body.results[2].errors[0].path).toBe('orders.2.platformWorkerId');
 
-    const days = await stack.api('GET', `/v1/workers/${workerIds['rider-1']}/enrolment-days?from=2025-08-01&to=2025-08-31`, { token: workerClaims(workerIds['rider-1']!) });
+    const days = await stack.api('GET', `/v1/workers/${workerIds['rider-1']}/enrolment-days?from=2025-08-01&to=2025-08-31`, {
+      token: workerClaims(workerIds['rider-1']!),
+    });
     expect(days.body.days).toEqual([{ date: '2025-08-01', platformId, province: '110000', orders: 2 }]);
   });
 
@@ -234,19 +261,44 @@ describe('orders, enrolment days and the declaration (D1, D3, D4, D5)', () => {
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ accepted: 1, rejected: 6 });
     const paths = res.body.results.filter((r: { status: string }) => r.status === 'rejected').map((r: { errors: { path: string }[] }) => r.errors[0]!.path);
-    expect(paths).toEqual(['orders.0.finishedAt', 'orders.1.acceptedAt', 'orders.2.province', 'orders.3.platformWorkerId', 'orders.4.industry', 'orders.5.acceptedAt']);
+    expect(paths).toEqual([
+      'orders.0.finishedAt',
+      'orders.1.acceptedAt',
+      'orders.2.province',
+      'orders.3.platformWorkerId',
+      'orders.4.industry',
+      'orders.5.acceptedAt',
+    ]);
   });
 
   it('accepts FOOD_DELIVERY from an INSTANT_DELIVERY platform and charges it as INSTANT_DELIVERY (D1)', async () => {
     const res = await stack.api('POST', ordersPath(), {
       token: platform,
-      body: { orders: [orderItem(30, { industry: 'FOOD_DELIVERY', province: '130000', platformWorkerId: 'rider-3', acceptedAt: '2025-08-20T12:00:00+08:00', finishedAt: '2025-08-20T12:20:00+08:00' })] },
+      body: {
+        orders: [
+          orderItem(30, {
+            industry: 'FOOD_DELIVERY',
+            province: '130000',
+            platformWorkerId: 'rider-3',
+            acceptedAt: '2025-08-20T12:00:00+08:00',
+            finishedAt: '2025-08-20T12:20:00+08:00',
+          }),
+        ],
+      },
     });
     expect(res.body.accepted).toBe(1);
   });
 
   it('counts an order once when the same batch is sent concurrently', async () => {
-    const batch = { orders: Array.from({ length: 50 }, (_, i) => orderItem(100 + i, { platformWorkerId: `rider-${1 + (i % 3)}`, acceptedAt: `2025-08-10T${String(8 + (i % 10)).padStart(2, '0')}:0${i % 6}:00+08:00`, finishedAt: undefined })) };
+    const batch = {
+      orders: Array.from({ length: 50 }, (_, i) =>
+        orderItem(100 + i, {
+          platformWorkerId: `rider-${1 + (i % 3)}`,
+          acceptedAt: `2025-08-10T${String(8 + (i % 10)).padStart(2, '0')}:0${i % 6}:00+08:00`,
+          finishedAt: undefined,
+        }),
+      ),
+    };
     const results = await Promise.all([1, 2, 3].map(() => stack.api('POST', ordersPath(), { token: platform, body: batch })));
     expect(results.every((r) => r.status === 200)).toBe(true);
     expect(results.reduce((n, r) => n + r.body.accepted, 0)).toBe(50);
@@ -257,7 +309,13 @@ describe('orders, enrolment days and the declaration (D1, D3, D4, D5)', () => {
     const res = await stack.api('GET', `/v1/platforms/${platformId}/declarations/2025-08`, { token: platform });
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ platformId, month: '2025-08', provisional: false });
-    const lines = res.body.lines.map(({ province, industry, orders, rateFen, amountFen }: Record<string, unknown>) => ({ province, industry, orders, rateFen, amountFen }));
+    const lines = res.body.lines.map(({ province, industry, orders, rateFen, amountFen }: Record<string, unknown>) => ({
+      province,
+      industry,
+      orders,
+      rateFen,
+      amountFen,
+    }));
     expect(lines).toEqual([
       { province: '110000', industry: 'INSTANT_DELIVERY', orders: 3 + 1 + 50, rateFen: 7, amountFen: 54 * 7 },
       { province: '130000', industry: 'INSTANT_DELIVERY', orders: 1, rateFen: 7, amountFen: 7 },
@@ -266,10 +324,16 @@ describe('orders, enrolment days and the declaration (D1, D3, D4, D5)', () => {
   });
 
   it('answers 422 naming each (province, industry) without a configured rate, rather than inventing one (D5)', async () => {
-    const early = await stack.api('POST', '/v1/platforms', { token: adminClaims, body: platformBody({ industries: ['FREIGHT'], provinces: [{ code: '110000', joinedOn: '2025-01-01' }] }) });
+    const early = await stack.api('POST', '/v1/platforms', {
+      token: adminClaims,
+      body: platformBody({ industries: ['FREIGHT'], provinces: [{ code: '110000', joinedOn: '2025-01-01' }] }),
+    });
     const token = platformClaims(early.body.platformId);
     await stack.api('PUT', `/v1/platforms/${early.body.platformId}/workers`, { token, body: { workers: [workerItem(1)] } });
-    const sent = await stack.api('POST', `/v1/platforms/${early.body.platformId}/orders`, { token, body: { orders: [orderItem(1, { industry: 'FREIGHT', acceptedAt: '2025-03-03T10:00:00+08:00', finishedAt: undefined })] } });
+    const sent = await stack.api('POST', `/v1/platforms/${early.body.platformId}/orders`, {
+      token,
+      body: { orders: [orderItem(1, { industry: 'FREIGHT', acceptedAt: '2025-03-03T10:00:00+08:00', finishedAt: undefined })] },
+    });
     expect(sent.body.accepted).toBe(1);
     const res = await stack.api('GET', `/v1/platforms/${early.body.platformId}/declarations/2025-03`, { token });
     expect(res.status).toBe(422);
@@ -333,7 +397,10 @@ describe('coverage at a moment (D4) and visibility', () => {
   });
 
   it('answers with and without orders in the window, and sees a province joined just now (cached profile dropped)', async () => {
-    const created = await stack.api('POST', '/v1/platforms', { token: adminClaims, body: platformBody({ provinces: [{ code: '110000', joinedOn: '2025-07-01' }] }) });
+    const created = await stack.api('POST', '/v1/platforms', {
+      token: adminClaims,
+      body: platformBody({ provinces: [{ code: '110000', joinedOn: '2025-07-01' }] }),
+    });
     expect(created.status).toBe(201);
     const pid: string = created.body.platformId;
     const token = platformClaims(pid);

@@ -23,7 +23,19 @@ import { addMonthsToMonth, monthOfDate, shanghaiDate } from '../../core/index.ts
 import { startLocalApp, type LocalApp } from '../../local/app.ts';
 import { localStepFunctions, type LocalStepFunctions } from '../../local/stepfunctions/index.ts';
 import { startPersistedDynamoDb, transactWriteWith, type PersistedDynamoDb } from '../support/ddb-fault.ts';
-import { openCaseBody, openedCase, orderAround, registerWorker, report, setUpWorld, waitForCase, waitForRun, waitForStatus, type Api, type World } from './cases-fixtures.ts';
+import {
+  openCaseBody,
+  openedCase,
+  orderAround,
+  registerWorker,
+  report,
+  setUpWorld,
+  waitForCase,
+  waitForRun,
+  waitForStatus,
+  type Api,
+  type World,
+} from './cases-fixtures.ts';
 
 /** The local adapter's function timeout: an Idempotency-Key record left in progress by a crash expires after it. */
 const FUNCTION_TIMEOUT_MS = 15_000;
@@ -89,7 +101,7 @@ const resend = async (path: string, token: string, body: unknown, key: string): 
   }
 };
 
-const executionArn = (machine: 'caseWorkflow' | 'paymentRun', name: string) => sfn.arn(machine).replace(':stateMachine:', ':execution:') + `:${name}`;
+const executionArn = (machine: 'caseWorkflow' | 'paymentRun', name: string) => `${sfn.arn(machine).replace(':stateMachine:', ':execution:')}:${name}`;
 
 /** Polls the local runner until the execution has left RUNNING; returns its status. */
 const executionEnd = async (machine: 'caseWorkflow' | 'paymentRun', name: string): Promise<string> => {
@@ -124,8 +136,18 @@ const get = async (caseId: string) => {
 /** A minor injury (expenses recorded by handler2, confirmed by handler) waiting for its approval. */
 const awaitingApproval = async () => {
   const { caseId } = await openedCase(world);
-  expect((await post(`/v1/cases/${caseId}/expenses`, world.tokens.handler2, { items: [{ description: '门诊', amountFen: 80_000, inCatalogue: true }], inpatientDays: 0 })).status).toBe(202);
-  expect((await post(`/v1/cases/${caseId}/confirmation`, world.tokens.handler, { outcome: 'CONFIRMED', basis: 'ORDER_TASK_ACCIDENT', assessmentRequired: false })).status).toBe(202);
+  expect(
+    (
+      await post(`/v1/cases/${caseId}/expenses`, world.tokens.handler2, {
+        items: [{ description: '门诊', amountFen: 80_000, inCatalogue: true }],
+        inpatientDays: 0,
+      })
+    ).status,
+  ).toBe(202);
+  expect(
+    (await post(`/v1/cases/${caseId}/confirmation`, world.tokens.handler, { outcome: 'CONFIRMED', basis: 'ORDER_TASK_ACCIDENT', assessmentRequired: false }))
+      .status,
+  ).toBe(202);
   await waitForStatus(world, caseId, 'AWAITING_APPROVAL');
   return caseId;
 };
@@ -136,7 +158,10 @@ const approve = (caseId: string, key = newKey()) => post(`/v1/cases/${caseId}/ap
 /** A grade-2 injury with FULL nursing concluded last month, approved: monthly items from this month (D9). */
 const paidGrade2 = async () => {
   const { caseId } = await openedCase(world);
-  expect((await post(`/v1/cases/${caseId}/confirmation`, world.tokens.handler, { outcome: 'CONFIRMED', basis: 'ORDER_TASK_ACCIDENT', assessmentRequired: true })).status).toBe(202);
+  expect(
+    (await post(`/v1/cases/${caseId}/confirmation`, world.tokens.handler, { outcome: 'CONFIRMED', basis: 'ORDER_TASK_ACCIDENT', assessmentRequired: true }))
+      .status,
+  ).toBe(202);
   await waitForStatus(world, caseId, 'AWAITING_ASSESSMENT');
   const lastMonth = addMonthsToMonth(monthOfDate(shanghaiDate(new Date())), -1);
   expect((await post(`/v1/cases/${caseId}/assessment`, world.tokens.assessor, { grade: 2, nursing: 'FULL', concludedOn: `${lastMonth}-15` })).status).toBe(202);
@@ -156,8 +181,18 @@ const coveredReport = async () => {
   return r.body.reportId as string;
 };
 const finishMinor = async (caseId: string) => {
-  expect((await post(`/v1/cases/${caseId}/expenses`, world.tokens.handler2, { items: [{ description: '门诊', amountFen: 80_000, inCatalogue: true }], inpatientDays: 0 })).status).toBe(202);
-  expect((await post(`/v1/cases/${caseId}/confirmation`, world.tokens.handler, { outcome: 'CONFIRMED', basis: 'ORDER_TASK_ACCIDENT', assessmentRequired: false })).status).toBe(202);
+  expect(
+    (
+      await post(`/v1/cases/${caseId}/expenses`, world.tokens.handler2, {
+        items: [{ description: '门诊', amountFen: 80_000, inCatalogue: true }],
+        inpatientDays: 0,
+      })
+    ).status,
+  ).toBe(202);
+  expect(
+    (await post(`/v1/cases/${caseId}/confirmation`, world.tokens.handler, { outcome: 'CONFIRMED', basis: 'ORDER_TASK_ACCIDENT', assessmentRequired: false }))
+      .status,
+  ).toBe(202);
 };
 
 /** What is compared between a faulted case and its reference (ids, times and calculation ids normalised). */
@@ -171,9 +206,21 @@ const snapshot = async (caseId: string) => {
     pendingStep: c.pendingStep ?? null,
     workflow: c.workflow.status,
     escalations: (c.escalations as { kind: string }[]).map((e) => e.kind).sort(),
-    benefits: c.benefits ? { oneOffTotalFen: c.benefits.oneOffTotalFen, monthlyTotalFen: c.benefits.monthlyTotalFen, lines: c.benefits.lines.map((l: any) => `${l.item}:${l.amountFen}:${l.monthly}`).sort() } : null,
+    benefits: c.benefits
+      ? {
+          oneOffTotalFen: c.benefits.oneOffTotalFen,
+          monthlyTotalFen: c.benefits.monthlyTotalFen,
+          lines: c.benefits.lines.map((l: any) => `${l.item}:${l.amountFen}:${l.monthly}`).sort(),
+        }
+      : null,
     payments: (c.payments as any[])
-      .map((p) => ({ paymentId: norm(p.paymentId), amountFen: p.amountFen, status: p.status, run: p.runId !== undefined, items: p.items.map((i: any) => `${i.item}:${i.amountFen}:${i.month ?? ''}`).sort() }))
+      .map((p) => ({
+        paymentId: norm(p.paymentId),
+        amountFen: p.amountFen,
+        status: p.status,
+        run: p.runId !== undefined,
+        items: p.items.map((i: any) => `${i.item}:${i.amountFen}:${i.month ?? ''}`).sort(),
+      }))
       .sort((a, b) => a.paymentId.localeCompare(b.paymentId)),
     // The sweep's repair is an event of its own (asserted where expected); every other event is compared as is.
     timeline: actions.filter((a) => a !== 'workflow.restarted'),
@@ -252,7 +299,11 @@ describe('DynamoDB Local killed in case transitions, restarted on the same data 
     // ---- 1a. Killed right after the approval's own transaction (the step is recorded, its signal lost). ----
     fault.approval = await awaitingApproval();
     const approvalKey = newKey();
-    const killedApproval = await outage({ match: transactWriteWith(`CASE#${fault.approval}`, 'approval.approve'), when: 'after', settleMs: SETTLE_MS }, () => approve(fault.approval, approvalKey), 'approval request');
+    const killedApproval = await outage(
+      { match: transactWriteWith(`CASE#${fault.approval}`, 'approval.approve'), when: 'after', settleMs: SETTLE_MS },
+      () => approve(fault.approval, approvalKey),
+      'approval request',
+    );
     expectOutageAnswer(killedApproval); // committed, but the request could not finish: 500, not 202
     expect(await get(fault.approval)).toMatchObject({ status: 'AWAITING_APPROVAL', pendingStep: 'approval', payments: [] });
     // The client's re-send after the 5xx never approves twice: 409 (the step is recorded already).
@@ -276,7 +327,12 @@ describe('DynamoDB Local killed in case transitions, restarted on the same data 
       },
       'apply approval',
     );
-    expect(await get(fault.applyApproval)).toMatchObject({ status: 'AWAITING_APPROVAL', pendingStep: 'approval', payments: [], workflow: { status: 'RUNNING' } });
+    expect(await get(fault.applyApproval)).toMatchObject({
+      status: 'AWAITING_APPROVAL',
+      pendingStep: 'approval',
+      payments: [],
+      workflow: { status: 'RUNNING' },
+    });
     // The sweep re-signals; no execution waits. Within LOST_STEP_AFTER_MS it leaves the case alone…
     expect((await sfn.sweepNow()).restarted).toBe(0);
     expect(await get(fault.applyApproval)).toMatchObject({ pendingStep: 'approval', payments: [] });
@@ -288,7 +344,8 @@ describe('DynamoDB Local killed in case transitions, restarted on the same data 
     // ---- 2. Killed in a monthly payment run, after one case's payment and before the other's. ----
     fault.monthlyA = await paidGrade2();
     fault.monthlyB = await paidGrade2();
-    const monthlyOf = (input: string) => input.includes(`PAYMENT#MONTHLY#${month}`) && (input.includes(`CASE#${fault.monthlyA}`) || input.includes(`CASE#${fault.monthlyB}`));
+    const monthlyOf = (input: string) =>
+      input.includes(`PAYMENT#MONTHLY#${month}`) && (input.includes(`CASE#${fault.monthlyA}`) || input.includes(`CASE#${fault.monthlyB}`));
     const scheduled = await outage(
       { match: (commandName, input) => /TransactWrite/.test(commandName) && monthlyOf(input), when: 'before', nth: 2, settleMs: SETTLE_MS },
       async () => {
@@ -316,7 +373,11 @@ describe('DynamoDB Local killed in case transitions, restarted on the same data 
     const reportId = await coveredReport();
     const openBody = openCaseBody(reportId);
     const openKey = newKey();
-    const killedOpen = await outage({ match: transactWriteWith(reportId, 'case.opened'), when: 'after', settleMs: SETTLE_MS }, () => post('/v1/cases', world.tokens.platform, openBody, openKey), 'open case');
+    const killedOpen = await outage(
+      { match: transactWriteWith(reportId, 'case.opened'), when: 'after', settleMs: SETTLE_MS },
+      () => post('/v1/cases', world.tokens.platform, openBody, openKey),
+      'open case',
+    );
     expectOutageAnswer(killedOpen);
     const reopened = await resend('/v1/cases', world.tokens.platform, openBody, openKey);
     expect(reopened.status).toBe(409); // one case per report: the re-send names the case that exists
@@ -334,7 +395,14 @@ describe('DynamoDB Local killed in case transitions, restarted on the same data 
 
     // ---- 3b. Killed before a confirmation's transaction (nothing recorded): the re-send records it once. ----
     fault.confirmed = (await openedCase(world)).caseId;
-    expect((await post(`/v1/cases/${fault.confirmed}/expenses`, world.tokens.handler2, { items: [{ description: '门诊', amountFen: 80_000, inCatalogue: true }], inpatientDays: 0 })).status).toBe(202);
+    expect(
+      (
+        await post(`/v1/cases/${fault.confirmed}/expenses`, world.tokens.handler2, {
+          items: [{ description: '门诊', amountFen: 80_000, inCatalogue: true }],
+          inpatientDays: 0,
+        })
+      ).status,
+    ).toBe(202);
     const confirmation = { outcome: 'CONFIRMED', basis: 'ORDER_TASK_ACCIDENT', assessmentRequired: false };
     const confirmKey = newKey();
     const killedConfirm = await outage(

@@ -170,7 +170,9 @@ const snapshot = async (platformId: string, workerIds: Map<string, string>) => {
   const ledger = t.LEDGER_TABLE!;
   const pwOf = new Map([...workerIds].map(([pw, w]) => [w, pw]));
 
-  const storedOrders = (await scanAll(orders, `${platformId}#`, 'orderId, platformWorkerId, workerId, province, industry, chargedIndustry, acceptedAt, finishedAt, #d'))
+  const storedOrders = (
+    await scanAll(orders, `${platformId}#`, 'orderId, platformWorkerId, workerId, province, industry, chargedIndustry, acceptedAt, finishedAt, #d')
+  )
     .map((o): Record<string, any> => ({ ...o, workerId: pwOf.get(o.workerId) ?? `unknown:${o.workerId}` }))
     .sort((a, b) => a.orderId.localeCompare(b.orderId));
 
@@ -180,7 +182,11 @@ const snapshot = async (platformId: string, workerIds: Map<string, string>) => {
   for (const month of MONTHS) {
     // The shard (in the partition key) is random per transaction: counts are compared summed over shards.
     for (let shard = 0; shard < FEE_COUNTER_SHARDS; shard++) {
-      for (const item of await queryAll({ TableName: ledger, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': feePartitionKey(platformId, month, shard) } })) {
+      for (const item of await queryAll({
+        TableName: ledger,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': feePartitionKey(platformId, month, shard) },
+      })) {
         const key = `${month}|${item.sk as string}`;
         fees[key] = (fees[key] ?? 0) + (item.orders as number);
       }
@@ -193,7 +199,9 @@ const snapshot = async (platformId: string, workerIds: Map<string, string>) => {
     for (const item of await queryAll({ TableName: ledger, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `DAYS#${workerId}` } })) {
       days.push(`${pw}|${(item.sk as string).replace(platformId, 'P')}|${item.orders}`);
     }
-    memberships[pw] = (await queryAll({ TableName: registry, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `WORKER#${workerId}` } })).length;
+    memberships[pw] = (
+      await queryAll({ TableName: registry, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `WORKER#${workerId}` } })
+    ).length;
   }
   days.sort();
 
@@ -207,14 +215,22 @@ const snapshot = async (platformId: string, workerIds: Map<string, string>) => {
   return { orders: storedOrders, orderCount: storedOrders.length, fees, days, memberships, links, declarations };
 };
 
-const sendWorkers = (platformId: string, run: 'ref' | 'fault') => api('PUT', `/v1/platforms/${platformId}/workers`, platformOf(platformId), { workers: workersOf(run) });
+const sendWorkers = (platformId: string, run: 'ref' | 'fault') =>
+  api('PUT', `/v1/platforms/${platformId}/workers`, platformOf(platformId), { workers: workersOf(run) });
 const sendOrders = (platformId: string, b: number) => api('POST', `/v1/platforms/${platformId}/orders`, platformOf(platformId), { orders: batches[b] });
-const workerMap = (res: Res) => new Map<string, string>(res.body.results.map((r: { platformWorkerId: string; workerId: string }) => [r.platformWorkerId, r.workerId]));
+const workerMap = (res: Res) =>
+  new Map<string, string>(res.body.results.map((r: { platformWorkerId: string; workerId: string }) => [r.platformWorkerId, r.workerId]));
 
 beforeAll(async () => {
   ddb = await startDdb();
   const t0 = Date.now();
-  app = await startLocalApp({ ddbEndpoint: ddb.endpoint, port: 0, tablePrefix: 'fi_', stage: 'test', ...(process.env.PII_LOCAL_KEY ? { piiKey: process.env.PII_LOCAL_KEY } : {}) });
+  app = await startLocalApp({
+    ddbEndpoint: ddb.endpoint,
+    port: 0,
+    tablePrefix: 'fi_',
+    stage: 'test',
+    ...(process.env.PII_LOCAL_KEY ? { piiKey: process.env.PII_LOCAL_KEY } : {}),
+  });
   timings.appStart = Date.now() - t0;
   doc = DynamoDBDocumentClient.from(localDynamoDbClient(ddb.endpoint));
   await armFaultInjection();

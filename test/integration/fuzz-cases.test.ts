@@ -25,7 +25,9 @@ const env = useCaseStack();
  * The routes' own request schemas, to keep only invalid bodies. Imported once the stack runs: functions/
  * modules read their table names at import (functions/_shared/config.ts), so the test imports none before.
  */
-let S: typeof import('../../functions/cases/schemas.ts') & typeof import('../../functions/reports/schemas.ts') & typeof import('../../functions/payment-runs/schemas.ts');
+let S: typeof import('../../functions/cases/schemas.ts') &
+  typeof import('../../functions/reports/schemas.ts') &
+  typeof import('../../functions/payment-runs/schemas.ts');
 
 /** Runs per endpoint, as in fuzz.test.ts: bounded so the file stays well under two minutes. */
 const RUNS = Number(process.env.FUZZ_RUNS ?? 80);
@@ -35,7 +37,10 @@ let client: DynamoDBClient;
 let worker: Worker;
 const failures: string[] = [];
 let requests = 0;
-const ids = {} as Record<'report' | 'underReview' | 'suspended' | 'awaitingAssessment' | 'awaitingDependants' | 'awaitingApproval' | 'returned' | 'paid' | 'run', string>;
+const ids = {} as Record<
+  'report' | 'underReview' | 'suspended' | 'awaitingAssessment' | 'awaitingDependants' | 'awaitingApproval' | 'returned' | 'paid' | 'run',
+  string
+>;
 
 // ----------------------------------------------------------------------------------------- state
 
@@ -85,23 +90,33 @@ const snapshot = async (): Promise<Snapshot> => {
 let before: Snapshot;
 
 beforeAll(async () => {
-  S = { ...(await import('../../functions/cases/schemas.ts')), ...(await import('../../functions/reports/schemas.ts')), ...(await import('../../functions/payment-runs/schemas.ts')) };
+  S = {
+    ...(await import('../../functions/cases/schemas.ts')),
+    ...(await import('../../functions/reports/schemas.ts')),
+    ...(await import('../../functions/payment-runs/schemas.ts')),
+  };
   client = new DynamoDBClient({ endpoint: inject('ddbEndpoint'), region: 'cn-north-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
   worker = await registerWorker(env.world);
   const make = casesInEveryStep(env.world, worker);
-  [ids.report, ids.underReview, ids.suspended, ids.awaitingAssessment, ids.awaitingDependants, ids.awaitingApproval, ids.returned, ids.paid, ids.run] = await Promise.all([
-    freshReport(env.world, worker),
-    make.underReview(),
-    make.suspended(),
-    make.awaitingAssessment(),
-    make.awaitingDependants(),
-    make.awaitingApproval(),
-    make.returned(),
-    make.paid(),
-    make.run(),
-  ]);
+  [ids.report, ids.underReview, ids.suspended, ids.awaitingAssessment, ids.awaitingDependants, ids.awaitingApproval, ids.returned, ids.paid, ids.run] =
+    await Promise.all([
+      freshReport(env.world, worker),
+      make.underReview(),
+      make.suspended(),
+      make.awaitingAssessment(),
+      make.awaitingDependants(),
+      make.awaitingApproval(),
+      make.returned(),
+      make.paid(),
+      make.run(),
+    ]);
   before = await snapshot();
-  expect(before.cases).toMatchObject({ underReview: { status: 'UNDER_REVIEW' }, suspended: { suspended: expect.anything() }, returned: { status: 'RETURNED' }, paid: { status: 'PAID' } });
+  expect(before.cases).toMatchObject({
+    underReview: { status: 'UNDER_REVIEW' },
+    suspended: { suspended: expect.anything() },
+    returned: { status: 'RETURNED' },
+    paid: { status: 'PAID' },
+  });
   expect((before.runs as unknown[]).length).toBe(1);
 }, 120_000);
 
@@ -115,13 +130,23 @@ const notJson = (s: string) => {
     return true;
   }
 };
-const WRONG_TYPES = ['text/plain', 'application/xml', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/json-patch+json', 'application/jsonx'] as const;
+const WRONG_TYPES = [
+  'text/plain',
+  'application/xml',
+  'application/x-www-form-urlencoded',
+  'multipart/form-data; boundary=x',
+  'application/json-patch+json',
+  'application/jsonx',
+] as const;
 
 /** Raw request bodies: not JSON, JSON of the wrong shape, a valid body under another content type, over 1 MiB. */
 const rawRequest = (valid: () => Body, schema: () => Schema) =>
   fc.oneof(
     // '' is no body at all: valid for a resubmission, so left out here (the empty body is fuzzed in fuzz.test.ts).
-    fc.string({ minLength: 1, maxLength: 200 }).filter(notJson).map((text) => ({ how: `not JSON ${JSON.stringify(text).slice(0, 40)}`, body: text, contentType: 'application/json' })),
+    fc
+      .string({ minLength: 1, maxLength: 200 })
+      .filter(notJson)
+      .map((text) => ({ how: `not JSON ${JSON.stringify(text).slice(0, 40)}`, body: text, contentType: 'application/json' })),
     fc
       .jsonValue({ maxDepth: 3 })
       .filter((v) => !schema().safeParse(v).success)
@@ -139,7 +164,16 @@ const headersArb = fc.record({
   idempotencyKey: fc.oneof({ arbitrary: fc.constant(undefined), weight: 3 }, { arbitrary: fc.stringMatching(/^[\x20-\x7e]{0,80}$/), weight: 1 }),
   badAuth: fc.oneof(
     { arbitrary: fc.constant(undefined), weight: 9 },
-    { arbitrary: fc.constantFrom('Bearer', 'Bearer x.y.z', 'Basic YWRtaW46YWRtaW4=', 'bearer    ', 'Bearer eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4Iiwicm9sZSI6ImFkbWluIn0.'), weight: 1 },
+    {
+      arbitrary: fc.constantFrom(
+        'Bearer',
+        'Bearer x.y.z',
+        'Basic YWRtaW46YWRtaW4=',
+        'bearer    ',
+        'Bearer eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4Iiwicm9sZSI6ImFkbWluIn0.',
+      ),
+      weight: 1,
+    },
   ),
   extra: fc.option(fc.stringMatching(/^[\x21-\x7e]{0,40}$/), { nil: undefined }),
 });
@@ -148,7 +182,12 @@ type Headers = { idempotencyKey?: string | undefined; badAuth?: string | undefin
 const statuses = new Map<number, number>();
 
 /** Sends one request; records a failure for a 5xx, a 4xx that is not problem+json with its status, or a 2xx to a write. */
-const check = async (label: string, method: string, path: string, init: { token?: string; body?: string; contentType?: string; headers?: Headers; write: boolean }) => {
+const check = async (
+  label: string,
+  method: string,
+  path: string,
+  init: { token?: string; body?: string; contentType?: string; headers?: Headers; write: boolean },
+) => {
   const headers: Record<string, string> = {};
   if (init.contentType) headers['content-type'] = init.contentType;
   if (init.headers?.idempotencyKey !== undefined) headers['idempotency-key'] = init.headers.idempotencyKey;
@@ -166,7 +205,8 @@ const check = async (label: string, method: string, path: string, init: { token?
   const ok =
     res.status < 500 &&
     (!init.write || problem) &&
-    (!problem || (type.startsWith('application/problem+json') && typeof res.body === 'object' && res.body?.status === res.status && typeof res.body?.title === 'string'));
+    (!problem ||
+      (type.startsWith('application/problem+json') && typeof res.body === 'object' && res.body?.status === res.status && typeof res.body?.title === 'string'));
   if (!ok) failures.push(`${label.slice(0, 160)}: ${method} ${path.slice(0, 120)} → ${res.status} ${type} ${res.text.slice(0, 200)}`);
   return ok;
 };
@@ -175,7 +215,23 @@ const check = async (label: string, method: string, path: string, init: { token?
 
 const segment = fc.oneof(
   fc.string({ maxLength: 30 }),
-  fc.constantFrom('..', '.', '%', '%00', '%2F', 'C' + 'x'.repeat(300), 'C0000000000000000', 'run-' + 'x'.repeat(2000), 'C' + 'y'.repeat(3000), '-1', ' ', '\u202e', '<script>', 'CASE#x', '{caseId}'),
+  fc.constantFrom(
+    '..',
+    '.',
+    '%',
+    '%00',
+    '%2F',
+    `C${'x'.repeat(300)}`,
+    'C0000000000000000',
+    `run-${'x'.repeat(2000)}`,
+    `C${'y'.repeat(3000)}`,
+    '-1',
+    ' ',
+    '\u202e',
+    '<script>',
+    'CASE#x',
+    '{caseId}',
+  ),
 );
 const enc = (s: string) => encodeURIComponent(s);
 const today = () => new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
@@ -198,7 +254,15 @@ const WRITES: Write[] = [
     method: 'POST',
     path: () => '/v1/injury-reports',
     token: () => T().platform,
-    valid: () => ({ platformId: env.world.platformId, platformWorkerId: worker.platformWorkerId, occurredAt: new Date(Date.now() - 600_000).toISOString(), province: PROVINCE, place: '朝阳区建国路', description: '送餐途中摔倒', orderId: 'o-1' }),
+    valid: () => ({
+      platformId: env.world.platformId,
+      platformWorkerId: worker.platformWorkerId,
+      occurredAt: new Date(Date.now() - 600_000).toISOString(),
+      province: PROVINCE,
+      place: '朝阳区建国路',
+      description: '送餐途中摔倒',
+      orderId: 'o-1',
+    }),
     schema: () => S.InjuryReportRequest,
     shape: {
       required: ['platformId', 'platformWorkerId', 'occurredAt', 'province', 'place', 'description'],
@@ -212,7 +276,14 @@ const WRITES: Write[] = [
     method: 'POST',
     path: () => '/v1/cases',
     token: () => T().platform,
-    valid: () => ({ reportId: ids.report, kind: 'injury', applicant: { type: 'platform', name: '配送平台' }, payee: { name: '张三', bankAccount: '6222020200112233' }, consent: true, lateExplanation: '住院' }),
+    valid: () => ({
+      reportId: ids.report,
+      kind: 'injury',
+      applicant: { type: 'platform', name: '配送平台' },
+      payee: { name: '张三', bankAccount: '6222020200112233' },
+      consent: true,
+      lateExplanation: '住院',
+    }),
     schema: () => S.OpenCaseRequest,
     shape: {
       required: ['reportId', 'kind', 'applicant', 'applicant.type', 'payee', 'payee.name', 'payee.bankAccount', 'consent'],
@@ -323,21 +394,51 @@ const writeArb = (target: Write) =>
       .map((m) => ({ how: m.how, path: target.path(), body: JSON.stringify(m.body), contentType: 'application/json' })),
     rawRequest(target.valid, target.schema).map((r) => ({ ...r, path: target.path() })),
     ...(target.path('X') !== target.path()
-      ? [segment.map((s) => ({ how: `valid body, case id ${JSON.stringify(s).slice(0, 40)}`, path: target.path(enc(s)), body: JSON.stringify(target.valid()), contentType: 'application/json' }))]
+      ? [
+          segment.map((s) => ({
+            how: `valid body, case id ${JSON.stringify(s).slice(0, 40)}`,
+            path: target.path(enc(s)),
+            body: JSON.stringify(target.valid()),
+            contentType: 'application/json',
+          })),
+        ]
       : []),
   );
 
 /** DELETE carries no body: its invalid requests are an odd case id, a body of another type or over 1 MiB, a bad token. */
 const resumeArb = fc.oneof(
-  segment.map((s) => ({ how: `case id ${JSON.stringify(s).slice(0, 40)}`, path: `/v1/cases/${enc(s)}/suspension`, body: undefined as string | undefined, contentType: undefined as string | undefined, forceBadAuth: false })),
-  fc.constantFrom(...WRONG_TYPES).map((contentType) => ({ how: `a body as ${contentType}`, path: `/v1/cases/${ids.suspended}/suspension`, body: '{"reason":"x"}', contentType, forceBadAuth: false })),
-  fc.constant({ how: 'body over 1 MiB', path: '', body: JSON.stringify({ pad: 'x'.repeat(1024 * 1024) }), contentType: 'application/json', forceBadAuth: false }),
+  segment.map((s) => ({
+    how: `case id ${JSON.stringify(s).slice(0, 40)}`,
+    path: `/v1/cases/${enc(s)}/suspension`,
+    body: undefined as string | undefined,
+    contentType: undefined as string | undefined,
+    forceBadAuth: false,
+  })),
+  fc.constantFrom(...WRONG_TYPES).map((contentType) => ({
+    how: `a body as ${contentType}`,
+    path: `/v1/cases/${ids.suspended}/suspension`,
+    body: '{"reason":"x"}',
+    contentType,
+    forceBadAuth: false,
+  })),
+  fc.constant({
+    how: 'body over 1 MiB',
+    path: '',
+    body: JSON.stringify({ pad: 'x'.repeat(1024 * 1024) }),
+    contentType: 'application/json',
+    forceBadAuth: false,
+  }),
   fc.constant({ how: 'a bad token', path: '', body: undefined, contentType: undefined, forceBadAuth: true }),
 );
 
 const queryArb = fc.dictionary(
   fc.constantFrom('status', 'province', 'nextToken', 'limit', 'x', ''),
-  fc.oneof(fc.string({ maxLength: 30 }), badDate, fc.constantFrom('PAID', 'paid', '0', '101', '-1', '1e3', '310000', 'eyJwayI6IkNBU0UjeCJ9', '%'), huge.map((s) => s.slice(0, 1200))),
+  fc.oneof(
+    fc.string({ maxLength: 30 }),
+    badDate,
+    fc.constantFrom('PAID', 'paid', '0', '101', '-1', '1e3', '310000', 'eyJwayI6IkNBU0UjeCJ9', '%'),
+    huge.map((s) => s.slice(0, 1200)),
+  ),
   { maxKeys: 3 },
 );
 const qs = (q: Record<string, string>) => new URLSearchParams(q).toString();
@@ -345,7 +446,16 @@ const idOr = (real: () => string) => fc.oneof(fc.constant(undefined), segment).m
 
 const READS: { name: string; token: () => string; path: fc.Arbitrary<string> }[] = [
   { name: 'GET /v1/cases', token: () => T().handler, path: queryArb.map((q) => `/v1/cases?${qs(q)}`) },
-  { name: 'GET /v1/cases/{caseId}', token: () => T().platform, path: fc.tuple(idOr(() => ids.paid), queryArb).map(([id, q]) => `/v1/cases/${id}?${qs(q)}`) },
+  {
+    name: 'GET /v1/cases/{caseId}',
+    token: () => T().platform,
+    path: fc
+      .tuple(
+        idOr(() => ids.paid),
+        queryArb,
+      )
+      .map(([id, q]) => `/v1/cases/${id}?${qs(q)}`),
+  },
   { name: 'GET /v1/cases/{caseId}/benefits', token: () => worker.token, path: idOr(() => ids.paid).map((id) => `/v1/cases/${id}/benefits`) },
   { name: 'GET /v1/cases/{caseId}/payments', token: () => T().reviewer, path: idOr(() => ids.paid).map((id) => `/v1/cases/${id}/payments`) },
   { name: 'GET /v1/payment-runs/{runId}', token: () => T().admin, path: idOr(() => ids.run).map((id) => `/v1/payment-runs/${id}`) },
@@ -357,7 +467,13 @@ describe('fuzzing the report, case and payment-run endpoints', () => {
       const start = failures.length;
       await fc.assert(
         fc.asyncProperty(writeArb(target), headersArb, async (req, headers) => {
-          await check(`${target.name} [${req.how}]`, target.method, req.path, { token: target.token(), body: req.body, contentType: req.contentType, headers, write: true });
+          await check(`${target.name} [${req.how}]`, target.method, req.path, {
+            token: target.token(),
+            body: req.body,
+            contentType: req.contentType,
+            headers,
+            write: true,
+          });
         }),
         { numRuns: RUNS, seed: SEED },
       );
@@ -372,7 +488,13 @@ describe('fuzzing the report, case and payment-run endpoints', () => {
       fc.asyncProperty(resumeArb, headersArb, async (req, headers) => {
         const path = req.path || `/v1/cases/${ids.suspended}/suspension`;
         const h = req.forceBadAuth ? { ...headers, badAuth: headers.badAuth ?? 'Bearer x.y.z' } : headers;
-        await check(`DELETE suspension [${req.how}]`, 'DELETE', path, { token: T().handler, ...(req.body !== undefined ? { body: req.body } : {}), ...(req.contentType ? { contentType: req.contentType } : {}), headers: h, write: true });
+        await check(`DELETE suspension [${req.how}]`, 'DELETE', path, {
+          token: T().handler,
+          ...(req.body !== undefined ? { body: req.body } : {}),
+          ...(req.contentType ? { contentType: req.contentType } : {}),
+          headers: h,
+          write: true,
+        });
       }),
       { numRuns: RUNS, seed: SEED },
     );

@@ -60,7 +60,10 @@ beforeAll(async () => {
   P = (await stack.api('POST', '/v1/platforms', { token: adminClaims, body: platformBody() })).body.platformId;
   platform = platformClaims(P);
   W1 = (await stack.api('PUT', `/v1/platforms/${P}/workers`, { token: platform, body: { workers: [workerItem(1), workerItem(2)] } })).body.results[0].workerId;
-  const seeded = await stack.api('POST', `/v1/platforms/${P}/orders`, { token: platform, body: { orders: [orderItem(1), orderItem(2, { platformWorkerId: 'rider-2' })] } });
+  const seeded = await stack.api('POST', `/v1/platforms/${P}/orders`, {
+    token: platform,
+    body: { orders: [orderItem(1), orderItem(2, { platformWorkerId: 'rider-2' })] },
+  });
   expect(seeded.body.accepted).toBe(2);
   before = await snapshot();
   expect(before.declaration).toMatchObject({ status: 200 });
@@ -77,20 +80,34 @@ afterAll(async () => {
 /** Raw request bodies: not JSON, JSON of the wrong shape, a valid body under another content type. */
 const rawRequest = (valid: () => Body) =>
   fc.oneof(
-    fc.string({ maxLength: 200 }).filter((s) => {
-      try {
-        JSON.parse(s);
-        return false;
-      } catch {
-        return true;
-      }
-    }).map((text) => ({ how: `not JSON ${JSON.stringify(text).slice(0, 40)}`, body: text, contentType: 'application/json' })),
-    fc.jsonValue({ maxDepth: 3 }).map((v) => ({ how: `JSON ${JSON.stringify(v).slice(0, 40)}`, body: JSON.stringify(v), contentType: 'application/json; charset=utf-8' })),
-    fc.constantFrom('text/plain', 'application/xml', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/json-patch+json', 'application/jsonx').map((contentType) => ({
-      how: `valid body as ${contentType}`,
-      body: JSON.stringify(valid()),
-      contentType,
-    })),
+    fc
+      .string({ maxLength: 200 })
+      .filter((s) => {
+        try {
+          JSON.parse(s);
+          return false;
+        } catch {
+          return true;
+        }
+      })
+      .map((text) => ({ how: `not JSON ${JSON.stringify(text).slice(0, 40)}`, body: text, contentType: 'application/json' })),
+    fc
+      .jsonValue({ maxDepth: 3 })
+      .map((v) => ({ how: `JSON ${JSON.stringify(v).slice(0, 40)}`, body: JSON.stringify(v), contentType: 'application/json; charset=utf-8' })),
+    fc
+      .constantFrom(
+        'text/plain',
+        'application/xml',
+        'application/x-www-form-urlencoded',
+        'multipart/form-data; boundary=x',
+        'application/json-patch+json',
+        'application/jsonx',
+      )
+      .map((contentType) => ({
+        how: `valid body as ${contentType}`,
+        body: JSON.stringify(valid()),
+        contentType,
+      })),
     fc.constant({ how: 'body over 1 MiB', body: JSON.stringify({ pad: 'x'.repeat(1024 * 1024) }), contentType: 'application/json' }),
   );
 
@@ -100,7 +117,16 @@ const headersArb = fc.record({
   // Rarely: most requests carry a valid token so that they reach validation.
   badAuth: fc.oneof(
     { arbitrary: fc.constant(undefined), weight: 9 },
-    { arbitrary: fc.constantFrom('Bearer', 'Bearer x.y.z', 'Basic YWRtaW46YWRtaW4=', 'bearer    ', 'Bearer eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4Iiwicm9sZSI6ImFkbWluIn0.'), weight: 1 },
+    {
+      arbitrary: fc.constantFrom(
+        'Bearer',
+        'Bearer x.y.z',
+        'Basic YWRtaW46YWRtaW4=',
+        'bearer    ',
+        'Bearer eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4Iiwicm9sZSI6ImFkbWluIn0.',
+      ),
+      weight: 1,
+    },
   ),
   extra: fc.option(fc.stringMatching(/^[\x21-\x7e]{0,40}$/), { nil: undefined }),
 });
@@ -108,7 +134,12 @@ const headersArb = fc.record({
 /** How often each status was seen: the run must have reached every guard, not only one. */
 const statuses = new Map<number, number>();
 
-const check = async (label: string, method: string, path: string, init: { token?: Record<string, unknown>; body?: string; contentType?: string; headers?: { idempotencyKey?: string; badAuth?: string; extra?: string } }) => {
+const check = async (
+  label: string,
+  method: string,
+  path: string,
+  init: { token?: Record<string, unknown>; body?: string; contentType?: string; headers?: { idempotencyKey?: string; badAuth?: string; extra?: string } },
+) => {
   const headers: Record<string, string> = {};
   if (init.contentType) headers['content-type'] = init.contentType;
   if (init.headers?.idempotencyKey !== undefined) headers['idempotency-key'] = init.headers.idempotencyKey;
@@ -125,7 +156,8 @@ const check = async (label: string, method: string, path: string, init: { token?
   const problem = res.status >= 400;
   const ok =
     res.status < 500 &&
-    (!problem || (type.startsWith('application/problem+json') && typeof res.body === 'object' && res.body?.status === res.status && typeof res.body?.title === 'string'));
+    (!problem ||
+      (type.startsWith('application/problem+json') && typeof res.body === 'object' && res.body?.status === res.status && typeof res.body?.title === 'string'));
   if (!ok) failures.push(`${label.slice(0, 160)}: ${method} ${path.slice(0, 120)} → ${res.status} ${type} ${res.text.slice(0, 200)}`);
   return ok;
 };
@@ -140,7 +172,12 @@ const WRITES: { name: string; method: string; path: () => string; token: () => R
     path: () => '/v1/parameters',
     token: () => adminClaims,
     valid: () => ({ name: 'contributionRateFen', scope: { province: '110000', industry: 'INSTANT_DELIVERY' }, effectiveFrom: '2032-01-01', value: 11 }),
-    shape: { required: ['name', 'scope', 'effectiveFrom', 'value'], strings: ['name', 'effectiveFrom', 'scope.province', 'scope.industry'], dates: ['effectiveFrom'], objects: ['', 'scope'] },
+    shape: {
+      required: ['name', 'scope', 'effectiveFrom', 'value'],
+      strings: ['name', 'effectiveFrom', 'scope.province', 'scope.industry'],
+      dates: ['effectiveFrom'],
+      objects: ['', 'scope'],
+    },
   },
   {
     name: 'PUT /v1/calendars/{year}',
@@ -201,20 +238,40 @@ const WRITES: { name: string; method: string; path: () => string; token: () => R
 
 const segment = fc.oneof(
   fc.string({ maxLength: 30 }),
-  fc.constantFrom('..', '.', '%', '%00', '%2F', 'plt_' + 'x'.repeat(300), '2025-13', '99999', '-1', ' ', '\u202e', '<script>'),
+  fc.constantFrom('..', '.', '%', '%00', '%2F', `plt_${'x'.repeat(300)}`, '2025-13', '99999', '-1', ' ', '\u202e', '<script>'),
 );
 const enc = (s: string) => encodeURIComponent(s);
 // Long values, but under Node's 16 KiB header limit (a longer URL is refused before any handler: 431/414).
-const queryArb = fc.dictionary(fc.constantFrom('from', 'to', 'at', 'platformId', 'province', 'name', 'on', 'industry', 'x', ''), fc.oneof(fc.string({ maxLength: 30 }), badDate, huge.map((s) => s.slice(0, 1200))), { maxKeys: 3 });
+const queryArb = fc.dictionary(
+  fc.constantFrom('from', 'to', 'at', 'platformId', 'province', 'name', 'on', 'industry', 'x', ''),
+  fc.oneof(
+    fc.string({ maxLength: 30 }),
+    badDate,
+    huge.map((s) => s.slice(0, 1200)),
+  ),
+  { maxKeys: 3 },
+);
 const qs = (q: Record<string, string>) => new URLSearchParams(q).toString();
 
 const READS: { name: string; token: () => Record<string, unknown>; path: fc.Arbitrary<string> }[] = [
   { name: 'GET /v1/parameters/resolve', token: () => adminClaims, path: queryArb.map((q) => `/v1/parameters/resolve?${qs(q)}`) },
   { name: 'GET /v1/calendars/{year}', token: () => platform, path: segment.map((s) => `/v1/calendars/${enc(s)}`) },
   { name: 'GET /v1/platforms/{platformId}', token: () => adminClaims, path: segment.map((s) => `/v1/platforms/${enc(s)}`) },
-  { name: 'GET /v1/platforms/{platformId}/declarations/{month}', token: () => platform, path: fc.tuple(fc.oneof(fc.constant('P'), segment), segment).map(([p, m]) => `/v1/platforms/${p === 'P' ? P : enc(p)}/declarations/${enc(m)}`) },
-  { name: 'GET /v1/workers/{workerId}/enrolment-days', token: () => workerClaims(W1), path: fc.tuple(fc.oneof(fc.constant('W1'), segment), queryArb).map(([w, q]) => `/v1/workers/${w === 'W1' ? W1 : enc(w)}/enrolment-days?${qs(q)}`) },
-  { name: 'GET /v1/workers/{workerId}/coverage', token: () => platform, path: fc.tuple(fc.oneof(fc.constant('W1'), segment), queryArb).map(([w, q]) => `/v1/workers/${w === 'W1' ? W1 : enc(w)}/coverage?${qs(q)}`) },
+  {
+    name: 'GET /v1/platforms/{platformId}/declarations/{month}',
+    token: () => platform,
+    path: fc.tuple(fc.oneof(fc.constant('P'), segment), segment).map(([p, m]) => `/v1/platforms/${p === 'P' ? P : enc(p)}/declarations/${enc(m)}`),
+  },
+  {
+    name: 'GET /v1/workers/{workerId}/enrolment-days',
+    token: () => workerClaims(W1),
+    path: fc.tuple(fc.oneof(fc.constant('W1'), segment), queryArb).map(([w, q]) => `/v1/workers/${w === 'W1' ? W1 : enc(w)}/enrolment-days?${qs(q)}`),
+  },
+  {
+    name: 'GET /v1/workers/{workerId}/coverage',
+    token: () => platform,
+    path: fc.tuple(fc.oneof(fc.constant('W1'), segment), queryArb).map(([w, q]) => `/v1/workers/${w === 'W1' ? W1 : enc(w)}/coverage?${qs(q)}`),
+  },
 ];
 
 describe('fuzzing the enrolment endpoints', () => {
@@ -222,16 +279,23 @@ describe('fuzzing the enrolment endpoints', () => {
     it(`${target.name}: invalid bodies, raw bodies and headers never give a 5xx; 4xx are problem+json`, async () => {
       const before = failures.length;
       await fc.assert(
-        fc.asyncProperty(fc.oneof(invalidBody(target.valid, target.shape).map((m) => ({ ...m, raw: false as const })), rawRequest(target.valid).map((r) => ({ ...r, raw: true as const }))), headersArb, async (req, headers) => {
-          fresh++;
-          const body = req.raw ? req.body : JSON.stringify(req.body);
-          await check(`${target.name} [${req.how}]`, target.method, target.path(), {
-            token: target.token(),
-            body,
-            contentType: req.raw ? req.contentType : 'application/json',
-            headers,
-          });
-        }),
+        fc.asyncProperty(
+          fc.oneof(
+            invalidBody(target.valid, target.shape).map((m) => ({ ...m, raw: false as const })),
+            rawRequest(target.valid).map((r) => ({ ...r, raw: true as const })),
+          ),
+          headersArb,
+          async (req, headers) => {
+            fresh++;
+            const body = req.raw ? req.body : JSON.stringify(req.body);
+            await check(`${target.name} [${req.how}]`, target.method, target.path(), {
+              token: target.token(),
+              body,
+              contentType: req.raw ? req.contentType : 'application/json',
+              headers,
+            });
+          },
+        ),
         { numRuns: RUNS, seed: SEED },
       );
       const mine = failures.slice(before);

@@ -394,9 +394,9 @@ describe('local runtime: tables and timeouts', () => {
     }
     expect(events).toEqual([`start tables=${TABLES.length} endpoint=true`, 'stop']);
     // Handler modules of this process were loaded with the stack's table names: another set is refused.
-    await expect(startLocalApp({ ddbEndpoint: inject('ddbEndpoint'), port: 0, tablePrefix: 'other_', piiKey: process.env.PII_LOCAL_KEY!, stage: process.env.STAGE! })).rejects.toThrow(
-      /already loaded with other values of .*REGISTRY_TABLE/,
-    );
+    await expect(
+      startLocalApp({ ddbEndpoint: inject('ddbEndpoint'), port: 0, tablePrefix: 'other_', piiKey: process.env.PII_LOCAL_KEY!, stage: process.env.STAGE! }),
+    ).rejects.toThrow(/already loaded with other values of .*REGISTRY_TABLE/);
   });
 
   it('answers 503 when a function outlives the integration timeout', async () => {
@@ -562,12 +562,16 @@ describe('npm start', () => {
     await expectNothingLeft(started);
   }, 120_000);
 
-  it.each(['SIGINT'] as const)('exits 0 and stops DynamoDB Local on %s to the server process alone (SIGTERM: see --persist)', async (signal) => {
-    const started = await launch('node');
-    process.kill(started.child.pid!, signal);
-    expect(await expectNothingLeft(started)).toEqual({ code: 0, signal: null });
-    expect(started.output()).toContain(`${signal}: stopping`);
-  }, 120_000);
+  it.each(['SIGINT'] as const)(
+    'exits 0 and stops DynamoDB Local on %s to the server process alone (SIGTERM: see --persist)',
+    async (signal) => {
+      const started = await launch('node');
+      process.kill(started.child.pid!, signal);
+      expect(await expectNothingLeft(started)).toEqual({ code: 0, signal: null });
+      expect(started.output()).toContain(`${signal}: stopping`);
+    },
+    120_000,
+  );
 
   it('keeps data and the PII key across a restart with --persist', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'local-persist-'));

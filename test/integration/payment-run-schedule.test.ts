@@ -31,7 +31,10 @@ const runPayments = async () => (await waitForCase(world, caseId, () => true)).p
 beforeAll(async () => {
   sfn = localStepFunctions({ sweepIntervalMs: 0, paymentRunDay: RUN_DAY });
   stack = await startTestStack({ services: [sfn] });
-  world = await setUpWorld((m, p, o) => stack.api(m, p, o), (c) => stack.token(c));
+  world = await setUpWorld(
+    (m, p, o) => stack.api(m, p, o),
+    (c) => stack.token(c),
+  );
   // A grade-2 injury with FULL nursing, concluded last month: monthly items from this month on (D9).
   ({ caseId } = await openedCase(world));
   await post(`/v1/cases/${caseId}/confirmation`, world.tokens.handler, { outcome: 'CONFIRMED', basis: 'ORDER_TASK_ACCIDENT', assessmentRequired: true });

@@ -16,7 +16,10 @@ let world: World;
 beforeAll(async () => {
   sfn = localStepFunctions({ sweepIntervalMs: 3_600_000 });
   stack = await startTestStack({ services: [sfn] });
-  world = await setUpWorld((m, p, o) => stack.api(m, p, o), (c) => stack.token(c));
+  world = await setUpWorld(
+    (m, p, o) => stack.api(m, p, o),
+    (c) => stack.token(c),
+  );
 });
 afterAll(async () => {
   await stack?.stop();

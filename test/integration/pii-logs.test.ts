@@ -68,13 +68,27 @@ describe('no personal data in logs', () => {
       expect(created.status).toBe(201);
       const P = created.body.platformId as string;
       const platform = platformClaims(P);
-      await stack.api('PUT', '/v1/parameters', { token: admin, body: { name: 'contributionRateFen', scope: { platformId: P, province: '110000', industry: 'INSTANT_DELIVERY' }, effectiveFrom: '2026-01-01', value: 8 } });
+      await stack.api('PUT', '/v1/parameters', {
+        token: admin,
+        body: {
+          name: 'contributionRateFen',
+          scope: { platformId: P, province: '110000', industry: 'INSTANT_DELIVERY' },
+          effectiveFrom: '2026-01-01',
+          value: 8,
+        },
+      });
       await stack.api('PUT', '/v1/calendars/2030', { token: admin, body: { holidays: ['2030-01-01'], workdays: [] } });
 
       const registered = await stack.api('PUT', `/v1/platforms/${P}/workers`, {
         token: platform,
         headers: { 'idempotency-key': 'scan-workers-1' },
-        body: { workers: [...people, { ...people[0]!, platformWorkerId: 'scan-bad', idNumber: badId }, { ...people[1]!, platformWorkerId: 'scan-bad-phone', phone: `${people[1]!.phone}0` }] },
+        body: {
+          workers: [
+            ...people,
+            { ...people[0]!, platformWorkerId: 'scan-bad', idNumber: badId },
+            { ...people[1]!, platformWorkerId: 'scan-bad-phone', phone: `${people[1]!.phone}0` },
+          ],
+        },
       });
       expect(registered.status).toBe(200);
       expect(registered.body.results.filter((r: { status: string }) => r.status === 'accepted')).toHaveLength(N);
@@ -82,20 +96,42 @@ describe('no personal data in logs', () => {
       // Re-sent (converges), under another name (rejected), and on another platform.
       await stack.api('PUT', `/v1/platforms/${P}/workers`, { token: platform, body: { workers: [people[2]!, { ...people[3]!, name: '另一个名字' }] } });
 
-      const orders = people.map((p, i) => orderItem(i, { platformWorkerId: p.platformWorkerId, acceptedAt: `2025-08-0${1 + (i % 9)}T10:00:00+08:00`, finishedAt: undefined }));
-      const ingested = await stack.api('POST', `/v1/platforms/${P}/orders`, { token: platform, headers: { 'idempotency-key': 'scan-orders-1' }, body: { orders } });
+      const orders = people.map((p, i) =>
+        orderItem(i, { platformWorkerId: p.platformWorkerId, acceptedAt: `2025-08-0${1 + (i % 9)}T10:00:00+08:00`, finishedAt: undefined }),
+      );
+      const ingested = await stack.api('POST', `/v1/platforms/${P}/orders`, {
+        token: platform,
+        headers: { 'idempotency-key': 'scan-orders-1' },
+        body: { orders },
+      });
       expect(ingested.body.accepted).toBe(N);
       await stack.api('POST', `/v1/platforms/${P}/orders`, { token: platform, headers: { 'idempotency-key': 'scan-orders-1' }, body: { orders } });
-      const reused = await stack.api('POST', `/v1/platforms/${P}/orders`, { token: platform, headers: { 'idempotency-key': 'scan-orders-1' }, body: { orders: orders.slice(1) } });
+      const reused = await stack.api('POST', `/v1/platforms/${P}/orders`, {
+        token: platform,
+        headers: { 'idempotency-key': 'scan-orders-1' },
+        body: { orders: orders.slice(1) },
+      });
       expect(reused.status).toBe(422);
       await stack.api('GET', `/v1/platforms/${P}/declarations/2025-08`, { token: platform });
       await stack.api('GET', `/v1/workers/${W}/enrolment-days?from=2025-08-01&to=2025-08-31`, { token: workerClaims(W) });
       await stack.api('GET', `/v1/workers/${W}/coverage?at=${encodeURIComponent('2025-08-01T10:30:00+08:00')}&platformId=${P}`, { token: handlerClaims() });
 
       // Errors: invalid envelopes echoing personal data, wrong content type, not visible, forbidden.
-      expect((await stack.api('PUT', `/v1/platforms/${P}/workers`, { token: platform, body: { workers: people, extra: people[0]!.idNumber } })).status).toBe(400);
-      expect((await stack.api('PUT', `/v1/platforms/${P}/workers`, { token: platform, body: `{"workers":[{"idNumber":"${people[4]!.idNumber}"` })).status).toBe(400);
-      expect((await stack.api('PUT', `/v1/platforms/${P}/workers`, { token: platform, body: JSON.stringify({ workers: [people[5]] }), headers: { 'content-type': 'text/plain' } })).status).toBe(415);
+      expect((await stack.api('PUT', `/v1/platforms/${P}/workers`, { token: platform, body: { workers: people, extra: people[0]!.idNumber } })).status).toBe(
+        400,
+      );
+      expect((await stack.api('PUT', `/v1/platforms/${P}/workers`, { token: platform, body: `{"workers":[{"idNumber":"${people[4]!.idNumber}"` })).status).toBe(
+        400,
+      );
+      expect(
+        (
+          await stack.api('PUT', `/v1/platforms/${P}/workers`, {
+            token: platform,
+            body: JSON.stringify({ workers: [people[5]] }),
+            headers: { 'content-type': 'text/plain' },
+          })
+        ).status,
+      ).toBe(415);
       expect((await stack.api('PUT', `/v1/platforms/${P}/workers`, { token: platformClaims('plt_other'), body: { workers: [people[6]] } })).status).toBe(404);
       expect((await stack.api('PUT', `/v1/platforms/${P}/workers`, { token: admin, body: { workers: [people[7]] } })).status).toBe(403);
       expect((await stack.api('PUT', `/v1/platforms/${P}/workers`, { body: { workers: [people[8]] } })).status).toBe(401);

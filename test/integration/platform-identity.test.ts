@@ -34,8 +34,7 @@ afterAll(async () => {
 });
 
 /** A Cognito-style client-credentials access token: client_id and scope, no role, no platformId. */
-const clientToken = (clientId: string) =>
-  stack.app.issuer.sign({ sub: clientId, client_id: clientId, token_use: 'access', scope: 'claims-api/platform' });
+const clientToken = (clientId: string) => stack.app.issuer.sign({ sub: clientId, client_id: clientId, token_use: 'access', scope: 'claims-api/platform' });
 
 const sleepToNextSecond = async (margin = 20) => new Promise((r) => setTimeout(r, 1000 - (Date.now() % 1000) + margin));
 
@@ -201,7 +200,10 @@ describe('a registration whose app client cannot be created', () => {
     const body = platformBody();
     expect((await stack.api('POST', '/v1/platforms', { token: adminClaims, body })).status).toBe(201);
     const removed: string[] = [];
-    const recording = { create: async () => ({ clientId: 'dupclient00000000000000000', clientSecret: 's'.repeat(43) }), remove: async (id: string) => void removed.push(id) };
+    const recording = {
+      create: async () => ({ clientId: 'dupclient00000000000000000', clientSecret: 's'.repeat(43) }),
+      remove: async (id: string) => void removed.push(id),
+    };
     await expect(registerPlatform(CreatePlatformRequest.parse(body), new Date(), 'admin-1', recording)).rejects.toMatchObject({ status: 409 });
     expect(removed).toEqual(['dupclient00000000000000000']);
     principalModule.clearClientCache();

@@ -7,7 +7,15 @@ import { readdirSync } from 'node:fs';
 import aslValidator from 'asl-validator';
 import { describe, expect, it } from 'vitest';
 import { LOCAL_FUNCTIONS, taskStates } from '../../local/stepfunctions/index.ts';
-import { localSubstitutions, placeholdersIn, readDefinition, STATE_MACHINES, STATEMACHINES_DIR, substitute, type StateMachineId } from '../../statemachines/substitutions.ts';
+import {
+  localSubstitutions,
+  placeholdersIn,
+  readDefinition,
+  STATE_MACHINES,
+  STATEMACHINES_DIR,
+  substitute,
+  type StateMachineId,
+} from '../../statemachines/substitutions.ts';
 
 type State = Record<string, any>;
 const ids = Object.keys(STATE_MACHINES) as StateMachineId[];
@@ -39,7 +47,11 @@ const reachable = (scope: { StartAt: string; States: Record<string, State> }): S
 
 const scopes = (def: { StartAt: string; States: Record<string, State> }): { StartAt: string; States: Record<string, State> }[] => [
   def,
-  ...Object.values(def.States).flatMap((s) => [...(s.ItemProcessor ? scopes(s.ItemProcessor) : []), ...(s.Iterator ? scopes(s.Iterator) : []), ...(s.Branches ?? []).flatMap(scopes)]),
+  ...Object.values(def.States).flatMap((s) => [
+    ...(s.ItemProcessor ? scopes(s.ItemProcessor) : []),
+    ...(s.Iterator ? scopes(s.Iterator) : []),
+    ...(s.Branches ?? []).flatMap(scopes),
+  ]),
 ];
 
 describe.each(ids)('state machine %s', (id) => {
@@ -92,7 +104,9 @@ describe.each(ids)('state machine %s', (id) => {
     expect(Object.keys(tasks).length).toBeGreaterThan(0);
     for (const [name, s] of Object.entries(tasks)) {
       expect(s.Resource, name).toMatch(/^arn:aws:states:::lambda:invoke(\.waitForTaskToken)?$/);
-      const fn = String((s as State).Parameters.FunctionName).split(':').at(-1)!;
+      const fn = String((s as State).Parameters.FunctionName)
+        .split(':')
+        .at(-1)!;
       expect(LOCAL_FUNCTIONS[fn], `${name} → ${fn}`).toBeDefined();
     }
   });
@@ -100,7 +114,9 @@ describe.each(ids)('state machine %s', (id) => {
 
 describe('statemachines folder', () => {
   it('has exactly the state machines the substitutions module lists', () => {
-    const files = readdirSync(STATEMACHINES_DIR).filter((f) => f.endsWith('.asl.json')).sort();
+    const files = readdirSync(STATEMACHINES_DIR)
+      .filter((f) => f.endsWith('.asl.json'))
+      .sort();
     expect(files).toEqual(ids.map((id) => STATE_MACHINES[id].file).sort());
   });
 });

@@ -17,7 +17,18 @@ export const setAt = (obj: Body, path: string, value: unknown, remove = false) =
 };
 
 export const huge = fc.integer({ min: 1001, max: 20_000 }).map((n) => 'Ω1'.repeat(Math.ceil(n / 2)).slice(0, n));
-export const badDate = fc.constantFrom('2025-02-30', '2025-13-01', '20250801', '2025-8-1', '2025-08-01T25:00:00+08:00', '2025-08-01T10:00:00', 'yesterday', '0000-00-00', '2025-08-01T10:00:00+24:00', '');
+export const badDate = fc.constantFrom(
+  '2025-02-30',
+  '2025-13-01',
+  '20250801',
+  '2025-8-1',
+  '2025-08-01T25:00:00+08:00',
+  '2025-08-01T10:00:00',
+  'yesterday',
+  '0000-00-00',
+  '2025-08-01T10:00:00+24:00',
+  '',
+);
 export const wrongFor = (value: unknown) => {
   const options: fc.Arbitrary<unknown>[] = [fc.constant(null), fc.boolean(), fc.dictionary(fc.string({ maxLength: 5 }), fc.integer(), { maxKeys: 2 })];
   if (typeof value !== 'number') options.push(fc.double({ noNaN: true }), fc.integer());
@@ -48,13 +59,19 @@ export const invalidBody = (valid: () => Body, shape: Shape): fc.Arbitrary<{ how
           }),
         ]
       : []),
-    fc.tuple(fc.constantFrom(...shape.objects), fc.string({ minLength: 1, maxLength: 12 }).filter((k) => !['__proto__', 'constructor'].includes(k)), fc.jsonValue({ maxDepth: 2 })).map(([path, key, value]) => {
-      const body = clone(valid());
-      const target = (path === '' ? body : getAt(body, path)) as Body;
-      const extraKey = Object.hasOwn(target, key) ? `${key}_extra` : key;
-      target[extraKey] = value;
-      return { how: `extra ${path ? `${path}.` : ''}${extraKey}`, body };
-    }),
+    fc
+      .tuple(
+        fc.constantFrom(...shape.objects),
+        fc.string({ minLength: 1, maxLength: 12 }).filter((k) => !['__proto__', 'constructor'].includes(k)),
+        fc.jsonValue({ maxDepth: 2 }),
+      )
+      .map(([path, key, value]) => {
+        const body = clone(valid());
+        const target = (path === '' ? body : getAt(body, path)) as Body;
+        const extraKey = Object.hasOwn(target, key) ? `${key}_extra` : key;
+        target[extraKey] = value;
+        return { how: `extra ${path ? `${path}.` : ''}${extraKey}`, body };
+      }),
     fc.constantFrom(...shape.required, ...shape.strings).chain((path) =>
       wrongFor(getAt(valid(), path)).map((value) => {
         const body = clone(valid());

@@ -15,7 +15,9 @@ export interface StoredCalendar extends YearArrangement {
 
 export const calendarsRepository = {
   async get(year: number, consistent = false): Promise<StoredCalendar | undefined> {
-    const { Item } = await ddb.send(new GetCommand({ TableName: config.tables.registry, Key: { pk: 'CALENDAR', sk: String(year) }, ConsistentRead: consistent }));
+    const { Item } = await ddb.send(
+      new GetCommand({ TableName: config.tables.registry, Key: { pk: 'CALENDAR', sk: String(year) }, ConsistentRead: consistent }),
+    );
     if (Item) {
       return { year, holidays: Item.holidays as string[], workdays: Item.workdays as string[], source: 'loaded', loadedAt: Item.loadedAt as string };
     }

@@ -382,7 +382,13 @@ export const casesRepository = {
   /** When the case's transition to `version` happened (the `at` of its timeline event), if recorded. */
   async transitionAt(caseId: string, version: number): Promise<string | undefined> {
     const { Item } = await ddb.send(
-      new GetCommand({ TableName: config.tables.cases, Key: { pk: `CASE#${caseId}`, sk: eventSk(version) }, ProjectionExpression: '#at', ExpressionAttributeNames: { '#at': 'at' }, ConsistentRead: true }),
+      new GetCommand({
+        TableName: config.tables.cases,
+        Key: { pk: `CASE#${caseId}`, sk: eventSk(version) },
+        ProjectionExpression: '#at',
+        ExpressionAttributeNames: { '#at': 'at' },
+        ConsistentRead: true,
+      }),
     );
     return typeof Item?.at === 'string' ? Item.at : undefined;
   },
@@ -399,7 +405,13 @@ export const casesRepository = {
   async deleteTask(caseId: string, token: string): Promise<void> {
     try {
       await ddb.send(
-        new DeleteCommand({ TableName: config.tables.cases, Key: taskKey(caseId), ConditionExpression: '#t = :t', ExpressionAttributeNames: { '#t': 'token' }, ExpressionAttributeValues: { ':t': token } }),
+        new DeleteCommand({
+          TableName: config.tables.cases,
+          Key: taskKey(caseId),
+          ConditionExpression: '#t = :t',
+          ExpressionAttributeNames: { '#t': 'token' },
+          ExpressionAttributeValues: { ':t': token },
+        }),
       );
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
@@ -417,7 +429,11 @@ export const casesRepository = {
   ): Promise<{ items: CaseRecord[]; nextToken?: string }> {
     const partitions = query.provinces.map((province) =>
       query.status
-        ? { IndexName: 'byStatus', KeyConditionExpression: 'gsi1pk = :pk AND begins_with(gsi1sk, :prefix)', ExpressionAttributeValues: { ':pk': `STATUS#${query.status}`, ':prefix': `${province}#` } }
+        ? {
+            IndexName: 'byStatus',
+            KeyConditionExpression: 'gsi1pk = :pk AND begins_with(gsi1sk, :prefix)',
+            ExpressionAttributeValues: { ':pk': `STATUS#${query.status}`, ':prefix': `${province}#` },
+          }
         : { IndexName: 'byProvince', KeyConditionExpression: 'gsi2pk = :pk', ExpressionAttributeValues: { ':pk': `PROVINCE#${province}` } },
     );
     const start = nextToken ? decodeToken(nextToken) : { p: 0 };
@@ -483,7 +499,9 @@ export const casesRepository = {
   },
 
   async createRun(run: PaymentRun): Promise<void> {
-    await ddb.send(new PutCommand({ TableName: config.tables.cases, Item: { ...runKey(run.runId), type: 'Run', ...run }, ConditionExpression: 'attribute_not_exists(pk)' }));
+    await ddb.send(
+      new PutCommand({ TableName: config.tables.cases, Item: { ...runKey(run.runId), type: 'Run', ...run }, ConditionExpression: 'attribute_not_exists(pk)' }),
+    );
   },
 
   async getRun(runId: string): Promise<PaymentRun | undefined> {

@@ -24,7 +24,11 @@ export const ledgerRepository = {
    * Fee counters of a platform's month (D5): one Query per shard partition, all in parallel. The same
    * (province, industry, date) comes back once per shard that counted it; the caller adds them up.
    */
-  async feeCounts(platformId: string, month: string, shards = FEE_COUNTER_SHARDS): Promise<{ province: string; industry: string; date: string; orders: number }[]> {
+  async feeCounts(
+    platformId: string,
+    month: string,
+    shards = FEE_COUNTER_SHARDS,
+  ): Promise<{ province: string; industry: string; date: string; orders: number }[]> {
     const perShard = await Promise.all(
       Array.from({ length: shards }, async (_, shard) => {
         const items = await queryAll({

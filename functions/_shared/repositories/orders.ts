@@ -177,7 +177,11 @@ const MAX_CONFLICT_RETRIES = 8;
 export const ordersRepository = {
   /** Stored orders by id (strongly consistent: used to classify re-sent orders). */
   async get(platformId: string, orderIds: readonly string[]): Promise<Map<string, StoredOrder>> {
-    const items = await batchGetAll(config.tables.orders, orderIds.map((id) => orderKey(platformId, id)), { consistent: true });
+    const items = await batchGetAll(
+      config.tables.orders,
+      orderIds.map((id) => orderKey(platformId, id)),
+      { consistent: true },
+    );
     return new Map(items.map((i) => [i.orderId as string, fromItem(i)]));
   },
 
@@ -238,7 +242,11 @@ export const ordersRepository = {
             else reread.push(o);
           }
           if (reread.length > 0) {
-            for (const [id, o] of await this.get(chunk.orders[0]!.platformId, reread.map((o) => o.orderId))) existing.set(id, o);
+            for (const [id, o] of await this.get(
+              chunk.orders[0]!.platformId,
+              reread.map((o) => o.orderId),
+            ))
+              existing.set(id, o);
           }
           orders = orders.filter((o) => !failed.includes(o));
         } else {
@@ -312,12 +320,14 @@ export const ordersRepository = {
       ExpressionAttributeValues: { ':wk': `${workerId}#${platformId}`, ':from': from.toISOString(), ':to': `${to.toISOString()}#\uffff` },
     });
     const seen = new Set<string>();
-    return items.filter((i) => !seen.has(i.orderId as string) && seen.add(i.orderId as string)).map((i) => ({
-      orderId: i.orderId as string,
-      province: i.province as string,
-      industry: i.industry as Industry,
-      acceptedAt: i.acceptedAt as string,
-      ...(i.finishedAt ? { finishedAt: i.finishedAt as string } : {}),
-    }));
+    return items
+      .filter((i) => !seen.has(i.orderId as string) && seen.add(i.orderId as string))
+      .map((i) => ({
+        orderId: i.orderId as string,
+        province: i.province as string,
+        industry: i.industry as Industry,
+        acceptedAt: i.acceptedAt as string,
+        ...(i.finishedAt ? { finishedAt: i.finishedAt as string } : {}),
+      }));
   },
 };

@@ -8,7 +8,7 @@ import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { NATIONAL_DEFAULT_PARAMETERS, scopeKey, type ParameterName, type ParameterScope, type ParameterVersion } from '../../../core/index.ts';
 import { commitAudited, type AuditEntry } from '../audit.ts';
 import { config } from '../config.ts';
-import { ddb, queryAll } from '../db.ts';
+import { queryAll } from '../db.ts';
 
 const sortKey = (v: Pick<ParameterVersion, 'scope' | 'effectiveFrom'>) => `${scopeKey(v.scope)}#${v.effectiveFrom}`;
 
@@ -39,8 +39,17 @@ export const parametersRepository = {
 
   /** Every version of a parameter: seeded defaults plus stored versions (stored ones win on the same key). */
   async versions(name: ParameterName): Promise<ParameterVersion[]> {
-    const items = await queryAll({ TableName: config.tables.registry, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `PARAM#${name}` } });
-    const stored: ParameterVersion[] = items.map((item) => ({ name, scope: item.scope as ParameterScope, effectiveFrom: item.effectiveFrom as string, value: item.value as number }));
+    const items = await queryAll({
+      TableName: config.tables.registry,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': `PARAM#${name}` },
+    });
+    const stored: ParameterVersion[] = items.map((item) => ({
+      name,
+      scope: item.scope as ParameterScope,
+      effectiveFrom: item.effectiveFrom as string,
+      value: item.value as number,
+    }));
     const seeded = NATIONAL_DEFAULT_PARAMETERS.filter((v) => v.name === name && !stored.some((s) => sameVersion(s, v)));
     return [...seeded, ...stored];
   },

@@ -111,9 +111,7 @@ export const platformsRepository = {
   },
 
   async get(platformId: string, consistent = false): Promise<Platform | undefined> {
-    const { Item } = await ddb.send(
-      new GetCommand({ TableName: config.tables.registry, Key: profileKey(platformId), ConsistentRead: consistent }),
-    );
+    const { Item } = await ddb.send(new GetCommand({ TableName: config.tables.registry, Key: profileKey(platformId), ConsistentRead: consistent }));
     return Item ? fromItem(Item) : undefined;
   },
 
@@ -144,7 +142,8 @@ export const platformsRepository = {
       );
       return { ...current, provinces: [...provinces], version: version + 1 };
     } catch (error) {
-      if (error instanceof TransactionCanceledException && error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed') throw new StaleVersion(platformId);
+      if (error instanceof TransactionCanceledException && error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed')
+        throw new StaleVersion(platformId);
       throw error;
     } finally {
       cache.delete(platformId); // a read racing the update may have cached the old profile meanwhile

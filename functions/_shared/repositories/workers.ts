@@ -59,7 +59,13 @@ const linkPuts = (link: LinkRecord, now: string) => [
   {
     Put: {
       TableName: config.tables.registry,
-      Item: { ...membershipKey(link.workerId, link.platformId, link.platformWorkerId), type: 'Membership', platformId: link.platformId, platformWorkerId: link.platformWorkerId, createdAt: now },
+      Item: {
+        ...membershipKey(link.workerId, link.platformId, link.platformWorkerId),
+        type: 'Membership',
+        platformId: link.platformId,
+        platformWorkerId: link.platformWorkerId,
+        createdAt: now,
+      },
     },
   },
 ];
@@ -88,7 +94,10 @@ export const workersRepository = {
     const keys = [...new Set(platformWorkerIds)].map((id) => linkKey(platformId, id));
     const items = await batchGetAll(config.tables.registry, keys, { projection: 'platformWorkerId, workerId, idHash' });
     return new Map(
-      items.map((i) => [i.platformWorkerId as string, { platformId, platformWorkerId: i.platformWorkerId as string, workerId: i.workerId as string, idHash: i.idHash as string }]),
+      items.map((i) => [
+        i.platformWorkerId as string,
+        { platformId, platformWorkerId: i.platformWorkerId as string, workerId: i.workerId as string, idHash: i.idHash as string },
+      ]),
     );
   },
 
@@ -96,8 +105,20 @@ export const workersRepository = {
   async createPerson(person: PersonRecord, profile: WorkerProfile, link: LinkRecord, now: string): Promise<void> {
     await send(
       [
-        { Put: { TableName: config.tables.registry, Item: { ...personKey(person.idHash), type: 'Person', ...person, createdAt: now }, ConditionExpression: 'attribute_not_exists(pk)' } },
-        { Put: { TableName: config.tables.registry, Item: { ...profileKey(profile.workerId), type: 'Worker', ...profile }, ConditionExpression: 'attribute_not_exists(pk)' } },
+        {
+          Put: {
+            TableName: config.tables.registry,
+            Item: { ...personKey(person.idHash), type: 'Person', ...person, createdAt: now },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
+        },
+        {
+          Put: {
+            TableName: config.tables.registry,
+            Item: { ...profileKey(profile.workerId), type: 'Worker', ...profile },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
+        },
         ...linkPuts(link, now),
       ],
       ['person', undefined, 'link', undefined],

@@ -42,11 +42,21 @@ describe('write counter', () => {
     const body = {
       TransactItems: [
         { Put: { TableName: 'orders', Item: { pk: { S: 'p#1' }, wk: { S: 'w' }, at: { S: 'a' }, orderId: { S: '1' } } } },
-        { Update: { TableName: 'ledger', Key: { pk: { S: 'a' }, sk: { S: 'b' } }, UpdateExpression: 'ADD orders :n SET #d = :d', ExpressionAttributeNames: { '#d': 'date' }, ExpressionAttributeValues: { ':n': { N: '20' }, ':d': { S: '2025-08-01' } } } },
+        {
+          Update: {
+            TableName: 'ledger',
+            Key: { pk: { S: 'a' }, sk: { S: 'b' } },
+            UpdateExpression: 'ADD orders :n SET #d = :d',
+            ExpressionAttributeNames: { '#d': 'date' },
+            ExpressionAttributeValues: { ':n': { N: '20' }, ':d': { S: '2025-08-01' } },
+          },
+        },
       ],
     };
     const counts = emptyCounts();
-    addWrites(counts, 'DynamoDB_20120810.TransactWriteItems', writesOf('DynamoDB_20120810.TransactWriteItems', body), [{ table: 'orders', keys: ['wk', 'at'], tableKeys: ['pk'], projection: ['orderId'] }]);
+    addWrites(counts, 'DynamoDB_20120810.TransactWriteItems', writesOf('DynamoDB_20120810.TransactWriteItems', body), [
+      { table: 'orders', keys: ['wk', 'at'], tableKeys: ['pk'], projection: ['orderId'] },
+    ]);
     expect(counts).toMatchObject({ calls: 1, items: 2, transactionalItems: 2, wru: 4, gsiItems: 1, byKind: { Put: 1, Update: 1 } });
     expect(counts.byTableBytes.ledger).toBe(6 + 8 + 14);
     expect(counts.gsiBytes).toBe(3 + 3 + 5 + 8);
@@ -55,22 +65,69 @@ describe('write counter', () => {
 
 describe('cost model', () => {
   it('charges transactional writes twice and GSI writes once', () => {
-    const base = { itemWritesPerOrder: 1, transactional: true, orderItemBytes: 500, gsiItemBytes: 300, gsiWritesPerOrder: 1, readItemsPerOrder: 0, counterItemsPerOrder: 0, counterItemBytes: 0, ordersPerRequest: 1000, lambdaMsPerRequest: 0, lambdaMemoryMb: 1024, hotDays: 30.4 * 13, archiveBytesPerOrder: 0, logBytesPerRequest: 0 };
+    const base = {
+      itemWritesPerOrder: 1,
+      transactional: true,
+      orderItemBytes: 500,
+      gsiItemBytes: 300,
+      gsiWritesPerOrder: 1,
+      readItemsPerOrder: 0,
+      counterItemsPerOrder: 0,
+      counterItemBytes: 0,
+      ordersPerRequest: 1000,
+      lambdaMsPerRequest: 0,
+      lambdaMemoryMb: 1024,
+      hotDays: 30.4 * 13,
+      archiveBytesPerOrder: 0,
+      logBytesPerRequest: 0,
+    };
     const writes = costPerMillionOrders(base).lines[0]!;
     expect(writes.usd).toBeCloseTo(3 * 0.625);
     expect(costPerMillionOrders({ ...base, transactional: false }).lines[0]!.usd).toBeCloseTo(2 * 0.625);
   });
 
   it('prices provisioned capacity per WCU-hour at the given utilisation, reserved below it', () => {
-    const base = { itemWritesPerOrder: 1, transactional: false, orderItemBytes: 500, gsiItemBytes: 0, gsiWritesPerOrder: 0, readItemsPerOrder: 0, counterItemsPerOrder: 0, counterItemBytes: 0, ordersPerRequest: 1000, lambdaMsPerRequest: 0, lambdaMemoryMb: 1024, hotDays: 30.4 * 13, archiveBytesPerOrder: 0, logBytesPerRequest: 0 };
+    const base = {
+      itemWritesPerOrder: 1,
+      transactional: false,
+      orderItemBytes: 500,
+      gsiItemBytes: 0,
+      gsiWritesPerOrder: 0,
+      readItemsPerOrder: 0,
+      counterItemsPerOrder: 0,
+      counterItemBytes: 0,
+      ordersPerRequest: 1000,
+      lambdaMsPerRequest: 0,
+      lambdaMemoryMb: 1024,
+      hotDays: 30.4 * 13,
+      archiveBytesPerOrder: 0,
+      logBytesPerRequest: 0,
+    };
     // 10^6 writes at 100% utilisation need 10^6 WCU-seconds = 277.8 WCU-hours.
     expect(costPerMillionOrders({ ...base, provisionedUtilisation: 1 }).lines[0]!.usd).toBeCloseTo((1e6 / 3600) * PRICES.dynamoProvisionedWcuHour);
     expect(costPerMillionOrders({ ...base, provisionedUtilisation: 0.5 }).lines[0]!.usd).toBeCloseTo((2e6 / 3600) * PRICES.dynamoProvisionedWcuHour);
-    expect(costPerMillionOrders({ ...base, provisionedUtilisation: 1, reserved: true }).lines[0]!.usd).toBeLessThan((1e6 / 3600) * PRICES.dynamoProvisionedWcuHour * 0.5);
+    expect(costPerMillionOrders({ ...base, provisionedUtilisation: 1, reserved: true }).lines[0]!.usd).toBeLessThan(
+      (1e6 / 3600) * PRICES.dynamoProvisionedWcuHour * 0.5,
+    );
   });
 
   it('has one recommended scenario, and each further lever costs less than the one before', () => {
-    const base = { itemWritesPerOrder: 1.1, transactional: true, orderItemBytes: 514, gsiItemBytes: 320, gsiWritesPerOrder: 1, readItemsPerOrder: 0.026, counterItemsPerOrder: 0.05, counterItemBytes: 169, ordersPerRequest: 1000, lambdaMsPerRequest: 1500, lambdaMemoryMb: 1024, hotDays: 45, archiveBytesPerOrder: 60, logBytesPerRequest: 600 };
+    const base = {
+      itemWritesPerOrder: 1.1,
+      transactional: true,
+      orderItemBytes: 514,
+      gsiItemBytes: 320,
+      gsiWritesPerOrder: 1,
+      readItemsPerOrder: 0.026,
+      counterItemsPerOrder: 0.05,
+      counterItemBytes: 169,
+      ordersPerRequest: 1000,
+      lambdaMsPerRequest: 1500,
+      lambdaMemoryMb: 1024,
+      hotDays: 45,
+      archiveBytesPerOrder: 60,
+      logBytesPerRequest: 600,
+    };
     const scenarios = costScenarios(base);
     expect(scenarios.filter((s) => s.recommended).map((s) => s.id)).toEqual(['C']);
     const total = (id: string) => costPerMillionOrders(scenarios.find((s) => s.id === id)!.inputs).total;
@@ -86,7 +143,14 @@ describe('raw order items', () => {
     mock.on(TransactWriteCommand).resolves({});
     const { ordersRepository } = await import('../../../functions/_shared/repositories/orders.ts');
     const { orderTableItem, storedOrder } = await import('../../../bench/lib/workload.ts');
-    const order = storedOrder('plt_1', 'wkr_1', { orderId: 'o-1', platformWorkerId: 'rider-1', industry: 'INSTANT_DELIVERY', province: '110000', acceptedAt: '2025-08-04T08:00:00+08:00', finishedAt: '2025-08-04T08:30:00+08:00' });
+    const order = storedOrder('plt_1', 'wkr_1', {
+      orderId: 'o-1',
+      platformWorkerId: 'rider-1',
+      industry: 'INSTANT_DELIVERY',
+      province: '110000',
+      acceptedAt: '2025-08-04T08:00:00+08:00',
+      finishedAt: '2025-08-04T08:30:00+08:00',
+    });
     await ordersRepository.writeChunk({ orders: [order], shard: 0 }, '2026-01-01T00:00:00.000Z');
     const put = mock.commandCalls(TransactWriteCommand)[0]!.args[0].input.TransactItems![0]!.Put!.Item;
     expect(orderTableItem(order, '2026-01-01T00:00:00.000Z')).toEqual(put);

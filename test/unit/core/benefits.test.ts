@@ -1,9 +1,21 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import {
-  calculateBenefits, DEPENDANT_RELATIONS, dependantNeedsBirthDate, isMinorInjuryFastTrack, monthlyItemsDue, NATIONAL_DEFAULT_PARAMETERS, netMonth, netRecalculation,
-  resolveBenefitParameters, type BenefitCalculation, type BenefitInput, type BenefitLine, type DependantInput,
-  type DisabilityGrade, type PayableItem,
+  calculateBenefits,
+  DEPENDANT_RELATIONS,
+  dependantNeedsBirthDate,
+  isMinorInjuryFastTrack,
+  monthlyItemsDue,
+  NATIONAL_DEFAULT_PARAMETERS,
+  netMonth,
+  netRecalculation,
+  resolveBenefitParameters,
+  type BenefitCalculation,
+  type BenefitInput,
+  type BenefitLine,
+  type DependantInput,
+  type DisabilityGrade,
+  type PayableItem,
 } from '../../../core/index.ts';
 import { deathInput, injuryInput, version } from './fixtures.ts';
 
@@ -20,7 +32,10 @@ describe('calculateBenefits: disability (D9)', () => {
   it('TV-B1: grade 10, W = 10,000 → lump sum 7 × W = 70,000 yuan (D9)', () => {
     const r = calc(assessed(10));
     expect(line(r, 'disability_lump_sum')).toEqual({
-      item: 'disability_lump_sum', key: 'disability_lump_sum', amountFen: 7_000_000, monthly: false,
+      item: 'disability_lump_sum',
+      key: 'disability_lump_sum',
+      amountFen: 7_000_000,
+      monthly: false,
       basis: { W: 1_000_000, WVersion: 'averageMonthlyWageFen@province=110000@2025-01-01', grade: 10, months: 7 },
     });
     expect(r.lines).toHaveLength(1);
@@ -36,7 +51,10 @@ describe('calculateBenefits: disability (D9)', () => {
   it('TV-B3: grade 1 → allowance 90 % of W = 9,000 yuan a month from the month after the conclusion until retirement (D9)', () => {
     const r = calc(assessed(1));
     expect(line(r, 'disability_allowance')).toMatchObject({
-      amountFen: 900_000, monthly: true, fromMonth: '2025-11', untilMonth: '2053-05',
+      amountFen: 900_000,
+      monthly: true,
+      fromMonth: '2025-11',
+      untilMonth: '2053-05',
       basis: { grade: 1, percent: 90, toppedUpToMinimum: false, retirementAgeMonths: 756, minimumWageFen: 200_000 },
     });
     expect(r.monthlyTotalFen).toBe(900_000);
@@ -87,12 +105,22 @@ describe('calculateBenefits: expenses (D9)', () => {
   });
 
   it('pays in-catalogue expenses in full and records what was excluded (D9)', () => {
-    const r = calc(injuryInput({ expenses: [
-      { description: 'x-ray', amountFen: 20_000, inCatalogue: true },
-      { description: 'drug', amountFen: 10_200, inCatalogue: true },
-      { description: 'vitamins', amountFen: 5_000, inCatalogue: false },
-    ] }));
-    expect(line(r, 'medical')).toEqual({ item: 'medical', key: 'medical', amountFen: 30_200, monthly: false, basis: { items: 2, excludedItems: 1, excludedFen: 5_000 } });
+    const r = calc(
+      injuryInput({
+        expenses: [
+          { description: 'x-ray', amountFen: 20_000, inCatalogue: true },
+          { description: 'drug', amountFen: 10_200, inCatalogue: true },
+          { description: 'vitamins', amountFen: 5_000, inCatalogue: false },
+        ],
+      }),
+    );
+    expect(line(r, 'medical')).toEqual({
+      item: 'medical',
+      key: 'medical',
+      amountFen: 30_200,
+      monthly: false,
+      basis: { items: 2, excludedItems: 1, excludedFen: 5_000 },
+    });
   });
 
   it('rejects a negative or fractional number of inpatient days', () => {
@@ -102,10 +130,12 @@ describe('calculateBenefits: expenses (D9)', () => {
 });
 
 describe('calculateBenefits: death (D9)', () => {
-  const resolved = (deathDate: string) => resolveBenefitParameters(
-    [...NATIONAL_DEFAULT_PARAMETERS, version('averageMonthlyWageFen', 1_000_000, '2020-01-01')],
-    { province: '110000', injuryDate: deathDate, deathDate },
-  );
+  const resolved = (deathDate: string) =>
+    resolveBenefitParameters([...NATIONAL_DEFAULT_PARAMETERS, version('averageMonthlyWageFen', 1_000_000, '2020-01-01')], {
+      province: '110000',
+      injuryDate: deathDate,
+      deathDate,
+    });
 
   it('TV-B6: funeral = 6 × W = 60,000 yuan (D9)', () => {
     expect(line(calc(deathInput()), 'funeral')).toMatchObject({ amountFen: 6_000_000, basis: { months: 6 } });
@@ -114,7 +144,8 @@ describe('calculateBenefits: death (D9)', () => {
   it('TV-B7: death on 2025-03-10 uses the 2024 income figure, 20 × N = 1,083,760 yuan (D9)', () => {
     const r = calc(deathInput({ injuryDate: '2025-03-10', parameters: resolved('2025-03-10') }));
     expect(line(r, 'death_lump_sum')).toMatchObject({
-      amountFen: 108_376_000, basis: { N: 5_418_800, NVersion: 'urbanDisposableIncomeFen@national@2025-01-01', years: 20, deathDate: '2025-03-10' },
+      amountFen: 108_376_000,
+      basis: { N: 5_418_800, NVersion: 'urbanDisposableIncomeFen@national@2025-01-01', years: 20, deathDate: '2025-03-10' },
     });
   });
 
@@ -132,30 +163,41 @@ describe('calculateBenefits: death (D9)', () => {
   });
 
   it('TV-B9: spouse + 2 children + father on W = 6,000 are capped at W, shares rounded down: 1,846.15 + 3 × 1,384.61 (D9)', () => {
-    const input = deathInput({ dependants: [
-      { name: 'Spouse', relation: 'spouse', orphanOrAlone: false },
-      { name: 'Child A', relation: 'child', orphanOrAlone: false, birthDate: '2015-01-01' },
-      { name: 'Child B', relation: 'child', orphanOrAlone: false, birthDate: '2017-01-01' },
-      { name: 'Father', relation: 'parent', orphanOrAlone: false },
-    ] });
+    const input = deathInput({
+      dependants: [
+        { name: 'Spouse', relation: 'spouse', orphanOrAlone: false },
+        { name: 'Child A', relation: 'child', orphanOrAlone: false, birthDate: '2015-01-01' },
+        { name: 'Child B', relation: 'child', orphanOrAlone: false, birthDate: '2017-01-01' },
+        { name: 'Father', relation: 'parent', orphanOrAlone: false },
+      ],
+    });
     input.parameters.averageMonthlyWage = version('averageMonthlyWageFen', 600_000);
     const r = calc(input);
     const pensions = r.lines.filter((l) => l.item === 'dependant_pension');
     expect(pensions.map((l) => l.amountFen)).toEqual([184_615, 138_461, 138_461, 138_461]);
     expect(pensions.reduce((s, l) => s + l.amountFen, 0)).toBe(599_998);
-    expect(pensions[0]).toMatchObject({ key: 'dependant_pension:1', fromMonth: '2025-04', basis: { dependant: 1, relation: 'spouse', capped: true, uncappedTotalFen: 780_000, capFen: 600_000 } });
+    expect(pensions[0]).toMatchObject({
+      key: 'dependant_pension:1',
+      fromMonth: '2025-04',
+      basis: { dependant: 1, relation: 'spouse', capped: true, uncappedTotalFen: 780_000, capFen: 600_000 },
+    });
     expect(pensions[1]).toMatchObject({ untilMonth: '2033-01' });
     expect(r.monthlyTotalFen).toBe(599_998);
   });
 
   it('TV-B10: spouse + orphaned child on W = 8,000 → 3,200 + 3,200, no cap (D9)', () => {
-    const input = deathInput({ dependants: [
-      { name: 'S', relation: 'spouse', orphanOrAlone: false },
-      { name: 'C', relation: 'child', orphanOrAlone: true, birthDate: '2012-06-01' },
-    ] });
+    const input = deathInput({
+      dependants: [
+        { name: 'S', relation: 'spouse', orphanOrAlone: false },
+        { name: 'C', relation: 'child', orphanOrAlone: true, birthDate: '2012-06-01' },
+      ],
+    });
     input.parameters.averageMonthlyWage = version('averageMonthlyWageFen', 800_000);
     const pensions = calc(input).lines.filter((l) => l.item === 'dependant_pension');
-    expect(pensions.map((l) => [l.amountFen, l.basis.percent, l.basis.capped])).toEqual([[320_000, 40, false], [320_000, 40, false]]);
+    expect(pensions.map((l) => [l.amountFen, l.basis.percent, l.basis.capped])).toEqual([
+      [320_000, 40, false],
+      [320_000, 40, false],
+    ]);
   });
 
   it('TV-B11 (child part): a child aged 17 gets 2,400 a month until the month they turn 18 (D9; spouse eligibility is not settled by decisions.md)', () => {
@@ -170,10 +212,12 @@ describe('calculateBenefits: death (D9)', () => {
   });
 
   it('excludes a dependant who is already 18 by the first payable month, so the cap is not diluted (D9)', () => {
-    const input = deathInput({ dependants: [
-      { name: 'Adult', relation: 'sibling', orphanOrAlone: false, birthDate: '2007-04-01' },
-      { name: 'Parent', relation: 'grandparent', orphanOrAlone: true },
-    ] });
+    const input = deathInput({
+      dependants: [
+        { name: 'Adult', relation: 'sibling', orphanOrAlone: false, birthDate: '2007-04-01' },
+        { name: 'Parent', relation: 'grandparent', orphanOrAlone: true },
+      ],
+    });
     const r = calc(input);
     expect(r.excludedDependants).toEqual([{ dependant: 1, relation: 'sibling', reason: 'AGE_LIMIT_REACHED' }]);
     expect(r.lines.filter((l) => l.item === 'dependant_pension').map((l) => l.amountFen)).toEqual([400_000]);
@@ -199,11 +243,20 @@ describe('calculateBenefits: death (D9)', () => {
 
   it('needs a birth date for a child, grandchild or sibling', () => {
     expect(() => calculateBenefits(deathInput({ dependants: [{ name: 'G', relation: 'grandchild', orphanOrAlone: false }] }))).toThrow(/birthDate/);
-    expect(() => calculateBenefits(deathInput({ dependants: [{ name: 'G', relation: 'grandchild', orphanOrAlone: false, birthDate: '2020-02-30' }] }))).toThrow(/birthDate/);
-    // log-safe: the error names the position and relation, never the person
-    expect(() => calculateBenefits(deathInput({ dependants: [{ name: '赵六', relation: 'spouse', orphanOrAlone: false }, { name: '赵小六', relation: 'child', orphanOrAlone: false }] }))).toThrow(
-      'dependant 2 (child) needs a birthDate',
+    expect(() => calculateBenefits(deathInput({ dependants: [{ name: 'G', relation: 'grandchild', orphanOrAlone: false, birthDate: '2020-02-30' }] }))).toThrow(
+      /birthDate/,
     );
+    // log-safe: the error names the position and relation, never the person
+    expect(() =>
+      calculateBenefits(
+        deathInput({
+          dependants: [
+            { name: '赵六', relation: 'spouse', orphanOrAlone: false },
+            { name: '赵小六', relation: 'child', orphanOrAlone: false },
+          ],
+        }),
+      ),
+    ).toThrow('dependant 2 (child) needs a birthDate');
   });
 
   it('a death case ignores any assessment', () => {
@@ -215,16 +268,22 @@ describe('calculateBenefits: death (D9)', () => {
 describe('calculateBenefits: missing parameters (D9, 422)', () => {
   it('names each missing parameter and the items needing it, never guesses', () => {
     const input = injuryInput({ inpatientDays: 3, assessment: { grade: 2, nursing: 'FULL', concludedOn: '2025-10-01' }, parameters: {} });
-    expect(calculateBenefits(input)).toEqual({ ok: false, missing: [
-      { name: 'inpatientMealFenPerDay', items: ['inpatient_meals'] },
-      { name: 'averageMonthlyWageFen', items: ['disability_lump_sum', 'disability_allowance', 'nursing'] },
-      { name: 'minimumMonthlyWageFen', items: ['disability_allowance'] },
-    ] });
+    expect(calculateBenefits(input)).toEqual({
+      ok: false,
+      missing: [
+        { name: 'inpatientMealFenPerDay', items: ['inpatient_meals'] },
+        { name: 'averageMonthlyWageFen', items: ['disability_lump_sum', 'disability_allowance', 'nursing'] },
+        { name: 'minimumMonthlyWageFen', items: ['disability_allowance'] },
+      ],
+    });
     const death = deathInput({ parameters: {}, dependants: [{ name: 'S', relation: 'spouse', orphanOrAlone: false }] });
-    expect(calculateBenefits(death)).toEqual({ ok: false, missing: [
-      { name: 'averageMonthlyWageFen', items: ['funeral', 'dependant_pension'] },
-      { name: 'urbanDisposableIncomeFen', items: ['death_lump_sum'] },
-    ] });
+    expect(calculateBenefits(death)).toEqual({
+      ok: false,
+      missing: [
+        { name: 'averageMonthlyWageFen', items: ['funeral', 'dependant_pension'] },
+        { name: 'urbanDisposableIncomeFen', items: ['death_lump_sum'] },
+      ],
+    });
   });
 
   it('rejects a version of the wrong parameter in a slot', () => {
@@ -238,13 +297,17 @@ describe('calculateBenefits: missing parameters (D9, 422)', () => {
       urbanDisposableIncome: { name: 'urbanDisposableIncomeFen', scope: {}, effectiveFrom: '2025-01-01', value: 5_418_800 },
     });
     const versions = [version('averageMonthlyWageFen', 1), version('minimumMonthlyWageFen', 2), version('inpatientMealFenPerDay', 3)];
-    expect(Object.keys(resolveBenefitParameters(versions, { province: '110000', injuryDate: '2025-03-10' }))).toEqual(['averageMonthlyWage', 'minimumMonthlyWage', 'inpatientMeal']);
+    expect(Object.keys(resolveBenefitParameters(versions, { province: '110000', injuryDate: '2025-03-10' }))).toEqual([
+      'averageMonthlyWage',
+      'minimumMonthlyWage',
+      'inpatientMeal',
+    ]);
     expect(resolveBenefitParameters(versions, { province: '310000', injuryDate: '2025-03-10' })).toEqual({});
   });
 });
 
 describe('dependants cap (property, D9)', () => {
-  it('the dependants\' total never exceeds W and no share exceeds its uncapped amount', () => {
+  it("the dependants' total never exceeds W and no share exceeds its uncapped amount", () => {
     const relation = fc.constantFrom('spouse', 'parent', 'grandparent', 'child') as fc.Arbitrary<DependantInput['relation']>;
     const dependant = fc.record({ relation, orphanOrAlone: fc.boolean() });
     fc.assert(
@@ -275,7 +338,7 @@ describe('monthlyItemsDue (D9, D10)', () => {
     expect(monthlyItemsDue(ent, until).map((i) => i.item)).toEqual(['nursing']);
   });
 
-  it('stops allowance and nursing after the worker\'s death month, and a line after its end date', () => {
+  it("stops allowance and nursing after the worker's death month, and a line after its end date", () => {
     const ent = { lines: r.lines, workerDiedOn: '2026-03-02' };
     expect(monthlyItemsDue(ent, '2026-03').map((i) => i.item)).toEqual(['nursing']);
     expect(monthlyItemsDue(ent, '2026-04')).toEqual([]);
@@ -283,7 +346,7 @@ describe('monthlyItemsDue (D9, D10)', () => {
     expect(monthlyItemsDue({ lines: r.lines, endedOn: { nursing: '2025-12-31' } }, '2025-12')).toHaveLength(1);
   });
 
-  it('dependants\' pensions are not ended by workerDiedOn; one-off lines are never due monthly', () => {
+  it("dependants' pensions are not ended by workerDiedOn; one-off lines are never due monthly", () => {
     const death = calc(deathInput({ dependants: [{ name: 'S', relation: 'spouse', orphanOrAlone: false }] }));
     expect(monthlyItemsDue({ lines: death.lines, workerDiedOn: '2025-03-10' }, '2040-01').map((i) => i.key)).toEqual(['dependant_pension:1@2040-01']);
     expect(monthlyItemsDue({ lines: [{ item: 'nursing', key: 'nursing', amountFen: 1, monthly: true, basis: {} }] }, '2040-01')).toEqual([]);
@@ -293,7 +356,9 @@ describe('monthlyItemsDue (D9, D10)', () => {
     const ent = { lines: r.lines };
     const first = netMonth([], ent, '2025-12');
     expect(first).toEqual([{ item: 'nursing', key: 'nursing@2025-12', amountFen: 400_000 }]);
-    expect(netMonth([...first, { item: 'medical', key: 'medical', amountFen: 5 }, { item: 'nursing', key: 'nursing@2025-11', amountFen: 400_000 }], ent, '2025-12')).toEqual([]);
+    expect(
+      netMonth([...first, { item: 'medical', key: 'medical', amountFen: 5 }, { item: 'nursing', key: 'nursing@2025-11', amountFen: 400_000 }], ent, '2025-12'),
+    ).toEqual([]);
     const raised = calc({ ...assessed(1, 'FULL', '2025-10-15'), worker: { sex: 'M', birthDate: '1965-01-10' } });
     expect(netMonth(first, { lines: raised.lines }, '2025-12')).toEqual([{ item: 'nursing', key: 'nursing@2025-12', amountFen: 100_000 }]);
   });
@@ -315,20 +380,28 @@ describe('netRecalculation (D8, D10)', () => {
     const nursing = fc.option(fc.constantFrom('FULL', 'MAJOR', 'PARTIAL') as fc.Arbitrary<'FULL' | 'MAJOR' | 'PARTIAL'>, { nil: null });
     const amounts = fc.array(fc.integer({ min: 0, max: 1_000_000 }), { maxLength: 4 });
     const scenario = fc.record({ grade, nursing, amounts, days: fc.integer({ min: 0, max: 30 }) });
-    const build = (s: { grade: DisabilityGrade | null; nursing: 'FULL' | 'MAJOR' | 'PARTIAL' | null; amounts: number[]; days: number }) => calc(injuryInput({
-      inpatientDays: s.days,
-      expenses: s.amounts.map((amountFen, i) => ({ description: `e${i}`, amountFen, inCatalogue: i % 3 !== 2 })),
-      assessment: { grade: s.grade, nursing: s.nursing, concludedOn: '2025-10-01' },
-    }));
+    const build = (s: { grade: DisabilityGrade | null; nursing: 'FULL' | 'MAJOR' | 'PARTIAL' | null; amounts: number[]; days: number }) =>
+      calc(
+        injuryInput({
+          inpatientDays: s.days,
+          expenses: s.amounts.map((amountFen, i) => ({ description: `e${i}`, amountFen, inCatalogue: i % 3 !== 2 })),
+          assessment: { grade: s.grade, nursing: s.nursing, concludedOn: '2025-10-01' },
+        }),
+      );
     fc.assert(
       fc.property(scenario, scenario, fc.array(fc.boolean(), { minLength: 10, maxLength: 10 }), (a, b, partially) => {
         const old = build(a);
         // Some old lines were paid, some not yet; a line may also have been paid in two parts.
-        const paid: PayableItem[] = old.lines.filter((l) => !l.monthly).flatMap((l, i) => {
-          if (!partially[i]) return [];
-          const half = Math.floor(l.amountFen / 2);
-          return [{ item: l.item, key: l.key, amountFen: half }, { item: l.item, key: l.key, amountFen: l.amountFen - half }];
-        });
+        const paid: PayableItem[] = old.lines
+          .filter((l) => !l.monthly)
+          .flatMap((l, i) => {
+            if (!partially[i]) return [];
+            const half = Math.floor(l.amountFen / 2);
+            return [
+              { item: l.item, key: l.key, amountFen: half },
+              { item: l.item, key: l.key, amountFen: l.amountFen - half },
+            ];
+          });
         const next = build(b);
         const diff = netRecalculation(paid, next);
         expect(netRecalculation([...paid, ...diff], next)).toEqual([]);
@@ -357,6 +430,13 @@ describe('minor-injury fast track (小伤快赔, D7)', () => {
   it('death cases, cases without expenses and out-of-catalogue expenses are not fast-tracked', () => {
     expect(isMinorInjuryFastTrack({ kind: 'death', injuryDate: '2025-12-01', inpatientDays: 0, expenses: bill })).toBe(false);
     expect(isMinorInjuryFastTrack({ kind: 'injury', injuryDate: '2025-12-01', inpatientDays: 0, expenses: [] })).toBe(false);
-    expect(isMinorInjuryFastTrack({ kind: 'injury', injuryDate: '2025-12-01', inpatientDays: 0, expenses: [...bill, { description: 'x', amountFen: 1, inCatalogue: false }] })).toBe(false);
+    expect(
+      isMinorInjuryFastTrack({
+        kind: 'injury',
+        injuryDate: '2025-12-01',
+        inpatientDays: 0,
+        expenses: [...bill, { description: 'x', amountFen: 1, inCatalogue: false }],
+      }),
+    ).toBe(false);
   });
 });

@@ -19,16 +19,27 @@ describe('seeded calendars (D12)', () => {
 
 describe('validateYearArrangement (D12)', () => {
   it('rejects dates outside the year, duplicates, weekday make-up days and dates in both lists', () => {
-    expect(validateYearArrangement(2027, { year: 2026, holidays: ['2027-01-01', '2027-01-01', '2026-12-31', '2027-02-30'], workdays: ['2027-01-04', '2027-01-02', '2027-01-01'] }))
-      .toEqual({ ok: false, errors: [
+    expect(
+      validateYearArrangement(2027, {
+        year: 2026,
+        holidays: ['2027-01-01', '2027-01-01', '2026-12-31', '2027-02-30'],
+        workdays: ['2027-01-04', '2027-01-02', '2027-01-01'],
+      }),
+    ).toEqual({
+      ok: false,
+      errors: [
         { path: 'year', message: 'must be 2027' },
         { path: 'holidays.1', message: 'is listed twice' },
         { path: 'holidays.2', message: 'must be in 2027' },
         { path: 'holidays.3', message: 'must be a YYYY-MM-DD date' },
         { path: 'workdays.0', message: 'a make-up working day must be a Saturday or Sunday' },
         { path: 'workdays.2', message: 'a make-up working day must be a Saturday or Sunday' },
-      ] });
-    expect(validateYearArrangement(2027, { holidays: ['2027-01-02'], workdays: ['2027-01-02'] })).toEqual({ ok: false, errors: [{ path: 'workdays.0', message: 'is also a holiday' }] });
+      ],
+    });
+    expect(validateYearArrangement(2027, { holidays: ['2027-01-02'], workdays: ['2027-01-02'] })).toEqual({
+      ok: false,
+      errors: [{ path: 'workdays.0', message: 'is also a holiday' }],
+    });
   });
 });
 

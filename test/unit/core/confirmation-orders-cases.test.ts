@@ -1,7 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import {
-  acceptsStep, applicantTypeAllowed, approvalAllowed, CASE_STATUSES, checkOrderTimes, classifyResentOrder, resentOrderDifferences, CONFIRMATION_BASES, coverageAt,
-  isPlatformEnrolled, pilotStartOf, suddenIllnessDeathDeemable, validateConfirmation, type OrderRecord,
+  acceptsStep,
+  applicantTypeAllowed,
+  approvalAllowed,
+  CASE_STATUSES,
+  checkOrderTimes,
+  classifyResentOrder,
+  resentOrderDifferences,
+  CONFIRMATION_BASES,
+  coverageAt,
+  isPlatformEnrolled,
+  pilotStartOf,
+  suddenIllnessDeathDeemable,
+  validateConfirmation,
+  type OrderRecord,
 } from '../../../core/index.ts';
 
 describe('confirmation (D7)', () => {
@@ -12,13 +24,17 @@ describe('confirmation (D7)', () => {
 
   it('TV-E6: a drunk rider is NOT_CONFIRMED with INTOXICATION and a written reason (D7)', () => {
     expect(validateConfirmation({ outcome: 'NOT_CONFIRMED', basis: 'INTOXICATION', reasons: ['blood alcohol 1.2 mg/ml'] })).toEqual([]);
-    expect(validateConfirmation({ outcome: 'NOT_CONFIRMED', basis: 'INTOXICATION' })).toEqual([{ path: 'reasons', message: 'a refusal needs at least one written reason' }]);
+    expect(validateConfirmation({ outcome: 'NOT_CONFIRMED', basis: 'INTOXICATION' })).toEqual([
+      { path: 'reasons', message: 'a refusal needs at least one written reason' },
+    ]);
     expect(validateConfirmation({ outcome: 'NOT_CONFIRMED', basis: 'INTOXICATION', reasons: [' '] })).toHaveLength(1);
   });
 
   it('TV-E9: travel to a pickup with the worker mainly at fault is refused as TRAFFIC_MAIN_FAULT, not confirmable as ORDER_TASK_TRAFFIC (D7 settles the switch)', () => {
     expect(CONFIRMATION_BASES.NOT_CONFIRMED).toContain('TRAFFIC_MAIN_FAULT');
-    expect(validateConfirmation({ outcome: 'CONFIRMED', basis: 'TRAFFIC_MAIN_FAULT' })).toEqual([{ path: 'basis', message: 'TRAFFIC_MAIN_FAULT is not a basis of CONFIRMED' }]);
+    expect(validateConfirmation({ outcome: 'CONFIRMED', basis: 'TRAFFIC_MAIN_FAULT' })).toEqual([
+      { path: 'basis', message: 'TRAFFIC_MAIN_FAULT is not a basis of CONFIRMED' },
+    ]);
   });
 
   it('TV-E7 / TV-E8: a sudden-illness death is deemed within 48 hours (30 h yes, 60 h no) (D7)', () => {
@@ -36,10 +52,16 @@ describe('order intake (D2, D3)', () => {
 
   it('rejects unreadable times, finishedAt before acceptedAt and acceptedAt over 5 minutes ahead', () => {
     expect(checkOrderTimes({ acceptedAt: '2025-08-01T12:05:00+08:00', finishedAt: '2025-08-01T12:05:00+08:00' }, now)).toEqual([]);
-    expect(checkOrderTimes({ acceptedAt: '2025-08-01T12:05:01+08:00' }, now)).toEqual([{ path: 'acceptedAt', message: 'must not be more than 5 minutes in the future' }]);
+    expect(checkOrderTimes({ acceptedAt: '2025-08-01T12:05:01+08:00' }, now)).toEqual([
+      { path: 'acceptedAt', message: 'must not be more than 5 minutes in the future' },
+    ]);
     expect(checkOrderTimes({ acceptedAt: '2025-08-01T12:00:00' }, now)).toEqual([{ path: 'acceptedAt', message: 'must be an RFC 3339 time with an offset' }]);
-    expect(checkOrderTimes({ acceptedAt: '2025-08-01T11:00:00+08:00', finishedAt: '2025-08-01T10:59:59+08:00' }, now)).toEqual([{ path: 'finishedAt', message: 'must not be before acceptedAt' }]);
-    expect(checkOrderTimes({ acceptedAt: '2025-08-01T11:00:00+08:00', finishedAt: 'soon' }, now)).toEqual([{ path: 'finishedAt', message: 'must be an RFC 3339 time with an offset' }]);
+    expect(checkOrderTimes({ acceptedAt: '2025-08-01T11:00:00+08:00', finishedAt: '2025-08-01T10:59:59+08:00' }, now)).toEqual([
+      { path: 'finishedAt', message: 'must not be before acceptedAt' },
+    ]);
+    expect(checkOrderTimes({ acceptedAt: '2025-08-01T11:00:00+08:00', finishedAt: 'soon' }, now)).toEqual([
+      { path: 'finishedAt', message: 'must be an RFC 3339 time with an offset' },
+    ]);
   });
 
   it('TV-E4 / TV-E5 / TV-C6: enrolment starts on joinedOn (D2)', () => {
@@ -48,8 +70,12 @@ describe('order intake (D2, D3)', () => {
     expect(isPlatformEnrolled(didi, '110000', '2025-07-02')).toBe(true);
     expect(isPlatformEnrolled(didi, '310000', '2025-07-02')).toBe(false);
     const e5 = coverageAt({
-      at: new Date('2025-07-02T09:10:00+08:00'), workerKnown: true, platformEnrolled: isPlatformEnrolled(didi, '110000', '2025-07-02'),
-      orders: [{ orderId: 'trip', acceptedAt: '2025-07-02T09:00:00+08:00' }], openOrderCoverHours: 6, coverGraceMinutes: 0,
+      at: new Date('2025-07-02T09:10:00+08:00'),
+      workerKnown: true,
+      platformEnrolled: isPlatformEnrolled(didi, '110000', '2025-07-02'),
+      orders: [{ orderId: 'trip', acceptedAt: '2025-07-02T09:00:00+08:00' }],
+      openOrderCoverHours: 6,
+      coverGraceMinutes: 0,
     });
     expect(e5).toEqual({ covered: true, orderId: 'trip', reason: 'COVERED' });
     // TV-C6: Hebei joined on 2025-07-01, so an order of 2025-06-30 there is rejected and never charged.

@@ -27,7 +27,10 @@ describe('coverageAt (D4)', () => {
   });
 
   it('UNKNOWN_WORKER takes precedence over everything (D4)', () => {
-    expect(at('2025-08-01T10:20:00+08:00', { orders: [order], workerKnown: false, platformEnrolled: false })).toEqual({ covered: false, reason: 'UNKNOWN_WORKER' });
+    expect(at('2025-08-01T10:20:00+08:00', { orders: [order], workerKnown: false, platformEnrolled: false })).toEqual({
+      covered: false,
+      reason: 'UNKNOWN_WORKER',
+    });
   });
 
   it('covers the boundaries acceptedAt and finishedAt inclusive, plus the grace period (D4)', () => {
@@ -65,7 +68,10 @@ describe('coverageAt (D4)', () => {
   });
 
   it('ignores orders with unreadable times', () => {
-    const bad = [{ orderId: 'x', acceptedAt: 'nope' }, { orderId: 'y', acceptedAt: '2025-08-01T10:00:00+08:00', finishedAt: 'nope' }];
+    const bad = [
+      { orderId: 'x', acceptedAt: 'nope' },
+      { orderId: 'y', acceptedAt: '2025-08-01T10:00:00+08:00', finishedAt: 'nope' },
+    ];
     expect(at('2025-08-01T10:20:00+08:00', { orders: bad }).reason).toBe('NO_ORDER_AT_TIME');
   });
 });

@@ -1,7 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import {
-  applicationDeadline, applicationLateness, assessmentDue, SEEDED_CALENDARS, checkAssessmentWindow, confirmationDue, isLateApplication, reassessmentRequestDue,
-  reviewEarliestDate, suspendedDays, WorkingDayCalendar,
+  applicationDeadline,
+  applicationLateness,
+  assessmentDue,
+  SEEDED_CALENDARS,
+  checkAssessmentWindow,
+  confirmationDue,
+  isLateApplication,
+  reassessmentRequestDue,
+  reviewEarliestDate,
+  suspendedDays,
+  WorkingDayCalendar,
 } from '../../../core/index.ts';
 
 describe('application deadline (D6)', () => {
@@ -31,27 +40,46 @@ describe('application deadline (D6)', () => {
   });
 
   it('requires the late explanation only against a final deadline: a provisional one never blocks a case (D6, D12)', () => {
-    expect(applicationLateness('2025-06-13', 'platform', '2025-06-19')).toEqual({ due: { date: '2025-06-18', provisional: false }, late: true, explanationRequired: true });
-    expect(applicationLateness('2025-06-13', 'platform', '2025-06-18')).toEqual({ due: { date: '2025-06-18', provisional: false }, late: false, explanationRequired: false });
+    expect(applicationLateness('2025-06-13', 'platform', '2025-06-19')).toEqual({
+      due: { date: '2025-06-18', provisional: false },
+      late: true,
+      explanationRequired: true,
+    });
+    expect(applicationLateness('2025-06-13', 'platform', '2025-06-18')).toEqual({
+      due: { date: '2025-06-18', provisional: false },
+      late: false,
+      explanationRequired: false,
+    });
     // injury Thu 2026-12-31, no 2027 arrangement: weekends only → due Tue 2027-01-05 (provisional); filed 01-06
-    expect(applicationLateness('2026-12-31', 'platform', '2027-01-06')).toEqual({ due: { date: '2027-01-05', provisional: true }, late: true, explanationRequired: false });
+    expect(applicationLateness('2026-12-31', 'platform', '2027-01-06')).toEqual({
+      due: { date: '2027-01-05', provisional: true },
+      late: true,
+      explanationRequired: false,
+    });
   });
 
   it('settles a provisional lateness once the year is loaded: derived again with the loaded calendar (D12)', () => {
     const with2027 = new WorkingDayCalendar([...SEEDED_CALENDARS, { year: 2027, holidays: ['2027-01-01', '2027-01-02', '2027-01-03'], workdays: [] }]);
-    expect(applicationLateness('2026-12-31', 'platform', '2027-01-06', with2027)).toEqual({ due: { date: '2027-01-06', provisional: false }, late: false, explanationRequired: false });
+    expect(applicationLateness('2026-12-31', 'platform', '2027-01-06', with2027)).toEqual({
+      due: { date: '2027-01-06', provisional: false },
+      late: false,
+      explanationRequired: false,
+    });
     expect(applicationLateness('2026-12-31', 'platform', '2027-01-07', with2027)).toMatchObject({ late: true, explanationRequired: true });
   });
 });
 
 describe('confirmation due (D7)', () => {
-  it('TV-D7: opened 2025-07-01 → 60 days is Sat 2025-08-30, moved to Mon 2025-09-01 (D12 overrides the rulebook\'s 08-30)', () => {
+  it("TV-D7: opened 2025-07-01 → 60 days is Sat 2025-08-30, moved to Mon 2025-09-01 (D12 overrides the rulebook's 08-30)", () => {
     expect(confirmationDue('2025-07-01', [], '2025-07-05')).toEqual({ date: '2025-09-01', provisional: false, suspendedDays: 0, suspended: false });
   });
 
   it('TV-D7: suspended 2025-07-10 → 2025-08-09 (30 days) moves the due date to 2025-09-29 (D7)', () => {
     expect(confirmationDue('2025-07-01', [{ from: '2025-07-10', to: '2025-08-09' }], '2025-08-20')).toEqual({
-      date: '2025-09-29', provisional: false, suspendedDays: 30, suspended: false,
+      date: '2025-09-29',
+      provisional: false,
+      suspendedDays: 30,
+      suspended: false,
     });
   });
 
@@ -62,13 +90,18 @@ describe('confirmation due (D7)', () => {
   });
 
   it('counts overlapping suspensions once and ignores empty ones', () => {
-    expect(suspendedDays([
-      { from: '2025-07-20', to: '2025-07-25' },
-      { from: '2025-07-10', to: '2025-07-22' },
-      { from: '2025-07-12', to: '2025-07-15' },
-      { from: '2025-07-30', to: '2025-07-30' },
-      { from: '2025-08-01', to: '2025-08-03' },
-    ], '2025-09-01')).toBe(15 + 2);
+    expect(
+      suspendedDays(
+        [
+          { from: '2025-07-20', to: '2025-07-25' },
+          { from: '2025-07-10', to: '2025-07-22' },
+          { from: '2025-07-12', to: '2025-07-15' },
+          { from: '2025-07-30', to: '2025-07-30' },
+          { from: '2025-08-01', to: '2025-08-03' },
+        ],
+        '2025-09-01',
+      ),
+    ).toBe(15 + 2);
     expect(suspendedDays([], '2025-09-01')).toBe(0);
   });
 });
@@ -84,7 +117,9 @@ describe('assessment deadlines and windows (D8)', () => {
     expect(checkAssessmentWindow('reassessment', '2025-05-20', '2025-06-04')).toEqual({ ok: true });
     expect(checkAssessmentWindow('reassessment', '2025-05-20', '2025-05-20')).toEqual({ ok: true });
     expect(checkAssessmentWindow('reassessment', '2025-05-20', '2025-06-05')).toEqual({
-      ok: false, reason: 'REASSESSMENT_WINDOW_CLOSED', window: { from: '2025-05-20', to: '2025-06-04' },
+      ok: false,
+      reason: 'REASSESSMENT_WINDOW_CLOSED',
+      window: { from: '2025-05-20', to: '2025-06-04' },
     });
   });
 

@@ -3,7 +3,12 @@ import type { BenefitInput, ParameterName, ParameterVersion } from '../../../cor
 
 export const BEIJING = '110000';
 
-export function version(name: ParameterName, value: number, effectiveFrom = '2025-01-01', scope: ParameterVersion['scope'] = { province: BEIJING }): ParameterVersion {
+export function version(
+  name: ParameterName,
+  value: number,
+  effectiveFrom = '2025-01-01',
+  scope: ParameterVersion['scope'] = { province: BEIJING },
+): ParameterVersion {
   return { name, scope, effectiveFrom, value };
 }
 

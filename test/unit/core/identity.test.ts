@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import {
-  checkCreditCode, checkResidentId, CREDIT_CODE_CHARSET, makeCreditCode, makeResidentId, maskBankAccount, maskIdNumber,
+  checkCreditCode,
+  checkResidentId,
+  CREDIT_CODE_CHARSET,
+  makeCreditCode,
+  makeResidentId,
+  maskBankAccount,
+  maskIdNumber,
   maskPhone,
 } from '../../../core/index.ts';
 
@@ -29,7 +35,8 @@ describe('resident ID (GB 11643, D3)', () => {
   });
 
   it('generator and checker round-trip (property)', () => {
-    const dates = fc.date({ min: new Date('1900-01-01T00:00:00Z'), max: new Date('2024-12-31T00:00:00Z'), noInvalidDate: true })
+    const dates = fc
+      .date({ min: new Date('1900-01-01T00:00:00Z'), max: new Date('2024-12-31T00:00:00Z'), noInvalidDate: true })
       .map((d) => d.toISOString().slice(0, 10));
     fc.assert(
       fc.property(fc.constantFrom('110101', '320102', '440305', '650102'), dates, fc.integer({ min: 0, max: 999 }), (prefix, birth, seq) => {

@@ -1,7 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import {
-  chargedIndustry, industryAcceptedFor, INDUSTRIES, INDUSTRY_NAMES, isIndustry, isProvinceCode, PILOT_PROVINCES,
-  pilotStartOf, provinceName, PROVINCES,
+  chargedIndustry,
+  industryAcceptedFor,
+  INDUSTRIES,
+  INDUSTRY_NAMES,
+  isIndustry,
+  isProvinceCode,
+  PILOT_PROVINCES,
+  pilotStartOf,
+  provinceName,
+  PROVINCES,
 } from '../../../core/index.ts';
 
 describe('industries (D1)', () => {
@@ -43,7 +51,13 @@ describe('provinces (D2)', () => {
   it('seeds 7 provinces from 2022-07-01 and 10 from 2025-07-01 (D2)', () => {
     expect(PILOT_PROVINCES).toHaveLength(17);
     expect(PILOT_PROVINCES.filter((p) => p.pilotStart === '2022-07-01').map((p) => p.code)).toEqual([
-      '110000', '310000', '320000', '440000', '460000', '500000', '510000',
+      '110000',
+      '310000',
+      '320000',
+      '440000',
+      '460000',
+      '500000',
+      '510000',
     ]);
     expect(pilotStartOf('130000')).toBe('2025-07-01');
     expect(pilotStartOf('220000')).toBeUndefined();

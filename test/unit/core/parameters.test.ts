@@ -1,11 +1,22 @@
 import { describe, expect, it } from 'vitest';
 import {
-  isParameterName, NATIONAL_DEFAULT_PARAMETERS, PARAMETER_NAMES, PARAMETER_RULES, parameterVersionId, resolveParameter,
-  scopeKey, validateParameterValue, validateParameterVersion, type ParameterVersion,
+  isParameterName,
+  NATIONAL_DEFAULT_PARAMETERS,
+  PARAMETER_NAMES,
+  PARAMETER_RULES,
+  parameterVersionId,
+  resolveParameter,
+  scopeKey,
+  validateParameterValue,
+  validateParameterVersion,
+  type ParameterVersion,
 } from '../../../core/index.ts';
 
 const v = (scope: ParameterVersion['scope'], effectiveFrom: string, value: number): ParameterVersion => ({
-  name: 'contributionRateFen', scope, effectiveFrom, value,
+  name: 'contributionRateFen',
+  scope,
+  effectiveFrom,
+  value,
 });
 
 describe('resolveParameter (D5 precedence)', () => {
@@ -70,7 +81,9 @@ describe('resolveParameter (D5 precedence)', () => {
 
 describe('parameter ids and validation', () => {
   it('gives stable ids including the scope', () => {
-    expect(parameterVersionId({ name: 'urbanDisposableIncomeFen', scope: {}, effectiveFrom: '2025-01-01', value: 1 })).toBe('urbanDisposableIncomeFen@national@2025-01-01');
+    expect(parameterVersionId({ name: 'urbanDisposableIncomeFen', scope: {}, effectiveFrom: '2025-01-01', value: 1 })).toBe(
+      'urbanDisposableIncomeFen@national@2025-01-01',
+    );
     expect(parameterVersionId(v({ industry: 'FREIGHT', province: '110000', platformId: 'p1' }, '2025-07-01', 1))).toBe(
       'contributionRateFen@platform=p1,province=110000,industry=FREIGHT@2025-07-01',
     );
@@ -89,15 +102,21 @@ describe('parameter ids and validation', () => {
 
   it('validates whole versions', () => {
     expect(validateParameterVersion(v({ platformId: 'p1', province: '110000', industry: 'FREIGHT' }, '2025-07-01', 25))).toEqual([]);
-    expect(validateParameterVersion({ name: 'urbanDisposableIncomeFen', scope: { province: '990000', industry: 'TAXI' as never }, effectiveFrom: '2025-02-30', value: -1 }))
-      .toEqual([
-        { path: 'scope.province', message: 'urbanDisposableIncomeFen cannot be scoped by province' },
-        { path: 'scope.industry', message: 'urbanDisposableIncomeFen cannot be scoped by industry' },
-        { path: 'scope.province', message: 'unknown province code' },
-        { path: 'scope.industry', message: 'unknown industry' },
-        { path: 'effectiveFrom', message: 'must be a YYYY-MM-DD date' },
-        { path: 'value', message: 'must be a non-negative integer' },
-      ]);
+    expect(
+      validateParameterVersion({
+        name: 'urbanDisposableIncomeFen',
+        scope: { province: '990000', industry: 'TAXI' as never },
+        effectiveFrom: '2025-02-30',
+        value: -1,
+      }),
+    ).toEqual([
+      { path: 'scope.province', message: 'urbanDisposableIncomeFen cannot be scoped by province' },
+      { path: 'scope.industry', message: 'urbanDisposableIncomeFen cannot be scoped by industry' },
+      { path: 'scope.province', message: 'unknown province code' },
+      { path: 'scope.industry', message: 'unknown industry' },
+      { path: 'effectiveFrom', message: 'must be a YYYY-MM-DD date' },
+      { path: 'value', message: 'must be a non-negative integer' },
+    ]);
   });
 
   it('every name has a rule and every seeded default is valid', () => {

@@ -8,7 +8,9 @@ const FORBIDDEN = [/['"]aws-sdk/, /['"]aws-lambda/, /['"]@middy\//, /['"]zod['"/
 const IMPORT_RE = /(?:import|export)\s[^'"]*?from\s+(['"][^'"]+['"])|import\s*\(\s*(['"][^'"]+['"])\s*\)|require\s*\(\s*(['"][^'"]+['"])\s*\)/g;
 
 function sourceFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? sourceFiles(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : []));
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? sourceFiles(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : [],
+  );
 }
 
 describe('the rules core stays pure', () => {

@@ -1,8 +1,24 @@
 import { describe, expect, it } from 'vitest';
 import {
-  addDays, addMonths, addMonthsToMonth, dateRange, datesOfMonth, dayOfWeek, daysBetween, fromEpochDay, isValidDate,
-  isValidMonth, isWeekend, monthOfDate, monthsBetween, parseInstant, shanghaiDate, shanghaiMonth, shanghaiStartOfDay,
-  toEpochDay, toShanghaiIso,
+  addDays,
+  addMonths,
+  addMonthsToMonth,
+  dateRange,
+  datesOfMonth,
+  dayOfWeek,
+  daysBetween,
+  fromEpochDay,
+  isValidDate,
+  isValidMonth,
+  isWeekend,
+  monthOfDate,
+  monthsBetween,
+  parseInstant,
+  shanghaiDate,
+  shanghaiMonth,
+  shanghaiStartOfDay,
+  toEpochDay,
+  toShanghaiIso,
 } from '../../../core/index.ts';
 
 describe('time', () => {
