@@ -18,10 +18,9 @@
  * (pii.ts) and every string passes the logger's redaction of ID numbers, phones and account numbers.
  */
 import { createHash } from 'node:crypto';
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { config } from './config.ts';
-import { ddb } from './db.ts';
+import { backoff, cancellationReasons, ddb } from './db.ts';
 import { redact } from './observability.ts';
 import { pii } from './pii.ts';
 
@@ -170,13 +169,11 @@ const nextRecord = (entry: AuditEntry, last: AuditRecord | undefined, now: Date)
  * stood in its way. A condition of the change that failed is never retried.
  */
 const isLostRace = (error: unknown, recordIndex: number): boolean => {
-  if (!(error instanceof TransactionCanceledException) && (error as Error)?.name !== 'TransactionCanceledException') return false;
-  const reasons = (error as TransactionCanceledException).CancellationReasons ?? [];
-  if (reasons.some((r, i) => i !== recordIndex && r?.Code === 'ConditionalCheckFailed')) return false;
-  return reasons.some((r, i) => (i === recordIndex && r?.Code === 'ConditionalCheckFailed') || r?.Code === 'TransactionConflict');
+  const reasons = cancellationReasons(error);
+  if (!reasons) return false;
+  if (reasons.some((r, i) => i !== recordIndex && r.Code === 'ConditionalCheckFailed')) return false;
+  return reasons.some((r, i) => (i === recordIndex && r.Code === 'ConditionalCheckFailed') || r.Code === 'TransactionConflict');
 };
-
-const backoff = (attempt: number) => new Promise((r) => setTimeout(r, Math.random() * Math.min(200, 10 * 2 ** Math.min(attempt, 5))));
 
 /**
  * Commits a change and its audit record in one TransactWriteItems. Each attempt reads the chain's head
@@ -205,7 +202,7 @@ export const commitAuditedWith = async (
       return record;
     } catch (error) {
       if (!isLostRace(error, items.length - 1)) throw error;
-      await backoff(attempt);
+      await backoff(attempt, { baseMs: 10, capMs: 200 });
     }
   }
   throw new AuditChainContention(`Could not append to ${pk} after ${MAX_APPEND_ATTEMPTS} attempts`);

@@ -1,4 +1,7 @@
-/** DynamoDB clients at module scope, created once per container. */
+/**
+ * DynamoDB clients at module scope, created once per container, and the storage helpers every repository
+ * shares: one paginator, one batch reader, one back-off, one reading of a failed condition.
+ */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchGetCommand, DynamoDBDocumentClient, paginateQuery, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 
@@ -35,7 +38,46 @@ export const mapLimit = async <T, R>(items: readonly T[], limit: number, fn: (it
   return results;
 };
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Waits before retry `attempt` (0, 1, 2, …): "equal jitter" over an exponential ceiling
+ * min(capMs, baseMs × 2^attempt) — between half the ceiling and the ceiling, so concurrent writers that
+ * collided spread out, and no wait is ever longer than `capMs`.
+ */
+export const backoff = (attempt: number, { baseMs, capMs }: { baseMs: number; capMs: number }): Promise<void> => {
+  const ceiling = Math.min(capMs, baseMs * 2 ** Math.max(0, attempt));
+  return sleep(ceiling / 2 + Math.random() * (ceiling / 2));
+};
+
+/** One cancellation reason of a TransactWriteItems (`Item` only with `ReturnValuesOnConditionCheckFailure`). */
+export interface CancellationReason {
+  readonly Code?: string;
+  readonly Item?: Record<string, unknown>;
+}
+
+/**
+ * The per-action reasons of a cancelled transaction (index i = action i; `Code` 'None' for actions that
+ * did not fail), or undefined when `error` is no TransactionCanceledException. Matched by name, so that
+ * errors from another copy of the SDK (the CLI, mocks) are read alike.
+ */
+export const cancellationReasons = (error: unknown): readonly CancellationReason[] | undefined => {
+  if ((error as { name?: unknown } | null | undefined)?.name !== 'TransactionCanceledException') return undefined;
+  return ((error as { CancellationReasons?: CancellationReason[] }).CancellationReasons ?? []).map((r) => r ?? {});
+};
+
+/**
+ * Whether a write failed on its condition: a ConditionalCheckFailedException (a single write), or a
+ * cancelled transaction whose reason at `index` — at any index when none is given — is
+ * ConditionalCheckFailed. Throttling, conflicts and service errors are not condition failures: they
+ * propagate with the SDK's names, which the state machines' Retry blocks match.
+ */
+export const conditionFailed = (error: unknown, index?: number): boolean => {
+  if ((error as { name?: unknown } | null | undefined)?.name === 'ConditionalCheckFailedException') return true;
+  const reasons = cancellationReasons(error);
+  if (!reasons) return false;
+  return index === undefined ? reasons.some((r) => r.Code === 'ConditionalCheckFailed') : reasons[index]?.Code === 'ConditionalCheckFailed';
+};
 
 /**
  * BatchGetItem over any number of keys: chunks of 100 in parallel, unprocessed keys retried with
@@ -51,7 +93,7 @@ export const batchGetAll = async (
     chunk(keys, 100).map(async (part) => {
       let pending: Record<string, unknown>[] = part;
       for (let attempt = 0; pending.length > 0; attempt++) {
-        if (attempt > 0) await sleep(Math.min(1000, 25 * 2 ** attempt));
+        if (attempt > 0) await backoff(attempt, { baseMs: 25, capMs: 1000 });
         if (attempt > 8) throw new Error(`BatchGetItem on ${table}: keys still unprocessed after ${attempt} attempts`);
         const res = await ddb.send(
           new BatchGetCommand({

@@ -8,10 +8,9 @@
  * The write that would exceed the limit fails its condition (a failed conditional write still costs the
  * WCU) and the caller gets 429 problem+json with `Retry-After` (whole seconds until the next window).
  */
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { config } from './config.ts';
-import { ddb } from './db.ts';
+import { conditionFailed, ddb } from './db.ts';
 import { tooManyRequests } from './problem.ts';
 
 /** Items outlive their window by this much (TTL deletion is lazy; nothing reads old windows). */
@@ -34,7 +33,7 @@ export const enforcePlatformRateLimit = async (platformId: string, now = Date.no
       }),
     );
   } catch (error) {
-    if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    if (!conditionFailed(error)) throw error;
     const retryAfter = Math.max(1, Math.ceil(((second + 1) * 1000 - now) / 1000));
     throw tooManyRequests(`At most ${limit} requests per second are accepted from a platform; retry after the window.`, retryAfter);
   }

@@ -11,11 +11,10 @@
  *
  * Nothing of the client secret is stored.
  */
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { commitAudited, type AuditEntry, type TransactItem } from '../_shared/audit.ts';
 import { config } from '../_shared/config.ts';
-import { ddb } from '../_shared/db.ts';
+import { conditionFailed, ddb } from '../_shared/db.ts';
 import { clientKey } from '../_shared/repositories/platform-clients.ts';
 
 export const currentClientKey = (platformId: string) => ({ pk: `APPCLIENT#${platformId}`, sk: 'APPCLIENT' });
@@ -73,7 +72,7 @@ export const clientRegistry = {
       await commitAudited({ items: this.bindItems(platformId, clientId, issuedAt, previous), entry: audit }, now);
     } catch (error) {
       // Only the binding's own conditions (items 0 and 1) mean another client was bound meanwhile.
-      if (error instanceof TransactionCanceledException && error.CancellationReasons?.slice(0, 2).some((r) => r.Code === 'ConditionalCheckFailed')) {
+      if (conditionFailed(error, 0) || conditionFailed(error, 1)) {
         throw new ClientChanged(`The app client of ${platformId} changed meanwhile`);
       }
       throw error;

@@ -13,11 +13,10 @@
  * concurrent batch never counts twice and a half-written batch converges when re-sent.
  */
 import { PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { Industry } from '../../../core/index.ts';
 import { config } from '../config.ts';
-import { batchGetAll, ddb, mapLimit, queryAll } from '../db.ts';
+import { backoff, batchGetAll, cancellationReasons, conditionFailed, ddb, mapLimit, queryAll } from '../db.ts';
 
 export interface StoredOrder {
   readonly platformId: string;
@@ -171,8 +170,9 @@ export const counterUpdates = (chunk: OrderChunk) => {
   return { days: [...days.values()], fees: [...fees.values()] };
 };
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const MAX_CONFLICT_RETRIES = 8;
+/** Back-off between attempts of a transaction that met a conflict (another transaction held a counter). */
+const CONFLICT_BACKOFF = { baseMs: 10, capMs: 500 };
 
 export const ordersRepository = {
   /** Stored orders by id (strongly consistent: used to classify re-sent orders). */
@@ -231,8 +231,8 @@ export const ordersRepository = {
         await this.putContinuationTails(orders);
         return { written: orders, existing };
       } catch (error) {
-        if (!(error instanceof TransactionCanceledException) || attempt >= MAX_CONFLICT_RETRIES) throw error;
-        const reasons = error.CancellationReasons ?? [];
+        const reasons = cancellationReasons(error);
+        if (!reasons || attempt >= MAX_CONFLICT_RETRIES) throw error;
         const failed = orders.filter((_, i) => reasons[i]?.Code === 'ConditionalCheckFailed');
         if (failed.length > 0) {
           const reread: StoredOrder[] = [];
@@ -251,7 +251,7 @@ export const ordersRepository = {
           orders = orders.filter((o) => !failed.includes(o));
         } else {
           // TransactionConflict (another transaction held a counter) or throttling: back off and retry.
-          await sleep(Math.min(500, 10 * 2 ** attempt) * (0.5 + Math.random()));
+          await backoff(attempt, CONFLICT_BACKOFF);
         }
       }
     }
@@ -277,7 +277,7 @@ export const ordersRepository = {
         await ddb.send(new UpdateCommand(update));
         return true;
       } catch (error) {
-        if (error instanceof ConditionalCheckFailedException) return false;
+        if (conditionFailed(error)) return false;
         throw error;
       }
     }
@@ -287,9 +287,9 @@ export const ordersRepository = {
         await this.putContinuationTails([finished]);
         return true;
       } catch (error) {
-        if (!(error instanceof TransactionCanceledException) || attempt >= MAX_CONFLICT_RETRIES) throw error;
-        if (error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed') return false;
-        await sleep(Math.min(500, 10 * 2 ** attempt) * (0.5 + Math.random()));
+        if (!cancellationReasons(error) || attempt >= MAX_CONFLICT_RETRIES) throw error;
+        if (conditionFailed(error, 0)) return false;
+        await backoff(attempt, CONFLICT_BACKOFF);
       }
     }
   },

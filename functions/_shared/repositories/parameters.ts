@@ -4,11 +4,10 @@
  * its audit record are one transaction (audit.ts `commitAudited`).
  * The national defaults of D4, D5 and D9 are seeded from the rules core and behave as stored versions.
  */
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { NATIONAL_DEFAULT_PARAMETERS, scopeKey, type ParameterName, type ParameterScope, type ParameterVersion } from '../../../core/index.ts';
 import { commitAudited, type AuditEntry } from '../audit.ts';
 import { config } from '../config.ts';
-import { queryAll } from '../db.ts';
+import { conditionFailed, queryAll } from '../db.ts';
 
 const sortKey = (v: Pick<ParameterVersion, 'scope' | 'effectiveFrom'>) => `${scopeKey(v.scope)}#${v.effectiveFrom}`;
 
@@ -81,7 +80,7 @@ export const parametersRepository = {
       cache.delete(v.name);
       return { outcome: 'created', version: v };
     } catch (error) {
-      if (!(error instanceof TransactionCanceledException && error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed')) throw error;
+      if (!conditionFailed(error, 0)) throw error;
       const existing = (await this.versions(v.name)).find((s) => sameVersion(s, v));
       if (existing && existing.value === v.value) return { outcome: 'replayed', version: existing };
       return { outcome: 'conflict', existing: existing ?? v };

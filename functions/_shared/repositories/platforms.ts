@@ -4,11 +4,10 @@
  * Every change is committed with its audit record in one transaction (audit.ts `commitAudited`).
  */
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import type { Industry } from '../../../core/index.ts';
 import { commitAudited, type AuditEntry, type TransactItem } from '../audit.ts';
 import { config } from '../config.ts';
-import { ddb } from '../db.ts';
+import { conditionFailed, ddb } from '../db.ts';
 
 export interface ProvinceEnrolment {
   readonly code: string;
@@ -103,7 +102,7 @@ export const platformsRepository = {
         now,
       );
     } catch (error) {
-      if (error instanceof TransactionCanceledException && error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed') {
+      if (conditionFailed(error, 0)) {
         throw new DuplicateCreditCode(platform.creditCode);
       }
       throw error;
@@ -142,8 +141,7 @@ export const platformsRepository = {
       );
       return { ...current, provinces: [...provinces], version: version + 1 };
     } catch (error) {
-      if (error instanceof TransactionCanceledException && error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed')
-        throw new StaleVersion(platformId);
+      if (conditionFailed(error, 0)) throw new StaleVersion(platformId);
       throw error;
     } finally {
       cache.delete(platformId); // a read racing the update may have cached the old profile meanwhile

@@ -7,9 +7,8 @@
  *   PW#{platformId}#{platformWorkerId} / LINK   → workerId, hmac(idNumber)  (order ingestion resolves workers here)
  */
 import { GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { config } from '../config.ts';
-import { batchGetAll, ddb } from '../db.ts';
+import { batchGetAll, cancellationReasons, ddb } from '../db.ts';
 
 export interface PersonRecord {
   readonly idHash: string;
@@ -74,11 +73,9 @@ const send = async (items: object[], names: ('person' | 'link' | undefined)[]) =
   try {
     await ddb.send(new TransactWriteCommand({ TransactItems: items as never }));
   } catch (error) {
-    if (error instanceof TransactionCanceledException) {
-      const failed = error.CancellationReasons?.findIndex((r) => r.Code === 'ConditionalCheckFailed') ?? -1;
-      const what = failed >= 0 ? names[failed] : undefined;
-      if (what) throw new RegistrationRace(what);
-    }
+    const failed = cancellationReasons(error)?.findIndex((r) => r.Code === 'ConditionalCheckFailed') ?? -1;
+    const what = failed >= 0 ? names[failed] : undefined;
+    if (what) throw new RegistrationRace(what);
     throw error;
   }
 };
