@@ -41,7 +41,7 @@ export const runDeclaration = async (
   log: (line: string) => void,
 ): Promise<DeclarationResult> => {
   const ledgerTable = stack.app.tables.LEDGER_TABLE!;
-  const { feeCounterKey, FEE_COUNTER_SHARDS: shards } = await import('../functions/_shared/repositories/orders.ts');
+  const { feeCounterKey, FEE_COUNTER_SHARDS: shards } = await import('../functions/_shared/repositories/ledger.ts');
   const referenceKey = `BENCHREF#FEE#${platform.platformId}#${MONTH}`;
   const items: Record<string, unknown>[] = [];
   const lines = PROVINCES.length * 31 * shards;
@@ -53,7 +53,7 @@ export const runDeclaration = async (
         const orders = items.length === lines - 1 ? remaining : Math.floor(options.ordersInMonth / lines);
         remaining -= orders;
         const o = { platformId: platform.platformId, date, province, chargedIndustry: 'INSTANT_DELIVERY' as const };
-        // The attributes writeChunk's fee update sets: ADD orders, SET province, industry, date.
+        // The attributes the ledger's fee increment sets: ADD orders, SET province, industry, date.
         items.push({ ...feeCounterKey(o, shard), orders, province, industry: 'INSTANT_DELIVERY', date });
       }
     }

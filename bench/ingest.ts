@@ -10,7 +10,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { planChunks } from '../functions/orders/use-cases.ts';
+import { planChunks } from '../functions/_shared/repositories/orders.ts';
 import { chunk, mapLimit, sleep, summarize, type Summary } from './lib/stats.ts';
 import type { WriteCounter, WriteCounts } from './lib/write-counter.ts';
 import { cpuNow, cpuSince, findJavaDescendant } from './lib/cpu.ts';
@@ -80,7 +80,7 @@ const stored = (platform: BenchPlatform, orders: readonly OrderRequestItem[]) =>
 const plannedWrites = (platform: BenchPlatform, orders: readonly OrderRequestItem[]) => {
   let writes = 0;
   for (const batch of chunk(orders, BATCH)) {
-    for (const c of planChunks(stored(platform, batch), 8, () => 0)) {
+    for (const c of planChunks(stored(platform, batch), () => 0)) {
       writes += c.orders.length;
       writes += new Set(c.orders.map((o) => `${o.workerId}|${o.date}|${o.province}`)).size;
       writes += new Set(c.orders.map((o) => `${o.province}|${o.chargedIndustry}|${o.date}`)).size;
@@ -102,7 +102,7 @@ export const runIngestion = async (
     standardOrders({ workers: options.workers, days: DAYS, ordersPerWorkerDay: options.ordersPerWorkerDay, tag, provinces: PROVINCES });
   const n = options.workers * DAYS.length * options.ordersPerWorkerDay;
   const javaPid = findJavaDescendant();
-  const { ordersRepository, FEE_COUNTER_SHARDS } = await import('../functions/_shared/repositories/orders.ts');
+  const { ordersRepository } = await import('../functions/_shared/repositories/orders.ts');
 
   // Each arm: prepare (not timed) → run (timed).
   const arms: { name: ArmName; prepare: (tag: string) => unknown; run: (input: any) => Promise<void>; counted: boolean }[] = [
@@ -128,9 +128,7 @@ export const runIngestion = async (
       prepare: (tag) => stored(platform, make(tag)),
       run: async (orders: ReturnType<typeof stored>) => {
         const receivedAt = new Date().toISOString();
-        await mapLimit(chunk(orders, BATCH), REQUESTS, (batch) =>
-          mapLimit(planChunks(batch, FEE_COUNTER_SHARDS), IN_REQUEST_CONCURRENCY, (c) => ordersRepository.writeChunk(c, receivedAt)),
-        );
+        await mapLimit(chunk(orders, BATCH), REQUESTS, (batch) => ordersRepository.writeNew(batch, receivedAt, IN_REQUEST_CONCURRENCY));
       },
     });
   }

@@ -3,31 +3,23 @@
  * partition (in parallel), the rate versions and the platform profile (both cached per container); never
  * a read of orders.
  */
-import { computeDeclaration, resolveParameter, shanghaiMonth, type Declaration, type Industry } from '../../core/index.ts';
+import { computeDeclaration, resolveParameter, shanghaiMonth, type Declaration } from '../../core/index.ts';
 import { notFound, unprocessable } from '../_shared/problem.ts';
 import { ledgerRepository } from '../_shared/repositories/ledger.ts';
 import { parametersRepository } from '../_shared/repositories/parameters.ts';
 import { platformsRepository } from '../_shared/repositories/platforms.ts';
 
 export const monthlyDeclaration = async (platformId: string, month: string, now: Date): Promise<Declaration> => {
-  const [platform, counters, rates] = await Promise.all([
+  const [platform, counts, rates] = await Promise.all([
     platformsRepository.cached(platformId),
     ledgerRepository.feeCounts(platformId, month),
     parametersRepository.cachedVersions('contributionRateFen'),
   ]);
   if (!platform) throw notFound();
-  // Shards of the same (province, industry, date) add up to that day's count.
-  const perDay = new Map<string, { province: string; industry: Industry; date: string; orders: number }>();
-  for (const c of counters) {
-    const key = `${c.province}|${c.industry}|${c.date}`;
-    const current = perDay.get(key);
-    if (current) current.orders += c.orders;
-    else perDay.set(key, { province: c.province, industry: c.industry as Industry, date: c.date, orders: c.orders });
-  }
   const result = computeDeclaration({
     platformId,
     month,
-    counts: [...perDay.values()],
+    counts,
     resolveRate: (province, industry, date) => resolveParameter(rates, 'contributionRateFen', date, { platformId, province, industry }),
     provisional: month >= shanghaiMonth(now),
   });

@@ -6,20 +6,11 @@
  * finishedAt it lacked it is `updated`; any other difference is `rejected`. Nothing is counted twice,
  * whatever is re-sent, concurrently or later.
  */
-import { randomInt } from 'node:crypto';
 import type * as z from '../_shared/zod.ts';
 import { chargedIndustry, checkOrderTimes, industryAcceptedFor, isPlatformEnrolled, resentOrderDifferences, shanghaiDate } from '../../core/index.ts';
-import { mapLimit } from '../_shared/db.ts';
 import { fieldErrors, type ProblemFieldError } from '../_shared/problem.ts';
 import type { Platform } from '../_shared/repositories/platforms.ts';
-import {
-  FEE_COUNTER_SHARDS,
-  MAX_TRANSACTION_ACTIONS,
-  orderActions,
-  ordersRepository,
-  type OrderChunk,
-  type StoredOrder,
-} from '../_shared/repositories/orders.ts';
+import { ordersRepository, type StoredOrder } from '../_shared/repositories/orders.ts';
 import { workersRepository } from '../_shared/repositories/workers.ts';
 import { OrderItem } from './schemas.ts';
 
@@ -39,7 +30,7 @@ export interface IngestionSummary {
   results: OrderResult[];
 }
 
-/** Chunks written in parallel per request. */
+/** Transactions written in parallel per request. */
 const WRITE_CONCURRENCY = 6;
 
 /** Rules that need the platform and the clock (the schema has checked the shapes): D1, D2, contract. */
@@ -62,45 +53,6 @@ const differences = (stored: StoredOrder, item: Item, index: number): ProblemFie
     path: `orders.${index}.${field}`,
     message: 'Differs from the order already received with this orderId (D3).',
   }));
-
-/**
- * Groups new orders into transactions of at most 100 actions (orders, the continuation items written with
- * them — none for an order of ≤ 24 h — and distinct counters). Sorting by
- * worker and day first keeps each enrolment-day counter in as few transactions as possible, which is
- * what holds write amplification near one item write per order.
- */
-export const planChunks = (orders: readonly StoredOrder[], shards: number, pickShard = () => randomInt(shards)): OrderChunk[] => {
-  const sorted = [...orders].sort((a, b) =>
-    a.workerId === b.workerId
-      ? a.date === b.date
-        ? a.province.localeCompare(b.province)
-        : a.date.localeCompare(b.date)
-      : a.workerId.localeCompare(b.workerId),
-  );
-  const chunks: OrderChunk[] = [];
-  let current: StoredOrder[] = [];
-  let orderCount = 0; // the Puts of `current` and the continuation items written with them
-  const days = new Set<string>();
-  const fees = new Set<string>();
-  for (const order of sorted) {
-    const day = `${order.workerId}|${order.date}|${order.province}`;
-    const fee = `${order.province}|${order.chargedIndustry}|${order.date}`;
-    const actions = orderCount + orderActions(order) + days.size + (days.has(day) ? 0 : 1) + fees.size + (fees.has(fee) ? 0 : 1);
-    if (current.length > 0 && actions > MAX_TRANSACTION_ACTIONS) {
-      chunks.push({ orders: current, shard: pickShard() });
-      current = [];
-      orderCount = 0;
-      days.clear();
-      fees.clear();
-    }
-    current.push(order);
-    orderCount += orderActions(order);
-    days.add(day);
-    fees.add(fee);
-  }
-  if (current.length > 0) chunks.push({ orders: current, shard: pickShard() });
-  return chunks;
-};
 
 export const ingestOrders = async (platform: Platform, rawItems: readonly unknown[], now: Date): Promise<IngestionSummary> => {
   const results: OrderResult[] = new Array(rawItems.length);
@@ -167,20 +119,13 @@ export const ingestOrders = async (platform: Platform, rawItems: readonly unknow
     else first.set(c.order.orderId, c);
   }
 
-  const existing = new Map<string, StoredOrder>();
-  const receivedAt = now.toISOString();
-  const outcomes = await mapLimit(
-    planChunks(
-      [...first.values()].map((c) => c.order),
-      FEE_COUNTER_SHARDS,
-    ),
+  const outcome = await ordersRepository.writeNew(
+    [...first.values()].map((c) => c.order),
+    now.toISOString(),
     WRITE_CONCURRENCY,
-    (chunk) => ordersRepository.writeChunk(chunk, receivedAt),
   );
-  for (const outcome of outcomes) {
-    for (const o of outcome.written) results[first.get(o.orderId)!.index] = { index: first.get(o.orderId)!.index, orderId: o.orderId, status: 'accepted' };
-    for (const [id, o] of outcome.existing) existing.set(id, o);
-  }
+  for (const o of outcome.written) results[first.get(o.orderId)!.index] = { index: first.get(o.orderId)!.index, orderId: o.orderId, status: 'accepted' };
+  const existing = new Map(outcome.existing);
 
   // 4. Orders that were already there (earlier requests, concurrent requests, or earlier in this batch).
   const seen = [...first.values()].filter((c) => existing.has(c.order.orderId));

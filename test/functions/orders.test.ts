@@ -19,7 +19,7 @@ vi.hoisted(() => {
 const ddb = mockClient(DynamoDBDocumentClient);
 type Handler = typeof import('../../functions/orders/handler.ts').handler;
 let handler: Handler;
-let planChunks: typeof import('../../functions/orders/use-cases.ts').planChunks;
+let planChunks: typeof import('../../functions/_shared/repositories/orders.ts').planChunks;
 
 const platform = {
   platformId: 'plt_1',
@@ -36,7 +36,7 @@ const send = (orders: unknown[]) =>
 
 beforeAll(async () => {
   ({ handler } = await import('../../functions/orders/handler.ts'));
-  ({ planChunks } = await import('../../functions/orders/use-cases.ts'));
+  ({ planChunks } = await import('../../functions/_shared/repositories/orders.ts'));
 });
 
 beforeEach(() => {
@@ -138,7 +138,7 @@ describe('planChunks: transactions of at most 100 actions, near one write per or
   it("keeps every order exactly once and every transaction within DynamoDB's 100-action limit", () => {
     // The standard workload's shape: 20 orders per worker-day, shuffled.
     const orders = Array.from({ length: 1000 }, (_, i) => order(i % 50, 1 + (i % 2), i)).sort(() => Math.random() - 0.5);
-    const chunks = planChunks(orders, 8, () => 0);
+    const chunks = planChunks(orders, () => 0);
     const ids = chunks.flatMap((c) => c.orders.map((o) => o.orderId));
     expect(new Set(ids).size).toBe(1000);
     expect(ids).toHaveLength(1000);
@@ -232,7 +232,6 @@ describe('continuation items of orders longer than 24 h (D4, docs/data-model.md 
     const longer = [long('l-30', 30), long('l-200d', 24 * 200), ...Array.from({ length: 40 }, (_, i) => long(`l-10d-${i}`, 24 * 10))];
     const chunks = planChunks(
       [...ordinary, ...longer].sort(() => Math.random() - 0.5),
-      8,
       () => 0,
     );
     expect(chunks.flatMap((c) => c.orders.map((o) => o.orderId)).sort()).toEqual([...ordinary, ...longer].map((o) => o.orderId).sort());
@@ -245,7 +244,7 @@ describe('continuation items of orders longer than 24 h (D4, docs/data-model.md 
     expect(repo.continuationCount(long('l-200d', 24 * 200))).toBe(199);
     expect(chunks.find((c) => c.orders.some((o) => o.orderId === 'l-200d'))!.orders).toHaveLength(1);
     // Ordinary orders only: one action per order, exactly as before.
-    expect(planChunks(ordinary, 8, () => 0).reduce((n, c) => n + c.orders.length, 0)).toBe(300);
+    expect(planChunks(ordinary, () => 0).reduce((n, c) => n + c.orders.length, 0)).toBe(300);
     expect(ordinary.every((o) => repo.orderActions(o) === 1)).toBe(true);
   });
 

@@ -178,7 +178,7 @@ const snapshot = async (platformId: string, workerIds: Map<string, string>) => {
 
   const fees: Record<string, number> = {};
   // Imported only now: the repository's db.ts reads the endpoint from the env the app has set.
-  const { FEE_COUNTER_SHARDS, feePartitionKey } = await import('../../functions/_shared/repositories/orders.ts');
+  const { FEE_COUNTER_SHARDS, feePartitionKey } = await import('../../functions/_shared/repositories/ledger.ts');
   for (const month of MONTHS) {
     // The shard (in the partition key) is random per transaction: counts are compared summed over shards.
     for (let shard = 0; shard < FEE_COUNTER_SHARDS; shard++) {

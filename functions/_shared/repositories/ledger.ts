@@ -1,7 +1,28 @@
-/** The ledger table: enrolment days (D3, DAYS#{workerId} / {date}#{platformId}#{province}) and fee counters (D5), written with the orders. */
+/**
+ * The ledger table: counters derived from orders, never the orders themselves (docs/data-model.md A10–A13).
+ *
+ *   DAYS#{workerId} / {date}#{platformId}#{province}                  enrolment day (D3), orders ADDed
+ *   FEE#{platformId}#{month}#{shard} / {province}#{industry}#{date}   fee counter (D5), orders ADDed
+ *
+ * This module owns both key formats and the fee-counter sharding. The increments are written by the
+ * orders repository, in the same transaction as the orders they count (`counterIncrements`); reads merge
+ * the shards here, so callers see one count per (province, industry, day).
+ */
+import { randomInt } from 'node:crypto';
+import type { Industry } from '../../../core/index.ts';
 import { config } from '../config.ts';
 import { queryAll } from '../db.ts';
-import { FEE_COUNTER_SHARDS, feePartitionKey } from './orders.ts';
+
+/** What a counter needs to know of an order. */
+export interface CountedOrder {
+  readonly platformId: string;
+  readonly workerId: string;
+  readonly province: string;
+  /** The industry the fee is charged for (D5). */
+  readonly chargedIndustry: Industry;
+  /** Asia/Shanghai date of acceptance: the enrolment day and fee day. */
+  readonly date: string;
+}
 
 export interface EnrolmentDay {
   readonly date: string;
@@ -10,7 +31,80 @@ export interface EnrolmentDay {
   readonly orders: number;
 }
 
+/** Orders counted for the fee on one day of a month, all shards added up. */
+export interface FeeCount {
+  readonly province: string;
+  readonly industry: Industry;
+  readonly date: string;
+  readonly orders: number;
+}
+
+/**
+ * Fee counters of one platform-month are spread over this many partition keys (`FEE#…#{shard}`, shard
+ * 000…FEE_COUNTER_SHARDS−1): each transaction adds to one shard, picked at random, and the declaration
+ * reads every shard (docs/data-model.md, "Keys and hot partitions"). It is part of the storage format:
+ * it may grow (a reader of more shards than were written finds them empty), never shrink while counters
+ * written with more shards are still declared.
+ */
+export const FEE_COUNTER_SHARDS = 8;
+
+/** The shard a transaction's fee increments go to. */
+export const pickFeeShard = (): number => randomInt(FEE_COUNTER_SHARDS);
+
+export const dayCounterKey = (o: Pick<CountedOrder, 'workerId' | 'date' | 'platformId' | 'province'>) => ({
+  pk: `DAYS#${o.workerId}`,
+  sk: `${o.date}#${o.platformId}#${o.province}`,
+});
+
+export const feePartitionKey = (platformId: string, month: string, shard: number) => `FEE#${platformId}#${month}#${String(shard).padStart(3, '0')}`;
+
+export const feeCounterKey = (o: Pick<CountedOrder, 'platformId' | 'date' | 'province' | 'chargedIndustry'>, shard: number) => ({
+  pk: feePartitionKey(o.platformId, o.date.slice(0, 7), shard),
+  sk: `${o.province}#${o.chargedIndustry}#${o.date}`,
+});
+
+/** Distinct counters a group of orders adds to: one per enrolment day, one per fee line of the shard. */
+const countersOf = (orders: readonly CountedOrder[], shard: number) => {
+  const days = new Map<string, { key: ReturnType<typeof dayCounterKey>; order: CountedOrder; n: number }>();
+  const fees = new Map<string, { key: ReturnType<typeof feeCounterKey>; order: CountedOrder; n: number }>();
+  for (const o of orders) {
+    const d = dayCounterKey(o);
+    const dk = `${d.pk}|${d.sk}`;
+    days.set(dk, { key: d, order: o, n: (days.get(dk)?.n ?? 0) + 1 });
+    const f = feeCounterKey(o, shard);
+    const fk = `${f.pk}|${f.sk}`;
+    fees.set(fk, { key: f, order: o, n: (fees.get(fk)?.n ?? 0) + 1 });
+  }
+  return { days: [...days.values()], fees: [...fees.values()] };
+};
+
+/** The Update actions that count `orders` (enrolment days, then fee lines), for the orders' own transaction. */
+export const counterIncrements = (orders: readonly CountedOrder[], shard: number) => {
+  const { days, fees } = countersOf(orders, shard);
+  return [
+    ...days.map(({ key, order, n }) => ({
+      Update: {
+        TableName: config.tables.ledger,
+        Key: key,
+        UpdateExpression: 'ADD orders :n SET platformId = :p, province = :r, #d = :d',
+        ExpressionAttributeNames: { '#d': 'date' },
+        ExpressionAttributeValues: { ':n': n, ':p': order.platformId, ':r': order.province, ':d': order.date },
+      },
+    })),
+    ...fees.map(({ key, order, n }) => ({
+      Update: {
+        TableName: config.tables.ledger,
+        Key: key,
+        UpdateExpression: 'ADD orders :n SET province = :r, industry = :i, #d = :d',
+        ExpressionAttributeNames: { '#d': 'date' },
+        ExpressionAttributeValues: { ':n': n, ':r': order.province, ':i': order.chargedIndustry, ':d': order.date },
+      },
+    })),
+  ];
+};
+
 export const ledgerRepository = {
+  /** Enrolment days of a worker from `from` to `to` (dates, inclusive), every platform and province (A13). */
   async days(workerId: string, from: string, to: string): Promise<EnrolmentDay[]> {
     const items = await queryAll({
       TableName: config.tables.ledger,
@@ -21,26 +115,28 @@ export const ledgerRepository = {
   },
 
   /**
-   * Fee counters of a platform's month (D5): one Query per shard partition, all in parallel. The same
-   * (province, industry, date) comes back once per shard that counted it; the caller adds them up.
+   * Fee counts of a platform's month (D5, A12): one Query per shard partition, all in parallel, the
+   * shards of each (province, industry, date) added up — one count per day line.
    */
-  async feeCounts(
-    platformId: string,
-    month: string,
-    shards = FEE_COUNTER_SHARDS,
-  ): Promise<{ province: string; industry: string; date: string; orders: number }[]> {
+  async feeCounts(platformId: string, month: string): Promise<FeeCount[]> {
     const perShard = await Promise.all(
-      Array.from({ length: shards }, async (_, shard) => {
-        const items = await queryAll({
+      Array.from({ length: FEE_COUNTER_SHARDS }, (_, shard) =>
+        queryAll({
           TableName: config.tables.ledger,
           KeyConditionExpression: 'pk = :pk',
           ProjectionExpression: '#p, #i, #d, #n',
           ExpressionAttributeNames: { '#p': 'province', '#i': 'industry', '#d': 'date', '#n': 'orders' },
           ExpressionAttributeValues: { ':pk': feePartitionKey(platformId, month, shard) },
-        });
-        return items.map((i) => ({ province: i.province as string, industry: i.industry as string, date: i.date as string, orders: i.orders as number }));
-      }),
+        }),
+      ),
     );
-    return perShard.flat();
+    const perDay = new Map<string, { province: string; industry: Industry; date: string; orders: number }>();
+    for (const i of perShard.flat()) {
+      const key = `${i.province}|${i.industry}|${i.date}`;
+      const current = perDay.get(key);
+      if (current) current.orders += i.orders as number;
+      else perDay.set(key, { province: i.province as string, industry: i.industry as Industry, date: i.date as string, orders: i.orders as number });
+    }
+    return [...perDay.values()];
   },
 };

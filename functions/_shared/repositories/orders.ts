@@ -1,22 +1,22 @@
 /**
- * Orders and the counters derived from them (docs/data-model.md).
+ * Orders (docs/data-model.md A8, A9, A14).
  *
  *   orders table   pk = {platformId}#{orderId}                      one item per order: exactly-once
  *                  GSI byWorker: wk = {workerId}#{platformId}, at = {acceptedAt UTC}#{orderId}   coverage
  *                  pk = {platformId}#{orderId}#+{k}                 continuation items of an order longer
  *                  than CONTINUATION_STEP_HOURS: at = {acceptedAt + k × step UTC}#{orderId}#+{k}, never counted
- *   ledger table   DAYS#{workerId} / {date}#{platformId}#{province}             enrolment day, orders ADDed
- *                  FEE#{platformId}#{month}#{shard} / {province}#{industry}#{date}   fee counter, orders ADDed
  *
- * A new order and the counter increments it causes are written in ONE transaction, with the order put
- * conditional on its absence: an order either lands with its counts or not at all, so a re-sent or
- * concurrent batch never counts twice and a half-written batch converges when re-sent.
+ * A new order and the counter increments it causes (the ledger's enrolment days and fee counters,
+ * ledger.ts) are written in ONE transaction, with the order put conditional on its absence: an order
+ * either lands with its counts or not at all, so a re-sent or concurrent batch never counts twice and a
+ * half-written batch converges when re-sent. `planChunks` cuts a batch into such transactions.
  */
 import { PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { Industry } from '../../../core/index.ts';
 import { config } from '../config.ts';
 import { backoff, batchGetAll, cancellationReasons, conditionFailed, ddb, mapLimit, queryAll } from '../db.ts';
+import { counterIncrements, dayCounterKey, feeCounterKey, pickFeeShard } from './ledger.ts';
 
 export interface StoredOrder {
   readonly platformId: string;
@@ -45,26 +45,6 @@ export interface CoverageOrder {
 export const MAX_TRANSACTION_ACTIONS = 100;
 
 export const orderKey = (platformId: string, orderId: string) => ({ pk: `${platformId}#${orderId}` });
-export const dayCounterKey = (o: Pick<StoredOrder, 'workerId' | 'date' | 'platformId' | 'province'>) => ({
-  pk: `DAYS#${o.workerId}`,
-  sk: `${o.date}#${o.platformId}#${o.province}`,
-});
-
-/**
- * Fee counters of one platform-month are spread over this many partition keys (`FEE#…#{shard}`, shard
- * 000…FEE_COUNTER_SHARDS−1): each transaction adds to one shard, picked at random, and the declaration
- * reads every shard (docs/data-model.md, "Keys and hot partitions"). It is part of the storage format:
- * it may grow (a reader of more shards than were written finds them empty), never shrink while counters
- * written with more shards are still declared.
- */
-export const FEE_COUNTER_SHARDS = 8;
-
-export const feePartitionKey = (platformId: string, month: string, shard: number) => `FEE#${platformId}#${month}#${String(shard).padStart(3, '0')}`;
-export const feeCounterKey = (o: Pick<StoredOrder, 'platformId' | 'date' | 'province' | 'chargedIndustry'>, shard: number) => ({
-  pk: feePartitionKey(o.platformId, o.date.slice(0, 7), shard),
-  sk: `${o.province}#${o.chargedIndustry}#${o.date}`,
-});
-
 const toItem = (o: StoredOrder, receivedAt: string) => ({
   ...orderKey(o.platformId, o.orderId),
   ...o,
@@ -155,19 +135,44 @@ export interface ChunkOutcome {
   readonly existing: ReadonlyMap<string, StoredOrder>;
 }
 
-/** Distinct counter increments of a chunk: one per enrolment day, one per fee line. */
-export const counterUpdates = (chunk: OrderChunk) => {
-  const days = new Map<string, { key: ReturnType<typeof dayCounterKey>; order: StoredOrder; n: number }>();
-  const fees = new Map<string, { key: ReturnType<typeof feeCounterKey>; order: StoredOrder; n: number }>();
-  for (const o of chunk.orders) {
-    const d = dayCounterKey(o);
-    const dk = `${d.pk}|${d.sk}`;
-    days.set(dk, { key: d, order: o, n: (days.get(dk)?.n ?? 0) + 1 });
-    const f = feeCounterKey(o, chunk.shard);
-    const fk = `${f.pk}|${f.sk}`;
-    fees.set(fk, { key: f, order: o, n: (fees.get(fk)?.n ?? 0) + 1 });
+/**
+ * Groups new orders into transactions of at most 100 actions (orders, the continuation items written with
+ * them — none for an order of ≤ 24 h — and distinct counters). Sorting by worker and day first keeps each
+ * enrolment-day counter in as few transactions as possible, which is what holds write amplification near
+ * one item write per order. Each chunk adds to one fee-counter shard (`pickShard`, random by default).
+ */
+export const planChunks = (orders: readonly StoredOrder[], pickShard: () => number = pickFeeShard): OrderChunk[] => {
+  const sorted = [...orders].sort((a, b) =>
+    a.workerId === b.workerId
+      ? a.date === b.date
+        ? a.province.localeCompare(b.province)
+        : a.date.localeCompare(b.date)
+      : a.workerId.localeCompare(b.workerId),
+  );
+  const chunks: OrderChunk[] = [];
+  let current: StoredOrder[] = [];
+  let orderCount = 0; // the Puts of `current` and the continuation items written with them
+  const days = new Set<string>();
+  const fees = new Set<string>(); // within one chunk every fee line is in the same shard
+  for (const order of sorted) {
+    const dayKey = dayCounterKey(order);
+    const day = `${dayKey.pk}|${dayKey.sk}`;
+    const fee = feeCounterKey(order, 0).sk;
+    const actions = orderCount + orderActions(order) + days.size + (days.has(day) ? 0 : 1) + fees.size + (fees.has(fee) ? 0 : 1);
+    if (current.length > 0 && actions > MAX_TRANSACTION_ACTIONS) {
+      chunks.push({ orders: current, shard: pickShard() });
+      current = [];
+      orderCount = 0;
+      days.clear();
+      fees.clear();
+    }
+    current.push(order);
+    orderCount += orderActions(order);
+    days.add(day);
+    fees.add(fee);
   }
-  return { days: [...days.values()], fees: [...fees.values()] };
+  if (current.length > 0) chunks.push({ orders: current, shard: pickShard() });
+  return chunks;
 };
 
 const MAX_CONFLICT_RETRIES = 8;
@@ -186,6 +191,18 @@ export const ordersRepository = {
   },
 
   /**
+   * Writes new orders of one platform with their counter increments: `planChunks`, then up to
+   * `concurrency` transactions at a time (`writeChunk`). Orders that exist already come back in `existing`.
+   */
+  async writeNew(orders: readonly StoredOrder[], receivedAt: string, concurrency: number): Promise<ChunkOutcome> {
+    const outcomes = await mapLimit(planChunks(orders), concurrency, (chunk) => this.writeChunk(chunk, receivedAt));
+    return {
+      written: outcomes.flatMap((o) => o.written),
+      existing: new Map(outcomes.flatMap((o) => [...o.existing])),
+    };
+  },
+
+  /**
    * Writes new orders and their counter increments in one transaction. Orders that exist already (a
    * concurrent or earlier send) are dropped from the chunk and returned in `existing`; the rest is
    * retried, so each order is written — and counted — at most once.
@@ -194,7 +211,6 @@ export const ordersRepository = {
     let orders = [...chunk.orders];
     const existing = new Map<string, StoredOrder>();
     for (let attempt = 0; orders.length > 0; attempt++) {
-      const { days, fees } = counterUpdates({ orders, shard: chunk.shard });
       const items = [
         ...orders.map((o) => ({
           Put: {
@@ -204,24 +220,7 @@ export const ordersRepository = {
             ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,
           },
         })),
-        ...days.map(({ key, order, n }) => ({
-          Update: {
-            TableName: config.tables.ledger,
-            Key: key,
-            UpdateExpression: 'ADD orders :n SET platformId = :p, province = :r, #d = :d',
-            ExpressionAttributeNames: { '#d': 'date' },
-            ExpressionAttributeValues: { ':n': n, ':p': order.platformId, ':r': order.province, ':d': order.date },
-          },
-        })),
-        ...fees.map(({ key, order, n }) => ({
-          Update: {
-            TableName: config.tables.ledger,
-            Key: key,
-            UpdateExpression: 'ADD orders :n SET province = :r, industry = :i, #d = :d',
-            ExpressionAttributeNames: { '#d': 'date' },
-            ExpressionAttributeValues: { ':n': n, ':r': order.province, ':i': order.chargedIndustry, ':d': order.date },
-          },
-        })),
+        ...counterIncrements(orders, chunk.shard),
         // After the orders, so that cancellation reason i is still order i's. Unconditional: only a
         // transaction whose order Put succeeds writes them, and their content follows from the order.
         ...continuationPuts(orders.flatMap((o) => continuationItems(o).slice(0, MAX_CONTINUATIONS_IN_TRANSACTION))),
