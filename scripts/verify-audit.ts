@@ -10,7 +10,7 @@
  */
 import { parseArgs } from 'node:util';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, paginateScan } from '@aws-sdk/lib-dynamodb';
 import { LOCAL_CREDENTIALS } from '../local/dynamodb.ts';
 import { verifyAuditChain, type AuditEntityType, type AuditStore } from '../functions/_shared/audit.ts';
 
@@ -28,20 +28,18 @@ export interface VerifyOptions {
 /** Every chain in the table (an offline tool may scan; functions never do). */
 const allChains = async (store: AuditStore) => {
   const found = new Map<string, { entityType: AuditEntityType; entityId: string }>();
-  let ExclusiveStartKey: Record<string, unknown> | undefined;
-  do {
-    const page = await store.client.send(
-      new ScanCommand({
-        TableName: store.table,
-        FilterExpression: 'begins_with(pk, :p)',
-        ExpressionAttributeValues: { ':p': 'AUDIT#' },
-        ProjectionExpression: 'pk, entityType, entityId',
-        ExclusiveStartKey,
-      }),
-    );
+  const pages = paginateScan(
+    { client: store.client },
+    {
+      TableName: store.table,
+      FilterExpression: 'begins_with(pk, :p)',
+      ExpressionAttributeValues: { ':p': 'AUDIT#' },
+      ProjectionExpression: 'pk, entityType, entityId',
+    },
+  );
+  for await (const page of pages) {
     for (const item of page.Items ?? []) found.set(item.pk as string, { entityType: item.entityType as AuditEntityType, entityId: item.entityId as string });
-    ExclusiveStartKey = page.LastEvaluatedKey;
-  } while (ExclusiveStartKey);
+  }
   return [...found.values()].sort((a, b) => `${a.entityType}#${a.entityId}`.localeCompare(`${b.entityType}#${b.entityId}`));
 };
 

@@ -20,7 +20,7 @@
 import { createHash } from 'node:crypto';
 import { QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { config } from './config.ts';
-import { backoff, cancellationReasons, ddb } from './db.ts';
+import { backoff, cancellationReasons, ddb, queryAll } from './db.ts';
 import { redact } from './observability.ts';
 import { pii } from './pii.ts';
 
@@ -56,7 +56,7 @@ export interface AuditRecord {
 
 /** Where the chains live: the function's registry table by default; the CLI passes its own. */
 export interface AuditStore {
-  readonly client: Pick<DynamoDBDocumentClient, 'send'>;
+  readonly client: DynamoDBDocumentClient;
   readonly table: string;
 }
 
@@ -221,24 +221,16 @@ export type AuditVerification =
   | { readonly ok: false; readonly records: number; readonly broken: { readonly sk: string; readonly reason: string } };
 
 /** Every record of a chain in sequence order. */
-export const readAuditChain = async (entityType: AuditEntityType, entityId: string, store: AuditStore = defaultStore()): Promise<AuditRecord[]> => {
-  const items: AuditRecord[] = [];
-  let ExclusiveStartKey: Record<string, unknown> | undefined;
-  do {
-    const page = await store.client.send(
-      new QueryCommand({
-        TableName: store.table,
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': auditPk(entityType, entityId) },
-        ConsistentRead: true,
-        ExclusiveStartKey,
-      }),
-    );
-    items.push(...((page.Items ?? []) as AuditRecord[]));
-    ExclusiveStartKey = page.LastEvaluatedKey;
-  } while (ExclusiveStartKey);
-  return items;
-};
+export const readAuditChain = async (entityType: AuditEntityType, entityId: string, store: AuditStore = defaultStore()): Promise<AuditRecord[]> =>
+  (await queryAll(
+    {
+      TableName: store.table,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': auditPk(entityType, entityId) },
+      ConsistentRead: true,
+    },
+    store.client,
+  )) as unknown as AuditRecord[];
 
 /** Checks a chain as read: sequence without gaps, each prevHash = the previous hash, each hash recomputed. */
 export const verifyRecords = (records: readonly AuditRecord[]): AuditVerification => {

@@ -10,10 +10,13 @@ export const ddb = DynamoDBDocumentClient.from(dynamo, {
   marshallOptions: { removeUndefinedValues: true, convertEmptyValues: false },
 });
 
-/** Every item a Query returns, following `LastEvaluatedKey` page by page (lib-dynamodb's paginator). */
-export const queryAll = async (input: QueryCommandInput): Promise<Record<string, unknown>[]> => {
+/**
+ * Every item a Query returns, following `LastEvaluatedKey` page by page (lib-dynamodb's paginator): the
+ * one pagination loop of the repositories. `client`: another document client (the verify-audit CLI's).
+ */
+export const queryAll = async (input: QueryCommandInput, client: DynamoDBDocumentClient = ddb): Promise<Record<string, unknown>[]> => {
   const items: Record<string, unknown>[] = [];
-  for await (const page of paginateQuery({ client: ddb }, input)) items.push(...(page.Items ?? []));
+  for await (const page of paginateQuery({ client }, input)) items.push(...(page.Items ?? []));
   return items;
 };
 

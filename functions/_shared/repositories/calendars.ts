@@ -2,11 +2,11 @@
  * Working-day calendars (D12). Key: CALENDAR / {year}. 2025 and 2026 are seeded from the rules core;
  * a loaded year replaces the seed for that year. A load and its audit record are one transaction.
  */
-import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { SEEDED_CALENDARS, WorkingDayCalendar, type YearArrangement } from '../../../core/index.ts';
 import { commitAuditedWith, type AuditEntry } from '../audit.ts';
 import { config } from '../config.ts';
-import { ddb } from '../db.ts';
+import { ddb, queryAll } from '../db.ts';
 
 export interface StoredCalendar extends YearArrangement {
   readonly source: 'seeded' | 'loaded';
@@ -50,9 +50,7 @@ export const calendarsRepository = {
 
   /** The working-day calendar from every loaded year plus the seeds not overridden. */
   async calendar(): Promise<WorkingDayCalendar> {
-    const { Items = [] } = await ddb.send(
-      new QueryCommand({ TableName: config.tables.registry, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': 'CALENDAR' } }),
-    );
+    const Items = await queryAll({ TableName: config.tables.registry, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': 'CALENDAR' } });
     const loaded: YearArrangement[] = Items.map((i) => ({ year: Number(i.sk), holidays: i.holidays as string[], workdays: i.workdays as string[] }));
     const seeds = SEEDED_CALENDARS.filter((s) => !loaded.some((l) => l.year === s.year));
     return new WorkingDayCalendar([...seeds, ...loaded]);

@@ -6,9 +6,9 @@
  *   WORKER#{workerId} / PLATFORM#{platformId}#{platformWorkerId}   (the worker's platforms)
  *   PW#{platformId}#{platformWorkerId} / LINK   → workerId, hmac(idNumber)  (order ingestion resolves workers here)
  */
-import { GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { config } from '../config.ts';
-import { batchGetAll, cancellationReasons, ddb } from '../db.ts';
+import { batchGetAll, cancellationReasons, ddb, queryAll } from '../db.ts';
 
 export interface PersonRecord {
   readonly idHash: string;
@@ -134,9 +134,11 @@ export const workersRepository = {
 
   /** The profile and the platforms of a worker in one Query of its partition (undefined: unknown worker). */
   async withMemberships(workerId: string): Promise<{ profile: WorkerProfile; platforms: Set<string> } | undefined> {
-    const { Items = [] } = await ddb.send(
-      new QueryCommand({ TableName: config.tables.registry, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `WORKER#${workerId}` } }),
-    );
+    const Items = await queryAll({
+      TableName: config.tables.registry,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': `WORKER#${workerId}` },
+    });
     const profile = Items.find((i) => i.sk === 'PROFILE') as WorkerProfile | undefined;
     if (!profile) return undefined;
     return { profile, platforms: new Set(Items.filter((i) => i.type === 'Membership').map((i) => i.platformId as string)) };
@@ -147,28 +149,24 @@ export const workersRepository = {
    * fields: the same one-partition Query as `withMemberships`, projecting only sort key, type and platform.
    */
   async platformsOf(workerId: string): Promise<ReadonlySet<string> | undefined> {
-    const { Items = [] } = await ddb.send(
-      new QueryCommand({
-        TableName: config.tables.registry,
-        KeyConditionExpression: 'pk = :pk',
-        ProjectionExpression: 'sk, #t, platformId',
-        ExpressionAttributeNames: { '#t': 'type' },
-        ExpressionAttributeValues: { ':pk': `WORKER#${workerId}` },
-      }),
-    );
+    const Items = await queryAll({
+      TableName: config.tables.registry,
+      KeyConditionExpression: 'pk = :pk',
+      ProjectionExpression: 'sk, #t, platformId',
+      ExpressionAttributeNames: { '#t': 'type' },
+      ExpressionAttributeValues: { ':pk': `WORKER#${workerId}` },
+    });
     if (!Items.some((i) => i.sk === 'PROFILE')) return undefined;
     return new Set(Items.filter((i) => i.type === 'Membership').map((i) => i.platformId as string));
   },
 
   /** The platforms a worker is registered with. */
   async memberships(workerId: string): Promise<{ platformId: string; platformWorkerId: string }[]> {
-    const { Items = [] } = await ddb.send(
-      new QueryCommand({
-        TableName: config.tables.registry,
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-        ExpressionAttributeValues: { ':pk': `WORKER#${workerId}`, ':prefix': 'PLATFORM#' },
-      }),
-    );
+    const Items = await queryAll({
+      TableName: config.tables.registry,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': `WORKER#${workerId}`, ':prefix': 'PLATFORM#' },
+    });
     return Items.map((i) => ({ platformId: i.platformId as string, platformWorkerId: i.platformWorkerId as string }));
   },
 };
