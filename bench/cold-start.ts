@@ -12,7 +12,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } f
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { build, type Metafile } from 'esbuild';
-import { FUNCTIONS } from '../functions/routes.ts';
+import { FUNCTIONS } from '../manifest/functions.ts';
 import { summarize, type Summary } from './lib/stats.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');

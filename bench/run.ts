@@ -9,7 +9,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { ordersTable } from '../lib/config/tables.ts';
+import { ordersTable } from '../manifest/tables.ts';
 import { renderReport, type BenchResults } from './report.ts';
 import { registerPlatform, startBenchStack } from './lib/stack.ts';
 

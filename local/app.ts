@@ -1,6 +1,6 @@
 /**
  * The whole system on one machine: DynamoDB Local (or a given endpoint) → the tables of
- * lib/config/tables.ts → the env the Lambda handlers expect → optional services (a later local Step
+ * manifest/tables.ts → the env the Lambda handlers expect → optional services (a later local Step
  * Functions runner hooks in here) → the HTTP adapter serving ROUTES. `stop()` undoes it in reverse.
  *
  * The handlers run in this process and read their configuration from `process.env` at module init, so the

@@ -11,7 +11,8 @@ import type { AddressInfo } from 'node:net';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import { FUNCTIONS, ROUTES, type HttpMethod } from '../functions/routes.ts';
+import { FUNCTIONS } from '../manifest/functions.ts';
+import { ROUTES, type HttpMethod } from '../manifest/routes.ts';
 import { problem, type Problem } from './problem.ts';
 import { parseTokenRequest, type LocalIssuer } from './tokens.ts';
 

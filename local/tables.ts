@@ -1,5 +1,5 @@
 /**
- * Creates the tables of lib/config/tables.ts in DynamoDB Local: the same keys, GSIs, projections and TTL
+ * Creates the tables of manifest/tables.ts in DynamoDB Local: the same keys, GSIs, projections and TTL
  * the CDK stack creates in AWS. Idempotent: an existing table is left as it is.
  */
 import {
@@ -13,7 +13,7 @@ import {
   type GlobalSecondaryIndex,
   type KeySchemaElement,
 } from '@aws-sdk/client-dynamodb';
-import { TABLES, type KeyAttribute, type TableDefinition } from '../lib/config/tables.ts';
+import { TABLES, type KeyAttribute, type TableDefinition } from '../manifest/tables.ts';
 
 export interface CreateTablesOptions {
   /** Prepended to every table id: isolates test files sharing one DynamoDB Local. */

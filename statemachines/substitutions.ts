@@ -1,53 +1,16 @@
 /**
- * The placeholders of the ASL files and what replaces them: the CDK side passes `definitionSubstitutions`
- * with exactly these keys (values from its resources); the local runner substitutes local values.
- * A test checks that every `${Placeholder}` in a file has an entry here and every entry is used.
+ * Reading the ASL files: the state machines and their placeholders are data in manifest/state-machines.ts
+ * (re-exported here); this module finds the files, lists their `${Placeholder}`s and substitutes values
+ * (as CDK's definitionSubstitutions does, and as the local runner does with the `local` values).
  */
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { type Placeholder, STATE_MACHINES, type StateMachineId } from '../manifest/state-machines.ts';
+
+export { type Placeholder, STATE_MACHINES, type StateMachineId } from '../manifest/state-machines.ts';
 
 export const STATEMACHINES_DIR = dirname(fileURLToPath(import.meta.url));
-
-export interface Placeholder {
-  /** What the CDK stack substitutes. */
-  readonly description: string;
-  /** The value the local runner uses (AWS-shaped, never called). */
-  readonly local: string;
-}
-
-export const STATE_MACHINES = {
-  caseWorkflow: {
-    file: 'case-workflow.asl.json',
-    type: 'STANDARD',
-    /** Env var through which functions receive the ARN. */
-    envVar: 'CASE_WORKFLOW_ARN',
-    placeholders: {
-      CaseWorkflowFunctionArn: {
-        description: 'ARN of the workflow Lambda (functions/workflow/handler.ts)',
-        local: 'arn:aws:lambda:cn-north-1:000000000000:function:case-workflow',
-      },
-      HumanStepTimeoutSeconds: {
-        description:
-          'Backstop timeout of every wait for a person, in seconds, as a string (e.g. "31536000"); statutory deadlines are escalated earlier by the deadline sweep',
-        local: '1728000',
-      },
-    },
-  },
-  paymentRun: {
-    file: 'payment-run.asl.json',
-    type: 'STANDARD',
-    envVar: 'PAYMENT_RUN_ARN',
-    placeholders: {
-      CaseWorkflowFunctionArn: {
-        description: 'ARN of the workflow Lambda (same function, other actions)',
-        local: 'arn:aws:lambda:cn-north-1:000000000000:function:case-workflow',
-      },
-    },
-  },
-} as const satisfies Record<string, { file: string; type: 'STANDARD'; envVar: string; placeholders: Record<string, Placeholder> }>;
-
-export type StateMachineId = keyof typeof STATE_MACHINES;
 
 /** `${Name}` placeholders found in a definition text. */
 export const placeholdersIn = (text: string): string[] => [...new Set([...text.matchAll(/\$\{([A-Za-z0-9]+)\}/g)].map((m) => m[1]!))].sort();

@@ -1,13 +1,14 @@
 /**
- * The caller, from the JWT claims that API Gateway's authorizer (or the local adapter) verified.
+ * The caller, from the claims the API's Lambda authorizer verified (functions/authorizer, run by API
+ * Gateway in AWS and by the local adapter locally) and handed over in `requestContext.authorizer.lambda`.
  * Role checks answer 403; visibility checks answer 404 so that nothing reveals another party's data.
+ * The role lists are named once, in manifest/identity.ts.
  */
+import { ROLES, type Role, STAFF_ROLES } from '../../manifest/identity.ts';
 import { forbidden, notFound, unauthorized } from './problem.ts';
 import * as z from './zod.ts';
 
-export const ROLES = ['platform', 'worker', 'handler', 'reviewer', 'assessor', 'admin'] as const;
-export type Role = (typeof ROLES)[number];
-export const STAFF_ROLES: readonly Role[] = ['handler', 'reviewer', 'assessor', 'admin'];
+export { ROLES, type Role, STAFF_ROLES } from '../../manifest/identity.ts';
 
 export interface Principal {
   readonly sub: string;
@@ -19,7 +20,7 @@ export interface Principal {
 
 type Claims = Record<string, string | number | boolean | string[] | undefined>;
 
-/** API Gateway passes array claims as a string like "[110000 310000]"; tokens may also carry real arrays. */
+/** The authorizer renders array claims as a string like "[110000 310000]"; tests may pass real arrays. */
 const asList = (value: unknown): string[] => {
   if (Array.isArray(value)) return value.map(String);
   if (typeof value !== 'string' || value.trim() === '') return [];
@@ -48,7 +49,7 @@ export const principalFromClaims = (claims: Claims | undefined): Principal => {
   };
 };
 
-export const isStaff = (p: Principal): boolean => STAFF_ROLES.includes(p.role);
+export const isStaff = (p: Principal): boolean => (STAFF_ROLES as readonly Role[]).includes(p.role);
 
 /** 403 unless the caller has one of the roles. */
 export const requireRole = (p: Principal, roles: readonly Role[]): void => {

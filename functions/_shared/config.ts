@@ -1,85 +1,121 @@
 /**
- * Function configuration, read from the environment once at module initialisation and validated.
- * The only place in functions/ that touches process.env.
+ * Function configuration: the only place in functions/ that touches process.env.
+ *
+ * The env var names come from the manifest (manifest/tables.ts, manifest/state-machines.ts,
+ * manifest/functions.ts): a function receives a table's name only when its manifest entry grants it the
+ * table, a state machine's ARN only when it starts it, the PII key only when it handles personal data. A
+ * grant a function lacks is an error at first use, naming the missing grant, never at module init (modules
+ * read `config` at init; repositories shared by several functions must load in all of them).
+ *
+ * Values are read when used and validated then: the same in Lambda, where the env is fixed for the
+ * container, and in the local runtime, which gives each function's invocations its own env
+ * (local/function-env.ts).
  */
-import { casesTable, idempotencyTable, ledgerTable, ordersTable, registryTable } from '../../lib/config/tables.ts';
+import { PII_ENV } from '../../manifest/env.ts';
+import { STATE_MACHINES, type StateMachineId } from '../../manifest/state-machines.ts';
+import { TABLES, type TableId } from '../../manifest/tables.ts';
 import * as z from './zod.ts';
 
-const optionalName = () => z.optional(z.string().check(z.minLength(1)));
+const value = (name: string): string | undefined => {
+  const v = process.env[name];
+  return v === undefined || v === '' ? undefined : v;
+};
 
-const EnvSchema = z.object({
-  STAGE: z._default(z.string(), 'dev'),
-  [registryTable.envVar]: optionalName(),
-  [ordersTable.envVar]: optionalName(),
-  [ledgerTable.envVar]: optionalName(),
-  [idempotencyTable.envVar]: optionalName(),
-  [casesTable.envVar]: optionalName(),
-  /** State machine ARNs (cases slice): set by CDK, or by the local Step Functions runner. */
-  CASE_WORKFLOW_ARN: optionalName(),
-  PAYMENT_RUN_ARN: optionalName(),
-  PII_KEY_MODE: z._default(z.enum(['local', 'kms']), 'local'),
-  PII_LOCAL_KEY: z.optional(z.string()),
-  PII_KMS_KEY_ID: z.optional(z.string()),
-  /** base64 of the KMS-encrypted 32-byte data key (PII_KEY_MODE=kms; docs/security.md). */
-  PII_DATA_KEY_CIPHERTEXT: optionalName(),
-  /** Requests per second accepted from one platform (docs/security.md); unset or 0 = no limit. */
-  PLATFORM_RATE_LIMIT_PER_SECOND: z.optional(z.coerce.number().check(z.int(), z.minimum(0), z.maximum(100_000))),
-  /** How platform app clients are registered: `local` (ids only) or `cognito` (CreateUserPoolClient). */
-  PLATFORM_CLIENTS_MODE: z._default(z.enum(['local', 'cognito']), 'local'),
-  PLATFORM_USER_POOL_ID: optionalName(),
-  /** Lambda authorizer: the user pool's issuer URL (`https://cognito-idp.{region}.amazonaws.com/{poolId}`). */
-  AUTH_ISSUER: z.optional(z.url()),
-  /** Lambda authorizer: app clients accepted without a registry look-up (staff/worker app, pilot platform), comma-separated. */
-  AUTH_STATIC_CLIENT_IDS: z._default(z.string(), ''),
-});
+const missing = (name: string, grant: string): Error =>
+  new Error(`Configuration error: ${name} is not set for this function: its manifest entry (manifest/functions.ts) lacks ${grant}`);
 
-const env = EnvSchema.parse(process.env);
-
-const table = (envVar: string): string => {
-  const name = (env as Record<string, unknown>)[envVar];
-  if (typeof name !== 'string' || name.length === 0) {
-    throw new Error(`Configuration error: ${envVar} is not set for this function`);
-  }
+const tableName = (id: TableId): string => {
+  const { envVar } = TABLES.find((t) => t.id === id)!;
+  const name = value(envVar);
+  if (!name) throw missing(envVar, `the table grant \`tables.${id}\``);
   return name;
 };
 
+const stateMachineArn = (id: StateMachineId): string => {
+  const { envVar } = STATE_MACHINES[id];
+  const arn = value(envVar);
+  if (!arn) throw missing(envVar, `\`starts: ['${id}']\``);
+  return arn;
+};
+
+/** Parses one setting when read: a malformed value is a configuration error naming the variable. */
+const setting = <S extends z.ZodMiniType>(name: string, schema: S): z.infer<S> => {
+  const result = schema.safeParse(value(name));
+  if (!result.success) throw new Error(`Configuration error: ${name} is not valid (${result.error.issues.map((i) => i.message).join('; ')})`);
+  return result.data;
+};
+
+const PiiMode = z._default(z.enum(['local', 'kms']), 'local');
+const RateLimit = z.optional(z.coerce.number().check(z.int(), z.minimum(0), z.maximum(100_000)));
+const ClientsMode = z._default(z.enum(['local', 'cognito']), 'local');
+const OptionalUrl = z.optional(z.url());
+
+const [PII_LOCAL_KEY, PII_KMS_KEY_ID, PII_DATA_KEY_CIPHERTEXT] = PII_ENV;
+
 export const config = {
-  stage: env.STAGE,
+  /** Fixed for the process (the same for every function of a stage). */
+  stage: value('STAGE') ?? 'dev',
   tables: {
     get registry() {
-      return table(registryTable.envVar);
+      return tableName('registry');
     },
     get orders() {
-      return table(ordersTable.envVar);
+      return tableName('orders');
     },
     get ledger() {
-      return table(ledgerTable.envVar);
+      return tableName('ledger');
     },
     get idempotency() {
-      return table(idempotencyTable.envVar);
+      return tableName('idempotency');
     },
     get cases() {
-      return table(casesTable.envVar);
+      return tableName('cases');
     },
   },
+  /** State machine ARNs: set by CDK for the functions that start them, or by the local runtime. */
   stateMachines: {
     get caseWorkflow() {
-      return table('CASE_WORKFLOW_ARN');
+      return stateMachineArn('caseWorkflow');
     },
     get paymentRun() {
-      return table('PAYMENT_RUN_ARN');
+      return stateMachineArn('paymentRun');
     },
   },
-  idempotencyEnabled: typeof (env as Record<string, unknown>)[idempotencyTable.envVar] === 'string',
-  pii: { mode: env.PII_KEY_MODE, localKey: env.PII_LOCAL_KEY, kmsKeyId: env.PII_KMS_KEY_ID, dataKeyCiphertext: env.PII_DATA_KEY_CIPHERTEXT },
-  platformRateLimitPerSecond: env.PLATFORM_RATE_LIMIT_PER_SECOND ?? 0,
-  platformClients: { mode: env.PLATFORM_CLIENTS_MODE, userPoolId: env.PLATFORM_USER_POOL_ID },
+  /** Whether this function may store Idempotency-Key records (it is granted the idempotency table). */
+  get idempotencyEnabled() {
+    return value(TABLES.find((t) => t.id === 'idempotency')!.envVar) !== undefined;
+  },
+  /** The PII key: `local` (PII_LOCAL_KEY) or `kms` (the encrypted data key; docs/security.md). */
+  get pii() {
+    return {
+      mode: setting('PII_KEY_MODE', PiiMode),
+      localKey: value(PII_LOCAL_KEY),
+      kmsKeyId: value(PII_KMS_KEY_ID),
+      /** base64 of the KMS-encrypted 32-byte data key (PII_KEY_MODE=kms; docs/security.md). */
+      dataKeyCiphertext: value(PII_DATA_KEY_CIPHERTEXT),
+    };
+  },
+  /** Requests per second accepted from one platform (docs/security.md); unset or 0 = no limit. */
+  get platformRateLimitPerSecond(): number {
+    return setting('PLATFORM_RATE_LIMIT_PER_SECOND', RateLimit) ?? 0;
+  },
+  /** How platform app clients are registered: `local` (ids only) or `cognito` (CreateUserPoolClient). */
+  get platformClients() {
+    return { mode: setting('PLATFORM_CLIENTS_MODE', ClientsMode), userPoolId: value('PLATFORM_USER_POOL_ID') };
+  },
   authorizer: {
-    get issuer() {
-      return table('AUTH_ISSUER');
+    /** The issuer the Lambda authorizer trusts (`https://cognito-idp.{region}.amazonaws.com/{poolId}`). */
+    get issuer(): string {
+      const issuer = setting('AUTH_ISSUER', OptionalUrl);
+      if (!issuer) throw missing('AUTH_ISSUER', "`settings: ['AUTH_ISSUER']`");
+      return issuer;
     },
-    staticClientIds: env.AUTH_STATIC_CLIENT_IDS.split(',')
-      .map((id) => id.trim())
-      .filter(Boolean),
+    /** App clients accepted without a registry look-up (staff/worker app, pilot platform), comma-separated. */
+    get staticClientIds(): string[] {
+      return (value('AUTH_STATIC_CLIENT_IDS') ?? '')
+        .split(',')
+        .map((id) => id.trim())
+        .filter(Boolean);
+    },
   },
-} as const;
+};

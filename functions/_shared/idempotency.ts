@@ -10,7 +10,7 @@ import { IdempotencyConfig } from '@aws-lambda-powertools/idempotency';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import { makeHandlerIdempotent } from '@aws-lambda-powertools/idempotency/middleware';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { SECRET_RESPONSE_ROUTES } from '../routes.ts';
+import { SECRET_RESPONSE_ROUTES } from '../../manifest/routes.ts';
 import { config } from './config.ts';
 import { dynamo } from './db.ts';
 import { HttpProblem } from './problem.ts';

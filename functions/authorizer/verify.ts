@@ -16,7 +16,7 @@
  *   and the function is not invoked.
  */
 import { errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
-import { PLATFORM_SCOPE } from '../platforms/scopes.ts';
+import { PLATFORM_SCOPE } from '../../manifest/identity.ts';
 
 export type Decision =
   | { readonly kind: 'allow'; readonly clientId: string; readonly claims: Record<string, string> }

@@ -17,9 +17,9 @@ import {
   ResourceNotFoundException,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { config } from '../_shared/config.ts';
-import { PLATFORM_SCOPES } from './scopes.ts';
+import { PLATFORM_SCOPES } from '../../manifest/identity.ts';
 
-export { PLATFORM_RESOURCE_SERVER, PLATFORM_SCOPE, PLATFORM_SCOPES } from './scopes.ts';
+export { PLATFORM_RESOURCE_SERVER, PLATFORM_SCOPE, PLATFORM_SCOPES } from '../../manifest/identity.ts';
 
 export interface PlatformClient {
   readonly clientId: string;

@@ -15,7 +15,7 @@ import {
   PlatformResponse,
   ProvinceEnrolmentSchema,
 } from '../platforms/schemas.ts';
-import { ROUTES, routeKey } from '../routes.ts';
+import { ROUTES, routeKey } from '../../manifest/routes.ts';
 import { ProblemSchema } from '../_shared/schemas.ts';
 import * as z from '../_shared/zod.ts';
 import { WorkersRequestDoc, WorkersResponse } from '../workers/schemas.ts';

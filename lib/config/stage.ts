@@ -6,6 +6,7 @@
  */
 import { Duration, RemovalPolicy, type Environment } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { SCHEDULES } from '../../manifest/schedules.ts';
 
 export const STAGE_NAMES = ['dev', 'prod'] as const;
 export type StageName = (typeof STAGE_NAMES)[number];
@@ -44,11 +45,11 @@ export interface StageConfig {
    * starting late in a case still ends in the workflow's own timeout path (an escalation on the case).
    */
   readonly humanStepTimeoutSeconds: number;
-  /** Local time (Asia/Shanghai) of the daily deadline sweep. */
+  /** Local time (Asia/Shanghai) of the daily deadline sweep (default: manifest/schedules.ts). */
   readonly deadlineSweepAt: { readonly hour: number; readonly minute: number };
   /**
    * Day of month (1–28, so every month has it) and local time (Asia/Shanghai) of the monthly payment run
-   * schedule; the local runtime's timer starts the month's run on or after that day too.
+   * schedule (default: manifest/schedules.ts, which the local runtime's timer reads too).
    */
   readonly paymentRunAt: { readonly day: number; readonly hour: number; readonly minute: number };
   /**
@@ -74,8 +75,8 @@ const STAGES: Readonly<Record<StageName, Omit<StageConfig, 'env'>>> = {
     appLogoutUrls: ['http://localhost:5173/'],
     accessTokenValidity: Duration.hours(1),
     humanStepTimeoutSeconds: 15_552_000,
-    deadlineSweepAt: { hour: 1, minute: 0 },
-    paymentRunAt: { day: 1, hour: 2, minute: 0 },
+    deadlineSweepAt: SCHEDULES.deadlineSweep.at,
+    paymentRunAt: SCHEDULES.paymentRun.at,
   },
   prod: {
     name: 'prod',
@@ -91,8 +92,8 @@ const STAGES: Readonly<Record<StageName, Omit<StageConfig, 'env'>>> = {
     appLogoutUrls: ['https://claims.example.cn/'],
     accessTokenValidity: Duration.hours(1),
     humanStepTimeoutSeconds: 15_552_000,
-    deadlineSweepAt: { hour: 1, minute: 0 },
-    paymentRunAt: { day: 1, hour: 2, minute: 0 },
+    deadlineSweepAt: SCHEDULES.deadlineSweep.at,
+    paymentRunAt: SCHEDULES.paymentRun.at,
   },
 };
 

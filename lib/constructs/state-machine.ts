@@ -1,7 +1,7 @@
 /**
  * The one state-machine construct: a Standard workflow loaded from `statemachines/<file>` (JSONPath ASL)
  * and kept inline in the template (`DefinitionBody.fromString`, not an S3 asset), with
- * `definitionSubstitutions` for exactly the placeholders `STATE_MACHINES[id]` declares. Synth fails when a
+ * `definitionSubstitutions` for exactly the placeholders `STATE_MACHINES[id]` (manifest/state-machines.ts) declares. Synth fails when a
  * placeholder has no value, when a value is given for an unknown placeholder, or when the file uses a
  * placeholder the registry does not declare.
  *
@@ -16,7 +16,8 @@ import { ArnFormat, Stack, Validations } from 'aws-cdk-lib';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import { placeholdersIn, STATE_MACHINES, STATEMACHINES_DIR, type StateMachineId } from '../../statemachines/substitutions.ts';
+import { STATE_MACHINES, type StateMachineId } from '../../manifest/state-machines.ts';
+import { placeholdersIn, STATEMACHINES_DIR } from '../../statemachines/substitutions.ts';
 import type { StageConfig } from '../config/stage.ts';
 
 export type Substitutions<Id extends StateMachineId> = Readonly<Record<keyof (typeof STATE_MACHINES)[Id]['placeholders'], string>>;
@@ -79,7 +80,7 @@ export const checkedSubstitutions = (id: StateMachineId, text: string, values: R
   const used = placeholdersIn(text);
   const undeclared = used.filter((name) => !declared.includes(name));
   if (undeclared.length > 0) {
-    throw new Error(`${STATE_MACHINES[id].file} uses placeholders not declared in statemachines/substitutions.ts: ${undeclared.join(', ')}`);
+    throw new Error(`${STATE_MACHINES[id].file} uses placeholders not declared in manifest/state-machines.ts: ${undeclared.join(', ')}`);
   }
   const missing = declared.filter((name) => typeof values[name] !== 'string' || values[name] === '');
   if (missing.length > 0) throw new Error(`State machine ${id}: no value for placeholder(s) ${missing.join(', ')}`);

@@ -2,16 +2,16 @@
  * Stateful resources: everything whose loss loses data. Deployed separately from the stateless stack so
  * that functions, API and (later) state machines can be replaced freely without touching the data.
  *
- * Tables come from lib/config/tables.ts, the single source of truth shared with the local runtime.
+ * Tables come from manifest/tables.ts, the single source of truth shared with the local runtime and the functions.
  */
 import { Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption, type ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { Key, type IKey } from 'aws-cdk-lib/aws-kms';
 import type { Construct } from 'constructs';
-import { TABLES, type KeyAttribute, type TableDefinition } from '../config/tables.ts';
+import { TABLES, type KeyAttribute, type TableDefinition, type TableId } from '../../manifest/tables.ts';
 import type { StageConfig } from '../config/stage.ts';
 
-export type TableId = (typeof TABLES)[number]['id'];
+export type { TableId };
 
 /** A deployed table together with its definition (for its environment variable name). */
 export interface DeployedTable {

@@ -2,9 +2,10 @@
  * Stateless resources: identity, functions and the HTTP API. Everything here can be replaced without
  * losing data; the tables and their key come from the stateful stack.
  *
- * The HTTP surface is data-driven from functions/routes.ts: one ClaimsFunction per FUNCTIONS group and
- * one route per ROUTES row, so the local HTTP adapter and AWS serve the same routes with the same
- * handlers. The case workflow (state machines from statemachines/*.asl.json, the workflow and sweep
+ * Data-driven from the manifest (manifest/): one ClaimsFunction per function entry (HTTP groups, workflow
+ * functions, the authorizer) holding exactly the grants and env its entry declares, and one route per
+ * ROUTES row, so the local HTTP adapter and AWS serve the same routes with the same handlers and the same
+ * permissions. lib/ knows functions only by entry path. The case workflow (state machines from statemachines/*.asl.json, the workflow and sweep
  * functions, schedules, alarms and the PII data key wiring) is the `Workflows` construct (./workflows.ts).
  */
 import { CfnOutput, Duration, Stack, Validations, type StackProps } from 'aws-cdk-lib';
@@ -30,20 +31,30 @@ import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
-import { PLATFORM_RESOURCE_SERVER, PLATFORM_SCOPE_NAME } from '../../functions/platforms/scopes.ts';
-import { FUNCTIONS, ROUTES, type FunctionGroup, type FunctionName, type Route } from '../../functions/routes.ts';
+import { settingsOf } from '../../manifest/env.ts';
+import {
+  AUTHORIZER_FUNCTION,
+  FUNCTIONS,
+  type FunctionName,
+  type FunctionSpec,
+  type SettingName,
+  WORKFLOW_FUNCTIONS,
+  type WorkflowFunctionName,
+} from '../../manifest/functions.ts';
+import { PLATFORM_RESOURCE_SERVER, PLATFORM_SCOPE_NAME, STAFF_ROLES } from '../../manifest/identity.ts';
+import { ROUTES, type Route } from '../../manifest/routes.ts';
+import type { TableId } from '../../manifest/tables.ts';
 import type { StageConfig } from '../config/stage.ts';
-import { WORKFLOW_FUNCTIONS, type WorkflowFunctionName, type WorkflowFunctionSpec } from '../config/workflows.ts';
 import { ClaimsFunction, type TableGrant } from '../constructs/function.ts';
-import type { DeployedTable, TableId } from './stateful-stack.ts';
+import type { DeployedTable } from './stateful-stack.ts';
 import { Workflows } from './workflows.ts';
 
 /** Staff roles, as user-pool groups (functions/_shared/auth.ts maps `cognito:groups` to the role). */
-export const STAFF_GROUPS = ['handler', 'reviewer', 'assessor', 'admin'] as const;
+export const STAFF_GROUPS = STAFF_ROLES;
 
 /**
  * Identifier of the resource server that platform machine clients get scopes on: the one the platforms
- * function asks for when it creates a platform's client (functions/platforms/scopes.ts).
+ * function asks for when it creates a platform's client (manifest/identity.ts).
  */
 export const API_RESOURCE_SERVER = PLATFORM_RESOURCE_SERVER;
 
@@ -55,9 +66,6 @@ export const PLATFORM_CLIENT_ACTIONS = ['cognito-idp:CreateUserPoolClient', 'cog
  * a revoked platform client's unexpired token may still pass the gateway (functions re-check `exp`).
  */
 export const AUTHORIZER_CACHE_TTL = Duration.minutes(5);
-
-/** The Lambda authorizer of the HTTP API (functions/authorizer; docs/security.md). */
-export const AUTHORIZER_ENTRY = 'functions/authorizer/handler.ts';
 
 export interface StatelessStackProps extends StackProps {
   readonly stage: StageConfig;
@@ -190,62 +198,56 @@ export class StatelessStack extends Stack {
     const tableGrants = (owner: string, spec: Readonly<Partial<Record<TableId, 'read' | 'readwrite'>>>): TableGrant[] =>
       Object.entries(spec).map(([tableId, access]) => {
         const deployed = props.tables[tableId as TableId];
-        if (!deployed) throw new Error(`${owner} uses table "${tableId}", which lib/config/tables.ts does not define`);
+        if (!deployed) throw new Error(`${owner} uses table "${tableId}", which manifest/tables.ts does not define`);
         return { table: tables[tableId as TableId], envVar: deployed.definition.envVar, access: access! };
       });
-    const functions = {} as Record<FunctionName, ClaimsFunction>;
-    for (const [name, group] of Object.entries(FUNCTIONS) as [FunctionName, (typeof FUNCTIONS)[FunctionName]][]) {
-      const grants = tableGrants(`FUNCTIONS.${name}`, group.tables);
-      const fn = new ClaimsFunction(this, `${pascal(name)}Function`, {
-        entry: group.entry,
-        description: group.description,
-        serviceName: `injury-claims-${name}`,
-        stage,
-        tables: grants,
-        ...('memorySize' in group ? { memorySize: group.memorySize } : {}),
-      });
-      acknowledgeFunctionFindings(fn, grants, props.tables);
-      functions[name] = fn;
-    }
-    this.functions = functions;
-
-    // Platforms' app clients: the platforms function creates (and on re-issue deletes) them in this pool.
-    const platformsFn = functions.platforms;
-    platformsFn.function.addEnvironment('PLATFORM_CLIENTS_MODE', 'cognito');
-    platformsFn.function.addEnvironment('PLATFORM_USER_POOL_ID', this.userPool.userPoolId);
-    platformsFn.role.addToPrincipalPolicy(new PolicyStatement({ actions: [...PLATFORM_CLIENT_ACTIONS], resources: [this.userPool.userPoolArn] }));
-    // The per-platform rate limit runs in every function a platform may call (its counter is in the
-    // idempotency table, which FUNCTIONS grants them).
-    for (const [name, group] of Object.entries(FUNCTIONS) as [FunctionName, FunctionGroup][]) {
-      if (!group.platformFacing) continue;
-      if (group.tables.idempotency !== 'readwrite') {
-        throw new Error(`FUNCTIONS.${name} is platform-facing: its rate limit needs idempotency: 'readwrite'`);
+    // The values of the settings a manifest entry may declare (manifest/functions.ts SETTINGS).
+    const issuer = `https://cognito-idp.${this.region}.${this.urlSuffix}/${this.userPool.userPoolId}`;
+    const settingValues: Readonly<Record<SettingName, string>> = {
+      PLATFORM_RATE_LIMIT_PER_SECOND: String(stage.platformRateLimitPerSecond),
+      PLATFORM_CLIENTS_MODE: 'cognito',
+      PLATFORM_USER_POOL_ID: this.userPool.userPoolId,
+      AUTH_ISSUER: issuer,
+      AUTH_STATIC_CLIENT_IDS: [this.appClient.userPoolClientId, this.platformClient.userPoolClientId].join(','),
+    };
+    /** One function from its manifest entry: its table grants and their env, its settings; state machines and PII in Workflows. */
+    const build = (name: string, spec: FunctionSpec): ClaimsFunction => {
+      if (spec.platformFacing && spec.tables.idempotency !== 'readwrite') {
+        throw new Error(`${name} is platform-facing: its rate limit needs idempotency: 'readwrite'`);
       }
-      functions[name].function.addEnvironment('PLATFORM_RATE_LIMIT_PER_SECOND', String(stage.platformRateLimitPerSecond));
-    }
-
-    const workflowFunctions = {} as Record<WorkflowFunctionName, ClaimsFunction>;
-    for (const [name, spec] of Object.entries(WORKFLOW_FUNCTIONS) as [WorkflowFunctionName, WorkflowFunctionSpec][]) {
-      const grants = tableGrants(`WORKFLOW_FUNCTIONS.${name}`, spec.tables);
+      const grants = tableGrants(name, spec.tables);
       const fn = new ClaimsFunction(this, `${pascal(name)}Function`, {
         entry: spec.entry,
         description: spec.description,
         serviceName: `injury-claims-${name}`,
         stage,
         tables: grants,
-        timeout: Duration.seconds(spec.timeoutSeconds),
         ...(spec.memorySize ? { memorySize: spec.memorySize } : {}),
+        ...(spec.timeoutSeconds ? { timeout: Duration.seconds(spec.timeoutSeconds) } : {}),
+        environment: Object.fromEntries(settingsOf(spec).map((setting) => [setting, settingValues[setting]])),
       });
       acknowledgeFunctionFindings(fn, grants, props.tables);
-      workflowFunctions[name] = fn;
-    }
+      return fn;
+    };
+    const functions = {} as Record<FunctionName, ClaimsFunction>;
+    for (const [name, spec] of Object.entries(FUNCTIONS) as [FunctionName, FunctionSpec][]) functions[name] = build(name, spec);
+    this.functions = functions;
+    const workflowFunctions = {} as Record<WorkflowFunctionName, ClaimsFunction>;
+    for (const [name, spec] of Object.entries(WORKFLOW_FUNCTIONS) as [WorkflowFunctionName, FunctionSpec][]) workflowFunctions[name] = build(name, spec);
     this.workflowFunctions = workflowFunctions;
+    // The API's Lambda authorizer: verifies the pool's tokens (AUTH_ISSUER) and accepts the static clients plus
+    // any client registered to a platform in the registry.
+    this.authorizerFunction = build('authorizer', AUTHORIZER_FUNCTION);
+
+    // Platforms' app clients: the platforms function creates (and on re-issue deletes) them in this pool.
+    functions.platforms.role.addToPrincipalPolicy(new PolicyStatement({ actions: [...PLATFORM_CLIENT_ACTIONS], resources: [this.userPool.userPoolArn] }));
 
     // ---- Case workflow, payment run, schedules, alarms, PII key ---------------------------------
     this.workflows = new Workflows(this, 'Workflows', {
       stage,
       httpFunctions: functions,
       workflowFunctions,
+      authorizerFunction: this.authorizerFunction,
       dataKey: props.dataKey,
     });
 
@@ -254,22 +256,6 @@ export class StatelessStack extends Stack {
     // every platform gets its own app client at run time (docs/security.md, "API Gateway and per-platform
     // clients"). It verifies the pool's tokens itself and accepts the static clients below plus any client
     // registered to a platform in the registry.
-    const issuer = `https://cognito-idp.${this.region}.${this.urlSuffix}/${this.userPool.userPoolId}`;
-    const registryGrant = tableGrants('the authorizer', { registry: 'read' });
-    this.authorizerFunction = new ClaimsFunction(this, 'AuthorizerFunction', {
-      entry: AUTHORIZER_ENTRY,
-      description: 'HTTP API Lambda authorizer: Cognito tokens of the app clients and of registered platforms',
-      serviceName: 'injury-claims-authorizer',
-      stage,
-      tables: registryGrant,
-      memorySize: 256,
-      timeout: Duration.seconds(5),
-      environment: {
-        AUTH_ISSUER: issuer,
-        AUTH_STATIC_CLIENT_IDS: [this.appClient.userPoolClientId, this.platformClient.userPoolClientId].join(','),
-      },
-    });
-    acknowledgeFunctionFindings(this.authorizerFunction, registryGrant, props.tables);
     const authorizer = new HttpLambdaAuthorizer('LambdaAuthorizer', this.authorizerFunction.function, {
       authorizerName: 'cognito-clients',
       identitySource: ['$request.header.Authorization'],

@@ -3,11 +3,11 @@
  *
  * - both state machines of statemachines/substitutions.ts, loaded from their ASL files, invoking only the
  *   workflow function (CDK infers no IAM from ASL: granted here);
- * - who may start executions and resume task tokens (lib/config/workflows.ts), and the ARN env vars;
+ * - who may start executions and resume task tokens (the `starts`/`resumes` of manifest/functions.ts), and the ARN env vars;
  * - the daily deadline sweep and the monthly payment run on EventBridge Scheduler (Asia/Shanghai), with a DLQ;
  * - alarms on failed/timed-out executions, function errors and the DLQ, to a KMS-encrypted SNS topic;
  * - the PII data key: PII_KEY_MODE=kms everywhere, the ciphertext and a context-bound kms:Decrypt for the
- *   functions that handle personal data.
+ *   functions whose manifest entry says `pii: true`.
  */
 import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, TreatMissingData, type IMetric } from 'aws-cdk-lib/aws-cloudwatch';
@@ -21,17 +21,11 @@ import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import type { FunctionName } from '../../functions/routes.ts';
-import type { StateMachineId } from '../../statemachines/substitutions.ts';
+import { piiDataKeyContext } from '../../manifest/env.ts';
+import { type AnyFunctionName, type FunctionName, piiFunctions, resumersOf, startersOf, type WorkflowFunctionName } from '../../manifest/functions.ts';
+import { SCHEDULE_TIME_ZONE, SCHEDULES } from '../../manifest/schedules.ts';
+import { STATE_MACHINE_IDS } from '../../manifest/state-machines.ts';
 import type { StageConfig } from '../config/stage.ts';
-import {
-  PII_FUNCTIONS,
-  piiDataKeyContext,
-  SCHEDULE_TIME_ZONE,
-  STATE_MACHINE_STARTERS,
-  TASK_TOKEN_RESUMERS,
-  type WorkflowFunctionName,
-} from '../config/workflows.ts';
 import type { ClaimsFunction } from '../constructs/function.ts';
 import { ClaimsStateMachine } from '../constructs/state-machine.ts';
 
@@ -39,6 +33,7 @@ export interface WorkflowsProps {
   readonly stage: StageConfig;
   readonly httpFunctions: Readonly<Record<FunctionName, ClaimsFunction>>;
   readonly workflowFunctions: Readonly<Record<WorkflowFunctionName, ClaimsFunction>>;
+  readonly authorizerFunction: ClaimsFunction;
   /** The stateful stack's customer-managed key; the PII data key is encrypted under it. */
   readonly dataKey: IKey;
 }
@@ -55,8 +50,12 @@ export class Workflows extends Construct {
     super(scope, id);
     const { stage, httpFunctions, workflowFunctions } = props;
     const workflowFn = workflowFunctions.workflow.function;
-    const functionNamed = (name: FunctionName | WorkflowFunctionName): ClaimsFunction =>
-      name in workflowFunctions ? workflowFunctions[name as WorkflowFunctionName] : httpFunctions[name as FunctionName];
+    const functionNamed = (name: AnyFunctionName): ClaimsFunction =>
+      name === 'authorizer'
+        ? props.authorizerFunction
+        : name in workflowFunctions
+          ? workflowFunctions[name as WorkflowFunctionName]
+          : httpFunctions[name as FunctionName];
 
     // ---- State machines -------------------------------------------------------------------------
     const caseWorkflow = new ClaimsStateMachine(this, 'CaseWorkflow', {
@@ -85,15 +84,19 @@ export class Workflows extends Construct {
     }
 
     // ---- Who starts and who resumes -------------------------------------------------------------
-    for (const [machineId, starters] of Object.entries(STATE_MACHINE_STARTERS) as [StateMachineId, readonly (FunctionName | WorkflowFunctionName)[]][]) {
+    for (const machineId of STATE_MACHINE_IDS) {
       const machine = this.stateMachines[machineId];
-      for (const name of starters) {
+      for (const name of startersOf(machineId)) {
         const fn = functionNamed(name);
         machine.stateMachine.grantStartExecution(fn.function);
         fn.function.addEnvironment(machine.envVar, machine.stateMachine.stateMachineArn);
       }
     }
-    for (const name of TASK_TOKEN_RESUMERS) {
+    const resumers = new Set(STATE_MACHINE_IDS.flatMap(resumersOf));
+    if (STATE_MACHINE_IDS.some((id) => id !== 'caseWorkflow' && resumersOf(id).length > 0)) {
+      throw new Error('Only the case workflow waits for task tokens: no function may resume another state machine');
+    }
+    for (const name of resumers) {
       const fn = functionNamed(name);
       // SendTaskSuccess / SendTaskFailure / SendTaskHeartbeat, scoped to the case workflow's ARN (by name:
       // the workflow function is itself a resumer, and a reference would form a cycle).
@@ -111,8 +114,8 @@ export class Workflows extends Construct {
     const allFunctions = [...Object.values(httpFunctions), ...Object.values(workflowFunctions)];
     for (const fn of allFunctions) fn.function.addEnvironment('PII_KEY_MODE', 'kms');
     const context = piiDataKeyContext(stage.name);
-    for (const name of PII_FUNCTIONS) {
-      const fn = httpFunctions[name].function;
+    for (const name of piiFunctions()) {
+      const fn = functionNamed(name).function;
       fn.addEnvironment('PII_KMS_KEY_ID', props.dataKey.keyArn);
       // Without a ciphertext (dev before the operator step), pii() fails at runtime with "Configuration error:
       // PII_KEY_MODE=kms needs PII_DATA_KEY_CIPHERTEXT …" (functions/_shared/pii.ts): no dummy value.
@@ -143,7 +146,7 @@ export class Workflows extends Construct {
         'This queue is itself the dead-letter queue of the EventBridge Scheduler targets (cdk-nag only recognises SQS/Lambda redrive); it is alarmed on visible messages.',
     });
 
-    const sweepFn = workflowFunctions.deadlineSweep.function;
+    const sweepFn = workflowFunctions[SCHEDULES.deadlineSweep.target].function;
     const schedulerRole = new Role(this, 'SchedulerRole', {
       description: `EventBridge Scheduler: invoke the deadline sweep and the monthly payment run (${stage.name})`,
       assumedBy: new ServicePrincipal('scheduler.amazonaws.com', {
@@ -151,7 +154,7 @@ export class Workflows extends Construct {
       }),
     });
     this.deadlineSweepSchedule = new Schedule(this, 'DeadlineSweepSchedule', {
-      description: 'Daily deadline sweep (statutory deadlines D7/D8, closing finished cases)',
+      description: SCHEDULES.deadlineSweep.description,
       schedule: ScheduleExpression.cron({
         minute: String(stage.deadlineSweepAt.minute),
         hour: String(stage.deadlineSweepAt.hour),
@@ -171,11 +174,11 @@ export class Workflows extends Construct {
 
     // The monthly payment run: the scheduled function computes the Shanghai month of the scheduled time and
     // starts that month's run under a deterministic run id, so retries and duplicate deliveries start nothing twice.
-    const paymentRunFn = workflowFunctions.paymentRunSchedule.function;
+    const paymentRunFn = workflowFunctions[SCHEDULES.paymentRun.target].function;
     const { day, hour, minute } = stage.paymentRunAt;
     if (!Number.isInteger(day) || day < 1 || day > 28) throw new Error(`stage.paymentRunAt.day must be 1–28 (every month has it), got ${day}`);
     this.paymentRunSchedule = new Schedule(this, 'PaymentRunSchedule', {
-      description: "Monthly payment run: starts the month's run (deterministic run id, idempotent per month)",
+      description: SCHEDULES.paymentRun.description,
       schedule: ScheduleExpression.cron({
         minute: String(minute),
         hour: String(hour),

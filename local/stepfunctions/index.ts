@@ -23,21 +23,21 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { StateMachine } from 'aws-local-stepfunctions';
 import { shanghaiDate } from '../../core/index.ts';
+import { WORKFLOW_FUNCTIONS } from '../../manifest/functions.ts';
+import { SCHEDULES } from '../../manifest/schedules.ts';
 import { localSubstitutions, readDefinition, STATE_MACHINES, substitute, type StateMachineId } from '../../statemachines/substitutions.ts';
 import type { LocalService, ServiceContext } from '../app.ts';
 import { REPO_ROOT } from '../http-adapter.ts';
 
 const ACCOUNT = '000000000000';
 
-/** Lambda function name (last ARN segment) → entry file exporting `handler`. */
-export const LOCAL_FUNCTIONS: Readonly<Record<string, string>> = {
-  'case-workflow': 'functions/workflow/handler.ts',
-  /** Not a Task resource: what the monthly payment-run timer invokes (the Scheduler target in AWS). */
-  'payment-run-schedule': 'functions/payment-runs/scheduled.ts',
-};
+/** Lambda function name (last ARN segment: the manifest's name) → entry file exporting `handler`. */
+export const LOCAL_FUNCTIONS: Readonly<Record<string, string>> = Object.fromEntries(
+  Object.entries(WORKFLOW_FUNCTIONS).map(([name, spec]) => [name, spec.entry]),
+);
 
-/** Default day of month of the local payment-run timer: lib/config/stage.ts `paymentRunAt.day` (a test keeps them equal). */
-export const LOCAL_PAYMENT_RUN_DAY = 1;
+/** Default day of month of the local payment-run timer: the manifest's schedule. */
+export const LOCAL_PAYMENT_RUN_DAY: number = SCHEDULES.paymentRun.at.day;
 
 /** What the scheduled payment-run handler returns (functions/payment-runs/scheduled.ts). */
 export interface ScheduledPaymentRun {
@@ -388,7 +388,7 @@ export function localStepFunctions(options: LocalStepFunctionsOptions = {}): Loc
       return sweepDeadlines(asOf);
     },
     async runScheduledPaymentRun(asOf = new Date()) {
-      const handler = await lambda('payment-run-schedule');
+      const handler = await lambda(SCHEDULES.paymentRun.target);
       return (await handler({ scheduledTime: asOf.toISOString() })) as unknown as ScheduledPaymentRun;
     },
     async paymentRunTick(asOf = new Date()) {

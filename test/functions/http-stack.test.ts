@@ -65,7 +65,7 @@ describe('the HTTP middy stack', () => {
   it('serves /health and an OpenAPI operation for every route', async () => {
     const health = await publicRoutes(httpEvent('GET /health'), lambdaContext);
     expect(bodyOf(health)).toEqual({ status: 'ok' });
-    const { ROUTES } = await import('../../functions/routes.ts');
+    const { ROUTES } = await import('../../manifest/routes.ts');
     const doc = bodyOf(await publicRoutes(httpEvent('GET /openapi.json'), lambdaContext));
     for (const route of ROUTES) expect(doc.paths[route.path]?.[route.method.toLowerCase()], `${route.method} ${route.path}`).toBeDefined();
   });

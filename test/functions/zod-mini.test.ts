@@ -9,8 +9,8 @@ import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
-import { FUNCTIONS } from '../../functions/routes.ts';
-import { WORKFLOW_FUNCTIONS } from '../../lib/config/workflows.ts';
+import { FUNCTIONS } from '../../manifest/index.ts';
+import { WORKFLOW_FUNCTIONS } from '../../manifest/functions.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const IMPORT_RE = /(?:import|export)\s[^'"]*?from\s+['"]([^'"]+)['"]|import\s*\(\s*['"]([^'"]+)['"]\s*\)|import\s+['"]([^'"]+)['"]/g;

@@ -1,6 +1,6 @@
 import { Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FUNCTIONS, ROUTES, routeKey, type FunctionName } from '../../functions/routes.ts';
+import { FUNCTIONS, ROUTES, routeKey, type FunctionName } from '../../manifest/index.ts';
 import { PLATFORM_SCOPES } from '../../functions/platforms/clients.ts';
 import { API_RESOURCE_SERVER, STAFF_GROUPS } from '../../lib/stacks/stateless-stack.ts';
 import { buildTestApp, type BuiltApp } from './app-fixture.ts';

@@ -1,6 +1,6 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TABLES, type TableDefinition } from '../../lib/config/tables.ts';
+import { TABLES, type TableDefinition } from '../../manifest/tables.ts';
 import { tableName } from '../../lib/stacks/stateful-stack.ts';
 import { buildStatefulStack } from './app-fixture.ts';
 

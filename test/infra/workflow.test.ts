@@ -1,22 +1,22 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
 import { Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { piiDataKeyContext as runtimePiiContext } from '../../functions/_shared/pii.ts';
-import { FUNCTIONS, type FunctionName } from '../../functions/routes.ts';
 import { buildApp } from '../../lib/app.ts';
-import { fromRepoRoot } from '../../lib/config/paths.ts';
 import { stageConfig } from '../../lib/config/stage.ts';
+import { checkedSubstitutions } from '../../lib/constructs/state-machine.ts';
+import { grantedEnvOf, piiDataKeyContext } from '../../manifest/env.ts';
 import {
-  PII_FUNCTIONS,
-  piiDataKeyContext,
-  STATE_MACHINE_STARTERS,
-  TASK_TOKEN_RESUMERS,
+  ALL_FUNCTIONS,
+  type AnyFunctionName,
+  FUNCTIONS,
+  type FunctionName,
+  piiFunctions,
+  resumersOf,
+  startersOf,
   WORKFLOW_FUNCTIONS,
   type WorkflowFunctionName,
-} from '../../lib/config/workflows.ts';
-import { checkedSubstitutions } from '../../lib/constructs/state-machine.ts';
-import { LOCAL_PAYMENT_RUN_DAY } from '../../local/stepfunctions/index.ts';
+} from '../../manifest/functions.ts';
+import { SCHEDULES } from '../../manifest/schedules.ts';
 import { placeholdersIn, readDefinition, STATE_MACHINES, type StateMachineId } from '../../statemachines/substitutions.ts';
 import { buildTestApp, removeOutdir, tempOutdir, testContext, type BuiltApp } from './app-fixture.ts';
 
@@ -42,10 +42,13 @@ describe('case workflow and payment run (prod)', () => {
   let resources: Record<string, Resource>;
   const idOf = (construct: { node: { defaultChild?: unknown } }): string => built.stateless.getLogicalId(construct.node.defaultChild as never);
   const machine = (id: StateMachineId): Resource => resources[idOf(built.stateless.workflows.stateMachines[id].stateMachine)]!;
-  const roleIdOf = (name: FunctionName | WorkflowFunctionName): string =>
-    idOf(
-      name in WORKFLOW_FUNCTIONS ? built.stateless.workflowFunctions[name as WorkflowFunctionName].role : built.stateless.functions[name as FunctionName].role,
-    );
+  const fnOf = (name: AnyFunctionName) =>
+    name === 'authorizer'
+      ? built.stateless.authorizerFunction
+      : name in WORKFLOW_FUNCTIONS
+        ? built.stateless.workflowFunctions[name as WorkflowFunctionName]
+        : built.stateless.functions[name as FunctionName];
+  const roleIdOf = (name: AnyFunctionName): string => idOf(fnOf(name).role);
   /** Role logical ids whose policies grant `action`. */
   const rolesGranting = (action: string): Set<string> => {
     const roles = new Set<string>();
@@ -60,10 +63,8 @@ describe('case workflow and payment run (prod)', () => {
     Object.values(resources)
       .filter((r) => r.Type === 'AWS::IAM::Policy' && (r.Properties.Roles as { Ref: string }[]).some((x) => x.Ref === roleId))
       .flatMap((r) => r.Properties.PolicyDocument.Statement as Statement[]);
-  const envOf = (name: FunctionName | WorkflowFunctionName): Record<string, unknown> => {
-    const fn = name in WORKFLOW_FUNCTIONS ? built.stateless.workflowFunctions[name as WorkflowFunctionName] : built.stateless.functions[name as FunctionName];
-    return resources[idOf(fn.function)]!.Properties.Environment.Variables;
-  };
+  const envOf = (name: AnyFunctionName): Record<string, unknown> => resources[idOf(fnOf(name).function)]!.Properties.Environment.Variables;
+  const ALL = Object.keys(ALL_FUNCTIONS) as AnyFunctionName[];
 
   beforeAll(() => {
     built = buildTestApp('prod');
@@ -122,27 +123,31 @@ describe('case workflow and payment run (prod)', () => {
   });
 
   it('lets only the starters of each state machine start executions, on that state machine only', () => {
-    const starterRoles = new Set(Object.values(STATE_MACHINE_STARTERS).flat().map(roleIdOf));
+    const starterRoles = new Set(MACHINES.flatMap(startersOf).map(roleIdOf));
     expect(rolesGranting('states:StartExecution')).toEqual(starterRoles);
     for (const id of MACHINES) {
-      for (const name of STATE_MACHINE_STARTERS[id]) {
+      for (const name of startersOf(id)) {
         const start = statementsOfRole(roleIdOf(name)).filter((s) => actionsOf(s).includes('states:StartExecution'));
         expect(start.flatMap(resourcesOf)).toEqual([{ Ref: idOf(built.stateless.workflows.stateMachines[id].stateMachine) }]);
       }
     }
-    expect(STATE_MACHINE_STARTERS).toEqual({ caseWorkflow: ['cases', 'deadlineSweep'], paymentRun: ['paymentRuns', 'paymentRunSchedule'] });
+    expect(Object.fromEntries(MACHINES.map((id) => [id, startersOf(id)]))).toEqual({
+      caseWorkflow: ['cases', 'deadlineSweep'],
+      paymentRun: ['paymentRuns', 'paymentRunSchedule'],
+    });
   });
 
   it.each(['states:SendTaskSuccess', 'states:SendTaskFailure', 'states:SendTaskHeartbeat'])('grants %s only to the functions that resume tokens', (action) => {
-    expect(rolesGranting(action)).toEqual(new Set(TASK_TOKEN_RESUMERS.map(roleIdOf)));
-    expect([...TASK_TOKEN_RESUMERS].sort()).toEqual(['cases', 'deadlineSweep', 'workflow']);
+    expect(rolesGranting(action)).toEqual(new Set(resumersOf('caseWorkflow').map(roleIdOf)));
+    expect(resumersOf('caseWorkflow').sort()).toEqual(['cases', 'deadlineSweep', 'workflow']);
+    expect(resumersOf('paymentRun')).toEqual([]);
   });
 
   it('passes each state machine ARN only to the functions that start it', () => {
     for (const id of MACHINES) {
       const { envVar } = STATE_MACHINES[id];
-      for (const name of [...GROUPS, ...(Object.keys(WORKFLOW_FUNCTIONS) as WorkflowFunctionName[])]) {
-        const expected = (STATE_MACHINE_STARTERS[id] as readonly string[]).includes(name);
+      for (const name of ALL) {
+        const expected = startersOf(id).includes(name);
         expect(envOf(name)[envVar], `${name}.${envVar}`).toEqual(
           expected ? { Ref: idOf(built.stateless.workflows.stateMachines[id].stateMachine) } : undefined,
         );
@@ -279,7 +284,7 @@ describe('case workflow and payment run (prod)', () => {
     const conditioned = (roleId: string) => statementsOfRole(roleId).filter((s) => actionsOf(s).includes('kms:Decrypt') && s.Condition !== undefined);
     for (const name of GROUPS) {
       const statements = conditioned(roleIdOf(name));
-      if (!PII_FUNCTIONS.includes(name)) {
+      if (!piiFunctions().includes(name)) {
         expect(statements, name).toEqual([]);
         expect(envOf(name).PII_KMS_KEY_ID, name).toBeUndefined();
         continue;
@@ -312,93 +317,50 @@ describe('PII data key configuration', () => {
       for (const name of GROUPS) {
         const env =
           resources[built.stateless.getLogicalId(built.stateless.functions[name].function.node.defaultChild as never)]!.Properties.Environment.Variables;
-        expect(env.PII_DATA_KEY_CIPHERTEXT, name).toBe(PII_FUNCTIONS.includes(name) ? 'QUJDREVGRw==' : undefined);
+        expect(env.PII_DATA_KEY_CIPHERTEXT, name).toBe(piiFunctions().includes(name) ? 'QUJDREVGRw==' : undefined);
       }
     } finally {
       removeOutdir(outdir);
     }
   });
 
-  it('lists every function group whose code uses pii(), the audit log or an audited write as handling personal data', () => {
-    for (const name of GROUPS) {
-      const dir = dirname(fromRepoRoot(FUNCTIONS[name].entry));
-      const source = readdirSync(dir)
-        .filter((f) => f.endsWith('.ts'))
-        .map((f) => readFileSync(join(dir, f), 'utf8'))
-        .join('\n');
-      // pii() directly, the audit log directly, or an audited write: the repositories below commit the change
-      // with its audit record, whose named fields are keyed hashes (audit.ts, which needs the PII key).
-      const usesPii =
-        /\bpii\(\)|_shared\/audit\.ts|\b(?:parametersRepository\.add|calendarsRepository\.put|platformsRepository\.(?:create|setProvinces)|clientRegistry\.bind)\(/.test(
-          source,
-        );
-      expect(PII_FUNCTIONS.includes(name), name).toBe(usesPii);
-    }
-  });
-
-  it('runs the local payment-run timer on the stage day (local/stepfunctions LOCAL_PAYMENT_RUN_DAY)', () => {
-    for (const stage of ['dev', 'prod'] as const) expect(stageConfig(stage).paymentRunAt.day).toBe(LOCAL_PAYMENT_RUN_DAY);
-  });
-
-  it('lists every function group whose code starts a state machine as its starter', () => {
-    for (const name of GROUPS) {
-      const dir = dirname(fromRepoRoot(FUNCTIONS[name].entry));
-      const source = readdirSync(dir)
-        .filter((f) => f.endsWith('.ts'))
-        .map((f) => readFileSync(join(dir, f), 'utf8'))
-        .join('\n');
-      for (const id of MACHINES) {
-        expect((STATE_MACHINE_STARTERS[id] as readonly string[]).includes(name), `${name} starts ${id}`).toBe(source.includes(`config.stateMachines.${id}`));
-      }
+  it('takes the schedules of both stages from the manifest (which the local timers read too)', () => {
+    for (const stage of ['dev', 'prod'] as const) {
+      expect(stageConfig(stage).deadlineSweepAt).toEqual(SCHEDULES.deadlineSweep.at);
+      expect(stageConfig(stage).paymentRunAt).toEqual(SCHEDULES.paymentRun.at);
     }
   });
 });
 
-/** The entry file and every functions/ module it imports, transitively (functions/_shared excluded). */
-const sourcesOf = (entry: string): string => {
-  const seen = new Set<string>();
-  const visit = (file: string) => {
-    if (seen.has(file)) return;
-    seen.add(file);
-    const text = readFileSync(file, 'utf8');
-    for (const m of text.matchAll(/from '(\.{1,2}\/[^']+\.ts)'/g)) {
-      const target = join(dirname(file), m[1]!);
-      if (target.startsWith(fromRepoRoot('functions')) && !target.startsWith(fromRepoRoot('functions/_shared'))) visit(target);
-    }
-  };
-  visit(fromRepoRoot(entry));
-  return [...seen].map((f) => readFileSync(f, 'utf8')).join('\n');
-};
-
-describe('workflow functions: permissions match the code', () => {
-  const NAMES = Object.keys(WORKFLOW_FUNCTIONS) as WorkflowFunctionName[];
-  /**
-   * Modules a function loads but whose start/resume calls it never makes: the workflow function imports
-   * actions.ts, which also holds `sweepDeadlines` (and through it cases/use-cases.ts `signal`); only the
-   * deadline sweep calls that.
-   */
-  const LOADED_NOT_CALLED: Partial<Record<WorkflowFunctionName, readonly string[]>> = { workflow: ['start:caseWorkflow'] };
-
-  it.each(NAMES)('%s is a starter of exactly the state machines its code starts', (name) => {
-    const source = sourcesOf(WORKFLOW_FUNCTIONS[name].entry);
-    for (const id of MACHINES) {
-      const listed = (STATE_MACHINE_STARTERS[id] as readonly string[]).includes(name);
-      const inCode = source.includes(`config.stateMachines.${id}`);
-      if (listed) expect(inCode, `${name} is listed as a starter of ${id} but its code never starts it`).toBe(true);
-      else if (!LOADED_NOT_CALLED[name]?.includes(`start:${id}`)) expect(inCode, `${name} starts ${id} without being listed`).toBe(false);
-    }
+describe('function environment (prod): exactly what the manifest grants', () => {
+  let built: BuiltApp;
+  let resources: Record<string, Resource>;
+  beforeAll(() => {
+    built = buildTestApp('prod');
+    resources = Template.fromStack(built.stateless).toJSON().Resources;
   });
+  afterAll(() => built?.dispose());
 
-  it.each(NAMES)('%s is a task-token resumer exactly when its code resumes', (name) => {
-    const source = sourcesOf(WORKFLOW_FUNCTIONS[name].entry);
-    expect(TASK_TOKEN_RESUMERS.includes(name), name).toBe(/workflowPort\.(resume|fail)\(/.test(source));
-  });
-
-  it('starts the payment run from the scheduled function through the shared use case', () => {
-    expect(WORKFLOW_FUNCTIONS.paymentRunSchedule.entry).toBe('functions/payment-runs/scheduled.ts');
-    expect(sourcesOf('functions/payment-runs/scheduled.ts')).toContain('config.stateMachines.paymentRun');
-    expect(readFileSync(fromRepoRoot('functions/payment-runs/handler.ts'), 'utf8')).toContain('startPaymentRun(');
-  });
+  it.each(Object.keys(ALL_FUNCTIONS) as AnyFunctionName[])(
+    '%s receives exactly the granted env its manifest entry declares (tables, state machines, PII key, settings)',
+    (name) => {
+      const fn =
+        name === 'authorizer'
+          ? built.stateless.authorizerFunction
+          : name in WORKFLOW_FUNCTIONS
+            ? built.stateless.workflowFunctions[name as WorkflowFunctionName]
+            : built.stateless.functions[name as FunctionName];
+      const env = resources[built.stateless.getLogicalId(fn.function.node.defaultChild as never)]!.Properties.Environment.Variables as Record<string, unknown>;
+      // No ciphertext in this stage's context, and PII_LOCAL_KEY is local only.
+      const expected = [...grantedEnvOf(name).keys()].filter((k) => k !== 'PII_LOCAL_KEY' && k !== 'PII_DATA_KEY_CIPHERTEXT').sort();
+      const ungranted = ['POWERTOOLS_SERVICE_NAME', 'POWERTOOLS_LOG_LEVEL', 'STAGE', 'NODE_OPTIONS', 'PII_KEY_MODE'];
+      expect(
+        Object.keys(env)
+          .filter((k) => !ungranted.includes(k))
+          .sort(),
+      ).toEqual(expected);
+    },
+  );
 });
 
 describe('checkedSubstitutions', () => {

@@ -10,7 +10,7 @@
  * allowed caller gets its 2xx, and no cell needs a documented 409/422 instead.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ROUTES, routeKey } from '../../functions/routes.ts';
+import { ROUTES, routeKey } from '../../manifest/index.ts';
 import { useCaseStack } from './cases-stack.ts';
 import { PROVINCE, registerWorker, setUpWorld, type Worker, type World } from './cases-fixtures.ts';
 import { casesInEveryStep, CONFIRM, currentMonth, freshReport } from './cases-in-every-step.ts';

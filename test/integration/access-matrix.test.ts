@@ -6,7 +6,7 @@
  * lists every mismatch.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROUTES, routeKey } from '../../functions/routes.ts';
+import { ROUTES, routeKey } from '../../manifest/index.ts';
 import { startTestStack, type TestStack } from '../support/local-stack.ts';
 import { adminClaims, orderItem, platformBody, platformClaims, workerClaims, workerItem } from '../support/fixtures.ts';
 

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { DescribeTableCommand, DescribeTimeToLiveCommand, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { TABLES } from '../../lib/config/tables.ts';
+import { TABLES } from '../../manifest/tables.ts';
 import { startLocalApp } from '../../local/app.ts';
 import { checkJava, localDynamoDbClient } from '../../local/dynamodb.ts';
 import { createHttpAdapter, renderClaimValue } from '../../local/http-adapter.ts';

@@ -1,9 +1,8 @@
 /**
- * The one source of truth for DynamoDB table definitions.
- *
- * Plain data with no CDK import, so that the CDK stateful stack (lib/stacks) and the local runtime
- * (local/, which creates the same tables in DynamoDB Local) both read it. Access patterns and the reasons
- * for every key are in docs/data-model.md.
+ * The DynamoDB tables: the one source of truth, read by the CDK stateful stack (lib/stacks), by the local
+ * runtime (local/, which creates the same tables in DynamoDB Local) and by functions/_shared/config.ts (the
+ * env var that carries each table's name). Access patterns and the reasons for every key are in
+ * docs/data-model.md.
  */
 export type AttributeType = 'S' | 'N';
 
@@ -88,3 +87,9 @@ export const casesTable = {
 } as const satisfies TableDefinition;
 
 export const TABLES = [registryTable, ordersTable, ledgerTable, idempotencyTable, casesTable] as const satisfies readonly TableDefinition[];
+
+export type TableId = (typeof TABLES)[number]['id'];
+export type TableAccess = 'read' | 'readwrite';
+
+/** The definition of a table by id. */
+export const tableById = (id: TableId): TableDefinition => TABLES.find((t) => t.id === id)!;

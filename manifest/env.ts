@@ -1,0 +1,47 @@
+/**
+ * Which environment variables each function receives, derived from its manifest entry: the names the CDK
+ * stack sets (lib/) and the only ones the local runtime passes (local/function-env.ts). Values are the
+ * deployer's business (table names, ARNs, keys); names are decided here and read by
+ * functions/_shared/config.ts.
+ */
+import { ALL_FUNCTIONS, type AnyFunctionName, type FunctionSpec, SETTINGS, type SettingName } from './functions.ts';
+import { STATE_MACHINES } from './state-machines.ts';
+import { TABLES, tableById } from './tables.ts';
+
+/** The PII key: locally the key itself; in AWS the KMS key and the encrypted data key (docs/security.md). */
+export const PII_ENV = ['PII_LOCAL_KEY', 'PII_KMS_KEY_ID', 'PII_DATA_KEY_CIPHERTEXT'] as const;
+
+/**
+ * The encryption context the PII data key is bound to (functions/_shared/pii.ts `piiDataKeyContext`; a test
+ * keeps the two equal).
+ */
+export const piiDataKeyContext = (stage: string): Record<string, string> => ({
+  purpose: 'pii-data-key',
+  service: 'platform-injury-claims',
+  stage,
+});
+
+/** Every env var name that is granted per function (a function without the grant does not get it). */
+export const GRANTED_ENV: readonly string[] = [
+  ...TABLES.map((t) => t.envVar),
+  ...Object.values(STATE_MACHINES).map((sm) => sm.envVar),
+  ...PII_ENV,
+  ...(Object.keys(SETTINGS) as SettingName[]),
+];
+
+/** The settings of a function, with the rate limit of every platform-facing function. */
+export const settingsOf = (spec: FunctionSpec): SettingName[] => [
+  ...(spec.platformFacing ? (['PLATFORM_RATE_LIMIT_PER_SECOND'] as const) : []),
+  ...(spec.settings ?? []),
+];
+
+/** The granted env var names a function receives, each with the grant that brings it. */
+export const grantedEnvOf = (name: AnyFunctionName): ReadonlyMap<string, string> => {
+  const spec = ALL_FUNCTIONS[name];
+  const env = new Map<string, string>();
+  for (const [id, access] of Object.entries(spec.tables)) env.set(tableById(id as never).envVar, `tables.${id}: ${access}`);
+  for (const id of spec.starts ?? []) env.set(STATE_MACHINES[id].envVar, `starts: ${id}`);
+  if (spec.pii) for (const key of PII_ENV) env.set(key, 'pii');
+  for (const setting of settingsOf(spec)) env.set(setting, `settings: ${setting}`);
+  return env;
+};

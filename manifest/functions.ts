@@ -1,0 +1,188 @@
+/**
+ * Every Lambda function and what it may touch: the HTTP function groups (routes in manifest/routes.ts),
+ * the workflow functions (Task states, schedules) and the API's Lambda authorizer.
+ *
+ * Plain data. The CDK stateless stack builds one function per entry and grants exactly what the entry
+ * declares (tables read/readwrite, the PII data key, StartExecution of the state machines it starts,
+ * SendTask* on those it resumes, the settings below); the local runtime gives each function only the env
+ * that its entry declares (local/function-env.ts), so a missing grant fails a local test as it would fail
+ * in AWS. functions/ knows none of this: it reads its env through functions/_shared/config.ts.
+ */
+import type { StateMachineId } from './state-machines.ts';
+import type { TableAccess, TableId } from './tables.ts';
+
+/** Env settings a function may declare it needs (beyond its tables, state machines and the PII key). */
+export const SETTINGS = {
+  /** Requests per second accepted from one platform (docs/security.md); every platform-facing function. */
+  PLATFORM_RATE_LIMIT_PER_SECOND: 'per-platform request-rate limit',
+  /** `local` (ids only) or `cognito` (CreateUserPoolClient). */
+  PLATFORM_CLIENTS_MODE: 'how platform app clients are created',
+  PLATFORM_USER_POOL_ID: 'the user pool platform app clients are created in',
+  /** `https://cognito-idp.{region}.amazonaws.com/{poolId}` in AWS; the local issuer locally. */
+  AUTH_ISSUER: 'the token issuer the authorizer trusts',
+  /** Comma-separated. */
+  AUTH_STATIC_CLIENT_IDS: 'app clients the authorizer accepts without a registry look-up',
+} as const;
+export type SettingName = keyof typeof SETTINGS;
+
+export interface FunctionSpec {
+  /** Entry file exporting `handler`, relative to the repository root. */
+  readonly entry: string;
+  readonly description: string;
+  /** Tables it reads or writes: the table's name env var (manifest/tables.ts) and the IAM grant. */
+  readonly tables: Readonly<Partial<Record<TableId, TableAccess>>>;
+  /** Handles personal data (calls `pii()`, directly or through the audit log): gets the PII key. */
+  readonly pii?: boolean;
+  /** State machines it starts executions of: gets their ARN env var and states:StartExecution. */
+  readonly starts?: readonly StateMachineId[];
+  /** State machines whose waiting tasks it resumes: states:SendTaskSuccess/Failure/Heartbeat. */
+  readonly resumes?: readonly StateMachineId[];
+  readonly settings?: readonly SettingName[];
+  /** @default 512 */
+  readonly memorySize?: number;
+  /** @default 15 (HTTP functions: API Gateway gives up after 30 s) */
+  readonly timeoutSeconds?: number;
+  /**
+   * Serves routes a platform may call: the per-platform request-rate limit runs there
+   * (`PLATFORM_RATE_LIMIT_PER_SECOND`, functions/_shared/rate-limit.ts), which writes the idempotency table.
+   */
+  readonly platformFacing?: boolean;
+}
+
+/** The HTTP function groups: one function per group, serving the routes of manifest/routes.ts. */
+export const FUNCTIONS = {
+  public: {
+    entry: 'functions/public/handler.ts',
+    description: 'Health check and the OpenAPI document',
+    tables: {},
+  },
+  admin: {
+    entry: 'functions/admin/handler.ts',
+    description: 'Versioned parameters and working-day calendars (administrators)',
+    tables: { registry: 'readwrite', idempotency: 'readwrite' },
+    pii: true,
+  },
+  platforms: {
+    entry: 'functions/platforms/handler.ts',
+    description: 'Platform registration, provinces and app clients',
+    tables: { registry: 'readwrite', idempotency: 'readwrite' },
+    platformFacing: true,
+    pii: true,
+    settings: ['PLATFORM_CLIENTS_MODE', 'PLATFORM_USER_POOL_ID'],
+  },
+  workers: {
+    entry: 'functions/workers/handler.ts',
+    description: 'Batch registration of platform workers',
+    tables: { registry: 'readwrite', idempotency: 'readwrite' },
+    platformFacing: true,
+    pii: true,
+  },
+  orders: {
+    entry: 'functions/orders/handler.ts',
+    description: 'Batch order ingestion: exactly-once orders, enrolment days and fee counters',
+    tables: { registry: 'read', orders: 'readwrite', ledger: 'readwrite', idempotency: 'readwrite' },
+    memorySize: 1024,
+    platformFacing: true,
+  },
+  declarations: {
+    entry: 'functions/declarations/handler.ts',
+    description: 'Monthly fee declarations from pre-aggregated counters',
+    tables: { registry: 'read', ledger: 'read', idempotency: 'readwrite' },
+    platformFacing: true,
+  },
+  enrolment: {
+    entry: 'functions/enrolment/handler.ts',
+    description: "A worker's enrolment days and coverage at a moment",
+    tables: { registry: 'read', orders: 'read', ledger: 'read', idempotency: 'readwrite' },
+    platformFacing: true,
+  },
+  reports: {
+    entry: 'functions/reports/handler.ts',
+    description: "Injury reports: coverage verdict and the snapshot of that day's orders (D4, D11)",
+    tables: { registry: 'read', orders: 'read', cases: 'readwrite', idempotency: 'readwrite' },
+    platformFacing: true,
+  },
+  cases: {
+    entry: 'functions/cases/handler.ts',
+    description: 'Bundled cases: opening (D6), human steps resumed through the case workflow, benefits and payments',
+    tables: { registry: 'read', cases: 'readwrite', idempotency: 'readwrite' },
+    platformFacing: true,
+    pii: true,
+    starts: ['caseWorkflow'],
+    resumes: ['caseWorkflow'],
+  },
+  paymentRuns: {
+    entry: 'functions/payment-runs/handler.ts',
+    description: 'Monthly payment runs (start and status)',
+    tables: { cases: 'readwrite', idempotency: 'readwrite' },
+    starts: ['paymentRun'],
+  },
+} as const satisfies Record<string, FunctionSpec>;
+
+export type FunctionName = keyof typeof FUNCTIONS;
+
+/** The functions behind the state machines and the schedules. */
+export const WORKFLOW_FUNCTIONS = {
+  /** Task states of both state machines (functions/workflow/actions.ts `runAction`). */
+  workflow: {
+    entry: 'functions/workflow/handler.ts',
+    description: 'Task states of the case workflow and the payment run (dispatch on action)',
+    // cases: case records, tasks, events, payments, runs (writes); registry: parameters, calendars, workers.
+    tables: { registry: 'read', cases: 'readwrite' },
+    // Records its own task token when the step was recorded before the wait began (actions.ts `awaitStep`).
+    resumes: ['caseWorkflow'],
+    // Below the 60 s TimeoutSeconds of the ASL's Task states, so a slow call fails inside the Lambda first.
+    timeoutSeconds: 45,
+  },
+  /** Daily deadline sweep (functions/workflow/sweep.ts → `sweepDeadlines`). */
+  deadlineSweep: {
+    entry: 'functions/workflow/sweep.ts',
+    description: 'Daily deadline sweep: escalates missed statutory deadlines (D7, D8) and closes finished cases',
+    tables: { registry: 'read', cases: 'readwrite' },
+    // Starts a case workflow that could not be started, and re-signals a recorded-but-unapplied step whose
+    // SendTaskSuccess was lost.
+    starts: ['caseWorkflow'],
+    resumes: ['caseWorkflow'],
+    // Walks every open case page by page; well above what the pilot's volume needs, below Lambda's 15 min.
+    timeoutSeconds: 600,
+    memorySize: 1024,
+  },
+  /** Monthly payment run (functions/payment-runs/scheduled.ts → `startPaymentRun` with a per-month run id). */
+  paymentRunSchedule: {
+    entry: 'functions/payment-runs/scheduled.ts',
+    description: "Monthly payment run: creates the month's run record and starts the payment-run state machine (idempotent per month)",
+    // cases: the run record (conditional create, read back on a duplicate delivery). No registry access.
+    tables: { cases: 'readwrite' },
+    starts: ['paymentRun'],
+    // Two DynamoDB calls and one StartExecution; generous for SDK retries.
+    timeoutSeconds: 30,
+  },
+} as const satisfies Record<string, FunctionSpec>;
+
+export type WorkflowFunctionName = keyof typeof WORKFLOW_FUNCTIONS;
+
+/** The HTTP API's Lambda authorizer (docs/security.md): in front of every authenticated route. */
+export const AUTHORIZER_FUNCTION = {
+  entry: 'functions/authorizer/handler.ts',
+  description: 'HTTP API Lambda authorizer: Cognito tokens of the app clients and of registered platforms',
+  // The registry maps a platform's app client to its platform.
+  tables: { registry: 'read' },
+  settings: ['AUTH_ISSUER', 'AUTH_STATIC_CLIENT_IDS'],
+  memorySize: 256,
+  timeoutSeconds: 5,
+} as const satisfies FunctionSpec;
+
+export type AnyFunctionName = FunctionName | WorkflowFunctionName | 'authorizer';
+
+/** Every function of the product, by name. */
+export const ALL_FUNCTIONS: Readonly<Record<AnyFunctionName, FunctionSpec>> = { ...FUNCTIONS, ...WORKFLOW_FUNCTIONS, authorizer: AUTHORIZER_FUNCTION };
+export const ALL_FUNCTION_NAMES = Object.keys(ALL_FUNCTIONS) as AnyFunctionName[];
+
+/** The functions that start executions of `id`. */
+export const startersOf = (id: StateMachineId): AnyFunctionName[] => ALL_FUNCTION_NAMES.filter((name) => ALL_FUNCTIONS[name].starts?.includes(id));
+
+/** The functions that resume waiting tasks of `id`. */
+export const resumersOf = (id: StateMachineId): AnyFunctionName[] => ALL_FUNCTION_NAMES.filter((name) => ALL_FUNCTIONS[name].resumes?.includes(id));
+
+/** The functions that handle personal data. */
+export const piiFunctions = (): AnyFunctionName[] => ALL_FUNCTION_NAMES.filter((name) => ALL_FUNCTIONS[name].pii === true);

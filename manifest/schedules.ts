@@ -1,0 +1,36 @@
+/**
+ * The schedules: EventBridge Scheduler in AWS (lib/stacks/workflows.ts), timers in the local runtime
+ * (local/stepfunctions/timers.ts). Times are local to China (the pilot's statutory calendar); a stage may
+ * move them (lib/config/stage.ts starts from these).
+ */
+import type { WorkflowFunctionName } from './functions.ts';
+
+/** EventBridge Scheduler time zone of every schedule. */
+export const SCHEDULE_TIME_ZONE = 'Asia/Shanghai';
+
+export interface ScheduleSpec {
+  readonly description: string;
+  /** The function the schedule invokes. */
+  readonly target: WorkflowFunctionName;
+  /** `daily` at hour:minute, or `monthly` on `day` (1–28, so every month has it) at hour:minute. */
+  readonly at: { readonly day?: number; readonly hour: number; readonly minute: number };
+  /** The event passes the scheduled time (`{"scheduledTime": "<aws.scheduler.scheduled-time>"}`). */
+  readonly passesScheduledTime: boolean;
+}
+
+export const SCHEDULES = {
+  deadlineSweep: {
+    description: 'Daily deadline sweep (statutory deadlines D7/D8, closing finished cases)',
+    target: 'deadlineSweep',
+    at: { hour: 1, minute: 0 },
+    passesScheduledTime: false,
+  },
+  paymentRun: {
+    description: "Monthly payment run: starts the month's run (deterministic run id, idempotent per month)",
+    target: 'paymentRunSchedule',
+    at: { day: 1, hour: 2, minute: 0 },
+    passesScheduledTime: true,
+  },
+} as const satisfies Record<string, ScheduleSpec>;
+
+export type ScheduleId = keyof typeof SCHEDULES;
