@@ -4,6 +4,7 @@
  * paths, and the registration and re-issue routes on top of it — the secret reaches the response only
  * (never DynamoDB, never a log line), and a client creation that fails leaves nothing behind.
  */
+import 'aws-sdk-client-mock-vitest/extend';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { mockClient } from 'aws-sdk-client-mock';
 import {
@@ -15,8 +16,8 @@ import {
 } from '@aws-sdk/client-cognito-identity-provider';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { bodyOf, httpEvent, lambdaContext } from '../support/events.ts';
-import { platformBody } from '../support/fixtures.ts';
+import { bodyOf, httpEvent, lambdaContext } from '../../support/events.ts';
+import { platformBody } from '../../support/fixtures.ts';
 
 vi.hoisted(() => {
   process.env.REGISTRY_TABLE = 'registry';
@@ -24,8 +25,8 @@ vi.hoisted(() => {
   process.env.PLATFORM_USER_POOL_ID = 'cn-north-1_TestPool1';
 });
 
-const { cognitoPlatformClients, platformClients, PLATFORM_SCOPES } = await import('../../functions/platforms/clients.ts');
-const { handler } = await import('../../functions/platforms/handler.ts');
+const { cognitoPlatformClients, platformClients, PLATFORM_SCOPES } = await import('../../../functions/platforms/clients.ts');
+const { handler } = await import('../../../functions/platforms/handler.ts');
 
 const cognito = mockClient(CognitoIdentityProviderClient);
 const ddb = mockClient(DynamoDBDocumentClient);
@@ -56,11 +57,11 @@ const dynamoText = () => JSON.stringify(ddb.calls().map((call) => call.args[0].i
 describe('cognito adapter of the platform-clients port', () => {
   it('creates a confidential client-credentials client with the platform scope and 60-minute tokens', async () => {
     cognito.on(CreateUserPoolClientCommand).resolves({ UserPoolClient: { ClientId: 'abc123clientid', ClientSecret: SECRET } });
+
     const client = await cognitoPlatformClients(POOL, new CognitoIdentityProviderClient({})).create('plt_1');
+
     expect(client).toEqual({ clientId: 'abc123clientid', clientSecret: SECRET });
-    const calls = cognito.commandCalls(CreateUserPoolClientCommand);
-    expect(calls).toHaveLength(1);
-    expect(calls[0]!.args[0].input).toEqual({
+    expect(cognito).toHaveReceivedCommandExactlyOnceWith(CreateUserPoolClientCommand, {
       UserPoolId: POOL,
       ClientName: 'platform-plt_1',
       GenerateSecret: true,
@@ -78,8 +79,11 @@ describe('cognito adapter of the platform-clients port', () => {
   it('propagates a Cognito error, and refuses an answer without id or secret', async () => {
     const adapter = cognitoPlatformClients(POOL, new CognitoIdentityProviderClient({}));
     cognito.on(CreateUserPoolClientCommand).rejects(new LimitExceededException({ message: 'Too many clients', $metadata: {} }));
+
     await expect(adapter.create('plt_1')).rejects.toBeInstanceOf(LimitExceededException);
+
     cognito.on(CreateUserPoolClientCommand).resolves({ UserPoolClient: { ClientId: 'abc' } });
+
     await expect(adapter.create('plt_1')).rejects.toThrow(/no client id or secret/);
   });
 
@@ -89,20 +93,27 @@ describe('cognito adapter of the platform-clients port', () => {
       .on(DeleteUserPoolClientCommand)
       .resolvesOnce({})
       .rejectsOnce(new ResourceNotFoundException({ message: 'gone', $metadata: {} }));
+
     await adapter.remove('old1');
     await adapter.remove('old2');
-    expect(cognito.commandCalls(DeleteUserPoolClientCommand).map((c) => c.args[0].input)).toEqual([
-      { UserPoolId: POOL, ClientId: 'old1' },
-      { UserPoolId: POOL, ClientId: 'old2' },
-    ]);
+
+    expect(cognito).toHaveReceivedCommandTimes(DeleteUserPoolClientCommand, 2);
+    expect(cognito).toHaveReceivedNthCommandWith(DeleteUserPoolClientCommand, 1, { UserPoolId: POOL, ClientId: 'old1' });
+    expect(cognito).toHaveReceivedNthCommandWith(DeleteUserPoolClientCommand, 2, { UserPoolId: POOL, ClientId: 'old2' });
+
+    // Any other error propagates.
     cognito.on(DeleteUserPoolClientCommand).rejects(new LimitExceededException({ message: 'slow down', $metadata: {} }));
+
     await expect(adapter.remove('old3')).rejects.toBeInstanceOf(LimitExceededException);
   });
 
   it('is the adapter PLATFORM_CLIENTS_MODE=cognito selects, on PLATFORM_USER_POOL_ID', async () => {
     cognito.on(CreateUserPoolClientCommand).resolves({ UserPoolClient: { ClientId: 'fromconfig', ClientSecret: SECRET } });
-    expect((await platformClients().create('plt_2')).clientId).toBe('fromconfig');
-    expect(cognito.commandCalls(CreateUserPoolClientCommand)[0]!.args[0].input.UserPoolId).toBe(POOL);
+
+    const client = await platformClients().create('plt_2');
+
+    expect(client.clientId).toBe('fromconfig');
+    expect(cognito).toHaveReceivedCommandWith(CreateUserPoolClientCommand, { UserPoolId: POOL });
   });
 });
 
@@ -111,12 +122,14 @@ describe('POST /v1/platforms with the cognito adapter', () => {
 
   it('answers the Cognito client once: bound in the registry by id, the secret in no write and no log line', async () => {
     cognito.on(CreateUserPoolClientCommand).resolves({ UserPoolClient: { ClientId: 'newclient0001', ClientSecret: SECRET } });
+
     const res = await register();
+
     expect(res.statusCode).toBe(201);
     const body = bodyOf(res);
     expect(body).toMatchObject({ clientId: 'newclient0001', clientSecret: SECRET });
     // One transaction: credit-code guard, profile, client binding and the audit record, all or nothing.
-    expect(ddb.commandCalls(TransactWriteCommand)).toHaveLength(1);
+    expect(ddb).toHaveReceivedCommandTimes(TransactWriteCommand, 1);
     const items = ddb.commandCalls(TransactWriteCommand)[0]!.args[0].input.TransactItems!;
     expect(items.map((item) => item.Put?.Item?.pk)).toEqual([
       `CREDITCODE#${body.creditCode}`,
@@ -132,10 +145,12 @@ describe('POST /v1/platforms with the cognito adapter', () => {
 
   it('writes nothing when the client cannot be created (500 problem+json; a retry starts clean)', async () => {
     cognito.on(CreateUserPoolClientCommand).rejects(new LimitExceededException({ message: 'Too many clients', $metadata: {} }));
+
     const res = await register();
+
     expect(res.statusCode).toBe(500);
     expect(res.headers?.['content-type']).toContain('application/problem+json');
-    expect(ddb.calls()).toHaveLength(0);
+    expect(ddb).not.toHaveReceivedAnyCommand();
   });
 
   it('deletes the new client again when the platform cannot be written (duplicate credit code → 409; one cancelled transaction, nothing to undo in DynamoDB)', async () => {
@@ -145,12 +160,14 @@ describe('POST /v1/platforms with the cognito adapter', () => {
     ddb
       .on(TransactWriteCommand)
       .rejects(new TransactionCanceledException({ message: 'cancelled', $metadata: {}, CancellationReasons: codes.map((Code) => ({ Code })) }));
+
     const res = await register();
+
     expect(res.statusCode).toBe(409);
     expect(bodyOf(res)).toMatchObject({ status: 409, errors: [{ path: 'creditCode' }] });
-    expect(cognito.commandCalls(DeleteUserPoolClientCommand).map((c) => c.args[0].input.ClientId)).toEqual(['dupclient0001']);
-    expect(ddb.commandCalls(TransactWriteCommand)).toHaveLength(1); // not retried: the change's own condition
-    expect(ddb.commandCalls(DeleteCommand)).toHaveLength(0);
+    expect(cognito).toHaveReceivedCommandExactlyOnceWith(DeleteUserPoolClientCommand, { ClientId: 'dupclient0001' });
+    expect(ddb).toHaveReceivedCommandTimes(TransactWriteCommand, 1); // not retried: the change's own condition
+    expect(ddb).not.toHaveReceivedCommand(DeleteCommand);
     expect(lines.join('')).not.toContain(SECRET);
   });
 
@@ -161,12 +178,14 @@ describe('POST /v1/platforms with the cognito adapter', () => {
       .on(TransactWriteCommand)
       .rejectsOnce(new TransactionCanceledException({ message: 'cancelled', $metadata: {}, CancellationReasons: codes.map((Code) => ({ Code })) }))
       .resolves({});
+
     const res = await register();
+
     expect(res.statusCode).toBe(201);
     const [lost, won] = ddb.commandCalls(TransactWriteCommand).map((c) => c.args[0].input.TransactItems!);
-    expect(ddb.commandCalls(TransactWriteCommand)).toHaveLength(2);
+    expect(ddb).toHaveReceivedCommandTimes(TransactWriteCommand, 2);
     expect(won!.slice(0, 4)).toEqual(lost!.slice(0, 4));
-    expect(cognito.commandCalls(DeleteUserPoolClientCommand)).toHaveLength(0);
+    expect(cognito).not.toHaveReceivedCommand(DeleteUserPoolClientCommand);
   });
 });
 
@@ -191,7 +210,9 @@ describe('POST /v1/platforms/{platformId}/client with the cognito adapter', () =
     ddb.on(GetCommand, { Key: { pk: 'APPCLIENT#plt_a', sk: 'APPCLIENT' } }).resolves({ Item: { clientId: 'oldclient', issuedAt: '2026-01-01T00:00:00.000Z' } });
     cognito.on(CreateUserPoolClientCommand).resolves({ UserPoolClient: { ClientId: 'newclient', ClientSecret: SECRET } });
     cognito.on(DeleteUserPoolClientCommand).resolves({});
+
     const res = await reissue();
+
     expect(res.statusCode).toBe(201);
     expect(bodyOf(res)).toEqual({ platformId: 'plt_a', clientId: 'newclient', clientSecret: SECRET });
     const items = ddb.commandCalls(TransactWriteCommand)[0]!.args[0].input.TransactItems!;
@@ -203,7 +224,7 @@ describe('POST /v1/platforms/{platformId}/client with the cognito adapter', () =
       Item: { pk: 'AUDIT#platform#plt_a', action: 'platform.clientIssued', before: { clientId: 'oldclient' }, after: { clientId: 'newclient' } },
     });
     expect(items).toHaveLength(4);
-    expect(cognito.commandCalls(DeleteUserPoolClientCommand).map((c) => c.args[0].input.ClientId)).toEqual(['oldclient']);
+    expect(cognito).toHaveReceivedCommandExactlyOnceWith(DeleteUserPoolClientCommand, { ClientId: 'oldclient' });
     expect(dynamoText()).not.toContain(SECRET);
     expect(lines.join('')).not.toContain(SECRET);
   });
@@ -220,15 +241,22 @@ describe('POST /v1/platforms/{platformId}/client with the cognito adapter', () =
     );
     cognito.on(CreateUserPoolClientCommand).resolves({ UserPoolClient: { ClientId: 'loser', ClientSecret: SECRET } });
     cognito.on(DeleteUserPoolClientCommand).resolves({});
+
     const res = await reissue();
+
     expect(res.statusCode).toBe(409);
-    expect(cognito.commandCalls(DeleteUserPoolClientCommand).map((c) => c.args[0].input.ClientId)).toEqual(['loser']);
+    expect(cognito).toHaveReceivedCommandExactlyOnceWith(DeleteUserPoolClientCommand, { ClientId: 'loser' });
   });
 
   it('creates nothing for an unknown platform (404) or a caller who is not an admin (403)', async () => {
     ddb.on(GetCommand).resolves({});
-    expect((await reissue()).statusCode).toBe(404);
-    expect((await reissue({ sub: 'h', role: 'handler' })).statusCode).toBe(403);
-    expect(cognito.calls()).toHaveLength(0);
+
+    const unknown = await reissue();
+
+    const notAdmin = await reissue({ sub: 'h', role: 'handler' });
+
+    expect(unknown.statusCode).toBe(404);
+    expect(notAdmin.statusCode).toBe(403);
+    expect(cognito).not.toHaveReceivedAnyCommand();
   });
 });

@@ -3,6 +3,7 @@
  * are one TransactWriteItems; a lost race on the record's key is retried with the same change on the new
  * head; a cancellation by the change's own condition is the caller's answer and is never retried.
  */
+import 'aws-sdk-client-mock-vitest/extend';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { mockClient } from 'aws-sdk-client-mock';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
@@ -13,7 +14,7 @@ vi.hoisted(() => {
 });
 
 const { appendAudit, AuditChainContention, canonicalJson, commitAudited, commitAuditedWith, GENESIS_HASH, hashRecord, sanitise, verifyRecords } = await import(
-  '../../functions/_shared/audit.ts'
+  '../../../functions/_shared/audit.ts'
 );
 const ddb = mockClient(DynamoDBDocumentClient);
 beforeEach(() => ddb.reset());
@@ -73,7 +74,9 @@ describe('appendAudit', () => {
   it('starts a chain at sequence 1 on the genesis hash, with a conditional put', async () => {
     ddb.on(QueryCommand).resolves({ Items: [] });
     ddb.on(TransactWriteCommand).resolves({});
+
     const r = await appendAudit(entry, at);
+
     expect(r).toMatchObject({ pk: 'AUDIT#platform#plt_1', sk: '0000000001', seq: 1, prevHash: GENESIS_HASH, at: '2025-08-01T02:00:00.000Z' });
     expect(r.hash).toBe(hashRecord(r));
     expect(transactions()).toEqual([[{ Put: { TableName: 'registry', Item: r, ConditionExpression: 'attribute_not_exists(pk)' } }]]);
@@ -86,17 +89,21 @@ describe('appendAudit', () => {
       .resolvesOnce({ Items: [] })
       .resolves({ Items: [winner] });
     ddb.on(TransactWriteCommand).rejectsOnce(cancelled('ConditionalCheckFailed')).resolves({});
+
     const r = await appendAudit(entry, at);
+
     expect(r).toMatchObject({ seq: 2, sk: '0000000002', prevHash: winner.hash });
-    expect(transactions()).toHaveLength(2);
+    expect(ddb).toHaveReceivedCommandTimes(TransactWriteCommand, 2);
     expect(verifyRecords([winner, r])).toMatchObject({ ok: true, records: 2 });
   });
 
   it('propagates other errors (nothing is turned into a false success)', async () => {
     ddb.on(QueryCommand).resolves({ Items: [] });
     ddb.on(TransactWriteCommand).rejects(Object.assign(new Error('throttled'), { name: 'ProvisionedThroughputExceededException' }));
+
     await expect(appendAudit(entry, at)).rejects.toThrow('throttled');
-    expect(transactions()).toHaveLength(1);
+
+    expect(ddb).toHaveReceivedCommandTimes(TransactWriteCommand, 1);
   });
 });
 
@@ -104,7 +111,9 @@ describe('commitAudited: the change and its record in one transaction', () => {
   it('writes the change first and the record last, in one TransactWriteItems', async () => {
     ddb.on(QueryCommand).resolves({ Items: [] });
     ddb.on(TransactWriteCommand).resolves({});
+
     const r = await commitAudited({ items: [change], entry }, at);
+
     expect(transactions()).toEqual([[change, { Put: { TableName: 'registry', Item: r, ConditionExpression: 'attribute_not_exists(pk)' } }]]);
     expect(ddb.calls().map((c) => c.args[0].constructor.name)).toEqual(['QueryCommand', 'TransactWriteCommand']);
   });
@@ -116,27 +125,33 @@ describe('commitAudited: the change and its record in one transaction', () => {
       .resolvesOnce({ Items: [] })
       .resolves({ Items: [winner] });
     ddb.on(TransactWriteCommand).rejectsOnce(cancelled('None', 'ConditionalCheckFailed')).resolves({});
+
     const r = await commitAudited({ items: [change], entry }, at);
+
     const [lost, won] = transactions();
     expect(lost![0]).toEqual(change);
     expect(won![0]).toEqual(change);
     expect(lost![1]!.Put!.Item).toMatchObject({ sk: '0000000001', prevHash: GENESIS_HASH });
     expect(won![1]!.Put!.Item).toEqual(r);
     expect(r).toMatchObject({ seq: 2, prevHash: winner.hash });
-    expect(transactions()).toHaveLength(2); // the lost one wrote nothing; the change is in the second only
+    expect(ddb).toHaveReceivedCommandTimes(TransactWriteCommand, 2); // the lost one wrote nothing; the change is in the second only
     expect(verifyRecords([winner, r])).toMatchObject({ ok: true, records: 2 });
   });
 
   it('retries a transaction conflict, and gives up with AuditChainContention rather than writing without a record', async () => {
     ddb.on(QueryCommand).resolves({ Items: [] });
     ddb.on(TransactWriteCommand).rejectsOnce(cancelled('TransactionConflict', 'None')).resolves({});
+
     await commitAudited({ items: [change], entry }, at);
-    expect(transactions()).toHaveLength(2);
+
+    expect(ddb).toHaveReceivedCommandTimes(TransactWriteCommand, 2);
 
     ddb.reset();
     ddb.on(QueryCommand).resolves({ Items: [] });
     ddb.on(TransactWriteCommand).rejects(cancelled('None', 'ConditionalCheckFailed'));
+
     await expect(commitAudited({ items: [change], entry }, at)).rejects.toBeInstanceOf(AuditChainContention);
+
     expect(transactions().length).toBeGreaterThan(1);
     for (const items of transactions()) expect(items.map((i) => i.Put!.Item!.pk)).toEqual(['PLATFORM#plt_1', 'AUDIT#platform#plt_1']);
   });
@@ -145,15 +160,19 @@ describe('commitAudited: the change and its record in one transaction', () => {
     ddb.on(QueryCommand).resolves({ Items: [] });
     const own = cancelled('ConditionalCheckFailed', 'None');
     ddb.on(TransactWriteCommand).rejects(own);
+
     await expect(commitAudited({ items: [change], entry }, at)).rejects.toBe(own);
-    expect(transactions()).toHaveLength(1);
+
+    expect(ddb).toHaveReceivedCommandTimes(TransactWriteCommand, 1);
 
     ddb.reset();
     ddb.on(QueryCommand).resolves({ Items: [] });
     const both = cancelled('ConditionalCheckFailed', 'ConditionalCheckFailed');
     ddb.on(TransactWriteCommand).rejects(both);
+
     await expect(commitAudited({ items: [change], entry }, at)).rejects.toBe(both);
-    expect(transactions()).toHaveLength(1);
+
+    expect(ddb).toHaveReceivedCommandTimes(TransactWriteCommand, 1);
   });
 
   it('commitAuditedWith prepares each attempt after reading the head, so a retried change is built on the new state', async () => {
@@ -165,6 +184,7 @@ describe('commitAudited: the change and its record in one transaction', () => {
     ddb.on(TransactWriteCommand).rejectsOnce(cancelled('None', 'ConditionalCheckFailed')).resolves({});
     const order: string[] = [];
     let reads = 0;
+
     const r = await commitAuditedWith(
       entry,
       () => {
@@ -174,8 +194,10 @@ describe('commitAudited: the change and its record in one transaction', () => {
       },
       at,
     );
+
     expect(order).toEqual(['prepare after 1 head reads', 'prepare after 2 head reads']);
     expect(r).toMatchObject({ seq: 2, before: { read: 2 } });
+
     await expect(commitAuditedWith({ entityType: 'calendar', entityId: '2026' }, () => ({ items: [], entry }), at)).rejects.toThrow(
       /not audited in AUDIT#calendar#2026/,
     );

@@ -3,11 +3,12 @@
  * bound to the purpose and stage), shared by concurrent callers, never logged, and a failure is a clear
  * configuration error that the next invocation retries.
  */
+import 'aws-sdk-client-mock-vitest/extend';
 import { randomBytes } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { mockClient } from 'aws-sdk-client-mock';
 import { DecryptCommand, IncorrectKeyException, KMSClient } from '@aws-sdk/client-kms';
-import { bodyOf, httpEvent, lambdaContext } from '../support/events.ts';
+import { bodyOf, httpEvent, lambdaContext } from '../../support/events.ts';
 
 const env = vi.hoisted(() => {
   const values = {
@@ -20,8 +21,8 @@ const env = vi.hoisted(() => {
   return values;
 });
 
-const { createPiiProtector, initPii, pii, piiDataKeyContext, resetPiiForTests } = await import('../../functions/_shared/pii.ts');
-const { handler: publicHandler } = await import('../../functions/public/handler.ts');
+const { createPiiProtector, initPii, pii, piiDataKeyContext, resetPiiForTests } = await import('../../../functions/_shared/pii.ts');
+const { handler: publicHandler } = await import('../../../functions/public/handler.ts');
 
 const kms = mockClient(KMSClient);
 const dataKey = randomBytes(32);
@@ -44,55 +45,68 @@ afterEach(() => vi.restoreAllMocks());
 describe('PII data key from KMS (envelope mode)', () => {
   it('decrypts once for concurrent and later callers, with the key id and the purpose in the encryption context', async () => {
     kms.on(DecryptCommand).resolves({ Plaintext: fresh(), KeyId: env.PII_KMS_KEY_ID });
+
     const [a, b, c] = await Promise.all([initPii(), initPii(), initPii()]);
     await initPii();
+
     expect(a).toBe(b);
     expect(b).toBe(c);
     expect(pii()).toBe(a);
-    expect(kms.commandCalls(DecryptCommand)).toHaveLength(1);
+    expect(kms).toHaveReceivedCommandTimes(DecryptCommand, 1);
+    expect(kms).toHaveReceivedCommandWith(DecryptCommand, { KeyId: env.PII_KMS_KEY_ID, EncryptionContext: piiDataKeyContext('test') });
+    expect(piiDataKeyContext('test')).toMatchObject({ purpose: 'pii-data-key' });
     const input = kms.commandCalls(DecryptCommand)[0]!.args[0].input;
-    expect(input.KeyId).toBe(env.PII_KMS_KEY_ID);
-    expect(input.EncryptionContext).toEqual(piiDataKeyContext('test'));
-    expect(input.EncryptionContext).toMatchObject({ purpose: 'pii-data-key' });
     expect(Buffer.from(input.CiphertextBlob!).toString('base64')).toBe(env.PII_DATA_KEY_CIPHERTEXT);
   });
 
   it('protects with exactly the decrypted key: hashes and ciphertexts interoperate with a protector from that key', async () => {
     kms.on(DecryptCommand).resolves({ Plaintext: fresh() });
-    const fromKms = (await initPii())!;
     const reference = createPiiProtector(Buffer.from(dataKey));
+
+    const fromKms = (await initPii())!;
+
     expect(fromKms.hash('idNumber', '11010119900307123X')).toBe(reference.hash('idNumber', '11010119900307123X'));
     expect(reference.decrypt(fromKms.encrypt('13912345678'))).toBe('13912345678');
   });
 
   it('decrypts once per container through the HTTP stack, however many requests', async () => {
     kms.on(DecryptCommand).resolves({ Plaintext: fresh() });
-    for (let i = 0; i < 3; i++) {
-      const res = await publicHandler(httpEvent('GET /health'), lambdaContext);
-      expect(res.statusCode).toBe(200);
-    }
-    expect(kms.commandCalls(DecryptCommand)).toHaveLength(1);
+
+    const responses = [];
+    for (let i = 0; i < 3; i++) responses.push(await publicHandler(httpEvent('GET /health'), lambdaContext));
+
+    expect(responses.map((r) => r.statusCode)).toEqual([200, 200, 200]);
+    expect(kms).toHaveReceivedCommandTimes(DecryptCommand, 1);
   });
 
   it('turns a wrong key (IncorrectKeyException) into a clear configuration error, and retries on the next call', async () => {
     kms
       .on(DecryptCommand)
       .rejectsOnce(new IncorrectKeyException({ message: 'The key ID in the request does not identify a CMK that can perform this operation.', $metadata: {} }));
+
     await expect(initPii()).rejects.toThrow(/Configuration error: KMS could not decrypt the PII data key \(IncorrectKeyException: .*PII_KMS_KEY_ID/s);
+
     expect(() => pii()).toThrow(/before initPii\(\) resolved/);
+
+    // The next call tries again, and succeeds once KMS does.
     kms.on(DecryptCommand).resolves({ Plaintext: fresh() });
+
     await expect(initPii()).resolves.toBeDefined();
-    expect(kms.commandCalls(DecryptCommand)).toHaveLength(2);
+
+    expect(kms).toHaveReceivedCommandTimes(DecryptCommand, 2);
   });
 
   it('refuses a data key that is not 32 bytes', async () => {
     kms.on(DecryptCommand).resolves({ Plaintext: randomBytes(16) });
+
     await expect(initPii()).rejects.toThrow('the PII data key must be 32 bytes (AES_256), KMS returned 16');
   });
 
   it('answers 500 problem+json when KMS fails, and logs neither the ciphertext nor any key material', async () => {
     kms.on(DecryptCommand).rejects(Object.assign(new Error('User is not authorized to perform kms:Decrypt'), { name: 'AccessDeniedException' }));
+
     const res = await publicHandler(httpEvent('GET /health'), lambdaContext);
+
     expect(res.statusCode).toBe(500);
     expect(res.headers?.['content-type']).toContain('application/problem+json');
     expect(bodyOf(res).detail).not.toMatch(/kms|key/i);
@@ -105,7 +119,9 @@ describe('PII data key from KMS (envelope mode)', () => {
   it('zeroes the plaintext KMS returned once the keys are derived', async () => {
     const plaintext = fresh();
     kms.on(DecryptCommand).resolves({ Plaintext: plaintext });
+
     await initPii();
+
     expect(plaintext.every((b) => b === 0)).toBe(true);
   });
 });
