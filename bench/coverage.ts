@@ -12,7 +12,8 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { httpEvent, lambdaContext } from '../test/support/events.ts';
 import type { WriteCounter } from './lib/write-counter.ts';
-import { chunk, mapLimit, quantile, summarize, type Summary } from './lib/stats.ts';
+import { chunk, mapLimit } from '../functions/_shared/db.ts';
+import { quantile, summarize, type Summary } from './lib/stats.ts';
 import { orderTableItem, standardOrders, storedOrder } from './lib/workload.ts';
 import { PROVINCES, registerWorkers, type BenchPlatform, type BenchStack } from './lib/stack.ts';
 

@@ -10,7 +10,8 @@ import { QueryCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { httpEvent, lambdaContext } from '../test/support/events.ts';
 import { batchWrite } from './ingest.ts';
-import { chunk, mapLimit, quantile, summarize, type Summary } from './lib/stats.ts';
+import { chunk, mapLimit } from '../functions/_shared/db.ts';
+import { quantile, summarize, type Summary } from './lib/stats.ts';
 import { PROVINCES, type BenchPlatform, type BenchStack } from './lib/stack.ts';
 
 export interface DeclarationOptions {

@@ -11,7 +11,8 @@
 import { performance } from 'node:perf_hooks';
 import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { planChunks } from '../functions/_shared/repositories/orders.ts';
-import { chunk, mapLimit, sleep, summarize, type Summary } from './lib/stats.ts';
+import { chunk, mapLimit, sleep } from '../functions/_shared/db.ts';
+import { summarize, type Summary } from './lib/stats.ts';
 import type { WriteCounter, WriteCounts } from './lib/write-counter.ts';
 import { cpuNow, cpuSince, findJavaDescendant } from './lib/cpu.ts';
 import { chronological, orderTableItem, standardOrders, storedOrder, type OrderRequestItem } from './lib/workload.ts';

@@ -1,4 +1,4 @@
-/** Small statistics for side-by-side measurements: every reported figure is a ratio, repeated. */
+/** Small statistics for side-by-side measurements: every reported figure is a ratio, repeated. (Concurrency helpers: functions/_shared/db.ts.) */
 
 /** The q-quantile (0..1) by linear interpolation between order statistics. NaN for an empty list. */
 export const quantile = (values: readonly number[], q: number): number => {
@@ -36,25 +36,3 @@ export const fmtRange = (s: Summary, digits = 0, unit = ''): string =>
 /** Pass when the median ratio is on the right side of the target. */
 export const verdict = (value: number, target: number, direction: 'atLeast' | 'atMost'): 'pass' | 'MISS' =>
   (direction === 'atLeast' ? value >= target : value <= target) ? 'pass' : 'MISS';
-
-/** Runs `fn` over items with at most `limit` in flight, keeping result order. */
-export const mapLimit = async <T, R>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> => {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      results[i] = await fn(items[i] as T, i);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
-};
-
-export const chunk = <T>(items: readonly T[], size: number): T[][] => {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
-};
-
-export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

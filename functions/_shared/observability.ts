@@ -43,7 +43,7 @@ const redactNumber = (value: number): number | string => {
  * JSON replacer run by the logger on every key/value of the record, nested ones included (JSON.stringify
  * recurses into what the replacer returns, so errors Powertools formats later are visited too).
  */
-export const redactingReplacer = (_key: string, value: unknown): unknown => {
+const redactingReplacer = (_key: string, value: unknown): unknown => {
   if (typeof value === 'string') return redact(value);
   if (typeof value === 'number') return redactNumber(value);
   if (typeof value === 'bigint') return redact(value.toString());

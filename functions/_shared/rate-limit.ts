@@ -16,7 +16,7 @@ import { tooManyRequests } from './problem.ts';
 /** Items outlive their window by this much (TTL deletion is lazy; nothing reads old windows). */
 const KEEP_SECONDS = 120;
 
-export const rateLimitKey = (platformId: string, epochSecond: number) => `RATE#${platformId}#${epochSecond}`;
+const rateLimitKey = (platformId: string, epochSecond: number) => `RATE#${platformId}#${epochSecond}`;
 
 /** Counts one request of `platformId` in the current window; 429 once the window holds `limit`. */
 export const enforcePlatformRateLimit = async (platformId: string, now = Date.now(), limit = config.platformRateLimitPerSecond): Promise<void> => {

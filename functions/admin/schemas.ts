@@ -2,7 +2,7 @@ import { PARAMETER_NAMES } from '../../core/index.ts';
 import { ClientId, Industry, LocalDate, ProvinceCode } from '../_shared/schemas.ts';
 import * as z from '../_shared/zod.ts';
 
-export const ParameterScopeSchema = z.withMeta(
+const ParameterScopeSchema = z.withMeta(
   z.strictObject({ province: z.optional(ProvinceCode), industry: z.optional(Industry), platformId: z.optional(ClientId) }),
   { id: 'ParameterScope' },
 );

@@ -1,7 +1,7 @@
 import { ClientId, Industry, Instant, ProvinceCode } from '../_shared/schemas.ts';
 import * as z from '../_shared/zod.ts';
 
-export const MAX_ORDERS_PER_BATCH = 1000;
+const MAX_ORDERS_PER_BATCH = 1000;
 
 export const OrderItem = z.withMeta(
   z.strictObject({

@@ -17,7 +17,7 @@ import { config } from '../_shared/config.ts';
 import { conditionFailed, ddb } from '../_shared/db.ts';
 import { clientKey } from '../_shared/repositories/platform-clients.ts';
 
-export const currentClientKey = (platformId: string) => ({ pk: `APPCLIENT#${platformId}`, sk: 'APPCLIENT' });
+const currentClientKey = (platformId: string) => ({ pk: `APPCLIENT#${platformId}`, sk: 'APPCLIENT' });
 
 /** Another request bound a client to this platform meanwhile. */
 export class ClientChanged extends Error {

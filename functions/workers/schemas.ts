@@ -1,7 +1,7 @@
 import { ClientId, Phone, PersonName, ResidentIdNumber } from '../_shared/schemas.ts';
 import * as z from '../_shared/zod.ts';
 
-export const MAX_WORKERS_PER_BATCH = 500;
+const MAX_WORKERS_PER_BATCH = 500;
 
 export const WorkerItem = z.withMeta(z.strictObject({ platformWorkerId: ClientId, name: PersonName, idNumber: ResidentIdNumber, phone: z.optional(Phone) }), {
   id: 'WorkerRegistration',

@@ -5,7 +5,7 @@ let counter = 0;
 const next = () => ++counter;
 
 /** A valid unified social credit code, different on each call. */
-export const creditCode = (n = next() + Math.floor(Math.random() * 1e6)): string => makeCreditCode(`91110000${String(n).padStart(9, '0')}`.slice(0, 17));
+const creditCode = (n = next() + Math.floor(Math.random() * 1e6)): string => makeCreditCode(`91110000${String(n).padStart(9, '0')}`.slice(0, 17));
 
 /** A valid resident ID number born on `birthDate`, sequence `seq` (0–999). */
 export const idNumber = (seq: number, birthDate = '1990-03-07', prefix = '110101'): string => makeResidentId(prefix, birthDate, seq % 1000);

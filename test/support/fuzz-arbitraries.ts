@@ -6,9 +6,9 @@
 import fc from 'fast-check';
 
 export type Body = Record<string, unknown>;
-export const clone = <T>(v: T): T => structuredClone(v);
-export const getAt = (obj: unknown, path: string): unknown => path.split('.').reduce<unknown>((o, k) => (o as Record<string, unknown>)?.[k], obj);
-export const setAt = (obj: Body, path: string, value: unknown, remove = false) => {
+const clone = <T>(v: T): T => structuredClone(v);
+const getAt = (obj: unknown, path: string): unknown => path.split('.').reduce<unknown>((o, k) => (o as Record<string, unknown>)?.[k], obj);
+const setAt = (obj: Body, path: string, value: unknown, remove = false) => {
   const keys = path.split('.');
   const last = keys.pop()!;
   const parent = keys.reduce<Record<string, unknown>>((o, k) => o[k] as Record<string, unknown>, obj);
@@ -29,7 +29,7 @@ export const badDate = fc.constantFrom(
   '2025-08-01T10:00:00+24:00',
   '',
 );
-export const wrongFor = (value: unknown) => {
+const wrongFor = (value: unknown) => {
   const options: fc.Arbitrary<unknown>[] = [fc.constant(null), fc.boolean(), fc.dictionary(fc.string({ maxLength: 5 }), fc.integer(), { maxKeys: 2 })];
   if (typeof value !== 'number') options.push(fc.double({ noNaN: true }), fc.integer());
   else options.push(fc.string({ maxLength: 5 }), fc.constant(-1), fc.constant(1.5));

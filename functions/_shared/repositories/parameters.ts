@@ -22,7 +22,7 @@ export type AddResult = { outcome: 'created' | 'replayed'; version: ParameterVer
 const sameVersion = (a: ParameterVersion, b: ParameterVersion) => a.name === b.name && sortKey(a) === sortKey(b);
 
 /** Versions change rarely and are read on hot paths (coverage): cached per container for a minute. */
-export const PARAMETER_CACHE_TTL_MS = 60_000;
+const PARAMETER_CACHE_TTL_MS = 60_000;
 const cache = new Map<ParameterName, { at: number; versions: Promise<ParameterVersion[]> }>();
 
 export const parametersRepository = {
