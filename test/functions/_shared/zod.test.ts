@@ -9,10 +9,10 @@ import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
-import { FUNCTIONS } from '../../manifest/index.ts';
-import { WORKFLOW_FUNCTIONS } from '../../manifest/functions.ts';
+import { FUNCTIONS } from '../../../manifest/index.ts';
+import { WORKFLOW_FUNCTIONS } from '../../../manifest/functions.ts';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const IMPORT_RE = /(?:import|export)\s[^'"]*?from\s+['"]([^'"]+)['"]|import\s*\(\s*['"]([^'"]+)['"]\s*\)|import\s+['"]([^'"]+)['"]/g;
 
 const sourceFiles = (dir: string): string[] =>
@@ -41,6 +41,7 @@ describe('zod in the functions', () => {
 
   it('never re-exports the zod namespace as a value (esbuild would then keep all of zod/mini and every locale)', () => {
     const text = readFileSync(join(ROOT, 'functions/_shared/zod.ts'), 'utf8');
+
     expect(text).toMatch(/^export \* from 'zod\/mini';$/m);
     expect(text).not.toMatch(/import \* as \w+ from 'zod/);
   });
@@ -50,6 +51,7 @@ describe('zod in the functions', () => {
       ...Object.fromEntries(Object.entries(FUNCTIONS).map(([name, fn]) => [name, fn.entry])),
       ...Object.fromEntries(Object.entries(WORKFLOW_FUNCTIONS).map(([name, fn]) => [name, fn.entry])),
     };
+
     const { metafile } = await build({
       entryPoints: entries,
       outdir: join(ROOT, 'cdk.out', 'zod-mini-test'),
@@ -64,6 +66,7 @@ describe('zod in the functions', () => {
       logLevel: 'silent',
       absWorkingDir: ROOT,
     });
+
     const zodIn: Record<string, string[]> = {};
     for (const output of Object.values(metafile.outputs)) {
       if (!output.entryPoint) continue;
