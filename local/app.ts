@@ -1,7 +1,10 @@
 /**
  * The whole system on one machine: DynamoDB Local (or a given endpoint) → the tables of
- * manifest/tables.ts → the env the Lambda handlers expect → optional services (a later local Step
- * Functions runner hooks in here) → the HTTP adapter serving ROUTES. `stop()` undoes it in reverse.
+ * manifest/tables.ts → the env the Lambda handlers expect → optional services (the local Step Functions
+ * runner) → the HTTP adapter serving ROUTES behind the real authorizer. `stop()` undoes it in reverse.
+ *
+ * The env built here is the pool every function draws from: each invocation sees only the variables its
+ * manifest entry grants (local/lambda.ts).
  *
  * The handlers run in this process and read their configuration from `process.env` at module init, so the
  * env is final before the first handler module is imported, and one process serves one configuration
@@ -14,7 +17,7 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { LOCAL_CREDENTIALS, localDynamoDbClient, startDynamoDbLocal, type DynamoDbLocal, type DynamoDbLocalOptions } from './dynamodb.ts';
 import { createHttpAdapter, type HttpAdapterOptions, type InlineRoute } from './http-adapter.ts';
 import { createTables, type TableNames } from './tables.ts';
-import { createLocalIssuer, parseTokenRequest, type LocalIssuer } from './tokens.ts';
+import { LOCAL_APP_CLIENT_ID, type LocalIssuer, localIssuer, parseTokenRequest } from './tokens.ts';
 
 export const DEFAULT_REGION = 'cn-north-1';
 export const SERVICE_NAME = 'platform-injury-claims';
@@ -162,7 +165,9 @@ export async function startLocalApp(options: LocalAppOptions = {}): Promise<Loca
       }
     }
 
-    const issuer = await createLocalIssuer();
+    // The authorizer trusts the local issuer, through the settings its manifest entry declares.
+    const issuer = await localIssuer();
+    apply({ AUTH_ISSUER: issuer.issuer, AUTH_STATIC_CLIENT_IDS: LOCAL_APP_CLIENT_ID });
     const adapter = createHttpAdapter({
       issuer,
       ...options.adapter,

@@ -1,22 +1,26 @@
 /**
- * The local token issuer: stands in for Cognito plus the API Gateway JWT authorizer.
+ * The local token issuer: stands in for Cognito. The real Lambda authorizer (functions/authorizer) verifies
+ * its tokens in front of the handlers (local/http/authorizer.ts), configured to trust it through the env
+ * the manifest gives the authorizer (`AUTH_ISSUER`, `AUTH_STATIC_CLIENT_IDS`).
  *
- * An ES256 key pair is generated at start (never written anywhere, so tokens die with the process).
- * Tokens carry the contract's claims (`sub`, `role`, `platformId`, `workerId`, `provinces`) plus
- * `iss` = urn:local:issuer, `aud` = urn:local:api, `iat`, `exp` (1 h) and `jti`.
+ * An RS256 key pair is generated per process (never written anywhere, so tokens die with the process) and
+ * its JWKS served at `{issuer}/.well-known/jwks.json` by a small server of this process, as Cognito serves a
+ * pool's keys. Tokens look like a Cognito access token of the staff/worker app client (`token_use`
+ * access, `client_id` LOCAL_APP_CLIENT_ID) plus the contract's claims (`sub`, `role`, `platformId`,
+ * `workerId`, `provinces`), `iss`, `iat`, `exp` (1 h) and `jti`.
  */
 import { randomUUID } from 'node:crypto';
-import { SignJWT, generateKeyPair, jwtVerify, type CryptoKey, type JWTPayload } from 'jose';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { exportJWK, generateKeyPair, type JWTPayload, jwtVerify, SignJWT } from 'jose';
 import * as z from '../functions/_shared/zod.ts';
+import { ROLES, STAFF_ROLES } from '../manifest/identity.ts';
 import type { ProblemError } from './problem.ts';
 
-export const LOCAL_ISSUER = 'urn:local:issuer';
-export const LOCAL_AUDIENCE = 'urn:local:api';
 export const TOKEN_TTL_SECONDS = 3600;
-
-export const ROLES = ['platform', 'worker', 'handler', 'reviewer', 'assessor', 'admin'] as const;
-export const STAFF_ROLES = ['handler', 'reviewer', 'assessor', 'admin'] as const;
-export type Role = (typeof ROLES)[number];
+/** The app client local tokens are issued to: a static client of the authorizer (AUTH_STATIC_CLIENT_IDS). */
+export const LOCAL_APP_CLIENT_ID = 'local-app';
+const KEY_ID = 'local';
 
 const identifier = z.string().check(z.regex(/^[A-Za-z0-9._:-]{1,64}$/, 'must be 1-64 characters of [A-Za-z0-9._:-]'));
 
@@ -39,7 +43,7 @@ export const TokenRequest = TokenClaimsShape.check(
     if (claims.role === 'worker' && claims.workerId === undefined) ctx.addIssue({ code: 'custom', path: ['workerId'], message: 'required for role worker' });
     if (claims.role !== 'worker' && claims.workerId !== undefined) ctx.addIssue({ code: 'custom', path: ['workerId'], message: 'only for role worker' });
     if (!staff && claims.provinces !== undefined)
-      ctx.addIssue({ code: 'custom', path: ['provinces'], message: 'only for staff roles (handler, reviewer, assessor, admin)' });
+      ctx.addIssue({ code: 'custom', path: ['provinces'], message: `only for staff roles (${STAFF_ROLES.join(', ')})` });
   }),
 );
 export type TokenClaims = z.infer<typeof TokenRequest>;
@@ -68,42 +72,53 @@ export interface SignOptions {
 }
 
 export interface LocalIssuer {
+  /** `http://127.0.0.1:{port}`: the `iss` of its tokens and the base of its JWKS URL. */
   readonly issuer: string;
-  readonly audience: string;
-  /** Signs any claims as given (no contract validation: use `parseTokenRequest` for that). */
+  /**
+   * Signs any claims as given (no contract validation: use `parseTokenRequest` for that), with
+   * `token_use` access and `client_id` LOCAL_APP_CLIENT_ID unless the claims say otherwise.
+   */
   sign(claims: Record<string, unknown>, options?: SignOptions): Promise<string>;
-  /** Refuses a bad signature, another issuer or audience, an expired or not-yet-valid token, another alg. */
+  /** Refuses a bad signature, another issuer, an expired or not-yet-valid token, another alg. */
   verify(token: string): Promise<JWTPayload>;
 }
 
+/** A new issuer with its own key pair and JWKS server (the server does not keep the process alive). */
 export async function createLocalIssuer(): Promise<LocalIssuer> {
-  const { privateKey, publicKey } = await generateKeyPair('ES256');
-  return issuerFromKeys(privateKey, publicKey);
-}
-
-export function issuerFromKeys(privateKey: CryptoKey, publicKey: CryptoKey): LocalIssuer {
+  const { privateKey, publicKey } = await generateKeyPair('RS256', { extractable: true });
+  const jwks = JSON.stringify({ keys: [{ ...(await exportJWK(publicKey)), kid: KEY_ID, alg: 'RS256', use: 'sig' }] });
+  const server = createServer((req, res) => {
+    const found = req.method === 'GET' && req.url === '/.well-known/jwks.json';
+    res.writeHead(found ? 200 : 404, { 'content-type': 'application/json' });
+    res.end(found ? jwks : '{"message":"Not Found"}');
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  server.unref();
+  const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
-    issuer: LOCAL_ISSUER,
-    audience: LOCAL_AUDIENCE,
+    issuer,
     async sign(claims, options = {}) {
       const now = options.issuedAt ?? Math.floor(Date.now() / 1000);
-      return new SignJWT(claims)
-        .setProtectedHeader({ alg: 'ES256', typ: 'JWT', kid: 'local' })
-        .setIssuer(options.issuer ?? LOCAL_ISSUER)
-        .setAudience(options.audience ?? LOCAL_AUDIENCE)
+      const jwt = new SignJWT({ token_use: 'access', client_id: LOCAL_APP_CLIENT_ID, ...claims })
+        .setProtectedHeader({ alg: 'RS256', typ: 'JWT', kid: KEY_ID })
+        .setIssuer(options.issuer ?? issuer)
         .setIssuedAt(now)
         .setExpirationTime(options.expiresAt ?? now + TOKEN_TTL_SECONDS)
-        .setJti(randomUUID())
-        .sign(privateKey);
+        .setJti(randomUUID());
+      if (options.audience) jwt.setAudience(options.audience);
+      return jwt.sign(privateKey);
     },
     async verify(token) {
-      const { payload } = await jwtVerify(token, publicKey, {
-        issuer: LOCAL_ISSUER,
-        audience: LOCAL_AUDIENCE,
-        algorithms: ['ES256'],
-        requiredClaims: ['exp', 'iat', 'sub'],
-      });
+      const { payload } = await jwtVerify(token, publicKey, { issuer, algorithms: ['RS256'], requiredClaims: ['exp', 'iat', 'sub'] });
       return payload;
     },
   };
 }
+
+let shared: Promise<LocalIssuer> | undefined;
+
+/**
+ * The issuer of this process, shared by every local app in it: the authorizer module caches the issuer it
+ * trusts (and its keys) per container, as in Lambda, so one process trusts one issuer.
+ */
+export const localIssuer = (): Promise<LocalIssuer> => (shared ??= createLocalIssuer());

@@ -1,10 +1,9 @@
 /**
  * The middy stack for HTTP API (v2) handlers, defined once.
  *
- * Order: error mapping (outermost, so it sees every error) → the Lambda authorizer's claims into the JWT
- * authorizer's shape (401 for a request it let through unauthenticated) → logger context → the PII data key (once per
- * container; KMS in AWS, pii.ts) → request guards (1 MiB,
- * content type) → idempotency (POST with an Idempotency-Key, keyed on the caller and the raw body) → the
+ * Order: error mapping (outermost, so it sees every error) → the Lambda authorizer's claims checked (401 for
+ * a request it let through unauthenticated) → logger context → the PII data key (once per container; KMS in
+ * AWS, pii.ts) → request guards (the contract's body limit, content type) → idempotency (POST with an Idempotency-Key, keyed on the caller and the raw body) → the
  * route, which authenticates, authorises, parses with zod and calls one use case. Route errors that are
  * HttpProblems become responses inside the handler, so a replayed Idempotency-Key returns them too;
  * anything else is an infrastructure error: logged, answered 500, never stored as a result.
@@ -13,6 +12,7 @@ import middy from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { MAX_REQUEST_BODY_BYTES } from '../../manifest/api.ts';
 import type * as z from './zod.ts';
 import { principalFromClaims, type Principal } from './auth.ts';
 import { badRequest, fieldErrors, HttpProblem, unauthorized, type ProblemBody } from './problem.ts';
@@ -22,10 +22,25 @@ import { initPii } from './pii.ts';
 import { resolvePrincipal } from './principal.ts';
 import { enforcePlatformRateLimit } from './rate-limit.ts';
 
+/**
+ * The v2 event. Typed as aws-lambda's JWT-authorizer event only because middlewares outside this module
+ * (idempotency.ts) and benchmarks are typed on it; the claims are read from `authorizer.lambda` (`claimsOf`).
+ */
 export type HttpEvent = APIGatewayProxyEventV2WithJWTAuthorizer;
 export type HttpResult = APIGatewayProxyStructuredResultV2;
 
-export const MAX_BODY_BYTES = 1024 * 1024;
+/** The claims the API's Lambda authorizer hands over (functions/authorizer): strings, `[a b]` for arrays. */
+export type AuthorizerClaims = Record<string, string | string[] | undefined>;
+
+/**
+ * The one place handlers read the caller's claims from: `requestContext.authorizer.lambda`, as API Gateway
+ * HTTP API passes a Lambda authorizer's context (and the local adapter, which runs the same authorizer).
+ * Undefined on public routes.
+ */
+export const claimsOf = (event: HttpEvent): AuthorizerClaims | undefined => {
+  const lambda: unknown = (event.requestContext?.authorizer as { lambda?: unknown } | undefined)?.lambda;
+  return lambda && typeof lambda === 'object' ? (lambda as AuthorizerClaims) : undefined;
+};
 
 export interface RouteContext {
   readonly event: HttpEvent;
@@ -96,7 +111,7 @@ const context = (event: HttpEvent): RouteContext => {
     principal: () => {
       const resolved = resolvedCallers.get(event);
       if (resolved && 'problem' in resolved) throw resolved.problem;
-      return (principal ??= resolved?.principal ?? principalFromClaims(event.requestContext.authorizer?.jwt?.claims as never));
+      return (principal ??= resolved?.principal ?? principalFromClaims(claimsOf(event)));
     },
     path: (name) => decodePathParameter(event.pathParameters?.[name] ?? ''),
     query: event.queryStringParameters ?? {},
@@ -110,39 +125,38 @@ const context = (event: HttpEvent): RouteContext => {
 };
 
 /**
- * In AWS the API's Lambda authorizer (functions/authorizer) hands the verified token's claims over as
- * `requestContext.authorizer.lambda` (strings, rendered as the JWT authorizer renders them); the local
- * adapter and the tests deliver `requestContext.authorizer.jwt.claims`. This puts the first into the second
- * shape, so the principal, the idempotency key (`…jwt.claims.sub`) and everything after read one place.
+ * Checks the claims of the API's Lambda authorizer (functions/authorizer), handed over as
+ * `requestContext.authorizer.lambda`.
  *
- * A request the authorizer let through without claims (no, forged, expired or foreign token: see
- * functions/authorizer/verify.ts) is answered 401 here, before any other work, as API Gateway's JWT
- * authorizer would. Because API Gateway caches the authorizer's answer per token for minutes, `exp` is
- * checked again here: a cached token past its expiry is 401 too.
+ * A request the authorizer let through without claims (a forged, expired or foreign token: see
+ * functions/authorizer/verify.ts) is answered 401 here, before any other work. Because API Gateway caches
+ * the authorizer's answer per token for minutes, `exp` is checked again here: a cached token past its
+ * expiry is 401 too.
+ *
+ * The Powertools idempotency key of functions/_shared/idempotency.ts is still the JMESPath
+ * `requestContext.authorizer.jwt.claims.sub`: until it reads `…lambda.sub`, the caller's `sub` (and only
+ * that) is put there too. Nothing else reads `jwt`.
  */
 export const authorizerClaims = (now: () => number = Date.now): middy.MiddlewareObj<HttpEvent, HttpResult> => ({
   before: (request) => {
-    const authorizer = request.event.requestContext?.authorizer as
-      | { lambda?: Record<string, unknown> | null; jwt?: { claims: Record<string, unknown>; scopes: string[] | null } }
-      | undefined;
-    const claims = authorizer?.lambda;
-    if (!authorizer || !claims || typeof claims !== 'object') return;
+    const claims = claimsOf(request.event);
+    if (!claims) return;
     if (typeof claims.sub !== 'string' || claims.sub === '') {
       throw unauthorized(claims.tokenError === 'ERR_JWT_EXPIRED' ? 'The token has expired.' : 'A valid bearer token is required.');
     }
     const exp = Number(claims.exp);
     if (!Number.isFinite(exp) || exp * 1000 <= now()) throw unauthorized('The token has expired.');
-    authorizer.jwt = { claims: { ...claims }, scopes: null };
+    (request.event.requestContext.authorizer as { jwt?: unknown }).jwt = { claims: { sub: claims.sub }, scopes: null };
   },
 });
 
-/** Rejects what no route accepts: bodies over 1 MiB (413) and bodies that are not JSON (415). */
+/** Rejects what no route accepts: bodies over the contract's limit (413) and bodies that are not JSON (415). */
 const requestGuards = (): middy.MiddlewareObj<HttpEvent, HttpResult> => ({
   before: (request) => {
     const { body, isBase64Encoded, headers } = request.event;
     if (body === undefined || body === null || body === '') return;
     const bytes = isBase64Encoded ? Buffer.byteLength(body, 'base64') : Buffer.byteLength(body, 'utf8');
-    if (bytes > MAX_BODY_BYTES) throw new HttpProblem(413, `The body is ${bytes} bytes; at most ${MAX_BODY_BYTES} are accepted.`);
+    if (bytes > MAX_REQUEST_BODY_BYTES) throw new HttpProblem(413, `The body is ${bytes} bytes; at most ${MAX_REQUEST_BODY_BYTES} are accepted.`);
     const type = (headers?.['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
     if (type !== 'application/json') {
       throw new HttpProblem(415, `Content type "${type || '(none)'}" is not accepted; send application/json.`);
@@ -158,7 +172,7 @@ const requestGuards = (): middy.MiddlewareObj<HttpEvent, HttpResult> => ({
  */
 const callerResolution = (): middy.MiddlewareObj<HttpEvent, HttpResult> => ({
   before: async (request) => {
-    const claims = request.event.requestContext?.authorizer?.jwt?.claims;
+    const claims = claimsOf(request.event);
     if (!claims) return;
     let principal: Principal;
     try {

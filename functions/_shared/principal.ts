@@ -1,6 +1,7 @@
 /**
- * The caller, resolved once per request before the route runs (http.ts). Tokens that carry a role
- * (local issuer, user-pool tokens with groups or custom claims) are read as they are (auth.ts). A
+ * The caller, resolved once per request before the route runs (http.ts) from the Lambda authorizer's
+ * claims (`requestContext.authorizer.lambda`). Tokens that carry a role (local issuer, user-pool tokens
+ * with groups or custom claims) are read as they are (auth.ts). A
  * client-credentials token from Cognito carries `client_id` and scopes but no role and no platformId:
  * its platform comes from the registry (`CLIENT#{clientId}`, written when the platform's app client was
  * registered), cached per container. An unknown client is 403.

@@ -27,7 +27,7 @@ import { WORKFLOW_FUNCTIONS } from '../../manifest/functions.ts';
 import { SCHEDULES } from '../../manifest/schedules.ts';
 import { localSubstitutions, readDefinition, STATE_MACHINES, substitute, type StateMachineId } from '../../statemachines/substitutions.ts';
 import type { LocalService, ServiceContext } from '../app.ts';
-import { REPO_ROOT } from '../http-adapter.ts';
+import { handlerLoader, lambdaContext, REPO_ROOT, runAs } from '../lambda.ts';
 
 const ACCOUNT = '000000000000';
 
@@ -152,7 +152,6 @@ export function localStepFunctions(options: LocalStepFunctionsOptions = {}): Loc
   const log = options.log ?? (() => {});
   const executions = new Map<string, Execution>();
   const tokens = new Map<string, { resolve: (v: Json) => void; reject: (e: Error) => void; execution: string; state: string }>();
-  const modules = new Map<string, Promise<(event: unknown) => Promise<Json>>>();
   let server: Server | undefined;
   let endpoint = '';
   let region = 'cn-north-1';
@@ -167,16 +166,13 @@ export function localStepFunctions(options: LocalStepFunctionsOptions = {}): Loc
   const arn = (id: StateMachineId) => `arn:aws:states:${region}:${ACCOUNT}:stateMachine:${id}`;
   const executionArn = (id: StateMachineId, name: string) => `arn:aws:states:${region}:${ACCOUNT}:execution:${id}:${name}`;
 
-  const lambda = (functionArn: string) => {
+  const loadHandler = handlerLoader(WORKFLOW_FUNCTIONS);
+  /** The function a Task's Lambda ARN names (its last segment: the manifest's name), invoked with its own env. */
+  const lambda = async (functionArn: string) => {
     const name = functionArn.split(':').at(-1)!;
-    const entry = LOCAL_FUNCTIONS[name];
-    if (!entry) throw new SfnError('Lambda.ResourceNotFoundException', `No local function ${name}`);
-    let loaded = modules.get(entry);
-    if (!loaded) {
-      loaded = import(pathToFileURL(join(REPO_ROOT, entry)).href).then((m: { handler: (e: unknown) => Promise<Json> }) => m.handler);
-      modules.set(entry, loaded);
-    }
-    return loaded;
+    if (!LOCAL_FUNCTIONS[name]) throw new SfnError('Lambda.ResourceNotFoundException', `No local function ${name}`);
+    const handler = await loadHandler<unknown, Json>(name);
+    return (event: unknown): Promise<Json> => runAs(name, () => handler(event, lambdaContext(name, randomUUID(), Date.now() + 60_000)));
   };
 
   const bindTask = (stateName: string, state: AslState, executionName: () => string): TaskOverride => {
@@ -385,7 +381,7 @@ export function localStepFunctions(options: LocalStepFunctionsOptions = {}): Loc
       const { sweepDeadlines } = (await import(
         pathToFileURL(join(REPO_ROOT, 'functions/workflow/actions.ts')).href
       )) as typeof import('../../functions/workflow/actions.ts');
-      return sweepDeadlines(asOf);
+      return runAs(SCHEDULES.deadlineSweep.target, () => sweepDeadlines(asOf));
     },
     async runScheduledPaymentRun(asOf = new Date()) {
       const handler = await lambda(SCHEDULES.paymentRun.target);

@@ -9,9 +9,10 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { TABLES } from '../../manifest/tables.ts';
 import { startLocalApp } from '../../local/app.ts';
 import { checkJava, localDynamoDbClient } from '../../local/dynamodb.ts';
-import { createHttpAdapter, renderClaimValue } from '../../local/http-adapter.ts';
+import { renderClaims } from '../../functions/authorizer/verify.ts';
+import { createHttpAdapter } from '../../local/http-adapter.ts';
 import { createTables } from '../../local/tables.ts';
-import { createLocalIssuer } from '../../local/tokens.ts';
+import { createLocalIssuer, LOCAL_APP_CLIENT_ID } from '../../local/tokens.ts';
 import { startTestStack, type TestStack } from '../support/local-stack.ts';
 
 const REPO = join(import.meta.dirname, '..', '..');
@@ -143,17 +144,21 @@ describe('local runtime: HTTP adapter', () => {
   });
 });
 
-describe('local runtime: authentication like the JWT authorizer', () => {
+describe('local runtime: authentication by the real Lambda authorizer', () => {
   const route = '/v1/platforms/p-1'; // a real auth route: refused before any handler runs
   const claims = { sub: 'admin-1', role: 'admin' };
 
+  /** Answered by the function: the authorizer let the request through without claims. */
   const expect401 = (res: { status: number; headers: Headers; body: any }) => {
-    expectProblem(res, 401);
-    expect(res.headers.get('www-authenticate')).toMatch(/^Bearer\b/);
+    expect(res.status).toBe(401);
+    expect(res.headers.get('content-type')).toContain('application/problem+json');
+    expect(res.body).toMatchObject({ status: 401, detail: expect.any(String) });
   };
 
-  it('refuses a request without a token', async () => {
-    expect401(await stack.api('GET', route));
+  it('refuses a request without a token before the authorizer (identity source missing)', async () => {
+    const res = await stack.api('GET', route);
+    expectProblem(res, 401);
+    expect(res.headers.get('www-authenticate')).toMatch(/^Bearer\b/);
   });
 
   it('refuses a malformed token', async () => {
@@ -169,8 +174,8 @@ describe('local runtime: authentication like the JWT authorizer', () => {
     expect401(await stack.api('GET', route, { token: await stack.app.issuer.sign(claims, { issuer: 'urn:someone:else' }) }));
   });
 
-  it('refuses a token for another audience', async () => {
-    expect401(await stack.api('GET', route, { token: await stack.app.issuer.sign(claims, { audience: 'urn:other:api' }) }));
+  it('refuses (403, as API Gateway on a deny) a valid token of an app client it does not accept', async () => {
+    expectProblem(await stack.api('GET', route, { token: await stack.app.issuer.sign({ ...claims, client_id: 'some-other-app' }) }), 403);
   });
 
   it('refuses an expired token', async () => {
@@ -178,7 +183,7 @@ describe('local runtime: authentication like the JWT authorizer', () => {
     const token = await stack.app.issuer.sign(claims, { issuedAt: now - 7200, expiresAt: now - 3600 });
     const res = await stack.api('GET', route, { token });
     expect401(res);
-    expect(res.headers.get('www-authenticate')).toContain('expired');
+    expect(res.body.detail).toContain('expired');
   });
 });
 
@@ -188,7 +193,14 @@ describe('local runtime: POST /local/tokens', () => {
     expect(res.status).toBe(200);
     expect(Object.keys(res.body)).toEqual(['token']);
     const payload = await stack.app.issuer.verify(res.body.token);
-    expect(payload).toMatchObject({ sub: 'h-1', role: 'handler', provinces: ['110000'], iss: 'urn:local:issuer', aud: 'urn:local:api' });
+    expect(payload).toMatchObject({
+      sub: 'h-1',
+      role: 'handler',
+      provinces: ['110000'],
+      iss: stack.app.issuer.issuer,
+      token_use: 'access',
+      client_id: LOCAL_APP_CLIENT_ID,
+    });
     expect(payload.exp! - payload.iat!).toBe(3600);
     const echoed = await stack.api<Seen>('GET', '/test/echo/x', { token: res.body.token });
     expect(echoed.status).toBe(200);
@@ -251,7 +263,7 @@ describe('local runtime: the API Gateway v2 event a handler receives', () => {
     expect(h['x-amzn-trace-id']).toMatch(/^Root=1-[0-9a-f]{8}-[0-9a-f]{24}$/);
   });
 
-  it('has the request context, with the claims stringified as the JWT authorizer does', () => {
+  it("has the request context, with the authorizer's claims (strings) in authorizer.lambda", () => {
     const rc = seen.event.requestContext;
     expect(rc).toMatchObject({
       accountId: expect.stringMatching(/^\d{12}$/),
@@ -266,14 +278,14 @@ describe('local runtime: the API Gateway v2 event a handler receives', () => {
       timeEpoch: expect.any(Number),
     });
     expect(Math.abs(rc.timeEpoch - Date.now())).toBeLessThan(60_000);
-    const { claims, scopes } = rc.authorizer.jwt;
-    expect(scopes).toBeNull();
+    const claims = (rc.authorizer as unknown as { lambda: Record<string, unknown> }).lambda;
+    expect(rc.authorizer).not.toHaveProperty('jwt');
     expect(claims).toMatchObject({
       sub: 'hd-7',
       role: 'handler',
       provinces: '[110000 310000]',
-      iss: 'urn:local:issuer',
-      aud: 'urn:local:api',
+      iss: stack.app.issuer.issuer,
+      client_id: LOCAL_APP_CLIENT_ID,
       exp: expect.stringMatching(/^\d+$/),
       iat: expect.stringMatching(/^\d+$/),
     });
@@ -314,12 +326,8 @@ describe('local runtime: the API Gateway v2 event a handler receives', () => {
     expect(res.body.event.queryStringParameters).toBeUndefined();
   });
 
-  it('renders claim values the way API Gateway does', () => {
-    expect(renderClaimValue(['a', 'b'])).toBe('[a b]');
-    expect(renderClaimValue(12)).toBe('12');
-    expect(renderClaimValue(true)).toBe('true');
-    expect(renderClaimValue({ a: 1 })).toBe('{"a":1}');
-    expect(renderClaimValue(null)).toBeUndefined();
+  it('renders claim values the way the authorizer does (as the JWT authorizer did)', () => {
+    expect(renderClaims({ l: ['a', 'b'], n: 12, b: true, o: { a: 1 }, x: null })).toEqual({ l: '[a b]', n: '12', b: 'true', o: '{"a":1}' });
   });
 });
 

@@ -1,4 +1,8 @@
-/** API Gateway HTTP API (v2) events as the JWT authorizer delivers them, for handler tests. */
+/**
+ * API Gateway HTTP API (v2) events as they reach a handler behind the API's Lambda authorizer, for handler
+ * tests: the claims in `requestContext.authorizer.lambda`, rendered as the authorizer renders them (strings,
+ * `[a b]` for arrays), with an `exp` an hour ahead unless given. Without claims: no authorizer (a public route).
+ */
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, Context } from 'aws-lambda';
 
 export interface EventOptions {
@@ -8,6 +12,12 @@ export interface EventOptions {
   readonly body?: unknown;
   readonly headers?: Record<string, string>;
 }
+
+/** The Lambda authorizer's context for these claims (functions/authorizer/verify.ts `renderClaims`). */
+export const authorizerContext = (claims: Record<string, string | string[]>): Record<string, string> => ({
+  exp: String(Math.floor(Date.now() / 1000) + 3600),
+  ...Object.fromEntries(Object.entries(claims).map(([name, value]) => [name, Array.isArray(value) ? `[${value.join(' ')}]` : value])),
+});
 
 /** `routeKey` like `POST /v1/platforms/{platformId}/orders`; path parameters are substituted into rawPath. */
 export const httpEvent = (routeKey: string, options: EventOptions = {}): APIGatewayProxyEventV2WithJWTAuthorizer => {
@@ -33,11 +43,11 @@ export const httpEvent = (routeKey: string, options: EventOptions = {}): APIGate
       stage: '$default',
       time: '01/Aug/2025:10:00:00 +0000',
       timeEpoch: 1754042400000,
-      authorizer: { principalId: '', integrationLatency: 0, jwt: { claims: options.claims ?? {}, scopes: [] } },
+      ...(options.claims ? { authorizer: { lambda: authorizerContext(options.claims) } } : {}),
     },
     ...(body !== undefined ? { body } : {}),
     isBase64Encoded: false,
-  } as APIGatewayProxyEventV2WithJWTAuthorizer;
+  } as unknown as APIGatewayProxyEventV2WithJWTAuthorizer;
 };
 
 export const lambdaContext = {
