@@ -22,7 +22,7 @@ const SKIP = Symbol('idempotency-skip');
 /** Set once this request has saved its own in-progress record (and so may delete it on error). */
 const OWNED = Symbol('idempotency-owned');
 
-export const IDEMPOTENCY_TTL_SECONDS = 24 * 60 * 60;
+const IDEMPOTENCY_TTL_SECONDS = 24 * 60 * 60;
 
 let inner: Mw | undefined;
 const powertools = (): Mw => {

@@ -19,7 +19,7 @@ import {
 import { config } from '../_shared/config.ts';
 import { PLATFORM_SCOPES } from '../../manifest/identity.ts';
 
-export { PLATFORM_RESOURCE_SERVER, PLATFORM_SCOPE, PLATFORM_SCOPES } from '../../manifest/identity.ts';
+export { PLATFORM_SCOPES } from '../../manifest/identity.ts';
 
 export interface PlatformClient {
   readonly clientId: string;
@@ -34,7 +34,7 @@ export interface PlatformClients {
   remove(clientId: string): Promise<void>;
 }
 
-export const localPlatformClients: PlatformClients = {
+const localPlatformClients: PlatformClients = {
   async create() {
     return { clientId: randomBytes(13).toString('hex'), clientSecret: randomBytes(32).toString('base64url') };
   },
@@ -42,7 +42,7 @@ export const localPlatformClients: PlatformClients = {
 };
 
 /** Lifetime of a platform's access tokens (minutes). */
-export const PLATFORM_ACCESS_TOKEN_MINUTES = 60;
+const PLATFORM_ACCESS_TOKEN_MINUTES = 60;
 
 export const cognitoPlatformClients = (userPoolId: string, cognito: Pick<CognitoIdentityProviderClient, 'send'>): PlatformClients => ({
   async create(platformId) {
