@@ -1,51 +1,5 @@
-/** Case statuses, which step each accepts (contract: case statuses) and who may apply as whom (D6). */
+/** Who may apply as whom (D6) and who may approve (D10). The statuses and steps: core/case-lifecycle.ts. */
 import type { ApplicantType } from './rule-tables.ts';
-
-export const CASE_STATUSES = [
-  'UNDER_REVIEW',
-  'NOT_CONFIRMED',
-  'AWAITING_ASSESSMENT',
-  'AWAITING_DEPENDANTS',
-  'AWAITING_APPROVAL',
-  'RETURNED',
-  'PAID',
-  'CLOSED',
-] as const;
-export type CaseStatus = (typeof CASE_STATUSES)[number];
-
-export const CASE_STEPS = [
-  'confirmation',
-  'expenses',
-  'assessment',
-  'reassessment',
-  'review',
-  'dependants',
-  'approval',
-  'resubmission',
-  'suspension',
-  'assessment-extension',
-] as const;
-export type CaseStep = (typeof CASE_STEPS)[number];
-
-/**
- * The steps each status accepts (contract table; anything else → 409). Extension of the table:
- * `assessment-extension` (D8 "+30 extension" of the assessment conclusion) while AWAITING_ASSESSMENT.
- */
-export const STEPS_ACCEPTED: Readonly<Record<CaseStatus, readonly CaseStep[]>> = {
-  UNDER_REVIEW: ['confirmation', 'expenses', 'suspension'],
-  NOT_CONFIRMED: [],
-  AWAITING_ASSESSMENT: ['assessment', 'expenses', 'assessment-extension'],
-  AWAITING_DEPENDANTS: ['dependants', 'expenses'],
-  AWAITING_APPROVAL: ['approval', 'expenses'],
-  RETURNED: ['expenses', 'resubmission'],
-  PAID: ['reassessment', 'review'],
-  CLOSED: ['review'],
-};
-
-/** Whether a case in `status` accepts `step` (contract: a request that does not fit the status → 409). */
-export function acceptsStep(status: CaseStatus, step: CaseStep): boolean {
-  return STEPS_ACCEPTED[status].includes(step);
-}
 
 export type CallerRole = 'platform' | 'worker' | 'handler' | 'reviewer' | 'assessor' | 'admin';
 

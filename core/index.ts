@@ -17,3 +17,7 @@ export * from './rules-doc.ts';
 export * from './confirmation.ts';
 export * from './orders.ts';
 export * from './cases.ts';
+export * from './case-record.ts';
+export * from './case-deadlines.ts';
+export * from './case-payments.ts';
+export * from './case-lifecycle.ts';

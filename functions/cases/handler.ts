@@ -1,5 +1,5 @@
 /** Route group `cases`: opening, reading and every human step of a bundled case (contract: Injury reports and cases). */
-import { APPLICANT_TYPES_BY_ROLE, applicantTypeAllowed } from '../../core/index.ts';
+import { APPLICANT_TYPES_BY_ROLE, applicantTypeAllowed, type CaseStep, STEP_ROLES, type StepInput } from '../../core/index.ts';
 import { requireRole, type Principal } from '../_shared/auth.ts';
 import { badRequest, fieldErrors, forbidden, notFound } from '../_shared/problem.ts';
 import { casesRepository } from '../_shared/repositories/cases.ts';
@@ -19,7 +19,15 @@ import {
 } from './schemas.ts';
 import * as uc from './use-cases.ts';
 
-const accepted = (body: unknown) => ({ status: 202, body });
+/**
+ * A human step: role (403, from the lifecycle's STEP_ROLES) → visibility (404) → body (400) → the
+ * lifecycle's decision (409/403/422) → 202 with the case.
+ */
+const step = async (ctx: RouteContext, name: CaseStep, input: () => StepInput) => {
+  const p = ctx.principal();
+  const bundle = await uc.forChange(p, STEP_ROLES[name], caseIdOf(ctx));
+  return { status: 202, body: await uc.recordCaseStep(p, bundle, input(), new Date()) };
+};
 
 /**
  * The path's caseId, or one no case has when it cannot be a case id (not 1–64 characters of the id alphabet;
@@ -74,51 +82,20 @@ export const handler = httpHandler({
   'GET /v1/cases/{caseId}': async (ctx) => ({ status: 200, body: await uc.getCase(ctx.principal(), caseIdOf(ctx), new Date()) }),
   'GET /v1/cases/{caseId}/benefits': async (ctx) => ({ status: 200, body: await uc.getBenefits(ctx.principal(), caseIdOf(ctx)) }),
   'GET /v1/cases/{caseId}/payments': async (ctx) => ({ status: 200, body: await uc.getPayments(ctx.principal(), caseIdOf(ctx)) }),
-  'POST /v1/cases/{caseId}/suspension': async (ctx) => {
-    const p = ctx.principal();
-    const bundle = await uc.forChange(p, ['handler'], caseIdOf(ctx));
-    return accepted(await uc.suspend(p, bundle, ctx.body(SuspensionRequest), new Date()));
-  },
-  'DELETE /v1/cases/{caseId}/suspension': async (ctx) => {
-    const p = ctx.principal();
-    const bundle = await uc.forChange(p, ['handler'], caseIdOf(ctx));
-    return accepted(await uc.resume(p, bundle, new Date()));
-  },
-  'POST /v1/cases/{caseId}/confirmation': async (ctx) => {
-    const p = ctx.principal();
-    const bundle = await uc.forChange(p, ['handler'], caseIdOf(ctx));
-    return accepted(await uc.confirm(p, bundle, ctx.body(ConfirmationRequest), new Date()));
-  },
-  'POST /v1/cases/{caseId}/expenses': async (ctx) => {
-    const p = ctx.principal();
-    const bundle = await uc.forChange(p, ['handler'], caseIdOf(ctx));
-    return accepted(await uc.addExpenses(p, bundle, ctx.body(ExpensesRequest), new Date()));
-  },
-  'POST /v1/cases/{caseId}/assessment': async (ctx) => {
-    const p = ctx.principal();
-    const bundle = await uc.forChange(p, ['assessor'], caseIdOf(ctx));
-    return accepted(await uc.assess(p, bundle, ctx.body(AssessmentRequest), new Date()));
-  },
-  // Extension of the contract (D8 +30); the route still has to be added to functions/routes.ts.
-  'POST /v1/cases/{caseId}/assessment-extension': async (ctx) => {
-    const p = ctx.principal();
-    const bundle = await uc.forChange(p, ['assessor'], caseIdOf(ctx));
-    return accepted(await uc.extendAssessment(p, bundle, ctx.body(AssessmentExtensionRequest), new Date()));
-  },
-  'POST /v1/cases/{caseId}/dependants': async (ctx) => {
-    const p = ctx.principal();
-    const bundle = await uc.forChange(p, ['handler'], caseIdOf(ctx));
-    return accepted(await uc.recordDependants(p, bundle, ctx.body(DependantsRequest), new Date()));
-  },
-  'POST /v1/cases/{caseId}/approval': async (ctx) => {
-    const p = ctx.principal();
-    const bundle = await uc.forChange(p, ['reviewer'], caseIdOf(ctx));
-    return accepted(await uc.approve(p, bundle, ctx.body(ApprovalRequest), new Date()));
-  },
-  'POST /v1/cases/{caseId}/resubmission': async (ctx) => {
-    const p = ctx.principal();
-    const bundle = await uc.forChange(p, ['handler'], caseIdOf(ctx));
-    const body = ctx.event.body ? ctx.body(ResubmissionRequest) : {};
-    return accepted(await uc.resubmit(p, bundle, body, new Date()));
-  },
+  'POST /v1/cases/{caseId}/suspension': (ctx) => step(ctx, 'suspension', () => ({ step: 'suspension', ...ctx.body(SuspensionRequest) })),
+  'DELETE /v1/cases/{caseId}/suspension': (ctx) => step(ctx, 'resumption', () => ({ step: 'resumption' })),
+  'POST /v1/cases/{caseId}/confirmation': (ctx) => step(ctx, 'confirmation', () => ({ step: 'confirmation', ...ctx.body(ConfirmationRequest) })),
+  'POST /v1/cases/{caseId}/expenses': (ctx) => step(ctx, 'expenses', () => ({ step: 'expenses', ...ctx.body(ExpensesRequest) })),
+  'POST /v1/cases/{caseId}/assessment': (ctx) =>
+    step(ctx, 'assessment', () => {
+      const { type, ...conclusion } = ctx.body(AssessmentRequest);
+      return { step: type === undefined || type === 'initial' ? 'assessment' : type, ...conclusion };
+    }),
+  // Extension of the contract (D8 +30).
+  'POST /v1/cases/{caseId}/assessment-extension': (ctx) =>
+    step(ctx, 'assessment-extension', () => ({ step: 'assessment-extension', ...ctx.body(AssessmentExtensionRequest) })),
+  'POST /v1/cases/{caseId}/dependants': (ctx) => step(ctx, 'dependants', () => ({ step: 'dependants', ...ctx.body(DependantsRequest) })),
+  'POST /v1/cases/{caseId}/approval': (ctx) => step(ctx, 'approval', () => ({ step: 'approval', ...ctx.body(ApprovalRequest) })),
+  'POST /v1/cases/{caseId}/resubmission': (ctx) =>
+    step(ctx, 'resubmission', () => ({ step: 'resubmission', ...(ctx.event.body ? ctx.body(ResubmissionRequest) : {}) })),
 });

@@ -1,8 +1,14 @@
 /** Request and response schemas of the case routes (contract: Injury reports and cases). Strict: unknown fields → 400. */
-import { CASE_STATUSES } from '../_shared/repositories/cases.ts';
 import { ClientId, Fen, FreeText, LocalDate, PersonName, ProvinceCode } from '../_shared/schemas.ts';
 import * as z from '../_shared/zod.ts';
-import { CONFIRMATION_BASES, CONFIRMATION_OUTCOMES, DEPENDANT_RELATIONS, dependantNeedsBirthDate, validateConfirmation } from '../../core/index.ts';
+import {
+  CASE_STATUSES,
+  CONFIRMATION_BASES,
+  CONFIRMATION_OUTCOMES,
+  DEPENDANT_RELATIONS,
+  dependantNeedsBirthDate,
+  validateConfirmation,
+} from '../../core/index.ts';
 
 const ALL_BASES = Object.values(CONFIRMATION_BASES).flat() as [string, ...string[]];
 

@@ -6,49 +6,16 @@
  * dependants' birth dates for every caller but the worker reading their own case.
  */
 import {
-  applicationDeadline,
   applicationLateness,
-  assessmentDue,
-  confirmationDue,
+  type CaseRecord,
+  deadlinesOf,
+  type InjuryReport,
   isMinorInjuryFastTrack,
-  reassessmentRequestDue,
-  reviewEarliestDate,
+  missedDeadlines,
+  type PaymentRecord,
   type WorkingDayCalendar,
 } from '../../core/index.ts';
-import type { CaseBundle, CaseRecord, Escalation, InjuryReport, PaymentRecord } from '../_shared/repositories/cases.ts';
-
-export interface Deadline {
-  date: string;
-  provisional: boolean;
-}
-
-export const deadlinesOf = (record: CaseRecord, calendar: WorkingDayCalendar, today: string): Record<string, Deadline> => {
-  const out: Record<string, Deadline> = {
-    applicationDue: applicationDeadline(record.injuryDate, record.applicant.type, calendar),
-  };
-  const c = confirmationDue(record.openedOn, record.suspensions, record.confirmation ? record.confirmation.recordedAt.slice(0, 10) : today, calendar);
-  out.confirmationDue = { date: c.date, provisional: c.provisional };
-  if (record.assessmentEnteredOn) out.assessmentDue = assessmentDue(record.assessmentEnteredOn, record.assessmentExtension !== undefined, calendar);
-  const last = record.assessments.at(-1);
-  if (last) {
-    out.reassessmentRequestDue = reassessmentRequestDue(last.concludedOn, calendar);
-    out.reviewFrom = { date: reviewEarliestDate(last.concludedOn), provisional: false };
-  }
-  return out;
-};
-
-/** Statutory deadlines missed as of `today` (D7 confirmation, D8 assessment), as escalation kinds. */
-export const missedDeadlines = (record: CaseRecord, deadlines: Record<string, Deadline>, today: string): Escalation[] => {
-  const missed: Escalation[] = [];
-  const suspended = record.suspensions.some((s) => s.to === undefined);
-  if (record.status === 'UNDER_REVIEW' && !suspended && deadlines.confirmationDue && today > deadlines.confirmationDue.date) {
-    missed.push({ kind: 'CONFIRMATION_OVERDUE', due: deadlines.confirmationDue.date, recordedAt: today });
-  }
-  if (record.status === 'AWAITING_ASSESSMENT' && deadlines.assessmentDue && today > deadlines.assessmentDue.date) {
-    missed.push({ kind: 'ASSESSMENT_OVERDUE', due: deadlines.assessmentDue.date, recordedAt: today });
-  }
-  return missed;
-};
+import type { CaseBundle } from '../_shared/repositories/cases.ts';
 
 /**
  * Who reads: personal data is shown in full only to the worker reading their own case (`unmasked`);

@@ -7,7 +7,7 @@
 import { requireRole } from '../_shared/auth.ts';
 import { httpHandler } from '../_shared/http.ts';
 import { notFound } from '../_shared/problem.ts';
-import { casesRepository } from '../_shared/repositories/cases.ts';
+import { paymentRunsRepository } from '../_shared/repositories/payment-runs.ts';
 import { ClientId } from '../_shared/schemas.ts';
 import { StartRunRequest } from './schemas.ts';
 import { startPaymentRun } from './use-cases.ts';
@@ -27,7 +27,7 @@ export const handler = httpHandler({
     // An id that cannot be a run id (1–64 characters of the id alphabet) is unknown, without a read whose key
     // could exceed DynamoDB's size limit (a ValidationException, a 500).
     if (!ClientId.safeParse(runId).success) throw notFound();
-    const run = await casesRepository.getRun(runId);
+    const run = await paymentRunsRepository.get(runId);
     if (!run) throw notFound();
     return {
       status: 200,

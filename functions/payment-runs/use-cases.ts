@@ -12,11 +12,11 @@
  *   delivery lost between the record and the execution.
  */
 import { randomBytes } from 'node:crypto';
-import { addMonthsToMonth, monthOfDate, shanghaiDate } from '../../core/index.ts';
+import { addMonthsToMonth, monthOfDate, type PaymentRun, shanghaiDate } from '../../core/index.ts';
 import { config } from '../_shared/config.ts';
 import { logger } from '../_shared/observability.ts';
 import { conflict, unprocessable } from '../_shared/problem.ts';
-import { casesRepository, type PaymentRun } from '../_shared/repositories/cases.ts';
+import { paymentRunsRepository, RunExists } from '../_shared/repositories/payment-runs.ts';
 import { workflowPort } from '../_shared/repositories/workflow.ts';
 
 /** The run id of a month's scheduled run: one per month, whatever the number of deliveries. */
@@ -48,8 +48,6 @@ export const checkRunMonth = (month: string, now: Date): void => {
   }
 };
 
-const isConditionFailure = (error: unknown): boolean => (error as Error | undefined)?.name === 'ConditionalCheckFailedException';
-
 export const startPaymentRun = async (input: StartPaymentRunInput, now: Date = new Date()): Promise<StartPaymentRunResult> => {
   const { month, startedBy } = input;
   checkRunMonth(month, now);
@@ -57,10 +55,10 @@ export const startPaymentRun = async (input: StartPaymentRunInput, now: Date = n
   let run: PaymentRun = { runId, month, status: 'RUNNING', payments: 0, totalFen: 0, startedAt: now.toISOString(), startedBy };
   let created = true;
   try {
-    await casesRepository.createRun(run);
+    await paymentRunsRepository.create(run);
   } catch (error) {
-    if (!isConditionFailure(error)) throw error;
-    const existing = await casesRepository.getRun(runId);
+    if (!(error instanceof RunExists)) throw error;
+    const existing = await paymentRunsRepository.get(runId);
     if (!existing) throw error; // the condition failed on a record that is gone: nothing sensible to report
     if (existing.month !== month)
       throw conflict(`Run ${runId} exists for another month.`, [{ path: 'month', message: `Run ${runId} is for ${existing.month}.` }]);
@@ -85,7 +83,7 @@ export const startPaymentRun = async (input: StartPaymentRunInput, now: Date = n
   } catch (error) {
     // A random id is never retried by anyone: its run failed. A deterministic id is retried by its caller
     // (Scheduler/Lambda retries, the local timer): the record stays RUNNING so the retry re-issues the start.
-    if (input.runId === undefined) await casesRepository.finishRun(runId, 'FAILED', new Date().toISOString(), (error as Error).name);
+    if (input.runId === undefined) await paymentRunsRepository.finish(runId, 'FAILED', new Date().toISOString(), (error as Error).name);
     throw error;
   }
   logger.info(created ? 'Payment run started' : 'Payment run start re-issued', { runId, month });

@@ -14,10 +14,12 @@ import {
   shanghaiDate,
   shanghaiStartOfDay,
   type CoverageResult,
+  type InjuryReport,
+  type OrderSnapshot,
 } from '../../core/index.ts';
 import { requireRole, type Principal } from '../_shared/auth.ts';
 import { notFound, unprocessable } from '../_shared/problem.ts';
-import { casesRepository, type InjuryReport, type OrderSnapshot } from '../_shared/repositories/cases.ts';
+import { reportsRepository } from '../_shared/repositories/reports.ts';
 import { ordersRepository } from '../_shared/repositories/orders.ts';
 import { parametersRepository } from '../_shared/repositories/parameters.ts';
 import { platformsRepository } from '../_shared/repositories/platforms.ts';
@@ -106,6 +108,6 @@ export const fileReport = async (p: Principal, body: z.infer<typeof InjuryReport
     reportedBy: p.sub,
     reportedAt: now.toISOString(),
   };
-  await casesRepository.putReport(report);
+  await reportsRepository.put(report);
   return { reportId: report.reportId, coverage, orders: snapshot.length };
 };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SEEDED_CALENDARS, WorkingDayCalendar } from '../../core/index.ts';
-import type { CaseRecord, PaymentRecord } from '../../functions/_shared/repositories/cases.ts';
+import type { CaseRecord, PaymentRecord } from '../../core/index.ts';
 import { ConfirmationRequest, DependantsRequest } from '../../functions/cases/schemas.ts';
 import { benefitsView, dependantsView, latenessOf, maskKey, paymentView } from '../../functions/cases/view.ts';
 

@@ -1,173 +1,17 @@
 /**
- * Injury reports, cases, timeline events, payments, pending task tokens and payment runs (docs/cases.md).
- *
- *   REPORT#{reportId} / REPORT            the report with its coverage verdict and order snapshot (D11);
- *                                          `caseId` is set once (conditional) when a case opens → one case per report
- *   CASE#{caseId} / CASE                  the case aggregate; `version` guards every transition (optimistic concurrency)
- *                                          GSI byStatus  gsi1pk STATUS#{status}   gsi1sk {province}#{openedAt}#{caseId}
- *                                          GSI byProvince gsi2pk PROVINCE#{province} gsi2sk {openedAt}#{caseId}
- *   CASE#{caseId} / EVENT#{version}        timeline event written in the same transaction as the transition (append-only)
- *   CASE#{caseId} / EVENT#PAY#{key}        timeline event of a payment-run payment
- *   CASE#{caseId} / PAYMENT#{key}          a payment; key = APPROVAL#{calculationId} or MONTHLY#{month}#{calculationId}:
- *                                          put with attribute_not_exists, so each payment is created once
- *   CASE#{caseId} / TASK                   the task token the case workflow waits on (step, token)
- *   RUN#{runId} / RUN                      a payment run: status, counters ADDed per case paid
+ * Cases with their timeline and payments (docs/cases.md; item keys in cases-table.ts). Every transition
+ * is one transaction: the case (conditional on its version), its timeline event, and any payment it
+ * instructs (created once). Storage refusals come out as the named errors below.
  */
-import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand, ScanCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { BenefitCalculation, CoverageResult, DependantInput, ExpenseItem, PayableItem } from '../../../core/index.ts';
+import type { CaseRecord, CaseStatus, InjuryReport, PaymentRecord, TimelineEvent } from '../../../core/index.ts';
+import { GetCommand, QueryCommand, ScanCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { config } from '../config.ts';
-import { ddb } from '../db.ts';
+import { conditionFailed, ddb, queryAll } from '../db.ts';
+import { caseKey, eventSk, paymentEventSk, paymentKey, reportKey, runKey, strip, taskKey } from './cases-table.ts';
+import { paymentRunsRepository } from './payment-runs.ts';
+import { reportsRepository } from './reports.ts';
 
-export const CASE_STATUSES = [
-  'UNDER_REVIEW',
-  'NOT_CONFIRMED',
-  'AWAITING_ASSESSMENT',
-  'AWAITING_DEPENDANTS',
-  'AWAITING_APPROVAL',
-  'RETURNED',
-  'PAID',
-  'CLOSED',
-] as const;
-export type CaseStatus = (typeof CASE_STATUSES)[number];
-
-/** The human steps the case workflow waits for (a token per step). */
-export const WORKFLOW_STEPS = ['confirmation', 'assessment', 'dependants', 'approval', 'resubmission'] as const;
-export type WorkflowStep = (typeof WORKFLOW_STEPS)[number];
-
-export interface OrderSnapshot {
-  readonly orderId: string;
-  readonly province: string;
-  readonly industry: string;
-  readonly acceptedAt: string;
-  readonly finishedAt?: string;
-}
-
-export interface InjuryReport {
-  readonly reportId: string;
-  readonly platformId: string;
-  readonly workerId?: string;
-  readonly platformWorkerId?: string;
-  readonly occurredAt: string;
-  readonly injuryDate: string;
-  readonly province: string;
-  readonly place: string;
-  readonly description: string;
-  readonly orderId?: string;
-  readonly coverage: CoverageResult;
-  readonly orders: readonly OrderSnapshot[];
-  readonly reportedBy: string;
-  readonly reportedAt: string;
-  readonly caseId?: string;
-}
-
-export interface TimelineEvent {
-  readonly at: string;
-  readonly actor: string;
-  readonly action: string;
-  readonly before?: Record<string, unknown>;
-  readonly after?: Record<string, unknown>;
-  readonly [extra: string]: unknown;
-}
-
-export interface Escalation {
-  readonly kind: string;
-  readonly recordedAt: string;
-  readonly due?: string;
-  readonly detail?: string;
-}
-
-export interface RecordedExpense extends ExpenseItem {
-  readonly recordedBy: string;
-  readonly recordedAt: string;
-}
-
-export interface Confirmation {
-  readonly outcome: 'CONFIRMED' | 'DEEMED' | 'NOT_CONFIRMED';
-  readonly basis: string;
-  readonly reasons?: readonly string[];
-  readonly assessmentRequired: boolean;
-  readonly recordedBy: string;
-  readonly recordedAt: string;
-}
-
-export interface Assessment {
-  readonly type: 'initial' | 'reassessment' | 'review';
-  readonly grade: number | null;
-  readonly nursing: 'FULL' | 'MAJOR' | 'PARTIAL' | null;
-  readonly concludedOn: string;
-  readonly recordedBy: string;
-  readonly recordedAt: string;
-}
-
-export interface StoredCalculation extends BenefitCalculation {
-  readonly calculationId: string;
-  readonly calculatedAt: string;
-}
-
-export interface CaseRecord {
-  readonly caseId: string;
-  readonly reportId: string;
-  readonly status: CaseStatus;
-  readonly kind: 'injury' | 'death';
-  readonly workerId?: string;
-  readonly platformId: string;
-  readonly province: string;
-  readonly occurredAt: string;
-  readonly injuryDate: string;
-  readonly applicant: { readonly type: 'platform' | 'worker' | 'relative' | 'union'; readonly name?: string };
-  readonly payee: { readonly nameEnc: string; readonly bankAccountEnc: string; readonly bankAccountLast4: string; readonly nameInitial: string };
-  readonly late: boolean;
-  readonly lateExplanation?: string;
-  readonly coverage: CoverageResult;
-  readonly openedAt: string;
-  readonly openedOn: string;
-  readonly openedBy: string;
-  readonly suspensions: readonly { from: string; to?: string; reason: string }[];
-  readonly assessmentEnteredOn?: string;
-  /** D8: the assessment conclusion deadline extended (+30 days), once, by an assessor. */
-  readonly assessmentExtension?: { readonly on: string; readonly by: string; readonly reason: string };
-  readonly confirmation?: Confirmation;
-  readonly expenses: readonly RecordedExpense[];
-  readonly inpatientDays: number;
-  readonly assessments: readonly Assessment[];
-  readonly dependants?: readonly DependantInput[];
-  readonly benefits?: StoredCalculation;
-  /** The calculation the last approval paid; monthly payment runs pay its monthly lines. */
-  readonly approved?: StoredCalculation;
-  readonly approval?: { readonly decision: 'approve' | 'return'; readonly comment?: string; readonly reviewer: string; readonly at: string };
-  /** A human step recorded by the API and not yet applied by the workflow (other steps answer 409 meanwhile). */
-  readonly pendingStep?: WorkflowStep;
-  readonly escalations: readonly Escalation[];
-  readonly workflow: { readonly status: 'RUNNING' | 'FAILED' | 'NOT_STARTED'; readonly executionName?: string; readonly error?: string };
-  readonly version: number;
-}
-
-export interface PaymentRecord {
-  readonly paymentId: string;
-  readonly caseId: string;
-  readonly key: string;
-  readonly amountFen: number;
-  readonly status: 'PENDING' | 'PAID' | 'FAILED';
-  readonly items: readonly (PayableItem & { month?: string })[];
-  readonly createdAt: string;
-  readonly runId?: string;
-  readonly calculationId?: string;
-}
-
-export interface PaymentRun {
-  readonly runId: string;
-  readonly month: string;
-  readonly status: 'RUNNING' | 'SUCCEEDED' | 'FAILED';
-  readonly payments: number;
-  readonly totalFen: number;
-  readonly startedAt: string;
-  readonly startedBy: string;
-  readonly finishedAt?: string;
-  readonly error?: string;
-}
-
-/** A transition lost the race on `version` (→ 409 in the API; retried by the workflow). */
+/** A transition lost the race on `version`, or its payment exists (→ 409 in the API; retried by the workflow). */
 export class CaseVersionConflict extends Error {
   override readonly name = 'CaseVersionConflict';
 }
@@ -176,11 +20,11 @@ export class DuplicateCase extends Error {
   override readonly name = 'DuplicateCase';
 }
 
-const caseKey = (caseId: string) => ({ pk: `CASE#${caseId}`, sk: 'CASE' });
-const reportKey = (reportId: string) => ({ pk: `REPORT#${reportId}`, sk: 'REPORT' });
-const taskKey = (caseId: string) => ({ pk: `CASE#${caseId}`, sk: 'TASK' });
-const runKey = (runId: string) => ({ pk: `RUN#${runId}`, sk: 'RUN' });
-const eventSk = (version: number) => `EVENT#${String(version).padStart(8, '0')}`;
+export interface CaseBundle {
+  readonly record: CaseRecord;
+  readonly timeline: TimelineEvent[];
+  readonly payments: PaymentRecord[];
+}
 
 const indexKeys = (c: CaseRecord) => ({
   gsi1pk: `STATUS#${c.status}`,
@@ -189,34 +33,13 @@ const indexKeys = (c: CaseRecord) => ({
   gsi2sk: `${c.openedAt}#${c.caseId}`,
 });
 
-const KEY_ATTRS = ['pk', 'sk', 'type', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk'];
-const strip = <T>(item: Record<string, unknown>): T => {
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(item)) if (!KEY_ATTRS.includes(k)) out[k] = v;
-  return out as T;
-};
-
 const caseItem = (c: CaseRecord) => ({ ...caseKey(c.caseId), type: 'Case', ...c, ...indexKeys(c) });
 const eventItem = (caseId: string, sk: string, e: TimelineEvent) => ({ pk: `CASE#${caseId}`, sk, type: 'Event', ...e });
-
-const isConditionFailure = (error: unknown, index?: number): boolean => {
-  if (error instanceof ConditionalCheckFailedException) return true;
-  if (error instanceof TransactionCanceledException) {
-    const reasons = error.CancellationReasons ?? [];
-    return index === undefined ? reasons.some((r) => r.Code === 'ConditionalCheckFailed') : reasons[index]?.Code === 'ConditionalCheckFailed';
-  }
-  return false;
-};
-
-export interface CaseBundle {
-  readonly record: CaseRecord;
-  readonly timeline: TimelineEvent[];
-  readonly payments: PaymentRecord[];
-}
+const paymentItem = (p: PaymentRecord) => ({ ...paymentKey(p.caseId, p.key), type: 'Payment', ...p });
 
 /** Encodes a list page position (which partition, and DynamoDB's LastEvaluatedKey) as an opaque token. */
 const encodeToken = (t: { p: number; k?: Record<string, unknown> }) => Buffer.from(JSON.stringify(t)).toString('base64url');
-export const decodeToken = (s: string): { p: number; k?: Record<string, unknown> } | undefined => {
+const decodeToken = (s: string): { p: number; k?: Record<string, unknown> } | undefined => {
   try {
     const t = JSON.parse(Buffer.from(s, 'base64url').toString('utf8')) as { p?: unknown; k?: unknown };
     if (typeof t.p !== 'number' || !Number.isInteger(t.p) || t.p < 0) return undefined;
@@ -227,21 +50,14 @@ export const decodeToken = (s: string): { p: number; k?: Record<string, unknown>
   }
 };
 
-export const casesRepository = {
-  async putReport(report: InjuryReport): Promise<void> {
-    await ddb.send(
-      new PutCommand({
-        TableName: config.tables.cases,
-        Item: { ...reportKey(report.reportId), type: 'Report', ...report },
-        ConditionExpression: 'attribute_not_exists(pk)',
-      }),
-    );
-  },
+const byTime = (a: { at: string }, b: { at: string }) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0);
 
-  async getReport(reportId: string): Promise<InjuryReport | undefined> {
-    const { Item } = await ddb.send(new GetCommand({ TableName: config.tables.cases, Key: reportKey(reportId), ConsistentRead: true }));
-    return Item ? strip<InjuryReport>(Item) : undefined;
-  },
+export const casesRepository = {
+  /** Temporary: the local runner's payment-run timer still reads runs here (payment-runs.ts owns them). */
+  getRun: (runId: string) => paymentRunsRepository.get(runId),
+
+  /** The report a case is opened on (reports are the reports repository's; read here for the cases API). */
+  getReport: (reportId: string): Promise<InjuryReport | undefined> => reportsRepository.get(reportId),
 
   /** Creates the case, links it to its report (once: else DuplicateCase) and writes its first event, atomically. */
   async openCase(record: CaseRecord, event: TimelineEvent): Promise<void> {
@@ -264,7 +80,7 @@ export const casesRepository = {
         }),
       );
     } catch (error) {
-      if (isConditionFailure(error, 0)) throw new DuplicateCase(record.reportId);
+      if (conditionFailed(error, 0)) throw new DuplicateCase(record.reportId);
       throw error;
     }
   },
@@ -276,29 +92,19 @@ export const casesRepository = {
 
   /** The case, its timeline (by time) and its payments: one Query of the case's partition. */
   async bundle(caseId: string): Promise<CaseBundle | undefined> {
-    const items: Record<string, unknown>[] = [];
-    let ExclusiveStartKey: Record<string, unknown> | undefined;
-    do {
-      const page = await ddb.send(
-        new QueryCommand({
-          TableName: config.tables.cases,
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': `CASE#${caseId}` },
-          ConsistentRead: true,
-          ExclusiveStartKey,
-        }),
-      );
-      items.push(...(page.Items ?? []));
-      ExclusiveStartKey = page.LastEvaluatedKey;
-    } while (ExclusiveStartKey);
+    const items = await queryAll({
+      TableName: config.tables.cases,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': `CASE#${caseId}` },
+      ConsistentRead: true,
+    });
     const head = items.find((i) => i.sk === 'CASE');
     if (!head) return undefined;
-    const timeline = items
-      .filter((i) => String(i.sk).startsWith('EVENT#'))
+    const of = (prefix: string) => items.filter((i) => String(i.sk).startsWith(prefix));
+    const timeline = of('EVENT#')
       .map((i) => strip<TimelineEvent>(i))
-      .sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
-    const payments = items
-      .filter((i) => String(i.sk).startsWith('PAYMENT#'))
+      .sort(byTime);
+    const payments = of('PAYMENT#')
       .map((i) => strip<PaymentRecord>(i))
       .sort((a, b) => (a.createdAt < b.createdAt ? -1 : 1));
     return { record: strip<CaseRecord>(head), timeline, payments };
@@ -306,8 +112,8 @@ export const casesRepository = {
 
   /**
    * Replaces the case with `next` (version = previous + 1) if nobody changed it since `expectedVersion`,
-   * appending its timeline event and any payment (created once) in the same transaction.
-   * Throws CaseVersionConflict when the race is lost, DuplicatePayment when the payment exists.
+   * appending its timeline event and any payment (created once) in the same transaction, and removing the
+   * workflow's task token when the wait is over. CaseVersionConflict when the race is lost or the payment exists.
    */
   async transition(
     next: CaseRecord,
@@ -327,39 +133,26 @@ export const casesRepository = {
       },
       { Put: { TableName: config.tables.cases, Item: eventItem(next.caseId, eventSk(next.version), event) } },
     ];
-    if (options.payment) {
-      items.push({
-        Put: {
-          TableName: config.tables.cases,
-          Item: { pk: `CASE#${next.caseId}`, sk: `PAYMENT#${options.payment.key}`, type: 'Payment', ...options.payment },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        },
-      });
-    }
+    if (options.payment)
+      items.push({ Put: { TableName: config.tables.cases, Item: paymentItem(options.payment), ConditionExpression: 'attribute_not_exists(pk)' } });
     if (options.clearTask) items.push({ Delete: { TableName: config.tables.cases, Key: taskKey(next.caseId) } });
     try {
       await ddb.send(new TransactWriteCommand({ TransactItems: items }));
     } catch (error) {
-      if (isConditionFailure(error, 0)) throw new CaseVersionConflict(`case ${next.caseId} changed since version ${expectedVersion}`);
-      if (isConditionFailure(error, 2)) throw new CaseVersionConflict(`payment ${options.payment?.key} of case ${next.caseId} exists`);
+      if (conditionFailed(error, 0)) throw new CaseVersionConflict(`case ${next.caseId} changed since version ${expectedVersion}`);
+      if (conditionFailed(error, 2)) throw new CaseVersionConflict(`payment ${options.payment?.key} of case ${next.caseId} exists`);
       throw error;
     }
   },
 
-  /** A payment-run payment for one case and month, counted into the run; false when it exists already. */
+  /** A payment-run payment for one case and month, counted into its run; false when it exists already. */
   async addRunPayment(payment: PaymentRecord, runId: string, event: TimelineEvent): Promise<boolean> {
     try {
       await ddb.send(
         new TransactWriteCommand({
           TransactItems: [
-            {
-              Put: {
-                TableName: config.tables.cases,
-                Item: { pk: `CASE#${payment.caseId}`, sk: `PAYMENT#${payment.key}`, type: 'Payment', ...payment },
-                ConditionExpression: 'attribute_not_exists(pk)',
-              },
-            },
-            { Put: { TableName: config.tables.cases, Item: eventItem(payment.caseId, `EVENT#PAY#${payment.key}`, event) } },
+            { Put: { TableName: config.tables.cases, Item: paymentItem(payment), ConditionExpression: 'attribute_not_exists(pk)' } },
+            { Put: { TableName: config.tables.cases, Item: eventItem(payment.caseId, paymentEventSk(payment.key), event) } },
             {
               Update: {
                 TableName: config.tables.cases,
@@ -374,7 +167,7 @@ export const casesRepository = {
       );
       return true;
     } catch (error) {
-      if (isConditionFailure(error, 0)) return false;
+      if (conditionFailed(error, 0)) return false;
       throw error;
     }
   },
@@ -393,34 +186,10 @@ export const casesRepository = {
     return typeof Item?.at === 'string' ? Item.at : undefined;
   },
 
-  async putTask(caseId: string, step: string, token: string, at: string): Promise<void> {
-    await ddb.send(new PutCommand({ TableName: config.tables.cases, Item: { ...taskKey(caseId), type: 'Task', caseId, step, token, since: at } }));
-  },
-
-  async getTask(caseId: string): Promise<{ step: string; token: string; since: string } | undefined> {
-    const { Item } = await ddb.send(new GetCommand({ TableName: config.tables.cases, Key: taskKey(caseId), ConsistentRead: true }));
-    return Item ? { step: Item.step as string, token: Item.token as string, since: Item.since as string } : undefined;
-  },
-
-  async deleteTask(caseId: string, token: string): Promise<void> {
-    try {
-      await ddb.send(
-        new DeleteCommand({
-          TableName: config.tables.cases,
-          Key: taskKey(caseId),
-          ConditionExpression: '#t = :t',
-          ExpressionAttributeNames: { '#t': 'token' },
-          ExpressionAttributeValues: { ':t': token },
-        }),
-      );
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error;
-    }
-  },
-
   /**
    * One page of cases, staff view: by status (optionally one province), or by province. `partitions` are
    * queried in turn (one per province when a status spans several provinces the caller may see).
+   * RangeError for a token this repository did not issue.
    */
   async list(
     query: { status?: CaseStatus; provinces: readonly string[] },
@@ -472,7 +241,10 @@ export const casesRepository = {
     };
   },
 
-  /** Cases with a pending token or a recorded-but-unapplied step (local runner rebuild after a restart). */
+  /**
+   * Cases with a waiting task or a recorded-but-unapplied step (the local runner's rebuild after a
+   * restart; a full scan, never on a request path). `step` is the state the rebuilt execution re-enters.
+   */
   async pendingWork(): Promise<{ caseId: string; step?: string; pendingStep?: string }[]> {
     const out = new Map<string, { caseId: string; step?: string; pendingStep?: string }>();
     let ExclusiveStartKey: Record<string, unknown> | undefined;
@@ -489,36 +261,12 @@ export const casesRepository = {
       for (const i of page.Items ?? []) {
         const caseId = i.caseId as string;
         const entry = out.get(caseId) ?? { caseId };
-        if (i.type === 'Task') entry.step = i.step as string;
+        if (i.type === 'Task') entry.step = 'step';
         else entry.pendingStep = i.pendingStep as string;
         out.set(caseId, entry);
       }
       ExclusiveStartKey = page.LastEvaluatedKey;
     } while (ExclusiveStartKey);
     return [...out.values()];
-  },
-
-  async createRun(run: PaymentRun): Promise<void> {
-    await ddb.send(
-      new PutCommand({ TableName: config.tables.cases, Item: { ...runKey(run.runId), type: 'Run', ...run }, ConditionExpression: 'attribute_not_exists(pk)' }),
-    );
-  },
-
-  async getRun(runId: string): Promise<PaymentRun | undefined> {
-    const { Item } = await ddb.send(new GetCommand({ TableName: config.tables.cases, Key: runKey(runId), ConsistentRead: true }));
-    return Item ? strip<PaymentRun>(Item) : undefined;
-  },
-
-  async finishRun(runId: string, status: 'SUCCEEDED' | 'FAILED', at: string, error?: string): Promise<void> {
-    await ddb.send(
-      new UpdateCommand({
-        TableName: config.tables.cases,
-        Key: runKey(runId),
-        UpdateExpression: `SET #s = :s, finishedAt = :at${error ? ', #e = :e' : ''}`,
-        ConditionExpression: 'attribute_exists(pk)',
-        ExpressionAttributeNames: { '#s': 'status', ...(error ? { '#e': 'error' } : {}) },
-        ExpressionAttributeValues: { ':s': status, ':at': at, ...(error ? { ':e': error } : {}) },
-      }),
-    );
   },
 };

@@ -1,0 +1,522 @@
+/**
+ * The case lifecycle in one place (contract: "Case statuses and which step accepts what"; D6–D10).
+ *
+ * `LIFECYCLE` says which status accepts which step and whether the case workflow still waits for a
+ * person in it; `STEP_ROLES` who records each step. Every change of a case is a pure transition here:
+ * the current record and a step (with the time, the calendar and, when benefits are calculated, the
+ * benefit inputs) in; the next record, its timeline event and any payment out — or a named refusal that
+ * changes nothing. The API records a step (`recordStep`); the workflow applies a recorded one
+ * (`applyPendingStep`); the deadline sweep and the workflow's failure paths use the transitions at the end.
+ * The adapters only load, store and signal.
+ */
+import type { WorkingDayCalendar } from './calendar.ts';
+import { type Deadline, deadlinesOf, missedDeadlines } from './case-deadlines.ts';
+import { approvalPayment, type BenefitInputs, calculateCaseBenefits, calculationTotals, closable } from './case-payments.ts';
+import {
+  type CaseRecord,
+  type CaseStatus,
+  type Assessment,
+  type CaseStep,
+  type Confirmation,
+  type InjuryReport,
+  type PaymentRecord,
+  type StoredCalculation,
+  type TimelineEvent,
+  WORKFLOW_STEPS,
+  type WorkflowStep,
+} from './case-record.ts';
+import { type CallerRole, approvalAllowed } from './cases.ts';
+import { assessmentDue, applicationLateness, checkAssessmentWindow, reassessmentRequestDue } from './deadlines.ts';
+import type { DependantInput, ExpenseItem } from './benefits.ts';
+import { sumFen } from './money.ts';
+import type { ApplicantType } from './rule-tables.ts';
+import { monthOfDate, shanghaiDate } from './time.ts';
+
+/** What the case workflow does in a status: wait for the next person, or end (a re-assessment starts a new execution). */
+export type WorkflowInStatus = 'waits' | 'ends';
+
+/**
+ * Which status accepts which step (anything else is refused: 409), and whether the workflow waits in it.
+ * Extension of the contract's table: `assessment-extension` (D8 "+30") while AWAITING_ASSESSMENT;
+ * `suspension` and `resumption` are the contract's suspension request (POST and DELETE).
+ */
+export const LIFECYCLE: Readonly<Record<CaseStatus, { readonly accepts: readonly CaseStep[]; readonly workflow: WorkflowInStatus }>> = {
+  UNDER_REVIEW: { accepts: ['confirmation', 'expenses', 'suspension', 'resumption'], workflow: 'waits' },
+  NOT_CONFIRMED: { accepts: [], workflow: 'ends' },
+  AWAITING_ASSESSMENT: { accepts: ['assessment', 'expenses', 'assessment-extension'], workflow: 'waits' },
+  AWAITING_DEPENDANTS: { accepts: ['dependants', 'expenses'], workflow: 'waits' },
+  AWAITING_APPROVAL: { accepts: ['approval', 'expenses'], workflow: 'waits' },
+  RETURNED: { accepts: ['expenses', 'resubmission'], workflow: 'waits' },
+  PAID: { accepts: ['reassessment', 'review'], workflow: 'ends' },
+  CLOSED: { accepts: ['review'], workflow: 'ends' },
+};
+
+/** Who records each step (checked before the case is even looked up: 403 before 404). */
+export const STEP_ROLES: Readonly<Record<CaseStep, readonly CallerRole[]>> = {
+  confirmation: ['handler'],
+  expenses: ['handler'],
+  suspension: ['handler'],
+  resumption: ['handler'],
+  assessment: ['assessor'],
+  reassessment: ['assessor'],
+  review: ['assessor'],
+  'assessment-extension': ['assessor'],
+  dependants: ['handler'],
+  approval: ['reviewer'],
+  resubmission: ['handler'],
+};
+
+/** Whether a case in `status` accepts `step`. */
+export const acceptsStep = (status: CaseStatus, step: CaseStep): boolean => LIFECYCLE[status].accepts.includes(step);
+
+/** Whether the workflow applies `step` after it is recorded (else it takes effect at once). */
+export const isWorkflowStep = (step: CaseStep): step is WorkflowStep => (WORKFLOW_STEPS as readonly CaseStep[]).includes(step);
+
+/** Whether the workflow has ended in `status` (a step recorded then starts a new execution instead of resuming a wait). */
+export const workflowEnds = (status: CaseStatus): boolean => LIFECYCLE[status].workflow === 'ends';
+
+// ── Inputs and outcomes ────────────────────────────────────────────────────────────────────────────
+
+export type StepInput =
+  | {
+      readonly step: 'confirmation';
+      readonly outcome: Confirmation['outcome'];
+      readonly basis: string;
+      readonly reasons?: readonly string[];
+      readonly assessmentRequired: boolean;
+    }
+  | { readonly step: 'expenses'; readonly items: readonly ExpenseItem[]; readonly inpatientDays: number }
+  | { readonly step: 'suspension'; readonly reason: string }
+  | { readonly step: 'resumption' }
+  | {
+      readonly step: 'assessment' | 'reassessment' | 'review';
+      readonly grade: number | null;
+      readonly nursing: 'FULL' | 'MAJOR' | 'PARTIAL' | null;
+      readonly concludedOn: string;
+    }
+  | { readonly step: 'assessment-extension'; readonly reason: string }
+  | { readonly step: 'dependants'; readonly dependants: readonly DependantInput[] }
+  | { readonly step: 'approval'; readonly decision: 'approve' | 'return'; readonly comment?: string }
+  | { readonly step: 'resubmission'; readonly comment?: string };
+
+export interface StepContext {
+  /** Who records the step (the token's `sub`) and as what. */
+  readonly actor: string;
+  readonly role: CallerRole;
+  readonly now: Date;
+  readonly calendar: WorkingDayCalendar;
+  /** Required when {@link recordingNeedsBenefits} says so. */
+  readonly benefits?: BenefitInputs;
+}
+
+export const REFUSALS = [
+  'STEP_PENDING',
+  'STEP_NOT_ACCEPTED',
+  'ALREADY_SUSPENDED',
+  'NOT_SUSPENDED',
+  'ALREADY_EXTENDED',
+  'MAKER_CHECKER',
+  'OUTSIDE_ASSESSMENT_WINDOW',
+  'BENEFITS_NOT_CALCULABLE',
+  'LATE_EXPLANATION_REQUIRED',
+  'NOTHING_PENDING',
+] as const;
+export type RefusalCode = (typeof REFUSALS)[number];
+
+export interface Refusal {
+  readonly code: RefusalCode;
+  readonly message: string;
+  readonly fields?: readonly { readonly path: string; readonly message: string }[];
+  /** BENEFITS_NOT_CALCULABLE: the domain error behind it (MissingParameter, ValidationError). */
+  readonly cause?: 'MissingParameter' | 'ValidationError';
+}
+
+export interface Transition {
+  readonly ok: true;
+  readonly record: CaseRecord;
+  readonly event: TimelineEvent;
+  /** A payment instructed by this transition, created with it (once). */
+  readonly payment?: PaymentRecord;
+  /** The workflow's wait is over: its task token is removed with the transition. */
+  readonly clearTask?: boolean;
+}
+
+export type Outcome = Transition | { readonly ok: false; readonly refusal: Refusal };
+
+const refuse = (code: RefusalCode, message: string, extra: Omit<Refusal, 'code' | 'message'> = {}): Outcome => ({
+  ok: false,
+  refusal: { code, message, ...extra },
+});
+
+/** The next version of a record: `changes` applied, `remove` dropped, version + 1. */
+const bump = (record: CaseRecord, changes: Partial<CaseRecord>, remove: readonly (keyof CaseRecord)[] = []): CaseRecord => {
+  const next: Record<string, unknown> = { ...record, ...changes, version: record.version + 1 };
+  for (const key of remove) delete next[key];
+  return next as unknown as CaseRecord;
+};
+
+const timelineEvent = (at: string, actor: string, action: string, extra: Omit<TimelineEvent, 'at' | 'actor' | 'action'> = {}): TimelineEvent => ({
+  at,
+  actor,
+  action,
+  ...extra,
+});
+
+// ── Opening ────────────────────────────────────────────────────────────────────────────────────────
+
+export interface NewCaseInput {
+  readonly caseId: string;
+  readonly executionName: string;
+  readonly report: InjuryReport;
+  readonly kind: CaseRecord['kind'];
+  readonly applicant: { readonly type: ApplicantType; readonly name?: string };
+  readonly payee: CaseRecord['payee'];
+  readonly lateExplanation?: string;
+  readonly actor: string;
+  readonly now: Date;
+  readonly calendar: WorkingDayCalendar;
+}
+
+/**
+ * A new case for a report (D6, D12): only a final deadline requires the written explanation; past a
+ * provisional one the case opens flagged `late` (the view derives it again when the year is loaded).
+ */
+export function openCase(input: NewCaseInput): Outcome {
+  const { report, now } = input;
+  const today = shanghaiDate(now);
+  const { late, due, explanationRequired } = applicationLateness(report.injuryDate, input.applicant.type, today, input.calendar);
+  if (explanationRequired && !input.lateExplanation) {
+    return refuse('LATE_EXPLANATION_REQUIRED', 'The application deadline has passed (D6): a written explanation is required.', {
+      fields: [{ path: 'lateExplanation', message: 'Required for an application after the deadline.' }],
+    });
+  }
+  const at = now.toISOString();
+  const record: CaseRecord = {
+    caseId: input.caseId,
+    reportId: report.reportId,
+    status: 'UNDER_REVIEW',
+    kind: input.kind,
+    ...(report.workerId ? { workerId: report.workerId } : {}),
+    platformId: report.platformId,
+    province: report.province,
+    occurredAt: report.occurredAt,
+    injuryDate: report.injuryDate,
+    applicant: input.applicant,
+    payee: input.payee,
+    late,
+    ...(input.lateExplanation ? { lateExplanation: input.lateExplanation } : {}),
+    coverage: report.coverage,
+    openedAt: at,
+    openedOn: today,
+    openedBy: input.actor,
+    suspensions: [],
+    expenses: [],
+    inpatientDays: 0,
+    assessments: [],
+    escalations: [],
+    workflow: { status: 'RUNNING', executionName: input.executionName },
+    version: 1,
+  };
+  const event = timelineEvent(at, input.actor, 'case.opened', {
+    after: {
+      status: 'UNDER_REVIEW',
+      late,
+      ...(late && due.provisional ? { lateProvisional: true, applicationDue: due.date } : {}),
+      kind: input.kind,
+      applicant: input.applicant.type,
+    },
+  });
+  return { ok: true, record, event };
+}
+
+// ── Recording a step (the API) ─────────────────────────────────────────────────────────────────────
+
+/** Whether recording `step` on `record` recalculates benefits (expenses added while awaiting approval). */
+export const recordingNeedsBenefits = (record: CaseRecord, step: CaseStep): boolean => step === 'expenses' && record.status === 'AWAITING_APPROVAL';
+
+interface Change {
+  readonly changes: Partial<CaseRecord>;
+  readonly action: string;
+  readonly before?: Record<string, unknown>;
+  readonly after?: Record<string, unknown>;
+}
+
+const totalFen = (list: readonly { amountFen: number }[]) => sumFen(list.map((e) => e.amountFen));
+
+/** What recording `input` changes on `record`, or why not (the status already fits). */
+function changeOf(record: CaseRecord, input: StepInput, ctx: StepContext): Change | Outcome {
+  const at = ctx.now.toISOString();
+  const today = shanghaiDate(ctx.now);
+  switch (input.step) {
+    case 'suspension': {
+      if (record.suspensions.some((s) => s.to === undefined)) return refuse('ALREADY_SUSPENDED', 'The confirmation clock is already suspended.');
+      return {
+        changes: { suspensions: [...record.suspensions, { from: today, reason: input.reason }] },
+        action: 'confirmation.suspended',
+        after: { suspended: true, from: today, reason: input.reason },
+      };
+    }
+    case 'resumption': {
+      const open = record.suspensions.find((s) => s.to === undefined);
+      if (!open) return refuse('NOT_SUSPENDED', 'The confirmation clock is not suspended.');
+      return {
+        changes: { suspensions: record.suspensions.map((s) => (s === open ? { ...s, to: today } : s)) },
+        action: 'confirmation.resumed',
+        before: { suspended: true, from: open.from },
+        after: { suspended: false, to: today },
+      };
+    }
+    case 'confirmation': {
+      const { step: _step, ...decision } = input;
+      return {
+        changes: {
+          confirmation: { ...decision, recordedBy: ctx.actor, recordedAt: at },
+          suspensions: record.suspensions.map((s) => (s.to === undefined ? { ...s, to: today } : s)),
+        },
+        action: 'confirmation.recorded',
+        after: {
+          outcome: input.outcome,
+          basis: input.basis,
+          assessmentRequired: input.assessmentRequired,
+          ...(input.reasons ? { reasons: input.reasons } : {}),
+        },
+      };
+    }
+    case 'expenses': {
+      const expenses = [...record.expenses, ...input.items.map((i) => ({ ...i, recordedBy: ctx.actor, recordedAt: at }))];
+      const inpatientDays = record.inpatientDays + input.inpatientDays;
+      let benefits: StoredCalculation | undefined;
+      if (recordingNeedsBenefits(record, 'expenses')) {
+        if (!ctx.benefits) throw new RangeError('Recording expenses while awaiting approval needs the benefit inputs');
+        const result = calculateCaseBenefits({ ...record, expenses, inpatientDays }, ctx.benefits, at);
+        if (!result.ok) return refuse('BENEFITS_NOT_CALCULABLE', result.message, { cause: result.error });
+        benefits = result.calculation;
+      }
+      return {
+        changes: { expenses, inpatientDays, ...(benefits ? { benefits } : {}) },
+        action: benefits ? 'expenses.added.recalculated' : 'expenses.added',
+        before: {
+          items: record.expenses.length,
+          totalFen: totalFen(record.expenses),
+          inpatientDays: record.inpatientDays,
+          ...(record.benefits ? { oneOffTotalFen: record.benefits.oneOffTotalFen } : {}),
+        },
+        after: { items: expenses.length, totalFen: totalFen(expenses), inpatientDays, ...(benefits ? { oneOffTotalFen: benefits.oneOffTotalFen } : {}) },
+      };
+    }
+    case 'assessment':
+    case 'reassessment':
+    case 'review': {
+      const type: Assessment['type'] = input.step === 'assessment' ? 'initial' : input.step;
+      const last = record.assessments.at(-1);
+      const window = checkAssessmentWindow(type, last?.concludedOn, today, ctx.calendar);
+      if (!window.ok) {
+        return refuse('OUTSIDE_ASSESSMENT_WINDOW', `A ${type} is not accepted now (D8): ${window.reason}.`, {
+          fields: [{ path: 'type', message: `${window.reason}${window.window ? ` (window ${window.window.from}…${window.window.to ?? ''})` : ''}` }],
+        });
+      }
+      const assessment = { type, grade: input.grade, nursing: input.nursing, concludedOn: input.concludedOn, recordedBy: ctx.actor, recordedAt: at };
+      return {
+        changes: { assessments: [...record.assessments, assessment] },
+        action: `assessment.${type}.recorded`,
+        ...(last ? { before: { grade: last.grade, nursing: last.nursing, concludedOn: last.concludedOn } } : {}),
+        after: { grade: input.grade, nursing: input.nursing, concludedOn: input.concludedOn },
+      };
+    }
+    case 'assessment-extension': {
+      if (record.assessmentExtension) return refuse('ALREADY_EXTENDED', 'The assessment deadline has already been extended (D8: once).');
+      const enteredOn = record.assessmentEnteredOn ?? today;
+      const before = assessmentDue(enteredOn, false, ctx.calendar);
+      const after = assessmentDue(enteredOn, true, ctx.calendar);
+      return {
+        changes: { assessmentExtension: { on: today, by: ctx.actor, reason: input.reason } },
+        action: 'assessment.extended',
+        before: { assessmentDue: before.date },
+        after: { assessmentDue: after.date, provisional: after.provisional, reason: input.reason },
+      };
+    }
+    case 'dependants':
+      return { changes: { dependants: input.dependants }, action: 'dependants.recorded', after: { dependants: input.dependants.map((d) => d.relation) } };
+    case 'approval': {
+      const makers = { confirmationRecordedBy: record.confirmation?.recordedBy, expensesRecordedBy: record.expenses.map((e) => e.recordedBy) };
+      if (!approvalAllowed(makers, ctx.actor))
+        return refuse('MAKER_CHECKER', "Maker-checker (D10): the reviewer recorded this case's confirmation or expenses.");
+      return {
+        changes: { approval: { decision: input.decision, ...(input.comment ? { comment: input.comment } : {}), reviewer: ctx.actor, at } },
+        action: `approval.${input.decision}`,
+        after: { decision: input.decision, calculationId: record.benefits?.calculationId, oneOffTotalFen: record.benefits?.oneOffTotalFen },
+      };
+    }
+    case 'resubmission':
+      return { changes: {}, action: 'case.resubmitted', ...(input.comment ? { after: { comment: input.comment } } : {}) };
+  }
+}
+
+/**
+ * A person records a step: refused while another step is pending or when the status does not accept it
+ * (409), or by the step's own rule; otherwise the next record, with `pendingStep` set when the workflow
+ * applies the step.
+ */
+export function recordStep(record: CaseRecord, input: StepInput, ctx: StepContext): Outcome {
+  if (record.pendingStep) return refuse('STEP_PENDING', `The case workflow is still applying the ${record.pendingStep} step; retry in a moment.`);
+  if (!acceptsStep(record.status, input.step)) return refuse('STEP_NOT_ACCEPTED', `A case in status ${record.status} does not accept ${input.step}.`);
+  const change = changeOf(record, input, ctx);
+  if ('ok' in change) return change;
+  const next = bump(record, { ...change.changes, ...(isWorkflowStep(input.step) ? { pendingStep: input.step } : {}) });
+  const event = timelineEvent(ctx.now.toISOString(), ctx.actor, change.action, {
+    role: ctx.role,
+    ...(change.before ? { before: change.before } : {}),
+    ...(change.after ? { after: change.after } : {}),
+  });
+  return { ok: true, record: next, event };
+}
+
+// ── Applying a recorded step (the workflow) ────────────────────────────────────────────────────────
+
+/** Whether applying the recorded step calculates benefits (the adapter then loads the benefit inputs). */
+export function applyingNeedsBenefits(record: CaseRecord): boolean {
+  switch (record.pendingStep) {
+    case undefined:
+    case 'approval':
+      return false;
+    case 'confirmation':
+      return record.confirmation?.outcome !== 'NOT_CONFIRMED' && record.kind !== 'death' && record.confirmation?.assessmentRequired === false;
+    default:
+      return true;
+  }
+}
+
+export interface ApplyContext {
+  readonly now: Date;
+  /** The case's payments so far (an approval nets against them, D10). */
+  readonly payments: readonly PaymentRecord[];
+  /** Required when {@link applyingNeedsBenefits} says so. */
+  readonly benefits?: BenefitInputs;
+}
+
+/** The status a recorded step leads to, with what it changes besides. */
+function resultOf(record: CaseRecord, step: WorkflowStep, today: string): { status: CaseStatus; changes: Partial<CaseRecord>; calculate: boolean } {
+  switch (step) {
+    case 'confirmation': {
+      const c = record.confirmation!;
+      if (c.outcome === 'NOT_CONFIRMED') return { status: 'NOT_CONFIRMED', changes: {}, calculate: false };
+      if (record.kind === 'death') return { status: 'AWAITING_DEPENDANTS', changes: {}, calculate: false };
+      if (c.assessmentRequired) return { status: 'AWAITING_ASSESSMENT', changes: { assessmentEnteredOn: today }, calculate: false };
+      return { status: 'AWAITING_APPROVAL', changes: {}, calculate: true };
+    }
+    case 'approval':
+      return record.approval?.decision === 'return'
+        ? { status: 'RETURNED', changes: {}, calculate: false }
+        : { status: 'PAID', changes: { approved: record.benefits! }, calculate: false };
+    default:
+      return { status: 'AWAITING_APPROVAL', changes: {}, calculate: true };
+  }
+}
+
+/**
+ * The workflow applies the recorded step (contract table): the status it leads to, the benefits it
+ * calculates and the payment an approval instructs, all in one transition that clears the wait.
+ */
+export function applyPendingStep(record: CaseRecord, ctx: ApplyContext): Outcome {
+  const step = record.pendingStep;
+  if (!step) return refuse('NOTHING_PENDING', `Case ${record.caseId} has no recorded step to apply.`);
+  const at = ctx.now.toISOString();
+  const today = shanghaiDate(ctx.now);
+  const { status, changes, calculate } = resultOf(record, step, today);
+  let benefits: StoredCalculation | undefined;
+  if (calculate) {
+    if (!ctx.benefits) throw new RangeError(`Applying ${step} needs the benefit inputs`);
+    const result = calculateCaseBenefits(record, ctx.benefits, at);
+    if (!result.ok) return refuse('BENEFITS_NOT_CALCULABLE', result.message, { cause: result.error });
+    benefits = result.calculation;
+  }
+  const payment = status === 'PAID' ? approvalPayment(record.caseId, record.benefits!, ctx.payments, monthOfDate(today), at) : undefined;
+  const next = bump(record, { ...changes, ...(benefits ? { benefits } : {}), status }, ['pendingStep']);
+  const event = timelineEvent(at, 'workflow', 'status.changed', {
+    step,
+    before: { status: record.status },
+    after: {
+      status,
+      ...(benefits ? calculationTotals(benefits) : {}),
+      ...(payment ? { paymentId: payment.paymentId, paidFen: payment.amountFen } : {}),
+    },
+  });
+  return { ok: true, record: next, event, ...(payment ? { payment } : {}), clearTask: true };
+}
+
+// ── The workflow's own state, and the deadline sweep ───────────────────────────────────────────────
+
+/** The workflow failed or its wait for a person timed out: visible on the case, with an escalation. */
+export function workflowFailed(
+  record: CaseRecord,
+  kind: 'WORKFLOW_FAILED' | 'WORKFLOW_TIMEOUT',
+  error: { Error?: string; Cause?: string } | undefined,
+  now: Date,
+): Transition {
+  const at = now.toISOString();
+  const next = bump(
+    record,
+    {
+      workflow: { ...record.workflow, status: 'FAILED', error: error?.Error ?? kind },
+      escalations: [...record.escalations, { kind, recordedAt: at, detail: `${error?.Error ?? ''}: ${String(error?.Cause ?? '').slice(0, 500)}` }],
+    },
+    ['pendingStep'],
+  );
+  const action = kind === 'WORKFLOW_FAILED' ? 'workflow.failed' : 'workflow.timed_out';
+  return { ok: true, record: next, event: timelineEvent(at, 'workflow', action, { after: { error: error?.Error } }), clearTask: true };
+}
+
+/** The case was opened but its workflow could not be started: the sweep starts it later. */
+export function workflowNotStarted(record: CaseRecord, error: { name: string; message: string }, now: Date): Transition {
+  const at = now.toISOString();
+  const next = bump(record, {
+    workflow: { status: 'NOT_STARTED', ...(record.workflow.executionName ? { executionName: record.workflow.executionName } : {}), error: error.name },
+    escalations: [...record.escalations, { kind: 'WORKFLOW_NOT_STARTED', recordedAt: at, detail: error.message }],
+  });
+  return { ok: true, record: next, event: timelineEvent(at, 'system', 'workflow.not_started', { after: { workflow: 'NOT_STARTED' } }) };
+}
+
+/** The sweep started the workflow of a case that had none. */
+export function workflowStarted(record: CaseRecord, executionName: string, now: Date): Transition {
+  const next = bump(record, { workflow: { status: 'RUNNING', executionName } });
+  const event = timelineEvent(now.toISOString(), 'deadline-sweep', 'workflow.started', { before: { workflow: 'NOT_STARTED' }, after: { workflow: 'RUNNING' } });
+  return { ok: true, record: next, event };
+}
+
+/** The state every new or restarted execution begins with: it awaits the next step, and resumes itself when one is recorded. */
+export const WORKFLOW_ENTRY_STATE = 'Await Step';
+
+/** The sweep restarts a recorded step that no execution took (its execution was lost). */
+export function workflowRestarted(record: CaseRecord, executionName: string, now: Date): Transition {
+  const next = bump(record, { workflow: { status: 'RUNNING', executionName } });
+  const event = timelineEvent(now.toISOString(), 'deadline-sweep', 'workflow.restarted', {
+    step: record.pendingStep,
+    before: { workflow: record.workflow.executionName ?? null },
+    after: { workflow: executionName, resumeAt: WORKFLOW_ENTRY_STATE },
+  });
+  return { ok: true, record: next, event };
+}
+
+/**
+ * What the daily sweep records on a case (undefined: nothing): an escalation for each statutory deadline
+ * newly missed (D7, D8), or the close of a paid case with nothing more to pay once the re-assessment
+ * window has passed.
+ */
+export function sweepCase(record: CaseRecord, now: Date, calendar: WorkingDayCalendar): Transition | undefined {
+  const today = shanghaiDate(now);
+  const deadlines: Record<string, Deadline> = deadlinesOf(record, calendar, today);
+  const known = new Set(record.escalations.map((x) => x.kind));
+  const missed = missedDeadlines(record, deadlines, today).filter((m) => !known.has(m.kind));
+  const last = record.assessments.at(-1);
+  const close = closable(record, today, last ? reassessmentRequestDue(last.concludedOn, calendar).date : undefined);
+  if (missed.length === 0 && !close) return undefined;
+  const at = now.toISOString();
+  const next = bump(record, {
+    escalations: [...record.escalations, ...missed.map((m) => ({ ...m, recordedAt: at }))],
+    ...(close ? { status: 'CLOSED' as const } : {}),
+  });
+  const event = close
+    ? timelineEvent(at, 'deadline-sweep', 'case.closed', { before: { status: 'PAID' }, after: { status: 'CLOSED' } })
+    : timelineEvent(at, 'deadline-sweep', 'deadline.missed', { after: { escalations: missed.map((m) => m.kind) } });
+  return { ok: true, record: next, event };
+}
