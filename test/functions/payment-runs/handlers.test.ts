@@ -5,11 +5,12 @@
  */
 import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { mockClient } from 'aws-sdk-client-mock';
+import 'aws-sdk-client-mock-vitest/extend';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ExecutionAlreadyExists, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
-import { addMonthsToMonth, monthOfDate, shanghaiDate } from '../../core/index.ts';
-import { bodyOf, httpEvent, lambdaContext } from '../support/events.ts';
+import { addMonthsToMonth, monthOfDate, shanghaiDate } from '../../../core/index.ts';
+import { bodyOf, httpEvent, lambdaContext } from '../../support/events.ts';
 
 const PAYMENT_RUN_ARN = 'arn:aws:states:cn-north-1:000000000000:stateMachine:payment-run';
 vi.hoisted(() => {
@@ -19,12 +20,12 @@ vi.hoisted(() => {
 
 const ddb = mockClient(DynamoDBDocumentClient);
 const sfn = mockClient(SFNClient);
-let scheduled: typeof import('../../functions/payment-runs/scheduled.ts').handler;
-let http: typeof import('../../functions/payment-runs/handler.ts').handler;
+let scheduled: typeof import('../../../functions/payment-runs/scheduled.ts').handler;
+let http: typeof import('../../../functions/payment-runs/handler.ts').handler;
 
 beforeAll(async () => {
-  ({ handler: scheduled } = await import('../../functions/payment-runs/scheduled.ts'));
-  ({ handler: http } = await import('../../functions/payment-runs/handler.ts'));
+  ({ handler: scheduled } = await import('../../../functions/payment-runs/scheduled.ts'));
+  ({ handler: http } = await import('../../../functions/payment-runs/handler.ts'));
 });
 beforeEach(() => {
   ddb.reset();
@@ -93,8 +94,8 @@ describe('scheduled payment run (EventBridge Scheduler entry)', () => {
     ddb.on(GetCommand).resolves({ Item: storedRun('run-2026-12-scheduled', '2026-12', 'SUCCEEDED') });
     const result = await scheduled({ scheduledTime: DEC_FIRST_0200_SHANGHAI });
     expect(result).toEqual({ runId: 'run-2026-12-scheduled', month: '2026-12', status: 'SUCCEEDED', created: false });
-    expect(sfn.commandCalls(StartExecutionCommand)).toHaveLength(0);
-    expect(ddb.commandCalls(UpdateCommand)).toHaveLength(0);
+    expect(sfn).not.toHaveReceivedCommand(StartExecutionCommand);
+    expect(ddb).not.toHaveReceivedCommand(UpdateCommand);
     expect(ddb.commandCalls(GetCommand)[0]!.args[0].input).toMatchObject({ Key: { pk: 'RUN#run-2026-12-scheduled', sk: 'RUN' }, ConsistentRead: true });
   });
 
@@ -102,7 +103,7 @@ describe('scheduled payment run (EventBridge Scheduler entry)', () => {
     ddb.on(PutCommand).rejects(conditionFailed());
     ddb.on(GetCommand).resolves({ Item: storedRun('run-2026-12-scheduled', '2026-12', 'FAILED') });
     expect(await scheduled({ scheduledTime: DEC_FIRST_0200_SHANGHAI })).toMatchObject({ status: 'FAILED', created: false });
-    expect(sfn.commandCalls(StartExecutionCommand)).toHaveLength(0);
+    expect(sfn).not.toHaveReceivedCommand(StartExecutionCommand);
   });
 
   it('a duplicate delivery for a run still RUNNING re-issues the same start (a no-op for a running execution, a repair for a lost one)', async () => {
@@ -123,26 +124,26 @@ describe('scheduled payment run (EventBridge Scheduler entry)', () => {
     ddb.on(GetCommand).resolves({ Item: storedRun('run-2026-12-scheduled', '2026-12', 'RUNNING') });
     sfn.on(StartExecutionCommand).rejects(new ExecutionAlreadyExists({ message: 'Execution already exists', $metadata: {} }));
     expect(await scheduled({ scheduledTime: DEC_FIRST_0200_SHANGHAI })).toMatchObject({ created: false });
-    expect(ddb.commandCalls(UpdateCommand)).toHaveLength(0);
+    expect(ddb).not.toHaveReceivedCommand(UpdateCommand);
   });
 
   it('leaves the run RUNNING and fails the invocation when the start fails, so the retry starts it', async () => {
     ddb.on(PutCommand).resolves({});
     sfn.on(StartExecutionCommand).rejects(Object.assign(new Error('Service unavailable'), { name: 'ServiceUnavailable' }));
     await expect(scheduled({ scheduledTime: DEC_FIRST_0200_SHANGHAI })).rejects.toThrow('Service unavailable');
-    expect(ddb.commandCalls(UpdateCommand)).toHaveLength(0);
+    expect(ddb).not.toHaveReceivedCommand(UpdateCommand);
   });
 
   it('propagates an infrastructure failure of the run record as an error (no false success)', async () => {
     ddb.on(PutCommand).rejects(Object.assign(new Error('Throughput exceeded'), { name: 'ProvisionedThroughputExceededException' }));
     await expect(scheduled({ scheduledTime: DEC_FIRST_0200_SHANGHAI })).rejects.toThrow('Throughput exceeded');
-    expect(sfn.commandCalls(StartExecutionCommand)).toHaveLength(0);
+    expect(sfn).not.toHaveReceivedCommand(StartExecutionCommand);
   });
 
   it('refuses a malformed event without writing anything', async () => {
     await expect(scheduled({ scheduledTime: 'first of the month' })).rejects.toThrow(/Invalid scheduled event: scheduledTime/);
-    expect(ddb.calls()).toHaveLength(0);
-    expect(sfn.calls()).toHaveLength(0);
+    expect(ddb).not.toHaveReceivedAnyCommand();
+    expect(sfn).not.toHaveReceivedAnyCommand();
   });
 });
 
@@ -178,7 +179,7 @@ describe('POST /v1/payment-runs (the same use case, a random run id)', () => {
     const res = await post(addMonthsToMonth(current, 2));
     expect(res.statusCode).toBe(422);
     expect(bodyOf(res).errors[0].path).toBe('month');
-    expect(ddb.calls()).toHaveLength(0);
-    expect(sfn.calls()).toHaveLength(0);
+    expect(ddb).not.toHaveReceivedAnyCommand();
+    expect(sfn).not.toHaveReceivedAnyCommand();
   });
 });

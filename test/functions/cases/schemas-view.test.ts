@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { SEEDED_CALENDARS, WorkingDayCalendar } from '../../core/index.ts';
-import type { CaseRecord, PaymentRecord } from '../../core/index.ts';
-import { ConfirmationRequest, DependantsRequest } from '../../functions/cases/schemas.ts';
-import { benefitsView, dependantsView, latenessOf, maskKey, paymentView } from '../../functions/cases/view.ts';
+import { SEEDED_CALENDARS, WorkingDayCalendar } from '../../../core/index.ts';
+import type { CaseRecord, PaymentRecord } from '../../../core/index.ts';
+import { ConfirmationRequest, DependantsRequest } from '../../../functions/cases/schemas.ts';
+import { benefitsView, dependantsView, latenessOf, maskKey, paymentView } from '../../../functions/cases/view.ts';
 
 const issues = (r: { success: boolean; error?: { issues: { path: PropertyKey[] }[] } }) => (r.error?.issues ?? []).map((i) => i.path.join('.'));
 
