@@ -5,6 +5,7 @@ export * from './time.ts';
 export * from './identity.ts';
 export * from './rule-tables.ts';
 export * from './industries.ts';
+export * from './industry-rules.ts';
 export * from './provinces.ts';
 export * from './parameters.ts';
 export * from './contributions.ts';

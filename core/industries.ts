@@ -1,5 +1,4 @@
-/** Industries of the scheme (D1). */
-import { ruleTableOn } from './rule-tables.ts';
+/** Industries of the scheme (D1); how they are charged and accepted over time: industry-rules.ts. */
 
 export const INDUSTRIES = ['RIDE_HAILING', 'FOOD_DELIVERY', 'INSTANT_DELIVERY', 'FREIGHT'] as const;
 export type Industry = (typeof INDUSTRIES)[number];
@@ -15,23 +14,4 @@ export const INDUSTRY_NAMES: Readonly<Record<Industry, string>> = {
 /** True for one of {@link INDUSTRIES}. */
 export function isIndustry(value: string): value is Industry {
   return (INDUSTRIES as readonly string[]).includes(value);
-}
-
-/**
- * The industry an order of `industry` taken on `date` is charged and reported as (D1): from the merge
- * in the rule table in force (2025-07-01), FOOD_DELIVERY is charged as INSTANT_DELIVERY.
- */
-export function chargedIndustry(industry: Industry, date: string): Industry {
-  return ruleTableOn(date).industries.chargedAs[industry] ?? industry;
-}
-
-/**
- * Whether a platform enrolled for `platformIndustries` may send an order of `orderIndustry` taken on
- * `date` (D1): its own industries, plus, from the merge, FOOD_DELIVERY orders from a platform enrolled
- * for INSTANT_DELIVERY only.
- */
-export function industryAcceptedFor(orderIndustry: Industry, platformIndustries: readonly Industry[], date: string): boolean {
-  if (platformIndustries.includes(orderIndustry)) return true;
-  const alsoAccepts = ruleTableOn(date).industries.alsoAcceptedBy;
-  return platformIndustries.some((enrolled) => (alsoAccepts[enrolled] ?? []).includes(orderIndustry));
 }

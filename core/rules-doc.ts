@@ -30,7 +30,7 @@ export const RULES_CATALOGUE: readonly RuleEntry[] = [
     constants: ['industries.chargedAs', 'industries.alsoAcceptedBy'],
     seeds: [],
     source: 'decisions D1; rulebook §2.1 (24号 [SRC S3, S5, S7])',
-    code: 'core/industries.ts',
+    code: 'core/industries.ts, core/industry-rules.ts',
   },
   {
     id: 'D2',

@@ -176,7 +176,7 @@ export type AnyFunctionName = FunctionName | WorkflowFunctionName | 'authorizer'
 
 /** Every function of the product, by name. */
 export const ALL_FUNCTIONS: Readonly<Record<AnyFunctionName, FunctionSpec>> = { ...FUNCTIONS, ...WORKFLOW_FUNCTIONS, authorizer: AUTHORIZER_FUNCTION };
-export const ALL_FUNCTION_NAMES = Object.keys(ALL_FUNCTIONS) as AnyFunctionName[];
+const ALL_FUNCTION_NAMES = Object.keys(ALL_FUNCTIONS) as AnyFunctionName[];
 
 /** The functions that start executions of `id`. */
 export const startersOf = (id: StateMachineId): AnyFunctionName[] => ALL_FUNCTION_NAMES.filter((name) => ALL_FUNCTIONS[name].starts?.includes(id));

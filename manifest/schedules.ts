@@ -32,5 +32,3 @@ export const SCHEDULES = {
     passesScheduledTime: true,
   },
 } as const satisfies Record<string, ScheduleSpec>;
-
-export type ScheduleId = keyof typeof SCHEDULES;

@@ -21,7 +21,7 @@ export interface StateMachineSpec {
 }
 
 /** The Lambda function name the local runner gives the workflow function (the last segment of its ARN). */
-export const LOCAL_WORKFLOW_FUNCTION_ARN = 'arn:aws:lambda:cn-north-1:000000000000:function:workflow';
+const LOCAL_WORKFLOW_FUNCTION_ARN = 'arn:aws:lambda:cn-north-1:000000000000:function:workflow';
 
 export const STATE_MACHINES = {
   caseWorkflow: {

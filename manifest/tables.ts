@@ -4,14 +4,14 @@
  * env var that carries each table's name). Access patterns and the reasons for every key are in
  * docs/data-model.md.
  */
-export type AttributeType = 'S' | 'N';
+type AttributeType = 'S' | 'N';
 
 export interface KeyAttribute {
   readonly name: string;
   readonly type: AttributeType;
 }
 
-export interface IndexDefinition {
+interface IndexDefinition {
   readonly indexName: string;
   readonly partitionKey: KeyAttribute;
   readonly sortKey?: KeyAttribute;
@@ -31,7 +31,7 @@ export interface TableDefinition {
 }
 
 /** Platforms, credit codes, app clients, persons, workers, platform-worker links, parameters, calendars. */
-export const registryTable = {
+const registryTable = {
   id: 'registry',
   envVar: 'REGISTRY_TABLE',
   partitionKey: { name: 'pk', type: 'S' },
@@ -55,7 +55,7 @@ export const ordersTable = {
 } as const satisfies TableDefinition;
 
 /** Pre-aggregated counters: fee counters per platform-day (sharded) and enrolment days per worker. */
-export const ledgerTable = {
+const ledgerTable = {
   id: 'ledger',
   envVar: 'LEDGER_TABLE',
   partitionKey: { name: 'pk', type: 'S' },
@@ -63,7 +63,7 @@ export const ledgerTable = {
 } as const satisfies TableDefinition;
 
 /** Powertools idempotency records (Idempotency-Key on POST), expired by TTL. */
-export const idempotencyTable = {
+const idempotencyTable = {
   id: 'idempotency',
   envVar: 'IDEMPOTENCY_TABLE',
   partitionKey: { name: 'id', type: 'S' },
@@ -75,7 +75,7 @@ export const idempotencyTable = {
  * events, payments (one key per payment: created once), pending task tokens and payment runs.
  * GSI byStatus lists cases by status (and province prefix), byProvince by province. See docs/cases.md.
  */
-export const casesTable = {
+const casesTable = {
   id: 'cases',
   envVar: 'CASES_TABLE',
   partitionKey: { name: 'pk', type: 'S' },

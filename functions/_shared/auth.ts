@@ -8,7 +8,7 @@ import { ROLES, type Role, STAFF_ROLES } from '../../manifest/identity.ts';
 import { forbidden, notFound, unauthorized } from './problem.ts';
 import * as z from './zod.ts';
 
-export { ROLES, type Role, STAFF_ROLES } from '../../manifest/identity.ts';
+export { type Role, STAFF_ROLES } from '../../manifest/identity.ts';
 
 export interface Principal {
   readonly sub: string;

@@ -5,13 +5,13 @@ import { calendarsRepository } from '../_shared/repositories/calendars.ts';
 import { parametersRepository } from '../_shared/repositories/parameters.ts';
 
 /** What the schema cannot express per name: the scope fields a parameter may carry and its range. */
-export const checkParameterVersion = (version: ParameterVersion): void => {
+const checkParameterVersion = (version: ParameterVersion): void => {
   const errors = validateParameterVersion(version);
   if (errors.length > 0) throw badRequest(errors);
 };
 
 /** One audit chain per parameter series (name and scope): `contributionRateFen@province=110000`. */
-export const parameterAuditId = (v: Pick<ParameterVersion, 'name' | 'scope'>): string => `${v.name}@${scopeKey(v.scope)}`;
+const parameterAuditId = (v: Pick<ParameterVersion, 'name' | 'scope'>): string => `${v.name}@${scopeKey(v.scope)}`;
 
 /**
  * Adds a version (A16): 'created' (201) writes it with `parameter.versionAdded` in the series' chain, in

@@ -51,7 +51,7 @@ export const renderClaims = (payload: JWTPayload): Record<string, string> => {
 };
 
 /** The token of an `Authorization` header, with or without the `Bearer ` prefix (as the JWT authorizer). */
-export const bearerToken = (header: string | undefined): string | undefined => {
+const bearerToken = (header: string | undefined): string | undefined => {
   const value = header?.trim();
   if (!value) return undefined;
   const match = /^Bearer\s+(.+)$/i.exec(value);

@@ -1,6 +1,6 @@
 /** Route group `cases`: opening, reading and every human step of a bundled case (contract: Injury reports and cases). */
 import { APPLICANT_TYPES_BY_ROLE, applicantTypeAllowed, type CaseStep, STEP_ROLES, type StepInput } from '../../core/index.ts';
-import { requireRole, type Principal } from '../_shared/auth.ts';
+import { requireRole, STAFF_ROLES, type Principal } from '../_shared/auth.ts';
 import { badRequest, fieldErrors, forbidden, notFound } from '../_shared/problem.ts';
 import { casesRepository } from '../_shared/repositories/cases.ts';
 import { ClientId } from '../_shared/schemas.ts';
@@ -73,7 +73,7 @@ export const handler = httpHandler({
   },
   'GET /v1/cases': async (ctx) => {
     const principal = ctx.principal();
-    requireRole(principal, ['handler', 'reviewer', 'assessor', 'admin']);
+    requireRole(principal, STAFF_ROLES);
     const parsed = ListCasesQuery.safeParse(ctx.query);
     if (!parsed.success) throw badRequest(fieldErrors(parsed.error.issues as never));
     const { nextToken, ...query } = parsed.data;

@@ -33,7 +33,7 @@ import type { OpenCaseRequest } from './schemas.ts';
 import { type Audience, benefitsView, caseView, paymentView, summaryView } from './view.ts';
 
 /** Who may read a case: its worker, its platform, staff of its province. */
-export const canRead = (p: Principal, r: Pick<CaseRecord, 'workerId' | 'platformId' | 'province'>): boolean =>
+const canRead = (p: Principal, r: Pick<CaseRecord, 'workerId' | 'platformId' | 'province'>): boolean =>
   (isStaff(p) && p.provinces.includes(r.province)) ||
   (p.role === 'worker' && p.workerId !== undefined && p.workerId === r.workerId) ||
   (p.role === 'platform' && p.platformId === r.platformId);
@@ -48,7 +48,7 @@ const loadVisible = async (p: Principal, caseId: string): Promise<CaseBundle> =>
 };
 
 /** Personal data unmasked only for the worker reading their own case (contract; A3). */
-export const audienceOf = (p: Principal, r: Pick<CaseRecord, 'workerId'>): Audience => ({
+const audienceOf = (p: Principal, r: Pick<CaseRecord, 'workerId'>): Audience => ({
   unmasked: p.role === 'worker' && p.workerId !== undefined && p.workerId === r.workerId,
 });
 

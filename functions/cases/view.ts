@@ -26,13 +26,13 @@ export interface Audience {
   readonly unmasked: boolean;
 }
 
-export const MASKED: Audience = { unmasked: false };
+const MASKED: Audience = { unmasked: false };
 
 /** A name masked as its first character and `**` (contract: like the payee's `张**`). */
-export const maskName = (name: string) => `${[...name][0] ?? '*'}**`;
+const maskName = (name: string) => `${[...name][0] ?? '*'}**`;
 
 /** A birth date masked whole: like the digits of an ID number that carry it (`320102********1234`). */
-export const MASKED_DATE = '****-**-**';
+const MASKED_DATE = '****-**-**';
 
 const DEPENDANT_KEY = 'dependant_pension:';
 

@@ -15,8 +15,8 @@ import { workersRepository } from '../_shared/repositories/workers.ts';
 import { OrderItem } from './schemas.ts';
 
 type Item = z.infer<typeof OrderItem>;
-export type OrderStatus = 'accepted' | 'duplicate' | 'updated' | 'rejected';
-export interface OrderResult {
+type OrderStatus = 'accepted' | 'duplicate' | 'updated' | 'rejected';
+interface OrderResult {
   index: number;
   orderId?: string;
   status: OrderStatus;

@@ -40,7 +40,7 @@ export interface StartPaymentRunResult {
 }
 
 /** A run is for the current month (Asia/Shanghai) of `now` or the next one (422 otherwise). */
-export const checkRunMonth = (month: string, now: Date): void => {
+const checkRunMonth = (month: string, now: Date): void => {
   const current = monthOfDate(shanghaiDate(now));
   const next = addMonthsToMonth(current, 1);
   if (month !== current && month !== next) {

@@ -1,7 +1,7 @@
 /**
  * The OpenAPI 3.1 document, generated from the same zod schemas the handlers validate with
  * (zod-openapi reads the zod/mini schemas, and their `withMeta` metadata from zod's global registry).
- * Every route in functions/routes.ts has exactly one operation here (a test checks it).
+ * Every route in manifest/routes.ts has exactly one operation here (a test checks it).
  */
 import { createDocument, type ZodOpenApiOperationObject, type ZodOpenApiPathsObject } from 'zod-openapi';
 import { CalendarResponse, PutCalendarRequest, PutParameterRequest, ResolveParameterQuery, ResolvedParameter } from '../admin/schemas.ts';
@@ -63,7 +63,7 @@ const idempotencyKey = z.withMeta(z.optional(z.string().check(z.minLength(1), z.
 const PlatformPath = z.object({ platformId: z.string() });
 const WorkerPath = z.object({ workerId: z.string() });
 
-export const OPERATIONS: Record<string, ZodOpenApiOperationObject> = {
+const OPERATIONS: Record<string, ZodOpenApiOperationObject> = {
   'GET /health': { summary: 'Health check', security: [], responses: { '200': ok(z.object({ status: z.literal('ok') })) } },
   'GET /openapi.json': { summary: 'This document', security: [], responses: { '200': ok(z.record(z.string(), z.unknown())) } },
   'PUT /v1/parameters': {

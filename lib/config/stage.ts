@@ -8,7 +8,7 @@ import { Duration, RemovalPolicy, type Environment } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { SCHEDULES } from '../../manifest/schedules.ts';
 
-export const STAGE_NAMES = ['dev', 'prod'] as const;
+const STAGE_NAMES = ['dev', 'prod'] as const;
 export type StageName = (typeof STAGE_NAMES)[number];
 
 export interface StageConfig {
@@ -97,7 +97,7 @@ const STAGES: Readonly<Record<StageName, Omit<StageConfig, 'env'>>> = {
   },
 };
 
-export const isStageName = (value: unknown): value is StageName => typeof value === 'string' && (STAGE_NAMES as readonly string[]).includes(value);
+const isStageName = (value: unknown): value is StageName => typeof value === 'string' && (STAGE_NAMES as readonly string[]).includes(value);
 
 /** The configuration of a named stage, optionally pinned to an account/region. */
 export const stageConfig = (name: StageName, env?: Environment, overrides: { piiDataKeyCiphertext?: string } = {}): StageConfig => ({

@@ -16,9 +16,10 @@ import { NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lam
 import { CfnLogGroup, LogGroup } from 'aws-cdk-lib/aws-logs';
 import { Construct, type IConstruct } from 'constructs';
 import { fromRepoRoot, REPO_ROOT } from '../config/paths.ts';
+import type { TableAccess } from '../../manifest/tables.ts';
 import type { StageConfig } from '../config/stage.ts';
 
-export const FUNCTION_DEFAULTS = {
+const FUNCTION_DEFAULTS = {
   runtime: Runtime.NODEJS_24_X,
   architecture: Architecture.ARM_64,
   memorySize: 512,
@@ -28,9 +29,7 @@ export const FUNCTION_DEFAULTS = {
 } as const;
 
 /** ESM needs `require` for the CommonJS dependencies esbuild inlines (toolchain.md). */
-export const ESM_REQUIRE_BANNER = "import { createRequire } from 'module';const require = createRequire(import.meta.url);";
-
-export type TableAccess = 'read' | 'readwrite';
+const ESM_REQUIRE_BANNER = "import { createRequire } from 'module';const require = createRequire(import.meta.url);";
 
 export interface TableGrant {
   readonly table: ITable;

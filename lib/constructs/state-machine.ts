@@ -20,7 +20,7 @@ import { STATE_MACHINES, type StateMachineId } from '../../manifest/state-machin
 import { placeholdersIn, STATEMACHINES_DIR } from '../../statemachines/substitutions.ts';
 import type { StageConfig } from '../config/stage.ts';
 
-export type Substitutions<Id extends StateMachineId> = Readonly<Record<keyof (typeof STATE_MACHINES)[Id]['placeholders'], string>>;
+type Substitutions<Id extends StateMachineId> = Readonly<Record<keyof (typeof STATE_MACHINES)[Id]['placeholders'], string>>;
 
 export interface ClaimsStateMachineProps<Id extends StateMachineId> {
   readonly id: Id;

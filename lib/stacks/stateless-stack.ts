@@ -59,13 +59,13 @@ export const STAFF_GROUPS = STAFF_ROLES;
 export const API_RESOURCE_SERVER = PLATFORM_RESOURCE_SERVER;
 
 /** Cognito actions the platforms function needs to issue and revoke platforms' app clients. */
-export const PLATFORM_CLIENT_ACTIONS = ['cognito-idp:CreateUserPoolClient', 'cognito-idp:DeleteUserPoolClient'] as const;
+const PLATFORM_CLIENT_ACTIONS = ['cognito-idp:CreateUserPoolClient', 'cognito-idp:DeleteUserPoolClient'] as const;
 
 /**
  * How long API Gateway keeps the Lambda authorizer's answer for one Authorization header. Bounds how long
  * a revoked platform client's unexpired token may still pass the gateway (functions re-check `exp`).
  */
-export const AUTHORIZER_CACHE_TTL = Duration.minutes(5);
+const AUTHORIZER_CACHE_TTL = Duration.minutes(5);
 
 export interface StatelessStackProps extends StackProps {
   readonly stage: StageConfig;

@@ -1,6 +1,6 @@
 /**
  * Access matrix of the case slice (contract: Conventions, Injury reports and cases, Visibility; issue 5):
- * every route of functions/routes.ts served by the `reports`, `cases` and `paymentRuns` groups × thirteen
+ * every route of manifest/routes.ts served by the `reports`, `cases` and `paymentRuns` groups × thirteen
  * callers → the exact status. 401 without a token; 403 for a role the route does not allow (before any
  * visibility check); 404 for a case, report or run the caller may not see (never revealing it exists);
  * the route's 2xx otherwise. Every 4xx is application/problem+json with a matching `status`.
@@ -10,15 +10,13 @@
  * allowed caller gets its 2xx, and no cell needs a documented 409/422 instead.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ROUTES, routeKey } from '../../manifest/index.ts';
+import { ROUTES, routeKey, STAFF_ROLES, type StaffRole } from '../../manifest/index.ts';
 import { useCaseStack } from './cases-stack.ts';
 import { PROVINCE, registerWorker, setUpWorld, type Worker, type World } from './cases-fixtures.ts';
 import { casesInEveryStep, CONFIRM, currentMonth, freshReport } from './cases-in-every-step.ts';
 
 const CASE_FUNCTIONS = new Set(['reports', 'cases', 'paymentRuns']);
 const OTHER_PROVINCE = '310000';
-const STAFF_ROLES = ['admin', 'handler', 'reviewer', 'assessor'] as const;
-type StaffRole = (typeof STAFF_ROLES)[number];
 const CALLERS = [
   'none',
   'admin',
@@ -147,7 +145,7 @@ const openBody = (reportId: string, c: Caller) => ({
 });
 const sameCase = (id: () => string) => (_c: Caller, body: any) => (body?.caseId === id() ? undefined : `answered case ${body?.caseId}, not ${id()}`);
 
-/** The contract's answer for each case route (keyed by routeKey, as in functions/routes.ts). */
+/** The contract's answer for each case route (keyed by routeKey, as in manifest/routes.ts). */
 const ROWS: Record<string, Row> = {
   'POST /v1/injury-reports': {
     request: (c) => ({ path: '/v1/injury-reports', body: reportBody(c) }),
@@ -427,7 +425,7 @@ const problems = (label: string, res: { status: number; headers: Headers; body: 
 };
 
 describe('access matrix of the case routes', () => {
-  it('covers every route of the reports, cases and paymentRuns groups of functions/routes.ts, and nothing else', () => {
+  it('covers every route of the reports, cases and paymentRuns groups of manifest/routes.ts, and nothing else', () => {
     expect(Object.keys(ROWS).sort()).toEqual(caseRoutes.map(routeKey).sort());
   });
 

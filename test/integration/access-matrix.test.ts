@@ -1,6 +1,6 @@
 /**
  * Access matrix of the enrolment slice (contract: Conventions, Visibility): every route of
- * functions/routes.ts served by public/admin/platforms/workers/orders/declarations/enrolment × every kind
+ * manifest/routes.ts served by public/admin/platforms/workers/orders/declarations/enrolment × every kind
  * of caller → the exact status. 401 without a token; 403 for a role the route does not allow; 404 for a
  * resource the caller may not see (never revealing it exists); 2xx otherwise. Each route is one `it` that
  * lists every mismatch.
@@ -64,7 +64,7 @@ interface Case {
 
 const at = encodeURIComponent('2025-08-01T10:20:00+08:00');
 
-/** The contract's answer for each enrolment route (keyed by routeKey, as in functions/routes.ts). */
+/** The contract's answer for each enrolment route (keyed by routeKey, as in manifest/routes.ts). */
 const CASES: Record<string, Case> = {
   'GET /health': { path: () => '/health', expected: matrix('2xx', {}, false) },
   'GET /openapi.json': { path: () => '/openapi.json', expected: matrix('2xx', {}, false) },
@@ -157,7 +157,7 @@ const enrolmentRoutes = ROUTES.filter((r) => ENROLMENT_FUNCTIONS.has(r.fn));
 const matches = (status: number, expected: Expected) => (expected === '2xx' ? status >= 200 && status < 300 : status === expected);
 
 describe('access matrix of the enrolment routes', () => {
-  it('covers every enrolment route of functions/routes.ts, and nothing else', () => {
+  it('covers every enrolment route of manifest/routes.ts, and nothing else', () => {
     expect(Object.keys(CASES).sort()).toEqual(enrolmentRoutes.map(routeKey).sort());
   });
 

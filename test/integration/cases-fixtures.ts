@@ -15,7 +15,7 @@ export type Mint = (claims: Record<string, unknown>) => Promise<string>;
 
 export const PROVINCE = '110000';
 export const W_FEN = 1_200_000; // 12,000 yuan average monthly wage
-export const MIN_WAGE_FEN = 250_000;
+const MIN_WAGE_FEN = 250_000;
 export const MEAL_FEN_PER_DAY = 10_000;
 
 export interface World {

@@ -24,7 +24,7 @@ export async function freshReport(world: World, worker: Worker): Promise<string>
 }
 
 /** A case of `worker` opened by the platform (injury) or by a handler for a relative (death): UNDER_REVIEW. */
-export async function caseOf(world: World, worker: Worker, kind: 'injury' | 'death' = 'injury'): Promise<string> {
+async function caseOf(world: World, worker: Worker, kind: 'injury' | 'death' = 'injury'): Promise<string> {
   const reportId = await freshReport(world, worker);
   const [token, applicant] = kind === 'death' ? [world.tokens.handler, 'relative' as const] : [world.tokens.platform, 'platform' as const];
   return expect2(await world.api('POST', '/v1/cases', { token, body: openCaseBody(reportId, kind, applicant) }), 201, 'open case').body.caseId as string;

@@ -18,7 +18,7 @@ export interface CaseStack {
 /**
  * Registers the file's beforeAll/afterAll; the returned object's fields are set once beforeAll has run.
  * `env`: extra environment for the handlers (e.g. `POWERTOOLS_LOG_LEVEL` for a log scan);
- * `extraRoutes`: routes mounted in the test (a route of the cases handler not yet in functions/routes.ts).
+ * `extraRoutes`: routes mounted in the test (a route of the cases handler not yet in manifest/routes.ts).
  */
 export function useCaseStack(options: { env?: Record<string, string>; extraRoutes?: TestStackOptions['extraRoutes'] } = {}): CaseStack {
   const env = {} as { stack: TestStack; sfn: LocalStepFunctions; world: World };

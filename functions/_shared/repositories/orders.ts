@@ -42,7 +42,7 @@ export interface CoverageOrder {
 }
 
 /** DynamoDB's limit of actions in one TransactWriteItems call. */
-export const MAX_TRANSACTION_ACTIONS = 100;
+const MAX_TRANSACTION_ACTIONS = 100;
 
 export const orderKey = (platformId: string, orderId: string) => ({ pk: `${platformId}#${orderId}` });
 const toItem = (o: StoredOrder, receivedAt: string) => ({
