@@ -124,6 +124,3 @@ export const runAction = async (e: WorkflowEvent): Promise<Record<string, unknow
       return { status: 'FAILED' };
   }
 };
-
-/** Temporary re-export while the local runner imports the sweep from here (its home is deadline-sweep.ts). */
-export { LOST_STEP_AFTER_MS, sweepDeadlines } from './deadline-sweep.ts';

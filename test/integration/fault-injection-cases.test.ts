@@ -252,7 +252,7 @@ beforeAll(async () => {
   });
   const { dynamo } = await import('../../functions/_shared/db.ts');
   ddb.install(dynamo);
-  ({ LOST_STEP_AFTER_MS } = await import('../../functions/workflow/actions.ts'));
+  ({ LOST_STEP_AFTER_MS } = await import('../../functions/workflow/deadline-sweep.ts'));
   const api: Api = (method, path, options = {}) => call(method, path, options);
   world = await setUpWorld(api, (claims) => app.token(claims));
 }, 90_000);

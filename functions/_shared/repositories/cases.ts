@@ -3,12 +3,11 @@
  * is one transaction: the case (conditional on its version), its timeline event, and any payment it
  * instructs (created once). Storage refusals come out as the named errors below.
  */
-import type { CaseRecord, CaseStatus, InjuryReport, PaymentRecord, TimelineEvent } from '../../../core/index.ts';
+import type { CaseDocument, CaseRecord, CaseStatus, InjuryReport, PaymentRecord, TimelineEvent } from '../../../core/index.ts';
 import { GetCommand, QueryCommand, ScanCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { config } from '../config.ts';
 import { conditionFailed, ddb, queryAll } from '../db.ts';
-import { caseKey, eventSk, paymentEventSk, paymentKey, reportKey, runKey, strip, taskKey } from './cases-table.ts';
-import { paymentRunsRepository } from './payment-runs.ts';
+import { caseKey, documentKey, eventSk, paymentEventSk, paymentKey, reportKey, runKey, strip, taskKey } from './cases-table.ts';
 import { reportsRepository } from './reports.ts';
 
 /** A transition lost the race on `version`, or its payment exists (→ 409 in the API; retried by the workflow). */
@@ -24,6 +23,7 @@ export interface CaseBundle {
   readonly record: CaseRecord;
   readonly timeline: TimelineEvent[];
   readonly payments: PaymentRecord[];
+  readonly documents: CaseDocument[];
 }
 
 const indexKeys = (c: CaseRecord) => ({
@@ -53,9 +53,6 @@ const decodeToken = (s: string): { p: number; k?: Record<string, unknown> } | un
 const byTime = (a: { at: string }, b: { at: string }) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0);
 
 export const casesRepository = {
-  /** Temporary: the local runner's payment-run timer still reads runs here (payment-runs.ts owns them). */
-  getRun: (runId: string) => paymentRunsRepository.get(runId),
-
   /** The report a case is opened on (reports are the reports repository's; read here for the cases API). */
   getReport: (reportId: string): Promise<InjuryReport | undefined> => reportsRepository.get(reportId),
 
@@ -107,7 +104,10 @@ export const casesRepository = {
     const payments = of('PAYMENT#')
       .map((i) => strip<PaymentRecord>(i))
       .sort((a, b) => (a.createdAt < b.createdAt ? -1 : 1));
-    return { record: strip<CaseRecord>(head), timeline, payments };
+    const documents = of('DOC#')
+      .map((i) => strip<CaseDocument>(i))
+      .sort((a, b) => (a.createdAt < b.createdAt ? -1 : 1));
+    return { record: strip<CaseRecord>(head), timeline, payments, documents };
   },
 
   /**
@@ -242,11 +242,12 @@ export const casesRepository = {
   },
 
   /**
-   * Cases with a waiting task or a recorded-but-unapplied step (the local runner's rebuild after a
-   * restart; a full scan, never on a request path). `step` is the state the rebuilt execution re-enters.
+   * Cases with a waiting task (`waiting`) or a recorded-but-unapplied step (`pendingStep`): the local
+   * runner's rebuild after a restart starts one workflow execution for each. A full scan, never on a
+   * request path.
    */
-  async pendingWork(): Promise<{ caseId: string; step?: string; pendingStep?: string }[]> {
-    const out = new Map<string, { caseId: string; step?: string; pendingStep?: string }>();
+  async pendingWork(): Promise<{ caseId: string; waiting: boolean; pendingStep?: string }[]> {
+    const out = new Map<string, { caseId: string; waiting: boolean; pendingStep?: string }>();
     let ExclusiveStartKey: Record<string, unknown> | undefined;
     do {
       const page = await ddb.send(
@@ -260,8 +261,8 @@ export const casesRepository = {
       );
       for (const i of page.Items ?? []) {
         const caseId = i.caseId as string;
-        const entry = out.get(caseId) ?? { caseId };
-        if (i.type === 'Task') entry.step = 'step';
+        const entry = out.get(caseId) ?? { caseId, waiting: false };
+        if (i.type === 'Task') entry.waiting = true;
         else entry.pendingStep = i.pendingStep as string;
         out.set(caseId, entry);
       }
