@@ -3,11 +3,11 @@
  * is one transaction: the case (conditional on its version), its timeline event, and any payment it
  * instructs (created once). Storage refusals come out as the named errors below.
  */
-import type { CaseDocument, CaseRecord, CaseStatus, InjuryReport, PaymentRecord, TimelineEvent } from '../../../core/index.ts';
+import type { CaseRecord, CaseStatus, InjuryReport, PaymentRecord, TimelineEvent } from '../../../core/index.ts';
 import { GetCommand, QueryCommand, ScanCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { config } from '../config.ts';
 import { conditionFailed, ddb, queryAll } from '../db.ts';
-import { caseKey, documentKey, eventSk, paymentEventSk, paymentKey, reportKey, runKey, strip, taskKey } from './cases-table.ts';
+import { caseKey, eventSk, paymentEventSk, paymentKey, reportKey, runKey, strip, taskKey } from './cases-table.ts';
 import { reportsRepository } from './reports.ts';
 
 /** A transition lost the race on `version`, or its payment exists (→ 409 in the API; retried by the workflow). */
@@ -23,7 +23,6 @@ export interface CaseBundle {
   readonly record: CaseRecord;
   readonly timeline: TimelineEvent[];
   readonly payments: PaymentRecord[];
-  readonly documents: CaseDocument[];
 }
 
 const indexKeys = (c: CaseRecord) => ({
@@ -104,10 +103,7 @@ export const casesRepository = {
     const payments = of('PAYMENT#')
       .map((i) => strip<PaymentRecord>(i))
       .sort((a, b) => (a.createdAt < b.createdAt ? -1 : 1));
-    const documents = of('DOC#')
-      .map((i) => strip<CaseDocument>(i))
-      .sort((a, b) => (a.createdAt < b.createdAt ? -1 : 1));
-    return { record: strip<CaseRecord>(head), timeline, payments, documents };
+    return { record: strip<CaseRecord>(head), timeline, payments };
   },
 
   /**
