@@ -11,7 +11,7 @@
 import middy from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import type { APIGatewayProxyEventV2WithLambdaAuthorizer, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { MAX_REQUEST_BODY_BYTES } from '../../manifest/api.ts';
 import type * as z from './zod.ts';
 import { principalFromClaims, type Principal } from './auth.ts';
@@ -22,15 +22,15 @@ import { initPii } from './pii.ts';
 import { resolvePrincipal } from './principal.ts';
 import { enforcePlatformRateLimit } from './rate-limit.ts';
 
-/**
- * The v2 event. Typed as aws-lambda's JWT-authorizer event only because middlewares outside this module
- * (idempotency.ts) and benchmarks are typed on it; the claims are read from `authorizer.lambda` (`claimsOf`).
- */
-export type HttpEvent = APIGatewayProxyEventV2WithJWTAuthorizer;
-export type HttpResult = APIGatewayProxyStructuredResultV2;
-
 /** The claims the API's Lambda authorizer hands over (functions/authorizer): strings, `[a b]` for arrays. */
 export type AuthorizerClaims = Record<string, string | string[] | undefined>;
+
+/**
+ * The v2 event behind the API's Lambda authorizer: its context in `requestContext.authorizer.lambda`.
+ * Public routes have no `authorizer` at all, whatever the type says: read claims through `claimsOf`.
+ */
+export type HttpEvent = APIGatewayProxyEventV2WithLambdaAuthorizer<AuthorizerClaims>;
+export type HttpResult = APIGatewayProxyStructuredResultV2;
 
 /**
  * The one place handlers read the caller's claims from: `requestContext.authorizer.lambda`, as API Gateway
@@ -38,7 +38,7 @@ export type AuthorizerClaims = Record<string, string | string[] | undefined>;
  * Undefined on public routes.
  */
 export const claimsOf = (event: HttpEvent): AuthorizerClaims | undefined => {
-  const lambda: unknown = (event.requestContext?.authorizer as { lambda?: unknown } | undefined)?.lambda;
+  const lambda: unknown = (event.requestContext?.authorizer as HttpEvent['requestContext']['authorizer'] | undefined)?.lambda;
   return lambda && typeof lambda === 'object' ? (lambda as AuthorizerClaims) : undefined;
 };
 
@@ -132,10 +132,6 @@ const context = (event: HttpEvent): RouteContext => {
  * functions/authorizer/verify.ts) is answered 401 here, before any other work. Because API Gateway caches
  * the authorizer's answer per token for minutes, `exp` is checked again here: a cached token past its
  * expiry is 401 too.
- *
- * The Powertools idempotency key of functions/_shared/idempotency.ts is still the JMESPath
- * `requestContext.authorizer.jwt.claims.sub`: until it reads `…lambda.sub`, the caller's `sub` (and only
- * that) is put there too. Nothing else reads `jwt`.
  */
 export const authorizerClaims = (now: () => number = Date.now): middy.MiddlewareObj<HttpEvent, HttpResult> => ({
   before: (request) => {
@@ -146,7 +142,6 @@ export const authorizerClaims = (now: () => number = Date.now): middy.Middleware
     }
     const exp = Number(claims.exp);
     if (!Number.isFinite(exp) || exp * 1000 <= now()) throw unauthorized('The token has expired.');
-    (request.event.requestContext.authorizer as { jwt?: unknown }).jwt = { claims: { sub: claims.sub }, scopes: null };
   },
 });
 

@@ -1,7 +1,8 @@
 /**
  * Idempotency-Key on POST (contract: Conventions), with Powertools idempotency over DynamoDB.
  *
- * The key is scoped to the caller (`sub`) and the record validates a hash of the path and raw body, so
+ * The key is scoped to the caller (`sub` of the Lambda authorizer's context, as `claimsOf` in http.ts reads
+ * it) and the record validates a hash of the path and raw body, so
  * the same key with the same request replays the first response and with a different one answers 422.
  * Without the header, or on other methods, the request runs normally (batches are idempotent per record).
  */
@@ -9,13 +10,13 @@ import type middy from '@middy/core';
 import { IdempotencyConfig } from '@aws-lambda-powertools/idempotency';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import { makeHandlerIdempotent } from '@aws-lambda-powertools/idempotency/middleware';
-import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import type { APIGatewayProxyEventV2WithLambdaAuthorizer, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { SECRET_RESPONSE_ROUTES } from '../../manifest/routes.ts';
 import { config } from './config.ts';
 import { dynamo } from './db.ts';
 import { HttpProblem } from './problem.ts';
 
-type Mw = middy.MiddlewareObj<APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2>;
+type Mw = middy.MiddlewareObj<APIGatewayProxyEventV2WithLambdaAuthorizer<Record<string, unknown>>, APIGatewayProxyStructuredResultV2>;
 
 const KEY_PATTERN = /^[\x21-\x7e]{1,64}$/;
 const SKIP = Symbol('idempotency-skip');
@@ -29,7 +30,7 @@ const powertools = (): Mw => {
   inner ??= makeHandlerIdempotent({
     persistenceStore: new DynamoDBPersistenceLayer({ tableName: config.tables.idempotency, awsSdkV3Client: dynamo }),
     config: new IdempotencyConfig({
-      eventKeyJmesPath: '[requestContext.authorizer.jwt.claims.sub, headers."idempotency-key"]',
+      eventKeyJmesPath: '[requestContext.authorizer.lambda.sub, headers."idempotency-key"]',
       payloadValidationJmesPath: '[routeKey, rawPath, body]',
       expiresAfterSeconds: IDEMPOTENCY_TTL_SECONDS,
       throwOnNoIdempotencyKey: false,

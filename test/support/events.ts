@@ -3,7 +3,8 @@
  * tests: the claims in `requestContext.authorizer.lambda`, rendered as the authorizer renders them (strings,
  * `[a b]` for arrays), with an `exp` an hour ahead unless given. Without claims: no authorizer (a public route).
  */
-import type { APIGatewayProxyEventV2WithJWTAuthorizer, Context } from 'aws-lambda';
+import type { Context } from 'aws-lambda';
+import type { HttpEvent } from '../../functions/_shared/http.ts';
 
 export interface EventOptions {
   readonly claims?: Record<string, string | string[]> | undefined;
@@ -14,13 +15,13 @@ export interface EventOptions {
 }
 
 /** The Lambda authorizer's context for these claims (functions/authorizer/verify.ts `renderClaims`). */
-export const authorizerContext = (claims: Record<string, string | string[]>): Record<string, string> => ({
+const authorizerContext = (claims: Record<string, string | string[]>): Record<string, string> => ({
   exp: String(Math.floor(Date.now() / 1000) + 3600),
   ...Object.fromEntries(Object.entries(claims).map(([name, value]) => [name, Array.isArray(value) ? `[${value.join(' ')}]` : value])),
 });
 
 /** `routeKey` like `POST /v1/platforms/{platformId}/orders`; path parameters are substituted into rawPath. */
-export const httpEvent = (routeKey: string, options: EventOptions = {}): APIGatewayProxyEventV2WithJWTAuthorizer => {
+export const httpEvent = (routeKey: string, options: EventOptions = {}): HttpEvent => {
   const [method, template] = routeKey.split(' ') as [string, string];
   const rawPath = template.replace(/\{(\w+)\}/g, (_, name: string) => options.pathParameters?.[name] ?? name);
   const body = options.body === undefined ? undefined : typeof options.body === 'string' ? options.body : JSON.stringify(options.body);
@@ -47,7 +48,7 @@ export const httpEvent = (routeKey: string, options: EventOptions = {}): APIGate
     },
     ...(body !== undefined ? { body } : {}),
     isBase64Encoded: false,
-  } as unknown as APIGatewayProxyEventV2WithJWTAuthorizer;
+  } as unknown as HttpEvent;
 };
 
 export const lambdaContext = {
