@@ -46,7 +46,7 @@ const CLIENTS: Record<string, { import: string; create: string }> = {
   '@aws-sdk/client-kms': { import: "import { KMSClient } from '@aws-sdk/client-kms';", create: 'const kms = new KMSClient({});' },
 };
 
-export interface BundleResult {
+interface BundleResult {
   readonly name: string;
   readonly bytes: number;
   readonly floorBytes: number;

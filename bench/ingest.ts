@@ -18,11 +18,11 @@ import { cpuNow, cpuSince, findJavaDescendant } from './lib/cpu.ts';
 import { chronological, orderTableItem, standardOrders, storedOrder, type OrderRequestItem } from './lib/workload.ts';
 import { PROVINCES, type BenchPlatform, type BenchStack } from './lib/stack.ts';
 
-export const BATCH = 1000;
-export const REQUESTS = 4;
+const BATCH = 1000;
+const REQUESTS = 4;
 /** The orders use case writes this many transactions of a request at a time (use-cases.ts). */
-export const IN_REQUEST_CONCURRENCY = 6;
-export const DAYS = ['2025-08-04', '2025-08-05'] as const;
+const IN_REQUEST_CONCURRENCY = 6;
+const DAYS = ['2025-08-04', '2025-08-05'] as const;
 
 export interface IngestOptions {
   readonly workers: number;
@@ -34,9 +34,9 @@ export interface IngestOptions {
   readonly repositoryOnly: boolean;
 }
 
-export type ArmName = 'raw' | 'real' | 'repository' | 'chronological';
+type ArmName = 'raw' | 'real' | 'repository' | 'chronological';
 
-export interface ArmResult {
+interface ArmResult {
   readonly name: ArmName;
   readonly ordersPerSecond: Summary;
   /** ratio to raw, per repetition */

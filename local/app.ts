@@ -19,8 +19,8 @@ import { createHttpAdapter, type HttpAdapterOptions, type InlineRoute } from './
 import { createTables, type TableNames } from './tables.ts';
 import { LOCAL_APP_CLIENT_ID, type LocalIssuer, localIssuer, parseTokenRequest } from './tokens.ts';
 
-export const DEFAULT_REGION = 'cn-north-1';
-export const SERVICE_NAME = 'platform-injury-claims';
+const DEFAULT_REGION = 'cn-north-1';
+const SERVICE_NAME = 'platform-injury-claims';
 
 export interface ServiceContext {
   readonly ddbEndpoint: string;

@@ -23,11 +23,7 @@ import { handlerLoader, type LambdaHandler, lambdaContext, REPO_ROOT, runAs } fr
 import { problem } from './problem.ts';
 import { type LocalIssuer, parseTokenRequest } from './tokens.ts';
 
-export { REPO_ROOT } from './lambda.ts';
-export type { RouteDefinition } from './http/routing.ts';
-
 type HttpEvent = APIGatewayProxyEventV2WithJWTAuthorizer;
-export type { LambdaHandler };
 
 /** A route served by a handler given inline (tests, or later local-only endpoints) instead of a function entry. */
 export interface InlineRoute {

@@ -53,7 +53,7 @@ const isManifestFunction = (name: string): name is AnyFunctionName => Object.has
  * variables its manifest entry declares. A function the manifest does not know (a test's inline handler)
  * gets the whole env.
  */
-export const functionEnv = (name: string): NodeJS.ProcessEnv => {
+const functionEnv = (name: string): NodeJS.ProcessEnv => {
   const base = installEnvView();
   if (!isManifestFunction(name)) return { ...base };
   const granted = grantedEnvOf(name);

@@ -24,7 +24,7 @@ export interface CreateTablesOptions {
 /** `{ REGISTRY_TABLE: 'registry', ... }` (with the prefix). */
 export type TableNames = Record<string, string>;
 
-export const tableName = (table: TableDefinition, prefix = ''): string => `${prefix}${table.id}`;
+const tableName = (table: TableDefinition, prefix = ''): string => `${prefix}${table.id}`;
 
 function keySchema(pk: KeyAttribute, sk?: KeyAttribute): KeySchemaElement[] {
   return sk
@@ -35,7 +35,7 @@ function keySchema(pk: KeyAttribute, sk?: KeyAttribute): KeySchemaElement[] {
     : [{ AttributeName: pk.name, KeyType: 'HASH' }];
 }
 
-export function createTableInput(table: TableDefinition, name: string) {
+function createTableInput(table: TableDefinition, name: string) {
   const attributes = new Map<string, AttributeDefinition>();
   const add = (a?: KeyAttribute) => {
     if (!a) return;

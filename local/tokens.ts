@@ -17,7 +17,7 @@ import * as z from '../functions/_shared/zod.ts';
 import { ROLES, STAFF_ROLES } from '../manifest/identity.ts';
 import type { ProblemError } from './problem.ts';
 
-export const TOKEN_TTL_SECONDS = 3600;
+const TOKEN_TTL_SECONDS = 3600;
 /** The app client local tokens are issued to: a static client of the authorizer (AUTH_STATIC_CLIENT_IDS). */
 export const LOCAL_APP_CLIENT_ID = 'local-app';
 const KEY_ID = 'local';
@@ -33,7 +33,7 @@ const TokenClaimsShape = z.strictObject({
   provinces: z.optional(z.array(z.string().check(z.regex(/^\d{6}$/, 'must be a 6-digit GB/T 2260 code'))).check(z.maxLength(64))),
 });
 /** The body of `POST /local/tokens`, also what `token(claims)` accepts. */
-export const TokenRequest = TokenClaimsShape.check(
+const TokenRequest = TokenClaimsShape.check(
   z.superRefine((claims: z.infer<typeof TokenClaimsShape>, ctx) => {
     const staff = (STAFF_ROLES as readonly string[]).includes(claims.role);
     if (claims.role === 'platform' && claims.platformId === undefined)
@@ -46,7 +46,7 @@ export const TokenRequest = TokenClaimsShape.check(
       ctx.addIssue({ code: 'custom', path: ['provinces'], message: `only for staff roles (${STAFF_ROLES.join(', ')})` });
   }),
 );
-export type TokenClaims = z.infer<typeof TokenRequest>;
+type TokenClaims = z.infer<typeof TokenRequest>;
 
 export type ParseResult = { ok: true; claims: TokenClaims } | { ok: false; errors: ProblemError[] };
 
@@ -63,7 +63,7 @@ export function parseTokenRequest(input: unknown): ParseResult {
 }
 
 /** Knobs for tests that need tokens the authorizer must refuse. */
-export interface SignOptions {
+interface SignOptions {
   readonly issuer?: string;
   readonly audience?: string;
   /** Seconds since the epoch; default now + 1 h. */

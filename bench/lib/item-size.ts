@@ -22,7 +22,7 @@ export const numberSize = (n: string): number => {
   return Math.ceil(Math.max(1, digits.length) / 2) + 1;
 };
 
-export const valueSize = (v: AttributeValue): number => {
+const valueSize = (v: AttributeValue): number => {
   if ('S' in v) return utf8(v.S);
   if ('N' in v) return numberSize(v.N);
   if ('B' in v) return typeof v.B === 'string' ? Buffer.byteLength(v.B, 'base64') : v.B.length;
@@ -37,6 +37,3 @@ export const itemSize = (item: Record<string, AttributeValue>): number => Object
 
 /** Write request units for one item write of `bytes` (1 KB units), doubled inside a transaction. */
 export const writeUnits = (bytes: number, transactional: boolean): number => Math.max(1, Math.ceil(bytes / 1024)) * (transactional ? 2 : 1);
-
-/** DynamoDB bills 100 bytes of index overhead per stored item (table or GSI). */
-export const STORAGE_OVERHEAD_BYTES = 100;

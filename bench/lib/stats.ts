@@ -10,7 +10,7 @@ export const quantile = (values: readonly number[], q: number): number => {
   return sorted[lo]! + (sorted[hi]! - sorted[lo]!) * (pos - lo);
 };
 
-export const median = (values: readonly number[]) => quantile(values, 0.5);
+const median = (values: readonly number[]) => quantile(values, 0.5);
 
 export interface Summary {
   readonly n: number;

@@ -27,8 +27,6 @@ export interface WorkloadOptions {
 
 import { platformWorkerId } from './stack.ts';
 
-export { platformWorkerId };
-
 /**
  * Orders in worker order (each worker's days together, as a platform exporting per rider would send
  * them). Accepted between 08:00 and 22:00 Shanghai time, 30 minutes each, every one finished.
@@ -61,7 +59,7 @@ export const chronological = (orders: readonly OrderRequestItem[]): OrderRequest
   [...orders].sort((a, b) => Date.parse(a.acceptedAt) - Date.parse(b.acceptedAt) || a.orderId.localeCompare(b.orderId));
 
 /** RFC 3339 with the +08:00 offset, as Chinese platforms send it. */
-export const toShanghai = (ms: number): string => `${new Date(ms + 8 * 3_600_000).toISOString().slice(0, 19)}+08:00`;
+const toShanghai = (ms: number): string => `${new Date(ms + 8 * 3_600_000).toISOString().slice(0, 19)}+08:00`;
 
 export const storedOrder = (platformId: string, workerId: string, item: OrderRequestItem): StoredOrder => {
   const date = shanghaiDate(item.acceptedAt);

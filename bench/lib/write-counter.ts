@@ -125,7 +125,7 @@ const readItemsOf = (target: string, body: any): number => {
   return 0;
 };
 
-export const gsiItemSize = (item: Av, index: IndexSpec): number | undefined => {
+const gsiItemSize = (item: Av, index: IndexSpec): number | undefined => {
   if (!index.keys.every((k) => item[k] !== undefined)) return undefined;
   const projected: Av = {};
   for (const name of [...index.keys, ...index.tableKeys, ...index.projection]) if (item[name] !== undefined) projected[name] = item[name]!;

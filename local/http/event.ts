@@ -5,16 +5,16 @@ import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
 import { LOCAL_ACCOUNT_ID } from '../lambda.ts';
 import type { CompiledRoute } from './routing.ts';
 
-export const LOCAL_API_ID = 'local';
+const LOCAL_API_ID = 'local';
 
 /** `12/Mar/2020:19:03:58 +0000`, as in API Gateway's requestContext.time. */
-export function clfTime(date: Date): string {
+function clfTime(date: Date): string {
   const months = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
   const p = (n: number) => String(n).padStart(2, '0');
   return `${p(date.getUTCDate())}/${months[date.getUTCMonth()]}/${date.getUTCFullYear()}:${p(date.getUTCHours())}:${p(date.getUTCMinutes())}:${p(date.getUTCSeconds())} +0000`;
 }
 
-export function splitQuery(rawQueryString: string): Record<string, string> | undefined {
+function splitQuery(rawQueryString: string): Record<string, string> | undefined {
   if (rawQueryString === '') return undefined;
   const params: Record<string, string> = {};
   for (const [name, value] of new URLSearchParams(rawQueryString)) {
@@ -91,7 +91,7 @@ export function buildEvent(input: EventInput): APIGatewayProxyEventV2WithJWTAuth
       time: clfTime(now),
       timeEpoch: now.getTime(),
       // As API Gateway passes a Lambda authorizer's context. Public routes have no authorizer in AWS; the
-      // type (aws-lambda's JWT-authorizer event, which the handlers are typed on) insists on one, hence the cast.
+      // type (aws-lambda's JWT-authorizer event, which tests' extra routes are typed on) insists on one, hence the cast.
       ...(input.authorizer ? { authorizer: { lambda: input.authorizer } } : {}),
     } as unknown as APIGatewayProxyEventV2WithJWTAuthorizer['requestContext'],
     ...(Object.keys(input.pathParameters).length > 0 ? { pathParameters: input.pathParameters } : {}),

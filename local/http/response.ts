@@ -1,9 +1,7 @@
 /** Reading requests and writing responses the way API Gateway HTTP API does. */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { type Problem, problem } from '../problem.ts';
-
-export { problem };
+import type { Problem } from '../problem.ts';
 
 export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}, contentType = 'application/json'): void {
   const text = JSON.stringify(body);

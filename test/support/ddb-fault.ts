@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { FAST_START_JVM_OPTIONS, startDynamoDbLocal, type DynamoDbLocal } from '../../local/dynamodb.ts';
 
-export interface KillTrigger {
+interface KillTrigger {
   /** Which calls count, by command name (e.g. `TransactWriteItemsCommand`) and the JSON of the input. */
   readonly match: (commandName: string, input: string) => boolean;
   readonly when: 'before' | 'after';

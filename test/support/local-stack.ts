@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { inject } from 'vitest';
 import { startLocalApp, type LocalApp, type LocalAppOptions } from '../../local/app.ts';
 
-export interface ApiResponse<T = any> {
+interface ApiResponse<T = any> {
   readonly status: number;
   readonly headers: Headers;
   /** Parsed JSON, or the text when the body is not JSON, or undefined when empty. */
@@ -17,7 +17,7 @@ export interface ApiResponse<T = any> {
   readonly text: string;
 }
 
-export interface ApiOptions {
+interface ApiOptions {
   /** An object is sent as JSON; a string or Buffer as it is. */
   readonly body?: unknown;
   /** A token, or claims to mint one for. */
