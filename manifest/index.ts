@@ -4,6 +4,7 @@
  * docs/architecture.md ("Manifest") explains it.
  */
 export * from './api.ts';
+export * from './buckets.ts';
 export * from './env.ts';
 export * from './functions.ts';
 export * from './identity.ts';

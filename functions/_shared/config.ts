@@ -1,16 +1,18 @@
 /**
  * Function configuration: the only place in functions/ that touches process.env.
  *
- * The env var names come from the manifest (manifest/tables.ts, manifest/state-machines.ts,
- * manifest/functions.ts): a function receives a table's name only when its manifest entry grants it the
- * table, a state machine's ARN only when it starts it, the PII key only when it handles personal data. A
- * grant a function lacks is an error at first use, naming the missing grant, never at module init (modules
- * read `config` at init; repositories shared by several functions must load in all of them).
+ * The env var names come from the manifest (manifest/tables.ts, manifest/buckets.ts,
+ * manifest/state-machines.ts, manifest/functions.ts): a function receives a table's name only when its
+ * manifest entry grants it the table, a bucket's name only when it grants it the bucket, a state machine's
+ * ARN only when it starts it, the PII key only when it handles personal data. A grant a function lacks is an
+ * error at first use, naming the missing grant, never at module init (modules read `config` at init;
+ * repositories shared by several functions must load in all of them).
  *
  * Values are read when used and validated then: the same in Lambda, where the env is fixed for the
  * container, and in the local runtime, which gives each function's invocations its own env
  * (local/function-env.ts).
  */
+import { BUCKETS, type BucketId, LOCAL_S3_ENV } from '../../manifest/buckets.ts';
 import { PII_ENV } from '../../manifest/env.ts';
 import { STATE_MACHINES, type StateMachineId } from '../../manifest/state-machines.ts';
 import { TABLES, type TableId } from '../../manifest/tables.ts';
@@ -30,6 +32,15 @@ const tableName = (id: TableId): string => {
   if (!name) throw missing(envVar, `the table grant \`tables.${id}\``);
   return name;
 };
+
+const bucketName = (id: BucketId): string => {
+  const { envVar } = BUCKETS[id];
+  const name = value(envVar);
+  if (!name) throw missing(envVar, `the bucket grant \`buckets.${id}\``);
+  return name;
+};
+
+const [, S3_FORCE_PATH_STYLE] = LOCAL_S3_ENV;
 
 const stateMachineArn = (id: StateMachineId): string => {
   const { envVar } = STATE_MACHINES[id];
@@ -70,6 +81,21 @@ export const config = {
     },
     get cases() {
       return tableName('cases');
+    },
+  },
+  /** Bucket names: set by CDK for the functions granted the bucket, or by the local runtime. */
+  buckets: {
+    get documents() {
+      return bucketName('documents');
+    },
+  },
+  /**
+   * S3 client settings. Path-style addressing only where the local runtime sets S3_FORCE_PATH_STYLE=true
+   * (s3rver, whose URL comes in AWS_ENDPOINT_URL_S3, read by the SDK itself); virtual-hosted in AWS.
+   */
+  s3: {
+    get forcePathStyle(): boolean {
+      return value(S3_FORCE_PATH_STYLE) === 'true';
     },
   },
   /** State machine ARNs: set by CDK for the functions that start them, or by the local runtime. */

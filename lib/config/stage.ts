@@ -36,6 +36,11 @@ export interface StageConfig {
   /** OAuth redirect URLs of the staff/worker app client. */
   readonly appCallbackUrls: readonly string[];
   readonly appLogoutUrls: readonly string[];
+  /**
+   * Origins of the browser consoles that upload and download documents with presigned URLs directly to and
+   * from the documents bucket (its CORS rule allows PUT and GET from these). None: no CORS rule.
+   */
+  readonly consoleOrigins?: readonly string[];
   /** Lifetime of access tokens issued to staff apps and platforms. */
   readonly accessTokenValidity: Duration;
   /**

@@ -2,12 +2,16 @@
  * Stateful resources: everything whose loss loses data. Deployed separately from the stateless stack so
  * that functions, API and (later) state machines can be replaced freely without touching the data.
  *
- * Tables come from manifest/tables.ts, the single source of truth shared with the local runtime and the functions.
+ * Tables come from manifest/tables.ts, the single source of truth shared with the local runtime and the functions;
+ * the documents bucket from manifest/buckets.ts.
  */
-import { Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption, type ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { AnyPrincipal, Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Key, type IKey } from 'aws-cdk-lib/aws-kms';
+import { BlockPublicAccess, Bucket, BucketEncryption, type CfnBucket, HttpMethods, ObjectOwnership, StorageClass } from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
+import { BUCKETS, type BucketDefinition, type BucketId } from '../../manifest/buckets.ts';
 import { TABLES, type KeyAttribute, type TableDefinition, type TableId } from '../../manifest/tables.ts';
 import type { StageConfig } from '../config/stage.ts';
 
@@ -28,6 +32,30 @@ export interface DeployedTable {
  */
 export const tableName = (stage: StageConfig['name'], id: string): string => `injury-claims-${stage}-${id}`;
 
+/**
+ * Physical bucket name: fixed per stage, account and region (bucket names are global), so the stateless
+ * stack refers to the bucket by name, as to the tables, and the EventBridge rule can match it.
+ * `account` and `region` are the stack's own (tokens in an environment-agnostic stack).
+ */
+export const bucketName = (stage: StageConfig['name'], id: BucketId, account: string, region: string): string =>
+  `injury-claims-${stage}-${id}-${account}-${region}`;
+
+/** A deployed bucket with its own key, and its definition (env var, object prefix). */
+export interface DeployedBucket {
+  readonly definition: BucketDefinition;
+  readonly bucket: Bucket;
+  /** The bucket's own customer-managed key (SSE-KMS). */
+  readonly key: IKey;
+  /** Where the bucket's server access logs go. */
+  readonly accessLogs: Bucket;
+}
+
+/** Documents are kept 30 years (D13) and nobody deletes one: denied to every principal by the bucket policy. */
+export const DENIED_OBJECT_ACTIONS = ['s3:DeleteObject', 's3:DeleteObjectVersion'] as const;
+
+/** Objects (and overwritten versions) move to Glacier Instant Retrieval after a year: rarely read, still at once. */
+export const COLD_AFTER_DAYS = 365;
+
 export interface StatefulStackProps extends StackProps {
   readonly stage: StageConfig;
 }
@@ -43,6 +71,7 @@ export class StatefulStack extends Stack {
   /** Customer-managed key encrypting every table (and, later, other data at rest). */
   public readonly dataKey: IKey;
   public readonly tables: Readonly<Record<TableId, DeployedTable>>;
+  public readonly buckets: Readonly<Record<BucketId, DeployedBucket>>;
 
   constructor(scope: Construct, id: string, props: StatefulStackProps) {
     super(scope, id, props);
@@ -66,6 +95,90 @@ export class StatefulStack extends Stack {
       };
     }
     this.tables = tables;
+
+    const buckets = {} as Record<BucketId, DeployedBucket>;
+    for (const [id, definition] of Object.entries(BUCKETS) as [BucketId, BucketDefinition][]) {
+      buckets[id] = this.createBucket(id, definition, stage);
+    }
+    this.buckets = buckets;
+  }
+
+  /**
+   * A bucket of manifest/buckets.ts: its own KMS key, public access blocked, TLS only, versioned, deletes
+   * denied to everyone, colder after a year, access logs to a bucket of its own, events to EventBridge (the
+   * stateless stack's rule invokes the check; an S3 notification to a stateless function would make the
+   * two stacks depend on each other). Retained whatever the stage: documents outlive any deployment.
+   */
+  private createBucket(id: BucketId, definition: BucketDefinition, stage: StageConfig): DeployedBucket {
+    const name = pascal(id);
+    const key = new Key(this, `${name}BucketKey`, {
+      description: `Platform injury claims (${stage.name}): encryption of the ${id} bucket`,
+      alias: `alias/injury-claims-${stage.name}-${id}`,
+      enableKeyRotation: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    // Server access logs: SSE-S3 (S3 cannot deliver access logs to an SSE-KMS bucket).
+    const accessLogs = new Bucket(this, `${name}AccessLogs`, {
+      encryption: BucketEncryption.S3_MANAGED,
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      enforceSSL: true,
+      objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      versioned: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    Validations.of(accessLogs).acknowledge({
+      id: 'AwsSolutions-S1',
+      reason: `This bucket receives the server access logs of the ${id} bucket; logging its own access would log the log deliveries (S3 advises against a bucket logging to itself).`,
+    });
+    const origins = stage.consoleOrigins ?? [];
+    const bucket = new Bucket(this, `${name}Bucket`, {
+      bucketName: bucketName(stage.name, id, this.account, this.region),
+      encryption: BucketEncryption.KMS,
+      encryptionKey: key,
+      bucketKeyEnabled: true,
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      enforceSSL: true,
+      objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      versioned: true,
+      serverAccessLogsBucket: accessLogs,
+      serverAccessLogsPrefix: `${id}/`,
+      lifecycleRules: [
+        {
+          id: 'ColderAfterAYear',
+          transitions: [{ storageClass: StorageClass.GLACIER_INSTANT_RETRIEVAL, transitionAfter: Duration.days(COLD_AFTER_DAYS) }],
+          noncurrentVersionTransitions: [{ storageClass: StorageClass.GLACIER_INSTANT_RETRIEVAL, transitionAfter: Duration.days(COLD_AFTER_DAYS) }],
+          abortIncompleteMultipartUploadAfter: Duration.days(7),
+        },
+      ],
+      ...(origins.length > 0
+        ? {
+            cors: [
+              {
+                allowedMethods: [HttpMethods.PUT, HttpMethods.GET],
+                allowedOrigins: [...origins],
+                allowedHeaders: ['*'],
+                exposedHeaders: ['ETag'],
+                maxAge: 3000,
+              },
+            ],
+          }
+        : {}),
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    // Every event of the bucket to EventBridge (the stateless stack's rule picks "Object Created" under the
+    // prefix). Set on the CloudFormation bucket itself: the construct's `eventBridgeEnabled` would add a
+    // notifications custom resource (a Lambda with an AWS managed policy) for what CloudFormation does natively.
+    (bucket.node.defaultChild as CfnBucket).notificationConfiguration = { eventBridgeConfiguration: { eventBridgeEnabled: true } };
+    bucket.addToResourcePolicy(
+      new PolicyStatement({
+        sid: 'DenyDeletingDocuments',
+        effect: Effect.DENY,
+        principals: [new AnyPrincipal()],
+        actions: [...DENIED_OBJECT_ACTIONS],
+        resources: [bucket.arnForObjects('*')],
+      }),
+    );
+    return { definition, bucket, key, accessLogs };
   }
 
   private createTable(def: TableDefinition, stage: StageConfig): Table {

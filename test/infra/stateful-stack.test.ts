@@ -1,5 +1,6 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BUCKETS } from '../../manifest/buckets.ts';
 import { TABLES, type TableDefinition } from '../../manifest/tables.ts';
 import { tableName } from '../../lib/stacks/stateful-stack.ts';
 import { buildStatefulStack } from './app-fixture.ts';
@@ -39,16 +40,17 @@ describe.each(['dev', 'prod'] as const)('stateful stack (%s)', (stage) => {
     }
   });
 
-  it('encrypts every table with the customer-managed key, whose rotation is on', () => {
+  it('encrypts every table with the customer-managed data key, whose rotation is on', () => {
     const keys = template.findResources('AWS::KMS::Key');
-    const keyIds = Object.keys(keys);
-    expect(keyIds).toHaveLength(1);
-    expect(keys[keyIds[0]!]!.Properties.EnableKeyRotation).toBe(true);
+    // The data key and one key per bucket.
+    expect(Object.keys(keys)).toHaveLength(1 + Object.keys(BUCKETS).length);
+    const dataKeyId = built.stack.getLogicalId(built.stack.dataKey.node.defaultChild as never);
+    expect(keys[dataKeyId]!.Properties.EnableKeyRotation).toBe(true);
     for (const table of tablesOf(template)) {
       expect(table.Properties.SSESpecification).toEqual({
         SSEEnabled: true,
         SSEType: 'KMS',
-        KMSMasterKeyId: { 'Fn::GetAtt': [keyIds[0], 'Arn'] },
+        KMSMasterKeyId: { 'Fn::GetAtt': [dataKeyId, 'Arn'] },
       });
     }
   });
@@ -85,7 +87,7 @@ describe.each(['dev', 'prod'] as const)('stateful stack (%s)', (stage) => {
   });
 
   if (stage === 'prod') {
-    it('protects tables and key from deletion in prod (deletion protection, Retain)', () => {
+    it('protects tables and keys from deletion in prod (deletion protection, Retain)', () => {
       for (const table of tablesOf(template)) {
         expect(table.Properties.DeletionProtectionEnabled).toBe(true);
         expect(table.DeletionPolicy).toBe('Retain');
