@@ -1,7 +1,7 @@
 /** The logger masks personal numbers in every string of a record, whatever a developer passes it. */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { makeResidentId } from '../../core/index.ts';
-import { logger, redact, REDACTED } from '../../functions/_shared/observability.ts';
+import { makeResidentId } from '../../../core/index.ts';
+import { logger, redact, REDACTED } from '../../../functions/_shared/observability.ts';
 
 const ID = makeResidentId('320102', '1990-03-07', 123);
 const ID_X = '11010119800101001X';

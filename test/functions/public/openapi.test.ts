@@ -1,8 +1,8 @@
 /** /openapi.json documents the app client credentials (a contract extension) and the re-issue route. */
 import { describe, expect, it } from 'vitest';
-import { bodyOf, httpEvent, lambdaContext } from '../support/events.ts';
+import { bodyOf, httpEvent, lambdaContext } from '../../support/events.ts';
 
-const { handler } = await import('../../functions/public/handler.ts');
+const { handler } = await import('../../../functions/public/handler.ts');
 const doc = bodyOf(await handler(httpEvent('GET /openapi.json'), lambdaContext));
 
 /** Follows a `$ref` into components.schemas. */

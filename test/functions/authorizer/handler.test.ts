@@ -12,7 +12,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { exportJWK, generateKeyPair, SignJWT, type JWTPayload } from 'jose';
 import type { APIGatewayRequestAuthorizerEventV2 } from 'aws-lambda';
-import { bodyOf, httpEvent, lambdaContext } from '../support/events.ts';
+import { bodyOf, httpEvent, lambdaContext } from '../../support/events.ts';
 
 const APP_CLIENT = 'appclient0000000000000000a';
 const PILOT_CLIENT = 'pilotclient000000000000000';
@@ -35,9 +35,9 @@ process.env.AUTH_ISSUER = ISSUER;
 process.env.AUTH_STATIC_CLIENT_IDS = `${APP_CLIENT}, ${PILOT_CLIENT}`;
 process.env.REGISTRY_TABLE = 'registry';
 
-const { handler: authorizer } = await import('../../functions/authorizer/handler.ts');
-const { handler: platforms } = await import('../../functions/platforms/handler.ts');
-const { clearClientCache } = await import('../../functions/_shared/principal.ts');
+const { handler: authorizer } = await import('../../../functions/authorizer/handler.ts');
+const { handler: platforms } = await import('../../../functions/platforms/handler.ts');
+const { clearClientCache } = await import('../../../functions/_shared/principal.ts');
 
 const ddb = mockClient(DynamoDBDocumentClient);
 const NOW = Math.floor(Date.now() / 1000);
@@ -78,7 +78,10 @@ afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
 describe('Lambda authorizer', () => {
   it('accepts an access token of a client registered to a platform, handing over its claims as strings', async () => {
-    const result = await authorize(`Bearer ${await accessToken(PLATFORM_CLIENT)}`);
+    const token = await accessToken(PLATFORM_CLIENT);
+
+    const result = await authorize(`Bearer ${token}`);
+
     expect(result.isAuthorized).toBe(true);
     expect(result.context).toMatchObject({
       sub: PLATFORM_CLIENT,
@@ -136,7 +139,7 @@ describe('the HTTP stack behind the Lambda authorizer', () => {
   /** The event API Gateway sends the function when the authorizer answered `context`. */
   const behindAuthorizer = (routeKey: string, context: Record<string, string>, options: Parameters<typeof httpEvent>[1] = {}) => {
     const event = httpEvent(routeKey, options);
-    (event.requestContext as unknown as { authorizer: unknown }).authorizer = { lambda: context };
+    event.requestContext.authorizer = { lambda: context };
     return event;
   };
   const platformItem = {
@@ -155,16 +158,20 @@ describe('the HTTP stack behind the Lambda authorizer', () => {
   it('resolves a platform client from the authorizer context like a JWT-authorizer claim set', async () => {
     ddb.on(GetCommand, { Key: { pk: 'PLATFORM#plt_a', sk: 'PROFILE' } }).resolves({ Item: platformItem });
     const context = (await authorize(`Bearer ${await accessToken(PLATFORM_CLIENT)}`)).context;
+
     const own = await platforms(behindAuthorizer('GET /v1/platforms/{platformId}', context, { pathParameters: { platformId: 'plt_a' } }), lambdaContext);
+    const other = await platforms(behindAuthorizer('GET /v1/platforms/{platformId}', context, { pathParameters: { platformId: 'plt_b' } }), lambdaContext);
+
     expect(own.statusCode).toBe(200);
     expect(bodyOf(own).platformId).toBe('plt_a');
-    const other = await platforms(behindAuthorizer('GET /v1/platforms/{platformId}', context, { pathParameters: { platformId: 'plt_b' } }), lambdaContext);
     expect(other.statusCode).toBe(404);
   });
 
   it('answers 401 problem+json to a request let through without claims, before the content-type check', async () => {
     const context = (await authorize('Bearer not-a-jwt')).context;
+
     const res = await platforms(behindAuthorizer('POST /v1/platforms', context, { body: 'a=1', headers: { 'content-type': 'text/plain' } }), lambdaContext);
+
     expect(res.statusCode).toBe(401);
     expect(res.headers?.['content-type']).toContain('application/problem+json');
     expect(ddb.calls()).toHaveLength(0);
@@ -172,17 +179,15 @@ describe('the HTTP stack behind the Lambda authorizer', () => {
 
   it('answers 401 to claims past their expiry (an answer API Gateway cached longer than the token lives)', async () => {
     const staff = { sub: 'admin-1', 'cognito:groups': '[admin]', token_use: 'access', client_id: APP_CLIENT };
-    const expired = await platforms(
-      behindAuthorizer('GET /v1/platforms/{platformId}', { ...staff, exp: String(NOW - 1) }, { pathParameters: { platformId: 'plt_a' } }),
-      lambdaContext,
-    );
+    ddb.on(GetCommand, { Key: { pk: 'PLATFORM#plt_a', sk: 'PROFILE' } }).resolves({ Item: platformItem });
+    const read = (exp: number) =>
+      platforms(behindAuthorizer('GET /v1/platforms/{platformId}', { ...staff, exp: String(exp) }, { pathParameters: { platformId: 'plt_a' } }), lambdaContext);
+
+    const expired = await read(NOW - 1);
+    const valid = await read(NOW + 600);
+
     expect(expired.statusCode).toBe(401);
     expect(bodyOf(expired).detail).toMatch(/expired/);
-    ddb.on(GetCommand, { Key: { pk: 'PLATFORM#plt_a', sk: 'PROFILE' } }).resolves({ Item: platformItem });
-    const valid = await platforms(
-      behindAuthorizer('GET /v1/platforms/{platformId}', { ...staff, exp: String(NOW + 600) }, { pathParameters: { platformId: 'plt_a' } }),
-      lambdaContext,
-    );
     expect(valid.statusCode).toBe(200);
   });
 });
