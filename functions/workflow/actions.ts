@@ -13,11 +13,11 @@ import { CaseVersionConflict, casesRepository } from '../_shared/repositories/ca
 import { paymentRunsRepository } from '../_shared/repositories/payment-runs.ts';
 import { workflowPort } from '../_shared/repositories/workflow.ts';
 
-export class CaseNotFound extends Error {
+class CaseNotFound extends Error {
   override readonly name = 'CaseNotFound';
 }
 
-export interface ErrorInfo {
+interface ErrorInfo {
   readonly Error?: string;
   readonly Cause?: string;
 }
@@ -33,7 +33,7 @@ export type WorkflowEvent =
   | { action: 'finishRun'; runId: string }
   | { action: 'markRunFailed'; runId: string; error?: ErrorInfo };
 
-export const PAYMENT_RUN_PAGE_SIZE = 25;
+const PAYMENT_RUN_PAGE_SIZE = 25;
 
 const load = async (caseId: string) => {
   const record = await casesRepository.get(caseId);

@@ -47,7 +47,7 @@ let ddb: PersistedDynamoDb;
 let sfn: LocalStepFunctions;
 let app: LocalApp;
 let world: World;
-/** functions/workflow/actions.ts LOST_STEP_AFTER_MS, imported once the app has set the handlers' env. */
+/** functions/workflow/deadline-sweep.ts LOST_STEP_AFTER_MS, imported once the app has set the handlers' env. */
 let LOST_STEP_AFTER_MS: number;
 const timings: Record<string, number> = {};
 
