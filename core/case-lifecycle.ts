@@ -28,9 +28,14 @@ import {
 import { type CallerRole, approvalAllowed } from './cases.ts';
 import { assessmentDue, applicationLateness, checkAssessmentWindow, reassessmentRequestDue } from './deadlines.ts';
 import type { DependantInput, ExpenseItem } from './benefits.ts';
+import { type CaseDocument, checklist, DOCUMENT_TYPE_NAMES, type DocumentType } from './documents.ts';
+import { ruleTableOn } from './rule-tables.ts';
 import { sumFen } from './money.ts';
 import type { ApplicantType } from './rule-tables.ts';
 import { monthOfDate, shanghaiDate } from './time.ts';
+
+/** D13: documents are handed in, waived and withdrawn in every status; a refused (NOT_CONFIRMED) case takes no new upload. */
+const DOCUMENTS = ['document-upload', 'document-waiver', 'document-withdrawal'] as const satisfies readonly CaseStep[];
 
 /** What the case workflow does in a status: wait for the next person, or end (a re-assessment starts a new execution). */
 export type WorkflowInStatus = 'waits' | 'ends';
@@ -41,14 +46,14 @@ export type WorkflowInStatus = 'waits' | 'ends';
  * `suspension` and `resumption` are the contract's suspension request (POST and DELETE).
  */
 export const LIFECYCLE: Readonly<Record<CaseStatus, { readonly accepts: readonly CaseStep[]; readonly workflow: WorkflowInStatus }>> = {
-  UNDER_REVIEW: { accepts: ['confirmation', 'expenses', 'suspension', 'resumption'], workflow: 'waits' },
-  NOT_CONFIRMED: { accepts: [], workflow: 'ends' },
-  AWAITING_ASSESSMENT: { accepts: ['assessment', 'expenses', 'assessment-extension'], workflow: 'waits' },
-  AWAITING_DEPENDANTS: { accepts: ['dependants', 'expenses'], workflow: 'waits' },
-  AWAITING_APPROVAL: { accepts: ['approval', 'expenses'], workflow: 'waits' },
-  RETURNED: { accepts: ['expenses', 'resubmission'], workflow: 'waits' },
-  PAID: { accepts: ['reassessment', 'review'], workflow: 'ends' },
-  CLOSED: { accepts: ['review'], workflow: 'ends' },
+  UNDER_REVIEW: { accepts: ['confirmation', 'expenses', 'suspension', 'resumption', ...DOCUMENTS], workflow: 'waits' },
+  NOT_CONFIRMED: { accepts: ['document-waiver', 'document-withdrawal'], workflow: 'ends' },
+  AWAITING_ASSESSMENT: { accepts: ['assessment', 'expenses', 'assessment-extension', ...DOCUMENTS], workflow: 'waits' },
+  AWAITING_DEPENDANTS: { accepts: ['dependants', 'expenses', ...DOCUMENTS], workflow: 'waits' },
+  AWAITING_APPROVAL: { accepts: ['approval', 'expenses', ...DOCUMENTS], workflow: 'waits' },
+  RETURNED: { accepts: ['expenses', 'resubmission', ...DOCUMENTS], workflow: 'waits' },
+  PAID: { accepts: ['reassessment', 'review', ...DOCUMENTS], workflow: 'ends' },
+  CLOSED: { accepts: ['review', ...DOCUMENTS], workflow: 'ends' },
 };
 
 /** Who records each step (checked before the case is even looked up: 403 before 404). */
@@ -64,6 +69,9 @@ export const STEP_ROLES: Readonly<Record<CaseStep, readonly CallerRole[]>> = {
   dependants: ['handler'],
   approval: ['reviewer'],
   resubmission: ['handler'],
+  'document-upload': ['worker', 'platform', 'handler'],
+  'document-waiver': ['handler'],
+  'document-withdrawal': ['worker', 'platform', 'handler'],
 };
 
 /** Whether a case in `status` accepts `step`. */
@@ -97,7 +105,9 @@ export type StepInput =
   | { readonly step: 'assessment-extension'; readonly reason: string }
   | { readonly step: 'dependants'; readonly dependants: readonly DependantInput[] }
   | { readonly step: 'approval'; readonly decision: 'approve' | 'return'; readonly comment?: string }
-  | { readonly step: 'resubmission'; readonly comment?: string };
+  | { readonly step: 'resubmission'; readonly comment?: string }
+  | { readonly step: 'document-waiver'; readonly type: DocumentType; readonly reason: string }
+  | { readonly step: 'document-withdrawal'; readonly document: CaseDocument; readonly reason: string };
 
 export interface StepContext {
   /** Who records the step (the token's `sub`) and as what. */
@@ -107,6 +117,8 @@ export interface StepContext {
   readonly calendar: WorkingDayCalendar;
   /** Required when {@link recordingNeedsBenefits} says so. */
   readonly benefits?: BenefitInputs;
+  /** The case's documents: required by a confirmation (its checklist) and a waiver. */
+  readonly documents?: readonly CaseDocument[];
 }
 
 export const REFUSALS = [
@@ -120,6 +132,11 @@ export const REFUSALS = [
   'BENEFITS_NOT_CALCULABLE',
   'LATE_EXPLANATION_REQUIRED',
   'NOTHING_PENDING',
+  'DOCUMENTS_MISSING',
+  'WAIVER_NOT_APPLICABLE',
+  'ALREADY_WAIVED',
+  'NOT_UPLOADER',
+  'ALREADY_WITHDRAWN',
 ] as const;
 export type RefusalCode = (typeof REFUSALS)[number];
 
@@ -139,6 +156,8 @@ export interface Transition {
   readonly payment?: PaymentRecord;
   /** The workflow's wait is over: its task token is removed with the transition. */
   readonly clearTask?: boolean;
+  /** A document changed by this transition (a withdrawal), stored with it. */
+  readonly document?: CaseDocument;
 }
 
 export type Outcome = Transition | { readonly ok: false; readonly refusal: Refusal };
@@ -175,6 +194,8 @@ export interface NewCaseInput {
   readonly actor: string;
   readonly now: Date;
   readonly calendar: WorkingDayCalendar;
+  /** D13: whether the case's confirmation needs documents (cases opened before documents existed do not). */
+  readonly documentsRequired: boolean;
 }
 
 /**
@@ -214,6 +235,7 @@ export function openCase(input: NewCaseInput): Outcome {
     inpatientDays: 0,
     assessments: [],
     escalations: [],
+    ...(input.documentsRequired ? { documentsRequired: true } : {}),
     workflow: { status: 'RUNNING', executionName: input.executionName },
     version: 1,
   };
@@ -239,6 +261,7 @@ interface Change {
   readonly action: string;
   readonly before?: Record<string, unknown>;
   readonly after?: Record<string, unknown>;
+  readonly document?: CaseDocument;
 }
 
 const totalFen = (list: readonly { amountFen: number }[]) => sumFen(list.map((e) => e.amountFen));
@@ -267,6 +290,14 @@ function changeOf(record: CaseRecord, input: StepInput, ctx: StepContext): Chang
       };
     }
     case 'confirmation': {
+      if (input.outcome !== 'NOT_CONFIRMED') {
+        const { missing } = checklist(record, documentsOf(ctx), input.basis);
+        if (missing.length > 0) {
+          return refuse('DOCUMENTS_MISSING', `确认前须提交以下材料（D13）：${missing.map((t) => DOCUMENT_TYPE_NAMES[t]).join('、')}。`, {
+            fields: missing.map((t) => ({ path: `documents.${t}`, message: `缺少${DOCUMENT_TYPE_NAMES[t]}：请上传，或由经办人员在持有原件时免于提交。` })),
+          });
+        }
+      }
       const { step: _step, ...decision } = input;
       return {
         changes: {
@@ -349,7 +380,74 @@ function changeOf(record: CaseRecord, input: StepInput, ctx: StepContext): Chang
     }
     case 'resubmission':
       return { changes: {}, action: 'case.resubmitted', ...(input.comment ? { after: { comment: input.comment } } : {}) };
+    case 'document-waiver': {
+      const waivers = record.documentWaivers ?? [];
+      if (waivers.some((w) => w.type === input.type)) return refuse('ALREADY_WAIVED', `${DOCUMENT_TYPE_NAMES[input.type]}已免于提交。`);
+      const list = checklist(record, documentsOf(ctx));
+      if (!list.missing.includes(input.type)) {
+        return refuse('WAIVER_NOT_APPLICABLE', `${DOCUMENT_TYPE_NAMES[input.type]}在本环节无须免交：它不是必需材料，或已提交。`, {
+          fields: [{ path: 'type', message: list.required.includes(input.type) ? '该材料已提交。' : '该材料在本环节不是必需材料。' }],
+        });
+      }
+      return {
+        changes: { documentWaivers: [...waivers, { type: input.type, reason: input.reason, by: ctx.actor, at }] },
+        action: 'document.waived',
+        after: { type: input.type, reason: input.reason },
+      };
+    }
+    case 'document-withdrawal': {
+      const d = input.document;
+      if (d.status === 'WITHDRAWN') return refuse('ALREADY_WITHDRAWN', '该材料已撤回。');
+      if (ctx.role !== 'handler' && d.uploadedBy !== ctx.actor) return refuse('NOT_UPLOADER', '只有上传者或经办人员可以撤回材料。');
+      return {
+        changes: {},
+        action: 'document.withdrawn',
+        before: { documentId: d.documentId, type: d.type, status: d.status },
+        after: { documentId: d.documentId, status: 'WITHDRAWN', reason: input.reason },
+        document: { ...d, status: 'WITHDRAWN', withdrawal: { by: ctx.actor, at, reason: input.reason } },
+      };
+    }
   }
+}
+
+const documentsOf = (ctx: StepContext): readonly CaseDocument[] => {
+  if (!ctx.documents) throw new RangeError('This step needs the case documents');
+  return ctx.documents;
+};
+
+export interface UploadRequest {
+  readonly documentId: string;
+  readonly type: DocumentType;
+  readonly fileName: string;
+  readonly contentType: CaseDocument['contentType'];
+  readonly sizeBytes: number;
+}
+
+/**
+ * A document to be uploaded (D13): UPLOADING until the check has seen its bytes, its upload URL valid
+ * for the rule table's minutes. Refused on a case that takes no uploads (NOT_CONFIRMED: 409).
+ */
+export function requestUpload(
+  record: CaseRecord,
+  input: UploadRequest,
+  ctx: Pick<StepContext, 'actor' | 'role' | 'now'>,
+): { ok: true; document: CaseDocument } | { ok: false; refusal: Refusal } {
+  if (!acceptsStep(record.status, 'document-upload')) {
+    return { ok: false, refusal: { code: 'STEP_NOT_ACCEPTED', message: `A case in status ${record.status} does not accept document-upload.` } };
+  }
+  const seconds = ruleTableOn(record.injuryDate).documents.uploadUrlSeconds;
+  return {
+    ok: true,
+    document: {
+      ...input,
+      caseId: record.caseId,
+      status: 'UPLOADING',
+      createdAt: ctx.now.toISOString(),
+      expiresAt: new Date(ctx.now.getTime() + seconds * 1000).toISOString(),
+      uploadedBy: ctx.actor,
+      uploaderRole: ctx.role,
+    },
+  };
 }
 
 /**
@@ -368,7 +466,7 @@ export function recordStep(record: CaseRecord, input: StepInput, ctx: StepContex
     ...(change.before ? { before: change.before } : {}),
     ...(change.after ? { after: change.after } : {}),
   });
-  return { ok: true, record: next, event };
+  return { ok: true, record: next, event, ...(change.document ? { document: change.document } : {}) };
 }
 
 // ── Applying a recorded step (the workflow) ────────────────────────────────────────────────────────

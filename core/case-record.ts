@@ -6,6 +6,7 @@
 import type { BenefitCalculation, DependantInput, ExpenseItem, PayableItem } from './benefits.ts';
 import type { CoverageResult } from './coverage.ts';
 import type { AssessmentType } from './deadlines.ts';
+import type { DocumentWaiver } from './document-types.ts';
 import type { ApplicantType } from './rule-tables.ts';
 
 export const CASE_STATUSES = [
@@ -138,6 +139,10 @@ export interface CaseRecord {
   /** A human step recorded by the API and not yet applied by the workflow (other steps are refused meanwhile). */
   readonly pendingStep?: WorkflowStep;
   readonly escalations: readonly Escalation[];
+  /** D13: documents are required for cases opened since documents exist (absent on older cases: none required). */
+  readonly documentsRequired?: boolean;
+  /** D13: required types a handler waived, with the reason (a paper original is held). */
+  readonly documentWaivers?: readonly DocumentWaiver[];
   readonly workflow: WorkflowState;
   readonly version: number;
 }
@@ -179,6 +184,9 @@ export const CASE_STEPS = [
   'dependants',
   'approval',
   'resubmission',
+  'document-upload',
+  'document-waiver',
+  'document-withdrawal',
 ] as const;
 export type CaseStep = (typeof CASE_STEPS)[number];
 

@@ -22,3 +22,4 @@ export * from './case-record.ts';
 export * from './case-deadlines.ts';
 export * from './case-payments.ts';
 export * from './case-lifecycle.ts';
+export * from './documents.ts';

@@ -83,6 +83,21 @@ export interface RuleTable {
     readonly ageLimitedRelations: readonly DependantRelation[];
     readonly livingAllowanceDuringTreatment: boolean;
   };
+  /** D13: documents handed in online, and which ones a confirmation needs. */
+  readonly documents: {
+    readonly maxSizeBytes: number;
+    /** How long a presigned upload (PUT) and a presigned download (GET) stay valid. */
+    readonly uploadUrlSeconds: number;
+    readonly downloadUrlSeconds: number;
+    /** Required before a confirmation CONFIRMED or DEEMED, for every case. */
+    readonly required: readonly string[];
+    /** …plus these for a death case. */
+    readonly requiredForDeath: readonly string[];
+    /** …plus these when the confirmation's basis is the key. */
+    readonly requiredForBasis: Readonly<Record<string, readonly string[]>>;
+    /** A fast-track case (D7: out-patient minor injury) needs only these. */
+    readonly requiredForFastTrack: readonly string[];
+  };
   /** D9: statutory retirement age, 2025 gradual reform. v1 treats women as 55-age posts. */
   readonly retirement: {
     readonly male: RetirementScheme;
@@ -98,6 +113,15 @@ const PILOT_2022: RuleTable = {
   source: '人社部发〔2021〕110号 pilot from 2022-07-01; decisions D1–D12',
   industries: { chargedAs: {}, alsoAcceptedBy: {} },
   orders: { futureToleranceMinutes: 5 },
+  documents: {
+    maxSizeBytes: 20 * 1024 * 1024,
+    uploadUrlSeconds: 15 * 60,
+    downloadUrlSeconds: 5 * 60,
+    required: ['ID_PROOF', 'MEDICAL_DIAGNOSIS', 'ACCIDENT_STATEMENT'],
+    requiredForDeath: ['DEATH_CERTIFICATE', 'KINSHIP_PROOF'],
+    requiredForBasis: { ORDER_TASK_TRAFFIC: ['POLICE_REPORT'], ORDER_TASK_VIOLENCE: ['POLICE_REPORT'] },
+    requiredForFastTrack: ['ID_PROOF', 'MEDICAL_DIAGNOSIS'],
+  },
   coverage: { queryLookbackHours: 24 },
   application: {
     workingDays: { platform: 3 },

@@ -4,6 +4,7 @@ import { requireRole, STAFF_ROLES, type Principal } from '../_shared/auth.ts';
 import { badRequest, fieldErrors, forbidden, notFound } from '../_shared/problem.ts';
 import { casesRepository } from '../_shared/repositories/cases.ts';
 import { ClientId } from '../_shared/schemas.ts';
+import { canReadReport } from '../_shared/case-access.ts';
 import { httpHandler, type RouteContext } from '../_shared/http.ts';
 import {
   ApprovalRequest,
@@ -57,7 +58,7 @@ const refuseBeforeValidation = async (p: Principal, raw: unknown): Promise<void>
   const id = ClientId.safeParse(reportId);
   if (id.success) {
     const report = await casesRepository.getReport(id.data);
-    if (!report || !uc.canReadReport(p, report)) throw notFound();
+    if (!report || !canReadReport(p, report)) throw notFound();
   }
 };
 

@@ -1,4 +1,5 @@
 /** Request and response schemas of the case routes (contract: Injury reports and cases). Strict: unknown fields → 400. */
+import { ChecklistSchema, DocumentSchema } from '../_shared/document-view.ts';
 import { ClientId, Fen, FreeText, LocalDate, PersonName, ProvinceCode } from '../_shared/schemas.ts';
 import * as z from '../_shared/zod.ts';
 import {
@@ -151,6 +152,8 @@ export const CaseResponse = z.withMeta(
     late: z.boolean(),
     coverage: Coverage,
     deadlines: z.record(z.string(), DeadlineSchema),
+    documents: z.optional(z.array(DocumentSchema)),
+    checklist: z.optional(ChecklistSchema),
     suspended: z.optional(z.object({ since: z.string(), reason: z.string() })),
     escalations: z.array(z.object({ kind: z.string(), due: z.optional(z.string()), recordedAt: z.string() })),
     confirmation: z.optional(z.record(z.string(), z.unknown())),

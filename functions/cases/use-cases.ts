@@ -17,11 +17,11 @@ import {
   type RefusalCode,
   recordingNeedsBenefits,
   recordStep,
-  shanghaiDate,
   type StepInput,
   workflowNotStarted,
 } from '../../core/index.ts';
-import { isStaff, requireRole, type Principal } from '../_shared/auth.ts';
+import { requireRole, type Principal } from '../_shared/auth.ts';
+import { canReadReport, loadVisibleCase } from '../_shared/case-access.ts';
 import { caseWorkflowName, loadBenefitInputs, signalStep, startCaseWorkflow } from '../_shared/case-workflow.ts';
 import { logger } from '../_shared/observability.ts';
 import { pii } from '../_shared/pii.ts';
@@ -32,42 +32,27 @@ import type * as z from '../_shared/zod.ts';
 import type { OpenCaseRequest } from './schemas.ts';
 import { type Audience, benefitsView, caseView, paymentView, summaryView } from './view.ts';
 
-/** Who may read a case: its worker, its platform, staff of its province. */
-const canRead = (p: Principal, r: Pick<CaseRecord, 'workerId' | 'platformId' | 'province'>): boolean =>
-  (isStaff(p) && p.provinces.includes(r.province)) ||
-  (p.role === 'worker' && p.workerId !== undefined && p.workerId === r.workerId) ||
-  (p.role === 'platform' && p.platformId === r.platformId);
-
-export const canReadReport = (p: Principal, r: InjuryReport): boolean =>
-  canRead(p, { platformId: r.platformId, province: r.province, ...(r.workerId ? { workerId: r.workerId } : {}) });
-
-const loadVisible = async (p: Principal, caseId: string): Promise<CaseBundle> => {
-  const bundle = await casesRepository.bundle(caseId);
-  if (!bundle || !canRead(p, bundle.record)) throw notFound();
-  return bundle;
-};
-
 /** Personal data unmasked only for the worker reading their own case (contract; A3). */
 const audienceOf = (p: Principal, r: Pick<CaseRecord, 'workerId'>): Audience => ({
   unmasked: p.role === 'worker' && p.workerId !== undefined && p.workerId === r.workerId,
 });
 
 const render = async (p: Principal, bundle: CaseBundle, now: Date, report?: InjuryReport) =>
-  caseView(bundle, await calendarsRepository.calendar(), shanghaiDate(now), audienceOf(p, bundle.record), report);
+  caseView(bundle, await calendarsRepository.calendar(), now, audienceOf(p, bundle.record), report);
 
 /** The case with the evidence of its report (D11 order snapshot). */
 export const getCase = async (p: Principal, caseId: string, now: Date) => {
-  const bundle = await loadVisible(p, caseId);
+  const bundle = await loadVisibleCase(p, caseId);
   return render(p, bundle, now, await casesRepository.getReport(bundle.record.reportId));
 };
 
 export const getBenefits = async (p: Principal, caseId: string) => {
-  const { record } = await loadVisible(p, caseId);
+  const { record } = await loadVisibleCase(p, caseId);
   return benefitsView(record, audienceOf(p, record));
 };
 
 export const getPayments = async (p: Principal, caseId: string) => {
-  const { record, payments } = await loadVisible(p, caseId);
+  const { record, payments } = await loadVisibleCase(p, caseId);
   const audience = audienceOf(p, record);
   return { payments: payments.map((pay) => paymentView(pay, audience)) };
 };
@@ -97,6 +82,11 @@ const REFUSAL_STATUS: Readonly<Record<RefusalCode, 403 | 409 | 422 | 500>> = {
   OUTSIDE_ASSESSMENT_WINDOW: 422,
   BENEFITS_NOT_CALCULABLE: 422,
   LATE_EXPLANATION_REQUIRED: 422,
+  DOCUMENTS_MISSING: 422,
+  WAIVER_NOT_APPLICABLE: 422,
+  ALREADY_WAIVED: 409,
+  NOT_UPLOADER: 403,
+  ALREADY_WITHDRAWN: 409,
   // Never answered to a request: only the workflow applies a pending step.
   NOTHING_PENDING: 500,
 };
@@ -134,6 +124,7 @@ export const openCase = async (p: Principal, body: z.infer<typeof OpenCaseReques
       actor: p.sub,
       now,
       calendar: await calendarsRepository.calendar(),
+      documentsRequired: false,
     }),
   );
   try {
@@ -151,13 +142,13 @@ export const openCase = async (p: Principal, body: z.infer<typeof OpenCaseReques
     await casesRepository.transition(notStarted.record, current.version, notStarted.event);
     current = notStarted.record;
   }
-  return render(p, { record: current, timeline: (await casesRepository.bundle(caseId))?.timeline ?? [], payments: [] }, now, report);
+  return render(p, { record: current, timeline: (await casesRepository.bundle(caseId))?.timeline ?? [], payments: [], documents: [] }, now, report);
 };
 
 /** Loads the case for a change: role (403) → visibility (404); the body is parsed after this (400). */
 export const forChange = async (p: Principal, roles: Parameters<typeof requireRole>[1], caseId: string) => {
   requireRole(p, roles);
-  return loadVisible(p, caseId);
+  return loadVisibleCase(p, caseId);
 };
 
 /**
@@ -168,7 +159,9 @@ export const recordCaseStep = async (p: Principal, bundle: CaseBundle, input: St
   const record = bundle.record;
   const calendar = await calendarsRepository.calendar();
   const benefits = recordingNeedsBenefits(record, input.step) ? await loadBenefitInputs(record) : undefined;
-  const { record: next, event } = accepted(recordStep(record, input, { actor: p.sub, role: p.role, now, calendar, ...(benefits ? { benefits } : {}) }));
+  const { record: next, event } = accepted(
+    recordStep(record, input, { actor: p.sub, role: p.role, now, calendar, documents: bundle.documents, ...(benefits ? { benefits } : {}) }),
+  );
   try {
     await casesRepository.transition(next, record.version, event);
   } catch (error) {
@@ -176,5 +169,5 @@ export const recordCaseStep = async (p: Principal, bundle: CaseBundle, input: St
     throw error;
   }
   if (next.pendingStep) await signalStep(next);
-  return render(p, { record: next, timeline: [...bundle.timeline, event], payments: bundle.payments }, now);
+  return render(p, { ...bundle, record: next, timeline: [...bundle.timeline, event] }, now);
 };

@@ -8,6 +8,8 @@
 import {
   applicationLateness,
   type CaseRecord,
+  checklist,
+  shanghaiDate,
   deadlinesOf,
   type InjuryReport,
   isMinorInjuryFastTrack,
@@ -15,6 +17,7 @@ import {
   type PaymentRecord,
   type WorkingDayCalendar,
 } from '../../core/index.ts';
+import { documentView } from '../_shared/document-view.ts';
 import type { CaseBundle } from '../_shared/repositories/cases.ts';
 
 /**
@@ -106,8 +109,9 @@ export const latenessOf = (r: CaseRecord, calendar: WorkingDayCalendar) => {
   return { late, ...(late && !r.lateExplanation ? { lateExplanationMissing: true } : {}) };
 };
 
-export const caseView = (bundle: CaseBundle, calendar: WorkingDayCalendar, today: string, audience: Audience = MASKED, report?: InjuryReport) => {
+export const caseView = (bundle: CaseBundle, calendar: WorkingDayCalendar, now: Date, audience: Audience = MASKED, report?: InjuryReport) => {
   const r = bundle.record;
+  const today = shanghaiDate(now);
   const deadlines = deadlinesOf(r, calendar, today);
   const recorded = new Set(r.escalations.map((e) => e.kind));
   const escalations = [...r.escalations, ...missedDeadlines(r, deadlines, today).filter((e) => !recorded.has(e.kind))];
@@ -144,6 +148,8 @@ export const caseView = (bundle: CaseBundle, calendar: WorkingDayCalendar, today
     ...(r.benefits ? { benefits: benefitsView(r, audience) } : {}),
     ...(r.approval ? { approval: r.approval } : {}),
     payments: bundle.payments.map((p) => paymentView(p, audience)),
+    documents: bundle.documents.map((d) => documentView(d, now)),
+    checklist: checklist(r, bundle.documents),
     timeline: bundle.timeline,
     ...(r.pendingStep ? { pendingStep: r.pendingStep } : {}),
     workflow: r.workflow,

@@ -12,6 +12,7 @@
  *   CASE#{caseId} / PAYMENT#{key}          a payment; key = APPROVAL#{calculationId} or MONTHLY#{month}#{calculationId}:
  *                                          put with attribute_not_exists, so each payment is created once
  *   CASE#{caseId} / TASK                   the task token the case workflow waits on
+ *   CASE#{caseId} / DOC#{documentId}       an evidence document (D13): its declared type, size and status; the bytes are in S3
  *   RUN#{runId} / RUN                      a payment run: status, counters ADDed per case paid
  */
 export const reportKey = (reportId: string) => ({ pk: `REPORT#${reportId}`, sk: 'REPORT' });
@@ -30,3 +31,4 @@ export const strip = <T>(item: Record<string, unknown>): T => {
   for (const [k, v] of Object.entries(item)) if (!KEY_ATTRS.has(k)) out[k] = v;
   return out as T;
 };
+export const documentKey = (caseId: string, documentId: string) => ({ pk: `CASE#${caseId}`, sk: `DOC#${documentId}` });

@@ -3,10 +3,11 @@
  * is one transaction: the case (conditional on its version), its timeline event, and any payment it
  * instructs (created once). Storage refusals come out as the named errors below.
  */
-import type { CaseRecord, CaseStatus, InjuryReport, PaymentRecord, TimelineEvent } from '../../../core/index.ts';
+import type { CaseDocument, CaseRecord, CaseStatus, InjuryReport, PaymentRecord, TimelineEvent } from '../../../core/index.ts';
 import { GetCommand, QueryCommand, ScanCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { config } from '../config.ts';
 import { conditionFailed, ddb, queryAll } from '../db.ts';
+import { documentFrom, documentItem } from './documents.ts';
 import { caseKey, eventSk, paymentEventSk, paymentKey, reportKey, runKey, strip, taskKey } from './cases-table.ts';
 import { reportsRepository } from './reports.ts';
 
@@ -23,6 +24,7 @@ export interface CaseBundle {
   readonly record: CaseRecord;
   readonly timeline: TimelineEvent[];
   readonly payments: PaymentRecord[];
+  readonly documents: CaseDocument[];
 }
 
 const indexKeys = (c: CaseRecord) => ({
@@ -103,7 +105,10 @@ export const casesRepository = {
     const payments = of('PAYMENT#')
       .map((i) => strip<PaymentRecord>(i))
       .sort((a, b) => (a.createdAt < b.createdAt ? -1 : 1));
-    return { record: strip<CaseRecord>(head), timeline, payments };
+    const documents = of('DOC#')
+      .map(documentFrom)
+      .sort((a, b) => (a.createdAt < b.createdAt ? -1 : 1));
+    return { record: strip<CaseRecord>(head), timeline, payments, documents };
   },
 
   /**
@@ -115,7 +120,7 @@ export const casesRepository = {
     next: CaseRecord,
     expectedVersion: number,
     event: TimelineEvent,
-    options: { payment?: PaymentRecord; clearTask?: boolean } = {},
+    options: { payment?: PaymentRecord; clearTask?: boolean; document?: { next: CaseDocument; expectedStatus: CaseDocument['status'] } } = {},
   ): Promise<void> {
     if (next.version !== expectedVersion + 1) throw new RangeError('next.version must be expectedVersion + 1');
     const items: NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']> = [
@@ -132,11 +137,24 @@ export const casesRepository = {
     if (options.payment)
       items.push({ Put: { TableName: config.tables.cases, Item: paymentItem(options.payment), ConditionExpression: 'attribute_not_exists(pk)' } });
     if (options.clearTask) items.push({ Delete: { TableName: config.tables.cases, Key: taskKey(next.caseId) } });
+    if (options.document) {
+      items.push({
+        Put: {
+          TableName: config.tables.cases,
+          Item: documentItem(options.document.next),
+          ConditionExpression: '#s = :s',
+          ExpressionAttributeNames: { '#s': 'status' },
+          ExpressionAttributeValues: { ':s': options.document.expectedStatus },
+        },
+      });
+    }
     try {
       await ddb.send(new TransactWriteCommand({ TransactItems: items }));
     } catch (error) {
       if (conditionFailed(error, 0)) throw new CaseVersionConflict(`case ${next.caseId} changed since version ${expectedVersion}`);
-      if (conditionFailed(error, 2)) throw new CaseVersionConflict(`payment ${options.payment?.key} of case ${next.caseId} exists`);
+      if (options.payment && conditionFailed(error, 2)) throw new CaseVersionConflict(`payment ${options.payment.key} of case ${next.caseId} exists`);
+      if (options.document && conditionFailed(error))
+        throw new CaseVersionConflict(`document ${options.document.next.documentId} of case ${next.caseId} changed`);
       throw error;
     }
   },

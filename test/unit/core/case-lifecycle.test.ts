@@ -5,6 +5,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+  acceptsStep,
   applyingNeedsBenefits,
   applyPendingStep,
   approvalPayment,
@@ -22,6 +23,7 @@ import {
   monthlyPayment,
   NATIONAL_DEFAULT_PARAMETERS,
   openCase,
+  type CaseDocument,
   type Outcome,
   type PaymentRecord,
   recordingNeedsBenefits,
@@ -81,15 +83,48 @@ const opened = (over: Partial<CaseRecord> = {}): CaseRecord => {
     actor: 'worker-1',
     now: NOW,
     calendar,
+    documentsRequired: true,
   });
   if (!o.ok) throw new Error(o.refusal.message);
   return { ...o.record, ...over };
 };
 
-const ctx = (actor = 'handler-1', over: Partial<StepContext> = {}): StepContext => ({ actor, role: 'handler', now: NOW, calendar, benefits: inputs, ...over });
+const ctx = (actor = 'handler-1', over: Partial<StepContext> = {}): StepContext => ({
+  actor,
+  role: 'handler',
+  now: NOW,
+  calendar,
+  benefits: inputs,
+  documents: HANDED_IN,
+  ...over,
+});
 
-/** A valid input for every step (what the API would have parsed). */
-const INPUT: Readonly<Record<CaseStep, StepInput>> = {
+const uploaded = (over: Partial<CaseDocument> = {}): CaseDocument => ({
+  documentId: 'D1',
+  caseId: 'C1',
+  type: 'OTHER',
+  fileName: 'x.pdf',
+  contentType: 'application/pdf',
+  sizeBytes: 10,
+  status: 'AVAILABLE',
+  createdAt: NOW.toISOString(),
+  expiresAt: NOW.toISOString(),
+  uploadedBy: 'handler-1',
+  uploaderRole: 'handler',
+  ...over,
+});
+
+/** Every document a confirmation of an injury case needs, AVAILABLE. */
+const HANDED_IN = (['ID_PROOF', 'MEDICAL_DIAGNOSIS', 'ACCIDENT_STATEMENT', 'POLICE_REPORT', 'DEATH_CERTIFICATE', 'KINSHIP_PROOF'] as const).map((type, i) =>
+  uploaded({ documentId: `D${i}`, type }),
+);
+
+/** The steps recorded with recordStep (an upload is requested with requestUpload). */
+type Recorded = Exclude<CaseStep, 'document-upload'>;
+const RECORDED = CASE_STEPS.filter((s): s is Recorded => s !== 'document-upload');
+
+/** A valid input for every step (what the API would have parsed); uploads are requested, not recorded. */
+const INPUT: Readonly<Record<Recorded, StepInput>> = {
   confirmation: { step: 'confirmation', outcome: 'CONFIRMED', basis: 'ORDER_IN_PROGRESS', assessmentRequired: true },
   expenses: { step: 'expenses', items: [{ description: '门诊', amountFen: 50_000, inCatalogue: true }], inpatientDays: 2 },
   suspension: { step: 'suspension', reason: '等待公安证明' },
@@ -101,6 +136,8 @@ const INPUT: Readonly<Record<CaseStep, StepInput>> = {
   dependants: { step: 'dependants', dependants: [{ name: '李四', relation: 'spouse', orphanOrAlone: false }] },
   approval: { step: 'approval', decision: 'approve' },
   resubmission: { step: 'resubmission' },
+  'document-waiver': { step: 'document-waiver', type: 'MEDICAL_DIAGNOSIS', reason: '持有纸质原件' },
+  'document-withdrawal': { step: 'document-withdrawal', document: uploaded(), reason: '传错了' },
 };
 
 const ok = (o: Outcome): Transition => {
@@ -119,7 +156,7 @@ describe('the lifecycle table', () => {
     expect(CASE_STATUSES.filter(workflowEnds)).toEqual(['NOT_CONFIRMED', 'PAID', 'CLOSED']);
   });
 
-  it('accepts expenses in every open status before payment, and nothing once not confirmed', () => {
+  it('accepts expenses in every open status before payment, and only waivers and withdrawals once not confirmed', () => {
     expect(CASE_STATUSES.filter((s) => LIFECYCLE[s].accepts.includes('expenses'))).toEqual([
       'UNDER_REVIEW',
       'AWAITING_ASSESSMENT',
@@ -127,24 +164,30 @@ describe('the lifecycle table', () => {
       'AWAITING_APPROVAL',
       'RETURNED',
     ]);
-    expect(LIFECYCLE.NOT_CONFIRMED.accepts).toEqual([]);
-    expect(LIFECYCLE.CLOSED.accepts).toEqual(['review']);
+    expect(LIFECYCLE.NOT_CONFIRMED.accepts).toEqual(['document-waiver', 'document-withdrawal']);
+    expect(LIFECYCLE.CLOSED.accepts).toEqual(['review', 'document-upload', 'document-waiver', 'document-withdrawal']);
     expect(CASE_STATUSES.filter((s) => LIFECYCLE[s].accepts.includes('assessment-extension'))).toEqual(['AWAITING_ASSESSMENT']);
   });
 
   // Every status × every step: refused with STEP_NOT_ACCEPTED exactly when the table does not list it;
   // when it does, recorded (the fixtures satisfy each step's own rule) as version + 1, pending iff the workflow applies it.
-  const cells = CASE_STATUSES.flatMap((status) => CASE_STEPS.map((step) => [status, step] as const));
+  const cells = CASE_STATUSES.flatMap((status) => RECORDED.map((step) => [status, step] as const));
   const fitting: Partial<Record<CaseStep, Partial<CaseRecord>>> = {
     resumption: { suspensions: [{ from: '2026-03-12', reason: '等待' }] },
     reassessment: { assessments: [{ type: 'initial', grade: 7, nursing: null, concludedOn: '2026-03-10', recordedBy: 'a', recordedAt: 'x' }] },
     review: { assessments: [{ type: 'initial', grade: 7, nursing: null, concludedOn: '2025-03-01', recordedBy: 'a', recordedAt: 'x' }] },
   };
-  it.each(cells)('%s × %s', (status: CaseStatus, step: CaseStep) => {
+  it.each(cells)('%s × %s', (status: CaseStatus, step: Recorded) => {
     const record = opened({ status, ...fitting[step], ...(status === 'AWAITING_APPROVAL' ? { benefits: calc('calc-1', []) } : {}) });
-    const outcome = recordStep(record, INPUT[step], ctx(step === 'approval' ? 'reviewer-1' : 'handler-1'));
+    // A waiver needs a missing required type: the fixture's documents minus MEDICAL_DIAGNOSIS.
+    const documents = step === 'document-waiver' ? HANDED_IN.filter((d) => d.type !== 'MEDICAL_DIAGNOSIS') : HANDED_IN;
+    const outcome = recordStep(record, INPUT[step], ctx(step === 'approval' ? 'reviewer-1' : 'handler-1', { documents }));
     if (!LIFECYCLE[status].accepts.includes(step)) {
       expect(refusal(outcome)).toBe('STEP_NOT_ACCEPTED');
+      return;
+    }
+    if (status === 'NOT_CONFIRMED' && step === 'document-waiver') {
+      expect(refusal(outcome)).toBe('WAIVER_NOT_APPLICABLE'); // a refused case needs no document
       return;
     }
     const t = ok(outcome);
@@ -190,6 +233,7 @@ describe('opening a case (D6, D12)', () => {
       actor: 'w',
       now: NOW,
       calendar,
+      documentsRequired: false,
     };
     const payee = { nameEnc: 'e', bankAccountEnc: 'e', bankAccountLast4: '1', nameInitial: '王' };
     const refused = openCase({ ...base, payee });
@@ -212,9 +256,11 @@ describe('opening, edge cases', () => {
         actor: 'p',
         now: NOW,
         calendar,
+        documentsRequired: false,
       }),
     );
     expect(o.record.workerId).toBeUndefined();
+    expect(o.record.documentsRequired).toBeUndefined(); // opened as before documents existed
   });
 
   it('opens past a provisional deadline without an explanation, flagged for the handler (D12)', () => {
@@ -230,6 +276,7 @@ describe('opening, edge cases', () => {
         actor: 'w',
         now: new Date('2031-03-01T02:00:00Z'),
         calendar,
+        documentsRequired: false,
       }),
     );
     expect(o.record.late).toBe(true);
@@ -240,7 +287,7 @@ describe('opening, edge cases', () => {
 describe('recording a step: the refusals', () => {
   it('refuses every step while another is pending', () => {
     const pending = opened({ pendingStep: 'confirmation' });
-    for (const step of LIFECYCLE.UNDER_REVIEW.accepts) expect(refusal(recordStep(pending, INPUT[step], ctx()))).toBe('STEP_PENDING');
+    for (const step of RECORDED.filter((s) => acceptsStep('UNDER_REVIEW', s))) expect(refusal(recordStep(pending, INPUT[step], ctx()))).toBe('STEP_PENDING');
   });
 
   it('suspends the confirmation clock once, and resumes only a suspended one', () => {
@@ -265,6 +312,17 @@ describe('recording a step: the refusals', () => {
     expect(recordStep(opened({ status: 'PAID' }), INPUT.review, ctx('assessor-1'))).toMatchObject({
       ok: false,
       refusal: { code: 'OUTSIDE_ASSESSMENT_WINDOW', fields: [{ path: 'type', message: 'NO_PREVIOUS_CONCLUSION' }] },
+    });
+  });
+
+  it('refuses a review before a year has passed, naming the window that opens (D8)', () => {
+    const assessed = opened({
+      status: 'PAID',
+      assessments: [{ type: 'initial', grade: 7, nursing: null, concludedOn: '2026-03-01', recordedBy: 'a', recordedAt: 'x' }],
+    });
+    expect(recordStep(assessed, INPUT.review, ctx('assessor-1'))).toMatchObject({
+      ok: false,
+      refusal: { code: 'OUTSIDE_ASSESSMENT_WINDOW', fields: [{ path: 'type', message: 'REVIEW_TOO_EARLY (window 2027-03-01…)' }] },
     });
   });
 
@@ -488,8 +546,8 @@ describe('properties over random sequences of steps', () => {
   const attempt = fc.record({
     // Mostly the steps that move a case on, sometimes any step at all.
     step: fc.oneof(
-      { arbitrary: fc.constantFrom<CaseStep>('confirmation', 'assessment', 'dependants', 'approval', 'resubmission', 'reassessment'), weight: 4 },
-      { arbitrary: fc.constantFrom(...CASE_STEPS), weight: 1 },
+      { arbitrary: fc.constantFrom<Recorded>('confirmation', 'assessment', 'dependants', 'approval', 'resubmission', 'reassessment'), weight: 4 },
+      { arbitrary: fc.constantFrom(...RECORDED), weight: 1 },
     ),
     actor: fc.oneof({ arbitrary: fc.constant('reviewer-1'), weight: 3 }, { arbitrary: fc.constantFrom('handler-1', 'handler-2'), weight: 1 }),
     decision: fc.constantFrom('approve' as const, 'return' as const),
@@ -499,7 +557,7 @@ describe('properties over random sequences of steps', () => {
   });
   const kind = fc.constantFrom('injury' as const, 'death' as const);
 
-  const inputOf = (a: { step: CaseStep; decision: 'approve' | 'return'; assessmentRequired: boolean; grade: number }): StepInput => {
+  const inputOf = (a: { step: Recorded; decision: 'approve' | 'return'; assessmentRequired: boolean; grade: number }): StepInput => {
     switch (a.step) {
       case 'approval':
         return { step: 'approval', decision: a.decision };
