@@ -36,6 +36,16 @@ import {
   SuspensionRequest,
 } from '../cases/schemas.ts';
 import { RunResponse, StartRunRequest, StartRunResponse } from '../payment-runs/schemas.ts';
+import {
+  ContentLinkResponse,
+  DocumentListResponse,
+  UploadRequest,
+  UploadResponse,
+  WaiverRequest,
+  WaiverResponse,
+  WithdrawalRequest,
+} from '../documents/schemas.ts';
+import { DocumentSchema } from '../_shared/document-view.ts';
 import { InjuryReportRequest, InjuryReportResponse } from '../reports/schemas.ts';
 
 const problem = (description: string) => ({ description, content: { 'application/problem+json': { schema: ProblemSchema } } });
@@ -152,6 +162,7 @@ const OPERATIONS: Record<string, ZodOpenApiOperationObject> = {
 
 function caseOperations(): Record<string, ZodOpenApiOperationObject> {
   const CasePath = z.object({ caseId: z.string() });
+  const DocumentPath = z.object({ caseId: z.string(), documentId: z.string() });
   const header = z.object({ 'idempotency-key': idempotencyKey });
   const step = (summary: string, request: z.ZodMiniType | undefined) => ({
     summary,
@@ -207,6 +218,44 @@ function caseOperations(): Record<string, ZodOpenApiOperationObject> {
       summary: 'Every payment of the case',
       requestParams: { path: CasePath },
       responses: { '200': ok(PaymentsResponse), ...errors },
+    },
+    'POST /v1/cases/{caseId}/documents': {
+      summary: "Request a presigned upload of a document (the case's worker, its platform, a handler; D13): PDF, JPEG or PNG, ≤ 20 MiB, valid ≤ 15 minutes",
+      requestParams: { path: CasePath, header },
+      requestBody: body(UploadRequest),
+      responses: { '201': ok(UploadResponse, 'Created UPLOADING; the check after upload makes it AVAILABLE or REJECTED'), ...postErrors },
+    },
+    'GET /v1/cases/{caseId}/documents': {
+      summary: "The case's documents and its checklist: required, missing (all at once), waived, conditional (D13)",
+      requestParams: { path: CasePath },
+      responses: { '200': ok(DocumentListResponse), ...errors },
+    },
+    'GET /v1/cases/{caseId}/documents/{documentId}': {
+      summary: 'One document and its status',
+      requestParams: { path: DocumentPath },
+      responses: { '200': ok(DocumentSchema), ...errors },
+    },
+    'GET /v1/cases/{caseId}/documents/{documentId}/content': {
+      summary: 'A presigned download (≤ 5 minutes) of an AVAILABLE document: 302, or 200 with `Accept: application/json`',
+      requestParams: { path: DocumentPath },
+      responses: {
+        '200': ok(ContentLinkResponse, 'With Accept: application/json'),
+        '302': { description: 'Location: the presigned URL' },
+        ...errors,
+        '409': problem('The document is not AVAILABLE'),
+      },
+    },
+    'POST /v1/cases/{caseId}/documents/{documentId}/withdrawal': {
+      summary: 'Withdraw a document (its uploader or a handler): WITHDRAWN, kept, no longer counted',
+      requestParams: { path: DocumentPath, header },
+      requestBody: body(WithdrawalRequest),
+      responses: { '200': ok(DocumentSchema, 'Withdrawn'), ...postErrors },
+    },
+    'POST /v1/cases/{caseId}/document-waivers': {
+      summary: 'Waive a required document the handler holds on paper, with a reason (handler; D13)',
+      requestParams: { path: CasePath, header },
+      requestBody: body(WaiverRequest),
+      responses: { '201': ok(WaiverResponse, 'Waived'), ...postErrors },
     },
     'POST /v1/payment-runs': {
       summary: "Pay a month's monthly items (admin); the current or the next month",
