@@ -41,7 +41,7 @@ export const buildApp = (props: BuildAppProps = {}): ClaimsApp => {
   const stackProps = { stage, ...(stage.env ? { env: stage.env } : {}) };
   const stateful = new StatefulStack(app, stackName(stage.name, 'stateful'), {
     ...stackProps,
-    description: `Platform injury claims (${stage.name}): tables and keys`,
+    description: `Platform injury claims (${stage.name}): tables, documents bucket and keys`,
     terminationProtection: stage.deletionProtection,
   });
   const stateless = new StatelessStack(app, stackName(stage.name, 'stateless'), {
@@ -49,8 +49,9 @@ export const buildApp = (props: BuildAppProps = {}): ClaimsApp => {
     description: `Platform injury claims (${stage.name}): identity, functions and HTTP API`,
     tables: stateful.tables,
     dataKey: stateful.dataKey,
+    buckets: stateful.buckets,
   });
-  stateless.addStackDependency(stateful, 'functions read and write the stateful tables by name');
+  stateless.addStackDependency(stateful, 'functions read and write the stateful tables and buckets by name');
 
   Tags.of(app).add('application', 'platform-injury-claims');
   Tags.of(app).add('stage', stage.name);

@@ -1,12 +1,14 @@
 /**
  * `npm start`: the whole system locally. `PORT` (default 3000; 0 = any free port), `--persist DIR` (else
- * in memory), `--host HOST` (default 127.0.0.1). Ctrl-C or SIGTERM stops the server and DynamoDB Local and
- * exits 0 with no java process left behind.
+ * in memory and a temporary directory), `--host HOST` (default 127.0.0.1). Ctrl-C or SIGTERM stops the
+ * server, the local S3 and DynamoDB Local and exits 0 with no java process left behind.
  */
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startLocalApp, type LocalApp } from './app.ts';
 import { FAST_START_JVM_OPTIONS, checkJava } from './dynamodb.ts';
+import { localS3 } from './s3.ts';
 import { localStepFunctions } from './stepfunctions/index.ts';
 
 /** `/proc/PID/stat` → [comm, ppid], or undefined off Linux or when the process is gone. */
@@ -114,11 +116,14 @@ async function main(): Promise<void> {
   watchLauncher(() => shutdown('launcher (npm) exited'));
 
   const stepFunctions = localStepFunctions();
+  // s3rver with the documents bucket (objects in DIR/s3 with --persist); its object-created events go to the check.
+  const s3 = localS3(values.persist ? { directory: join(values.persist, 's3') } : {});
   app = await startLocalApp({
     port,
     dynamodb: { jvmOptions: FAST_START_JVM_OPTIONS },
-    // The case workflow and payment-run state machines, run from the same ASL files, plus the deadline sweep timer.
-    services: [stepFunctions],
+    // The local S3 first (its env, then the state machines'); the case workflow and payment-run state
+    // machines, run from the same ASL files, plus the deadline sweep timer.
+    services: [s3, stepFunctions],
     ...(values.host ? { host: values.host } : {}),
     ...(values.persist ? { persistDir: values.persist } : {}),
   });
@@ -132,6 +137,7 @@ async function main(): Promise<void> {
     [
       `Local API listening on ${app.url} (ready in ${Date.now() - started} ms; ${java.message})`,
       `DynamoDB Local: ${app.ddbEndpoint} (${values.persist ? `persisted in ${values.persist}` : 'in memory'}; tables: ${Object.values(app.tables).join(', ')})`,
+      `S3 (s3rver): ${s3.endpoint} (bucket ${s3.bucketName('documents')}; ${values.persist ? `persisted in ${s3.directory}` : 'temporary directory'}; Object Created under cases/ → documentCheck)`,
       `Step Functions (local runner): ${stepFunctions.endpoint} (case workflow and payment run from statemachines/*.asl.json; deadline sweep timer)`,
       `Get a token:   curl -s -X POST ${app.url}/local/tokens -H 'content-type: application/json' -d '{"role":"admin","sub":"admin-1","provinces":["110000"]}'`,
       'Ctrl-C to stop.',

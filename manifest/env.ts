@@ -4,6 +4,7 @@
  * deployer's business (table names, ARNs, keys); names are decided here and read by
  * functions/_shared/config.ts.
  */
+import { BUCKETS, type BucketId, LOCAL_S3_ENV } from './buckets.ts';
 import { ALL_FUNCTIONS, type AnyFunctionName, type FunctionSpec, SETTINGS, type SettingName } from './functions.ts';
 import { STATE_MACHINES } from './state-machines.ts';
 import { TABLES, tableById } from './tables.ts';
@@ -24,6 +25,8 @@ export const piiDataKeyContext = (stage: string): Record<string, string> => ({
 /** Every env var name that is granted per function (a function without the grant does not get it). */
 export const GRANTED_ENV: readonly string[] = [
   ...TABLES.map((t) => t.envVar),
+  ...Object.values(BUCKETS).map((b) => b.envVar),
+  ...LOCAL_S3_ENV,
   ...Object.values(STATE_MACHINES).map((sm) => sm.envVar),
   ...PII_ENV,
   ...(Object.keys(SETTINGS) as SettingName[]),
@@ -40,6 +43,9 @@ export const grantedEnvOf = (name: AnyFunctionName): ReadonlyMap<string, string>
   const spec = ALL_FUNCTIONS[name];
   const env = new Map<string, string>();
   for (const [id, access] of Object.entries(spec.tables)) env.set(tableById(id as never).envVar, `tables.${id}: ${access}`);
+  for (const [id, access] of Object.entries(spec.buckets ?? {})) env.set(BUCKETS[id as BucketId].envVar, `buckets.${id}: ${access}`);
+  // The local S3 endpoint (local runtime only; unset in AWS) goes with any bucket grant.
+  if (Object.keys(spec.buckets ?? {}).length > 0) for (const key of LOCAL_S3_ENV) env.set(key, 'buckets (local S3 endpoint)');
   for (const id of spec.starts ?? []) env.set(STATE_MACHINES[id].envVar, `starts: ${id}`);
   if (spec.pii) for (const key of PII_ENV) env.set(key, 'pii');
   for (const setting of settingsOf(spec)) env.set(setting, `settings: ${setting}`);

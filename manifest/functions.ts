@@ -1,13 +1,16 @@
 /**
  * Every Lambda function and what it may touch: the HTTP function groups (routes in manifest/routes.ts),
- * the workflow functions (Task states, schedules) and the API's Lambda authorizer.
+ * the workflow functions (Task states, schedules), the event functions (S3 object-created events) and the
+ * API's Lambda authorizer.
  *
  * Plain data. The CDK stateless stack builds one function per entry and grants exactly what the entry
- * declares (tables read/readwrite, the PII data key, StartExecution of the state machines it starts,
- * SendTask* on those it resumes, the settings below); the local runtime gives each function only the env
+ * declares (tables read/readwrite, buckets read/readwrite under their object prefix, the PII data key,
+ * StartExecution of the state machines it starts, SendTask* on those it resumes, the settings below, the
+ * EventBridge rule of an event function); the local runtime gives each function only the env
  * that its entry declares (local/function-env.ts), so a missing grant fails a local test as it would fail
  * in AWS. functions/ knows none of this: it reads its env through functions/_shared/config.ts.
  */
+import type { BucketAccess, BucketId } from './buckets.ts';
 import type { StateMachineId } from './state-machines.ts';
 import type { TableAccess, TableId } from './tables.ts';
 
@@ -31,6 +34,12 @@ export interface FunctionSpec {
   readonly description: string;
   /** Tables it reads or writes: the table's name env var (manifest/tables.ts) and the IAM grant. */
   readonly tables: Readonly<Partial<Record<TableId, TableAccess>>>;
+  /**
+   * Buckets it reads (`s3:GetObject`) or reads and writes (also `s3:PutObject`, which presigned uploads
+   * need), only under the bucket's object prefix (manifest/buckets.ts), with the bucket key's
+   * kms:Decrypt/GenerateDataKey: the bucket's name env var and the IAM grant.
+   */
+  readonly buckets?: Readonly<Partial<Record<BucketId, BucketAccess>>>;
   /** Handles personal data (calls `pii()`, directly or through the audit log): gets the PII key. */
   readonly pii?: boolean;
   /** State machines it starts executions of: gets their ARN env var and states:StartExecution. */
@@ -111,6 +120,15 @@ export const FUNCTIONS = {
     starts: ['caseWorkflow'],
     resumes: ['caseWorkflow'],
   },
+  documents: {
+    entry: 'functions/documents/handler.ts',
+    description: 'Case documents: presigned uploads and downloads, checklist, waivers and withdrawals (D13)',
+    tables: { cases: 'readwrite', registry: 'read', idempotency: 'readwrite' },
+    // readwrite: the presigned PUT is signed with this function's credentials (s3:PutObject), the
+    // presigned GET too (s3:GetObject).
+    buckets: { documents: 'readwrite' },
+    platformFacing: true,
+  },
   paymentRuns: {
     entry: 'functions/payment-runs/handler.ts',
     description: 'Monthly payment runs (start and status)',
@@ -161,6 +179,32 @@ export const WORKFLOW_FUNCTIONS = {
 
 export type WorkflowFunctionName = keyof typeof WORKFLOW_FUNCTIONS;
 
+/** A function invoked by the S3 "Object Created" events of a bucket (EventBridge in AWS, local/s3.ts locally). */
+export interface EventFunctionSpec extends FunctionSpec {
+  /**
+   * The bucket whose "Object Created" events (objects under its `objectPrefix`) invoke the function, with
+   * the EventBridge event (`detail-type: Object Created`, `source: aws.s3`); retried, then to a DLQ.
+   */
+  readonly objectCreated: BucketId;
+}
+
+/** The functions triggered by events rather than by a route, a state machine or a schedule. */
+export const EVENT_FUNCTIONS = {
+  /** The check after upload (D13): real type from the bytes, size, SHA-256; AVAILABLE or REJECTED. Idempotent. */
+  documentCheck: {
+    entry: 'functions/documents/check.ts',
+    description: 'Checks an uploaded case document from its bytes (type, size, SHA-256): AVAILABLE or REJECTED (D13)',
+    tables: { cases: 'readwrite' },
+    buckets: { documents: 'read' },
+    objectCreated: 'documents',
+    // Reads up to 20 MiB and hashes it: more memory (CPU) than the default, and time for a slow read.
+    memorySize: 1024,
+    timeoutSeconds: 60,
+  },
+} as const satisfies Record<string, EventFunctionSpec>;
+
+export type EventFunctionName = keyof typeof EVENT_FUNCTIONS;
+
 /** The HTTP API's Lambda authorizer (docs/security.md): in front of every authenticated route. */
 export const AUTHORIZER_FUNCTION = {
   entry: 'functions/authorizer/handler.ts',
@@ -172,10 +216,15 @@ export const AUTHORIZER_FUNCTION = {
   timeoutSeconds: 5,
 } as const satisfies FunctionSpec;
 
-export type AnyFunctionName = FunctionName | WorkflowFunctionName | 'authorizer';
+export type AnyFunctionName = FunctionName | WorkflowFunctionName | EventFunctionName | 'authorizer';
 
 /** Every function of the product, by name. */
-export const ALL_FUNCTIONS: Readonly<Record<AnyFunctionName, FunctionSpec>> = { ...FUNCTIONS, ...WORKFLOW_FUNCTIONS, authorizer: AUTHORIZER_FUNCTION };
+export const ALL_FUNCTIONS: Readonly<Record<AnyFunctionName, FunctionSpec>> = {
+  ...FUNCTIONS,
+  ...WORKFLOW_FUNCTIONS,
+  ...EVENT_FUNCTIONS,
+  authorizer: AUTHORIZER_FUNCTION,
+};
 const ALL_FUNCTION_NAMES = Object.keys(ALL_FUNCTIONS) as AnyFunctionName[];
 
 /** The functions that start executions of `id`. */

@@ -54,6 +54,12 @@ export const ROUTES: readonly Route[] = [
   { method: 'POST', path: '/v1/cases/{caseId}/approval', fn: 'cases', auth: true },
   { method: 'POST', path: '/v1/cases/{caseId}/resubmission', fn: 'cases', auth: true },
   { method: 'GET', path: '/v1/cases/{caseId}/payments', fn: 'cases', auth: true },
+  { method: 'POST', path: '/v1/cases/{caseId}/documents', fn: 'documents', auth: true },
+  { method: 'GET', path: '/v1/cases/{caseId}/documents', fn: 'documents', auth: true },
+  { method: 'GET', path: '/v1/cases/{caseId}/documents/{documentId}', fn: 'documents', auth: true },
+  { method: 'GET', path: '/v1/cases/{caseId}/documents/{documentId}/content', fn: 'documents', auth: true },
+  { method: 'POST', path: '/v1/cases/{caseId}/documents/{documentId}/withdrawal', fn: 'documents', auth: true },
+  { method: 'POST', path: '/v1/cases/{caseId}/document-waivers', fn: 'documents', auth: true },
   { method: 'POST', path: '/v1/payment-runs', fn: 'paymentRuns', auth: true },
   { method: 'GET', path: '/v1/payment-runs/{runId}', fn: 'paymentRuns', auth: true },
 ];

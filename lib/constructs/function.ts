@@ -10,12 +10,14 @@
 import { isAbsolute } from 'node:path';
 import { Annotations, Duration, Stack, type IAspect } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
-import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Effect, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { Architecture, CfnFunction, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { CfnLogGroup, LogGroup } from 'aws-cdk-lib/aws-logs';
 import { Construct, type IConstruct } from 'constructs';
 import { fromRepoRoot, REPO_ROOT } from '../config/paths.ts';
+import type { BucketAccess } from '../../manifest/buckets.ts';
 import type { TableAccess } from '../../manifest/tables.ts';
 import type { StageConfig } from '../config/stage.ts';
 
@@ -38,6 +40,19 @@ export interface TableGrant {
   readonly access: TableAccess;
 }
 
+export interface BucketGrant {
+  /** Environment variable through which the function receives the bucket's name. */
+  readonly envVar: string;
+  readonly bucketName: string;
+  readonly bucketArn: string;
+  /** Objects the grant covers: `<bucketArn>/<objectPrefix>*`. */
+  readonly objectPrefix: string;
+  /** The bucket's own key (SSE-KMS). */
+  readonly key: IKey;
+  /** read: s3:GetObject and kms:Decrypt; readwrite: also s3:PutObject and kms:GenerateDataKey. */
+  readonly access: BucketAccess;
+}
+
 export interface ClaimsFunctionProps {
   /** Entry file, absolute or relative to the repository root. */
   readonly entry: string;
@@ -46,6 +61,7 @@ export interface ClaimsFunctionProps {
   readonly serviceName: string;
   readonly stage: StageConfig;
   readonly tables?: readonly TableGrant[];
+  readonly buckets?: readonly BucketGrant[];
   /** @default 512 */
   readonly memorySize?: number;
   /** @default 15 seconds */
@@ -79,6 +95,9 @@ export class ClaimsFunction extends Construct {
     const tableEnvironment: Record<string, string> = {};
     for (const grant of props.tables ?? []) {
       tableEnvironment[grant.envVar] = grant.table.tableName;
+    }
+    for (const grant of props.buckets ?? []) {
+      tableEnvironment[grant.envVar] = grant.bucketName;
     }
 
     this.function = new NodejsFunction(this, 'Function', {
@@ -120,6 +139,26 @@ export class ClaimsFunction extends Construct {
       // The table grants include the KMS permissions for the table's customer-managed key.
       if (grant.access === 'readwrite') grant.table.grantReadWriteData(this.function);
       else grant.table.grantReadData(this.function);
+    }
+    for (const grant of props.buckets ?? []) {
+      // Objects under the prefix only; no List, no Delete (the bucket policy denies deletes to everyone anyway).
+      const write = grant.access === 'readwrite';
+      this.role.addToPrincipalPolicy(
+        new PolicyStatement({
+          effect: Effect.ALLOW,
+          actions: write ? ['s3:GetObject', 's3:PutObject'] : ['s3:GetObject'],
+          resources: [`${grant.bucketArn}/${grant.objectPrefix}*`],
+        }),
+      );
+      // The bucket key, only when S3 uses it on the function's behalf (also for the presigned URLs it signs).
+      this.role.addToPrincipalPolicy(
+        new PolicyStatement({
+          effect: Effect.ALLOW,
+          actions: write ? ['kms:Decrypt', 'kms:GenerateDataKey'] : ['kms:Decrypt'],
+          resources: [grant.key.keyArn],
+          conditions: { StringEquals: { 'kms:ViaService': `s3.${Stack.of(this).region}.${Stack.of(this).urlSuffix}` } },
+        }),
+      );
     }
   }
 }

@@ -32,8 +32,12 @@ import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { settingsOf } from '../../manifest/env.ts';
+import { BUCKETS, type BucketId } from '../../manifest/buckets.ts';
 import {
+  type AnyFunctionName,
   AUTHORIZER_FUNCTION,
+  EVENT_FUNCTIONS,
+  type EventFunctionName,
   FUNCTIONS,
   type FunctionName,
   type FunctionSpec,
@@ -45,8 +49,9 @@ import { PLATFORM_RESOURCE_SERVER, PLATFORM_SCOPE_NAME, STAFF_ROLES } from '../.
 import { ROUTES, type Route } from '../../manifest/routes.ts';
 import type { TableId } from '../../manifest/tables.ts';
 import type { StageConfig } from '../config/stage.ts';
-import { ClaimsFunction, type TableGrant } from '../constructs/function.ts';
-import type { DeployedTable } from './stateful-stack.ts';
+import { type BucketGrant, ClaimsFunction, type TableGrant } from '../constructs/function.ts';
+import { DocumentEvents } from './document-events.ts';
+import { bucketName, type DeployedBucket, type DeployedTable } from './stateful-stack.ts';
 import { Workflows } from './workflows.ts';
 
 /** Staff roles, as user-pool groups (functions/_shared/auth.ts maps `cognito:groups` to the role). */
@@ -71,8 +76,10 @@ export interface StatelessStackProps extends StackProps {
   readonly stage: StageConfig;
   /** The stateful tables; referenced here by physical name, not through CloudFormation exports. */
   readonly tables: Readonly<Record<TableId, DeployedTable>>;
-  /** Customer-managed key of the tables (its ARN is the one cross-stack reference). */
+  /** Customer-managed key of the tables (its ARN is a cross-stack reference). */
   readonly dataKey: IKey;
+  /** The stateful buckets; referenced here by physical name, their keys by ARN (cross-stack references). */
+  readonly buckets: Readonly<Record<BucketId, Pick<DeployedBucket, 'key'>>>;
 }
 
 export class StatelessStack extends Stack {
@@ -86,7 +93,11 @@ export class StatelessStack extends Stack {
   public readonly routes: ReadonlyMap<string, HttpRoute>;
   /** Non-HTTP functions: the workflow Task Lambda and the deadline sweep. */
   public readonly workflowFunctions: Readonly<Record<WorkflowFunctionName, ClaimsFunction>>;
+  /** Functions invoked by events (S3 object-created through EventBridge): the document check. */
+  public readonly eventFunctions: Readonly<Record<EventFunctionName, ClaimsFunction>>;
   public readonly workflows: Workflows;
+  /** The object-created rule of the documents bucket, its DLQ and alarms. */
+  public readonly documentEvents: DocumentEvents;
   /** Verifies Cognito tokens and accepts the app clients of registered platforms (functions/authorizer). */
   public readonly authorizerFunction: ClaimsFunction;
 
@@ -201,6 +212,18 @@ export class StatelessStack extends Stack {
         if (!deployed) throw new Error(`${owner} uses table "${tableId}", which manifest/tables.ts does not define`);
         return { table: tables[tableId as TableId], envVar: deployed.definition.envVar, access: access! };
       });
+    const bucketGrants = (spec: Readonly<Partial<Record<BucketId, 'read' | 'readwrite'>>>): BucketGrant[] =>
+      (Object.entries(spec) as [BucketId, 'read' | 'readwrite'][]).map(([id, access]) => {
+        const name = bucketName(stage.name, id, this.account, this.region);
+        return {
+          envVar: BUCKETS[id].envVar,
+          bucketName: name,
+          bucketArn: `arn:${this.partition}:s3:::${name}`,
+          objectPrefix: BUCKETS[id].objectPrefix,
+          key: props.buckets[id].key,
+          access,
+        };
+      });
     // The values of the settings a manifest entry may declare (manifest/functions.ts SETTINGS).
     const issuer = `https://cognito-idp.${this.region}.${this.urlSuffix}/${this.userPool.userPoolId}`;
     const settingValues: Readonly<Record<SettingName, string>> = {
@@ -222,11 +245,13 @@ export class StatelessStack extends Stack {
         serviceName: `injury-claims-${name}`,
         stage,
         tables: grants,
+        buckets: bucketGrants(spec.buckets ?? {}),
         ...(spec.memorySize ? { memorySize: spec.memorySize } : {}),
         ...(spec.timeoutSeconds ? { timeout: Duration.seconds(spec.timeoutSeconds) } : {}),
         environment: Object.fromEntries(settingsOf(spec).map((setting) => [setting, settingValues[setting]])),
       });
       acknowledgeFunctionFindings(fn, grants, props.tables);
+      acknowledgeBucketFindings(fn, stage.name, spec.buckets ?? {});
       return fn;
     };
     const functions = {} as Record<FunctionName, ClaimsFunction>;
@@ -235,6 +260,9 @@ export class StatelessStack extends Stack {
     const workflowFunctions = {} as Record<WorkflowFunctionName, ClaimsFunction>;
     for (const [name, spec] of Object.entries(WORKFLOW_FUNCTIONS) as [WorkflowFunctionName, FunctionSpec][]) workflowFunctions[name] = build(name, spec);
     this.workflowFunctions = workflowFunctions;
+    const eventFunctions = {} as Record<EventFunctionName, ClaimsFunction>;
+    for (const [name, spec] of Object.entries(EVENT_FUNCTIONS) as [EventFunctionName, FunctionSpec][]) eventFunctions[name] = build(name, spec);
+    this.eventFunctions = eventFunctions;
     // The API's Lambda authorizer: verifies the pool's tokens (AUTH_ISSUER) and accepts the static clients plus
     // any client registered to a platform in the registry.
     this.authorizerFunction = build('authorizer', AUTHORIZER_FUNCTION);
@@ -247,9 +275,13 @@ export class StatelessStack extends Stack {
       stage,
       httpFunctions: functions,
       workflowFunctions,
+      eventFunctions,
       authorizerFunction: this.authorizerFunction,
       dataKey: props.dataKey,
     });
+
+    // ---- Documents: the check after upload, on the bucket's object-created events ---------------
+    this.documentEvents = new DocumentEvents(this, 'DocumentEvents', { stage, eventFunctions, alarmTopic: this.workflows.alarmTopic });
 
     // ---- HTTP API -------------------------------------------------------------------------------
     // A Lambda authorizer, not the JWT authorizer: a JWT authorizer accepts a fixed audience list, and
@@ -328,6 +360,14 @@ export class StatelessStack extends Stack {
       description: 'OAuth token endpoint for the platform client-credentials flow',
     });
   }
+
+  /** The function of a manifest entry, whichever list it is in. */
+  public functionNamed(name: AnyFunctionName): ClaimsFunction {
+    if (name === 'authorizer') return this.authorizerFunction;
+    if (Object.hasOwn(this.workflowFunctions, name)) return this.workflowFunctions[name as WorkflowFunctionName];
+    if (Object.hasOwn(this.eventFunctions, name)) return this.eventFunctions[name as EventFunctionName];
+    return this.functions[name as FunctionName];
+  }
 }
 
 /** HTTP API access-log record (JSON, so Logs Insights can query it; AwsSolutions-APIGW1). */
@@ -361,6 +401,21 @@ const importTables = (scope: Construct, deployed: Readonly<Record<TableId, Deplo
     });
   }
   return imported;
+};
+
+/** The bucket grants' object wildcard (`<bucket>/<objectPrefix>*`), acknowledged for exactly that resource. */
+const acknowledgeBucketFindings = (
+  fn: ClaimsFunction,
+  stage: StageConfig['name'],
+  buckets: Readonly<Partial<Record<BucketId, 'read' | 'readwrite'>>>,
+): void => {
+  for (const id of Object.keys(buckets) as BucketId[]) {
+    const name = bucketName(stage, id, '<AWS::AccountId>', '<AWS::Region>');
+    Validations.of(fn.role).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::${name}/${BUCKETS[id].objectPrefix}*]`,
+      reason: `Object access in the ${id} bucket is granted on its object prefix (${BUCKETS[id].objectPrefix}*): object keys are created at run time per case and document; no other prefix, no bucket-level action.`,
+    });
+  }
 };
 
 /**

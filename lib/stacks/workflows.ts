@@ -22,7 +22,15 @@ import { Topic } from 'aws-cdk-lib/aws-sns';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { piiDataKeyContext } from '../../manifest/env.ts';
-import { type AnyFunctionName, type FunctionName, piiFunctions, resumersOf, startersOf, type WorkflowFunctionName } from '../../manifest/functions.ts';
+import {
+  type AnyFunctionName,
+  type EventFunctionName,
+  type FunctionName,
+  piiFunctions,
+  resumersOf,
+  startersOf,
+  type WorkflowFunctionName,
+} from '../../manifest/functions.ts';
 import { SCHEDULE_TIME_ZONE, SCHEDULES } from '../../manifest/schedules.ts';
 import { STATE_MACHINE_IDS } from '../../manifest/state-machines.ts';
 import type { StageConfig } from '../config/stage.ts';
@@ -33,6 +41,7 @@ export interface WorkflowsProps {
   readonly stage: StageConfig;
   readonly httpFunctions: Readonly<Record<FunctionName, ClaimsFunction>>;
   readonly workflowFunctions: Readonly<Record<WorkflowFunctionName, ClaimsFunction>>;
+  readonly eventFunctions: Readonly<Record<EventFunctionName, ClaimsFunction>>;
   readonly authorizerFunction: ClaimsFunction;
   /** The stateful stack's customer-managed key; the PII data key is encrypted under it. */
   readonly dataKey: IKey;
@@ -48,14 +57,16 @@ export class Workflows extends Construct {
 
   constructor(scope: Construct, id: string, props: WorkflowsProps) {
     super(scope, id);
-    const { stage, httpFunctions, workflowFunctions } = props;
+    const { stage, httpFunctions, workflowFunctions, eventFunctions } = props;
     const workflowFn = workflowFunctions.workflow.function;
     const functionNamed = (name: AnyFunctionName): ClaimsFunction =>
       name === 'authorizer'
         ? props.authorizerFunction
         : name in workflowFunctions
           ? workflowFunctions[name as WorkflowFunctionName]
-          : httpFunctions[name as FunctionName];
+          : name in eventFunctions
+            ? eventFunctions[name as EventFunctionName]
+            : httpFunctions[name as FunctionName];
 
     // ---- State machines -------------------------------------------------------------------------
     const caseWorkflow = new ClaimsStateMachine(this, 'CaseWorkflow', {
@@ -111,7 +122,7 @@ export class Workflows extends Construct {
     }
 
     // ---- PII data key ---------------------------------------------------------------------------
-    const allFunctions = [...Object.values(httpFunctions), ...Object.values(workflowFunctions)];
+    const allFunctions = [...Object.values(httpFunctions), ...Object.values(workflowFunctions), ...Object.values(eventFunctions)];
     for (const fn of allFunctions) fn.function.addEnvironment('PII_KEY_MODE', 'kms');
     const context = piiDataKeyContext(stage.name);
     for (const name of piiFunctions()) {

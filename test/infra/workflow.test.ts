@@ -4,6 +4,7 @@ import { piiDataKeyContext as runtimePiiContext } from '../../functions/_shared/
 import { buildApp } from '../../lib/app.ts';
 import { stageConfig } from '../../lib/config/stage.ts';
 import { checkedSubstitutions } from '../../lib/constructs/state-machine.ts';
+import { LOCAL_S3_ENV } from '../../manifest/buckets.ts';
 import { grantedEnvOf, piiDataKeyContext } from '../../manifest/env.ts';
 import {
   ALL_FUNCTIONS,
@@ -42,12 +43,7 @@ describe('case workflow and payment run (prod)', () => {
   let resources: Record<string, Resource>;
   const idOf = (construct: { node: { defaultChild?: unknown } }): string => built.stateless.getLogicalId(construct.node.defaultChild as never);
   const machine = (id: StateMachineId): Resource => resources[idOf(built.stateless.workflows.stateMachines[id].stateMachine)]!;
-  const fnOf = (name: AnyFunctionName) =>
-    name === 'authorizer'
-      ? built.stateless.authorizerFunction
-      : name in WORKFLOW_FUNCTIONS
-        ? built.stateless.workflowFunctions[name as WorkflowFunctionName]
-        : built.stateless.functions[name as FunctionName];
+  const fnOf = (name: AnyFunctionName) => built.stateless.functionNamed(name);
   const roleIdOf = (name: AnyFunctionName): string => idOf(fnOf(name).role);
   /** Role logical ids whose policies grant `action`. */
   const rolesGranting = (action: string): Set<string> => {
@@ -277,11 +273,15 @@ describe('case workflow and payment run (prod)', () => {
   });
 
   it('runs every function with PII_KEY_MODE=kms', () => {
-    for (const name of [...GROUPS, ...(Object.keys(WORKFLOW_FUNCTIONS) as WorkflowFunctionName[])]) expect(envOf(name).PII_KEY_MODE, name).toBe('kms');
+    for (const name of ALL.filter((n) => n !== 'authorizer')) expect(envOf(name).PII_KEY_MODE, name).toBe('kms');
   });
 
   it('lets only the functions that handle personal data decrypt the PII data key, bound to its encryption context', () => {
-    const conditioned = (roleId: string) => statementsOfRole(roleId).filter((s) => actionsOf(s).includes('kms:Decrypt') && s.Condition !== undefined);
+    // (The bucket key's kms:Decrypt is conditioned on kms:ViaService S3: test/infra/documents.test.ts.)
+    const conditioned = (roleId: string) =>
+      statementsOfRole(roleId).filter(
+        (s) => actionsOf(s).includes('kms:Decrypt') && s.Condition !== undefined && !JSON.stringify(s.Condition).includes('kms:ViaService'),
+      );
     for (const name of GROUPS) {
       const statements = conditioned(roleIdOf(name));
       if (!piiFunctions().includes(name)) {
@@ -344,15 +344,11 @@ describe('function environment (prod): exactly what the manifest grants', () => 
   it.each(Object.keys(ALL_FUNCTIONS) as AnyFunctionName[])(
     '%s receives exactly the granted env its manifest entry declares (tables, state machines, PII key, settings)',
     (name) => {
-      const fn =
-        name === 'authorizer'
-          ? built.stateless.authorizerFunction
-          : name in WORKFLOW_FUNCTIONS
-            ? built.stateless.workflowFunctions[name as WorkflowFunctionName]
-            : built.stateless.functions[name as FunctionName];
+      const fn = built.stateless.functionNamed(name);
       const env = resources[built.stateless.getLogicalId(fn.function.node.defaultChild as never)]!.Properties.Environment.Variables as Record<string, unknown>;
-      // No ciphertext in this stage's context, and PII_LOCAL_KEY is local only.
-      const expected = [...grantedEnvOf(name).keys()].filter((k) => k !== 'PII_LOCAL_KEY' && k !== 'PII_DATA_KEY_CIPHERTEXT').sort();
+      // No ciphertext in this stage's context; PII_LOCAL_KEY and the local S3 endpoint are local only.
+      const localOnly: readonly string[] = ['PII_LOCAL_KEY', 'PII_DATA_KEY_CIPHERTEXT', ...LOCAL_S3_ENV];
+      const expected = [...grantedEnvOf(name).keys()].filter((k) => !localOnly.includes(k)).sort();
       const ungranted = ['POWERTOOLS_SERVICE_NAME', 'POWERTOOLS_LOG_LEVEL', 'STAGE', 'NODE_OPTIONS', 'PII_KEY_MODE'];
       expect(
         Object.keys(env)

@@ -1,0 +1,108 @@
+/**
+ * The event path of evidence documents (part of the stateless stack): for every event function of
+ * manifest/functions.ts (`EVENT_FUNCTIONS`), an EventBridge rule on the default bus matching its bucket's
+ * "Object Created" events under the bucket's object prefix, targeting the function with retries and a DLQ,
+ * and alarms on the DLQ and the function's errors.
+ *
+ * The bucket (stateful stack) sends its events to EventBridge (`eventBridgeEnabled`) instead of notifying
+ * the function directly: an S3 notification would make the stateful stack refer to a stateless function
+ * while the stateless stack refers to the bucket, a cycle between the two stacks.
+ */
+import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import { Rule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import type { ITopic } from 'aws-cdk-lib/aws-sns';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { BUCKETS } from '../../manifest/buckets.ts';
+import { EVENT_FUNCTIONS, type EventFunctionName } from '../../manifest/functions.ts';
+import type { StageConfig } from '../config/stage.ts';
+import type { ClaimsFunction } from '../constructs/function.ts';
+import { bucketName } from './stateful-stack.ts';
+
+/** EventBridge retries a failed invocation this many times (with backoff) before the event goes to the DLQ. */
+export const OBJECT_CREATED_RETRY_ATTEMPTS = 8;
+/** …and gives up on an event older than this. */
+export const OBJECT_CREATED_MAX_EVENT_AGE = Duration.hours(6);
+
+export interface DocumentEventsProps {
+  readonly stage: StageConfig;
+  readonly eventFunctions: Readonly<Record<EventFunctionName, ClaimsFunction>>;
+  readonly alarmTopic: ITopic;
+}
+
+export class DocumentEvents extends Construct {
+  public readonly rules: Readonly<Record<EventFunctionName, Rule>>;
+  /** Events EventBridge could not deliver after its retries (SQS-managed SSE, TLS only, 14 days). */
+  public readonly dlq: Queue;
+  public readonly alarms: readonly Alarm[];
+
+  constructor(scope: Construct, id: string, props: DocumentEventsProps) {
+    super(scope, id);
+    const { stage } = props;
+    const stack = Stack.of(this);
+
+    this.dlq = new Queue(this, 'ObjectCreatedDlq', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+      removalPolicy: stage.removalPolicy === RemovalPolicy.RETAIN ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+    });
+    Validations.of(this.dlq).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason:
+        'This queue is itself the dead-letter queue of the EventBridge rule targets (cdk-nag only recognises SQS/Lambda redrive); it is alarmed on visible messages.',
+    });
+
+    const action = new SnsAction(props.alarmTopic);
+    const alarms: Alarm[] = [];
+    const alarm = (alarmId: string, metric: Alarm['metric'], description: string) => {
+      const created = new Alarm(this, alarmId, {
+        metric,
+        threshold: 1,
+        evaluationPeriods: 1,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+        alarmDescription: description,
+      });
+      created.addAlarmAction(action);
+      alarms.push(created);
+    };
+    const period = Duration.minutes(5);
+
+    const rules = {} as Record<EventFunctionName, Rule>;
+    for (const [name, spec] of Object.entries(EVENT_FUNCTIONS) as [EventFunctionName, (typeof EVENT_FUNCTIONS)[EventFunctionName]][]) {
+      const bucket = BUCKETS[spec.objectCreated];
+      const fn = props.eventFunctions[name].function;
+      const pascalName = `${name[0]!.toUpperCase()}${name.slice(1)}`;
+      rules[name] = new Rule(this, `${pascalName}ObjectCreated`, {
+        description: `${spec.objectCreated} bucket: Object Created under ${bucket.objectPrefix} → ${name}`,
+        eventPattern: {
+          source: ['aws.s3'],
+          detailType: ['Object Created'],
+          detail: {
+            bucket: { name: [bucketName(stage.name, spec.objectCreated, stack.account, stack.region)] },
+            object: { key: [{ prefix: bucket.objectPrefix }] },
+          },
+        },
+        targets: [
+          new LambdaFunction(fn, {
+            retryAttempts: OBJECT_CREATED_RETRY_ATTEMPTS,
+            maxEventAge: OBJECT_CREATED_MAX_EVENT_AGE,
+            deadLetterQueue: this.dlq,
+          }),
+        ],
+      });
+      alarm(`${pascalName}Errors`, fn.metricErrors({ period }), `${name}: invocation errors (EventBridge retries, then the event goes to the DLQ)`);
+    }
+    this.rules = rules;
+    alarm(
+      'ObjectCreatedDlqMessages',
+      this.dlq.metricApproximateNumberOfMessagesVisible({ period }),
+      'An object-created event could not be delivered to its check (the document stays UPLOAD_PENDING): redrive it from the DLQ',
+    );
+    this.alarms = alarms;
+  }
+}
