@@ -383,10 +383,14 @@ function changeOf(record: CaseRecord, input: StepInput, ctx: StepContext): Chang
     case 'document-waiver': {
       const waivers = record.documentWaivers ?? [];
       if (waivers.some((w) => w.type === input.type)) return refuse('ALREADY_WAIVED', `${DOCUMENT_TYPE_NAMES[input.type]}已免于提交。`);
-      const list = checklist(record, documentsOf(ctx));
-      if (!list.missing.includes(input.type)) {
+      // A missing required type, or one the confirmation's basis may still require (the police report).
+      const documents = documentsOf(ctx);
+      const list = checklist(record, documents);
+      const handedIn = documents.some((d) => d.type === input.type && d.status === 'AVAILABLE');
+      const waivable = list.missing.includes(input.type) || (!handedIn && list.conditional.some((c) => c.type === input.type));
+      if (!waivable) {
         return refuse('WAIVER_NOT_APPLICABLE', `${DOCUMENT_TYPE_NAMES[input.type]}在本环节无须免交：它不是必需材料，或已提交。`, {
-          fields: [{ path: 'type', message: list.required.includes(input.type) ? '该材料已提交。' : '该材料在本环节不是必需材料。' }],
+          fields: [{ path: 'type', message: handedIn ? '该材料已提交。' : '该材料在本环节不是必需材料。' }],
         });
       }
       return {

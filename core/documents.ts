@@ -64,7 +64,7 @@ export function checklist(record: CaseRecord, documents: readonly CaseDocument[]
     required,
     missing: required.filter((t) => !available.has(t) && !waivedTypes.has(t)),
     waived,
-    conditional: basis === undefined ? conditionalDocuments(record).filter((c) => !required.includes(c.type)) : [],
+    conditional: basis === undefined ? conditionalDocuments(record).filter((c) => !required.includes(c.type) && !waivedTypes.has(c.type)) : [],
   };
 }
 

@@ -10,6 +10,7 @@
  */
 import { addMonthsToMonth, formatYuan, monthOfDate, shanghaiDate } from '../core/index.ts';
 import { startLocalApp, type LocalApp } from '../local/app.ts';
+import { localS3 } from '../local/s3.ts';
 import { localStepFunctions } from '../local/stepfunctions/index.ts';
 import {
   openCaseBody,
@@ -65,6 +66,9 @@ async function show(world: World, title: string, caseId: string): Promise<void> 
       .join(', '),
   );
   if (c.escalations.length) console.log('  escalations:', c.escalations.map((e: any) => e.kind).join(', '));
+  console.log(
+    `  documents (D13): ${c.documents.map((d: any) => `${d.type} ${d.status}${d.sha256 ? ` sha256 ${d.sha256.slice(0, 12)}…` : ''}`).join(', ') || 'none'}; missing: ${c.checklist.missing.join(', ') || 'nothing'}`,
+  );
   console.log('  timeline:');
   for (const e of c.timeline) {
     const change = [e.before ? `before ${JSON.stringify(e.before)}` : '', e.after ? `after ${JSON.stringify(e.after)}` : ''].filter(Boolean).join(' → ');
@@ -91,7 +95,7 @@ async function demo(world: World): Promise<void> {
 
   // 1. Minor injury, no assessment (fast track).
   {
-    const { caseId, body } = await openedCase(world);
+    const { caseId, body } = await openedCase(world, { documents: 'upload' });
     if (body.workflow?.status === 'NOT_STARTED') {
       throw new Error(
         'The stack at API_URL does not run the local Step Functions runner (case workflow not started). Unset API_URL to let the demo start its own stack.',
@@ -117,7 +121,7 @@ async function demo(world: World): Promise<void> {
   }
   // 2. Grade 7 with inpatient days.
   {
-    const { caseId } = await openedCase(world);
+    const { caseId } = await openedCase(world, { documents: 'upload' });
     await post(`/v1/cases/${caseId}/expenses`, tokens.handler2, {
       items: [
         { description: '住院手术', amountFen: 2_350_000, inCatalogue: true },
@@ -135,7 +139,7 @@ async function demo(world: World): Promise<void> {
   }
   // 3. Grade 2, FULL nursing: monthly items, then two monthly payment runs.
   {
-    const { caseId } = await openedCase(world);
+    const { caseId } = await openedCase(world, { documents: 'upload' });
     const month = monthOfDate(shanghaiDate(new Date()));
     await post(`/v1/cases/${caseId}/confirmation`, tokens.handler, { outcome: 'CONFIRMED', basis: 'ORDER_TASK_ACCIDENT', assessmentRequired: true });
     await waitForStatus(world, caseId, 'AWAITING_ASSESSMENT');
@@ -154,7 +158,7 @@ async function demo(world: World): Promise<void> {
   }
   // 4. Death with dependants over the cap.
   {
-    const { caseId } = await openedCase(world, { kind: 'death' });
+    const { caseId } = await openedCase(world, { kind: 'death', documents: 'upload' });
     await post(`/v1/cases/${caseId}/confirmation`, tokens.handler, { outcome: 'CONFIRMED', basis: 'ORDER_TASK_TRAFFIC', assessmentRequired: false });
     await waitForStatus(world, caseId, 'AWAITING_DEPENDANTS');
     await must(
@@ -176,7 +180,7 @@ async function demo(world: World): Promise<void> {
   }
   // 5. Refusal.
   {
-    const { caseId } = await openedCase(world);
+    const { caseId } = await openedCase(world, { documents: 'upload' });
     await must(
       post(`/v1/cases/${caseId}/confirmation`, tokens.handler, {
         outcome: 'NOT_CONFIRMED',
@@ -214,7 +218,7 @@ async function main(): Promise<void> {
   if (!(await reachable(url))) {
     console.log(`No stack at ${url}: starting one in-process (DynamoDB Local + local Step Functions runner)…`);
     process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
-    app = await startLocalApp({ port: 0, services: [localStepFunctions()] });
+    app = await startLocalApp({ port: 0, services: [localS3(), localStepFunctions()] });
     base = app.url;
   }
   const stop = async () => {

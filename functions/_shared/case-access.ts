@@ -7,7 +7,7 @@ import { isStaff, type Principal } from './auth.ts';
 import { notFound } from './problem.ts';
 import { type CaseBundle, casesRepository } from './repositories/cases.ts';
 
-export const canRead = (p: Principal, r: Pick<CaseRecord, 'workerId' | 'platformId' | 'province'>): boolean =>
+const canRead = (p: Principal, r: Pick<CaseRecord, 'workerId' | 'platformId' | 'province'>): boolean =>
   (isStaff(p) && p.provinces.includes(r.province)) ||
   (p.role === 'worker' && p.workerId !== undefined && p.workerId === r.workerId) ||
   (p.role === 'platform' && p.platformId === r.platformId);

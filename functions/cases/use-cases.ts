@@ -124,7 +124,8 @@ export const openCase = async (p: Principal, body: z.infer<typeof OpenCaseReques
       actor: p.sub,
       now,
       calendar: await calendarsRepository.calendar(),
-      documentsRequired: false,
+      // D13: every case opened from now on needs its documents (cases stored before carry no flag).
+      documentsRequired: true,
     }),
   );
   try {

@@ -89,6 +89,8 @@ export interface Worker {
   readonly workerId: string;
   readonly platformWorkerId: string;
   readonly token: string;
+  /** The resident ID number registered (for log scans: it must never appear in a log). */
+  readonly idNumber: string;
 }
 
 /** A worker registered with the platform (born `birthDate`, male unless `female`). */
@@ -98,17 +100,18 @@ export async function registerWorker(world: World, birthDate = '1990-05-01', fem
   // person, D3). Region digits 3–6 and the sequence are random: 10⁴ × 500 numbers, not 100 (which collided).
   const region = `11${String(Math.floor(Math.random() * 10_000)).padStart(4, '0')}`;
   const seq = (female ? 0 : 1) + Math.floor(Math.random() * 500) * 2; // odd 17th digit = male (GB 11643)
+  const idNumber = makeResidentId(region, birthDate, seq);
   const res = expectStatus(
     await world.api('PUT', `/v1/platforms/${world.platformId}/workers`, {
       token: world.tokens.platform,
-      body: { workers: [{ platformWorkerId, name: '张三', idNumber: makeResidentId(region, birthDate, seq) }] },
+      body: { workers: [{ platformWorkerId, name: '张三', idNumber }] },
     }),
     200,
     'register worker',
   );
   const workerId = res.body.results[0].workerId as string;
   if (!workerId) throw new Error(`worker rejected: ${JSON.stringify(res.body)}`);
-  return { workerId, platformWorkerId, token: await world.mint({ role: 'worker', sub: `worker-${workerId}`, workerId }) };
+  return { workerId, platformWorkerId, idNumber, token: await world.mint({ role: 'worker', sub: `worker-${workerId}`, workerId }) };
 }
 
 /** An order accepted an hour before `at` (open: covers `at`), so an injury at `at` is covered (D4). */
@@ -164,10 +167,50 @@ export const openCaseBody = (
   ...extra,
 });
 
-/** Worker + covering order + report + case (opened by the platform). Returns the opened case. */
+/** A small real PDF: its magic number and its size are what the check after upload compares (D13). */
+export const SAMPLE_PDF = Buffer.concat([Buffer.from('%PDF-1.7\n'), Buffer.alloc(1_000, 0x20), Buffer.from('\n%%EOF\n')]);
+
+/**
+ * Hands in what the case's checklist is missing and what a basis may still require (D13), so that a
+ * confirmation is accepted: `waive` — the handler waives each type, holding the paper original;
+ * `upload` — a real PDF per type through the presigned URL, waiting for the check to make it AVAILABLE.
+ */
+export async function handInDocuments(world: World, caseId: string, how: 'waive' | 'upload' = 'waive', handler = world.tokens.handler): Promise<void> {
+  const list = expectStatus(await world.api('GET', `/v1/cases/${caseId}/documents`, { token: handler }), 200, 'documents');
+  // Everything missing, and what a basis may still require (the police report of a traffic accident).
+  const types = [...list.body.checklist.missing, ...list.body.checklist.conditional.map((c: { type: string }) => c.type)] as string[];
+  for (const type of types) {
+    if (how === 'waive') {
+      const body = { type, reason: '纸质原件已核验' };
+      expectStatus(await world.api('POST', `/v1/cases/${caseId}/document-waivers`, { token: handler, body }), 201, `waive ${type}`);
+      continue;
+    }
+    await uploadDocument(world, caseId, type);
+  }
+}
+
+/** Uploads SAMPLE_PDF as a document of `type` through its presigned URL and waits until the check makes it AVAILABLE. */
+async function uploadDocument(world: World, caseId: string, type: string): Promise<string> {
+  const body = { type, fileName: `${type.toLowerCase()}.pdf`, contentType: 'application/pdf', sizeBytes: SAMPLE_PDF.length };
+  const ticket = expectStatus(await world.api('POST', `/v1/cases/${caseId}/documents`, { token: world.tokens.handler, body }), 201, `upload ${type}`);
+  const put = await fetch(ticket.body.upload.url, { method: 'PUT', headers: ticket.body.upload.headers, body: SAMPLE_PDF });
+  if (put.status !== 200) throw new Error(`PUT ${type}: ${put.status}`);
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    const d = await world.api('GET', `/v1/cases/${caseId}/documents/${ticket.body.documentId}`, { token: world.tokens.handler });
+    if (d.body.status === 'AVAILABLE') return ticket.body.documentId as string;
+    if (d.body.status !== 'UPLOADING' || Date.now() > deadline) throw new Error(`document ${type}: ${JSON.stringify(d.body)}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+/**
+ * Worker + covering order + report + case (opened by the platform), with its documents handed in
+ * (`documents`: waived by default; `none` leaves the checklist open). Returns the opened case.
+ */
 export async function openedCase(
   world: World,
-  options: { kind?: 'injury' | 'death'; at?: Date; birthDate?: string } = {},
+  options: { kind?: 'injury' | 'death'; at?: Date; birthDate?: string; documents?: 'waive' | 'upload' | 'none' } = {},
 ): Promise<{ worker: Worker; reportId: string; caseId: string; body: any }> {
   const at = options.at ?? new Date(Date.now() - 30 * 60_000);
   const worker = await registerWorker(world, options.birthDate);
@@ -180,6 +223,7 @@ export async function openedCase(
     201,
     'open case',
   );
+  if (options.documents !== 'none') await handInDocuments(world, c.body.caseId, options.documents ?? 'waive');
   return { worker, reportId: r.body.reportId, caseId: c.body.caseId, body: c.body };
 }
 

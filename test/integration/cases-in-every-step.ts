@@ -4,7 +4,18 @@
  * the case routes. Built on cases-fixtures.ts; each case is settled (no pending step) when returned.
  */
 import { monthOfDate, shanghaiDate } from '../../core/index.ts';
-import { orderAround, openCaseBody, payMinorInjury, report, waitForRun, waitForStatus, type Res, type Worker, type World } from './cases-fixtures.ts';
+import {
+  handInDocuments,
+  orderAround,
+  openCaseBody,
+  payMinorInjury,
+  report,
+  waitForRun,
+  waitForStatus,
+  type Res,
+  type Worker,
+  type World,
+} from './cases-fixtures.ts';
 
 /** The body of a confirmation that every handler may send to an UNDER_REVIEW case. */
 export const CONFIRM = (assessmentRequired: boolean) => ({ outcome: 'CONFIRMED', basis: 'ORDER_TASK_ACCIDENT', assessmentRequired });
@@ -27,7 +38,10 @@ export async function freshReport(world: World, worker: Worker): Promise<string>
 async function caseOf(world: World, worker: Worker, kind: 'injury' | 'death' = 'injury'): Promise<string> {
   const reportId = await freshReport(world, worker);
   const [token, applicant] = kind === 'death' ? [world.tokens.handler, 'relative' as const] : [world.tokens.platform, 'platform' as const];
-  return expect2(await world.api('POST', '/v1/cases', { token, body: openCaseBody(reportId, kind, applicant) }), 201, 'open case').body.caseId as string;
+  const caseId = expect2(await world.api('POST', '/v1/cases', { token, body: openCaseBody(reportId, kind, applicant) }), 201, 'open case').body
+    .caseId as string;
+  await handInDocuments(world, caseId);
+  return caseId;
 }
 
 const post = (world: World, path: string, token: string, body: unknown, what: string) =>

@@ -5,6 +5,7 @@
  * which the demo script also imports outside vitest.
  */
 import { afterAll, beforeAll } from 'vitest';
+import { type LocalS3, localS3 } from '../../local/s3.ts';
 import { localStepFunctions, type LocalStepFunctions } from '../../local/stepfunctions/index.ts';
 import { startTestStack, type TestStack, type TestStackOptions } from '../support/local-stack.ts';
 import { setUpWorld, type World } from './cases-fixtures.ts';
@@ -13,19 +14,22 @@ export interface CaseStack {
   readonly stack: TestStack;
   readonly sfn: LocalStepFunctions;
   readonly world: World;
+  /** The local S3 server with the documents bucket (only with `s3: true`). */
+  readonly s3: LocalS3;
 }
 
 /**
  * Registers the file's beforeAll/afterAll; the returned object's fields are set once beforeAll has run.
  * `env`: extra environment for the handlers (e.g. `POWERTOOLS_LOG_LEVEL` for a log scan);
- * `extraRoutes`: routes mounted in the test (a route of the cases handler not yet in manifest/routes.ts).
+ * `extraRoutes`: routes mounted in the test; `s3`: also run the local S3 server (documents, D13).
  */
-export function useCaseStack(options: { env?: Record<string, string>; extraRoutes?: TestStackOptions['extraRoutes'] } = {}): CaseStack {
-  const env = {} as { stack: TestStack; sfn: LocalStepFunctions; world: World };
+export function useCaseStack(options: { env?: Record<string, string>; extraRoutes?: TestStackOptions['extraRoutes']; s3?: boolean } = {}): CaseStack {
+  const env = {} as { stack: TestStack; sfn: LocalStepFunctions; world: World; s3: LocalS3 };
   beforeAll(async () => {
     env.sfn = localStepFunctions({ sweepIntervalMs: 0 });
+    if (options.s3) env.s3 = localS3();
     env.stack = await startTestStack({
-      services: [env.sfn],
+      services: options.s3 ? [env.sfn, env.s3] : [env.sfn],
       ...(options.env ? { env: options.env } : {}),
       ...(options.extraRoutes ? { extraRoutes: options.extraRoutes } : {}),
     });

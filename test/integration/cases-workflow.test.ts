@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { makeCreditCode, makeResidentId } from '../../core/index.ts';
 import { useCaseStack } from './cases-stack.ts';
-import { openedCase, waitForCase, waitForStatus } from './cases-fixtures.ts';
+import { handInDocuments, openedCase, waitForCase, waitForStatus } from './cases-fixtures.ts';
 
 const env = useCaseStack();
 
@@ -61,6 +61,7 @@ describe('case workflow', () => {
       },
     });
     expect(c.status).toBe(201);
+    await handInDocuments(env.world, c.body.caseId, 'waive', handler);
     await api('POST', `/v1/cases/${c.body.caseId}/confirmation`, {
       token: handler,
       body: { outcome: 'CONFIRMED', basis: 'ORDER_TASK_ACCIDENT', assessmentRequired: true },

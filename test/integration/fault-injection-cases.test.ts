@@ -25,6 +25,7 @@ import { localStepFunctions, type LocalStepFunctions } from '../../local/stepfun
 import { startPersistedDynamoDb, transactWriteWith, type PersistedDynamoDb } from '../support/ddb-fault.ts';
 import {
   openCaseBody,
+  handInDocuments,
   openedCase,
   orderAround,
   registerWorker,
@@ -181,6 +182,7 @@ const coveredReport = async () => {
   return r.body.reportId as string;
 };
 const finishMinor = async (caseId: string) => {
+  await handInDocuments(world, caseId);
   expect(
     (
       await post(`/v1/cases/${caseId}/expenses`, world.tokens.handler2, {

@@ -19,7 +19,7 @@ import { useCaseStack } from './cases-stack.ts';
 import { PROVINCE, registerWorker, type Worker } from './cases-fixtures.ts';
 import { casesInEveryStep, currentMonth, freshReport } from './cases-in-every-step.ts';
 
-const env = useCaseStack();
+const env = useCaseStack({ s3: true });
 
 /**
  * The routes' own request schemas, to keep only invalid bodies. Imported once the stack runs: functions/
@@ -27,7 +27,8 @@ const env = useCaseStack();
  */
 let S: typeof import('../../functions/cases/schemas.ts') &
   typeof import('../../functions/reports/schemas.ts') &
-  typeof import('../../functions/payment-runs/schemas.ts');
+  typeof import('../../functions/payment-runs/schemas.ts') &
+  typeof import('../../functions/documents/schemas.ts');
 
 /** Runs per endpoint, as in fuzz.test.ts: bounded so the file stays well under two minutes. */
 const RUNS = Number(process.env.FUZZ_RUNS ?? 80);
@@ -38,7 +39,7 @@ let worker: Worker;
 const failures: string[] = [];
 let requests = 0;
 const ids = {} as Record<
-  'report' | 'underReview' | 'suspended' | 'awaitingAssessment' | 'awaitingDependants' | 'awaitingApproval' | 'returned' | 'paid' | 'run',
+  'report' | 'underReview' | 'suspended' | 'awaitingAssessment' | 'awaitingDependants' | 'awaitingApproval' | 'returned' | 'paid' | 'run' | 'document',
   string
 >;
 
@@ -94,6 +95,7 @@ beforeAll(async () => {
     ...(await import('../../functions/cases/schemas.ts')),
     ...(await import('../../functions/reports/schemas.ts')),
     ...(await import('../../functions/payment-runs/schemas.ts')),
+    ...(await import('../../functions/documents/schemas.ts')),
   };
   client = new DynamoDBClient({ endpoint: inject('ddbEndpoint'), region: 'cn-north-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
   worker = await registerWorker(env.world);
@@ -110,6 +112,12 @@ beforeAll(async () => {
       make.paid(),
       make.run(),
     ]);
+  const ticket = await env.stack.api('POST', `/v1/cases/${ids.underReview}/documents`, {
+    token: env.world.tokens.handler,
+    body: { type: 'OTHER', fileName: 'scan.pdf', contentType: 'application/pdf', sizeBytes: 1000 },
+  });
+  expect(ticket.status).toBe(201);
+  ids.document = ticket.body.documentId;
   before = await snapshot();
   expect(before.cases).toMatchObject({
     underReview: { status: 'UNDER_REVIEW' },
@@ -376,6 +384,33 @@ const WRITES: Write[] = [
     shape: { required: [], strings: ['comment'], dates: [], objects: [''] },
   },
   {
+    name: 'POST /v1/cases/{caseId}/documents',
+    method: 'POST',
+    path: (id = ids.underReview) => `/v1/cases/${id}/documents`,
+    token: () => T().platform,
+    valid: () => ({ type: 'MEDICAL_DIAGNOSIS', fileName: '诊断证明.pdf', contentType: 'application/pdf', sizeBytes: 204_800 }),
+    schema: () => S.UploadRequest,
+    shape: { required: ['type', 'fileName', 'contentType', 'sizeBytes'], strings: ['type', 'fileName', 'contentType'], dates: [], objects: [''] },
+  },
+  {
+    name: 'POST /v1/cases/{caseId}/documents/{documentId}/withdrawal',
+    method: 'POST',
+    path: (id = ids.document) => `/v1/cases/${ids.underReview}/documents/${id}/withdrawal`,
+    token: () => T().handler,
+    valid: () => ({ reason: '传错了文件' }),
+    schema: () => S.WithdrawalRequest,
+    shape: { required: ['reason'], strings: ['reason'], dates: [], objects: [''] },
+  },
+  {
+    name: 'POST /v1/cases/{caseId}/document-waivers',
+    method: 'POST',
+    path: (id = ids.underReview) => `/v1/cases/${id}/document-waivers`,
+    token: () => T().handler,
+    valid: () => ({ type: 'ID_PROOF', reason: '纸质原件已核验' }),
+    schema: () => S.WaiverRequest,
+    shape: { required: ['type', 'reason'], strings: ['type', 'reason'], dates: [], objects: [''] },
+  },
+  {
     name: 'POST /v1/payment-runs',
     method: 'POST',
     path: () => '/v1/payment-runs',
@@ -459,6 +494,27 @@ const READS: { name: string; token: () => string; path: fc.Arbitrary<string> }[]
   { name: 'GET /v1/cases/{caseId}/benefits', token: () => worker.token, path: idOr(() => ids.paid).map((id) => `/v1/cases/${id}/benefits`) },
   { name: 'GET /v1/cases/{caseId}/payments', token: () => T().reviewer, path: idOr(() => ids.paid).map((id) => `/v1/cases/${id}/payments`) },
   { name: 'GET /v1/payment-runs/{runId}', token: () => T().admin, path: idOr(() => ids.run).map((id) => `/v1/payment-runs/${id}`) },
+  { name: 'GET /v1/cases/{caseId}/documents', token: () => T().platform, path: idOr(() => ids.underReview).map((id) => `/v1/cases/${id}/documents`) },
+  {
+    name: 'GET /v1/cases/{caseId}/documents/{documentId}',
+    token: () => worker.token,
+    path: fc
+      .tuple(
+        idOr(() => ids.underReview),
+        idOr(() => ids.document),
+      )
+      .map(([c, d]) => `/v1/cases/${c}/documents/${d}`),
+  },
+  {
+    name: 'GET /v1/cases/{caseId}/documents/{documentId}/content',
+    token: () => T().handler,
+    path: fc
+      .tuple(
+        idOr(() => ids.underReview),
+        idOr(() => ids.document),
+      )
+      .map(([c, d]) => `/v1/cases/${c}/documents/${d}/content`),
+  },
 ];
 
 describe('fuzzing the report, case and payment-run endpoints', () => {

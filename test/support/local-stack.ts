@@ -60,7 +60,8 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
       const token = typeof opts.token === 'string' ? opts.token : await app.token(opts.token);
       headers.authorization = `Bearer ${token}`;
     }
-    const res = await fetch(`${app.url}${path}`, { method, headers, ...(body !== undefined ? { body } : {}) });
+    // Redirects are answers to test (a document's content is a 302), not to follow.
+    const res = await fetch(`${app.url}${path}`, { method, headers, redirect: 'manual', ...(body !== undefined ? { body } : {}) });
     const text = await res.text();
     let parsed: unknown;
     if (text !== '') {

@@ -203,6 +203,15 @@ describe('the lifecycle of documents', () => {
     });
     const handedIn = recordStep(opened(), { step: 'document-waiver', type: 'ID_PROOF', reason: 'x' }, ctx({ documents: available('ID_PROOF') }));
     expect(handedIn).toMatchObject({ ok: false, refusal: { code: 'WAIVER_NOT_APPLICABLE', fields: [{ message: '该材料已提交。' }] } });
+    // The police report, which a traffic or violence basis will require, may be waived before the confirmation…
+    expect(recordStep(opened(), { step: 'document-waiver', type: 'POLICE_REPORT', reason: '纸质认定书' }, ctx({ documents: [] })).ok).toBe(true);
+    // …unless it was handed in.
+    const policeHandedIn = recordStep(
+      opened(),
+      { step: 'document-waiver', type: 'POLICE_REPORT', reason: 'x' },
+      ctx({ documents: available('POLICE_REPORT') }),
+    );
+    expect(policeHandedIn).toMatchObject({ ok: false, refusal: { code: 'WAIVER_NOT_APPLICABLE' } });
   });
 
   it('withdraws a document for its uploader or a handler, once, keeping it as WITHDRAWN', () => {
