@@ -1,15 +1,32 @@
 /**
- * Typed stage configuration: the only place the CDK app reads context or the environment at synth.
+ * Typed stage configuration: the only place the CDK app reads context, the environment or a stage file at
+ * synth.
  *
- * Constructs and stacks receive a `StageConfig` and never look anything up themselves, so a synth is a
- * pure function of (source, stage name). Select a stage with `cdk synth -c stage=prod`; the default is dev.
+ * The values of a stage live in `config/stages/<name>.json` (no source edit to add a stage or change its
+ * domain prefix, callback URLs or throttles), validated here with zod when the app synthesizes: a bad file
+ * fails synth with every bad field named. Constructs and stacks receive a `StageConfig` and never look
+ * anything up themselves, so a synth is a pure function of (source, stage file, context). Select a stage
+ * with `cdk synth -c stage=prod` (`npm run deploy -- --stage prod`); the default is dev. Context `account`,
+ * `region` and `piiDataKeyCiphertext` override the file's values (docs/deploy.md).
  */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Duration, RemovalPolicy, type Environment } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import * as z from 'zod';
 import { SCHEDULES } from '../../manifest/schedules.ts';
+import { fromRepoRoot } from './paths.ts';
 
-const STAGE_NAMES = ['dev', 'prod'] as const;
-export type StageName = (typeof STAGE_NAMES)[number];
+/**
+ * A stage name: the file name under config/stages and part of every resource name. 1–10 lowercase letters
+ * and digits, starting with a letter: the documents bucket's name (`injury-claims-<stage>-documents-
+ * <account>-<region>`) must stay within S3's 63 characters in every region.
+ */
+export type StageName = string;
+const STAGE_NAME = /^[a-z][a-z0-9]{0,9}$/;
+
+/** Where the stage files live. */
+export const STAGES_DIR = fromRepoRoot('config/stages');
 
 export interface StageConfig {
   readonly name: StageName;
@@ -58,58 +75,128 @@ export interface StageConfig {
    */
   readonly paymentRunAt: { readonly day: number; readonly hour: number; readonly minute: number };
   /**
-   * base64 KMS ciphertext of the PII data key (context `piiDataKeyCiphertext`), created once per stage by an
-   * operator with `aws kms generate-data-key` (docs/infrastructure.md). Without it, functions that handle
+   * base64 KMS ciphertext of the PII data key (the stage file's `piiDataKeyCiphertext`, or context of that
+   * name), created once per stage by an operator with `aws kms generate-data-key` (docs/deploy.md). Without it, functions that handle
    * personal data refuse to at runtime with a configuration error; synth still works.
    */
   readonly piiDataKeyCiphertext?: string;
 }
 
-const STAGES: Readonly<Record<StageName, Omit<StageConfig, 'env'>>> = {
-  dev: {
-    name: 'dev',
-    removalPolicy: RemovalPolicy.DESTROY,
-    deletionProtection: false,
-    logRetention: RetentionDays.ONE_MONTH,
-    logLevel: 'DEBUG',
-    apiThrottle: { rateLimit: 50, burstLimit: 100 },
-    platformRateLimitPerSecond: 10,
-    cognitoPlus: false,
-    cognitoDomainPrefix: 'injury-claims-dev',
-    appCallbackUrls: ['http://localhost:5173/callback'],
-    appLogoutUrls: ['http://localhost:5173/'],
-    accessTokenValidity: Duration.hours(1),
-    humanStepTimeoutSeconds: 15_552_000,
-    deadlineSweepAt: SCHEDULES.deadlineSweep.at,
-    paymentRunAt: SCHEDULES.paymentRun.at,
-  },
-  prod: {
-    name: 'prod',
-    removalPolicy: RemovalPolicy.RETAIN,
-    deletionProtection: true,
-    logRetention: RetentionDays.ONE_YEAR,
-    logLevel: 'INFO',
-    apiThrottle: { rateLimit: 500, burstLimit: 1000 },
-    platformRateLimitPerSecond: 50,
-    cognitoPlus: true,
-    cognitoDomainPrefix: 'injury-claims-prod',
-    appCallbackUrls: ['https://claims.example.cn/callback'],
-    appLogoutUrls: ['https://claims.example.cn/'],
-    accessTokenValidity: Duration.hours(1),
-    humanStepTimeoutSeconds: 15_552_000,
-    deadlineSweepAt: SCHEDULES.deadlineSweep.at,
-    paymentRunAt: SCHEDULES.paymentRun.at,
-  },
+const base64 = /^[A-Za-z0-9+/]+={0,2}$/;
+const RETENTION_DAYS = Object.values(RetentionDays).filter((v): v is RetentionDays => typeof v === 'number');
+const httpUrl = z.url({ protocol: /^https?$/ });
+const clockTime = { hour: z.int().min(0).max(23), minute: z.int().min(0).max(59) };
+
+/** The schema of `config/stages/<name>.json`. Unknown fields are refused (a typo is not silently ignored). */
+const StageFile = z.strictObject({
+  /** Pin the stacks to an account and region (context `account` / `region` override). */
+  account: z
+    .string()
+    .regex(/^\d{12}$/, 'must be a 12-digit AWS account id')
+    .optional(),
+  region: z
+    .string()
+    .regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must be an AWS region such as cn-north-1')
+    .optional(),
+  removalPolicy: z.enum(['destroy', 'retain']),
+  deletionProtection: z.boolean(),
+  logRetentionDays: z.int().refine((d) => (RETENTION_DAYS as number[]).includes(d), {
+    message: `must be a CloudWatch Logs retention: one of ${RETENTION_DAYS.join(', ')}`,
+  }),
+  logLevel: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR']),
+  apiThrottle: z.strictObject({ rateLimit: z.int().positive(), burstLimit: z.int().positive() }),
+  platformRateLimitPerSecond: z.int().min(0),
+  cognitoPlus: z.boolean(),
+  cognitoDomainPrefix: z
+    .string()
+    .regex(/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/, 'must be 1–63 lowercase letters, digits and hyphens, not starting or ending with a hyphen')
+    .refine((p) => !/aws|amazon|cognito/.test(p), { message: 'must not contain aws, amazon or cognito (Cognito refuses such prefixes)' }),
+  appCallbackUrls: z.array(httpUrl).min(1),
+  appLogoutUrls: z.array(httpUrl).min(1),
+  consoleOrigins: z
+    .array(z.url({ protocol: /^https?$/ }).refine((u) => new URL(u).origin === u, { message: 'must be an origin (scheme://host[:port], no path)' }))
+    .optional(),
+  accessTokenValidityMinutes: z.int().min(5).max(1440),
+  humanStepTimeoutSeconds: z.int().positive().max(31_536_000),
+  deadlineSweepAt: z.strictObject(clockTime).optional(),
+  paymentRunAt: z.strictObject({ day: z.int().min(1).max(28), ...clockTime }).optional(),
+  piiDataKeyCiphertext: z.string().regex(base64, 'must be the base64 CiphertextBlob of `aws kms generate-data-key`').optional(),
+});
+type StageFile = z.infer<typeof StageFile>;
+
+/** Thrown for a stage that cannot be loaded: names the file and every bad field. */
+export class StageConfigError extends Error {
+  override readonly name = 'StageConfigError';
+}
+
+const stageNamesIn = (dir: string): string[] =>
+  existsSync(dir)
+    ? readdirSync(dir)
+        .filter((f) => f.endsWith('.json'))
+        .map((f) => f.slice(0, -'.json'.length))
+        .sort()
+    : [];
+
+const readStageFile = (name: StageName, dir: string): StageFile => {
+  if (!STAGE_NAME.test(name)) {
+    throw new StageConfigError(`Invalid stage name ${JSON.stringify(name)}: 1–10 lowercase letters and digits, starting with a letter`);
+  }
+  const path = join(dir, `${name}.json`);
+  if (!existsSync(path)) {
+    throw new StageConfigError(`Unknown stage ${JSON.stringify(name)}: no ${path}; stages: ${stageNamesIn(dir).join(', ') || '(none)'}`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw new StageConfigError(`${path}: not valid JSON (${(error as Error).message})`);
+  }
+  const result = StageFile.safeParse(json);
+  if (!result.success) {
+    const lines = result.error.issues.map((issue) => {
+      const field = issue.path.join('.') || '(file)';
+      const message = issue.code === 'unrecognized_keys' ? `unknown field(s) ${issue.keys.join(', ')}` : issue.message;
+      return `  ${field}: ${message}`;
+    });
+    throw new StageConfigError(`${path}: invalid stage configuration\n${lines.join('\n')}`);
+  }
+  return result.data;
 };
 
-const isStageName = (value: unknown): value is StageName => typeof value === 'string' && (STAGE_NAMES as readonly string[]).includes(value);
-
-/** The configuration of a named stage, optionally pinned to an account/region. */
-export const stageConfig = (name: StageName, env?: Environment, overrides: { piiDataKeyCiphertext?: string } = {}): StageConfig => ({
-  ...STAGES[name],
-  ...(env && (env.account || env.region) ? { env } : {}),
-  ...(overrides.piiDataKeyCiphertext ? { piiDataKeyCiphertext: overrides.piiDataKeyCiphertext } : {}),
+const fromFile = (name: StageName, file: StageFile): StageConfig => ({
+  name,
+  ...(file.account || file.region ? { env: { ...(file.account ? { account: file.account } : {}), ...(file.region ? { region: file.region } : {}) } } : {}),
+  removalPolicy: file.removalPolicy === 'retain' ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+  deletionProtection: file.deletionProtection,
+  logRetention: file.logRetentionDays as RetentionDays,
+  logLevel: file.logLevel,
+  apiThrottle: file.apiThrottle,
+  platformRateLimitPerSecond: file.platformRateLimitPerSecond,
+  cognitoPlus: file.cognitoPlus,
+  cognitoDomainPrefix: file.cognitoDomainPrefix,
+  appCallbackUrls: file.appCallbackUrls,
+  appLogoutUrls: file.appLogoutUrls,
+  ...(file.consoleOrigins ? { consoleOrigins: file.consoleOrigins } : {}),
+  accessTokenValidity: Duration.minutes(file.accessTokenValidityMinutes),
+  humanStepTimeoutSeconds: file.humanStepTimeoutSeconds,
+  deadlineSweepAt: file.deadlineSweepAt ?? SCHEDULES.deadlineSweep.at,
+  paymentRunAt: file.paymentRunAt ?? SCHEDULES.paymentRun.at,
+  ...(file.piiDataKeyCiphertext ? { piiDataKeyCiphertext: file.piiDataKeyCiphertext } : {}),
 });
+
+/**
+ * The configuration of a named stage from `config/stages/<name>.json` (or `dir`), optionally pinned to an
+ * account/region and given the PII data key's ciphertext (both override the file's values).
+ */
+export const stageConfig = (name: StageName, env?: Environment, overrides: { piiDataKeyCiphertext?: string } = {}, dir: string = STAGES_DIR): StageConfig => {
+  const config = fromFile(name, readStageFile(name, dir));
+  const pinned = { ...config.env, ...(env?.account ? { account: env.account } : {}), ...(env?.region ? { region: env.region } : {}) };
+  return {
+    ...config,
+    ...(pinned.account || pinned.region ? { env: pinned } : {}),
+    ...(overrides.piiDataKeyCiphertext ? { piiDataKeyCiphertext: overrides.piiDataKeyCiphertext } : {}),
+  };
+};
 
 /** Minimal view of the context lookups we need, so tests can pass a plain object. */
 export interface ContextSource {
@@ -117,19 +204,18 @@ export interface ContextSource {
 }
 
 /**
- * Reads the stage from CDK context (`-c stage=prod`, default dev) and, optionally, `-c account=… -c
- * region=…`. Fails on an unknown stage name rather than silently synthesising dev.
+ * Reads the stage from CDK context (`-c stage=prod`, default dev), its file, and, optionally, `-c
+ * account=… -c region=… -c piiDataKeyCiphertext=…`. Fails on an unknown stage or a bad file rather than
+ * silently synthesising dev.
  */
-export const stageFromContext = (node: ContextSource): StageConfig => {
+export const stageFromContext = (node: ContextSource, dir: string = STAGES_DIR): StageConfig => {
   const raw = node.tryGetContext('stage') ?? 'dev';
-  if (!isStageName(raw)) {
-    throw new Error(`Unknown stage ${JSON.stringify(raw)}; expected one of ${STAGE_NAMES.join(', ')}`);
-  }
+  if (typeof raw !== 'string') throw new StageConfigError(`Context stage must be a stage name, got ${JSON.stringify(raw)}`);
   const account = node.tryGetContext('account');
   const region = node.tryGetContext('region');
   const ciphertext = node.tryGetContext('piiDataKeyCiphertext');
-  if (ciphertext !== undefined && (typeof ciphertext !== 'string' || !/^[A-Za-z0-9+/]+={0,2}$/.test(ciphertext))) {
-    throw new Error('Context piiDataKeyCiphertext must be the base64 CiphertextBlob of `aws kms generate-data-key`');
+  if (ciphertext !== undefined && (typeof ciphertext !== 'string' || !base64.test(ciphertext))) {
+    throw new StageConfigError('Context piiDataKeyCiphertext must be the base64 CiphertextBlob of `aws kms generate-data-key`');
   }
   return stageConfig(
     raw,
@@ -138,5 +224,6 @@ export const stageFromContext = (node: ContextSource): StageConfig => {
       ...(typeof region === 'string' ? { region } : {}),
     },
     typeof ciphertext === 'string' ? { piiDataKeyCiphertext: ciphertext } : {},
+    dir,
   );
 };
