@@ -1,7 +1,8 @@
 /**
  * `npm run deploy -- --stage <name> [cdk options]` and `npm run diff -- --stage <name> [cdk options]`:
  * checks that config/stages/<name>.json loads (a bad field is named before cdk spends a minute bundling),
- * then runs `cdk deploy|diff --all -c stage=<name> …` with the settings `npm run synth` uses
+ * then runs `cdk deploy|diff --all -c stage=<name> …` (or only the stacks named, `InjuryClaims-<stage>-…`)
+ * with the settings `npm run synth` uses
  * (CDK_DISABLE_VERSION_CHECK=1; cdk.json turns notices and telemetry off). `--print` prints the command
  * instead of running it. docs/deploy.md.
  */
@@ -39,7 +40,9 @@ try {
   process.exit(1);
 }
 
-const args = [command, '--all', '-c', `stage=${stage}`, ...passThrough];
+// Stacks named (e.g. the stateful stack alone on a first deploy, docs/deploy.md) replace --all.
+const namesStacks = passThrough.some((arg) => arg.startsWith('InjuryClaims-'));
+const args = [command, ...(namesStacks ? [] : ['--all']), '-c', `stage=${stage}`, ...passThrough];
 if (print) {
   console.log(['cdk', ...args].join(' '));
   process.exit(0);
