@@ -9,6 +9,7 @@
  * (`applyPendingStep`); the deadline sweep and the workflow's failure paths use the transitions at the end.
  * The adapters only load, store and signal.
  */
+import type { ErrorCode } from './error-codes.ts';
 import type { WorkingDayCalendar } from './calendar.ts';
 import { type Deadline, deadlinesOf, missedDeadlines } from './case-deadlines.ts';
 import { approvalPayment, type BenefitInputs, calculateCaseBenefits, calculationTotals, closable } from './case-payments.ts';
@@ -137,12 +138,15 @@ export const REFUSALS = [
   'ALREADY_WAIVED',
   'NOT_UPLOADER',
   'ALREADY_WITHDRAWN',
-] as const;
+] as const satisfies readonly ErrorCode[];
 export type RefusalCode = (typeof REFUSALS)[number];
 
+/** A refusal: its code is the error catalogue's (core/error-codes.ts); `message` is simplified Chinese. */
 export interface Refusal {
   readonly code: RefusalCode;
   readonly message: string;
+  /** The message in English (the problem's `detail_en`). */
+  readonly messageEn?: string;
   readonly fields?: readonly { readonly path: string; readonly message: string }[];
   /** BENEFITS_NOT_CALCULABLE: the domain error behind it (MissingParameter, ValidationError). */
   readonly cause?: 'MissingParameter' | 'ValidationError';
@@ -162,10 +166,16 @@ export interface Transition {
 
 export type Outcome = Transition | { readonly ok: false; readonly refusal: Refusal };
 
-const refuse = (code: RefusalCode, message: string, extra: Omit<Refusal, 'code' | 'message'> = {}): Outcome => ({
+const refuse = (code: RefusalCode, message: string, messageEn: string, extra: Omit<Refusal, 'code' | 'message' | 'messageEn'> = {}): Outcome => ({
   ok: false,
-  refusal: { code, message, ...extra },
+  refusal: { code, message, messageEn, ...extra },
 });
+
+const ASSESSMENT_NAMES: Readonly<Record<Assessment['type'], string>> = { initial: '初次鉴定', reassessment: '再次鉴定', review: '复查鉴定' };
+
+/** BENEFITS_NOT_CALCULABLE: the Chinese message keeps the core's technical reason (the parameter it lacks). */
+const notCalculable = (result: { message: string; error: 'MissingParameter' | 'ValidationError' }): Outcome =>
+  refuse('BENEFITS_NOT_CALCULABLE', `无法计算待遇（${result.error}）：${result.message}`, result.message, { cause: result.error });
 
 /** The next version of a record: `changes` applied, `remove` dropped, version + 1. */
 const bump = (record: CaseRecord, changes: Partial<CaseRecord>, remove: readonly (keyof CaseRecord)[] = []): CaseRecord => {
@@ -207,9 +217,14 @@ export function openCase(input: NewCaseInput): Outcome {
   const today = shanghaiDate(now);
   const { late, due, explanationRequired } = applicationLateness(report.injuryDate, input.applicant.type, today, input.calendar);
   if (explanationRequired && !input.lateExplanation) {
-    return refuse('LATE_EXPLANATION_REQUIRED', 'The application deadline has passed (D6): a written explanation is required.', {
-      fields: [{ path: 'lateExplanation', message: 'Required for an application after the deadline.' }],
-    });
+    return refuse(
+      'LATE_EXPLANATION_REQUIRED',
+      '申请期限已过（D6）：须提交逾期原因的书面说明。',
+      'The application deadline has passed (D6): a written explanation is required.',
+      {
+        fields: [{ path: 'lateExplanation', message: '申请已过期限：请在此填写逾期原因的书面说明。' }],
+      },
+    );
   }
   const at = now.toISOString();
   const record: CaseRecord = {
@@ -272,7 +287,8 @@ function changeOf(record: CaseRecord, input: StepInput, ctx: StepContext): Chang
   const today = shanghaiDate(ctx.now);
   switch (input.step) {
     case 'suspension': {
-      if (record.suspensions.some((s) => s.to === undefined)) return refuse('ALREADY_SUSPENDED', 'The confirmation clock is already suspended.');
+      if (record.suspensions.some((s) => s.to === undefined))
+        return refuse('ALREADY_SUSPENDED', '认定时限已经中止。', 'The confirmation clock is already suspended.');
       return {
         changes: { suspensions: [...record.suspensions, { from: today, reason: input.reason }] },
         action: 'confirmation.suspended',
@@ -281,7 +297,7 @@ function changeOf(record: CaseRecord, input: StepInput, ctx: StepContext): Chang
     }
     case 'resumption': {
       const open = record.suspensions.find((s) => s.to === undefined);
-      if (!open) return refuse('NOT_SUSPENDED', 'The confirmation clock is not suspended.');
+      if (!open) return refuse('NOT_SUSPENDED', '认定时限未中止，无须恢复。', 'The confirmation clock is not suspended.');
       return {
         changes: { suspensions: record.suspensions.map((s) => (s === open ? { ...s, to: today } : s)) },
         action: 'confirmation.resumed',
@@ -293,9 +309,14 @@ function changeOf(record: CaseRecord, input: StepInput, ctx: StepContext): Chang
       if (input.outcome !== 'NOT_CONFIRMED') {
         const { missing } = checklist(record, documentsOf(ctx), input.basis);
         if (missing.length > 0) {
-          return refuse('DOCUMENTS_MISSING', `确认前须提交以下材料（D13）：${missing.map((t) => DOCUMENT_TYPE_NAMES[t]).join('、')}。`, {
-            fields: missing.map((t) => ({ path: `documents.${t}`, message: `缺少${DOCUMENT_TYPE_NAMES[t]}：请上传，或由经办人员在持有原件时免于提交。` })),
-          });
+          return refuse(
+            'DOCUMENTS_MISSING',
+            `确认前须提交以下材料（D13）：${missing.map((t) => DOCUMENT_TYPE_NAMES[t]).join('、')}。`,
+            `These documents are required before a confirmation (D13): ${missing.join(', ')}.`,
+            {
+              fields: missing.map((t) => ({ path: `documents.${t}`, message: `缺少${DOCUMENT_TYPE_NAMES[t]}：请上传，或由经办人员在持有原件时免于提交。` })),
+            },
+          );
         }
       }
       const { step: _step, ...decision } = input;
@@ -320,7 +341,7 @@ function changeOf(record: CaseRecord, input: StepInput, ctx: StepContext): Chang
       if (recordingNeedsBenefits(record, 'expenses')) {
         if (!ctx.benefits) throw new RangeError('Recording expenses while awaiting approval needs the benefit inputs');
         const result = calculateCaseBenefits({ ...record, expenses, inpatientDays }, ctx.benefits, at);
-        if (!result.ok) return refuse('BENEFITS_NOT_CALCULABLE', result.message, { cause: result.error });
+        if (!result.ok) return notCalculable(result);
         benefits = result.calculation;
       }
       return {
@@ -342,9 +363,13 @@ function changeOf(record: CaseRecord, input: StepInput, ctx: StepContext): Chang
       const last = record.assessments.at(-1);
       const window = checkAssessmentWindow(type, last?.concludedOn, today, ctx.calendar);
       if (!window.ok) {
-        return refuse('OUTSIDE_ASSESSMENT_WINDOW', `A ${type} is not accepted now (D8): ${window.reason}.`, {
-          fields: [{ path: 'type', message: `${window.reason}${window.window ? ` (window ${window.window.from}…${window.window.to ?? ''})` : ''}` }],
-        });
+        const range = window.window ? `（受理期 ${window.window.from}${window.window.to ? ` 至 ${window.window.to}` : ' 起'}）` : '';
+        return refuse(
+          'OUTSIDE_ASSESSMENT_WINDOW',
+          `现在不受理${ASSESSMENT_NAMES[type]}（D8）：${window.reason}${range}。`,
+          `A ${type} is not accepted now (D8): ${window.reason}.`,
+          { fields: [{ path: 'type', message: `${window.reason}${range}：请在受理期内申请。` }] },
+        );
       }
       const assessment = { type, grade: input.grade, nursing: input.nursing, concludedOn: input.concludedOn, recordedBy: ctx.actor, recordedAt: at };
       return {
@@ -355,7 +380,8 @@ function changeOf(record: CaseRecord, input: StepInput, ctx: StepContext): Chang
       };
     }
     case 'assessment-extension': {
-      if (record.assessmentExtension) return refuse('ALREADY_EXTENDED', 'The assessment deadline has already been extended (D8: once).');
+      if (record.assessmentExtension)
+        return refuse('ALREADY_EXTENDED', '鉴定期限已延长过一次（D8：只能延长一次）。', 'The assessment deadline has already been extended (D8: once).');
       const enteredOn = record.assessmentEnteredOn ?? today;
       const before = assessmentDue(enteredOn, false, ctx.calendar);
       const after = assessmentDue(enteredOn, true, ctx.calendar);
@@ -371,7 +397,11 @@ function changeOf(record: CaseRecord, input: StepInput, ctx: StepContext): Chang
     case 'approval': {
       const makers = { confirmationRecordedBy: record.confirmation?.recordedBy, expensesRecordedBy: record.expenses.map((e) => e.recordedBy) };
       if (!approvalAllowed(makers, ctx.actor))
-        return refuse('MAKER_CHECKER', "Maker-checker (D10): the reviewer recorded this case's confirmation or expenses.");
+        return refuse(
+          'MAKER_CHECKER',
+          '经办与审核须分离（D10）：您记录过本案的认定或费用，不能审批本案，请由其他审核人员审批。',
+          "Maker-checker (D10): the reviewer recorded this case's confirmation or expenses.",
+        );
       return {
         changes: { approval: { decision: input.decision, ...(input.comment ? { comment: input.comment } : {}), reviewer: ctx.actor, at } },
         action: `approval.${input.decision}`,
@@ -382,16 +412,22 @@ function changeOf(record: CaseRecord, input: StepInput, ctx: StepContext): Chang
       return { changes: {}, action: 'case.resubmitted', ...(input.comment ? { after: { comment: input.comment } } : {}) };
     case 'document-waiver': {
       const waivers = record.documentWaivers ?? [];
-      if (waivers.some((w) => w.type === input.type)) return refuse('ALREADY_WAIVED', `${DOCUMENT_TYPE_NAMES[input.type]}已免于提交。`);
+      if (waivers.some((w) => w.type === input.type))
+        return refuse('ALREADY_WAIVED', `${DOCUMENT_TYPE_NAMES[input.type]}已免于提交。`, `${input.type} is already waived.`);
       // A missing required type, or one the confirmation's basis may still require (the police report).
       const documents = documentsOf(ctx);
       const list = checklist(record, documents);
       const handedIn = documents.some((d) => d.type === input.type && d.status === 'AVAILABLE');
       const waivable = list.missing.includes(input.type) || (!handedIn && list.conditional.some((c) => c.type === input.type));
       if (!waivable) {
-        return refuse('WAIVER_NOT_APPLICABLE', `${DOCUMENT_TYPE_NAMES[input.type]}在本环节无须免交：它不是必需材料，或已提交。`, {
-          fields: [{ path: 'type', message: handedIn ? '该材料已提交。' : '该材料在本环节不是必需材料。' }],
-        });
+        return refuse(
+          'WAIVER_NOT_APPLICABLE',
+          `${DOCUMENT_TYPE_NAMES[input.type]}在本环节无须免交：它不是必需材料，或已提交。`,
+          `${input.type} needs no waiver at this step: it is not required, or is handed in.`,
+          {
+            fields: [{ path: 'type', message: handedIn ? '该材料已提交。' : '该材料在本环节不是必需材料。' }],
+          },
+        );
       }
       return {
         changes: { documentWaivers: [...waivers, { type: input.type, reason: input.reason, by: ctx.actor, at }] },
@@ -401,8 +437,9 @@ function changeOf(record: CaseRecord, input: StepInput, ctx: StepContext): Chang
     }
     case 'document-withdrawal': {
       const d = input.document;
-      if (d.status === 'WITHDRAWN') return refuse('ALREADY_WITHDRAWN', '该材料已撤回。');
-      if (ctx.role !== 'handler' && d.uploadedBy !== ctx.actor) return refuse('NOT_UPLOADER', '只有上传者或经办人员可以撤回材料。');
+      if (d.status === 'WITHDRAWN') return refuse('ALREADY_WITHDRAWN', '该材料已撤回。', 'The document is already withdrawn.');
+      if (ctx.role !== 'handler' && d.uploadedBy !== ctx.actor)
+        return refuse('NOT_UPLOADER', '只有上传者或经办人员可以撤回材料。', 'Only the uploader or a handler may withdraw a document.');
       return {
         changes: {},
         action: 'document.withdrawn',
@@ -437,7 +474,14 @@ export function requestUpload(
   ctx: Pick<StepContext, 'actor' | 'role' | 'now'>,
 ): { ok: true; document: CaseDocument } | { ok: false; refusal: Refusal } {
   if (!acceptsStep(record.status, 'document-upload')) {
-    return { ok: false, refusal: { code: 'STEP_NOT_ACCEPTED', message: `A case in status ${record.status} does not accept document-upload.` } };
+    return {
+      ok: false,
+      refusal: {
+        code: 'STEP_NOT_ACCEPTED',
+        message: `案件当前状态为 ${record.status}，不接受上传材料。`,
+        messageEn: `A case in status ${record.status} does not accept document-upload.`,
+      },
+    };
   }
   const seconds = ruleTableOn(record.injuryDate).documents.uploadUrlSeconds;
   return {
@@ -460,8 +504,18 @@ export function requestUpload(
  * applies the step.
  */
 export function recordStep(record: CaseRecord, input: StepInput, ctx: StepContext): Outcome {
-  if (record.pendingStep) return refuse('STEP_PENDING', `The case workflow is still applying the ${record.pendingStep} step; retry in a moment.`);
-  if (!acceptsStep(record.status, input.step)) return refuse('STEP_NOT_ACCEPTED', `A case in status ${record.status} does not accept ${input.step}.`);
+  if (record.pendingStep)
+    return refuse(
+      'STEP_PENDING',
+      `案件流程仍在处理 ${record.pendingStep} 步骤：请稍后重试。`,
+      `The case workflow is still applying the ${record.pendingStep} step; retry in a moment.`,
+    );
+  if (!acceptsStep(record.status, input.step))
+    return refuse(
+      'STEP_NOT_ACCEPTED',
+      `案件当前状态为 ${record.status}，不接受 ${input.step} 步骤。`,
+      `A case in status ${record.status} does not accept ${input.step}.`,
+    );
   const change = changeOf(record, input, ctx);
   if ('ok' in change) return change;
   const next = bump(record, { ...change.changes, ...(isWorkflowStep(input.step) ? { pendingStep: input.step } : {}) });
@@ -521,7 +575,7 @@ function resultOf(record: CaseRecord, step: WorkflowStep, today: string): { stat
  */
 export function applyPendingStep(record: CaseRecord, ctx: ApplyContext): Outcome {
   const step = record.pendingStep;
-  if (!step) return refuse('NOTHING_PENDING', `Case ${record.caseId} has no recorded step to apply.`);
+  if (!step) return refuse('NOTHING_PENDING', `案件 ${record.caseId} 没有待处理的已记录步骤。`, `Case ${record.caseId} has no recorded step to apply.`);
   const at = ctx.now.toISOString();
   const today = shanghaiDate(ctx.now);
   const { status, changes, calculate } = resultOf(record, step, today);
@@ -529,7 +583,7 @@ export function applyPendingStep(record: CaseRecord, ctx: ApplyContext): Outcome
   if (calculate) {
     if (!ctx.benefits) throw new RangeError(`Applying ${step} needs the benefit inputs`);
     const result = calculateCaseBenefits(record, ctx.benefits, at);
-    if (!result.ok) return refuse('BENEFITS_NOT_CALCULABLE', result.message, { cause: result.error });
+    if (!result.ok) return notCalculable(result);
     benefits = result.calculation;
   }
   const payment = status === 'PAID' ? approvalPayment(record.caseId, record.benefits!, ctx.payments, monthOfDate(today), at) : undefined;

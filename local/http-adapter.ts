@@ -73,12 +73,12 @@ export function createHttpAdapter(options: HttpAdapterOptions): HttpAdapter {
     try {
       input = JSON.parse(body.toString('utf8'));
     } catch {
-      sendProblem(res, problem(400, 'The body is not valid JSON.', [{ path: '(body)', message: 'not valid JSON' }]));
+      sendProblem(res, problem('MALFORMED_JSON', undefined, [{ path: '(body)', message: '请求体不是有效的 JSON。' }]));
       return;
     }
     const parsed = parseTokenRequest(input);
     if (!parsed.ok) {
-      sendProblem(res, problem(400, 'The token request is not valid.', parsed.errors));
+      sendProblem(res, problem('VALIDATION_FAILED', 'The token request is not valid.', parsed.errors));
       return;
     }
     sendJson(res, 200, { token: await options.issuer.sign(parsed.claims) });
@@ -98,7 +98,7 @@ export function createHttpAdapter(options: HttpAdapterOptions): HttpAdapter {
       body = await readBody(req, maxBodyBytes);
     } catch (error) {
       if (error instanceof BodyTooLarge) {
-        sendProblem(res, problem(413, `The request body exceeds ${maxBodyBytes} bytes.`));
+        sendProblem(res, problem('BODY_TOO_LARGE', `The request body exceeds ${maxBodyBytes} bytes.`));
       } else {
         res.destroy();
       }
@@ -106,7 +106,7 @@ export function createHttpAdapter(options: HttpAdapterOptions): HttpAdapter {
     }
 
     if (rawPath === '/local/tokens') {
-      if (method !== 'POST') return sendProblem(res, problem(405, `${method} is not allowed on ${rawPath}.`), { allow: 'POST' });
+      if (method !== 'POST') return sendProblem(res, problem('METHOD_NOT_ALLOWED', `${method} is not allowed on ${rawPath}.`), { allow: 'POST' });
       return localTokens(req, res, body);
     }
 
@@ -126,9 +126,9 @@ export function createHttpAdapter(options: HttpAdapterOptions): HttpAdapter {
     }
     if (!route) {
       if (allowed.size > 0) {
-        return sendProblem(res, problem(405, `${method} is not allowed on ${rawPath}.`), { allow: [...allowed].sort().join(', ') });
+        return sendProblem(res, problem('METHOD_NOT_ALLOWED', `${method} is not allowed on ${rawPath}.`), { allow: [...allowed].sort().join(', ') });
       }
-      return sendProblem(res, problem(404, `No route for ${method} ${rawPath}.`));
+      return sendProblem(res, problem('ROUTE_NOT_FOUND', `No route for ${method} ${rawPath}.`));
     }
 
     const functionName = route.fn;
@@ -143,12 +143,12 @@ export function createHttpAdapter(options: HttpAdapterOptions): HttpAdapter {
         // API Gateway answers 500 when the authorizer fails (e.g. its JWKS cannot be fetched).
         const e = error as Error;
         log({ message: 'authorizer failed', routeKey: route.routeKey, requestId, error: { name: e?.name, message: e?.message, stack: e?.stack } });
-        return sendProblem(res, problem(500, 'The authorizer failed; see the server log.'));
+        return sendProblem(res, problem('INTERNAL_ERROR', 'The authorizer failed; see the server log.'));
       }
       if (answer.kind === 'missing') {
-        return sendProblem(res, problem(401, 'An Authorization: Bearer token is required.'), { 'www-authenticate': 'Bearer' });
+        return sendProblem(res, problem('UNAUTHENTICATED', 'An Authorization: Bearer token is required.'), { 'www-authenticate': 'Bearer' });
       }
-      if (answer.kind === 'deny') return sendProblem(res, problem(403, 'The authorizer refused this token.'));
+      if (answer.kind === 'deny') return sendProblem(res, problem('TOKEN_NOT_ACCEPTED'));
       event = buildEvent({ ...eventInput, authorizer: answer.context });
     }
     const context = lambdaContext(`local-${functionName}`, randomUUID(), deadline);
@@ -166,7 +166,7 @@ export function createHttpAdapter(options: HttpAdapterOptions): HttpAdapter {
         requestId,
         error: { name: e?.name, message: e?.message, stack: e?.stack },
       });
-      return sendProblem(res, problem(500, `The function ${functionName} could not be loaded; see the server log.`));
+      return sendProblem(res, problem('INTERNAL_ERROR', `The function ${functionName} could not be loaded; see the server log.`));
     }
     try {
       const timeout = new Promise<'timeout'>((done) => {
@@ -176,7 +176,7 @@ export function createHttpAdapter(options: HttpAdapterOptions): HttpAdapter {
       const result = await Promise.race([invocation, timeout]);
       if (result === 'timeout') {
         log({ message: 'handler timed out', routeKey: route.routeKey, requestId, awsRequestId: context.awsRequestId, timeoutMs });
-        return sendProblem(res, problem(503, `The function did not answer within ${timeoutMs} ms.`));
+        return sendProblem(res, problem('SERVICE_UNAVAILABLE', `The function did not answer within ${timeoutMs} ms.`));
       }
       writeResult(res, result, requestId);
     } catch (error) {
@@ -190,7 +190,7 @@ export function createHttpAdapter(options: HttpAdapterOptions): HttpAdapter {
         awsRequestId: context.awsRequestId,
         error: { name: e?.name, message: e?.message, stack: e?.stack },
       });
-      if (!res.headersSent) sendProblem(res, problem(500, 'The function failed; see the server log.'));
+      if (!res.headersSent) sendProblem(res, problem('INTERNAL_ERROR', 'The function failed; see the server log.'));
       else res.destroy();
     } finally {
       clearTimeout(timer);
@@ -200,7 +200,7 @@ export function createHttpAdapter(options: HttpAdapterOptions): HttpAdapter {
   const server = createServer((req, res) => {
     handle(req, res).catch((error: Error) => {
       log({ message: 'adapter failed', error: { name: error.name, message: error.message, stack: error.stack } });
-      if (!res.headersSent) sendProblem(res, problem(500, 'The local adapter failed.'));
+      if (!res.headersSent) sendProblem(res, problem('INTERNAL_ERROR', 'The local adapter failed.'));
       else res.destroy();
     });
   });

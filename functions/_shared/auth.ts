@@ -35,11 +35,13 @@ export const principalFromClaims = (claims: Claims | undefined): Principal => {
   const groups = asList(claims['cognito:groups']);
   const roleClaim = claims.role ?? claims['custom:role'] ?? groups.find((g) => RoleSchema.safeParse(g).success);
   const role = RoleSchema.safeParse(roleClaim);
-  if (!role.success) throw forbidden('The token carries no known role.');
+  if (!role.success) throw forbidden('CLAIMS_INCOMPLETE', { detail: '令牌没有可识别的角色（role）。', detailEn: 'The token carries no known role.' });
   const platformId = (claims.platformId ?? claims['custom:platformId']) as string | undefined;
   const workerId = (claims.workerId ?? claims['custom:workerId']) as string | undefined;
-  if (role.data === 'platform' && !platformId) throw forbidden('A platform token must name its platform.');
-  if (role.data === 'worker' && !workerId) throw forbidden('A worker token must name its worker.');
+  if (role.data === 'platform' && !platformId)
+    throw forbidden('CLAIMS_INCOMPLETE', { detail: '平台令牌须注明其平台（platformId）。', detailEn: 'A platform token must name its platform.' });
+  if (role.data === 'worker' && !workerId)
+    throw forbidden('CLAIMS_INCOMPLETE', { detail: '劳动者令牌须注明其劳动者（workerId）。', detailEn: 'A worker token must name its worker.' });
   return {
     sub: claims.sub,
     role: role.data,

@@ -69,21 +69,33 @@ const json = (status: number, body: unknown, headers: Record<string, string> = {
   body: JSON.stringify(body),
 });
 
-export const problemResult = (problem: HttpProblem): HttpResult => ({
+/**
+ * The origin the request reached (`https://api.example.com`): a problem's `type` is the absolute URI of its
+ * catalogue entry there (`GET /errors/{code}`). API Gateway sets `domainName` (the custom domain or the
+ * execute-api one) and `x-forwarded-proto`; without a domain the `type` stays relative (RFC 9457 §3.1.1).
+ */
+const originOf = (event: HttpEvent | undefined): string => {
+  const domain = event?.requestContext?.domainName;
+  if (!domain) return '';
+  const proto = event.headers?.['x-forwarded-proto']?.split(',')[0]?.trim();
+  return `${proto === 'http' ? 'http' : 'https'}://${domain}`;
+};
+
+export const problemResult = (problem: HttpProblem, event?: HttpEvent): HttpResult => ({
   statusCode: problem.status,
   headers: { ...problem.headers, 'content-type': 'application/problem+json; charset=utf-8' },
-  body: JSON.stringify(problem.toBody() satisfies ProblemBody),
+  body: JSON.stringify(problem.toBody(originOf(event)) satisfies ProblemBody),
 });
 
 const parseJson = (event: HttpEvent): unknown => {
   if (event.body === undefined || event.body === null || event.body === '') {
-    throw badRequest([{ path: '', message: 'A JSON body is required.' }]);
+    throw badRequest([{ path: '', message: '缺少请求体：请发送 JSON 请求体。' }]);
   }
   const text = event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
   try {
     return JSON.parse(text) as unknown;
   } catch {
-    throw badRequest([{ path: '', message: 'The body is not valid JSON.' }], 'Malformed JSON.');
+    throw new HttpProblem('MALFORMED_JSON', { errors: [{ path: '', message: '请求体不是有效的 JSON：请检查引号、逗号和括号。' }] });
   }
 };
 
@@ -138,10 +150,10 @@ export const authorizerClaims = (now: () => number = Date.now): middy.Middleware
     const claims = claimsOf(request.event);
     if (!claims) return;
     if (typeof claims.sub !== 'string' || claims.sub === '') {
-      throw unauthorized(claims.tokenError === 'ERR_JWT_EXPIRED' ? 'The token has expired.' : 'A valid bearer token is required.');
+      throw unauthorized(claims.tokenError === 'ERR_JWT_EXPIRED' ? 'TOKEN_EXPIRED' : 'UNAUTHENTICATED');
     }
     const exp = Number(claims.exp);
-    if (!Number.isFinite(exp) || exp * 1000 <= now()) throw unauthorized('The token has expired.');
+    if (!Number.isFinite(exp) || exp * 1000 <= now()) throw unauthorized('TOKEN_EXPIRED');
   },
 });
 
@@ -151,10 +163,17 @@ const requestGuards = (): middy.MiddlewareObj<HttpEvent, HttpResult> => ({
     const { body, isBase64Encoded, headers } = request.event;
     if (body === undefined || body === null || body === '') return;
     const bytes = isBase64Encoded ? Buffer.byteLength(body, 'base64') : Buffer.byteLength(body, 'utf8');
-    if (bytes > MAX_REQUEST_BODY_BYTES) throw new HttpProblem(413, `The body is ${bytes} bytes; at most ${MAX_REQUEST_BODY_BYTES} are accepted.`);
+    if (bytes > MAX_REQUEST_BODY_BYTES)
+      throw new HttpProblem('BODY_TOO_LARGE', {
+        detail: `请求体为 ${bytes} 字节，最多接受 ${MAX_REQUEST_BODY_BYTES} 字节。`,
+        detailEn: `The body is ${bytes} bytes; at most ${MAX_REQUEST_BODY_BYTES} are accepted.`,
+      });
     const type = (headers?.['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
     if (type !== 'application/json') {
-      throw new HttpProblem(415, `Content type "${type || '(none)'}" is not accepted; send application/json.`);
+      throw new HttpProblem('UNSUPPORTED_MEDIA_TYPE', {
+        detail: `不接受内容类型“${type || '（无）'}”：请发送 application/json。`,
+        detailEn: `Content type "${type || '(none)'}" is not accepted; send application/json.`,
+      });
     }
   },
 });
@@ -187,18 +206,19 @@ const errorMapper = (): middy.MiddlewareObj<HttpEvent, HttpResult> => ({
   onError: (request) => {
     const error = request.error as Error & { name?: string };
     if (error instanceof HttpProblem) {
-      request.response = problemResult(error);
+      request.response = problemResult(error, request.event);
     } else if (error?.name === 'IdempotencyValidationError') {
       request.response = problemResult(
-        new HttpProblem(422, 'This Idempotency-Key was already used with a different request body.', [
-          { path: 'Idempotency-Key', message: 'Reused with a different body.' },
-        ]),
+        new HttpProblem('IDEMPOTENCY_KEY_REUSED', {
+          errors: [{ path: 'Idempotency-Key', message: '此键已用于不同的请求体：请为新请求使用新的键。' }],
+        }),
+        request.event,
       );
     } else if (error?.name === 'IdempotencyAlreadyInProgressError') {
-      request.response = problemResult(new HttpProblem(409, 'A request with this Idempotency-Key is still in progress.'));
+      request.response = problemResult(new HttpProblem('IDEMPOTENCY_IN_PROGRESS'), request.event);
     } else {
       logger.error('Unhandled error', { errorName: error?.name, errorMessage: error?.message, stack: error?.stack });
-      request.response = problemResult(new HttpProblem(500, 'An internal error occurred; the request may be retried.'));
+      request.response = problemResult(new HttpProblem('INTERNAL_ERROR'), request.event);
     }
     return request.response;
   },
@@ -211,12 +231,12 @@ const errorMapper = (): middy.MiddlewareObj<HttpEvent, HttpResult> => ({
 export const httpHandler = (routes: Readonly<Record<string, Route>>) => {
   const dispatch = async (event: HttpEvent, _context: Context): Promise<HttpResult> => {
     const route = routes[event.routeKey];
-    if (!route) return problemResult(new HttpProblem(404, `No route for ${event.routeKey}.`));
+    if (!route) return problemResult(new HttpProblem('ROUTE_NOT_FOUND', { detailEn: `No route for ${event.routeKey}.` }), event);
     try {
       const result = await route(context(event));
       return result.body === undefined ? { statusCode: result.status, headers: result.headers ?? {} } : json(result.status, result.body, result.headers);
     } catch (error) {
-      if (error instanceof HttpProblem) return problemResult(error);
+      if (error instanceof HttpProblem) return problemResult(error, event);
       throw error;
     }
   };

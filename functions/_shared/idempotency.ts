@@ -53,9 +53,11 @@ export const idempotencyMiddleware = (): Mw => ({
     (request.internal as Record<symbol, boolean>)[SKIP] = !applies || !stored;
     if (!applies) return;
     if (!KEY_PATTERN.test(key)) {
-      throw new HttpProblem(400, 'The Idempotency-Key header must be 1–64 visible ASCII characters.', [
-        { path: 'Idempotency-Key', message: 'Must be 1–64 visible ASCII characters.' },
-      ]);
+      throw new HttpProblem('VALIDATION_FAILED', {
+        detail: 'Idempotency-Key 请求头须为 1–64 个可见 ASCII 字符。',
+        detailEn: 'The Idempotency-Key header must be 1–64 visible ASCII characters.',
+        errors: [{ path: 'Idempotency-Key', message: '须为 1–64 个可见 ASCII 字符。' }],
+      });
     }
     if (!stored) return;
     const replay = await powertools().before?.(request);

@@ -44,6 +44,6 @@ export const resolvePrincipal = async (claims: Claims): Promise<Principal> => {
   if (!claims || carriesRole(claims) || typeof clientId !== 'string' || clientId === '') return principalFromClaims(claims);
   if (typeof claims.sub !== 'string' || claims.sub === '') return principalFromClaims(claims); // 401
   const platformId = await platformOfClient(clientId);
-  if (!platformId) throw forbidden('This app client is not registered to a platform.');
+  if (!platformId) throw forbidden('CLIENT_NOT_REGISTERED');
   return { sub: claims.sub, role: 'platform', platformId, provinces: [] };
 };

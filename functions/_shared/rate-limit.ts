@@ -35,6 +35,12 @@ export const enforcePlatformRateLimit = async (platformId: string, now = Date.no
   } catch (error) {
     if (!conditionFailed(error)) throw error;
     const retryAfter = Math.max(1, Math.ceil(((second + 1) * 1000 - now) / 1000));
-    throw tooManyRequests(`At most ${limit} requests per second are accepted from a platform; retry after the window.`, retryAfter);
+    throw tooManyRequests(
+      {
+        detail: `每个平台每秒最多接受 ${limit} 个请求：请在 ${retryAfter} 秒后重试。`,
+        detailEn: `At most ${limit} requests per second are accepted from a platform; retry after the window.`,
+      },
+      retryAfter,
+    );
   }
 };

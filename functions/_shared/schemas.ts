@@ -7,7 +7,7 @@ import type {} from 'zod-openapi';
 import { INDUSTRIES, checkCreditCode, checkResidentId, isProvinceCode, parseInstant } from '../../core/index.ts';
 import * as z from './zod.ts';
 
-export const ClientId = z.withMeta(z.string().check(z.regex(/^[A-Za-z0-9._:-]{1,64}$/, 'Must be 1–64 characters of A–Z, a–z, 0–9, ".", "_", ":" or "-".')), {
+export const ClientId = z.withMeta(z.string().check(z.regex(/^[A-Za-z0-9._:-]{1,64}$/, '须为 1–64 个字符，只能包含 A–Z、a–z、0–9、“.”、“_”、“:”或“-”。')), {
   example: 'rider-000123',
 });
 
@@ -16,7 +16,7 @@ export const FreeText = z.string().check(
   z.minLength(1),
   z.maxLength(1000),
   // biome-ignore lint/suspicious/noControlCharactersInRegex: rejecting control characters is the point of this check
-  z.refine((s) => !/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(s), 'Must not contain control characters.'),
+  z.refine((s) => !/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(s), '不能包含控制字符。'),
 );
 
 export const PersonName = z.string().check(
@@ -24,10 +24,10 @@ export const PersonName = z.string().check(
   z.minLength(1),
   z.maxLength(64),
   // biome-ignore lint/suspicious/noControlCharactersInRegex: rejecting control characters is the point of this check
-  z.refine((s) => !/[\u0000-\u001f\u007f]/.test(s), 'Must not contain control characters.'),
+  z.refine((s) => !/[\u0000-\u001f\u007f]/.test(s), '不能包含控制字符。'),
 );
 
-export const ProvinceCode = z.withMeta(z.string().check(z.refine(isProvinceCode, 'Must be a 6-digit GB/T 2260 province-level code such as 110000.')), {
+export const ProvinceCode = z.withMeta(z.string().check(z.refine(isProvinceCode, '须为 6 位 GB/T 2260 省级行政区划代码，例如 110000。')), {
   example: '110000',
 });
 
@@ -35,30 +35,43 @@ export const Industry = z.enum(INDUSTRIES);
 
 export const LocalDate = z.withMeta(
   z.string().check(
-    z.regex(/^\d{4}-\d{2}-\d{2}$/, 'Must be a date YYYY-MM-DD.'),
+    z.regex(/^\d{4}-\d{2}-\d{2}$/, '须为 YYYY-MM-DD 格式的日期。'),
     z.refine((s) => {
       const d = new Date(`${s}T00:00:00Z`);
       return !Number.isNaN(d.getTime()) && d.toISOString().startsWith(s);
-    }, 'Must be a real calendar date.'),
+    }, '须为真实存在的日期。'),
   ),
   { example: '2025-07-01' },
 );
 
-export const Month = z.withMeta(z.string().check(z.regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'Must be a month YYYY-MM.')), { example: '2025-08' });
+export const Month = z.withMeta(z.string().check(z.regex(/^\d{4}-(0[1-9]|1[0-2])$/, '须为 YYYY-MM 格式的月份。')), { example: '2025-08' });
 
 export const Instant = z.withMeta(
   z.string().check(
     z.maxLength(40),
-    z.refine((s) => parseInstant(s) !== undefined, 'Must be an RFC 3339 date-time with an offset, e.g. 2025-08-01T10:05:00+08:00.'),
+    z.refine((s) => parseInstant(s) !== undefined, '须为带时区偏移的 RFC 3339 时间，例如 2025-08-01T10:05:00+08:00。'),
   ),
   { example: '2025-08-01T10:05:00+08:00' },
 );
+
+/** The rules core's reasons for a bad ID number or credit code (core/identity.ts), in Chinese. */
+const REASONS: Readonly<Record<string, string>> = {
+  'must be 18 characters': '须为 18 个字符',
+  'must be 17 digits followed by a digit or X': '须为 17 位数字加 1 位数字或 X',
+  'unknown region code': '地区代码不存在',
+  'birth date is not a real date': '出生日期不是真实日期',
+  'birth date is before 1900': '出生日期早于 1900 年',
+  'birth date is in the future': '出生日期晚于今天',
+  'check digit does not match': '校验码不符',
+  'check character does not match': '校验码不符',
+};
+const chineseReason = (reason: string): string => REASONS[reason] ?? reason.replace(/^character (.+) is not allowed$/, '不允许出现字符 $1');
 
 export const ResidentIdNumber = z.withMeta(
   z.string().check(
     z.superRefine((s, ctx) => {
       const r = checkResidentId(s);
-      if (!r.ok) ctx.addIssue({ code: 'custom', message: r.reason });
+      if (!r.ok) ctx.addIssue({ code: 'custom', message: `身份证号码无效：${chineseReason(r.reason)}。` });
     }),
   ),
   { description: '18-character resident ID (GB 11643) with a valid check digit and birth date.' },
@@ -68,13 +81,13 @@ export const CreditCode = z.withMeta(
   z.string().check(
     z.superRefine((s, ctx) => {
       const r = checkCreditCode(s);
-      if (!r.ok) ctx.addIssue({ code: 'custom', message: r.reason });
+      if (!r.ok) ctx.addIssue({ code: 'custom', message: `统一社会信用代码无效：${chineseReason(r.reason)}。` });
     }),
   ),
   { description: 'Unified social credit code (GB 32100) with a valid check character.' },
 );
 
-export const Phone = z.string().check(z.regex(/^1\d{10}$/, 'Must be an 11-digit mainland mobile number.'));
+export const Phone = z.string().check(z.regex(/^1\d{10}$/, '须为 11 位中国大陆手机号码。'));
 
 export const Fen = z.number().check(z.int(), z.nonnegative(), z.maximum(Number.MAX_SAFE_INTEGER));
 

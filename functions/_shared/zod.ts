@@ -7,15 +7,22 @@
  * value (`export { z }`): esbuild then keeps every export of zod/mini and every locale in the bundle.
  *
  * Two things classic does by itself that mini leaves to the caller, done here for every importer:
- * - English error messages (`config(en())`); without it mini answers "Invalid input" for every issue, and
- *   the API's problem+json `errors[].message` carries zod's default wording for built-in checks.
+ * - Error messages in simplified Chinese (`config(zhCN())`, issue 19: the people who read field errors read
+ *   Chinese); without a locale mini answers "Invalid input" for every issue. A missing required field says
+ *   so instead of zod's "expected string, received undefined".
  * - `withMeta(schema, data)`: classic's `schema.meta(data)`, a clone of the schema with `data` in zod's
  *   global registry, which zod-openapi reads (`id`, `description`, `example`).
  */
-import { en } from 'zod/locales';
+import { zhCN } from 'zod/locales';
 import { clone, config, globalRegistry, type core, type ZodMiniType } from 'zod/mini';
 
-config(en());
+const chinese = zhCN().localeError;
+// `customError`, not `localeError`: zod classic (imported by zod-openapi in the public function, and by
+// anything else in the same process) sets `localeError` to English when it loads; `customError` wins over it.
+config({
+  customError: (issue) =>
+    issue.code === 'invalid_type' && issue.input === undefined ? `缺少必填字段：请提供此字段（类型 ${issue.expected}）。` : chinese(issue),
+});
 
 export * from 'zod/mini';
 

@@ -2,7 +2,7 @@
 import { resolveParameter } from '../../core/index.ts';
 import { requireRole, STAFF_ROLES } from '../_shared/auth.ts';
 import { httpHandler } from '../_shared/http.ts';
-import { badRequest, fieldErrors, notFound } from '../_shared/problem.ts';
+import { badRequest, fieldErrors, problem } from '../_shared/problem.ts';
 import { calendarsRepository } from '../_shared/repositories/calendars.ts';
 import { parametersRepository } from '../_shared/repositories/parameters.ts';
 import { CalendarYear, PutCalendarRequest, PutParameterRequest, ResolveParameterQuery } from './schemas.ts';
@@ -10,7 +10,7 @@ import { addParameterVersion, loadCalendar } from './use-cases.ts';
 
 const yearOf = (raw: string): number => {
   const year = CalendarYear.safeParse(raw);
-  if (!year.success) throw badRequest([{ path: 'year', message: 'Must be a year between 2000 and 2100.' }]);
+  if (!year.success) throw badRequest([{ path: 'year', message: '须为 2000 至 2100 之间的年份。' }]);
   return year.data;
 };
 
@@ -27,7 +27,11 @@ export const handler = httpHandler({
     if (!parsed.success) throw badRequest(fieldErrors(parsed.error.issues as never));
     const { name, on, ...scope } = parsed.data;
     const version = resolveParameter(await parametersRepository.versions(name), name, on, scope);
-    if (!version) throw notFound(`No version of ${name} is in force on ${on} for this scope.`);
+    if (!version)
+      throw problem('NOT_FOUND', {
+        detail: `参数 ${name} 在 ${on} 对此范围没有生效的版本。`,
+        detailEn: `No version of ${name} is in force on ${on} for this scope.`,
+      });
     return { status: 200, body: { name, value: version.value, effectiveFrom: version.effectiveFrom, scope: version.scope } };
   },
   'PUT /v1/calendars/{year}': async (ctx) => {
@@ -40,7 +44,11 @@ export const handler = httpHandler({
   'GET /v1/calendars/{year}': async (ctx) => {
     ctx.principal();
     const calendar = await calendarsRepository.get(yearOf(ctx.path('year')));
-    if (!calendar) throw notFound('No arrangement is loaded for this year; deadlines in it are provisional (weekends only).');
+    if (!calendar)
+      throw problem('NOT_FOUND', {
+        detail: '该年度尚未载入节假日安排；其中的期限为暂定（仅按周末计算）。',
+        detailEn: 'No arrangement is loaded for this year; deadlines in it are provisional (weekends only).',
+      });
     return { status: 200, body: { year: calendar.year, holidays: calendar.holidays, workdays: calendar.workdays, source: calendar.source } };
   },
 });

@@ -1,6 +1,6 @@
 /** Versioned parameters (contract: Parameters) and working-day calendars (D12), each change audited. */
 import { scopeKey, validateParameterVersion, validateYearArrangement, type ParameterVersion, type YearArrangement } from '../../core/index.ts';
-import { badRequest, conflict } from '../_shared/problem.ts';
+import { badRequest, problem } from '../_shared/problem.ts';
 import { calendarsRepository } from '../_shared/repositories/calendars.ts';
 import { parametersRepository } from '../_shared/repositories/parameters.ts';
 
@@ -29,9 +29,7 @@ export const addParameterVersion = async (input: ParameterVersion, actor: string
     after: version,
   }));
   if (result.outcome === 'conflict') {
-    throw conflict('This version (name, scope, effectiveFrom) exists with another value; versions are never edited.', [
-      { path: 'value', message: `Already ${result.existing.value}.` },
-    ]);
+    throw problem('PARAMETER_VERSION_EXISTS', { errors: [{ path: 'value', message: `已存在，取值为 ${result.existing.value}；参数版本不可修改。` }] });
   }
   return { created: result.outcome === 'created', version: result.version };
 };

@@ -1,7 +1,7 @@
 /** Route group `cases`: opening, reading and every human step of a bundled case (contract: Injury reports and cases). */
-import { APPLICANT_TYPES_BY_ROLE, applicantTypeAllowed, type CaseStep, STEP_ROLES, type StepInput } from '../../core/index.ts';
+import { applicantTypeAllowed, type CaseStep, STEP_ROLES, type StepInput } from '../../core/index.ts';
 import { requireRole, STAFF_ROLES, type Principal } from '../_shared/auth.ts';
-import { badRequest, fieldErrors, forbidden, notFound } from '../_shared/problem.ts';
+import { badRequest, fieldErrors, notFound } from '../_shared/problem.ts';
 import { casesRepository } from '../_shared/repositories/cases.ts';
 import { ClientId } from '../_shared/schemas.ts';
 import { canReadReport } from '../_shared/case-access.ts';
@@ -53,7 +53,7 @@ const refuseBeforeValidation = async (p: Principal, raw: unknown): Promise<void>
   const { applicant, reportId } = raw as { applicant?: { type?: unknown } | null; reportId?: unknown };
   const type = ApplicantType.safeParse(applicant?.type);
   if (type.success && !applicantTypeAllowed(p.role, type.data)) {
-    throw forbidden(`A ${p.role} token applies as ${APPLICANT_TYPES_BY_ROLE[p.role].join(' or ')}, not as ${type.data} (D6).`);
+    throw uc.applicantTypeRefused(p.role, type.data);
   }
   const id = ClientId.safeParse(reportId);
   if (id.success) {

@@ -18,7 +18,7 @@ export const OpenCaseRequest = z.withMeta(
     reportId: ClientId,
     kind: z.enum(['injury', 'death']),
     applicant: z.strictObject({ type: z.enum(['platform', 'worker', 'relative', 'union']), name: z.optional(PersonName) }),
-    payee: z.strictObject({ name: PersonName, bankAccount: z.string().check(z.regex(/^\d{8,30}$/, 'Must be 8–30 digits.')) }),
+    payee: z.strictObject({ name: PersonName, bankAccount: z.string().check(z.regex(/^\d{8,30}$/, '须为 8–30 位数字的银行账号。')) }),
     consent: z.literal(true),
     lateExplanation: z.optional(FreeText),
   }),
@@ -37,7 +37,10 @@ export const ConfirmationRequest = z.withMeta(
   ConfirmationShape.check(
     z.superRefine((v: z.infer<typeof ConfirmationShape>, ctx) => {
       // D7 from the rules core: the basis belongs to the outcome; a refusal has a reason that is not blank.
-      for (const e of validateConfirmation(v)) ctx.addIssue({ code: 'custom', path: [e.path], message: `${e.message} (D7).` });
+      for (const e of validateConfirmation(v)) {
+        const message = e.path === 'basis' ? `${v.basis} 不是结论 ${v.outcome} 的依据：请选择与结论相符的依据（D7）。` : '不予认定须至少写明一条理由（D7）。';
+        ctx.addIssue({ code: 'custom', path: [e.path], message });
+      }
     }),
   ),
   { id: 'Confirmation' },
@@ -81,7 +84,7 @@ export const DependantsRequest = z.withMeta(
           ctx.addIssue({
             code: 'custom',
             path: ['dependants', i, 'birthDate'],
-            message: `Required for a ${d.relation} (D9: the pension ends the month they turn 18).`,
+            message: `${d.relation} 须填写出生日期（D9：抚恤金发放至其年满 18 周岁的当月）。`,
           });
         }
       });

@@ -14,7 +14,6 @@ import {
   openCase as newCase,
   type Outcome,
   type Refusal,
-  type RefusalCode,
   recordingNeedsBenefits,
   recordStep,
   type StepInput,
@@ -25,7 +24,7 @@ import { canReadReport, loadVisibleCase } from '../_shared/case-access.ts';
 import { caseWorkflowName, loadBenefitInputs, signalStep, startCaseWorkflow } from '../_shared/case-workflow.ts';
 import { logger } from '../_shared/observability.ts';
 import { pii } from '../_shared/pii.ts';
-import { conflict, forbidden, HttpProblem, notFound } from '../_shared/problem.ts';
+import { badRequest, notFound, problem, refusalProblem } from '../_shared/problem.ts';
 import { calendarsRepository } from '../_shared/repositories/calendars.ts';
 import { type CaseBundle, CaseVersionConflict, casesRepository, DuplicateCase } from '../_shared/repositories/cases.ts';
 import type * as z from '../_shared/zod.ts';
@@ -66,32 +65,29 @@ export const listCases = async (p: Principal, query: { status?: CaseStatus; prov
     ]);
     return { items: page.items.map((r) => summaryView(r, calendar)), ...(page.nextToken ? { nextToken: page.nextToken } : {}) };
   } catch (error) {
-    if (error instanceof RangeError) throw new HttpProblem(400, 'nextToken is not valid.', [{ path: 'nextToken', message: 'Not a token this API issued.' }]);
+    if (error instanceof RangeError) throw badRequest([{ path: 'nextToken', message: '不是本接口签发的分页令牌：请使用上一页返回的 nextToken。' }]);
     throw error;
   }
 };
 
-/** The HTTP status of each refusal of the lifecycle (contract precedence: 403 maker-checker, 409 status, 422 rules). */
-const REFUSAL_STATUS: Readonly<Record<RefusalCode, 403 | 409 | 422 | 500>> = {
-  STEP_PENDING: 409,
-  STEP_NOT_ACCEPTED: 409,
-  ALREADY_SUSPENDED: 409,
-  NOT_SUSPENDED: 409,
-  ALREADY_EXTENDED: 409,
-  MAKER_CHECKER: 403,
-  OUTSIDE_ASSESSMENT_WINDOW: 422,
-  BENEFITS_NOT_CALCULABLE: 422,
-  LATE_EXPLANATION_REQUIRED: 422,
-  DOCUMENTS_MISSING: 422,
-  WAIVER_NOT_APPLICABLE: 422,
-  ALREADY_WAIVED: 409,
-  NOT_UPLOADER: 403,
-  ALREADY_WITHDRAWN: 409,
-  // Never answered to a request: only the workflow applies a pending step.
-  NOTHING_PENDING: 500,
+/** A refusal of the lifecycle as a problem: its code is the catalogue's (core/error-codes.ts), status included. */
+const problemOf = (refusal: Refusal) => refusalProblem(refusal);
+
+const ROLE_NAMES: Readonly<Record<string, string>> = {
+  platform: '平台',
+  worker: '劳动者',
+  handler: '经办人员',
+  reviewer: '审核人员',
+  assessor: '鉴定人员',
+  admin: '管理员',
 };
 
-const problemOf = (refusal: Refusal) => new HttpProblem(REFUSAL_STATUS[refusal.code], refusal.message, refusal.fields);
+/** 403: the caller's role may not apply as this applicant type (D6). */
+export const applicantTypeRefused = (role: Principal['role'], type: string) =>
+  problem('APPLICANT_TYPE_NOT_ALLOWED', {
+    detail: `${ROLE_NAMES[role] ?? role}令牌只能以 ${APPLICANT_TYPES_BY_ROLE[role].join(' 或 ')} 身份申请，不能以 ${type} 身份申请（D6）。`,
+    detailEn: `A ${role} token applies as ${APPLICANT_TYPES_BY_ROLE[role].join(' or ')}, not as ${type} (D6).`,
+  });
 
 const accepted = <T extends Outcome>(outcome: T): Extract<T, { ok: true }> => {
   if (!outcome.ok) throw problemOf(outcome.refusal);
@@ -100,11 +96,15 @@ const accepted = <T extends Outcome>(outcome: T): Extract<T, { ok: true }> => {
 
 export const openCase = async (p: Principal, body: z.infer<typeof OpenCaseRequest>, now: Date) => {
   if (!applicantTypeAllowed(p.role, body.applicant.type)) {
-    throw forbidden(`A ${p.role} token applies as ${APPLICANT_TYPES_BY_ROLE[p.role].join(' or ')}, not as ${body.applicant.type} (D6).`);
+    throw applicantTypeRefused(p.role, body.applicant.type);
   }
   const report = await casesRepository.getReport(body.reportId);
   if (!report || !canReadReport(p, report)) throw notFound();
-  if (report.caseId) throw conflict(`Report ${report.reportId} already has case ${report.caseId}.`);
+  if (report.caseId)
+    throw problem('CASE_ALREADY_OPENED', {
+      detail: `报告 ${report.reportId} 已有案件 ${report.caseId}。`,
+      detailEn: `Report ${report.reportId} already has case ${report.caseId}.`,
+    });
   const protector = pii();
   const caseId = `C${randomBytes(8).toString('hex')}`;
   const opened = accepted(
@@ -131,7 +131,11 @@ export const openCase = async (p: Principal, body: z.infer<typeof OpenCaseReques
   try {
     await casesRepository.openCase(opened.record, opened.event);
   } catch (error) {
-    if (error instanceof DuplicateCase) throw conflict(`Report ${report.reportId} already has a case.`);
+    if (error instanceof DuplicateCase)
+      throw problem('CASE_ALREADY_OPENED', {
+        detail: `报告 ${report.reportId} 已有案件。`,
+        detailEn: `Report ${report.reportId} already has a case.`,
+      });
     throw error;
   }
   let current = opened.record;
@@ -166,7 +170,7 @@ export const recordCaseStep = async (p: Principal, bundle: CaseBundle, input: St
   try {
     await casesRepository.transition(next, record.version, event);
   } catch (error) {
-    if (error instanceof CaseVersionConflict) throw conflict('The case changed meanwhile (another request won); read it again.');
+    if (error instanceof CaseVersionConflict) throw problem('VERSION_CONFLICT');
     throw error;
   }
   if (next.pendingStep) await signalStep(next);

@@ -12,7 +12,7 @@ export const handler = httpHandler({
     const platformId = ctx.path('platformId');
     requirePlatformVisible(principal, platformId);
     const month = Month.safeParse(ctx.path('month'));
-    if (!month.success) throw badRequest([{ path: 'month', message: 'Must be a month YYYY-MM.' }]);
+    if (!month.success) throw badRequest([{ path: 'month', message: '须为 YYYY-MM 格式的月份。' }]);
     const { lines, totalFen, provisional } = await monthlyDeclaration(platformId, month.data, new Date());
     return {
       status: 200,

@@ -4,7 +4,7 @@
  * a read of orders.
  */
 import { computeDeclaration, resolveParameter, shanghaiMonth, type Declaration } from '../../core/index.ts';
-import { notFound, unprocessable } from '../_shared/problem.ts';
+import { notFound, problem } from '../_shared/problem.ts';
 import { ledgerRepository } from '../_shared/repositories/ledger.ts';
 import { parametersRepository } from '../_shared/repositories/parameters.ts';
 import { platformsRepository } from '../_shared/repositories/platforms.ts';
@@ -24,13 +24,12 @@ export const monthlyDeclaration = async (platformId: string, month: string, now:
     provisional: month >= shanghaiMonth(now),
   });
   if (!result.ok) {
-    throw unprocessable(
-      'No contribution rate is configured for some (province, industry) of this month (D5); none is invented.',
-      result.missingRates.map((m) => ({
+    throw problem('MISSING_RATE', {
+      errors: result.missingRates.map((m) => ({
         path: `rates.${m.province}.${m.industry}`,
-        message: `No contributionRateFen in force for ${m.province} ${m.industry}.`,
+        message: `${m.province} ${m.industry} 没有生效的缴费费率（contributionRateFen）：请管理员先配置该参数。`,
       })),
-    );
+    });
   }
   return result.declaration;
 };

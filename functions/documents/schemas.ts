@@ -12,7 +12,7 @@ const FileName = z.string().check(
   z.minLength(1),
   z.maxLength(255),
   // biome-ignore lint/suspicious/noControlCharactersInRegex: rejecting control characters is the point of this check
-  z.refine((s) => !/[\u0000-\u001f\u007f]/.test(s), 'Must not contain control characters.'),
+  z.refine((s) => !/[\u0000-\u001f\u007f]/.test(s), '不能包含控制字符。'),
 );
 
 export const UploadRequest = z.withMeta(

@@ -7,7 +7,7 @@ import { type CaseDocument, checklist, documentStatus, type Refusal, recordStep,
 import type { Principal } from '../_shared/auth.ts';
 import { loadVisibleCase } from '../_shared/case-access.ts';
 import { documentView } from '../_shared/document-view.ts';
-import { conflict, forbidden, HttpProblem, notFound } from '../_shared/problem.ts';
+import { forbidden, notFound, problem, refusalProblem } from '../_shared/problem.ts';
 import { calendarsRepository } from '../_shared/repositories/calendars.ts';
 import { type CaseBundle, CaseVersionConflict, casesRepository } from '../_shared/repositories/cases.ts';
 import { documentObjects, objectKey } from '../_shared/repositories/document-objects.ts';
@@ -15,15 +15,7 @@ import { documentsRepository } from '../_shared/repositories/documents.ts';
 import type * as z from '../_shared/zod.ts';
 import type { UploadRequest } from './schemas.ts';
 
-const STATUS_OF: Partial<Record<Refusal['code'], number>> = {
-  STEP_PENDING: 409,
-  STEP_NOT_ACCEPTED: 409,
-  WAIVER_NOT_APPLICABLE: 422,
-  ALREADY_WAIVED: 409,
-  NOT_UPLOADER: 403,
-  ALREADY_WITHDRAWN: 409,
-};
-const problemOf = (r: Refusal) => new HttpProblem(STATUS_OF[r.code] ?? 409, r.message, r.fields);
+const problemOf = (r: Refusal) => refusalProblem(r);
 
 const listView = (bundle: CaseBundle, now: Date) => ({
   items: bundle.documents.map((d) => documentView(d, now)),
@@ -60,8 +52,12 @@ export const getDocument = async (p: Principal, caseId: string, documentId: stri
 export const documentContent = async (p: Principal, caseId: string, documentId: string, now: Date) => {
   const bundle = await loadVisibleCase(p, caseId);
   const d = findDocument(bundle, documentId);
-  if (p.role === 'platform' && d.uploadedBy !== p.sub) throw forbidden('平台只能下载本平台上传的材料。');
-  if (documentStatus(d, now) !== 'AVAILABLE') throw conflict(`该材料当前状态为 ${documentStatus(d, now)}，不能下载。`);
+  if (p.role === 'platform' && d.uploadedBy !== p.sub) throw forbidden('DOWNLOAD_NOT_ALLOWED');
+  if (documentStatus(d, now) !== 'AVAILABLE')
+    throw problem('DOCUMENT_NOT_AVAILABLE', {
+      detail: `该材料当前状态为 ${documentStatus(d, now)}，不能下载。`,
+      detailEn: `The document is ${documentStatus(d, now)}, not AVAILABLE; its content cannot be downloaded.`,
+    });
   const seconds = ruleTableOn(bundle.record.injuryDate).documents.downloadUrlSeconds;
   return documentObjects.presignDownload(objectKey(caseId, documentId), d.fileName, seconds, now);
 };
@@ -76,7 +72,7 @@ const transition = async (p: Principal, bundle: CaseBundle, input: StepInput, no
       ...(outcome.document && input.step === 'document-withdrawal' ? { document: { next: outcome.document, expectedStatus: input.document.status } } : {}),
     });
   } catch (error) {
-    if (error instanceof CaseVersionConflict) throw conflict('The case changed meanwhile (another request won); read it again.');
+    if (error instanceof CaseVersionConflict) throw problem('VERSION_CONFLICT');
     throw error;
   }
   return outcome;

@@ -25,7 +25,7 @@ export const handler = httpHandler({
     const { from, to } = parseQuery(EnrolmentDaysQuery, ctx.query);
     const span = daysBetween(from, to);
     if (span < 0 || span >= MAX_RANGE_DAYS) {
-      throw badRequest([{ path: 'to', message: `Must be on or after from, at most ${MAX_RANGE_DAYS} days in all.` }]);
+      throw badRequest([{ path: 'to', message: `须不早于 from，且整个区间不超过 ${MAX_RANGE_DAYS} 天。` }]);
     }
     return { status: 200, body: { days: await enrolmentDays(principal, workerId, from, to) } };
   },

@@ -7,7 +7,7 @@
 import { coverageAt, coverageLookbackHours, parseInstant, resolveParameter, shanghaiDate, type CoverageResult } from '../../core/index.ts';
 import type { Principal } from '../_shared/auth.ts';
 import { isStaff } from '../_shared/auth.ts';
-import { notFound, unprocessable } from '../_shared/problem.ts';
+import { notFound, problem } from '../_shared/problem.ts';
 import { ledgerRepository, type EnrolmentDay } from '../_shared/repositories/ledger.ts';
 import { ordersRepository } from '../_shared/repositories/orders.ts';
 import { parametersRepository } from '../_shared/repositories/parameters.ts';
@@ -43,10 +43,12 @@ export const coverage = async (
   const open = resolveParameter(openVersions, 'openOrderCoverHours', date, context);
   const grace = resolveParameter(graceVersions, 'coverGraceMinutes', date, context);
   if (!open || !grace) {
-    throw unprocessable('The coverage window parameters are not configured for this date.', [
-      ...(open ? [] : [{ path: 'at', message: 'No openOrderCoverHours in force.' }]),
-      ...(grace ? [] : [{ path: 'at', message: 'No coverGraceMinutes in force.' }]),
-    ]);
+    throw problem('COVERAGE_PARAMETERS_MISSING', {
+      errors: [
+        ...(open ? [] : [{ path: 'at', message: '该日期没有生效的 openOrderCoverHours 参数：请管理员先配置。' }]),
+        ...(grace ? [] : [{ path: 'at', message: '该日期没有生效的 coverGraceMinutes 参数：请管理员先配置。' }]),
+      ],
+    });
   }
   const params = { openOrderCoverHours: open.value, coverGraceMinutes: grace.value };
   const lookback = coverageLookbackHours(params, date);

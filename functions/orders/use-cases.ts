@@ -51,7 +51,7 @@ const ruleErrors = (item: Item, index: number, platform: Platform, now: Date): P
 const differences = (stored: StoredOrder, item: Item, index: number): ProblemFieldError[] =>
   resentOrderDifferences(stored, item).map((field) => ({
     path: `orders.${index}.${field}`,
-    message: 'Differs from the order already received with this orderId (D3).',
+    message: '与已收到的同一 orderId 的订单内容不同（D3）：同一订单请原样重发，新订单请使用新的 orderId。',
   }));
 
 export const ingestOrders = async (platform: Platform, rawItems: readonly unknown[], now: Date): Promise<IngestionSummary> => {
@@ -86,9 +86,7 @@ export const ingestOrders = async (platform: Platform, rawItems: readonly unknow
   for (const { index, item } of valid) {
     const link = links.get(item.platformWorkerId);
     if (!link) {
-      rejectItem(index, item.orderId, [
-        { path: `orders.${index}.platformWorkerId`, message: 'No worker with this platformWorkerId is registered for the platform.' },
-      ]);
+      rejectItem(index, item.orderId, [{ path: `orders.${index}.platformWorkerId`, message: '本平台没有登记此 platformWorkerId 的劳动者：请先登记劳动者。' }]);
       continue;
     }
     const date = shanghaiDate(item.acceptedAt);

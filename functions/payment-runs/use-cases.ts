@@ -15,7 +15,7 @@ import { randomBytes } from 'node:crypto';
 import { addMonthsToMonth, monthOfDate, type PaymentRun, shanghaiDate } from '../../core/index.ts';
 import { config } from '../_shared/config.ts';
 import { logger } from '../_shared/observability.ts';
-import { conflict, unprocessable } from '../_shared/problem.ts';
+import { problem } from '../_shared/problem.ts';
 import { paymentRunsRepository, RunExists } from '../_shared/repositories/payment-runs.ts';
 import { workflowPort } from '../_shared/repositories/workflow.ts';
 
@@ -44,7 +44,11 @@ const checkRunMonth = (month: string, now: Date): void => {
   const current = monthOfDate(shanghaiDate(now));
   const next = addMonthsToMonth(current, 1);
   if (month !== current && month !== next) {
-    throw unprocessable(`A payment run is for the current month (${current}) or the next one.`, [{ path: 'month', message: `Must be ${current} or ${next}.` }]);
+    throw problem('PAYMENT_RUN_MONTH_NOT_OPEN', {
+      detail: `支付批次只能针对本月（${current}）或下月（${next}）。`,
+      detailEn: `A payment run is for the current month (${current}) or the next one.`,
+      errors: [{ path: 'month', message: `须为 ${current} 或 ${next}。` }],
+    });
   }
 };
 
@@ -61,7 +65,11 @@ export const startPaymentRun = async (input: StartPaymentRunInput, now: Date = n
     const existing = await paymentRunsRepository.get(runId);
     if (!existing) throw error; // the condition failed on a record that is gone: nothing sensible to report
     if (existing.month !== month)
-      throw conflict(`Run ${runId} exists for another month.`, [{ path: 'month', message: `Run ${runId} is for ${existing.month}.` }]);
+      throw problem('PAYMENT_RUN_MONTH_MISMATCH', {
+        detail: `支付批次 ${runId} 已用于另一个月份。`,
+        detailEn: `Run ${runId} exists for another month.`,
+        errors: [{ path: 'month', message: `批次 ${runId} 对应的月份是 ${existing.month}。` }],
+      });
     created = false;
     run = existing;
     if (existing.status !== 'RUNNING') {

@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import type * as z from '../_shared/zod.ts';
 import { PILOT_PROVINCES } from '../../core/index.ts';
-import { conflict, notFound, unprocessable, type ProblemFieldError } from '../_shared/problem.ts';
+import { notFound, problem, type ProblemFieldError } from '../_shared/problem.ts';
 import { DuplicateCreditCode, platformsRepository, StaleVersion, type Platform, type ProvinceEnrolment } from '../_shared/repositories/platforms.ts';
 import { logger } from '../_shared/observability.ts';
 import { ClientChanged, clientRegistry } from './client-registry.ts';
@@ -14,7 +14,7 @@ const pilotDateErrors = (provinces: readonly ProvinceEnrolment[], pathOf: (i: nu
   provinces.flatMap((p, i) => {
     const pilot = PILOT_PROVINCES.find((x) => x.code === p.code);
     return pilot && p.joinedOn < pilot.pilotStart
-      ? [{ path: pathOf(i), message: `The pilot in ${p.code} starts on ${pilot.pilotStart}; joinedOn cannot be earlier.` }]
+      ? [{ path: pathOf(i), message: `${p.code} 的试点自 ${pilot.pilotStart} 开始：joinedOn 不能早于该日期。` }]
       : [];
   });
 
@@ -46,10 +46,10 @@ export const registerPlatform = async (
   const codes = input.provinces.map((p) => p.code);
   const repeated = codes.findIndex((c, i) => codes.indexOf(c) !== i);
   if (repeated >= 0) {
-    throw unprocessable('A province is listed twice.', [{ path: `provinces.${repeated}.code`, message: 'Listed twice.' }]);
+    throw problem('PROVINCE_LISTED_TWICE', { errors: [{ path: `provinces.${repeated}.code`, message: '该省份重复列出：请删除重复项。' }] });
   }
   const errors = pilotDateErrors(input.provinces, (i) => `provinces.${i}.joinedOn`);
-  if (errors.length > 0) throw unprocessable('A province is joined before its pilot started.', errors);
+  if (errors.length > 0) throw problem('PROVINCE_BEFORE_PILOT', { errors });
   const platform: Platform = {
     platformId: `plt_${randomUUID().replaceAll('-', '')}`,
     name: input.name,
@@ -70,7 +70,7 @@ export const registerPlatform = async (
   } catch (error) {
     await undoClient(platform.platformId, client.clientId, clients);
     if (error instanceof DuplicateCreditCode) {
-      throw conflict('A platform with this credit code is already registered.', [{ path: 'creditCode', message: 'Already registered.' }]);
+      throw problem('PLATFORM_ALREADY_REGISTERED', { errors: [{ path: 'creditCode', message: '此统一社会信用代码已登记。' }] });
     }
     throw error;
   }
@@ -125,7 +125,11 @@ export const reissuePlatformClient = async (
       .catch((cleanup: Error) =>
         logger.error('Could not delete an app client that was not bound', { platformId, clientId: client.clientId, errorName: cleanup?.name }),
       );
-    if (error instanceof ClientChanged) throw conflict('The app client of this platform was re-issued meanwhile; retry.');
+    if (error instanceof ClientChanged)
+      throw problem('VERSION_CONFLICT', {
+        detail: '此平台的应用客户端在此期间已被重新签发：请重试。',
+        detailEn: 'The app client of this platform was re-issued meanwhile; retry.',
+      });
     throw error;
   }
   if (previous) {
@@ -148,9 +152,13 @@ export const joinProvince = async (platformId: string, enrolment: ProvinceEnrolm
   const platform = await platformsRepository.get(platformId, true);
   if (!platform) throw notFound();
   if (platform.provinces.some((p) => p.code === enrolment.code)) {
-    throw conflict(`The platform is already enrolled in ${enrolment.code}.`, [{ path: 'code', message: 'Already enrolled.' }]);
+    throw problem('ALREADY_ENROLLED', {
+      detail: `平台已加入 ${enrolment.code} 的试点。`,
+      detailEn: `The platform is already enrolled in ${enrolment.code}.`,
+      errors: [{ path: 'code', message: '已加入该省份。' }],
+    });
   }
-  if (errors.length > 0) throw unprocessable('The province is joined before its pilot started.', errors);
+  if (errors.length > 0) throw problem('PROVINCE_BEFORE_PILOT', { errors });
   const provinces = [...platform.provinces, enrolment];
   try {
     return await platformsRepository.setProvinces(
@@ -167,7 +175,7 @@ export const joinProvince = async (platformId: string, enrolment: ProvinceEnrolm
       now,
     );
   } catch (error) {
-    if (error instanceof StaleVersion) throw conflict('The platform changed meanwhile; retry.');
+    if (error instanceof StaleVersion) throw problem('VERSION_CONFLICT');
     throw error;
   }
 };

@@ -16,7 +16,7 @@ export const InjuryReportRequest = z.withMeta(
     .check(
       z.superRefine((v, ctx) => {
         if ((v.workerId === undefined) === (v.platformWorkerId === undefined)) {
-          ctx.addIssue({ code: 'custom', path: ['workerId'], message: 'Give exactly one of workerId and platformWorkerId.' });
+          ctx.addIssue({ code: 'custom', path: ['workerId'], message: 'workerId 和 platformWorkerId 须且只能提供其中一个。' });
         }
       }),
     ),

@@ -18,7 +18,7 @@ import {
   type OrderSnapshot,
 } from '../../core/index.ts';
 import { requireRole, type Principal } from '../_shared/auth.ts';
-import { notFound, unprocessable } from '../_shared/problem.ts';
+import { notFound, problem } from '../_shared/problem.ts';
 import { reportsRepository } from '../_shared/repositories/reports.ts';
 import { ordersRepository } from '../_shared/repositories/orders.ts';
 import { parametersRepository } from '../_shared/repositories/parameters.ts';
@@ -56,7 +56,7 @@ export const fileReport = async (p: Principal, body: z.infer<typeof InjuryReport
   const open = resolveParameter(openVersions, 'openOrderCoverHours', date, context);
   const grace = resolveParameter(graceVersions, 'coverGraceMinutes', date, context);
   if (!open || !grace)
-    throw unprocessable('The coverage window parameters are not configured for this date.', [{ path: 'occurredAt', message: 'No coverage window in force.' }]);
+    throw problem('COVERAGE_PARAMETERS_MISSING', { errors: [{ path: 'occurredAt', message: '该时间没有生效的保障时段参数：请管理员先配置。' }] });
   const params = { openOrderCoverHours: open.value, coverGraceMinutes: grace.value };
 
   // Who is the worker? By workerId (must be registered with this platform) or by the platform's own id.

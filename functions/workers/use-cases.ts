@@ -68,13 +68,11 @@ export const registerWorkers = async (platformId: string, rawItems: readonly unk
     for (let attempt = 0; attempt < 3; attempt++) {
       const link = links.get(item.platformWorkerId);
       if (link && link.idHash !== idHash) {
-        return rejected(index, item.platformWorkerId, [
-          { path: `workers.${index}.idNumber`, message: 'This platformWorkerId is registered with another ID number.' },
-        ]);
+        return rejected(index, item.platformWorkerId, [{ path: `workers.${index}.idNumber`, message: '此 platformWorkerId 已登记了另一个身份证号码。' }]);
       }
       const person = persons.get(idHash);
       if (person && person.nameHash !== nameHash) {
-        return rejected(index, item.platformWorkerId, [{ path: `workers.${index}.name`, message: 'This ID number is registered under another name (实名).' }]);
+        return rejected(index, item.platformWorkerId, [{ path: `workers.${index}.name`, message: '此身份证号码已以另一个姓名登记（实名）：请核对姓名。' }]);
       }
       if (link) return { index, platformWorkerId: item.platformWorkerId, status: 'accepted', workerId: link.workerId };
       const workerId = person?.workerId ?? `wkr_${randomUUID().replaceAll('-', '')}`;

@@ -9,8 +9,11 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, hea
   res.end(text);
 }
 
+/** Writes a problem, its `type` made absolute with the host the request reached (as the handlers do). */
 export function sendProblem(res: ServerResponse, p: Problem, headers: Record<string, string> = {}): void {
-  sendJson(res, p.status, p, headers, 'application/problem+json');
+  const host = res.req?.headers.host;
+  const body = host && p.type.startsWith('/') ? { ...p, type: `http://${host}${p.type}` } : p;
+  sendJson(res, p.status, body, headers, 'application/problem+json');
 }
 
 function isStructured(result: unknown): result is APIGatewayProxyStructuredResultV2 {

@@ -63,7 +63,7 @@ describe('platforms (D2)', () => {
     expect((await stack.api('POST', '/v1/platforms', { token: adminClaims, body })).status).toBe(201);
     const again = await stack.api('POST', '/v1/platforms', { token: adminClaims, body: { ...body, name: 'Another name' } });
     expect(again.status).toBe(409);
-    expect(again.body.errors).toEqual([{ path: 'creditCode', message: 'Already registered.' }]);
+    expect(again.body).toMatchObject({ code: 'PLATFORM_ALREADY_REGISTERED', errors: [{ path: 'creditCode', message: '此统一社会信用代码已登记。' }] });
   });
 
   it('rejects a bad credit-code check character and unknown fields, naming each field (400)', async () => {
@@ -337,7 +337,7 @@ describe('orders, enrolment days and the declaration (D1, D3, D4, D5)', () => {
     expect(sent.body.accepted).toBe(1);
     const res = await stack.api('GET', `/v1/platforms/${early.body.platformId}/declarations/2025-03`, { token });
     expect(res.status).toBe(422);
-    expect(res.body.errors).toEqual([{ path: 'rates.110000.FREIGHT', message: expect.stringContaining('No contributionRateFen') }]);
+    expect(res.body).toMatchObject({ code: 'MISSING_RATE', errors: [{ path: 'rates.110000.FREIGHT', message: expect.stringContaining('contributionRateFen') }] });
   });
 
   it('answers 400 for an invalid envelope and changes nothing', async () => {

@@ -382,8 +382,8 @@ describe('DynamoDB Local killed in case transitions, restarted on the same data 
     );
     expectOutageAnswer(killedOpen);
     const reopened = await resend('/v1/cases', world.tokens.platform, openBody, openKey);
-    expect(reopened.status).toBe(409); // one case per report: the re-send names the case that exists
-    fault.opened = /case (C[0-9a-f]+)/.exec(String(reopened.body.detail))?.[1] ?? '';
+    expect(reopened.body).toMatchObject({ status: 409, code: 'CASE_ALREADY_OPENED' }); // one case per report: the re-send names the case that exists
+    fault.opened = /(C[0-9a-f]+)。$/.exec(String(reopened.body.detail))?.[1] ?? '';
     expect(fault.opened).toMatch(/^C[0-9a-f]+$/);
     expect(await executionEnd('caseWorkflow', `case-${fault.opened}`)).toBe('FAILED'); // Await Confirmation could not register its token
     expect(await get(fault.opened)).toMatchObject({ status: 'UNDER_REVIEW', workflow: { status: 'RUNNING' }, escalations: [] });

@@ -51,7 +51,7 @@ describe('the HTTP middy stack', () => {
 
     expect(res.statusCode).toBe(400);
     expect(res.headers?.['content-type']).toContain('application/problem+json');
-    expect(bodyOf(res)).toMatchObject({ status: 400, title: 'Bad Request', detail: 'Malformed JSON.' });
+    expect(bodyOf(res)).toMatchObject({ status: 400, code: 'MALFORMED_JSON', detail: '请求体不是有效的 JSON。', detail_en: 'The body is not valid JSON.' });
   });
 
   it('answers 415 for another content type and 413 over 1 MiB, without calling DynamoDB', async () => {

@@ -187,7 +187,7 @@ describe('the HTTP stack behind the Lambda authorizer', () => {
     const valid = await read(NOW + 600);
 
     expect(expired.statusCode).toBe(401);
-    expect(bodyOf(expired).detail).toMatch(/expired/);
+    expect(bodyOf(expired)).toMatchObject({ code: 'TOKEN_EXPIRED', detail_en: expect.stringMatching(/expired/) });
     expect(valid.statusCode).toBe(200);
   });
 });

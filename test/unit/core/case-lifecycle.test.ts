@@ -311,7 +311,7 @@ describe('recording a step: the refusals', () => {
   it('refuses a review of a case never assessed, naming the field without a window (D8)', () => {
     expect(recordStep(opened({ status: 'PAID' }), INPUT.review, ctx('assessor-1'))).toMatchObject({
       ok: false,
-      refusal: { code: 'OUTSIDE_ASSESSMENT_WINDOW', fields: [{ path: 'type', message: 'NO_PREVIOUS_CONCLUSION' }] },
+      refusal: { code: 'OUTSIDE_ASSESSMENT_WINDOW', fields: [{ path: 'type', message: 'NO_PREVIOUS_CONCLUSION：请在受理期内申请。' }] },
     });
   });
 
@@ -322,7 +322,7 @@ describe('recording a step: the refusals', () => {
     });
     expect(recordStep(assessed, INPUT.review, ctx('assessor-1'))).toMatchObject({
       ok: false,
-      refusal: { code: 'OUTSIDE_ASSESSMENT_WINDOW', fields: [{ path: 'type', message: 'REVIEW_TOO_EARLY (window 2027-03-01…)' }] },
+      refusal: { code: 'OUTSIDE_ASSESSMENT_WINDOW', fields: [{ path: 'type', message: 'REVIEW_TOO_EARLY（受理期 2027-03-01 起）：请在受理期内申请。' }] },
     });
   });
 

@@ -1,0 +1,262 @@
+/**
+ * The error catalogue (issue 19): every stable machine code a problem+json answer of the API can carry,
+ * its HTTP status, a Chinese and an English title and a default detail in both languages.
+ *
+ * Plain data, one place: the handlers build every problem from it (functions/_shared/problem.ts), the API
+ * serves it (`GET /errors`, `GET /errors/{code}`: a problem's `type` resolves to its entry), and
+ * `docs/errors.md` is generated from it (`npm run docs:errors`, a test fails when it drifts). Clients match
+ * on `code`; the detail of a given answer may name the fields, values or case at hand. A code is never
+ * renamed or removed once released (it is part of the contract); new ones may be added.
+ *
+ * The case lifecycle's refusals (core/case-lifecycle.ts `REFUSALS`) are codes here under the same name.
+ */
+export interface ErrorCodeEntry {
+  readonly status: number;
+  /** Short title (simplified Chinese): the problem's `title`. */
+  readonly title: string;
+  readonly titleEn: string;
+  /** The detail when the answer has nothing more precise to say (simplified Chinese). */
+  readonly detail: string;
+  readonly detailEn: string;
+}
+
+const entry = (status: number, title: string, titleEn: string, detail: string, detailEn: string): ErrorCodeEntry => ({
+  status,
+  title,
+  titleEn,
+  detail,
+  detailEn,
+});
+
+export const ERROR_CODES = {
+  // 400
+  VALIDATION_FAILED: entry(
+    400,
+    '请求参数无效',
+    'Validation failed',
+    '请求未通过校验：请按 errors 中列出的字段逐一修改后重试。',
+    'The request is not valid: fix each field listed in errors and retry.',
+  ),
+  MALFORMED_JSON: entry(400, 'JSON 格式错误', 'Malformed JSON', '请求体不是有效的 JSON。', 'The body is not valid JSON.'),
+  // 401
+  UNAUTHENTICATED: entry(
+    401,
+    '未认证',
+    'Not authenticated',
+    '需要有效的访问令牌：请在 Authorization 头中携带 Bearer 令牌。',
+    'A valid bearer token is required (Authorization: Bearer <token>).',
+  ),
+  TOKEN_EXPIRED: entry(401, '令牌已过期', 'Token expired', '访问令牌已过期：请重新获取令牌后重试。', 'The token has expired: get a new one and retry.'),
+  // 403
+  FORBIDDEN_ROLE: entry(403, '无权操作', 'Role not allowed', '当前角色无权执行此操作。', 'Your role may not do this.'),
+  TOKEN_NOT_ACCEPTED: entry(403, '令牌被拒绝', 'Token refused', '认证服务拒绝了此令牌。', 'The authorizer refused this token.'),
+  CLAIMS_INCOMPLETE: entry(
+    403,
+    '令牌声明不完整',
+    'Incomplete token claims',
+    '令牌缺少必要的身份声明（角色、平台或劳动者标识）。',
+    'The token lacks a needed claim (role, platform or worker).',
+  ),
+  CLIENT_NOT_REGISTERED: entry(
+    403,
+    '客户端未登记',
+    'Client not registered',
+    '此应用客户端未登记到任何平台。',
+    'This app client is not registered to a platform.',
+  ),
+  APPLICANT_TYPE_NOT_ALLOWED: entry(
+    403,
+    '申请人类型不符',
+    'Applicant type not allowed',
+    '当前角色不能以此申请人类型提出申请（D6）。',
+    'Your role may not apply as this applicant type (D6).',
+  ),
+  MAKER_CHECKER: entry(
+    403,
+    '经办与审核须分离',
+    'Maker-checker',
+    '审核人员不能审批自己经办（认定或录入费用）的案件（D10）。',
+    "Maker-checker (D10): the reviewer recorded this case's confirmation or expenses.",
+  ),
+  NOT_UPLOADER: entry(403, '非上传者', 'Not the uploader', '只有上传者或经办人员可以撤回材料。', 'Only the uploader or a handler may withdraw a document.'),
+  DOWNLOAD_NOT_ALLOWED: entry(
+    403,
+    '无权下载',
+    'Download not allowed',
+    '平台只能下载本平台上传的材料。',
+    'A platform downloads only the documents it uploaded.',
+  ),
+  // 404
+  NOT_FOUND: entry(404, '未找到', 'Not found', '资源不存在，或当前调用方无权查看。', 'Unknown, or not visible to the caller.'),
+  ROUTE_NOT_FOUND: entry(404, '接口不存在', 'No such route', '没有与此方法和路径匹配的接口。', 'No route matches this method and path.'),
+  // 405
+  METHOD_NOT_ALLOWED: entry(
+    405,
+    '方法不允许',
+    'Method not allowed',
+    '此路径不接受该 HTTP 方法，见 Allow 头。',
+    'This path does not accept the method; see Allow.',
+  ),
+  // 409
+  VERSION_CONFLICT: entry(
+    409,
+    '数据已被修改',
+    'Changed meanwhile',
+    '数据在此期间已被其他请求修改：请重新读取后重试。',
+    'Another request changed it meanwhile: read it again and retry.',
+  ),
+  CASE_ALREADY_OPENED: entry(409, '案件已存在', 'Case already opened', '此伤害报告已有案件。', 'This report already has a case.'),
+  PARAMETER_VERSION_EXISTS: entry(
+    409,
+    '参数版本已存在',
+    'Parameter version exists',
+    '该参数版本（名称、范围、生效日期）已以其他取值存在；参数版本不可修改。',
+    'This version (name, scope, effectiveFrom) exists with another value; versions are never edited.',
+  ),
+  PLATFORM_ALREADY_REGISTERED: entry(
+    409,
+    '平台已登记',
+    'Platform already registered',
+    '已有平台以此统一社会信用代码登记。',
+    'A platform with this credit code is already registered.',
+  ),
+  ALREADY_ENROLLED: entry(409, '已加入该省', 'Already enrolled', '平台已加入该省份的试点。', 'The platform is already enrolled in this province.'),
+  PAYMENT_RUN_MONTH_MISMATCH: entry(
+    409,
+    '支付批次月份不符',
+    'Payment run for another month',
+    '此支付批次编号已用于另一个月份。',
+    'This run id exists for another month.',
+  ),
+  IDEMPOTENCY_IN_PROGRESS: entry(
+    409,
+    '幂等请求处理中',
+    'Idempotent request in progress',
+    '使用此 Idempotency-Key 的请求仍在处理中：请稍后重试。',
+    'A request with this Idempotency-Key is still in progress; retry shortly.',
+  ),
+  STEP_PENDING: entry(
+    409,
+    '上一步骤处理中',
+    'Step pending',
+    '案件流程仍在处理上一步骤：请稍后重试。',
+    'The case workflow is still applying the previous step; retry in a moment.',
+  ),
+  STEP_NOT_ACCEPTED: entry(409, '当前状态不接受此步骤', 'Step not accepted', '案件当前状态不接受此步骤。', 'The case status does not accept this step.'),
+  ALREADY_SUSPENDED: entry(409, '已中止计时', 'Already suspended', '认定时限已经中止。', 'The confirmation clock is already suspended.'),
+  NOT_SUSPENDED: entry(409, '未中止计时', 'Not suspended', '认定时限未中止，无须恢复。', 'The confirmation clock is not suspended.'),
+  ALREADY_EXTENDED: entry(
+    409,
+    '已延长期限',
+    'Already extended',
+    '鉴定期限已延长过一次（D8：只能延长一次）。',
+    'The assessment deadline has already been extended (D8: once).',
+  ),
+  NOTHING_PENDING: entry(409, '无待处理步骤', 'Nothing pending', '案件没有待处理的已记录步骤。', 'The case has no recorded step to apply.'),
+  ALREADY_WAIVED: entry(409, '已免交', 'Already waived', '该材料已免于提交。', 'This document type is already waived.'),
+  ALREADY_WITHDRAWN: entry(409, '已撤回', 'Already withdrawn', '该材料已撤回。', 'This document is already withdrawn.'),
+  DOCUMENT_NOT_AVAILABLE: entry(
+    409,
+    '材料不可下载',
+    'Document not available',
+    '该材料当前状态不是 AVAILABLE，不能下载。',
+    'The document is not AVAILABLE; its content cannot be downloaded.',
+  ),
+  // 413, 415
+  BODY_TOO_LARGE: entry(413, '请求体过大', 'Content too large', '请求体超过 1 MiB 的上限。', 'The body is over the 1 MiB limit.'),
+  UNSUPPORTED_MEDIA_TYPE: entry(
+    415,
+    '不支持的内容类型',
+    'Unsupported media type',
+    '只接受 application/json：请设置 Content-Type: application/json。',
+    'Only application/json is accepted: send Content-Type: application/json.',
+  ),
+  // 422
+  IDEMPOTENCY_KEY_REUSED: entry(
+    422,
+    '幂等键重复使用',
+    'Idempotency-Key reused',
+    '此 Idempotency-Key 已用于另一个不同的请求体：请为新请求使用新的键。',
+    'This Idempotency-Key was already used with a different request body: use a new key for a new request.',
+  ),
+  MISSING_RATE: entry(
+    422,
+    '缺少费率',
+    'Missing rate',
+    '本月部分（省份、行业）未配置缴费费率（D5），系统不会自行推定。',
+    'No contribution rate is configured for some (province, industry) of this month (D5); none is invented.',
+  ),
+  COVERAGE_PARAMETERS_MISSING: entry(
+    422,
+    '缺少保障时段参数',
+    'Coverage parameters missing',
+    '该日期未配置保障时段参数（D4）。',
+    'The coverage window parameters (D4) are not configured for this date.',
+  ),
+  PAYMENT_RUN_MONTH_NOT_OPEN: entry(
+    422,
+    '支付月份不可用',
+    'Payment run month not open',
+    '支付批次只能针对本月或下月。',
+    'A payment run is for the current month or the next one.',
+  ),
+  PROVINCE_LISTED_TWICE: entry(422, '省份重复', 'Province listed twice', '同一省份被列出两次。', 'A province is listed twice.'),
+  PROVINCE_BEFORE_PILOT: entry(
+    422,
+    '早于试点开始',
+    'Before the pilot',
+    '加入省份的日期早于该省试点开始日期。',
+    'A province is joined before its pilot started.',
+  ),
+  LATE_EXPLANATION_REQUIRED: entry(
+    422,
+    '须说明逾期原因',
+    'Late explanation required',
+    '申请期限已过（D6）：须提交书面说明（lateExplanation）。',
+    'The application deadline has passed (D6): a written explanation is required.',
+  ),
+  OUTSIDE_ASSESSMENT_WINDOW: entry(
+    422,
+    '不在鉴定受理期内',
+    'Outside the assessment window',
+    '现在不受理此类鉴定申请（D8）。',
+    'This kind of assessment is not accepted now (D8).',
+  ),
+  BENEFITS_NOT_CALCULABLE: entry(
+    422,
+    '待遇无法计算',
+    'Benefits not calculable',
+    '缺少计算待遇所需的参数或数据。',
+    'A parameter or input the benefits need is missing.',
+  ),
+  DOCUMENTS_MISSING: entry(
+    422,
+    '缺少材料',
+    'Documents missing',
+    '确认前须提交所列材料（D13），或由经办人员免于提交。',
+    'The listed documents are required before a confirmation (D13), or a handler waives them.',
+  ),
+  WAIVER_NOT_APPLICABLE: entry(
+    422,
+    '无须免交',
+    'Waiver not applicable',
+    '该材料在本环节不是必需材料，或已提交，无须免交。',
+    'The document type is not required at this step, or is already handed in.',
+  ),
+  // 429
+  RATE_LIMITED: entry(
+    429,
+    '请求过于频繁',
+    'Too many requests',
+    '请求频率超过上限：请在 Retry-After 指定的秒数后重试。',
+    'Over the request-rate limit: retry after Retry-After seconds.',
+  ),
+  // 5xx
+  INTERNAL_ERROR: entry(500, '内部错误', 'Internal error', '服务内部出错，可稍后重试此请求。', 'An internal error occurred; the request may be retried.'),
+  SERVICE_UNAVAILABLE: entry(503, '服务暂不可用', 'Service unavailable', '服务未能及时响应：请稍后重试。', 'The service did not answer in time; retry later.'),
+} as const satisfies Readonly<Record<string, ErrorCodeEntry>>;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+/** The path of a code's catalogue entry on the API (the problem's `type`, relative to the API's origin). */
+export const errorTypePath = (code: ErrorCode): string => `/errors/${code}`;
