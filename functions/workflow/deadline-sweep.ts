@@ -78,17 +78,21 @@ export const sweepDeadlines = async (
       for (const caseId of page.caseIds) {
         const record = await casesRepository.get(caseId);
         if (!record || record.status !== status) continue;
+        // The sweep's moment for this case: never before the case's own latest change. A case the sweep
+        // itself resumed earlier in this pass (a re-signalled approval applied meanwhile) is met again
+        // under a later status; its close must not be timed before that change on the timeline.
+        const at = new Date(Math.max(now.getTime(), Date.now()));
         // A step recorded but never signalled (SendTaskSuccess failed): signal again; a second signal is harmless.
         if (record.pendingStep) {
           counts.resignalled++;
-          if (!(await signalStep(record)) && (await restartLostStep(record, now))) counts.restarted++;
+          if (!(await signalStep(record)) && (await restartLostStep(record, at))) counts.restarted++;
           continue;
         }
         if (record.workflow.status === 'NOT_STARTED' && !workflowEnds(record.status)) {
-          if (await startMissingWorkflow(record, now)) counts.started++;
+          if (await startMissingWorkflow(record, at)) counts.started++;
           continue;
         }
-        const swept = sweepCase(record, now, calendar);
+        const swept = sweepCase(record, at, calendar);
         if (!swept || !(await store(record, swept))) continue;
         if (swept.record.status === 'CLOSED' && record.status !== 'CLOSED') counts.closed++;
         else counts.escalated += swept.record.escalations.length - record.escalations.length;
