@@ -1,7 +1,10 @@
 /**
  * The OpenAPI 3.1 document, generated from the same zod schemas the handlers validate with
  * (zod-openapi reads the zod/mini schemas, and their `withMeta` metadata from zod's global registry).
- * Every route in manifest/routes.ts has exactly one operation here (a test checks it).
+ * Every route in manifest/routes.ts has exactly one operation here (a test checks it), with a stable
+ * `operationId`, its route group's tag, who may call it (`security`) and an example of every request body
+ * and every 2xx response body. The examples live here, next to the operations, and a test parses each one
+ * with the operation's zod schema. `npm run openapi` writes the committed copy, openapi/openapi.json.
  */
 import { createDocument, type ZodOpenApiOperationObject, type ZodOpenApiPathsObject } from 'zod-openapi';
 import { CalendarResponse, PutCalendarRequest, PutParameterRequest, ResolveParameterQuery, ResolvedParameter } from '../admin/schemas.ts';
@@ -15,6 +18,8 @@ import {
   PlatformResponse,
   ProvinceEnrolmentSchema,
 } from '../platforms/schemas.ts';
+import type { FunctionName } from '../../manifest/functions.ts';
+import { PLATFORM_SCOPE } from '../../manifest/identity.ts';
 import { ROUTES, routeKey } from '../../manifest/routes.ts';
 import { ProblemSchema } from '../_shared/schemas.ts';
 import * as z from '../_shared/zod.ts';
@@ -48,16 +53,100 @@ import {
 import { DocumentSchema } from '../_shared/document-view.ts';
 import { InjuryReportRequest, InjuryReportResponse } from '../reports/schemas.ts';
 
-const problem = (description: string) => ({ description, content: { 'application/problem+json': { schema: ProblemSchema } } });
-const ok = (schema: z.ZodMiniType, description = 'OK') => ({ description, content: { 'application/json': { schema } } });
-const body = (schema: z.ZodMiniType) => ({ required: true, content: { 'application/json': { schema } } });
+// ---- Examples (one per request body and 2xx response body; a test parses each with its zod schema) ----
+
+const PLATFORM_ID = 'plt_3f2b6c0e9a1d4b7c8e5f0a2b4c6d8e0f';
+const WORKER_ID = 'wkr_7a1c3e5b9d2f4a6c8e0b1d3f5a7c9e2b';
+const CASE_ID = 'C5e2a9c41b7d3f086';
+const REPORT_ID = 'R9b4d2f6a1c8e3057';
+const DOCUMENT_ID = 'D1a2b3c4d5e6f7a8b';
+const ORDER_ID = 'order-20250801-0001';
+const PROVINCE = { code: '110000', joinedOn: '2025-07-01' };
+const PLATFORM = {
+  platformId: PLATFORM_ID,
+  name: '北京某某网络科技有限公司',
+  creditCode: '91110108551385082Q',
+  industries: ['FOOD_DELIVERY'],
+  provinces: [PROVINCE],
+  createdAt: '2025-07-01T01:30:00.000Z',
+};
+const CREDENTIALS = { clientId: '4b1h2k3m4n5p6q7r8s9t0u1v2w', clientSecret: '1q2w3e4r5t6y7u8i9o0p1a2s3d4f5g6h7j8k9l0z1x2c3v4b5n6' };
+const PARAMETER = { name: 'contributionRateFen', scope: { province: '110000', industry: 'FOOD_DELIVERY' }, effectiveFrom: '2025-07-01', value: 4 };
+const CALENDAR = { holidays: ['2026-01-01', '2026-01-02', '2026-01-03'], workdays: ['2026-01-04'] };
+const COVERAGE = { covered: true, orderId: ORDER_ID, reason: 'COVERED' };
+const CHECKLIST = {
+  step: 'UNDER_REVIEW',
+  required: ['ID_PROOF', 'MEDICAL_DIAGNOSIS', 'ACCIDENT_STATEMENT'],
+  missing: ['ID_PROOF', 'ACCIDENT_STATEMENT'],
+  waived: [],
+  conditional: [{ type: 'POLICE_REPORT', when: 'ORDER_TASK_TRAFFIC' }],
+};
+/** A document as the upload request creates it (UPLOADING), then as the check after upload leaves it (AVAILABLE). */
+const UPLOADING = {
+  documentId: DOCUMENT_ID,
+  type: 'MEDICAL_DIAGNOSIS',
+  fileName: '诊断证明.pdf',
+  contentType: 'application/pdf',
+  sizeBytes: 482113,
+  status: 'UPLOADING',
+  createdAt: '2025-08-02T01:00:00.000Z',
+  uploadedBy: WORKER_ID,
+};
+const DOCUMENT = {
+  ...UPLOADING,
+  status: 'AVAILABLE',
+  uploadedAt: '2025-08-02T01:01:12.000Z',
+  sha256: 'b94d27b9934d3e08a52e52d7da7dabfac484efe37a5380ee9088f7ace2efcde9',
+};
+const BENEFITS = {
+  lines: [
+    { item: 'medical', key: 'medical', amountFen: 1250000, monthly: false, basis: { inCatalogueFen: 1250000 } },
+    { item: 'inpatient_meals', key: 'inpatient_meals', amountFen: 36000, monthly: false, basis: { rateFenPerDay: 3000, days: 12 } },
+  ],
+  oneOffTotalFen: 1286000,
+  monthlyTotalFen: 0,
+  calculated: true,
+};
+const PAYMENT = {
+  paymentId: `${CASE_ID}:one-off`,
+  amountFen: 1286000,
+  status: 'PAID',
+  items: [
+    { item: 'medical', key: 'medical', amountFen: 1250000 },
+    { item: 'inpatient_meals', key: 'inpatient_meals', amountFen: 36000 },
+  ],
+};
+const CASE = {
+  caseId: CASE_ID,
+  status: 'UNDER_REVIEW',
+  kind: 'injury',
+  workerId: WORKER_ID,
+  platformId: PLATFORM_ID,
+  province: '110000',
+  occurredAt: '2025-08-01T10:30:00+08:00',
+  late: false,
+  coverage: COVERAGE,
+  deadlines: { applicationDue: { date: '2025-08-31', provisional: false }, confirmationDue: { date: '2025-09-12', provisional: true } },
+  documents: [DOCUMENT],
+  checklist: CHECKLIST,
+  escalations: [],
+  payments: [],
+  timeline: [{ at: '2025-08-02T00:58:00.000Z', actor: PLATFORM_ID, action: 'case.opened' }],
+};
+
+// ---- Responses, bodies, security -------------------------------------------------------------------
+
+const PROBLEM = { 'application/problem+json': { schema: ProblemSchema } };
+const problem = (description: string) => ({ description, content: PROBLEM });
+const ok = (schema: z.ZodMiniType, example: unknown, description = 'OK') => ({ description, content: { 'application/json': { schema, example } } });
+const body = (schema: z.ZodMiniType, example: unknown) => ({ required: true, content: { 'application/json': { schema, example } } });
 
 const errors = {
   '400': problem('Validation failed; `errors[].path` names each bad field'),
   '401': problem('Not authenticated'),
   '403': problem('The role may not do this'),
   '404': problem('Unknown or not visible'),
-  '429': problem('Platform callers: over the per-platform request-rate limit; retry after `Retry-After` seconds'),
+  '429': problem('Over the request-rate limit (per platform, or the API stage throttle); retry after `Retry-After` seconds'),
 } as const;
 const postErrors = {
   ...errors,
@@ -67,62 +156,134 @@ const postErrors = {
   '422': problem('Business rule refused, or Idempotency-Key reused with another body'),
 } as const;
 
+/** The OAuth2 security schemes: platforms' machine clients, and people (staff and workers) through the hosted UI. */
+const PLATFORM_AUTH = 'platformClientCredentials';
+const PEOPLE_AUTH = 'peopleAuthorizationCode';
+const COGNITO_DOMAIN = 'https://{cognitoDomainPrefix}.auth.{region}.amazoncognito.com';
+
+/** Who may call an operation: which OAuth2 scheme(s) its token comes from. */
+type Callers = 'public' | 'platforms' | 'people' | 'platforms and people';
+const SECURITY: Record<Callers, Array<Record<string, string[]>>> = {
+  public: [],
+  platforms: [{ [PLATFORM_AUTH]: [PLATFORM_SCOPE] }],
+  people: [{ [PEOPLE_AUTH]: [] }],
+  'platforms and people': [{ [PLATFORM_AUTH]: [PLATFORM_SCOPE] }, { [PEOPLE_AUTH]: [] }],
+};
+
+/** The tag of each route group (manifest/functions.ts), in the order the document lists them. */
+const TAGS: Record<FunctionName, { name: string; description: string }> = {
+  platforms: { name: 'Platforms', description: 'Platform registration, provinces and app clients (admin)' },
+  workers: { name: 'Workers', description: 'Worker registration in batches (platforms)' },
+  orders: { name: 'Orders', description: 'Orders in batches: enrolment days and fees (platforms)' },
+  declarations: { name: 'Declarations', description: 'Monthly fee declarations (D5)' },
+  enrolment: { name: 'Enrolment', description: "A worker's enrolment days and coverage (D3, D4)" },
+  reports: { name: 'Reports', description: 'Injury reports with the coverage verdict (D4, D11)' },
+  cases: { name: 'Cases', description: 'The bundled case: confirmation, assessment, benefits, approval, payments (D6–D10)' },
+  documents: { name: 'Documents', description: 'Evidence documents: presigned uploads, checklist, waivers (D13)' },
+  paymentRuns: { name: 'Payment runs', description: "A month's monthly benefit payments (admin)" },
+  admin: { name: 'Admin', description: 'Versioned parameters and holiday calendars' },
+  public: { name: 'Public', description: 'Health and this document, without authentication' },
+};
+
+interface Operation extends ZodOpenApiOperationObject {
+  readonly operationId: string;
+  readonly callers: Callers;
+}
+
 const idempotencyKey = z.withMeta(z.optional(z.string().check(z.minLength(1), z.maxLength(64))), {
   description: 'Replays the first response for the same caller, key and body.',
 });
 const PlatformPath = z.object({ platformId: z.string() });
 const WorkerPath = z.object({ workerId: z.string() });
 
-const OPERATIONS: Record<string, ZodOpenApiOperationObject> = {
-  'GET /health': { summary: 'Health check', security: [], responses: { '200': ok(z.object({ status: z.literal('ok') })) } },
-  'GET /openapi.json': { summary: 'This document', security: [], responses: { '200': ok(z.record(z.string(), z.unknown())) } },
+/** Every operation, by route key; exported for the test that parses each example with its schema. */
+export const OPERATIONS: Record<string, Operation> = {
+  'GET /health': {
+    operationId: 'getHealth',
+    callers: 'public',
+    summary: 'Health check',
+    responses: { '200': ok(z.object({ status: z.literal('ok') }), { status: 'ok' }), '429': errors['429'] },
+  },
+  'GET /openapi.json': {
+    operationId: 'getOpenApiDocument',
+    callers: 'public',
+    summary: 'This document',
+    responses: {
+      '200': ok(z.record(z.string(), z.unknown()), {
+        openapi: '3.1.0',
+        info: { title: 'Platform workers occupational-injury protection — claims API', version: '1.0.0' },
+      }),
+      '429': errors['429'],
+    },
+  },
   'PUT /v1/parameters': {
+    operationId: 'putParameterVersion',
+    callers: 'people',
     summary: 'Add a parameter version (admin); never edits history',
-    requestBody: body(PutParameterRequest),
-    responses: { '201': ok(PutParameterRequest, 'Created'), '200': ok(PutParameterRequest, 'Replay of the same version'), ...postErrors },
+    requestBody: body(PutParameterRequest, PARAMETER),
+    responses: { '201': ok(PutParameterRequest, PARAMETER, 'Created'), '200': ok(PutParameterRequest, PARAMETER, 'Replay of the same version'), ...postErrors },
   },
   'GET /v1/parameters/resolve': {
+    operationId: 'resolveParameter',
+    callers: 'people',
     summary: 'The version in force on a date for a scope (staff)',
     requestParams: { query: ResolveParameterQuery },
-    responses: { '200': ok(ResolvedParameter), ...errors },
+    responses: { '200': ok(ResolvedParameter, PARAMETER), ...errors },
   },
   'PUT /v1/calendars/{year}': {
+    operationId: 'putCalendar',
+    callers: 'people',
     summary: "Load a year's national holiday arrangement (admin, D12)",
     requestParams: { path: z.object({ year: z.string() }) },
-    requestBody: body(PutCalendarRequest),
-    responses: { '200': ok(CalendarResponse), ...postErrors },
+    requestBody: body(PutCalendarRequest, CALENDAR),
+    responses: { '200': ok(CalendarResponse, { year: 2026, ...CALENDAR, source: 'loaded' }), ...postErrors },
   },
   'GET /v1/calendars/{year}': {
+    operationId: 'getCalendar',
+    callers: 'people',
     summary: "A year's holiday arrangement",
     requestParams: { path: z.object({ year: z.string() }) },
-    responses: { '200': ok(CalendarResponse), ...errors },
+    responses: { '200': ok(CalendarResponse, { year: 2026, ...CALENDAR, source: 'loaded' }), ...errors },
   },
   'POST /v1/platforms': {
+    operationId: 'registerPlatform',
+    callers: 'people',
     summary: 'Register a platform with its app client (admin); the client secret is in this response only',
     description:
       'Creates the platform and its OAuth app client (client-credentials flow, scope `claims-api/platform`). `clientSecret` is returned once and never stored: an `Idempotency-Key` does not replay this response (a retried registration answers 409 on the credit code); re-issue the client with `POST /v1/platforms/{platformId}/client` if the secret is lost.',
     requestParams: { header: z.object({ 'idempotency-key': idempotencyKey }) },
-    requestBody: body(CreatePlatformRequest),
-    responses: { '201': ok(PlatformRegistrationResponse, 'Created, with the app client credentials'), ...postErrors },
+    requestBody: body(CreatePlatformRequest, {
+      name: PLATFORM.name,
+      creditCode: PLATFORM.creditCode,
+      industries: PLATFORM.industries,
+      provinces: PLATFORM.provinces,
+    }),
+    responses: { '201': ok(PlatformRegistrationResponse, { ...PLATFORM, ...CREDENTIALS }, 'Created, with the app client credentials'), ...postErrors },
   },
   'GET /v1/platforms/{platformId}': {
+    operationId: 'getPlatform',
+    callers: 'platforms and people',
     summary: 'A platform (admin, or that platform)',
     requestParams: { path: PlatformPath },
-    responses: { '200': ok(PlatformResponse), ...errors },
+    responses: { '200': ok(PlatformResponse, PLATFORM), ...errors },
   },
   'POST /v1/platforms/{platformId}/provinces': {
+    operationId: 'addPlatformProvince',
+    callers: 'people',
     summary: 'The platform joins another province (admin)',
     requestParams: { path: PlatformPath, header: z.object({ 'idempotency-key': idempotencyKey }) },
-    requestBody: body(ProvinceEnrolmentSchema),
-    responses: { '201': ok(PlatformResponse, 'Created'), ...postErrors },
+    requestBody: body(ProvinceEnrolmentSchema, { code: '310000', joinedOn: '2025-09-01' }),
+    responses: { '201': ok(PlatformResponse, { ...PLATFORM, provinces: [PROVINCE, { code: '310000', joinedOn: '2025-09-01' }] }, 'Created'), ...postErrors },
   },
   'POST /v1/platforms/{platformId}/client': {
+    operationId: 'reissuePlatformClient',
+    callers: 'people',
     summary: "Issue a new app client to a platform (admin); replaces and deletes the platform's current client",
     description:
       'Recovers a platform whose client secret was lost or never delivered, and rotates a leaked one. The previous client stops being accepted (within the authorizer and registry caches, at most 15 minutes) and is deleted from the user pool. The secret is in the first response only; the same `Idempotency-Key` replays the 201 without it (no second client).',
     requestParams: { path: PlatformPath },
     responses: {
-      '201': ok(PlatformClientResponse, 'Issued'),
+      '201': ok(PlatformClientResponse, { platformId: PLATFORM_ID, ...CREDENTIALS }, 'Issued'),
       '401': errors['401'],
       '403': errors['403'],
       '404': errors['404'],
@@ -131,142 +292,310 @@ const OPERATIONS: Record<string, ZodOpenApiOperationObject> = {
     },
   },
   'PUT /v1/platforms/{platformId}/workers': {
+    operationId: 'registerWorkers',
+    callers: 'platforms',
     summary: 'Register workers in a batch of 1–500 (that platform); a bad item is rejected alone',
     requestParams: { path: PlatformPath },
-    requestBody: body(WorkersRequestDoc),
-    responses: { '200': ok(WorkersResponse), ...postErrors },
+    requestBody: body(WorkersRequestDoc, {
+      workers: [{ platformWorkerId: 'rider-000123', name: '张三', idNumber: '110101199003071233', phone: '13800138000' }],
+    }),
+    responses: {
+      '200': ok(WorkersResponse, { results: [{ index: 0, platformWorkerId: 'rider-000123', status: 'accepted', workerId: WORKER_ID }] }),
+      ...postErrors,
+    },
   },
   'POST /v1/platforms/{platformId}/orders': {
+    operationId: 'pushOrders',
+    callers: 'platforms',
     summary: 'Push orders in a batch of 1–1000 (that platform); each order counts once',
     requestParams: { path: PlatformPath, header: z.object({ 'idempotency-key': idempotencyKey }) },
-    requestBody: body(OrdersRequestDoc),
-    responses: { '200': ok(OrdersResponse), ...postErrors },
+    requestBody: body(OrdersRequestDoc, {
+      orders: [
+        {
+          orderId: ORDER_ID,
+          platformWorkerId: 'rider-000123',
+          industry: 'FOOD_DELIVERY',
+          province: '110000',
+          acceptedAt: '2025-08-01T10:05:00+08:00',
+          finishedAt: '2025-08-01T10:41:00+08:00',
+        },
+      ],
+    }),
+    responses: {
+      '200': ok(OrdersResponse, { accepted: 1, duplicates: 0, updated: 0, rejected: 0, results: [{ index: 0, orderId: ORDER_ID, status: 'accepted' }] }),
+      ...postErrors,
+    },
   },
   'GET /v1/platforms/{platformId}/declarations/{month}': {
+    operationId: 'getDeclaration',
+    callers: 'platforms and people',
     summary: 'Monthly fee declaration (that platform, admin, D5)',
     requestParams: { path: z.extend(PlatformPath, { month: z.string() }) },
-    responses: { '200': ok(DeclarationResponse), ...errors, '422': problem('A needed rate is not configured') },
+    responses: {
+      '200': ok(DeclarationResponse, {
+        platformId: PLATFORM_ID,
+        month: '2025-08',
+        provisional: false,
+        lines: [
+          {
+            province: '110000',
+            industry: 'FOOD_DELIVERY',
+            orders: 20000,
+            rateFen: 4,
+            amountFen: 80000,
+            rateVersion: 'contributionRateFen@province=110000,industry=FOOD_DELIVERY@2025-07-01',
+          },
+        ],
+        totalFen: 80000,
+      }),
+      ...errors,
+      '422': problem('A needed rate is not configured'),
+    },
   },
   'GET /v1/workers/{workerId}/enrolment-days': {
+    operationId: 'listEnrolmentDays',
+    callers: 'platforms and people',
     summary: "A worker's enrolment days (D3)",
     requestParams: { path: WorkerPath, query: EnrolmentDaysQuery },
-    responses: { '200': ok(EnrolmentDaysResponse), ...errors },
+    responses: { '200': ok(EnrolmentDaysResponse, { days: [{ date: '2025-08-01', platformId: PLATFORM_ID, province: '110000', orders: 12 }] }), ...errors },
   },
   'GET /v1/workers/{workerId}/coverage': {
+    operationId: 'getCoverage',
+    callers: 'platforms and people',
     summary: 'Was a moment covered, and by which order (D4)',
     requestParams: { path: WorkerPath, query: CoverageQuery },
-    responses: { '200': ok(CoverageResponse), ...errors, '422': problem('A coverage parameter (D4) is not configured for the date') },
+    responses: { '200': ok(CoverageResponse, COVERAGE), ...errors, '422': problem('A coverage parameter (D4) is not configured for the date') },
   },
   ...caseOperations(),
 };
 
-function caseOperations(): Record<string, ZodOpenApiOperationObject> {
+function caseOperations(): Record<string, Operation> {
   const CasePath = z.object({ caseId: z.string() });
   const DocumentPath = z.object({ caseId: z.string(), documentId: z.string() });
   const header = z.object({ 'idempotency-key': idempotencyKey });
-  const step = (summary: string, request: z.ZodMiniType | undefined) => ({
+  const step = (operationId: string, summary: string, request: z.ZodMiniType, example: unknown): Operation => ({
+    operationId,
+    callers: 'people',
     summary,
     requestParams: { path: CasePath, header },
-    ...(request ? { requestBody: body(request) } : {}),
-    responses: { '202': ok(CaseResponse, 'Recorded; the case as it stands (the workflow applies the step)'), ...postErrors },
+    requestBody: body(request, example),
+    responses: { '202': ok(CaseResponse, CASE, 'Recorded; the case as it stands (the workflow applies the step)'), ...postErrors },
   });
   return {
     'POST /v1/injury-reports': {
+      operationId: 'fileInjuryReport',
+      callers: 'platforms and people',
       summary: 'File an injury report (platform for its workers, or the worker): coverage verdict and order snapshot (D4, D11)',
       requestParams: { header },
-      requestBody: body(InjuryReportRequest),
-      responses: { '201': ok(InjuryReportResponse, 'Created'), ...postErrors },
+      requestBody: body(InjuryReportRequest, {
+        platformId: PLATFORM_ID,
+        platformWorkerId: 'rider-000123',
+        occurredAt: '2025-08-01T10:30:00+08:00',
+        province: '110000',
+        place: '北京市朝阳区建国路88号附近',
+        description: '送餐途中电动自行车被机动车碰撞，右腿受伤。',
+        orderId: ORDER_ID,
+      }),
+      responses: { '201': ok(InjuryReportResponse, { reportId: REPORT_ID, coverage: COVERAGE, orders: 1 }, 'Created'), ...postErrors },
     },
     'POST /v1/cases': {
+      operationId: 'openCase',
+      callers: 'platforms and people',
       summary: 'Open the bundled case for a report (D6); starts its workflow',
       requestParams: { header },
-      requestBody: body(OpenCaseRequest),
-      responses: { '201': ok(CaseResponse, 'Created'), ...postErrors },
+      requestBody: body(OpenCaseRequest, {
+        reportId: REPORT_ID,
+        kind: 'injury',
+        applicant: { type: 'platform' },
+        payee: { name: '张三', bankAccount: '6222020200112233445' },
+        consent: true,
+      }),
+      responses: { '201': ok(CaseResponse, CASE, 'Created'), ...postErrors },
     },
     'GET /v1/cases': {
+      operationId: 'listCases',
+      callers: 'people',
       summary: 'Cases by status and province (staff), paginated',
       requestParams: { query: ListCasesQuery },
-      responses: { '200': ok(CaseListResponse), ...errors },
+      responses: {
+        '200': ok(CaseListResponse, { items: [{ caseId: CASE_ID, status: 'UNDER_REVIEW', province: '110000' }], nextToken: 'eyJwayI6IkNBU0UjQzVlMmE5YzQxIn0' }),
+        ...errors,
+      },
     },
     'GET /v1/cases/{caseId}': {
+      operationId: 'getCase',
+      callers: 'platforms and people',
       summary: 'A case with deadlines, escalations, payments and timeline',
       requestParams: { path: CasePath },
-      responses: { '200': ok(CaseResponse), ...errors },
+      responses: { '200': ok(CaseResponse, CASE), ...errors },
     },
-    'POST /v1/cases/{caseId}/suspension': step('Suspend the confirmation clock (handler, D7)', SuspensionRequest),
+    'POST /v1/cases/{caseId}/suspension': step('suspendCase', 'Suspend the confirmation clock (handler, D7)', SuspensionRequest, {
+      reason: '等待交警部门出具事故认定书。',
+    }),
     'DELETE /v1/cases/{caseId}/suspension': {
+      operationId: 'resumeCase',
+      callers: 'people',
       summary: 'Resume the confirmation clock (handler, D7)',
       requestParams: { path: CasePath },
-      responses: { '202': ok(CaseResponse, 'Resumed'), ...errors, '409': problem('Not suspended, or the status does not accept it') },
+      responses: { '202': ok(CaseResponse, CASE, 'Resumed'), ...errors, '409': problem('Not suspended, or the status does not accept it') },
     },
-    'POST /v1/cases/{caseId}/confirmation': step('Record the confirmation decision (handler, D7)', ConfirmationRequest),
-    'POST /v1/cases/{caseId}/expenses': step('Add expenses and inpatient days (handler)', ExpensesRequest),
-    'POST /v1/cases/{caseId}/assessment': step('Record an assessment conclusion (assessor, D8)', AssessmentRequest),
+    'POST /v1/cases/{caseId}/confirmation': step('recordConfirmation', 'Record the confirmation decision (handler, D7)', ConfirmationRequest, {
+      outcome: 'CONFIRMED',
+      basis: 'ORDER_TASK_TRAFFIC',
+      assessmentRequired: true,
+    }),
+    'POST /v1/cases/{caseId}/expenses': step('recordExpenses', 'Add expenses and inpatient days (handler)', ExpensesRequest, {
+      items: [{ description: '急诊及住院医疗费', amountFen: 1250000, inCatalogue: true }],
+      inpatientDays: 12,
+    }),
+    'POST /v1/cases/{caseId}/assessment': step('recordAssessment', 'Record an assessment conclusion (assessor, D8)', AssessmentRequest, {
+      type: 'initial',
+      grade: 7,
+      nursing: null,
+      concludedOn: '2025-11-20',
+    }),
     'POST /v1/cases/{caseId}/assessment-extension': step(
+      'extendAssessmentDeadline',
       'Extend the assessment conclusion deadline by the D8 extension, once, with a reason (assessor; AWAITING_ASSESSMENT only, else 409)',
       AssessmentExtensionRequest,
+      { reason: '需补充专科检查结果后再作结论。' },
     ),
-    'POST /v1/cases/{caseId}/dependants': step('Record the dependants of a death case (handler)', DependantsRequest),
+    'POST /v1/cases/{caseId}/dependants': step('recordDependants', 'Record the dependants of a death case (handler)', DependantsRequest, {
+      dependants: [
+        { name: '李四', relation: 'spouse', orphanOrAlone: false },
+        { name: '张小明', relation: 'child', orphanOrAlone: false, birthDate: '2015-04-09' },
+      ],
+    }),
     'GET /v1/cases/{caseId}/benefits': {
+      operationId: 'getBenefits',
+      callers: 'platforms and people',
       summary: 'The benefit calculation (D9)',
       requestParams: { path: CasePath },
-      responses: { '200': ok(BenefitsResponse), ...errors },
+      responses: { '200': ok(BenefitsResponse, BENEFITS), ...errors },
     },
-    'POST /v1/cases/{caseId}/approval': step('Approve (pays) or return the calculation (reviewer, maker-checker D10)', ApprovalRequest),
-    'POST /v1/cases/{caseId}/resubmission': step('Resubmit a returned case (handler)', ResubmissionRequest),
+    'POST /v1/cases/{caseId}/approval': step('recordApproval', 'Approve (pays) or return the calculation (reviewer, maker-checker D10)', ApprovalRequest, {
+      decision: 'approve',
+      comment: '计算核对无误。',
+    }),
+    'POST /v1/cases/{caseId}/resubmission': step('resubmitCase', 'Resubmit a returned case (handler)', ResubmissionRequest, {
+      comment: '已按退回意见补充医疗费明细。',
+    }),
     'GET /v1/cases/{caseId}/payments': {
+      operationId: 'listPayments',
+      callers: 'platforms and people',
       summary: 'Every payment of the case',
       requestParams: { path: CasePath },
-      responses: { '200': ok(PaymentsResponse), ...errors },
+      responses: { '200': ok(PaymentsResponse, { payments: [PAYMENT] }), ...errors },
     },
     'POST /v1/cases/{caseId}/documents': {
+      operationId: 'requestDocumentUpload',
+      callers: 'platforms and people',
       summary: "Request a presigned upload of a document (the case's worker, its platform, a handler; D13): PDF, JPEG or PNG, ≤ 20 MiB, valid ≤ 15 minutes",
       requestParams: { path: CasePath, header },
-      requestBody: body(UploadRequest),
-      responses: { '201': ok(UploadResponse, 'Created UPLOADING; the check after upload makes it AVAILABLE or REJECTED'), ...postErrors },
+      requestBody: body(UploadRequest, { type: 'MEDICAL_DIAGNOSIS', fileName: '诊断证明.pdf', contentType: 'application/pdf', sizeBytes: 482113 }),
+      responses: {
+        '201': ok(
+          UploadResponse,
+          {
+            ...UPLOADING,
+            upload: {
+              method: 'PUT',
+              url: `https://claims-documents.s3.cn-north-1.amazonaws.com.cn/cases/${CASE_ID}/${DOCUMENT_ID}?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Expires=900&X-Amz-Signature=…`,
+              headers: { 'content-type': 'application/pdf', 'content-length': '482113' },
+              expiresAt: '2025-08-02T01:15:00.000Z',
+            },
+          },
+          'Created UPLOADING; the check after upload makes it AVAILABLE or REJECTED',
+        ),
+        ...postErrors,
+      },
     },
     'GET /v1/cases/{caseId}/documents': {
+      operationId: 'listDocuments',
+      callers: 'platforms and people',
       summary: "The case's documents and its checklist: required, missing (all at once), waived, conditional (D13)",
       requestParams: { path: CasePath },
-      responses: { '200': ok(DocumentListResponse), ...errors },
+      responses: { '200': ok(DocumentListResponse, { items: [DOCUMENT], checklist: CHECKLIST }), ...errors },
     },
     'GET /v1/cases/{caseId}/documents/{documentId}': {
+      operationId: 'getDocument',
+      callers: 'platforms and people',
       summary: 'One document and its status',
       requestParams: { path: DocumentPath },
-      responses: { '200': ok(DocumentSchema), ...errors },
+      responses: { '200': ok(DocumentSchema, DOCUMENT), ...errors },
     },
     'GET /v1/cases/{caseId}/documents/{documentId}/content': {
+      operationId: 'getDocumentContent',
+      callers: 'platforms and people',
       summary: 'A presigned download (≤ 5 minutes) of an AVAILABLE document: 302, or 200 with `Accept: application/json`',
       requestParams: { path: DocumentPath },
       responses: {
-        '200': ok(ContentLinkResponse, 'With Accept: application/json'),
+        '200': ok(
+          ContentLinkResponse,
+          {
+            url: `https://claims-documents.s3.cn-north-1.amazonaws.com.cn/cases/${CASE_ID}/${DOCUMENT_ID}?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Expires=300&X-Amz-Signature=…`,
+            expiresAt: '2025-08-03T02:05:00.000Z',
+          },
+          'With Accept: application/json',
+        ),
         '302': { description: 'Location: the presigned URL' },
         ...errors,
         '409': problem('The document is not AVAILABLE'),
       },
     },
     'POST /v1/cases/{caseId}/documents/{documentId}/withdrawal': {
+      operationId: 'withdrawDocument',
+      callers: 'platforms and people',
       summary: 'Withdraw a document (its uploader or a handler): WITHDRAWN, kept, no longer counted',
       requestParams: { path: DocumentPath, header },
-      requestBody: body(WithdrawalRequest),
-      responses: { '200': ok(DocumentSchema, 'Withdrawn'), ...postErrors },
+      requestBody: body(WithdrawalRequest, { reason: '上传错了文件。' }),
+      responses: {
+        '200': ok(
+          DocumentSchema,
+          { ...DOCUMENT, status: 'WITHDRAWN', withdrawal: { by: WORKER_ID, at: '2025-08-02T02:00:00.000Z', reason: '上传错了文件。' } },
+          'Withdrawn',
+        ),
+        ...postErrors,
+      },
     },
     'POST /v1/cases/{caseId}/document-waivers': {
+      operationId: 'waiveDocument',
+      callers: 'people',
       summary: 'Waive a required document the handler holds on paper, with a reason (handler; D13)',
       requestParams: { path: CasePath, header },
-      requestBody: body(WaiverRequest),
-      responses: { '201': ok(WaiverResponse, 'Waived'), ...postErrors },
+      requestBody: body(WaiverRequest, { type: 'ACCIDENT_STATEMENT', reason: '经办人已收到纸质事故说明原件。' }),
+      responses: {
+        '201': ok(
+          WaiverResponse,
+          {
+            type: 'ACCIDENT_STATEMENT',
+            reason: '经办人已收到纸质事故说明原件。',
+            by: 'handler-0001',
+            at: '2025-08-03T02:00:00.000Z',
+            checklist: { ...CHECKLIST, missing: ['ID_PROOF'], waived: [{ type: 'ACCIDENT_STATEMENT', reason: '经办人已收到纸质事故说明原件。' }] },
+          },
+          'Waived',
+        ),
+        ...postErrors,
+      },
     },
     'POST /v1/payment-runs': {
+      operationId: 'startPaymentRun',
+      callers: 'people',
       summary: "Pay a month's monthly items (admin); the current or the next month",
       requestParams: { header },
-      requestBody: body(StartRunRequest),
-      responses: { '202': ok(StartRunResponse, 'Started'), ...postErrors },
+      requestBody: body(StartRunRequest, { month: '2025-09' }),
+      responses: { '202': ok(StartRunResponse, { runId: 'run-2025-09-4f1a2b3c4d5e' }, 'Started'), ...postErrors },
     },
     'GET /v1/payment-runs/{runId}': {
+      operationId: 'getPaymentRun',
+      callers: 'people',
       summary: 'A payment run (admin)',
       requestParams: { path: z.object({ runId: z.string() }) },
-      responses: { '200': ok(RunResponse), ...errors },
+      responses: {
+        '200': ok(RunResponse, { runId: 'run-2025-09-4f1a2b3c4d5e', month: '2025-09', status: 'SUCCEEDED', payments: 42, totalFen: 12345600 }),
+        ...errors,
+      },
     },
   };
 }
@@ -274,19 +603,61 @@ function caseOperations(): Record<string, ZodOpenApiOperationObject> {
 export const openApiDocument = () => {
   const paths: ZodOpenApiPathsObject = {};
   for (const route of ROUTES) {
-    const operation = OPERATIONS[routeKey(route)];
-    if (!operation) throw new Error(`No OpenAPI operation for ${routeKey(route)}`);
-    paths[route.path] = { ...paths[route.path], [route.method.toLowerCase()]: operation };
+    const found = OPERATIONS[routeKey(route)];
+    if (!found) throw new Error(`No OpenAPI operation for ${routeKey(route)}`);
+    const { callers, ...operation } = found;
+    if ((callers === 'public') === route.auth) throw new Error(`${routeKey(route)}: callers "${callers}" but the route has auth ${route.auth}`);
+    paths[route.path] = { ...paths[route.path], [route.method.toLowerCase()]: { ...operation, tags: [TAGS[route.fn].name], security: SECURITY[callers] } };
   }
   return createDocument({
     openapi: '3.1.0',
     info: {
       title: 'Platform workers occupational-injury protection — claims API',
       version: '1.0.0',
-      description: '新就业形态人员职业伤害保障: platforms, enrolment, contributions, injury reports and cases.',
+      description:
+        '新就业形态人员职业伤害保障: platforms, enrolment, contributions, injury reports and cases. Errors are RFC 9457 problem details (`application/problem+json`).',
+      license: { name: 'Proprietary', identifier: 'LicenseRef-Proprietary' },
     },
-    security: [{ bearer: [] }],
-    components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
+    servers: [
+      { url: 'http://127.0.0.1:3000', description: 'The local stack (`npm start`); tokens from `POST /local/tokens`' },
+      {
+        url: 'https://{apiId}.execute-api.{region}.{dnsSuffix}',
+        description: "A deployed stage: the stack output `ApiUrl` (or the stage's custom domain)",
+        variables: {
+          apiId: { default: 'a1b2c3d4e5', description: 'The HTTP API id (stack output `ApiUrl`)' },
+          region: { default: 'cn-north-1', description: 'The AWS region of the stage' },
+          dnsSuffix: { default: 'amazonaws.com.cn', enum: ['amazonaws.com.cn', 'amazonaws.com'], description: 'amazonaws.com.cn in the China regions' },
+        },
+      },
+    ],
+    tags: Object.values(TAGS),
+    security: SECURITY.people,
+    components: {
+      securitySchemes: {
+        [PLATFORM_AUTH]: {
+          type: 'oauth2',
+          description: `Platforms: the app client issued at registration (client id and secret) exchanged for an access token with the client-credentials grant, scope \`${PLATFORM_SCOPE}\`. The token URL is the stage's Cognito domain (stack output \`TokenEndpoint\`; \`cognitoDomainPrefix\` and the region from the stage config). Locally: \`POST /local/tokens\` with \`{"role":"platform","platformId":…}\`.`,
+          flows: {
+            clientCredentials: {
+              tokenUrl: `${COGNITO_DOMAIN}/oauth2/token`,
+              scopes: { [PLATFORM_SCOPE]: 'Call the platform routes as the platform the client belongs to' },
+            },
+          },
+        },
+        [PEOPLE_AUTH]: {
+          type: 'oauth2',
+          description:
+            'Staff (handler, reviewer, assessor, admin: user-pool groups) and workers sign in through the staff-and-worker app client, a public client: authorization code with PKCE (S256). Locally: `POST /local/tokens` with `{"role":…,"sub":…}`.',
+          flows: {
+            authorizationCode: {
+              authorizationUrl: `${COGNITO_DOMAIN}/oauth2/authorize`,
+              tokenUrl: `${COGNITO_DOMAIN}/oauth2/token`,
+              scopes: { openid: 'Sign in', email: 'The email address', profile: 'The profile' },
+            },
+          },
+        },
+      },
+    },
     paths,
   });
 };
