@@ -22,7 +22,7 @@ export default defineConfig({
     coverage: {
       provider: 'v8',
       include: ['core/**/*.ts'],
-      exclude: ['core/**/*.d.ts'],
+      exclude: ['core/**/*.d.ts', 'test/**'],
       thresholds: { lines: 100, branches: 100, functions: 100, statements: 100 },
       reporter: ['text-summary'],
     },

@@ -17,7 +17,6 @@ import {
   type CaseStep,
   closable,
   deadlinesOf,
-  type InjuryReport,
   isWorkflowStep,
   LIFECYCLE,
   monthlyPayment,
@@ -43,10 +42,10 @@ import {
   workflowRestarted,
   workflowStarted,
 } from '../../../core/index.ts';
-import { BEIJING, version } from './fixtures.ts';
+import { CASE_NOW, openedCaseRecord, REPORT, version } from './fixtures.ts';
 
 const calendar = new WorkingDayCalendar(SEEDED_CALENDARS);
-const NOW = new Date('2026-03-16T02:00:00Z'); // Monday 10:00 in Shanghai
+const NOW = CASE_NOW;
 const inputs: BenefitInputs = {
   worker: { sex: 'M', birthDate: '1990-05-20' },
   parameterVersions: [
@@ -57,37 +56,8 @@ const inputs: BenefitInputs = {
   ],
 };
 
-const report: InjuryReport = {
-  reportId: 'R1',
-  platformId: 'plt_1',
-  workerId: 'W1',
-  occurredAt: '2026-03-10T01:00:00Z',
-  injuryDate: '2026-03-10',
-  province: BEIJING,
-  place: '朝阳区',
-  description: '送餐途中摔倒',
-  coverage: { covered: true, orderId: 'O1' } as InjuryReport['coverage'],
-  orders: [],
-  reportedBy: 'plt_1',
-  reportedAt: '2026-03-10T02:00:00Z',
-};
-
-const opened = (over: Partial<CaseRecord> = {}): CaseRecord => {
-  const o = openCase({
-    caseId: 'C1',
-    executionName: 'case-C1',
-    report,
-    kind: 'injury',
-    applicant: { type: 'worker' },
-    payee: { nameEnc: 'enc', bankAccountEnc: 'enc', bankAccountLast4: '1234', nameInitial: '张' },
-    actor: 'worker-1',
-    now: NOW,
-    calendar,
-    documentsRequired: true,
-  });
-  if (!o.ok) throw new Error(o.refusal.message);
-  return { ...o.record, ...over };
-};
+const report = REPORT;
+const opened = openedCaseRecord;
 
 const ctx = (actor = 'handler-1', over: Partial<StepContext> = {}): StepContext => ({
   actor,

@@ -2,11 +2,9 @@
 import { describe, expect, it } from 'vitest';
 import {
   type CaseDocument,
-  type CaseRecord,
   checklist,
   checkUpload,
   documentStatus,
-  openCase,
   recordStep,
   requestUpload,
   requiredDocuments,
@@ -14,39 +12,12 @@ import {
   sniffContentType,
   WorkingDayCalendar,
 } from '../../../core/index.ts';
+import { CASE_NOW, openedCaseRecord } from './fixtures.ts';
 
 const calendar = new WorkingDayCalendar(SEEDED_CALENDARS);
-const NOW = new Date('2026-03-16T02:00:00Z');
+const NOW = CASE_NOW;
 
-const opened = (over: Partial<CaseRecord> = {}): CaseRecord => {
-  const o = openCase({
-    caseId: 'C1',
-    executionName: 'case-C1',
-    report: {
-      reportId: 'R1',
-      platformId: 'plt_1',
-      workerId: 'W1',
-      occurredAt: '2026-03-10T01:00:00Z',
-      injuryDate: '2026-03-10',
-      province: '110000',
-      place: '朝阳区',
-      description: '摔倒',
-      coverage: { covered: true } as CaseRecord['coverage'],
-      orders: [],
-      reportedBy: 'plt_1',
-      reportedAt: '2026-03-10T02:00:00Z',
-    },
-    kind: 'injury',
-    applicant: { type: 'worker' },
-    payee: { nameEnc: 'e', bankAccountEnc: 'e', bankAccountLast4: '1234', nameInitial: '张' },
-    actor: 'worker-1',
-    now: NOW,
-    calendar,
-    documentsRequired: true,
-  });
-  if (!o.ok) throw new Error(o.refusal.message);
-  return { ...o.record, ...over };
-};
+const opened = openedCaseRecord;
 
 const doc = (over: Partial<CaseDocument> = {}): CaseDocument => ({
   documentId: 'D1',
