@@ -260,3 +260,54 @@ export type ErrorCode = keyof typeof ERROR_CODES;
 
 /** The path of a code's catalogue entry on the API (the problem's `type`, relative to the API's origin). */
 export const errorTypePath = (code: ErrorCode): string => `/errors/${code}`;
+
+const cell = (text: string): string => text.replaceAll('|', '\\|');
+
+/** docs/errors.md, generated from the catalogue (`npm run docs:errors`; a unit test fails when it drifts). */
+export function renderErrorsDoc(): string {
+  const codes = Object.entries(ERROR_CODES) as [ErrorCode, ErrorCodeEntry][];
+  const rows = codes
+    .sort(([a, x], [b, y]) => x.status - y.status || a.localeCompare(b))
+    .map(([code, e]) => `| \`${code}\` | ${e.status} | ${cell(e.title)} | ${cell(e.titleEn)} | ${cell(e.detail)} | ${cell(e.detailEn)} |`);
+  return `# 错误码目录 · Error catalogue
+
+<!-- Generated from core/error-codes.ts by \`npm run docs:errors\`: do not edit by hand. -->
+
+每个错误答复都是 \`application/problem+json\`（RFC 9457），带一个稳定的机器码 \`code\`。客户端应按 \`code\`
+判断错误，不要解析 \`detail\` 的文字。
+
+Every error answer is \`application/problem+json\` (RFC 9457) with a stable machine code, \`code\`. Clients
+branch on \`code\`, never on the wording of \`detail\`.
+
+\`\`\`json
+{
+  "type": "https://<API 域名>/errors/VALIDATION_FAILED",
+  "code": "VALIDATION_FAILED",
+  "title": "请求参数无效",
+  "title_en": "Validation failed",
+  "status": 400,
+  "detail": "请求未通过校验：请按 errors 中列出的字段逐一修改后重试。",
+  "detail_en": "The request is not valid: fix each field listed in errors and retry.",
+  "errors": [{ "path": "workers.3.idNumber", "message": "身份证号码无效：校验码不符。" }]
+}
+\`\`\`
+
+| field | meaning |
+|---|---|
+| \`code\` | stable machine code from the table below; never renamed or removed once released, new ones may be added |
+| \`type\` | the URI of the code's entry: \`GET /errors/{code}\` on the API that answered (public, JSON); \`GET /errors\` lists them all |
+| \`title\`, \`title_en\` | the code's title in simplified Chinese and in English |
+| \`detail\` | what went wrong in this request, in simplified Chinese (the catalogue's default detail when there is nothing more precise to say) |
+| \`detail_en\` | the same in English: always present, so a replayed \`Idempotency-Key\` answer and a cached one read the same whatever the caller's language (no \`Accept-Language\` negotiation) |
+| \`errors[]\` | one entry per bad field: \`path\` relative to the request body (\`orders.3.acceptedAt\`, or a header name such as \`Idempotency-Key\`), \`message\` in simplified Chinese saying what to fix |
+
+The case lifecycle's refusals (\`core/case-lifecycle.ts\` \`REFUSALS\`) are codes here under the same name.
+Answers of API Gateway itself that no function produces (a missing \`Authorization\` header, the stage's
+throttle, an authorizer refusal) cannot be problem+json on an HTTP API: see \`docs/security.md\` (Error
+answers of the gateway).
+
+| code | status | 标题 | title | 默认说明 | default detail |
+|---|---|---|---|---|---|
+${rows.join('\n')}
+`;
+}

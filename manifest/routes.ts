@@ -14,13 +14,15 @@ export interface Route {
   /** API Gateway path syntax: `{name}` for a path parameter. */
   readonly path: string;
   readonly fn: FunctionName;
-  /** false only for the public routes (health, OpenAPI). */
+  /** false only for the public routes (health, OpenAPI, the error catalogue). */
   readonly auth: boolean;
 }
 
 export const ROUTES: readonly Route[] = [
   { method: 'GET', path: '/health', fn: 'public', auth: false },
   { method: 'GET', path: '/openapi.json', fn: 'public', auth: false },
+  { method: 'GET', path: '/errors', fn: 'public', auth: false },
+  { method: 'GET', path: '/errors/{code}', fn: 'public', auth: false },
 
   { method: 'PUT', path: '/v1/parameters', fn: 'admin', auth: true },
   { method: 'GET', path: '/v1/parameters/resolve', fn: 'admin', auth: true },

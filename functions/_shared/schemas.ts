@@ -93,11 +93,50 @@ export const Fen = z.number().check(z.int(), z.nonnegative(), z.maximum(Number.M
 
 export const ProblemSchema = z.withMeta(
   z.object({
-    type: z.string(),
-    title: z.string(),
+    type: z.withMeta(z.string(), { description: "URI of the code's catalogue entry (`GET /errors/{code}`)" }),
+    code: z.withMeta(z.string(), { description: 'Stable machine code from the error catalogue (docs/errors.md); clients branch on it' }),
+    title: z.withMeta(z.string(), { description: "The code's title, simplified Chinese" }),
+    title_en: z.string(),
     status: z.number().check(z.int()),
-    detail: z.string(),
-    errors: z.optional(z.array(z.object({ path: z.string(), message: z.string() }))),
+    detail: z.withMeta(z.string(), { description: 'What went wrong in this request, simplified Chinese' }),
+    detail_en: z.withMeta(z.string(), { description: 'The same in English' }),
+    errors: z.optional(
+      z.array(
+        z.object({
+          path: z.withMeta(z.string(), { description: 'The bad field, relative to the request body (`orders.3.acceptedAt`), or a header name' }),
+          message: z.withMeta(z.string(), { description: 'What to fix, simplified Chinese' }),
+        }),
+      ),
+    ),
   }),
-  { id: 'Problem', description: 'RFC 9457 problem details' },
+  {
+    id: 'Problem',
+    description: 'RFC 9457 problem details with a stable `code` (docs/errors.md)',
+    example: {
+      type: 'https://api.example.com/errors/VALIDATION_FAILED',
+      code: 'VALIDATION_FAILED',
+      title: '请求参数无效',
+      title_en: 'Validation failed',
+      status: 400,
+      detail: '请求未通过校验：请按 errors 中列出的字段逐一修改后重试。',
+      detail_en: 'The request is not valid: fix each field listed in errors and retry.',
+      errors: [{ path: 'workers.3.idNumber', message: '身份证号码无效：校验码不符。' }],
+    },
+  },
 );
+
+/** An entry of the error catalogue, as `GET /errors/{code}` serves it (core/error-codes.ts). */
+export const ErrorCodeEntrySchema = z.withMeta(
+  z.object({
+    code: z.string(),
+    type: z.string(),
+    status: z.number().check(z.int()),
+    title: z.string(),
+    title_en: z.string(),
+    detail: z.string(),
+    detail_en: z.string(),
+  }),
+  { id: 'ErrorCodeEntry', description: 'An error code: its status, titles and default details (Chinese and English)' },
+);
+
+export const ErrorCatalogueSchema = z.withMeta(z.object({ items: z.array(ErrorCodeEntrySchema) }), { id: 'ErrorCatalogue' });

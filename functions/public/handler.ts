@@ -1,10 +1,31 @@
-/** Route group `public`: GET /health and GET /openapi.json, without authentication. */
+/**
+ * Route group `public`, without authentication: GET /health, GET /openapi.json and the error catalogue
+ * (GET /errors, GET /errors/{code}: what a problem's `type` resolves to; core/error-codes.ts, docs/errors.md).
+ */
+import { ERROR_CODES, type ErrorCode, errorTypePath } from '../../core/error-codes.ts';
 import { httpHandler } from '../_shared/http.ts';
+import { problem } from '../_shared/problem.ts';
 import { openApiDocument } from './openapi.ts';
 
 let document: unknown;
 
+/** The catalogue changes only with a deployment: caches may keep it for an hour. */
+const CACHE = { 'cache-control': 'public, max-age=3600' };
+
+const entryOf = (code: ErrorCode) => {
+  const e = ERROR_CODES[code];
+  return { code, type: errorTypePath(code), status: e.status, title: e.title, title_en: e.titleEn, detail: e.detail, detail_en: e.detailEn };
+};
+
 export const handler = httpHandler({
   'GET /health': async () => ({ status: 200, body: { status: 'ok' } }),
   'GET /openapi.json': async () => ({ status: 200, body: (document ??= openApiDocument()) }),
+  'GET /errors': async () => ({ status: 200, body: { items: (Object.keys(ERROR_CODES) as ErrorCode[]).map(entryOf) }, headers: CACHE }),
+  'GET /errors/{code}': async (ctx) => {
+    const code = ctx.path('code');
+    if (!Object.hasOwn(ERROR_CODES, code)) {
+      throw problem('NOT_FOUND', { detail: `错误码目录中没有 ${code}。`, detailEn: `The error catalogue has no code ${code}.` });
+    }
+    return { status: 200, body: entryOf(code as ErrorCode), headers: CACHE };
+  },
 });

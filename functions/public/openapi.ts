@@ -21,7 +21,7 @@ import {
 import type { FunctionName } from '../../manifest/functions.ts';
 import { PLATFORM_SCOPE } from '../../manifest/identity.ts';
 import { ROUTES, routeKey } from '../../manifest/routes.ts';
-import { ProblemSchema } from '../_shared/schemas.ts';
+import { ErrorCatalogueSchema, ErrorCodeEntrySchema, ProblemSchema } from '../_shared/schemas.ts';
 import * as z from '../_shared/zod.ts';
 import { WorkersRequestDoc, WorkersResponse } from '../workers/schemas.ts';
 import {
@@ -196,6 +196,16 @@ const idempotencyKey = z.withMeta(z.optional(z.string().check(z.minLength(1), z.
 const PlatformPath = z.object({ platformId: z.string() });
 const WorkerPath = z.object({ workerId: z.string() });
 
+const MAKER_CHECKER_ENTRY = {
+  code: 'MAKER_CHECKER',
+  type: '/errors/MAKER_CHECKER',
+  status: 403,
+  title: '经办与审核须分离',
+  title_en: 'Maker-checker',
+  detail: '审核人员不能审批自己经办（认定或录入费用）的案件（D10）。',
+  detail_en: "Maker-checker (D10): the reviewer recorded this case's confirmation or expenses.",
+};
+
 /** Every operation, by route key; exported for the test that parses each example with its schema. */
 export const OPERATIONS: Record<string, Operation> = {
   'GET /health': {
@@ -215,6 +225,19 @@ export const OPERATIONS: Record<string, Operation> = {
       }),
       '429': errors['429'],
     },
+  },
+  'GET /errors': {
+    operationId: 'listErrorCodes',
+    callers: 'public',
+    summary: 'The error catalogue: every problem code with its status and titles (docs/errors.md)',
+    responses: { '200': ok(ErrorCatalogueSchema, { items: [MAKER_CHECKER_ENTRY] }), '429': errors['429'] },
+  },
+  'GET /errors/{code}': {
+    operationId: 'getErrorCode',
+    callers: 'public',
+    summary: "One error code's entry: what a problem's `type` resolves to",
+    requestParams: { path: z.object({ code: z.string() }) },
+    responses: { '200': ok(ErrorCodeEntrySchema, MAKER_CHECKER_ENTRY), '404': errors['404'], '429': errors['429'] },
   },
   'PUT /v1/parameters': {
     operationId: 'putParameterVersion',

@@ -337,7 +337,10 @@ describe('orders, enrolment days and the declaration (D1, D3, D4, D5)', () => {
     expect(sent.body.accepted).toBe(1);
     const res = await stack.api('GET', `/v1/platforms/${early.body.platformId}/declarations/2025-03`, { token });
     expect(res.status).toBe(422);
-    expect(res.body).toMatchObject({ code: 'MISSING_RATE', errors: [{ path: 'rates.110000.FREIGHT', message: expect.stringContaining('contributionRateFen') }] });
+    expect(res.body).toMatchObject({
+      code: 'MISSING_RATE',
+      errors: [{ path: 'rates.110000.FREIGHT', message: expect.stringContaining('contributionRateFen') }],
+    });
   });
 
   it('answers 400 for an invalid envelope and changes nothing', async () => {
