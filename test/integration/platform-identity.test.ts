@@ -229,7 +229,7 @@ describe('per-platform rate limit', () => {
     for (const r of limited) {
       expect(r.headers.get('content-type')).toContain('application/problem+json');
       expect(r.headers.get('retry-after')).toBe('1');
-      expect(r.body).toMatchObject({ status: 429, title: 'Too Many Requests' });
+      expect(r.body).toMatchObject({ status: 429, code: 'RATE_LIMITED', title_en: 'Too many requests' });
     }
     expect(burstB.map((r) => r.status)).toEqual(Array(LIMIT).fill(200));
     await sleepToNextSecond();

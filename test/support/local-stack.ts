@@ -8,6 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import { inject } from 'vitest';
 import { startLocalApp, type LocalApp, type LocalAppOptions } from '../../local/app.ts';
+import { ERROR_CODES } from '../../core/error-codes.ts';
 
 interface ApiResponse<T = any> {
   readonly status: number;
@@ -35,6 +36,25 @@ export interface TestStack {
 }
 
 export type TestStackOptions = Omit<LocalAppOptions, 'ddbEndpoint' | 'port' | 'persistDir'>;
+
+const CJK = /[\u4e00-\u9fff]/;
+
+/**
+ * Every 4xx of the API carries a code of the error catalogue (core/error-codes.ts) and a Chinese `detail`
+ * (issue 19): checked here, once, for every answer an integration test receives, whatever it asserts.
+ */
+function checkProblem(method: string, path: string, status: number, body: unknown): void {
+  const problem = body as { code?: unknown; detail?: unknown; status?: unknown } | undefined;
+  const code = typeof problem?.code === 'string' ? problem.code : undefined;
+  const entry = code !== undefined && Object.hasOwn(ERROR_CODES, code) ? ERROR_CODES[code as keyof typeof ERROR_CODES] : undefined;
+  const where = `${method} ${path} → ${status}`;
+  if (!entry) throw new Error(`${where}: the problem's code ${JSON.stringify(problem?.code)} is not in the error catalogue: ${JSON.stringify(body)}`);
+  if (entry.status !== status || problem?.status !== status)
+    throw new Error(`${where}: ${code} is a ${entry.status} in the catalogue: ${JSON.stringify(body)}`);
+  if (typeof problem?.detail !== 'string' || !CJK.test(problem.detail)) {
+    throw new Error(`${where}: the problem's detail is not in Chinese: ${JSON.stringify(problem?.detail)}`);
+  }
+}
 
 export async function startTestStack(options: TestStackOptions = {}): Promise<TestStack> {
   const ddbEndpoint = inject('ddbEndpoint');
@@ -71,6 +91,7 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
         parsed = text;
       }
     }
+    if (res.status >= 400 && res.status < 500) checkProblem(method, path, res.status, parsed);
     return { status: res.status, headers: res.headers, body: parsed as T, text };
   }
 
