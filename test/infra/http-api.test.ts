@@ -43,7 +43,7 @@ describe('HTTP API and identity (dev)', () => {
       ROUTES.filter((route) => !route.auth)
         .map(routeKey)
         .sort(),
-    ).toEqual(['GET /health', 'GET /openapi.json']);
+    ).toEqual(['GET /errors', 'GET /errors/{code}', 'GET /health', 'GET /openapi.json']);
   });
 
   it('authorizes with the authorizer function: simple responses, cached per Authorization header', () => {

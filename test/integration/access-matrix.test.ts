@@ -68,6 +68,8 @@ const at = encodeURIComponent('2025-08-01T10:20:00+08:00');
 const CASES: Record<string, Case> = {
   'GET /health': { path: () => '/health', expected: matrix('2xx', {}, false) },
   'GET /openapi.json': { path: () => '/openapi.json', expected: matrix('2xx', {}, false) },
+  'GET /errors': { path: () => '/errors', expected: matrix('2xx', {}, false) },
+  'GET /errors/{code}': { path: () => '/errors/MAKER_CHECKER', expected: matrix('2xx', {}, false) },
   'PUT /v1/parameters': {
     path: () => '/v1/parameters',
     body: () => ({
