@@ -10,7 +10,7 @@ import {
   WorkingDayCalendar,
 } from '../../../core/index.ts';
 
-export const BEIJING = '110000';
+const BEIJING = '110000';
 
 export function version(
   name: ParameterName,
