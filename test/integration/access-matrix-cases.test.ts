@@ -11,28 +11,12 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ROUTES, routeKey, STAFF_ROLES, type StaffRole } from '../../manifest/index.ts';
+import { CALLERS, type Caller, matrix, OTHER_PROVINCE, readers } from './case-callers.ts';
 import { useCaseStack } from './cases-stack.ts';
 import { PROVINCE, registerWorker, setUpWorld, type Worker, type World } from './cases-fixtures.ts';
 import { casesInEveryStep, CONFIRM, currentMonth, freshReport } from './cases-in-every-step.ts';
 
 const CASE_FUNCTIONS = new Set(['reports', 'cases', 'paymentRuns']);
-const OTHER_PROVINCE = '310000';
-const CALLERS = [
-  'none',
-  'admin',
-  'handler',
-  'reviewer',
-  'assessor',
-  'adminOther',
-  'handlerOther',
-  'reviewerOther',
-  'assessorOther',
-  'platformOwn',
-  'platformOther',
-  'workerOwn',
-  'workerOther',
-] as const;
-type Caller = (typeof CALLERS)[number];
 
 const env = useCaseStack();
 
@@ -104,12 +88,6 @@ beforeAll(async () => {
 
 // ----------------------------------------------------------------------------------------- expectations
 
-/** Every caller gets `rest` unless listed; 'none' is always 401. */
-const matrix = (rest: number, overrides: Partial<Record<Caller, number>>): Record<Caller, number> =>
-  Object.fromEntries(CALLERS.map((c) => [c, c === 'none' ? 401 : (overrides[c] ?? rest)])) as Record<Caller, number>;
-
-/** Read by the case's worker, its platform and staff of its province (admin included); 404 for everyone else. */
-const readers = (status: number) => matrix(404, { admin: status, handler: status, reviewer: status, assessor: status, platformOwn: status, workerOwn: status });
 /** A step of one staff role: 403 for every other role, 404 for that role out of the case's province. */
 const step = (role: StaffRole, status = 202) => matrix(403, { [role]: status, [`${role}Other`]: 404 });
 

@@ -6,26 +6,9 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ROUTES, routeKey, STAFF_ROLES, type StaffRole } from '../../manifest/index.ts';
+import { CALLERS, type Caller, matrix, OTHER_PROVINCE, readers } from './case-callers.ts';
 import { useCaseStack } from './cases-stack.ts';
 import { openedCase, PROVINCE, registerWorker, SAMPLE_PDF, setUpWorld, type World } from './cases-fixtures.ts';
-
-const OTHER_PROVINCE = '310000';
-const CALLERS = [
-  'none',
-  'admin',
-  'handler',
-  'reviewer',
-  'assessor',
-  'adminOther',
-  'handlerOther',
-  'reviewerOther',
-  'assessorOther',
-  'platformOwn',
-  'platformOther',
-  'workerOwn',
-  'workerOther',
-] as const;
-type Caller = (typeof CALLERS)[number];
 
 const env = useCaseStack({ s3: true });
 const tokens = {} as Record<Caller, string | undefined>;
@@ -79,10 +62,6 @@ async function ticket(caller: Caller, type = 'OTHER') {
   return res.body as { documentId: string };
 }
 
-const matrix = (rest: number, overrides: Partial<Record<Caller, number>>): Record<Caller, number> =>
-  Object.fromEntries(CALLERS.map((c) => [c, c === 'none' ? 401 : (overrides[c] ?? rest)])) as Record<Caller, number>;
-/** Whoever may read the case: its worker, its platform, staff of its province; 404 for everyone else. */
-const readers = (status: number) => matrix(404, { admin: status, handler: status, reviewer: status, assessor: status, platformOwn: status, workerOwn: status });
 /** The worker, the platform and a handler of the province; other staff roles 403 before visibility. */
 const uploaders = (status: number) =>
   matrix(403, { handler: status, handlerOther: 404, platformOwn: status, platformOther: 404, workerOwn: status, workerOther: 404 });
