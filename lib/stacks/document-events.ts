@@ -9,8 +9,7 @@
  * while the stateless stack refers to the bucket, a cycle between the two stacks.
  */
 import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
-import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
-import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import type { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
 import { Rule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
@@ -19,6 +18,7 @@ import { Construct } from 'constructs';
 import { BUCKETS } from '../../manifest/buckets.ts';
 import { EVENT_FUNCTIONS, type EventFunctionName } from '../../manifest/functions.ts';
 import type { StageConfig } from '../config/stage.ts';
+import { alarmsTo } from '../constructs/alarms.ts';
 import type { ClaimsFunction } from '../constructs/function.ts';
 import { bucketName } from './stateful-stack.ts';
 
@@ -56,20 +56,7 @@ export class DocumentEvents extends Construct {
         'This queue is itself the dead-letter queue of the EventBridge rule targets (cdk-nag only recognises SQS/Lambda redrive); it is alarmed on visible messages.',
     });
 
-    const action = new SnsAction(props.alarmTopic);
-    const alarms: Alarm[] = [];
-    const alarm = (alarmId: string, metric: Alarm['metric'], description: string) => {
-      const created = new Alarm(this, alarmId, {
-        metric,
-        threshold: 1,
-        evaluationPeriods: 1,
-        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        treatMissingData: TreatMissingData.NOT_BREACHING,
-        alarmDescription: description,
-      });
-      created.addAlarmAction(action);
-      alarms.push(created);
-    };
+    const { alarm, alarms } = alarmsTo(this, props.alarmTopic);
     const period = Duration.minutes(5);
 
     const rules = {} as Record<EventFunctionName, Rule>;

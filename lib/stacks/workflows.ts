@@ -10,8 +10,7 @@
  *   functions whose manifest entry says `pii: true`.
  */
 import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
-import { Alarm, ComparisonOperator, TreatMissingData, type IMetric } from 'aws-cdk-lib/aws-cloudwatch';
-import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import type { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
 import { Effect, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key, type IKey } from 'aws-cdk-lib/aws-kms';
 import type { CfnFunction, IFunction } from 'aws-cdk-lib/aws-lambda';
@@ -34,6 +33,7 @@ import {
 import { SCHEDULE_TIME_ZONE, SCHEDULES } from '../../manifest/schedules.ts';
 import { STATE_MACHINE_IDS } from '../../manifest/state-machines.ts';
 import type { StageConfig } from '../config/stage.ts';
+import { alarmsTo } from '../constructs/alarms.ts';
 import type { ClaimsFunction } from '../constructs/function.ts';
 import { ClaimsStateMachine } from '../constructs/state-machine.ts';
 
@@ -225,21 +225,7 @@ export class Workflows extends Construct {
       masterKey: topicKey,
       enforceSSL: true,
     });
-    const action = new SnsAction(this.alarmTopic);
-
-    const alarms: Alarm[] = [];
-    const alarm = (alarmId: string, metric: IMetric, description: string) => {
-      const created = new Alarm(this, alarmId, {
-        metric,
-        threshold: 1,
-        evaluationPeriods: 1,
-        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        treatMissingData: TreatMissingData.NOT_BREACHING,
-        alarmDescription: description,
-      });
-      created.addAlarmAction(action);
-      alarms.push(created);
-    };
+    const { alarm, alarms } = alarmsTo(this, this.alarmTopic);
     const period = Duration.minutes(5);
     for (const [name, machine] of [
       ['CaseWorkflow', caseWorkflow],

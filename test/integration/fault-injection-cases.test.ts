@@ -137,18 +137,7 @@ const get = async (caseId: string) => {
 /** A minor injury (expenses recorded by handler2, confirmed by handler) waiting for its approval. */
 const awaitingApproval = async () => {
   const { caseId } = await openedCase(world);
-  expect(
-    (
-      await post(`/v1/cases/${caseId}/expenses`, world.tokens.handler2, {
-        items: [{ description: '门诊', amountFen: 80_000, inCatalogue: true }],
-        inpatientDays: 0,
-      })
-    ).status,
-  ).toBe(202);
-  expect(
-    (await post(`/v1/cases/${caseId}/confirmation`, world.tokens.handler, { outcome: 'CONFIRMED', basis: 'ORDER_TASK_ACCIDENT', assessmentRequired: false }))
-      .status,
-  ).toBe(202);
+  await finishMinor(caseId);
   await waitForStatus(world, caseId, 'AWAITING_APPROVAL');
   return caseId;
 };
@@ -181,6 +170,7 @@ const coveredReport = async () => {
   expect(r.status).toBe(201);
   return r.body.reportId as string;
 };
+/** Documents, expenses (handler2) and a confirmation without assessment (handler): a minor injury's steps before approval. */
 const finishMinor = async (caseId: string) => {
   await handInDocuments(world, caseId);
   expect(
