@@ -438,8 +438,9 @@ function changeOf(record: CaseRecord, input: StepInput, ctx: StepContext): Chang
     case 'document-withdrawal': {
       const d = input.document;
       if (d.status === 'WITHDRAWN') return refuse('ALREADY_WITHDRAWN', '该材料已撤回。', 'The document is already withdrawn.');
-      if (ctx.role !== 'handler' && d.uploadedBy !== ctx.actor)
-        return refuse('NOT_UPLOADER', '只有上传者或经办人员可以撤回材料。', 'Only the uploader or a handler may withdraw a document.');
+      // The case's worker or a handler may withdraw any of its documents; a platform only those it uploaded (contract).
+      if (ctx.role === 'platform' && d.uploadedBy !== ctx.actor)
+        return refuse('NOT_UPLOADER', '平台只能撤回本平台上传的材料。', 'A platform may withdraw only the documents it uploaded.');
       return {
         changes: {},
         action: 'document.withdrawn',

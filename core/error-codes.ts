@@ -78,7 +78,7 @@ export const ERROR_CODES = {
     '审核人员不能审批自己经办（认定或录入费用）的案件（D10）。',
     "Maker-checker (D10): the reviewer recorded this case's confirmation or expenses.",
   ),
-  NOT_UPLOADER: entry(403, '非上传者', 'Not the uploader', '只有上传者或经办人员可以撤回材料。', 'Only the uploader or a handler may withdraw a document.'),
+  NOT_UPLOADER: entry(403, '非上传者', 'Not the uploader', '平台只能撤回本平台上传的材料。', 'A platform may withdraw only the documents it uploaded.'),
   DOWNLOAD_NOT_ALLOWED: entry(
     403,
     '无权下载',

@@ -569,7 +569,7 @@ function caseOperations(): Record<string, Operation> {
     'POST /v1/cases/{caseId}/documents/{documentId}/withdrawal': {
       operationId: 'withdrawDocument',
       callers: 'platforms and people',
-      summary: 'Withdraw a document (its uploader or a handler): WITHDRAWN, kept, no longer counted',
+      summary: "Withdraw a document (the case's worker, a handler, or the platform that uploaded it): WITHDRAWN, kept, no longer counted",
       requestParams: { path: DocumentPath, header },
       requestBody: body(WithdrawalRequest, { reason: '上传错了文件。' }),
       responses: {

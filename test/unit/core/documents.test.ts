@@ -185,7 +185,7 @@ describe('the lifecycle of documents', () => {
     expect(policeHandedIn).toMatchObject({ ok: false, refusal: { code: 'WAIVER_NOT_APPLICABLE' } });
   });
 
-  it('withdraws a document for its uploader or a handler, once, keeping it as WITHDRAWN', () => {
+  it('withdraws a document for the worker, a handler or the platform that uploaded it, once, keeping it as WITHDRAWN', () => {
     const mine = doc({ status: 'AVAILABLE' });
     const byWorker = recordStep(opened(), { step: 'document-withdrawal', document: mine, reason: '传错了' }, ctx({ actor: 'worker-1', role: 'worker' }));
     expect(byWorker).toMatchObject({
@@ -193,8 +193,16 @@ describe('the lifecycle of documents', () => {
       document: { status: 'WITHDRAWN', withdrawal: { by: 'worker-1', reason: '传错了' } },
       event: { action: 'document.withdrawn' },
     });
-    const byOther = recordStep(opened(), { step: 'document-withdrawal', document: mine, reason: 'x' }, ctx({ actor: 'worker-2', role: 'worker' }));
-    expect(byOther).toMatchObject({ ok: false, refusal: { code: 'NOT_UPLOADER' } });
+    const platformsOwn = doc({ status: 'AVAILABLE', uploadedBy: 'platform-p1', uploaderRole: 'platform' });
+    expect(recordStep(opened(), { step: 'document-withdrawal', document: platformsOwn, reason: 'x' }, ctx({ actor: 'platform-p1', role: 'platform' })).ok).toBe(
+      true,
+    );
+    const byPlatform = recordStep(opened(), { step: 'document-withdrawal', document: mine, reason: 'x' }, ctx({ actor: 'platform-p1', role: 'platform' }));
+    expect(byPlatform).toMatchObject({ ok: false, refusal: { code: 'NOT_UPLOADER' } });
+    // The case's worker may withdraw a document someone else uploaded for them.
+    expect(recordStep(opened(), { step: 'document-withdrawal', document: platformsOwn, reason: 'x' }, ctx({ actor: 'worker-1', role: 'worker' })).ok).toBe(
+      true,
+    );
     expect(recordStep(opened(), { step: 'document-withdrawal', document: mine, reason: 'x' }, ctx()).ok).toBe(true);
     const twice = recordStep(opened(), { step: 'document-withdrawal', document: doc({ status: 'WITHDRAWN' }), reason: 'x' }, ctx());
     expect(twice).toMatchObject({ ok: false, refusal: { code: 'ALREADY_WITHDRAWN' } });
