@@ -8,17 +8,18 @@
  * the function directly: an S3 notification would make the stateful stack refer to a stateless function
  * while the stateless stack refers to the bucket, a cycle between the two stacks.
  */
-import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import type { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
 import { Rule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
-import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { BUCKETS } from '../../manifest/buckets.ts';
 import { EVENT_FUNCTIONS, type EventFunctionName } from '../../manifest/functions.ts';
 import type { StageConfig } from '../config/stage.ts';
 import { alarmsTo } from '../constructs/alarms.ts';
+import { targetDeadLetterQueue } from '../constructs/dead-letters.ts';
 import type { ClaimsFunction } from '../constructs/function.ts';
 import { bucketName } from './stateful-stack.ts';
 
@@ -44,17 +45,7 @@ export class DocumentEvents extends Construct {
     const { stage } = props;
     const stack = Stack.of(this);
 
-    this.dlq = new Queue(this, 'ObjectCreatedDlq', {
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-      removalPolicy: stage.removalPolicy === RemovalPolicy.RETAIN ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
-    });
-    Validations.of(this.dlq).acknowledge({
-      id: 'AwsSolutions-SQS3',
-      reason:
-        'This queue is itself the dead-letter queue of the EventBridge rule targets (cdk-nag only recognises SQS/Lambda redrive); it is alarmed on visible messages.',
-    });
+    this.dlq = targetDeadLetterQueue(this, 'ObjectCreatedDlq', stage, 'EventBridge rule targets');
 
     const { alarm, alarms } = alarmsTo(this, props.alarmTopic);
     const period = Duration.minutes(5);

@@ -9,7 +9,7 @@
  * - the PII data key: PII_KEY_MODE=kms everywhere, the ciphertext and a context-bound kms:Decrypt for the
  *   functions whose manifest entry says `pii: true`.
  */
-import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, Stack, Validations } from 'aws-cdk-lib';
 import type { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
 import { Effect, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key, type IKey } from 'aws-cdk-lib/aws-kms';
@@ -18,7 +18,7 @@ import { TimeZone } from 'aws-cdk-lib';
 import { ContextAttribute, Schedule, ScheduleExpression, ScheduleTargetInput } from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import { Topic } from 'aws-cdk-lib/aws-sns';
-import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { piiDataKeyContext } from '../../manifest/env.ts';
 import {
@@ -34,6 +34,7 @@ import { SCHEDULE_TIME_ZONE, SCHEDULES } from '../../manifest/schedules.ts';
 import { STATE_MACHINE_IDS } from '../../manifest/state-machines.ts';
 import type { StageConfig } from '../config/stage.ts';
 import { alarmsTo } from '../constructs/alarms.ts';
+import { targetDeadLetterQueue } from '../constructs/dead-letters.ts';
 import type { ClaimsFunction } from '../constructs/function.ts';
 import { ClaimsStateMachine } from '../constructs/state-machine.ts';
 
@@ -145,17 +146,7 @@ export class Workflows extends Construct {
     }
 
     // ---- Schedules ------------------------------------------------------------------------------
-    this.scheduleDlq = new Queue(this, 'ScheduleDlq', {
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-      removalPolicy: stage.removalPolicy === RemovalPolicy.RETAIN ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
-    });
-    Validations.of(this.scheduleDlq).acknowledge({
-      id: 'AwsSolutions-SQS3',
-      reason:
-        'This queue is itself the dead-letter queue of the EventBridge Scheduler targets (cdk-nag only recognises SQS/Lambda redrive); it is alarmed on visible messages.',
-    });
+    this.scheduleDlq = targetDeadLetterQueue(this, 'ScheduleDlq', stage, 'EventBridge Scheduler targets');
 
     const sweepFn = workflowFunctions[SCHEDULES.deadlineSweep.target].function;
     const schedulerRole = new Role(this, 'SchedulerRole', {

@@ -43,3 +43,17 @@ export const adminClaims = { role: 'admin', sub: 'admin-1' };
 export const platformClaims = (platformId: string) => ({ role: 'platform', sub: `client-${platformId}`, platformId });
 export const workerClaims = (workerId: string) => ({ role: 'worker', sub: `worker-${workerId}`, workerId });
 export const handlerClaims = (provinces: string[] = ['110000']) => ({ role: 'handler', sub: 'handler-1', provinces });
+
+/** The registry item of platform plt_a (FREIGHT, no province yet), as handler tests stub it in DynamoDB. */
+export const storedPlatformA = {
+  pk: 'PLATFORM#plt_a',
+  sk: 'PROFILE',
+  type: 'Platform',
+  platformId: 'plt_a',
+  name: 'A',
+  creditCode: '91110000MA01ABCD1X',
+  industries: ['FREIGHT'],
+  provinces: [],
+  createdAt: '2026-01-01T00:00:00.000Z',
+  version: 1,
+};

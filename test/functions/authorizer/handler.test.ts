@@ -6,6 +6,7 @@
  * it reads the JWT authorizer's, and answers 401 for what the authorizer let through unauthenticated.
  */
 import { createServer, type Server } from 'node:http';
+import { storedPlatformA } from '../../support/fixtures.ts';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -142,18 +143,7 @@ describe('the HTTP stack behind the Lambda authorizer', () => {
     event.requestContext.authorizer = { lambda: context };
     return event;
   };
-  const platformItem = {
-    pk: 'PLATFORM#plt_a',
-    sk: 'PROFILE',
-    type: 'Platform',
-    platformId: 'plt_a',
-    name: 'A',
-    creditCode: '91110000MA01ABCD1X',
-    industries: ['FREIGHT'],
-    provinces: [],
-    createdAt: '2026-01-01T00:00:00.000Z',
-    version: 1,
-  };
+  const platformItem = storedPlatformA;
 
   it('resolves a platform client from the authorizer context like a JWT-authorizer claim set', async () => {
     ddb.on(GetCommand, { Key: { pk: 'PLATFORM#plt_a', sk: 'PROFILE' } }).resolves({ Item: platformItem });

@@ -17,7 +17,7 @@ import {
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { bodyOf, httpEvent, lambdaContext } from '../../support/events.ts';
-import { platformBody } from '../../support/fixtures.ts';
+import { platformBody, storedPlatformA } from '../../support/fixtures.ts';
 
 vi.hoisted(() => {
   process.env.REGISTRY_TABLE = 'registry';
@@ -192,18 +192,7 @@ describe('POST /v1/platforms with the cognito adapter', () => {
 describe('POST /v1/platforms/{platformId}/client with the cognito adapter', () => {
   const reissue = (claims: Record<string, string> = admin) =>
     handler(httpEvent('POST /v1/platforms/{platformId}/client', { claims, pathParameters: { platformId: 'plt_a' } }), lambdaContext);
-  const platformItem = {
-    pk: 'PLATFORM#plt_a',
-    sk: 'PROFILE',
-    type: 'Platform',
-    platformId: 'plt_a',
-    name: 'A',
-    creditCode: '91110000MA01ABCD1X',
-    industries: ['FREIGHT'],
-    provinces: [],
-    createdAt: '2026-01-01T00:00:00.000Z',
-    version: 1,
-  };
+  const platformItem = storedPlatformA;
 
   it('binds the new client in place of the old one, then deletes the old one from the pool', async () => {
     ddb.on(GetCommand, { Key: { pk: 'PLATFORM#plt_a', sk: 'PROFILE' } }).resolves({ Item: platformItem });
