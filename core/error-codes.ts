@@ -75,8 +75,8 @@ export const ERROR_CODES = {
     403,
     '经办与审核须分离',
     'Maker-checker',
-    '审核人员不能审批自己经办（认定或录入费用）的案件（D10）。',
-    "Maker-checker (D10): the reviewer recorded this case's confirmation or expenses.",
+    '审核人员不能审批自己做过变更的案件（D14）。',
+    'Maker-checker (D14): the reviewer made a change to this case.',
   ),
   NOT_UPLOADER: entry(403, '非上传者', 'Not the uploader', '平台只能撤回本平台上传的材料。', 'A platform may withdraw only the documents it uploaded.'),
   DOWNLOAD_NOT_ALLOWED: entry(
@@ -86,6 +86,7 @@ export const ERROR_CODES = {
     '平台只能下载本平台上传的材料。',
     'A platform downloads only the documents it uploaded.',
   ),
+  CERTIFICATION_NOT_OWN: entry(403, '只能本人认证', 'Own certification only', '劳动者只能为本人进行待遇资格认证。', 'A worker certifies only themself.'),
   // 404
   NOT_FOUND: entry(404, '未找到', 'Not found', '资源不存在，或当前调用方无权查看。', 'Unknown, or not visible to the caller.'),
   ROUTE_NOT_FOUND: entry(404, '接口不存在', 'No such route', '没有与此方法和路径匹配的接口。', 'No route matches this method and path.'),
@@ -161,6 +162,22 @@ export const ERROR_CODES = {
     'Document not available',
     '该材料当前状态不是 AVAILABLE，不能下载。',
     'The document is not AVAILABLE; its content cannot be downloaded.',
+  ),
+  CALCULATION_STALE: entry(
+    409,
+    '核定结果已更新',
+    'Calculation changed',
+    '待遇核定在您查看后已更新：请重新查看核定结果后再审批（D14）。',
+    'The calculation changed since it was seen: look again before approving (D14).',
+  ),
+  NO_PAYEE_CHANGE_PENDING: entry(409, '无待确认的收款人变更', 'No payee change pending', '本案没有待确认的收款人变更。', 'No payee change is waiting for confirmation.'),
+  LIFE_EVENT_RECORDED: entry(409, '已登记', 'Life event recorded', '该生存状况事件已登记。', 'This life event is already recorded.'),
+  BATCH_RESULTS_CONFLICT: entry(
+    409,
+    '批次结果冲突',
+    'Batch results conflict',
+    '支付结果在此期间已被其他请求修改：请重新读取批次后重试。',
+    'The batch changed meanwhile: read it again and retry.',
   ),
   // 413, 415
   BODY_TOO_LARGE: entry(413, '请求体过大', 'Content too large', '请求体超过 1 MiB 的上限。', 'The body is over the 1 MiB limit.'),
@@ -243,6 +260,25 @@ export const ERROR_CODES = {
     '该材料在本环节不是必需材料，或已提交，无须免交。',
     'The document type is not required at this step, or is already handed in.',
   ),
+  PAYEE_REQUIRED: entry(422, '未设定收款人', 'Payee required', '本案尚未设定收款人：请经办人员先设定收款人（D14）。', 'The case has no payee yet (D14).'),
+  PAYEE_NOT_BENEFICIARY: entry(422, '收款人不是待遇享受人', 'Payee is not the beneficiary', '收款人须为待遇享受人本人（D14）。', 'The payee must be the beneficiary (D14).'),
+  PAYEE_DOCUMENT_INVALID: entry(
+    422,
+    '缺少银行账户证明',
+    'Bank account proof required',
+    '变更收款人须附本案已通过校验的银行账户证明（BANK_ACCOUNT_PROOF）（D14）。',
+    'A payee change needs an AVAILABLE BANK_ACCOUNT_PROOF document of this case (D14).',
+  ),
+  LIFE_EVENT_INVALID: entry(422, '生存状况事件不成立', 'Life event does not apply', '该生存状况事件不适用于本案（D16）。', 'The life event does not apply to this case (D16).'),
+  NOT_MONTHLY_RECIPIENT: entry(422, '非按月待遇领取人', 'Not a monthly recipient', '此人不领取按月待遇，无须资格认证（D16）。', 'This person receives no monthly item (D16).'),
+  DIED_AT_NOT_DEEMABLE: entry(
+    422,
+    '死亡时间超出 48 小时',
+    'Death outside 48 hours',
+    '突发疾病死亡须在发病后 48 小时内方可视同（D7、D16）。',
+    'A sudden-illness death is deemed only within 48 hours of the onset (D7, D16).',
+  ),
+  NO_INSTRUCTED_PAYMENTS: entry(422, '没有待发送的支付', 'No instructed payments', '该省没有待发送银行的支付指令。', 'The province has no instructed payment to send.'),
   // 429
   RATE_LIMITED: entry(
     429,

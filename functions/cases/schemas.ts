@@ -96,7 +96,15 @@ export const DependantsRequest = z.withMeta(
 /** Extension of the contract: `POST /v1/cases/{caseId}/assessment-extension` (assessor), once (D8 +30). */
 export const AssessmentExtensionRequest = z.withMeta(z.strictObject({ reason: FreeText }), { id: 'AssessmentExtension' });
 
-export const ApprovalRequest = z.withMeta(z.strictObject({ decision: z.enum(['approve', 'return']), comment: z.optional(FreeText) }), { id: 'Approval' });
+export const ApprovalRequest = z.withMeta(
+  z.strictObject({
+    decision: z.enum(['approve', 'return']),
+    /** D14: the calculation the reviewer saw (`GET …/benefits`); another than the current one → 409. */
+    calculationId: z.string().check(z.minLength(1), z.maxLength(64)),
+    comment: z.optional(FreeText),
+  }),
+  { id: 'Approval' },
+);
 
 export const ResubmissionRequest = z.withMeta(z.strictObject({ comment: z.optional(FreeText) }), { id: 'Resubmission' });
 

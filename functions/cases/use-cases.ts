@@ -147,7 +147,7 @@ export const openCase = async (p: Principal, body: z.infer<typeof OpenCaseReques
     await casesRepository.transition(notStarted.record, current.version, notStarted.event);
     current = notStarted.record;
   }
-  return render(p, { record: current, timeline: (await casesRepository.bundle(caseId))?.timeline ?? [], payments: [], documents: [] }, now, report);
+  return render(p, { record: current, timeline: (await casesRepository.bundle(caseId))?.timeline ?? [], payments: [], documents: [], paymentSeq: 0 }, now, report);
 };
 
 /** Loads the case for a change: role (403) → visibility (404); the body is parsed after this (400). */

@@ -181,6 +181,7 @@ const TAGS: Record<FunctionName, { name: string; description: string }> = {
   cases: { name: 'Cases', description: 'The bundled case: confirmation, assessment, benefits, approval, payments (D6–D10)' },
   documents: { name: 'Documents', description: 'Evidence documents: presigned uploads, checklist, waivers (D13)' },
   paymentRuns: { name: 'Payment runs', description: "A month's monthly benefit payments (admin)" },
+  paymentBatches: { name: 'Payment batches', description: 'Bank batches, bank files and results, fund reports (finance, D15)' },
   admin: { name: 'Admin', description: 'Versioned parameters and holiday calendars' },
   public: { name: 'Public', description: 'Health and this document, without authentication' },
 };

@@ -45,7 +45,7 @@ import {
   WORKFLOW_FUNCTIONS,
   type WorkflowFunctionName,
 } from '../../manifest/functions.ts';
-import { PLATFORM_RESOURCE_SERVER, PLATFORM_SCOPE_NAME, STAFF_ROLES } from '../../manifest/identity.ts';
+import { PLATFORM_RESOURCE_SERVER, PLATFORM_SCOPE_NAME, PROVINCE_ROLES } from '../../manifest/identity.ts';
 import { ROUTES, type Route } from '../../manifest/routes.ts';
 import type { TableId } from '../../manifest/tables.ts';
 import type { StageConfig } from '../config/stage.ts';
@@ -55,7 +55,7 @@ import { bucketName, type DeployedBucket, type DeployedTable } from './stateful-
 import { Workflows } from './workflows.ts';
 
 /** Staff roles, as user-pool groups (functions/_shared/auth.ts maps `cognito:groups` to the role). */
-export const STAFF_GROUPS = STAFF_ROLES;
+export const STAFF_GROUPS = PROVINCE_ROLES;
 
 /**
  * Identifier of the resource server that platform machine clients get scopes on: the one the platforms
