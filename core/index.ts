@@ -23,3 +23,4 @@ export * from './case-deadlines.ts';
 export * from './case-payments.ts';
 export * from './case-lifecycle.ts';
 export * from './documents.ts';
+export * from './bank-files.ts';
