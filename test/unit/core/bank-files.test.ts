@@ -1,6 +1,23 @@
 /** The bank file of a payment batch (D15, contract: payment chain): the checks, the CSV and the pain.001.001.09 XML. */
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { validateXML } from 'xmllint-wasm';
 import { type BankBatch, type BankLine, bankFileCsv, bankFilePain001, checkBankBatch } from '../../../core/index.ts';
+
+/**
+ * NOT the official ISO 20022 XSD (no npm or Debian package ships pain.001.001.09.xsd): the project's
+ * hand-written subset of it, see schemas/iso20022/README.md. libxml2 (compiled to wasm) validates against it.
+ */
+const SCHEMA = {
+  fileName: 'pain.001.001.09.subset.xsd',
+  contents: readFileSync(new URL('../../../schemas/iso20022/pain.001.001.09.subset.xsd', import.meta.url), 'utf8'),
+};
+
+async function schemaErrors(xml: string): Promise<string[]> {
+  const result = await validateXML({ xml: [{ fileName: 'batch.xml', contents: xml }], schema: [SCHEMA] });
+  expect(result.valid).toBe(result.errors.length === 0);
+  return result.errors.map((e) => e.message);
+}
 
 const LINES: readonly BankLine[] = [
   {
@@ -268,5 +285,63 @@ describe('bankFilePain001 (ISO 20022 pain.001.001.09)', () => {
 
   it('writes the same bytes for the same batch (the file of a batch never changes)', () => {
     expect(Buffer.from(bankFilePain001(structuredClone(batch())), 'utf8').equals(Buffer.from(file, 'utf8'))).toBe(true);
+  });
+
+  it('validates against the pain.001.001.09 schema subset, also at the limits: longest ids and names, escaped text, the largest amount', async () => {
+    expect(await schemaErrors(file)).toEqual([]);
+    const edge = batch({
+      batchId: 'b'.repeat(35),
+      debtor: { ...batch().debtor, name: 'Fund <A&B>' },
+      lines: [
+        { ...LINES[0]!, paymentId: 'p'.repeat(35), payeeName: '😀'.repeat(140), caseId: `O'Neil "&" <x>\r\n`, bankAccount: '9'.repeat(34) },
+        { ...LINES[1]!, amountFen: Number.MAX_SAFE_INTEGER - 1 },
+      ],
+    });
+    expect(await schemaErrors(bankFilePain001(edge))).toEqual([]);
+  });
+
+  it.each<[string, (xml: string) => string, RegExp]>([
+    [
+      'a control sum written with a thousands separator',
+      (xml) => xml.replace('<CtrlSum>124456.79</CtrlSum>', '<CtrlSum>124,456.79</CtrlSum>'),
+      /CtrlSum': '124,456.79' is not a valid value of the atomic type .*DecimalNumber/,
+    ],
+    [
+      'a missing EndToEndId',
+      (xml) => xml.replace('<PmtId><EndToEndId>pay_01</EndToEndId></PmtId>', '<PmtId></PmtId>'),
+      /PmtId': Missing child element\(s\)\. Expected is \( .*EndToEndId \)/,
+    ],
+    [
+      'a missing debtor account',
+      (xml) => xml.replace(/ *<DbtrAcct>.*<\/DbtrAcct>\n/, ''),
+      /DbtrAgt': This element is not expected\. Expected is \( .*DbtrAcct \)/,
+    ],
+    [
+      'an amount without its currency',
+      (xml) => xml.replace('<InstdAmt Ccy="CNY">0.01</InstdAmt>', '<InstdAmt>0.01</InstdAmt>'),
+      /InstdAmt': The attribute 'Ccy' is required but missing/,
+    ],
+    ['an amount in exponent notation', (xml) => xml.replace('>0.01</InstdAmt>', '>1e-2</InstdAmt>'), /InstdAmt': '1e-2' is not a valid value/],
+    ['an amount with six significant decimals', (xml) => xml.replace('>0.01</InstdAmt>', '>0.010001</InstdAmt>'), /InstdAmt': \[facet 'fractionDigits'\]/],
+    ['a negative amount', (xml) => xml.replace('>0.01</InstdAmt>', '>-0.01</InstdAmt>'), /InstdAmt': \[facet 'minInclusive'\]/],
+    ['a clearing system code of six letters', (xml) => xml.replace('<Cd>CNAPS</Cd>', '<Cd>CNAPSX</Cd>'), /Cd': \[facet 'maxLength'\]/],
+    [
+      'a MsgId of 36 characters',
+      (xml) => xml.replace('<MsgId>bat_2026_04_110000_01</MsgId>', `<MsgId>${'m'.repeat(36)}</MsgId>`),
+      /MsgId': \[facet 'maxLength'\] The value has a length of '36'/,
+    ],
+    ['an unknown charge bearer', (xml) => xml.replace('<ChrgBr>DEBT</ChrgBr>', '<ChrgBr>OUR</ChrgBr>'), /ChrgBr': \[facet 'enumeration'\] The value 'OUR'/],
+    [
+      'elements out of order',
+      (xml) => xml.replace('<NbOfTxs>3</NbOfTxs>\n      <CtrlSum>124456.79</CtrlSum>', '<CtrlSum>124456.79</CtrlSum>\n      <NbOfTxs>3</NbOfTxs>'),
+      /CtrlSum': This element is not expected\. Expected is \( .*NbOfTxs \)/,
+    ],
+    ['another message version', (xml) => xml.replace('pain.001.001.09', 'pain.001.001.03'), /pain\.001\.001\.03}Document': No matching global declaration/],
+  ])('fails the schema for %s (the check can fail)', async (_name, breakIt, message) => {
+    const broken = breakIt(file);
+    expect(broken).not.toBe(file);
+    const errors = await schemaErrors(broken);
+    expect(errors.length).toBeGreaterThan(0);
+    expect(errors.join('\n')).toMatch(message);
   });
 });
