@@ -232,6 +232,7 @@ export class StatelessStack extends Stack {
       PLATFORM_USER_POOL_ID: this.userPool.userPoolId,
       AUTH_ISSUER: issuer,
       AUTH_STATIC_CLIENT_IDS: [this.appClient.userPoolClientId, this.platformClient.userPoolClientId].join(','),
+      PAYING_ACCOUNTS: JSON.stringify(stage.payingAccounts),
     };
     /** One function from its manifest entry: its table grants and their env, its settings; state machines and PII in Workflows. */
     const build = (name: string, spec: FunctionSpec): ClaimsFunction => {
