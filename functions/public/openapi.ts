@@ -42,6 +42,16 @@ import {
 } from '../cases/schemas.ts';
 import { RunResponse, StartRunRequest, StartRunResponse } from '../payment-runs/schemas.ts';
 import {
+  BankFileQuery,
+  BankResultsRequest,
+  BankResultsResponse,
+  BatchCreatedResponse,
+  BatchResponse,
+  CreateBatchRequest,
+  FundReportQuery,
+  FundReportResponse,
+} from '../payment-batches/schemas.ts';
+import {
   ContentLinkResponse,
   DocumentListResponse,
   UploadRequest,
@@ -133,6 +143,38 @@ const CASE = {
   payments: [],
   timeline: [{ at: '2025-08-02T00:58:00.000Z', actor: PLATFORM_ID, action: 'case.opened' }],
 };
+
+const BATCH_ID = 'B3f9a1c2e4d6b8a07';
+const BATCH_PAYMENT = `${CASE_ID}-P0001`;
+const BATCH = {
+  batchId: BATCH_ID,
+  province: '110000',
+  status: 'READY',
+  payments: 2,
+  totalFen: 1_336_000,
+  createdAt: '2025-09-01T02:00:00.000Z',
+};
+const DEBTOR = {
+  name: '北京市社会保险事业管理中心职业伤害保障基金支出户',
+  account: '02001000191100000001',
+  bankName: '中国工商银行股份有限公司北京市分行营业部',
+  bankCode: '102100000001',
+};
+const BANK_CSV = [
+  'paymentId,caseId,payeeName,bankAccount,bankName,bankCode,amountYuan',
+  `${BATCH_PAYMENT},${CASE_ID},张三,6222020200112233,中国工商银行北京朝阳支行,102100000030,12860.00`,
+  'C7a0b1c2d3e4f5a6b-P0002,C7a0b1c2d3e4f5a6b,李四,6217001234567890,中国建设银行北京分行,,500.00',
+  '',
+].join('\r\n');
+const BANK_XML = `<?xml version="1.0" encoding="UTF-8"?>
+<Document xmlns="urn:iso:std:iso:20022:tech:xsd:pain.001.001.09">
+  <CstmrCdtTrfInitn>
+    <GrpHdr><MsgId>${BATCH_ID}</MsgId><CreDtTm>2025-09-01T10:00:00+08:00</CreDtTm><NbOfTxs>2</NbOfTxs><CtrlSum>13360.00</CtrlSum>…</GrpHdr>
+    <PmtInf>…<CdtTrfTxInf><PmtId><EndToEndId>${BATCH_PAYMENT}</EndToEndId></PmtId>…</CdtTrfTxInf>…</PmtInf>
+  </CstmrCdtTrfInitn>
+</Document>
+`;
+const FUND_ROW = { instructedFen: 0, sentFen: 0, paidFen: 0, returnedFen: 0, cancelledFen: 0 };
 
 // ---- Responses, bodies, security -------------------------------------------------------------------
 
@@ -611,6 +653,108 @@ function caseOperations(): Record<string, Operation> {
       requestBody: body(StartRunRequest, { month: '2025-09' }),
       responses: { '202': ok(StartRunResponse, { runId: 'run-2025-09-4f1a2b3c4d5e' }, 'Started'), ...postErrors },
     },
+    'POST /v1/payment-batches': {
+      operationId: 'createPaymentBatch',
+      callers: 'people',
+      summary: "Send a province's instructed payments to the bank (finance, D15): every INSTRUCTED payment goes into one batch (SENT)",
+      description:
+        "Recoveries are offset against the case's positive payments (the bank pays the rest); a payment whose payee has no bank name is `held` (stays INSTRUCTED). A batch left ASSEMBLING by a failure is resumed by the next request for the province. 422 `NO_INSTRUCTED_PAYMENTS` when there is nothing to send; 404 for a province not in the caller's `provinces`.",
+      requestParams: { header },
+      requestBody: body(CreateBatchRequest, { province: '110000' }),
+      responses: { '201': ok(BatchCreatedResponse, BATCH, 'Created (or resumed)'), ...postErrors },
+    },
+    'GET /v1/payment-batches/{batchId}': {
+      operationId: 'getPaymentBatch',
+      callers: 'people',
+      summary: 'A batch, its payments and the downloads of its file (finance, reviewer, admin of its province)',
+      requestParams: { path: z.object({ batchId: z.string() }) },
+      responses: {
+        '200': ok(BatchResponse, {
+          ...BATCH,
+          createdBy: 'finance-0001',
+          debtor: DEBTOR,
+          items: [
+            { paymentId: BATCH_PAYMENT, caseId: CASE_ID, amountFen: 1_286_000, bankAmountFen: 1_286_000, status: 'PAID' },
+            {
+              paymentId: 'C7a0b1c2d3e4f5a6b-P0002',
+              caseId: 'C7a0b1c2d3e4f5a6b',
+              amountFen: 80_000,
+              bankAmountFen: 50_000,
+              status: 'RETURNED',
+              returnReason: '账户已销户',
+            },
+          ],
+          downloads: [{ by: 'finance-0001', at: '2025-09-01T02:05:00.000Z', format: 'pain.001' }],
+        }),
+        ...errors,
+      },
+    },
+    'GET /v1/payment-batches/{batchId}/file': {
+      operationId: 'getPaymentBatchFile',
+      callers: 'people',
+      summary: "The batch's bank file, payees' accounts in full (finance; every download is audited)",
+      description:
+        'CSV (`text/csv`, a header row, CRLF, `amountYuan` with two decimals) or ISO 20022 pain.001.001.09 (`application/xml`: `MsgId` = batchId, `EndToEndId` = paymentId), as an attachment. The file of a batch never changes. 409 `BATCH_NOT_READY` while the batch is still ASSEMBLING.',
+      requestParams: { path: z.object({ batchId: z.string() }), query: BankFileQuery },
+      responses: {
+        '200': {
+          description: 'The file (Content-Disposition: attachment)',
+          content: { 'text/csv': { schema: z.string(), example: BANK_CSV }, 'application/xml': { schema: z.string(), example: BANK_XML } },
+        },
+        ...errors,
+        '409': problem('The batch is still being assembled'),
+      },
+    },
+    'POST /v1/payment-batches/{batchId}/results': {
+      operationId: 'recordBankResults',
+      callers: 'people',
+      summary: "The bank's results for a batch's payments (finance): PAID, or RETURNED with the bank's reason",
+      description:
+        'Per-item results as for the batches of orders: a payment not in the batch, or already settled differently, is `rejected`; the same result again is a `duplicate`. A case whose one-off payments are all PAID moves from APPROVED to PAID.',
+      requestParams: { path: z.object({ batchId: z.string() }), header },
+      requestBody: body(BankResultsRequest, {
+        results: [
+          { paymentId: BATCH_PAYMENT, status: 'PAID' },
+          { paymentId: 'C7a0b1c2d3e4f5a6b-P0002', status: 'RETURNED', returnReason: '账户已销户' },
+        ],
+      }),
+      responses: {
+        '200': ok(BankResultsResponse, {
+          accepted: 2,
+          duplicates: 0,
+          rejected: 0,
+          results: [
+            { index: 0, paymentId: BATCH_PAYMENT, status: 'accepted' },
+            { index: 1, paymentId: 'C7a0b1c2d3e4f5a6b-P0002', status: 'accepted' },
+          ],
+        }),
+        ...postErrors,
+      },
+    },
+    'GET /v1/fund-reports/{month}': {
+      operationId: 'getFundReport',
+      callers: 'people',
+      summary: "A province's fund movements in a month per benefit item, reconciled with its bank batches (finance, admin)",
+      description: "`reconciled`: what was sent less the recoveries offset against it (`offsetFen`) equals the batches' totals to the fen.",
+      requestParams: { path: z.object({ month: z.string() }), query: FundReportQuery },
+      responses: {
+        '200': ok(FundReportResponse, {
+          province: '110000',
+          month: '2025-09',
+          items: [
+            { ...FUND_ROW, item: 'medical', instructedFen: 1_250_000, sentFen: 1_250_000, paidFen: 1_250_000 },
+            { ...FUND_ROW, item: 'inpatient_meals', instructedFen: 36_000, sentFen: 36_000, paidFen: 36_000 },
+            { ...FUND_ROW, item: 'disability_allowance', instructedFen: 80_000, sentFen: 80_000, returnedFen: 80_000 },
+          ],
+          totals: { ...FUND_ROW, instructedFen: 1_366_000, sentFen: 1_366_000, paidFen: 1_286_000, returnedFen: 80_000 },
+          offsetFen: 30_000,
+          batches: [{ batchId: BATCH_ID, status: 'READY', totalFen: 1_336_000, payments: 2, createdAt: BATCH.createdAt }],
+          batchTotalFen: 1_336_000,
+          reconciled: true,
+        }),
+        ...errors,
+      },
+    },
     'GET /v1/payment-runs/{runId}': {
       operationId: 'getPaymentRun',
       callers: 'people',
@@ -671,7 +815,7 @@ export const openApiDocument = () => {
         [PEOPLE_AUTH]: {
           type: 'oauth2',
           description:
-            'Staff (handler, reviewer, assessor, admin: user-pool groups) and workers sign in through the staff-and-worker app client, a public client: authorization code with PKCE (S256). Locally: `POST /local/tokens` with `{"role":…,"sub":…}`.',
+            'Staff (handler, reviewer, assessor, admin, finance: user-pool groups) and workers sign in through the staff-and-worker app client, a public client: authorization code with PKCE (S256). Locally: `POST /local/tokens` with `{"role":…,"sub":…}`.',
           flows: {
             authorizationCode: {
               authorizationUrl: `${COGNITO_DOMAIN}/oauth2/authorize`,
