@@ -170,7 +170,13 @@ export const ERROR_CODES = {
     '待遇核定在您查看后已更新：请重新查看核定结果后再审批（D14）。',
     'The calculation changed since it was seen: look again before approving (D14).',
   ),
-  NO_PAYEE_CHANGE_PENDING: entry(409, '无待确认的收款人变更', 'No payee change pending', '本案没有待确认的收款人变更。', 'No payee change is waiting for confirmation.'),
+  NO_PAYEE_CHANGE_PENDING: entry(
+    409,
+    '无待确认的收款人变更',
+    'No payee change pending',
+    '本案没有待确认的收款人变更。',
+    'No payee change is waiting for confirmation.',
+  ),
   LIFE_EVENT_RECORDED: entry(409, '已登记', 'Life event recorded', '该生存状况事件已登记。', 'This life event is already recorded.'),
   BATCH_RESULTS_CONFLICT: entry(
     409,
@@ -261,7 +267,13 @@ export const ERROR_CODES = {
     'The document type is not required at this step, or is already handed in.',
   ),
   PAYEE_REQUIRED: entry(422, '未设定收款人', 'Payee required', '本案尚未设定收款人：请经办人员先设定收款人（D14）。', 'The case has no payee yet (D14).'),
-  PAYEE_NOT_BENEFICIARY: entry(422, '收款人不是待遇享受人', 'Payee is not the beneficiary', '收款人须为待遇享受人本人（D14）。', 'The payee must be the beneficiary (D14).'),
+  PAYEE_NOT_BENEFICIARY: entry(
+    422,
+    '收款人不是待遇享受人',
+    'Payee is not the beneficiary',
+    '收款人须为待遇享受人本人（D14）。',
+    'The payee must be the beneficiary (D14).',
+  ),
   PAYEE_DOCUMENT_INVALID: entry(
     422,
     '缺少银行账户证明',
@@ -269,8 +281,20 @@ export const ERROR_CODES = {
     '变更收款人须附本案已通过校验的银行账户证明（BANK_ACCOUNT_PROOF）（D14）。',
     'A payee change needs an AVAILABLE BANK_ACCOUNT_PROOF document of this case (D14).',
   ),
-  LIFE_EVENT_INVALID: entry(422, '生存状况事件不成立', 'Life event does not apply', '该生存状况事件不适用于本案（D16）。', 'The life event does not apply to this case (D16).'),
-  NOT_MONTHLY_RECIPIENT: entry(422, '非按月待遇领取人', 'Not a monthly recipient', '此人不领取按月待遇，无须资格认证（D16）。', 'This person receives no monthly item (D16).'),
+  LIFE_EVENT_INVALID: entry(
+    422,
+    '生存状况事件不成立',
+    'Life event does not apply',
+    '该生存状况事件不适用于本案（D16）。',
+    'The life event does not apply to this case (D16).',
+  ),
+  NOT_MONTHLY_RECIPIENT: entry(
+    422,
+    '非按月待遇领取人',
+    'Not a monthly recipient',
+    '此人不领取按月待遇，无须资格认证（D16）。',
+    'This person receives no monthly item (D16).',
+  ),
   DIED_AT_NOT_DEEMABLE: entry(
     422,
     '死亡时间超出 48 小时',
@@ -278,7 +302,13 @@ export const ERROR_CODES = {
     '突发疾病死亡须在发病后 48 小时内方可视同（D7、D16）。',
     'A sudden-illness death is deemed only within 48 hours of the onset (D7, D16).',
   ),
-  NO_INSTRUCTED_PAYMENTS: entry(422, '没有待发送的支付', 'No instructed payments', '该省没有待发送银行的支付指令。', 'The province has no instructed payment to send.'),
+  NO_INSTRUCTED_PAYMENTS: entry(
+    422,
+    '没有待发送的支付',
+    'No instructed payments',
+    '该省没有待发送银行的支付指令。',
+    'The province has no instructed payment to send.',
+  ),
   // 429
   RATE_LIMITED: entry(
     429,

@@ -160,7 +160,13 @@ export function owedMonths(record: CaseRecord, payments: readonly PaymentRecord[
   const out: string[] = [];
   for (let m = from; m <= ctx.throughMonth; m = addMonthsToMonth(m, 1)) {
     const due = monthlyItemsDue(entitlement, m).filter((d) => mine(d.key));
-    if (difference(instructed.filter((i) => monthOfItem(i) === m), due).some((d) => d.amountFen > 0)) out.push(m);
+    if (
+      difference(
+        instructed.filter((i) => monthOfItem(i) === m),
+        due,
+      ).some((d) => d.amountFen > 0)
+    )
+      out.push(m);
   }
   return out;
 }
