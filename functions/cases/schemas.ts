@@ -26,7 +26,8 @@ const BankAccount = z.withMeta(
   ),
   { example: '6222020200112233440' },
 );
-const BankName = z.string().check(z.minLength(1), z.maxLength(100), z.regex(/^[^\u0000-\u001f\u007f]+$/, '不能包含控制字符。'));
+/** The payee's bank as written on the account proof (a short name, like a person's: 1–64 characters). */
+const BankName = PersonName;
 /** 12-digit CNAPS code of the payee's bank (optional). */
 const BankCode = z.string().check(z.regex(/^\d{12}$/, '须为 12 位数字的联行号（CNAPS）。'));
 
