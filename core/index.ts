@@ -25,3 +25,4 @@ export * from './case-lifecycle.ts';
 export * from './documents.ts';
 export * from './payment-chain.ts';
 export * from './payee.ts';
+export * from './bank-files.ts';
