@@ -129,12 +129,11 @@ export function owedItems(record: CaseRecord, payments: readonly PaymentRecord[]
     instructed.filter((i) => !MONTHLY_ITEMS.includes(i.item)),
     dueOneOff,
   );
-  const months = [
-    ...entitlement.lines.filter((l) => l.monthly && l.fromMonth !== undefined).map((l) => l.fromMonth!),
-    ...monthly.map((i) => monthOfItem(i)!),
-  ].sort();
+  const instructedMonths = monthly.map((i) => monthOfItem(i)!);
+  const months = [...entitlement.lines.filter((l) => l.monthly && l.fromMonth !== undefined).map((l) => l.fromMonth!), ...instructedMonths].sort();
   if (months.length === 0) return out;
-  const last = [ctx.throughMonth, ...months].sort().at(-1)!;
+  // Through the month asked, or the last one already instructed (a run may have paid ahead): never beyond.
+  const last = [ctx.throughMonth, ...instructedMonths].sort().at(-1)!;
   const held = new Map<Person, string | undefined>();
   const isHeld = (key: string, month: string) => {
     const person = personOfKey(key);

@@ -24,7 +24,7 @@ const BankAccount = z.withMeta(
       if (problem) ctx.addIssue({ code: 'custom', message: problem, input: v });
     }),
   ),
-  { example: '6222020200112233440' },
+  { example: '6222020200112230' },
 );
 /** The payee's bank as written on the account proof (a short name, like a person's: 1–64 characters). */
 const BankName = PersonName;
