@@ -125,10 +125,21 @@ export function makersOf(record: CaseRecord, documents: readonly CaseDocument[])
   ]);
 }
 
-const withMaker = (record: CaseRecord, actor: string): readonly string[] => (record.makers?.includes(actor) ? record.makers : [...(record.makers ?? []), actor]);
+const withMaker = (record: CaseRecord, actor: string): readonly string[] =>
+  record.makers?.includes(actor) ? record.makers : [...(record.makers ?? []), actor];
 
 /** The steps that make their recorder a maker of the case (D14). */
-const MAKER_STEPS: readonly CaseStep[] = ['confirmation', 'expenses', 'assessment', 'reassessment', 'review', 'dependants', 'document-waiver', 'payee', 'life-event'];
+const MAKER_STEPS: readonly CaseStep[] = [
+  'confirmation',
+  'expenses',
+  'assessment',
+  'reassessment',
+  'review',
+  'dependants',
+  'document-waiver',
+  'payee',
+  'life-event',
+];
 
 /** Whether the workflow applies `step` after it is recorded (else it takes effect at once). */
 export const isWorkflowStep = (step: CaseStep): step is WorkflowStep => (WORKFLOW_STEPS as readonly CaseStep[]).includes(step);
@@ -578,8 +589,7 @@ function changeOf(record: CaseRecord, input: StepInput, ctx: StepContext): Chang
       const payee: Payee = { ...input.payee, changedBy: ctx.actor, changedAt: at, documentId: input.documentId };
       const shown = { nameInitial: payee.nameInitial, bankAccountLast4: payee.bankAccountLast4, documentId: input.documentId };
       // With payments the change waits for a reviewer who is not a maker (contract: payee confirmation).
-      if (ledgerOf(ctx).payments.length > 0)
-        return { changes: { pendingPayee: { payee, by: ctx.actor, at } }, action: 'payee.change_requested', after: shown };
+      if (ledgerOf(ctx).payments.length > 0) return { changes: { pendingPayee: { payee, by: ctx.actor, at } }, action: 'payee.change_requested', after: shown };
       return {
         changes: { payee },
         remove: ['pendingPayee'],
@@ -592,7 +602,11 @@ function changeOf(record: CaseRecord, input: StepInput, ctx: StepContext): Chang
       const pending = record.pendingPayee;
       if (!pending) return refuse('NO_PAYEE_CHANGE_PENDING', '本案没有待确认的收款人变更。', 'No payee change is waiting for confirmation.');
       if (makersOf(record, documentsOf(ctx)).has(ctx.actor))
-        return refuse('MAKER_CHECKER', '经办与审核须分离（D14）：您对本案做过变更，不能确认收款人变更。', 'Maker-checker (D14): a maker of the case cannot confirm a payee change.');
+        return refuse(
+          'MAKER_CHECKER',
+          '经办与审核须分离（D14）：您对本案做过变更，不能确认收款人变更。',
+          'Maker-checker (D14): a maker of the case cannot confirm a payee change.',
+        );
       const ledger = ledgerOf(ctx);
       const payments = reinstructions({ ...record, payee: pending.payee }, ledger.payments, { seq: ledger.seq, at });
       return {

@@ -57,7 +57,13 @@ export function calculateCaseBenefits(record: CaseRecord, inputs: BenefitInputs,
  * A month's run for one case (D10, D15): what the case is owed through `month` (its latest approved
  * calculation, whatever its status), as one payment; undefined when nothing is owed.
  */
-export function monthlyPayment(record: CaseRecord, ledger: { seq: number; payments: readonly PaymentRecord[] }, month: string, runId: string, now: Date): PaymentRecord | undefined {
+export function monthlyPayment(
+  record: CaseRecord,
+  ledger: { seq: number; payments: readonly PaymentRecord[] },
+  month: string,
+  runId: string,
+  now: Date,
+): PaymentRecord | undefined {
   if (!record.approved) return undefined;
   const at = now.toISOString();
   const items = owedItems(record, ledger.payments, { throughMonth: month, asOf: shanghaiDate(now) });

@@ -129,12 +129,11 @@ export function owedItems(record: CaseRecord, payments: readonly PaymentRecord[]
     instructed.filter((i) => !MONTHLY_ITEMS.includes(i.item)),
     dueOneOff,
   );
-  const months = [
-    ...entitlement.lines.filter((l) => l.monthly && l.fromMonth !== undefined).map((l) => l.fromMonth!),
-    ...monthly.map((i) => monthOfItem(i)!),
-  ].sort();
+  const instructedMonths = monthly.map((i) => monthOfItem(i)!);
+  const months = [...entitlement.lines.filter((l) => l.monthly && l.fromMonth !== undefined).map((l) => l.fromMonth!), ...instructedMonths].sort();
   if (months.length === 0) return out;
-  const last = [ctx.throughMonth, ...months].sort().at(-1)!;
+  // Through the month asked, or the last one already instructed (a run may have paid ahead): never beyond.
+  const last = [ctx.throughMonth, ...instructedMonths].sort().at(-1)!;
   const held = new Map<Person, string | undefined>();
   const isHeld = (key: string, month: string) => {
     const person = personOfKey(key);
@@ -160,7 +159,13 @@ export function owedMonths(record: CaseRecord, payments: readonly PaymentRecord[
   const out: string[] = [];
   for (let m = from; m <= ctx.throughMonth; m = addMonthsToMonth(m, 1)) {
     const due = monthlyItemsDue(entitlement, m).filter((d) => mine(d.key));
-    if (difference(instructed.filter((i) => monthOfItem(i) === m), due).some((d) => d.amountFen > 0)) out.push(m);
+    if (
+      difference(
+        instructed.filter((i) => monthOfItem(i) === m),
+        due,
+      ).some((d) => d.amountFen > 0)
+    )
+      out.push(m);
   }
   return out;
 }

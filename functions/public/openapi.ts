@@ -473,7 +473,7 @@ function caseOperations(): Record<string, Operation> {
         reportId: REPORT_ID,
         kind: 'injury',
         applicant: { type: 'platform' },
-        payee: { name: '张三', bankAccount: '6222020200112233445' },
+        payee: { name: '张三', bankAccount: '6222020200112233446' },
         consent: true,
       }),
       responses: { '201': ok(CaseResponse, CASE, 'Created'), ...postErrors },

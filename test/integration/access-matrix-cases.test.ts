@@ -118,7 +118,7 @@ const openBody = (reportId: string, c: Caller) => ({
   reportId,
   kind: 'injury',
   applicant: { type: applicantOf(c) },
-  payee: { name: '张三', bankAccount: '6222020200112233' },
+  payee: { name: '张三', bankAccount: '6222020200112230' },
   consent: true,
 });
 const sameCase = (id: () => string) => (_c: Caller, body: any) => (body?.caseId === id() ? undefined : `answered case ${body?.caseId}, not ${id()}`);

@@ -288,7 +288,7 @@ const WRITES: Write[] = [
       reportId: ids.report,
       kind: 'injury',
       applicant: { type: 'platform', name: '配送平台' },
-      payee: { name: '张三', bankAccount: '6222020200112233' },
+      payee: { name: '张三', bankAccount: '6222020200112230' },
       consent: true,
       lateExplanation: '住院',
     }),

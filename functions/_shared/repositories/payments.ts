@@ -22,9 +22,7 @@ export const instructedPartition = (province: string) => `PAYMENTS#INSTRUCTED#${
 export const batchPartition = (batchId: string) => `BATCH#${batchId}`;
 
 const indexKeys = (p: PaymentRecord) => ({
-  ...(p.status === 'INSTRUCTED' && p.amountFen !== 0 && p.province
-    ? { gsi1pk: instructedPartition(p.province), gsi1sk: `${p.createdAt}#${p.paymentId}` }
-    : {}),
+  ...(p.status === 'INSTRUCTED' && p.amountFen !== 0 && p.province ? { gsi1pk: instructedPartition(p.province), gsi1sk: `${p.createdAt}#${p.paymentId}` } : {}),
   ...(p.batchId ? { gsi2pk: batchPartition(p.batchId), gsi2sk: p.paymentId } : {}),
 });
 
@@ -92,5 +90,4 @@ export const fundWrites = (change: PaymentChange, at: string): TransactItem[] =>
   });
 
 /** Every write of a list of payment changes made at `at`: the payments and their fund movements. */
-export const paymentWrites = (changes: readonly PaymentChange[], at: string): TransactItem[] =>
-  changes.flatMap((c) => [paymentWrite(c), ...fundWrites(c, at)]);
+export const paymentWrites = (changes: readonly PaymentChange[], at: string): TransactItem[] => changes.flatMap((c) => [paymentWrite(c), ...fundWrites(c, at)]);
