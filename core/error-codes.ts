@@ -316,6 +316,13 @@ export const ERROR_CODES = {
     '该省没有待发送银行的支付指令。',
     'The province has no instructed payment to send.',
   ),
+  BATCH_EMPTY: entry(
+    422,
+    '批次无需银行支付',
+    'Nothing for the bank',
+    '批次的支付已全部由追回款抵扣结清，没有需要银行支付的明细，因此没有银行文件（D15）。',
+    'Every payment of the batch was settled by offsetting recoveries: nothing for the bank to pay, so no bank file (D15).',
+  ),
   PAYING_ACCOUNT_MISSING: entry(
     422,
     '未配置付款账户',

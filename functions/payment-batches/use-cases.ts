@@ -155,6 +155,7 @@ async function openBatch(
     status: 'ASSEMBLING',
     payments: 0,
     totalFen: 0,
+    cases: 0,
     createdAt,
     createdBy: p.sub,
     debtor,
@@ -204,7 +205,7 @@ export async function createBatch(p: Principal, province: string, now: Date): Pr
     });
     if (closed) continue;
     const filled = (await batches.get(batch.batchId)) ?? batch;
-    if (filled.status === 'ASSEMBLING' && filled.payments === 0) {
+    if (filled.status === 'ASSEMBLING' && filled.cases === 0) {
       if (await batches.discard(filled, shanghaiMonth(filled.createdAt))) throw nothingInstructed(province, held);
       continue;
     }
@@ -270,6 +271,11 @@ export interface BankFile {
 export async function bankFile(p: Principal, batch: PaymentBatch, format: BankFileFormat, now: Date): Promise<BankFile> {
   const { batchId } = batch;
   if (batch.status !== 'READY') throw notReady(batch);
+  if (batch.payments === 0)
+    throw problem('BATCH_EMPTY', {
+      detail: `批次 ${batchId} 的支付已全部由追回款抵扣结清，没有需要银行支付的明细，因此没有银行文件。`,
+      detailEn: `Every payment of batch ${batchId} was settled by offsetting recoveries: nothing for the bank to pay, so no bank file.`,
+    });
   const sent = (await batches.payments(batchId)).filter((x) => bankAmountFen(x) > 0).sort((a, b) => (a.paymentId < b.paymentId ? -1 : 1));
   if (sent.length !== batch.payments) {
     // The batch's payments are read from an index that follows the table within a second or so.

@@ -1,8 +1,8 @@
 /**
  * Bank batches of a province's instructed payments (D15; docs/payment-batches.md), in the cases table:
  *
- *   BATCH#{batchId} / BATCH                the batch: province, status ASSEMBLING → READY, `payments` (file lines) and
- *                                          `totalFen` (Σ bank amounts) ADDed in each case's transaction, who created it
+ *   BATCH#{batchId} / BATCH                the batch: province, status ASSEMBLING → READY, `payments` (file lines),
+ *                                          `totalFen` (Σ bank amounts) and `cases` ADDed in each case's transaction, who created it
  *                                          and when, and the paying account (`debtor`) copied at creation
  *   BATCH#{batchId} / DOWNLOAD#{at}#{n}    one item per download of its file (who, when, which format): the audit
  *   BATCHES#{province} / ASSEMBLING        the province's batch being assembled (one at a time): a batch left
@@ -33,6 +33,8 @@ export interface PaymentBatch {
   readonly payments: number;
   /** Σ of the lines' bank amounts. */
   readonly totalFen: number;
+  /** Cases that joined (a case whose payments were all settled by offsets joins without a line). */
+  readonly cases: number;
   readonly createdAt: string;
   readonly createdBy: string;
   /** The province's paying account when the batch was created: the file never changes. */
@@ -182,10 +184,10 @@ export const paymentBatchesRepository = {
       Update: {
         TableName: config.tables.cases,
         Key: batchKey(batchId),
-        UpdateExpression: 'ADD payments :n, totalFen :fen',
+        UpdateExpression: 'ADD payments :n, totalFen :fen, cases :one',
         ConditionExpression: '#s = :assembling',
         ExpressionAttributeNames: { '#s': 'status' },
-        ExpressionAttributeValues: { ':n': bank.lines, ':fen': bank.totalFen, ':assembling': 'ASSEMBLING' },
+        ExpressionAttributeValues: { ':n': bank.lines, ':fen': bank.totalFen, ':one': 1, ':assembling': 'ASSEMBLING' },
       },
     };
     try {
@@ -230,9 +232,9 @@ export const paymentBatchesRepository = {
   },
 
   /**
-   * Removes a batch that sent nothing (no line: nothing instructed, or everything raced away), with its
+   * Removes a batch no case joined (nothing sendable was instructed, or everything raced away), with its
    * listing and the province's marker, only while it is still empty and assembling. False: it is not
-   * (someone added a case meanwhile, or finished it).
+   * (a case joined meanwhile, or another request finished it).
    */
   async discard(batch: PaymentBatch, month: string): Promise<boolean> {
     try {
@@ -241,7 +243,7 @@ export const paymentBatchesRepository = {
           Delete: {
             TableName: config.tables.cases,
             Key: batchKey(batch.batchId),
-            ConditionExpression: '#s = :assembling AND payments = :zero',
+            ConditionExpression: '#s = :assembling AND cases = :zero',
             ExpressionAttributeNames: { '#s': 'status' },
             ExpressionAttributeValues: { ':assembling': 'ASSEMBLING', ':zero': 0 },
           },
