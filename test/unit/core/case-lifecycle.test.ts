@@ -896,6 +896,13 @@ describe('applying a recorded step (the workflow)', () => {
     expect(t.clearTask).toBe(true);
   });
 
+  it('instructs no month ahead: a conclusion of 15 March starts the allowance in April, paid by a run (D9)', () => {
+    const startsInApril = calc('calc-1', [LUMP, monthlyLine('disability_allowance', 8_000, '2026-04')]);
+    const t = ok(applyPendingStep(approvedBy(startsInApril), { now: NOW, ledger: NO_PAYMENTS }));
+    expect(t.payments?.[0]?.next.items.map((i) => i.key)).toEqual(['disability_lump_sum']);
+    expect(t.record.monthlyGrants).toEqual({ worker: '2026-03-16' }); // granted now, paid from April
+  });
+
   it('goes straight to PAID when the approval instructs no positive one-off amount (contract: Payment chain)', () => {
     const monthlyOnly = ok(applyPendingStep(approvedBy(calc('calc-1', [ALLOWANCE])), { now: NOW, ledger: NO_PAYMENTS }));
     expect(monthlyOnly.record.status).toBe('PAID');

@@ -149,6 +149,15 @@ describe('what a case is owed (D10, D15)', () => {
     expect(owed[1]).toEqual({ item: 'disability_allowance', key: 'disability_allowance@2026-01', amountFen: 8_000, month: '2026-01' });
   });
 
+  it('owes no month beyond the one settled: a line starting next month waits for that month or a run paying ahead', () => {
+    const startsNext = allowanceCase({ approved: calculation('calc-1', [LUMP, monthlyLine('nursing', 3_000, '2026-04')]) });
+    expect(pairs(owedItems(startsNext, [], through('2026-03')))).toEqual([['disability_lump_sum', 50_000]]);
+    expect(pairs(owedItems(startsNext, [], through('2026-04')))).toEqual([
+      ['disability_lump_sum', 50_000],
+      ['nursing@2026-04', 3_000],
+    ]);
+  });
+
   it('less everything already instructed: a month is paid once, whatever became of its payment', () => {
     expect(pairs(owedItems(allowanceCase(), [JANUARY], through('2026-02')))).toEqual([
       ['disability_allowance@2026-02', 8_000],
