@@ -58,7 +58,7 @@ export const maskKey = (key: string): string => {
 const maskBasis = (basis: Readonly<Record<string, unknown>>) => (typeof basis.name === 'string' ? { ...basis, name: maskName(basis.name) } : basis);
 
 /** The payee as shown (D14): the name's first character and the account's last four digits. */
-export const payeeView = (payee: Payee) => ({
+const payeeView = (payee: Payee) => ({
   name: maskName(payee.nameInitial),
   bankAccount: `****${payee.bankAccountLast4}`,
   ...(payee.bankName ? { bankName: payee.bankName } : {}),

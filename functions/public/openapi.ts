@@ -31,11 +31,15 @@ import {
   BenefitsResponse,
   CaseListResponse,
   CaseResponse,
+  CertificationRequest,
+  CertificationResponse,
   ConfirmationRequest,
   DependantsRequest,
   ExpensesRequest,
+  LifeEventRequest,
   ListCasesQuery,
   OpenCaseRequest,
+  PayeeRequest,
   PaymentsResponse,
   ResubmissionRequest,
   SuspensionRequest,
@@ -118,9 +122,10 @@ const BENEFITS = {
   calculated: true,
 };
 const PAYMENT = {
-  paymentId: `${CASE_ID}:one-off`,
+  paymentId: `${CASE_ID}-P0001`,
+  kind: 'approval',
   amountFen: 1286000,
-  status: 'PAID',
+  status: 'INSTRUCTED',
   items: [
     { item: 'medical', key: 'medical', amountFen: 1250000 },
     { item: 'inpatient_meals', key: 'inpatient_meals', amountFen: 36000 },
@@ -245,8 +250,8 @@ const MAKER_CHECKER_ENTRY = {
   status: 403,
   title: '经办与审核须分离',
   title_en: 'Maker-checker',
-  detail: '审核人员不能审批自己经办（认定或录入费用）的案件（D10）。',
-  detail_en: "Maker-checker (D10): the reviewer recorded this case's confirmation or expenses.",
+  detail: '审核人员不能审批自己做过变更的案件（D14）。',
+  detail_en: 'Maker-checker (D14): the reviewer made a change to this case.',
 };
 
 /** Every operation, by route key; exported for the test that parses each example with its schema. */
@@ -539,10 +544,48 @@ function caseOperations(): Record<string, Operation> {
       requestParams: { path: CasePath },
       responses: { '200': ok(BenefitsResponse, BENEFITS), ...errors },
     },
-    'POST /v1/cases/{caseId}/approval': step('recordApproval', 'Approve (pays) or return the calculation (reviewer, maker-checker D10)', ApprovalRequest, {
-      decision: 'approve',
-      comment: '计算核对无误。',
-    }),
+    'POST /v1/cases/{caseId}/approval': step(
+      'recordApproval',
+      'Approve (instructs the payments) or return the calculation named by calculationId (reviewer; stale → 409; any maker of the case → 403; D14, D15)',
+      ApprovalRequest,
+      { decision: 'approve', calculationId: 'calc-000007', comment: '计算核对无误。' },
+    ),
+    'PUT /v1/cases/{caseId}/payee': {
+      operationId: 'changePayee',
+      callers: 'people',
+      summary:
+        "Change the payee (handler) with an AVAILABLE BANK_ACCOUNT_PROOF of the case; the name must be the beneficiary's (422). With payments, the change waits for a reviewer's confirmation (D14)",
+      requestParams: { path: CasePath },
+      requestBody: body(PayeeRequest, {
+        name: '张三',
+        bankAccount: '6212260200000000006',
+        bankName: '工商银行北京分行',
+        bankCode: '102100000016',
+        documentId: 'D5f1c2a9b3e7d4c60',
+      }),
+      responses: { '200': ok(CaseResponse, CASE, 'Changed, or waiting for confirmation (`pendingPayee`)'), ...postErrors },
+    },
+    'POST /v1/cases/{caseId}/payee/confirmation': {
+      operationId: 'confirmPayeeChange',
+      callers: 'people',
+      summary: 'Confirm a pending payee change (reviewer who is no maker of the case); re-instructs every returned payment not yet replaced (D14, D15)',
+      requestParams: { path: CasePath, header },
+      responses: { '200': ok(CaseResponse, CASE, 'Confirmed'), ...postErrors },
+    },
+    'POST /v1/cases/{caseId}/life-events': step(
+      'recordLifeEvent',
+      'Record a death or a retirement (handler, from approval on): monthly items end from the month after; instructed payments it ends are cancelled, paid ones recovered (D16)',
+      LifeEventRequest,
+      { type: 'RETIRED', on: '2026-11-30' },
+    ),
+    'POST /v1/cases/{caseId}/certifications': {
+      operationId: 'certifyEntitlement',
+      callers: 'people',
+      summary: 'Yearly certification of a person receiving a monthly item (handler, or the worker for themself; D16)',
+      requestParams: { path: CasePath, header },
+      requestBody: body(CertificationRequest, { personIndex: 1 }),
+      responses: { '201': ok(CertificationResponse, { certifiedOn: '2026-12-06', nextDueOn: '2027-12-06' }, 'Certified'), ...postErrors },
+    },
     'POST /v1/cases/{caseId}/resubmission': step('resubmitCase', 'Resubmit a returned case (handler)', ResubmissionRequest, {
       comment: '已按退回意见补充医疗费明细。',
     }),

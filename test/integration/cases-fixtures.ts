@@ -280,6 +280,26 @@ export async function payMinorInjury(world: World, caseId: string): Promise<any>
   return waitForStatus(world, caseId, 'APPROVED');
 }
 
+/**
+ * The bank pays what is instructed for the case (D15): finance batches every instructed payment of the
+ * province, and the bank's result `PAID` comes back for this case's sent payments. Returns the case once
+ * no payment of it is left SENT.
+ */
+export async function settleByBank(world: World, caseId: string, status: 'PAID' | 'RETURNED' = 'PAID', returnReason?: string): Promise<any> {
+  const finance = await world.mint({ role: 'finance', sub: 'finance-1', provinces: [PROVINCE] });
+  const batch = await world.api('POST', '/v1/payment-batches', { token: finance, body: { province: PROVINCE } });
+  if (batch.status !== 201 && batch.status !== 422) throw new Error(`batch: ${batch.status} ${JSON.stringify(batch.body)}`);
+  const c = await world.api('GET', `/v1/cases/${caseId}`, { token: world.tokens.handler });
+  const sent = c.body.payments.filter((p: any) => p.status === 'SENT');
+  for (const batchId of new Set<string>(sent.map((p: any) => p.batchId))) {
+    const results = sent
+      .filter((p: any) => p.batchId === batchId)
+      .map((p: any) => ({ paymentId: p.paymentId, status, ...(status === 'RETURNED' ? { returnReason: returnReason ?? '账户已销户' } : {}) }));
+    expectStatus(await world.api('POST', `/v1/payment-batches/${batchId}/results`, { token: finance, body: { results } }), 200, 'bank results');
+  }
+  return waitForCase(world, caseId, (x) => x.payments.every((p: any) => p.status !== 'SENT'));
+}
+
 /** The approval body for the calculation the case shows now (D14: an approval names the calculation it saw). */
 export async function approvalBody(world: World, caseId: string, decision: 'approve' | 'return' = 'approve', comment?: string) {
   const benefits = await world.api('GET', `/v1/cases/${caseId}/benefits`, { token: world.tokens.reviewer });

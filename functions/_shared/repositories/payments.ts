@@ -40,7 +40,7 @@ export const ledgerUpdate = (caseId: string, ledger: { from: number; to: number 
 });
 
 /** The write of one payment change: a new payment once, a changed one only from the status it was read in. */
-export const paymentWrite = (change: PaymentChange): TransactItem =>
+const paymentWrite = (change: PaymentChange): TransactItem =>
   change.expected === undefined
     ? { Put: { TableName: config.tables.cases, Item: paymentItem(change.next), ConditionExpression: 'attribute_not_exists(pk)' } }
     : {
@@ -69,7 +69,7 @@ export interface FundMovement {
 }
 
 /** The fund movements a change records, as puts (one per payment and kind: a retry writes the same item). */
-export const fundWrites = (change: PaymentChange, at: string): TransactItem[] =>
+const fundWrites = (change: PaymentChange, at: string): TransactItem[] =>
   fundMovements(change).map(({ kind, offsetFen }) => {
     const p = change.next;
     const province = p.province ?? 'unknown';
