@@ -745,7 +745,9 @@ function caseOperations(): Record<string, Operation> {
           content: { 'text/csv': { schema: z.string(), example: BANK_CSV }, 'application/xml': { schema: z.string(), example: BANK_XML } },
         },
         ...errors,
-        '409': problem('The batch is still being assembled'),
+        '409': problem('The batch is still being assembled (BATCH_NOT_READY)'),
+        '422': problem('Every payment of the batch was settled by offsets: nothing for the bank, no file (BATCH_EMPTY)'),
+        '503': problem('The batch was created a moment ago and its payments are not all indexed yet: retry after `Retry-After` seconds'),
       },
     },
     'POST /v1/payment-batches/{batchId}/results': {
