@@ -22,7 +22,7 @@ export interface BatchTotal {
   readonly payments: number;
 }
 
-export interface FundAmounts {
+interface FundAmounts {
   readonly instructedFen: number;
   readonly sentFen: number;
   readonly paidFen: number;

@@ -6,7 +6,7 @@ import * as z from '../_shared/zod.ts';
 const Int = z.number().check(z.int());
 
 /** The most results one request may carry. */
-export const MAX_RESULTS_PER_REQUEST = 1000;
+const MAX_RESULTS_PER_REQUEST = 1000;
 
 export const CreateBatchRequest = z.withMeta(z.strictObject({ province: ProvinceCode }), { id: 'PaymentBatchRequest' });
 
@@ -26,7 +26,7 @@ export const BatchCreatedResponse = z.withMeta(
   { id: 'PaymentBatchCreated' },
 );
 
-export const BatchItem = z.withMeta(
+const BatchItem = z.withMeta(
   z.object({
     paymentId: z.string(),
     caseId: z.string(),
@@ -65,7 +65,7 @@ const ResultShape = z.strictObject({
 type Result = z.infer<typeof ResultShape>;
 
 /** A bank result; `returnReason` goes with RETURNED and only with it. */
-export const BankResultItem = z.withMeta(
+const BankResultItem = z.withMeta(
   ResultShape.check(
     z.superRefine((r: Result, ctx) => {
       if (r.status === 'RETURNED' && r.returnReason === undefined)

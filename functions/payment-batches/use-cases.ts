@@ -84,7 +84,7 @@ async function settleCase(caseId: string, now: Date): Promise<void> {
 
 // ── Creating a batch ───────────────────────────────────────────────────────────────────────────────
 
-export interface HeldPayment {
+interface HeldPayment {
   readonly paymentId: string;
   readonly caseId: string;
   readonly reason: BankHold;
@@ -230,7 +230,7 @@ export async function createBatch(p: Principal, province: string, now: Date): Pr
 
 // ── Reading a batch and its file ───────────────────────────────────────────────────────────────────
 
-export const itemView = (p: PaymentRecord) => ({
+const itemView = (p: PaymentRecord) => ({
   paymentId: p.paymentId,
   caseId: p.caseId,
   amountFen: p.amountFen,
@@ -323,7 +323,7 @@ export async function bankFile(p: Principal, batch: PaymentBatch, format: BankFi
 
 type ResultStatus = 'accepted' | 'duplicate' | 'rejected';
 
-export interface ResultOutcome {
+interface ResultOutcome {
   readonly index: number;
   readonly paymentId: string;
   readonly status: ResultStatus;

@@ -89,7 +89,7 @@ export interface StageConfig {
 }
 
 /** A province's paying account: the agency's account its bank files pay from. */
-export interface PayingAccount {
+interface PayingAccount {
   readonly name: string;
   readonly account: string;
   readonly bankName: string;

@@ -23,7 +23,7 @@ import { backoff, batchGetAll, cancellationReasons, conditionFailed, ddb, queryA
 import { strip } from './cases-table.ts';
 import { batchPartition, instructedPartition, fundPartition, paymentWrites } from './payments.ts';
 
-export type BatchStatus = 'ASSEMBLING' | 'READY';
+type BatchStatus = 'ASSEMBLING' | 'READY';
 
 export interface PaymentBatch {
   readonly batchId: string;
