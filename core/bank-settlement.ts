@@ -1,14 +1,15 @@
 /**
  * What the bank's side of the payment chain does to a case (D15), pure: which payments a bank file can
  * carry, the payments of a case once a batch or a bank result changed some of them, and the case moving
- * from `APPROVED` to `PAID` once every one-off payment is `PAID` (core/payment-chain.ts `oneOffsSettled`).
+ * from `APPROVED` to `PAID` once every one-off payment of its latest approval is `PAID` (core/payment-chain.ts
+ * `approvalSettled`).
  * The adapters write the payment changes first (conditional on each payment's status), then this
  * transition (conditional on the case's version), so a lost race or a crash in between is healed by the
  * next read: settling is a function of the stored payments, re-checked whenever a result is re-sent.
  */
 import type { Transition } from './case-lifecycle.ts';
 import type { CaseRecord, PaymentRecord } from './case-record.ts';
-import { oneOffsSettled, type PaymentChange } from './payment-chain.ts';
+import { approvalSettled, type PaymentChange } from './payment-chain.ts';
 
 /** Why a positive instructed payment cannot go into a bank file yet (undefined: it can). */
 export type BankHold = 'NO_PAYEE' | 'NO_BANK_NAME';
@@ -33,12 +34,12 @@ export function withChanges(payments: readonly PaymentRecord[], changes: readonl
 }
 
 /**
- * The bank's results settled the case (D15): an `APPROVED` case whose one-off payments are all `PAID`
- * becomes `PAID` (version + 1), with a timeline event by the bank. Undefined when nothing changes (another
- * status, or a one-off payment still sent, returned or instructed).
+ * The bank's results settled the case (D15): an `APPROVED` case whose latest approval's one-off payments
+ * are all `PAID` becomes `PAID` (version + 1), with a timeline event by the bank. Undefined when nothing
+ * changes (another status, or such a payment still instructed, sent or returned).
  */
 export function caseSettledByBank(record: CaseRecord, payments: readonly PaymentRecord[], now: Date): Transition | undefined {
-  if (record.status !== 'APPROVED' || !oneOffsSettled(payments)) return undefined;
+  if (record.status !== 'APPROVED' || !approvalSettled(record, payments)) return undefined;
   const next: CaseRecord = { ...record, status: 'PAID', version: record.version + 1 };
   return {
     ok: true,

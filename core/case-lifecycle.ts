@@ -16,9 +16,9 @@ import { type BenefitInputs, calculateCaseBenefits, calculationTotals, closable 
 import {
   certificationDueOn,
   instruct,
+  approvalSettled,
   monthlyRecipients,
   newPayments,
-  oneOffsSettled,
   owedItems,
   type PaymentChange,
   reinstructions,
@@ -55,7 +55,7 @@ import { addMonthsToMonth, monthOfDate, shanghaiDate } from './time.ts';
  * new upload. D14: the payee is changed in every status but NOT_CONFIRMED.
  */
 const DOCUMENTS = ['document-upload', 'document-waiver', 'document-withdrawal', 'payee', 'payee-confirmation'] as const satisfies readonly CaseStep[];
-/** D16: life events and certifications from approval on (in AWAITING_APPROVAL and RETURNED only once a calculation was approved). */
+/** D16: life events and certifications from approval on (in AWAITING_APPROVAL only once a calculation was approved: a re-assessment). */
 const AFTER_APPROVAL = ['life-event', 'certification'] as const satisfies readonly CaseStep[];
 
 /** What the case workflow does in a status: wait for the next person, or end (a re-assessment starts a new execution). */
@@ -72,7 +72,7 @@ export const LIFECYCLE: Readonly<Record<CaseStatus, { readonly accepts: readonly
   AWAITING_ASSESSMENT: { accepts: ['assessment', 'expenses', 'assessment-extension', ...DOCUMENTS], workflow: 'waits' },
   AWAITING_DEPENDANTS: { accepts: ['dependants', 'expenses', ...DOCUMENTS], workflow: 'waits' },
   AWAITING_APPROVAL: { accepts: ['approval', 'expenses', ...DOCUMENTS, ...AFTER_APPROVAL], workflow: 'waits' },
-  RETURNED: { accepts: ['expenses', 'resubmission', ...DOCUMENTS, ...AFTER_APPROVAL], workflow: 'waits' },
+  RETURNED: { accepts: ['expenses', 'resubmission', ...DOCUMENTS], workflow: 'waits' },
   APPROVED: { accepts: ['reassessment', 'review', ...DOCUMENTS, ...AFTER_APPROVAL], workflow: 'ends' },
   PAID: { accepts: ['reassessment', 'review', ...DOCUMENTS, ...AFTER_APPROVAL], workflow: 'ends' },
   CLOSED: { accepts: ['review', ...DOCUMENTS, ...AFTER_APPROVAL], workflow: 'ends' },
@@ -654,7 +654,8 @@ function lifeEventChange(record: CaseRecord, input: Extract<StepInput, { step: '
   if (input.on > today || input.on < record.injuryDate) return invalid('on', `日期须在 ${record.injuryDate} 至 ${today} 之间。`);
   if (input.type === 'DEPENDANT_DIED') {
     const count = record.dependants?.length ?? 0;
-    if (input.dependantIndex === undefined || input.dependantIndex > count) return invalid('dependantIndex', `须为 1–${count} 之间的供养亲属序号。`);
+    if (input.dependantIndex === undefined || input.dependantIndex < 1 || input.dependantIndex > count)
+      return invalid('dependantIndex', `须为 1–${count} 之间的供养亲属序号。`);
   } else {
     if (input.dependantIndex !== undefined) return invalid('dependantIndex', '只有供养亲属死亡才填写序号。');
     if (record.kind === 'death') return invalid('type', '因工死亡案件只登记供养亲属的死亡。');
@@ -852,7 +853,7 @@ export function applyPendingStep(record: CaseRecord, ctx: ApplyContext): Outcome
     });
     const grants = { ...(record.monthlyGrants ?? {}) };
     for (const person of monthlyRecipients(next)) grants[String(person)] ??= today;
-    const settled = oneOffsSettled([...ctx.ledger.payments, ...(payment ? [payment] : [])]);
+    const settled = approvalSettled(next, [...ctx.ledger.payments, ...(payment ? [payment] : [])]);
     next = { ...next, monthlyGrants: grants, ...(settled ? { status: 'PAID' as const } : {}) };
   }
   const event = timelineEvent(at, 'workflow', 'status.changed', {

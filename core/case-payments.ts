@@ -7,8 +7,8 @@ import { type BenefitCalculation, calculateBenefits, monthlyItemsDue, resolveBen
 import type { CaseRecord, PaymentRecord, StoredCalculation } from './case-record.ts';
 import type { ParameterVersion } from './parameters.ts';
 import type { DisabilityGrade } from './rule-tables.ts';
-import { certificationDueOn, entitlementOf, instruct, monthlyRecipients, owedItems } from './payment-chain.ts';
-import { monthOfDate, shanghaiDate } from './time.ts';
+import { certificationDueOn, entitlementOf, instruct, monthlyRecipients, owedItems, personOfKey } from './payment-chain.ts';
+import { addMonthsToMonth, monthOfDate, shanghaiDate } from './time.ts';
 
 /** The parameter names a benefit calculation reads (D9). */
 export const BENEFIT_PARAMETER_NAMES = ['averageMonthlyWageFen', 'minimumMonthlyWageFen', 'inpatientMealFenPerDay', 'urbanDisposableIncomeFen'] as const;
@@ -81,9 +81,14 @@ export function closable(record: CaseRecord, today: string, reassessmentDue: str
   const running = entitlement.lines.some(
     (l) => l.monthly && ((l.fromMonth ?? month) > month || monthlyItemsDue({ ...entitlement, lines: [l] }, month).length > 0),
   );
+  // A lapsed person keeps the case open only if some of their months after the lapse were due (kept owed).
   const lapsed = monthlyRecipients(record).some((person) => {
     const due = certificationDueOn(record, person);
-    return due !== undefined && today > due;
+    if (due === undefined || today <= due) return false;
+    for (let m = addMonthsToMonth(monthOfDate(due), 1); m <= month; m = addMonthsToMonth(m, 1)) {
+      if (monthlyItemsDue(entitlement, m).some((d) => personOfKey(d.key) === person)) return true;
+    }
+    return false;
   });
   return !running && !lapsed && (reassessmentDue === undefined || today > reassessmentDue);
 }

@@ -135,15 +135,19 @@ export function owedItems(record: CaseRecord, payments: readonly PaymentRecord[]
   // Through the month asked, or the last one already instructed (a run may have paid ahead): never beyond.
   const last = [ctx.throughMonth, ...instructedMonths].sort().at(-1)!;
   const held = new Map<Person, string | undefined>();
-  const isHeld = (key: string, month: string) => {
+  const lapsedFrom = (key: string, month: string) => {
     const person = personOfKey(key);
     if (!held.has(person)) held.set(person, heldFrom(record, person, ctx.asOf));
     const from = held.get(person);
     return from !== undefined && month >= from;
   };
   for (let m = months[0]!; m <= last; m = addMonthsToMonth(m, 1)) {
-    const due = monthlyItemsDue(entitlement, m).filter((d) => !isHeld(d.key, m));
-    const done = monthly.filter((i) => monthOfItem(i) === m && !isHeld(i.key, m));
+    const dueAll = monthlyItemsDue(entitlement, m);
+    // A lapsed person's month is held (neither paid nor recovered) only while it is still due: a month a
+    // death or retirement ended is recovered whatever the certification (the dead are never certified again).
+    const isHeld = (key: string) => lapsedFrom(key, m) && dueAll.some((d) => d.key === key);
+    const due = dueAll.filter((d) => !isHeld(d.key));
+    const done = monthly.filter((i) => monthOfItem(i) === m && !isHeld(i.key));
     out.push(...difference(done, due, m));
   }
   return out;
@@ -246,15 +250,34 @@ export function settleAfterLifeEvent(record: CaseRecord, payments: readonly Paym
     .filter((p) => p.status === 'INSTRUCTED' && p.amountFen > 0 && p.items.some((i) => !stillDue(i)))
     .map((p) => ({ next: { ...p, status: 'CANCELLED' as const, cancelledAt: ctx.at }, expected: 'INSTRUCTED' as const }));
   const after = payments.map((p) => cancelled.find((c) => c.next.paymentId === p.paymentId)?.next ?? p);
-  const payment = instruct(record, owedItems(record, after, ctx), { seq: ctx.seq, kind: 'life-event', at: ctx.at });
+  // Through the last month a cancelled payment paid (a run may have paid ahead): what it still owed is instructed again.
+  const cancelledMonths = cancelled.flatMap((c) => c.next.items.map(monthOfItem).filter((m): m is string => m !== undefined));
+  const throughMonth = [ctx.throughMonth, ...cancelledMonths].sort().at(-1)!;
+  const payment = instruct(record, owedItems(record, after, { ...ctx, throughMonth }), {
+    seq: ctx.seq,
+    kind: 'life-event',
+    at: ctx.at,
+    calculationId: record.approved!.calculationId,
+  });
   return [...cancelled, ...(payment ? [{ next: payment }] : [])];
 }
 
-/** Whether every payment carrying a one-off amount is settled (D15: the case is then PAID). */
-export const oneOffsSettled = (payments: readonly PaymentRecord[]): boolean =>
+/**
+ * D15: whether every one-off payment of the latest approval is PAID — the payments instructed under its
+ * calculation (by the approval, a life event's settlement or a re-instruction) that carry a positive one-off
+ * amount. An approval that instructed none is settled at once (the case goes straight to PAID).
+ */
+export const approvalSettled = (record: CaseRecord, payments: readonly PaymentRecord[]): boolean =>
   payments
-    .filter((p) => p.items.some((i) => !MONTHLY_ITEMS.includes(i.item) && i.amountFen > 0))
-    .every((p) => !countsAsInstructed(p) || p.status === 'PAID' || p.status === 'PENDING');
+    .filter(
+      (p) =>
+        p.calculationId !== undefined &&
+        p.calculationId === record.approved?.calculationId &&
+        p.kind !== 'monthly' &&
+        countsAsInstructed(p) &&
+        p.items.some((i) => !MONTHLY_ITEMS.includes(i.item) && i.amountFen > 0),
+    )
+    .every((p) => p.status === 'PAID' || p.status === 'PENDING');
 
 /** What the case still has to recover (D15 `recoveryDueFen`): recoveries not yet offset. */
 export const recoveryDueFen = (payments: readonly PaymentRecord[]): number =>

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import type { PaymentRecord } from '../../../core/index.ts';
 import { bankHold, caseSettledByBank, withChanges } from '../../../core/bank-settlement.ts';
-import { CASE_NOW, openedCaseRecord } from './fixtures.ts';
+import { CASE_NOW, calculation, oneOffLine, openedCaseRecord } from './fixtures.ts';
 
 const PAYEE = { nameEnc: 'enc', bankAccountEnc: 'enc', bankAccountLast4: '2233', nameInitial: '张', bankName: '中国工商银行' };
 
@@ -18,6 +18,7 @@ const payment = (n: number, over: Partial<PaymentRecord> = {}): PaymentRecord =>
   province: '110000',
   payee: PAYEE,
   batchId: 'B0000000000000001',
+  calculationId: 'calc-2',
   ...over,
 });
 
@@ -49,8 +50,8 @@ describe('withChanges', () => {
   });
 });
 
-describe('caseSettledByBank (D15: PAID when every one-off payment of the approval is PAID)', () => {
-  const approved = openedCaseRecord({ status: 'APPROVED', version: 7 });
+describe('caseSettledByBank (D15: PAID when every one-off payment of the latest approval is PAID)', () => {
+  const approved = openedCaseRecord({ status: 'APPROVED', version: 7, approved: calculation('calc-2', [oneOffLine('medical', 10_000)]) });
 
   it('moves an APPROVED case whose one-off payments are all PAID to PAID, by the bank, version + 1', () => {
     const t = caseSettledByBank(approved, [payment(1, { status: 'PAID' })], CASE_NOW);
@@ -61,9 +62,13 @@ describe('caseSettledByBank (D15: PAID when every one-off payment of the approva
     });
   });
 
-  it('leaves the case while a one-off payment is still sent or returned', () => {
+  it('leaves the case while a one-off payment of the latest approval is still sent or returned', () => {
     expect(caseSettledByBank(approved, [payment(1, { status: 'PAID' }), payment(2)], CASE_NOW)).toBeUndefined();
     expect(caseSettledByBank(approved, [payment(1, { status: 'RETURNED', returnReason: '账户已销户' })], CASE_NOW)).toBeUndefined();
+  });
+
+  it("does not wait for an earlier approval's payment", () => {
+    expect(caseSettledByBank(approved, [payment(1, { calculationId: 'calc-1' }), payment(2, { status: 'PAID' })], CASE_NOW)?.record.status).toBe('PAID');
   });
 
   it('changes nothing on a case that is not APPROVED (already PAID, closed, re-assessed)', () => {

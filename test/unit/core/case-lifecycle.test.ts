@@ -149,7 +149,7 @@ const MAKER_STEPS: readonly Recorded[] = [
 /** The steps a reviewer records (one who made no change to the case). */
 const REVIEWER_STEPS: readonly Recorded[] = ['approval', 'payee-confirmation'];
 /** D16: life events and certifications from approval on. */
-const AFTER_APPROVAL_STATUSES: readonly CaseStatus[] = ['AWAITING_APPROVAL', 'RETURNED', 'APPROVED', 'PAID', 'CLOSED'];
+const AFTER_APPROVAL_STATUSES: readonly CaseStatus[] = ['AWAITING_APPROVAL', 'APPROVED', 'PAID', 'CLOSED'];
 
 const ok = (o: Outcome): Transition => {
   if (!o.ok) throw new Error(`refused: ${o.refusal.code} ${o.refusal.message}`);

@@ -20,7 +20,7 @@ import {
   type LifeEvent,
   monthlyRecipients,
   newPayments,
-  oneOffsSettled,
+  approvalSettled,
   owedItems,
   owedMonths,
   type PaymentItem,
@@ -434,6 +434,7 @@ describe('life events settle the case (D16; contract: Life events)', () => {
 });
 
 describe('when the case is PAID, and what is still to recover (D15)', () => {
+  const approved = openedCaseRecord({ status: 'APPROVED', approved: calculation('calc-2', [oneOffLine('disability_lump_sum', 50_000)]) });
   const lump = (over: Partial<PaymentRecord> = {}) =>
     payment(
       'C1-P0001',
@@ -441,23 +442,32 @@ describe('when the case is PAID, and what is still to recover (D15)', () => {
         ['disability_lump_sum', 50_000],
         ['nursing@2026-01', 3_000],
       ],
-      over,
+      { kind: 'approval', calculationId: 'calc-2', ...over },
     );
 
-  it('is PAID once every payment carrying a one-off amount is, or counts no more', () => {
-    expect(oneOffsSettled([])).toBe(true);
-    expect(oneOffsSettled([lump({ status: 'PAID' })])).toBe(true);
-    expect(oneOffsSettled([lump({ status: 'PENDING' })])).toBe(true); // paid before v2
-    expect(oneOffsSettled([lump({ status: 'CANCELLED' })])).toBe(true);
-    for (const status of ['INSTRUCTED', 'SENT', 'RETURNED'] as const) expect(oneOffsSettled([lump({ status })])).toBe(false);
+  it('is PAID once every one-off payment of the latest approval is, or counts no more (its re-instruction counts instead)', () => {
+    expect(approvalSettled(approved, [])).toBe(true);
+    expect(approvalSettled(approved, [lump({ status: 'PAID' })])).toBe(true);
+    expect(approvalSettled(approved, [lump({ status: 'PENDING' })])).toBe(true); // paid before v2
+    expect(approvalSettled(approved, [lump({ status: 'CANCELLED' })])).toBe(true);
+    for (const status of ['INSTRUCTED', 'SENT', 'RETURNED'] as const) expect(approvalSettled(approved, [lump({ status })])).toBe(false);
     const replaced = lump({ status: 'RETURNED', replacedBy: 'C1-P0002' });
-    expect(oneOffsSettled([replaced, lump({ paymentId: 'C1-P0002', status: 'PAID' })])).toBe(true);
-    expect(oneOffsSettled([replaced, lump({ paymentId: 'C1-P0002', status: 'SENT' })])).toBe(false);
+    expect(approvalSettled(approved, [replaced, lump({ paymentId: 'C1-P0002', kind: 'reinstruction', status: 'PAID' })])).toBe(true);
+    expect(approvalSettled(approved, [replaced, lump({ paymentId: 'C1-P0002', kind: 'reinstruction', status: 'SENT' })])).toBe(false);
+    // A life event's settlement re-instructing a cancelled one-off belongs to the approval too.
+    expect(approvalSettled(approved, [lump({ status: 'CANCELLED' }), lump({ paymentId: 'C1-P0002', kind: 'life-event', status: 'SENT' })])).toBe(false);
   });
 
-  it('does not wait for monthly payments or recoveries of one-offs', () => {
-    expect(oneOffsSettled([lump({ status: 'PAID' }), payment('C1-P0002', [['nursing@2026-02', 3_000]])])).toBe(true);
-    expect(oneOffsSettled([lump({ status: 'PAID' }), payment('C1-P0002', [['disability_lump_sum', -5_000]])])).toBe(true);
+  it("does not wait for an earlier approval's one-offs, monthly payments or recoveries (D15: the latest approval's one-off payments)", () => {
+    expect(approvalSettled(approved, [lump({ calculationId: 'calc-1', status: 'SENT' })])).toBe(true);
+    expect(approvalSettled(approved, [lump({ status: 'PAID' }), payment('C1-P0002', [['nursing@2026-02', 3_000]], { calculationId: 'calc-2' })])).toBe(true);
+    expect(
+      approvalSettled(approved, [
+        lump({ status: 'PAID' }),
+        payment('C1-P0002', [['disability_lump_sum', -5_000]], { kind: 'approval', calculationId: 'calc-2' }),
+      ]),
+    ).toBe(true);
+    expect(approvalSettled(openedCaseRecord(), [lump({ status: 'SENT' })])).toBe(true); // nothing approved: nothing to wait for
   });
 
   it('shows what recoveries have not yet offset', () => {
