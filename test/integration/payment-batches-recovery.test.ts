@@ -67,7 +67,11 @@ async function runNextMonth(caseId: string): Promise<string> {
   return next.paymentId;
 }
 
-/** A re-assessment (same day) approved by a reviewer who changed nothing: the difference is instructed. */
+/**
+ * A re-assessment (same day) approved by a reviewer who changed nothing: the difference is instructed, a
+ * recovery. That approval instructs no one-off amount, so the case goes straight to PAID (contract: PAID
+ * follows the latest approval's one-offs).
+ */
 async function reassessed(caseId: string, grade: number, nursing: 'PARTIAL' | null) {
   const { world } = env;
   expect((await post(`/v1/cases/${caseId}/assessment`, world.tokens.assessor, { type: 'reassessment', grade, nursing, concludedOn: today() })).status).toBe(
@@ -75,7 +79,7 @@ async function reassessed(caseId: string, grade: number, nursing: 'PARTIAL' | nu
   );
   await waitForStatus(world, caseId, 'AWAITING_APPROVAL');
   expect((await approve(world, caseId, world.tokens.reviewer2)).status).toBe(202);
-  const c = await waitForStatus(world, caseId, 'APPROVED');
+  const c = await waitForStatus(world, caseId, 'PAID');
   const recovery = c.payments.find((p: any) => p.amountFen < 0);
   expect(recovery).toMatchObject({ status: 'INSTRUCTED' });
   return recovery;
@@ -138,8 +142,8 @@ describe('recoveries are offset in bank batches, never sent (D15)', () => {
     expect(afterById[recovery.paymentId]).toMatchObject({ status: 'INSTRUCTED' });
     expect(afterById[recovery.paymentId].offsetFen ?? 0).toBe(0);
     expect(after.recoveryDueFen).toBe(cut);
-    // Its one-off payment was returned: the case is not PAID.
-    expect(after.status).toBe('APPROVED');
+    // A bank result never moves a case back: the returned lump sum is the earlier approval's.
+    expect(after.status).toBe('PAID');
   });
 
   it('a positive payment fully offset is settled without the bank: a batch with no line, and no file (422 BATCH_EMPTY)', async () => {
