@@ -14,7 +14,12 @@ export interface BankLine {
   readonly payeeName: string;
   /** The payee's account (8–32 digits per the contract; never an IBAN). */
   readonly bankAccount: string;
-  readonly bankName: string;
+  /**
+   * The payee's bank, when known: a payee given at case opening may have none (contract: `payee` is
+   * `{ name, bankAccount }` there). The bank routes by the account then, or returns the payment, whose
+   * correction and re-instruction is the chain's own path (D14).
+   */
+  readonly bankName?: string;
   /** The payee bank's 12-digit CNAPS code, when known. */
   readonly bankCode?: string;
   readonly amountFen: number;
@@ -88,7 +93,7 @@ export function checkBankBatch(batch: BankBatch): void {
     checkText(line.caseId, 140, `${where}: caseId`);
     checkText(line.payeeName, 140, `${where}: payeeName`);
     checkText(line.bankAccount, 34, `${where}: bankAccount`);
-    checkText(line.bankName, 140, `${where}: bankName`);
+    if (line.bankName !== undefined) checkText(line.bankName, 140, `${where}: bankName`);
     if (line.bankCode !== undefined) checkCnaps(line.bankCode, `${where}: bankCode`);
     if (!Number.isSafeInteger(line.amountFen) || line.amountFen <= 0) {
       throw new RangeError(`${where}: amountFen must be a positive integer number of fen, got ${line.amountFen}`);
@@ -119,7 +124,7 @@ function csvField(text: string): string {
 export function bankFileCsv(batch: BankBatch): string {
   checkBankBatch(batch);
   const rows = batch.lines.map((line) => [
-    ...[line.paymentId, line.caseId, line.payeeName, line.bankAccount, line.bankName, line.bankCode ?? ''].map((text) => csvField(defuse(text))),
+    ...[line.paymentId, line.caseId, line.payeeName, line.bankAccount, line.bankName ?? '', line.bankCode ?? ''].map((text) => csvField(defuse(text))),
     formatYuan(line.amountFen),
   ]);
   return [BANK_CSV_COLUMNS, ...rows].map((row) => `${row.join(',')}\r\n`).join('');
@@ -135,8 +140,8 @@ function xml(text: string): string {
   return text.replace(/[&<>"'\r]/g, (c) => XML_ESCAPES[c]!);
 }
 
-/** FinInstnId of a bank: the CNAPS member id when known, and the bank's name. */
-function agent(indent: string, bankName: string, bankCode: string | undefined): string[] {
+/** FinInstnId of a bank: the CNAPS member id and the bank's name, each when known. */
+function agent(indent: string, bankName: string | undefined, bankCode: string | undefined): string[] {
   const cnaps =
     bankCode === undefined
       ? []
@@ -146,7 +151,8 @@ function agent(indent: string, bankName: string, bankCode: string | undefined): 
           `${indent}      <MmbId>${xml(bankCode)}</MmbId>`,
           `${indent}    </ClrSysMmbId>`,
         ];
-  return [`${indent}  <FinInstnId>`, ...cnaps, `${indent}    <Nm>${xml(bankName)}</Nm>`, `${indent}  </FinInstnId>`];
+  const name = bankName === undefined ? [] : [`${indent}    <Nm>${xml(bankName)}</Nm>`];
+  return [`${indent}  <FinInstnId>`, ...cnaps, ...name, `${indent}  </FinInstnId>`];
 }
 
 function transaction(line: BankLine): string[] {
@@ -155,9 +161,10 @@ function transaction(line: BankLine): string[] {
     `${i}<CdtTrfTxInf>`,
     `${i}  <PmtId><EndToEndId>${xml(line.paymentId)}</EndToEndId></PmtId>`,
     `${i}  <Amt><InstdAmt Ccy="CNY">${formatYuan(line.amountFen)}</InstdAmt></Amt>`,
-    `${i}  <CdtrAgt>`,
-    ...agent(`${i}  `, line.bankName, line.bankCode),
-    `${i}  </CdtrAgt>`,
+    // CdtrAgt is optional: without the payee's bank the bank routes by the account.
+    ...(line.bankName === undefined && line.bankCode === undefined
+      ? []
+      : [`${i}  <CdtrAgt>`, ...agent(`${i}  `, line.bankName, line.bankCode), `${i}  </CdtrAgt>`]),
     `${i}  <Cdtr><Nm>${xml(line.payeeName)}</Nm></Cdtr>`,
     `${i}  <CdtrAcct><Id><Othr><Id>${xml(line.bankAccount)}</Id></Othr></Id></CdtrAcct>`,
     `${i}  <RmtInf><Ustrd>${xml(line.caseId)}</Ustrd></RmtInf>`,

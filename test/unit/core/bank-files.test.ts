@@ -269,6 +269,31 @@ describe('bankFilePain001 (ISO 20022 pain.001.001.09)', () => {
     );
   });
 
+  it('names the payee bank by its CNAPS code alone, or leaves the creditor agent out, when its name is not known', () => {
+    const { bankName: _code, ...byCode } = LINES[0]!;
+    const { bankName: _none, bankCode: _noCode, ...unknown } = LINES[1]!;
+    const xml = bankFilePain001(batch({ lines: [byCode, unknown] }));
+    expect(xml).toContain(
+      [
+        '        <CdtrAgt>',
+        '          <FinInstnId>',
+        '            <ClrSysMmbId>',
+        '              <ClrSysId><Cd>CNAPS</Cd></ClrSysId>',
+        '              <MmbId>102100000030</MmbId>',
+        '            </ClrSysMmbId>',
+        '          </FinInstnId>',
+        '        </CdtrAgt>',
+        '        <Cdtr><Nm>张三</Nm></Cdtr>',
+      ].join('\n'),
+    );
+    expect(xml).toContain(['        <Amt><InstdAmt Ccy="CNY">1000.00</InstdAmt></Amt>', '        <Cdtr><Nm>李四</Nm></Cdtr>'].join('\n'));
+    expect(
+      bankFileCsv(batch({ lines: [byCode, unknown] }))
+        .split('\r\n')
+        .slice(1, 3),
+    ).toEqual(['pay_01,C-2026-000123,张三,6222021234567890123,,102100000030,0.01', 'pay_02,C-2026-000124,李四,6217001234567890,,,1000.00']);
+  });
+
   it('escapes every text', () => {
     const escaped = bankFilePain001(
       batch({
@@ -298,6 +323,9 @@ describe('bankFilePain001 (ISO 20022 pain.001.001.09)', () => {
       ],
     });
     expect(await schemaErrors(bankFilePain001(edge))).toEqual([]);
+    const { bankName: _code, ...byCode } = LINES[0]!;
+    const { bankName: _none, bankCode: _noCode, ...unknown } = LINES[1]!;
+    expect(await schemaErrors(bankFilePain001(batch({ lines: [byCode, unknown] })))).toEqual([]);
   });
 
   it.each<[string, (xml: string) => string, RegExp]>([
