@@ -12,17 +12,15 @@ import type { CaseRecord, PaymentRecord } from './case-record.ts';
 import { approvalSettled, type PaymentChange } from './payment-chain.ts';
 
 /** Why a positive instructed payment cannot go into a bank file yet (undefined: it can). */
-export type BankHold = 'NO_PAYEE' | 'NO_BANK_NAME';
+export type BankHold = 'NO_PAYEE';
 
 /**
- * A bank file names the payee, the account and the payee's bank (core/bank-files.ts). A payment
- * instructed without a payee (a death case before a handler set it) or to a payee without a bank name
- * stays INSTRUCTED until it can be sent (its re-instruction to a completed payee, D14).
+ * A bank file names the payee and the account (core/bank-files.ts): a payment instructed without a copy of
+ * its payee stays INSTRUCTED. (An approval needs a payee, so this guards an invariant rather than a rule.)
+ * A payee without a bank name is sent: the bank routes by the account or returns the payment, and a
+ * returned payment is re-instructed once the payee is corrected (D14).
  */
-export const bankHold = (p: PaymentRecord): BankHold | undefined => {
-  if (!p.payee) return 'NO_PAYEE';
-  return p.payee.bankName ? undefined : 'NO_BANK_NAME';
-};
+export const bankHold = (p: PaymentRecord): BankHold | undefined => (p.payee ? undefined : 'NO_PAYEE');
 
 /** The case's payments after `changes` (changed ones replaced by their next state, new ones appended). */
 export function withChanges(payments: readonly PaymentRecord[], changes: readonly PaymentChange[]): PaymentRecord[] {

@@ -20,8 +20,8 @@ export const BatchCreatedResponse = z.withMeta(
     payments: Int,
     totalFen: Int,
     createdAt: z.string(),
-    /** Positive instructed payments left out of the batch (they stay INSTRUCTED) because their payee cannot be paid by a bank file. */
-    held: z.optional(z.array(z.object({ paymentId: z.string(), caseId: z.string(), reason: z.enum(['NO_PAYEE', 'NO_BANK_NAME']) }))),
+    /** Positive instructed payments left out of the batch (they stay INSTRUCTED): no copy of a payee to pay. */
+    held: z.optional(z.array(z.object({ paymentId: z.string(), caseId: z.string(), reason: z.enum(['NO_PAYEE']) }))),
   }),
   { id: 'PaymentBatchCreated' },
 );

@@ -168,11 +168,11 @@ const nothingInstructed = (province: string, held: readonly HeldPayment[]) =>
     detail:
       held.length === 0
         ? `省份 ${province} 没有待发送银行的支付指令。`
-        : `省份 ${province} 没有可发送银行的支付指令：${held.length} 笔支付的收款人信息不完整（缺少收款人或开户行），暂不能发送。`,
+        : `省份 ${province} 没有可发送银行的支付指令：${held.length} 笔支付没有收款人，暂不能发送。`,
     detailEn:
       held.length === 0
         ? `Province ${province} has no instructed payment to send.`
-        : `Province ${province} has no payment a bank file can carry: ${held.length} are held for an incomplete payee (no payee or no bank name).`,
+        : `Province ${province} has no payment a bank file can carry: ${held.length} are held without a payee.`,
   });
 
 /**
@@ -297,14 +297,14 @@ export async function bankFile(p: Principal, batch: PaymentBatch, format: BankFi
     count: batch.payments,
     totalFen: batch.totalFen,
     lines: sent.map((x) => {
-      // Batched payments have a payee with a bank name (bankHold): anything else is a broken invariant.
-      if (!x.payee?.bankName) throw new Error(`payment ${x.paymentId} of batch ${batchId} has no payee bank`);
+      // Batched payments have a payee copy (bankHold): anything else is a broken invariant.
+      if (!x.payee) throw new Error(`payment ${x.paymentId} of batch ${batchId} has no payee`);
       return {
         paymentId: x.paymentId,
         caseId: x.caseId,
         payeeName: protector.decrypt(x.payee.nameEnc),
         bankAccount: protector.decrypt(x.payee.bankAccountEnc),
-        bankName: x.payee.bankName,
+        ...(x.payee.bankName ? { bankName: x.payee.bankName } : {}),
         ...(x.payee.bankCode ? { bankCode: x.payee.bankCode } : {}),
         amountFen: bankAmountFen(x),
       };

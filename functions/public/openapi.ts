@@ -701,7 +701,7 @@ function caseOperations(): Record<string, Operation> {
       callers: 'people',
       summary: "Send a province's instructed payments to the bank (finance, D15): every INSTRUCTED payment goes into one batch (SENT)",
       description:
-        "Recoveries are offset against the case's positive payments (the bank pays the rest); a payment whose payee has no bank name is `held` (stays INSTRUCTED). A batch left ASSEMBLING by a failure is resumed by the next request for the province. 422 `NO_INSTRUCTED_PAYMENTS` when there is nothing to send; 404 for a province not in the caller's `provinces`.",
+        "Recoveries are offset against the case's positive payments (the bank pays the rest); a payment without a payee is `held` (stays INSTRUCTED); a payee without a bank name is sent (the bank routes by the account, or returns it). A batch left ASSEMBLING by a failure is resumed by the next request for the province. 422 `NO_INSTRUCTED_PAYMENTS` when there is nothing to send; 404 for a province not in the caller's `provinces`.",
       requestParams: { header },
       requestBody: body(CreateBatchRequest, { province: '110000' }),
       responses: { '201': ok(BatchCreatedResponse, BATCH, 'Created (or resumed)'), ...postErrors },

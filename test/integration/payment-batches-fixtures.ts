@@ -19,8 +19,8 @@ export interface ApprovedCase {
 }
 
 /**
- * A minor injury through the API to APPROVED: opened by the platform with its payee (`bank: false` — without
- * the payee's bank, which a bank file cannot carry), documents waived, out-patient expenses of `expensesFen`
+ * A minor injury through the API to APPROVED: opened by the platform with its payee (`bank: false` — as
+ * the contract's opening has it, without the payee's bank), documents waived, out-patient expenses of `expensesFen`
  * (handler 2), confirmed without assessment (handler 1), approved by a reviewer: one INSTRUCTED payment.
  */
 export async function approvedMinor(world: World, expensesFen: number, options: { bank?: boolean } = {}): Promise<ApprovedCase> {

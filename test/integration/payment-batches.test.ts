@@ -6,7 +6,7 @@
  * fund report reconciled with the batches to the fen; a batch left ASSEMBLING by a failure, resumed.
  *
  * The tests share one stack and one province and run in order: each batch takes whatever is instructed
- * in the province, so each test batches what it made (the case without a payee bank stays held throughout).
+ * in the province, so each test batches what it made.
  * The whole file's output is captured: no payee name or account may reach a log line.
  */
 import { readFileSync } from 'node:fs';
@@ -37,7 +37,7 @@ const month = () => monthOfDate(shanghaiDate(new Date()));
 const paymentOf = async (caseId: string) => (await waitForCase(world, caseId, () => true)).payments[0];
 
 /** What the tests made, for the later ones (they run in order). */
-const made = {} as { a: ApprovedCase; b: ApprovedCase; held: ApprovedCase; batchId: string };
+const made = {} as { a: ApprovedCase; b: ApprovedCase; noBank: ApprovedCase; batchId: string };
 
 beforeAll(() => {
   world = env.world;
@@ -71,32 +71,34 @@ describe('creating a batch (finance, POST /v1/payment-batches)', () => {
     expect((await call('GET', '/v1/cases', finance)).status).toBe(403);
   });
 
-  it('sends every instructed payment of the province (SENT, batchId) with its count and total; holds a payee without a bank', async () => {
+  it('sends every instructed payment of the province (SENT, batchId) with its count and total, a payee without a bank name too', async () => {
     made.a = await approvedMinor(world, 80_000);
     made.b = await approvedMinor(world, 123_456);
-    made.held = await approvedMinor(world, 50_000, { bank: false });
+    made.noBank = await approvedMinor(world, 50_000, { bank: false });
     const res = await createBatch();
     expect(res.status).toBe(201);
-    expect(res.body).toMatchObject({ province: PROVINCE, status: 'READY', payments: 2, totalFen: 80_000 + 123_456 });
-    expect(res.body.batchId).toMatch(/^B[0-9a-f]{16}$/);
-    expect(res.body.held).toEqual([{ paymentId: made.held.paymentId, caseId: made.held.caseId, reason: 'NO_BANK_NAME' }]);
+    expect(res.body).toEqual({
+      batchId: expect.stringMatching(/^B[0-9a-f]{16}$/),
+      province: PROVINCE,
+      status: 'READY',
+      payments: 3,
+      totalFen: 80_000 + 123_456 + 50_000,
+      createdAt: expect.any(String),
+    });
     made.batchId = res.body.batchId;
-    for (const c of [made.a, made.b]) expect(await paymentOf(c.caseId)).toMatchObject({ status: 'SENT', batchId: made.batchId });
-    expect(await paymentOf(made.held.caseId)).toMatchObject({ status: 'INSTRUCTED' });
+    for (const c of [made.a, made.b, made.noBank]) expect(await paymentOf(c.caseId)).toMatchObject({ status: 'SENT', batchId: made.batchId });
 
     const batch = await call('GET', `/v1/payment-batches/${made.batchId}`, finance);
     expect(batch.status).toBe(200);
-    expect(batch.body).toMatchObject({ batchId: made.batchId, status: 'READY', payments: 2, totalFen: 203_456, createdBy: 'finance-1', downloads: [] });
+    expect(batch.body).toMatchObject({ batchId: made.batchId, status: 'READY', payments: 3, totalFen: 253_456, createdBy: 'finance-1', downloads: [] });
     expect(batch.body.debtor).toMatchObject({ bankCode: expect.stringMatching(/^\d{12}$/) });
     expect(batch.body.items).toEqual(
-      [made.a, made.b]
+      [made.a, made.b, made.noBank]
         .map((c) => ({ paymentId: c.paymentId, caseId: c.caseId, amountFen: c.amountFen, bankAmountFen: c.amountFen, status: 'SENT' }))
         .sort((x, y) => (x.paymentId < y.paymentId ? -1 : 1)),
     );
-    // Nothing left to send (the held payment stays out): 422, naming the held payment in the detail.
-    const again = await createBatch();
-    expect(again.status).toBe(422);
-    expect(again.body.detail).toContain('1 笔');
+    // Nothing left to send: 422.
+    expect((await createBatch()).status).toBe(422);
   });
 
   it('shows a batch to finance, reviewers and admins of its province only', async () => {
@@ -123,9 +125,12 @@ describe('the bank file (GET /v1/payment-batches/{batchId}/file)', () => {
     expect(res.headers.get('content-disposition')).toBe(`attachment; filename="${made.batchId}.csv"`);
     const [header, ...rows] = csvRows(res.text);
     expect(header).toEqual(['paymentId', 'caseId', 'payeeName', 'bankAccount', 'bankName', 'bankCode', 'amountYuan']);
-    const expected = [made.a, made.b]
+    const expected = [made.a, made.b, made.noBank]
       .sort((x, y) => (x.paymentId < y.paymentId ? -1 : 1))
-      .map((c) => [c.paymentId, c.caseId, PAYEE.name, PAYEE.bankAccount, PAYEE.bankName, PAYEE.bankCode, (c.amountFen / 100).toFixed(2)]);
+      .map((c) => {
+        const bank = c === made.noBank ? ['', ''] : [PAYEE.bankName, PAYEE.bankCode];
+        return [c.paymentId, c.caseId, PAYEE.name, PAYEE.bankAccount, ...bank, (c.amountFen / 100).toFixed(2)];
+      });
     expect(rows).toEqual(expected);
     // The same file on every download (the file of a batch never changes); the default format is CSV.
     expect((await call('GET', `/v1/payment-batches/${made.batchId}/file`, finance)).text).toBe(res.text);
@@ -139,9 +144,11 @@ describe('the bank file (GET /v1/payment-batches/{batchId}/file)', () => {
     const result = await validateXML({ xml: [{ fileName: 'batch.xml', contents: res.text }], schema: [SCHEMA] });
     expect(result.errors).toEqual([]);
     expect(res.text).toContain(`<MsgId>${made.batchId}</MsgId>`);
-    expect(res.text).toContain('<NbOfTxs>2</NbOfTxs>');
-    expect(res.text).toContain('<CtrlSum>2034.56</CtrlSum>');
-    for (const c of [made.a, made.b]) expect(res.text).toContain(`<EndToEndId>${c.paymentId}</EndToEndId>`);
+    expect(res.text).toContain('<NbOfTxs>3</NbOfTxs>');
+    expect(res.text).toContain('<CtrlSum>2534.56</CtrlSum>');
+    for (const c of [made.a, made.b, made.noBank]) expect(res.text).toContain(`<EndToEndId>${c.paymentId}</EndToEndId>`);
+    // The payee without a bank name: no creditor agent, the bank routes by the account.
+    expect(res.text.match(/<CdtrAgt>/g)).toHaveLength(2);
     expect(res.text).toContain(`<Nm>${PAYEE.name}</Nm>`);
     expect(res.text).toContain(`<Id>${PAYEE.bankAccount}</Id>`);
   });
@@ -177,13 +184,17 @@ describe("the bank's results (POST /v1/payment-batches/{batchId}/results)", () =
   });
 
   it('applies PAID and RETURNED (with the reason), counts a repeat as duplicate and rejects what is not this batch’s to settle', async () => {
+    // A payment of another batch.
+    const other = await approvedMinor(world, 7_000);
+    const second = await createBatch();
+    expect(second.body).toMatchObject({ payments: 1, totalFen: 7_000 });
     const res = await results({
       results: [
         { paymentId: made.a.paymentId, status: 'PAID' },
         { paymentId: made.b.paymentId, status: 'RETURNED', returnReason: '账户已销户' },
         { paymentId: made.a.paymentId, status: 'PAID' },
         { paymentId: made.a.paymentId, status: 'RETURNED', returnReason: '户名不符' },
-        { paymentId: made.held.paymentId, status: 'PAID' },
+        { paymentId: other.paymentId, status: 'PAID' },
         { paymentId: 'not-a-payment', status: 'PAID' },
       ],
     });
@@ -194,7 +205,7 @@ describe("the bank's results (POST /v1/payment-batches/{batchId}/results)", () =
       [1, made.b.paymentId, 'accepted'],
       [2, made.a.paymentId, 'duplicate'],
       [3, made.a.paymentId, 'rejected'],
-      [4, made.held.paymentId, 'rejected'],
+      [4, other.paymentId, 'rejected'],
       [5, 'not-a-payment', 'rejected'],
     ]);
     expect(res.body.results[3].errors).toEqual([expect.objectContaining({ path: 'results.3.status' })]);
@@ -223,10 +234,11 @@ describe("the bank's results (POST /v1/payment-batches/{batchId}/results)", () =
     expect(Object.fromEntries(batch.body.items.map((i: any) => [i.paymentId, [i.status, i.returnReason]]))).toEqual({
       [made.a.paymentId]: ['PAID', undefined],
       [made.b.paymentId]: ['RETURNED', '账户已销户'],
+      [made.noBank.paymentId]: ['SENT', undefined],
     });
     // The file is still the one the bank got.
     const [, ...rows] = csvRows((await call('GET', `/v1/payment-batches/${made.batchId}/file`, finance)).text);
-    expect(rows).toHaveLength(2);
+    expect(rows).toHaveLength(3);
   });
 });
 
@@ -277,13 +289,14 @@ describe('the fund report (GET /v1/fund-reports/{month}?province=)', () => {
   it('sums the month per benefit item and reconciles sent less offsets with the batches to the fen', async () => {
     const res = await call('GET', `/v1/fund-reports/${month()}?province=${PROVINCE}`, finance);
     expect(res.status).toBe(200);
-    const instructed = 80_000 + 123_456 + 50_000 + 10_001 + 20_002;
-    const sent = 80_000 + 123_456 + 10_001 + 20_002;
+    const instructed = 80_000 + 123_456 + 50_000 + 7_000 + 10_001 + 20_002;
+    const sent = instructed;
     expect(res.body.items).toEqual([{ item: 'medical', instructedFen: instructed, sentFen: sent, paidFen: 80_000, returnedFen: 123_456, cancelledFen: 0 }]);
     expect(res.body.totals).toEqual({ instructedFen: instructed, sentFen: sent, paidFen: 80_000, returnedFen: 123_456, cancelledFen: 0 });
     expect(res.body.offsetFen).toBe(0);
     expect(res.body.batches.map((b: any) => [b.totalFen, b.payments, b.status])).toEqual([
-      [203_456, 2, 'READY'],
+      [253_456, 3, 'READY'],
+      [7_000, 1, 'READY'],
       [30_003, 2, 'READY'],
     ]);
     expect(res.body).toMatchObject({ province: PROVINCE, month: month(), batchTotalFen: sent, reconciled: true });
