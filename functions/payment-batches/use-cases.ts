@@ -19,6 +19,7 @@ import {
   bankFileCsv,
   bankFilePain001,
   batchCase,
+  type CaseRecord,
   checkBankBatch,
   type PaymentRecord,
   shanghaiMonth,
@@ -35,8 +36,13 @@ import { notFound, problem, type ProblemFieldError } from '../_shared/problem.ts
 import { CaseVersionConflict, casesRepository } from '../_shared/repositories/cases.ts';
 import { type BankFileFormat, type PaymentBatch, paymentBatchesRepository as batches } from '../_shared/repositories/payment-batches.ts';
 
-/** Cases batched, or results applied, in parallel per request. */
-const CONCURRENCY = 4;
+/**
+ * Cases batched in parallel per request: each transaction also ADDs to the one batch item, and concurrent
+ * transactions on one item cancel each other (TransactionConflict, retried), so this stays small.
+ */
+const BATCH_CONCURRENCY = 4;
+/** Cases whose results are applied in parallel per request (they share no item). */
+const RESULTS_CONCURRENCY = 16;
 /** Attempts on one case when its payments or its version changed between the read and the write. */
 const CASE_ATTEMPTS = 5;
 /** Rounds of a POST that found its batch closed or emptied by another request meanwhile. */
@@ -61,14 +67,17 @@ const notReady = (batch: PaymentBatch) =>
 
 // ── Settling a case ────────────────────────────────────────────────────────────────────────────────
 
-/** Moves the case from APPROVED to PAID if its payments say so (core `caseSettledByBank`), re-reading on a lost race. */
-async function settleCase(caseId: string, now: Date): Promise<void> {
+/**
+ * Moves the case from APPROVED to PAID if its payments say so (core `caseSettledByBank`), from `known`
+ * (the case as the caller just read and wrote it) first, re-reading on a lost race.
+ */
+async function settleCase(caseId: string, now: Date, known?: { record: CaseRecord; payments: readonly PaymentRecord[] }): Promise<void> {
   for (let attempt = 0; attempt < CASE_ATTEMPTS; attempt++) {
-    const bundle = await casesRepository.bundle(caseId);
-    const settled = bundle && caseSettledByBank(bundle.record, bundle.payments, now);
-    if (!bundle || !settled) return;
+    const state = attempt === 0 && known ? known : await casesRepository.bundle(caseId);
+    const settled = state && caseSettledByBank(state.record, state.payments, now);
+    if (!state || !settled) return;
     try {
-      await casesRepository.transition(settled.record, bundle.record.version, settled.event);
+      await casesRepository.transition(settled.record, state.record.version, settled.event);
       logger.info('Case settled by the bank', { caseId, version: settled.record.version });
       return;
     } catch (error) {
@@ -193,7 +202,7 @@ export async function createBatch(p: Principal, province: string, now: Date): Pr
     const held: HeldPayment[] = [];
     const toSettle: string[] = [];
     let closed = false;
-    await mapLimit(caseIds, CONCURRENCY, async (caseId) => {
+    await mapLimit(caseIds, BATCH_CONCURRENCY, async (caseId) => {
       if (closed) return;
       const outcome = await batchOneCase(batch, caseId);
       if (outcome === 'closed') {
@@ -369,7 +378,7 @@ async function applyOne(batchId: string, index: number, result: BankResult, now:
       continue;
     }
     // A duplicate settles too: a crash between an earlier result and its case's settlement converges on re-send.
-    if (caseSettledByBank(bundle.record, after, now)) await settleCase(caseId, now);
+    if (caseSettledByBank(bundle.record, after, now)) await settleCase(caseId, now, { record: bundle.record, payments: after });
     return { index, paymentId: result.paymentId, status: outcome.kind === 'applied' ? 'accepted' : 'duplicate' };
   }
   throw problem('BATCH_RESULTS_CONFLICT', {
@@ -391,7 +400,7 @@ export async function recordResults(batch: PaymentBatch, results: readonly BankR
     byCase.set(key, [...(byCase.get(key) ?? []), { index, result }]);
   });
   const outcomes: ResultOutcome[] = new Array(results.length);
-  await mapLimit([...byCase.values()], CONCURRENCY, async (group) => {
+  await mapLimit([...byCase.values()], RESULTS_CONCURRENCY, async (group) => {
     for (const { index, result } of group) outcomes[index] = await applyOne(batchId, index, result, now);
   });
   const count = (s: ResultStatus) => outcomes.filter((o) => o.status === s).length;
