@@ -15,6 +15,7 @@ import {
   openCaseBody,
   openedCase,
   orderAround,
+  settleByBank,
   registerWorker,
   report,
   uploadDocument,
@@ -363,6 +364,55 @@ describe('life events end monthly items (D16)', () => {
     const sums = instructedByKey(await waitForCase(world, caseId, () => true));
     expect(sums.get(`disability_allowance@${next}`)).toBeUndefined();
     expect(sums.get(`nursing@${next}`)).toBe(FULL_NURSING);
+  });
+});
+
+describe('the bank chain end to end (D14, D15)', () => {
+  it('a returned payment is re-instructed once, to the corrected payee, after a reviewer confirms; the bank then pays it and the case is PAID', async () => {
+    const { world } = env;
+    const { caseId } = await awaitingApproval(80_000);
+    expect((await approve(world, caseId)).status).toBe(202);
+    await waitForStatus(world, caseId, 'APPROVED');
+    const returned = await settleByBank(world, caseId, 'RETURNED', '账户已销户');
+    const first = returned.payments[0];
+    expect(first).toMatchObject({ status: 'RETURNED', returnReason: '账户已销户', amountFen: 80_000 });
+    expect(returned.status).toBe('APPROVED');
+    // A run does not pay a returned month again, and nothing is re-instructed before the payee is corrected.
+    const again = await settleByBank(world, caseId);
+    expect(again.payments).toHaveLength(1);
+
+    const proof = await uploadDocument(world, caseId, 'BANK_ACCOUNT_PROOF');
+    const body = { name: '张三', bankAccount: '6212260200000000006', bankName: '工商银行北京分行', bankCode: '102100000016', documentId: proof };
+    expect((await put(`/v1/cases/${caseId}/payee`, world.tokens.handler2, body)).body.pendingPayee).toBeDefined();
+    const confirmed = await post(`/v1/cases/${caseId}/payee/confirmation`, world.tokens.reviewer2);
+    expect(confirmed.status).toBe(200);
+    const replacement = confirmed.body.payments.find((p: any) => p.replaces === first.paymentId);
+    expect(replacement).toMatchObject({ status: 'INSTRUCTED', amountFen: 80_000, payee: { bankAccount: '****0006' } });
+    expect(confirmed.body.payments.find((p: any) => p.paymentId === first.paymentId).replacedBy).toBe(replacement.paymentId);
+    // Confirming nothing more re-instructs nothing more.
+    expect((await post(`/v1/cases/${caseId}/payee/confirmation`, world.tokens.reviewer2)).status).toBe(409);
+
+    const paid = await settleByBank(world, caseId);
+    expect(paid.payments.map((p: any) => p.status)).toEqual(['RETURNED', 'PAID']);
+    expect((await waitForStatus(world, caseId, 'PAID')).payments).toHaveLength(2);
+  });
+
+  it("a worker's death recovers a month already sent to the bank: a negative payment, never sent, offset later (recoveryDueFen)", async () => {
+    const { world } = env;
+    const next = addMonthsToMonth(thisMonth(), 1);
+    const { caseId } = await approvedGrade2(today());
+    const run = await post('/v1/payment-runs', world.tokens.admin, { month: next });
+    await waitForRun(world, run.body.runId);
+    const sent = await settleByBank(world, caseId, 'PAID');
+    expect(sent.payments.every((p: any) => p.status === 'PAID')).toBe(true);
+    const died = await post(`/v1/cases/${caseId}/life-events`, world.tokens.handler, { type: 'WORKER_DIED', on: today() });
+    expect(died.status).toBe(202);
+    const recovery = died.body.payments.find((p: any) => p.kind === 'life-event');
+    expect(recovery).toMatchObject({ status: 'INSTRUCTED', amountFen: -(GRADE2_ALLOWANCE + FULL_NURSING) });
+    expect(recovery.items.map((i: any) => i.key).sort()).toEqual([`disability_allowance@${next}`, `nursing@${next}`]);
+    expect(died.body.recoveryDueFen).toBe(GRADE2_ALLOWANCE + FULL_NURSING);
+    // Per line and month, what counts is now exactly what is owed: nothing for next month.
+    expect(instructedByKey(died.body).get(`disability_allowance@${next}`)).toBe(0);
   });
 });
 
