@@ -575,7 +575,7 @@ function changeOf(record: CaseRecord, input: StepInput, ctx: StepContext): Chang
     }
     case 'payee': {
       const doc = documentsOf(ctx).find((d) => d.documentId === input.documentId);
-      if (!doc || doc.type !== 'BANK_ACCOUNT_PROOF' || doc.status !== 'AVAILABLE')
+      if (doc?.type !== 'BANK_ACCOUNT_PROOF' || doc.status !== 'AVAILABLE')
         return refuse(
           'PAYEE_DOCUMENT_INVALID',
           '变更收款人须附本案已通过校验的银行账户证明（BANK_ACCOUNT_PROOF）（D14）。',
@@ -934,13 +934,13 @@ export function workflowRestarted(record: CaseRecord, executionName: string, now
  * newly missed (D7, D8), or the close of a paid case with nothing more to pay once the re-assessment
  * window has passed.
  */
-export function sweepCase(record: CaseRecord, now: Date, calendar: WorkingDayCalendar): Transition | undefined {
+export function sweepCase(record: CaseRecord, payments: readonly PaymentRecord[], now: Date, calendar: WorkingDayCalendar): Transition | undefined {
   const today = shanghaiDate(now);
   const deadlines: Record<string, Deadline> = deadlinesOf(record, calendar, today);
   const known = new Set(record.escalations.map((x) => x.kind));
   const missed = missedDeadlines(record, deadlines, today).filter((m) => !known.has(m.kind));
   const last = record.assessments.at(-1);
-  const close = closable(record, today, last ? reassessmentRequestDue(last.concludedOn, calendar).date : undefined);
+  const close = closable(record, payments, today, last ? reassessmentRequestDue(last.concludedOn, calendar).date : undefined);
   if (missed.length === 0 && !close) return undefined;
   const at = now.toISOString();
   const next = bump(record, {

@@ -72,11 +72,14 @@ export function monthlyPayment(
 
 /**
  * True when a paid case has nothing more to pay in `today`'s month or later (after its life events), no
- * person's certification has lapsed (their months are kept owed), and no re-assessment may still come (→ CLOSED).
+ * person's certification has lapsed (their months are kept owed), no payment is still on its way (instructed,
+ * sent, or returned and not yet replaced; a recovery not yet offset) and no re-assessment may still come (→ CLOSED).
  */
-export function closable(record: CaseRecord, today: string, reassessmentDue: string | undefined): boolean {
+export function closable(record: CaseRecord, payments: readonly PaymentRecord[], today: string, reassessmentDue: string | undefined): boolean {
   const entitlement = entitlementOf(record);
   if (record.status !== 'PAID' || !entitlement) return false;
+  const open = payments.some((p) => p.status === 'INSTRUCTED' || p.status === 'SENT' || (p.status === 'RETURNED' && p.replacedBy === undefined));
+  if (open) return false;
   const month = monthOfDate(today);
   const running = entitlement.lines.some(
     (l) => l.monthly && ((l.fromMonth ?? month) > month || monthlyItemsDue({ ...entitlement, lines: [l] }, month).length > 0),

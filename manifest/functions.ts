@@ -143,6 +143,8 @@ export const FUNCTIONS = {
     tables: { cases: 'readwrite', idempotency: 'readwrite' },
     pii: true,
     settings: ['PAYING_ACCOUNTS'],
+    // A province's batch of ~1,000 cases or 1,000 bank results takes ~8–10 s locally: up to the HTTP API's 30 s.
+    timeoutSeconds: 29,
   },
 } as const satisfies Record<string, FunctionSpec>;
 

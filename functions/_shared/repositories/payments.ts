@@ -26,7 +26,7 @@ const indexKeys = (p: PaymentRecord) => ({
   ...(p.batchId ? { gsi2pk: batchPartition(p.batchId), gsi2sk: p.paymentId } : {}),
 });
 
-export const paymentItem = (p: PaymentRecord) => ({ ...paymentKey(p.caseId, p.key), type: 'Payment', ...p, ...indexKeys(p) });
+const paymentItem = (p: PaymentRecord) => ({ ...paymentKey(p.caseId, p.key), type: 'Payment', ...p, ...indexKeys(p) });
 
 /** Advances the case's ledger from `from` to `to`, failing (a lost race) when someone advanced it since. */
 export const ledgerUpdate = (caseId: string, ledger: { from: number; to: number }): TransactItem => ({
@@ -55,7 +55,7 @@ const paymentWrite = (change: PaymentChange): TransactItem =>
 
 export const fundPartition = (province: string, month: string) => `FUND#${province}#${month}`;
 
-export interface FundMovement {
+interface FundMovement {
   readonly kind: FundMovementKind;
   readonly paymentId: string;
   readonly caseId: string;

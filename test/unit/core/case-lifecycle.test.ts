@@ -991,21 +991,21 @@ describe('the workflow and the sweep', () => {
 
   it('escalates a missed confirmation deadline once (D7), not while suspended', () => {
     const late = new Date('2026-05-20T02:00:00Z');
-    const swept = sweepCase(opened(), late, calendar)!;
+    const swept = sweepCase(opened(), [], late, calendar)!;
     expect(swept.record.escalations.map((e) => e.kind)).toEqual(['CONFIRMATION_OVERDUE']);
-    expect(sweepCase(swept.record, late, calendar)).toBeUndefined();
-    expect(sweepCase(opened({ suspensions: [{ from: '2026-03-17', reason: 'x' }] }), late, calendar)).toBeUndefined();
-    expect(sweepCase(opened(), NOW, calendar)).toBeUndefined();
+    expect(sweepCase(swept.record, [], late, calendar)).toBeUndefined();
+    expect(sweepCase(opened({ suspensions: [{ from: '2026-03-17', reason: 'x' }] }), [], late, calendar)).toBeUndefined();
+    expect(sweepCase(opened(), [], NOW, calendar)).toBeUndefined();
   });
 
   it('escalates a missed assessment deadline (D8) and closes a finished paid case', () => {
-    const swept = sweepCase(opened({ status: 'AWAITING_ASSESSMENT', assessmentEnteredOn: '2026-01-05' }), NOW, calendar)!;
+    const swept = sweepCase(opened({ status: 'AWAITING_ASSESSMENT', assessmentEnteredOn: '2026-01-05' }), [], NOW, calendar)!;
     expect(swept.event.after).toEqual({ escalations: ['ASSESSMENT_OVERDUE'] });
     const approved = calc('c', [{ item: 'medical', key: 'medical', amountFen: 1, monthly: false, basis: {} }]);
-    const closed = sweepCase(opened({ status: 'PAID', approved }), NOW, calendar)!;
+    const closed = sweepCase(opened({ status: 'PAID', approved }), [], NOW, calendar)!;
     expect(closed.record.status).toBe('CLOSED');
     const assessed = { assessments: [{ type: 'initial' as const, grade: 9, nursing: null, concludedOn: '2026-03-01', recordedBy: 'a', recordedAt: 'x' }] };
-    expect(sweepCase(opened({ status: 'PAID', approved, ...assessed }), NOW, calendar)).toBeUndefined();
+    expect(sweepCase(opened({ status: 'PAID', approved, ...assessed }), [], NOW, calendar)).toBeUndefined();
   });
 });
 
@@ -1043,32 +1043,51 @@ describe('monthly runs and closing (D10, D15, D16)', () => {
 
   it('closes a paid case when no monthly line runs and the re-assessment window has passed', () => {
     const approved = calc('c', [oneOffLine('medical', 1)]);
-    expect(closable(opened({ status: 'PAID', approved }), '2026-11-24', undefined)).toBe(true);
-    expect(closable(opened({ status: 'PAID', approved }), '2026-11-24', '2026-11-30')).toBe(false);
-    expect(closable(opened({ status: 'PAID', approved }), '2026-11-24', '2026-11-23')).toBe(true);
+    expect(closable(opened({ status: 'PAID', approved }), [], '2026-11-24', undefined)).toBe(true);
+    expect(closable(opened({ status: 'PAID', approved }), [], '2026-11-24', '2026-11-30')).toBe(false);
+    expect(closable(opened({ status: 'PAID', approved }), [], '2026-11-24', '2026-11-23')).toBe(true);
     const monthly = calc('c', [monthlyLine('nursing', 1, '2026-01')]);
-    expect(closable(opened({ status: 'PAID', approved: monthly }), '2026-11-24', undefined)).toBe(false);
-    expect(closable(opened({ status: 'APPROVED', approved }), '2026-11-24', undefined)).toBe(false);
-    expect(closable(opened({ status: 'PAID' }), '2026-11-24', undefined)).toBe(false);
+    expect(closable(opened({ status: 'PAID', approved: monthly }), [], '2026-11-24', undefined)).toBe(false);
+    expect(closable(opened({ status: 'APPROVED', approved }), [], '2026-11-24', undefined)).toBe(false);
+    expect(closable(opened({ status: 'PAID' }), [], '2026-11-24', undefined)).toBe(false);
     const ended = calc('c', [monthlyLine('nursing', 1, '2026-01', { untilMonth: '2026-06' })]);
-    expect(closable(opened({ status: 'PAID', approved: ended }), '2026-11-24', undefined)).toBe(true);
+    expect(closable(opened({ status: 'PAID', approved: ended }), [], '2026-11-24', undefined)).toBe(true);
     const endsLater = calc('c', [monthlyLine('nursing', 1, '2026-01', { untilMonth: '2027-06' })]);
-    expect(closable(opened({ status: 'PAID', approved: endsLater }), '2026-11-24', undefined)).toBe(false);
+    expect(closable(opened({ status: 'PAID', approved: endsLater }), [], '2026-11-24', undefined)).toBe(false);
     const startsLater = calc('c', [monthlyLine('nursing', 1, '2026-12', { untilMonth: '2027-01' })]);
-    expect(closable(opened({ status: 'PAID', approved: startsLater }), '2026-11-24', undefined)).toBe(false);
+    expect(closable(opened({ status: 'PAID', approved: startsLater }), [], '2026-11-24', undefined)).toBe(false);
     const neverStarts = calc('c', [monthlyLine('nursing', 1, '2026-01', { fromMonth: undefined })]); // a monthly line with no first month pays nothing
-    expect(closable(opened({ status: 'PAID', approved: neverStarts }), '2026-11-24', undefined)).toBe(true);
+    expect(closable(opened({ status: 'PAID', approved: neverStarts }), [], '2026-11-24', undefined)).toBe(true);
+  });
+
+  it('does not close while a payment is on its way to or from the bank (D15)', () => {
+    const approved = calc('c', [oneOffLine('medical', 1)]);
+    const paid = opened({ status: 'PAID', approved });
+    const p = (status: PaymentRecord['status'], over: Partial<PaymentRecord> = {}): PaymentRecord => ({
+      paymentId: `C1-P${status}`,
+      caseId: 'C1',
+      key: `C1-P${status}`,
+      amountFen: 1,
+      status,
+      items: [],
+      createdAt: 'x',
+      ...over,
+    });
+    for (const status of ['INSTRUCTED', 'SENT', 'RETURNED'] as const) expect(closable(paid, [p(status)], '2026-11-24', undefined)).toBe(false);
+    expect(closable(paid, [p('INSTRUCTED', { amountFen: -1 })], '2026-11-24', undefined)).toBe(false); // a recovery still to offset
+    expect(closable(paid, [p('RETURNED', { replacedBy: 'C1-P2' }), p('PAID'), p('CANCELLED'), p('PENDING')], '2026-11-24', undefined)).toBe(true);
+    expect(sweepCase(paid, [p('SENT')], NOW, calendar)).toBeUndefined();
   });
 
   it('closes once a life event ended the last monthly line, not while a certification has lapsed (D16)', () => {
     const nursing = calc('c', [monthlyLine('nursing', 1, '2026-01')]);
     const died = { type: 'WORKER_DIED' as const, on: '2026-05-10', by: 'h', at: 'x' };
-    expect(closable(opened({ status: 'PAID', approved: nursing, lifeEvents: [died] }), '2026-06-01', undefined)).toBe(true);
-    expect(closable(opened({ status: 'PAID', approved: nursing, lifeEvents: [died] }), '2026-05-31', undefined)).toBe(false); // May still runs
+    expect(closable(opened({ status: 'PAID', approved: nursing, lifeEvents: [died] }), [], '2026-06-01', undefined)).toBe(true);
+    expect(closable(opened({ status: 'PAID', approved: nursing, lifeEvents: [died] }), [], '2026-05-31', undefined)).toBe(false); // May still runs
     const ended = calc('c', [monthlyLine('nursing', 1, '2026-01', { untilMonth: '2026-06' })]);
-    expect(closable(opened({ status: 'PAID', approved: ended, monthlyGrants: { worker: '2026-01-05' } }), '2026-11-24', undefined)).toBe(true);
+    expect(closable(opened({ status: 'PAID', approved: ended, monthlyGrants: { worker: '2026-01-05' } }), [], '2026-11-24', undefined)).toBe(true);
     // Lapsed since 2026-01-05: February to May are kept owed until the worker is certified again.
-    expect(closable(opened({ status: 'PAID', approved: ended, monthlyGrants: { worker: '2025-01-05' } }), '2026-11-24', undefined)).toBe(false);
+    expect(closable(opened({ status: 'PAID', approved: ended, monthlyGrants: { worker: '2025-01-05' } }), [], '2026-11-24', undefined)).toBe(false);
   });
 });
 

@@ -122,7 +122,7 @@ export const monthlyLine = (key: string, amountFen: number, fromMonth: string, o
 });
 
 /** A payment item by key: `medical`, `nursing@2026-04`, `dependant_pension:1@2026-04`. */
-export function paymentItem(key: string, amountFen: number): PaymentItem {
+function paymentItem(key: string, amountFen: number): PaymentItem {
   const [line, month] = key.split('@') as [string, string | undefined];
   return { item: line.split(':')[0] as BenefitItem, key, amountFen, ...(month ? { month } : {}) };
 }

@@ -110,8 +110,8 @@ describe('payment chain: the rules the first tests found broken', () => {
       lifeEvents: [{ type: 'WORKER_DIED', on: '2026-05-10', by: 'h1', at: 'x' }],
     });
     // January–May all paid; nothing owed. Due 2027-01-10.
-    expect(closable(died, '2027-01-10', undefined)).toBe(true);
-    expect(closable(died, '2027-01-11', undefined)).toBe(true); // actual: false, and false forever
+    expect(closable(died, [], '2027-01-10', undefined)).toBe(true);
+    expect(closable(died, [], '2027-01-11', undefined)).toBe(true); // actual: false, and false forever
   });
 
   it('B5 (contract): an approval that instructs no one-off amount goes straight to PAID', () => {

@@ -400,7 +400,7 @@ describe('the payment chain over random lives of a case (D10, D14–D16)', () =>
               break;
             }
             case 'sweep': {
-              const swept = sweepCase(record, now, calendar);
+              const swept = sweepCase(record, ledger.payments, now, calendar);
               if (swept) store(swept);
               break;
             }
