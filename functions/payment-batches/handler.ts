@@ -9,7 +9,7 @@ import { requireRole } from '../_shared/auth.ts';
 import { httpHandler } from '../_shared/http.ts';
 import { badRequest, fieldErrors, notFound } from '../_shared/problem.ts';
 import { BankFileQuery, BankResultsRequest, CreateBatchRequest, FundReportPath, FundReportQuery } from './schemas.ts';
-import { bankFile, createBatch, fundReportOf, readBatch, recordResults, visibleBatch } from './use-cases.ts';
+import { bankFile, batchSummary, createBatch, fundReportOf, readBatch, recordResults, visibleBatch } from './use-cases.ts';
 
 export const handler = httpHandler({
   'POST /v1/payment-batches': async (ctx) => {
@@ -19,15 +19,7 @@ export const handler = httpHandler({
     const { batch, held } = await createBatch(p, province, new Date());
     return {
       status: 201,
-      body: {
-        batchId: batch.batchId,
-        province: batch.province,
-        status: batch.status,
-        payments: batch.payments,
-        totalFen: batch.totalFen,
-        createdAt: batch.createdAt,
-        ...(held.length > 0 ? { held } : {}),
-      },
+      body: { ...batchSummary(batch), ...(held.length > 0 ? { held } : {}) },
     };
   },
   'GET /v1/payment-batches/{batchId}': async (ctx) => {

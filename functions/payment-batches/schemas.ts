@@ -12,14 +12,18 @@ export const CreateBatchRequest = z.withMeta(z.strictObject({ province: Province
 
 const Debtor = z.object({ name: z.string(), account: z.string(), bankName: z.string(), bankCode: z.string() });
 
+/** What every answer about a batch says of it. */
+const BatchSummary = z.object({
+  batchId: z.string(),
+  province: z.string(),
+  status: z.enum(['ASSEMBLING', 'READY']),
+  payments: Int,
+  totalFen: Int,
+  createdAt: z.string(),
+});
+
 export const BatchCreatedResponse = z.withMeta(
-  z.object({
-    batchId: z.string(),
-    province: z.string(),
-    status: z.enum(['ASSEMBLING', 'READY']),
-    payments: Int,
-    totalFen: Int,
-    createdAt: z.string(),
+  z.extend(BatchSummary, {
     /** Positive instructed payments left out of the batch (they stay INSTRUCTED): no copy of a payee to pay. */
     held: z.optional(z.array(z.object({ paymentId: z.string(), caseId: z.string(), reason: z.enum(['NO_PAYEE']) }))),
   }),
@@ -40,13 +44,7 @@ const BatchItem = z.withMeta(
 );
 
 export const BatchResponse = z.withMeta(
-  z.object({
-    batchId: z.string(),
-    province: z.string(),
-    status: z.enum(['ASSEMBLING', 'READY']),
-    payments: Int,
-    totalFen: Int,
-    createdAt: z.string(),
+  z.extend(BatchSummary, {
     createdBy: z.string(),
     debtor: Debtor,
     items: z.array(BatchItem),

@@ -248,17 +248,22 @@ const itemView = (p: PaymentRecord) => ({
   ...(p.returnReason ? { returnReason: p.returnReason } : {}),
 });
 
+/** What every answer about a batch says of it (schemas.ts `BatchSummary`). */
+export const batchSummary = (batch: Pick<PaymentBatch, 'batchId' | 'province' | 'status' | 'payments' | 'totalFen' | 'createdAt'>) => ({
+  batchId: batch.batchId,
+  province: batch.province,
+  status: batch.status,
+  payments: batch.payments,
+  totalFen: batch.totalFen,
+  createdAt: batch.createdAt,
+});
+
 /** GET /v1/payment-batches/{batchId}: the batch, its payments (by paymentId) and its downloads. */
 export async function readBatch(p: Principal, batchId: string) {
   const batch = await visibleBatch(p, batchId);
   const [payments, downloads] = await Promise.all([batches.payments(batchId), batches.downloads(batchId)]);
   return {
-    batchId: batch.batchId,
-    province: batch.province,
-    status: batch.status,
-    payments: batch.payments,
-    totalFen: batch.totalFen,
-    createdAt: batch.createdAt,
+    ...batchSummary(batch),
     createdBy: batch.createdBy,
     debtor: batch.debtor,
     items: payments.sort((a, b) => (a.paymentId < b.paymentId ? -1 : 1)).map(itemView),
