@@ -1088,6 +1088,8 @@ describe('monthly runs and closing (D10, D15, D16)', () => {
     expect(closable(opened({ status: 'PAID', approved: ended, monthlyGrants: { worker: '2026-01-05' } }), [], '2026-11-24', undefined)).toBe(true);
     // Lapsed since 2026-01-05: February to May are kept owed until the worker is certified again.
     expect(closable(opened({ status: 'PAID', approved: ended, monthlyGrants: { worker: '2025-01-05' } }), [], '2026-11-24', undefined)).toBe(false);
+    // Lapsed since 2026-06-01, after the line's last month (May): nothing is kept owed, the case closes.
+    expect(closable(opened({ status: 'PAID', approved: ended, monthlyGrants: { worker: '2025-06-01' } }), [], '2026-11-24', undefined)).toBe(true);
   });
 });
 
