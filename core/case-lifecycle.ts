@@ -12,7 +12,19 @@
 import type { ErrorCode } from './error-codes.ts';
 import type { WorkingDayCalendar } from './calendar.ts';
 import { type Deadline, deadlinesOf, missedDeadlines } from './case-deadlines.ts';
-import { approvalPayment, type BenefitInputs, calculateCaseBenefits, calculationTotals, closable } from './case-payments.ts';
+import { type BenefitInputs, calculateCaseBenefits, calculationTotals, closable } from './case-payments.ts';
+import {
+  certificationDueOn,
+  instruct,
+  approvalSettled,
+  monthlyRecipients,
+  newPayments,
+  owedItems,
+  type PaymentChange,
+  reinstructions,
+  settleAfterLifeEvent,
+} from './payment-chain.ts';
+import { suddenIllnessDeathDeemable } from './confirmation.ts';
 import {
   type CaseRecord,
   type CaseStatus,
@@ -20,23 +32,31 @@ import {
   type CaseStep,
   type Confirmation,
   type InjuryReport,
+  type LifeEventType,
+  type Payee,
   type PaymentRecord,
+  type Person,
   type StoredCalculation,
   type TimelineEvent,
   WORKFLOW_STEPS,
   type WorkflowStep,
 } from './case-record.ts';
-import { type CallerRole, approvalAllowed } from './cases.ts';
+import type { CallerRole } from './cases.ts';
 import { assessmentDue, applicationLateness, checkAssessmentWindow, reassessmentRequestDue } from './deadlines.ts';
 import type { DependantInput, ExpenseItem } from './benefits.ts';
 import { type CaseDocument, checklist, DOCUMENT_TYPE_NAMES, type DocumentType } from './documents.ts';
 import { ruleTableOn } from './rule-tables.ts';
 import { sumFen } from './money.ts';
 import type { ApplicantType } from './rule-tables.ts';
-import { monthOfDate, shanghaiDate } from './time.ts';
+import { addMonthsToMonth, monthOfDate, shanghaiDate } from './time.ts';
 
-/** D13: documents are handed in, waived and withdrawn in every status; a refused (NOT_CONFIRMED) case takes no new upload. */
-const DOCUMENTS = ['document-upload', 'document-waiver', 'document-withdrawal'] as const satisfies readonly CaseStep[];
+/**
+ * D13: documents are handed in, waived and withdrawn in every status; a refused (NOT_CONFIRMED) case takes no
+ * new upload. D14: the payee is changed in every status but NOT_CONFIRMED.
+ */
+const DOCUMENTS = ['document-upload', 'document-waiver', 'document-withdrawal', 'payee', 'payee-confirmation'] as const satisfies readonly CaseStep[];
+/** D16: life events and certifications from approval on (in AWAITING_APPROVAL only once a calculation was approved: a re-assessment). */
+const AFTER_APPROVAL = ['life-event', 'certification'] as const satisfies readonly CaseStep[];
 
 /** What the case workflow does in a status: wait for the next person, or end (a re-assessment starts a new execution). */
 export type WorkflowInStatus = 'waits' | 'ends';
@@ -51,10 +71,11 @@ export const LIFECYCLE: Readonly<Record<CaseStatus, { readonly accepts: readonly
   NOT_CONFIRMED: { accepts: ['document-waiver', 'document-withdrawal'], workflow: 'ends' },
   AWAITING_ASSESSMENT: { accepts: ['assessment', 'expenses', 'assessment-extension', ...DOCUMENTS], workflow: 'waits' },
   AWAITING_DEPENDANTS: { accepts: ['dependants', 'expenses', ...DOCUMENTS], workflow: 'waits' },
-  AWAITING_APPROVAL: { accepts: ['approval', 'expenses', ...DOCUMENTS], workflow: 'waits' },
+  AWAITING_APPROVAL: { accepts: ['approval', 'expenses', ...DOCUMENTS, ...AFTER_APPROVAL], workflow: 'waits' },
   RETURNED: { accepts: ['expenses', 'resubmission', ...DOCUMENTS], workflow: 'waits' },
-  PAID: { accepts: ['reassessment', 'review', ...DOCUMENTS], workflow: 'ends' },
-  CLOSED: { accepts: ['review', ...DOCUMENTS], workflow: 'ends' },
+  APPROVED: { accepts: ['reassessment', 'review', ...DOCUMENTS, ...AFTER_APPROVAL], workflow: 'ends' },
+  PAID: { accepts: ['reassessment', 'review', ...DOCUMENTS, ...AFTER_APPROVAL], workflow: 'ends' },
+  CLOSED: { accepts: ['review', ...DOCUMENTS, ...AFTER_APPROVAL], workflow: 'ends' },
 };
 
 /** Who records each step (checked before the case is even looked up: 403 before 404). */
@@ -73,10 +94,52 @@ export const STEP_ROLES: Readonly<Record<CaseStep, readonly CallerRole[]>> = {
   'document-upload': ['worker', 'platform', 'handler'],
   'document-waiver': ['handler'],
   'document-withdrawal': ['worker', 'platform', 'handler'],
+  payee: ['handler'],
+  'payee-confirmation': ['reviewer'],
+  'life-event': ['handler'],
+  certification: ['handler', 'worker'],
 };
 
 /** Whether a case in `status` accepts `step`. */
 export const acceptsStep = (status: CaseStatus, step: CaseStep): boolean => LIFECYCLE[status].accepts.includes(step);
+
+/** Whether `record` accepts `step`: its status does, and a life event or certification needs an approved calculation (D16). */
+const recordAccepts = (record: CaseRecord, step: CaseStep): boolean =>
+  acceptsStep(record.status, step) && (!(AFTER_APPROVAL as readonly CaseStep[]).includes(step) || record.approved !== undefined);
+
+/**
+ * D14: everyone who made a change to the case — opened it, handed in or waived a document, recorded the
+ * confirmation, expenses, an assessment, the dependants, the payee or a life event. None of them may
+ * approve or return its calculation, nor confirm a payee change. Cases stored before `makers` existed
+ * give theirs from the recorded facts.
+ */
+export function makersOf(record: CaseRecord, documents: readonly CaseDocument[]): Set<string> {
+  return new Set([
+    record.openedBy,
+    ...(record.makers ?? []),
+    ...(record.confirmation ? [record.confirmation.recordedBy] : []),
+    ...record.expenses.map((e) => e.recordedBy),
+    ...record.assessments.map((a) => a.recordedBy),
+    ...(record.documentWaivers ?? []).map((w) => w.by),
+    ...documents.map((d) => d.uploadedBy),
+  ]);
+}
+
+const withMaker = (record: CaseRecord, actor: string): readonly string[] =>
+  record.makers?.includes(actor) ? record.makers : [...(record.makers ?? []), actor];
+
+/** The steps that make their recorder a maker of the case (D14). */
+const MAKER_STEPS: readonly CaseStep[] = [
+  'confirmation',
+  'expenses',
+  'assessment',
+  'reassessment',
+  'review',
+  'dependants',
+  'document-waiver',
+  'payee',
+  'life-event',
+];
 
 /** Whether the workflow applies `step` after it is recorded (else it takes effect at once). */
 export const isWorkflowStep = (step: CaseStep): step is WorkflowStep => (WORKFLOW_STEPS as readonly CaseStep[]).includes(step);
@@ -105,10 +168,21 @@ export type StepInput =
     }
   | { readonly step: 'assessment-extension'; readonly reason: string }
   | { readonly step: 'dependants'; readonly dependants: readonly DependantInput[] }
-  | { readonly step: 'approval'; readonly decision: 'approve' | 'return'; readonly comment?: string }
+  | { readonly step: 'approval'; readonly decision: 'approve' | 'return'; readonly calculationId: string; readonly comment?: string }
   | { readonly step: 'resubmission'; readonly comment?: string }
   | { readonly step: 'document-waiver'; readonly type: DocumentType; readonly reason: string }
-  | { readonly step: 'document-withdrawal'; readonly document: CaseDocument; readonly reason: string };
+  | { readonly step: 'document-withdrawal'; readonly document: CaseDocument; readonly reason: string }
+  | {
+      readonly step: 'payee';
+      /** Encrypted by the adapter; `changedBy`, `changedAt` and `documentId` are set here. */
+      readonly payee: Omit<Payee, 'changedBy' | 'changedAt' | 'documentId'>;
+      readonly documentId: string;
+      /** Whether the name is the beneficiary's (the adapter compares the plain names with core/payee.ts). */
+      readonly beneficiary: boolean;
+    }
+  | { readonly step: 'payee-confirmation' }
+  | { readonly step: 'life-event'; readonly type: LifeEventType; readonly on: string; readonly dependantIndex?: number }
+  | { readonly step: 'certification'; readonly personIndex?: number };
 
 export interface StepContext {
   /** Who records the step (the token's `sub`) and as what. */
@@ -118,8 +192,16 @@ export interface StepContext {
   readonly calendar: WorkingDayCalendar;
   /** Required when {@link recordingNeedsBenefits} says so. */
   readonly benefits?: BenefitInputs;
-  /** The case's documents: required by a confirmation (its checklist) and a waiver. */
+  /** The case's documents: required by a confirmation (its checklist), a waiver, an approval (its makers) and a payee change. */
   readonly documents?: readonly CaseDocument[];
+  /** The case's payments and ledger sequence: required by the steps that instruct or re-instruct (D15, D16). */
+  readonly ledger?: Ledger;
+}
+
+/** A case's payments as read, with its ledger sequence (every instruction advances it, so racing ones serialise). */
+export interface Ledger {
+  readonly seq: number;
+  readonly payments: readonly PaymentRecord[];
 }
 
 export const REFUSALS = [
@@ -138,6 +220,16 @@ export const REFUSALS = [
   'ALREADY_WAIVED',
   'NOT_UPLOADER',
   'ALREADY_WITHDRAWN',
+  'CALCULATION_STALE',
+  'PAYEE_REQUIRED',
+  'PAYEE_NOT_BENEFICIARY',
+  'PAYEE_DOCUMENT_INVALID',
+  'NO_PAYEE_CHANGE_PENDING',
+  'LIFE_EVENT_INVALID',
+  'LIFE_EVENT_RECORDED',
+  'NOT_MONTHLY_RECIPIENT',
+  'CERTIFICATION_NOT_OWN',
+  'DIED_AT_NOT_DEEMABLE',
 ] as const satisfies readonly ErrorCode[];
 export type RefusalCode = (typeof REFUSALS)[number];
 
@@ -156,8 +248,10 @@ export interface Transition {
   readonly ok: true;
   readonly record: CaseRecord;
   readonly event: TimelineEvent;
-  /** A payment instructed by this transition, created with it (once). */
-  readonly payment?: PaymentRecord;
+  /** Payments instructed (created once) or changed (conditional on their status) with this transition. */
+  readonly payments?: readonly PaymentChange[];
+  /** The case's ledger sequence before and after (set when `payments` is). */
+  readonly ledger?: { readonly from: number; readonly to: number };
   /** The workflow's wait is over: its task token is removed with the transition. */
   readonly clearTask?: boolean;
   /** A document changed by this transition (a withdrawal), stored with it. */
@@ -199,7 +293,10 @@ export interface NewCaseInput {
   readonly report: InjuryReport;
   readonly kind: CaseRecord['kind'];
   readonly applicant: { readonly type: ApplicantType; readonly name?: string };
-  readonly payee: CaseRecord['payee'];
+  /** Absent only on a death case opened by a platform or union (a handler sets it once dependants are recorded). */
+  readonly payee?: Payee;
+  /** A death case's date of death (D16; the adapter defaults it to `occurredAt`). */
+  readonly diedAt?: string;
   readonly lateExplanation?: string;
   readonly actor: string;
   readonly now: Date;
@@ -238,7 +335,8 @@ export function openCase(input: NewCaseInput): Outcome {
     occurredAt: report.occurredAt,
     injuryDate: report.injuryDate,
     applicant: input.applicant,
-    payee: input.payee,
+    ...(input.payee ? { payee: input.payee } : {}),
+    ...(input.diedAt ? { diedAt: input.diedAt } : {}),
     late,
     ...(input.lateExplanation ? { lateExplanation: input.lateExplanation } : {}),
     coverage: report.coverage,
@@ -251,6 +349,7 @@ export function openCase(input: NewCaseInput): Outcome {
     assessments: [],
     escalations: [],
     ...(input.documentsRequired ? { documentsRequired: true } : {}),
+    makers: [input.actor],
     workflow: { status: 'RUNNING', executionName: input.executionName },
     version: 1,
   };
@@ -273,10 +372,12 @@ export const recordingNeedsBenefits = (record: CaseRecord, step: CaseStep): bool
 
 interface Change {
   readonly changes: Partial<CaseRecord>;
+  readonly remove?: readonly (keyof CaseRecord)[];
   readonly action: string;
   readonly before?: Record<string, unknown>;
   readonly after?: Record<string, unknown>;
   readonly document?: CaseDocument;
+  readonly payments?: readonly PaymentChange[];
 }
 
 const totalFen = (list: readonly { amountFen: number }[]) => sumFen(list.map((e) => e.amountFen));
@@ -318,6 +419,19 @@ function changeOf(record: CaseRecord, input: StepInput, ctx: StepContext): Chang
             },
           );
         }
+      }
+      if (
+        record.kind === 'death' &&
+        input.outcome === 'DEEMED' &&
+        input.basis === 'SUDDEN_ILLNESS_48H' &&
+        !suddenIllnessDeathDeemable(record.occurredAt, record.diedAt ?? record.occurredAt)
+      ) {
+        return refuse(
+          'DIED_AT_NOT_DEEMABLE',
+          '突发疾病死亡须在发病后 48 小时内（D7、D16）：本案死亡时间不在此范围内，不能以 SUDDEN_ILLNESS_48H 视同。',
+          'A sudden-illness death is deemed only within 48 hours of the onset (D7, D16): diedAt is outside.',
+          { fields: [{ path: 'diedAt', message: '死亡时间距发病超过 48 小时。' }] },
+        );
       }
       const { step: _step, ...decision } = input;
       return {
@@ -395,17 +509,27 @@ function changeOf(record: CaseRecord, input: StepInput, ctx: StepContext): Chang
     case 'dependants':
       return { changes: { dependants: input.dependants }, action: 'dependants.recorded', after: { dependants: input.dependants.map((d) => d.relation) } };
     case 'approval': {
-      const makers = { confirmationRecordedBy: record.confirmation?.recordedBy, expensesRecordedBy: record.expenses.map((e) => e.recordedBy) };
-      if (!approvalAllowed(makers, ctx.actor))
+      if (input.calculationId !== record.benefits?.calculationId)
+        return refuse(
+          'CALCULATION_STALE',
+          `待遇核定已更新（当前为 ${record.benefits?.calculationId ?? '无'}）：请重新查看核定结果后再审批（D14）。`,
+          `The calculation changed since it was seen (now ${record.benefits?.calculationId ?? 'none'}): look again before approving (D14).`,
+          { fields: [{ path: 'calculationId', message: `当前核定为 ${record.benefits?.calculationId ?? '无'}，请重新查看。` }] },
+        );
+      if (makersOf(record, documentsOf(ctx)).has(ctx.actor))
         return refuse(
           'MAKER_CHECKER',
-          '经办与审核须分离（D10）：您记录过本案的认定或费用，不能审批本案，请由其他审核人员审批。',
-          "Maker-checker (D10): the reviewer recorded this case's confirmation or expenses.",
+          '经办与审核须分离（D14）：您对本案做过变更（受理、提交或免交材料、认定、费用、鉴定、供养亲属、收款人或生存状况），不能审批本案，请由其他审核人员审批。',
+          'Maker-checker (D14): the reviewer made a change to this case.',
         );
+      if (input.decision === 'approve' && !record.payee)
+        return refuse('PAYEE_REQUIRED', '本案尚未设定收款人：请经办人员先设定收款人（D14）。', 'The case has no payee yet (D14).', {
+          fields: [{ path: 'payee', message: '尚未设定收款人。' }],
+        });
       return {
         changes: { approval: { decision: input.decision, ...(input.comment ? { comment: input.comment } : {}), reviewer: ctx.actor, at } },
         action: `approval.${input.decision}`,
-        after: { decision: input.decision, calculationId: record.benefits?.calculationId, oneOffTotalFen: record.benefits?.oneOffTotalFen },
+        after: { decision: input.decision, calculationId: input.calculationId, oneOffTotalFen: record.benefits?.oneOffTotalFen },
       };
     }
     case 'resubmission':
@@ -449,13 +573,127 @@ function changeOf(record: CaseRecord, input: StepInput, ctx: StepContext): Chang
         document: { ...d, status: 'WITHDRAWN', withdrawal: { by: ctx.actor, at, reason: input.reason } },
       };
     }
+    case 'payee': {
+      const doc = documentsOf(ctx).find((d) => d.documentId === input.documentId);
+      if (doc?.type !== 'BANK_ACCOUNT_PROOF' || doc.status !== 'AVAILABLE')
+        return refuse(
+          'PAYEE_DOCUMENT_INVALID',
+          '变更收款人须附本案已通过校验的银行账户证明（BANK_ACCOUNT_PROOF）（D14）。',
+          'A payee change needs an AVAILABLE BANK_ACCOUNT_PROOF document of this case (D14).',
+          { fields: [{ path: 'documentId', message: doc ? '该材料不是已通过校验的银行账户证明。' : '本案没有该材料。' }] },
+        );
+      if (!input.beneficiary)
+        return refuse('PAYEE_NOT_BENEFICIARY', '收款人须为待遇享受人本人（D14）。', 'The payee must be the beneficiary (D14).', {
+          fields: [{ path: 'name', message: '收款人姓名与待遇享受人不一致。' }],
+        });
+      const payee: Payee = { ...input.payee, changedBy: ctx.actor, changedAt: at, documentId: input.documentId };
+      const shown = { nameInitial: payee.nameInitial, bankAccountLast4: payee.bankAccountLast4, documentId: input.documentId };
+      // With payments the change waits for a reviewer who is not a maker (contract: payee confirmation).
+      if (ledgerOf(ctx).payments.length > 0) return { changes: { pendingPayee: { payee, by: ctx.actor, at } }, action: 'payee.change_requested', after: shown };
+      return {
+        changes: { payee },
+        remove: ['pendingPayee'],
+        action: 'payee.changed',
+        ...(record.payee ? { before: { nameInitial: record.payee.nameInitial, bankAccountLast4: record.payee.bankAccountLast4 } } : {}),
+        after: shown,
+      };
+    }
+    case 'payee-confirmation': {
+      const pending = record.pendingPayee;
+      if (!pending) return refuse('NO_PAYEE_CHANGE_PENDING', '本案没有待确认的收款人变更。', 'No payee change is waiting for confirmation.');
+      if (makersOf(record, documentsOf(ctx)).has(ctx.actor))
+        return refuse(
+          'MAKER_CHECKER',
+          '经办与审核须分离（D14）：您对本案做过变更，不能确认收款人变更。',
+          'Maker-checker (D14): a maker of the case cannot confirm a payee change.',
+        );
+      const ledger = ledgerOf(ctx);
+      const payments = reinstructions({ ...record, payee: pending.payee }, ledger.payments, { seq: ledger.seq, at });
+      return {
+        changes: { payee: pending.payee },
+        remove: ['pendingPayee'],
+        action: 'payee.changed',
+        ...(record.payee ? { before: { nameInitial: record.payee.nameInitial, bankAccountLast4: record.payee.bankAccountLast4 } } : {}),
+        after: {
+          nameInitial: pending.payee.nameInitial,
+          bankAccountLast4: pending.payee.bankAccountLast4,
+          requestedBy: pending.by,
+          reinstructed: payments.filter((c) => c.expected === undefined).map((c) => c.next.paymentId),
+        },
+        payments,
+      };
+    }
+    case 'life-event':
+      return lifeEventChange(record, input, ctx, at, today);
+    case 'certification': {
+      const person: Person = input.personIndex ?? 'worker';
+      if (ctx.role === 'worker' && input.personIndex !== undefined)
+        return refuse('CERTIFICATION_NOT_OWN', '劳动者只能为本人进行待遇资格认证。', 'A worker certifies only themself.');
+      if (!monthlyRecipients(record).includes(person))
+        return refuse('NOT_MONTHLY_RECIPIENT', '此人不领取按月待遇，无须资格认证（D16）。', 'This person receives no monthly item (D16).', {
+          fields: [{ path: 'personIndex', message: '不是按月待遇的领取人。' }],
+        });
+      const certifications = [...(record.certifications ?? []), { person, on: today, by: ctx.actor }];
+      const nextDueOn = certificationDueOn({ ...record, certifications }, person);
+      return { changes: { certifications }, action: 'certification.recorded', after: { person, certifiedOn: today, nextDueOn } };
+    }
   }
+}
+
+const LIFE_EVENT_NAMES: Readonly<Record<LifeEventType, string>> = { WORKER_DIED: '劳动者死亡', DEPENDANT_DIED: '供养亲属死亡', RETIRED: '退休' };
+
+/**
+ * D16: a death or retirement ends monthly items from the month after; it applies without approval:
+ * instructed payments it ends are cancelled and months already sent or paid are recovered.
+ */
+function lifeEventChange(record: CaseRecord, input: Extract<StepInput, { step: 'life-event' }>, ctx: StepContext, at: string, today: string): Change | Outcome {
+  const invalid = (path: string, message: string) =>
+    refuse('LIFE_EVENT_INVALID', `${LIFE_EVENT_NAMES[input.type]}的登记不成立：${message}`, `The life event does not apply: ${path}.`, {
+      fields: [{ path, message }],
+    });
+  if (input.on > today || input.on < record.injuryDate) return invalid('on', `日期须在 ${record.injuryDate} 至 ${today} 之间。`);
+  if (input.type === 'DEPENDANT_DIED') {
+    const count = record.dependants?.length ?? 0;
+    if (input.dependantIndex === undefined || input.dependantIndex < 1 || input.dependantIndex > count)
+      return invalid('dependantIndex', `须为 1–${count} 之间的供养亲属序号。`);
+  } else {
+    if (input.dependantIndex !== undefined) return invalid('dependantIndex', '只有供养亲属死亡才填写序号。');
+    if (record.kind === 'death') return invalid('type', '因工死亡案件只登记供养亲属的死亡。');
+  }
+  const lifeEvents = record.lifeEvents ?? [];
+  if (lifeEvents.some((e) => e.type === input.type && e.dependantIndex === input.dependantIndex))
+    return refuse('LIFE_EVENT_RECORDED', `${LIFE_EVENT_NAMES[input.type]}已登记。`, `${input.type} is already recorded.`);
+  const event = { type: input.type, on: input.on, ...(input.dependantIndex ? { dependantIndex: input.dependantIndex } : {}), by: ctx.actor, at };
+  const next = { ...record, lifeEvents: [...lifeEvents, event] };
+  const ledger = ledgerOf(ctx);
+  const payments = settleAfterLifeEvent(next, ledger.payments, { throughMonth: monthOfDate(today), asOf: today, seq: ledger.seq, at });
+  return {
+    changes: { lifeEvents: next.lifeEvents },
+    action: 'life_event.recorded',
+    after: {
+      type: input.type,
+      on: input.on,
+      ...(input.dependantIndex ? { dependantIndex: input.dependantIndex } : {}),
+      endsFrom: addMonthsToMonth(monthOfDate(input.on), 1),
+      cancelled: payments.filter((c) => c.expected !== undefined).map((c) => c.next.paymentId),
+      ...(payments.some((c) => c.expected === undefined) ? { settlement: payments.find((c) => c.expected === undefined)!.next.paymentId } : {}),
+    },
+    payments,
+  };
 }
 
 const documentsOf = (ctx: StepContext): readonly CaseDocument[] => {
   if (!ctx.documents) throw new RangeError('This step needs the case documents');
   return ctx.documents;
 };
+
+const ledgerOf = (ctx: { ledger?: Ledger }): Ledger => {
+  if (!ctx.ledger) throw new RangeError('This step needs the case ledger');
+  return ctx.ledger;
+};
+
+/** The ledger advance of a transition that changes payments: one number per new payment, at least one. */
+const ledgerAdvance = (ledger: Ledger, payments: readonly PaymentChange[]) => ({ from: ledger.seq, to: ledger.seq + Math.max(1, newPayments(payments)) });
 
 export interface UploadRequest {
   readonly documentId: string;
@@ -511,7 +749,7 @@ export function recordStep(record: CaseRecord, input: StepInput, ctx: StepContex
       `案件流程仍在处理 ${record.pendingStep} 步骤：请稍后重试。`,
       `The case workflow is still applying the ${record.pendingStep} step; retry in a moment.`,
     );
-  if (!acceptsStep(record.status, input.step))
+  if (!recordAccepts(record, input.step))
     return refuse(
       'STEP_NOT_ACCEPTED',
       `案件当前状态为 ${record.status}，不接受 ${input.step} 步骤。`,
@@ -519,13 +757,28 @@ export function recordStep(record: CaseRecord, input: StepInput, ctx: StepContex
     );
   const change = changeOf(record, input, ctx);
   if ('ok' in change) return change;
-  const next = bump(record, { ...change.changes, ...(isWorkflowStep(input.step) ? { pendingStep: input.step } : {}) });
+  const next = bump(
+    record,
+    {
+      ...change.changes,
+      ...(isWorkflowStep(input.step) ? { pendingStep: input.step } : {}),
+      ...(MAKER_STEPS.includes(input.step) ? { makers: withMaker(record, ctx.actor) } : {}),
+    },
+    change.remove,
+  );
   const event = timelineEvent(ctx.now.toISOString(), ctx.actor, change.action, {
     role: ctx.role,
     ...(change.before ? { before: change.before } : {}),
     ...(change.after ? { after: change.after } : {}),
   });
-  return { ok: true, record: next, event, ...(change.document ? { document: change.document } : {}) };
+  // A step that settles payments advances the ledger even when it changes none: a run racing it computes again.
+  return {
+    ok: true,
+    record: next,
+    event,
+    ...(change.document ? { document: change.document } : {}),
+    ...(change.payments ? { payments: change.payments, ledger: ledgerAdvance(ledgerOf(ctx), change.payments) } : {}),
+  };
 }
 
 // ── Applying a recorded step (the workflow) ────────────────────────────────────────────────────────
@@ -545,8 +798,8 @@ export function applyingNeedsBenefits(record: CaseRecord): boolean {
 
 export interface ApplyContext {
   readonly now: Date;
-  /** The case's payments so far (an approval nets against them, D10). */
-  readonly payments: readonly PaymentRecord[];
+  /** The case's payments so far and its ledger sequence (an approval instructs what is owed, D10, D15). */
+  readonly ledger: Ledger;
   /** Required when {@link applyingNeedsBenefits} says so. */
   readonly benefits?: BenefitInputs;
 }
@@ -564,7 +817,7 @@ function resultOf(record: CaseRecord, step: WorkflowStep, today: string): { stat
     case 'approval':
       return record.approval?.decision === 'return'
         ? { status: 'RETURNED', changes: {}, calculate: false }
-        : { status: 'PAID', changes: { approved: record.benefits! }, calculate: false };
+        : { status: 'APPROVED', changes: { approved: record.benefits! }, calculate: false };
     default:
       return { status: 'AWAITING_APPROVAL', changes: {}, calculate: true };
   }
@@ -587,18 +840,40 @@ export function applyPendingStep(record: CaseRecord, ctx: ApplyContext): Outcome
     if (!result.ok) return notCalculable(result);
     benefits = result.calculation;
   }
-  const payment = status === 'PAID' ? approvalPayment(record.caseId, record.benefits!, ctx.payments, monthOfDate(today), at) : undefined;
-  const next = bump(record, { ...changes, ...(benefits ? { benefits } : {}), status }, ['pendingStep']);
+  let next = bump(record, { ...changes, ...(benefits ? { benefits } : {}), status }, ['pendingStep']);
+  let payment: PaymentRecord | undefined;
+  if (status === 'APPROVED') {
+    // D15: the approval instructs what is owed through this month; the case is PAID once its one-offs are.
+    const month = monthOfDate(today);
+    payment = instruct(next, owedItems(next, ctx.ledger.payments, { throughMonth: month, asOf: today }), {
+      seq: ctx.ledger.seq,
+      kind: 'approval',
+      at,
+      calculationId: next.approved!.calculationId,
+    });
+    const grants = { ...(record.monthlyGrants ?? {}) };
+    for (const person of monthlyRecipients(next)) grants[String(person)] ??= today;
+    const settled = approvalSettled(next, [...ctx.ledger.payments, ...(payment ? [payment] : [])]);
+    next = { ...next, monthlyGrants: grants, ...(settled ? { status: 'PAID' as const } : {}) };
+  }
   const event = timelineEvent(at, 'workflow', 'status.changed', {
     step,
     before: { status: record.status },
     after: {
-      status,
+      status: next.status,
       ...(benefits ? calculationTotals(benefits) : {}),
-      ...(payment ? { paymentId: payment.paymentId, paidFen: payment.amountFen } : {}),
+      ...(payment ? { paymentId: payment.paymentId, instructedFen: payment.amountFen } : {}),
     },
   });
-  return { ok: true, record: next, event, ...(payment ? { payment } : {}), clearTask: true };
+  // An approval advances the ledger even when it instructs nothing: a run racing it computes again with it.
+  const payments = payment ? [{ next: payment }] : [];
+  return {
+    ok: true,
+    record: next,
+    event,
+    ...(status === 'APPROVED' ? { payments, ledger: ledgerAdvance(ctx.ledger, payments) } : {}),
+    clearTask: true,
+  };
 }
 
 // ── The workflow's own state, and the deadline sweep ───────────────────────────────────────────────
@@ -659,13 +934,13 @@ export function workflowRestarted(record: CaseRecord, executionName: string, now
  * newly missed (D7, D8), or the close of a paid case with nothing more to pay once the re-assessment
  * window has passed.
  */
-export function sweepCase(record: CaseRecord, now: Date, calendar: WorkingDayCalendar): Transition | undefined {
+export function sweepCase(record: CaseRecord, payments: readonly PaymentRecord[], now: Date, calendar: WorkingDayCalendar): Transition | undefined {
   const today = shanghaiDate(now);
   const deadlines: Record<string, Deadline> = deadlinesOf(record, calendar, today);
   const known = new Set(record.escalations.map((x) => x.kind));
   const missed = missedDeadlines(record, deadlines, today).filter((m) => !known.has(m.kind));
   const last = record.assessments.at(-1);
-  const close = closable(record, today, last ? reassessmentRequestDue(last.concludedOn, calendar).date : undefined);
+  const close = closable(record, payments, today, last ? reassessmentRequestDue(last.concludedOn, calendar).date : undefined);
   if (missed.length === 0 && !close) return undefined;
   const at = now.toISOString();
   const next = bump(record, {

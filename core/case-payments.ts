@@ -1,22 +1,14 @@
 /**
- * What a case owes and pays (D9, D10): its benefit calculation from the stored facts, the payment an
- * approval instructs, a month's payment of the monthly items, and when a paid case is finished.
+ * What a case owes (D9, D10): its benefit calculation from the stored facts, a month's payment run for
+ * it (the money itself: core/payment-chain.ts), and when a paid case is finished.
  * Pure: the adapters load the worker's profile and the parameter versions and store what comes out.
  */
-import {
-  type BenefitCalculation,
-  calculateBenefits,
-  monthlyItemsDue,
-  netMonth,
-  netRecalculation,
-  type PayableItem,
-  resolveBenefitParameters,
-} from './benefits.ts';
+import { type BenefitCalculation, calculateBenefits, monthlyItemsDue, resolveBenefitParameters } from './benefits.ts';
 import type { CaseRecord, PaymentRecord, StoredCalculation } from './case-record.ts';
 import type { ParameterVersion } from './parameters.ts';
 import type { DisabilityGrade } from './rule-tables.ts';
-import { addMonthsToMonth, monthOfDate } from './time.ts';
-import { sumFen } from './money.ts';
+import { certificationDueOn, entitlementOf, instruct, monthlyRecipients, owedItems, personOfKey } from './payment-chain.ts';
+import { addMonthsToMonth, monthOfDate, shanghaiDate } from './time.ts';
 
 /** The parameter names a benefit calculation reads (D9). */
 export const BENEFIT_PARAMETER_NAMES = ['averageMonthlyWageFen', 'minimumMonthlyWageFen', 'inpatientMealFenPerDay', 'urbanDisposableIncomeFen'] as const;
@@ -36,7 +28,8 @@ export type CalculationResult =
 export function calculateCaseBenefits(record: CaseRecord, inputs: BenefitInputs, at: string): CalculationResult {
   if (!record.workerId) return { ok: false, error: 'ValidationError', message: 'The report named no registered worker: benefits cannot be calculated.' };
   if (!inputs.worker) return { ok: false, error: 'ValidationError', message: `Worker ${record.workerId} has no profile.` };
-  const deathDate = record.kind === 'death' ? { deathDate: record.injuryDate } : {};
+  // D16: N and the dependants' first month follow the date of death (the injury date when none was given).
+  const deathDate = record.kind === 'death' ? { deathDate: record.diedAt ? shanghaiDate(record.diedAt) : record.injuryDate } : {};
   const parameters = resolveBenefitParameters([...inputs.parameterVersions], { province: record.province, injuryDate: record.injuryDate, ...deathDate });
   const last = record.assessments.at(-1);
   const result = calculateBenefits({
@@ -60,78 +53,47 @@ export function calculateCaseBenefits(record: CaseRecord, inputs: BenefitInputs,
   return { ok: true, calculation: { ...result, calculationId: `calc-${String(record.version + 1).padStart(6, '0')}`, calculatedAt: at } };
 }
 
-/** Everything already paid on a case, as payable items (for netting, D10). */
-export const paidItems = (payments: readonly PaymentRecord[]): PayableItem[] =>
-  payments.filter((p) => p.status !== 'FAILED').flatMap((p) => p.items.map(({ item, key, amountFen }) => ({ item, key, amountFen })));
+/**
+ * A month's run for one case (D10, D15): what the case is owed through `month` (its latest approved
+ * calculation, whatever its status), as one payment; undefined when nothing is owed.
+ */
+export function monthlyPayment(
+  record: CaseRecord,
+  ledger: { seq: number; payments: readonly PaymentRecord[] },
+  month: string,
+  runId: string,
+  now: Date,
+): PaymentRecord | undefined {
+  if (!record.approved) return undefined;
+  const at = now.toISOString();
+  const items = owedItems(record, ledger.payments, { throughMonth: month, asOf: shanghaiDate(now) });
+  return instruct(record, items, { seq: ledger.seq, kind: 'monthly', at, runId, calculationId: record.approved.calculationId });
+}
 
 /**
- * What approving `calc` pays (D10): the one-off differences against everything paid before (positive
- * pays, negative recovers) plus the arrears of monthly items for months before `currentMonth` not yet
- * paid. Current and later months are left to the monthly payment runs.
+ * True when a paid case has nothing more to pay in `today`'s month or later (after its life events), no
+ * person's certification has lapsed (their months are kept owed), no payment is still on its way (instructed,
+ * sent, or returned and not yet replaced; a recovery not yet offset) and no re-assessment may still come (→ CLOSED).
  */
-export function approvalPayment(
-  caseId: string,
-  calc: StoredCalculation,
-  payments: readonly PaymentRecord[],
-  currentMonth: string,
-  at: string,
-): PaymentRecord | undefined {
-  const paid = paidItems(payments);
-  const items: (PayableItem & { month?: string })[] = netRecalculation(paid, calc);
-  const firstMonth = calc.lines
-    .filter((l) => l.monthly && l.fromMonth)
-    .map((l) => l.fromMonth!)
-    .sort()[0];
-  if (firstMonth) {
-    const paidKeys = new Map<string, number>();
-    for (const p of paid) paidKeys.set(p.key, (paidKeys.get(p.key) ?? 0) + p.amountFen);
-    for (let m = firstMonth; m < currentMonth; m = addMonthsToMonth(m, 1)) {
-      for (const due of monthlyItemsDue({ lines: calc.lines }, m)) {
-        const diff = due.amountFen - (paidKeys.get(due.key) ?? 0);
-        if (diff !== 0) items.push({ item: due.item, key: due.key, amountFen: diff, month: m });
-      }
-    }
-  }
-  if (items.length === 0) return undefined;
-  const key = `APPROVAL#${calc.calculationId}`;
-  return {
-    paymentId: `${caseId}:${key}`,
-    caseId,
-    key,
-    amountFen: sumFen(items.map((i) => i.amountFen)),
-    status: 'PAID',
-    items,
-    createdAt: at,
-    calculationId: calc.calculationId,
-  };
-}
-
-/** A month's payment of the approved calculation's monthly items, net of what was paid for them (undefined: nothing owed). */
-export function monthlyPayment(record: CaseRecord, payments: readonly PaymentRecord[], month: string, runId: string, at: string): PaymentRecord | undefined {
-  const calc = record.approved;
-  if (!calc) return undefined;
-  const items = netMonth(paidItems(payments), { lines: calc.lines }, month);
-  if (items.length === 0) return undefined;
-  const key = `MONTHLY#${month}#${calc.calculationId}`;
-  return {
-    paymentId: `${record.caseId}:${key}`,
-    caseId: record.caseId,
-    key,
-    amountFen: sumFen(items.map((i) => i.amountFen)),
-    status: 'PAID',
-    items: items.map((i) => ({ ...i, month })),
-    createdAt: at,
-    runId,
-    calculationId: calc.calculationId,
-  };
-}
-
-/** True when a paid case has nothing more to pay in `today`'s month or later and no re-assessment may still come (→ CLOSED). */
-export function closable(record: CaseRecord, today: string, reassessmentDue: string | undefined): boolean {
-  if (record.status !== 'PAID' || !record.approved) return false;
+export function closable(record: CaseRecord, payments: readonly PaymentRecord[], today: string, reassessmentDue: string | undefined): boolean {
+  const entitlement = entitlementOf(record);
+  if (record.status !== 'PAID' || !entitlement) return false;
+  const open = payments.some((p) => p.status === 'INSTRUCTED' || p.status === 'SENT' || (p.status === 'RETURNED' && p.replacedBy === undefined));
+  if (open) return false;
   const month = monthOfDate(today);
-  const running = record.approved.lines.some((l) => l.monthly && (l.untilMonth === undefined || l.untilMonth > month));
-  return !running && (reassessmentDue === undefined || today > reassessmentDue);
+  const running = entitlement.lines.some(
+    (l) => l.monthly && ((l.fromMonth ?? month) > month || monthlyItemsDue({ ...entitlement, lines: [l] }, month).length > 0),
+  );
+  // A lapsed person keeps the case open only if some of their months after the lapse were due (kept owed).
+  const lapsed = monthlyRecipients(record).some((person) => {
+    const due = certificationDueOn(record, person);
+    if (due === undefined || today <= due) return false;
+    for (let m = addMonthsToMonth(monthOfDate(due), 1); m <= month; m = addMonthsToMonth(m, 1)) {
+      if (monthlyItemsDue(entitlement, m).some((d) => personOfKey(d.key) === person)) return true;
+    }
+    return false;
+  });
+  return !running && !lapsed && (reassessmentDue === undefined || today > reassessmentDue);
 }
 
 /** The totals of a calculation shown on the timeline. */

@@ -16,6 +16,7 @@ export const CASE_STATUSES = [
   'AWAITING_DEPENDANTS',
   'AWAITING_APPROVAL',
   'RETURNED',
+  'APPROVED',
   'PAID',
   'CLOSED',
 ] as const;
@@ -115,8 +116,15 @@ export interface CaseRecord {
   readonly occurredAt: string;
   readonly injuryDate: string;
   readonly applicant: { readonly type: ApplicantType; readonly name?: string };
-  /** Encrypted by the adapter before the record is built: the core never sees the name or the account. */
-  readonly payee: { readonly nameEnc: string; readonly bankAccountEnc: string; readonly bankAccountLast4: string; readonly nameInitial: string };
+  /**
+   * D14: the beneficiary's bank account, encrypted by the adapter before the record is built (the core never
+   * sees the name or the account). Absent on a death case opened by a platform or union until a handler sets it.
+   */
+  readonly payee?: Payee;
+  /** D14: a payee change on a case with payments, waiting for a reviewer who is not a maker to confirm it. */
+  readonly pendingPayee?: PendingPayee;
+  /** D16: the date of death of a death case (RFC 3339; N and the dependants' first month follow it). */
+  readonly diedAt?: string;
   readonly late: boolean;
   readonly lateExplanation?: string;
   readonly coverage: CoverageResult;
@@ -143,20 +151,105 @@ export interface CaseRecord {
   readonly documentsRequired?: boolean;
   /** D13: required types a handler waived, with the reason (a paper original is held). */
   readonly documentWaivers?: readonly DocumentWaiver[];
+  /** D14: everyone who changed the case (opened it, recorded a step that makes a maker): none of them may approve. */
+  readonly makers?: readonly string[];
+  /** D16: deaths and retirements recorded after approval. */
+  readonly lifeEvents?: readonly LifeEvent[];
+  /** D16: yearly certifications of the persons receiving a monthly item. */
+  readonly certifications?: readonly Certification[];
+  /** D16: the date of the approval that first granted each person (`worker` or a dependant's position) a monthly item. */
+  readonly monthlyGrants?: Readonly<Record<string, string>>;
   readonly workflow: WorkflowState;
   readonly version: number;
+}
+
+/** Where a payment goes (D14): encrypted name and account, with what may be shown. */
+export interface Payee {
+  readonly nameEnc: string;
+  readonly bankAccountEnc: string;
+  readonly bankAccountLast4: string;
+  readonly nameInitial: string;
+  readonly bankName?: string;
+  /** 12-digit CNAPS code of the payee's bank. */
+  readonly bankCode?: string;
+  /** A handler's change (D14): who, when, on which BANK_ACCOUNT_PROOF. Absent for the payee given at opening. */
+  readonly changedBy?: string;
+  readonly changedAt?: string;
+  readonly documentId?: string;
+}
+
+export interface PendingPayee {
+  readonly payee: Payee;
+  readonly by: string;
+  readonly at: string;
+}
+
+export const LIFE_EVENT_TYPES = ['WORKER_DIED', 'DEPENDANT_DIED', 'RETIRED'] as const;
+export type LifeEventType = (typeof LIFE_EVENT_TYPES)[number];
+
+export interface LifeEvent {
+  readonly type: LifeEventType;
+  /** The date of the death or of the retirement (Asia/Shanghai). */
+  readonly on: string;
+  /** DEPENDANT_DIED: the dependant's 1-based position (as in the `dependant_pension:<n>` lines). */
+  readonly dependantIndex?: number;
+  readonly by: string;
+  readonly at: string;
+}
+
+/** A person receiving a monthly item: the worker, or a dependant by 1-based position. */
+export type Person = 'worker' | number;
+
+export interface Certification {
+  readonly person: Person;
+  readonly on: string;
+  readonly by: string;
+}
+
+/**
+ * D15: `INSTRUCTED` → `SENT` (in a bank batch) → `PAID` | `RETURNED`; `CANCELLED` when a life event ends what
+ * it paid before it was sent. `PENDING` and `FAILED` are statuses of payments stored before v2 (kept).
+ */
+export const PAYMENT_STATUSES = ['INSTRUCTED', 'SENT', 'PAID', 'RETURNED', 'CANCELLED', 'PENDING', 'FAILED'] as const;
+export type PaymentStatus = (typeof PAYMENT_STATUSES)[number];
+
+/** What instructed a payment. */
+export type PaymentKind = 'approval' | 'monthly' | 'life-event' | 'reinstruction';
+
+export interface PaymentItem extends PayableItem {
+  /** Monthly items: the month paid (the key ends in `@<month>`). */
+  readonly month?: string;
 }
 
 export interface PaymentRecord {
   readonly paymentId: string;
   readonly caseId: string;
+  /** The storage key: the payment id for v2 payments; `APPROVAL#…`/`MONTHLY#…` for older ones. */
   readonly key: string;
+  /** Positive pays; negative recovers (never sent to the bank: offset against the case's next positive payments). */
   readonly amountFen: number;
-  readonly status: 'PENDING' | 'PAID' | 'FAILED';
-  readonly items: readonly (PayableItem & { month?: string })[];
+  readonly status: PaymentStatus;
+  readonly items: readonly PaymentItem[];
   readonly createdAt: string;
+  readonly kind?: PaymentKind;
+  readonly province?: string;
+  /** The payee it was instructed to (a copy: a later change does not move it). */
+  readonly payee?: Payee;
   readonly runId?: string;
   readonly calculationId?: string;
+  readonly batchId?: string;
+  readonly sentAt?: string;
+  /** When the bank's result (or an offset) settled it. */
+  readonly settledAt?: string;
+  readonly returnReason?: string;
+  /** A re-instruction: the RETURNED payment it replaces; on that one, `replacedBy`. */
+  readonly replaces?: string;
+  readonly replacedBy?: string;
+  /** A positive payment: the recoveries offset against it when it was batched (its bank amount is the rest). */
+  readonly offsets?: readonly { readonly paymentId: string; readonly fen: number }[];
+  /** A recovery: how much of it has been offset so far. */
+  readonly offsetFen?: number;
+  readonly cancelledAt?: string;
 }
 
 export interface PaymentRun {
@@ -187,6 +280,10 @@ export const CASE_STEPS = [
   'document-upload',
   'document-waiver',
   'document-withdrawal',
+  'payee',
+  'payee-confirmation',
+  'life-event',
+  'certification',
 ] as const;
 export type CaseStep = (typeof CASE_STEPS)[number];
 

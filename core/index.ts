@@ -23,3 +23,6 @@ export * from './case-deadlines.ts';
 export * from './case-payments.ts';
 export * from './case-lifecycle.ts';
 export * from './documents.ts';
+export * from './payment-chain.ts';
+export * from './payee.ts';
+export * from './bank-files.ts';

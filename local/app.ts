@@ -16,6 +16,7 @@ import { join, resolve } from 'node:path';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { LOCAL_CREDENTIALS, localDynamoDbClient, startDynamoDbLocal, type DynamoDbLocal, type DynamoDbLocalOptions } from './dynamodb.ts';
 import { createHttpAdapter, type HttpAdapterOptions, type InlineRoute } from './http-adapter.ts';
+import { LOCAL_PAYING_ACCOUNTS } from './paying-accounts.ts';
 import { createTables, type TableNames } from './tables.ts';
 import { LOCAL_APP_CLIENT_ID, type LocalIssuer, localIssuer, parseTokenRequest } from './tokens.ts';
 
@@ -139,6 +140,8 @@ export async function startLocalApp(options: LocalAppOptions = {}): Promise<Loca
       PII_LOCAL_KEY: piiKey,
       POWERTOOLS_SERVICE_NAME: process.env.POWERTOOLS_SERVICE_NAME ?? SERVICE_NAME,
       STAGE: options.stage ?? 'local',
+      // The stage configuration's paying accounts in AWS (config/stages/*.json); a default per pilot province here.
+      PAYING_ACCOUNTS: JSON.stringify(LOCAL_PAYING_ACCOUNTS),
     };
     const apply = (extra: Readonly<Record<string, string>>) => {
       Object.assign(env, extra);

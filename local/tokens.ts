@@ -14,7 +14,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, type JWTPayload, jwtVerify, SignJWT } from 'jose';
 import * as z from '../functions/_shared/zod.ts';
-import { ROLES, STAFF_ROLES } from '../manifest/identity.ts';
+import { PROVINCE_ROLES, ROLES } from '../manifest/identity.ts';
 import type { ProblemError } from './problem.ts';
 
 const TOKEN_TTL_SECONDS = 3600;
@@ -35,7 +35,7 @@ const TokenClaimsShape = z.strictObject({
 /** The body of `POST /local/tokens`, also what `token(claims)` accepts. */
 const TokenRequest = TokenClaimsShape.check(
   z.superRefine((claims: z.infer<typeof TokenClaimsShape>, ctx) => {
-    const staff = (STAFF_ROLES as readonly string[]).includes(claims.role);
+    const staff = (PROVINCE_ROLES as readonly string[]).includes(claims.role);
     if (claims.role === 'platform' && claims.platformId === undefined)
       ctx.addIssue({ code: 'custom', path: ['platformId'], message: 'required for role platform' });
     if (claims.role !== 'platform' && claims.platformId !== undefined)
@@ -43,7 +43,7 @@ const TokenRequest = TokenClaimsShape.check(
     if (claims.role === 'worker' && claims.workerId === undefined) ctx.addIssue({ code: 'custom', path: ['workerId'], message: 'required for role worker' });
     if (claims.role !== 'worker' && claims.workerId !== undefined) ctx.addIssue({ code: 'custom', path: ['workerId'], message: 'only for role worker' });
     if (!staff && claims.provinces !== undefined)
-      ctx.addIssue({ code: 'custom', path: ['provinces'], message: `only for staff roles (${STAFF_ROLES.join(', ')})` });
+      ctx.addIssue({ code: 'custom', path: ['provinces'], message: `only for staff and finance roles (${PROVINCE_ROLES.join(', ')})` });
   }),
 );
 type TokenClaims = z.infer<typeof TokenRequest>;

@@ -25,6 +25,8 @@ export const SETTINGS = {
   AUTH_ISSUER: 'the token issuer the authorizer trusts',
   /** Comma-separated. */
   AUTH_STATIC_CLIENT_IDS: 'app clients the authorizer accepts without a registry look-up',
+  /** JSON: province → the agency's paying account (name, account, bankName, bankCode) for the bank files (D15). */
+  PAYING_ACCOUNTS: 'the paying account of each province',
 } as const;
 export type SettingName = keyof typeof SETTINGS;
 
@@ -134,6 +136,15 @@ export const FUNCTIONS = {
     description: 'Monthly payment runs (start and status)',
     tables: { cases: 'readwrite', idempotency: 'readwrite' },
     starts: ['paymentRun'],
+  },
+  paymentBatches: {
+    entry: 'functions/payment-batches/handler.ts',
+    description: 'Bank batches of instructed payments, bank files and results, fund reports (finance, D15)',
+    tables: { cases: 'readwrite', idempotency: 'readwrite' },
+    pii: true,
+    settings: ['PAYING_ACCOUNTS'],
+    // A province's batch of ~1,000 cases or 1,000 bank results takes ~8–10 s locally: up to the HTTP API's 30 s.
+    timeoutSeconds: 29,
   },
 } as const satisfies Record<string, FunctionSpec>;
 

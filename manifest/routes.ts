@@ -56,6 +56,10 @@ export const ROUTES: readonly Route[] = [
   { method: 'POST', path: '/v1/cases/{caseId}/approval', fn: 'cases', auth: true },
   { method: 'POST', path: '/v1/cases/{caseId}/resubmission', fn: 'cases', auth: true },
   { method: 'GET', path: '/v1/cases/{caseId}/payments', fn: 'cases', auth: true },
+  { method: 'PUT', path: '/v1/cases/{caseId}/payee', fn: 'cases', auth: true },
+  { method: 'POST', path: '/v1/cases/{caseId}/payee/confirmation', fn: 'cases', auth: true },
+  { method: 'POST', path: '/v1/cases/{caseId}/life-events', fn: 'cases', auth: true },
+  { method: 'POST', path: '/v1/cases/{caseId}/certifications', fn: 'cases', auth: true },
   { method: 'POST', path: '/v1/cases/{caseId}/documents', fn: 'documents', auth: true },
   { method: 'GET', path: '/v1/cases/{caseId}/documents', fn: 'documents', auth: true },
   { method: 'GET', path: '/v1/cases/{caseId}/documents/{documentId}', fn: 'documents', auth: true },
@@ -64,6 +68,11 @@ export const ROUTES: readonly Route[] = [
   { method: 'POST', path: '/v1/cases/{caseId}/document-waivers', fn: 'documents', auth: true },
   { method: 'POST', path: '/v1/payment-runs', fn: 'paymentRuns', auth: true },
   { method: 'GET', path: '/v1/payment-runs/{runId}', fn: 'paymentRuns', auth: true },
+  { method: 'POST', path: '/v1/payment-batches', fn: 'paymentBatches', auth: true },
+  { method: 'GET', path: '/v1/payment-batches/{batchId}', fn: 'paymentBatches', auth: true },
+  { method: 'GET', path: '/v1/payment-batches/{batchId}/file', fn: 'paymentBatches', auth: true },
+  { method: 'POST', path: '/v1/payment-batches/{batchId}/results', fn: 'paymentBatches', auth: true },
+  { method: 'GET', path: '/v1/fund-reports/{month}', fn: 'paymentBatches', auth: true },
 ];
 
 /**

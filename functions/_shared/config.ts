@@ -63,6 +63,16 @@ const OptionalUrl = z.optional(z.url());
 
 const [PII_LOCAL_KEY, PII_KMS_KEY_ID, PII_DATA_KEY_CIPHERTEXT] = PII_ENV;
 
+/** The paying account of a province (D15): the debtor of its bank files (pain.001 Max140Text / Max34Text, a CNAPS code). */
+const PayingAccount = z.strictObject({
+  name: z.string().check(z.minLength(1), z.maxLength(140)),
+  account: z.string().check(z.regex(/^\d{6,34}$/)),
+  bankName: z.string().check(z.minLength(1), z.maxLength(140)),
+  bankCode: z.string().check(z.regex(/^\d{12}$/)),
+});
+export type PayingAccount = z.infer<typeof PayingAccount>;
+const PayingAccounts = z.record(z.string().check(z.regex(/^\d{6}$/)), PayingAccount);
+
 export const config = {
   /** Fixed for the process (the same for every function of a stage). */
   stage: value('STAGE') ?? 'dev',
@@ -128,6 +138,27 @@ export const config = {
   /** How platform app clients are registered: `local` (ids only) or `cognito` (CreateUserPoolClient). */
   get platformClients() {
     return { mode: setting('PLATFORM_CLIENTS_MODE', ClientsMode), userPoolId: value('PLATFORM_USER_POOL_ID') };
+  },
+  /**
+   * `PAYING_ACCOUNTS`: JSON, province code → its paying account (stage configuration `payingAccounts`; an
+   * embedded default for the pilot provinces locally). Validated when read: a malformed value is a
+   * configuration error naming the variable and the bad field.
+   */
+  get payingAccounts(): Readonly<Record<string, PayingAccount>> {
+    const raw = value('PAYING_ACCOUNTS');
+    if (raw === undefined) throw missing('PAYING_ACCOUNTS', "`settings: ['PAYING_ACCOUNTS']`");
+    let json: unknown;
+    try {
+      json = JSON.parse(raw);
+    } catch {
+      throw new Error('Configuration error: PAYING_ACCOUNTS is not valid JSON');
+    }
+    const result = PayingAccounts.safeParse(json);
+    if (!result.success) {
+      const issues = result.error.issues.map((i) => `${i.path.join('.') || '(root)'} ${i.message}`).join('; ');
+      throw new Error(`Configuration error: PAYING_ACCOUNTS is not valid (${issues})`);
+    }
+    return result.data;
   },
   authorizer: {
     /** The issuer the Lambda authorizer trusts (`https://cognito-idp.{region}.amazonaws.com/{poolId}`). */

@@ -57,7 +57,10 @@ export interface RouteContext {
 
 export interface RouteResult {
   readonly status: number;
+  /** A JSON body. */
   readonly body?: unknown;
+  /** A body that is not JSON (a bank file), sent as it is: `headers` give its content type. */
+  readonly text?: string;
   readonly headers?: Record<string, string>;
 }
 
@@ -234,6 +237,7 @@ export const httpHandler = (routes: Readonly<Record<string, Route>>) => {
     if (!route) return problemResult(new HttpProblem('ROUTE_NOT_FOUND', { detailEn: `No route for ${event.routeKey}.` }), event);
     try {
       const result = await route(context(event));
+      if (result.text !== undefined) return { statusCode: result.status, headers: result.headers ?? {}, body: result.text };
       return result.body === undefined ? { statusCode: result.status, headers: result.headers ?? {} } : json(result.status, result.body, result.headers);
     } catch (error) {
       if (error instanceof HttpProblem) return problemResult(error, event);

@@ -2,7 +2,7 @@
 import { applicantTypeAllowed, type CaseStep, STEP_ROLES, type StepInput } from '../../core/index.ts';
 import { requireRole, STAFF_ROLES, type Principal } from '../_shared/auth.ts';
 import { badRequest, fieldErrors, notFound } from '../_shared/problem.ts';
-import { casesRepository } from '../_shared/repositories/cases.ts';
+import { type CaseBundle, casesRepository } from '../_shared/repositories/cases.ts';
 import { ClientId } from '../_shared/schemas.ts';
 import { canReadReport } from '../_shared/case-access.ts';
 import { httpHandler, type RouteContext } from '../_shared/http.ts';
@@ -10,6 +10,9 @@ import {
   ApprovalRequest,
   AssessmentExtensionRequest,
   AssessmentRequest,
+  CertificationRequest,
+  LifeEventRequest,
+  PayeeRequest,
   ConfirmationRequest,
   DependantsRequest,
   ExpensesRequest,
@@ -24,10 +27,10 @@ import * as uc from './use-cases.ts';
  * A human step: role (403, from the lifecycle's STEP_ROLES) → visibility (404) → body (400) → the
  * lifecycle's decision (409/403/422) → 202 with the case.
  */
-const step = async (ctx: RouteContext, name: CaseStep, input: () => StepInput) => {
+const step = async (ctx: RouteContext, name: CaseStep, input: (bundle: CaseBundle) => StepInput | Promise<StepInput>, status = 202) => {
   const p = ctx.principal();
   const bundle = await uc.forChange(p, STEP_ROLES[name], caseIdOf(ctx));
-  return { status: 202, body: await uc.recordCaseStep(p, bundle, input(), new Date()) };
+  return { status, body: (await uc.recordCaseStep(p, bundle, await input(bundle), new Date())).view };
 };
 
 /**
@@ -99,4 +102,17 @@ export const handler = httpHandler({
   'POST /v1/cases/{caseId}/approval': (ctx) => step(ctx, 'approval', () => ({ step: 'approval', ...ctx.body(ApprovalRequest) })),
   'POST /v1/cases/{caseId}/resubmission': (ctx) =>
     step(ctx, 'resubmission', () => ({ step: 'resubmission', ...(ctx.event.body ? ctx.body(ResubmissionRequest) : {}) })),
+  // D14: a handler changes the payee (200 with the case); with payments, a reviewer who is no maker confirms it.
+  'PUT /v1/cases/{caseId}/payee': (ctx) => step(ctx, 'payee', (bundle) => uc.payeeStep(bundle, ctx.body(PayeeRequest)), 200),
+  'POST /v1/cases/{caseId}/payee/confirmation': (ctx) => step(ctx, 'payee-confirmation', () => ({ step: 'payee-confirmation' }), 200),
+  // D16: life events (a case step: 202 with the case) and certifications (a record: 201 with it).
+  'POST /v1/cases/{caseId}/life-events': (ctx) => step(ctx, 'life-event', () => ({ step: 'life-event', ...ctx.body(LifeEventRequest) })),
+  'POST /v1/cases/{caseId}/certifications': async (ctx) => {
+    const p = ctx.principal();
+    const bundle = await uc.forChange(p, STEP_ROLES.certification, caseIdOf(ctx));
+    const body = ctx.event.body ? ctx.body(CertificationRequest) : {};
+    const { event } = await uc.recordCaseStep(p, bundle, { step: 'certification', ...body }, new Date());
+    const after = event.after as { certifiedOn: string; nextDueOn: string };
+    return { status: 201, body: { certifiedOn: after.certifiedOn, nextDueOn: after.nextDueOn } };
+  },
 });

@@ -1,8 +1,11 @@
 /** Request and response schemas of the case routes (contract: Injury reports and cases). Strict: unknown fields → 400. */
 import { ChecklistSchema, DocumentSchema } from '../_shared/document-view.ts';
-import { ClientId, Fen, FreeText, LocalDate, PersonName, ProvinceCode } from '../_shared/schemas.ts';
+import { ClientId, Fen, FreeText, Instant, LocalDate, PersonName, ProvinceCode } from '../_shared/schemas.ts';
 import * as z from '../_shared/zod.ts';
 import {
+  bankAccountProblem,
+  LIFE_EVENT_TYPES,
+  PAYMENT_STATUSES,
   CASE_STATUSES,
   CONFIRMATION_BASES,
   CONFIRMATION_OUTCOMES,
@@ -13,17 +16,67 @@ import {
 
 const ALL_BASES = Object.values(CONFIRMATION_BASES).flat() as [string, ...string[]];
 
+/** D14: 8–32 digits; a UnionPay card number (16–19 digits starting with 62) passes the Luhn check. */
+const BankAccount = z.withMeta(
+  z.string().check(
+    z.superRefine((v: string, ctx) => {
+      const problem = bankAccountProblem(v);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem, input: v });
+    }),
+  ),
+  { example: '6222020200112230' },
+);
+/** The payee's bank as written on the account proof (a short name, like a person's: 1–64 characters). */
+const BankName = PersonName;
+/** 12-digit CNAPS code of the payee's bank (optional). */
+const BankCode = z.string().check(z.regex(/^\d{12}$/, '须为 12 位数字的联行号（CNAPS）。'));
+
+const OpenCaseShape = z.strictObject({
+  reportId: ClientId,
+  kind: z.enum(['injury', 'death']),
+  applicant: z.strictObject({ type: z.enum(['platform', 'worker', 'relative', 'union']), name: z.optional(PersonName) }),
+  /** D14: the beneficiary's account; omitted only by a platform or union opening a death case (a handler sets it later). */
+  payee: z.optional(z.strictObject({ name: PersonName, bankAccount: BankAccount, bankName: z.optional(BankName), bankCode: z.optional(BankCode) })),
+  /** D16: a death case's date of death (default `occurredAt`). */
+  diedAt: z.optional(Instant),
+  consent: z.literal(true),
+  lateExplanation: z.optional(FreeText),
+});
 export const OpenCaseRequest = z.withMeta(
-  z.strictObject({
-    reportId: ClientId,
-    kind: z.enum(['injury', 'death']),
-    applicant: z.strictObject({ type: z.enum(['platform', 'worker', 'relative', 'union']), name: z.optional(PersonName) }),
-    payee: z.strictObject({ name: PersonName, bankAccount: z.string().check(z.regex(/^\d{8,30}$/, '须为 8–30 位数字的银行账号。')) }),
-    consent: z.literal(true),
-    lateExplanation: z.optional(FreeText),
-  }),
+  OpenCaseShape.check(
+    z.superRefine((v: z.infer<typeof OpenCaseShape>, ctx) => {
+      if (v.applicant.type === 'relative' && v.applicant.name === undefined)
+        ctx.addIssue({ code: 'custom', path: ['applicant', 'name'], message: '以亲属身份申请须填写申请人姓名（D14）。' });
+      const payeeOptional = v.kind === 'death' && (v.applicant.type === 'platform' || v.applicant.type === 'union');
+      if (v.payee === undefined && !payeeOptional) ctx.addIssue({ code: 'custom', path: ['payee'], message: '须填写收款人（待遇享受人本人的银行账户）。' });
+      if (v.diedAt !== undefined && v.kind !== 'death') ctx.addIssue({ code: 'custom', path: ['diedAt'], message: '只有因工死亡案件填写死亡时间。' });
+    }),
+  ),
   { id: 'OpenCase' },
 );
+
+/** D14: `PUT /v1/cases/{caseId}/payee` (handler), with a BANK_ACCOUNT_PROOF document of the case. */
+export const PayeeRequest = z.withMeta(
+  z.strictObject({ name: PersonName, bankAccount: BankAccount, bankName: BankName, bankCode: z.optional(BankCode), documentId: ClientId }),
+  { id: 'PayeeChange' },
+);
+
+/** D16: `POST /v1/cases/{caseId}/life-events` (handler). */
+export const LifeEventRequest = z.withMeta(
+  z.strictObject({
+    type: z.enum(LIFE_EVENT_TYPES),
+    on: LocalDate,
+    dependantIndex: z.optional(z.number().check(z.int(), z.minimum(1), z.maximum(50))),
+  }),
+  { id: 'LifeEvent' },
+);
+
+/** D16: `POST /v1/cases/{caseId}/certifications` (handler, or the worker for themself). */
+export const CertificationRequest = z.withMeta(z.strictObject({ personIndex: z.optional(z.number().check(z.int(), z.minimum(1), z.maximum(50))) }), {
+  id: 'Certification',
+});
+
+export const CertificationResponse = z.withMeta(z.object({ certifiedOn: LocalDate, nextDueOn: LocalDate }), { id: 'CertificationResult' });
 
 export const SuspensionRequest = z.withMeta(z.strictObject({ reason: FreeText }), { id: 'Suspension' });
 
@@ -96,7 +149,15 @@ export const DependantsRequest = z.withMeta(
 /** Extension of the contract: `POST /v1/cases/{caseId}/assessment-extension` (assessor), once (D8 +30). */
 export const AssessmentExtensionRequest = z.withMeta(z.strictObject({ reason: FreeText }), { id: 'AssessmentExtension' });
 
-export const ApprovalRequest = z.withMeta(z.strictObject({ decision: z.enum(['approve', 'return']), comment: z.optional(FreeText) }), { id: 'Approval' });
+export const ApprovalRequest = z.withMeta(
+  z.strictObject({
+    decision: z.enum(['approve', 'return']),
+    /** D14: the calculation the reviewer saw (`GET …/benefits`); another than the current one → 409. */
+    calculationId: z.string().check(z.minLength(1), z.maxLength(64)),
+    comment: z.optional(FreeText),
+  }),
+  { id: 'Approval' },
+);
 
 export const ResubmissionRequest = z.withMeta(z.strictObject({ comment: z.optional(FreeText) }), { id: 'Resubmission' });
 
@@ -136,8 +197,13 @@ export const PaymentSchema = z.withMeta(
   z.object({
     paymentId: z.string(),
     amountFen: int(),
-    status: z.enum(['PENDING', 'PAID', 'FAILED']),
-    items: z.array(z.object({ item: z.string(), key: z.string(), amountFen: int() })),
+    status: z.enum(PAYMENT_STATUSES),
+    kind: z.optional(z.enum(['approval', 'monthly', 'life-event', 'reinstruction'])),
+    items: z.array(z.object({ item: z.string(), key: z.string(), amountFen: int(), month: z.optional(z.string()) })),
+    batchId: z.optional(z.string()),
+    returnReason: z.optional(z.string()),
+    replaces: z.optional(z.string()),
+    replacedBy: z.optional(z.string()),
   }),
   { id: 'Payment' },
 );

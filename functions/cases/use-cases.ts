@@ -8,8 +8,13 @@ import { randomBytes } from 'node:crypto';
 import {
   APPLICANT_TYPES_BY_ROLE,
   applicantTypeAllowed,
+  beneficiaryNames,
+  isBeneficiary,
+  type Payee,
+  parseInstant,
   type CaseRecord,
   type CaseStatus,
+  type PaymentRecord,
   type InjuryReport,
   openCase as newCase,
   type Outcome,
@@ -26,9 +31,10 @@ import { logger } from '../_shared/observability.ts';
 import { pii } from '../_shared/pii.ts';
 import { badRequest, notFound, problem, refusalProblem } from '../_shared/problem.ts';
 import { calendarsRepository } from '../_shared/repositories/calendars.ts';
+import { workersRepository } from '../_shared/repositories/workers.ts';
 import { type CaseBundle, CaseVersionConflict, casesRepository, DuplicateCase } from '../_shared/repositories/cases.ts';
 import type * as z from '../_shared/zod.ts';
-import type { OpenCaseRequest } from './schemas.ts';
+import type { OpenCaseRequest, PayeeRequest } from './schemas.ts';
 import { type Audience, benefitsView, caseView, paymentView, summaryView } from './view.ts';
 
 /** Personal data unmasked only for the worker reading their own case (contract; A3). */
@@ -80,7 +86,39 @@ const ROLE_NAMES: Readonly<Record<string, string>> = {
   reviewer: '审核人员',
   assessor: '鉴定人员',
   admin: '管理员',
+  finance: '资金管理人员',
 };
+
+/** The payee as stored (D14): name and account encrypted, with what may be shown. */
+const protectPayee = (payee: { name: string; bankAccount: string; bankName?: string | undefined; bankCode?: string | undefined }): Payee => {
+  const protector = pii();
+  return {
+    nameEnc: protector.encrypt(payee.name),
+    nameInitial: [...payee.name.trim()][0] ?? '*',
+    bankAccountEnc: protector.encrypt(payee.bankAccount),
+    bankAccountLast4: payee.bankAccount.slice(-4),
+    ...(payee.bankName ? { bankName: payee.bankName } : {}),
+    ...(payee.bankCode ? { bankCode: payee.bankCode } : {}),
+  };
+};
+
+/** The names a case may pay (D14): the worker's registered name (decrypted here only), the applying relative, the dependants. */
+const beneficiariesOf = async (record: Pick<CaseRecord, 'kind' | 'applicant' | 'dependants' | 'workerId'>): Promise<string[] | undefined> => {
+  if (record.kind === 'injury') {
+    const profile = record.workerId ? await workersRepository.profile(record.workerId) : undefined;
+    // A report that names no registered worker has no known name (and no calculable benefits): not checked.
+    if (!profile) return undefined;
+    return beneficiaryNames(record, pii().decrypt(profile.nameEnc));
+  }
+  return beneficiaryNames(record, undefined);
+};
+
+const notBeneficiary = (path: string) =>
+  problem('PAYEE_NOT_BENEFICIARY', {
+    detail: '收款人须为待遇享受人本人（D14）：工伤案件为劳动者本人，工亡案件为申请的亲属或已登记的供养亲属。',
+    detailEn: 'The payee must be the beneficiary (D14).',
+    errors: [{ path, message: '收款人姓名与待遇享受人不一致。' }],
+  });
 
 /** 403: the caller's role may not apply as this applicant type (D6). */
 export const applicantTypeRefused = (role: Principal['role'], type: string) =>
@@ -105,7 +143,13 @@ export const openCase = async (p: Principal, body: z.infer<typeof OpenCaseReques
       detail: `报告 ${report.reportId} 已有案件 ${report.caseId}。`,
       detailEn: `Report ${report.reportId} already has case ${report.caseId}.`,
     });
-  const protector = pii();
+  const occurred = parseInstant(report.occurredAt)!;
+  if (body.diedAt && parseInstant(body.diedAt)!.getTime() < occurred.getTime())
+    throw badRequest([{ path: 'diedAt', message: `死亡时间不能早于事故发生时间（${report.occurredAt}）。` }]);
+  if (body.payee) {
+    const names = await beneficiariesOf({ kind: body.kind, applicant: body.applicant, ...(report.workerId ? { workerId: report.workerId } : {}) });
+    if (names && !isBeneficiary(body.payee.name, names)) throw notBeneficiary('payee.name');
+  }
   const caseId = `C${randomBytes(8).toString('hex')}`;
   const opened = accepted(
     newCase({
@@ -114,12 +158,8 @@ export const openCase = async (p: Principal, body: z.infer<typeof OpenCaseReques
       report,
       kind: body.kind,
       applicant: body.applicant,
-      payee: {
-        nameEnc: protector.encrypt(body.payee.name),
-        nameInitial: [...body.payee.name][0] ?? '*',
-        bankAccountEnc: protector.encrypt(body.payee.bankAccount),
-        bankAccountLast4: body.payee.bankAccount.slice(-4),
-      },
+      ...(body.payee ? { payee: protectPayee(body.payee) } : {}),
+      ...(body.kind === 'death' ? { diedAt: body.diedAt ?? report.occurredAt } : {}),
       ...(body.lateExplanation ? { lateExplanation: body.lateExplanation } : {}),
       actor: p.sub,
       now,
@@ -147,7 +187,12 @@ export const openCase = async (p: Principal, body: z.infer<typeof OpenCaseReques
     await casesRepository.transition(notStarted.record, current.version, notStarted.event);
     current = notStarted.record;
   }
-  return render(p, { record: current, timeline: (await casesRepository.bundle(caseId))?.timeline ?? [], payments: [], documents: [] }, now, report);
+  return render(
+    p,
+    { record: current, timeline: (await casesRepository.bundle(caseId))?.timeline ?? [], payments: [], documents: [], paymentSeq: 0 },
+    now,
+    report,
+  );
 };
 
 /** Loads the case for a change: role (403) → visibility (404); the body is parsed after this (400). */
@@ -164,15 +209,41 @@ export const recordCaseStep = async (p: Principal, bundle: CaseBundle, input: St
   const record = bundle.record;
   const calendar = await calendarsRepository.calendar();
   const benefits = recordingNeedsBenefits(record, input.step) ? await loadBenefitInputs(record) : undefined;
-  const { record: next, event } = accepted(
-    recordStep(record, input, { actor: p.sub, role: p.role, now, calendar, documents: bundle.documents, ...(benefits ? { benefits } : {}) }),
+  const outcome = accepted(
+    recordStep(record, input, {
+      actor: p.sub,
+      role: p.role,
+      now,
+      calendar,
+      documents: bundle.documents,
+      ledger: { seq: bundle.paymentSeq, payments: bundle.payments },
+      ...(benefits ? { benefits } : {}),
+    }),
   );
+  const { record: next, event } = outcome;
   try {
-    await casesRepository.transition(next, record.version, event);
+    await casesRepository.transition(next, record.version, event, outcome.ledger ? { payments: outcome.payments ?? [], ledger: outcome.ledger } : {});
   } catch (error) {
     if (error instanceof CaseVersionConflict) throw problem('VERSION_CONFLICT');
     throw error;
   }
   if (next.pendingStep) await signalStep(next);
-  return render(p, { ...bundle, record: next, timeline: [...bundle.timeline, event] }, now);
+  const payments = mergePayments(bundle.payments, outcome.payments?.map((c) => c.next) ?? []);
+  return { view: await render(p, { ...bundle, record: next, timeline: [...bundle.timeline, event], payments }, now), event };
+};
+
+const mergePayments = (before: readonly PaymentRecord[], changed: readonly PaymentRecord[]): PaymentRecord[] => [
+  ...before.map((x) => changed.find((c) => c.paymentId === x.paymentId) ?? x),
+  ...changed.filter((c) => !before.some((x) => x.paymentId === c.paymentId)),
+];
+
+/** D14: a handler's payee change: the name must be the beneficiary's (compared in the clear here, stored encrypted). */
+export const payeeStep = async (bundle: CaseBundle, body: z.infer<typeof PayeeRequest>): Promise<StepInput> => {
+  const names = await beneficiariesOf(bundle.record);
+  return {
+    step: 'payee',
+    payee: protectPayee(body),
+    documentId: body.documentId,
+    beneficiary: names === undefined || isBeneficiary(body.name, names),
+  };
 };

@@ -7,6 +7,10 @@
  */
 import {
   applicationLateness,
+  certificationView,
+  monthOfDate,
+  type Payee,
+  recoveryDueFen,
   type CaseRecord,
   checklist,
   shanghaiDate,
@@ -53,13 +57,33 @@ export const maskKey = (key: string): string => {
 
 const maskBasis = (basis: Readonly<Record<string, unknown>>) => (typeof basis.name === 'string' ? { ...basis, name: maskName(basis.name) } : basis);
 
+/** The payee as shown (D14): the name's first character and the account's last four digits. */
+const payeeView = (payee: Payee) => ({
+  name: maskName(payee.nameInitial),
+  bankAccount: `****${payee.bankAccountLast4}`,
+  ...(payee.bankName ? { bankName: payee.bankName } : {}),
+  ...(payee.bankCode ? { bankCode: payee.bankCode } : {}),
+  ...(payee.changedAt ? { changedAt: payee.changedAt, changedBy: payee.changedBy } : {}),
+});
+
 export const paymentView = (p: PaymentRecord, audience: Audience = MASKED) => ({
   paymentId: p.paymentId,
+  ...(p.kind ? { kind: p.kind } : {}),
   amountFen: p.amountFen,
   status: p.status,
   items: audience.unmasked ? p.items : p.items.map((i) => ({ ...i, key: maskKey(i.key) })),
   createdAt: p.createdAt,
   ...(p.runId ? { runId: p.runId } : {}),
+  ...(p.calculationId ? { calculationId: p.calculationId } : {}),
+  ...(p.payee ? { payee: payeeView(p.payee) } : {}),
+  ...(p.batchId ? { batchId: p.batchId, sentAt: p.sentAt } : {}),
+  ...(p.settledAt ? { settledAt: p.settledAt } : {}),
+  ...(p.returnReason ? { returnReason: p.returnReason } : {}),
+  ...(p.replaces ? { replaces: p.replaces } : {}),
+  ...(p.replacedBy ? { replacedBy: p.replacedBy } : {}),
+  ...(p.offsets ? { offsets: p.offsets } : {}),
+  ...(p.offsetFen ? { offsetFen: p.offsetFen } : {}),
+  ...(p.cancelledAt ? { cancelledAt: p.cancelledAt } : {}),
 });
 
 export const benefitsView = (record: CaseRecord, audience: Audience = MASKED) => {
@@ -127,7 +151,9 @@ export const caseView = (bundle: CaseBundle, calendar: WorkingDayCalendar, now: 
     province: r.province,
     occurredAt: r.occurredAt,
     applicant: applicantView(r.applicant, audience),
-    payee: { name: maskName(r.payee.nameInitial), bankAccount: `****${r.payee.bankAccountLast4}` },
+    ...(r.payee ? { payee: payeeView(r.payee) } : {}),
+    ...(r.pendingPayee ? { pendingPayee: { ...payeeView(r.pendingPayee.payee), requestedBy: r.pendingPayee.by, requestedAt: r.pendingPayee.at } } : {}),
+    ...(r.diedAt ? { diedAt: r.diedAt } : {}),
     ...latenessOf(r, calendar),
     ...(r.lateExplanation ? { lateExplanation: r.lateExplanation } : {}),
     coverage: r.coverage,
@@ -148,6 +174,9 @@ export const caseView = (bundle: CaseBundle, calendar: WorkingDayCalendar, now: 
     ...(r.benefits ? { benefits: benefitsView(r, audience) } : {}),
     ...(r.approval ? { approval: r.approval } : {}),
     payments: bundle.payments.map((p) => paymentView(p, audience)),
+    recoveryDueFen: recoveryDueFen(bundle.payments),
+    ...(r.approved ? { certification: certificationView(r, bundle.payments, { throughMonth: monthOfDate(today), asOf: today }) } : {}),
+    ...(r.lifeEvents?.length ? { lifeEvents: r.lifeEvents } : {}),
     documents: bundle.documents.map((d) => documentView(d, now)),
     checklist: checklist(r, bundle.documents),
     timeline: bundle.timeline,

@@ -31,16 +31,30 @@ import {
   BenefitsResponse,
   CaseListResponse,
   CaseResponse,
+  CertificationRequest,
+  CertificationResponse,
   ConfirmationRequest,
   DependantsRequest,
   ExpensesRequest,
+  LifeEventRequest,
   ListCasesQuery,
   OpenCaseRequest,
+  PayeeRequest,
   PaymentsResponse,
   ResubmissionRequest,
   SuspensionRequest,
 } from '../cases/schemas.ts';
 import { RunResponse, StartRunRequest, StartRunResponse } from '../payment-runs/schemas.ts';
+import {
+  BankFileQuery,
+  BankResultsRequest,
+  BankResultsResponse,
+  BatchCreatedResponse,
+  BatchResponse,
+  CreateBatchRequest,
+  FundReportQuery,
+  FundReportResponse,
+} from '../payment-batches/schemas.ts';
 import {
   ContentLinkResponse,
   DocumentListResponse,
@@ -108,9 +122,10 @@ const BENEFITS = {
   calculated: true,
 };
 const PAYMENT = {
-  paymentId: `${CASE_ID}:one-off`,
+  paymentId: `${CASE_ID}-P0001`,
+  kind: 'approval',
   amountFen: 1286000,
-  status: 'PAID',
+  status: 'INSTRUCTED',
   items: [
     { item: 'medical', key: 'medical', amountFen: 1250000 },
     { item: 'inpatient_meals', key: 'inpatient_meals', amountFen: 36000 },
@@ -133,6 +148,38 @@ const CASE = {
   payments: [],
   timeline: [{ at: '2025-08-02T00:58:00.000Z', actor: PLATFORM_ID, action: 'case.opened' }],
 };
+
+const BATCH_ID = 'B3f9a1c2e4d6b8a07';
+const BATCH_PAYMENT = `${CASE_ID}-P0001`;
+const BATCH = {
+  batchId: BATCH_ID,
+  province: '110000',
+  status: 'READY',
+  payments: 2,
+  totalFen: 1_336_000,
+  createdAt: '2025-09-01T02:00:00.000Z',
+};
+const DEBTOR = {
+  name: '北京市社会保险事业管理中心职业伤害保障基金支出户',
+  account: '02001000191100000001',
+  bankName: '中国工商银行股份有限公司北京市分行营业部',
+  bankCode: '102100000001',
+};
+const BANK_CSV = [
+  'paymentId,caseId,payeeName,bankAccount,bankName,bankCode,amountYuan',
+  `${BATCH_PAYMENT},${CASE_ID},张三,6222020200112233,中国工商银行北京朝阳支行,102100000030,12860.00`,
+  'C7a0b1c2d3e4f5a6b-P0002,C7a0b1c2d3e4f5a6b,李四,6217001234567890,中国建设银行北京分行,,500.00',
+  '',
+].join('\r\n');
+const BANK_XML = `<?xml version="1.0" encoding="UTF-8"?>
+<Document xmlns="urn:iso:std:iso:20022:tech:xsd:pain.001.001.09">
+  <CstmrCdtTrfInitn>
+    <GrpHdr><MsgId>${BATCH_ID}</MsgId><CreDtTm>2025-09-01T10:00:00+08:00</CreDtTm><NbOfTxs>2</NbOfTxs><CtrlSum>13360.00</CtrlSum>…</GrpHdr>
+    <PmtInf>…<CdtTrfTxInf><PmtId><EndToEndId>${BATCH_PAYMENT}</EndToEndId></PmtId>…</CdtTrfTxInf>…</PmtInf>
+  </CstmrCdtTrfInitn>
+</Document>
+`;
+const FUND_ROW = { instructedFen: 0, sentFen: 0, paidFen: 0, returnedFen: 0, cancelledFen: 0 };
 
 // ---- Responses, bodies, security -------------------------------------------------------------------
 
@@ -181,6 +228,7 @@ const TAGS: Record<FunctionName, { name: string; description: string }> = {
   cases: { name: 'Cases', description: 'The bundled case: confirmation, assessment, benefits, approval, payments (D6–D10)' },
   documents: { name: 'Documents', description: 'Evidence documents: presigned uploads, checklist, waivers (D13)' },
   paymentRuns: { name: 'Payment runs', description: "A month's monthly benefit payments (admin)" },
+  paymentBatches: { name: 'Payment batches', description: 'Bank batches, bank files and results, fund reports (finance, D15)' },
   admin: { name: 'Admin', description: 'Versioned parameters and holiday calendars' },
   public: { name: 'Public', description: 'Health and this document, without authentication' },
 };
@@ -202,8 +250,8 @@ const MAKER_CHECKER_ENTRY = {
   status: 403,
   title: '经办与审核须分离',
   title_en: 'Maker-checker',
-  detail: '审核人员不能审批自己经办（认定或录入费用）的案件（D10）。',
-  detail_en: "Maker-checker (D10): the reviewer recorded this case's confirmation or expenses.",
+  detail: '审核人员不能审批自己做过变更的案件（D14）。',
+  detail_en: 'Maker-checker (D14): the reviewer made a change to this case.',
 };
 
 /** Every operation, by route key; exported for the test that parses each example with its schema. */
@@ -430,7 +478,7 @@ function caseOperations(): Record<string, Operation> {
         reportId: REPORT_ID,
         kind: 'injury',
         applicant: { type: 'platform' },
-        payee: { name: '张三', bankAccount: '6222020200112233445' },
+        payee: { name: '张三', bankAccount: '6222020200112233446' },
         consent: true,
       }),
       responses: { '201': ok(CaseResponse, CASE, 'Created'), ...postErrors },
@@ -496,10 +544,48 @@ function caseOperations(): Record<string, Operation> {
       requestParams: { path: CasePath },
       responses: { '200': ok(BenefitsResponse, BENEFITS), ...errors },
     },
-    'POST /v1/cases/{caseId}/approval': step('recordApproval', 'Approve (pays) or return the calculation (reviewer, maker-checker D10)', ApprovalRequest, {
-      decision: 'approve',
-      comment: '计算核对无误。',
-    }),
+    'POST /v1/cases/{caseId}/approval': step(
+      'recordApproval',
+      'Approve (instructs the payments) or return the calculation named by calculationId (reviewer; stale → 409; any maker of the case → 403; D14, D15)',
+      ApprovalRequest,
+      { decision: 'approve', calculationId: 'calc-000007', comment: '计算核对无误。' },
+    ),
+    'PUT /v1/cases/{caseId}/payee': {
+      operationId: 'changePayee',
+      callers: 'people',
+      summary:
+        "Change the payee (handler) with an AVAILABLE BANK_ACCOUNT_PROOF of the case; the name must be the beneficiary's (422). With payments, the change waits for a reviewer's confirmation (D14)",
+      requestParams: { path: CasePath },
+      requestBody: body(PayeeRequest, {
+        name: '张三',
+        bankAccount: '6212260200000000006',
+        bankName: '工商银行北京分行',
+        bankCode: '102100000016',
+        documentId: 'D5f1c2a9b3e7d4c60',
+      }),
+      responses: { '200': ok(CaseResponse, CASE, 'Changed, or waiting for confirmation (`pendingPayee`)'), ...postErrors },
+    },
+    'POST /v1/cases/{caseId}/payee/confirmation': {
+      operationId: 'confirmPayeeChange',
+      callers: 'people',
+      summary: 'Confirm a pending payee change (reviewer who is no maker of the case); re-instructs every returned payment not yet replaced (D14, D15)',
+      requestParams: { path: CasePath, header },
+      responses: { '200': ok(CaseResponse, CASE, 'Confirmed'), ...postErrors },
+    },
+    'POST /v1/cases/{caseId}/life-events': step(
+      'recordLifeEvent',
+      'Record a death or a retirement (handler, from approval on): monthly items end from the month after; instructed payments it ends are cancelled, paid ones recovered (D16)',
+      LifeEventRequest,
+      { type: 'RETIRED', on: '2026-11-30' },
+    ),
+    'POST /v1/cases/{caseId}/certifications': {
+      operationId: 'certifyEntitlement',
+      callers: 'people',
+      summary: 'Yearly certification of a person receiving a monthly item (handler, or the worker for themself; D16)',
+      requestParams: { path: CasePath, header },
+      requestBody: body(CertificationRequest, { personIndex: 1 }),
+      responses: { '201': ok(CertificationResponse, { certifiedOn: '2026-12-06', nextDueOn: '2027-12-06' }, 'Certified'), ...postErrors },
+    },
     'POST /v1/cases/{caseId}/resubmission': step('resubmitCase', 'Resubmit a returned case (handler)', ResubmissionRequest, {
       comment: '已按退回意见补充医疗费明细。',
     }),
@@ -610,6 +696,110 @@ function caseOperations(): Record<string, Operation> {
       requestBody: body(StartRunRequest, { month: '2025-09' }),
       responses: { '202': ok(StartRunResponse, { runId: 'run-2025-09-4f1a2b3c4d5e' }, 'Started'), ...postErrors },
     },
+    'POST /v1/payment-batches': {
+      operationId: 'createPaymentBatch',
+      callers: 'people',
+      summary: "Send a province's instructed payments to the bank (finance, D15): every INSTRUCTED payment goes into one batch (SENT)",
+      description:
+        "Recoveries are offset against the case's positive payments (the bank pays the rest); a payment without a payee is `held` (stays INSTRUCTED); a payee without a bank name is sent (the bank routes by the account, or returns it). A batch left ASSEMBLING by a failure is resumed by the next request for the province. 422 `NO_INSTRUCTED_PAYMENTS` when there is nothing to send; 404 for a province not in the caller's `provinces`.",
+      requestParams: { header },
+      requestBody: body(CreateBatchRequest, { province: '110000' }),
+      responses: { '201': ok(BatchCreatedResponse, BATCH, 'Created (or resumed)'), ...postErrors },
+    },
+    'GET /v1/payment-batches/{batchId}': {
+      operationId: 'getPaymentBatch',
+      callers: 'people',
+      summary: 'A batch, its payments and the downloads of its file (finance, reviewer, admin of its province)',
+      requestParams: { path: z.object({ batchId: z.string() }) },
+      responses: {
+        '200': ok(BatchResponse, {
+          ...BATCH,
+          createdBy: 'finance-0001',
+          debtor: DEBTOR,
+          items: [
+            { paymentId: BATCH_PAYMENT, caseId: CASE_ID, amountFen: 1_286_000, bankAmountFen: 1_286_000, status: 'PAID' },
+            {
+              paymentId: 'C7a0b1c2d3e4f5a6b-P0002',
+              caseId: 'C7a0b1c2d3e4f5a6b',
+              amountFen: 80_000,
+              bankAmountFen: 50_000,
+              status: 'RETURNED',
+              returnReason: '账户已销户',
+            },
+          ],
+          downloads: [{ by: 'finance-0001', at: '2025-09-01T02:05:00.000Z', format: 'pain.001' }],
+        }),
+        ...errors,
+      },
+    },
+    'GET /v1/payment-batches/{batchId}/file': {
+      operationId: 'getPaymentBatchFile',
+      callers: 'people',
+      summary: "The batch's bank file, payees' accounts in full (finance; every download is audited)",
+      description:
+        'CSV (`text/csv`, a header row, CRLF, `amountYuan` with two decimals) or ISO 20022 pain.001.001.09 (`application/xml`: `MsgId` = batchId, `EndToEndId` = paymentId), as an attachment. The file of a batch never changes. 409 `BATCH_NOT_READY` while the batch is still ASSEMBLING.',
+      requestParams: { path: z.object({ batchId: z.string() }), query: BankFileQuery },
+      responses: {
+        '200': {
+          description: 'The file (Content-Disposition: attachment)',
+          content: { 'text/csv': { schema: z.string(), example: BANK_CSV }, 'application/xml': { schema: z.string(), example: BANK_XML } },
+        },
+        ...errors,
+        '409': problem('The batch is still being assembled (BATCH_NOT_READY)'),
+        '422': problem('Every payment of the batch was settled by offsets: nothing for the bank, no file (BATCH_EMPTY)'),
+        '503': problem('The batch was created a moment ago and its payments are not all indexed yet: retry after `Retry-After` seconds'),
+      },
+    },
+    'POST /v1/payment-batches/{batchId}/results': {
+      operationId: 'recordBankResults',
+      callers: 'people',
+      summary: "The bank's results for a batch's payments (finance): PAID, or RETURNED with the bank's reason",
+      description:
+        'Per-item results as for the batches of orders: a payment not in the batch, or already settled differently, is `rejected`; the same result again is a `duplicate`. A case whose one-off payments are all PAID moves from APPROVED to PAID.',
+      requestParams: { path: z.object({ batchId: z.string() }), header },
+      requestBody: body(BankResultsRequest, {
+        results: [
+          { paymentId: BATCH_PAYMENT, status: 'PAID' },
+          { paymentId: 'C7a0b1c2d3e4f5a6b-P0002', status: 'RETURNED', returnReason: '账户已销户' },
+        ],
+      }),
+      responses: {
+        '200': ok(BankResultsResponse, {
+          accepted: 2,
+          duplicates: 0,
+          rejected: 0,
+          results: [
+            { index: 0, paymentId: BATCH_PAYMENT, status: 'accepted' },
+            { index: 1, paymentId: 'C7a0b1c2d3e4f5a6b-P0002', status: 'accepted' },
+          ],
+        }),
+        ...postErrors,
+      },
+    },
+    'GET /v1/fund-reports/{month}': {
+      operationId: 'getFundReport',
+      callers: 'people',
+      summary: "A province's fund movements in a month per benefit item, reconciled with its bank batches (finance, admin)",
+      description: "`reconciled`: what was sent less the recoveries offset against it (`offsetFen`) equals the batches' totals to the fen.",
+      requestParams: { path: z.object({ month: z.string() }), query: FundReportQuery },
+      responses: {
+        '200': ok(FundReportResponse, {
+          province: '110000',
+          month: '2025-09',
+          items: [
+            { ...FUND_ROW, item: 'medical', instructedFen: 1_250_000, sentFen: 1_250_000, paidFen: 1_250_000 },
+            { ...FUND_ROW, item: 'inpatient_meals', instructedFen: 36_000, sentFen: 36_000, paidFen: 36_000 },
+            { ...FUND_ROW, item: 'disability_allowance', instructedFen: 80_000, sentFen: 80_000, returnedFen: 80_000 },
+          ],
+          totals: { ...FUND_ROW, instructedFen: 1_366_000, sentFen: 1_366_000, paidFen: 1_286_000, returnedFen: 80_000 },
+          offsetFen: 30_000,
+          batches: [{ batchId: BATCH_ID, status: 'READY', totalFen: 1_336_000, payments: 2, createdAt: BATCH.createdAt }],
+          batchTotalFen: 1_336_000,
+          reconciled: true,
+        }),
+        ...errors,
+      },
+    },
     'GET /v1/payment-runs/{runId}': {
       operationId: 'getPaymentRun',
       callers: 'people',
@@ -670,7 +860,7 @@ export const openApiDocument = () => {
         [PEOPLE_AUTH]: {
           type: 'oauth2',
           description:
-            'Staff (handler, reviewer, assessor, admin: user-pool groups) and workers sign in through the staff-and-worker app client, a public client: authorization code with PKCE (S256). Locally: `POST /local/tokens` with `{"role":…,"sub":…}`.',
+            'Staff (handler, reviewer, assessor, admin, finance: user-pool groups) and workers sign in through the staff-and-worker app client, a public client: authorization code with PKCE (S256). Locally: `POST /local/tokens` with `{"role":…,"sub":…}`.',
           flows: {
             authorizationCode: {
               authorizationUrl: `${COGNITO_DOMAIN}/oauth2/authorize`,

@@ -56,15 +56,15 @@ const awaitStep = async (caseId: string, token: string) => {
 const applyStep = async (caseId: string) => {
   const bundle = await casesRepository.bundle(caseId);
   if (!bundle) throw new CaseNotFound(caseId);
-  const { record, payments } = bundle;
+  const { record, payments, paymentSeq } = bundle;
   const benefits = applyingNeedsBenefits(record) ? await loadBenefitInputs(record) : undefined;
-  const outcome = applyPendingStep(record, { now: new Date(), payments, ...(benefits ? { benefits } : {}) });
+  const outcome = applyPendingStep(record, { now: new Date(), ledger: { seq: paymentSeq, payments }, ...(benefits ? { benefits } : {}) });
   if (!outcome.ok) {
     if (outcome.refusal.code === 'NOTHING_PENDING') return { status: record.status, applied: false, done: workflowEnds(record.status) };
     throw new DomainError(outcome.refusal.cause ?? 'ValidationError', outcome.refusal.message);
   }
   await casesRepository.transition(outcome.record, record.version, outcome.event, {
-    ...(outcome.payment ? { payment: outcome.payment } : {}),
+    ...(outcome.ledger ? { payments: outcome.payments ?? [], ledger: outcome.ledger } : {}),
     clearTask: true,
   });
   return { status: outcome.record.status, applied: true, done: workflowEnds(outcome.record.status) };
@@ -85,16 +85,43 @@ const markWorkflow = async (caseId: string, kind: 'WORKFLOW_FAILED' | 'WORKFLOW_
   }
 };
 
-/** Pays one case's month of monthly items (once per case, month and calculation), counted into the run. */
+/** Attempts of one case's month before the Task fails (and the ASL's own Retry takes over). */
+const LEDGER_ATTEMPTS = 5;
+
+/**
+ * Instructs what one case is owed through the run's month (D15: exactly once per case and month whatever
+ * the calculation), counted into the run. Stored only if no other instruction (an approval, a life event,
+ * another run) came in between: else read again and compute again, which then owes only the rest.
+ */
 const payCaseMonth = async (runId: string, month: string, caseId: string) => {
-  const bundle = await casesRepository.bundle(caseId);
-  if (!bundle) return { paid: 0, amountFen: 0 };
-  const at = new Date().toISOString();
-  const payment = monthlyPayment(bundle.record, bundle.payments, month, runId, at);
-  if (!payment) return { paid: 0, amountFen: 0 };
-  const event = { at, actor: 'payment-run', action: 'payment.monthly', runId, month, after: { paymentId: payment.paymentId, amountFen: payment.amountFen } };
-  const created = await casesRepository.addRunPayment(payment, runId, event);
-  return created ? { paid: 1, amountFen: payment.amountFen } : { paid: 0, amountFen: 0 };
+  for (let attempt = 0; attempt < LEDGER_ATTEMPTS; attempt++) {
+    const bundle = await casesRepository.bundle(caseId);
+    if (!bundle) return { paid: 0, amountFen: 0 };
+    const now = new Date();
+    const payment = monthlyPayment(bundle.record, { seq: bundle.paymentSeq, payments: bundle.payments }, month, runId, now);
+    if (!payment) return { paid: 0, amountFen: 0 };
+    const event = {
+      at: now.toISOString(),
+      actor: 'payment-run',
+      action: 'payment.instructed',
+      runId,
+      month,
+      after: { paymentId: payment.paymentId, amountFen: payment.amountFen },
+    };
+    if (await casesRepository.addRunPayment(payment, bundle.paymentSeq, runId, event)) return { paid: 1, amountFen: payment.amountFen };
+  }
+  throw new CaseVersionConflict(`case ${caseId}: its ledger kept moving during the run`);
+};
+
+/** The statuses of cases that may have an approved calculation (D15: runs pay them whatever their status). */
+const ENTITLED_STATUSES = ['APPROVED', 'PAID', 'AWAITING_APPROVAL', 'RETURNED'] as const;
+
+/** One page of case ids to pay, over the entitled statuses in turn; the token carries which status and where. */
+const listEntitledPage = async (nextToken: string | null | undefined) => {
+  const at = nextToken ? (JSON.parse(Buffer.from(nextToken, 'base64url').toString('utf8')) as { s: number; t?: string }) : { s: 0 };
+  const page = await casesRepository.idsByStatus(ENTITLED_STATUSES[at.s]!, at.t, PAYMENT_RUN_PAGE_SIZE);
+  const next = page.nextToken ? { s: at.s, t: page.nextToken } : at.s + 1 < ENTITLED_STATUSES.length ? { s: at.s + 1 } : undefined;
+  return { caseIds: page.caseIds, nextToken: next ? Buffer.from(JSON.stringify(next)).toString('base64url') : null };
 };
 
 export const runAction = async (e: WorkflowEvent): Promise<Record<string, unknown>> => {
@@ -107,10 +134,8 @@ export const runAction = async (e: WorkflowEvent): Promise<Record<string, unknow
       return markWorkflow(e.caseId, 'WORKFLOW_FAILED', e.error);
     case 'escalateTimeout':
       return markWorkflow(e.caseId, 'WORKFLOW_TIMEOUT', e.error);
-    case 'listEntitledPage': {
-      const page = await casesRepository.idsByStatus('PAID', e.nextToken ?? undefined, PAYMENT_RUN_PAGE_SIZE);
-      return { caseIds: page.caseIds, nextToken: page.nextToken ?? null };
-    }
+    case 'listEntitledPage':
+      return listEntitledPage(e.nextToken);
     case 'payCaseMonth':
       return payCaseMonth(e.runId, e.month, e.caseId);
     case 'recordCasePaymentFailure':

@@ -92,7 +92,9 @@ export const sweepDeadlines = async (
           if (await startMissingWorkflow(record, at)) counts.started++;
           continue;
         }
-        const swept = sweepCase(record, at, calendar);
+        // A paid case closes only with nothing on its way to or from the bank: its payments are read for that.
+        const payments = record.status === 'PAID' ? ((await casesRepository.bundle(caseId))?.payments ?? []) : [];
+        const swept = sweepCase(record, payments, at, calendar);
         if (!swept || !(await store(record, swept))) continue;
         if (swept.record.status === 'CLOSED' && record.status !== 'CLOSED') counts.closed++;
         else counts.escalated += swept.record.escalations.length - record.escalations.length;

@@ -80,12 +80,35 @@ export interface StageConfig {
    * personal data refuse to at runtime with a configuration error; synth still works.
    */
   readonly piiDataKeyCiphertext?: string;
+  /**
+   * The paying account of each province (D15): the debtor of its bank files, copied into each batch when it
+   * is created. Handed to the payment-batches function as the `PAYING_ACCOUNTS` setting (JSON). A province
+   * without one gets no bank batch (422 PAYING_ACCOUNT_MISSING).
+   */
+  readonly payingAccounts: Readonly<Record<string, PayingAccount>>;
+}
+
+/** A province's paying account: the agency's account its bank files pay from. */
+interface PayingAccount {
+  readonly name: string;
+  readonly account: string;
+  readonly bankName: string;
+  /** 12-digit CNAPS code of the paying bank. */
+  readonly bankCode: string;
 }
 
 const base64 = /^[A-Za-z0-9+/]+={0,2}$/;
 const RETENTION_DAYS = Object.values(RetentionDays).filter((v): v is RetentionDays => typeof v === 'number');
 const httpUrl = z.url({ protocol: /^https?$/ });
 const clockTime = { hour: z.int().min(0).max(23), minute: z.int().min(0).max(59) };
+
+/** A paying account as the bank files carry it (pain.001 Max140Text names, Max34Text account, CNAPS code). */
+const PayingAccountFile = z.strictObject({
+  name: z.string().min(1).max(140),
+  account: z.string().regex(/^\d{6,34}$/, 'must be the account number: 6–34 digits'),
+  bankName: z.string().min(1).max(140),
+  bankCode: z.string().regex(/^\d{12}$/, 'must be the 12-digit CNAPS code of the paying bank'),
+});
 
 /** The schema of `config/stages/<name>.json`. Unknown fields are refused (a typo is not silently ignored). */
 const StageFile = z.strictObject({
@@ -121,6 +144,7 @@ const StageFile = z.strictObject({
   deadlineSweepAt: z.strictObject(clockTime).optional(),
   paymentRunAt: z.strictObject({ day: z.int().min(1).max(28), ...clockTime }).optional(),
   piiDataKeyCiphertext: z.string().regex(base64, 'must be the base64 CiphertextBlob of `aws kms generate-data-key`').optional(),
+  payingAccounts: z.record(z.string().regex(/^\d{2}0000$/, 'must be a province code (GB/T 2260, e.g. 110000)'), PayingAccountFile),
 });
 type StageFile = z.infer<typeof StageFile>;
 
@@ -182,6 +206,7 @@ const fromFile = (name: StageName, file: StageFile): StageConfig => ({
   deadlineSweepAt: file.deadlineSweepAt ?? SCHEDULES.deadlineSweep.at,
   paymentRunAt: file.paymentRunAt ?? SCHEDULES.paymentRun.at,
   ...(file.piiDataKeyCiphertext ? { piiDataKeyCiphertext: file.piiDataKeyCiphertext } : {}),
+  payingAccounts: file.payingAccounts,
 });
 
 /**

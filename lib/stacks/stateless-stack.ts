@@ -45,7 +45,7 @@ import {
   WORKFLOW_FUNCTIONS,
   type WorkflowFunctionName,
 } from '../../manifest/functions.ts';
-import { PLATFORM_RESOURCE_SERVER, PLATFORM_SCOPE_NAME, STAFF_ROLES } from '../../manifest/identity.ts';
+import { PLATFORM_RESOURCE_SERVER, PLATFORM_SCOPE_NAME, PROVINCE_ROLES } from '../../manifest/identity.ts';
 import { ROUTES, type Route } from '../../manifest/routes.ts';
 import type { TableId } from '../../manifest/tables.ts';
 import type { StageConfig } from '../config/stage.ts';
@@ -55,7 +55,7 @@ import { bucketName, type DeployedBucket, type DeployedTable } from './stateful-
 import { Workflows } from './workflows.ts';
 
 /** Staff roles, as user-pool groups (functions/_shared/auth.ts maps `cognito:groups` to the role). */
-export const STAFF_GROUPS = STAFF_ROLES;
+export const STAFF_GROUPS = PROVINCE_ROLES;
 
 /**
  * Identifier of the resource server that platform machine clients get scopes on: the one the platforms
@@ -232,6 +232,7 @@ export class StatelessStack extends Stack {
       PLATFORM_USER_POOL_ID: this.userPool.userPoolId,
       AUTH_ISSUER: issuer,
       AUTH_STATIC_CLIENT_IDS: [this.appClient.userPoolClientId, this.platformClient.userPoolClientId].join(','),
+      PAYING_ACCOUNTS: JSON.stringify(stage.payingAccounts),
     };
     /** One function from its manifest entry: its table grants and their env, its settings; state machines and PII in Workflows. */
     const build = (name: string, spec: FunctionSpec): ClaimsFunction => {

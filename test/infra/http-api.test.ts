@@ -102,6 +102,17 @@ describe('HTTP API and identity (dev)', () => {
     expect(fn.Properties.Environment.Variables).toMatchObject({ PLATFORM_CLIENTS_MODE: 'cognito', PLATFORM_USER_POOL_ID: { Ref: poolId } });
   });
 
+  it("hands the stage's paying accounts (D15) to the payment-batches function only, as the PAYING_ACCOUNTS JSON", () => {
+    for (const name of Object.keys(FUNCTIONS) as FunctionName[]) {
+      const fn = resources[built.stateless.getLogicalId(built.stateless.functions[name].function.node.defaultChild as never)]!;
+      const env = fn.Properties.Environment.Variables as Record<string, unknown>;
+      if (name === 'paymentBatches') {
+        expect(JSON.parse(String(env.PAYING_ACCOUNTS))).toEqual(built.stage.payingAccounts);
+        expect(Object.keys(built.stage.payingAccounts)).toContain('110000');
+      } else expect(env.PAYING_ACCOUNTS, name).toBeUndefined();
+    }
+  });
+
   it('sets the stage rate limit on every platform-facing function, whose role may write the idempotency table', () => {
     for (const [name, group] of Object.entries(FUNCTIONS) as [FunctionName, (typeof FUNCTIONS)[FunctionName]][]) {
       const fn = resources[built.stateless.getLogicalId(built.stateless.functions[name].function.node.defaultChild as never)]!;

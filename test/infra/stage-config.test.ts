@@ -100,6 +100,21 @@ describe('a stage file of your own', () => {
     }
   });
 
+  it('rejects a paying account a bank file cannot carry (D15), naming the province and the field', () => {
+    const good = (devFile().payingAccounts as Record<string, Record<string, string>>)['110000']!;
+    write('pay', { ...devFile(), payingAccounts: { '110000': { ...good, bankCode: 'ICBKCNBJ' }, '1100': good, '310000': { ...good, iban: 'x' } } });
+    let message = '';
+    try {
+      stageConfig('pay', undefined, {}, dir);
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message).toContain('payingAccounts.110000.bankCode: must be the 12-digit CNAPS code');
+    expect(message).toContain('payingAccounts.1100');
+    expect(message).toContain('payingAccounts.310000: unknown field(s) iban');
+    expect(stageConfig('dev').payingAccounts['110000']).toEqual(good);
+  });
+
   it('rejects a missing field, invalid JSON and a bad stage name', () => {
     const { cognitoPlus: _dropped, ...rest } = devFile();
     write('nocog', rest);

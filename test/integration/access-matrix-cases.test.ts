@@ -10,15 +10,15 @@
  * allowed caller gets its 2xx, and no cell needs a documented 409/422 instead.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ROUTES, routeKey, STAFF_ROLES, type StaffRole } from '../../manifest/index.ts';
+import { PROVINCE_ROLES, ROUTES, routeKey, type Role } from '../../manifest/index.ts';
 import { CALLERS, type Caller, matrix, OTHER_PROVINCE, readers } from './case-callers.ts';
 import { useCaseStack } from './cases-stack.ts';
-import { PROVINCE, registerWorker, setUpWorld, type Worker, type World } from './cases-fixtures.ts';
+import { approvalBody, PROVINCE, registerWorker, setUpWorld, uploadDocument, type Worker, type World } from './cases-fixtures.ts';
 import { casesInEveryStep, CONFIRM, currentMonth, freshReport } from './cases-in-every-step.ts';
 
 const CASE_FUNCTIONS = new Set(['reports', 'cases', 'paymentRuns']);
 
-const env = useCaseStack();
+const env = useCaseStack({ s3: true });
 
 let world: World;
 let worker: Worker; // the worker every case below is about (W)
@@ -36,16 +36,22 @@ const ids = {} as Record<
   | 'approval'
   | 'returned'
   | 'paid'
-  | 'run',
+  | 'run'
+  | 'payee'
+  | 'payeeProof'
+  | 'payeeConfirmation'
+  | 'lifeEvent'
+  | 'certification',
   string
 >;
+const NEW_PAYEE = { name: '张三', bankAccount: '6212260200000000006', bankName: '工商银行北京分行' };
 
 /** After useCaseStack's beforeAll (hooks run in order): the callers, and a case per route. */
 beforeAll(async () => {
   world = env.world;
   const mint = world.mint;
   [worker, otherWorker, otherPlatform] = await Promise.all([registerWorker(world), registerWorker(world), setUpWorld(world.api, mint)]);
-  const staff = async (role: StaffRole, province: string) => mint({ role, sub: `${role}-${province === PROVINCE ? '1' : 'sh'}`, provinces: [province] });
+  const staff = async (role: Role, province: string) => mint({ role, sub: `${role}-${province === PROVINCE ? '1' : 'sh'}`, provinces: [province] });
   Object.assign(tokens, {
     none: undefined,
     platformOwn: world.tokens.platform,
@@ -53,7 +59,7 @@ beforeAll(async () => {
     workerOwn: worker.token,
     workerOther: otherWorker.token,
   });
-  for (const role of STAFF_ROLES) {
+  for (const role of PROVINCE_ROLES) {
     tokens[role] = await staff(role, PROVINCE);
     tokens[`${role}Other`] = await staff(role, OTHER_PROVINCE);
   }
@@ -84,12 +90,22 @@ beforeAll(async () => {
     ids.paid,
     ids.run,
   ] = made;
+  // D14–D16: a case with a bank-account proof (payee), an approved one with a payee change waiting for a
+  // reviewer (handler-2 changed it), an approved one (life events) and one with a monthly item (certification).
+  [ids.payee, ids.payeeConfirmation, ids.lifeEvent, ids.certification] = await Promise.all([make.awaitingApproval(), make.paid(), make.paid(), make.monthly()]);
+  ids.payeeProof = await uploadDocument(world, ids.payee, 'BANK_ACCOUNT_PROOF');
+  const proof = await uploadDocument(world, ids.payeeConfirmation, 'BANK_ACCOUNT_PROOF');
+  const pending = await world.api('PUT', `/v1/cases/${ids.payeeConfirmation}/payee`, {
+    token: world.tokens.handler2,
+    body: { ...NEW_PAYEE, documentId: proof },
+  });
+  if (pending.status !== 200 || !pending.body.pendingPayee) throw new Error(`payee change not pending: ${JSON.stringify(pending.body)}`);
 }, 120_000);
 
 // ----------------------------------------------------------------------------------------- expectations
 
 /** A step of one staff role: 403 for every other role, 404 for that role out of the case's province. */
-const step = (role: StaffRole, status = 202) => matrix(403, { [role]: status, [`${role}Other`]: 404 });
+const step = (role: Role, status = 202) => matrix(403, { [role]: status, [`${role}Other`]: 404 });
 
 interface Request {
   readonly path: string;
@@ -117,8 +133,8 @@ const reportBody = (c: Caller) => ({
 const openBody = (reportId: string, c: Caller) => ({
   reportId,
   kind: 'injury',
-  applicant: { type: applicantOf(c) },
-  payee: { name: '张三', bankAccount: '6222020200112233' },
+  applicant: applicantOf(c) === 'relative' ? { type: 'relative', name: '张三' } : { type: applicantOf(c) },
+  payee: { name: '张三', bankAccount: '6222020200112230' },
   consent: true,
 });
 const sameCase = (id: () => string) => (_c: Caller, body: any) => (body?.caseId === id() ? undefined : `answered case ${body?.caseId}, not ${id()}`);
@@ -134,7 +150,8 @@ const ROWS: Record<string, Row> = {
   'POST /v1/cases': {
     // Each caller applies with the applicant type that fits it (D6), on a fresh report of W.
     request: async (c) => ({ path: '/v1/cases', body: openBody(await freshReport(world, worker), c) }),
-    expected: matrix(404, { admin: 201, handler: 201, reviewer: 201, assessor: 201, platformOwn: 201, workerOwn: 201 }),
+    // Finance applies as nobody (D15: not a case role) → 403.
+    expected: matrix(404, { admin: 201, handler: 201, reviewer: 201, assessor: 201, platformOwn: 201, workerOwn: 201, finance: 403, financeOther: 403 }),
     check: (_c, body) =>
       body?.status === 'UNDER_REVIEW' && body?.workerId === worker.workerId ? undefined : `not an opened case of W: ${JSON.stringify(body).slice(0, 200)}`,
   },
@@ -202,6 +219,30 @@ const ROWS: Record<string, Row> = {
     expected: step('assessor'),
     check: sameCase(() => ids.extension),
   },
+  'PUT /v1/cases/{caseId}/payee': {
+    request: () => ({ path: `/v1/cases/${ids.payee}/payee`, body: { ...NEW_PAYEE, documentId: ids.payeeProof } }),
+    expected: step('handler', 200),
+    check: sameCase(() => ids.payee),
+  },
+  'POST /v1/cases/{caseId}/payee/confirmation': {
+    request: () => ({ path: `/v1/cases/${ids.payeeConfirmation}/payee/confirmation` }),
+    expected: step('reviewer', 200),
+    check: sameCase(() => ids.payeeConfirmation),
+  },
+  'POST /v1/cases/{caseId}/life-events': {
+    request: () => ({
+      path: `/v1/cases/${ids.lifeEvent}/life-events`,
+      body: { type: 'RETIRED', on: new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10) },
+    }),
+    expected: step('handler'),
+    check: sameCase(() => ids.lifeEvent),
+  },
+  'POST /v1/cases/{caseId}/certifications': {
+    request: () => ({ path: `/v1/cases/${ids.certification}/certifications`, body: {} }),
+    // A handler of the province, or the worker for themself (D16); another worker → 404.
+    expected: matrix(403, { handler: 201, handlerOther: 404, workerOwn: 201, workerOther: 404 }),
+    check: (_c, body) => (typeof body?.nextDueOn === 'string' ? undefined : `no certification: ${JSON.stringify(body)}`),
+  },
   'POST /v1/cases/{caseId}/dependants': {
     request: () => ({ path: `/v1/cases/${ids.dependants}/dependants`, body: { dependants: [{ name: '李四', relation: 'spouse', orphanOrAlone: false }] } }),
     expected: step('handler'),
@@ -209,7 +250,7 @@ const ROWS: Record<string, Row> = {
   },
   'POST /v1/cases/{caseId}/approval': {
     // reviewer-1 recorded neither the confirmation (handler-1) nor the expenses (handler-2): no maker-checker 403.
-    request: () => ({ path: `/v1/cases/${ids.approval}/approval`, body: { decision: 'approve' } }),
+    request: async () => ({ path: `/v1/cases/${ids.approval}/approval`, body: await approvalBody(world, ids.approval) }),
     expected: step('reviewer'),
     check: sameCase(() => ids.approval),
   },

@@ -5,7 +5,7 @@
  * Every 4xx is application/problem+json with a matching `status`.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ROUTES, routeKey, STAFF_ROLES, type StaffRole } from '../../manifest/index.ts';
+import { PROVINCE_ROLES, ROUTES, routeKey, type StaffRole } from '../../manifest/index.ts';
 import { CALLERS, type Caller, matrix, OTHER_PROVINCE, readers } from './case-callers.ts';
 import { useCaseStack } from './cases-stack.ts';
 import { openedCase, PROVINCE, registerWorker, SAMPLE_PDF, setUpWorld, type World } from './cases-fixtures.ts';
@@ -28,7 +28,7 @@ beforeAll(async () => {
     workerOwn: opened.worker.token,
     workerOther: otherWorker.token,
   });
-  for (const role of STAFF_ROLES) {
+  for (const role of PROVINCE_ROLES) {
     tokens[role] = await world.mint({ role, sub: `${role}-1`, provinces: [PROVINCE] });
     tokens[`${role}Other`] = await world.mint({ role, sub: `${role}-sh`, provinces: [OTHER_PROVINCE] });
   }
@@ -62,6 +62,9 @@ async function ticket(caller: Caller, type = 'OTHER') {
   return res.body as { documentId: string };
 }
 
+/** Whoever may read the case; finance (D15: no case role) is refused by role before any visibility check. */
+const documentReaders = { ...readers(200), finance: 403, financeOther: 403 };
+
 /** The worker, the platform and a handler of the province; other staff roles 403 before visibility. */
 const uploaders = (status: number) =>
   matrix(403, { handler: status, handlerOther: 404, platformOwn: status, platformOther: 404, workerOwn: status, workerOther: 404 });
@@ -78,11 +81,11 @@ const ROWS: Record<string, Row> = {
     }),
     expected: uploaders(201),
   },
-  'GET /v1/cases/{caseId}/documents': { request: async () => ({ path: `/v1/cases/${caseId}/documents` }), expected: readers(200) },
-  'GET /v1/cases/{caseId}/documents/{documentId}': { request: async () => ({ path: `/v1/cases/${caseId}/documents/${available}` }), expected: readers(200) },
+  'GET /v1/cases/{caseId}/documents': { request: async () => ({ path: `/v1/cases/${caseId}/documents` }), expected: documentReaders },
+  'GET /v1/cases/{caseId}/documents/{documentId}': { request: async () => ({ path: `/v1/cases/${caseId}/documents/${available}` }), expected: documentReaders },
   'GET /v1/cases/{caseId}/documents/{documentId}/content': {
     request: async () => ({ path: `/v1/cases/${caseId}/documents/${available}/content`, headers: { accept: 'application/json' } }),
-    expected: readers(200),
+    expected: documentReaders,
   },
   'POST /v1/cases/{caseId}/documents/{documentId}/withdrawal': {
     // Each caller withdraws a document of its own (the uploader, or a handler for any).

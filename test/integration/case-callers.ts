@@ -1,6 +1,7 @@
 /**
- * The thirteen callers of the case-slice access matrices (cases, documents) and their expectation
- * builders: every caller gets `rest` unless listed; `none` (no token) is always 401.
+ * The fifteen callers of the case-slice access matrices (cases, documents) and their expectation
+ * builders: every caller gets `rest` unless listed; `none` (no token) is always 401. Finance (D15) works
+ * for provinces like staff but is no case role: a case is unknown to it (404), a step not its role (403).
  */
 export const OTHER_PROVINCE = '310000';
 
@@ -14,6 +15,8 @@ export const CALLERS = [
   'handlerOther',
   'reviewerOther',
   'assessorOther',
+  'finance',
+  'financeOther',
   'platformOwn',
   'platformOther',
   'workerOwn',

@@ -6,7 +6,18 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays, shanghaiDate } from '../../core/index.ts';
 import { localStepFunctions } from '../../local/stepfunctions/index.ts';
 import { startTestStack, type TestStack } from '../support/local-stack.ts';
-import { openCaseBody, openedCase, orderAround, PROVINCE, registerWorker, report, setUpWorld, waitForStatus, type World } from './cases-fixtures.ts';
+import {
+  approvalBody,
+  openCaseBody,
+  openedCase,
+  orderAround,
+  PROVINCE,
+  registerWorker,
+  report,
+  setUpWorld,
+  waitForStatus,
+  type World,
+} from './cases-fixtures.ts';
 
 let stack: TestStack;
 let world: World;
@@ -181,8 +192,8 @@ describe('POST /v1/cases', () => {
     problem(await post('/v1/cases', world.tokens.handler, openCaseBody(r, 'injury', 'platform')), 403);
     const byWorker = await post('/v1/cases', worker.token, openCaseBody(r, 'injury', 'worker'));
     expect(byWorker.status).toBe(201);
-    expect(byWorker.body).toMatchObject({ status: 'UNDER_REVIEW', late: false, payee: { bankAccount: '****2233' } });
-    expect(JSON.stringify(byWorker.body)).not.toContain('6222020200112233');
+    expect(byWorker.body).toMatchObject({ status: 'UNDER_REVIEW', late: false, payee: { bankAccount: '****2230' } });
+    expect(JSON.stringify(byWorker.body)).not.toContain('6222020200112230');
   });
 
   it('404 for an unknown or invisible report, 400 without consent, 409 for a second case', async () => {
@@ -333,19 +344,21 @@ describe('case steps', () => {
     );
   });
 
-  it('approval: 403 maker-checker for the person who recorded expenses or the confirmation (D10), 409 out of status', async () => {
+  it('approval: 409 out of status, 403 for any maker (D14), 400 without the calculation or with a bad decision', async () => {
     const { caseId } = await openedCase(world);
-    problem(await post(`/v1/cases/${caseId}/approval`, world.tokens.reviewer, { decision: 'approve' }), 409);
+    problem(await post(`/v1/cases/${caseId}/approval`, world.tokens.reviewer, { decision: 'approve', calculationId: 'calc-000001' }), 409);
     const maker = await world.mint({ role: 'handler', sub: 'person-x', provinces: ['110000'] });
     const makerAsReviewer = await world.mint({ role: 'reviewer', sub: 'person-x', provinces: ['110000'] });
     await post(`/v1/cases/${caseId}/expenses`, maker, { items: [{ description: '门诊', amountFen: 1000, inCatalogue: true }], inpatientDays: 0 });
     await post(`/v1/cases/${caseId}/confirmation`, world.tokens.handler, { outcome: 'CONFIRMED', basis: 'ORDER_TASK_ACCIDENT', assessmentRequired: false });
     await waitForStatus(world, caseId, 'AWAITING_APPROVAL');
-    problem(await post(`/v1/cases/${caseId}/approval`, makerAsReviewer, { decision: 'approve' }), 403);
+    const body = await approvalBody(world, caseId);
+    problem(await post(`/v1/cases/${caseId}/approval`, makerAsReviewer, body), 403);
     const handlerAsReviewer = await world.mint({ role: 'reviewer', sub: 'handler-1', provinces: ['110000'] });
-    problem(await post(`/v1/cases/${caseId}/approval`, handlerAsReviewer, { decision: 'approve' }), 403);
-    problem(await post(`/v1/cases/${caseId}/approval`, world.tokens.handler, { decision: 'approve' }), 403);
-    problem(await post(`/v1/cases/${caseId}/approval`, world.tokens.reviewer, { decision: 'maybe' }), 400, 'decision');
+    problem(await post(`/v1/cases/${caseId}/approval`, handlerAsReviewer, body), 403);
+    problem(await post(`/v1/cases/${caseId}/approval`, world.tokens.handler, body), 403);
+    problem(await post(`/v1/cases/${caseId}/approval`, world.tokens.reviewer, { ...body, decision: 'maybe' }), 400, 'decision');
+    problem(await post(`/v1/cases/${caseId}/approval`, world.tokens.reviewer, { decision: 'approve' }), 400, 'calculationId');
     problem(await post(`/v1/cases/${caseId}/resubmission`, world.tokens.handler, {}), 409);
   });
 });

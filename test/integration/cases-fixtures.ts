@@ -161,8 +161,9 @@ export const openCaseBody = (
 ) => ({
   reportId,
   kind,
-  applicant: { type: applicant },
-  payee: { name: '张三', bankAccount: '6222020200112233' },
+  // D14: a relative applies by name and is paid; an injury case pays the worker (registered as 张三).
+  applicant: applicant === 'relative' ? { type: applicant, name: '张三' } : { type: applicant },
+  payee: { name: '张三', bankAccount: '6222020200112230' },
   consent: true,
   ...extra,
 });
@@ -190,7 +191,7 @@ export async function handInDocuments(world: World, caseId: string, how: 'waive'
 }
 
 /** Uploads SAMPLE_PDF as a document of `type` through its presigned URL and waits until the check makes it AVAILABLE. */
-async function uploadDocument(world: World, caseId: string, type: string): Promise<string> {
+export async function uploadDocument(world: World, caseId: string, type: string): Promise<string> {
   const body = { type, fileName: `${type.toLowerCase()}.pdf`, contentType: 'application/pdf', sizeBytes: SAMPLE_PDF.length };
   const ticket = expectStatus(await world.api('POST', `/v1/cases/${caseId}/documents`, { token: world.tokens.handler, body }), 201, `upload ${type}`);
   const put = await fetch(ticket.body.upload.url, { method: 'PUT', headers: ticket.body.upload.headers, body: SAMPLE_PDF });
@@ -255,7 +256,7 @@ export async function waitForRun(world: World, runId: string, timeoutMs = 15_000
   }
 }
 
-/** The steps of a minor injury to PAID: confirmation without assessment, expenses, approval. */
+/** The steps of a minor injury to APPROVED (its payment instructed): confirmation without assessment, expenses, approval. */
 export async function payMinorInjury(world: World, caseId: string): Promise<any> {
   const { api, tokens } = world;
   expectStatus(
@@ -275,6 +276,37 @@ export async function payMinorInjury(world: World, caseId: string): Promise<any>
     'confirmation',
   );
   await waitForStatus(world, caseId, 'AWAITING_APPROVAL');
-  expectStatus(await api('POST', `/v1/cases/${caseId}/approval`, { token: tokens.reviewer, body: { decision: 'approve' } }), 202, 'approval');
-  return waitForStatus(world, caseId, 'PAID');
+  expectStatus(await approve(world, caseId), 202, 'approval');
+  return waitForStatus(world, caseId, 'APPROVED');
+}
+
+/**
+ * The bank pays what is instructed for the case (D15): finance batches every instructed payment of the
+ * province, and the bank's result `PAID` comes back for this case's sent payments. Returns the case once
+ * no payment of it is left SENT.
+ */
+export async function settleByBank(world: World, caseId: string, status: 'PAID' | 'RETURNED' = 'PAID', returnReason?: string): Promise<any> {
+  const finance = await world.mint({ role: 'finance', sub: 'finance-1', provinces: [PROVINCE] });
+  const batch = await world.api('POST', '/v1/payment-batches', { token: finance, body: { province: PROVINCE } });
+  if (batch.status !== 201 && batch.status !== 422) throw new Error(`batch: ${batch.status} ${JSON.stringify(batch.body)}`);
+  const c = await world.api('GET', `/v1/cases/${caseId}`, { token: world.tokens.handler });
+  const sent = c.body.payments.filter((p: any) => p.status === 'SENT');
+  for (const batchId of new Set<string>(sent.map((p: any) => p.batchId))) {
+    const results = sent
+      .filter((p: any) => p.batchId === batchId)
+      .map((p: any) => ({ paymentId: p.paymentId, status, ...(status === 'RETURNED' ? { returnReason: returnReason ?? '账户已销户' } : {}) }));
+    expectStatus(await world.api('POST', `/v1/payment-batches/${batchId}/results`, { token: finance, body: { results } }), 200, 'bank results');
+  }
+  return waitForCase(world, caseId, (x) => x.payments.every((p: any) => p.status !== 'SENT'));
+}
+
+/** The approval body for the calculation the case shows now (D14: an approval names the calculation it saw). */
+export async function approvalBody(world: World, caseId: string, decision: 'approve' | 'return' = 'approve', comment?: string) {
+  const benefits = await world.api('GET', `/v1/cases/${caseId}/benefits`, { token: world.tokens.reviewer });
+  return { decision, calculationId: benefits.body.calculationId ?? 'none', ...(comment ? { comment } : {}) };
+}
+
+/** A reviewer approves (or returns) the calculation the case shows now. */
+export async function approve(world: World, caseId: string, token = world.tokens.reviewer, decision: 'approve' | 'return' = 'approve', comment?: string) {
+  return world.api('POST', `/v1/cases/${caseId}/approval`, { token, body: await approvalBody(world, caseId, decision, comment) });
 }

@@ -9,8 +9,8 @@ describe('minor injury, end to end', () => {
     const { caseId, body } = await openedCase(env.world);
     expect(body.status).toBe('UNDER_REVIEW');
     const paid = await payMinorInjury(env.world, caseId);
-    expect(paid.status).toBe('PAID');
+    expect(paid.status).toBe('APPROVED');
     expect(paid.payments).toHaveLength(1);
-    expect(paid.payments[0].amountFen).toBe(80_000);
+    expect(paid.payments[0]).toMatchObject({ amountFen: 80_000, status: 'INSTRUCTED', kind: 'approval' });
   });
 });

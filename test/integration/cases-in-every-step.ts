@@ -5,6 +5,7 @@
  */
 import { monthOfDate, shanghaiDate } from '../../core/index.ts';
 import {
+  approvalBody,
   handInDocuments,
   orderAround,
   openCaseBody,
@@ -60,10 +61,12 @@ export interface CasesInEveryStep {
   readonly awaitingApproval: () => Promise<string>;
   /** RETURNED by reviewer-1 (resubmission). */
   readonly returned: () => Promise<string>;
-  /** PAID: one approval payment (benefits, payments). */
+  /** APPROVED: one approval payment instructed (benefits, payments). */
   readonly paid: () => Promise<string>;
   /** A finished payment run of the current month (admin). */
   readonly run: () => Promise<string>;
+  /** APPROVED with a monthly item (grade 2, concluded today): the worker receives the disability allowance (D16). */
+  readonly monthly: () => Promise<string>;
 }
 
 export const casesInEveryStep = (world: World, worker: Worker): CasesInEveryStep => {
@@ -109,13 +112,24 @@ export const casesInEveryStep = (world: World, worker: Worker): CasesInEveryStep
     awaitingApproval,
     returned: async () => {
       const caseId = await awaitingApproval();
-      await post(world, `/v1/cases/${caseId}/approval`, tokens.reviewer, { decision: 'return', comment: '缺发票' }, 'return');
+      await post(world, `/v1/cases/${caseId}/approval`, tokens.reviewer, await approvalBody(world, caseId, 'return', '缺发票'), 'return');
       await waitForStatus(world, caseId, 'RETURNED');
       return caseId;
     },
     paid: async () => {
       const caseId = await caseOf(world, worker);
       await payMinorInjury(world, caseId);
+      return caseId;
+    },
+    monthly: async () => {
+      const caseId = await caseOf(world, worker);
+      await post(world, `/v1/cases/${caseId}/confirmation`, tokens.handler, CONFIRM(true), 'confirmation');
+      await waitForStatus(world, caseId, 'AWAITING_ASSESSMENT');
+      const concludedOn = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
+      await post(world, `/v1/cases/${caseId}/assessment`, tokens.assessor, { grade: 2, nursing: null, concludedOn }, 'assessment');
+      await waitForStatus(world, caseId, 'AWAITING_APPROVAL');
+      await post(world, `/v1/cases/${caseId}/approval`, tokens.reviewer, await approvalBody(world, caseId), 'approval');
+      await waitForStatus(world, caseId, 'APPROVED');
       return caseId;
     },
     run: async () => {

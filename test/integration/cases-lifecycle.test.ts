@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { assessmentDue, shanghaiDate } from '../../core/index.ts';
 import { useCaseStack } from './cases-stack.ts';
-import { openedCase, payMinorInjury, waitForCase, waitForStatus, W_FEN, MEAL_FEN_PER_DAY } from './cases-fixtures.ts';
+import { approve, openedCase, payMinorInjury, settleByBank, waitForCase, waitForStatus, W_FEN, MEAL_FEN_PER_DAY } from './cases-fixtures.ts';
 
 const env = useCaseStack();
 
@@ -24,9 +24,12 @@ describe('case lifecycle (contract: case statuses)', () => {
     expect((await post(`/v1/cases/${caseId}/expenses`, env.world.tokens.handler, { items: [], inpatientDays: 0 })).status).toBe(409);
   });
 
-  it('UNDER_REVIEW → AWAITING_APPROVAL → PAID for a minor injury without assessment; one payment (D10)', async () => {
+  it('UNDER_REVIEW → AWAITING_APPROVAL → APPROVED → PAID (bank) for a minor injury without assessment; one payment (D10, D15)', async () => {
     const { caseId } = await openedCase(env.world);
-    const c = await payMinorInjury(env.world, caseId);
+    const approved = await payMinorInjury(env.world, caseId);
+    expect(approved.payments).toEqual([expect.objectContaining({ amountFen: 80_000, status: 'INSTRUCTED' })]);
+    await settleByBank(env.world, caseId);
+    const c = await waitForStatus(env.world, caseId, 'PAID');
     expect(c.payments).toHaveLength(1);
     expect(c.payments[0]).toMatchObject({ amountFen: 80_000, status: 'PAID' });
     expect(c.timeline.map((e: any) => e.action)).toEqual(
@@ -56,9 +59,9 @@ describe('case lifecycle (contract: case statuses)', () => {
     expect(byItem).toEqual({ medical: 1_500_000, inpatient_meals: 12 * MEAL_FEN_PER_DAY, disability_lump_sum: 13 * W_FEN });
     expect(benefits.monthlyTotalFen).toBe(0);
     expect(c.deadlines.reassessmentRequestDue.date).toBeDefined();
-    await post(`/v1/cases/${caseId}/approval`, env.world.tokens.reviewer, { decision: 'approve' });
-    const paid = await waitForStatus(env.world, caseId, 'PAID');
-    expect(paid.payments[0].amountFen).toBe(benefits.oneOffTotalFen);
+    await approve(env.world, caseId);
+    const approved = await waitForStatus(env.world, caseId, 'APPROVED');
+    expect(approved.payments[0].amountFen).toBe(benefits.oneOffTotalFen);
   });
 
   it('AWAITING_APPROVAL → RETURNED → (resubmission) AWAITING_APPROVAL; expenses recalculate on the way', async () => {
@@ -72,9 +75,9 @@ describe('case lifecycle (contract: case statuses)', () => {
     });
     expect(more.status).toBe(202);
     expect(more.body.benefits.oneOffTotalFen).toBe(12_000);
-    expect((await post(`/v1/cases/${caseId}/approval`, env.world.tokens.reviewer, { decision: 'return', comment: '缺发票' })).status).toBe(202);
+    expect((await approve(env.world, caseId, env.world.tokens.reviewer, 'return', '缺发票')).status).toBe(202);
     await waitForStatus(env.world, caseId, 'RETURNED');
-    expect((await post(`/v1/cases/${caseId}/approval`, env.world.tokens.reviewer, { decision: 'approve' })).status).toBe(409);
+    expect((await approve(env.world, caseId)).status).toBe(409);
     await post(`/v1/cases/${caseId}/expenses`, env.world.tokens.handler, {
       items: [{ description: '发票补充', amountFen: 3_000, inCatalogue: true }],
       inpatientDays: 0,
@@ -179,7 +182,9 @@ describe('case lifecycle (contract: case statuses)', () => {
     const concludedOn = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
     await post(`/v1/cases/${caseId}/assessment`, env.world.tokens.assessor, { grade: 9, nursing: null, concludedOn });
     await waitForStatus(env.world, caseId, 'AWAITING_APPROVAL');
-    await post(`/v1/cases/${caseId}/approval`, env.world.tokens.reviewer, { decision: 'approve' });
+    await approve(env.world, caseId);
+    await waitForStatus(env.world, caseId, 'APPROVED');
+    await settleByBank(env.world, caseId);
     await waitForStatus(env.world, caseId, 'PAID');
     const early = await post(`/v1/cases/${caseId}/assessment`, env.world.tokens.assessor, { type: 'review', grade: 8, nursing: null, concludedOn });
     expect(early.status, 'a review before one year after concludedOn (D8)').toBe(422);
@@ -188,9 +193,11 @@ describe('case lifecycle (contract: case statuses)', () => {
     const re = await post(`/v1/cases/${caseId}/assessment`, env.world.tokens.assessor, { type: 'reassessment', grade: 8, nursing: null, concludedOn });
     expect(re.status).toBe(202);
     await waitForStatus(env.world, caseId, 'AWAITING_APPROVAL');
-    await post(`/v1/cases/${caseId}/approval`, env.world.tokens.reviewer2, { decision: 'approve' });
-    const paid = await waitForCase(env.world, caseId, (c) => c.status === 'PAID' && c.payments.length === 2);
-    expect(paid.payments.map((p: any) => p.amountFen)).toEqual([9 * W_FEN, 2 * W_FEN]);
+    await approve(env.world, caseId, env.world.tokens.reviewer2);
+    const approved = await waitForCase(env.world, caseId, (c) => c.status === 'APPROVED' && c.payments.length === 2);
+    expect(approved.payments.map((p: any) => p.amountFen)).toEqual([9 * W_FEN, 2 * W_FEN]);
+    await settleByBank(env.world, caseId);
+    await waitForStatus(env.world, caseId, 'PAID');
   });
 
   it('PAID → CLOSED by the sweep (nothing monthly, window passed) → review reopens it (D8)', async () => {
@@ -199,7 +206,9 @@ describe('case lifecycle (contract: case statuses)', () => {
     await waitForStatus(env.world, caseId, 'AWAITING_ASSESSMENT');
     await post(`/v1/cases/${caseId}/assessment`, env.world.tokens.assessor, { grade: 10, nursing: null, concludedOn: '2025-06-02' });
     await waitForStatus(env.world, caseId, 'AWAITING_APPROVAL');
-    await post(`/v1/cases/${caseId}/approval`, env.world.tokens.reviewer, { decision: 'approve' });
+    await approve(env.world, caseId);
+    await waitForStatus(env.world, caseId, 'APPROVED');
+    await settleByBank(env.world, caseId);
     await waitForStatus(env.world, caseId, 'PAID');
     expect(
       (await post(`/v1/cases/${caseId}/assessment`, env.world.tokens.assessor, { type: 'reassessment', grade: 9, nursing: null, concludedOn: '2026-11-01' }))
@@ -220,9 +229,9 @@ describe('case lifecycle (contract: case statuses)', () => {
     });
     expect(review.status).toBe(202);
     await waitForStatus(env.world, caseId, 'AWAITING_APPROVAL');
-    await post(`/v1/cases/${caseId}/approval`, env.world.tokens.reviewer, { decision: 'approve' });
-    const paid = await waitForCase(env.world, caseId, (c) => c.status === 'PAID' && c.payments.length === 2);
-    expect(paid.payments[1].amountFen).toBe(2 * W_FEN);
+    await approve(env.world, caseId);
+    const approved = await waitForCase(env.world, caseId, (c) => c.status === 'APPROVED' && c.payments.length === 2);
+    expect(approved.payments[1].amountFen).toBe(2 * W_FEN);
   });
 
   it('suspends and resumes the confirmation clock (D7): the due date moves, double suspend/resume → 409', async () => {

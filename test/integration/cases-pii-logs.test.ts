@@ -47,7 +47,7 @@ describe('case logs carry no personal data (A3)', () => {
     }
     const log = captured.join('\n');
     expect(log).toContain('Injury report filed');
-    for (const secret of ['司马遗孀', '司马幼子', '司马长女', '司马无日', '2019-11-23', '2001-02-17', '张三', '6222020200112233']) {
+    for (const secret of ['司马遗孀', '司马幼子', '司马长女', '司马无日', '2019-11-23', '2001-02-17', '张三', '6222020200112230']) {
       expect(log, secret).not.toContain(secret);
     }
   });

@@ -56,7 +56,7 @@ describe('case workflow', () => {
         reportId: r.body.reportId,
         kind: 'injury',
         applicant: { type: 'platform' },
-        payee: { name: '王五', bankAccount: '6222000011112222' },
+        payee: { name: '王五', bankAccount: '6222000011112223' },
         consent: true,
       },
     });

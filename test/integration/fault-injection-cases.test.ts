@@ -24,6 +24,7 @@ import { startLocalApp, type LocalApp } from '../../local/app.ts';
 import { localStepFunctions, type LocalStepFunctions } from '../../local/stepfunctions/index.ts';
 import { startPersistedDynamoDb, transactWriteWith, type PersistedDynamoDb } from '../support/ddb-fault.ts';
 import {
+  approvalBody,
   openCaseBody,
   handInDocuments,
   openedCase,
@@ -141,11 +142,12 @@ const awaitingApproval = async () => {
   await waitForStatus(world, caseId, 'AWAITING_APPROVAL');
   return caseId;
 };
-/** Paid: PAID, or CLOSED once a sweep has seen a paid case with nothing monthly (the sweeps here close them). */
-const waitPaid = (caseId: string) => waitForCase(world, caseId, (c) => c.status === 'PAID' || c.status === 'CLOSED', 30_000);
-const approve = (caseId: string, key = newKey()) => post(`/v1/cases/${caseId}/approval`, world.tokens.reviewer, { decision: 'approve' }, key);
+/** Approved: its payments instructed (D15; no bank runs here, so the cases stay APPROVED). */
+const waitPaid = (caseId: string) => waitForCase(world, caseId, (c) => c.status === 'APPROVED', 30_000);
+const approve = async (caseId: string, key = newKey(), body?: unknown) =>
+  post(`/v1/cases/${caseId}/approval`, world.tokens.reviewer, body ?? (await approvalBody(world, caseId)), key);
 
-/** A grade-2 injury with FULL nursing concluded last month, approved: monthly items from this month (D9). */
+/** A grade-2 injury with FULL nursing concluded last month, approved: monthly items from this month, instructed by the approval (D9, D15). */
 const paidGrade2 = async () => {
   const { caseId } = await openedCase(world);
   expect(
@@ -157,7 +159,7 @@ const paidGrade2 = async () => {
   expect((await post(`/v1/cases/${caseId}/assessment`, world.tokens.assessor, { grade: 2, nursing: 'FULL', concludedOn: `${lastMonth}-15` })).status).toBe(202);
   await waitForStatus(world, caseId, 'AWAITING_APPROVAL');
   expect((await approve(caseId)).status).toBe(202);
-  await waitForStatus(world, caseId, 'PAID');
+  await waitForStatus(world, caseId, 'APPROVED');
   return caseId;
 };
 
@@ -258,7 +260,9 @@ afterAll(async () => {
 describe('DynamoDB Local killed in case transitions, restarted on the same data (issue 5)', () => {
   it('converges to the state of a fault-free run: one payment per approval and per month, no step lost or doubled', async () => {
     const started = Date.now();
-    const month = monthOfDate(shanghaiDate(new Date()));
+    // The runs here pay next month: this month was instructed by each approval (D15: through the current month).
+    const month = addMonthsToMonth(monthOfDate(shanghaiDate(new Date())), 1);
+    const runAt = new Date(`${month}-28T12:00:00+08:00`);
     const later = () => new Date(Date.now() + LOST_STEP_AFTER_MS + 60_000);
 
     // ---- Fault-free reference: the same scenario on other cases. ----
@@ -291,15 +295,16 @@ describe('DynamoDB Local killed in case transitions, restarted on the same data 
     // ---- 1a. Killed right after the approval's own transaction (the step is recorded, its signal lost). ----
     fault.approval = await awaitingApproval();
     const approvalKey = newKey();
+    const approvalSent = await approvalBody(world, fault.approval);
     const killedApproval = await outage(
       { match: transactWriteWith(`CASE#${fault.approval}`, 'approval.approve'), when: 'after', settleMs: SETTLE_MS },
-      () => approve(fault.approval, approvalKey),
+      () => approve(fault.approval, approvalKey, approvalSent),
       'approval request',
     );
     expectOutageAnswer(killedApproval); // committed, but the request could not finish: 500, not 202
     expect(await get(fault.approval)).toMatchObject({ status: 'AWAITING_APPROVAL', pendingStep: 'approval', payments: [] });
     // The client's re-send after the 5xx never approves twice: 409 (the step is recorded already).
-    expect((await resend(`/v1/cases/${fault.approval}/approval`, world.tokens.reviewer, { decision: 'approve' }, approvalKey)).status).toBe(409);
+    expect((await resend(`/v1/cases/${fault.approval}/approval`, world.tokens.reviewer, approvalSent, approvalKey)).status).toBe(409);
     // The execution still waits on its token (the runner lost nothing): the sweep's re-signal applies the step.
     expect((await sfn.sweepNow()).resignalled).toBeGreaterThanOrEqual(1);
     expect((await waitPaid(fault.approval)).payments).toHaveLength(1);
@@ -309,7 +314,8 @@ describe('DynamoDB Local killed in case transitions, restarted on the same data 
     let answered = () => {};
     const gate = new Promise<void>((resolve) => (answered = resolve));
     await outage(
-      { match: transactWriteWith(`CASE#${fault.applyApproval}`, 'PAYMENT#APPROVAL#'), when: 'before', gate },
+      // The approval's own transaction instructs its payment: the first one of the case to advance its ledger.
+      { match: transactWriteWith(`CASE#${fault.applyApproval}`, '"LEDGER"'), when: 'before', gate },
       async () => {
         const res = await approve(fault.applyApproval);
         expect(res.status).toBe(202); // answered before the kill (the gate): the step is recorded
@@ -337,11 +343,11 @@ describe('DynamoDB Local killed in case transitions, restarted on the same data 
     fault.monthlyA = await paidGrade2();
     fault.monthlyB = await paidGrade2();
     const monthlyOf = (input: string) =>
-      input.includes(`PAYMENT#MONTHLY#${month}`) && (input.includes(`CASE#${fault.monthlyA}`) || input.includes(`CASE#${fault.monthlyB}`));
+      input.includes('payment-run') && (input.includes(`CASE#${fault.monthlyA}`) || input.includes(`CASE#${fault.monthlyB}`));
     const scheduled = await outage(
       { match: (commandName, input) => /TransactWrite/.test(commandName) && monthlyOf(input), when: 'before', nth: 2, settleMs: SETTLE_MS },
       async () => {
-        const s = await sfn.runScheduledPaymentRun();
+        const s = await sfn.runScheduledPaymentRun(runAt);
         expect(s).toMatchObject({ runId: `run-${month}-scheduled`, created: true });
         expect(await executionEnd('paymentRun', s.runId)).toBe('FAILED'); // Finish Run and Mark Run Failed both failed
         return s;
@@ -353,13 +359,13 @@ describe('DynamoDB Local killed in case transitions, restarted on the same data 
     const monthlyPaid = async () => (await Promise.all([fault.monthlyA, fault.monthlyB].map(get))).flatMap((c) => c.payments.filter((p: any) => p.runId));
     expect(await monthlyPaid()).toHaveLength(1);
     // The schedule's next tick finds the run RUNNING with no execution running: it continues the run.
-    expect(await sfn.paymentRunTick()).toMatchObject({ runId: scheduled.runId, created: false });
+    expect(await sfn.paymentRunTick(runAt)).toMatchObject({ runId: scheduled.runId, created: false });
     const faultRun = await waitForRun(world, scheduled.runId, 60_000);
     expect(faultRun).toMatchObject({ status: 'SUCCEEDED', payments: refRun.payments, totalFen: refRun.totalFen });
     const paidByRun = await monthlyPaid();
     expect(paidByRun).toHaveLength(2);
     expect(paidByRun.reduce((s: number, p: any) => s + p.amountFen, 0)).toBe(faultRun.totalFen);
-    expect(await sfn.paymentRunTick()).toBeUndefined(); // finished: nothing more
+    expect(await sfn.paymentRunTick(runAt)).toBeUndefined(); // finished: nothing more
 
     // ---- 3a. Killed right after opening a case (case and report link committed; the workflow's first Task lost). ----
     const reportId = await coveredReport();
@@ -410,7 +416,7 @@ describe('DynamoDB Local killed in case transitions, restarted on the same data 
     expect((await approve(fault.confirmed)).status).toBe(202);
     expect((await waitPaid(fault.confirmed)).payments).toHaveLength(1);
 
-    // ---- The final state: both sets swept alike (paid one-off cases close), then compared case by case. ----
+    // ---- The final state: both sets swept alike, then compared case by case. ----
     const last = await sfn.sweepNow(later());
     expect(last.restarted).toBe(0);
     for (const name of Object.keys(ref) as (keyof typeof ref)[]) {
@@ -421,9 +427,9 @@ describe('DynamoDB Local killed in case transitions, restarted on the same data 
       expect(actual, name).toEqual(expected);
     }
     const expected = await snapshot(ref.approval);
-    expect(expected).toMatchObject({ status: 'CLOSED', escalations: [], payments: [{ amountFen: 80_000, run: false }] });
+    expect(expected).toMatchObject({ status: 'APPROVED', escalations: [], payments: [{ amountFen: 80_000, run: false, status: 'INSTRUCTED' }] });
     const monthly = await snapshot(ref.monthlyA);
-    expect(monthly.status).toBe('PAID');
+    expect(monthly.status).toBe('APPROVED');
     expect(monthly.payments.filter((p) => p.run)).toHaveLength(1);
     // The sweep's repairs are in the timelines of the two cases whose execution was lost, and only there.
     const restarts = async (id: string) => ((await get(id)).timeline as { action: string }[]).filter((e) => e.action === 'workflow.restarted').length;

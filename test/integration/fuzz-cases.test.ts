@@ -123,7 +123,7 @@ beforeAll(async () => {
     underReview: { status: 'UNDER_REVIEW' },
     suspended: { suspended: expect.anything() },
     returned: { status: 'RETURNED' },
-    paid: { status: 'PAID' },
+    paid: { status: 'APPROVED' },
   });
   expect((before.runs as unknown[]).length).toBe(1);
 }, 120_000);
@@ -288,7 +288,7 @@ const WRITES: Write[] = [
       reportId: ids.report,
       kind: 'injury',
       applicant: { type: 'platform', name: '配送平台' },
-      payee: { name: '张三', bankAccount: '6222020200112233' },
+      payee: { name: '张三', bankAccount: '6222020200112230' },
       consent: true,
       lateExplanation: '住院',
     }),
@@ -370,9 +370,27 @@ const WRITES: Write[] = [
     method: 'POST',
     path: (id = ids.awaitingApproval) => `/v1/cases/${id}/approval`,
     token: () => T().reviewer,
-    valid: () => ({ decision: 'approve', comment: '同意' }),
+    valid: () => ({ decision: 'approve', calculationId: 'calc-000001', comment: '同意' }),
     schema: () => S.ApprovalRequest,
-    shape: { required: ['decision'], strings: ['decision', 'comment'], dates: [], objects: [''] },
+    shape: { required: ['decision', 'calculationId'], strings: ['decision', 'calculationId', 'comment'], dates: [], objects: [''] },
+  },
+  {
+    name: 'POST /v1/cases/{caseId}/life-events',
+    method: 'POST',
+    path: (id = ids.paid) => `/v1/cases/${id}/life-events`,
+    token: () => T().handler,
+    valid: () => ({ type: 'DEPENDANT_DIED', on: '2026-11-30', dependantIndex: 1 }),
+    schema: () => S.LifeEventRequest,
+    shape: { required: ['type', 'on'], strings: ['type', 'on'], dates: ['on'], objects: [''] },
+  },
+  {
+    name: 'POST /v1/cases/{caseId}/certifications',
+    method: 'POST',
+    path: (id = ids.paid) => `/v1/cases/${id}/certifications`,
+    token: () => T().handler,
+    valid: () => ({ personIndex: 1 }),
+    schema: () => S.CertificationRequest,
+    shape: { required: [], strings: ['personIndex'], dates: [], objects: [''] },
   },
   {
     name: 'POST /v1/cases/{caseId}/resubmission',

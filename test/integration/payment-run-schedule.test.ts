@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addMonthsToMonth, monthOfDate, shanghaiDate } from '../../core/index.ts';
 import { localStepFunctions, type LocalStepFunctions } from '../../local/stepfunctions/index.ts';
 import { startTestStack, type TestStack } from '../support/local-stack.ts';
-import { openedCase, setUpWorld, waitForCase, waitForRun, waitForStatus, W_FEN, type World } from './cases-fixtures.ts';
+import { approve, openedCase, setUpWorld, waitForCase, waitForRun, waitForStatus, W_FEN, type World } from './cases-fixtures.ts';
 
 /** Day of month of this file's local payment-run timer (a later day than the default 1, to test the "before" side). */
 const RUN_DAY = 15;
@@ -35,14 +35,15 @@ beforeAll(async () => {
     (m, p, o) => stack.api(m, p, o),
     (c) => stack.token(c),
   );
-  // A grade-2 injury with FULL nursing, concluded last month: monthly items from this month on (D9).
+  // A grade-2 injury with FULL nursing, concluded last month: monthly items from this month on (D9); its
+  // approval instructs this month (D15: through the current month), the runs the months after.
   ({ caseId } = await openedCase(world));
   await post(`/v1/cases/${caseId}/confirmation`, world.tokens.handler, { outcome: 'CONFIRMED', basis: 'ORDER_TASK_ACCIDENT', assessmentRequired: true });
   await waitForStatus(world, caseId, 'AWAITING_ASSESSMENT');
   await post(`/v1/cases/${caseId}/assessment`, world.tokens.assessor, { grade: 2, nursing: 'FULL', concludedOn: `${addMonthsToMonth(month, -1)}-15` });
   await waitForStatus(world, caseId, 'AWAITING_APPROVAL');
-  await post(`/v1/cases/${caseId}/approval`, world.tokens.reviewer, { decision: 'approve' });
-  await waitForStatus(world, caseId, 'PAID');
+  await approve(world, caseId);
+  await waitForStatus(world, caseId, 'APPROVED');
   monthlyTotalFen = (await world.api('GET', `/v1/cases/${caseId}/benefits`, { token: world.tokens.handler })).body.monthlyTotalFen;
   expect(monthlyTotalFen).toBe(Math.round(W_FEN * 0.85) + Math.round(W_FEN * 0.5));
 });
@@ -51,14 +52,15 @@ afterAll(async () => {
 });
 
 describe('the scheduled monthly payment run', () => {
-  it("starts this month's run under its deterministic id, which pays the entitled case", async () => {
+  it("starts this month's run under its deterministic id, which owes the case nothing: its approval instructed this month", async () => {
     const delivered = await sfn.runScheduledPaymentRun();
     expect(delivered).toEqual({ runId: `run-${month}-scheduled`, month, status: 'RUNNING', created: true });
     const run = await waitForRun(world, delivered.runId);
-    expect(run).toMatchObject({ runId: `run-${month}-scheduled`, month, status: 'SUCCEEDED', payments: 1, totalFen: monthlyTotalFen });
-    const payments = await runPayments();
-    expect(payments).toHaveLength(1);
-    expect(payments[0]).toMatchObject({ runId: `run-${month}-scheduled`, amountFen: monthlyTotalFen, status: 'PAID' });
+    expect(run).toMatchObject({ runId: `run-${month}-scheduled`, month, status: 'SUCCEEDED', payments: 0, totalFen: 0 });
+    expect(await runPayments()).toHaveLength(0);
+    const approval = (await waitForCase(world, caseId, () => true)).payments[0];
+    const thisMonth = approval.items.filter((i: any) => i.month === month).reduce((sum: number, i: any) => sum + i.amountFen, 0);
+    expect(thisMonth).toBe(monthlyTotalFen);
   });
 
   it('a duplicate delivery of the schedule starts nothing and pays nothing twice', async () => {
@@ -66,7 +68,7 @@ describe('the scheduled monthly payment run', () => {
     const again = await sfn.runScheduledPaymentRun();
     expect(again).toEqual({ runId: `run-${month}-scheduled`, month, status: 'SUCCEEDED', created: false });
     expect(await getRun(`run-${month}-scheduled`)).toEqual(before);
-    expect(await runPayments()).toHaveLength(1);
+    expect(await runPayments()).toHaveLength(0);
   });
 
   it('a POST run of the same month afterwards pays 0', async () => {
@@ -74,7 +76,7 @@ describe('the scheduled monthly payment run', () => {
     expect(posted.status).toBe(202);
     expect(posted.body.runId).not.toBe(`run-${month}-scheduled`);
     expect(await waitForRun(world, posted.body.runId)).toMatchObject({ status: 'SUCCEEDED', payments: 0, totalFen: 0 });
-    expect(await runPayments()).toHaveLength(1);
+    expect(await runPayments()).toHaveLength(0);
   });
 
   it('two deliveries at once for a new month create one run, which pays the month once', async () => {
@@ -86,7 +88,7 @@ describe('the scheduled monthly payment run', () => {
     const run = await waitForRun(world, `run-${next}-scheduled`);
     expect(run).toMatchObject({ month: next, status: 'SUCCEEDED', payments: 1, totalFen: monthlyTotalFen });
     const payments = await runPayments();
-    expect(payments.map((p: any) => p.runId).sort()).toEqual([`run-${month}-scheduled`, `run-${next}-scheduled`]);
+    expect(payments.map((p: any) => p.runId)).toEqual([`run-${next}-scheduled`]);
     for (const p of payments) expect(p.amountFen).toBe(monthlyTotalFen);
   });
 });
@@ -104,11 +106,11 @@ describe("the local runtime's payment-run timer", () => {
     expect(started).toMatchObject({ runId: `run-${later}-scheduled`, month: later, created: true });
     expect(await waitForRun(world, `run-${later}-scheduled`)).toMatchObject({ status: 'SUCCEEDED', payments: 1, totalFen: monthlyTotalFen });
     expect(await sfn.paymentRunTick(shanghaiNoon(later, 28))).toBeUndefined();
-    expect(await runPayments()).toHaveLength(3);
+    expect(await runPayments()).toHaveLength(2);
   });
 
   it('does nothing for a month whose scheduled run has finished', async () => {
     expect(await sfn.paymentRunTick(shanghaiNoon(month, 28))).toBeUndefined();
-    expect(await runPayments()).toHaveLength(3);
+    expect(await runPayments()).toHaveLength(2);
   });
 });

@@ -38,9 +38,9 @@ describe('the case workflow loop', () => {
     expect(Object.keys(def.States).filter((s) => s.startsWith('Await') || s.startsWith('Apply'))).toEqual(['Await Step', 'Apply Step']);
   });
 
-  it('takes `done` from the lifecycle table, which ends it exactly in NOT_CONFIRMED, PAID and CLOSED', () => {
+  it('takes `done` from the lifecycle table, which ends it exactly in NOT_CONFIRMED, APPROVED, PAID and CLOSED (D15: the bank, not a person, moves APPROVED on)', () => {
     expect(def.States['Apply Step'].ResultSelector).toEqual({ 'status.$': '$.Payload.status', 'done.$': '$.Payload.done' });
-    expect(CASE_STATUSES.filter((s) => LIFECYCLE[s].workflow === 'ends')).toEqual(['NOT_CONFIRMED', 'PAID', 'CLOSED']);
+    expect(CASE_STATUSES.filter((s) => LIFECYCLE[s].workflow === 'ends')).toEqual(['NOT_CONFIRMED', 'APPROVED', 'PAID', 'CLOSED']);
   });
 
   it('is less than half the size of the per-step machine it replaced (779 lines)', () => {

@@ -3,15 +3,16 @@
  * is one transaction: the case (conditional on its version), its timeline event, and any payment it
  * instructs (created once). Storage refusals come out as the named errors below.
  */
-import type { CaseDocument, CaseRecord, CaseStatus, InjuryReport, PaymentRecord, TimelineEvent } from '../../../core/index.ts';
+import type { CaseDocument, CaseRecord, CaseStatus, InjuryReport, PaymentChange, PaymentRecord, TimelineEvent } from '../../../core/index.ts';
 import { GetCommand, QueryCommand, ScanCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { config } from '../config.ts';
 import { conditionFailed, ddb, queryAll } from '../db.ts';
 import { documentFrom, documentItem } from './documents.ts';
-import { caseKey, eventSk, paymentEventSk, paymentKey, reportKey, runKey, strip, taskKey } from './cases-table.ts';
+import { caseKey, eventSk, paymentEventSk, reportKey, runKey, strip, taskKey } from './cases-table.ts';
+import { ledgerKey, ledgerUpdate, paymentWrites } from './payments.ts';
 import { reportsRepository } from './reports.ts';
 
-/** A transition lost the race on `version`, or its payment exists (→ 409 in the API; retried by the workflow). */
+/** A transition lost the race on `version`, its ledger or a payment it changes (→ 409 in the API; retried by the workflow). */
 export class CaseVersionConflict extends Error {
   override readonly name = 'CaseVersionConflict';
 }
@@ -25,6 +26,8 @@ export interface CaseBundle {
   readonly timeline: TimelineEvent[];
   readonly payments: PaymentRecord[];
   readonly documents: CaseDocument[];
+  /** The ledger sequence, read before the payments: an instruction computed from them is stored only if it has not moved. */
+  readonly paymentSeq: number;
 }
 
 const indexKeys = (c: CaseRecord) => ({
@@ -36,7 +39,6 @@ const indexKeys = (c: CaseRecord) => ({
 
 const caseItem = (c: CaseRecord) => ({ ...caseKey(c.caseId), type: 'Case', ...c, ...indexKeys(c) });
 const eventItem = (caseId: string, sk: string, e: TimelineEvent) => ({ pk: `CASE#${caseId}`, sk, type: 'Event', ...e });
-const paymentItem = (p: PaymentRecord) => ({ ...paymentKey(p.caseId, p.key), type: 'Payment', ...p });
 
 /** Encodes a list page position (which partition, and DynamoDB's LastEvaluatedKey) as an opaque token. */
 const encodeToken = (t: { p: number; k?: Record<string, unknown> }) => Buffer.from(JSON.stringify(t)).toString('base64url');
@@ -90,6 +92,10 @@ export const casesRepository = {
 
   /** The case, its timeline (by time) and its payments: one Query of the case's partition. */
   async bundle(caseId: string): Promise<CaseBundle | undefined> {
+    // The ledger first (a single-item read, isolated from transactions): every payment instructed up to
+    // this sequence is then in the Query below, and anything instructed after it moves the sequence.
+    const ledger = await ddb.send(new GetCommand({ TableName: config.tables.cases, Key: ledgerKey(caseId), ConsistentRead: true }));
+    const paymentSeq = typeof ledger.Item?.seq === 'number' ? ledger.Item.seq : 0;
     const items = await queryAll({
       TableName: config.tables.cases,
       KeyConditionExpression: 'pk = :pk',
@@ -108,19 +114,25 @@ export const casesRepository = {
     const documents = of('DOC#')
       .map(documentFrom)
       .sort((a, b) => (a.createdAt < b.createdAt ? -1 : 1));
-    return { record: strip<CaseRecord>(head), timeline, payments, documents };
+    return { record: strip<CaseRecord>(head), timeline, payments, documents, paymentSeq };
   },
 
   /**
    * Replaces the case with `next` (version = previous + 1) if nobody changed it since `expectedVersion`,
-   * appending its timeline event and any payment (created once) in the same transaction, and removing the
-   * workflow's task token when the wait is over. CaseVersionConflict when the race is lost or the payment exists.
+   * appending its timeline event, the payments it instructs or changes (with the ledger advance and the
+   * fund movements) in the same transaction, and removing the workflow's task token when the wait is
+   * over. CaseVersionConflict when the race is lost on the case, its ledger, a payment or a document.
    */
   async transition(
     next: CaseRecord,
     expectedVersion: number,
     event: TimelineEvent,
-    options: { payment?: PaymentRecord; clearTask?: boolean; document?: { next: CaseDocument; expectedStatus: CaseDocument['status'] } } = {},
+    options: {
+      payments?: readonly PaymentChange[];
+      ledger?: { from: number; to: number };
+      clearTask?: boolean;
+      document?: { next: CaseDocument; expectedStatus: CaseDocument['status'] };
+    } = {},
   ): Promise<void> {
     if (next.version !== expectedVersion + 1) throw new RangeError('next.version must be expectedVersion + 1');
     const items: NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']> = [
@@ -134,8 +146,8 @@ export const casesRepository = {
       },
       { Put: { TableName: config.tables.cases, Item: eventItem(next.caseId, eventSk(next.version), event) } },
     ];
-    if (options.payment)
-      items.push({ Put: { TableName: config.tables.cases, Item: paymentItem(options.payment), ConditionExpression: 'attribute_not_exists(pk)' } });
+    if (options.payments?.length && !options.ledger) throw new RangeError('payments need the ledger advance');
+    if (options.ledger) items.push(ledgerUpdate(next.caseId, options.ledger), ...(paymentWrites(options.payments ?? [], event.at) as typeof items));
     if (options.clearTask) items.push({ Delete: { TableName: config.tables.cases, Key: taskKey(next.caseId) } });
     if (options.document) {
       items.push({
@@ -152,20 +164,22 @@ export const casesRepository = {
       await ddb.send(new TransactWriteCommand({ TransactItems: items }));
     } catch (error) {
       if (conditionFailed(error, 0)) throw new CaseVersionConflict(`case ${next.caseId} changed since version ${expectedVersion}`);
-      if (options.payment && conditionFailed(error, 2)) throw new CaseVersionConflict(`payment ${options.payment.key} of case ${next.caseId} exists`);
-      if (options.document && conditionFailed(error))
-        throw new CaseVersionConflict(`document ${options.document.next.documentId} of case ${next.caseId} changed`);
+      if (conditionFailed(error)) throw new CaseVersionConflict(`the ledger, a payment or a document of case ${next.caseId} changed`);
       throw error;
     }
   },
 
-  /** A payment-run payment for one case and month, counted into its run; false when it exists already. */
-  async addRunPayment(payment: PaymentRecord, runId: string, event: TimelineEvent): Promise<boolean> {
+  /**
+   * A payment-run payment for one case, counted into its run, if the case's ledger is still at `seq`
+   * (false: another instruction came first — read again and compute again).
+   */
+  async addRunPayment(payment: PaymentRecord, seq: number, runId: string, event: TimelineEvent): Promise<boolean> {
     try {
       await ddb.send(
         new TransactWriteCommand({
           TransactItems: [
-            { Put: { TableName: config.tables.cases, Item: paymentItem(payment), ConditionExpression: 'attribute_not_exists(pk)' } },
+            ledgerUpdate(payment.caseId, { from: seq, to: seq + 1 }) as never,
+            ...(paymentWrites([{ next: payment }], event.at) as never[]),
             { Put: { TableName: config.tables.cases, Item: eventItem(payment.caseId, paymentEventSk(payment.key), event) } },
             {
               Update: {
@@ -181,7 +195,7 @@ export const casesRepository = {
       );
       return true;
     } catch (error) {
-      if (conditionFailed(error, 0)) return false;
+      if (conditionFailed(error, 0) || conditionFailed(error, 1)) return false;
       throw error;
     }
   },

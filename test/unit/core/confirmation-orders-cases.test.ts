@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import {
   acceptsStep,
+  APPLICANT_TYPES_BY_ROLE,
   applicantTypeAllowed,
-  approvalAllowed,
   CASE_STATUSES,
   checkOrderTimes,
   classifyResentOrder,
@@ -106,7 +106,7 @@ describe('case statuses and applicants (contract, D6)', () => {
     expect(acceptsStep('PAID', 'reassessment')).toBe(true);
     expect(acceptsStep('CLOSED', 'reassessment')).toBe(false);
     expect(acceptsStep('CLOSED', 'review')).toBe(true);
-    expect(CASE_STATUSES).toHaveLength(8);
+    expect(CASE_STATUSES).toHaveLength(9);
   });
 
   it('accepts the assessment extension (D8 +30) only while awaiting the assessment', () => {
@@ -120,18 +120,9 @@ describe('case statuses and applicants (contract, D6)', () => {
     expect(applicantTypeAllowed('handler', 'union')).toBe(true);
     expect(applicantTypeAllowed('handler', 'platform')).toBe(false);
   });
-});
 
-describe('maker-checker (D10)', () => {
-  const makers = { confirmationRecordedBy: 'handler-1', expensesRecordedBy: ['handler-2', 'handler-3'] };
-
-  it('refuses the handler who recorded the confirmation or any expense as the approver (D10)', () => {
-    expect(approvalAllowed(makers, 'handler-1')).toBe(false);
-    expect(approvalAllowed(makers, 'handler-3')).toBe(false);
-  });
-
-  it('allows a different person, also when nothing was recorded yet (D10)', () => {
-    expect(approvalAllowed(makers, 'reviewer-1')).toBe(true);
-    expect(approvalAllowed({ expensesRecordedBy: [] }, 'reviewer-1')).toBe(true);
+  it('finance opens no case: it only moves money (D15)', () => {
+    expect(APPLICANT_TYPES_BY_ROLE.finance).toEqual([]);
+    for (const applicant of ['platform', 'worker', 'relative', 'union'] as const) expect(applicantTypeAllowed('finance', applicant)).toBe(false);
   });
 });

@@ -1,12 +1,19 @@
 /** Shared builders for core tests. Parameter values are hypothetical unless a test says otherwise. */
 import {
   type BenefitInput,
+  type BenefitItem,
+  type BenefitLine,
   type CaseRecord,
   type InjuryReport,
   openCase,
   type ParameterName,
   type ParameterVersion,
+  type Payee,
+  type PaymentChange,
+  type PaymentItem,
+  type PaymentRecord,
   SEEDED_CALENDARS,
+  type StoredCalculation,
   WorkingDayCalendar,
 } from '../../../core/index.ts';
 
@@ -59,6 +66,9 @@ export const REPORT: InjuryReport = {
   reportedAt: '2026-03-10T02:00:00Z',
 };
 
+/** The payee given at opening (encrypted by the adapter: the core sees only what may be shown). */
+export const PAYEE: Payee = { nameEnc: 'enc', bankAccountEnc: 'enc', bankAccountLast4: '1234', nameInitial: '张' };
+
 /** Monday 2026-03-16, 10:00 in Shanghai. */
 export const CASE_NOW = new Date('2026-03-16T02:00:00Z');
 
@@ -70,7 +80,7 @@ export function openedCaseRecord(over: Partial<CaseRecord> = {}): CaseRecord {
     report: REPORT,
     kind: 'injury',
     applicant: { type: 'worker' },
-    payee: { nameEnc: 'enc', bankAccountEnc: 'enc', bankAccountLast4: '1234', nameInitial: '张' },
+    payee: PAYEE,
     actor: 'worker-1',
     now: CASE_NOW,
     calendar: new WorkingDayCalendar(SEEDED_CALENDARS),
@@ -78,4 +88,78 @@ export function openedCaseRecord(over: Partial<CaseRecord> = {}): CaseRecord {
   });
   if (!o.ok) throw new Error(o.refusal.message);
   return { ...o.record, ...over };
+}
+
+// ── Calculations and payments (D9, D15) ────────────────────────────────────────────────────────────
+
+/** A stored calculation of `lines`, its totals derived from them. */
+export function calculation(calculationId: string, lines: readonly BenefitLine[]): StoredCalculation {
+  return {
+    ok: true,
+    lines: [...lines],
+    oneOffTotalFen: lines.filter((l) => !l.monthly).reduce((s, l) => s + l.amountFen, 0),
+    monthlyTotalFen: lines.filter((l) => l.monthly).reduce((s, l) => s + l.amountFen, 0),
+    ruleTable: 't',
+    parameterVersions: [],
+    excludedDependants: [],
+    calculationId,
+    calculatedAt: '2026-03-16T02:00:00Z',
+  };
+}
+
+/** A one-off benefit line. */
+export const oneOffLine = (item: BenefitItem, amountFen: number): BenefitLine => ({ item, key: item, amountFen, monthly: false, basis: {} });
+
+/** A monthly benefit line keyed `key` (`nursing`, `dependant_pension:2`, …) from `fromMonth`. */
+export const monthlyLine = (key: string, amountFen: number, fromMonth: string, over: Partial<BenefitLine> = {}): BenefitLine => ({
+  item: key.split(':')[0] as BenefitItem,
+  key,
+  amountFen,
+  monthly: true,
+  fromMonth,
+  basis: {},
+  ...over,
+});
+
+/** A payment item by key: `medical`, `nursing@2026-04`, `dependant_pension:1@2026-04`. */
+function paymentItem(key: string, amountFen: number): PaymentItem {
+  const [line, month] = key.split('@') as [string, string | undefined];
+  return { item: line.split(':')[0] as BenefitItem, key, amountFen, ...(month ? { month } : {}) };
+}
+
+/** A payment of case C1 for `items` (`[key, fen]` pairs), INSTRUCTED unless `over` says otherwise. */
+export function payment(paymentId: string, items: readonly (readonly [string, number])[], over: Partial<PaymentRecord> = {}): PaymentRecord {
+  const list = items.map(([key, fen]) => paymentItem(key, fen));
+  return {
+    paymentId,
+    caseId: 'C1',
+    key: paymentId,
+    kind: 'monthly',
+    amountFen: list.reduce((s, i) => s + i.amountFen, 0),
+    status: 'INSTRUCTED',
+    items: list,
+    createdAt: '2026-03-16T02:00:00.000Z',
+    province: BEIJING,
+    payee: PAYEE,
+    ...over,
+  };
+}
+
+/**
+ * A case's payments after a transition's changes, stored the way the repository stores them: a new payment
+ * once (its id unused), a changed one only from the status it was read in (else the race is lost: throws).
+ */
+export function applyPaymentChanges(payments: readonly PaymentRecord[], changes: readonly PaymentChange[]): PaymentRecord[] {
+  const out = [...payments];
+  for (const { next, expected } of changes) {
+    const at = out.findIndex((p) => p.paymentId === next.paymentId);
+    if (expected === undefined) {
+      if (at >= 0) throw new Error(`payment ${next.paymentId} instructed twice`);
+      out.push(next);
+    } else {
+      if (at < 0 || out[at]!.status !== expected) throw new Error(`payment ${next.paymentId} is not ${expected}`);
+      out[at] = next;
+    }
+  }
+  return out;
 }
