@@ -83,6 +83,15 @@ export const conditionFailed = (error: unknown, index?: number): boolean => {
 };
 
 /**
+ * Whether a write was cancelled by another transaction touching one of its items at the same moment (a
+ * TransactWriteItems cancelled with reason `TransactionConflict`, or a single write's
+ * TransactionConflictException), not by a condition: the writer lost a race and reads again.
+ */
+export const isTransactionConflict = (error: unknown): boolean =>
+  (error as { name?: string } | null)?.name === 'TransactionConflictException' ||
+  (cancellationReasons(error)?.some((r) => r.Code === 'TransactionConflict') ?? false);
+
+/**
  * BatchGetItem over any number of keys: chunks of 100 in parallel, unprocessed keys retried with
  * exponential backoff. Returns the items found (in no particular order).
  */

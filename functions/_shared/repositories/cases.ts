@@ -6,7 +6,7 @@
 import type { CaseDocument, CaseRecord, CaseStatus, InjuryReport, PaymentChange, PaymentRecord, TimelineEvent } from '../../../core/index.ts';
 import { GetCommand, QueryCommand, ScanCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { config } from '../config.ts';
-import { conditionFailed, ddb, queryAll } from '../db.ts';
+import { conditionFailed, ddb, isTransactionConflict, queryAll } from '../db.ts';
 import { documentFrom, documentItem } from './documents.ts';
 import { caseKey, eventSk, paymentEventSk, reportKey, runKey, strip, taskKey } from './cases-table.ts';
 import { ledgerKey, ledgerUpdate, paymentWrites } from './payments.ts';
@@ -165,6 +165,8 @@ export const casesRepository = {
     } catch (error) {
       if (conditionFailed(error, 0)) throw new CaseVersionConflict(`case ${next.caseId} changed since version ${expectedVersion}`);
       if (conditionFailed(error)) throw new CaseVersionConflict(`the ledger, a payment or a document of case ${next.caseId} changed`);
+      // Another transaction on the case, its ledger or a payment at the same moment: the same lost race.
+      if (isTransactionConflict(error)) throw new CaseVersionConflict(`case ${next.caseId}: a concurrent transaction won`);
       throw error;
     }
   },
@@ -195,7 +197,7 @@ export const casesRepository = {
       );
       return true;
     } catch (error) {
-      if (conditionFailed(error, 0) || conditionFailed(error, 1)) return false;
+      if (conditionFailed(error, 0) || conditionFailed(error, 1) || isTransactionConflict(error)) return false;
       throw error;
     }
   },

@@ -19,7 +19,7 @@ import { randomBytes } from 'node:crypto';
 import type { FundMovementKind, PaymentChange, PaymentRecord } from '../../../core/index.ts';
 import { GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { config, type PayingAccount } from '../config.ts';
-import { backoff, batchGetAll, cancellationReasons, conditionFailed, ddb, queryAll } from '../db.ts';
+import { backoff, batchGetAll, conditionFailed, ddb, isTransactionConflict, queryAll } from '../db.ts';
 import { strip } from './cases-table.ts';
 import { batchPartition, instructedPartition, fundPartition, paymentWrites } from './payments.ts';
 
@@ -79,11 +79,6 @@ const listingKey = (province: string, month: string, createdAt: string, batchId:
 /** DynamoDB's limit of actions in one TransactWriteItems. */
 const MAX_TRANSACTION_ITEMS = 100;
 const CONFLICT_ATTEMPTS = 8;
-
-/** A transaction cancelled by another one touching the same item (not by a condition): retried. */
-const isTransactionConflict = (error: unknown): boolean =>
-  (error as { name?: string } | null)?.name === 'TransactionConflictException' ||
-  (cancellationReasons(error)?.some((r) => r.Code === 'TransactionConflict') ?? false);
 
 type TransactItems = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>;
 
