@@ -79,7 +79,8 @@ export function closable(record: CaseRecord, payments: readonly PaymentRecord[],
   const entitlement = entitlementOf(record);
   if (record.status !== 'PAID' || !entitlement) return false;
   const open = payments.some((p) => p.status === 'INSTRUCTED' || p.status === 'SENT' || (p.status === 'RETURNED' && p.replacedBy === undefined));
-  if (open) return false;
+  // Nothing still owed (e.g. months held for a lapse and certified since, due in the next run): runs skip closed cases.
+  if (open || owedItems(record, payments, { throughMonth: monthOfDate(today), asOf: today }).length > 0) return false;
   const month = monthOfDate(today);
   const running = entitlement.lines.some(
     (l) => l.monthly && ((l.fromMonth ?? month) > month || monthlyItemsDue({ ...entitlement, lines: [l] }, month).length > 0),

@@ -44,7 +44,19 @@ import {
   workflowRestarted,
   workflowStarted,
 } from '../../../core/index.ts';
-import { applyPaymentChanges, calculation as calc, CASE_NOW, monthlyLine, oneOffLine, openedCaseRecord, PAYEE, payment, REPORT, version } from './fixtures.ts';
+import {
+  applyPaymentChanges,
+  calculation as calc,
+  CASE_NOW,
+  monthlyLine,
+  oneOffLine,
+  openedCaseRecord,
+  PAYEE,
+  paidUp,
+  payment,
+  REPORT,
+  version,
+} from './fixtures.ts';
 
 const calendar = new WorkingDayCalendar(SEEDED_CALENDARS);
 const NOW = CASE_NOW;
@@ -1002,7 +1014,8 @@ describe('the workflow and the sweep', () => {
     const swept = sweepCase(opened({ status: 'AWAITING_ASSESSMENT', assessmentEnteredOn: '2026-01-05' }), [], NOW, calendar)!;
     expect(swept.event.after).toEqual({ escalations: ['ASSESSMENT_OVERDUE'] });
     const approved = calc('c', [{ item: 'medical', key: 'medical', amountFen: 1, monthly: false, basis: {} }]);
-    const closed = sweepCase(opened({ status: 'PAID', approved }), [], NOW, calendar)!;
+    const paidCase = opened({ status: 'PAID', approved });
+    const closed = sweepCase(paidCase, paidUp(paidCase, '2026-03-16'), NOW, calendar)!;
     expect(closed.record.status).toBe('CLOSED');
     const assessed = { assessments: [{ type: 'initial' as const, grade: 9, nursing: null, concludedOn: '2026-03-01', recordedBy: 'a', recordedAt: 'x' }] };
     expect(sweepCase(opened({ status: 'PAID', approved, ...assessed }), [], NOW, calendar)).toBeUndefined();
@@ -1041,23 +1054,28 @@ describe('monthly runs and closing (D10, D15, D16)', () => {
     expect(after.items.map((i) => i.month)).toEqual(['2026-04', '2026-05']);
   });
 
+  /** Whether the case closes once everything it was owed on `today` has been paid by the bank. */
+  const closes = (record: CaseRecord, today: string, reassessmentDue: string | undefined) => closable(record, paidUp(record, today), today, reassessmentDue);
+
   it('closes a paid case when no monthly line runs and the re-assessment window has passed', () => {
     const approved = calc('c', [oneOffLine('medical', 1)]);
-    expect(closable(opened({ status: 'PAID', approved }), [], '2026-11-24', undefined)).toBe(true);
+    expect(closes(opened({ status: 'PAID', approved }), '2026-11-24', undefined)).toBe(true);
     expect(closable(opened({ status: 'PAID', approved }), [], '2026-11-24', '2026-11-30')).toBe(false);
-    expect(closable(opened({ status: 'PAID', approved }), [], '2026-11-24', '2026-11-23')).toBe(true);
+    expect(closes(opened({ status: 'PAID', approved }), '2026-11-24', '2026-11-23')).toBe(true);
     const monthly = calc('c', [monthlyLine('nursing', 1, '2026-01')]);
     expect(closable(opened({ status: 'PAID', approved: monthly }), [], '2026-11-24', undefined)).toBe(false);
     expect(closable(opened({ status: 'APPROVED', approved }), [], '2026-11-24', undefined)).toBe(false);
     expect(closable(opened({ status: 'PAID' }), [], '2026-11-24', undefined)).toBe(false);
     const ended = calc('c', [monthlyLine('nursing', 1, '2026-01', { untilMonth: '2026-06' })]);
-    expect(closable(opened({ status: 'PAID', approved: ended }), [], '2026-11-24', undefined)).toBe(true);
+    expect(closes(opened({ status: 'PAID', approved: ended }), '2026-11-24', undefined)).toBe(true);
+    // Months still owed (never instructed, e.g. held for a lapse and certified since) keep it open: runs skip closed cases.
+    expect(closable(opened({ status: 'PAID', approved: ended }), [], '2026-11-24', undefined)).toBe(false);
     const endsLater = calc('c', [monthlyLine('nursing', 1, '2026-01', { untilMonth: '2027-06' })]);
     expect(closable(opened({ status: 'PAID', approved: endsLater }), [], '2026-11-24', undefined)).toBe(false);
     const startsLater = calc('c', [monthlyLine('nursing', 1, '2026-12', { untilMonth: '2027-01' })]);
     expect(closable(opened({ status: 'PAID', approved: startsLater }), [], '2026-11-24', undefined)).toBe(false);
     const neverStarts = calc('c', [monthlyLine('nursing', 1, '2026-01', { fromMonth: undefined })]); // a monthly line with no first month pays nothing
-    expect(closable(opened({ status: 'PAID', approved: neverStarts }), [], '2026-11-24', undefined)).toBe(true);
+    expect(closes(opened({ status: 'PAID', approved: neverStarts }), '2026-11-24', undefined)).toBe(true);
   });
 
   it('does not close while a payment is on its way to or from the bank (D15)', () => {
@@ -1075,21 +1093,23 @@ describe('monthly runs and closing (D10, D15, D16)', () => {
     });
     for (const status of ['INSTRUCTED', 'SENT', 'RETURNED'] as const) expect(closable(paid, [p(status)], '2026-11-24', undefined)).toBe(false);
     expect(closable(paid, [p('INSTRUCTED', { amountFen: -1 })], '2026-11-24', undefined)).toBe(false); // a recovery still to offset
-    expect(closable(paid, [p('RETURNED', { replacedBy: 'C1-P2' }), p('PAID'), p('CANCELLED'), p('PENDING')], '2026-11-24', undefined)).toBe(true);
+    expect(closable(paid, [p('RETURNED', { replacedBy: 'C1-P2' }), ...paidUp(paid, '2026-11-24'), p('CANCELLED'), p('PENDING')], '2026-11-24', undefined)).toBe(
+      true,
+    );
     expect(sweepCase(paid, [p('SENT')], NOW, calendar)).toBeUndefined();
   });
 
   it('closes once a life event ended the last monthly line, not while a certification has lapsed (D16)', () => {
     const nursing = calc('c', [monthlyLine('nursing', 1, '2026-01')]);
     const died = { type: 'WORKER_DIED' as const, on: '2026-05-10', by: 'h', at: 'x' };
-    expect(closable(opened({ status: 'PAID', approved: nursing, lifeEvents: [died] }), [], '2026-06-01', undefined)).toBe(true);
+    expect(closes(opened({ status: 'PAID', approved: nursing, lifeEvents: [died] }), '2026-06-01', undefined)).toBe(true);
     expect(closable(opened({ status: 'PAID', approved: nursing, lifeEvents: [died] }), [], '2026-05-31', undefined)).toBe(false); // May still runs
     const ended = calc('c', [monthlyLine('nursing', 1, '2026-01', { untilMonth: '2026-06' })]);
-    expect(closable(opened({ status: 'PAID', approved: ended, monthlyGrants: { worker: '2026-01-05' } }), [], '2026-11-24', undefined)).toBe(true);
+    expect(closes(opened({ status: 'PAID', approved: ended, monthlyGrants: { worker: '2026-01-05' } }), '2026-11-24', undefined)).toBe(true);
     // Lapsed since 2026-01-05: February to May are kept owed until the worker is certified again.
-    expect(closable(opened({ status: 'PAID', approved: ended, monthlyGrants: { worker: '2025-01-05' } }), [], '2026-11-24', undefined)).toBe(false);
+    expect(closes(opened({ status: 'PAID', approved: ended, monthlyGrants: { worker: '2025-01-05' } }), '2026-11-24', undefined)).toBe(false);
     // Lapsed since 2026-06-01, after the line's last month (May): nothing is kept owed, the case closes.
-    expect(closable(opened({ status: 'PAID', approved: ended, monthlyGrants: { worker: '2025-06-01' } }), [], '2026-11-24', undefined)).toBe(true);
+    expect(closes(opened({ status: 'PAID', approved: ended, monthlyGrants: { worker: '2025-06-01' } }), '2026-11-24', undefined)).toBe(true);
   });
 });
 

@@ -5,7 +5,10 @@ import {
   type BenefitLine,
   type CaseRecord,
   type InjuryReport,
+  instruct,
+  monthOfDate,
   openCase,
+  owedItems,
   type ParameterName,
   type ParameterVersion,
   type Payee,
@@ -162,4 +165,14 @@ export function applyPaymentChanges(payments: readonly PaymentRecord[], changes:
     }
   }
   return out;
+}
+
+/**
+ * Payments that settle everything `record` is owed on `today` (D15), all PAID by the bank: the case as a
+ * paid-up case is, for the rules that look at what is still owed (closing).
+ */
+export function paidUp(record: CaseRecord, today: string): PaymentRecord[] {
+  const items = owedItems(record, [], { throughMonth: monthOfDate(today), asOf: today });
+  const p = instruct(record, items, { seq: 0, kind: 'approval', at: `${today}T02:00:00.000Z` });
+  return p ? [{ ...p, status: 'PAID', settledAt: p.createdAt }] : [];
 }

@@ -1,7 +1,7 @@
 /** Reproductions of five defects the money tests found (issue 12), now the rules they state. */
 import { describe, expect, it } from 'vitest';
 import { applyPendingStep, closable, type CaseRecord, recordStep, SEEDED_CALENDARS, type StepContext, WorkingDayCalendar } from '../../../core/index.ts';
-import { CASE_NOW, calculation, monthlyLine, oneOffLine, openedCaseRecord, payment } from './fixtures.ts';
+import { CASE_NOW, calculation, monthlyLine, oneOffLine, openedCaseRecord, paidUp, payment } from './fixtures.ts';
 
 const calendar = new WorkingDayCalendar(SEEDED_CALENDARS);
 const ctx = (actor: string, over: Partial<StepContext> = {}): StepContext => ({
@@ -110,8 +110,8 @@ describe('payment chain: the rules the first tests found broken', () => {
       lifeEvents: [{ type: 'WORKER_DIED', on: '2026-05-10', by: 'h1', at: 'x' }],
     });
     // January–May all paid; nothing owed. Due 2027-01-10.
-    expect(closable(died, [], '2027-01-10', undefined)).toBe(true);
-    expect(closable(died, [], '2027-01-11', undefined)).toBe(true); // actual: false, and false forever
+    expect(closable(died, paidUp(died, '2027-01-10'), '2027-01-10', undefined)).toBe(true);
+    expect(closable(died, paidUp(died, '2027-01-11'), '2027-01-11', undefined)).toBe(true); // actual: false, and false forever
   });
 
   it('B5 (contract): an approval that instructs no one-off amount goes straight to PAID', () => {
