@@ -19,12 +19,16 @@ export const FreeText = z.string().check(
   z.refine((s) => !/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(s), '不能包含控制字符。'),
 );
 
+/** Characters an XML document cannot carry (U+FFFE, U+FFFF, a lone surrogate): a name goes into the bank's pain.001 file. */
+const xmlSafe = (s: string) => !/[\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(s);
+
 export const PersonName = z.string().check(
   z.trim(),
   z.minLength(1),
   z.maxLength(64),
   // biome-ignore lint/suspicious/noControlCharactersInRegex: rejecting control characters is the point of this check
   z.refine((s) => !/[\u0000-\u001f\u007f]/.test(s), '不能包含控制字符。'),
+  z.refine(xmlSafe, '包含无法识别的字符：请重新输入。'),
 );
 
 export const ProvinceCode = z.withMeta(z.string().check(z.refine(isProvinceCode, '须为 6 位 GB/T 2260 省级行政区划代码，例如 110000。')), {
