@@ -11,7 +11,7 @@ import type { FundMovementKind } from './payment-chain.ts';
 
 export interface FundMovementInput {
   readonly kind: FundMovementKind;
-  /** Recoveries offset against a sent payment (`sent` movements only; else 0). */
+  /** Recoveries offset against the payment (`sent`, `paid`, `returned`; else 0): the bank moves the amount less these. */
   readonly offsetFen: number;
   readonly items: readonly { readonly item: string; readonly amountFen: number }[];
 }
@@ -41,6 +41,8 @@ export interface FundReport {
   readonly batchTotalFen: number;
   /** totals.sentFen − offsetFen = batchTotalFen. */
   readonly reconciled: boolean;
+  /** What the bank's results of the month moved: paid and returned amounts less the recoveries offset against them. */
+  readonly bank: { readonly paidFen: number; readonly returnedFen: number };
 }
 
 const FIELD: Readonly<Record<FundMovementKind, keyof FundAmounts>> = {
@@ -78,7 +80,16 @@ export function fundReport(movements: readonly FundMovementInput[], batches: rea
     returnedFen: total('returnedFen'),
     cancelledFen: total('cancelledFen'),
   };
-  const offsetFen = sumFen(movements.filter((m) => m.kind === 'sent').map((m) => m.offsetFen));
+  const offsetOf = (kind: FundMovementKind) => sumFen(movements.filter((m) => m.kind === kind).map((m) => m.offsetFen));
+  const offsetFen = offsetOf('sent');
   const batchTotalFen = sumFen(batches.map((b) => b.totalFen));
-  return { items, totals, offsetFen, batches, batchTotalFen, reconciled: totals.sentFen - offsetFen === batchTotalFen };
+  return {
+    items,
+    totals,
+    offsetFen,
+    batches,
+    batchTotalFen,
+    reconciled: totals.sentFen - offsetFen === batchTotalFen,
+    bank: { paidFen: totals.paidFen - offsetOf('paid'), returnedFen: totals.returnedFen - offsetOf('returned') },
+  };
 }

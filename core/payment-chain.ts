@@ -419,11 +419,11 @@ export function fundMovements(change: PaymentChange): { kind: FundMovementKind; 
       return expected === 'INSTRUCTED'
         ? [
             { kind: 'sent', offsetFen },
-            { kind: 'paid', offsetFen: 0 },
+            { kind: 'paid', offsetFen },
           ]
-        : [{ kind: 'paid', offsetFen: 0 }];
+        : [{ kind: 'paid', offsetFen }];
     case 'RETURNED':
-      return [{ kind: 'returned', offsetFen: 0 }];
+      return [{ kind: 'returned', offsetFen }];
     case 'CANCELLED':
       return [{ kind: 'cancelled', offsetFen: 0 }];
     default:

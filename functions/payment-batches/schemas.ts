@@ -117,6 +117,8 @@ export const FundReportResponse = z.withMeta(
     batches: z.array(z.object({ batchId: z.string(), status: z.enum(['ASSEMBLING', 'READY']), totalFen: Int, payments: Int, createdAt: z.string() })),
     batchTotalFen: Int,
     reconciled: z.boolean(),
+    /** What the bank's results of the month moved: paid and returned less the recoveries offset against them. */
+    bank: z.object({ paidFen: Int, returnedFen: Int }),
   }),
   { id: 'FundReport' },
 );

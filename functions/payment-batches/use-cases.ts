@@ -438,5 +438,6 @@ export async function fundReportOf(province: string, month: string) {
     batches: created.map((b) => ({ batchId: b.batchId, status: b.status, totalFen: b.totalFen, payments: b.payments, createdAt: b.createdAt })),
     batchTotalFen: report.batchTotalFen,
     reconciled: report.reconciled,
+    bank: report.bank,
   };
 }

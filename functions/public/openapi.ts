@@ -780,7 +780,8 @@ function caseOperations(): Record<string, Operation> {
       operationId: 'getFundReport',
       callers: 'people',
       summary: "A province's fund movements in a month per benefit item, reconciled with its bank batches (finance, admin)",
-      description: "`reconciled`: what was sent less the recoveries offset against it (`offsetFen`) equals the batches' totals to the fen.",
+      description:
+        "`reconciled`: what was sent less the recoveries offset against it (`offsetFen`) equals the batches' totals to the fen. `bank`: what the bank's results of the month moved (paid and returned less their offsets).",
       requestParams: { path: z.object({ month: z.string() }), query: FundReportQuery },
       responses: {
         '200': ok(FundReportResponse, {
@@ -796,6 +797,7 @@ function caseOperations(): Record<string, Operation> {
           batches: [{ batchId: BATCH_ID, status: 'READY', totalFen: 1_336_000, payments: 2, createdAt: BATCH.createdAt }],
           batchTotalFen: 1_336_000,
           reconciled: true,
+          bank: { paidFen: 1_256_000, returnedFen: 80_000 },
         }),
         ...errors,
       },

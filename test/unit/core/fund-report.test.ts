@@ -67,6 +67,21 @@ describe('fundReport', () => {
       batches: [],
       batchTotalFen: 0,
       reconciled: true,
+      bank: { paidFen: 0, returnedFen: 0 },
     });
+  });
+
+  it("says what the bank's results moved: paid and returned less their offsets (review of issue 12)", () => {
+    const items = [{ item: 'nursing', amountFen: 10_000 }];
+    const report = fundReport(
+      [
+        { kind: 'paid', offsetFen: 3_000, items },
+        { kind: 'returned', offsetFen: 1_000, items },
+        { kind: 'paid', offsetFen: 0, items },
+      ],
+      [],
+    );
+    expect(report.totals).toMatchObject({ paidFen: 20_000, returnedFen: 10_000 });
+    expect(report.bank).toEqual({ paidFen: 17_000, returnedFen: 9_000 });
   });
 });

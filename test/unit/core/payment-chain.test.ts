@@ -670,11 +670,17 @@ describe('fund movements (D15 fund report)', () => {
     expect(kinds({ next: p('CANCELLED'), expected: 'INSTRUCTED' })).toEqual([['cancelled', 0]]);
   });
 
-  it('sends and pays at once a payment fully offset', () => {
+  it('sends and pays at once a payment fully offset: the bank moved nothing (paid less offsets = 0)', () => {
     expect(kinds({ next: p('PAID', { offsets: [{ paymentId: 'R', fen: 3_000 }] }), expected: 'INSTRUCTED' })).toEqual([
       ['sent', 3_000],
-      ['paid', 0],
+      ['paid', 3_000],
     ]);
+  });
+
+  it('records the offsets of a paid or returned payment, so the report can say what the bank moved', () => {
+    const offsets = [{ paymentId: 'R', fen: 1_000 }];
+    expect(kinds({ next: p('PAID', { offsets }), expected: 'SENT' })).toEqual([['paid', 1_000]]);
+    expect(kinds({ next: p('RETURNED', { offsets }), expected: 'SENT' })).toEqual([['returned', 1_000]]);
   });
 
   it('records nothing for recoveries, nets of zero, unchanged statuses or anything else', () => {
