@@ -590,12 +590,14 @@ function changeOf(record: CaseRecord, input: StepInput, ctx: StepContext): Chang
       const shown = { nameInitial: payee.nameInitial, bankAccountLast4: payee.bankAccountLast4, documentId: input.documentId };
       // With payments the change waits for a reviewer who is not a maker (contract: payee confirmation).
       if (ledgerOf(ctx).payments.length > 0) return { changes: { pendingPayee: { payee, by: ctx.actor, at } }, action: 'payee.change_requested', after: shown };
+      // At once: conditional on the ledger read (no payment yet), so a run instructing the first payment meanwhile wins the race.
       return {
         changes: { payee },
         remove: ['pendingPayee'],
         action: 'payee.changed',
         ...(record.payee ? { before: { nameInitial: record.payee.nameInitial, bankAccountLast4: record.payee.bankAccountLast4 } } : {}),
         after: shown,
+        payments: [],
       };
     }
     case 'payee-confirmation': {
