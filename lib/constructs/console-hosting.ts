@@ -49,7 +49,7 @@ export interface ConsoleRuntimeConfig {
 }
 
 /** Sources the console may reach beyond its own origin; they go into the CSP's connect-src and form-action. */
-export interface ConsoleSources {
+interface ConsoleSources {
   /** fetch/XHR targets: the API, the Cognito token endpoint, the documents bucket (presigned uploads). */
   readonly connect: readonly string[];
   /** Form targets: the Cognito hosted UI. */
@@ -66,7 +66,7 @@ export interface ConsoleHostingProps {
 }
 
 /** The single-page app's routes are not objects: a 403 (OAC without ListBucket) or 404 serves index.html. */
-export const SPA_FALLBACK_STATUSES = [403, 404] as const;
+const SPA_FALLBACK_STATUSES = [403, 404] as const;
 
 /** Hashed build output (Vite's `assets/`): cached for a year, never overwritten under the same name. */
 const IMMUTABLE = [CacheControl.setPublic(), CacheControl.maxAge(Duration.days(365)), CacheControl.immutable()];
@@ -79,7 +79,7 @@ const REVALIDATE = [CacheControl.noCache()];
  * elements at run time; the alternative, a nonce, needs a fresh value in every HTML response, which a static
  * S3 origin cannot give (docs/infrastructure.md, "Console hosting"). Inline styles cannot run code.
  */
-export const contentSecurityPolicy = (sources: ConsoleSources): string =>
+const contentSecurityPolicy = (sources: ConsoleSources): string =>
   [
     "default-src 'self'",
     "script-src 'self'",

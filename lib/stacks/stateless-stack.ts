@@ -74,9 +74,9 @@ const PLATFORM_CLIENT_ACTIONS = ['cognito-idp:CreateUserPoolClient', 'cognito-id
 const AUTHORIZER_CACHE_TTL = Duration.minutes(5);
 
 /** Request headers a browser console sends (contract: Authorization, JSON bodies, Idempotency-Key). */
-export const CORS_ALLOW_HEADERS = ['authorization', 'content-type', 'idempotency-key'] as const;
+const CORS_ALLOW_HEADERS = ['authorization', 'content-type', 'idempotency-key'] as const;
 /** Response headers the console reads: the bank file's name, when to retry after 429/503. */
-export const CORS_EXPOSE_HEADERS = ['content-disposition', 'retry-after'] as const;
+const CORS_EXPOSE_HEADERS = ['content-disposition', 'retry-after'] as const;
 /** How long a browser may reuse a preflight answer (browsers cap it: Chromium at 2 h, Firefox at 24 h). */
 const CORS_MAX_AGE = Duration.hours(1);
 
