@@ -4,6 +4,7 @@
  */
 import { App, AspectPriority, Aspects, Tags, Validations, type AppProps } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import { CONSOLE_DIST, consoleAssetsAt } from './config/console-assets.ts';
 import { stageConfig, stageFromContext, type StageConfig, type StageName } from './config/stage.ts';
 import { FunctionDefaultsAspect } from './constructs/function.ts';
 import { StatefulStack } from './stacks/stateful-stack.ts';
@@ -18,6 +19,11 @@ export interface BuildAppProps {
   readonly context?: Readonly<Record<string, unknown>>;
   /** Register the cdk-nag AwsSolutions pack (default true). */
   readonly nag?: boolean;
+  /**
+   * Where the built console is (default `console/dist`). A missing directory synthesizes the console's
+   * bucket and distribution without content; a directory without index.html fails synth.
+   */
+  readonly consoleAssets?: string;
 }
 
 export interface ClaimsApp {
@@ -29,6 +35,8 @@ export interface ClaimsApp {
 
 export const stackName = (stage: StageName, layer: 'stateful' | 'stateless'): string =>
   `InjuryClaims-${stage}-${layer === 'stateful' ? 'Stateful' : 'Stateless'}`;
+
+const withConsoleAssets = (dir: string | undefined): { consoleAssets?: string } => (dir ? { consoleAssets: dir } : {});
 
 export const buildApp = (props: BuildAppProps = {}): ClaimsApp => {
   const appProps: AppProps = {
@@ -46,10 +54,11 @@ export const buildApp = (props: BuildAppProps = {}): ClaimsApp => {
   });
   const stateless = new StatelessStack(app, stackName(stage.name, 'stateless'), {
     ...stackProps,
-    description: `Platform injury claims (${stage.name}): identity, functions and HTTP API`,
+    description: `Platform injury claims (${stage.name}): identity, functions, HTTP API and web console hosting`,
     tables: stateful.tables,
     dataKey: stateful.dataKey,
     buckets: stateful.buckets,
+    ...withConsoleAssets(consoleAssetsAt(props.consoleAssets ?? CONSOLE_DIST)),
   });
   stateless.addStackDependency(stateful, 'functions read and write the stateful tables and buckets by name');
 

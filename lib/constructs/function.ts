@@ -163,14 +163,28 @@ export class ClaimsFunction extends Construct {
   }
 }
 
+const EXEMPT_FROM_DEFAULTS = 'injury-claims:function-defaults-exempt';
+
+/**
+ * Exempts a function the project does not write from the house defaults: the deploy-time provider of an
+ * aws-cdk-lib construct (e.g. BucketDeployment's Python Lambda), whose runtime and settings the construct
+ * fixes. The reason is recorded in the construct's metadata; its log group still needs a retention.
+ */
+export const exemptFromFunctionDefaults = (scope: IConstruct, reason: string): void => {
+  scope.node.addMetadata(EXEMPT_FROM_DEFAULTS, reason);
+};
+
+const isExempt = (node: IConstruct): boolean => node.node.scopes.some((scope) => scope.node.metadata.some((entry) => entry.type === EXEMPT_FROM_DEFAULTS));
+
 /**
  * Fails synth (an error annotation) for any Lambda function or log group that misses a house default.
  * Applied to the whole app in lib/app.ts.
  */
 export class FunctionDefaultsAspect implements IAspect {
   public visit(node: IConstruct): void {
-    if (node instanceof CfnFunction) this.checkFunction(node);
-    else if (node instanceof CfnLogGroup && node.retentionInDays === undefined) {
+    if (node instanceof CfnFunction) {
+      if (!isExempt(node)) this.checkFunction(node);
+    } else if (node instanceof CfnLogGroup && node.retentionInDays === undefined) {
       Annotations.of(node).addError('[FunctionDefaults] log group has no retention');
     }
   }

@@ -10,7 +10,7 @@
  */
 import { CfnOutput, Duration, Stack, Validations, type StackProps } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
-import { HttpApi, HttpMethod, HttpNoneAuthorizer, type HttpStage, LogGroupLogDestination, type HttpRoute } from 'aws-cdk-lib/aws-apigatewayv2';
+import { CorsHttpMethod, HttpApi, HttpMethod, HttpNoneAuthorizer, type HttpStage, LogGroupLogDestination, type HttpRoute } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaAuthorizer, HttpLambdaResponseType } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import {
@@ -49,6 +49,7 @@ import { PLATFORM_RESOURCE_SERVER, PLATFORM_SCOPE_NAME, PROVINCE_ROLES } from '.
 import { ROUTES, type Route } from '../../manifest/routes.ts';
 import type { TableId } from '../../manifest/tables.ts';
 import type { StageConfig } from '../config/stage.ts';
+import { ConsoleHosting } from '../constructs/console-hosting.ts';
 import { type BucketGrant, ClaimsFunction, type TableGrant } from '../constructs/function.ts';
 import { DocumentEvents } from './document-events.ts';
 import { bucketName, type DeployedBucket, type DeployedTable } from './stateful-stack.ts';
@@ -72,6 +73,16 @@ const PLATFORM_CLIENT_ACTIONS = ['cognito-idp:CreateUserPoolClient', 'cognito-id
  */
 const AUTHORIZER_CACHE_TTL = Duration.minutes(5);
 
+/** Request headers a browser console sends (contract: Authorization, JSON bodies, Idempotency-Key). */
+const CORS_ALLOW_HEADERS = ['authorization', 'content-type', 'idempotency-key'] as const;
+/** Response headers the console reads: the bank file's name, when to retry after 429/503. */
+const CORS_EXPOSE_HEADERS = ['content-disposition', 'retry-after'] as const;
+/** How long a browser may reuse a preflight answer (browsers cap it: Chromium at 2 h, Firefox at 24 h). */
+const CORS_MAX_AGE = Duration.hours(1);
+
+/** The OAuth scopes the console asks for (the app client's scopes). */
+const APP_SCOPES = [OAuthScope.OPENID, OAuthScope.EMAIL, OAuthScope.PROFILE];
+
 export interface StatelessStackProps extends StackProps {
   readonly stage: StageConfig;
   /** The stateful tables; referenced here by physical name, not through CloudFormation exports. */
@@ -80,6 +91,8 @@ export interface StatelessStackProps extends StackProps {
   readonly dataKey: IKey;
   /** The stateful buckets; referenced here by physical name, their keys by ARN (cross-stack references). */
   readonly buckets: Readonly<Record<BucketId, Pick<DeployedBucket, 'key'>>>;
+  /** Directory of the built console to deploy; undefined: the console's bucket and distribution without content. */
+  readonly consoleAssets?: string;
 }
 
 export class StatelessStack extends Stack {
@@ -100,6 +113,10 @@ export class StatelessStack extends Stack {
   public readonly documentEvents: DocumentEvents;
   /** Verifies Cognito tokens and accepts the app clients of registered platforms (functions/authorizer). */
   public readonly authorizerFunction: ClaimsFunction;
+  /** The web console: private bucket, CloudFront distribution, security headers, its deployment. */
+  public readonly console: ConsoleHosting;
+  /** Browser origins the API answers CORS for: the console's distribution and the stage's `consoleOrigins`. */
+  public readonly corsOrigins: readonly string[];
 
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
     super(scope, id, props);
@@ -151,6 +168,21 @@ export class StatelessStack extends Stack {
     // Hosted domain: the OAuth token endpoint for the client-credentials flow of platforms.
     const domain = this.userPool.addDomain('Domain', { cognitoDomain: { domainPrefix: stage.cognitoDomainPrefix } });
 
+    // ---- Console hosting (before the app client, whose callback URLs name its domain) -------------
+    // connect-src names the API by its regional pattern, not its exact origin: the API's CORS names the
+    // distribution and the distribution's headers policy would name the API, a cycle CloudFormation refuses
+    // (docs/infrastructure.md, "Console hosting").
+    const documentsBucket = bucketName(stage.name, 'documents', this.account, this.region);
+    this.console = new ConsoleHosting(this, 'Console', {
+      stage,
+      ...(props.consoleAssets ? { assets: props.consoleAssets } : {}),
+      sources: {
+        connect: [`https://*.execute-api.${this.region}.${this.urlSuffix}`, domain.baseUrl(), `https://${documentsBucket}.s3.${this.region}.${this.urlSuffix}`],
+        formAction: [domain.baseUrl()],
+      },
+    });
+    this.corsOrigins = [this.console.url, ...(stage.consoleOrigins ?? [])];
+
     const platformScope = new ResourceServerScope({
       scopeName: PLATFORM_SCOPE_NAME,
       scopeDescription: 'Platform integration: register workers, submit orders, read declarations',
@@ -185,16 +217,19 @@ export class StatelessStack extends Stack {
       writeAttributes: userWritable,
     });
 
-    // Staff and workers' apps: public client, SRP sign-in, authorisation code (PKCE) for hosted UI.
+    // Staff and workers' apps: public client, SRP sign-in, authorisation code (PKCE) for hosted UI. The
+    // console on its distribution signs in and out there, besides the stage's own URLs.
+    const appCallbackUrls = [`${this.console.url}/callback`, ...stage.appCallbackUrls];
+    const appLogoutUrls = [`${this.console.url}/`, ...stage.appLogoutUrls];
     this.appClient = this.userPool.addClient('AppClient', {
       userPoolClientName: `staff-and-worker-apps-${stage.name}`,
       generateSecret: false,
       authFlows: { userSrp: true },
       oAuth: {
         flows: { authorizationCodeGrant: true },
-        scopes: [OAuthScope.OPENID, OAuthScope.EMAIL, OAuthScope.PROFILE],
-        callbackUrls: [...stage.appCallbackUrls],
-        logoutUrls: [...stage.appLogoutUrls],
+        scopes: APP_SCOPES,
+        callbackUrls: appCallbackUrls,
+        logoutUrls: appLogoutUrls,
       },
       accessTokenValidity: stage.accessTokenValidity,
       idTokenValidity: stage.accessTokenValidity,
@@ -302,6 +337,15 @@ export class StatelessStack extends Stack {
       createDefaultStage: false,
       // Fail closed: a route that does not say otherwise goes through the authorizer.
       defaultAuthorizer: authorizer,
+      // The console's origins only (contract, v2 additions). API Gateway answers the preflight itself and
+      // sets the CORS headers of every response, whatever the function returns.
+      corsPreflight: {
+        allowOrigins: [...this.corsOrigins],
+        allowMethods: [CorsHttpMethod.GET, CorsHttpMethod.POST, CorsHttpMethod.PUT, CorsHttpMethod.DELETE],
+        allowHeaders: [...CORS_ALLOW_HEADERS],
+        exposeHeaders: [...CORS_EXPOSE_HEADERS],
+        maxAge: CORS_MAX_AGE,
+      },
     });
 
     const accessLogs = new LogGroup(this, 'ApiAccessLogs', {
@@ -348,7 +392,22 @@ export class StatelessStack extends Stack {
     }
     this.routes = routes;
 
+    // ---- The console's files and its config.json (values of this deployment) ------------------
+    this.console.publish({
+      stage: stage.name,
+      apiUrl: this.api.apiEndpoint,
+      auth: {
+        domain: domain.baseUrl(),
+        clientId: this.appClient.userPoolClientId,
+        scopes: APP_SCOPES.map((scope) => scope.scopeName),
+        redirectUris: appCallbackUrls,
+        logoutUris: appLogoutUrls,
+      },
+    });
+
     // ---- Outputs --------------------------------------------------------------------------------
+    new CfnOutput(this, 'ConsoleUrl', { value: this.console.url, description: 'The web console (CloudFront)' });
+    new CfnOutput(this, 'ConsoleBucketName', { value: this.console.bucket.bucketName, description: 'Bucket of the console files' });
     new CfnOutput(this, 'ApiUrl', { value: this.apiStage.url, description: 'Base URL of the HTTP API' });
     new CfnOutput(this, 'UserPoolId', { value: this.userPool.userPoolId });
     new CfnOutput(this, 'PlatformClientId', { value: this.platformClient.userPoolClientId });

@@ -31,10 +31,20 @@ export interface BuiltApp extends ClaimsApp {
   readonly dispose: () => void;
 }
 
-export const buildTestApp = (stage: StageName, options: { nag?: boolean } = {}): BuiltApp => {
+/**
+ * The app of a stage. `consoleAssets`: a built console to deploy; default none (a path that does not exist),
+ * so tests do not depend on whether `console/dist` happens to be built on the machine.
+ */
+export const buildTestApp = (stage: StageName, options: { nag?: boolean; consoleAssets?: string } = {}): BuiltApp => {
   const outdir = tempOutdir();
   try {
-    const built = buildApp({ stage, outdir, context: testContext(), nag: options.nag ?? false });
+    const built = buildApp({
+      stage,
+      outdir,
+      context: testContext(),
+      nag: options.nag ?? false,
+      consoleAssets: options.consoleAssets ?? join(outdir, 'no-console-build'),
+    });
     return { ...built, outdir, dispose: () => removeOutdir(outdir) };
   } catch (error) {
     removeOutdir(outdir); // e.g. a handler entry file that does not exist yet
