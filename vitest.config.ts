@@ -5,6 +5,8 @@ export default defineConfig({
   test: {
     projects: [
       { test: { name: 'unit', include: ['test/unit/**/*.test.ts'] } },
+      // The console's pure modules (money, dates, queue order, problems, session, PKCE), in Node.
+      { test: { name: 'console', include: ['console/src/**/*.test.ts'], env: { TZ: 'America/New_York' } } },
       { test: { name: 'functions', include: ['test/functions/**/*.test.ts'], setupFiles: ['test/support/env.ts'] } },
       {
         test: {
