@@ -89,6 +89,12 @@ export function ensureConsoleBuilt(log: (line: string) => void = console.log): v
   if (!consoleStale()) return;
   log('building the console (vite build → console/dist)…');
   const vite = join(REPO_ROOT, 'node_modules/vite/bin/vite.js');
-  const run = spawnSync(process.execPath, [vite, 'build', '--logLevel', 'warn'], { cwd: CONSOLE_DIR, encoding: 'utf8', timeout: 180_000 });
+  const run = spawnSync(process.execPath, [vite, 'build', '--logLevel', 'warn'], {
+    cwd: CONSOLE_DIR,
+    encoding: 'utf8',
+    timeout: 180_000,
+    // A production build whatever the caller runs under (vitest sets NODE_ENV=test, which Vite would follow).
+    env: { ...process.env, NODE_ENV: 'production' },
+  });
   if (run.status !== 0) throw new Error(`the console did not build (npm run build): ${run.stdout}${run.stderr}`);
 }

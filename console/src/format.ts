@@ -147,3 +147,30 @@ export const NURSING: Readonly<Record<string, string>> = { FULL: '完全护理',
 
 /** A code with its Chinese name, or the code itself when the console does not know it yet. */
 export const label = (names: Readonly<Record<string, string>>, code: string | undefined) => (code === undefined ? '—' : (names[code] ?? code));
+
+export const COVERAGE_REASON: Readonly<Record<string, string>> = {
+  COVERED: '受伤时有进行中的订单',
+  NO_ORDER_AT_TIME: '受伤时无进行中的订单',
+  PLATFORM_NOT_ENROLLED: '平台未在该省参保',
+  UNKNOWN_WORKER: '未登记的劳动者',
+};
+
+export const TIMELINE_ACTION: Readonly<Record<string, string>> = {
+  'case.opened': '受理申请',
+  'case.resubmitted': '重新提交复核',
+  'confirmation.recorded': '作出认定结论',
+  'confirmation.suspended': '中止认定',
+  'confirmation.resumed': '恢复认定',
+  'assessment.recorded': '登记鉴定结论',
+  'assessment.extended': '延长鉴定期限',
+  'expenses.recorded': '登记费用',
+  'dependants.recorded': '登记供养亲属',
+  'approval.recorded': '复核',
+  'document.waived': '免交材料',
+  'document.withdrawn': '撤回材料',
+  'document.uploaded': '上传材料',
+  'payee.changed': '变更收款人',
+  'payment.instructed': '指令支付',
+  'certification.recorded': '资格认证',
+  'status.changed': '状态变更',
+};

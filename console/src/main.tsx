@@ -7,6 +7,7 @@ import { createRoot } from 'react-dom/client';
 import { BrowserRouter } from 'react-router';
 import { configureApi } from './api/client.ts';
 import { App } from './App.tsx';
+import './index.css';
 import { loadConfig } from './auth/config.ts';
 
 dayjs.locale('zh-cn');
@@ -16,7 +17,13 @@ configureApi(config.apiUrl);
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
-    <ConfigProvider locale={zhCN} theme={{ token: { colorPrimary: '#1456b8' } }}>
+    <ConfigProvider
+      locale={zhCN}
+      button={{ autoInsertSpace: false }}
+      theme={{
+        token: { colorPrimary: '#1456b8', colorLink: '#1456b8', colorTextDescription: 'rgba(0, 0, 0, 0.65)', colorTextTertiary: 'rgba(0, 0, 0, 0.65)' },
+      }}
+    >
       <AntApp>
         <BrowserRouter>
           <App config={config} />

@@ -1,4 +1,5 @@
-import { Alert, App, Button, Card, Descriptions, Form, Select, Space, Table } from 'antd';
+import { FieldSelect } from '../components/FieldSelect.tsx';
+import { Alert, App, Button, Card, Descriptions, Form, Space, Table } from 'antd';
 import { useCallback, useEffect, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { api, download, type Schemas } from '../api/client.ts';
@@ -50,7 +51,7 @@ export default function Batches({ session }: { session: Session }) {
         {session.claims.role === 'finance' ? (
           <Form layout="inline" onFinish={create} initialValues={{ province: provinces[0] }}>
             <Form.Item name="province" label="省份" rules={[{ required: true, message: '请选择省份' }]}>
-              <Select style={{ width: 180 }} options={provinces.map((code) => ({ value: code, label: province(code) }))} />
+              <FieldSelect style={{ width: 180 }} options={provinces.map((code) => ({ value: code, label: province(code) }))} />
             </Form.Item>
             <Button type="primary" htmlType="submit" loading={busy}>
               生成支付批次

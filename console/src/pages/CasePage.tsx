@@ -1,3 +1,4 @@
+import { DARK } from '../components/tags.ts';
 import { Alert, Card, Col, Descriptions, Empty, Row, Space, Table, Tag, Typography } from 'antd';
 import { useCallback, useEffect, useState } from 'react';
 import { Link, useParams } from 'react-router';
@@ -6,6 +7,7 @@ import { asProblem } from '../api/problem.ts';
 import type { Session } from '../auth/session.ts';
 import {
   BASIS,
+  COVERAGE_REASON,
   BENEFIT_ITEM,
   CASE_STATUS,
   DEADLINE,
@@ -19,6 +21,7 @@ import {
   province,
   ROLE,
   shanghaiToday,
+  TIMELINE_ACTION,
   yuan,
 } from '../format.ts';
 import { ApprovalForm, AssessmentForm, ConfirmationForm, ExpensesForm } from './case/Forms.tsx';
@@ -92,8 +95,9 @@ export default function CasePage({ session }: { session: Session }) {
 
   return (
     <Space direction="vertical" style={{ width: '100%' }} size={0}>
+      <Link to="/cases">← 返回工作队列</Link>
       <Typography.Title level={1} style={{ fontSize: 20 }}>
-        <Link to="/cases">工作队列</Link> / 案件 {item.caseId} <Tag color="blue">{label(CASE_STATUS, s)}</Tag>
+        案件 {item.caseId} <Tag color="blue">{label(CASE_STATUS, s)}</Tag>
         {item.suspended ? <Tag>已中止</Tag> : null}
       </Typography.Title>
       <Row gutter={16}>
@@ -107,7 +111,16 @@ export default function CasePage({ session }: { session: Session }) {
               <Descriptions.Item label="平台">{item.platformId}</Descriptions.Item>
               <Descriptions.Item label="逾期申请">{item.late ? '是' : '否'}</Descriptions.Item>
               <Descriptions.Item label="保障">
-                {item.coverage.covered ? <Tag color="green">在保</Tag> : <Tag color="red">不在保</Tag>} {item.coverage.reason}
+                {item.coverage.covered ? (
+                  <Tag color="green" style={DARK.green}>
+                    在保
+                  </Tag>
+                ) : (
+                  <Tag color="red" style={DARK.red}>
+                    不在保
+                  </Tag>
+                )}{' '}
+                {label(COVERAGE_REASON, item.coverage.reason)}
                 {item.coverage.orderId ? `（订单 ${item.coverage.orderId}）` : ''}
               </Descriptions.Item>
               <Descriptions.Item label="收款人">
@@ -127,7 +140,7 @@ export default function CasePage({ session }: { session: Session }) {
                   { title: '接单时间', dataIndex: 'acceptedAt', render: dateTime },
                   { title: '完成时间', dataIndex: 'finishedAt', render: dateTime },
                 ]}
-                locale={{ emptyText: '当日无订单' }}
+                locale={{ emptyText: <span className="empty-text">当日无订单</span> }}
               />
             ) : null}
           </Section>
@@ -145,7 +158,11 @@ export default function CasePage({ session }: { session: Session }) {
                   key: 'flags',
                   render: (_: unknown, d: { date: string; provisional: boolean }) => (
                     <Space size={4}>
-                      {d.provisional ? <Tag color="gold">暂定（当年节假日未公布）</Tag> : null}
+                      {d.provisional ? (
+                        <Tag color="gold" style={DARK.gold}>
+                          暂定（当年节假日未公布）
+                        </Tag>
+                      ) : null}
                       {d.date < today ? <Tag>已过</Tag> : null}
                     </Space>
                   ),
@@ -172,12 +189,14 @@ export default function CasePage({ session }: { session: Session }) {
                   缺件：
                   {item.checklist.missing.length ? (
                     item.checklist.missing.map((t) => (
-                      <Tag key={t} color="red">
+                      <Tag key={t} color="red" style={DARK.red}>
                         {label(DOCUMENT_TYPE, t)}
                       </Tag>
                     ))
                   ) : (
-                    <Tag color="green">无</Tag>
+                    <Tag color="green" style={DARK.green}>
+                      无
+                    </Tag>
                   )}
                 </span>
                 {item.checklist.waived.length ? (
@@ -196,7 +215,7 @@ export default function CasePage({ session }: { session: Session }) {
                 { title: '状态', dataIndex: 'status', render: (t: string) => label(DOCUMENT_STATUS, t) },
                 { title: '上传时间', dataIndex: 'uploadedAt', render: dateTime },
               ]}
-              locale={{ emptyText: '尚无上传的材料' }}
+              locale={{ emptyText: <span className="empty-text">尚无上传的材料</span> }}
             />
           </Section>
           <Section title="认定与鉴定">
@@ -268,7 +287,7 @@ export default function CasePage({ session }: { session: Session }) {
                 { title: '批次', dataIndex: 'batchId', render: (b?: string) => (b ? <Link to={`/payment-batches/${b}`}>{b}</Link> : '—') },
                 { title: '退票原因', dataIndex: 'returnReason', render: (r?: string) => r ?? '—' },
               ]}
-              locale={{ emptyText: '尚无支付' }}
+              locale={{ emptyText: <span className="empty-text">尚无支付</span> }}
             />
           </Section>
           <Section title="办理记录">
@@ -280,7 +299,12 @@ export default function CasePage({ session }: { session: Session }) {
               columns={[
                 { title: '时间', dataIndex: 'at', render: dateTime },
                 { title: '办理人', dataIndex: 'actor', render: (a: string) => a.replace(/^(\w+)/, (r) => label(ROLE, r)) },
-                { title: '事项', dataIndex: 'action' },
+                {
+                  title: '事项',
+                  key: 'action',
+                  render: (_: unknown, t: { at: string; action: string; after?: { status?: unknown } }) =>
+                    `${label(TIMELINE_ACTION, t.action.replace(/^assessment\.\w+\.recorded$/, 'assessment.recorded'))}${typeof t.after?.status === 'string' ? `：${label(CASE_STATUS, t.after.status)}` : ''}`,
+                },
               ]}
             />
           </Section>

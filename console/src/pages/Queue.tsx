@@ -1,3 +1,4 @@
+import { DARK } from '../components/tags.ts';
 import { Alert, Card, Select, Space, Table, Tag, Typography } from 'antd';
 import { useEffect, useMemo, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
@@ -75,8 +76,16 @@ export default function Queue({ session }: { session: Session }) {
               <span>
                 {label(DEADLINE, d.name)} {d.date}
               </span>
-              {isOverdue(d, today) ? <Tag color="red">已逾期</Tag> : null}
-              {d.provisional ? <Tag color="gold">暂定</Tag> : null}
+              {isOverdue(d, today) ? (
+                <Tag color="red" style={DARK.red}>
+                  已逾期
+                </Tag>
+              ) : null}
+              {d.provisional ? (
+                <Tag color="gold" style={DARK.gold}>
+                  暂定
+                </Tag>
+              ) : null}
             </Space>
           );
         },
@@ -86,9 +95,17 @@ export default function Queue({ session }: { session: Session }) {
         key: 'flags',
         render: (_: unknown, item: Item) => (
           <Space size={4} wrap>
-            {item.late ? <Tag color="orange">逾期申请</Tag> : null}
+            {item.late ? (
+              <Tag color="orange" style={DARK.orange}>
+                逾期申请
+              </Tag>
+            ) : null}
             {item.suspended ? <Tag>已中止</Tag> : null}
-            {item.escalations?.length ? <Tag color="red">督办 {item.escalations.length}</Tag> : null}
+            {item.escalations?.length ? (
+              <Tag color="red" style={DARK.red}>
+                督办 {item.escalations.length}
+              </Tag>
+            ) : null}
           </Space>
         ),
       },
@@ -129,7 +146,7 @@ export default function Queue({ session }: { session: Session }) {
         pagination={{ pageSize: 50, showSizeChanger: false, showTotal: (n) => `共 ${n} 件` }}
         size="middle"
         scroll={{ x: 'max-content' }}
-        locale={{ emptyText: '暂无案件' }}
+        locale={{ emptyText: <span className="empty-text">暂无案件</span> }}
       />
     </Card>
   );

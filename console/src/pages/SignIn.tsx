@@ -1,4 +1,5 @@
-import { Alert, App, Button, Card, Form, Input, Select, Typography } from 'antd';
+import { FieldSelect } from '../components/FieldSelect.tsx';
+import { Alert, App, Button, Card, Form, Input, Typography } from 'antd';
 import { useState } from 'react';
 import { useNavigate } from 'react-router';
 import { asProblem, splitProblem } from '../api/problem.ts';
@@ -82,7 +83,7 @@ export default function SignIn({ config, onSignedIn }: { config: ConsoleConfig; 
         <Alert type="info" showIcon style={{ marginBottom: 16 }} message="仅限本地开发环境：选择角色与身份后由本地签发令牌。生产环境使用统一身份认证。" />
         <Form form={form} layout="vertical" onFinish={submit} initialValues={{ role: 'handler', sub: 'handler-1', provinces: ['110000'] }}>
           <Form.Item name="role" label="角色" rules={[{ required: true, message: '请选择角色' }]}>
-            <Select options={ROLES} onChange={(r: string) => form.setFieldValue('sub', `${r}-1`)} />
+            <FieldSelect options={ROLES} onChange={(r: string) => form.setFieldValue('sub', `${r}-1`)} />
           </Form.Item>
           <Form.Item name="sub" label="用户标识（sub）" rules={[{ required: true, message: '请输入用户标识' }]}>
             <Input autoComplete="username" />
@@ -97,7 +98,7 @@ export default function SignIn({ config, onSignedIn }: { config: ConsoleConfig; 
             </Form.Item>
           ) : (
             <Form.Item name="provinces" label="负责省份" rules={[{ required: true, message: '请至少选择一个省份' }]}>
-              <Select mode="multiple" options={Object.entries(PROVINCES).map(([value, name]) => ({ value, label: `${name}（${value}）` }))} />
+              <FieldSelect mode="multiple" options={Object.entries(PROVINCES).map(([value, name]) => ({ value, label: `${name}（${value}）` }))} />
             </Form.Item>
           )}
           <Button type="primary" htmlType="submit" block loading={busy}>

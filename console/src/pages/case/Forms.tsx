@@ -1,4 +1,5 @@
-import { Alert, Button, DatePicker, Form, Input, InputNumber, Radio, Select, Switch } from 'antd';
+import { FieldSelect } from '../../components/FieldSelect.tsx';
+import { Alert, Button, DatePicker, Form, Input, InputNumber, Radio, Switch } from 'antd';
 import type { Dayjs } from 'dayjs';
 import { api, type Schemas } from '../../api/client.ts';
 import { BASES_OF_OUTCOME, BASIS, label, NURSING, OUTCOME, yuan } from '../../format.ts';
@@ -53,7 +54,7 @@ export function ConfirmationForm({ caseId, onDone }: StepProps) {
       }
     >
       <Refusal text={refusal} />
-      <Form.Item name="outcome" label="认定结论" rules={[{ required: true }]}>
+      <Form.Item name="outcome" label="认定结论">
         <Radio.Group
           onChange={() => form.setFieldValue('basis', undefined)}
           options={Object.entries(OUTCOME).map(([value, name]) => ({ value, label: name }))}
@@ -61,7 +62,7 @@ export function ConfirmationForm({ caseId, onDone }: StepProps) {
         />
       </Form.Item>
       <Form.Item name="basis" label="认定依据" rules={[{ required: true, message: '请选择认定依据' }]}>
-        <Select placeholder="请选择" options={(BASES_OF_OUTCOME[outcome ?? 'CONFIRMED'] ?? []).map((b) => ({ value: b, label: label(BASIS, b) }))} />
+        <FieldSelect placeholder="请选择" options={(BASES_OF_OUTCOME[outcome ?? 'CONFIRMED'] ?? []).map((b) => ({ value: b, label: label(BASIS, b) }))} />
       </Form.Item>
       <Form.Item name="reasons" label="理由（每行一条；不予认定时必填）">
         <Input.TextArea rows={3} maxLength={1000} />
@@ -115,7 +116,7 @@ export function ExpensesForm({ caseId, onDone }: StepProps) {
       <Form.Item name="inCatalogue" label="属于目录内费用" valuePropName="checked">
         <Switch />
       </Form.Item>
-      <Form.Item name="inpatientDays" label="住院天数" rules={[{ required: true }]}>
+      <Form.Item name="inpatientDays" label="住院天数">
         <InputNumber min={0} precision={0} />
       </Form.Item>
       <Button type="primary" htmlType="submit" loading={busy}>
@@ -163,10 +164,10 @@ export function AssessmentForm({ caseId, onDone }: StepProps) {
         />
       </Form.Item>
       <Form.Item name="grade" label="伤残等级">
-        <Select options={[{ value: 0, label: '未达伤残等级' }, ...Array.from({ length: 10 }, (_, i) => ({ value: i + 1, label: `${i + 1} 级` }))]} />
+        <FieldSelect options={[{ value: 0, label: '未达伤残等级' }, ...Array.from({ length: 10 }, (_, i) => ({ value: i + 1, label: `${i + 1} 级` }))]} />
       </Form.Item>
       <Form.Item name="nursing" label="生活护理依赖">
-        <Select options={[{ value: 'NONE', label: '无' }, ...Object.entries(NURSING).map(([value, name]) => ({ value, label: name }))]} />
+        <FieldSelect options={[{ value: 'NONE', label: '无' }, ...Object.entries(NURSING).map(([value, name]) => ({ value, label: name }))]} />
       </Form.Item>
       <Form.Item name="concludedOn" label="鉴定结论日期" rules={[{ required: true, message: '请选择鉴定结论日期' }]}>
         <DatePicker />
