@@ -6,8 +6,11 @@
  * error, no failed request, no serious or critical axe violation, a screenshot.
  */
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CONSOLE_DIST } from '../../local/console.ts';
 import { localStepFunctions } from '../../local/stepfunctions/index.ts';
 import { openedCase, PROVINCE, setUpWorld, waitForStatus, type World } from '../integration/cases-fixtures.ts';
 import { startTestStack, type TestStack } from '../support/local-stack.ts';
@@ -38,12 +41,22 @@ afterAll(async () => {
 });
 
 describe('the staff workbench in chromium', () => {
-  it('shows the development sign-in page in Chinese', async () => {
+  it('shows the development sign-in page in Chinese, with at most 500 KiB of gzipped JavaScript', async () => {
     const w = await openPage(browser, stack.url);
+    const scripts: string[] = [];
+    w.page.on('request', (request) => {
+      if (request.resourceType() === 'script') scripts.push(new URL(request.url()).pathname);
+    });
     await w.page.goto('/');
     await expect.poll(() => w.page.url()).toMatch(/\/sign-in$/);
     await w.page.getByRole('heading', { name: '开发环境登录' }).waitFor();
     expect(await w.page.locator('html').getAttribute('lang')).toBe('zh-CN');
+    await w.page.waitForLoadState('networkidle');
+    // The budget (issue 13): the scripts this first page requested, gzipped as a server would send them.
+    const gzipped = scripts.reduce((sum, path) => sum + gzipSync(readFileSync(join(CONSOLE_DIST, path))).length, 0);
+    console.log(`first page JS: ${scripts.length} files, ${(gzipped / 1024).toFixed(1)} KiB gzipped`);
+    expect(scripts.length).toBeGreaterThan(0);
+    expect(gzipped).toBeLessThanOrEqual(500 * 1024);
     await w.shot('01-sign-in');
     await w.assertAccessible();
     w.assertClean();
