@@ -5,6 +5,8 @@ export default defineConfig({
   test: {
     projects: [
       { test: { name: 'unit', include: ['test/unit/**/*.test.ts'] } },
+      // The console's pure modules (money, dates, queue order, problems, session, PKCE), in Node.
+      { test: { name: 'console', include: ['console/src/**/*.test.ts'], env: { TZ: 'America/New_York' } } },
       { test: { name: 'functions', include: ['test/functions/**/*.test.ts'], setupFiles: ['test/support/env.ts'] } },
       {
         test: {
@@ -14,6 +16,17 @@ export default defineConfig({
           setupFiles: ['test/support/env.ts'],
           testTimeout: 60_000,
           hookTimeout: 60_000,
+        },
+      },
+      {
+        // The console in Debian's chromium against the local stack (needs /usr/bin/chromium: fails, never skips, without it).
+        test: {
+          name: 'browser',
+          include: ['test/browser/**/*.test.ts'],
+          globalSetup: ['test/support/global-setup.ts', 'test/browser/global-setup.ts'],
+          setupFiles: ['test/support/env.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
         },
       },
       { test: { name: 'infra', include: ['test/infra/**/*.test.ts'], testTimeout: 120_000, hookTimeout: 120_000 } },

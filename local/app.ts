@@ -14,6 +14,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { CONSOLE_DIST } from './console.ts';
 import { LOCAL_CREDENTIALS, localDynamoDbClient, startDynamoDbLocal, type DynamoDbLocal, type DynamoDbLocalOptions } from './dynamodb.ts';
 import { createHttpAdapter, type HttpAdapterOptions, type InlineRoute } from './http-adapter.ts';
 import { LOCAL_PAYING_ACCOUNTS } from './paying-accounts.ts';
@@ -67,6 +68,8 @@ export interface LocalAppOptions {
   /** Test-only routes served by inline handlers. */
   readonly extraRoutes?: readonly InlineRoute[];
   readonly adapter?: Pick<HttpAdapterOptions, 'timeoutMs' | 'maxBodyBytes' | 'log' | 'routes' | 'functions' | 'root'>;
+  /** The built console served at `/` (default console/dist, when it has been built; `false`: none). */
+  readonly consoleDist?: string | false;
 }
 
 export interface LocalApp {
@@ -173,6 +176,7 @@ export async function startLocalApp(options: LocalAppOptions = {}): Promise<Loca
     apply({ AUTH_ISSUER: issuer.issuer, AUTH_STATIC_CLIENT_IDS: LOCAL_APP_CLIENT_ID });
     const adapter = createHttpAdapter({
       issuer,
+      ...(options.consoleDist !== false ? { consoleDist: options.consoleDist ?? CONSOLE_DIST } : {}),
       ...options.adapter,
       ...(options.extraRoutes ? { extraRoutes: options.extraRoutes } : {}),
       beforeFirstLoad: () => {

@@ -16,6 +16,7 @@ import { API_GATEWAY_INTEGRATION_TIMEOUT_MS, API_GATEWAY_MAX_PAYLOAD_BYTES } fro
 import { AUTHORIZER_FUNCTION, FUNCTIONS } from '../manifest/functions.ts';
 import { type HttpMethod, ROUTES } from '../manifest/routes.ts';
 import { AUTHORIZER, type AuthorizerAnswer, authorize } from './http/authorizer.ts';
+import { serveConsole } from './console.ts';
 import { buildEvent } from './http/event.ts';
 import { BodyTooLarge, readBody, sendJson, sendProblem, writeResult } from './http/response.ts';
 import { type CompiledRoute, compile, matchPath, type RouteDefinition } from './http/routing.ts';
@@ -48,6 +49,8 @@ export interface HttpAdapterOptions {
   /** Called once before the first handler module is imported (the env must be final by then). */
   readonly beforeFirstLoad?: () => void;
   readonly log?: (entry: Record<string, unknown>) => void;
+  /** The built web console (console/dist) served at `/` for what no API route matches; none when undefined. */
+  readonly consoleDist?: string;
 }
 
 export interface HttpAdapter {
@@ -125,6 +128,7 @@ export function createHttpAdapter(options: HttpAdapterOptions): HttpAdapter {
       allowed.add(candidate.method);
     }
     if (!route) {
+      if (allowed.size === 0 && options.consoleDist && serveConsole(options.consoleDist, req, res, rawPath)) return;
       if (allowed.size > 0) {
         return sendProblem(res, problem('METHOD_NOT_ALLOWED', `${method} is not allowed on ${rawPath}.`), { allow: [...allowed].sort().join(', ') });
       }

@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startLocalApp, type LocalApp } from './app.ts';
+import { ensureConsoleBuilt } from './console.ts';
 import { FAST_START_JVM_OPTIONS, checkJava } from './dynamodb.ts';
 import { localS3 } from './s3.ts';
 import { localStepFunctions } from './stepfunctions/index.ts';
@@ -91,6 +92,15 @@ async function main(): Promise<void> {
     process.exit(1);
   }
 
+  // The console at `/`: built first when console/dist is missing or older than its sources.
+  let consoleLine: string;
+  try {
+    ensureConsoleBuilt();
+    consoleLine = 'sign in with a role and an identity (development sign-in page)';
+  } catch (error) {
+    consoleLine = `NOT BUILT (${(error as Error).message.split('\n')[0]}); run \`npm run build\`, the API works without it`;
+  }
+
   const started = Date.now();
   let app: LocalApp | undefined;
   let stopping = false;
@@ -135,6 +145,7 @@ async function main(): Promise<void> {
 
   console.log(
     [
+      `Console: ${app.url}/ — ${consoleLine}`,
       `Local API listening on ${app.url} (ready in ${Date.now() - started} ms; ${java.message})`,
       `DynamoDB Local: ${app.ddbEndpoint} (${values.persist ? `persisted in ${values.persist}` : 'in memory'}; tables: ${Object.values(app.tables).join(', ')})`,
       `S3 (s3rver): ${s3.endpoint} (bucket ${s3.bucketName('documents')}; ${values.persist ? `persisted in ${s3.directory}` : 'temporary directory'}; Object Created under cases/ → documentCheck)`,

@@ -189,6 +189,12 @@ export const BenefitsResponse = z.withMeta(
     oneOffTotalFen: int(),
     monthlyTotalFen: int(),
     calculated: z.boolean(),
+    calculationId: z.optional(z.string()),
+    calculatedAt: z.optional(z.string()),
+    approved: z.optional(z.boolean()),
+    ruleTable: z.optional(z.string()),
+    parameterVersions: z.optional(z.array(z.string())),
+    excludedDependants: z.optional(z.array(z.record(z.string(), z.unknown()))),
   }),
   { id: 'Benefits' },
 );
@@ -236,7 +242,20 @@ export const CaseResponse = z.withMeta(
 
 export const CaseListResponse = z.withMeta(
   z.object({
-    items: z.array(z.looseObject({ caseId: z.string(), status: z.enum(CASE_STATUSES), province: z.string() })),
+    items: z.array(
+      z.looseObject({
+        caseId: z.string(),
+        status: z.enum(CASE_STATUSES),
+        province: z.string(),
+        kind: z.optional(z.enum(['injury', 'death'])),
+        occurredAt: z.optional(z.string()),
+        openedAt: z.optional(z.string()),
+        late: z.optional(z.boolean()),
+        deadlines: z.optional(z.record(z.string(), DeadlineSchema)),
+        suspended: z.optional(z.boolean()),
+        escalations: z.optional(z.array(z.object({ kind: z.string(), due: z.optional(z.string()), recordedAt: z.string() }))),
+      }),
+    ),
     nextToken: z.optional(z.string()),
   }),
   { id: 'CaseList' },

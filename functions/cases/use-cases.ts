@@ -69,7 +69,7 @@ export const listCases = async (p: Principal, query: { status?: CaseStatus; prov
       casesRepository.list({ provinces, ...(query.status ? { status: query.status } : {}) }, nextToken, query.limit ?? 50),
       calendarsRepository.calendar(),
     ]);
-    return { items: page.items.map((r) => summaryView(r, calendar)), ...(page.nextToken ? { nextToken: page.nextToken } : {}) };
+    return { items: page.items.map((r) => summaryView(r, calendar, new Date())), ...(page.nextToken ? { nextToken: page.nextToken } : {}) };
   } catch (error) {
     if (error instanceof RangeError) throw badRequest([{ path: 'nextToken', message: '不是本接口签发的分页令牌：请使用上一页返回的 nextToken。' }]);
     throw error;

@@ -186,7 +186,8 @@ export const caseView = (bundle: CaseBundle, calendar: WorkingDayCalendar, now: 
   };
 };
 
-export const summaryView = (r: CaseRecord, calendar: WorkingDayCalendar) => ({
+/** A case in the work queue: with its deadlines (as the case shows them today), so a queue sorts by the nearest one. */
+export const summaryView = (r: CaseRecord, calendar: WorkingDayCalendar, now: Date) => ({
   caseId: r.caseId,
   status: r.status,
   kind: r.kind,
@@ -196,5 +197,7 @@ export const summaryView = (r: CaseRecord, calendar: WorkingDayCalendar) => ({
   occurredAt: r.occurredAt,
   late: latenessOf(r, calendar).late,
   openedAt: r.openedAt,
+  deadlines: deadlinesOf(r, calendar, shanghaiDate(now)),
+  ...(r.suspensions.some((s) => s.to === undefined) ? { suspended: true } : {}),
   escalations: r.escalations,
 });

@@ -1,0 +1,34 @@
+import { App as AntApp, ConfigProvider } from 'antd';
+import zhCN from 'antd/locale/zh_CN';
+import dayjs from 'dayjs';
+import 'dayjs/locale/zh-cn';
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { BrowserRouter } from 'react-router';
+import { configureApi } from './api/client.ts';
+import { App } from './App.tsx';
+import './index.css';
+import { loadConfig } from './auth/config.ts';
+
+dayjs.locale('zh-cn');
+
+const config = await loadConfig();
+configureApi(config.apiUrl);
+
+createRoot(document.getElementById('root')!).render(
+  <StrictMode>
+    <ConfigProvider
+      locale={zhCN}
+      button={{ autoInsertSpace: false }}
+      theme={{
+        token: { colorPrimary: '#1456b8', colorLink: '#1456b8', colorTextDescription: 'rgba(0, 0, 0, 0.65)', colorTextTertiary: 'rgba(0, 0, 0, 0.65)' },
+      }}
+    >
+      <AntApp>
+        <BrowserRouter>
+          <App config={config} />
+        </BrowserRouter>
+      </AntApp>
+    </ConfigProvider>
+  </StrictMode>,
+);

@@ -1,0 +1,153 @@
+import { DARK } from '../components/tags.ts';
+import { Alert, Card, Select, Space, Table, Tag, Typography } from 'antd';
+import { useEffect, useMemo, useState } from 'react';
+import { Link, useSearchParams } from 'react-router';
+import { api, type Schemas } from '../api/client.ts';
+import { asProblem } from '../api/problem.ts';
+import type { Session } from '../auth/session.ts';
+import { CASE_STATUS, DEADLINE, dateTime, label, province, shanghaiToday } from '../format.ts';
+import { isOverdue, nearestDeadline, sortByDeadline } from '../queue.ts';
+
+type Item = Schemas['CaseList']['items'][number];
+
+/** The work queue: the cases of the signed-in staff's provinces, nearest statutory deadline first. */
+export default function Queue({ session }: { session: Session }) {
+  const [params, setParams] = useSearchParams();
+  const status = params.get('status') ?? undefined;
+  const provinceFilter = params.get('province') ?? undefined;
+  const [items, setItems] = useState<Item[]>();
+  const [error, setError] = useState<string>();
+
+  useEffect(() => {
+    let live = true;
+    (async () => {
+      const all: Item[] = [];
+      let nextToken: string | undefined;
+      do {
+        const { data, error } = await api.GET('/v1/cases', {
+          params: {
+            query: {
+              ...(status ? { status: status as Item['status'] } : {}),
+              ...(provinceFilter ? { province: provinceFilter } : {}),
+              limit: 100,
+              ...(nextToken ? { nextToken } : {}),
+            },
+          },
+        });
+        if (error || !data) {
+          if (live) setError(asProblem(error).detail);
+          return;
+        }
+        all.push(...data.items);
+        nextToken = data.nextToken;
+      } while (nextToken && all.length < 5000);
+      if (live) {
+        setItems(sortByDeadline(all));
+        setError(undefined);
+      }
+    })();
+    return () => {
+      live = false;
+    };
+  }, [status, provinceFilter]);
+
+  const today = shanghaiToday();
+  const set = (key: string, value: string | undefined) => {
+    const next = new URLSearchParams(params);
+    if (value) next.set(key, value);
+    else next.delete(key);
+    setParams(next);
+  };
+  const columns = useMemo(
+    () => [
+      { title: '案件编号', dataIndex: 'caseId', render: (id: string) => <Link to={`/cases/${id}`}>{id}</Link> },
+      { title: '状态', dataIndex: 'status', render: (s: string) => label(CASE_STATUS, s) },
+      { title: '类型', dataIndex: 'kind', render: (k: string) => (k === 'death' ? '工亡' : '伤害') },
+      { title: '省份', dataIndex: 'province', render: province },
+      { title: '受伤时间', dataIndex: 'occurredAt', render: dateTime },
+      {
+        title: '最近法定期限',
+        key: 'deadline',
+        render: (_: unknown, item: Item) => {
+          const d = nearestDeadline(item);
+          if (!d) return <Typography.Text type="secondary">无进行中的期限</Typography.Text>;
+          return (
+            <Space size={4} wrap>
+              <span>
+                {label(DEADLINE, d.name)} {d.date}
+              </span>
+              {isOverdue(d, today) ? (
+                <Tag color="red" style={DARK.red}>
+                  已逾期
+                </Tag>
+              ) : null}
+              {d.provisional ? (
+                <Tag color="gold" style={DARK.gold}>
+                  暂定
+                </Tag>
+              ) : null}
+            </Space>
+          );
+        },
+      },
+      {
+        title: '标记',
+        key: 'flags',
+        render: (_: unknown, item: Item) => (
+          <Space size={4} wrap>
+            {item.late ? (
+              <Tag color="orange" style={DARK.orange}>
+                逾期申请
+              </Tag>
+            ) : null}
+            {item.suspended ? <Tag>已中止</Tag> : null}
+            {item.escalations?.length ? (
+              <Tag color="red" style={DARK.red}>
+                督办 {item.escalations.length}
+              </Tag>
+            ) : null}
+          </Space>
+        ),
+      },
+    ],
+    [today],
+  );
+
+  return (
+    <Card title={<h1 style={{ fontSize: 18, margin: 0 }}>工作队列</h1>}>
+      <Space wrap style={{ marginBottom: 16 }}>
+        <label htmlFor="filter-status">状态</label>
+        <Select
+          id="filter-status"
+          allowClear
+          placeholder="全部状态"
+          style={{ width: 180 }}
+          value={status}
+          onChange={(v?: string) => set('status', v)}
+          options={Object.entries(CASE_STATUS).map(([value, name]) => ({ value, label: name }))}
+        />
+        <label htmlFor="filter-province">省份</label>
+        <Select
+          id="filter-province"
+          allowClear
+          placeholder="全部负责省份"
+          style={{ width: 180 }}
+          value={provinceFilter}
+          onChange={(v?: string) => set('province', v)}
+          options={(session.claims.provinces ?? []).map((code) => ({ value: code, label: province(code) }))}
+        />
+      </Space>
+      {error ? <Alert type="error" showIcon message={error} style={{ marginBottom: 16 }} /> : null}
+      <Table<Item>
+        rowKey="caseId"
+        loading={items === undefined && !error}
+        dataSource={items ?? []}
+        columns={columns}
+        pagination={{ pageSize: 50, showSizeChanger: false, showTotal: (n) => `共 ${n} 件` }}
+        size="middle"
+        scroll={{ x: 'max-content' }}
+        locale={{ emptyText: <span className="empty-text">暂无案件</span> }}
+      />
+    </Card>
+  );
+}
