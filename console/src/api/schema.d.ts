@@ -781,7 +781,7 @@ export interface paths {
         };
         /**
          * A province's fund movements in a month per benefit item, reconciled with its bank batches (finance, admin)
-         * @description `reconciled`: what was sent less the recoveries offset against it (`offsetFen`) equals the batches' totals to the fen.
+         * @description `reconciled`: what was sent less the recoveries offset against it (`offsetFen`) equals the batches' totals to the fen. `bank`: what the bank's results of the month moved (paid and returned less their offsets).
          */
         get: operations["getFundReport"];
         put?: never;
@@ -1485,6 +1485,10 @@ export interface components {
             }[];
             batchTotalFen: number;
             reconciled: boolean;
+            bank: {
+                paidFen: number;
+                returnedFen: number;
+            };
         };
     };
     responses: never;
@@ -7559,7 +7563,11 @@ export interface operations {
                      *         }
                      *       ],
                      *       "batchTotalFen": 1336000,
-                     *       "reconciled": true
+                     *       "reconciled": true,
+                     *       "bank": {
+                     *         "paidFen": 1256000,
+                     *         "returnedFen": 80000
+                     *       }
                      *     }
                      */
                     "application/json": components["schemas"]["FundReport"];
