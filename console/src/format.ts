@@ -1,4 +1,5 @@
 /** What the console shows: money in 元 from integer fen, times in Asia/Shanghai, and the Chinese names of the API's codes. */
+import { DOCUMENT_TYPE_NAMES } from '../../core/document-types.ts';
 
 /** `123456` fen → `1,234.56` (元). Integer arithmetic only: the fen are split, never divided as a float. */
 export function yuan(fen: number): string {
@@ -121,19 +122,8 @@ export const PAYMENT_STATUS: Readonly<Record<string, string>> = {
   FAILED: '失败',
 };
 
-export const DOCUMENT_TYPE: Readonly<Record<string, string>> = {
-  ID_PROOF: '身份证明',
-  MEDICAL_DIAGNOSIS: '诊断证明/病历',
-  ACCIDENT_STATEMENT: '事故经过说明',
-  POLICE_REPORT: '公安或交通事故认定书',
-  WITNESS_STATEMENT: '证人证言',
-  MEDICAL_INVOICE: '医疗费票据',
-  DISCHARGE_SUMMARY: '出院小结',
-  DEATH_CERTIFICATE: '死亡证明',
-  KINSHIP_PROOF: '亲属关系证明',
-  BANK_ACCOUNT_PROOF: '银行账户证明',
-  OTHER: '其他',
-};
+/** The document types' Chinese names: the rules core's list (D13), one source for the API's messages and the console. */
+export const DOCUMENT_TYPE: Readonly<Record<string, string>> = DOCUMENT_TYPE_NAMES;
 
 export const DOCUMENT_STATUS: Readonly<Record<string, string>> = {
   UPLOADING: '上传中',
