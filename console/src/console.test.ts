@@ -2,6 +2,7 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { namePath, splitProblem } from './api/problem.ts';
+import { loadConfig, parseConfig } from './auth/config.ts';
 import { authorizeUrl, challengeOf, completeSignIn, exchangeCode, randomVerifier } from './auth/pkce.ts';
 import { claimsOf, loadSession, saveSession } from './auth/session.ts';
 import { dateTime, shanghaiToday, yuan } from './format.ts';
@@ -157,5 +158,46 @@ describe('sign-in with code + PKCE', () => {
     await expect(completeSignIn(cognito, '?code=c1&state=forged', storage, fetcher)).rejects.toThrow('登录回调无效');
     const refused = (async () => new Response('{}', { status: 400 })) as typeof fetch;
     await expect(exchangeCode(cognito, 'c', 'v', refused)).rejects.toThrow('400');
+  });
+});
+
+describe('the runtime configuration (/config.json as the stack writes it)', () => {
+  const deployed = {
+    stage: 'prod',
+    apiUrl: 'https://a1b2c3.execute-api.cn-north-1.amazonaws.com.cn',
+    auth: {
+      domain: 'https://claims.auth.cn-north-1.amazoncognito.com',
+      clientId: 'app1',
+      scopes: ['openid', 'email'],
+      redirectUris: ['https://d111.cloudfront.net/callback', 'https://console.example.cn/callback'],
+      logoutUris: ['https://d111.cloudfront.net/', 'https://console.example.cn/'],
+    },
+  };
+
+  it("signs in through Cognito with the callback on the console's own origin", () => {
+    expect(parseConfig(deployed, 'https://console.example.cn')).toEqual({
+      apiUrl: deployed.apiUrl,
+      auth: {
+        mode: 'cognito',
+        domain: deployed.auth.domain,
+        clientId: 'app1',
+        redirectUri: 'https://console.example.cn/callback',
+        scopes: ['openid', 'email'],
+      },
+    });
+    expect(parseConfig(deployed, 'https://elsewhere.example.cn').auth).toMatchObject({ redirectUri: 'https://d111.cloudfront.net/callback' });
+  });
+
+  it('is the development sign-in without a deployed configuration', async () => {
+    expect(parseConfig({ auth: { mode: 'local' } }, 'http://127.0.0.1:3000')).toEqual({ auth: { mode: 'local' } });
+    expect(parseConfig(null, 'x')).toEqual({ auth: { mode: 'local' } });
+    expect(parseConfig({ auth: { ...deployed.auth, redirectUris: [] } }, 'x')).toEqual({ auth: { mode: 'local' } });
+    const missing = (async () => new Response('not found', { status: 404 })) as unknown as typeof fetch;
+    expect(await loadConfig(missing, 'x')).toEqual({ auth: { mode: 'local' } });
+    const served = (async () => new Response(JSON.stringify(deployed), { status: 200 })) as unknown as typeof fetch;
+    expect((await loadConfig(served, 'https://d111.cloudfront.net')).auth).toMatchObject({
+      mode: 'cognito',
+      redirectUri: 'https://d111.cloudfront.net/callback',
+    });
   });
 });

@@ -14,12 +14,39 @@ export interface ConsoleConfig {
   readonly auth: AuthConfig;
 }
 
-export async function loadConfig(fetcher: typeof fetch = fetch): Promise<ConsoleConfig> {
+const LOCAL: ConsoleConfig = { auth: { mode: 'local' } };
+
+/**
+ * The configuration from `/config.json` as the stack writes it (lib/constructs/console-hosting.ts
+ * `ConsoleRuntimeConfig`: `{ stage, apiUrl, auth: { domain, clientId, scopes, redirectUris, logoutUris } }`):
+ * Cognito's hosted sign-in, redirecting to the callback on this console's own origin. Anything else
+ * (no file locally, or `{ "auth": { "mode": "local" } }`) is the development sign-in.
+ */
+export function parseConfig(json: unknown, origin: string): ConsoleConfig {
+  const c = json as { apiUrl?: unknown; auth?: { domain?: unknown; clientId?: unknown; scopes?: unknown; redirectUris?: unknown } } | null;
+  const auth = c?.auth;
+  if (!auth || typeof auth.domain !== 'string' || typeof auth.clientId !== 'string' || !Array.isArray(auth.redirectUris)) return LOCAL;
+  const redirects = auth.redirectUris.filter((u): u is string => typeof u === 'string');
+  const redirectUri = redirects.find((u) => u.startsWith(`${origin}/`)) ?? redirects[0];
+  if (!redirectUri) return LOCAL;
+  return {
+    ...(typeof c?.apiUrl === 'string' ? { apiUrl: c.apiUrl } : {}),
+    auth: {
+      mode: 'cognito',
+      domain: auth.domain,
+      clientId: auth.clientId,
+      redirectUri,
+      scopes: Array.isArray(auth.scopes) ? auth.scopes.filter((x): x is string => typeof x === 'string') : ['openid'],
+    },
+  };
+}
+
+export async function loadConfig(fetcher: typeof fetch = fetch, origin: string = globalThis.location?.origin ?? ''): Promise<ConsoleConfig> {
   try {
     const response = await fetcher('/config.json', { cache: 'no-store' });
-    if (response.ok) return (await response.json()) as ConsoleConfig;
+    if (response.ok) return parseConfig(await response.json(), origin);
   } catch {
     // no config: local defaults
   }
-  return { auth: { mode: 'local' } };
+  return LOCAL;
 }
