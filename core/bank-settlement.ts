@@ -9,7 +9,7 @@
  */
 import type { Transition } from './case-lifecycle.ts';
 import type { CaseRecord, PaymentRecord } from './case-record.ts';
-import { approvalSettled, type PaymentChange } from './payment-chain.ts';
+import { approvalSettled } from './payment-chain.ts';
 
 /** Why a positive instructed payment cannot go into a bank file yet (undefined: it can). */
 export type BankHold = 'NO_PAYEE';
@@ -21,15 +21,6 @@ export type BankHold = 'NO_PAYEE';
  * returned payment is re-instructed once the payee is corrected (D14).
  */
 export const bankHold = (p: PaymentRecord): BankHold | undefined => (p.payee ? undefined : 'NO_PAYEE');
-
-/** The case's payments after `changes` (changed ones replaced by their next state, new ones appended). */
-export function withChanges(payments: readonly PaymentRecord[], changes: readonly PaymentChange[]): PaymentRecord[] {
-  const next = new Map(changes.map((c) => [c.next.paymentId, c.next]));
-  const out = payments.map((p) => next.get(p.paymentId) ?? p);
-  const known = new Set(payments.map((p) => p.paymentId));
-  for (const c of changes) if (!known.has(c.next.paymentId)) out.push(c.next);
-  return out;
-}
 
 /**
  * The bank's results settled the case (D15): an `APPROVED` case whose latest approval's one-off payments

@@ -373,7 +373,8 @@ export function monthlyItemsDue(entitlement: MonthlyEntitlement, month: string):
     .map((l) => ({ item: l.item, key: `${l.key}@${month}`, amountFen: l.amountFen, month }));
 }
 
-function net(paid: readonly PayableItem[], due: readonly PayableItem[]): PayableItem[] {
+/** Per key, what is due less what was paid, for the keys that do not balance (positive pays, negative recovers). */
+export function net(paid: readonly PayableItem[], due: readonly PayableItem[]): PayableItem[] {
   const totals = new Map<string, { item: BenefitItem; paid: bigint; due: bigint }>();
   const entry = (p: PayableItem) => {
     const e = totals.get(p.key) ?? { item: p.item, paid: 0n, due: 0n };

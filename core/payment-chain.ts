@@ -13,7 +13,7 @@
  * Recoveries never go to the bank: a batch offsets them against the case's positive payments; a returned
  * payment gives its offsets back and is re-instructed once to the corrected payee.
  */
-import { MONTHLY_ITEMS, type MonthlyEntitlement, monthlyItemsDue } from './benefits.ts';
+import { MONTHLY_ITEMS, type MonthlyEntitlement, monthlyItemsDue, net } from './benefits.ts';
 import type { CaseRecord, Payee, PaymentItem, PaymentKind, PaymentRecord, PaymentStatus, Person } from './case-record.ts';
 import { sumFen } from './money.ts';
 import { addMonths, addMonthsToMonth, monthOfDate } from './time.ts';
@@ -98,19 +98,8 @@ export interface OwedContext {
 }
 
 /** Per key: what is due minus what is instructed, for keys that do not balance (the netting of D10). */
-function difference(instructed: readonly PaymentItem[], due: readonly PaymentItem[], month?: string): PaymentItem[] {
-  const totals = new Map<string, { item: PaymentItem['item']; fen: number }>();
-  const add = (i: PaymentItem, sign: 1 | -1) => {
-    const e = totals.get(i.key) ?? { item: i.item, fen: 0 };
-    e.fen = sumFen([e.fen, sign * i.amountFen]);
-    totals.set(i.key, e);
-  };
-  for (const d of due) add(d, 1);
-  for (const i of instructed) add(i, -1);
-  const out: PaymentItem[] = [];
-  for (const [key, e] of totals) if (e.fen !== 0) out.push({ item: e.item, key, amountFen: e.fen, ...(month ? { month } : {}) });
-  return out;
-}
+const difference = (instructed: readonly PaymentItem[], due: readonly PaymentItem[], month?: string): PaymentItem[] =>
+  net(instructed, due).map((i) => (month ? { ...i, month } : i));
 
 /**
  * What the case is owed now, as items to instruct (D10, D15, D16): the one-off lines of the latest
@@ -249,7 +238,7 @@ export function settleAfterLifeEvent(record: CaseRecord, payments: readonly Paym
   const cancelled = payments
     .filter((p) => p.status === 'INSTRUCTED' && p.amountFen > 0 && p.items.some((i) => !stillDue(i)))
     .map((p) => ({ next: { ...p, status: 'CANCELLED' as const, cancelledAt: ctx.at }, expected: 'INSTRUCTED' as const }));
-  const after = payments.map((p) => cancelled.find((c) => c.next.paymentId === p.paymentId)?.next ?? p);
+  const after = withChanges(payments, cancelled);
   // Through the last month a cancelled payment paid (a run may have paid ahead): what it still owed is instructed again.
   const cancelledMonths = cancelled.flatMap((c) => c.next.items.map(monthOfItem).filter((m): m is string => m !== undefined));
   const throughMonth = [ctx.throughMonth, ...cancelledMonths].sort().at(-1)!;
@@ -394,6 +383,15 @@ export function reinstructions(record: CaseRecord, payments: readonly PaymentRec
     });
   });
   return changes;
+}
+
+/** The case's payments after `changes` (changed ones replaced by their next state, new ones appended). */
+export function withChanges(payments: readonly PaymentRecord[], changes: readonly PaymentChange[]): PaymentRecord[] {
+  const next = new Map(changes.map((c) => [c.next.paymentId, c.next]));
+  const out = payments.map((p) => next.get(p.paymentId) ?? p);
+  const known = new Set(payments.map((p) => p.paymentId));
+  for (const c of changes) if (!known.has(c.next.paymentId)) out.push(c.next);
+  return out;
 }
 
 /** How many new payments a list of changes creates (the ledger sequence advances by it). */

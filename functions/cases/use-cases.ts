@@ -14,7 +14,6 @@ import {
   parseInstant,
   type CaseRecord,
   type CaseStatus,
-  type PaymentRecord,
   type InjuryReport,
   openCase as newCase,
   type Outcome,
@@ -22,6 +21,7 @@ import {
   recordingNeedsBenefits,
   recordStep,
   type StepInput,
+  withChanges,
   workflowNotStarted,
 } from '../../core/index.ts';
 import { requireRole, type Principal } from '../_shared/auth.ts';
@@ -228,14 +228,9 @@ export const recordCaseStep = async (p: Principal, bundle: CaseBundle, input: St
     throw error;
   }
   if (next.pendingStep) await signalStep(next);
-  const payments = mergePayments(bundle.payments, outcome.payments?.map((c) => c.next) ?? []);
+  const payments = withChanges(bundle.payments, outcome.payments ?? []);
   return { view: await render(p, { ...bundle, record: next, timeline: [...bundle.timeline, event], payments }, now), event };
 };
-
-const mergePayments = (before: readonly PaymentRecord[], changed: readonly PaymentRecord[]): PaymentRecord[] => [
-  ...before.map((x) => changed.find((c) => c.paymentId === x.paymentId) ?? x),
-  ...changed.filter((c) => !before.some((x) => x.paymentId === c.paymentId)),
-];
 
 /** D14: a handler's payee change: the name must be the beneficiary's (compared in the clear here, stored encrypted). */
 export const payeeStep = async (bundle: CaseBundle, body: z.infer<typeof PayeeRequest>): Promise<StepInput> => {

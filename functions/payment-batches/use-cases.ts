@@ -24,8 +24,9 @@ import {
   type PaymentRecord,
   shanghaiMonth,
   sumFen,
+  withChanges,
 } from '../../core/index.ts';
-import { bankHold, caseSettledByBank, type BankHold, withChanges } from '../../core/bank-settlement.ts';
+import { bankHold, caseSettledByBank, type BankHold } from '../../core/bank-settlement.ts';
 import { fundReport } from '../../core/fund-report.ts';
 import type { Principal } from '../_shared/auth.ts';
 import { config } from '../_shared/config.ts';

@@ -1,7 +1,8 @@
 /** The bank's side of the payment chain (D15): what a bank file can carry, payments after changes, APPROVED → PAID. */
 import { describe, expect, it } from 'vitest';
 import type { PaymentRecord } from '../../../core/index.ts';
-import { bankHold, caseSettledByBank, withChanges } from '../../../core/bank-settlement.ts';
+import { bankHold, caseSettledByBank } from '../../../core/bank-settlement.ts';
+import { withChanges } from '../../../core/payment-chain.ts';
 import { CASE_NOW, calculation, oneOffLine, openedCaseRecord } from './fixtures.ts';
 
 const PAYEE = { nameEnc: 'enc', bankAccountEnc: 'enc', bankAccountLast4: '2233', nameInitial: '张', bankName: '中国工商银行' };
