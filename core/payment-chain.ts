@@ -16,6 +16,7 @@
 import { MONTHLY_ITEMS, type MonthlyEntitlement, monthlyItemsDue, net } from './benefits.ts';
 import type { CaseRecord, Payee, PaymentItem, PaymentKind, PaymentRecord, PaymentStatus, Person } from './case-record.ts';
 import { sumFen } from './money.ts';
+import { ruleTableOn } from './rule-tables.ts';
 import { addMonths, addMonthsToMonth, monthOfDate } from './time.ts';
 
 const DEPENDANT = 'dependant_pension:';
@@ -58,8 +59,6 @@ export function entitlementOf(record: CaseRecord): MonthlyEntitlement | undefine
 
 // ── Certification (D16) ────────────────────────────────────────────────────────────────────────────
 
-const CERTIFICATION_MONTHS = 12;
-
 /** The persons the latest approval grants a monthly item (whether or not it still runs). */
 export const monthlyRecipients = (record: CaseRecord): Person[] => {
   const persons = new Set<string>();
@@ -68,7 +67,7 @@ export const monthlyRecipients = (record: CaseRecord): Person[] => {
 };
 
 /**
- * When the person's certification is due (D16): 12 months after the last certification, or after the
+ * When the person's certification is due (D16): the rule table's `certificationMonths` (12) after the last certification, or after the
  * approval that first granted them a monthly item; undefined when no approval date is known (a case
  * approved before certification existed: the person counts as certified until certified once).
  */
@@ -79,7 +78,7 @@ export function certificationDueOn(record: CaseRecord, person: Person): string |
     .sort()
     .at(-1);
   const from = last ?? record.monthlyGrants?.[String(person)];
-  return from === undefined ? undefined : addMonths(from, CERTIFICATION_MONTHS);
+  return from === undefined ? undefined : addMonths(from, ruleTableOn(record.injuryDate).benefits.certificationMonths);
 }
 
 /** The first month not paid because the person's certification lapsed before `asOf` (undefined: not lapsed). */

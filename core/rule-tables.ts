@@ -82,6 +82,8 @@ export interface RuleTable {
     readonly dependantAgeLimitYears: number;
     readonly ageLimitedRelations: readonly DependantRelation[];
     readonly livingAllowanceDuringTreatment: boolean;
+    /** D16: a person receiving a monthly item is certified again this many months after the last time. */
+    readonly certificationMonths: number;
   };
   /** D13: documents handed in online, and which ones a confirmation needs. */
   readonly documents: {
@@ -141,6 +143,7 @@ const PILOT_2022: RuleTable = {
     dependantAgeLimitYears: 18,
     ageLimitedRelations: ['child', 'grandchild', 'sibling'],
     livingAllowanceDuringTreatment: false,
+    certificationMonths: 12,
   },
   retirement: {
     male: { baseAgeMonths: 720, reformStartMonth: '2025-01', birthMonthsPerStep: 4, maxExtraMonths: 36 },

@@ -136,7 +136,7 @@ export const RULES_CATALOGUE: readonly RuleEntry[] = [
     constants: [],
     seeds: [],
     source: 'decisions D10',
-    code: 'core/benefits.ts (netRecalculation, netMonth, monthlyItemsDue)',
+    code: 'core/payment-chain.ts (owedItems: what is owed per line and month, less everything instructed), core/benefits.ts (monthlyItemsDue)',
   },
   {
     id: 'D11',
@@ -157,6 +157,16 @@ export const RULES_CATALOGUE: readonly RuleEntry[] = [
     seeds: ['SEEDED_CALENDARS'],
     source: 'decisions D12; State Council holiday arrangements for 2025 and 2026',
     code: 'core/calendar.ts',
+  },
+  {
+    id: 'D16',
+    title: 'Life events and yearly certification',
+    rule: 'A death or retirement ends monthly items from the month after; each person receiving a monthly item is certified once per period, the first due that long after the approval that granted it; months after a lapse are held (kept owed) until certified again.',
+    parameters: [],
+    constants: ['benefits.certificationMonths'],
+    seeds: [],
+    source: 'decisions D16',
+    code: 'core/payment-chain.ts (entitlementOf, certificationDueOn, owedItems)',
   },
 ];
 
