@@ -177,6 +177,8 @@ export async function startLocalApp(options: LocalAppOptions = {}): Promise<Loca
     const adapter = createHttpAdapter({
       issuer,
       ...(options.consoleDist !== false ? { consoleDist: options.consoleDist ?? CONSOLE_DIST } : {}),
+      // Presigned uploads and previews go from the browser to the local S3, as to the documents bucket in AWS.
+      ...(env.AWS_ENDPOINT_URL_S3 ? { consoleSources: [env.AWS_ENDPOINT_URL_S3] } : {}),
       ...options.adapter,
       ...(options.extraRoutes ? { extraRoutes: options.extraRoutes } : {}),
       beforeFirstLoad: () => {

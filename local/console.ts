@@ -25,22 +25,35 @@ const TYPES: Readonly<Record<string, string>> = {
 };
 
 /**
- * The console's headers: a strict CSP (scripts and connections to this origin only; antd's CSS-in-JS
- * writes <style> elements, hence `style-src 'unsafe-inline'`), no framing, no sniffing, no referrer.
+ * The console's headers: a strict CSP (scripts from this origin only; antd's CSS-in-JS writes <style>
+ * elements, hence `style-src 'unsafe-inline'`; connections to this origin and to `sources` — the local S3,
+ * where documents are uploaded and previewed as in AWS; framed only blob: previews of PDFs), no framing
+ * of the console, no sniffing, no referrer.
  */
-const CONSOLE_HEADERS: Readonly<Record<string, string>> = {
-  'content-security-policy':
-    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'",
+const consoleHeaders = (sources: readonly string[] = []): Readonly<Record<string, string>> => ({
+  'content-security-policy': [
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data: blob:",
+    "font-src 'self' data:",
+    ["connect-src 'self'", ...sources].join(' '),
+    'frame-src blob:',
+    "frame-ancestors 'none'",
+    "base-uri 'self'",
+    "form-action 'self'",
+    "object-src 'none'",
+  ].join('; '),
   'x-content-type-options': 'nosniff',
   'x-frame-options': 'DENY',
   'referrer-policy': 'no-referrer',
-};
+});
 
 /** Paths that belong to the API even when no route matched them: they answer a problem, never the app. */
 const API_PATH = /^\/(v\d+|local|errors|openapi\.json|health)(\/|$)/;
 
 /** Serves `dist` for a GET or HEAD no API route matched; false when it is not the console's to answer. */
-export function serveConsole(dist: string, req: IncomingMessage, res: ServerResponse, rawPath: string): boolean {
+export function serveConsole(dist: string, req: IncomingMessage, res: ServerResponse, rawPath: string, sources: readonly string[] = []): boolean {
   const method = req.method ?? 'GET';
   if ((method !== 'GET' && method !== 'HEAD') || API_PATH.test(rawPath)) return false;
   const index = join(dist, 'index.html');
@@ -61,7 +74,7 @@ export function serveConsole(dist: string, req: IncomingMessage, res: ServerResp
   const body = readFileSync(target);
   const immutable = target.startsWith(join(root, 'assets') + sep);
   res.writeHead(200, {
-    ...CONSOLE_HEADERS,
+    ...consoleHeaders(sources),
     'content-type': TYPES[extname(target)] ?? 'application/octet-stream',
     'content-length': body.length,
     'cache-control': immutable ? 'public, max-age=31536000, immutable' : 'no-cache',

@@ -51,6 +51,8 @@ export interface HttpAdapterOptions {
   readonly log?: (entry: Record<string, unknown>) => void;
   /** The built web console (console/dist) served at `/` for what no API route matches; none when undefined. */
   readonly consoleDist?: string;
+  /** Origins beyond its own the console's pages may connect to (its CSP's connect-src): the local S3. */
+  readonly consoleSources?: readonly string[];
 }
 
 export interface HttpAdapter {
@@ -128,7 +130,7 @@ export function createHttpAdapter(options: HttpAdapterOptions): HttpAdapter {
       allowed.add(candidate.method);
     }
     if (!route) {
-      if (allowed.size === 0 && options.consoleDist && serveConsole(options.consoleDist, req, res, rawPath)) return;
+      if (allowed.size === 0 && options.consoleDist && serveConsole(options.consoleDist, req, res, rawPath, options.consoleSources)) return;
       if (allowed.size > 0) {
         return sendProblem(res, problem('METHOD_NOT_ALLOWED', `${method} is not allowed on ${rawPath}.`), { allow: [...allowed].sort().join(', ') });
       }

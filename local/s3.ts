@@ -30,6 +30,13 @@ import { handlerLoader, LOCAL_ACCOUNT_ID, lambdaContext, runAs } from './lambda.
 /** s3rver's one key pair (s3rver/lib/models/account.js): it refuses any other access key id. */
 const S3RVER_CREDENTIALS = { AWS_ACCESS_KEY_ID: 'S3RVER', AWS_SECRET_ACCESS_KEY: 'S3RVER' } as const;
 
+/**
+ * The console's browser uploads (presigned PUT) and previews (GET) reach this server from the app's
+ * origin, as they reach the documents bucket in AWS (its CORS rule names the console's origins). The app's
+ * port is not known when this server starts, hence any origin: it only ever listens on loopback.
+ */
+const LOCAL_CORS = `<CORSConfiguration><CORSRule><AllowedOrigin>*</AllowedOrigin><AllowedMethod>PUT</AllowedMethod><AllowedMethod>GET</AllowedMethod><AllowedHeader>*</AllowedHeader><ExposeHeader>ETag</ExposeHeader><MaxAgeSeconds>3000</MaxAgeSeconds></CORSRule></CORSConfiguration>`;
+
 /** What this module uses of s3rver 3 (CommonJS, untyped). */
 interface S3rverInstance {
   run(): Promise<{ address: string; port: number }>;
@@ -237,7 +244,7 @@ export function localS3(options: LocalS3Options = {}): LocalS3 {
         port: 0,
         directory,
         silent: true,
-        configureBuckets: buckets.map(([id]) => ({ name: nameOf(id) })),
+        configureBuckets: buckets.map(([id]) => ({ name: nameOf(id), configs: [LOCAL_CORS] })),
       });
       server.on('event', (notification) => {
         onS3Event(notification).catch((error: Error) => log('event delivery failed', { error: error.message }));

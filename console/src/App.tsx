@@ -49,13 +49,13 @@ export function App({ config }: { config: ConsoleConfig }) {
   const selected = items.find((i) => location.pathname.startsWith(i.key))?.key;
   return (
     <Layout style={{ minHeight: '100vh' }}>
-      <Layout.Header style={{ display: 'flex', alignItems: 'center', gap: 24, paddingInline: 24 }}>
-        <Typography.Text strong style={{ color: '#fff', fontSize: 16, whiteSpace: 'nowrap' }}>
+      <Layout.Header className="app-header">
+        <Typography.Text strong className="app-title">
           职业伤害保障 · 工作台
         </Typography.Text>
         <Menu theme="dark" mode="horizontal" items={items} selectedKeys={selected ? [selected] : []} style={{ flex: 1, minWidth: 0 }} />
         <Space style={{ color: '#fff' }}>
-          <span>
+          <span className="app-identity">
             {label(ROLE, role)} · {session.claims.sub}
             {session.claims.provinces?.length ? ` · ${session.claims.provinces.map(province).join('、')}` : ''}
           </span>
@@ -64,7 +64,7 @@ export function App({ config }: { config: ConsoleConfig }) {
           </Button>
         </Space>
       </Layout.Header>
-      <Layout.Content style={{ padding: 24 }}>
+      <Layout.Content className="app-content">
         <main>
           <Suspense fallback={loading}>
             <Routes>

@@ -75,9 +75,10 @@ const REVALIDATE = [CacheControl.noCache()];
 
 /**
  * The Content-Security-Policy. Scripts only from the console's origin (no inline script, no eval), nothing
- * framed and no framing, no plugins. `style-src 'unsafe-inline'`: Ant Design's CSS-in-JS inserts `<style>`
- * elements at run time; the alternative, a nonce, needs a fresh value in every HTML response, which a static
- * S3 origin cannot give (docs/infrastructure.md, "Console hosting"). Inline styles cannot run code.
+ * framed but the console's own blob: previews of PDF documents, no framing of the console, no plugins.
+ * `style-src 'unsafe-inline'`: Ant Design's CSS-in-JS inserts `<style>` elements at run time; the
+ * alternative, a nonce, needs a fresh value in every HTML response, which a static S3 origin cannot give
+ * (docs/infrastructure.md, "Console hosting"). Inline styles cannot run code.
  */
 const contentSecurityPolicy = (sources: ConsoleSources): string =>
   [
@@ -86,6 +87,8 @@ const contentSecurityPolicy = (sources: ConsoleSources): string =>
     "style-src 'self' 'unsafe-inline'",
     "img-src 'self' data: blob:",
     ["connect-src 'self'", ...sources.connect].join(' '),
+    // A PDF document is previewed from a blob: URL of bytes fetched from the bucket (connect-src); nothing else is framed.
+    'frame-src blob:',
     "object-src 'none'",
     "frame-ancestors 'none'",
     "base-uri 'self'",

@@ -15,6 +15,7 @@ import { localStepFunctions } from '../../local/stepfunctions/index.ts';
 import { openedCase, PROVINCE, setUpWorld, waitForStatus, type World } from '../integration/cases-fixtures.ts';
 import { startTestStack, type TestStack } from '../support/local-stack.ts';
 import { choose, launch, openPage, signIn } from './browser.ts';
+import { fitsPhone } from './phone.ts';
 
 let stack: TestStack;
 let world: World;
@@ -59,6 +60,7 @@ describe('the staff workbench in chromium', () => {
     expect(gzipped).toBeLessThanOrEqual(500 * 1024);
     await w.shot('01-sign-in');
     await w.assertAccessible();
+    await fitsPhone(w.page);
     w.assertClean();
     await w.close();
   });
@@ -73,7 +75,9 @@ describe('the staff workbench in chromium', () => {
     await expect.poll(() => page.locator('tbody').textContent()).toContain('认定期限');
     await w.shot('02-queue');
     await w.shot('02-queue', 1920);
+    await w.shot('02-queue', 375);
     await w.assertAccessible();
+    await fitsPhone(page);
     // Filtered by status: both cases wait for confirmation; none awaits approval.
     await page.goto('/cases?status=AWAITING_APPROVAL');
     await page.getByText('暂无案件').waitFor();
@@ -83,6 +87,7 @@ describe('the staff workbench in chromium', () => {
     await page.getByRole('heading', { name: '工伤认定' }).waitFor();
     await w.shot('03-case-under-review');
     await w.assertAccessible();
+    await fitsPhone(page);
 
     // The basis is required by the form before anything is sent.
     await page.getByRole('button', { name: '提交认定' }).click();
@@ -107,7 +112,7 @@ describe('the staff workbench in chromium', () => {
     await page.getByText('不予认定', { exact: true }).click();
     await choose(page, '认定依据', '醉酒或吸毒');
     await page.getByRole('button', { name: '提交认定' }).click();
-    const explain = page.locator('#reasons_help');
+    const explain = page.locator('#confirmation_reasons_help');
     await explain.waitFor();
     expect(await explain.textContent()).toMatch(/[\u4e00-\u9fff]/);
     await page.locator('form [role=alert]').first().waitFor();
@@ -166,7 +171,9 @@ describe('the staff workbench in chromium', () => {
     await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent(), { timeout: 15_000 }).toContain('已核准');
     await page.getByText('已指令').first().waitFor();
     await w.shot('08-case-approved');
+    await w.shot('08-case-approved', 1920);
     await w.assertAccessible();
+    await fitsPhone(page);
     w.assertClean();
     await w.close();
     await waitForStatus(world, caseId, 'APPROVED');

@@ -38,6 +38,7 @@ const EXPECTED_CSP = [
   "style-src 'self' 'unsafe-inline'",
   "img-src 'self' data: blob:",
   "connect-src 'self' https://*.execute-api.<AWS::Region>.<AWS::URLSuffix> https://<UserPoolDomainD0EA232A>.auth.<AWS::Region>.amazoncognito.com https://injury-claims-dev-documents-<AWS::AccountId>-<AWS::Region>.s3.<AWS::Region>.<AWS::URLSuffix>",
+  'frame-src blob:',
   "object-src 'none'",
   "frame-ancestors 'none'",
   "base-uri 'self'",

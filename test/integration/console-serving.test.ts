@@ -28,6 +28,9 @@ describe('the console at /', () => {
       expect(res.status, path).toBe(200);
       expect(res.headers.get('content-type')).toBe('text/html; charset=utf-8');
       expect(res.headers.get('content-security-policy')).toContain("script-src 'self'");
+      // No local S3 in this stack: connections to this origin only (with one, its URL follows: test/browser/case-steps.test.ts uploads there).
+      expect(res.headers.get('content-security-policy')).toContain("connect-src 'self';");
+      expect(res.headers.get('content-security-policy')).toContain('frame-src blob:;');
       expect(res.headers.get('x-frame-options')).toBe('DENY');
       expect(res.headers.get('cache-control')).toBe('no-cache');
       expect(await res.text()).toContain('工作台');

@@ -11,26 +11,35 @@ import {
   BENEFIT_ITEM,
   CASE_STATUS,
   DEADLINE,
-  DOCUMENT_STATUS,
-  DOCUMENT_TYPE,
   dateTime,
   label,
   NURSING,
   OUTCOME,
   PAYMENT_STATUS,
   province,
-  ROLE,
   shanghaiToday,
-  TIMELINE_ACTION,
   yuan,
 } from '../format.ts';
+import { actorName, basisParts, LIFE_EVENT, RELATION, timelineAction } from '../case-labels.ts';
+import { offeredSteps } from '../steps.ts';
+import { Documents } from './case/Documents.tsx';
 import { ApprovalForm, AssessmentForm, ConfirmationForm, ExpensesForm } from './case/Forms.tsx';
+import { PayeeConfirmationForm, PayeeForm } from './case/PayeeForms.tsx';
+import { CertificationForm, DependantsForm, ExtensionForm, LifeEventForm, ResubmissionForm, SuspensionForm } from './case/StepForms.tsx';
 
 type Extra = {
   evidence?: { reportId: string; reportedAt: string; orders: { orderId: string; acceptedAt: string; finishedAt?: string; industry?: string }[] };
   pendingStep?: unknown;
   expenses?: { items: { description: string; amountFen: number; inCatalogue: boolean }[]; inpatientDays: number };
   payee?: { name?: string; bankAccount?: string; bankName?: string };
+  pendingPayee?: { name?: string; bankAccount?: string; bankName?: string; requestedBy?: string; requestedAt?: string };
+  suspended?: { since: string; reason: string };
+  assessmentExtension?: unknown;
+  dependants?: { dependant: number; name: string; relation: string; orphanOrAlone: boolean; birthDate?: string }[];
+  certification?: { person: 'worker' | number; dueOn?: string; lapsed: boolean; owedMonths?: unknown }[];
+  lifeEvents?: { type: string; on: string; dependantIndex?: number; by: string; at?: string }[];
+  approval?: { decision?: string; comment?: string };
+  recoveryDueFen?: number;
 };
 type Full = Case & Extra;
 
@@ -40,10 +49,7 @@ const Section = ({ title, children }: { title: string; children: React.ReactNode
   </Card>
 );
 
-const basisText = (basis: Record<string, unknown>) =>
-  Object.entries(basis)
-    .map(([k, v]) => `${k}：${typeof v === 'object' ? JSON.stringify(v) : String(v)}`)
-    .join('；');
+const ASSESSMENT_STEPS = { assessment: 'initial', reassessment: 'reassessment', review: 'review' } as const;
 
 /** A case with everything the staff need to decide its next step, and the form of that step for the signed-in role. */
 export default function CasePage({ session }: { session: Session }) {
@@ -81,14 +87,27 @@ export default function CasePage({ session }: { session: Session }) {
   const role = session.claims.role;
   const today = shanghaiToday();
   const s = item.status;
+  // The forms of the steps this role may take on the case as it is (core/case-steps.ts, the API's own table).
+  const offered = offeredSteps(role, item);
   const forms: { title: string; node: React.ReactNode }[] = [];
-  if (role === 'handler' && s === 'UNDER_REVIEW') forms.push({ title: '工伤认定', node: <ConfirmationForm caseId={caseId} onDone={afterStep} /> });
-  if (role === 'handler' && ['UNDER_REVIEW', 'AWAITING_ASSESSMENT', 'AWAITING_DEPENDANTS', 'AWAITING_APPROVAL', 'RETURNED'].includes(s))
-    forms.push({ title: '登记费用', node: <ExpensesForm caseId={caseId} onDone={afterStep} /> });
-  if (role === 'assessor' && ['AWAITING_ASSESSMENT', 'APPROVED', 'PAID', 'CLOSED'].includes(s))
-    forms.push({ title: '劳动能力鉴定', node: <AssessmentForm caseId={caseId} onDone={afterStep} /> });
-  if (role === 'reviewer' && s === 'AWAITING_APPROVAL')
-    forms.push({ title: '待遇复核', node: <ApprovalForm caseId={caseId} benefits={benefits} onDone={afterStep} /> });
+  const add = (title: string, node: React.ReactNode) => forms.push({ title, node });
+  const dependants = item.dependants ?? [];
+  if (offered.has('confirmation')) add('工伤认定', <ConfirmationForm caseId={caseId} onDone={afterStep} />);
+  if (offered.has('dependants')) add('登记供养亲属', <DependantsForm caseId={caseId} onDone={afterStep} />);
+  if (offered.has('resubmission')) add('重新提交复核', <ResubmissionForm caseId={caseId} onDone={afterStep} comment={item.approval?.comment} />);
+  const assessmentTypes = (Object.keys(ASSESSMENT_STEPS) as (keyof typeof ASSESSMENT_STEPS)[]).filter((k) => offered.has(k)).map((k) => ASSESSMENT_STEPS[k]);
+  if (assessmentTypes.length) add('劳动能力鉴定', <AssessmentForm caseId={caseId} onDone={afterStep} types={assessmentTypes} />);
+  if (offered.has('assessment-extension') && !item.assessmentExtension) add('延长鉴定期限', <ExtensionForm caseId={caseId} onDone={afterStep} />);
+  if (offered.has('approval')) add('待遇复核', <ApprovalForm caseId={caseId} benefits={benefits} onDone={afterStep} />);
+  if (offered.has('payee-confirmation') && item.pendingPayee)
+    add('确认收款人变更', <PayeeConfirmationForm caseId={caseId} onDone={afterStep} pending={item.pendingPayee} />);
+  if (offered.has('expenses')) add('登记费用', <ExpensesForm caseId={caseId} onDone={afterStep} />);
+  if (offered.has('life-event')) add('登记生活事件', <LifeEventForm caseId={caseId} onDone={afterStep} dependants={dependants} />);
+  if (offered.has('certification'))
+    add('资格认证', <CertificationForm caseId={caseId} onDone={afterStep} recipients={item.certification ?? []} dependants={dependants} />);
+  if (offered.has('payee')) add('变更收款人', <PayeeForm caseId={caseId} onDone={afterStep} documents={item.documents ?? []} />);
+  if (offered.has('suspension') || offered.has('resumption'))
+    add(item.suspended ? '恢复认定' : '中止认定', <SuspensionForm caseId={caseId} onDone={afterStep} suspended={item.suspended} />);
 
   const confirmation = item.confirmation as { outcome?: string; basis?: string; reasons?: string[]; recordedBy?: string } | undefined;
   const assessment = item.assessment as { grade?: number | null; nursing?: string | null; concludedOn?: string; type?: string } | undefined;
@@ -101,7 +120,7 @@ export default function CasePage({ session }: { session: Session }) {
         {item.suspended ? <Tag>已中止</Tag> : null}
       </Typography.Title>
       <Row gutter={16}>
-        <Col xs={24} xl={forms.length ? 15 : 24}>
+        <Col xs={24} xl={forms.length ? 16 : 24}>
           <Section title="基本信息与保障">
             <Descriptions size="small" column={{ xs: 1, md: 2 }}>
               <Descriptions.Item label="类型">{item.kind === 'death' ? '工亡' : '伤害'}</Descriptions.Item>
@@ -125,6 +144,11 @@ export default function CasePage({ session }: { session: Session }) {
               </Descriptions.Item>
               <Descriptions.Item label="收款人">
                 {item.payee ? `${item.payee.name ?? ''} ${item.payee.bankAccount ?? ''} ${item.payee.bankName ?? ''}` : '—'}
+                {item.pendingPayee ? (
+                  <Tag color="gold" style={{ ...DARK.gold, marginLeft: 8 }}>
+                    变更待确认：{item.pendingPayee.name ?? ''} {item.pendingPayee.bankAccount ?? ''}
+                  </Tag>
+                ) : null}
               </Descriptions.Item>
             </Descriptions>
             {item.evidence ? (
@@ -132,6 +156,7 @@ export default function CasePage({ session }: { session: Session }) {
                 size="small"
                 rowKey="orderId"
                 pagination={false}
+                scroll={{ x: 'max-content' }}
                 style={{ marginTop: 8 }}
                 title={() => `报案时订单快照（${dateTime(item.evidence?.reportedAt)}）`}
                 dataSource={item.evidence.orders}
@@ -149,6 +174,7 @@ export default function CasePage({ session }: { session: Session }) {
               size="small"
               rowKey="name"
               pagination={false}
+              scroll={{ x: 'max-content' }}
               dataSource={Object.entries(item.deadlines).map(([name, d]) => ({ name, ...d }))}
               columns={[
                 { title: '期限', dataIndex: 'name', render: (n: string) => label(DEADLINE, n) },
@@ -183,39 +209,12 @@ export default function CasePage({ session }: { session: Session }) {
             ) : null}
           </Section>
           <Section title="材料与缺件清单">
-            {item.checklist ? (
-              <Space direction="vertical" style={{ marginBottom: 8 }}>
-                <span>
-                  缺件：
-                  {item.checklist.missing.length ? (
-                    item.checklist.missing.map((t) => (
-                      <Tag key={t} color="red" style={DARK.red}>
-                        {label(DOCUMENT_TYPE, t)}
-                      </Tag>
-                    ))
-                  ) : (
-                    <Tag color="green" style={DARK.green}>
-                      无
-                    </Tag>
-                  )}
-                </span>
-                {item.checklist.waived.length ? (
-                  <span>已免交：{item.checklist.waived.map((w) => `${label(DOCUMENT_TYPE, w.type)}（${w.reason}）`).join('；')}</span>
-                ) : null}
-              </Space>
-            ) : null}
-            <Table
-              size="small"
-              rowKey="documentId"
-              pagination={false}
-              dataSource={item.documents ?? []}
-              columns={[
-                { title: '材料', dataIndex: 'type', render: (t: string) => label(DOCUMENT_TYPE, t) },
-                { title: '文件名', dataIndex: 'fileName' },
-                { title: '状态', dataIndex: 'status', render: (t: string) => label(DOCUMENT_STATUS, t) },
-                { title: '上传时间', dataIndex: 'uploadedAt', render: dateTime },
-              ]}
-              locale={{ emptyText: <span className="empty-text">尚无上传的材料</span> }}
+            <Documents
+              caseId={caseId}
+              documents={item.documents ?? []}
+              checklist={item.checklist}
+              can={{ upload: offered.has('document-upload'), waive: offered.has('document-waiver'), withdraw: offered.has('document-withdrawal') }}
+              onChanged={load}
             />
           </Section>
           <Section title="认定与鉴定">
@@ -237,6 +236,62 @@ export default function CasePage({ session }: { session: Session }) {
               </Descriptions.Item>
             </Descriptions>
           </Section>
+          {dependants.length || item.certification?.length || item.lifeEvents?.length ? (
+            <Section title="供养亲属与待遇资格">
+              {dependants.length ? (
+                <Table
+                  size="small"
+                  rowKey="dependant"
+                  pagination={false}
+                  scroll={{ x: 'max-content' }}
+                  title={() => '供养亲属'}
+                  dataSource={dependants}
+                  columns={[
+                    { title: '序号', dataIndex: 'dependant' },
+                    { title: '姓名', dataIndex: 'name' },
+                    { title: '关系', dataIndex: 'relation', render: (r: string) => label(RELATION, r) },
+                    { title: '出生日期', dataIndex: 'birthDate', render: (d?: string) => d ?? '—' },
+                    { title: '孤儿或孤寡老人', dataIndex: 'orphanOrAlone', render: (o: boolean) => (o ? '是' : '否') },
+                  ]}
+                />
+              ) : null}
+              {item.certification?.length ? (
+                <Table
+                  size="small"
+                  rowKey={(c) => String(c.person)}
+                  pagination={false}
+                  title={() => '按月待遇领取资格认证'}
+                  dataSource={item.certification}
+                  columns={[
+                    { title: '领取人', dataIndex: 'person', render: (p: 'worker' | number) => (p === 'worker' ? '劳动者本人' : `供养亲属 ${p}`) },
+                    { title: '认证期限', dataIndex: 'dueOn', render: (d?: string) => d ?? '—' },
+                    {
+                      title: '状态',
+                      dataIndex: 'lapsed',
+                      render: (lapsed: boolean) =>
+                        lapsed ? (
+                          <Tag color="red" style={DARK.red}>
+                            逾期未认证，暂停发放
+                          </Tag>
+                        ) : (
+                          '正常'
+                        ),
+                    },
+                  ]}
+                />
+              ) : null}
+              {item.lifeEvents?.length ? (
+                <Descriptions size="small" column={1} title="生活事件" style={{ marginTop: 8 }}>
+                  {item.lifeEvents.map((e) => (
+                    <Descriptions.Item key={`${e.type}-${e.on}-${e.dependantIndex ?? 0}`} label={label(LIFE_EVENT, e.type)}>
+                      {e.on}
+                      {e.dependantIndex ? `（供养亲属 ${e.dependantIndex}）` : ''} · 登记人 {e.by}
+                    </Descriptions.Item>
+                  ))}
+                </Descriptions>
+              ) : null}
+            </Section>
+          ) : null}
           <Section title="待遇核定">
             {benefits?.calculated ? (
               <>
@@ -253,17 +308,37 @@ export default function CasePage({ session }: { session: Session }) {
                   rowKey="key"
                   pagination={false}
                   dataSource={benefits.lines}
+                  // The basis wraps within its column; a phone scrolls the table, not the page.
+                  scroll={{ x: 720 }}
                   columns={[
-                    { title: '待遇项目', dataIndex: 'item', render: (i: string) => label(BENEFIT_ITEM, i) },
-                    { title: '金额（元）', dataIndex: 'amountFen', align: 'right', render: (f: number) => yuan(f) },
-                    { title: '方式', dataIndex: 'monthly', render: (m: boolean) => (m ? '按月' : '一次性') },
-                    { title: '计算依据', dataIndex: 'basis', render: basisText },
+                    { title: '待遇项目', dataIndex: 'item', width: 150, render: (i: string) => label(BENEFIT_ITEM, i) },
+                    { title: '金额（元）', dataIndex: 'amountFen', align: 'right', width: 120, render: (f: number) => yuan(f) },
+                    {
+                      title: '方式',
+                      key: 'monthly',
+                      width: 150,
+                      render: (_: unknown, l: { monthly: boolean; fromMonth?: string; untilMonth?: string }) =>
+                        l.monthly ? `按月${l.fromMonth ? `，${l.fromMonth} 起` : ''}${l.untilMonth ? `，至 ${l.untilMonth}` : ''}` : '一次性',
+                    },
+                    {
+                      title: '计算依据（参数及版本）',
+                      dataIndex: 'basis',
+                      render: (b: Record<string, unknown>) => (
+                        <ul className="basis">
+                          {basisParts(b).map((part) => (
+                            <li key={part}>{part}</li>
+                          ))}
+                        </ul>
+                      ),
+                    },
                   ]}
                   summary={() => (
                     <Table.Summary.Row>
                       <Table.Summary.Cell index={0}>合计</Table.Summary.Cell>
                       <Table.Summary.Cell index={1} align="right">
-                        一次性 {yuan(benefits.oneOffTotalFen)}；按月 {yuan(benefits.monthlyTotalFen)}
+                        一次性 {yuan(benefits.oneOffTotalFen)}
+                        <br />
+                        按月 {yuan(benefits.monthlyTotalFen)}
                       </Table.Summary.Cell>
                       <Table.Summary.Cell index={2} colSpan={2} />
                     </Table.Summary.Row>
@@ -275,10 +350,14 @@ export default function CasePage({ session }: { session: Session }) {
             )}
           </Section>
           <Section title="支付">
+            {item.recoveryDueFen ? (
+              <Alert type="warning" showIcon style={{ marginBottom: 8 }} message={`待追回 ${yuan(item.recoveryDueFen)} 元：将从本案后续支付中抵扣。`} />
+            ) : null}
             <Table
               size="small"
               rowKey="paymentId"
               pagination={false}
+              scroll={{ x: 'max-content' }}
               dataSource={item.payments}
               columns={[
                 { title: '支付编号', dataIndex: 'paymentId' },
@@ -295,22 +374,23 @@ export default function CasePage({ session }: { session: Session }) {
               size="small"
               rowKey={(t) => `${t.at}-${t.action}`}
               pagination={false}
+              scroll={{ x: 'max-content' }}
               dataSource={item.timeline}
               columns={[
                 { title: '时间', dataIndex: 'at', render: dateTime },
-                { title: '办理人', dataIndex: 'actor', render: (a: string) => a.replace(/^(\w+)/, (r) => label(ROLE, r)) },
+                { title: '办理人', dataIndex: 'actor', render: actorName },
                 {
                   title: '事项',
                   key: 'action',
                   render: (_: unknown, t: { at: string; action: string; after?: { status?: unknown } }) =>
-                    `${label(TIMELINE_ACTION, t.action.replace(/^assessment\.\w+\.recorded$/, 'assessment.recorded'))}${typeof t.after?.status === 'string' ? `：${label(CASE_STATUS, t.after.status)}` : ''}`,
+                    `${timelineAction(t.action)}${typeof t.after?.status === 'string' ? `：${label(CASE_STATUS, t.after.status)}` : ''}`,
                 },
               ]}
             />
           </Section>
         </Col>
         {forms.length ? (
-          <Col xs={24} xl={9}>
+          <Col xs={24} xl={8}>
             {forms.map((f) => (
               <Section key={f.title} title={f.title}>
                 {f.node}

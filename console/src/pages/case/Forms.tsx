@@ -6,12 +6,12 @@ import { BASES_OF_OUTCOME, BASIS, label, NURSING, OUTCOME, yuan } from '../../fo
 import { fenOf } from '../../money.ts';
 import { useStep } from './useStep.ts';
 
-interface StepProps {
+export interface StepProps {
   readonly caseId: string;
   readonly onDone: () => void;
 }
 
-const Refusal = ({ text }: { text: string | undefined }) =>
+export const Refusal = ({ text }: { text: string | undefined }) =>
   text ? <Alert type="error" showIcon role="alert" message={text} style={{ marginBottom: 16 }} /> : null;
 
 /** 认定 (handler, UNDER_REVIEW): outcome, a basis of that outcome (D7), reasons, whether an assessment follows. */
@@ -26,6 +26,7 @@ export function ConfirmationForm({ caseId, onDone }: StepProps) {
   const { busy, refusal, run } = useStep(form, ['outcome', 'basis', 'reasons', 'assessmentRequired']);
   return (
     <Form
+      name="confirmation"
       form={form}
       layout="vertical"
       initialValues={{ outcome: 'CONFIRMED', assessmentRequired: false }}
@@ -84,6 +85,7 @@ export function ExpensesForm({ caseId, onDone }: StepProps) {
   const { busy, refusal, run } = useStep(form, ['description', 'amount', 'inCatalogue', 'inpatientDays'], rename);
   return (
     <Form
+      name="expenses"
       form={form}
       layout="vertical"
       initialValues={{ inCatalogue: true, inpatientDays: 0 }}
@@ -126,15 +128,19 @@ export function ExpensesForm({ caseId, onDone }: StepProps) {
   );
 }
 
-/** 鉴定 (assessor): the grade (1–10 or none), the nursing level and the date it was concluded. */
-export function AssessmentForm({ caseId, onDone }: StepProps) {
-  const [form] = Form.useForm<{ type: 'initial' | 'reassessment' | 'review'; grade: number | 0; nursing: string; concludedOn: Dayjs }>();
+type AssessmentType = 'initial' | 'reassessment' | 'review';
+const ASSESSMENT_TYPE: Readonly<Record<AssessmentType, string>> = { initial: '初次鉴定', reassessment: '再次鉴定', review: '复查鉴定' };
+
+/** 鉴定 (assessor): the type the case's status accepts, the grade (1–10 or none), the nursing level and the date it was concluded. */
+export function AssessmentForm({ caseId, onDone, types = ['initial'] }: StepProps & { readonly types?: readonly AssessmentType[] }) {
+  const [form] = Form.useForm<{ type: AssessmentType; grade: number | 0; nursing: string; concludedOn: Dayjs }>();
   const { busy, refusal, run } = useStep(form, ['type', 'grade', 'nursing', 'concludedOn']);
   return (
     <Form
+      name="assessment"
       form={form}
       layout="vertical"
-      initialValues={{ type: 'initial', grade: 0, nursing: 'NONE' }}
+      initialValues={{ type: types[0], grade: 0, nursing: 'NONE' }}
       onFinish={(v) =>
         run(
           () =>
@@ -154,14 +160,7 @@ export function AssessmentForm({ caseId, onDone }: StepProps) {
     >
       <Refusal text={refusal} />
       <Form.Item name="type" label="鉴定类型">
-        <Radio.Group
-          optionType="button"
-          options={[
-            { value: 'initial', label: '初次鉴定' },
-            { value: 'reassessment', label: '再次鉴定' },
-            { value: 'review', label: '复查鉴定' },
-          ]}
-        />
+        <Radio.Group optionType="button" options={types.map((value) => ({ value, label: ASSESSMENT_TYPE[value] }))} />
       </Form.Item>
       <Form.Item name="grade" label="伤残等级">
         <FieldSelect options={[{ value: 0, label: '未达伤残等级' }, ...Array.from({ length: 10 }, (_, i) => ({ value: i + 1, label: `${i + 1} 级` }))]} />
@@ -187,6 +186,7 @@ export function ApprovalForm({ caseId, onDone, benefits }: StepProps & { readonl
   const calculationId = benefits.calculationId;
   return (
     <Form
+      name="approval"
       form={form}
       layout="vertical"
       initialValues={{ decision: 'approve' }}
