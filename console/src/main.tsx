@@ -9,8 +9,12 @@ import { configureApi } from './api/client.ts';
 import { App } from './App.tsx';
 import './index.css';
 import { loadConfig } from './auth/config.ts';
+import { loadSession } from './auth/session.ts';
+import { preloadPage } from './preload.ts';
 
 dayjs.locale('zh-cn');
+
+preloadPage(location.pathname, loadSession() !== undefined);
 
 const config = await loadConfig();
 configureApi(config.apiUrl);
