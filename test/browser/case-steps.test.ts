@@ -63,7 +63,10 @@ const heading = (page: Page) => page.getByRole('heading', { level: 1 });
 /** `choose` inside one part of the page (e.g. the second dependant), where the same label repeats. */
 async function chooseIn(page: Page, scope: Locator, label: string, option: string | RegExp): Promise<void> {
   await scope.getByLabel(label, { exact: true }).click({ force: true });
-  await page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option', { hasText: option }).click();
+  const open = page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden)');
+  await open.locator('.ant-select-item-option', { hasText: option }).click();
+  // The list closes with an animation: the next choice must not find this one still open.
+  await expect.poll(() => open.count()).toBe(0);
 }
 
 beforeAll(async () => {
