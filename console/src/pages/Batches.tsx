@@ -6,8 +6,9 @@ import { api, download, type Schemas } from '../api/client.ts';
 import { asProblem } from '../api/problem.ts';
 import type { Session } from '../auth/session.ts';
 import { dateTime, label, PAYMENT_STATUS, province, yuan } from '../format.ts';
+import { BankResultsForm } from './finance/BankResults.tsx';
 
-/** 支付批次 (finance): a batch of every instructed payment of a province, its items, and the bank file. */
+/** 支付批次 (finance): a batch of every instructed payment of a province, its items, the bank file and the bank's results. */
 export default function Batches({ session }: { session: Session }) {
   const { batchId } = useParams();
   const navigate = useNavigate();
@@ -92,8 +93,15 @@ export default function Batches({ session }: { session: Session }) {
               { title: '金额（元）', dataIndex: 'amountFen', align: 'right', render: (f: number) => yuan(f) },
               { title: '银行金额（元）', dataIndex: 'bankAmountFen', align: 'right', render: (f: number) => yuan(f) },
               { title: '状态', dataIndex: 'status', render: (s: string) => label(PAYMENT_STATUS, s) },
+              { title: '退票原因', dataIndex: 'returnReason', render: (r: string | undefined) => r ?? '' },
             ]}
+            scroll={{ x: 'max-content' }}
           />
+          {session.claims.role === 'finance' ? (
+            <div style={{ marginTop: 24 }}>
+              <BankResultsForm batch={batch} onDone={load} />
+            </div>
+          ) : null}
         </Card>
       ) : null}
     </Space>
