@@ -18,7 +18,7 @@ const UNIT: Readonly<Record<string, string>> = {
 };
 
 /** True when the parameter is an amount of money (typed and shown in 元, stored in fen). */
-export const isMoneyParameter = (name: ParameterName): boolean => PARAMETER_RULES[name].unit.startsWith('fen');
+const isMoneyParameter = (name: ParameterName): boolean => PARAMETER_RULES[name].unit.startsWith('fen');
 
 /** The unit of a parameter as the form shows it (`元/单`, `小时`). */
 export const parameterUnit = (name: ParameterName): string => UNIT[PARAMETER_RULES[name].unit] ?? '';
