@@ -11,6 +11,11 @@ const Queue = lazy(() => import('./pages/Queue.tsx'));
 const CasePage = lazy(() => import('./pages/CasePage.tsx'));
 const Batches = lazy(() => import('./pages/Batches.tsx'));
 const Callback = lazy(() => import('./pages/Callback.tsx'));
+const PaymentRuns = lazy(() => import('./pages/PaymentRuns.tsx'));
+const FundReport = lazy(() => import('./pages/FundReport.tsx'));
+const Parameters = lazy(() => import('./pages/Parameters.tsx'));
+const Calendars = lazy(() => import('./pages/Calendars.tsx'));
+const Platforms = lazy(() => import('./pages/Platforms.tsx'));
 
 const STAFF = ['handler', 'reviewer', 'assessor', 'admin', 'finance'];
 
@@ -45,17 +50,26 @@ export function App({ config }: { config: ConsoleConfig }) {
   const items = [
     ...(STAFF.includes(role) ? [{ key: '/cases', label: <Link to="/cases">工作队列</Link> }] : []),
     ...(['finance', 'reviewer', 'admin'].includes(role) ? [{ key: '/payment-batches', label: <Link to="/payment-batches">支付批次</Link> }] : []),
+    ...(role === 'admin' ? [{ key: '/payment-runs', label: <Link to="/payment-runs">按月支付</Link> }] : []),
+    ...(['finance', 'admin'].includes(role) ? [{ key: '/fund-reports', label: <Link to="/fund-reports">资金月报</Link> }] : []),
+    ...(role === 'admin'
+      ? [
+          { key: '/parameters', label: <Link to="/parameters">参数管理</Link> },
+          { key: '/calendars', label: <Link to="/calendars">工作日历</Link> },
+          { key: '/platforms', label: <Link to="/platforms">平台管理</Link> },
+        ]
+      : []),
   ];
   const selected = items.find((i) => location.pathname.startsWith(i.key))?.key;
   return (
     <Layout style={{ minHeight: '100vh' }}>
-      <Layout.Header className="app-header">
-        <Typography.Text strong className="app-title">
+      <Layout.Header className="console-header">
+        <Typography.Text strong style={{ color: '#fff', fontSize: 16, whiteSpace: 'nowrap' }}>
           职业伤害保障 · 工作台
         </Typography.Text>
-        <Menu theme="dark" mode="horizontal" items={items} selectedKeys={selected ? [selected] : []} style={{ flex: 1, minWidth: 0 }} />
+        <Menu className="console-menu" theme="dark" mode="horizontal" items={items} selectedKeys={selected ? [selected] : []} />
         <Space style={{ color: '#fff' }}>
-          <span className="app-identity">
+          <span className="console-identity">
             {label(ROLE, role)} · {session.claims.sub}
             {session.claims.provinces?.length ? ` · ${session.claims.provinces.map(province).join('、')}` : ''}
           </span>
@@ -64,7 +78,7 @@ export function App({ config }: { config: ConsoleConfig }) {
           </Button>
         </Space>
       </Layout.Header>
-      <Layout.Content className="app-content">
+      <Layout.Content className="console-content">
         <main>
           <Suspense fallback={loading}>
             <Routes>
@@ -72,6 +86,11 @@ export function App({ config }: { config: ConsoleConfig }) {
               <Route path="/cases/:caseId" element={<CasePage session={session} />} />
               <Route path="/payment-batches" element={<Batches session={session} />} />
               <Route path="/payment-batches/:batchId" element={<Batches session={session} />} />
+              <Route path="/payment-runs/:runId?" element={<PaymentRuns session={session} />} />
+              <Route path="/fund-reports" element={<FundReport session={session} />} />
+              <Route path="/parameters" element={<Parameters session={session} />} />
+              <Route path="/calendars/:year?" element={<Calendars session={session} />} />
+              <Route path="/platforms/:platformId?" element={<Platforms session={session} />} />
               <Route path="*" element={<Navigate to={role === 'finance' ? '/payment-batches' : '/cases'} replace />} />
             </Routes>
           </Suspense>

@@ -1,5 +1,6 @@
 /** What the console shows: money in 元 from integer fen, times in Asia/Shanghai, and the Chinese names of the API's codes. */
 import { DOCUMENT_TYPE_NAMES } from '../../core/document-types.ts';
+import { INDUSTRY_NAMES } from '../../core/industries.ts';
 
 /** `123456` fen → `1,234.56` (元). Integer arithmetic only: the fen are split, never divided as a float. */
 export function yuan(fen: number): string {
@@ -59,14 +60,35 @@ export const ROLE: Readonly<Record<string, string>> = {
 export const PROVINCES: Readonly<Record<string, string>> = {
   '110000': '北京市',
   '120000': '天津市',
+  '130000': '河北省',
+  '140000': '山西省',
+  '150000': '内蒙古自治区',
+  '210000': '辽宁省',
+  '220000': '吉林省',
+  '230000': '黑龙江省',
   '310000': '上海市',
   '320000': '江苏省',
   '330000': '浙江省',
+  '340000': '安徽省',
+  '350000': '福建省',
+  '360000': '江西省',
   '370000': '山东省',
+  '410000': '河南省',
+  '420000': '湖北省',
+  '430000': '湖南省',
   '440000': '广东省',
+  '450000': '广西壮族自治区',
+  '460000': '海南省',
   '500000': '重庆市',
   '510000': '四川省',
+  '520000': '贵州省',
+  '530000': '云南省',
+  '540000': '西藏自治区',
   '610000': '陕西省',
+  '620000': '甘肃省',
+  '630000': '青海省',
+  '640000': '宁夏回族自治区',
+  '650000': '新疆维吾尔自治区',
 };
 export const province = (code: string | undefined) => (code ? `${PROVINCES[code] ?? code}` : '—');
 
@@ -163,4 +185,27 @@ export const TIMELINE_ACTION: Readonly<Record<string, string>> = {
   'payment.instructed': '指令支付',
   'certification.recorded': '资格认证',
   'status.changed': '状态变更',
+};
+
+/** The industries' Chinese names: the rules core's list (D1). */
+export const INDUSTRY: Readonly<Record<string, string>> = INDUSTRY_NAMES;
+
+export const RUN_STATUS: Readonly<Record<string, string>> = { RUNNING: '运行中', SUCCEEDED: '已完成', FAILED: '失败' };
+
+export const BATCH_STATUS: Readonly<Record<string, string>> = { ASSEMBLING: '组批中', READY: '已生成' };
+
+/** What the API answered for each bank result sent. */
+export const RESULT_OUTCOME: Readonly<Record<string, string>> = { accepted: '已登记', duplicate: '重复（已登记过）', rejected: '未受理' };
+
+export const CALENDAR_SOURCE: Readonly<Record<string, string>> = { seeded: '系统预置', loaded: '管理员载入' };
+
+/** The versioned parameters (contract: Parameters), by their API names. */
+export const PARAMETER: Readonly<Record<string, string>> = {
+  contributionRateFen: '缴费基准额（每单）',
+  averageMonthlyWageFen: '职工月平均工资',
+  minimumMonthlyWageFen: '最低月工资标准',
+  inpatientMealFenPerDay: '住院伙食补助标准（每天）',
+  urbanDisposableIncomeFen: '全国城镇居民人均可支配收入（上年度）',
+  openOrderCoverHours: '未完成订单保障时长',
+  coverGraceMinutes: '订单完成后保障宽限',
 };

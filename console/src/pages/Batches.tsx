@@ -1,13 +1,14 @@
 import { FieldSelect } from '../components/FieldSelect.tsx';
-import { Alert, App, Button, Card, Descriptions, Form, Space, Table } from 'antd';
+import { Alert, App, Button, Card, Descriptions, Form, Space } from 'antd';
 import { useCallback, useEffect, useState } from 'react';
-import { Link, useNavigate, useParams } from 'react-router';
+import { useNavigate, useParams } from 'react-router';
 import { api, download, type Schemas } from '../api/client.ts';
 import { asProblem } from '../api/problem.ts';
 import type { Session } from '../auth/session.ts';
-import { dateTime, label, PAYMENT_STATUS, province, yuan } from '../format.ts';
+import { dateTime, province, yuan } from '../format.ts';
+import { BatchItems } from './finance/BankResults.tsx';
 
-/** 支付批次 (finance): a batch of every instructed payment of a province, its items, and the bank file. */
+/** 支付批次 (finance): a batch of every instructed payment of a province, its items, the bank file and the bank's results. */
 export default function Batches({ session }: { session: Session }) {
   const { batchId } = useParams();
   const navigate = useNavigate();
@@ -81,19 +82,7 @@ export default function Batches({ session }: { session: Session }) {
               <Button onClick={() => save('pain.001')}>下载 pain.001（XML）</Button>
             </Space>
           ) : null}
-          <Table
-            size="small"
-            rowKey="paymentId"
-            pagination={false}
-            dataSource={batch.items}
-            columns={[
-              { title: '支付编号', dataIndex: 'paymentId' },
-              { title: '案件', dataIndex: 'caseId', render: (id: string) => <Link to={`/cases/${id}`}>{id}</Link> },
-              { title: '金额（元）', dataIndex: 'amountFen', align: 'right', render: (f: number) => yuan(f) },
-              { title: '银行金额（元）', dataIndex: 'bankAmountFen', align: 'right', render: (f: number) => yuan(f) },
-              { title: '状态', dataIndex: 'status', render: (s: string) => label(PAYMENT_STATUS, s) },
-            ]}
-          />
+          <BatchItems batch={batch} settle={session.claims.role === 'finance'} onDone={load} />
         </Card>
       ) : null}
     </Space>
