@@ -17,7 +17,7 @@ export const METRICS_NAMESPACE = 'InjuryClaims';
 export const METRICS_SERVICE = 'platform-injury-claims';
 
 /** CloudWatch units the catalogue uses (a subset of Powertools' `MetricUnit` values). */
-export type BusinessMetricUnit = 'Count' | 'None';
+type BusinessMetricUnit = 'Count' | 'None';
 
 export interface BusinessMetricSpec {
   readonly unit: BusinessMetricUnit;

@@ -43,7 +43,10 @@ const publish = (values: readonly (readonly [BusinessMetricName, number])[], dim
       if (!dimension.values.includes(dimensionValue)) throw new RangeError(`"${dimensionValue}" is not a value of the ${dimension.name} dimension`);
       m.addDimension(dimension.name, dimensionValue);
     }
-    for (const [name, value] of nonZero) m.addMetric(name, BUSINESS_METRICS[name].unit, value);
+    for (const [name, value] of nonZero) {
+      if (!Number.isFinite(value)) throw new RangeError(`${name}: ${value} is not a finite number`);
+      m.addMetric(name, BUSINESS_METRICS[name].unit, value);
+    }
     m.publishStoredMetrics();
   } catch (error) {
     m.clearMetrics();

@@ -19,6 +19,3 @@ const tracer = new Tracer({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 
 
 /** The client, instrumented when tracing is on (the same client otherwise). Call once per client, at creation. */
 export const traced = <T>(client: T): T => tracer.captureAWSv3Client(client);
-
-/** Whether this container traces (false outside Lambda and with POWERTOOLS_TRACE_ENABLED=false). */
-export const tracingEnabled = (): boolean => tracer.isTracingEnabled();

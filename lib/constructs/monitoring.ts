@@ -47,7 +47,7 @@ import type { StageConfig } from '../config/stage.ts';
 import { alarmsTo } from './alarms.ts';
 
 /** The period of every alarm and of the operational graphs. */
-export const MONITORING_PERIOD = Duration.minutes(5);
+const MONITORING_PERIOD = Duration.minutes(5);
 /** The period of the business-metric graphs (counts per hour). */
 const BUSINESS_PERIOD = Duration.hours(1);
 /** Width of the dashboard grid (CloudWatch's). */
@@ -63,7 +63,7 @@ export interface MonitoredQueue {
   readonly description: string;
 }
 
-export interface MonitoredTable {
+interface MonitoredTable {
   readonly table: ITable;
   readonly definition: TableDefinition;
 }
