@@ -9,13 +9,23 @@
  * error messages may carry personal data. The SDK subsegments carry the operation, table or resource name,
  * status and timing — never the items.
  *
- * Outside Lambda the Tracer disables itself (no `AWS_EXECUTION_ENV`), and the local runtime and the test
- * setup also say `POWERTOOLS_TRACE_ENABLED=false`: `traced` then returns the client untouched, nothing
- * looks for an X-Ray daemon, and `npm start` and the tests run as before.
+ * Outside Lambda (no `AWS_EXECUTION_ENV`) or with `POWERTOOLS_TRACE_ENABLED=false` (the local runtime and
+ * the test setup say so) the Tracer would disable itself; here it is then not even loaded: the X-Ray SDK
+ * switches on Node's async hooks for the whole process as soon as it is imported (its context
+ * propagation), which made promise-heavy code several times slower in a measurement on this machine.
+ * `traced` then returns the client untouched, nothing looks for an X-Ray daemon, and `npm start` and the
+ * tests run as before. (esbuild bundles the dynamically imported Tracer all the same; in Lambda it loads
+ * during module initialisation, as a static import would.)
  */
-import { Tracer } from '@aws-lambda-powertools/tracer';
+import type { Tracer } from '@aws-lambda-powertools/tracer';
 
-const tracer = new Tracer({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'claims' });
+/** Powertools' own rule for when its Tracer traces (it checks again itself once loaded). */
+const tracingWanted = (): boolean =>
+  process.env.POWERTOOLS_TRACE_ENABLED?.trim().toLowerCase() !== 'false' && Boolean(process.env.AWS_EXECUTION_ENV) && !process.env.AWS_SAM_LOCAL;
+
+const tracer: Tracer | undefined = tracingWanted()
+  ? new (await import('@aws-lambda-powertools/tracer')).Tracer({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'claims' })
+  : undefined;
 
 /** The client, instrumented when tracing is on (the same client otherwise). Call once per client, at creation. */
-export const traced = <T>(client: T): T => tracer.captureAWSv3Client(client);
+export const traced = <T>(client: T): T => (tracer ? tracer.captureAWSv3Client(client) : client);
