@@ -142,6 +142,9 @@ export async function startLocalApp(options: LocalAppOptions = {}): Promise<Loca
       PII_KEY_MODE: 'local',
       PII_LOCAL_KEY: piiKey,
       POWERTOOLS_SERVICE_NAME: process.env.POWERTOOLS_SERVICE_NAME ?? SERVICE_NAME,
+      // No X-Ray here: the Tracer leaves the SDK clients untouched (functions/_shared/tracing.ts). Business
+      // metrics print as EMF JSON lines on stdout unless POWERTOOLS_METRICS_DISABLED=true (docs/operations.md).
+      POWERTOOLS_TRACE_ENABLED: 'false',
       STAGE: options.stage ?? 'local',
       // The stage configuration's paying accounts in AWS (config/stages/*.json); a default per pilot province here.
       PAYING_ACCOUNTS: JSON.stringify(LOCAL_PAYING_ACCOUNTS),

@@ -1,11 +1,13 @@
 /**
- * DynamoDB clients at module scope, created once per container, and the storage helpers every repository
+ * DynamoDB clients at module scope, created once per container (traced, tracing.ts), and the storage helpers every repository
  * shares: one paginator, one batch reader, one back-off, one reading of a failed condition.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchGetCommand, DynamoDBDocumentClient, paginateQuery, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { traced } from './tracing.ts';
 
-export const dynamo = new DynamoDBClient({ maxAttempts: 5 });
+/** Traced (X-Ray subsegments in AWS; untouched locally): the document client shares its middleware stack. */
+export const dynamo = traced(new DynamoDBClient({ maxAttempts: 5 }));
 export const ddb = DynamoDBDocumentClient.from(dynamo, {
   marshallOptions: { removeUndefinedValues: true, convertEmptyValues: false },
 });

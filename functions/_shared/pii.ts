@@ -10,6 +10,7 @@
 import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } from 'node:crypto';
 import { DecryptCommand, KMSClient } from '@aws-sdk/client-kms';
 import { config } from './config.ts';
+import { traced } from './tracing.ts';
 
 export interface PiiProtector {
   /** Stable keyed hash (hex) of a normalised value, per purpose so hashes of different fields never match. */
@@ -67,7 +68,7 @@ const kmsFailure = (error: unknown): Error => {
 const decryptDataKey = async (): Promise<PiiProtector> => {
   const { dataKeyCiphertext, kmsKeyId } = config.pii;
   if (!dataKeyCiphertext) throw new Error('Configuration error: PII_KEY_MODE=kms needs PII_DATA_KEY_CIPHERTEXT (see docs/security.md)');
-  kmsClient ??= new KMSClient({ maxAttempts: 3 });
+  kmsClient ??= traced(new KMSClient({ maxAttempts: 3 }));
   let plaintext: Uint8Array | undefined;
   try {
     const out = await kmsClient.send(

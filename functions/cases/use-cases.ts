@@ -27,6 +27,7 @@ import {
 import { requireRole, type Principal } from '../_shared/auth.ts';
 import { canReadReport, loadVisibleCase } from '../_shared/case-access.ts';
 import { caseWorkflowName, loadBenefitInputs, signalStep, startCaseWorkflow } from '../_shared/case-workflow.ts';
+import { businessMetrics } from '../_shared/metrics.ts';
 import { logger } from '../_shared/observability.ts';
 import { pii } from '../_shared/pii.ts';
 import { badRequest, notFound, problem, refusalProblem } from '../_shared/problem.ts';
@@ -178,6 +179,7 @@ export const openCase = async (p: Principal, body: z.infer<typeof OpenCaseReques
       });
     throw error;
   }
+  businessMetrics.caseOpened();
   let current = opened.record;
   try {
     await startCaseWorkflow(caseId, caseWorkflowName(caseId));
@@ -227,6 +229,8 @@ export const recordCaseStep = async (p: Principal, bundle: CaseBundle, input: St
     if (error instanceof CaseVersionConflict) throw problem('VERSION_CONFLICT');
     throw error;
   }
+  businessMetrics.stepRecorded(input);
+  if (outcome.ledger) businessMetrics.paymentChangesStored(outcome.payments ?? []);
   if (next.pendingStep) await signalStep(next);
   const payments = withChanges(bundle.payments, outcome.payments ?? []);
   return { view: await render(p, { ...bundle, record: next, timeline: [...bundle.timeline, event], payments }, now), event };

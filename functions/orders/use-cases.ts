@@ -8,6 +8,7 @@
  */
 import type * as z from '../_shared/zod.ts';
 import { chargedIndustry, checkOrderTimes, industryAcceptedFor, isPlatformEnrolled, resentOrderDifferences, shanghaiDate } from '../../core/index.ts';
+import { businessMetrics } from '../_shared/metrics.ts';
 import { fieldErrors, type ProblemFieldError } from '../_shared/problem.ts';
 import type { Platform } from '../_shared/repositories/platforms.ts';
 import { ordersRepository, type StoredOrder } from '../_shared/repositories/orders.ts';
@@ -155,5 +156,7 @@ export const ingestOrders = async (platform: Platform, rawItems: readonly unknow
   await ordersRepository.putContinuationTails([...new Set([...seen, ...repeats].map((c) => c.order.orderId))].map((id) => existing.get(id)!));
 
   const count = (s: OrderStatus) => results.filter((r) => r.status === s).length;
-  return { accepted: count('accepted'), duplicates: count('duplicate'), updated: count('updated'), rejected: count('rejected'), results };
+  const summary = { accepted: count('accepted'), duplicates: count('duplicate'), updated: count('updated'), rejected: count('rejected'), results };
+  businessMetrics.ordersAccepted(summary.accepted);
+  return summary;
 };

@@ -31,6 +31,7 @@ import { fundReport } from '../../core/fund-report.ts';
 import type { Principal } from '../_shared/auth.ts';
 import { config } from '../_shared/config.ts';
 import { backoff, mapLimit } from '../_shared/db.ts';
+import { businessMetrics } from '../_shared/metrics.ts';
 import { logger } from '../_shared/observability.ts';
 import { pii } from '../_shared/pii.ts';
 import { notFound, problem, type ProblemFieldError } from '../_shared/problem.ts';
@@ -219,9 +220,11 @@ export async function createBatch(p: Principal, province: string, now: Date): Pr
       if (await batches.discard(filled, shanghaiMonth(filled.createdAt))) throw nothingInstructed(province, held);
       continue;
     }
-    await batches.finish(filled, new Date().toISOString());
+    const finishedHere = await batches.finish(filled, new Date().toISOString());
     for (const caseId of toSettle) await settleCase(caseId, now);
     const ready = (await batches.get(batch.batchId)) ?? filled;
+    // Counted by the request that made it READY: one that joined a batch another request finished counts nothing.
+    if (finishedHere) businessMetrics.paymentBatchSent(ready);
     logger.info(created ? 'Payment batch created' : 'Payment batch resumed', {
       batchId: ready.batchId,
       province,

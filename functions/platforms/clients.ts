@@ -17,6 +17,7 @@ import {
   ResourceNotFoundException,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { config } from '../_shared/config.ts';
+import { traced } from '../_shared/tracing.ts';
 import { PLATFORM_SCOPES } from '../../manifest/identity.ts';
 
 export { PLATFORM_SCOPES } from '../../manifest/identity.ts';
@@ -81,6 +82,6 @@ export const platformClients = (): PlatformClients => {
   if (config.platformClients.mode === 'local') return localPlatformClients;
   const pool = config.platformClients.userPoolId;
   if (!pool) throw new Error('Configuration error: PLATFORM_USER_POOL_ID is not set (PLATFORM_CLIENTS_MODE=cognito)');
-  cognitoClient ??= new CognitoIdentityProviderClient({});
+  cognitoClient ??= traced(new CognitoIdentityProviderClient({}));
   return cognitoPlatformClients(pool, cognitoClient);
 };

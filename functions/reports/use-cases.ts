@@ -18,6 +18,7 @@ import {
   type OrderSnapshot,
 } from '../../core/index.ts';
 import { requireRole, type Principal } from '../_shared/auth.ts';
+import { businessMetrics } from '../_shared/metrics.ts';
 import { notFound, problem } from '../_shared/problem.ts';
 import { reportsRepository } from '../_shared/repositories/reports.ts';
 import { ordersRepository } from '../_shared/repositories/orders.ts';
@@ -109,5 +110,6 @@ export const fileReport = async (p: Principal, body: z.infer<typeof InjuryReport
     reportedAt: now.toISOString(),
   };
   await reportsRepository.put(report);
+  businessMetrics.injuryReportFiled();
   return { reportId: report.reportId, coverage, orders: snapshot.length };
 };

@@ -7,6 +7,7 @@
  */
 import { applyingNeedsBenefits, applyPendingStep, DomainError, monthlyPayment, workflowEnds, workflowFailed } from '../../core/index.ts';
 import { loadBenefitInputs } from '../_shared/case-workflow.ts';
+import { businessMetrics } from '../_shared/metrics.ts';
 import { logger } from '../_shared/observability.ts';
 import { caseTasksRepository } from '../_shared/repositories/case-tasks.ts';
 import { CaseVersionConflict, casesRepository } from '../_shared/repositories/cases.ts';
@@ -67,6 +68,7 @@ const applyStep = async (caseId: string) => {
     ...(outcome.ledger ? { payments: outcome.payments ?? [], ledger: outcome.ledger } : {}),
     clearTask: true,
   });
+  if (outcome.ledger) businessMetrics.paymentChangesStored(outcome.payments ?? []);
   return { status: outcome.record.status, applied: true, done: workflowEnds(outcome.record.status) };
 };
 
@@ -108,7 +110,10 @@ const payCaseMonth = async (runId: string, month: string, caseId: string) => {
       month,
       after: { paymentId: payment.paymentId, amountFen: payment.amountFen },
     };
-    if (await casesRepository.addRunPayment(payment, bundle.paymentSeq, runId, event)) return { paid: 1, amountFen: payment.amountFen };
+    if (await casesRepository.addRunPayment(payment, bundle.paymentSeq, runId, event)) {
+      businessMetrics.paymentChangesStored([{ next: payment }]);
+      return { paid: 1, amountFen: payment.amountFen };
+    }
   }
   throw new CaseVersionConflict(`case ${caseId}: its ledger kept moving during the run`);
 };

@@ -2,7 +2,7 @@
  * The event path of evidence documents (part of the stateless stack): for every event function of
  * manifest/functions.ts (`EVENT_FUNCTIONS`), an EventBridge rule on the default bus matching its bucket's
  * "Object Created" events under the bucket's object prefix, targeting the function with retries and a DLQ,
- * and alarms on the DLQ and the function's errors.
+ * and alarms on the function's errors (the DLQ's alarm is the monitoring construct's).
  *
  * The bucket (stateful stack) sends its events to EventBridge (`eventBridgeEnabled`) instead of notifying
  * the function directly: an S3 notification would make the stateful stack refer to a stateless function
@@ -76,11 +76,7 @@ export class DocumentEvents extends Construct {
       alarm(`${pascalName}Errors`, fn.metricErrors({ period }), `${name}: invocation errors (EventBridge retries, then the event goes to the DLQ)`);
     }
     this.rules = rules;
-    alarm(
-      'ObjectCreatedDlqMessages',
-      this.dlq.metricApproximateNumberOfMessagesVisible({ period }),
-      'An object-created event could not be delivered to its check (the document stays UPLOAD_PENDING): redrive it from the DLQ',
-    );
+    // The DLQ is alarmed with every dead-letter queue by the monitoring construct (stateless stack).
     this.alarms = alarms;
   }
 }

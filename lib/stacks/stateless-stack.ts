@@ -51,6 +51,7 @@ import type { TableId } from '../../manifest/tables.ts';
 import type { StageConfig } from '../config/stage.ts';
 import { ConsoleHosting } from '../constructs/console-hosting.ts';
 import { type BucketGrant, ClaimsFunction, type TableGrant } from '../constructs/function.ts';
+import { Monitoring } from '../constructs/monitoring.ts';
 import { DocumentEvents } from './document-events.ts';
 import { bucketName, type DeployedBucket, type DeployedTable } from './stateful-stack.ts';
 import { Workflows } from './workflows.ts';
@@ -117,6 +118,8 @@ export class StatelessStack extends Stack {
   public readonly console: ConsoleHosting;
   /** Browser origins the API answers CORS for: the console's distribution and the stage's `consoleOrigins`. */
   public readonly corsOrigins: readonly string[];
+  /** The dashboard and the cross-cutting alarms: API 5xx, authorizer errors, table throttling, dead letters. */
+  public readonly monitoring: Monitoring;
 
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
     super(scope, id, props);
@@ -356,6 +359,8 @@ export class StatelessStack extends Stack {
       stageName: '$default',
       autoDeploy: true,
       throttle: { rateLimit: stage.apiThrottle.rateLimit, burstLimit: stage.apiThrottle.burstLimit },
+      // Route-level 4xx/5xx/latency metrics (dimensions Method and Resource) for the dashboard.
+      detailedMetricsEnabled: true,
       accessLogSettings: {
         destination: new LogGroupLogDestination(accessLogs),
         format: AccessLogFormat.custom(JSON.stringify(ACCESS_LOG_FIELDS)),
@@ -392,6 +397,43 @@ export class StatelessStack extends Stack {
     }
     this.routes = routes;
 
+    // ---- Operations: dashboard and alarms (docs/operations.md) ----------------------------------
+    this.monitoring = new Monitoring(this, 'Monitoring', {
+      stage,
+      alarmTopic: this.workflows.alarmTopic,
+      api: this.api,
+      apiStageName: this.apiStage.stageName,
+      routes: ROUTES,
+      authorizer: this.authorizerFunction.function,
+      functions: Object.fromEntries(
+        [
+          ...Object.entries(functions),
+          ...Object.entries(workflowFunctions),
+          ...Object.entries(eventFunctions),
+          ['authorizer', this.authorizerFunction] as const,
+        ].map(([name, fn]) => [name, fn.function]),
+      ),
+      tables: Object.fromEntries((Object.keys(tables) as TableId[]).map((id) => [id, { table: tables[id], definition: props.tables[id].definition }])),
+      stateMachines: {
+        caseWorkflow: this.workflows.stateMachines.caseWorkflow.stateMachine,
+        paymentRun: this.workflows.stateMachines.paymentRun.stateMachine,
+      },
+      // One line per dead-letter queue: each is alarmed on any message and shown with its age (docs/operations.md).
+      deadLetterQueues: [
+        {
+          name: 'ScheduleDlq',
+          queue: this.workflows.scheduleDlq,
+          description: 'A scheduled invocation (deadline sweep, monthly payment run) could not be delivered (EventBridge Scheduler DLQ).',
+        },
+        {
+          name: 'ObjectCreatedDlq',
+          queue: this.documentEvents.dlq,
+          description: 'An object-created event could not be delivered to its check (the document stays UPLOAD_PENDING): redrive it from the DLQ.',
+        },
+      ],
+      otherAlarms: [...this.workflows.alarms, ...this.documentEvents.alarms],
+    });
+
     // ---- The console's files and its config.json (values of this deployment) ------------------
     this.console.publish({
       stage: stage.name,
@@ -415,6 +457,7 @@ export class StatelessStack extends Stack {
     new CfnOutput(this, 'CaseWorkflowArn', { value: this.workflows.stateMachines.caseWorkflow.stateMachine.stateMachineArn });
     new CfnOutput(this, 'PaymentRunArn', { value: this.workflows.stateMachines.paymentRun.stateMachine.stateMachineArn });
     new CfnOutput(this, 'AlarmTopicArn', { value: this.workflows.alarmTopic.topicArn, description: 'Subscribe the on-call address here' });
+    new CfnOutput(this, 'DashboardName', { value: this.monitoring.dashboard.dashboardName, description: 'CloudWatch dashboard (docs/operations.md)' });
     new CfnOutput(this, 'TokenEndpoint', {
       value: `${domain.baseUrl()}/oauth2/token`,
       description: 'OAuth token endpoint for the platform client-credentials flow',

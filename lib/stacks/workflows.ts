@@ -5,7 +5,8 @@
  *   workflow function (CDK infers no IAM from ASL: granted here);
  * - who may start executions and resume task tokens (the `starts`/`resumes` of manifest/functions.ts), and the ARN env vars;
  * - the daily deadline sweep and the monthly payment run on EventBridge Scheduler (Asia/Shanghai), with a DLQ;
- * - alarms on failed/timed-out executions, function errors and the DLQ, to a KMS-encrypted SNS topic;
+ * - alarms on failed/timed-out executions and function errors, to a KMS-encrypted SNS topic (the DLQ's
+ *   alarm is the monitoring construct's, with every dead-letter queue);
  * - the PII data key: PII_KEY_MODE=kms everywhere, the ciphertext and a context-bound kms:Decrypt for the
  *   functions whose manifest entry says `pii: true`.
  */
@@ -242,11 +243,7 @@ export class Workflows extends Construct {
       paymentRunFn.metricErrors({ period: Duration.hours(1) }),
       'Monthly payment run: the scheduled start failed; invoke the function again (same month, idempotent) or POST /v1/payment-runs',
     );
-    alarm(
-      'ScheduleDlqMessages',
-      this.scheduleDlq.metricApproximateNumberOfMessagesVisible({ period }),
-      'A scheduled invocation could not be delivered (EventBridge Scheduler DLQ)',
-    );
+    // The schedule DLQ is alarmed with every dead-letter queue by the monitoring construct (stateless stack).
     this.alarms = alarms;
   }
 }

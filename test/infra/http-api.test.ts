@@ -143,12 +143,13 @@ describe('HTTP API and identity (dev)', () => {
     }
   });
 
-  it('throttles the $default stage and writes JSON access logs to a log group with retention', () => {
+  it('throttles the $default stage, publishes route-level metrics and writes JSON access logs to a log group with retention', () => {
     const stages = ofType('AWS::ApiGatewayV2::Stage');
     expect(stages).toHaveLength(1);
     const [, stage] = stages[0]!;
     expect(stage.Properties.StageName).toBe('$default');
-    expect(stage.Properties.DefaultRouteSettings).toEqual({ ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 });
+    // DetailedMetricsEnabled: 4xx, 5xx and latency per route (dimensions Method, Resource) for the dashboard.
+    expect(stage.Properties.DefaultRouteSettings).toEqual({ ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100, DetailedMetricsEnabled: true });
     const logGroupId = stage.Properties.AccessLogSettings.DestinationArn['Fn::GetAtt'][0] as string;
     expect(resources[logGroupId]!.Type).toBe('AWS::Logs::LogGroup');
     expect(resources[logGroupId]!.Properties.RetentionInDays).toBe(30);

@@ -3,13 +3,15 @@
  * line the process writes at DEBUG while a death case is reported, opened, confirmed, given dependants,
  * calculated and read must carry none of the names, birth dates or the bank account sent. The scan also
  * asserts that lines were captured (the report's own log line), so it cannot pass by capturing nothing.
+ * Business metrics are on, so their EMF documents are scanned too.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { outputCapture } from '../support/capture-output.ts';
+import { emfDocuments, metricTotal } from '../support/emf.ts';
 import { useCaseStack } from './cases-stack.ts';
 import { openedCase, waitForStatus } from './cases-fixtures.ts';
 
-const env = useCaseStack({ env: { POWERTOOLS_LOG_LEVEL: 'DEBUG' } });
+const env = useCaseStack({ env: { POWERTOOLS_LOG_LEVEL: 'DEBUG', POWERTOOLS_METRICS_DISABLED: 'false' } });
 
 const capture = outputCapture();
 const { captured } = capture;
@@ -47,6 +49,8 @@ describe('case logs carry no personal data (A3)', () => {
     }
     const log = captured.join('\n');
     expect(log).toContain('Injury report filed');
+    // Business metrics are on: their EMF documents are in the scanned output too.
+    expect(metricTotal(emfDocuments(captured), 'CasesOpened')).toBe(1);
     for (const secret of ['司马遗孀', '司马幼子', '司马长女', '司马无日', '2019-11-23', '2001-02-17', '张三', '6222020200112230']) {
       expect(log, secret).not.toContain(secret);
     }

@@ -4,11 +4,13 @@
  * coverage, validation errors, an Idempotency-Key replay, and a deliberately failing request whose error
  * message carries an ID number and a phone — must contain none of the ID numbers, phones or names sent.
  * Logging runs at DEBUG so that every log line the code can produce is produced; the scan also asserts
- * that lines were captured (including the failure's), so it cannot pass by capturing nothing.
+ * that lines were captured (including the failure's), so it cannot pass by capturing nothing. Business
+ * metrics are on, so their EMF documents on stdout are scanned too.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, Context } from 'aws-lambda';
 import { outputCapture } from '../support/capture-output.ts';
+import { emfDocuments, metricTotal } from '../support/emf.ts';
 import { startTestStack, type TestStack } from '../support/local-stack.ts';
 import { adminClaims, handlerClaims, idNumber, orderItem, platformBody, platformClaims, workerClaims } from '../support/fixtures.ts';
 
@@ -33,7 +35,7 @@ let failingHandler: ((event: APIGatewayProxyEventV2WithJWTAuthorizer, context: C
 
 beforeAll(async () => {
   stack = await startTestStack({
-    env: { POWERTOOLS_LOG_LEVEL: 'DEBUG' },
+    env: { POWERTOOLS_LOG_LEVEL: 'DEBUG', POWERTOOLS_METRICS_DISABLED: 'false' },
     extraRoutes: [
       {
         // A route whose code fails with personal data in the error message: the HTTP stack logs it.
@@ -149,6 +151,8 @@ describe('no personal data in logs', () => {
     expect(output).toContain('Orders ingested');
     expect(output).toContain('Unhandled error');
     expect(output).toContain('registry write failed for [redacted:id] (phone [redacted:phone])');
+    // …and the business metrics' EMF documents (the orders accepted once, the replay counting nothing).
+    expect(metricTotal(emfDocuments(captured), 'OrdersAccepted')).toBe(N);
 
     const secrets = [
       ...people.flatMap((p) => [p.idNumber, p.idNumber.slice(0, 17), p.phone, p.name]),

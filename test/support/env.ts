@@ -22,7 +22,9 @@ set('PII_LOCAL_KEY', randomBytes(32).toString('base64'));
 set('STAGE', 'test');
 set('POWERTOOLS_SERVICE_NAME', 'platform-injury-claims');
 set('POWERTOOLS_LOG_LEVEL', process.env.TEST_LOG_LEVEL ?? 'WARN');
+// Business metrics off by default (a test that asserts them turns them on); no X-Ray outside Lambda.
 set('POWERTOOLS_METRICS_DISABLED', 'true');
+set('POWERTOOLS_TRACE_ENABLED', 'false');
 set('POWERTOOLS_DEV', 'false');
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 

@@ -8,9 +8,10 @@ import { createHash } from 'node:crypto';
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { config } from '../config.ts';
+import { traced } from '../tracing.ts';
 
 let client: S3Client | undefined;
-const s3 = () => (client ??= new S3Client({ forcePathStyle: config.s3.forcePathStyle }));
+const s3 = () => (client ??= traced(new S3Client({ forcePathStyle: config.s3.forcePathStyle })));
 
 export const objectKey = (caseId: string, documentId: string) => `cases/${caseId}/${documentId}`;
 

@@ -197,9 +197,9 @@ export const paymentBatchesRepository = {
 
   /**
    * Ends the assembly: READY (at `at`) and the province's marker removed. A batch some other request
-   * finished already is left as it is.
+   * finished already is left as it is. True when this call made it READY.
    */
-  async finish(batch: PaymentBatch, at: string): Promise<void> {
+  async finish(batch: PaymentBatch, at: string): Promise<boolean> {
     try {
       await transact([
         {
@@ -221,8 +221,10 @@ export const paymentBatchesRepository = {
           },
         },
       ]);
+      return true;
     } catch (error) {
       if (!conditionFailed(error)) throw error;
+      return false;
     }
   },
 

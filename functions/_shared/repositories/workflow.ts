@@ -6,9 +6,10 @@
  */
 import { SendTaskFailureCommand, SendTaskSuccessCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { logger } from '../observability.ts';
+import { traced } from '../tracing.ts';
 
 let client: SFNClient | undefined;
-const sfn = () => (client ??= new SFNClient({ maxAttempts: 3 }));
+const sfn = () => (client ??= traced(new SFNClient({ maxAttempts: 3 })));
 
 /** Errors that mean the token is no longer waiting (already resumed, timed out, or unknown). */
 const GONE = new Set(['TaskDoesNotExist', 'TaskTimedOut', 'InvalidToken']);
