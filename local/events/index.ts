@@ -80,6 +80,20 @@ const QUEUE_NAME = 'injury-claims-local-webhook-deliveries';
 const md5 = (text: string) => createHash('md5').update(text, 'utf8').digest('hex');
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+type Av = Record<string, unknown>;
+/**
+ * The SDK's DynamoDB Streams client deserializes an empty map (`{ "M": {} }`) as `{}`: put it back, as
+ * Lambda's event carries it, at every depth.
+ */
+const fixAv = (av: Av): Av => {
+  if (Object.keys(av).length === 0) return { M: {} };
+  if (av.M) return { M: Object.fromEntries(Object.entries(av.M as Record<string, Av>).map(([k, v]) => [k, fixAv(v)])) };
+  if (Array.isArray(av.L)) return { L: (av.L as Av[]).map(fixAv) };
+  return av;
+};
+const fixImage = (image: unknown): Record<string, Av> =>
+  Object.fromEntries(Object.entries(image as Record<string, Av>).map(([k, v]) => [k, fixAv(v)]));
+
 /** An SDK stream record → the record the Lambda event source mapping delivers (images as AttributeValue JSON). */
 const lambdaRecord = (r: StreamRecord, arn: string, region: string) => {
   const json = (v: unknown) => JSON.parse(JSON.stringify(v, (_k, x) => (x instanceof Uint8Array ? Buffer.from(x).toString('base64') : x))) as unknown;
@@ -94,8 +108,8 @@ const lambdaRecord = (r: StreamRecord, arn: string, region: string) => {
     dynamodb: {
       ...(d.ApproximateCreationDateTime ? { ApproximateCreationDateTime: Math.floor(d.ApproximateCreationDateTime.getTime() / 1000) } : {}),
       Keys: json(d.Keys),
-      ...(d.NewImage ? { NewImage: json(d.NewImage) } : {}),
-      ...(d.OldImage ? { OldImage: json(d.OldImage) } : {}),
+      ...(d.NewImage ? { NewImage: fixImage(json(d.NewImage)) } : {}),
+      ...(d.OldImage ? { OldImage: fixImage(json(d.OldImage)) } : {}),
       SequenceNumber: d.SequenceNumber,
       SizeBytes: d.SizeBytes,
       StreamViewType: d.StreamViewType,
