@@ -53,12 +53,21 @@ export function isLoopback(host: string): boolean {
  */
 export function isPrivateAddress(host: string): boolean {
   const h = host.toLowerCase().replace(/^\[|\]$/g, '');
-  if (isLoopback(h) || h.endsWith('.internal') || h.endsWith('.local') || !h.includes('.') && !h.includes(':')) return true;
+  if (isLoopback(h) || h.endsWith('.internal') || h.endsWith('.local') || (!h.includes('.') && !h.includes(':'))) return true;
   const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(h);
   const v4 = ipv4(mapped ? mapped[1]! : h);
   if (v4) {
     const [a, b] = v4 as [number, number, number, number];
-    return a === 0 || a === 10 || a === 127 || (a === 100 && b >= 64 && b <= 127) || (a === 169 && b === 254) || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) || a >= 224;
+    return (
+      a === 0 ||
+      a === 10 ||
+      a === 127 ||
+      (a === 100 && b >= 64 && b <= 127) ||
+      (a === 169 && b === 254) ||
+      (a === 172 && b >= 16 && b <= 31) ||
+      (a === 192 && b === 168) ||
+      a >= 224
+    );
   }
   if (h.includes(':')) return h === '::' || /^f[cd]/.test(h) || /^fe[89ab]/.test(h);
   return false;

@@ -247,7 +247,7 @@ export const EVENT_FUNCTIONS = {
 export type EventFunctionName = keyof typeof EVENT_FUNCTIONS;
 
 /** How a domain-event function is triggered (docs/events.md). */
-export type DomainEventTrigger =
+type DomainEventTrigger =
   /** The change stream of a table (DynamoDB Streams event source mapping; locally local/events polls it). */
   | { readonly stream: 'cases' }
   /** The domain bus's rule for these detail-types (EventBridge; locally local/events routes PutEvents). */

@@ -21,7 +21,7 @@ const Instant = z.string().check(z.minLength(1));
 const Status = z.enum(CASE_STATUSES);
 
 /** The data of each event type, version 1. A new version adds a schema here; consumers accept both. */
-export const EVENT_DATA = {
+const EVENT_DATA = {
   'injury_report.created': z.strictObject({
     reportId: Id,
     platformId: Id,
@@ -77,10 +77,10 @@ export const EVENT_DATA = {
 export type EventData<T extends DomainEventType> = z.infer<(typeof EVENT_DATA)[T]>;
 
 /** The schema version of every event type published now. */
-export const EVENT_VERSION = 1;
+const EVENT_VERSION = 1;
 
 /** The `detail` of a domain event on the bus. */
-export const DomainEventDetail = z.strictObject({
+const DomainEventDetail = z.strictObject({
   id: Id,
   type: z.enum(DOMAIN_EVENT_TYPES),
   version: z.literal(EVENT_VERSION),
@@ -104,8 +104,7 @@ const event = <T extends DomainEventType>(id: string, type: T, occurredAt: strin
   data: EVENT_DATA[type].parse(data) as Record<string, unknown>,
 });
 
-const imageOf = (image: Record<string, AttributeValue> | undefined): Record<string, unknown> | undefined =>
-  image ? unmarshall(image as never) : undefined;
+const imageOf = (image: Record<string, AttributeValue> | undefined): Record<string, unknown> | undefined => (image ? unmarshall(image as never) : undefined);
 
 const optional = <K extends string>(key: K, value: unknown): { [P in K]?: string } =>
   (typeof value === 'string' && value !== '' ? { [key]: value } : {}) as { [P in K]?: string };

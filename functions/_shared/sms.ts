@@ -21,7 +21,7 @@ export interface SmsSender {
 let sns: SNSClient | undefined;
 
 /** E.164 for a mainland number given as 11 digits. */
-export const e164 = (phone: string): string => (phone.startsWith('+') ? phone : `+86${phone.replace(/\D/g, '')}`);
+const e164 = (phone: string): string => (phone.startsWith('+') ? phone : `+86${phone.replace(/\D/g, '')}`);
 
 const snsSender: SmsSender = {
   name: 'sns',

@@ -43,7 +43,15 @@ const notify = async (event: DomainEvent, workerId: string | undefined, notice: 
   if (!workerId || !notice) return;
   const notificationId = notificationIdOf(event.id, notice.kind);
   const at = event.occurredAt;
-  const created = await eventsRepository.addNotification({ notificationId, workerId, at, kind: notice.kind, text: notice.text, caseId: notice.caseId, sms: 'PENDING' });
+  const created = await eventsRepository.addNotification({
+    notificationId,
+    workerId,
+    at,
+    kind: notice.kind,
+    text: notice.text,
+    caseId: notice.caseId,
+    sms: 'PENDING',
+  });
   const stored = created ? undefined : await eventsRepository.notification(workerId, at, notificationId);
   if (stored && stored.sms !== 'PENDING') return;
   const profile = await workersRepository.profile(workerId);

@@ -67,7 +67,7 @@ const send = async (delivery: Delivery, url: string, secret: string): Promise<Ou
 /** Attempts one delivery; the seconds until the next attempt, or undefined when done (delivered, dead, gone). */
 const attempt = async (message: DeliveryMessage): Promise<number | undefined> => {
   const delivery = await eventsRepository.delivery(message.platformId, message.deliveryId);
-  if (!delivery || delivery.status !== 'PENDING') return undefined;
+  if (delivery?.status !== 'PENDING') return undefined;
   const webhook = await eventsRepository.webhook(message.platformId);
   if (!webhook) {
     await eventsRepository.cancelDelivery(message.platformId, message.deliveryId);
@@ -103,10 +103,16 @@ const handleRecord = async (record: SQSRecord): Promise<string | undefined> => {
   try {
     const wait = await attempt(Message.parse(JSON.parse(record.body)));
     if (wait === undefined) return undefined;
-    await sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl: config.queues.webhookDeliveries, ReceiptHandle: record.receiptHandle, VisibilityTimeout: wait }));
+    await sqs.send(
+      new ChangeMessageVisibilityCommand({ QueueUrl: config.queues.webhookDeliveries, ReceiptHandle: record.receiptHandle, VisibilityTimeout: wait }),
+    );
     return record.messageId;
   } catch (error) {
-    logger.error('Webhook message failed: SQS retries it', { messageId: record.messageId, errorName: (error as Error).name, errorMessage: (error as Error).message });
+    logger.error('Webhook message failed: SQS retries it', {
+      messageId: record.messageId,
+      errorName: (error as Error).name,
+      errorMessage: (error as Error).message,
+    });
     return record.messageId;
   }
 };

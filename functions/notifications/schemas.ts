@@ -1,7 +1,7 @@
 import { NOTIFICATION_KINDS } from '../../core/index.ts';
 import * as z from '../_shared/zod.ts';
 
-export const NotificationSchema = z.withMeta(
+const NotificationSchema = z.withMeta(
   z.object({
     notificationId: z.string(),
     at: z.withMeta(z.string(), { description: 'When the event it tells of happened (RFC 3339).' }),

@@ -28,7 +28,13 @@ export const handler = httpHandler({
     const checked = checkWebhookUrl(request.url, { allowLoopbackHttp: config.webhooks.allowLoopback });
     if (!checked.ok) throw badRequest([{ path: 'url', message: checked.message }]);
     const secret = `whsec_${randomBytes(WEBHOOK_RULES.secretBytes).toString('base64')}`;
-    await eventsRepository.putWebhook({ platformId, url: checked.url, events: request.events, secretEnc: pii().encrypt(secret), createdAt: new Date().toISOString() });
+    await eventsRepository.putWebhook({
+      platformId,
+      url: checked.url,
+      events: request.events,
+      secretEnc: pii().encrypt(secret),
+      createdAt: new Date().toISOString(),
+    });
     logger.info('Webhook registered', { platformId, events: request.events });
     // The secret is in this response only: stored encrypted, never logged.
     return { status: 200, body: { secret } };

@@ -18,13 +18,14 @@ export const WebhookRequest = z.withMeta(
 export const WebhookSecretResponse = z.withMeta(
   z.object({
     secret: z.withMeta(z.string(), {
-      description: 'The signing secret (`whsec_` + base64 of 32 random bytes; the HMAC key is the decoded bytes). Shown in this response only; each PUT issues a new one.',
+      description:
+        'The signing secret (`whsec_` + base64 of 32 random bytes; the HMAC key is the decoded bytes). Shown in this response only; each PUT issues a new one.',
     }),
   }),
   { id: 'WebhookSecret' },
 );
 
-export const DeliveryAttemptSchema = z.withMeta(
+const DeliveryAttemptSchema = z.withMeta(
   z.object({
     deliveryId: z.string(),
     webhookId: z.withMeta(z.string(), { description: 'The `webhook-id` header: the same on every retry and redelivery of the delivery.' }),

@@ -87,7 +87,13 @@ export class DomainEvents extends Construct {
       eventBus: this.bus,
       description: 'Domain events → worker notifications and webhook deliveries (D21)',
       eventPattern: { source: [EVENT_SOURCE], detailType: [...trigger.bus] },
-      targets: [new LambdaFunction(fns.eventConsumer.function, { retryAttempts: CONSUMER_RETRY_ATTEMPTS, maxEventAge: Duration.hours(24), deadLetterQueue: this.consumerDlq })],
+      targets: [
+        new LambdaFunction(fns.eventConsumer.function, {
+          retryAttempts: CONSUMER_RETRY_ATTEMPTS,
+          maxEventAge: Duration.hours(24),
+          deadLetterQueue: this.consumerDlq,
+        }),
+      ],
     });
 
     // ---- Delivery queue → sender ----------------------------------------------------------------
@@ -120,7 +126,9 @@ export class DomainEvents extends Construct {
       }
       if (spec.sms) {
         // SMS to a phone number has no resource ARN: sns:Publish on "*" minus every topic (it may publish to none).
-        fn.function.addToRolePolicy(new PolicyStatement({ sid: 'SmsToPhoneNumbers', actions: ['sns:Publish'], notResources: [`arn:${Stack.of(this).partition}:sns:*:*:*`] }));
+        fn.function.addToRolePolicy(
+          new PolicyStatement({ sid: 'SmsToPhoneNumbers', actions: ['sns:Publish'], notResources: [`arn:${Stack.of(this).partition}:sns:*:*:*`] }),
+        );
         Validations.of(fn.role).acknowledge({
           id: 'AwsSolutions-IAM5[Resource::*]',
           reason: 'SMS to a phone number (sns:Publish with PhoneNumber) has no resource ARN; the statement excludes every SNS topic (NotResource).',

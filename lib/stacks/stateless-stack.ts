@@ -312,7 +312,8 @@ export class StatelessStack extends Stack {
     for (const [name, spec] of Object.entries(EVENT_FUNCTIONS) as [EventFunctionName, FunctionSpec][]) eventFunctions[name] = build(name, spec);
     this.eventFunctions = eventFunctions;
     const domainEventFunctions = {} as Record<DomainEventFunctionName, ClaimsFunction>;
-    for (const [name, spec] of Object.entries(DOMAIN_EVENT_FUNCTIONS) as [DomainEventFunctionName, FunctionSpec][]) domainEventFunctions[name] = build(name, spec);
+    for (const [name, spec] of Object.entries(DOMAIN_EVENT_FUNCTIONS) as [DomainEventFunctionName, FunctionSpec][])
+      domainEventFunctions[name] = build(name, spec);
     this.domainEventFunctions = domainEventFunctions;
     // The API's Lambda authorizer: verifies the pool's tokens (AUTH_ISSUER) and accepts the static clients plus
     // any client registered to a platform in the registry.
@@ -347,7 +348,10 @@ export class StatelessStack extends Stack {
       functions: domainEventFunctions,
       all: [
         ...(Object.entries(FUNCTIONS) as [FunctionName, FunctionSpec][]).map(([name, spec]) => ({ fn: functions[name], spec })),
-        ...(Object.entries(DOMAIN_EVENT_FUNCTIONS) as [DomainEventFunctionName, FunctionSpec][]).map(([name, spec]) => ({ fn: domainEventFunctions[name], spec })),
+        ...(Object.entries(DOMAIN_EVENT_FUNCTIONS) as [DomainEventFunctionName, FunctionSpec][]).map(([name, spec]) => ({
+          fn: domainEventFunctions[name],
+          spec,
+        })),
       ],
       alarmTopic: this.workflows.alarmTopic,
     });

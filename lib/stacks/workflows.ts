@@ -128,7 +128,12 @@ export class Workflows extends Construct {
     }
 
     // ---- PII data key ---------------------------------------------------------------------------
-    const allFunctions = [...Object.values(httpFunctions), ...Object.values(workflowFunctions), ...Object.values(eventFunctions), ...Object.values(domainEventFunctions)];
+    const allFunctions = [
+      ...Object.values(httpFunctions),
+      ...Object.values(workflowFunctions),
+      ...Object.values(eventFunctions),
+      ...Object.values(domainEventFunctions),
+    ];
     for (const fn of allFunctions) fn.function.addEnvironment('PII_KEY_MODE', 'kms');
     const context = piiDataKeyContext(stage.name);
     for (const name of piiFunctions()) {

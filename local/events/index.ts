@@ -46,7 +46,7 @@ export interface LocalEventsOptions {
   readonly log?: (message: string, data?: Record<string, unknown>) => void;
 }
 
-export interface SentSms {
+interface SentSms {
   readonly phoneNumber: string;
   readonly message: string;
   readonly at: string;
@@ -91,8 +91,7 @@ const fixAv = (av: Av): Av => {
   if (Array.isArray(av.L)) return { L: (av.L as Av[]).map(fixAv) };
   return av;
 };
-const fixImage = (image: unknown): Record<string, Av> =>
-  Object.fromEntries(Object.entries(image as Record<string, Av>).map(([k, v]) => [k, fixAv(v)]));
+const fixImage = (image: unknown): Record<string, Av> => Object.fromEntries(Object.entries(image as Record<string, Av>).map(([k, v]) => [k, fixAv(v)]));
 
 /** An SDK stream record → the record the Lambda event source mapping delivers (images as AttributeValue JSON). */
 const lambdaRecord = (r: StreamRecord, arn: string, region: string) => {
@@ -245,7 +244,14 @@ export function localEvents(options: LocalEventsOptions = {}): LocalEvents {
   const sqs = {
     SendMessage: (b: { QueueUrl?: string; MessageBody: string; DelaySeconds?: number }) => {
       const messageId = randomUUID();
-      queue.set(messageId, { messageId, body: b.MessageBody, sentAt: Date.now(), visibleAt: Date.now() + (b.DelaySeconds ?? 0) * 1000, receiveCount: 0, inFlight: false });
+      queue.set(messageId, {
+        messageId,
+        body: b.MessageBody,
+        sentAt: Date.now(),
+        visibleAt: Date.now() + (b.DelaySeconds ?? 0) * 1000,
+        receiveCount: 0,
+        inFlight: false,
+      });
       return { MessageId: messageId, MD5OfMessageBody: md5(b.MessageBody) };
     },
     ChangeMessageVisibility: (b: { ReceiptHandle: string; VisibilityTimeout: number }) => {

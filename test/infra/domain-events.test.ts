@@ -34,8 +34,13 @@ describe('domain events (prod)', () => {
   afterAll(() => built?.dispose());
 
   it('streams the cases table (new and old images) and only that table', () => {
-    stateful.hasResourceProperties('AWS::DynamoDB::Table', { TableName: 'injury-claims-prod-cases', StreamSpecification: { StreamViewType: 'NEW_AND_OLD_IMAGES' } });
-    const streamed = Object.values(stateful.toJSON().Resources as Record<string, Resource>).filter((r) => r.Type === 'AWS::DynamoDB::Table' && r.Properties.StreamSpecification);
+    stateful.hasResourceProperties('AWS::DynamoDB::Table', {
+      TableName: 'injury-claims-prod-cases',
+      StreamSpecification: { StreamViewType: 'NEW_AND_OLD_IMAGES' },
+    });
+    const streamed = Object.values(stateful.toJSON().Resources as Record<string, Resource>).filter(
+      (r) => r.Type === 'AWS::DynamoDB::Table' && r.Properties.StreamSpecification,
+    );
     expect(streamed).toHaveLength(1);
   });
 
@@ -69,7 +74,9 @@ describe('domain events (prod)', () => {
         }),
       ],
     });
-    const putters = (Object.keys(ALL_FUNCTIONS) as AnyFunctionName[]).filter((name) => policyOf(name).some((s) => [s.Action].flat().includes('events:PutEvents')));
+    const putters = (Object.keys(ALL_FUNCTIONS) as AnyFunctionName[]).filter((name) =>
+      policyOf(name).some((s) => [s.Action].flat().includes('events:PutEvents')),
+    );
     expect(putters).toEqual(['eventPublisher']);
     expect(resources[logicalId('eventPublisher')]!.Properties.Environment.Variables.EVENT_BUS_NAME).toEqual({ Ref: expect.stringMatching(/^DomainEventsBus/) });
   });
@@ -86,7 +93,9 @@ describe('domain events (prod)', () => {
       FunctionResponseTypes: ['ReportBatchItemFailures'],
       BatchSize: 10,
     });
-    const senders = (Object.keys(ALL_FUNCTIONS) as AnyFunctionName[]).filter((name) => policyOf(name).some((s) => [s.Action].flat().includes('sqs:SendMessage')));
+    const senders = (Object.keys(ALL_FUNCTIONS) as AnyFunctionName[]).filter((name) =>
+      policyOf(name).some((s) => [s.Action].flat().includes('sqs:SendMessage')),
+    );
     // The consumer (new deliveries), the webhooks routes (redelivery) and the publisher (its stream mapping's on-failure DLQ).
     expect(senders.sort()).toEqual(['eventConsumer', 'eventPublisher', 'webhooks']);
     expect(policyOf('webhookSender').some((s) => [s.Action].flat().includes('sqs:ChangeMessageVisibility'))).toBe(true);
@@ -102,7 +111,8 @@ describe('domain events (prod)', () => {
   });
 
   it('only https receivers, the full retry schedule and the 10 s timeout in AWS', () => {
-    for (const name of ['webhooks', 'webhookSender'] as const) expect(resources[logicalId(name)]!.Properties.Environment.Variables.WEBHOOK_ALLOW_LOOPBACK).toBe('false');
+    for (const name of ['webhooks', 'webhookSender'] as const)
+      expect(resources[logicalId(name)]!.Properties.Environment.Variables.WEBHOOK_ALLOW_LOOPBACK).toBe('false');
     const sender = resources[logicalId('webhookSender')]!.Properties.Environment.Variables;
     expect(sender.WEBHOOK_RETRY_COMPRESSION).toBe('1');
     expect(sender.WEBHOOK_TIMEOUT_MS).toBe('10000');

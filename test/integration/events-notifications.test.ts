@@ -50,12 +50,18 @@ describe('worker notifications (D21)', () => {
     expect(missing.text).toContain(`共 ${checklist.missing.length} 项`);
 
     for (const type of checklist.missing) {
-      expect((await world.api('POST', `/v1/cases/${caseId}/document-waivers`, { token: world.tokens.handler, body: { type, reason: '纸质原件已核验' } })).status).toBe(201);
+      expect(
+        (await world.api('POST', `/v1/cases/${caseId}/document-waivers`, { token: world.tokens.handler, body: { type, reason: '纸质原件已核验' } })).status,
+      ).toBe(201);
     }
     await payMinorInjury(world, caseId);
     await settleByBank(world, caseId);
     await waitForStatus(world, caseId, 'PAID');
-    const items = await until('decision and payment', inbox, (list) => list.some((n) => n.kind === 'PAYMENT_SENT') && list.filter((n) => n.kind === 'DECISION').length >= 2);
+    const items = await until(
+      'decision and payment',
+      inbox,
+      (list) => list.some((n) => n.kind === 'PAYMENT_SENT') && list.filter((n) => n.kind === 'DECISION').length >= 2,
+    );
     await ctx.events.settled();
     const final = await inbox();
     expect(final).toHaveLength(items.length);

@@ -79,7 +79,10 @@ const until = async <T>(what: string, get: () => T | Promise<T>, done: (v: T) =>
 const platformWithWebhook = async (path: string, behaviour: Behaviour, events = ['injury_report.created', 'case.status_changed']) => {
   const world = await setUpWorld(ctx.world.api, ctx.world.mint);
   receiver.behaviours.set(path, behaviour);
-  const res = await world.api('PUT', `/v1/platforms/${world.platformId}/webhook`, { token: world.tokens.platform, body: { url: `${receiver.url}${path}`, events } });
+  const res = await world.api('PUT', `/v1/platforms/${world.platformId}/webhook`, {
+    token: world.tokens.platform,
+    body: { url: `${receiver.url}${path}`, events },
+  });
   expect(res.status, JSON.stringify(res.body)).toBe(200);
   expect(res.body.secret).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/);
   return { world, secret: res.body.secret as string };
@@ -95,13 +98,18 @@ const riderReports = async (world: World) => {
   return { worker, reportId: r.body.reportId as string };
 };
 
-const deliveries = async (world: World) => (await world.api('GET', `/v1/platforms/${world.platformId}/webhook/deliveries`, { token: world.tokens.platform })).body.items as any[];
+const deliveries = async (world: World) =>
+  (await world.api('GET', `/v1/platforms/${world.platformId}/webhook/deliveries`, { token: world.tokens.platform })).body.items as any[];
 
 describe('platform webhooks (D21, Standard Webhooks)', () => {
   it('a report by a rider produces exactly one signed injury_report.created delivery whose signature verifies, with ids only', async () => {
     const { world, secret } = await platformWithWebhook('/one', 'ok');
     const { reportId } = await riderReports(world);
-    await until('the delivery', () => receiver.of('/one'), (r) => r.length >= 1);
+    await until(
+      'the delivery',
+      () => receiver.of('/one'),
+      (r) => r.length >= 1,
+    );
     await ctx.events.settled();
     const got = receiver.of('/one');
     expect(got).toHaveLength(1);
@@ -119,19 +127,29 @@ describe('platform webhooks (D21, Standard Webhooks)', () => {
     // A wrong secret does not verify it.
     expect(() => new Webhook(`whsec_${Buffer.alloc(32, 7).toString('base64')}`).verify(delivery!.body, delivery!.headers)).toThrow();
     const log = await deliveries(world);
-    expect(log).toEqual([expect.objectContaining({ type: 'injury_report.created', attempt: 1, responseStatus: 200, webhookId: delivery!.headers['webhook-id'] })]);
+    expect(log).toEqual([
+      expect.objectContaining({ type: 'injury_report.created', attempt: 1, responseStatus: 200, webhookId: delivery!.headers['webhook-id'] }),
+    ]);
   });
 
   it('a receiver answering 500 twice then 200 gets three attempts with the same webhook-id, each signed', async () => {
     const { world, secret } = await platformWithWebhook('/flaky', 'fail-twice');
     await riderReports(world);
-    const got = await until('three attempts', () => receiver.of('/flaky'), (r) => r.length >= 3);
+    const got = await until(
+      'three attempts',
+      () => receiver.of('/flaky'),
+      (r) => r.length >= 3,
+    );
     await ctx.events.settled();
     expect(receiver.of('/flaky')).toHaveLength(3);
     expect(new Set(got.map((r) => r.headers['webhook-id'])).size).toBe(1);
     expect(new Set(got.map((r) => r.body)).size).toBe(1);
     for (const r of got) expect(() => new Webhook(secret).verify(r.body, r.headers)).not.toThrow();
-    const log = await until('the log', () => deliveries(world), (l) => l.length >= 3);
+    const log = await until(
+      'the log',
+      () => deliveries(world),
+      (l) => l.length >= 3,
+    );
     expect(log.map((a) => [a.attempt, a.responseStatus]).sort()).toEqual([
       [1, 500],
       [2, 500],
@@ -144,46 +162,90 @@ describe('platform webhooks (D21, Standard Webhooks)', () => {
     const closing = await platformWithWebhook('/close', 'close');
     const healthy = await platformWithWebhook('/healthy', 'ok');
     await riderReports(hanging.world);
-    await until('the hanging receiver has the request open', () => receiver.hanging.size, (n) => n >= 1);
+    await until(
+      'the hanging receiver has the request open',
+      () => receiver.hanging.size,
+      (n) => n >= 1,
+    );
     await riderReports(closing.world);
     await riderReports(healthy.world);
-    await until('the healthy delivery', () => receiver.of('/healthy'), (r) => r.length === 1);
+    await until(
+      'the healthy delivery',
+      () => receiver.of('/healthy'),
+      (r) => r.length === 1,
+    );
     // The healthy platform was served while the hanging receiver still held its first request.
     expect(receiver.of('/hang').length).toBeGreaterThanOrEqual(1);
-    const hangLog = await until('a hang retried', () => deliveries(hanging.world), (l) => l.length >= 2);
+    const hangLog = await until(
+      'a hang retried',
+      () => deliveries(hanging.world),
+      (l) => l.length >= 2,
+    );
     expect(hangLog.every((a) => a.error === 'no answer within 1500 ms' && a.responseStatus === undefined)).toBe(true);
     expect(new Set(hangLog.map((a) => a.webhookId)).size).toBe(1);
-    const closeLog = await until('a close retried', () => deliveries(closing.world), (l) => l.length >= 2);
+    const closeLog = await until(
+      'a close retried',
+      () => deliveries(closing.world),
+      (l) => l.length >= 2,
+    );
     expect(closeLog.every((a) => /^connection failed/.test(a.error))).toBe(true);
     expect((await deliveries(healthy.world)).map((a) => a.responseStatus)).toEqual([200]);
     receiver.behaviours.set('/hang', 'ok');
     receiver.behaviours.set('/close', 'ok');
-    const recovered = await until('the hanging one delivered once it answers', () => deliveries(hanging.world), (l) => l.some((a) => a.responseStatus === 200));
+    const recovered = await until(
+      'the hanging one delivered once it answers',
+      () => deliveries(hanging.world),
+      (l) => l.some((a) => a.responseStatus === 200),
+    );
     expect(recovered.filter((a) => a.responseStatus === 200)).toHaveLength(1);
   });
 
   it('redelivers a finished delivery once more with the same webhook-id; a pending or unknown one is refused', async () => {
     const { world } = await platformWithWebhook('/again', 'ok');
     await riderReports(world);
-    const [first] = await until('delivered', () => deliveries(world), (l) => l.length === 1);
-    const res = await world.api('POST', `/v1/platforms/${world.platformId}/webhook/deliveries/${first.deliveryId}/redelivery`, { token: world.tokens.platform });
+    const [first] = await until(
+      'delivered',
+      () => deliveries(world),
+      (l) => l.length === 1,
+    );
+    const res = await world.api('POST', `/v1/platforms/${world.platformId}/webhook/deliveries/${first.deliveryId}/redelivery`, {
+      token: world.tokens.platform,
+    });
     expect(res.status).toBe(202);
     expect(res.body).toEqual({ deliveryId: first.deliveryId, webhookId: first.webhookId, status: 'PENDING' });
-    const got = await until('the redelivery', () => receiver.of('/again'), (r) => r.length === 2);
+    const got = await until(
+      'the redelivery',
+      () => receiver.of('/again'),
+      (r) => r.length === 2,
+    );
     expect(got[1]!.headers['webhook-id']).toBe(got[0]!.headers['webhook-id']);
     const unknown = await world.api('POST', `/v1/platforms/${world.platformId}/webhook/deliveries/dlv_nope/redelivery`, { token: world.tokens.platform });
     expect(unknown.status).toBe(404);
-    const other = await world.api('POST', `/v1/platforms/${world.platformId}/webhook/deliveries/${first.deliveryId}/redelivery`, { token: ctx.world.tokens.platform });
+    const other = await world.api('POST', `/v1/platforms/${world.platformId}/webhook/deliveries/${first.deliveryId}/redelivery`, {
+      token: ctx.world.tokens.platform,
+    });
     expect(other.status).toBe(404);
   });
 
   it('refuses receiver URLs with user information, other schemes or private addresses (400 naming url); loopback http is accepted locally', async () => {
     const { world } = ctx;
-    const put = (url: string) => world.api('PUT', `/v1/platforms/${world.platformId}/webhook`, { token: world.tokens.platform, body: { url, events: ['case.status_changed'] } });
-    for (const url of ['http://hooks.example.com/x', 'https://user:secret@hooks.example.com/x', 'https://10.1.2.3/x', 'https://192.168.0.10/x', 'https://169.254.169.254/latest', 'ftp://hooks.example.com/x', 'not a url']) {
+    const put = (url: string) =>
+      world.api('PUT', `/v1/platforms/${world.platformId}/webhook`, { token: world.tokens.platform, body: { url, events: ['case.status_changed'] } });
+    for (const url of [
+      'http://hooks.example.com/x',
+      'https://user:secret@hooks.example.com/x',
+      'https://10.1.2.3/x',
+      'https://192.168.0.10/x',
+      'https://169.254.169.254/latest',
+      'ftp://hooks.example.com/x',
+      'not a url',
+    ]) {
       const res = await put(url);
       expect(res.status, url).toBe(400);
-      expect(res.body.errors.map((e: { path: string }) => e.path), url).toEqual(['url']);
+      expect(
+        res.body.errors.map((e: { path: string }) => e.path),
+        url,
+      ).toEqual(['url']);
     }
     const events = await world.api('PUT', `/v1/platforms/${world.platformId}/webhook`, {
       token: world.tokens.platform,
@@ -192,7 +254,10 @@ describe('platform webhooks (D21, Standard Webhooks)', () => {
     expect(events.status).toBe(400);
     expect((await put(`${receiver.url}/loopback`)).status).toBe(200);
     // Only that platform: another platform's webhook is not visible; a worker may not register one.
-    expect((await world.api('GET', `/v1/platforms/${world.platformId}/webhook/deliveries`, { token: (await platformWithWebhook('/x', 'ok')).world.tokens.platform })).status).toBe(404);
+    expect(
+      (await world.api('GET', `/v1/platforms/${world.platformId}/webhook/deliveries`, { token: (await platformWithWebhook('/x', 'ok')).world.tokens.platform }))
+        .status,
+    ).toBe(404);
     expect((await world.api('DELETE', `/v1/platforms/${world.platformId}/webhook`, { token: world.tokens.platform })).status).toBe(204);
     expect((await world.api('DELETE', `/v1/platforms/${world.platformId}/webhook`, { token: world.tokens.platform })).status).toBe(404);
   });
@@ -205,8 +270,16 @@ describe('platform webhooks (D21, Standard Webhooks)', () => {
     const before = ctx.events.replayedBatches;
     ctx.events.crashAfterPublish(1);
     expect((await report(world, worker, at, worker.token)).status).toBe(201);
-    await until('the batch read again', () => ctx.events.replayedBatches, (n) => n > before);
-    await until('the delivery', () => receiver.of('/crash'), (r) => r.length >= 1);
+    await until(
+      'the batch read again',
+      () => ctx.events.replayedBatches,
+      (n) => n > before,
+    );
+    await until(
+      'the delivery',
+      () => receiver.of('/crash'),
+      (r) => r.length >= 1,
+    );
     await ctx.events.settled();
     expect(receiver.of('/crash')).toHaveLength(1);
     expect(await deliveries(world)).toHaveLength(1);

@@ -173,7 +173,12 @@ export const eventsRepository = {
 
   async markEnqueued(platformId: string, deliveryId: string): Promise<void> {
     await ddb.send(
-      new UpdateCommand({ TableName: config.tables.events, Key: deliveryKey(platformId, deliveryId), UpdateExpression: 'SET enqueued = :t', ExpressionAttributeValues: { ':t': true } }),
+      new UpdateCommand({
+        TableName: config.tables.events,
+        Key: deliveryKey(platformId, deliveryId),
+        UpdateExpression: 'SET enqueued = :t',
+        ExpressionAttributeValues: { ':t': true },
+      }),
     );
   },
 
@@ -193,7 +198,13 @@ export const eventsRepository = {
                 UpdateExpression: 'SET attempts = :n, #s = :s, lastAttemptAt = :at',
                 ConditionExpression: 'attempts = :prev AND #s = :pending',
                 ExpressionAttributeNames: { '#s': 'status' },
-                ExpressionAttributeValues: { ':n': attempt.attempt, ':prev': attempt.attempt - 1, ':s': status, ':at': attempt.attemptedAt, ':pending': 'PENDING' },
+                ExpressionAttributeValues: {
+                  ':n': attempt.attempt,
+                  ':prev': attempt.attempt - 1,
+                  ':s': status,
+                  ':at': attempt.attemptedAt,
+                  ':pending': 'PENDING',
+                },
               },
             },
             {
@@ -218,18 +229,20 @@ export const eventsRepository = {
   },
 
   async cancelDelivery(platformId: string, deliveryId: string): Promise<void> {
-    await ddb.send(
-      new UpdateCommand({
-        TableName: config.tables.events,
-        Key: deliveryKey(platformId, deliveryId),
-        UpdateExpression: 'SET #s = :c',
-        ConditionExpression: '#s = :p',
-        ExpressionAttributeNames: { '#s': 'status' },
-        ExpressionAttributeValues: { ':c': 'CANCELLED', ':p': 'PENDING' },
-      }),
-    ).catch((error: unknown) => {
-      if (!conditionFailed(error)) throw error;
-    });
+    await ddb
+      .send(
+        new UpdateCommand({
+          TableName: config.tables.events,
+          Key: deliveryKey(platformId, deliveryId),
+          UpdateExpression: 'SET #s = :c',
+          ConditionExpression: '#s = :p',
+          ExpressionAttributeNames: { '#s': 'status' },
+          ExpressionAttributeValues: { ':c': 'CANCELLED', ':p': 'PENDING' },
+        }),
+      )
+      .catch((error: unknown) => {
+        if (!conditionFailed(error)) throw error;
+      });
   },
 
   /** A finished delivery (DELIVERED or DEAD) sent once more; false when it is still PENDING. */

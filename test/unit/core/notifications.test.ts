@@ -48,7 +48,9 @@ describe('notification texts (D21)', () => {
     for (const status of ['UNDER_REVIEW', 'RETURNED', 'PAID', 'CLOSED'] as const) expect(decisionNotice(record(status), {}), status).toBeUndefined();
   });
   it('tells a payment sent or returned, never a recovery or an unchanged status', () => {
-    expect(paymentNotice({ caseId: 'C1', amountFen: 80_000, status: 'SENT', sentAt: '2026-05-02T01:00:00Z' }, 'INSTRUCTED')!.text).toContain('800.00 元已于2026年5月2日');
+    expect(paymentNotice({ caseId: 'C1', amountFen: 80_000, status: 'SENT', sentAt: '2026-05-02T01:00:00Z' }, 'INSTRUCTED')!.text).toContain(
+      '800.00 元已于2026年5月2日',
+    );
     expect(paymentNotice({ caseId: 'C1', amountFen: 80_000, status: 'SENT' }, undefined)!.kind).toBe('PAYMENT_SENT');
     expect(paymentNotice({ caseId: 'C1', amountFen: 80_000, status: 'RETURNED' }, 'SENT')!.kind).toBe('PAYMENT_RETURNED');
     expect(paymentNotice({ caseId: 'C1', amountFen: 80_000, status: 'SENT' }, 'SENT')).toBeUndefined();
@@ -66,12 +68,18 @@ describe('reminders (D21: 3 days before, once each)', () => {
       { kind: 'DEADLINE_NEAR', key: 'reassessmentRequestDue#2026-06-10', due: '2026-06-10' },
       { kind: 'CERTIFICATION_DUE', key: 'certification#worker#2026-06-11', due: '2026-06-11' },
     ]);
-    expect(remindersDue(record('PAID'), deadlines, certs, '2026-06-11')).toEqual([{ kind: 'CERTIFICATION_DUE', key: 'certification#worker#2026-06-11', due: '2026-06-11' }]);
+    expect(remindersDue(record('PAID'), deadlines, certs, '2026-06-11')).toEqual([
+      { kind: 'CERTIFICATION_DUE', key: 'certification#worker#2026-06-11', due: '2026-06-11' },
+    ]);
     expect(remindersDue(record('NOT_CONFIRMED'), deadlines, certs, '2026-06-08')).toEqual([]);
   });
   it('words each reminder with its date', () => {
-    expect(reminderNotice('C1', { kind: 'DEADLINE_NEAR', key: 'reassessmentRequestDue#2026-06-10', due: '2026-06-10' }).text).toContain('申请再次鉴定的期限将于2026年6月10日届满');
+    expect(reminderNotice('C1', { kind: 'DEADLINE_NEAR', key: 'reassessmentRequestDue#2026-06-10', due: '2026-06-10' }).text).toContain(
+      '申请再次鉴定的期限将于2026年6月10日届满',
+    );
     expect(reminderNotice('C1', { kind: 'DEADLINE_NEAR', key: 'other#2026-06-10', due: '2026-06-10' }).text).toContain('办理期限');
-    expect(reminderNotice('C1', { kind: 'CERTIFICATION_DUE', key: 'certification#worker#2026-06-11', due: '2026-06-11' })).toMatchObject({ kind: 'CERTIFICATION_DUE' });
+    expect(reminderNotice('C1', { kind: 'CERTIFICATION_DUE', key: 'certification#worker#2026-06-11', due: '2026-06-11' })).toMatchObject({
+      kind: 'CERTIFICATION_DUE',
+    });
   });
 });

@@ -36,7 +36,21 @@ describe('webhook receiver URLs (contract, v2 clarifications)', () => {
     expect(checkWebhookUrl('http://hooks.example.com/', aws)).toMatchObject({ ok: false, reason: 'SCHEME', message: '须使用 https。' });
     expect(checkWebhookUrl('http://127.0.0.1:8080/', aws)).toMatchObject({ ok: false, reason: 'SCHEME' });
     expect(checkWebhookUrl('https://127.0.0.1/', aws)).toMatchObject({ ok: false, reason: 'PRIVATE_ADDRESS' });
-    for (const host of ['10.0.0.1', '172.16.5.4', '192.168.1.1', '169.254.169.254', '100.64.0.1', '0.0.0.0', '[::1]', '[fd00::1]', '[fe80::1]', 'localhost', 'db.internal', 'printer.local', 'intranet']) {
+    for (const host of [
+      '10.0.0.1',
+      '172.16.5.4',
+      '192.168.1.1',
+      '169.254.169.254',
+      '100.64.0.1',
+      '0.0.0.0',
+      '[::1]',
+      '[fd00::1]',
+      '[fe80::1]',
+      'localhost',
+      'db.internal',
+      'printer.local',
+      'intranet',
+    ]) {
       expect(checkWebhookUrl(`https://${host}/x`, aws), host).toMatchObject({ ok: false, reason: 'PRIVATE_ADDRESS' });
     }
   });
