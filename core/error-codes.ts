@@ -106,6 +106,13 @@ export const ERROR_CODES = {
     '数据在此期间已被其他请求修改：请重新读取后重试。',
     'Another request changed it meanwhile: read it again and retry.',
   ),
+  DELIVERY_PENDING: entry(
+    409,
+    '投递尚未结束',
+    'Delivery still pending',
+    '此投递仍在按计划重试：结束（成功或失败）后才能重新投递。',
+    'This delivery is still being retried on its schedule: redeliver it once it has succeeded or failed.',
+  ),
   CASE_ALREADY_OPENED: entry(409, '案件已存在', 'Case already opened', '此伤害报告已有案件。', 'This report already has a case.'),
   PARAMETER_VERSION_EXISTS: entry(
     409,

@@ -27,3 +27,5 @@ export * from './documents.ts';
 export * from './payment-chain.ts';
 export * from './payee.ts';
 export * from './bank-files.ts';
+export * from './notifications.ts';
+export * from './webhooks.ts';

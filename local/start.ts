@@ -9,6 +9,7 @@ import { parseArgs } from 'node:util';
 import { startLocalApp, type LocalApp } from './app.ts';
 import { ensureConsoleBuilt } from './console.ts';
 import { FAST_START_JVM_OPTIONS, checkJava } from './dynamodb.ts';
+import { localEvents } from './events/index.ts';
 import { localS3 } from './s3.ts';
 import { localStepFunctions } from './stepfunctions/index.ts';
 
@@ -128,12 +129,14 @@ async function main(): Promise<void> {
   const stepFunctions = localStepFunctions();
   // s3rver with the documents bucket (objects in DIR/s3 with --persist); its object-created events go to the check.
   const s3 = localS3(values.persist ? { directory: join(values.persist, 's3') } : {});
+  // The domain events: the cases table's stream → the bus → notifications and webhooks, the delivery queue, SMS recorded.
+  const events = localEvents();
   app = await startLocalApp({
     port,
     dynamodb: { jvmOptions: FAST_START_JVM_OPTIONS },
     // The local S3 first (its env, then the state machines'); the case workflow and payment-run state
     // machines, run from the same ASL files, plus the deadline sweep timer.
-    services: [s3, stepFunctions],
+    services: [s3, stepFunctions, events],
     ...(values.host ? { host: values.host } : {}),
     ...(values.persist ? { persistDir: values.persist } : {}),
   });
@@ -150,6 +153,7 @@ async function main(): Promise<void> {
       `DynamoDB Local: ${app.ddbEndpoint} (${values.persist ? `persisted in ${values.persist}` : 'in memory'}; tables: ${Object.values(app.tables).join(', ')})`,
       `S3 (s3rver): ${s3.endpoint} (bucket ${s3.bucketName('documents')}; ${values.persist ? `persisted in ${s3.directory}` : 'temporary directory'}; Object Created under cases/ → documentCheck)`,
       `Step Functions (local runner): ${stepFunctions.endpoint} (case workflow and payment run from statemachines/*.asl.json; deadline sweep timer)`,
+      `Domain events: ${events.endpoint} (cases table stream → eventPublisher → bus → eventConsumer; webhook queue → webhookSender, retries compressed 360×; SMS recorded, not sent)`,
       `Get a token:   curl -s -X POST ${app.url}/local/tokens -H 'content-type: application/json' -d '{"role":"admin","sub":"admin-1","provinces":["110000"]}'`,
       'Ctrl-C to stop.',
     ].join('\n'),

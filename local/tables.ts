@@ -7,6 +7,7 @@ import {
   DescribeTableCommand,
   ResourceInUseException,
   ResourceNotFoundException,
+  UpdateTableCommand,
   UpdateTimeToLiveCommand,
   type AttributeDefinition,
   type DynamoDBClient,
@@ -60,6 +61,7 @@ function createTableInput(table: TableDefinition, name: string) {
     AttributeDefinitions: [...attributes.values()],
     KeySchema: keySchema(table.partitionKey, table.sortKey),
     ...(indexes.length > 0 ? { GlobalSecondaryIndexes: indexes } : {}),
+    ...(table.stream ? { StreamSpecification: { StreamEnabled: true, StreamViewType: table.stream } } : {}),
   };
 }
 
@@ -74,7 +76,15 @@ async function exists(client: DynamoDBClient, name: string): Promise<boolean> {
 }
 
 async function createOne(client: DynamoDBClient, table: TableDefinition, name: string): Promise<void> {
-  if (await exists(client, name)) return;
+  if (await exists(client, name)) {
+    // A table kept with --persist from before it had a stream gets its stream now.
+    if (!table.stream) return;
+    const { Table } = await client.send(new DescribeTableCommand({ TableName: name }));
+    if (!Table?.StreamSpecification?.StreamEnabled) {
+      await client.send(new UpdateTableCommand({ TableName: name, StreamSpecification: { StreamEnabled: true, StreamViewType: table.stream } }));
+    }
+    return;
+  }
   try {
     await client.send(new CreateTableCommand(createTableInput(table, name)));
   } catch (error) {

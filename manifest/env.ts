@@ -5,6 +5,7 @@
  * functions/_shared/config.ts.
  */
 import { BUCKETS, type BucketId, LOCAL_S3_ENV } from './buckets.ts';
+import { EVENT_BUS_ENV, QUEUES, type QueueId } from './events.ts';
 import { ALL_FUNCTIONS, type AnyFunctionName, type FunctionSpec, SETTINGS, type SettingName } from './functions.ts';
 import { STATE_MACHINES } from './state-machines.ts';
 import { TABLES, tableById } from './tables.ts';
@@ -29,6 +30,8 @@ export const GRANTED_ENV: readonly string[] = [
   ...LOCAL_S3_ENV,
   ...Object.values(STATE_MACHINES).map((sm) => sm.envVar),
   ...PII_ENV,
+  EVENT_BUS_ENV,
+  ...Object.values(QUEUES).map((q) => q.envVar),
   ...(Object.keys(SETTINGS) as SettingName[]),
 ];
 
@@ -48,6 +51,8 @@ export const grantedEnvOf = (name: AnyFunctionName): ReadonlyMap<string, string>
   if (Object.keys(spec.buckets ?? {}).length > 0) for (const key of LOCAL_S3_ENV) env.set(key, 'buckets (local S3 endpoint)');
   for (const id of spec.starts ?? []) env.set(STATE_MACHINES[id].envVar, `starts: ${id}`);
   if (spec.pii) for (const key of PII_ENV) env.set(key, 'pii');
+  if (spec.publishes) env.set(EVENT_BUS_ENV, 'publishes');
+  for (const [id, access] of Object.entries(spec.queues ?? {})) env.set(QUEUES[id as QueueId].envVar, `queues.${id}: ${access}`);
   for (const setting of settingsOf(spec)) env.set(setting, `settings: ${setting}`);
   return env;
 };

@@ -11,6 +11,7 @@
  * in AWS. functions/ knows none of this: it reads its env through functions/_shared/config.ts.
  */
 import type { BucketAccess, BucketId } from './buckets.ts';
+import type { QueueAccess, QueueId } from './events.ts';
 import type { StateMachineId } from './state-machines.ts';
 import type { TableAccess, TableId } from './tables.ts';
 
@@ -27,6 +28,14 @@ export const SETTINGS = {
   AUTH_STATIC_CLIENT_IDS: 'app clients the authorizer accepts without a registry look-up',
   /** JSON: province → the agency's paying account (name, account, bankName, bankCode) for the bank files (D15). */
   PAYING_ACCOUNTS: 'the paying account of each province',
+  /** `sns` (SMS through Amazon SNS, the default) or `none` (inbox only); docs/events.md says how to add a provider. */
+  SMS_SENDER: 'which SMS adapter sends worker notifications',
+  /** `true` only locally: a webhook may be plain http on a loopback address (contract, v2 clarifications). */
+  WEBHOOK_ALLOW_LOOPBACK: 'whether loopback http webhook receivers are accepted',
+  /** Divides the webhook retry schedule (1 in AWS; compressed locally so retries come within seconds). */
+  WEBHOOK_RETRY_COMPRESSION: 'how much the webhook retry schedule is compressed',
+  /** How long a webhook receiver may take to answer (contract: 10 s). */
+  WEBHOOK_TIMEOUT_MS: 'webhook receiver timeout',
 } as const;
 export type SettingName = keyof typeof SETTINGS;
 
@@ -58,6 +67,12 @@ export interface FunctionSpec {
    * (`PLATFORM_RATE_LIMIT_PER_SECOND`, functions/_shared/rate-limit.ts), which writes the idempotency table.
    */
   readonly platformFacing?: boolean;
+  /** Puts domain events on the bus (manifest/events.ts): the bus's name env var and events:PutEvents. */
+  readonly publishes?: boolean;
+  /** Queues it sends to or consumes (manifest/events.ts): the queue's URL env var and the SQS grant. */
+  readonly queues?: Readonly<Partial<Record<QueueId, QueueAccess>>>;
+  /** Sends SMS to workers through Amazon SNS (sns:Publish to phone numbers). */
+  readonly sms?: boolean;
 }
 
 /** The HTTP function groups: one function per group, serving the routes of manifest/routes.ts. */
@@ -136,6 +151,21 @@ export const FUNCTIONS = {
     description: 'Monthly payment runs (start and status)',
     tables: { cases: 'readwrite', idempotency: 'readwrite' },
     starts: ['paymentRun'],
+  },
+  notifications: {
+    entry: 'functions/notifications/handler.ts',
+    description: "A worker's notification inbox (D21)",
+    tables: { events: 'read', idempotency: 'readwrite' },
+  },
+  webhooks: {
+    entry: 'functions/webhooks/handler.ts',
+    description: "A platform's webhook: registration (secret shown once), its delivery log and redelivery (D21)",
+    tables: { registry: 'read', events: 'readwrite', idempotency: 'readwrite' },
+    platformFacing: true,
+    // The signing secret is stored encrypted with the PII data key.
+    pii: true,
+    queues: { webhookDeliveries: 'send' },
+    settings: ['WEBHOOK_ALLOW_LOOPBACK'],
   },
   paymentBatches: {
     entry: 'functions/payment-batches/handler.ts',
@@ -216,6 +246,70 @@ export const EVENT_FUNCTIONS = {
 
 export type EventFunctionName = keyof typeof EVENT_FUNCTIONS;
 
+/** How a domain-event function is triggered (docs/events.md). */
+type DomainEventTrigger =
+  /** The change stream of a table (DynamoDB Streams event source mapping; locally local/events polls it). */
+  | { readonly stream: 'cases' }
+  /** The domain bus's rule for these detail-types (EventBridge; locally local/events routes PutEvents). */
+  | { readonly bus: readonly string[] }
+  /** A queue (SQS event source mapping, partial batch failures; locally local/events runs the queue). */
+  | { readonly queue: QueueId };
+
+export interface DomainEventFunctionSpec extends FunctionSpec {
+  readonly trigger: DomainEventTrigger;
+}
+
+/** The functions of the domain events: stream → bus, bus → notifications and webhook fan-out, queue → receivers. */
+export const DOMAIN_EVENT_FUNCTIONS = {
+  /** Maps committed changes of the cases table to versioned domain events and puts them on the bus. */
+  eventPublisher: {
+    entry: 'functions/events/publisher.ts',
+    description: 'Domain events from the cases table stream (reports, cases, payments, documents) to the bus',
+    tables: {},
+    publishes: true,
+    trigger: { stream: 'cases' },
+    timeoutSeconds: 60,
+  },
+  /** Worker notifications (inbox + SMS, D21) and the webhook deliveries of platforms, idempotent by event id. */
+  eventConsumer: {
+    entry: 'functions/events/consumer.ts',
+    description: 'Worker notifications (inbox and SMS) and webhook deliveries from domain events (D21)',
+    // cases: the case and its documents (missing list, deadlines); registry: the worker's phone for SMS.
+    tables: { cases: 'read', registry: 'read', events: 'readwrite' },
+    pii: true,
+    sms: true,
+    queues: { webhookDeliveries: 'send' },
+    settings: ['SMS_SENDER'],
+    trigger: {
+      bus: [
+        'injury_report.created',
+        'case.opened',
+        'case.status_changed',
+        'case.documents_changed',
+        'case.reminder_due',
+        'payment.status_changed',
+        'declaration.closed',
+        'credit_record.created',
+      ],
+    },
+    timeoutSeconds: 60,
+  },
+  /** One signed HTTP POST per delivery message; retried with backoff, DEAD after the schedule. */
+  webhookSender: {
+    entry: 'functions/events/webhook-sender.ts',
+    description: 'Sends webhook deliveries to platforms (Standard Webhooks signatures), with retries and a dead-letter state',
+    tables: { events: 'readwrite' },
+    pii: true,
+    queues: { webhookDeliveries: 'consume' },
+    settings: ['WEBHOOK_ALLOW_LOOPBACK', 'WEBHOOK_RETRY_COMPRESSION', 'WEBHOOK_TIMEOUT_MS'],
+    trigger: { queue: 'webhookDeliveries' },
+    // Receivers answer within 10 s or fail; a batch of deliveries is sent concurrently.
+    timeoutSeconds: 30,
+  },
+} as const satisfies Record<string, DomainEventFunctionSpec>;
+
+export type DomainEventFunctionName = keyof typeof DOMAIN_EVENT_FUNCTIONS;
+
 /** The HTTP API's Lambda authorizer (docs/security.md): in front of every authenticated route. */
 export const AUTHORIZER_FUNCTION = {
   entry: 'functions/authorizer/handler.ts',
@@ -227,13 +321,14 @@ export const AUTHORIZER_FUNCTION = {
   timeoutSeconds: 5,
 } as const satisfies FunctionSpec;
 
-export type AnyFunctionName = FunctionName | WorkflowFunctionName | EventFunctionName | 'authorizer';
+export type AnyFunctionName = FunctionName | WorkflowFunctionName | EventFunctionName | DomainEventFunctionName | 'authorizer';
 
 /** Every function of the product, by name. */
 export const ALL_FUNCTIONS: Readonly<Record<AnyFunctionName, FunctionSpec>> = {
   ...FUNCTIONS,
   ...WORKFLOW_FUNCTIONS,
   ...EVENT_FUNCTIONS,
+  ...DOMAIN_EVENT_FUNCTIONS,
   authorizer: AUTHORIZER_FUNCTION,
 };
 const ALL_FUNCTION_NAMES = Object.keys(ALL_FUNCTIONS) as AnyFunctionName[];

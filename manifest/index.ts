@@ -12,3 +12,4 @@ export * from './routes.ts';
 export * from './schedules.ts';
 export * from './state-machines.ts';
 export * from './tables.ts';
+export * from './events.ts';

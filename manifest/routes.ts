@@ -40,6 +40,12 @@ export const ROUTES: readonly Route[] = [
 
   { method: 'GET', path: '/v1/workers/{workerId}/enrolment-days', fn: 'enrolment', auth: true },
   { method: 'GET', path: '/v1/workers/{workerId}/coverage', fn: 'enrolment', auth: true },
+  { method: 'GET', path: '/v1/workers/{workerId}/notifications', fn: 'notifications', auth: true },
+
+  { method: 'PUT', path: '/v1/platforms/{platformId}/webhook', fn: 'webhooks', auth: true },
+  { method: 'DELETE', path: '/v1/platforms/{platformId}/webhook', fn: 'webhooks', auth: true },
+  { method: 'GET', path: '/v1/platforms/{platformId}/webhook/deliveries', fn: 'webhooks', auth: true },
+  { method: 'POST', path: '/v1/platforms/{platformId}/webhook/deliveries/{deliveryId}/redelivery', fn: 'webhooks', auth: true },
 
   { method: 'POST', path: '/v1/injury-reports', fn: 'reports', auth: true },
   { method: 'POST', path: '/v1/cases', fn: 'cases', auth: true },

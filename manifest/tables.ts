@@ -28,6 +28,11 @@ export interface TableDefinition {
   readonly sortKey?: KeyAttribute;
   readonly globalSecondaryIndexes?: readonly IndexDefinition[];
   readonly timeToLiveAttribute?: string;
+  /**
+   * The table's change stream (DynamoDB Streams): its committed writes are the source of the domain events
+   * (manifest/events.ts; docs/events.md). Locally DynamoDB Local's stream is read by local/events.
+   */
+  readonly stream?: 'NEW_AND_OLD_IMAGES';
 }
 
 /** Platforms, credit codes, app clients, persons, workers, platform-worker links, parameters, calendars. */
@@ -84,9 +89,24 @@ const casesTable = {
     { indexName: 'byStatus', partitionKey: { name: 'gsi1pk', type: 'S' }, sortKey: { name: 'gsi1sk', type: 'S' }, projection: 'ALL' },
     { indexName: 'byProvince', partitionKey: { name: 'gsi2pk', type: 'S' }, sortKey: { name: 'gsi2sk', type: 'S' }, projection: 'ALL' },
   ],
+  // Reports, cases, payments and documents changes → domain events (docs/events.md).
+  stream: 'NEW_AND_OLD_IMAGES',
 } as const satisfies TableDefinition;
 
-export const TABLES = [registryTable, ordersTable, ledgerTable, idempotencyTable, casesTable] as const satisfies readonly TableDefinition[];
+/**
+ * What the domain events cause (docs/events.md): workers' inboxes (D21), platforms' webhook registrations,
+ * webhook deliveries and their attempts, and the markers that make every consumer idempotent by event id
+ * (expired by TTL).
+ */
+const eventsTable = {
+  id: 'events',
+  envVar: 'EVENTS_TABLE',
+  partitionKey: { name: 'pk', type: 'S' },
+  sortKey: { name: 'sk', type: 'S' },
+  timeToLiveAttribute: 'expiresAt',
+} as const satisfies TableDefinition;
+
+export const TABLES = [registryTable, ordersTable, ledgerTable, idempotencyTable, casesTable, eventsTable] as const satisfies readonly TableDefinition[];
 
 export type TableId = (typeof TABLES)[number]['id'];
 export type TableAccess = 'read' | 'readwrite';

@@ -14,6 +14,7 @@
  */
 import { BUCKETS, type BucketId, LOCAL_S3_ENV } from '../../manifest/buckets.ts';
 import { PII_ENV } from '../../manifest/env.ts';
+import { EVENT_BUS_ENV, QUEUES, type QueueId } from '../../manifest/events.ts';
 import { STATE_MACHINES, type StateMachineId } from '../../manifest/state-machines.ts';
 import { TABLES, type TableId } from '../../manifest/tables.ts';
 import * as z from './zod.ts';
@@ -49,6 +50,12 @@ const stateMachineArn = (id: StateMachineId): string => {
   return arn;
 };
 
+const queueUrl = (id: QueueId): string => {
+  const url = value(QUEUES[id].envVar);
+  if (!url) throw missing(QUEUES[id].envVar, `the queue grant \`queues.${id}\``);
+  return url;
+};
+
 /** Parses one setting when read: a malformed value is a configuration error naming the variable. */
 const setting = <S extends z.ZodMiniType>(name: string, schema: S): z.infer<S> => {
   const result = schema.safeParse(value(name));
@@ -60,6 +67,10 @@ const PiiMode = z._default(z.enum(['local', 'kms']), 'local');
 const RateLimit = z.optional(z.coerce.number().check(z.int(), z.minimum(0), z.maximum(100_000)));
 const ClientsMode = z._default(z.enum(['local', 'cognito']), 'local');
 const OptionalUrl = z.optional(z.url());
+const SmsSender = z._default(z.enum(['sns', 'none']), 'sns');
+const Flag = z._default(z.enum(['true', 'false']), 'false');
+const Compression = z._default(z.coerce.number().check(z.minimum(1), z.maximum(1_000_000)), 1);
+const TimeoutMs = z._default(z.coerce.number().check(z.int(), z.minimum(100), z.maximum(10_000)), 10_000);
 
 const [PII_LOCAL_KEY, PII_KMS_KEY_ID, PII_DATA_KEY_CIPHERTEXT] = PII_ENV;
 
@@ -92,6 +103,9 @@ export const config = {
     get cases() {
       return tableName('cases');
     },
+    get events() {
+      return tableName('events');
+    },
   },
   /** Bucket names: set by CDK for the functions granted the bucket, or by the local runtime. */
   buckets: {
@@ -115,6 +129,34 @@ export const config = {
     },
     get paymentRun() {
       return stateMachineArn('paymentRun');
+    },
+  },
+  /** The domain events bus (functions that `publishes`). */
+  get eventBusName(): string {
+    const name = value(EVENT_BUS_ENV);
+    if (!name) throw missing(EVENT_BUS_ENV, '`publishes: true`');
+    return name;
+  },
+  /** Queue URLs: set by CDK for the functions granted the queue, or by the local runtime. */
+  queues: {
+    get webhookDeliveries() {
+      return queueUrl('webhookDeliveries');
+    },
+  },
+  /** `SMS_SENDER`: `sns` (default) or `none` (inbox only). */
+  get smsSender(): 'sns' | 'none' {
+    return setting('SMS_SENDER', SmsSender);
+  },
+  /** Webhook delivery settings (docs/events.md): loopback receivers (local only), schedule compression, timeout. */
+  webhooks: {
+    get allowLoopback(): boolean {
+      return setting('WEBHOOK_ALLOW_LOOPBACK', Flag) === 'true';
+    },
+    get retryCompression(): number {
+      return setting('WEBHOOK_RETRY_COMPRESSION', Compression);
+    },
+    get timeoutMs(): number {
+      return setting('WEBHOOK_TIMEOUT_MS', TimeoutMs);
     },
   },
   /** Whether this function may store Idempotency-Key records (it is granted the idempotency table). */

@@ -66,6 +66,8 @@ import {
 } from '../documents/schemas.ts';
 import { DocumentSchema } from '../_shared/document-view.ts';
 import { InjuryReportRequest, InjuryReportResponse } from '../reports/schemas.ts';
+import { NotificationsResponse } from '../notifications/schemas.ts';
+import { DeliveriesResponse, RedeliveryResponse, WebhookRequest, WebhookSecretResponse } from '../webhooks/schemas.ts';
 
 // ---- Examples (one per request body and 2xx response body; a test parses each with its zod schema) ----
 
@@ -228,6 +230,8 @@ const TAGS: Record<FunctionName, { name: string; description: string }> = {
   cases: { name: 'Cases', description: 'The bundled case: confirmation, assessment, benefits, approval, payments (D6–D10)' },
   documents: { name: 'Documents', description: 'Evidence documents: presigned uploads, checklist, waivers (D13)' },
   paymentRuns: { name: 'Payment runs', description: "A month's monthly benefit payments (admin)" },
+  notifications: { name: 'Notifications', description: "A worker's inbox: the messages also sent by SMS (D21)" },
+  webhooks: { name: 'Webhooks', description: "A platform's signed webhooks (Standard Webhooks): registration, delivery log, redelivery (D21)" },
   paymentBatches: { name: 'Payment batches', description: 'Bank batches, bank files and results, fund reports (finance, D15)' },
   admin: { name: 'Admin', description: 'Versioned parameters and holiday calendars' },
   public: { name: 'Public', description: 'Health and this document, without authentication' },
@@ -436,6 +440,75 @@ export const OPERATIONS: Record<string, Operation> = {
     summary: 'Was a moment covered, and by which order (D4)',
     requestParams: { path: WorkerPath, query: CoverageQuery },
     responses: { '200': ok(CoverageResponse, COVERAGE), ...errors, '422': problem('A coverage parameter (D4) is not configured for the date') },
+  },
+  'GET /v1/workers/{workerId}/notifications': {
+    operationId: 'listNotifications',
+    callers: 'people',
+    summary: "The worker's notifications, newest first (the worker; D21)",
+    requestParams: { path: WorkerPath },
+    responses: {
+      '200': ok(NotificationsResponse, {
+        items: [
+          {
+            notificationId: 'ntf_4c1d2e3f4a5b6c7d8e9f0a1b',
+            at: '2026-05-01T10:00:00.000Z',
+            kind: 'CASE_OPENED',
+            text: '【职业伤害保障】案件 cas_0a1b2c3d：您的职业伤害保障待遇申请已受理。下一步：经办机构审核您的申请，如需补充材料将一次性告知；认定结论将于2026年5月18日前作出。',
+            caseId: 'cas_0a1b2c3d',
+          },
+        ],
+      }),
+      ...errors,
+    },
+  },
+  'PUT /v1/platforms/{platformId}/webhook': {
+    operationId: 'putWebhook',
+    callers: 'platforms',
+    summary: "Register or replace the platform's webhook (that platform); answers a new signing secret, shown once",
+    description:
+      'Deliveries follow Standard Webhooks: `webhook-id`, `webhook-timestamp` (Unix seconds) and `webhook-signature` (`v1,` + base64 HMAC-SHA256 of `{id}.{timestamp}.{body}` keyed with the decoded secret). Bodies are `{ type, timestamp, data }` with identifiers only. A non-2xx answer or none within 10 s is retried with backoff for about 27 hours with the same `webhook-id`.',
+    requestParams: { path: PlatformPath },
+    requestBody: body(WebhookRequest, { url: 'https://hooks.example.com/injury-claims', events: ['injury_report.created', 'case.status_changed'] }),
+    responses: { '200': ok(WebhookSecretResponse, { secret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw' }), ...errors },
+  },
+  'DELETE /v1/platforms/{platformId}/webhook': {
+    operationId: 'deleteWebhook',
+    callers: 'platforms',
+    summary: "Remove the platform's webhook (that platform); pending deliveries are cancelled",
+    requestParams: { path: PlatformPath },
+    responses: { '204': { description: 'Removed' }, ...errors },
+  },
+  'GET /v1/platforms/{platformId}/webhook/deliveries': {
+    operationId: 'listWebhookDeliveries',
+    callers: 'platforms',
+    summary: 'The delivery log: every attempt, newest first (that platform)',
+    requestParams: { path: PlatformPath },
+    responses: {
+      '200': ok(DeliveriesResponse, {
+        items: [
+          {
+            deliveryId: 'dlv_9e8d7c6b5a4f3e2d1c0b9a8f',
+            webhookId: 'msg_9e8d7c6b5a4f3e2d1c0b9a8f',
+            type: 'injury_report.created',
+            attempt: 1,
+            attemptedAt: '2026-05-01T10:00:01.000Z',
+            responseStatus: 200,
+          },
+        ],
+      }),
+      ...errors,
+    },
+  },
+  'POST /v1/platforms/{platformId}/webhook/deliveries/{deliveryId}/redelivery': {
+    operationId: 'redeliverWebhook',
+    callers: 'platforms',
+    summary: 'Send a finished (delivered or dead) delivery once more, with the same webhook-id (that platform)',
+    requestParams: { path: z.object({ platformId: z.string(), deliveryId: z.string() }) },
+    responses: {
+      '202': ok(RedeliveryResponse, { deliveryId: 'dlv_9e8d7c6b5a4f3e2d1c0b9a8f', webhookId: 'msg_9e8d7c6b5a4f3e2d1c0b9a8f', status: 'PENDING' }, 'Accepted'),
+      ...errors,
+      '409': problem('The delivery is still being retried'),
+    },
   },
   ...caseOperations(),
 };

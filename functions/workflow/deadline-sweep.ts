@@ -4,7 +4,20 @@
  * `sweepCase` decides: an escalation per missed statutory deadline (D7, D8), once, or the close of a
  * paid case with nothing more to pay once the re-assessment window has passed.
  */
-import { CASE_STATUSES, type CaseRecord, sweepCase, workflowEnds, workflowRestarted, workflowStarted } from '../../core/index.ts';
+import {
+  CASE_STATUSES,
+  type CaseRecord,
+  certificationDueOn,
+  deadlinesOf,
+  monthlyRecipients,
+  remindersDue,
+  shanghaiDate,
+  sweepCase,
+  type WorkingDayCalendar,
+  workflowEnds,
+  workflowRestarted,
+  workflowStarted,
+} from '../../core/index.ts';
 import { caseWorkflowName, signalStep, startCaseWorkflow } from '../_shared/case-workflow.ts';
 import { logger } from '../_shared/observability.ts';
 import { calendarsRepository } from '../_shared/repositories/calendars.ts';
@@ -65,11 +78,25 @@ const startMissingWorkflow = async (record: CaseRecord, now: Date): Promise<bool
   }
 };
 
+/**
+ * D21: the worker's deadlines 3 days away and certifications due, each stored once (a conditional put of
+ * its reminder item); the stored reminder is a domain event (docs/events.md) that notifies the worker.
+ */
+const remind = async (record: CaseRecord, calendar: WorkingDayCalendar, now: Date): Promise<number> => {
+  const today = shanghaiDate(now);
+  const certifications = monthlyRecipients(record).map((person) => ({ person, dueOn: certificationDueOn(record, person) }));
+  let stored = 0;
+  for (const reminder of remindersDue(record, deadlinesOf(record, calendar, today), certifications, today)) {
+    if (await casesRepository.addReminder(record.caseId, reminder, now.toISOString())) stored++;
+  }
+  return stored;
+};
+
 export const sweepDeadlines = async (
   now: Date = new Date(),
-): Promise<{ escalated: number; closed: number; resignalled: number; started: number; restarted: number }> => {
+): Promise<{ escalated: number; closed: number; resignalled: number; started: number; restarted: number; reminded: number }> => {
   const calendar = await calendarsRepository.calendar();
-  const counts = { escalated: 0, closed: 0, resignalled: 0, started: 0, restarted: 0 };
+  const counts = { escalated: 0, closed: 0, resignalled: 0, started: 0, restarted: 0, reminded: 0 };
   for (const status of SWEPT) {
     let token: string | undefined;
     do {
@@ -92,6 +119,7 @@ export const sweepDeadlines = async (
           if (await startMissingWorkflow(record, at)) counts.started++;
           continue;
         }
+        counts.reminded += await remind(record, calendar, at);
         // A paid case closes only with nothing on its way to or from the bank: its payments are read for that.
         const payments = record.status === 'PAID' ? ((await casesRepository.bundle(caseId))?.payments ?? []) : [];
         const swept = sweepCase(record, payments, at, calendar);

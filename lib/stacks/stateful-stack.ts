@@ -6,7 +6,7 @@
  * the documents bucket from manifest/buckets.ts.
  */
 import { Duration, RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';
-import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption, type ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { AttributeType, BillingMode, ProjectionType, StreamViewType, Table, TableEncryption, type ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { AnyPrincipal, Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Key, type IKey } from 'aws-cdk-lib/aws-kms';
 import { BlockPublicAccess, Bucket, BucketEncryption, type CfnBucket, HttpMethods, ObjectOwnership, StorageClass } from 'aws-cdk-lib/aws-s3';
@@ -193,6 +193,8 @@ export class StatefulStack extends Stack {
       deletionProtection: stage.deletionProtection,
       removalPolicy: stage.removalPolicy,
       ...(def.timeToLiveAttribute ? { timeToLiveAttribute: def.timeToLiveAttribute } : {}),
+      // The change stream the domain events are published from (docs/events.md).
+      ...(def.stream ? { stream: StreamViewType.NEW_AND_OLD_IMAGES } : {}),
     });
     for (const index of def.globalSecondaryIndexes ?? []) {
       table.addGlobalSecondaryIndex({

@@ -36,6 +36,8 @@ import { BUCKETS, type BucketId } from '../../manifest/buckets.ts';
 import {
   type AnyFunctionName,
   AUTHORIZER_FUNCTION,
+  DOMAIN_EVENT_FUNCTIONS,
+  type DomainEventFunctionName,
   EVENT_FUNCTIONS,
   type EventFunctionName,
   FUNCTIONS,
@@ -53,6 +55,7 @@ import { ConsoleHosting } from '../constructs/console-hosting.ts';
 import { type BucketGrant, ClaimsFunction, type TableGrant } from '../constructs/function.ts';
 import { Monitoring } from '../constructs/monitoring.ts';
 import { DocumentEvents } from './document-events.ts';
+import { DomainEvents } from './domain-events.ts';
 import { bucketName, type DeployedBucket, type DeployedTable } from './stateful-stack.ts';
 import { Workflows } from './workflows.ts';
 
@@ -112,6 +115,10 @@ export class StatelessStack extends Stack {
   public readonly workflows: Workflows;
   /** The object-created rule of the documents bucket, its DLQ and alarms. */
   public readonly documentEvents: DocumentEvents;
+  /** Functions of the domain events: the stream publisher, the consumer, the webhook sender. */
+  public readonly domainEventFunctions: Readonly<Record<DomainEventFunctionName, ClaimsFunction>>;
+  /** The domain bus, its rule, the webhook delivery queue, their DLQs and alarms (docs/events.md). */
+  public readonly domainEvents: DomainEvents;
   /** Verifies Cognito tokens and accepts the app clients of registered platforms (functions/authorizer). */
   public readonly authorizerFunction: ClaimsFunction;
   /** The web console: private bucket, CloudFront distribution, security headers, its deployment. */
@@ -271,6 +278,11 @@ export class StatelessStack extends Stack {
       AUTH_ISSUER: issuer,
       AUTH_STATIC_CLIENT_IDS: [this.appClient.userPoolClientId, this.platformClient.userPoolClientId].join(','),
       PAYING_ACCOUNTS: JSON.stringify(stage.payingAccounts),
+      SMS_SENDER: 'sns',
+      // Only https receivers on public addresses in AWS; the full retry schedule; the contract's 10 s.
+      WEBHOOK_ALLOW_LOOPBACK: 'false',
+      WEBHOOK_RETRY_COMPRESSION: '1',
+      WEBHOOK_TIMEOUT_MS: '10000',
     };
     /** One function from its manifest entry: its table grants and their env, its settings; state machines and PII in Workflows. */
     const build = (name: string, spec: FunctionSpec): ClaimsFunction => {
@@ -302,6 +314,10 @@ export class StatelessStack extends Stack {
     const eventFunctions = {} as Record<EventFunctionName, ClaimsFunction>;
     for (const [name, spec] of Object.entries(EVENT_FUNCTIONS) as [EventFunctionName, FunctionSpec][]) eventFunctions[name] = build(name, spec);
     this.eventFunctions = eventFunctions;
+    const domainEventFunctions = {} as Record<DomainEventFunctionName, ClaimsFunction>;
+    for (const [name, spec] of Object.entries(DOMAIN_EVENT_FUNCTIONS) as [DomainEventFunctionName, FunctionSpec][])
+      domainEventFunctions[name] = build(name, spec);
+    this.domainEventFunctions = domainEventFunctions;
     // The API's Lambda authorizer: verifies the pool's tokens (AUTH_ISSUER) and accepts the static clients plus
     // any client registered to a platform in the registry.
     this.authorizerFunction = build('authorizer', AUTHORIZER_FUNCTION);
@@ -315,12 +331,33 @@ export class StatelessStack extends Stack {
       httpFunctions: functions,
       workflowFunctions,
       eventFunctions,
+      domainEventFunctions,
       authorizerFunction: this.authorizerFunction,
       dataKey: props.dataKey,
     });
 
     // ---- Documents: the check after upload, on the bucket's object-created events ---------------
     this.documentEvents = new DocumentEvents(this, 'DocumentEvents', { stage, eventFunctions, alarmTopic: this.workflows.alarmTopic });
+
+    // ---- Domain events: stream → bus → notifications and webhooks (docs/events.md) -----------------
+    const casesStream = Table.fromTableAttributes(this, 'CasesTableStreamRef', {
+      tableName: props.tables.cases.tableName,
+      tableStreamArn: props.tables.cases.table.tableStreamArn!,
+      encryptionKey: props.dataKey,
+    });
+    this.domainEvents = new DomainEvents(this, 'DomainEvents', {
+      stage,
+      casesTable: casesStream,
+      functions: domainEventFunctions,
+      all: [
+        ...(Object.entries(FUNCTIONS) as [FunctionName, FunctionSpec][]).map(([name, spec]) => ({ fn: functions[name], spec })),
+        ...(Object.entries(DOMAIN_EVENT_FUNCTIONS) as [DomainEventFunctionName, FunctionSpec][]).map(([name, spec]) => ({
+          fn: domainEventFunctions[name],
+          spec,
+        })),
+      ],
+      alarmTopic: this.workflows.alarmTopic,
+    });
 
     // ---- HTTP API -------------------------------------------------------------------------------
     // A Lambda authorizer, not the JWT authorizer: a JWT authorizer accepts a fixed audience list, and
@@ -469,6 +506,7 @@ export class StatelessStack extends Stack {
     if (name === 'authorizer') return this.authorizerFunction;
     if (Object.hasOwn(this.workflowFunctions, name)) return this.workflowFunctions[name as WorkflowFunctionName];
     if (Object.hasOwn(this.eventFunctions, name)) return this.eventFunctions[name as EventFunctionName];
+    if (Object.hasOwn(this.domainEventFunctions, name)) return this.domainEventFunctions[name as DomainEventFunctionName];
     return this.functions[name as FunctionName];
   }
 }

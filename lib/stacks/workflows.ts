@@ -24,6 +24,7 @@ import { Construct } from 'constructs';
 import { piiDataKeyContext } from '../../manifest/env.ts';
 import {
   type AnyFunctionName,
+  type DomainEventFunctionName,
   type EventFunctionName,
   type FunctionName,
   piiFunctions,
@@ -44,6 +45,8 @@ export interface WorkflowsProps {
   readonly httpFunctions: Readonly<Record<FunctionName, ClaimsFunction>>;
   readonly workflowFunctions: Readonly<Record<WorkflowFunctionName, ClaimsFunction>>;
   readonly eventFunctions: Readonly<Record<EventFunctionName, ClaimsFunction>>;
+  /** The domain-event functions (docs/events.md): some handle personal data (the PII key). */
+  readonly domainEventFunctions: Readonly<Record<DomainEventFunctionName, ClaimsFunction>>;
   readonly authorizerFunction: ClaimsFunction;
   /** The stateful stack's customer-managed key; the PII data key is encrypted under it. */
   readonly dataKey: IKey;
@@ -59,7 +62,7 @@ export class Workflows extends Construct {
 
   constructor(scope: Construct, id: string, props: WorkflowsProps) {
     super(scope, id);
-    const { stage, httpFunctions, workflowFunctions, eventFunctions } = props;
+    const { stage, httpFunctions, workflowFunctions, eventFunctions, domainEventFunctions } = props;
     const workflowFn = workflowFunctions.workflow.function;
     const functionNamed = (name: AnyFunctionName): ClaimsFunction =>
       name === 'authorizer'
@@ -68,7 +71,9 @@ export class Workflows extends Construct {
           ? workflowFunctions[name as WorkflowFunctionName]
           : name in eventFunctions
             ? eventFunctions[name as EventFunctionName]
-            : httpFunctions[name as FunctionName];
+            : name in domainEventFunctions
+              ? domainEventFunctions[name as DomainEventFunctionName]
+              : httpFunctions[name as FunctionName];
 
     // ---- State machines -------------------------------------------------------------------------
     const caseWorkflow = new ClaimsStateMachine(this, 'CaseWorkflow', {
@@ -124,7 +129,12 @@ export class Workflows extends Construct {
     }
 
     // ---- PII data key ---------------------------------------------------------------------------
-    const allFunctions = [...Object.values(httpFunctions), ...Object.values(workflowFunctions), ...Object.values(eventFunctions)];
+    const allFunctions = [
+      ...Object.values(httpFunctions),
+      ...Object.values(workflowFunctions),
+      ...Object.values(eventFunctions),
+      ...Object.values(domainEventFunctions),
+    ];
     for (const fn of allFunctions) fn.function.addEnvironment('PII_KEY_MODE', 'kms');
     const context = piiDataKeyContext(stage.name);
     for (const name of piiFunctions()) {

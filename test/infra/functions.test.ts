@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FUNCTIONS, type FunctionName } from '../../manifest/index.ts';
 import { stageConfig } from '../../lib/config/stage.ts';
 import { TABLES, type TableDefinition } from '../../manifest/tables.ts';
-import { EVENT_FUNCTIONS, WORKFLOW_FUNCTIONS } from '../../manifest/functions.ts';
+import { DOMAIN_EVENT_FUNCTIONS, EVENT_FUNCTIONS, WORKFLOW_FUNCTIONS } from '../../manifest/functions.ts';
 import { ClaimsFunction, FunctionDefaultsAspect } from '../../lib/constructs/function.ts';
 import { tableName } from '../../lib/stacks/stateful-stack.ts';
 import { buildTestApp, removeOutdir, tempOutdir, testContext, type BuiltApp } from './app-fixture.ts';
@@ -41,8 +41,11 @@ describe('functions of the stateless stack (prod)', () => {
     return policies[0]!.Properties.PolicyDocument.Statement;
   };
 
-  it('creates one Lambda function per FUNCTIONS group, WORKFLOW_FUNCTIONS and EVENT_FUNCTIONS entry, plus the API authorizer, and no other', () => {
-    template.resourceCountIs('AWS::Lambda::Function', GROUPS.length + Object.keys(WORKFLOW_FUNCTIONS).length + Object.keys(EVENT_FUNCTIONS).length + 1);
+  it('creates one Lambda function per FUNCTIONS group, WORKFLOW_FUNCTIONS, EVENT_FUNCTIONS and DOMAIN_EVENT_FUNCTIONS entry, plus the API authorizer, and no other', () => {
+    template.resourceCountIs(
+      'AWS::Lambda::Function',
+      GROUPS.length + Object.keys(WORKFLOW_FUNCTIONS).length + Object.keys(EVENT_FUNCTIONS).length + Object.keys(DOMAIN_EVENT_FUNCTIONS).length + 1,
+    );
   });
 
   it.each(GROUPS)('%s runs nodejs24.x on arm64 with active tracing and the configured memory', (group) => {

@@ -284,6 +284,78 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/workers/{workerId}/notifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The worker's notifications, newest first (the worker; D21) */
+        get: operations["listNotifications"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/platforms/{platformId}/webhook": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Register or replace the platform's webhook (that platform); answers a new signing secret, shown once
+         * @description Deliveries follow Standard Webhooks: `webhook-id`, `webhook-timestamp` (Unix seconds) and `webhook-signature` (`v1,` + base64 HMAC-SHA256 of `{id}.{timestamp}.{body}` keyed with the decoded secret). Bodies are `{ type, timestamp, data }` with identifiers only. A non-2xx answer or none within 10 s is retried with backoff for about 27 hours with the same `webhook-id`.
+         */
+        put: operations["putWebhook"];
+        post?: never;
+        /** Remove the platform's webhook (that platform); pending deliveries are cancelled */
+        delete: operations["deleteWebhook"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/platforms/{platformId}/webhook/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The delivery log: every attempt, newest first (that platform) */
+        get: operations["listWebhookDeliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/platforms/{platformId}/webhook/deliveries/{deliveryId}/redelivery": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send a finished (delivered or dead) delivery once more, with the same webhook-id (that platform) */
+        post: operations["redeliverWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/injury-reports": {
         parameters: {
             query?: never;
@@ -857,6 +929,11 @@ export interface components {
             /** @example 2025-08-01T10:05:00+08:00 */
             finishedAt?: string;
         };
+        WebhookRequest: {
+            /** @description The receiver: https to a public address (loopback http is accepted by the local runtime only); no user information. */
+            url: string;
+            events: ("injury_report.created" | "case.status_changed" | "declaration.closed" | "credit_record.created")[];
+        };
         InjuryReport: {
             /** @example rider-000123 */
             platformId: string;
@@ -1154,6 +1231,44 @@ export interface components {
             orderId?: string;
             /** @enum {string} */
             reason: "COVERED" | "NO_ORDER_AT_TIME" | "PLATFORM_NOT_ENROLLED" | "UNKNOWN_WORKER";
+        };
+        Notifications: {
+            items: components["schemas"]["Notification"][];
+        };
+        Notification: {
+            notificationId: string;
+            /** @description When the event it tells of happened (RFC 3339). */
+            at: string;
+            /** @enum {string} */
+            kind: "CASE_OPENED" | "DOCUMENTS_MISSING" | "DECISION" | "PAYMENT_SENT" | "PAYMENT_RETURNED" | "DEADLINE_NEAR" | "CERTIFICATION_DUE";
+            /** @description The message in simplified Chinese, as sent by SMS: no ID number, phone, bank account, diagnosis or name. */
+            text: string;
+            caseId?: string;
+        };
+        WebhookSecret: {
+            /** @description The signing secret (`whsec_` + base64 of 32 random bytes; the HMAC key is the decoded bytes). Shown in this response only; each PUT issues a new one. */
+            secret: string;
+        };
+        WebhookDeliveries: {
+            items: components["schemas"]["WebhookDeliveryAttempt"][];
+        };
+        WebhookDeliveryAttempt: {
+            deliveryId: string;
+            /** @description The `webhook-id` header: the same on every retry and redelivery of the delivery. */
+            webhookId: string;
+            /** @enum {string} */
+            type: "injury_report.created" | "case.status_changed" | "declaration.closed" | "credit_record.created";
+            /** @description The attempt number of the delivery (1 for the first). */
+            attempt: number;
+            attemptedAt: string;
+            responseStatus?: number;
+            error?: string;
+        };
+        WebhookRedelivery: {
+            deliveryId: string;
+            webhookId: string;
+            /** @constant */
+            status: "PENDING";
         };
         InjuryReportCreated: {
             reportId: string;
@@ -3067,6 +3182,401 @@ export interface operations {
             };
             /** @description A coverage parameter (D4) is not configured for the date */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the request-rate limit (per platform, or the API stage throttle); retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listNotifications: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                workerId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "notificationId": "ntf_4c1d2e3f4a5b6c7d8e9f0a1b",
+                     *           "at": "2026-05-01T10:00:00.000Z",
+                     *           "kind": "CASE_OPENED",
+                     *           "text": "【职业伤害保障】案件 cas_0a1b2c3d：您的职业伤害保障待遇申请已受理。下一步：经办机构审核您的申请，如需补充材料将一次性告知；认定结论将于2026年5月18日前作出。",
+                     *           "caseId": "cas_0a1b2c3d"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Notifications"];
+                };
+            };
+            /** @description Validation failed; `errors[].path` names each bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unknown or not visible */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the request-rate limit (per platform, or the API stage throttle); retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    putWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                platformId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "url": "https://hooks.example.com/injury-claims",
+                 *       "events": [
+                 *         "injury_report.created",
+                 *         "case.status_changed"
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["WebhookRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "secret": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["WebhookSecret"];
+                };
+            };
+            /** @description Validation failed; `errors[].path` names each bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unknown or not visible */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the request-rate limit (per platform, or the API stage throttle); retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    deleteWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                platformId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation failed; `errors[].path` names each bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unknown or not visible */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the request-rate limit (per platform, or the API stage throttle); retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listWebhookDeliveries: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                platformId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "deliveryId": "dlv_9e8d7c6b5a4f3e2d1c0b9a8f",
+                     *           "webhookId": "msg_9e8d7c6b5a4f3e2d1c0b9a8f",
+                     *           "type": "injury_report.created",
+                     *           "attempt": 1,
+                     *           "attemptedAt": "2026-05-01T10:00:01.000Z",
+                     *           "responseStatus": 200
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["WebhookDeliveries"];
+                };
+            };
+            /** @description Validation failed; `errors[].path` names each bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unknown or not visible */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the request-rate limit (per platform, or the API stage throttle); retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    redeliverWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                platformId: string;
+                deliveryId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Accepted */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "deliveryId": "dlv_9e8d7c6b5a4f3e2d1c0b9a8f",
+                     *       "webhookId": "msg_9e8d7c6b5a4f3e2d1c0b9a8f",
+                     *       "status": "PENDING"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["WebhookRedelivery"];
+                };
+            };
+            /** @description Validation failed; `errors[].path` names each bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unknown or not visible */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The delivery is still being retried */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

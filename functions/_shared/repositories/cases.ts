@@ -3,8 +3,8 @@
  * is one transaction: the case (conditional on its version), its timeline event, and any payment it
  * instructs (created once). Storage refusals come out as the named errors below.
  */
-import type { CaseDocument, CaseRecord, CaseStatus, InjuryReport, PaymentChange, PaymentRecord, TimelineEvent } from '../../../core/index.ts';
-import { GetCommand, QueryCommand, ScanCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import type { CaseDocument, CaseRecord, CaseStatus, InjuryReport, PaymentChange, PaymentRecord, Reminder, TimelineEvent } from '../../../core/index.ts';
+import { GetCommand, PutCommand, QueryCommand, ScanCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { config } from '../config.ts';
 import { conditionFailed, ddb, isTransactionConflict, queryAll } from '../db.ts';
 import { documentFrom, documentItem } from './documents.ts';
@@ -81,6 +81,27 @@ export const casesRepository = {
       );
     } catch (error) {
       if (conditionFailed(error, 0)) throw new DuplicateCase(record.reportId);
+      throw error;
+    }
+  },
+
+  /**
+   * D21: a reminder of the case (a deadline near, a certification due), stored once per key
+   * (CASE#{caseId} / REMINDER#{key}); false when it was already stored. The stored item is announced as a
+   * `case.reminder_due` domain event from the table's stream.
+   */
+  async addReminder(caseId: string, reminder: Reminder, at: string): Promise<boolean> {
+    try {
+      await ddb.send(
+        new PutCommand({
+          TableName: config.tables.cases,
+          Item: { pk: `CASE#${caseId}`, sk: `REMINDER#${reminder.key}`, type: 'Reminder', caseId, ...reminder, at },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (conditionFailed(error)) return false;
       throw error;
     }
   },

@@ -1,0 +1,123 @@
+/**
+ * Lambda entry point of the webhook sender (SQS event source mapping on the delivery queue, partial batch
+ * failures; local/events runs the queue locally): one signed POST per delivery message (Standard
+ * Webhooks: `webhook-id`, `webhook-timestamp`, `webhook-signature`), every message of a batch at once, so a
+ * receiver that hangs (up to the 10 s timeout) or fails delays no other platform's delivery.
+ *
+ * A 2xx answer → DELIVERED. Anything else — another status, a redirect, a timeout, a closed connection, an
+ * address that resolves to a private network — is a failed attempt, logged in the delivery log; the message
+ * comes back after the schedule's next wait (ChangeMessageVisibility, then a reported batch failure), with
+ * the same `webhook-id` and body. After the schedule (about 27.6 h, core/webhooks.ts) the delivery is DEAD:
+ * kept in the log, sent again only by a redelivery. A sender that crashes on a message again and again
+ * leaves it to SQS's redrive into the DLQ (alarmed).
+ */
+import { lookup } from 'node:dns/promises';
+import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { ChangeMessageVisibilityCommand } from '@aws-sdk/client-sqs';
+import { Webhook } from 'standardwebhooks';
+import { isLoopback, isPrivateAddress, retryDelaySeconds } from '../../core/index.ts';
+import { config } from '../_shared/config.ts';
+import { logger } from '../_shared/observability.ts';
+import { initPii, pii } from '../_shared/pii.ts';
+import { type Delivery, eventsRepository } from '../_shared/repositories/events.ts';
+import { type DeliveryMessage, sqs } from '../_shared/webhook-queue.ts';
+import * as z from '../_shared/zod.ts';
+
+const Message = z.strictObject({ platformId: z.string(), deliveryId: z.string() });
+
+type Outcome = { readonly responseStatus?: number; readonly error?: string };
+
+/** Refuses a receiver whose name resolves to a private address (unless loopback is allowed locally). */
+const checkResolved = async (url: URL): Promise<string | undefined> => {
+  const allowLoopback = config.webhooks.allowLoopback;
+  if (allowLoopback && isLoopback(url.hostname)) return undefined;
+  const addresses = await lookup(url.hostname.replace(/^\[|\]$/g, ''), { all: true });
+  return addresses.some((a) => isPrivateAddress(a.address)) ? 'the receiver resolves to a private address' : undefined;
+};
+
+const send = async (delivery: Delivery, url: string, secret: string): Promise<Outcome> => {
+  const target = new URL(url);
+  try {
+    const refused = await checkResolved(target);
+    if (refused) return { error: refused };
+    const now = new Date();
+    const signature = new Webhook(secret).sign(delivery.webhookId, now, delivery.body);
+    const res = await fetch(target, {
+      method: 'POST',
+      redirect: 'manual',
+      signal: AbortSignal.timeout(config.webhooks.timeoutMs),
+      headers: {
+        'content-type': 'application/json',
+        'user-agent': 'injury-claims-webhooks/1',
+        'webhook-id': delivery.webhookId,
+        'webhook-timestamp': String(Math.floor(now.getTime() / 1000)),
+        'webhook-signature': signature,
+      },
+      body: delivery.body,
+    });
+    await res.body?.cancel().catch(() => undefined);
+    return { responseStatus: res.status };
+  } catch (error) {
+    const e = error as Error & { cause?: { code?: string } };
+    if (e.name === 'TimeoutError' || e.name === 'AbortError') return { error: `no answer within ${config.webhooks.timeoutMs} ms` };
+    return { error: e.cause?.code ? `connection failed (${e.cause.code})` : `connection failed (${e.name})` };
+  }
+};
+
+/** Attempts one delivery; the seconds until the next attempt, or undefined when done (delivered, dead, gone). */
+const attempt = async (message: DeliveryMessage): Promise<number | undefined> => {
+  const delivery = await eventsRepository.delivery(message.platformId, message.deliveryId);
+  if (delivery?.status !== 'PENDING') return undefined;
+  const webhook = await eventsRepository.webhook(message.platformId);
+  if (!webhook) {
+    await eventsRepository.cancelDelivery(message.platformId, message.deliveryId);
+    return undefined;
+  }
+  await initPii();
+  const outcome = await send(delivery, webhook.url, pii().decrypt(webhook.secretEnc));
+  const n = delivery.attempts + 1;
+  const ok = outcome.responseStatus !== undefined && outcome.responseStatus >= 200 && outcome.responseStatus < 300;
+  const wait = ok || n >= delivery.attemptLimit ? undefined : retryDelaySeconds(n, config.webhooks.retryCompression);
+  const status = ok ? 'DELIVERED' : wait === undefined ? 'DEAD' : 'PENDING';
+  const recorded = await eventsRepository.recordAttempt(
+    message.platformId,
+    {
+      deliveryId: delivery.deliveryId,
+      webhookId: delivery.webhookId,
+      type: delivery.type,
+      attempt: n,
+      attemptedAt: new Date().toISOString(),
+      ...(outcome.responseStatus !== undefined ? { responseStatus: outcome.responseStatus } : {}),
+      ...(outcome.error ? { error: outcome.error } : {}),
+    },
+    status,
+  );
+  const log = { platformId: message.platformId, deliveryId: delivery.deliveryId, webhookId: delivery.webhookId, attempt: n, status, ...outcome };
+  if (ok) logger.info('Webhook delivered', log);
+  else if (status === 'DEAD') logger.error('Webhook delivery dead after its last attempt', log);
+  else logger.warn('Webhook attempt failed: retried', { ...log, retryInSeconds: wait });
+  return recorded ? wait : undefined;
+};
+
+const handleRecord = async (record: SQSRecord): Promise<string | undefined> => {
+  try {
+    const wait = await attempt(Message.parse(JSON.parse(record.body)));
+    if (wait === undefined) return undefined;
+    await sqs.send(
+      new ChangeMessageVisibilityCommand({ QueueUrl: config.queues.webhookDeliveries, ReceiptHandle: record.receiptHandle, VisibilityTimeout: wait }),
+    );
+    return record.messageId;
+  } catch (error) {
+    logger.error('Webhook message failed: SQS retries it', {
+      messageId: record.messageId,
+      errorName: (error as Error).name,
+      errorMessage: (error as Error).message,
+    });
+    return record.messageId;
+  }
+};
+
+export const handler = async (event: SQSEvent): Promise<SQSBatchResponse> => {
+  const failed = await Promise.all(event.Records.map(handleRecord));
+  return { batchItemFailures: failed.filter((id): id is string => id !== undefined).map((itemIdentifier) => ({ itemIdentifier })) };
+};
