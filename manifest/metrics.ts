@@ -86,8 +86,8 @@ export const BUSINESS_METRICS = {
   },
   WebhookDeliveryFailed: {
     unit: 'Count',
-    description: 'A webhook delivery attempt to a platform failed (reserved for the platform webhooks; emitter ready: `webhookDeliveryFailed`)',
-    emittedBy: [],
+    description: 'A webhook delivery attempt to a platform failed: a non-2xx answer, no answer in time, a refused or closed connection',
+    emittedBy: ['webhookSender'],
   },
 } as const satisfies Record<string, BusinessMetricSpec>;
 

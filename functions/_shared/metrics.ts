@@ -111,8 +111,8 @@ export const businessMetrics = {
       ['PaymentsSentFen', batch.totalFen],
     ]),
   /**
-   * A webhook delivery attempt failed (the receiver answered non-2xx, timed out or refused the connection).
-   * Reserved for the platform webhooks (issue 14): the alarm side is the webhook dead-letter queue.
+   * A webhook delivery attempt failed (the receiver answered non-2xx, timed out or refused the connection):
+   * functions/events/webhook-sender.ts, once per recorded attempt.
    */
   webhookDeliveryFailed: (attempts = 1): void => plain('WebhookDeliveryFailed', attempts),
 };

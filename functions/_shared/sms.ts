@@ -11,6 +11,7 @@
  */
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { config } from './config.ts';
+import { traced } from './tracing.ts';
 
 export interface SmsSender {
   readonly name: string;
@@ -26,7 +27,7 @@ const e164 = (phone: string): string => (phone.startsWith('+') ? phone : `+86${p
 const snsSender: SmsSender = {
   name: 'sns',
   async send(phone, text) {
-    sns ??= new SNSClient({ maxAttempts: 3 });
+    sns ??= traced(new SNSClient({ maxAttempts: 3 }));
     await sns.send(
       new PublishCommand({
         PhoneNumber: e164(phone),

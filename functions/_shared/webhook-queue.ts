@@ -1,8 +1,9 @@
 /** The webhook delivery queue (SQS in AWS; local/events locally): one message per delivery to attempt. */
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { config } from './config.ts';
+import { traced } from './tracing.ts';
 
-export const sqs = new SQSClient({ maxAttempts: 5 });
+export const sqs = traced(new SQSClient({ maxAttempts: 5 }));
 
 export interface DeliveryMessage {
   readonly platformId: string;

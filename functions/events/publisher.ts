@@ -13,8 +13,9 @@ import { config } from '../_shared/config.ts';
 import { type DomainEvent, domainEventOf } from '../_shared/domain-events.ts';
 import { chunk } from '../_shared/db.ts';
 import { logger } from '../_shared/observability.ts';
+import { traced } from '../_shared/tracing.ts';
 
-const bus = new EventBridgeClient({ maxAttempts: 5 });
+const bus = traced(new EventBridgeClient({ maxAttempts: 5 }));
 
 /** PutEvents takes at most 10 entries per call. */
 const PUT_EVENTS_LIMIT = 10;

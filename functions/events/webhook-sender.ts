@@ -22,6 +22,7 @@ import { initPii, pii } from '../_shared/pii.ts';
 import { type Delivery, eventsRepository } from '../_shared/repositories/events.ts';
 import { type DeliveryMessage, sqs } from '../_shared/webhook-queue.ts';
 import * as z from '../_shared/zod.ts';
+import { businessMetrics } from '../_shared/metrics.ts';
 
 const Message = z.strictObject({ platformId: z.string(), deliveryId: z.string() });
 
@@ -93,6 +94,8 @@ const attempt = async (message: DeliveryMessage): Promise<number | undefined> =>
     status,
   );
   const log = { platformId: message.platformId, deliveryId: delivery.deliveryId, webhookId: delivery.webhookId, attempt: n, status, ...outcome };
+  // One failed attempt, counted once: a retried message whose attempt was already recorded counts nothing.
+  if (!ok && recorded) businessMetrics.webhookDeliveryFailed();
   if (ok) logger.info('Webhook delivered', log);
   else if (status === 'DEAD') logger.error('Webhook delivery dead after its last attempt', log);
   else logger.warn('Webhook attempt failed: retried', { ...log, retryInSeconds: wait });

@@ -447,6 +447,7 @@ export class StatelessStack extends Stack {
           ...Object.entries(functions),
           ...Object.entries(workflowFunctions),
           ...Object.entries(eventFunctions),
+          ...Object.entries(domainEventFunctions),
           ['authorizer', this.authorizerFunction] as const,
         ].map(([name, fn]) => [name, fn.function]),
       ),
@@ -468,7 +469,14 @@ export class StatelessStack extends Stack {
           description: 'An object-created event could not be delivered to its check (the document stays UPLOAD_PENDING): redrive it from the DLQ.',
         },
       ],
-      otherAlarms: [...this.workflows.alarms, ...this.documentEvents.alarms],
+      // The webhooks' work queue, and the domain events' dead-letter queues (alarmed by DomainEvents itself) for their depth and age.
+      queues: [
+        { name: 'WebhookDeliveries', queue: this.domainEvents.queues.webhookDeliveries, description: 'Webhook deliveries waiting for their next attempt (docs/events.md)' },
+        { name: 'StreamDlq', queue: this.domainEvents.streamDlq, description: 'Cases-table stream records not published as domain events' },
+        { name: 'ConsumerDlq', queue: this.domainEvents.consumerDlq, description: 'Domain events the consumer failed on' },
+        { name: 'WebhookDlq', queue: this.domainEvents.deliveryDlq, description: 'Webhook delivery messages the sender crashed on' },
+      ],
+      otherAlarms: [...this.workflows.alarms, ...this.documentEvents.alarms, ...this.domainEvents.alarms],
     });
 
     // ---- The console's files and its config.json (values of this deployment) ------------------
