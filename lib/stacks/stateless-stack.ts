@@ -471,7 +471,11 @@ export class StatelessStack extends Stack {
       ],
       // The webhooks' work queue, and the domain events' dead-letter queues (alarmed by DomainEvents itself) for their depth and age.
       queues: [
-        { name: 'WebhookDeliveries', queue: this.domainEvents.queues.webhookDeliveries, description: 'Webhook deliveries waiting for their next attempt (docs/events.md)' },
+        {
+          name: 'WebhookDeliveries',
+          queue: this.domainEvents.queues.webhookDeliveries,
+          description: 'Webhook deliveries waiting for their next attempt (docs/events.md)',
+        },
         { name: 'StreamDlq', queue: this.domainEvents.streamDlq, description: 'Cases-table stream records not published as domain events' },
         { name: 'ConsumerDlq', queue: this.domainEvents.consumerDlq, description: 'Domain events the consumer failed on' },
         { name: 'WebhookDlq', queue: this.domainEvents.deliveryDlq, description: 'Webhook delivery messages the sender crashed on' },
