@@ -11,6 +11,7 @@ import './index.css';
 import { loadConfig } from './auth/config.ts';
 import { loadSession } from './auth/session.ts';
 import { preloadPage } from './preload.ts';
+import { prefetchQueue } from './queue-data.ts';
 
 dayjs.locale('zh-cn');
 
@@ -18,6 +19,7 @@ preloadPage(location.pathname, loadSession() !== undefined);
 
 const config = await loadConfig();
 configureApi(config.apiUrl);
+if (loadSession()) prefetchQueue(location.pathname, location.search);
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>

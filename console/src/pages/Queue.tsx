@@ -2,13 +2,12 @@ import { DARK } from '../components/tags.ts';
 import { Alert, Card, Select, Space, Table, Tag, Typography } from 'antd';
 import { useEffect, useMemo, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
-import { api, type Schemas } from '../api/client.ts';
-import { asProblem } from '../api/problem.ts';
 import type { Session } from '../auth/session.ts';
 import { CASE_STATUS, DEADLINE, dateTime, label, province, shanghaiToday } from '../format.ts';
-import { isOverdue, nearestDeadline, sortByDeadline } from '../queue.ts';
+import { isOverdue, nearestDeadline } from '../queue.ts';
+import { type QueueItem, queueFor } from '../queue-data.ts';
 
-type Item = Schemas['CaseList']['items'][number];
+type Item = QueueItem;
 
 /** The work queue: the cases of the signed-in staff's provinces, nearest statutory deadline first. */
 export default function Queue({ session }: { session: Session }) {
@@ -20,32 +19,14 @@ export default function Queue({ session }: { session: Session }) {
 
   useEffect(() => {
     let live = true;
-    (async () => {
-      const all: Item[] = [];
-      let nextToken: string | undefined;
-      do {
-        const { data, error } = await api.GET('/v1/cases', {
-          params: {
-            query: {
-              ...(status ? { status: status as Item['status'] } : {}),
-              ...(provinceFilter ? { province: provinceFilter } : {}),
-              limit: 100,
-              ...(nextToken ? { nextToken } : {}),
-            },
-          },
-        });
-        if (error || !data) {
-          if (live) setError(asProblem(error).detail);
-          return;
-        }
-        all.push(...data.items);
-        nextToken = data.nextToken;
-      } while (nextToken && all.length < 5000);
-      if (live) {
-        setItems(sortByDeadline(all));
+    queueFor({ status, province: provinceFilter }).then((load) => {
+      if (!live) return;
+      if ('error' in load) setError(load.error);
+      else {
+        setItems(load.items);
         setError(undefined);
       }
-    })();
+    });
     return () => {
       live = false;
     };
