@@ -3,8 +3,9 @@
  * event, the worker's notifications (inbox and SMS, D21) and the platforms' webhook deliveries.
  *
  * Idempotent by event id: a notification's and a delivery's keys derive from it, each is stored once
- * (conditional put), and what a crashed earlier run left half done (an SMS not sent, a delivery not
- * enqueued) is finished by the retry, never repeated once done. A failure throws: EventBridge retries the
+ * (conditional put), and what a crashed earlier run left half done (a delivery not enqueued, an SMS not
+ * yet claimed) is finished by the retry, never repeated once done: an SMS is claimed before it is sent, so it
+ * goes at most once (a run that crashes between its claim and SNS leaves it SENDING, unsent). A failure throws: EventBridge retries the
  * event, then sends it to the rule's DLQ.
  */
 import type { EventBridgeEvent } from 'aws-lambda';
@@ -60,6 +61,8 @@ const notify = async (event: DomainEvent, workerId: string | undefined, notice: 
     await eventsRepository.markSms(workerId, at, notificationId, 'NONE');
     return;
   }
+  // One run sends it: a redelivered event racing this one, or a retry after a crash, finds it claimed.
+  if (!(await eventsRepository.claimSms(workerId, at, notificationId))) return;
   await initPii();
   await sender.send(pii().decrypt(profile.phoneEnc), notice.text);
   await eventsRepository.markSms(workerId, at, notificationId, 'SENT');

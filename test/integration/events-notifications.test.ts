@@ -91,4 +91,59 @@ describe('worker notifications (D21)', () => {
     const other = await world.mint({ role: 'worker', sub: 'worker-other', workerId: 'wkr_other' });
     expect((await world.api('GET', `/v1/workers/${workerId}/notifications`, { token: other })).status).toBe(404);
   });
+
+  it('sends each SMS once when a redelivered event races the first run (the SMS is claimed before it is sent)', async () => {
+    const { world } = ctx;
+    const phone = '13987654321';
+    const registered = await world.api('PUT', `/v1/platforms/${world.platformId}/workers`, {
+      token: world.tokens.platform,
+      body: { workers: [{ platformWorkerId: 'rider-race', name: '李四', idNumber: makeResidentId('110105', '1991-06-02', 245), phone }] },
+    });
+    const workerId = registered.body.results[0].workerId as string;
+    await ctx.events.settled();
+    const before = ctx.events.sms().filter((m) => m.phoneNumber === `+86${phone}`).length;
+    // One case.opened event, delivered twice at the same time (EventBridge delivers at least once).
+    const now = new Date().toISOString();
+    const detail = {
+      id: `race-${Date.now()}`,
+      type: 'case.opened',
+      version: 1,
+      occurredAt: now,
+      data: {
+        caseId: 'Crace0000000001',
+        reportId: 'rpt-race',
+        platformId: world.platformId,
+        workerId,
+        status: 'UNDER_REVIEW',
+        openedAt: now,
+        missingDocuments: ['ID_PROOF', 'MEDICAL_DIAGNOSIS'],
+      },
+    };
+    const { handler } = await import('../../functions/events/consumer.ts');
+    const run = () =>
+      handler({
+        detail,
+        'detail-type': 'case.opened',
+        source: 'injury-claims',
+        id: 'eb-1',
+        version: '0',
+        account: '000000000000',
+        time: now,
+        region: 'cn-north-1',
+        resources: [],
+      });
+    await Promise.all([run(), run(), run()]);
+    const sms = ctx.events.sms().filter((m) => m.phoneNumber === `+86${phone}`);
+    // Two notices (case opened, documents missing), each sent once, whatever the number of runs.
+    expect(sms.length - before).toBe(2);
+    expect(new Set(sms.map((m) => m.message)).size).toBe(sms.length);
+    const worker = await world.mint({ role: 'worker', sub: `worker-${workerId}`, workerId });
+    const inbox = (await world.api('GET', `/v1/workers/${workerId}/notifications`, { token: worker })).body.items as any[];
+    expect(
+      inbox
+        .filter((n) => n.caseId === 'Crace0000000001')
+        .map((n) => n.kind)
+        .sort(),
+    ).toEqual(['CASE_OPENED', 'DOCUMENTS_MISSING']);
+  });
 });

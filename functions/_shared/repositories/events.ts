@@ -3,7 +3,8 @@
  * nothing (every key is derived from the event id).
  *
  *   WORKER#{workerId}   / NOTE#{at}#{notificationId}     a notification in the worker's inbox (D21); `sms` tells
- *                                                        whether its SMS is still to send (PENDING), SENT or NONE
+ *                                                        whether its SMS is still to send (PENDING), claimed by
+ *                                                        the run sending it (SENDING), SENT or NONE
  *   PLATFORM#{platformId} / WEBHOOK                      the platform's webhook: URL, events, the encrypted secret
  *   PLATFORM#{platformId} / DELIVERY#{deliveryId}        one delivery (one event to one platform): its `webhookId`,
  *                                                        the body it signs, status PENDING → DELIVERED | DEAD (| CANCELLED)
@@ -22,7 +23,7 @@ export interface InboxNotification {
   readonly kind: NotificationKind;
   readonly text: string;
   readonly caseId?: string;
-  readonly sms: 'PENDING' | 'SENT' | 'NONE';
+  readonly sms: 'PENDING' | 'SENDING' | 'SENT' | 'NONE';
 }
 
 export interface WebhookRegistration {
@@ -103,6 +104,29 @@ export const eventsRepository = {
       new GetCommand({ TableName: config.tables.events, Key: { pk: `WORKER#${workerId}`, sk: `NOTE#${at}#${notificationId}` }, ConsistentRead: true }),
     );
     return Item ? strip<InboxNotification>(Item) : undefined;
+  },
+
+  /**
+   * Claims the notification's SMS for this run (PENDING → SENDING, conditionally): true for exactly one of
+   * the runs racing on a redelivered event, so the SMS goes at most once. A run that crashes after its claim
+   * leaves it SENDING, unsent (the inbox has the message; docs/events.md says how to find and resend them).
+   */
+  async claimSms(workerId: string, at: string, notificationId: string): Promise<boolean> {
+    try {
+      await ddb.send(
+        new UpdateCommand({
+          TableName: config.tables.events,
+          Key: { pk: `WORKER#${workerId}`, sk: `NOTE#${at}#${notificationId}` },
+          UpdateExpression: 'SET sms = :sending',
+          ConditionExpression: 'sms = :pending',
+          ExpressionAttributeValues: { ':sending': 'SENDING', ':pending': 'PENDING' },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (conditionFailed(error)) return false;
+      throw error;
+    }
   },
 
   async markSms(workerId: string, at: string, notificationId: string, sms: 'SENT' | 'NONE'): Promise<void> {
