@@ -60,6 +60,19 @@ async function checked(w: Watched, name: string): Promise<void> {
 
 const heading = (page: Page) => page.getByRole('heading', { level: 1 });
 
+/** Presses Tab until the focused element matches `selector` (the keyboard's way to a control); fails after `max` presses. */
+async function tabTo(page: Page, selector: string, max = 80): Promise<void> {
+  for (let i = 0; i < max; i++) {
+    await page.keyboard.press('Tab');
+    const there = await page.evaluate(
+      (sel) => (globalThis as unknown as { document: { activeElement: { matches(s: string): boolean } | null } }).document.activeElement?.matches(sel) ?? false,
+      selector,
+    );
+    if (there) return;
+  }
+  throw new Error(`${selector} not reached with ${max} presses of Tab`);
+}
+
 /** `choose` inside one part of the page (e.g. the second dependant), where the same label repeats. */
 async function chooseIn(page: Page, scope: Locator, label: string, option: string | RegExp): Promise<void> {
   await scope.getByLabel(label, { exact: true }).click({ force: true });
@@ -172,6 +185,39 @@ describe('documents and suspension, in chromium', () => {
     const alert = waiver.getByRole('alert');
     await alert.waitFor();
     expect(await alert.textContent()).toMatch(/已免于提交/);
+    w.assertClean();
+    await w.close();
+  });
+});
+
+describe('the keyboard alone, in chromium', () => {
+  it('lets a handler sign in, open a case from the queue and suspend it with the keyboard only', async () => {
+    const { caseId } = await openedCase(world, { documents: 'none' });
+    const w = await openPage(browser, stack.url);
+    const { page } = w;
+    await page.goto('/sign-in');
+    await page.getByRole('heading', { name: '开发环境登录' }).waitFor();
+    // The form starts as handler-1 of Beijing: Tab to the identity, retype it, Tab to 登录, Enter.
+    await tabTo(page, 'input#sub');
+    await page.keyboard.press('ControlOrMeta+a');
+    await page.keyboard.type('handler-kb');
+    await tabTo(page, 'button[type=submit]');
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: '工作队列' }).waitFor();
+    await page.getByText('handler-kb').first().waitFor();
+    await page.waitForLoadState('networkidle');
+    // From the queue to the case: Tab to its link, Enter.
+    await tabTo(page, `a[href="/cases/${caseId}"]`, 200);
+    await page.keyboard.press('Enter');
+    await heading(page).filter({ hasText: caseId }).waitFor();
+    await page.waitForLoadState('networkidle');
+    // The suspension form: Tab to the reason, type it, Tab to its button, Enter.
+    await tabTo(page, 'textarea#suspension_reason', 200);
+    await page.keyboard.type('等待医院出具诊断证明');
+    await tabTo(page, 'form#suspension button[type=submit]');
+    await page.keyboard.press('Enter');
+    await expect.poll(async () => (await caseOf(caseId)).suspended?.reason).toBe('等待医院出具诊断证明');
+    expect((await caseOf(caseId)).timeline.find((t: any) => t.action === 'confirmation.suspended').actor).toBe('handler-kb');
     w.assertClean();
     await w.close();
   });
