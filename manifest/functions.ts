@@ -11,7 +11,7 @@
  * in AWS. functions/ knows none of this: it reads its env through functions/_shared/config.ts.
  */
 import type { BucketAccess, BucketId } from './buckets.ts';
-import type { QueueAccess, QueueId } from './events.ts';
+import { DOMAIN_EVENT_TYPES, type QueueAccess, type QueueId } from './events.ts';
 import type { StateMachineId } from './state-machines.ts';
 import type { TableAccess, TableId } from './tables.ts';
 
@@ -280,18 +280,8 @@ export const DOMAIN_EVENT_FUNCTIONS = {
     sms: true,
     queues: { webhookDeliveries: 'send' },
     settings: ['SMS_SENDER'],
-    trigger: {
-      bus: [
-        'injury_report.created',
-        'case.opened',
-        'case.status_changed',
-        'case.documents_changed',
-        'case.reminder_due',
-        'payment.status_changed',
-        'declaration.closed',
-        'credit_record.created',
-      ],
-    },
+    // Every domain event: each may notify a worker or fan out to a platform's webhook.
+    trigger: { bus: [...DOMAIN_EVENT_TYPES] },
     timeoutSeconds: 60,
   },
   /** One signed HTTP POST per delivery message; retried with backoff, DEAD after the schedule. */
