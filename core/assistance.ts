@@ -84,6 +84,3 @@ export const assistanceView = (r: AssistanceRequest) => ({
   ...(r.answer !== undefined ? { answer: r.answer, answeredAt: r.answeredAt } : {}),
 });
 
-/** Whether a staff member of `provinces` may see the request: as the assisting province (received) or the deciding one (sent). */
-export const assistanceVisible = (r: Pick<AssistanceRequest, 'province' | 'fromProvince'>, provinces: readonly string[]): boolean =>
-  provinces.includes(r.province) || provinces.includes(r.fromProvince);

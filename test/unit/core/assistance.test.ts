@@ -1,6 +1,6 @@
 /** Assistance between provinces (D18): a request carries only the case's non-personal facts; it is answered once. */
 import { describe, expect, it } from 'vitest';
-import { answerAssistance, assistanceView, assistanceVisible, requestAssistance } from '../../../core/index.ts';
+import { answerAssistance, assistanceView, requestAssistance } from '../../../core/index.ts';
 import { CASE_NOW, openedCaseRecord } from './fixtures.ts';
 
 const record = openedCaseRecord({ province: '110000', occurredAt: '2026-03-01T23:30:00+08:00' });
@@ -38,12 +38,5 @@ describe('assistance requests (D18)', () => {
     expect(assistanceView(answered.request)).toMatchObject({ answer: '病历已调取', answeredAt: later.toISOString() });
     expect(answered.request.answeredBy).toBe('handler-sh');
     expect(answerAssistance(answered.request, '再答', { actor: 'x', now: later })).toMatchObject({ ok: false, refusal: { code: 'ASSISTANCE_ANSWERED' } });
-  });
-
-  it('is visible to staff of the assisting and of the deciding province only', () => {
-    const r = { province: '310000', fromProvince: '110000' };
-    expect(assistanceVisible(r, ['310000'])).toBe(true);
-    expect(assistanceVisible(r, ['110000'])).toBe(true);
-    expect(assistanceVisible(r, ['440000'])).toBe(false);
   });
 });
