@@ -44,7 +44,10 @@ export function requestAssistance(
 ): AssistanceOutcome {
   if (input.province === record.province) {
     const message = `协查须发往其他省份：本案属于 ${record.province}。`;
-    return { ok: false, refusal: { code: 'VALIDATION_FAILED', message, messageEn: 'Assistance is asked of another province.', fields: [{ path: 'province', message }] } };
+    return {
+      ok: false,
+      refusal: { code: 'VALIDATION_FAILED', message, messageEn: 'Assistance is asked of another province.', fields: [{ path: 'province', message }] },
+    };
   }
   return {
     ok: true,
@@ -83,4 +86,3 @@ export const assistanceView = (r: AssistanceRequest) => ({
   requestedAt: r.requestedAt,
   ...(r.answer !== undefined ? { answer: r.answer, answeredAt: r.answeredAt } : {}),
 });
-

@@ -612,8 +612,7 @@ function changeOf(record: CaseRecord, input: StepInput, ctx: StepContext): Chang
 const AGAINST_NAMES: Readonly<Record<AppealAgainst, string>> = { CONFIRMATION: '职业伤害确认', ASSESSMENT: '劳动能力鉴定', BENEFITS: '待遇核定' };
 const KIND_NAMES: Readonly<Record<AppealKind, string>> = { RECONSIDERATION: '行政复议', LITIGATION: '行政诉讼' };
 
-const invalidDate = (path: string, message: string, messageEn: string) =>
-  refuse('VALIDATION_FAILED', message, messageEn, { fields: [{ path, message }] });
+const invalidDate = (path: string, message: string, messageEn: string) => refuse('VALIDATION_FAILED', message, messageEn, { fields: [{ path, message }] });
 
 /**
  * D17: an appeal against the latest decision of its kind (none → 409; one open per case and kind of
@@ -661,11 +660,18 @@ function appealFiled(record: CaseRecord, input: Extract<StepInput, { step: 'appe
  * D17: the result of an appeal, recorded by a handler. UPHELD changes nothing else; OVERTURNED or VARIED
  * is applied by the workflow (`appeal-result` pending): the case returns to the step decided again.
  */
-function appealDecided(record: CaseRecord, input: Extract<StepInput, { step: 'appeal-result' }>, ctx: StepContext, at: string, today: string): Change | Outcome {
+function appealDecided(
+  record: CaseRecord,
+  input: Extract<StepInput, { step: 'appeal-result' }>,
+  ctx: StepContext,
+  at: string,
+  today: string,
+): Change | Outcome {
   const appeals = record.appeals ?? [];
   const appeal = appeals.find((a) => a.appealId === input.appealId);
   if (!appeal) return refuse('NOT_FOUND', `本案没有申诉 ${input.appealId}。`, `The case has no appeal ${input.appealId}.`);
-  if (appeal.result !== undefined) return refuse('APPEAL_DECIDED', `申诉 ${appeal.appealId} 已登记结果（${appeal.result}）。`, `Appeal ${appeal.appealId} is already decided.`);
+  if (appeal.result !== undefined)
+    return refuse('APPEAL_DECIDED', `申诉 ${appeal.appealId} 已登记结果（${appeal.result}）。`, `Appeal ${appeal.appealId} is already decided.`);
   if (input.decidedOn > today) return invalidDate('decidedOn', `决定日期不能晚于今天（${today}）。`, 'decidedOn is in the future.');
   if (input.decidedOn < appeal.filedOn) return invalidDate('decidedOn', `决定日期不能早于提出日期（${appeal.filedOn}）。`, 'decidedOn is before filedOn.');
   const decided: Appeal = { ...appeal, result: input.result, decidedOn: input.decidedOn, summary: input.summary, resultBy: ctx.actor, resultAt: at };

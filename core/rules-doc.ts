@@ -171,7 +171,7 @@ export const RULES_CATALOGUE: readonly RuleEntry[] = [
   {
     id: 'D17',
     title: 'Appeals',
-    rule: 'An appeal is against the latest decision of its kind (confirmation: the date recorded; assessment: concludedOn; benefits: the approval date). Reconsideration within the days after the decision; litigation within the months after it (same day of the month, or that month\'s last day) or the days after a reconsideration result; then the end-of-period rule (D12). Late appeals are recorded with late: true. OVERTURNED or VARIED returns the case to the step decided again; amounts already paid are netted.',
+    rule: "An appeal is against the latest decision of its kind (confirmation: the date recorded; assessment: concludedOn; benefits: the approval date). Reconsideration within the days after the decision; litigation within the months after it (same day of the month, or that month's last day) or the days after a reconsideration result; then the end-of-period rule (D12). Late appeals are recorded with late: true. OVERTURNED or VARIED returns the case to the step decided again; amounts already paid are netted.",
     parameters: [],
     constants: ['appeals.reconsiderationDays', 'appeals.litigationMonths', 'appeals.litigationAfterReconsiderationDays'],
     seeds: [],

@@ -291,4 +291,3 @@ export const answerAssistanceRequest = async (p: Principal, requestId: string, a
   }
   return assistanceView(outcome.request);
 };
-

@@ -708,18 +708,22 @@ function caseOperations(): Record<string, Operation> {
     'GET /v1/assistance-requests': {
       operationId: 'listAssistanceRequests',
       callers: 'people',
-      summary: 'Assistance requests addressed to the caller\'s provinces (`received`, default) or sent from them (`sent`) (staff; D18)',
+      summary: "Assistance requests addressed to the caller's provinces (`received`, default) or sent from them (`sent`) (staff; D18)",
       requestParams: { query: AssistanceListQuery },
       responses: { '200': ok(AssistanceListResponse, { items: [ASSISTANCE] }), ...errors },
     },
     'POST /v1/assistance-requests/{requestId}/answer': {
       operationId: 'answerAssistanceRequest',
       callers: 'people',
-      summary: 'Answer an assistance request addressed to the caller\'s province (staff; once, else 409; D18)',
+      summary: "Answer an assistance request addressed to the caller's province (staff; once, else 409; D18)",
       requestParams: { path: z.object({ requestId: z.string() }), header },
       requestBody: body(AssistanceAnswerRequest, { answer: '已调取住院病历，诊断与申报一致，复印件已寄出。' }),
       responses: {
-        '200': ok(AssistanceItem, { ...ASSISTANCE, answer: '已调取住院病历，诊断与申报一致，复印件已寄出。', answeredAt: '2025-09-03T06:00:00.000Z' }, 'Answered'),
+        '200': ok(
+          AssistanceItem,
+          { ...ASSISTANCE, answer: '已调取住院病历，诊断与申报一致，复印件已寄出。', answeredAt: '2025-09-03T06:00:00.000Z' },
+          'Answered',
+        ),
         ...postErrors,
       },
     },

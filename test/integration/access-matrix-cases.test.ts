@@ -288,7 +288,8 @@ const ROWS: Record<string, Row> = {
     request: (c) => ({ path: `/v1/cases/${ids.appeals}/appeals`, body: { kind: 'RECONSIDERATION', against: AGAINST[c] ?? 'CONFIRMATION', filedOn: today() } }),
     // A handler of the province, or the case's worker or platform (D17); another worker or platform → 404.
     expected: matrix(403, { handler: 201, handlerOther: 404, platformOwn: 201, platformOther: 404, workerOwn: 201, workerOther: 404 }),
-    check: (_c, body) => (/^A\d+$/.test(body?.appealId) && body.late === false && typeof body.due?.date === 'string' ? undefined : `appeal ${JSON.stringify(body)}`),
+    check: (_c, body) =>
+      /^A\d+$/.test(body?.appealId) && body.late === false && typeof body.due?.date === 'string' ? undefined : `appeal ${JSON.stringify(body)}`,
   },
   'POST /v1/cases/{caseId}/appeals/{appealId}/result': {
     request: () => ({ path: `/v1/cases/${ids.appealResult}/appeals/A1/result`, body: { result: 'UPHELD', decidedOn: today(), summary: '维持原认定。' } }),
@@ -324,7 +325,16 @@ const ROWS: Record<string, Row> = {
       path: `/v1/assistance-requests/${c.endsWith('Other') && c !== 'financeOther' && !c.startsWith('platform') && !c.startsWith('worker') ? await assistanceRequestTo(OTHER_PROVINCE) : ids.assistanceRequest}/answer`,
       body: { answer: '已走访，情况属实。' },
     }),
-    expected: matrix(403, { admin: 404, handler: 404, reviewer: 404, assessor: 404, adminOther: 200, handlerOther: 200, reviewerOther: 200, assessorOther: 200 }),
+    expected: matrix(403, {
+      admin: 404,
+      handler: 404,
+      reviewer: 404,
+      assessor: 404,
+      adminOther: 200,
+      handlerOther: 200,
+      reviewerOther: 200,
+      assessorOther: 200,
+    }),
     check: (_c, body) => (body?.answer === '已走访，情况属实。' && body.caseId === ids.assistance ? undefined : `answer ${JSON.stringify(body)}`),
   },
   'POST /v1/payment-runs': {

@@ -47,7 +47,10 @@ async function paidMinorInjury() {
 async function assessedCase(concludedOn: string, grade = 9) {
   const opened = await openedCase(world);
   const { caseId } = opened;
-  expect((await post(`/v1/cases/${caseId}/confirmation`, world.tokens.handler, { outcome: 'CONFIRMED', basis: 'ORDER_TASK_ACCIDENT', assessmentRequired: true })).status).toBe(202);
+  expect(
+    (await post(`/v1/cases/${caseId}/confirmation`, world.tokens.handler, { outcome: 'CONFIRMED', basis: 'ORDER_TASK_ACCIDENT', assessmentRequired: true }))
+      .status,
+  ).toBe(202);
   await waitForStatus(world, caseId, 'AWAITING_ASSESSMENT');
   expect((await post(`/v1/cases/${caseId}/assessment`, world.tokens.assessor, { grade, nursing: null, concludedOn })).status).toBe(202);
   await waitForStatus(world, caseId, 'AWAITING_APPROVAL');
@@ -116,7 +119,13 @@ describe('appeals (D17)', () => {
     const c = await waitForStatus(world, caseId, 'UNDER_REVIEW');
     expect(c.confirmation).toBeUndefined();
     expect(c.deadlines.confirmationDue).toEqual(calendar.addCalendarDaysShifted(today(), 60));
-    expect(c.timeline.at(-1)).toMatchObject({ actor: 'workflow', action: 'status.changed', step: 'appeal-result', before: { status: 'NOT_CONFIRMED' }, after: { status: 'UNDER_REVIEW' } });
+    expect(c.timeline.at(-1)).toMatchObject({
+      actor: 'workflow',
+      action: 'status.changed',
+      step: 'appeal-result',
+      before: { status: 'NOT_CONFIRMED' },
+      after: { status: 'UNDER_REVIEW' },
+    });
     expect(c.timeline.at(-2)).toMatchObject({ action: 'appeal.decided', after: { result: 'OVERTURNED', returnsTo: 'UNDER_REVIEW' } });
     const paid = await payMinorInjury(world, caseId);
     expect(paid.payments.map((p: any) => p.amountFen)).toEqual([80_000]);
@@ -168,9 +177,16 @@ describe('appeals (D17)', () => {
     const back = await waitForStatus(world, caseId, 'AWAITING_APPROVAL');
     expect(back.benefits.calculationId).not.toBe(approvedCalc);
     expect(back.benefits.oneOffTotalFen).toBe(80_000);
-    expect(back.timeline.at(-1)).toMatchObject({ step: 'appeal-result', before: { status: 'PAID' }, after: { status: 'AWAITING_APPROVAL', oneOffTotalFen: 80_000 } });
+    expect(back.timeline.at(-1)).toMatchObject({
+      step: 'appeal-result',
+      before: { status: 'PAID' },
+      after: { status: 'AWAITING_APPROVAL', oneOffTotalFen: 80_000 },
+    });
     // The reconsideration found a missed bill: added, recalculated, approved; only it is paid.
-    await post(`/v1/cases/${caseId}/expenses`, world.tokens.handler, { items: [{ description: '复查门诊', amountFen: 20_000, inCatalogue: true }], inpatientDays: 0 });
+    await post(`/v1/cases/${caseId}/expenses`, world.tokens.handler, {
+      items: [{ description: '复查门诊', amountFen: 20_000, inCatalogue: true }],
+      inpatientDays: 0,
+    });
     expect((await approve(world, caseId)).status).toBe(202);
     const c = await waitForCase(world, caseId, (x) => x.payments.length === 2);
     expect(c.payments.map((p: any) => p.amountFen)).toEqual([80_000, 20_000]);
@@ -233,7 +249,12 @@ describe('assistance between provinces (D18)', () => {
 
   it('is accepted in every status (here NOT_CONFIRMED) and refuses unknown requests (404) and bad queries (400)', async () => {
     const { caseId } = await openedCase(world);
-    await post(`/v1/cases/${caseId}/confirmation`, world.tokens.handler, { outcome: 'NOT_CONFIRMED', basis: 'INTOXICATION', reasons: ['醉酒'], assessmentRequired: false });
+    await post(`/v1/cases/${caseId}/confirmation`, world.tokens.handler, {
+      outcome: 'NOT_CONFIRMED',
+      basis: 'INTOXICATION',
+      reasons: ['醉酒'],
+      assessmentRequired: false,
+    });
     await waitForStatus(world, caseId, 'NOT_CONFIRMED');
     expect((await post(`/v1/cases/${caseId}/assistance-requests`, world.tokens.handler, { province: '440000', task: '走访调查' })).status).toBe(201);
     expect((await post('/v1/assistance-requests/AR0000000000000000/answer', world.tokens.otherProvince, { answer: 'x' })).status).toBe(404);

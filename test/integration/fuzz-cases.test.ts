@@ -563,7 +563,9 @@ const READS: { name: string; token: () => string; path: fc.Arbitrary<string> }[]
     name: 'GET /v1/assistance-requests',
     token: () => T().otherProvince,
     path: fc
-      .dictionary(fc.constantFrom('direction', 'x', ''), fc.oneof(fc.string({ maxLength: 30 }), fc.constantFrom('sent', 'received', 'SENT', '%')), { maxKeys: 2 })
+      .dictionary(fc.constantFrom('direction', 'x', ''), fc.oneof(fc.string({ maxLength: 30 }), fc.constantFrom('sent', 'received', 'SENT', '%')), {
+        maxKeys: 2,
+      })
       .map((q) => `/v1/assistance-requests?${qs(q)}`),
   },
   { name: 'GET /v1/cases', token: () => T().handler, path: queryArb.map((q) => `/v1/cases?${qs(q)}`) },

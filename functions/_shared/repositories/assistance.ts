@@ -37,7 +37,9 @@ export const assistanceRepository = {
   /** Stores the answer once: conditional on no answer yet (a racing second answer → AssistanceAlreadyAnswered). */
   async answer(r: AssistanceRequest): Promise<void> {
     try {
-      await ddb.send(new PutCommand({ TableName: config.tables.cases, Item: item(r), ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(answer)' }));
+      await ddb.send(
+        new PutCommand({ TableName: config.tables.cases, Item: item(r), ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(answer)' }),
+      );
     } catch (error) {
       if (conditionFailed(error)) throw new AssistanceAlreadyAnswered(r.requestId);
       throw error;

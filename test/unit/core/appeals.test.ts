@@ -205,7 +205,12 @@ describe('recording the result', () => {
     expect(applied.record.pendingStep).toBeUndefined();
     expect(applied.record.pendingAppeal).toBeUndefined();
     expect(applied.record.confirmationReopenedOn).toBe('2026-03-16');
-    expect(applied.event).toMatchObject({ action: 'status.changed', step: 'appeal-result', before: { status: 'NOT_CONFIRMED' }, after: { status: 'UNDER_REVIEW' } });
+    expect(applied.event).toMatchObject({
+      action: 'status.changed',
+      step: 'appeal-result',
+      before: { status: 'NOT_CONFIRMED' },
+      after: { status: 'UNDER_REVIEW' },
+    });
     // contract: confirmationDue = decidedOn + 60 days (2026-05-15, a Friday); a suspension before the result no longer counts.
     const reopened = { ...applied.record, suspensions: [{ from: '2026-03-01', to: '2026-03-05', reason: '旧' }] };
     expect(deadlinesOf(reopened, calendar, '2026-03-16').confirmationDue).toEqual({ date: '2026-05-15', provisional: false });
