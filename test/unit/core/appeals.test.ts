@@ -162,6 +162,10 @@ describe('filing an appeal', () => {
     const t = ok(file(openedCaseRecord({ ...ASSESSED, appeals: [decided] }), { kind: 'LITIGATION' }));
     // 2026-03-13 + 15 = 2026-03-28, a Saturday → Monday 2026-03-30.
     expect(t.record.appeals?.[1]).toMatchObject({ appealId: 'A2', kind: 'LITIGATION', due: { date: '2026-03-30' }, late: false });
+    // Its result leaves the earlier appeal as it was.
+    const decidedA2 = ok(decide(t.record, { appealId: 'A2', result: 'UPHELD' })).record.appeals;
+    expect(decidedA2?.[0]).toEqual(decided);
+    expect(decidedA2?.[1]).toMatchObject({ appealId: 'A2', result: 'UPHELD' });
   });
 
   it('refuses an appeal against no decision (409) and a second open one against the same kind (409)', () => {
