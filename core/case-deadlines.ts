@@ -14,7 +14,10 @@ export interface Deadline {
 
 export function deadlinesOf(record: CaseRecord, calendar: WorkingDayCalendar, today: string): Record<string, Deadline> {
   const out: Record<string, Deadline> = { applicationDue: applicationDeadline(record.injuryDate, record.applicant.type, calendar) };
-  const c = confirmationDue(record.openedOn, record.suspensions, record.confirmation ? record.confirmation.recordedAt.slice(0, 10) : today, calendar);
+  // D17: a confirmation overturned or varied on appeal is due again from the appeal's decision (suspensions before it no longer count).
+  const from = record.confirmationReopenedOn ?? record.openedOn;
+  const suspensions = record.suspensions.filter((s) => s.to === undefined || s.to >= from);
+  const c = confirmationDue(from, suspensions, record.confirmation ? record.confirmation.recordedAt.slice(0, 10) : today, calendar);
   out.confirmationDue = { date: c.date, provisional: c.provisional };
   if (record.assessmentEnteredOn) out.assessmentDue = assessmentDue(record.assessmentEnteredOn, record.assessmentExtension !== undefined, calendar);
   const last = record.assessments.at(-1);

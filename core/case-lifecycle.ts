@@ -25,7 +25,12 @@ import {
   settleAfterLifeEvent,
 } from './payment-chain.ts';
 import { suddenIllnessDeathDeemable } from './confirmation.ts';
+import { APPEAL_RETURNS_TO, appealDue, appealedDecisionOn, decidedReconsideration, nextAppealId, openAppeal } from './appeals.ts';
 import {
+  type Appeal,
+  type AppealAgainst,
+  type AppealKind,
+  type AppealResult,
   type CaseRecord,
   type CaseStatus,
   type Assessment,
@@ -92,6 +97,9 @@ const MAKER_STEPS: readonly CaseStep[] = [
 /** Whether the workflow applies `step` after it is recorded (else it takes effect at once). */
 export const isWorkflowStep = (step: CaseStep): step is WorkflowStep => (WORKFLOW_STEPS as readonly CaseStep[]).includes(step);
 
+/** Whether the workflow applies this recorded step (an UPHELD appeal result changes nothing it would apply). */
+const appliedByWorkflow = (input: StepInput): boolean => isWorkflowStep(input.step) && !(input.step === 'appeal-result' && input.result === 'UPHELD');
+
 /** Whether the workflow has ended in `status` (a step recorded then starts a new execution instead of resuming a wait). */
 export const workflowEnds = (status: CaseStatus): boolean => LIFECYCLE[status].workflow === 'ends';
 
@@ -130,7 +138,9 @@ export type StepInput =
     }
   | { readonly step: 'payee-confirmation' }
   | { readonly step: 'life-event'; readonly type: LifeEventType; readonly on: string; readonly dependantIndex?: number }
-  | { readonly step: 'certification'; readonly personIndex?: number };
+  | { readonly step: 'certification'; readonly personIndex?: number }
+  | { readonly step: 'appeal'; readonly kind: AppealKind; readonly against: AppealAgainst; readonly filedOn: string }
+  | { readonly step: 'appeal-result'; readonly appealId: string; readonly result: AppealResult; readonly decidedOn: string; readonly summary: string };
 
 export interface StepContext {
   /** Who records the step (the token's `sub`) and as what. */
@@ -178,6 +188,11 @@ export const REFUSALS = [
   'NOT_MONTHLY_RECIPIENT',
   'CERTIFICATION_NOT_OWN',
   'DIED_AT_NOT_DEEMABLE',
+  'NO_DECISION_TO_APPEAL',
+  'APPEAL_OPEN',
+  'APPEAL_DECIDED',
+  'NOT_FOUND',
+  'VALIDATION_FAILED',
 ] as const satisfies readonly ErrorCode[];
 export type RefusalCode = (typeof REFUSALS)[number];
 
@@ -575,6 +590,10 @@ function changeOf(record: CaseRecord, input: StepInput, ctx: StepContext): Chang
     }
     case 'life-event':
       return lifeEventChange(record, input, ctx, at, today);
+    case 'appeal':
+      return appealFiled(record, input, ctx, at, today);
+    case 'appeal-result':
+      return appealDecided(record, input, ctx, at, today);
     case 'certification': {
       const person: Person = input.personIndex ?? 'worker';
       if (ctx.role === 'worker' && input.personIndex !== undefined)
@@ -588,6 +607,88 @@ function changeOf(record: CaseRecord, input: StepInput, ctx: StepContext): Chang
       return { changes: { certifications }, action: 'certification.recorded', after: { person, certifiedOn: today, nextDueOn } };
     }
   }
+}
+
+const AGAINST_NAMES: Readonly<Record<AppealAgainst, string>> = { CONFIRMATION: '职业伤害确认', ASSESSMENT: '劳动能力鉴定', BENEFITS: '待遇核定' };
+const KIND_NAMES: Readonly<Record<AppealKind, string>> = { RECONSIDERATION: '行政复议', LITIGATION: '行政诉讼' };
+
+const invalidDate = (path: string, message: string, messageEn: string) => refuse('VALIDATION_FAILED', message, messageEn, { fields: [{ path, message }] });
+
+/**
+ * D17: an appeal against the latest decision of its kind (none → 409; one open per case and kind of
+ * decision → 409), due per the rule table and D12; filed after its due date it is recorded `late: true`.
+ */
+function appealFiled(record: CaseRecord, input: Extract<StepInput, { step: 'appeal' }>, ctx: StepContext, at: string, today: string): Change | Outcome {
+  const decisionOn = appealedDecisionOn(record, input.against);
+  if (decisionOn === undefined)
+    return refuse(
+      'NO_DECISION_TO_APPEAL',
+      `本案尚无${AGAINST_NAMES[input.against]}决定，不能申请${KIND_NAMES[input.kind]}（D17）。`,
+      `The case has no ${input.against} decision to appeal (D17).`,
+    );
+  const appeals = record.appeals ?? [];
+  const open = openAppeal(appeals, input.against);
+  if (open)
+    return refuse(
+      'APPEAL_OPEN',
+      `本案对${AGAINST_NAMES[input.against]}决定已有未决的${KIND_NAMES[open.kind]}（${open.appealId}）（D17）。`,
+      `Appeal ${open.appealId} against ${input.against} is still open (D17).`,
+    );
+  if (input.filedOn > today) return invalidDate('filedOn', `提出日期不能晚于今天（${today}）。`, 'filedOn is in the future.');
+  if (input.filedOn < decisionOn) return invalidDate('filedOn', `提出日期不能早于被申诉决定的日期（${decisionOn}）。`, 'filedOn is before the decision.');
+  const due = appealDue(input.kind, decisionOn, decidedReconsideration(appeals, input.against, decisionOn), ctx.calendar);
+  const appeal: Appeal = {
+    appealId: nextAppealId(appeals),
+    kind: input.kind,
+    against: input.against,
+    decisionOn,
+    filedOn: input.filedOn,
+    due,
+    late: input.filedOn > due.date,
+    filedBy: ctx.actor,
+    filedByRole: ctx.role,
+    recordedAt: at,
+  };
+  return {
+    changes: { appeals: [...appeals, appeal] },
+    action: 'appeal.filed',
+    after: { appealId: appeal.appealId, kind: appeal.kind, against: appeal.against, decisionOn, filedOn: appeal.filedOn, due, late: appeal.late },
+  };
+}
+
+/**
+ * D17: the result of an appeal, recorded by a handler. UPHELD changes nothing else; OVERTURNED or VARIED
+ * is applied by the workflow (`appeal-result` pending): the case returns to the step decided again.
+ */
+function appealDecided(
+  record: CaseRecord,
+  input: Extract<StepInput, { step: 'appeal-result' }>,
+  ctx: StepContext,
+  at: string,
+  today: string,
+): Change | Outcome {
+  const appeals = record.appeals ?? [];
+  const appeal = appeals.find((a) => a.appealId === input.appealId);
+  if (!appeal) return refuse('NOT_FOUND', `本案没有申诉 ${input.appealId}。`, `The case has no appeal ${input.appealId}.`);
+  if (appeal.result !== undefined)
+    return refuse('APPEAL_DECIDED', `申诉 ${appeal.appealId} 已登记结果（${appeal.result}）。`, `Appeal ${appeal.appealId} is already decided.`);
+  if (input.decidedOn > today) return invalidDate('decidedOn', `决定日期不能晚于今天（${today}）。`, 'decidedOn is in the future.');
+  if (input.decidedOn < appeal.filedOn) return invalidDate('decidedOn', `决定日期不能早于提出日期（${appeal.filedOn}）。`, 'decidedOn is before filedOn.');
+  const decided: Appeal = { ...appeal, result: input.result, decidedOn: input.decidedOn, summary: input.summary, resultBy: ctx.actor, resultAt: at };
+  const returns = input.result !== 'UPHELD';
+  return {
+    changes: { appeals: appeals.map((a) => (a === appeal ? decided : a)), ...(returns ? { pendingAppeal: appeal.appealId } : {}) },
+    action: 'appeal.decided',
+    after: {
+      appealId: appeal.appealId,
+      kind: appeal.kind,
+      against: appeal.against,
+      result: input.result,
+      decidedOn: input.decidedOn,
+      summary: input.summary,
+      ...(returns ? { returnsTo: APPEAL_RETURNS_TO[appeal.against] } : {}),
+    },
+  };
 }
 
 const LIFE_EVENT_NAMES: Readonly<Record<LifeEventType, string>> = { WORKER_DIED: '劳动者死亡', DEPENDANT_DIED: '供养亲属死亡', RETIRED: '退休' };
@@ -711,7 +812,7 @@ export function recordStep(record: CaseRecord, input: StepInput, ctx: StepContex
     record,
     {
       ...change.changes,
-      ...(isWorkflowStep(input.step) ? { pendingStep: input.step } : {}),
+      ...(appliedByWorkflow(input) ? { pendingStep: input.step as WorkflowStep } : {}),
       ...(MAKER_STEPS.includes(input.step) ? { makers: withMaker(record, ctx.actor) } : {}),
     },
     change.remove,
@@ -741,10 +842,19 @@ export function applyingNeedsBenefits(record: CaseRecord): boolean {
       return false;
     case 'confirmation':
       return record.confirmation?.outcome !== 'NOT_CONFIRMED' && record.kind !== 'death' && record.confirmation?.assessmentRequired === false;
+    case 'appeal-result':
+      return pendingAppealOf(record).against === 'BENEFITS';
     default:
       return true;
   }
 }
+
+/** The appeal whose result the workflow applies. */
+const pendingAppealOf = (record: CaseRecord): Appeal => {
+  const appeal = record.appeals?.find((a) => a.appealId === record.pendingAppeal);
+  if (!appeal) throw new RangeError(`Case ${record.caseId} has no pending appeal result to apply`);
+  return appeal;
+};
 
 export interface ApplyContext {
   readonly now: Date;
@@ -755,8 +865,21 @@ export interface ApplyContext {
 }
 
 /** The status a recorded step leads to, with what it changes besides. */
-function resultOf(record: CaseRecord, step: WorkflowStep, today: string): { status: CaseStatus; changes: Partial<CaseRecord>; calculate: boolean } {
+function resultOf(
+  record: CaseRecord,
+  step: WorkflowStep,
+  today: string,
+): { status: CaseStatus; changes: Partial<CaseRecord>; calculate: boolean; remove?: readonly (keyof CaseRecord)[] } {
   switch (step) {
+    case 'appeal-result': {
+      // D17: back to the step decided again; a new approval then instructs only what is still owed (netting).
+      const appeal = pendingAppealOf(record);
+      const status = APPEAL_RETURNS_TO[appeal.against];
+      if (appeal.against === 'CONFIRMATION')
+        return { status, changes: { confirmationReopenedOn: appeal.decidedOn! }, calculate: false, remove: ['confirmation', 'pendingAppeal'] };
+      if (appeal.against === 'ASSESSMENT') return { status, changes: { assessmentEnteredOn: today }, calculate: false, remove: ['pendingAppeal'] };
+      return { status, changes: {}, calculate: true, remove: ['pendingAppeal'] };
+    }
     case 'confirmation': {
       const c = record.confirmation!;
       if (c.outcome === 'NOT_CONFIRMED') return { status: 'NOT_CONFIRMED', changes: {}, calculate: false };
@@ -782,7 +905,7 @@ export function applyPendingStep(record: CaseRecord, ctx: ApplyContext): Outcome
   if (!step) return refuse('NOTHING_PENDING', `案件 ${record.caseId} 没有待处理的已记录步骤。`, `Case ${record.caseId} has no recorded step to apply.`);
   const at = ctx.now.toISOString();
   const today = shanghaiDate(ctx.now);
-  const { status, changes, calculate } = resultOf(record, step, today);
+  const { status, changes, calculate, remove = [] } = resultOf(record, step, today);
   let benefits: StoredCalculation | undefined;
   if (calculate) {
     if (!ctx.benefits) throw new RangeError(`Applying ${step} needs the benefit inputs`);
@@ -790,7 +913,7 @@ export function applyPendingStep(record: CaseRecord, ctx: ApplyContext): Outcome
     if (!result.ok) return notCalculable(result);
     benefits = result.calculation;
   }
-  let next = bump(record, { ...changes, ...(benefits ? { benefits } : {}), status }, ['pendingStep']);
+  let next = bump(record, { ...changes, ...(benefits ? { benefits } : {}), status }, ['pendingStep', ...remove]);
   let payment: PaymentRecord | undefined;
   if (status === 'APPROVED') {
     // D15: the approval instructs what is owed through this month; the case is PAID once its one-offs are.

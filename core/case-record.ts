@@ -157,6 +157,12 @@ export interface CaseRecord {
   readonly lifeEvents?: readonly LifeEvent[];
   /** D16: yearly certifications of the persons receiving a monthly item. */
   readonly certifications?: readonly Certification[];
+  /** D17: appeals against its decisions, in the order filed. */
+  readonly appeals?: readonly Appeal[];
+  /** D17: the appeal whose result (OVERTURNED or VARIED) the workflow applies with the pending `appeal-result` step. */
+  readonly pendingAppeal?: string;
+  /** D17: the date an appeal overturned or varied the confirmation (the confirmation clock runs again from it). */
+  readonly confirmationReopenedOn?: string;
   /** D16: the date of the approval that first granted each person (`worker` or a dependant's position) a monthly item. */
   readonly monthlyGrants?: Readonly<Record<string, string>>;
   readonly workflow: WorkflowState;
@@ -195,6 +201,33 @@ export interface LifeEvent {
   readonly dependantIndex?: number;
   readonly by: string;
   readonly at: string;
+}
+
+export const APPEAL_KINDS = ['RECONSIDERATION', 'LITIGATION'] as const;
+export type AppealKind = (typeof APPEAL_KINDS)[number];
+export const APPEAL_AGAINST = ['CONFIRMATION', 'ASSESSMENT', 'BENEFITS'] as const;
+export type AppealAgainst = (typeof APPEAL_AGAINST)[number];
+export const APPEAL_RESULTS = ['UPHELD', 'OVERTURNED', 'VARIED'] as const;
+export type AppealResult = (typeof APPEAL_RESULTS)[number];
+
+/** D17: an appeal (行政复议 or 行政诉讼) against the latest decision of its kind, and its result once recorded. */
+export interface Appeal {
+  readonly appealId: string;
+  readonly kind: AppealKind;
+  readonly against: AppealAgainst;
+  /** The date of the decision appealed (confirmation recorded, assessment concluded, approval). */
+  readonly decisionOn: string;
+  readonly filedOn: string;
+  readonly due: { readonly date: string; readonly provisional: boolean };
+  readonly late: boolean;
+  readonly filedBy: string;
+  readonly filedByRole: string;
+  readonly recordedAt: string;
+  readonly result?: AppealResult;
+  readonly decidedOn?: string;
+  readonly summary?: string;
+  readonly resultBy?: string;
+  readonly resultAt?: string;
 }
 
 /** A person receiving a monthly item: the worker, or a dependant by 1-based position. */
@@ -284,6 +317,8 @@ export const CASE_STEPS = [
   'payee-confirmation',
   'life-event',
   'certification',
+  'appeal',
+  'appeal-result',
 ] as const;
 export type CaseStep = (typeof CASE_STEPS)[number];
 
@@ -296,5 +331,6 @@ export const WORKFLOW_STEPS = [
   'dependants',
   'approval',
   'resubmission',
+  'appeal-result',
 ] as const satisfies readonly CaseStep[];
 export type WorkflowStep = (typeof WORKFLOW_STEPS)[number];

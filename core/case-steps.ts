@@ -1,6 +1,6 @@
 /**
  * Which status accepts which step and who records each step, as plain data (contract: "Case statuses and
- * which step accepts what"; D6–D10, D13, D14, D16). The rules of the steps live in case-lifecycle.ts; this
+ * which step accepts what"; D6–D10, D13, D14, D16, D17). The rules of the steps live in case-lifecycle.ts; this
  * table has no other dependency, so the web console imports it to offer exactly the forms the API accepts.
  */
 import type { CaseStatus, CaseStep } from './case-record.ts';
@@ -14,6 +14,9 @@ const DOCUMENTS = ['document-upload', 'document-waiver', 'document-withdrawal', 
 /** D16: life events and certifications from approval on (in AWAITING_APPROVAL only once a calculation was approved: a re-assessment). */
 export const AFTER_APPROVAL = ['life-event', 'certification'] as const satisfies readonly CaseStep[];
 
+/** D17, contract v2 clarifications: appeals are filed and their results recorded in every status. */
+const APPEALS = ['appeal', 'appeal-result'] as const satisfies readonly CaseStep[];
+
 /** What the case workflow does in a status: wait for the next person, or end (a re-assessment starts a new execution). */
 export type WorkflowInStatus = 'waits' | 'ends';
 
@@ -23,15 +26,15 @@ export type WorkflowInStatus = 'waits' | 'ends';
  * `suspension` and `resumption` are the contract's suspension request (POST and DELETE).
  */
 export const LIFECYCLE: Readonly<Record<CaseStatus, { readonly accepts: readonly CaseStep[]; readonly workflow: WorkflowInStatus }>> = {
-  UNDER_REVIEW: { accepts: ['confirmation', 'expenses', 'suspension', 'resumption', ...DOCUMENTS], workflow: 'waits' },
-  NOT_CONFIRMED: { accepts: ['document-waiver', 'document-withdrawal'], workflow: 'ends' },
-  AWAITING_ASSESSMENT: { accepts: ['assessment', 'expenses', 'assessment-extension', ...DOCUMENTS], workflow: 'waits' },
-  AWAITING_DEPENDANTS: { accepts: ['dependants', 'expenses', ...DOCUMENTS], workflow: 'waits' },
-  AWAITING_APPROVAL: { accepts: ['approval', 'expenses', ...DOCUMENTS, ...AFTER_APPROVAL], workflow: 'waits' },
-  RETURNED: { accepts: ['expenses', 'resubmission', ...DOCUMENTS], workflow: 'waits' },
-  APPROVED: { accepts: ['reassessment', 'review', ...DOCUMENTS, ...AFTER_APPROVAL], workflow: 'ends' },
-  PAID: { accepts: ['reassessment', 'review', ...DOCUMENTS, ...AFTER_APPROVAL], workflow: 'ends' },
-  CLOSED: { accepts: ['review', ...DOCUMENTS, ...AFTER_APPROVAL], workflow: 'ends' },
+  UNDER_REVIEW: { accepts: ['confirmation', 'expenses', 'suspension', 'resumption', ...DOCUMENTS, ...APPEALS], workflow: 'waits' },
+  NOT_CONFIRMED: { accepts: ['document-waiver', 'document-withdrawal', ...APPEALS], workflow: 'ends' },
+  AWAITING_ASSESSMENT: { accepts: ['assessment', 'expenses', 'assessment-extension', ...DOCUMENTS, ...APPEALS], workflow: 'waits' },
+  AWAITING_DEPENDANTS: { accepts: ['dependants', 'expenses', ...DOCUMENTS, ...APPEALS], workflow: 'waits' },
+  AWAITING_APPROVAL: { accepts: ['approval', 'expenses', ...DOCUMENTS, ...AFTER_APPROVAL, ...APPEALS], workflow: 'waits' },
+  RETURNED: { accepts: ['expenses', 'resubmission', ...DOCUMENTS, ...APPEALS], workflow: 'waits' },
+  APPROVED: { accepts: ['reassessment', 'review', ...DOCUMENTS, ...AFTER_APPROVAL, ...APPEALS], workflow: 'ends' },
+  PAID: { accepts: ['reassessment', 'review', ...DOCUMENTS, ...AFTER_APPROVAL, ...APPEALS], workflow: 'ends' },
+  CLOSED: { accepts: ['review', ...DOCUMENTS, ...AFTER_APPROVAL, ...APPEALS], workflow: 'ends' },
 };
 
 /** Who records each step (checked before the case is even looked up: 403 before 404). */
@@ -54,6 +57,8 @@ export const STEP_ROLES: Readonly<Record<CaseStep, readonly CallerRole[]>> = {
   'payee-confirmation': ['reviewer'],
   'life-event': ['handler'],
   certification: ['handler', 'worker'],
+  appeal: ['handler', 'worker', 'platform'],
+  'appeal-result': ['handler'],
 };
 
 /** Whether a case in `status` accepts `step`. */

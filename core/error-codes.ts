@@ -185,6 +185,22 @@ export const ERROR_CODES = {
     'No payee change is waiting for confirmation.',
   ),
   LIFE_EVENT_RECORDED: entry(409, '已登记', 'Life event recorded', '该生存状况事件已登记。', 'This life event is already recorded.'),
+  NO_DECISION_TO_APPEAL: entry(
+    409,
+    '无可申诉的决定',
+    'No decision to appeal',
+    '本案尚无该类决定（认定、鉴定或待遇核定），不能对其申请复议或提起诉讼（D17）。',
+    'The case has no decision of this kind to appeal (D17).',
+  ),
+  APPEAL_OPEN: entry(
+    409,
+    '已有未决申诉',
+    'Appeal open',
+    '本案对该类决定已有尚无结果的复议或诉讼：每案每类决定同时只能有一件（D17）。',
+    'An appeal against this kind of decision is still open: one per case and kind (D17).',
+  ),
+  APPEAL_DECIDED: entry(409, '申诉已有结果', 'Appeal decided', '该复议或诉讼已登记结果。', 'This appeal already has a result.'),
+  ASSISTANCE_ANSWERED: entry(409, '协查已答复', 'Assistance answered', '该协查请求已经答复。', 'This assistance request is already answered.'),
   BATCH_RESULTS_CONFLICT: entry(
     409,
     '批次结果冲突',

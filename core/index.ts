@@ -22,6 +22,8 @@ export * from './case-record.ts';
 export * from './case-deadlines.ts';
 export * from './case-payments.ts';
 export * from './case-lifecycle.ts';
+export * from './appeals.ts';
+export * from './assistance.ts';
 export * from './case-steps.ts';
 export * from './documents.ts';
 export * from './payment-chain.ts';

@@ -68,6 +68,15 @@ export interface RuleTable {
     readonly reassessmentWindowDays: number;
     readonly reviewAfterMonths: number;
   };
+  /** D17: appeal periods (calendar days and months, with the D12 end-of-period rule). */
+  readonly appeals: {
+    /** 行政复议: within this many days after the decision. */
+    readonly reconsiderationDays: number;
+    /** 行政诉讼: within this many months after the decision… */
+    readonly litigationMonths: number;
+    /** …or this many days after a reconsideration result. */
+    readonly litigationAfterReconsiderationDays: number;
+  };
   /** D9 */
   readonly benefits: {
     readonly disabilityLumpSumMonths: Readonly<Record<DisabilityGrade, number>>;
@@ -131,6 +140,7 @@ const PILOT_2022: RuleTable = {
   },
   confirmation: { dueDays: 60, fastTrackMaxInpatientDays: 0, suddenIllnessDeathWithinHours: 48 },
   assessment: { dueDays: 60, extensionDays: 30, reassessmentWindowDays: 15, reviewAfterMonths: 12 },
+  appeals: { reconsiderationDays: 60, litigationMonths: 6, litigationAfterReconsiderationDays: 15 },
   benefits: {
     disabilityLumpSumMonths: { 1: 27, 2: 25, 3: 23, 4: 21, 5: 18, 6: 16, 7: 13, 8: 11, 9: 9, 10: 7 },
     disabilityAllowancePercent: { 1: 90, 2: 85, 3: 80, 4: 75 },

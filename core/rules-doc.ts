@@ -168,6 +168,16 @@ export const RULES_CATALOGUE: readonly RuleEntry[] = [
     source: 'decisions D16',
     code: 'core/payment-chain.ts (entitlementOf, certificationDueOn, owedItems)',
   },
+  {
+    id: 'D17',
+    title: 'Appeals',
+    rule: "An appeal is against the latest decision of its kind (confirmation: the date recorded; assessment: concludedOn; benefits: the approval date). Reconsideration within the days after the decision; litigation within the months after it (same day of the month, or that month's last day) or the days after a reconsideration result; then the end-of-period rule (D12). Late appeals are recorded with late: true. OVERTURNED or VARIED returns the case to the step decided again; amounts already paid are netted.",
+    parameters: [],
+    constants: ['appeals.reconsiderationDays', 'appeals.litigationMonths', 'appeals.litigationAfterReconsiderationDays'],
+    seeds: [],
+    source: 'decisions D17; 行政复议法 Art. 20; 行政诉讼法 Arts. 45, 46',
+    code: 'core/appeals.ts, core/case-lifecycle.ts',
+  },
 ];
 
 function valueAt(table: RuleTable, path: string): unknown {

@@ -10,6 +10,11 @@ export const RELATION: Readonly<Record<string, string>> = {
   sibling: '兄弟姐妹',
 };
 
+/** D17: appeals. */
+export const APPEAL_KIND: Readonly<Record<string, string>> = { RECONSIDERATION: '行政复议', LITIGATION: '行政诉讼' };
+export const APPEAL_AGAINST: Readonly<Record<string, string>> = { CONFIRMATION: '职业伤害确认', ASSESSMENT: '劳动能力鉴定', BENEFITS: '待遇核定' };
+export const APPEAL_RESULT: Readonly<Record<string, string>> = { UPHELD: '维持', OVERTURNED: '撤销', VARIED: '变更' };
+
 export const LIFE_EVENT: Readonly<Record<string, string>> = {
   WORKER_DIED: '劳动者死亡',
   DEPENDANT_DIED: '供养亲属死亡',
@@ -87,6 +92,8 @@ const LATER_ACTION: Readonly<Record<string, string>> = {
   'assessment.reassessment.recorded': '登记再次鉴定结论',
   'assessment.review.recorded': '登记复查鉴定结论',
   'life_event.recorded': '登记生活事件',
+  'appeal.filed': '登记复议或诉讼',
+  'appeal.decided': '登记复议或诉讼结果',
   'payee.change_requested': '申请变更收款人（待复核确认）',
   'workflow.not_started': '案件流程未启动',
 };

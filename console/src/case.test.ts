@@ -9,10 +9,17 @@ import { offeredSteps } from './steps.ts';
 const sorted = (steps: Set<CaseStep>) => [...steps].sort();
 
 describe('offeredSteps', () => {
-  it('offers a handler of a case under review its confirmation, expenses, suspension, documents and payee', () => {
+  it('offers a handler of a case under review its confirmation, expenses, suspension, documents, payee and appeals', () => {
     expect(sorted(offeredSteps('handler', { status: 'UNDER_REVIEW' }))).toEqual(
-      ['confirmation', 'document-upload', 'document-waiver', 'document-withdrawal', 'expenses', 'payee', 'suspension'].sort(),
+      ['appeal', 'confirmation', 'document-upload', 'document-waiver', 'document-withdrawal', 'expenses', 'payee', 'suspension'].sort(),
     );
+  });
+
+  it('offers an appeal in every status, and its result only while an appeal is open (D17)', () => {
+    expect(offeredSteps('handler', { status: 'NOT_CONFIRMED' }).has('appeal')).toBe(true);
+    expect(offeredSteps('handler', { status: 'PAID' }).has('appeal-result')).toBe(false);
+    expect(offeredSteps('handler', { status: 'PAID', appeals: [{ result: 'UPHELD' }] }).has('appeal-result')).toBe(false);
+    expect(offeredSteps('handler', { status: 'PAID', appeals: [{ result: 'UPHELD' }, {}] }).has('appeal-result')).toBe(true);
   });
 
   it('offers resumption instead of suspension while the case is suspended', () => {
@@ -36,7 +43,7 @@ describe('offeredSteps', () => {
   it('never offers a step the API refuses to the role or in the status (core/case-steps.ts)', () => {
     for (const status of CASE_STATUSES)
       for (const role of ['handler', 'reviewer', 'assessor', 'finance', 'admin', 'worker', 'platform'])
-        for (const step of offeredSteps(role, { status, suspended: {}, pendingPayee: {}, certification: [] })) {
+        for (const step of offeredSteps(role, { status, suspended: {}, pendingPayee: {}, certification: [], appeals: [{}] })) {
           expect(acceptsStep(status, step), `${status} ${step}`).toBe(true);
           expect(STEP_ROLES[step] as readonly string[], `${role} ${step}`).toContain(role);
         }

@@ -7,6 +7,11 @@ import { ClientId } from '../_shared/schemas.ts';
 import { canReadReport } from '../_shared/case-access.ts';
 import { httpHandler, type RouteContext } from '../_shared/http.ts';
 import {
+  AppealRequest,
+  AppealResultRequest,
+  AssistanceAnswerRequest,
+  AssistanceListQuery,
+  AssistanceRequestBody,
   ApprovalRequest,
   AssessmentExtensionRequest,
   AssessmentRequest,
@@ -114,5 +119,40 @@ export const handler = httpHandler({
     const { event } = await uc.recordCaseStep(p, bundle, { step: 'certification', ...body }, new Date());
     const after = event.after as { certifiedOn: string; nextDueOn: string };
     return { status: 201, body: { certifiedOn: after.certifiedOn, nextDueOn: after.nextDueOn } };
+  },
+  // D17: an appeal (a record: 201 with its id, due date and lateness) and its result (a case step: 202 with the case).
+  'POST /v1/cases/{caseId}/appeals': async (ctx) => {
+    const p = ctx.principal();
+    const bundle = await uc.forChange(p, STEP_ROLES.appeal, caseIdOf(ctx));
+    const { event } = await uc.recordCaseStep(p, bundle, { step: 'appeal', ...ctx.body(AppealRequest) }, new Date());
+    const after = event.after as { appealId: string; due: { date: string; provisional: boolean }; late: boolean };
+    return { status: 201, body: { appealId: after.appealId, due: after.due, late: after.late } };
+  },
+  'POST /v1/cases/{caseId}/appeals/{appealId}/result': (ctx) =>
+    step(ctx, 'appeal-result', (bundle) => {
+      // An appeal the case does not have is 404, before the body is read (contract precedence).
+      const appealId = ctx.path('appealId');
+      if (!bundle.record.appeals?.some((a) => a.appealId === appealId)) throw notFound();
+      return { step: 'appeal-result', appealId, ...ctx.body(AppealResultRequest) };
+    }),
+  // D18: assistance between provinces. The assisting staff see the request only; the case stays 404 to them.
+  'POST /v1/cases/{caseId}/assistance-requests': async (ctx) => {
+    const p = ctx.principal();
+    const bundle = await uc.forChange(p, ['handler'], caseIdOf(ctx));
+    return { status: 201, body: await uc.createAssistanceRequest(p, bundle, ctx.body(AssistanceRequestBody), new Date()) };
+  },
+  'GET /v1/assistance-requests': async (ctx) => {
+    const p = ctx.principal();
+    requireRole(p, STAFF_ROLES);
+    const parsed = AssistanceListQuery.safeParse(ctx.query);
+    if (!parsed.success) throw badRequest(fieldErrors(parsed.error.issues as never));
+    return { status: 200, body: await uc.listAssistanceRequests(p, parsed.data.direction ?? 'received') };
+  },
+  'POST /v1/assistance-requests/{requestId}/answer': async (ctx) => {
+    const p = ctx.principal();
+    requireRole(p, STAFF_ROLES);
+    const id = ctx.path('requestId');
+    if (!ClientId.safeParse(id).success) throw notFound();
+    return { status: 200, body: await uc.answerAssistanceRequest(p, id, () => ctx.body(AssistanceAnswerRequest).answer, new Date()) };
   },
 });

@@ -3,6 +3,9 @@ import { ChecklistSchema, DocumentSchema } from '../_shared/document-view.ts';
 import { ClientId, Fen, FreeText, Instant, LocalDate, PersonName, ProvinceCode } from '../_shared/schemas.ts';
 import * as z from '../_shared/zod.ts';
 import {
+  APPEAL_AGAINST,
+  APPEAL_KINDS,
+  APPEAL_RESULTS,
   bankAccountProblem,
   LIFE_EVENT_TYPES,
   PAYMENT_STATUSES,
@@ -77,6 +80,39 @@ export const CertificationRequest = z.withMeta(z.strictObject({ personIndex: z.o
 });
 
 export const CertificationResponse = z.withMeta(z.object({ certifiedOn: LocalDate, nextDueOn: LocalDate }), { id: 'CertificationResult' });
+
+/** D17: `POST /v1/cases/{caseId}/appeals` (handler; the worker or the platform for their own case). */
+export const AppealRequest = z.withMeta(z.strictObject({ kind: z.enum(APPEAL_KINDS), against: z.enum(APPEAL_AGAINST), filedOn: LocalDate }), { id: 'Appeal' });
+
+/** D17: `POST /v1/cases/{caseId}/appeals/{appealId}/result` (handler). */
+export const AppealResultRequest = z.withMeta(z.strictObject({ result: z.enum(APPEAL_RESULTS), decidedOn: LocalDate, summary: FreeText }), {
+  id: 'AppealResult',
+});
+
+/** D18: `POST /v1/cases/{caseId}/assistance-requests` (handler of the case's province) to another province. */
+export const AssistanceRequestBody = z.withMeta(z.strictObject({ province: ProvinceCode, task: FreeText }), { id: 'AssistanceRequest' });
+export const AssistanceCreatedResponse = z.withMeta(z.object({ requestId: z.string() }), { id: 'AssistanceRequestCreated' });
+/** D18: `POST /v1/assistance-requests/{requestId}/answer` (staff of the province asked). */
+export const AssistanceAnswerRequest = z.withMeta(z.strictObject({ answer: FreeText }), { id: 'AssistanceAnswer' });
+export const AssistanceListQuery = z.strictObject({ direction: z.optional(z.enum(['received', 'sent'])) });
+/** What staff see of a request (D18): the request and the case's non-personal facts only. */
+export const AssistanceItem = z.withMeta(
+  z.object({
+    requestId: z.string(),
+    caseId: z.string(),
+    fromProvince: z.string(),
+    province: z.string(),
+    task: z.string(),
+    occurredOn: LocalDate,
+    place: z.string(),
+    kind: z.enum(['injury', 'death']),
+    requestedAt: z.string(),
+    answer: z.optional(z.string()),
+    answeredAt: z.optional(z.string()),
+  }),
+  { id: 'AssistanceRequestView' },
+);
+export const AssistanceListResponse = z.withMeta(z.object({ items: z.array(AssistanceItem) }), { id: 'AssistanceRequests' });
 
 export const SuspensionRequest = z.withMeta(z.strictObject({ reason: FreeText }), { id: 'Suspension' });
 
@@ -171,6 +207,19 @@ export const ListCasesQuery = z.strictObject({
 
 const int = () => z.number().check(z.int());
 const DeadlineSchema = z.object({ date: LocalDate, provisional: z.boolean() });
+export const AppealFiledResponse = z.withMeta(z.object({ appealId: z.string(), due: DeadlineSchema, late: z.boolean() }), { id: 'AppealFiled' });
+const AppealSchema = z.looseObject({
+  appealId: z.string(),
+  kind: z.enum(APPEAL_KINDS),
+  against: z.enum(APPEAL_AGAINST),
+  decisionOn: LocalDate,
+  filedOn: LocalDate,
+  due: DeadlineSchema,
+  late: z.boolean(),
+  result: z.optional(z.enum(APPEAL_RESULTS)),
+  decidedOn: z.optional(LocalDate),
+  summary: z.optional(z.string()),
+});
 const Coverage = z.object({ covered: z.boolean(), orderId: z.optional(z.string()), reason: z.string() });
 
 export const BenefitsResponse = z.withMeta(
@@ -235,6 +284,7 @@ export const CaseResponse = z.withMeta(
     assessment: z.optional(z.record(z.string(), z.unknown())),
     benefits: z.optional(BenefitsResponse),
     payments: z.array(PaymentSchema),
+    appeals: z.optional(z.array(AppealSchema)),
     timeline: z.array(z.looseObject({ at: z.string(), actor: z.string(), action: z.string() })),
   }),
   { id: 'Case' },

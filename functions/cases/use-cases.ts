@@ -6,6 +6,10 @@
  */
 import { randomBytes } from 'node:crypto';
 import {
+  answerAssistance,
+  type AssistanceRefusal,
+  assistanceView,
+  requestAssistance,
   APPLICANT_TYPES_BY_ROLE,
   applicantTypeAllowed,
   beneficiaryNames,
@@ -33,6 +37,7 @@ import { pii } from '../_shared/pii.ts';
 import { badRequest, notFound, problem, refusalProblem } from '../_shared/problem.ts';
 import { calendarsRepository } from '../_shared/repositories/calendars.ts';
 import { workersRepository } from '../_shared/repositories/workers.ts';
+import { AssistanceAlreadyAnswered, assistanceRepository } from '../_shared/repositories/assistance.ts';
 import { type CaseBundle, CaseVersionConflict, casesRepository, DuplicateCase } from '../_shared/repositories/cases.ts';
 import type * as z from '../_shared/zod.ts';
 import type { OpenCaseRequest, PayeeRequest } from './schemas.ts';
@@ -245,4 +250,44 @@ export const payeeStep = async (bundle: CaseBundle, body: z.infer<typeof PayeeRe
     documentId: body.documentId,
     beneficiary: names === undefined || isBeneficiary(body.name, names),
   };
+};
+
+// ── Assistance between provinces (D18) ─────────────────────────────────────────────────────────────
+
+const assistanceProblem = (refusal: AssistanceRefusal) =>
+  problem(refusal.code, { detail: refusal.message, detailEn: refusal.messageEn, ...(refusal.fields ? { errors: [...refusal.fields] } : {}) });
+
+/** A handler of the case's province asks another province for help; the request copies the case's non-personal facts. */
+export const createAssistanceRequest = async (p: Principal, bundle: CaseBundle, body: { province: string; task: string }, now: Date) => {
+  const report = await casesRepository.getReport(bundle.record.reportId);
+  const outcome = requestAssistance(
+    bundle.record,
+    report?.place ?? '',
+    { requestId: `AR${randomBytes(8).toString('hex')}`, province: body.province, task: body.task },
+    { actor: p.sub, now },
+  );
+  if (!outcome.ok) throw assistanceProblem(outcome.refusal);
+  await assistanceRepository.create(outcome.request);
+  return { requestId: outcome.request.requestId };
+};
+
+/** Staff: the requests addressed to their provinces (`received`, default) or sent from them (`sent`). */
+export const listAssistanceRequests = async (p: Principal, direction: 'received' | 'sent') => {
+  const items = await assistanceRepository.list([...p.provinces].sort(), direction);
+  return { items: items.map(assistanceView) };
+};
+
+/** Staff of the province asked answer a request, once; anyone else → 404 (the request is not theirs to see). */
+export const answerAssistanceRequest = async (p: Principal, requestId: string, answer: () => string, now: Date) => {
+  const request = await assistanceRepository.get(requestId);
+  if (!request || !p.provinces.includes(request.province)) throw notFound();
+  const outcome = answerAssistance(request, answer(), { actor: p.sub, now });
+  if (!outcome.ok) throw assistanceProblem(outcome.refusal);
+  try {
+    await assistanceRepository.answer(outcome.request);
+  } catch (error) {
+    if (error instanceof AssistanceAlreadyAnswered) throw problem('ASSISTANCE_ANSWERED');
+    throw error;
+  }
+  return assistanceView(outcome.request);
 };

@@ -177,6 +177,8 @@ export const caseView = (bundle: CaseBundle, calendar: WorkingDayCalendar, now: 
     recoveryDueFen: recoveryDueFen(bundle.payments),
     ...(r.approved ? { certification: certificationView(r, bundle.payments, { throughMonth: monthOfDate(today), asOf: today }) } : {}),
     ...(r.lifeEvents?.length ? { lifeEvents: r.lifeEvents } : {}),
+    // D17: appeals and their results (the result's effect is on the timeline: appeal.decided, then status.changed).
+    ...(r.appeals?.length ? { appeals: r.appeals } : {}),
     documents: bundle.documents.map((d) => documentView(d, now)),
     checklist: checklist(r, bundle.documents),
     timeline: bundle.timeline,

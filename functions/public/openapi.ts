@@ -25,6 +25,15 @@ import { ErrorCatalogueSchema, ErrorCodeEntrySchema, ProblemSchema } from '../_s
 import * as z from '../_shared/zod.ts';
 import { WorkersRequestDoc, WorkersResponse } from '../workers/schemas.ts';
 import {
+  AppealFiledResponse,
+  AppealRequest,
+  AppealResultRequest,
+  AssistanceAnswerRequest,
+  AssistanceCreatedResponse,
+  AssistanceItem,
+  AssistanceListQuery,
+  AssistanceListResponse,
+  AssistanceRequestBody,
   ApprovalRequest,
   AssessmentExtensionRequest,
   AssessmentRequest,
@@ -113,6 +122,17 @@ const DOCUMENT = {
   status: 'AVAILABLE',
   uploadedAt: '2025-08-02T01:01:12.000Z',
   sha256: 'b94d27b9934d3e08a52e52d7da7dabfac484efe37a5380ee9088f7ace2efcde9',
+};
+const ASSISTANCE = {
+  requestId: 'AR4c1d2e3f4a5b6c7d',
+  caseId: CASE_ID,
+  fromProvince: '110000',
+  province: '310000',
+  task: '请协助调取上海市某医院的住院病历。',
+  occurredOn: '2025-08-01',
+  place: '上海市浦东新区某路口',
+  kind: 'injury',
+  requestedAt: '2025-09-01T02:00:00.000Z',
 };
 const BENEFITS = {
   lines: [
@@ -658,6 +678,54 @@ function caseOperations(): Record<string, Operation> {
       requestParams: { path: CasePath, header },
       requestBody: body(CertificationRequest, { personIndex: 1 }),
       responses: { '201': ok(CertificationResponse, { certifiedOn: '2026-12-06', nextDueOn: '2027-12-06' }, 'Certified'), ...postErrors },
+    },
+    'POST /v1/cases/{caseId}/appeals': {
+      operationId: 'fileAppeal',
+      callers: 'platforms and people',
+      summary:
+        'File an appeal (handler; the worker or the platform for their own case) against the latest decision of its kind: due date per D17 and D12; a late one is recorded with late: true (no decision → 409; one open per case and kind of decision → 409)',
+      requestParams: { path: CasePath, header },
+      requestBody: body(AppealRequest, { kind: 'RECONSIDERATION', against: 'CONFIRMATION', filedOn: '2025-09-10' }),
+      responses: { '201': ok(AppealFiledResponse, { appealId: 'A1', due: { date: '2025-10-31', provisional: false }, late: false }, 'Filed'), ...postErrors },
+    },
+    'POST /v1/cases/{caseId}/appeals/{appealId}/result': {
+      operationId: 'recordAppealResult',
+      callers: 'people',
+      summary:
+        'Record the result of an appeal (handler): UPHELD changes nothing; OVERTURNED or VARIED returns the case to the step decided again (confirmation → UNDER_REVIEW, assessment → AWAITING_ASSESSMENT, benefits → recalculated, AWAITING_APPROVAL; paid amounts are netted at the next approval; D17)',
+      requestParams: { path: z.object({ caseId: z.string(), appealId: z.string() }), header },
+      requestBody: body(AppealResultRequest, { result: 'OVERTURNED', decidedOn: '2025-10-20', summary: '复议机关撤销原不予认定决定，责令重新认定。' }),
+      responses: { '202': ok(CaseResponse, CASE, 'Recorded; the workflow applies an OVERTURNED or VARIED result'), ...postErrors },
+    },
+    'POST /v1/cases/{caseId}/assistance-requests': {
+      operationId: 'requestAssistance',
+      callers: 'people',
+      summary: "Ask another province's staff for help (handler of the case's province; D18): they see the request and the case's non-personal facts only",
+      requestParams: { path: CasePath, header },
+      requestBody: body(AssistanceRequestBody, { province: '310000', task: '请协助调取上海市某医院的住院病历。' }),
+      responses: { '201': ok(AssistanceCreatedResponse, { requestId: 'AR4c1d2e3f4a5b6c7d' }, 'Created'), ...postErrors },
+    },
+    'GET /v1/assistance-requests': {
+      operationId: 'listAssistanceRequests',
+      callers: 'people',
+      summary: "Assistance requests addressed to the caller's provinces (`received`, default) or sent from them (`sent`) (staff; D18)",
+      requestParams: { query: AssistanceListQuery },
+      responses: { '200': ok(AssistanceListResponse, { items: [ASSISTANCE] }), ...errors },
+    },
+    'POST /v1/assistance-requests/{requestId}/answer': {
+      operationId: 'answerAssistanceRequest',
+      callers: 'people',
+      summary: "Answer an assistance request addressed to the caller's province (staff; once, else 409; D18)",
+      requestParams: { path: z.object({ requestId: z.string() }), header },
+      requestBody: body(AssistanceAnswerRequest, { answer: '已调取住院病历，诊断与申报一致，复印件已寄出。' }),
+      responses: {
+        '200': ok(
+          AssistanceItem,
+          { ...ASSISTANCE, answer: '已调取住院病历，诊断与申报一致，复印件已寄出。', answeredAt: '2025-09-03T06:00:00.000Z' },
+          'Answered',
+        ),
+        ...postErrors,
+      },
     },
     'POST /v1/cases/{caseId}/resubmission': step('resubmitCase', 'Resubmit a returned case (handler)', ResubmissionRequest, {
       comment: '已按退回意见补充医疗费明细。',

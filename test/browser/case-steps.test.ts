@@ -358,3 +358,43 @@ describe('a death case from dependants to life events, in chromium', () => {
     await r.close();
   });
 });
+
+describe('appeals, in chromium (D17)', () => {
+  it('lets a handler record an appeal against a refusal and its result, which reopens the case for confirmation', async () => {
+    const { caseId } = await openedCase(world);
+    const refused = await stack.api('POST', `/v1/cases/${caseId}/confirmation`, {
+      token: world.tokens.handler,
+      body: { outcome: 'NOT_CONFIRMED', basis: 'INTOXICATION', reasons: ['血液酒精含量超标'], assessmentRequired: false },
+    });
+    expect(refused.status).toBe(202);
+    await waitForStatus(world, caseId, 'NOT_CONFIRMED');
+    const w = await openPage(browser, stack.url);
+    const { page } = w;
+    await signIn(w, 'handler', 'handler-1', '经办（handler）');
+    await page.goto(`/cases/${caseId}`);
+    await page.getByRole('heading', { name: '登记复议或诉讼', exact: true }).waitFor();
+    await chooseIn(page, page.locator('main'), '类型', '行政复议');
+    await chooseIn(page, page.locator('main'), '针对的决定', '职业伤害确认');
+    await page.getByLabel('提出日期').fill(shanghaiToday());
+    await page.getByLabel('提出日期').press('Tab');
+    await page.getByRole('button', { name: '登记复议或诉讼' }).click();
+    await page.getByText('已登记', { exact: true }).waitFor();
+    const filed = await waitForCase(world, caseId, (c) => c.appeals?.length === 1);
+    expect(filed.appeals[0]).toMatchObject({ appealId: 'A1', kind: 'RECONSIDERATION', against: 'CONFIRMATION', filedOn: shanghaiToday(), late: false });
+
+    // The result form appears once an appeal is open: 撤销 sends the case back to confirmation.
+    await page.getByRole('heading', { name: '登记复议或诉讼结果' }).waitFor();
+    await chooseIn(page, page.locator('main'), '结果', '撤销');
+    await page.getByLabel('决定日期').fill(shanghaiToday());
+    await page.getByLabel('决定日期').press('Tab');
+    await page.getByLabel('决定摘要').fill('复议机关撤销原不予认定决定，责令重新认定。');
+    await page.getByRole('button', { name: '登记结果' }).click();
+    await page.getByText('结果已登记').waitFor();
+    const reopened = await waitForStatus(world, caseId, 'UNDER_REVIEW');
+    expect(reopened.appeals[0]).toMatchObject({ result: 'OVERTURNED', decidedOn: shanghaiToday(), resultBy: 'handler-1' });
+    await page.reload();
+    await page.getByRole('heading', { name: '工伤认定' }).waitFor();
+    await checked(w, 'steps-08-appeal');
+    await w.close();
+  });
+});

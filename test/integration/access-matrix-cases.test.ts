@@ -41,9 +41,25 @@ const ids = {} as Record<
   | 'payeeProof'
   | 'payeeConfirmation'
   | 'lifeEvent'
-  | 'certification',
+  | 'certification'
+  | 'appeals'
+  | 'appealResult'
+  | 'assistance'
+  | 'assistanceRequest',
   string
 >;
+const today = () => new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
+/** D17: each allowed caller appeals another kind of decision of the same case (one open appeal per case and kind). */
+const AGAINST: Partial<Record<Caller, string>> = { handler: 'CONFIRMATION', platformOwn: 'ASSESSMENT', workerOwn: 'BENEFITS' };
+/** D18: a fresh request to the other province, by the handler of the case's province. */
+const assistanceRequestTo = async (province: string): Promise<string> => {
+  const res = await world.api('POST', `/v1/cases/${ids.assistance}/assistance-requests`, {
+    token: world.tokens.handler,
+    body: { province, task: '请协助走访事故现场。' },
+  });
+  if (res.status !== 201) throw new Error(`assistance request: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body.requestId as string;
+};
 const NEW_PAYEE = { name: '张三', bankAccount: '6212260200000000006', bankName: '工商银行北京分行' };
 
 /** After useCaseStack's beforeAll (hooks run in order): the callers, and a case per route. */
@@ -93,6 +109,15 @@ beforeAll(async () => {
   // D14–D16: a case with a bank-account proof (payee), an approved one with a payee change waiting for a
   // reviewer (handler-2 changed it), an approved one (life events) and one with a monthly item (certification).
   [ids.payee, ids.payeeConfirmation, ids.lifeEvent, ids.certification] = await Promise.all([make.awaitingApproval(), make.paid(), make.paid(), make.monthly()]);
+  // D17, D18: a case with a confirmation, an assessment and approved benefits (appeals), one with an open
+  // appeal (its result), one asked about by another province (assistance).
+  [ids.appeals, ids.appealResult, ids.assistance] = await Promise.all([make.monthly(), make.paid(), make.paid()]);
+  const appeal = await world.api('POST', `/v1/cases/${ids.appealResult}/appeals`, {
+    token: world.tokens.handler,
+    body: { kind: 'RECONSIDERATION', against: 'CONFIRMATION', filedOn: today() },
+  });
+  if (appeal.status !== 201) throw new Error(`appeal: ${appeal.status} ${JSON.stringify(appeal.body)}`);
+  ids.assistanceRequest = await assistanceRequestTo(OTHER_PROVINCE);
   ids.payeeProof = await uploadDocument(world, ids.payee, 'BANK_ACCOUNT_PROOF');
   const proof = await uploadDocument(world, ids.payeeConfirmation, 'BANK_ACCOUNT_PROOF');
   const pending = await world.api('PUT', `/v1/cases/${ids.payeeConfirmation}/payee`, {
@@ -259,6 +284,59 @@ const ROWS: Record<string, Row> = {
     expected: step('handler'),
     check: sameCase(() => ids.returned),
   },
+  'POST /v1/cases/{caseId}/appeals': {
+    request: (c) => ({ path: `/v1/cases/${ids.appeals}/appeals`, body: { kind: 'RECONSIDERATION', against: AGAINST[c] ?? 'CONFIRMATION', filedOn: today() } }),
+    // A handler of the province, or the case's worker or platform (D17); another worker or platform → 404.
+    expected: matrix(403, { handler: 201, handlerOther: 404, platformOwn: 201, platformOther: 404, workerOwn: 201, workerOther: 404 }),
+    check: (_c, body) =>
+      /^A\d+$/.test(body?.appealId) && body.late === false && typeof body.due?.date === 'string' ? undefined : `appeal ${JSON.stringify(body)}`,
+  },
+  'POST /v1/cases/{caseId}/appeals/{appealId}/result': {
+    request: () => ({ path: `/v1/cases/${ids.appealResult}/appeals/A1/result`, body: { result: 'UPHELD', decidedOn: today(), summary: '维持原认定。' } }),
+    expected: step('handler'),
+    check: (c, body) => sameCase(() => ids.appealResult)(c, body) ?? (body.appeals?.[0]?.result === 'UPHELD' ? undefined : 'appeal not decided'),
+  },
+  'POST /v1/cases/{caseId}/assistance-requests': {
+    request: () => ({ path: `/v1/cases/${ids.assistance}/assistance-requests`, body: { province: '440000', task: '请协助调取病历。' } }),
+    expected: matrix(403, { handler: 201, handlerOther: 404 }),
+    check: (_c, body) => (typeof body?.requestId === 'string' ? undefined : `no requestId: ${JSON.stringify(body)}`),
+  },
+  'GET /v1/assistance-requests': {
+    request: () => ({ path: '/v1/assistance-requests' }),
+    // Staff: those addressed to their provinces (the other province's staff see it; this province's do not, as received).
+    expected: matrix(403, {
+      admin: 200,
+      handler: 200,
+      reviewer: 200,
+      assessor: 200,
+      adminOther: 200,
+      handlerOther: 200,
+      reviewerOther: 200,
+      assessorOther: 200,
+    }),
+    check: (c, body) => {
+      const sees = (body?.items ?? []).some((i: { requestId: string }) => i.requestId === ids.assistanceRequest);
+      return sees === c.endsWith('Other') ? undefined : `${c} ${sees ? 'saw' : 'did not see'} the request`;
+    },
+  },
+  'POST /v1/assistance-requests/{requestId}/answer': {
+    // Staff of the province asked answer (each its own request: once only); this province's staff → 404.
+    request: async (c) => ({
+      path: `/v1/assistance-requests/${c.endsWith('Other') && c !== 'financeOther' && !c.startsWith('platform') && !c.startsWith('worker') ? await assistanceRequestTo(OTHER_PROVINCE) : ids.assistanceRequest}/answer`,
+      body: { answer: '已走访，情况属实。' },
+    }),
+    expected: matrix(403, {
+      admin: 404,
+      handler: 404,
+      reviewer: 404,
+      assessor: 404,
+      adminOther: 200,
+      handlerOther: 200,
+      reviewerOther: 200,
+      assessorOther: 200,
+    }),
+    check: (_c, body) => (body?.answer === '已走访，情况属实。' && body.caseId === ids.assistance ? undefined : `answer ${JSON.stringify(body)}`),
+  },
   'POST /v1/payment-runs': {
     // Admin only; runs are not scoped by province (every POST is a new run, so both admins get 202).
     request: () => ({ path: '/v1/payment-runs', body: { month: currentMonth() } }),
@@ -324,6 +402,41 @@ const EXTRA: Record<string, Extra> = {
     path: () => `/v1/cases/${UNKNOWN_CASE}/approval`,
     body: () => ({ decision: 'approve' }),
     callers: ['reviewer'],
+    status: 404,
+  },
+  'unknown appeal': {
+    method: 'POST',
+    path: () => `/v1/cases/${ids.appealResult}/appeals/A99/result`,
+    body: () => BROKEN,
+    callers: ['handler'],
+    status: 404,
+  },
+  'unknown assistance request': {
+    method: 'POST',
+    path: () => '/v1/assistance-requests/AR0000000000000000/answer',
+    body: () => BROKEN,
+    callers: ['handlerOther'],
+    status: 404,
+  },
+  'assistance request id of 3,000 characters': {
+    method: 'POST',
+    path: () => `/v1/assistance-requests/AR${'x'.repeat(3000)}/answer`,
+    body: () => ({ answer: 'x' }),
+    callers: ['handlerOther'],
+    status: 404,
+  },
+  'other province, broken appeal': {
+    method: 'POST',
+    path: () => `/v1/cases/${ids.paid}/appeals`,
+    body: () => ({ kind: 'NOPE' }),
+    callers: ['handlerOther'],
+    status: 404,
+  },
+  'other province, broken assistance request': {
+    method: 'POST',
+    path: () => `/v1/cases/${ids.paid}/assistance-requests`,
+    body: () => BROKEN,
+    callers: ['handlerOther'],
     status: 404,
   },
   'unknown report': {

@@ -39,7 +39,17 @@ let worker: Worker;
 const failures: string[] = [];
 let requests = 0;
 const ids = {} as Record<
-  'report' | 'underReview' | 'suspended' | 'awaitingAssessment' | 'awaitingDependants' | 'awaitingApproval' | 'returned' | 'paid' | 'run' | 'document',
+  | 'report'
+  | 'underReview'
+  | 'suspended'
+  | 'awaitingAssessment'
+  | 'awaitingDependants'
+  | 'awaitingApproval'
+  | 'returned'
+  | 'paid'
+  | 'run'
+  | 'document'
+  | 'assistance',
   string
 >;
 
@@ -86,7 +96,9 @@ const snapshot = async (): Promise<Snapshot> => {
     const payments = (await env.stack.api('GET', `/v1/cases/${ids[key]}/payments`, { token: handler })).body;
     cases[key] = { status: c.status, version: c.version, pendingStep: c.pendingStep, suspended: c.suspended, timeline: c.timeline?.length, payments };
   }
-  return { counts, runs, cases };
+  // D18: the assistance requests as the province asked sees them (an answer that slipped through would show).
+  const assistance = (await env.stack.api('GET', '/v1/assistance-requests', { token: env.world.tokens.otherProvince })).body;
+  return { counts, runs, cases, assistance };
 };
 let before: Snapshot;
 
@@ -118,7 +130,20 @@ beforeAll(async () => {
   });
   expect(ticket.status).toBe(201);
   ids.document = ticket.body.documentId;
+  // D17, D18: an open appeal on the paid case (its result route then reads the body), and an assistance request to 310000.
+  const appeal = await env.stack.api('POST', `/v1/cases/${ids.paid}/appeals`, {
+    token: env.world.tokens.handler,
+    body: { kind: 'RECONSIDERATION', against: 'CONFIRMATION', filedOn: today() },
+  });
+  expect(appeal.status).toBe(201);
+  const assistance = await env.stack.api('POST', `/v1/cases/${ids.paid}/assistance-requests`, {
+    token: env.world.tokens.handler,
+    body: { province: '310000', task: '请协助调查。' },
+  });
+  expect(assistance.status).toBe(201);
+  ids.assistance = assistance.body.requestId;
   before = await snapshot();
+  expect(before.assistance).toMatchObject({ items: [{ requestId: ids.assistance }] });
   expect(before.cases).toMatchObject({
     underReview: { status: 'UNDER_REVIEW' },
     suspended: { suspended: expect.anything() },
@@ -429,6 +454,42 @@ const WRITES: Write[] = [
     shape: { required: ['type', 'reason'], strings: ['type', 'reason'], dates: [], objects: [''] },
   },
   {
+    name: 'POST /v1/cases/{caseId}/appeals',
+    method: 'POST',
+    path: (id = ids.paid) => `/v1/cases/${id}/appeals`,
+    token: () => T().handler,
+    valid: () => ({ kind: 'RECONSIDERATION', against: 'BENEFITS', filedOn: today() }),
+    schema: () => S.AppealRequest,
+    shape: { required: ['kind', 'against', 'filedOn'], strings: ['kind', 'against', 'filedOn'], dates: ['filedOn'], objects: [''] },
+  },
+  {
+    name: 'POST /v1/cases/{caseId}/appeals/{appealId}/result',
+    method: 'POST',
+    path: (id = ids.paid) => `/v1/cases/${id}/appeals/A1/result`,
+    token: () => T().handler,
+    valid: () => ({ result: 'OVERTURNED', decidedOn: today(), summary: '撤销原认定' }),
+    schema: () => S.AppealResultRequest,
+    shape: { required: ['result', 'decidedOn', 'summary'], strings: ['result', 'decidedOn', 'summary'], dates: ['decidedOn'], objects: [''] },
+  },
+  {
+    name: 'POST /v1/cases/{caseId}/assistance-requests',
+    method: 'POST',
+    path: (id = ids.paid) => `/v1/cases/${id}/assistance-requests`,
+    token: () => T().handler,
+    valid: () => ({ province: '440000', task: '请协助调取病历' }),
+    schema: () => S.AssistanceRequestBody,
+    shape: { required: ['province', 'task'], strings: ['province', 'task'], dates: [], objects: [''] },
+  },
+  {
+    name: 'POST /v1/assistance-requests/{requestId}/answer',
+    method: 'POST',
+    path: (id = ids.assistance) => `/v1/assistance-requests/${id}/answer`,
+    token: () => T().otherProvince,
+    valid: () => ({ answer: '已调查' }),
+    schema: () => S.AssistanceAnswerRequest,
+    shape: { required: ['answer'], strings: ['answer'], dates: [], objects: [''] },
+  },
+  {
     name: 'POST /v1/payment-runs',
     method: 'POST',
     path: () => '/v1/payment-runs',
@@ -498,6 +559,15 @@ const qs = (q: Record<string, string>) => new URLSearchParams(q).toString();
 const idOr = (real: () => string) => fc.oneof(fc.constant(undefined), segment).map((s) => (s === undefined ? real() : enc(s)));
 
 const READS: { name: string; token: () => string; path: fc.Arbitrary<string> }[] = [
+  {
+    name: 'GET /v1/assistance-requests',
+    token: () => T().otherProvince,
+    path: fc
+      .dictionary(fc.constantFrom('direction', 'x', ''), fc.oneof(fc.string({ maxLength: 30 }), fc.constantFrom('sent', 'received', 'SENT', '%')), {
+        maxKeys: 2,
+      })
+      .map((q) => `/v1/assistance-requests?${qs(q)}`),
+  },
   { name: 'GET /v1/cases', token: () => T().handler, path: queryArb.map((q) => `/v1/cases?${qs(q)}`) },
   {
     name: 'GET /v1/cases/{caseId}',

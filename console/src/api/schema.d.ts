@@ -647,6 +647,91 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/cases/{caseId}/appeals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** File an appeal (handler; the worker or the platform for their own case) against the latest decision of its kind: due date per D17 and D12; a late one is recorded with late: true (no decision → 409; one open per case and kind of decision → 409) */
+        post: operations["fileAppeal"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/cases/{caseId}/appeals/{appealId}/result": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Record the result of an appeal (handler): UPHELD changes nothing; OVERTURNED or VARIED returns the case to the step decided again (confirmation → UNDER_REVIEW, assessment → AWAITING_ASSESSMENT, benefits → recalculated, AWAITING_APPROVAL; paid amounts are netted at the next approval; D17) */
+        post: operations["recordAppealResult"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/cases/{caseId}/assistance-requests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Ask another province's staff for help (handler of the case's province; D18): they see the request and the case's non-personal facts only */
+        post: operations["requestAssistance"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/assistance-requests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Assistance requests addressed to the caller's provinces (`received`, default) or sent from them (`sent`) (staff; D18) */
+        get: operations["listAssistanceRequests"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/assistance-requests/{requestId}/answer": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Answer an assistance request addressed to the caller's province (staff; once, else 409; D18) */
+        post: operations["answerAssistanceRequest"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/cases/{caseId}/documents": {
         parameters: {
             query?: never;
@@ -1041,6 +1126,29 @@ export interface components {
         Certification: {
             personIndex?: number;
         };
+        Appeal: {
+            /** @enum {string} */
+            kind: "RECONSIDERATION" | "LITIGATION";
+            /** @enum {string} */
+            against: "CONFIRMATION" | "ASSESSMENT" | "BENEFITS";
+            /** @example 2025-07-01 */
+            filedOn: string;
+        };
+        AppealResult: {
+            /** @enum {string} */
+            result: "UPHELD" | "OVERTURNED" | "VARIED";
+            /** @example 2025-07-01 */
+            decidedOn: string;
+            summary: string;
+        };
+        AssistanceRequest: {
+            /** @example 110000 */
+            province: string;
+            task: string;
+        };
+        AssistanceAnswer: {
+            answer: string;
+        };
         DocumentUpload: {
             /** @enum {string} */
             type: "ID_PROOF" | "MEDICAL_DIAGNOSIS" | "ACCIDENT_STATEMENT" | "POLICE_REPORT" | "WITNESS_STATEMENT" | "MEDICAL_INVOICE" | "DISCHARGE_SUMMARY" | "DEATH_CERTIFICATE" | "KINSHIP_PROOF" | "BANK_ACCOUNT_PROOF" | "OTHER";
@@ -1322,6 +1430,30 @@ export interface components {
             };
             benefits?: components["schemas"]["Benefits"];
             payments: components["schemas"]["Payment"][];
+            appeals?: ({
+                appealId: string;
+                /** @enum {string} */
+                kind: "RECONSIDERATION" | "LITIGATION";
+                /** @enum {string} */
+                against: "CONFIRMATION" | "ASSESSMENT" | "BENEFITS";
+                /** @example 2025-07-01 */
+                decisionOn: string;
+                /** @example 2025-07-01 */
+                filedOn: string;
+                due: {
+                    /** @example 2025-07-01 */
+                    date: string;
+                    provisional: boolean;
+                };
+                late: boolean;
+                /** @enum {string} */
+                result?: "UPHELD" | "OVERTURNED" | "VARIED";
+                /** @example 2025-07-01 */
+                decidedOn?: string;
+                summary?: string;
+            } & {
+                [key: string]: unknown;
+            })[];
             timeline: ({
                 at: string;
                 actor: string;
@@ -1448,6 +1580,36 @@ export interface components {
             certifiedOn: string;
             /** @example 2025-07-01 */
             nextDueOn: string;
+        };
+        AppealFiled: {
+            appealId: string;
+            due: {
+                /** @example 2025-07-01 */
+                date: string;
+                provisional: boolean;
+            };
+            late: boolean;
+        };
+        AssistanceRequestCreated: {
+            requestId: string;
+        };
+        AssistanceRequests: {
+            items: components["schemas"]["AssistanceRequestView"][];
+        };
+        AssistanceRequestView: {
+            requestId: string;
+            caseId: string;
+            fromProvince: string;
+            province: string;
+            task: string;
+            /** @example 2025-07-01 */
+            occurredOn: string;
+            place: string;
+            /** @enum {string} */
+            kind: "injury" | "death";
+            requestedAt: string;
+            answer?: string;
+            answeredAt?: string;
         };
         /** @description PUT the bytes to `upload.url` with exactly `upload.headers` before `upload.expiresAt`. */
         DocumentUploadTicket: {
@@ -6544,6 +6706,655 @@ export interface operations {
                      *     }
                      */
                     "application/json": components["schemas"]["CertificationResult"];
+                };
+            };
+            /** @description Validation failed; `errors[].path` names each bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unknown or not visible */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description State conflict or duplicate */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body over 1 MiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Content type other than application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Business rule refused, or Idempotency-Key reused with another body */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the request-rate limit (per platform, or the API stage throttle); retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    fileAppeal: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Replays the first response for the same caller, key and body. */
+                "idempotency-key"?: string;
+            };
+            path: {
+                caseId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "kind": "RECONSIDERATION",
+                 *       "against": "CONFIRMATION",
+                 *       "filedOn": "2025-09-10"
+                 *     }
+                 */
+                "application/json": components["schemas"]["Appeal"];
+            };
+        };
+        responses: {
+            /** @description Filed */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "appealId": "A1",
+                     *       "due": {
+                     *         "date": "2025-10-31",
+                     *         "provisional": false
+                     *       },
+                     *       "late": false
+                     *     }
+                     */
+                    "application/json": components["schemas"]["AppealFiled"];
+                };
+            };
+            /** @description Validation failed; `errors[].path` names each bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unknown or not visible */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description State conflict or duplicate */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body over 1 MiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Content type other than application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Business rule refused, or Idempotency-Key reused with another body */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the request-rate limit (per platform, or the API stage throttle); retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    recordAppealResult: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Replays the first response for the same caller, key and body. */
+                "idempotency-key"?: string;
+            };
+            path: {
+                caseId: string;
+                appealId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "result": "OVERTURNED",
+                 *       "decidedOn": "2025-10-20",
+                 *       "summary": "复议机关撤销原不予认定决定，责令重新认定。"
+                 *     }
+                 */
+                "application/json": components["schemas"]["AppealResult"];
+            };
+        };
+        responses: {
+            /** @description Recorded; the workflow applies an OVERTURNED or VARIED result */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "caseId": "C5e2a9c41b7d3f086",
+                     *       "status": "UNDER_REVIEW",
+                     *       "kind": "injury",
+                     *       "workerId": "wkr_7a1c3e5b9d2f4a6c8e0b1d3f5a7c9e2b",
+                     *       "platformId": "plt_3f2b6c0e9a1d4b7c8e5f0a2b4c6d8e0f",
+                     *       "province": "110000",
+                     *       "occurredAt": "2025-08-01T10:30:00+08:00",
+                     *       "late": false,
+                     *       "coverage": {
+                     *         "covered": true,
+                     *         "orderId": "order-20250801-0001",
+                     *         "reason": "COVERED"
+                     *       },
+                     *       "deadlines": {
+                     *         "applicationDue": {
+                     *           "date": "2025-08-31",
+                     *           "provisional": false
+                     *         },
+                     *         "confirmationDue": {
+                     *           "date": "2025-09-12",
+                     *           "provisional": true
+                     *         }
+                     *       },
+                     *       "documents": [
+                     *         {
+                     *           "documentId": "D1a2b3c4d5e6f7a8b",
+                     *           "type": "MEDICAL_DIAGNOSIS",
+                     *           "fileName": "诊断证明.pdf",
+                     *           "contentType": "application/pdf",
+                     *           "sizeBytes": 482113,
+                     *           "status": "AVAILABLE",
+                     *           "createdAt": "2025-08-02T01:00:00.000Z",
+                     *           "uploadedBy": "wkr_7a1c3e5b9d2f4a6c8e0b1d3f5a7c9e2b",
+                     *           "uploadedAt": "2025-08-02T01:01:12.000Z",
+                     *           "sha256": "b94d27b9934d3e08a52e52d7da7dabfac484efe37a5380ee9088f7ace2efcde9"
+                     *         }
+                     *       ],
+                     *       "checklist": {
+                     *         "step": "UNDER_REVIEW",
+                     *         "required": [
+                     *           "ID_PROOF",
+                     *           "MEDICAL_DIAGNOSIS",
+                     *           "ACCIDENT_STATEMENT"
+                     *         ],
+                     *         "missing": [
+                     *           "ID_PROOF",
+                     *           "ACCIDENT_STATEMENT"
+                     *         ],
+                     *         "waived": [],
+                     *         "conditional": [
+                     *           {
+                     *             "type": "POLICE_REPORT",
+                     *             "when": "ORDER_TASK_TRAFFIC"
+                     *           }
+                     *         ]
+                     *       },
+                     *       "escalations": [],
+                     *       "payments": [],
+                     *       "timeline": [
+                     *         {
+                     *           "at": "2025-08-02T00:58:00.000Z",
+                     *           "actor": "plt_3f2b6c0e9a1d4b7c8e5f0a2b4c6d8e0f",
+                     *           "action": "case.opened"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Case"];
+                };
+            };
+            /** @description Validation failed; `errors[].path` names each bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unknown or not visible */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description State conflict or duplicate */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body over 1 MiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Content type other than application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Business rule refused, or Idempotency-Key reused with another body */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the request-rate limit (per platform, or the API stage throttle); retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    requestAssistance: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Replays the first response for the same caller, key and body. */
+                "idempotency-key"?: string;
+            };
+            path: {
+                caseId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "province": "310000",
+                 *       "task": "请协助调取上海市某医院的住院病历。"
+                 *     }
+                 */
+                "application/json": components["schemas"]["AssistanceRequest"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "requestId": "AR4c1d2e3f4a5b6c7d"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["AssistanceRequestCreated"];
+                };
+            };
+            /** @description Validation failed; `errors[].path` names each bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unknown or not visible */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description State conflict or duplicate */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body over 1 MiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Content type other than application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Business rule refused, or Idempotency-Key reused with another body */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the request-rate limit (per platform, or the API stage throttle); retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listAssistanceRequests: {
+        parameters: {
+            query?: {
+                direction?: "received" | "sent";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "requestId": "AR4c1d2e3f4a5b6c7d",
+                     *           "caseId": "C5e2a9c41b7d3f086",
+                     *           "fromProvince": "110000",
+                     *           "province": "310000",
+                     *           "task": "请协助调取上海市某医院的住院病历。",
+                     *           "occurredOn": "2025-08-01",
+                     *           "place": "上海市浦东新区某路口",
+                     *           "kind": "injury",
+                     *           "requestedAt": "2025-09-01T02:00:00.000Z"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["AssistanceRequests"];
+                };
+            };
+            /** @description Validation failed; `errors[].path` names each bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unknown or not visible */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the request-rate limit (per platform, or the API stage throttle); retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    answerAssistanceRequest: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Replays the first response for the same caller, key and body. */
+                "idempotency-key"?: string;
+            };
+            path: {
+                requestId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "answer": "已调取住院病历，诊断与申报一致，复印件已寄出。"
+                 *     }
+                 */
+                "application/json": components["schemas"]["AssistanceAnswer"];
+            };
+        };
+        responses: {
+            /** @description Answered */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "requestId": "AR4c1d2e3f4a5b6c7d",
+                     *       "caseId": "C5e2a9c41b7d3f086",
+                     *       "fromProvince": "110000",
+                     *       "province": "310000",
+                     *       "task": "请协助调取上海市某医院的住院病历。",
+                     *       "occurredOn": "2025-08-01",
+                     *       "place": "上海市浦东新区某路口",
+                     *       "kind": "injury",
+                     *       "requestedAt": "2025-09-01T02:00:00.000Z",
+                     *       "answer": "已调取住院病历，诊断与申报一致，复印件已寄出。",
+                     *       "answeredAt": "2025-09-03T06:00:00.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["AssistanceRequestView"];
                 };
             };
             /** @description Validation failed; `errors[].path` names each bad field */

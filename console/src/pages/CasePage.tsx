@@ -25,7 +25,16 @@ import { offeredSteps } from '../steps.ts';
 import { Documents } from './case/Documents.tsx';
 import { ApprovalForm, AssessmentForm, ConfirmationForm, ExpensesForm } from './case/Forms.tsx';
 import { PayeeConfirmationForm, PayeeForm } from './case/PayeeForms.tsx';
-import { CertificationForm, DependantsForm, ExtensionForm, LifeEventForm, ResubmissionForm, SuspensionForm } from './case/StepForms.tsx';
+import {
+  AppealForm,
+  AppealResultForm,
+  CertificationForm,
+  DependantsForm,
+  ExtensionForm,
+  LifeEventForm,
+  ResubmissionForm,
+  SuspensionForm,
+} from './case/StepForms.tsx';
 
 type Extra = {
   evidence?: { reportId: string; reportedAt: string; orders: { orderId: string; acceptedAt: string; finishedAt?: string; industry?: string }[] };
@@ -106,6 +115,9 @@ export default function CasePage({ session }: { session: Session }) {
   if (offered.has('certification'))
     add('资格认证', <CertificationForm caseId={caseId} onDone={afterStep} recipients={item.certification ?? []} dependants={dependants} />);
   if (offered.has('payee')) add('变更收款人', <PayeeForm caseId={caseId} onDone={afterStep} documents={item.documents ?? []} />);
+  // D17: appeals, accepted in every status.
+  if (offered.has('appeal-result')) add('登记复议或诉讼结果', <AppealResultForm caseId={caseId} onDone={afterStep} appeals={item.appeals ?? []} />);
+  if (offered.has('appeal')) add('登记复议或诉讼', <AppealForm caseId={caseId} onDone={afterStep} />);
   if (offered.has('suspension') || offered.has('resumption'))
     add(item.suspended ? '恢复认定' : '中止认定', <SuspensionForm caseId={caseId} onDone={afterStep} suspended={item.suspended} />);
 

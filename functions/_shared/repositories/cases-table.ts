@@ -14,11 +14,15 @@
  *   CASE#{caseId} / TASK                   the task token the case workflow waits on
  *   CASE#{caseId} / DOC#{documentId}       an evidence document (D13): its declared type, size and status; the bytes are in S3
  *   RUN#{runId} / RUN                      a payment run: status, counters ADDed per case paid
+ *   ASSIST#{requestId} / ASSIST            an assistance request to another province (D18), with the case's non-personal facts
+ *                                          GSI byStatus  gsi1pk ASSIST-FROM#{fromProvince} gsi1sk {requestedAt}#{requestId}
+ *                                          GSI byProvince gsi2pk ASSIST-TO#{province}      gsi2sk {requestedAt}#{requestId}
  */
 export const reportKey = (reportId: string) => ({ pk: `REPORT#${reportId}`, sk: 'REPORT' });
 export const caseKey = (caseId: string) => ({ pk: `CASE#${caseId}`, sk: 'CASE' });
 export const taskKey = (caseId: string) => ({ pk: `CASE#${caseId}`, sk: 'TASK' });
 export const paymentKey = (caseId: string, key: string) => ({ pk: `CASE#${caseId}`, sk: `PAYMENT#${key}` });
+export const assistanceKey = (requestId: string) => ({ pk: `ASSIST#${requestId}`, sk: 'ASSIST' });
 export const runKey = (runId: string) => ({ pk: `RUN#${runId}`, sk: 'RUN' });
 export const eventSk = (version: number) => `EVENT#${String(version).padStart(8, '0')}`;
 export const paymentEventSk = (key: string) => `EVENT#PAY#${key}`;

@@ -144,6 +144,8 @@ const INPUT: Readonly<Record<Recorded, StepInput>> = {
   'payee-confirmation': { step: 'payee-confirmation' },
   'life-event': { step: 'life-event', type: 'RETIRED', on: '2026-03-15' },
   certification: { step: 'certification' },
+  appeal: { step: 'appeal', kind: 'RECONSIDERATION', against: 'ASSESSMENT', filedOn: '2026-03-16' },
+  'appeal-result': { step: 'appeal-result', appealId: 'A1', result: 'OVERTURNED', decidedOn: '2026-03-16', summary: '鉴定结论撤销' },
 };
 
 /** The steps that make their recorder a maker of the case (D14; an upload makes one through the documents). */
@@ -208,7 +210,7 @@ describe('the lifecycle table', () => {
       'AWAITING_APPROVAL',
       'RETURNED',
     ]);
-    expect(LIFECYCLE.NOT_CONFIRMED.accepts).toEqual(['document-waiver', 'document-withdrawal']);
+    expect(LIFECYCLE.NOT_CONFIRMED.accepts).toEqual(['document-waiver', 'document-withdrawal', 'appeal', 'appeal-result']);
     expect(LIFECYCLE.CLOSED.accepts).toEqual([
       'review',
       'document-upload',
@@ -218,6 +220,8 @@ describe('the lifecycle table', () => {
       'payee-confirmation',
       'life-event',
       'certification',
+      'appeal',
+      'appeal-result',
     ]);
     expect(CASE_STATUSES.filter((s) => LIFECYCLE[s].accepts.includes('assessment-extension'))).toEqual(['AWAITING_ASSESSMENT']);
   });
@@ -233,6 +237,23 @@ describe('the lifecycle table', () => {
     'payee-confirmation': { pendingPayee: { payee: { ...NEW_PAYEE, changedBy: 'handler-2' }, by: 'handler-2', at: 'x' }, makers: ['worker-1', 'handler-2'] },
     'life-event': { approved: APPROVED_CALC },
     certification: { approved: APPROVED_CALC, monthlyGrants: { worker: '2026-03-16' } },
+    appeal: { assessments: [{ type: 'initial', grade: 7, nursing: null, concludedOn: '2026-03-10', recordedBy: 'a', recordedAt: 'x' }] },
+    'appeal-result': {
+      appeals: [
+        {
+          appealId: 'A1',
+          kind: 'RECONSIDERATION',
+          against: 'ASSESSMENT',
+          decisionOn: '2026-03-10',
+          filedOn: '2026-03-12',
+          due: { date: '2026-05-11', provisional: false },
+          late: false,
+          filedBy: 'worker-1',
+          filedByRole: 'worker',
+          recordedAt: 'x',
+        },
+      ],
+    },
   };
   it.each(cells)('%s × %s', (status: CaseStatus, step: Recorded) => {
     const record = opened({ status, ...fitting[step], ...(status === 'AWAITING_APPROVAL' ? { benefits: calc('calc-1', []) } : {}) });

@@ -6,7 +6,7 @@
 import { Alert, Button, DatePicker, Form, Input, Space, Switch } from 'antd';
 import type { Dayjs } from 'dayjs';
 import { api, type Schemas } from '../../api/client.ts';
-import { LIFE_EVENT, RELATION } from '../../case-labels.ts';
+import { APPEAL_AGAINST, APPEAL_KIND, APPEAL_RESULT, LIFE_EVENT, RELATION } from '../../case-labels.ts';
 import { FieldSelect } from '../../components/FieldSelect.tsx';
 import { dateTime } from '../../format.ts';
 import { Refusal, type StepProps } from './Forms.tsx';
@@ -294,6 +294,96 @@ export function CertificationForm({
           登记资格认证
         </Button>
       </Space>
+    </Form>
+  );
+}
+
+const options = (labels: Readonly<Record<string, string>>) => Object.entries(labels).map(([value, label]) => ({ value, label }));
+
+/** 登记复议或诉讼 (handler; also the worker or the platform through the API): against the latest decision of its kind (D17). */
+export function AppealForm({ caseId, onDone }: StepProps) {
+  const [form] = Form.useForm<{ kind: Schemas['Appeal']['kind']; against: Schemas['Appeal']['against']; filedOn: Dayjs }>();
+  const { busy, refusal, run } = useStep(form, ['kind', 'against', 'filedOn']);
+  return (
+    <Form
+      name="appeal"
+      form={form}
+      layout="vertical"
+      onFinish={(v) =>
+        run(
+          () =>
+            api.POST('/v1/cases/{caseId}/appeals', {
+              params: { path: { caseId } },
+              body: { kind: v.kind, against: v.against, filedOn: v.filedOn.format('YYYY-MM-DD') },
+            }),
+          '已登记',
+          onDone,
+        )
+      }
+    >
+      <Refusal text={refusal} />
+      <Form.Item name="kind" label="类型" rules={[{ required: true, message: '请选择类型' }]}>
+        <FieldSelect placeholder="请选择" options={options(APPEAL_KIND)} />
+      </Form.Item>
+      <Form.Item name="against" label="针对的决定" rules={[{ required: true, message: '请选择决定' }]}>
+        <FieldSelect placeholder="请选择" options={options(APPEAL_AGAINST)} />
+      </Form.Item>
+      <Form.Item name="filedOn" label="提出日期" rules={[{ required: true, message: '请选择提出日期' }]}>
+        <DatePicker />
+      </Form.Item>
+      <Button htmlType="submit" loading={busy}>
+        登记复议或诉讼
+      </Button>
+    </Form>
+  );
+}
+
+/** 登记复议或诉讼结果 (handler): 撤销 or 变更 returns the case to the step decided again (D17). */
+export function AppealResultForm({
+  caseId,
+  onDone,
+  appeals,
+}: StepProps & { readonly appeals: readonly { readonly appealId: string; readonly kind: string; readonly against: string; readonly result?: string }[] }) {
+  const [form] = Form.useForm<{ appealId: string; result: Schemas['AppealResult']['result']; decidedOn: Dayjs; summary: string }>();
+  const { busy, refusal, run } = useStep(form, ['result', 'decidedOn', 'summary']);
+  const open = appeals.filter((a) => a.result === undefined);
+  return (
+    <Form
+      name="appealResult"
+      form={form}
+      layout="vertical"
+      initialValues={{ appealId: open[0]?.appealId }}
+      onFinish={(v) =>
+        run(
+          () =>
+            api.POST('/v1/cases/{caseId}/appeals/{appealId}/result', {
+              params: { path: { caseId, appealId: v.appealId } },
+              body: { result: v.result, decidedOn: v.decidedOn.format('YYYY-MM-DD'), summary: v.summary.trim() },
+            }),
+          '结果已登记',
+          onDone,
+        )
+      }
+    >
+      <Refusal text={refusal} />
+      <Form.Item name="appealId" label="复议或诉讼" rules={[{ required: true, message: '请选择' }]}>
+        <FieldSelect
+          placeholder="请选择"
+          options={open.map((a) => ({ value: a.appealId, label: `${a.appealId} ${APPEAL_KIND[a.kind] ?? a.kind}：${APPEAL_AGAINST[a.against] ?? a.against}` }))}
+        />
+      </Form.Item>
+      <Form.Item name="result" label="结果" rules={[{ required: true, message: '请选择结果' }]}>
+        <FieldSelect placeholder="请选择" options={options(APPEAL_RESULT)} />
+      </Form.Item>
+      <Form.Item name="decidedOn" label="决定日期" rules={[{ required: true, message: '请选择决定日期' }]}>
+        <DatePicker />
+      </Form.Item>
+      <Form.Item name="summary" label="决定摘要" rules={required('请填写决定摘要')}>
+        <Input.TextArea rows={2} maxLength={1000} />
+      </Form.Item>
+      <Button type="primary" htmlType="submit" loading={busy}>
+        登记结果
+      </Button>
     </Form>
   );
 }
