@@ -8,7 +8,7 @@ import { expect } from 'vitest';
 import { choose, openPage, type Watched } from './browser.ts';
 import { fitsPhone } from './phone.ts';
 
-export const PHONE = { width: 375, height: 800 } as const;
+const PHONE = { width: 375, height: 800 } as const;
 
 /** A page of the console on a 375 px wide phone. */
 export async function openPhone(browser: Browser, baseURL: string): Promise<Watched> {

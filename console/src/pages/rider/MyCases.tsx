@@ -41,7 +41,7 @@ async function myCaseIds(workerId: string): Promise<string[]> {
   return [...new Set([...rememberedCases(workerId), ...fromInbox])];
 }
 
-export function MyCaseList({ session }: { session: Session }) {
+function MyCaseList({ session }: { session: Session }) {
   const workerId = session.claims.workerId ?? '';
   const [cases, setCases] = useState<Case[]>();
   const [error, setError] = useState<string>();
@@ -92,7 +92,7 @@ const Section = ({ title, children }: { title: string; children: React.ReactNode
   </Card>
 );
 
-export function MyCase() {
+function MyCase() {
   const { caseId = '' } = useParams();
   const { message } = App.useApp();
   const [item, setItem] = useState<Full>();
