@@ -104,6 +104,10 @@ export default function Apply({ session }: { session: Session }) {
       list.sort((a, b) => Number(b.coverage?.covered ?? false) - Number(a.coverage?.covered ?? false));
       setProposals(list);
       if (form.getFieldValue('choice') === undefined) form.setFieldValue('choice', list.length ? '0' : 'other');
+    } catch {
+      // Nothing to propose without an answer: the rider names the platform (and order) themself.
+      setProposals([]);
+      form.setFieldValue('choice', 'other');
     } finally {
       setLooking(false);
     }
@@ -201,7 +205,18 @@ export default function Apply({ session }: { session: Session }) {
         items={STEPS.map((title) => ({ title }))}
       />
       {refusal && step < 4 ? <Alert type="error" showIcon role="alert" message={refusal} style={{ marginBottom: 12 }} /> : null}
-      <Form form={form} name="apply" layout="vertical" size="large" aria-label="职业伤害保障待遇申请" requiredMark={false}>
+      <Form
+        form={form}
+        name="apply"
+        layout="vertical"
+        size="large"
+        aria-label="职业伤害保障待遇申请"
+        requiredMark={false}
+        onValuesChange={(changed: Partial<Values>) => {
+          // A report already filed stands for what it said: changing when, where, the order or what happened files a new one.
+          if (Object.keys(changed).some((k) => !['payee', 'consent', 'lateExplanation'].includes(k))) setReportId(undefined);
+        }}
+      >
         <div hidden={step !== 0}>
           <Card className="rider-card">
             <h2 className="rider-subtitle">什么时候、在哪里受的伤？</h2>
