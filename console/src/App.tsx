@@ -16,6 +16,8 @@ const FundReport = lazy(() => import('./pages/FundReport.tsx'));
 const Parameters = lazy(() => import('./pages/Parameters.tsx'));
 const Calendars = lazy(() => import('./pages/Calendars.tsx'));
 const Platforms = lazy(() => import('./pages/Platforms.tsx'));
+// Riders (role worker): their own phone-first app with its own routes (pages/rider/).
+const RiderShell = lazy(() => import('./pages/rider/Shell.tsx'));
 
 const STAFF = ['handler', 'reviewer', 'assessor', 'admin', 'finance'];
 
@@ -47,6 +49,12 @@ export function App({ config }: { config: ConsoleConfig }) {
     );
   }
   const role = session.claims.role;
+  if (role === 'worker')
+    return (
+      <Suspense fallback={loading}>
+        <RiderShell session={session} onSignOut={signOut} />
+      </Suspense>
+    );
   const items = [
     ...(STAFF.includes(role) ? [{ key: '/cases', label: <Link to="/cases">工作队列</Link> }] : []),
     ...(['finance', 'reviewer', 'admin'].includes(role) ? [{ key: '/payment-batches', label: <Link to="/payment-batches">支付批次</Link> }] : []),
