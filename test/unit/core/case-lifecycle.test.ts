@@ -1228,7 +1228,8 @@ describe('properties over random sequences of steps', () => {
       { numRuns: 300 },
     );
     expect(sequencesThatPaid).toBeGreaterThan(30); // the sequences do reach approvals and runs
-  });
+    // 300 sequences of up to 60 steps: ~1 s alone, over 5 s on a 2-core machine running other suites.
+  }, 60_000);
 
   it('a refused step is refused again on the same record: refusals depend only on the record and the input', () => {
     fc.assert(
