@@ -17,7 +17,7 @@ import type * as z from './zod.ts';
 import { principalFromClaims, type Principal } from './auth.ts';
 import { badRequest, fieldErrors, HttpProblem, unauthorized, type ProblemBody } from './problem.ts';
 import { logger } from './observability.ts';
-import { idempotencyMiddleware } from './idempotency.ts';
+import { IDEMPOTENCY_SCOPE_HEADER, idempotencyMiddleware } from './idempotency.ts';
 import { initPii } from './pii.ts';
 import { resolvePrincipal } from './principal.ts';
 import { enforcePlatformRateLimit } from './rate-limit.ts';
@@ -133,6 +133,13 @@ const pathValue = (raw: string | undefined): string => {
   return Buffer.byteLength(value, 'utf8') > MAX_PATH_VALUE_BYTES ? OVERSIZED_PATH_VALUE : value;
 };
 
+/**
+ * What a response may depend on besides the resource: the caller's role and the platform or worker it
+ * acts for (masking, visibility, staff-only details). A stored `Idempotency-Key` response is replayed only
+ * to a caller with the same `sub` and the same audience.
+ */
+const audienceOf = (p: Principal): string => JSON.stringify([p.role, p.platformId ?? null, p.workerId ?? null, [...(p.provinces ?? [])].sort()]);
+
 /** The caller resolved by `callerResolution` (a principal, or the 401/403 to answer when a route asks). */
 const resolvedCallers = new WeakMap<HttpEvent, { principal: Principal } | { problem: HttpProblem }>();
 
@@ -208,6 +215,8 @@ const requestGuards = (): middy.MiddlewareObj<HttpEvent, HttpResult> => ({
  */
 const callerResolution = (): middy.MiddlewareObj<HttpEvent, HttpResult> => ({
   before: async (request) => {
+    // The idempotency scope is set here only, never taken from the client (idempotency.ts).
+    if (request.event.headers) delete request.event.headers[IDEMPOTENCY_SCOPE_HEADER];
     const claims = claimsOf(request.event);
     if (!claims) return;
     let principal: Principal;
@@ -219,6 +228,7 @@ const callerResolution = (): middy.MiddlewareObj<HttpEvent, HttpResult> => ({
       return;
     }
     resolvedCallers.set(request.event, { principal });
+    request.event.headers = { ...request.event.headers, [IDEMPOTENCY_SCOPE_HEADER]: audienceOf(principal) };
     if (principal.role === 'platform' && principal.platformId) await enforcePlatformRateLimit(principal.platformId);
   },
 });

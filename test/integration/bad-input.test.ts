@@ -109,7 +109,7 @@ describe('a forged or garbled nextToken', () => {
   it('is 400 naming nextToken on GET /v1/cases, whatever it holds, never 500 and never a read outside the caller’s provinces', async () => {
     await openedCase(world);
     await openedCase(world);
-    const page = await world.api('GET', '/v1/cases?province=110000&limit=1', { token: world.tokens.handler });
+    const page = await stack.api('GET', '/v1/cases?province=110000&limit=1', { token: world.tokens.handler });
     expect(page.status).toBe(200);
     const issued = JSON.parse(Buffer.from(page.body.nextToken, 'base64url').toString('utf8')) as { p: number; k: Record<string, string> };
     const forged = {
@@ -127,15 +127,15 @@ describe('a forged or garbled nextToken', () => {
     };
     for (const [what, value] of Object.entries(forged)) {
       for (const query of ['province=110000', 'status=UNDER_REVIEW', 'status=UNDER_REVIEW&province=110000', '']) {
-        const res = await world.api('GET', `/v1/cases?${query}&nextToken=${encodeURIComponent(value)}`, { token: world.tokens.handler });
+        const res = await stack.api('GET', `/v1/cases?${query}&nextToken=${encodeURIComponent(value)}`, { token: world.tokens.handler });
         expect(res.status, `${what} (${query}): ${JSON.stringify(res.body)}`).toBe(400);
         isProblem(res, 400);
         expect(res.body.errors.map((e: { path: string }) => e.path)).toEqual(['nextToken']);
       }
     }
     // The token issued for this query still continues it; reused on another query it is refused.
-    expect((await world.api('GET', `/v1/cases?province=110000&limit=1&nextToken=${page.body.nextToken}`, { token: world.tokens.handler })).status).toBe(200);
-    isProblem(await world.api('GET', `/v1/cases?status=UNDER_REVIEW&nextToken=${page.body.nextToken}`, { token: world.tokens.handler }), 400);
+    expect((await stack.api('GET', `/v1/cases?province=110000&limit=1&nextToken=${page.body.nextToken}`, { token: world.tokens.handler })).status).toBe(200);
+    isProblem(await stack.api('GET', `/v1/cases?status=UNDER_REVIEW&nextToken=${page.body.nextToken}`, { token: world.tokens.handler }), 400);
   });
 });
 
@@ -148,20 +148,20 @@ describe("a case's stored size", () => {
       inpatientDays: 0,
     };
     const path = `/v1/cases/${caseId}/expenses`;
-    const first = await world.api('POST', path, { token: world.tokens.handler, body: batch });
+    const first = await stack.api('POST', path, { token: world.tokens.handler, body: batch });
     expect(first.status, JSON.stringify(first.body)).toBe(202);
-    const before = await world.api('GET', `/v1/cases/${caseId}`, { token: world.tokens.handler });
+    const before = await stack.api('GET', `/v1/cases/${caseId}`, { token: world.tokens.handler });
     for (let i = 0; i < 3; i++) {
-      const res = await world.api('POST', path, { token: world.tokens.handler, body: batch });
+      const res = await stack.api('POST', path, { token: world.tokens.handler, body: batch });
       isProblem(res, 422);
       expect(res.body.code).toBe('CASE_TOO_LARGE');
       expect(res.body.errors.map((e: { path: string }) => e.path)).toEqual(['items']);
     }
-    const after = await world.api('GET', `/v1/cases/${caseId}`, { token: world.tokens.handler });
+    const after = await stack.api('GET', `/v1/cases/${caseId}`, { token: world.tokens.handler });
     expect(after.body.version).toBe(before.body.version);
     expect(after.body.timeline).toHaveLength(before.body.timeline.length);
     // A step that fits is still recorded (the item was never grown past what DynamoDB takes).
-    const small = await world.api('POST', path, {
+    const small = await stack.api('POST', path, {
       token: world.tokens.handler,
       body: { items: [{ description: '复诊', amountFen: 100, inCatalogue: true }], inpatientDays: 0 },
     });

@@ -1313,6 +1313,8 @@ export interface components {
                 kind: string;
                 due?: string;
                 recordedAt: string;
+                reason: string;
+                detail?: string;
             }[];
             confirmation?: {
                 [key: string]: unknown;
@@ -1434,6 +1436,8 @@ export interface components {
                     kind: string;
                     due?: string;
                     recordedAt: string;
+                    reason: string;
+                    detail?: string;
                 }[];
             } & {
                 [key: string]: unknown;
