@@ -135,10 +135,12 @@ export class StatefulStack extends Stack {
             actions: KEY_ADMINISTRATION,
             resources: ['*'],
           }),
+          // An operator creates the data key, or moves an existing one from the tables' key
+          // (ReEncryptTo, docs/security.md), without ever seeing it.
           new PolicyStatement({
             sid: 'CreatePiiDataKeyWithoutPlaintext',
             principals: [new AccountRootPrincipal()],
-            actions: ['kms:GenerateDataKeyWithoutPlaintext'],
+            actions: ['kms:GenerateDataKeyWithoutPlaintext', 'kms:ReEncryptTo'],
             resources: ['*'],
             conditions: { StringEquals: context },
           }),

@@ -135,7 +135,7 @@ describe('the PII data key has a KMS key of its own (issue 17)', () => {
     const statements = key.Properties.KeyPolicy.Statement as Statement[];
     for (const s of statements) {
       expect(actionsOf(s)).not.toContain('kms:*');
-      const crypto = actionsOf(s).filter((a) => CRYPTO.some((c) => a === c || a.startsWith(`${c}*`) || (a.endsWith('*') && c.startsWith(a.slice(0, -1)))));
+      const crypto = actionsOf(s).filter((a) => CRYPTO.some((c) => a.startsWith(c) || (a.endsWith('*') && c.startsWith(a.slice(0, -1)))));
       if (crypto.length === 0) continue;
       // Every use of the key needs the data key's encryption context…
       expect(s.Condition?.StringEquals, s.Sid).toMatchObject(context);
@@ -144,8 +144,8 @@ describe('the PII data key has a KMS key of its own (issue 17)', () => {
         expect(crypto).toEqual(['kms:Decrypt']);
         expect(JSON.stringify(s.Condition?.ArnLike?.['aws:PrincipalArn'])).toContain(`:role/${piiRoleNamePrefix('prod')}*`);
       } else {
-        // The operator creates the data key without ever seeing it.
-        expect(crypto).toEqual(['kms:GenerateDataKeyWithoutPlaintext']);
+        // The operator creates the data key (or moves it here from the tables' key) without ever seeing it.
+        expect(crypto).toEqual(['kms:GenerateDataKeyWithoutPlaintext', 'kms:ReEncryptTo']);
       }
     }
     expect(statements.filter((s) => actionsOf(s).includes('kms:Decrypt'))).toHaveLength(1);
