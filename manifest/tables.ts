@@ -110,14 +110,14 @@ export const TABLES = [registryTable, ordersTable, ledgerTable, idempotencyTable
 
 export type TableId = (typeof TABLES)[number]['id'];
 /** The DynamoDB write actions a scoped grant may name (a transaction needs the action of each of its items). */
-export type WriteAction = 'PutItem' | 'UpdateItem' | 'DeleteItem' | 'ConditionCheckItem';
+type WriteAction = 'PutItem' | 'UpdateItem' | 'DeleteItem' | 'ConditionCheckItem';
 
 /**
  * Writes limited to the item types a function needs: only `actions`, only on items whose partition key
  * starts with one of `keyPrefixes` (IAM `dynamodb:LeadingKeys`); reads of the whole table (and its
  * indexes) when `read` is `all`, none when `none`.
  */
-export interface ScopedTableAccess {
+interface ScopedTableAccess {
   readonly read: 'all' | 'none';
   readonly write: { readonly actions: readonly WriteAction[]; readonly keyPrefixes: readonly string[] };
 }
