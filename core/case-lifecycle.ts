@@ -32,6 +32,8 @@ import {
   type AppealKind,
   type AppealResult,
   type CaseRecord,
+  caseRecordBytes,
+  MAX_CASE_RECORD_BYTES,
   type CaseStatus,
   type Assessment,
   type CaseStep,
@@ -193,6 +195,7 @@ export const REFUSALS = [
   'APPEAL_DECIDED',
   'NOT_FOUND',
   'VALIDATION_FAILED',
+  'CASE_TOO_LARGE',
 ] as const satisfies readonly ErrorCode[];
 export type RefusalCode = (typeof REFUSALS)[number];
 
@@ -788,10 +791,21 @@ export function requestUpload(
   };
 }
 
+/** The body field that grows the case record, per step that appends to one of its lists (the 422 names it). */
+const STEP_BODY_FIELD: Partial<Record<CaseStep, string>> = {
+  expenses: 'items',
+  dependants: 'dependants',
+  suspension: 'reason',
+  'document-waiver': 'reason',
+  'life-event': 'type',
+  certification: 'personIndex',
+};
+
 /**
  * A person records a step: refused while another step is pending or when the status does not accept it
  * (409), or by the step's own rule; otherwise the next record, with `pendingStep` set when the workflow
- * applies the step.
+ * applies the step. A step that would grow the stored record past `MAX_CASE_RECORD_BYTES` is refused
+ * (CASE_TOO_LARGE, 422): the case stays writable for the workflow and every later step.
  */
 export function recordStep(record: CaseRecord, input: StepInput, ctx: StepContext): Outcome {
   if (record.pendingStep)
@@ -817,6 +831,13 @@ export function recordStep(record: CaseRecord, input: StepInput, ctx: StepContex
     },
     change.remove,
   );
+  const bytes = caseRecordBytes(next);
+  if (bytes > MAX_CASE_RECORD_BYTES) {
+    const message = `登记后案件记录将为 ${bytes} 字节，超过上限 ${MAX_CASE_RECORD_BYTES} 字节，未予登记。`;
+    return refuse('CASE_TOO_LARGE', message, `The case record would be ${bytes} bytes, over its cap of ${MAX_CASE_RECORD_BYTES}; nothing was recorded.`, {
+      fields: [{ path: STEP_BODY_FIELD[input.step] ?? '', message }],
+    });
+  }
   const event = timelineEvent(ctx.now.toISOString(), ctx.actor, change.action, {
     role: ctx.role,
     ...(change.before ? { before: change.before } : {}),

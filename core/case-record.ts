@@ -334,3 +334,20 @@ export const WORKFLOW_STEPS = [
   'appeal-result',
 ] as const satisfies readonly CaseStep[];
 export type WorkflowStep = (typeof WORKFLOW_STEPS)[number];
+
+/**
+ * The cap on a case record's stored size. DynamoDB refuses an item over 400 KB; the case record is one
+ * item, rewritten whole by every transition, so one over the limit could never be written again (the
+ * workflow's transitions included). Steps that append to it (expenses, dependants, life events,
+ * certifications, suspensions, waivers) are refused past this cap, which leaves room for what the
+ * workflow adds afterwards (a benefit calculation, escalations) and for the index keys stored with it.
+ * A storage limit of the platform, not a rule of the scheme: not a versioned parameter.
+ */
+export const MAX_CASE_RECORD_BYTES = 300_000;
+
+/**
+ * The size of a record as stored, over-estimated: the UTF-8 length of its JSON. DynamoDB counts attribute
+ * names and values in UTF-8 (numbers and booleans in fewer bytes than their text, no quotes or commas),
+ * so the JSON is never smaller than the item.
+ */
+export const caseRecordBytes = (record: CaseRecord): number => new TextEncoder().encode(JSON.stringify(record)).length;

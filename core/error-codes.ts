@@ -296,6 +296,13 @@ export const ERROR_CODES = {
     '该材料在本环节不是必需材料，或已提交，无须免交。',
     'The document type is not required at this step, or is already handed in.',
   ),
+  CASE_TOO_LARGE: entry(
+    422,
+    '案件记录已达容量上限',
+    'Case record too large',
+    '本次登记会使案件记录超出存储容量上限，未予登记：请合并费用明细、缩短说明文字后重试，或联系管理员。',
+    'Recording this would make the case record exceed its storage cap; nothing was recorded. Merge expense lines or shorten descriptions and retry.',
+  ),
   PAYEE_REQUIRED: entry(422, '未设定收款人', 'Payee required', '本案尚未设定收款人：请经办人员先设定收款人（D14）。', 'The case has no payee yet (D14).'),
   PAYEE_NOT_BENEFICIARY: entry(
     422,

@@ -57,6 +57,7 @@ export const buildApp = (props: BuildAppProps = {}): ClaimsApp => {
     description: `Platform injury claims (${stage.name}): identity, functions, HTTP API and web console hosting`,
     tables: stateful.tables,
     dataKey: stateful.dataKey,
+    piiKey: stateful.piiKey,
     buckets: stateful.buckets,
     ...withConsoleAssets(consoleAssetsAt(props.consoleAssets ?? CONSOLE_DIST)),
   });

@@ -99,7 +99,9 @@ export const FUNCTIONS = {
   workers: {
     entry: 'functions/workers/handler.ts',
     description: 'Batch registration of platform workers',
-    tables: { registry: 'readwrite', idempotency: 'readwrite' },
+    // Writes persons, platform-worker links and worker profiles/memberships only (PutItem in its
+    // transactions): never platforms, client mappings, parameters, calendars or audit records.
+    tables: { registry: { read: 'all', write: { actions: ['PutItem'], keyPrefixes: ['PERSON#', 'PW#', 'WORKER#'] } }, idempotency: 'readwrite' },
     platformFacing: true,
     pii: true,
   },
@@ -125,7 +127,8 @@ export const FUNCTIONS = {
   reports: {
     entry: 'functions/reports/handler.ts',
     description: "Injury reports: coverage verdict and the snapshot of that day's orders (D4, D11)",
-    tables: { registry: 'read', orders: 'read', cases: 'readwrite', idempotency: 'readwrite' },
+    // Puts the report (REPORT#, once: attribute_not_exists) and reads nothing of the cases table.
+    tables: { registry: 'read', orders: 'read', cases: { read: 'none', write: { actions: ['PutItem'], keyPrefixes: ['REPORT#'] } }, idempotency: 'readwrite' },
     platformFacing: true,
   },
   cases: {

@@ -109,7 +109,24 @@ const eventsTable = {
 export const TABLES = [registryTable, ordersTable, ledgerTable, idempotencyTable, casesTable, eventsTable] as const satisfies readonly TableDefinition[];
 
 export type TableId = (typeof TABLES)[number]['id'];
-export type TableAccess = 'read' | 'readwrite';
+/** The DynamoDB write actions a scoped grant may name (a transaction needs the action of each of its items). */
+type WriteAction = 'PutItem' | 'UpdateItem' | 'DeleteItem' | 'ConditionCheckItem';
+
+/**
+ * Writes limited to the item types a function needs: only `actions`, only on items whose partition key
+ * starts with one of `keyPrefixes` (IAM `dynamodb:LeadingKeys`); reads of the whole table (and its
+ * indexes) when `read` is `all`, none when `none`.
+ */
+interface ScopedTableAccess {
+  readonly read: 'all' | 'none';
+  readonly write: { readonly actions: readonly WriteAction[]; readonly keyPrefixes: readonly string[] };
+}
+
+/** `read`: reads only; `readwrite`: reads and writes anywhere in the table; or writes scoped to item types. */
+export type TableAccess = 'read' | 'readwrite' | ScopedTableAccess;
+
+/** Whether an access writes at all (scoped or not). */
+export const writes = (access: TableAccess): boolean => access !== 'read';
 
 /** The definition of a table by id. */
 export const tableById = (id: TableId): TableDefinition => TABLES.find((t) => t.id === id)!;

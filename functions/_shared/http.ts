@@ -17,7 +17,7 @@ import type * as z from './zod.ts';
 import { principalFromClaims, type Principal } from './auth.ts';
 import { badRequest, fieldErrors, HttpProblem, unauthorized, type ProblemBody } from './problem.ts';
 import { logger } from './observability.ts';
-import { idempotencyMiddleware } from './idempotency.ts';
+import { IDEMPOTENCY_SCOPE_HEADER, idempotencyMiddleware } from './idempotency.ts';
 import { initPii } from './pii.ts';
 import { resolvePrincipal } from './principal.ts';
 import { enforcePlatformRateLimit } from './rate-limit.ts';
@@ -46,7 +46,7 @@ export interface RouteContext {
   readonly event: HttpEvent;
   /** The authenticated caller (401/403 when the claims are missing or carry no role). */
   principal(): Principal;
-  /** A path parameter (present by construction of the route). */
+  /** A path parameter (present by construction of the route); one over `MAX_PATH_VALUE_BYTES` is `OVERSIZED_PATH_VALUE`. */
   path(name: string): string;
   readonly query: Readonly<Record<string, string | undefined>>;
   /** Parses the JSON body against a schema: 400 problem+json naming each bad field. */
@@ -114,6 +114,32 @@ const decodePathParameter = (value: string): string => {
   }
 };
 
+/**
+ * No path value of the API is longer than this (ids are 1–64 characters, months and years shorter). Keys
+ * are built from path values, and DynamoDB refuses a partition key over 2,048 bytes or a sort key over
+ * 1,024 bytes with a ValidationException (a 500); a value over this is therefore never handed to a route.
+ */
+export const MAX_PATH_VALUE_BYTES = 256;
+
+/**
+ * What a route gets instead of a path value over `MAX_PATH_VALUE_BYTES`: a value that names no resource
+ * and fits every key. The route keeps its precedence (401 → 403 role → 404 visibility → 400): a look-up
+ * finds nothing (404), a validated value (a month, a year) fails its schema (400 naming the field).
+ */
+export const OVERSIZED_PATH_VALUE = '-';
+
+const pathValue = (raw: string | undefined): string => {
+  const value = decodePathParameter(raw ?? '');
+  return Buffer.byteLength(value, 'utf8') > MAX_PATH_VALUE_BYTES ? OVERSIZED_PATH_VALUE : value;
+};
+
+/**
+ * What a response may depend on besides the resource: the caller's role and the platform or worker it
+ * acts for (masking, visibility, staff-only details). A stored `Idempotency-Key` response is replayed only
+ * to a caller with the same `sub` and the same audience.
+ */
+const audienceOf = (p: Principal): string => JSON.stringify([p.role, p.platformId ?? null, p.workerId ?? null, [...(p.provinces ?? [])].sort()]);
+
 /** The caller resolved by `callerResolution` (a principal, or the 401/403 to answer when a route asks). */
 const resolvedCallers = new WeakMap<HttpEvent, { principal: Principal } | { problem: HttpProblem }>();
 
@@ -128,7 +154,7 @@ const context = (event: HttpEvent): RouteContext => {
       if (resolved && 'problem' in resolved) throw resolved.problem;
       return (principal ??= resolved?.principal ?? principalFromClaims(claimsOf(event)));
     },
-    path: (name) => decodePathParameter(event.pathParameters?.[name] ?? ''),
+    path: (name) => pathValue(event.pathParameters?.[name]),
     query: event.queryStringParameters ?? {},
     rawBody: raw,
     body: (schema) => {
@@ -189,6 +215,8 @@ const requestGuards = (): middy.MiddlewareObj<HttpEvent, HttpResult> => ({
  */
 const callerResolution = (): middy.MiddlewareObj<HttpEvent, HttpResult> => ({
   before: async (request) => {
+    // The idempotency scope is set here only, never taken from the client (idempotency.ts).
+    if (request.event.headers) delete request.event.headers[IDEMPOTENCY_SCOPE_HEADER];
     const claims = claimsOf(request.event);
     if (!claims) return;
     let principal: Principal;
@@ -200,6 +228,7 @@ const callerResolution = (): middy.MiddlewareObj<HttpEvent, HttpResult> => ({
       return;
     }
     resolvedCallers.set(request.event, { principal });
+    request.event.headers = { ...request.event.headers, [IDEMPOTENCY_SCOPE_HEADER]: audienceOf(principal) };
     if (principal.role === 'platform' && principal.platformId) await enforcePlatformRateLimit(principal.platformId);
   },
 });

@@ -18,6 +18,14 @@ import { HttpProblem } from './problem.ts';
 
 type Mw = middy.MiddlewareObj<APIGatewayProxyEventV2WithLambdaAuthorizer<Record<string, unknown>>, APIGatewayProxyStructuredResultV2>;
 
+/**
+ * The caller's audience (role, platform or worker, provinces), set on the event by the HTTP stack once the
+ * caller is resolved (http.ts `callerResolution`; a value sent by a client is removed first). Part of the
+ * key: a response stored for one audience — a worker's own case unmasked, staff's sanitised causes — is
+ * never replayed to another caller that shares the `sub` (issue 17), who runs the request as its own.
+ */
+export const IDEMPOTENCY_SCOPE_HEADER = 'x-injury-claims-idempotency-scope';
+
 const KEY_PATTERN = /^[\x21-\x7e]{1,64}$/;
 const SKIP = Symbol('idempotency-skip');
 /** Set once this request has saved its own in-progress record (and so may delete it on error). */
@@ -30,7 +38,7 @@ const powertools = (): Mw => {
   inner ??= makeHandlerIdempotent({
     persistenceStore: new DynamoDBPersistenceLayer({ tableName: config.tables.idempotency, awsSdkV3Client: dynamo }),
     config: new IdempotencyConfig({
-      eventKeyJmesPath: '[requestContext.authorizer.lambda.sub, headers."idempotency-key"]',
+      eventKeyJmesPath: `[requestContext.authorizer.lambda.sub, headers."${IDEMPOTENCY_SCOPE_HEADER}", headers."idempotency-key"]`,
       payloadValidationJmesPath: '[routeKey, rawPath, body]',
       expiresAfterSeconds: IDEMPOTENCY_TTL_SECONDS,
       throwOnNoIdempotencyKey: false,

@@ -263,6 +263,18 @@ export const PaymentSchema = z.withMeta(
   { id: 'Payment' },
 );
 
+/**
+ * An escalation: its kind and a coded reason in Chinese for everyone; `detail` (the cause, sanitised: no
+ * stack trace, ARN or path) for staff only (issue 17).
+ */
+const Escalation = z.object({
+  kind: z.string(),
+  due: z.optional(z.string()),
+  recordedAt: z.string(),
+  reason: z.string(),
+  detail: z.optional(z.string()),
+});
+
 /** `looseObject` is classic's `.passthrough()`: unknown fields are kept (documented as additionalProperties). */
 export const CaseResponse = z.withMeta(
   z.looseObject({
@@ -279,7 +291,7 @@ export const CaseResponse = z.withMeta(
     documents: z.optional(z.array(DocumentSchema)),
     checklist: z.optional(ChecklistSchema),
     suspended: z.optional(z.object({ since: z.string(), reason: z.string() })),
-    escalations: z.array(z.object({ kind: z.string(), due: z.optional(z.string()), recordedAt: z.string() })),
+    escalations: z.array(Escalation),
     confirmation: z.optional(z.record(z.string(), z.unknown())),
     assessment: z.optional(z.record(z.string(), z.unknown())),
     benefits: z.optional(BenefitsResponse),
@@ -303,7 +315,7 @@ export const CaseListResponse = z.withMeta(
         late: z.optional(z.boolean()),
         deadlines: z.optional(z.record(z.string(), DeadlineSchema)),
         suspended: z.optional(z.boolean()),
-        escalations: z.optional(z.array(z.object({ kind: z.string(), due: z.optional(z.string()), recordedAt: z.string() }))),
+        escalations: z.optional(z.array(Escalation)),
       }),
     ),
     nextToken: z.optional(z.string()),

@@ -28,7 +28,7 @@ import {
   withChanges,
   workflowNotStarted,
 } from '../../core/index.ts';
-import { requireRole, type Principal } from '../_shared/auth.ts';
+import { isStaff, requireRole, type Principal } from '../_shared/auth.ts';
 import { canReadReport, loadVisibleCase } from '../_shared/case-access.ts';
 import { caseWorkflowName, loadBenefitInputs, signalStep, startCaseWorkflow } from '../_shared/case-workflow.ts';
 import { businessMetrics } from '../_shared/metrics.ts';
@@ -46,6 +46,7 @@ import { type Audience, benefitsView, caseView, paymentView, summaryView } from 
 /** Personal data unmasked only for the worker reading their own case (contract; A3). */
 const audienceOf = (p: Principal, r: Pick<CaseRecord, 'workerId'>): Audience => ({
   unmasked: p.role === 'worker' && p.workerId !== undefined && p.workerId === r.workerId,
+  staff: isStaff(p),
 });
 
 const render = async (p: Principal, bundle: CaseBundle, now: Date, report?: InjuryReport) =>

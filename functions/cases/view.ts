@@ -21,6 +21,7 @@ import {
   type PaymentRecord,
   type WorkingDayCalendar,
 } from '../../core/index.ts';
+import { redact } from '../_shared/observability.ts';
 import { documentView } from '../_shared/document-view.ts';
 import type { CaseBundle } from '../_shared/repositories/cases.ts';
 
@@ -31,9 +32,65 @@ import type { CaseBundle } from '../_shared/repositories/cases.ts';
  */
 export interface Audience {
   readonly unmasked: boolean;
+  /** Staff see an escalation's sanitised cause and the workflow's error; platforms and workers never. */
+  readonly staff?: boolean;
 }
 
 const MASKED: Audience = { unmasked: false };
+
+/**
+ * What every reader is told about an escalation: a coded reason in Chinese. Escalations the workflow
+ * records carry the Step Functions error's cause (a Lambda's error message, its stack trace, ARNs of
+ * functions and executions): that is shown to no platform or worker, and to staff only sanitised.
+ */
+export const ESCALATION_REASONS: Readonly<Record<string, string>> = {
+  CONFIRMATION_OVERDUE: '工伤认定已超过法定时限，已上报督办（D7）。',
+  ASSESSMENT_OVERDUE: '劳动能力鉴定已超过时限，已上报督办（D8）。',
+  WORKFLOW_FAILED: '案件自动流程处理出错，已转由经办人员人工处理。',
+  WORKFLOW_TIMEOUT: '案件自动流程等待超时，已转由经办人员人工处理。',
+  WORKFLOW_NOT_STARTED: '案件自动流程未能启动，系统将自动重试。',
+};
+const OTHER_ESCALATION = '案件已上报督办。';
+
+/** An error cause, as far as staff may read it: no stack frames, ARNs, file paths or personal numbers; 300 characters at most. */
+export const sanitiseCause = (detail: string): string => {
+  let text = detail;
+  // Step Functions hands a Lambda error's cause over as JSON: keep its type and message, never its trace.
+  const colon = text.indexOf(': {');
+  const json = colon >= 0 ? text.slice(colon + 2) : text.startsWith('{') ? text : undefined;
+  if (json !== undefined) {
+    try {
+      const cause = JSON.parse(json) as { errorType?: unknown; errorMessage?: unknown };
+      const name = colon >= 0 ? text.slice(0, colon) : undefined;
+      const parts = [name, cause.errorType === name ? undefined : cause.errorType, cause.errorMessage];
+      text = parts.filter((v) => typeof v === 'string' && v !== '').join(': ');
+    } catch {
+      // not JSON (or cut at 500 characters): treated as text below
+    }
+  }
+  return redact(
+    text
+      .split(/\\n|\n/)
+      .filter((line) => !/^\s*at\s/.test(line))
+      .join(' ')
+      .replace(/\barn:aws[\w-]*:[^\s"',;)]*/g, '[arn]')
+      .replace(/(?:file:\/\/)?(?:\/[\w.@-]+){2,}(?::\d+)*/g, '[path]')
+      .replace(/"trace"\s*:\s*\[.*$/s, '')
+      .replace(/\s+/g, ' ')
+      .trim(),
+  ).slice(0, 300);
+};
+
+const escalationView = (e: CaseRecord['escalations'][number], audience: Audience) => ({
+  kind: e.kind,
+  ...(e.due ? { due: e.due } : {}),
+  recordedAt: e.recordedAt,
+  reason: ESCALATION_REASONS[e.kind] ?? OTHER_ESCALATION,
+  ...(audience.staff && e.detail ? { detail: sanitiseCause(e.detail) } : {}),
+});
+
+/** The workflow's state: staff see its execution and error name, others only its status. */
+const workflowView = (w: CaseRecord['workflow'], audience: Audience) => (audience.staff ? w : { status: w.status });
 
 /** A name masked as its first character and `**` (contract: like the payee's `张**`). */
 const maskName = (name: string) => `${[...name][0] ?? '*'}**`;
@@ -164,7 +221,7 @@ export const caseView = (bundle: CaseBundle, calendar: WorkingDayCalendar, now: 
     deadlines,
     ...(open ? { suspended: { since: open.from, reason: open.reason } } : {}),
     suspensions: r.suspensions,
-    escalations,
+    escalations: escalations.map((e) => escalationView(e, audience)),
     ...(r.confirmation ? { confirmation: r.confirmation } : {}),
     expenses: { items: r.expenses, inpatientDays: r.inpatientDays },
     ...(last ? { assessment: last } : {}),
@@ -183,7 +240,7 @@ export const caseView = (bundle: CaseBundle, calendar: WorkingDayCalendar, now: 
     checklist: checklist(r, bundle.documents),
     timeline: bundle.timeline,
     ...(r.pendingStep ? { pendingStep: r.pendingStep } : {}),
-    workflow: r.workflow,
+    workflow: workflowView(r.workflow, audience),
     version: r.version,
   };
 };
@@ -201,5 +258,6 @@ export const summaryView = (r: CaseRecord, calendar: WorkingDayCalendar, now: Da
   openedAt: r.openedAt,
   deadlines: deadlinesOf(r, calendar, shanghaiDate(now)),
   ...(r.suspensions.some((s) => s.to === undefined) ? { suspended: true } : {}),
-  escalations: r.escalations,
+  // The list is staff's only (GET /v1/cases); the causes are sanitised all the same.
+  escalations: r.escalations.map((e) => escalationView(e, { unmasked: false, staff: true })),
 });

@@ -18,7 +18,7 @@ import { CfnLogGroup, LogGroup } from 'aws-cdk-lib/aws-logs';
 import { Construct, type IConstruct } from 'constructs';
 import { fromRepoRoot, REPO_ROOT } from '../config/paths.ts';
 import type { BucketAccess } from '../../manifest/buckets.ts';
-import type { TableAccess } from '../../manifest/tables.ts';
+import { type TableAccess, writes } from '../../manifest/tables.ts';
 import type { StageConfig } from '../config/stage.ts';
 
 const FUNCTION_DEFAULTS = {
@@ -61,6 +61,13 @@ export interface ClaimsFunctionProps {
   readonly serviceName: string;
   readonly stage: StageConfig;
   readonly tables?: readonly TableGrant[];
+  /**
+   * The tables' customer-managed key: the function may use it only through DynamoDB (`kms:ViaService`),
+   * so a table grant decrypts nothing outside a table (issue 17).
+   */
+  readonly tableKey?: IKey;
+  /** A fixed role name (roles of functions that handle personal data: the PII key's policy names them by pattern). */
+  readonly roleName?: string;
   readonly buckets?: readonly BucketGrant[];
   /** @default 512 */
   readonly memorySize?: number;
@@ -89,6 +96,7 @@ export class ClaimsFunction extends Construct {
     this.role = new Role(this, 'Role', {
       assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
       description: `Execution role of ${props.serviceName} (${stage.name})`,
+      ...(props.roleName ? { roleName: props.roleName } : {}),
     });
     this.logGroup.grantWrite(this.role);
 
@@ -135,10 +143,38 @@ export class ClaimsFunction extends Construct {
       },
     });
 
-    for (const grant of props.tables ?? []) {
-      // The table grants include the KMS permissions for the table's customer-managed key.
-      if (grant.access === 'readwrite') grant.table.grantReadWriteData(this.function);
-      else grant.table.grantReadData(this.function);
+    const tableGrants = props.tables ?? [];
+    for (const { table, access } of tableGrants) {
+      // Tables come without their key (lib/stacks/stateless-stack.ts importTables): these are DynamoDB actions only.
+      if (access === 'readwrite') table.grantReadWriteData(this.function);
+      else if (access === 'read' || access.read === 'all') table.grantReadData(this.function);
+      if (typeof access === 'object') {
+        // Writes to the item types named only: every item's partition key must start with one of the prefixes.
+        this.role.addToPrincipalPolicy(
+          new PolicyStatement({
+            effect: Effect.ALLOW,
+            actions: access.write.actions.map((action) => `dynamodb:${action}`),
+            resources: [table.tableArn],
+            conditions: {
+              'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': access.write.keyPrefixes.map((prefix) => `${prefix}*`) },
+              Null: { 'dynamodb:LeadingKeys': 'false' },
+            },
+          }),
+        );
+      }
+    }
+    if (tableGrants.length > 0 && props.tableKey) {
+      // The tables' key, only as DynamoDB uses it on the function's behalf: never a direct Decrypt.
+      const write = tableGrants.some((grant) => writes(grant.access));
+      this.role.addToPrincipalPolicy(
+        new PolicyStatement({
+          sid: 'TableKeyViaDynamoDB',
+          effect: Effect.ALLOW,
+          actions: ['kms:Decrypt', 'kms:DescribeKey', ...(write ? ['kms:Encrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*'] : [])],
+          resources: [props.tableKey.keyArn],
+          conditions: { StringEquals: { 'kms:ViaService': `dynamodb.${Stack.of(this).region}.${Stack.of(this).urlSuffix}` } },
+        }),
+      );
     }
     for (const grant of props.buckets ?? []) {
       // Objects under the prefix only; no List, no Delete (the bucket policy denies deletes to everyone anyway).

@@ -7,12 +7,13 @@
  */
 import { Duration, RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, ProjectionType, StreamViewType, Table, TableEncryption, type ITable } from 'aws-cdk-lib/aws-dynamodb';
-import { AnyPrincipal, Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { AccountRootPrincipal, AnyPrincipal, Effect, PolicyDocument, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Key, type IKey } from 'aws-cdk-lib/aws-kms';
 import { BlockPublicAccess, Bucket, BucketEncryption, type CfnBucket, HttpMethods, ObjectOwnership, StorageClass } from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
 import { BUCKETS, type BucketDefinition, type BucketId } from '../../manifest/buckets.ts';
 import { TABLES, type KeyAttribute, type TableDefinition, type TableId } from '../../manifest/tables.ts';
+import { piiDataKeyContext } from '../../manifest/env.ts';
 import type { StageConfig } from '../config/stage.ts';
 
 export type { TableId };
@@ -30,6 +31,32 @@ export interface DeployedTable {
  * CloudFormation exports (no export lock when a table changes), give operators and IAM findings readable
  * ARNs, and make CloudFormation refuse to silently replace a table (a key change needs a migration).
  */
+/**
+ * The role names of the functions that handle personal data (`pii: true` in manifest/functions.ts): the PII
+ * key's policy lets roles matching `${piiRoleNamePrefix(stage)}*` decrypt the PII data key, and no other.
+ */
+export const piiRoleNamePrefix = (stage: StageConfig['name']): string => `injury-claims-${stage}-pii-`;
+export const piiRoleName = (stage: StageConfig['name'], functionName: string): string => `${piiRoleNamePrefix(stage)}${functionName}`;
+
+/** What the account's administrators may do with the PII key: manage it, never use it. */
+const KEY_ADMINISTRATION = [
+  'kms:Create*',
+  'kms:Describe*',
+  'kms:Enable*',
+  'kms:List*',
+  'kms:Put*',
+  'kms:Update*',
+  'kms:Revoke*',
+  'kms:Disable*',
+  'kms:Get*',
+  'kms:Delete*',
+  'kms:TagResource',
+  'kms:UntagResource',
+  'kms:ScheduleKeyDeletion',
+  'kms:CancelKeyDeletion',
+  'kms:RotateKeyOnDemand',
+];
+
 export const tableName = (stage: StageConfig['name'], id: string): string => `injury-claims-${stage}-${id}`;
 
 /**
@@ -70,6 +97,8 @@ const pascal = (id: string): string => id.replace(/(^|[-_])(\w)/g, (_m, _sep, c:
 export class StatefulStack extends Stack {
   /** Customer-managed key encrypting every table (and, later, other data at rest). */
   public readonly dataKey: IKey;
+  /** The key the PII data key is encrypted under: usable by the personal-data roles only (issue 17). */
+  public readonly piiKey: IKey;
   public readonly tables: Readonly<Record<TableId, DeployedTable>>;
   public readonly buckets: Readonly<Record<BucketId, DeployedBucket>>;
 
@@ -84,6 +113,49 @@ export class StatefulStack extends Stack {
       removalPolicy: stage.removalPolicy,
       // Shortest window in dev so a torn-down stage does not keep a key around for a month.
       pendingWindow: stage.removalPolicy === RemovalPolicy.DESTROY ? Duration.days(7) : Duration.days(30),
+    });
+
+    // The PII data key (functions/_shared/pii.ts) is wrapped under a key of its own, not the tables' key: a
+    // table grant (even a leaked one) can then never unwrap it. Its policy replaces the default one (which
+    // would let any IAM policy of the account use it): the account administers the key but cannot use it;
+    // an operator creates the data key without ever seeing it (GenerateDataKeyWithoutPlaintext); only the
+    // roles of the functions that handle personal data may Decrypt, and only with the data key's context.
+    const context = Object.fromEntries(Object.entries(piiDataKeyContext(stage.name)).map(([k, v]) => [`kms:EncryptionContext:${k}`, v]));
+    this.piiKey = new Key(this, 'PiiKey', {
+      description: `Platform injury claims (${stage.name}): the key the personal-data key is encrypted under`,
+      alias: `alias/injury-claims-${stage.name}-pii`,
+      enableKeyRotation: true,
+      removalPolicy: stage.removalPolicy,
+      pendingWindow: stage.removalPolicy === RemovalPolicy.DESTROY ? Duration.days(7) : Duration.days(30),
+      policy: new PolicyDocument({
+        statements: [
+          new PolicyStatement({
+            sid: 'KeyAdministrationNotUse',
+            principals: [new AccountRootPrincipal()],
+            actions: KEY_ADMINISTRATION,
+            resources: ['*'],
+          }),
+          // An operator creates the data key, or moves an existing one from the tables' key
+          // (ReEncryptTo, docs/security.md), without ever seeing it.
+          new PolicyStatement({
+            sid: 'CreatePiiDataKeyWithoutPlaintext',
+            principals: [new AccountRootPrincipal()],
+            actions: ['kms:GenerateDataKeyWithoutPlaintext', 'kms:ReEncryptTo'],
+            resources: ['*'],
+            conditions: { StringEquals: context },
+          }),
+          new PolicyStatement({
+            sid: 'DecryptPiiDataKeyPersonalDataRolesOnly',
+            principals: [new AccountRootPrincipal()],
+            actions: ['kms:Decrypt'],
+            resources: ['*'],
+            conditions: {
+              StringEquals: context,
+              ArnLike: { 'aws:PrincipalArn': `arn:${this.partition}:iam::${this.account}:role/${piiRoleNamePrefix(stage.name)}*` },
+            },
+          }),
+        ],
+      }),
     });
 
     const tables = {} as Record<TableId, DeployedTable>;

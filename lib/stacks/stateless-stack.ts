@@ -27,7 +27,7 @@ import {
   type UserPoolResourceServer,
 } from 'aws-cdk-lib/aws-cognito';
 import { Table, type ITable } from 'aws-cdk-lib/aws-dynamodb';
-import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
@@ -49,14 +49,14 @@ import {
 } from '../../manifest/functions.ts';
 import { PLATFORM_RESOURCE_SERVER, PLATFORM_SCOPE_NAME, PROVINCE_ROLES } from '../../manifest/identity.ts';
 import { ROUTES, type Route } from '../../manifest/routes.ts';
-import type { TableId } from '../../manifest/tables.ts';
+import { type TableAccess, type TableId, writes } from '../../manifest/tables.ts';
 import type { StageConfig } from '../config/stage.ts';
 import { ConsoleHosting } from '../constructs/console-hosting.ts';
 import { type BucketGrant, ClaimsFunction, type TableGrant } from '../constructs/function.ts';
 import { Monitoring } from '../constructs/monitoring.ts';
 import { DocumentEvents } from './document-events.ts';
 import { DomainEvents } from './domain-events.ts';
-import { bucketName, type DeployedBucket, type DeployedTable } from './stateful-stack.ts';
+import { bucketName, type DeployedBucket, type DeployedTable, piiRoleName } from './stateful-stack.ts';
 import { Workflows } from './workflows.ts';
 
 /** Staff roles, as user-pool groups (functions/_shared/auth.ts maps `cognito:groups` to the role). */
@@ -93,6 +93,8 @@ export interface StatelessStackProps extends StackProps {
   readonly tables: Readonly<Record<TableId, DeployedTable>>;
   /** Customer-managed key of the tables (its ARN is a cross-stack reference). */
   readonly dataKey: IKey;
+  /** The stateful stack's PII key: the PII data key is encrypted under it (ClaimsFunction roles named by piiRoleName). */
+  readonly piiKey: IKey;
   /** The stateful buckets; referenced here by physical name, their keys by ARN (cross-stack references). */
   readonly buckets: Readonly<Record<BucketId, Pick<DeployedBucket, 'key'>>>;
   /** Directory of the built console to deploy; undefined: the console's bucket and distribution without content. */
@@ -250,8 +252,8 @@ export class StatelessStack extends Stack {
     });
 
     // ---- Functions ------------------------------------------------------------------------------
-    const tables = importTables(this, props.tables, props.dataKey);
-    const tableGrants = (owner: string, spec: Readonly<Partial<Record<TableId, 'read' | 'readwrite'>>>): TableGrant[] =>
+    const tables = importTables(this, props.tables);
+    const tableGrants = (owner: string, spec: Readonly<Partial<Record<TableId, TableAccess>>>): TableGrant[] =>
       Object.entries(spec).map(([tableId, access]) => {
         const deployed = props.tables[tableId as TableId];
         if (!deployed) throw new Error(`${owner} uses table "${tableId}", which manifest/tables.ts does not define`);
@@ -296,6 +298,8 @@ export class StatelessStack extends Stack {
         serviceName: `injury-claims-${name}`,
         stage,
         tables: grants,
+        tableKey: props.dataKey,
+        ...(spec.pii ? { roleName: piiRoleName(stage.name, name) } : {}),
         buckets: bucketGrants(spec.buckets ?? {}),
         ...(spec.memorySize ? { memorySize: spec.memorySize } : {}),
         ...(spec.timeoutSeconds ? { timeout: Duration.seconds(spec.timeoutSeconds) } : {}),
@@ -333,7 +337,7 @@ export class StatelessStack extends Stack {
       eventFunctions,
       domainEventFunctions,
       authorizerFunction: this.authorizerFunction,
-      dataKey: props.dataKey,
+      piiKey: props.piiKey,
     });
 
     // ---- Documents: the check after upload, on the bucket's object-created events ---------------
@@ -343,8 +347,17 @@ export class StatelessStack extends Stack {
     const casesStream = Table.fromTableAttributes(this, 'CasesTableStreamRef', {
       tableName: props.tables.cases.tableName,
       tableStreamArn: props.tables.cases.table.tableStreamArn!,
-      encryptionKey: props.dataKey,
     });
+    // The stream is encrypted with the tables' key: the publisher may use it only through DynamoDB, like every table grant.
+    domainEventFunctions.eventPublisher.role.addToPrincipalPolicy(
+      new PolicyStatement({
+        sid: 'StreamKeyViaDynamoDB',
+        effect: Effect.ALLOW,
+        actions: ['kms:Decrypt'],
+        resources: [props.dataKey.keyArn],
+        conditions: { StringEquals: { 'kms:ViaService': `dynamodb.${this.region}.${this.urlSuffix}` } },
+      }),
+    );
     this.domainEvents = new DomainEvents(this, 'DomainEvents', {
       stage,
       casesTable: casesStream,
@@ -544,12 +557,15 @@ const routeKeyOf = (route: Pick<Route, 'method' | 'path'>): string => `${route.m
 const pascal = (id: string): string => id.replace(/(^|[-_])(\w)/g, (_m, _sep, c: string) => c.toUpperCase());
 
 /** Table references by physical name (same account and region as the stateful stack). */
-const importTables = (scope: Construct, deployed: Readonly<Record<TableId, DeployedTable>>, dataKey: IKey): Record<TableId, ITable> => {
+/**
+ * The tables, imported without their key: a grant on them is DynamoDB actions only, and each function gets
+ * the key separately, through DynamoDB only (ClaimsFunction `tableKey`, `kms:ViaService`).
+ */
+const importTables = (scope: Construct, deployed: Readonly<Record<TableId, DeployedTable>>): Record<TableId, ITable> => {
   const imported = {} as Record<TableId, ITable>;
   for (const [id, { tableName, definition }] of Object.entries(deployed) as [TableId, DeployedTable][]) {
     imported[id] = Table.fromTableAttributes(scope, `${pascal(id)}TableRef`, {
       tableName,
-      encryptionKey: dataKey,
       globalIndexes: (definition.globalSecondaryIndexes ?? []).map((index) => index.indexName),
     });
   }
@@ -582,11 +598,11 @@ const acknowledgeFunctionFindings = (fn: ClaimsFunction, grants: readonly TableG
     reason:
       'X-Ray tracing (a house default): xray:PutTraceSegments and xray:PutTelemetryRecords support no resource-level permissions, so their resource must be "*".',
   });
-  if (grants.some((grant) => grant.access === 'readwrite')) {
+  if (grants.some((grant) => writes(grant.access))) {
     for (const action of ['kms:GenerateDataKey*', 'kms:ReEncrypt*']) {
       ack.acknowledge({
         id: `AwsSolutions-IAM5[Action::${action}]`,
-        reason: `${action} comes from Table.grantReadWriteData for the tables' customer-managed key and is limited to that one key ARN; DynamoDB needs these to write encrypted items.`,
+        reason: `${action} on the tables' customer-managed key (the actions Table.grantReadWriteData gives), limited to that one key ARN and to calls through DynamoDB (kms:ViaService); DynamoDB needs these to write encrypted items.`,
       });
     }
   }

@@ -48,8 +48,8 @@ export interface WorkflowsProps {
   /** The domain-event functions (docs/events.md): some handle personal data (the PII key). */
   readonly domainEventFunctions: Readonly<Record<DomainEventFunctionName, ClaimsFunction>>;
   readonly authorizerFunction: ClaimsFunction;
-  /** The stateful stack's customer-managed key; the PII data key is encrypted under it. */
-  readonly dataKey: IKey;
+  /** The stateful stack's PII key: the PII data key is encrypted under it, and nothing else. */
+  readonly piiKey: IKey;
 }
 
 export class Workflows extends Construct {
@@ -139,7 +139,7 @@ export class Workflows extends Construct {
     const context = piiDataKeyContext(stage.name);
     for (const name of piiFunctions()) {
       const fn = functionNamed(name).function;
-      fn.addEnvironment('PII_KMS_KEY_ID', props.dataKey.keyArn);
+      fn.addEnvironment('PII_KMS_KEY_ID', props.piiKey.keyArn);
       // Without a ciphertext (dev before the operator step), pii() fails at runtime with "Configuration error:
       // PII_KEY_MODE=kms needs PII_DATA_KEY_CIPHERTEXT …" (functions/_shared/pii.ts): no dummy value.
       if (stage.piiDataKeyCiphertext) fn.addEnvironment('PII_DATA_KEY_CIPHERTEXT', stage.piiDataKeyCiphertext);
@@ -148,7 +148,7 @@ export class Workflows extends Construct {
           sid: 'DecryptPiiDataKey',
           effect: Effect.ALLOW,
           actions: ['kms:Decrypt'],
-          resources: [props.dataKey.keyArn],
+          resources: [props.piiKey.keyArn],
           conditions: {
             StringEquals: Object.fromEntries(Object.entries(context).map(([k, v]) => [`kms:EncryptionContext:${k}`, v])),
           },

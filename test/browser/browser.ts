@@ -78,6 +78,8 @@ export async function openPage(browser: Browser, baseURL: string): Promise<Watch
     expect: (status, urlPart) => expected.push({ status, urlPart }),
     assertClean: () => expect(problems, problems.join('\n')).toEqual([]),
     async assertAccessible() {
+      // antd's toasts fade in and out: axe measures a half-faded one (contrast 1.7–2.4:1). Check the page without them.
+      await expect.poll(() => page.locator('.ant-message-notice').count(), { timeout: 10_000 }).toBe(0);
       // Evaluated through the DevTools protocol: the console's CSP (script-src 'self') rightly refuses an inline <script>.
       await page.evaluate(axe.source);
       const violations = await page.evaluate(async () => {

@@ -4,7 +4,7 @@ import { Code, Function as LambdaFunction, Runtime } from 'aws-cdk-lib/aws-lambd
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FUNCTIONS, type FunctionName } from '../../manifest/index.ts';
 import { stageConfig } from '../../lib/config/stage.ts';
-import { TABLES, type TableDefinition } from '../../manifest/tables.ts';
+import { TABLES, type TableAccess, type TableDefinition, writes } from '../../manifest/tables.ts';
 import { DOMAIN_EVENT_FUNCTIONS, EVENT_FUNCTIONS, WORKFLOW_FUNCTIONS } from '../../manifest/functions.ts';
 import { ClaimsFunction, FunctionDefaultsAspect } from '../../lib/constructs/function.ts';
 import { tableName } from '../../lib/stacks/stateful-stack.ts';
@@ -84,7 +84,7 @@ describe('functions of the stateless stack (prod)', () => {
   it.each(GROUPS)('%s may touch only its own tables, writing only where FUNCTIONS says readwrite', (group) => {
     const statements = policyOf(group);
     const dynamo = statements.filter((s) => [s.Action].flat().some((a) => a.startsWith('dynamodb:')));
-    const access = FUNCTIONS[group].tables as Record<string, 'read' | 'readwrite'>;
+    const access = FUNCTIONS[group].tables as Record<string, TableAccess>;
     for (const statement of dynamo) {
       const actions = [statement.Action].flat();
       expect(actions).not.toContain('dynamodb:*');
@@ -96,7 +96,7 @@ describe('functions of the stateless stack (prod)', () => {
       expect(named.length).toBeGreaterThan(0);
       for (const def of named) {
         expect(access[def.id], `${group} is granted ${def.id}`).toBeDefined();
-        if (actions.some((a) => WRITE_ACTIONS.includes(a))) expect(access[def.id]).toBe('readwrite');
+        if (actions.some((a) => WRITE_ACTIONS.includes(a))) expect(writes(access[def.id]!)).toBe(true);
       }
     }
     const granted = new Set(

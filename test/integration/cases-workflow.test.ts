@@ -88,6 +88,14 @@ describe('case workflow', () => {
     expect(view.escalations.find((e: any) => e.kind === 'WORKFLOW_FAILED').detail).toContain('averageMonthlyWageFen');
     expect(view.status).toBe('AWAITING_ASSESSMENT');
     expect(view.timeline.at(-1).action).toBe('workflow.failed');
+    // Issue 17: the platform reads a coded Chinese reason only, never the cause or the workflow's error.
+    const seen = (await api('GET', `/v1/cases/${c.body.caseId}`, { token: platform })).body;
+    expect(seen.escalations.find((e: any) => e.kind === 'WORKFLOW_FAILED')).toEqual({
+      kind: 'WORKFLOW_FAILED',
+      recordedAt: expect.any(String),
+      reason: expect.stringMatching(/[\u4e00-\u9fff]/),
+    });
+    expect(seen.workflow).toEqual({ status: 'FAILED' });
   });
 
   it('rebuilds waits from case state after a restart: the next step still resumes the case', async () => {

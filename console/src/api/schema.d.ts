@@ -1421,6 +1421,8 @@ export interface components {
                 kind: string;
                 due?: string;
                 recordedAt: string;
+                reason: string;
+                detail?: string;
             }[];
             confirmation?: {
                 [key: string]: unknown;
@@ -1566,6 +1568,8 @@ export interface components {
                     kind: string;
                     due?: string;
                     recordedAt: string;
+                    reason: string;
+                    detail?: string;
                 }[];
             } & {
                 [key: string]: unknown;

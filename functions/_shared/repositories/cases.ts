@@ -53,6 +53,37 @@ const decodeToken = (s: string): { p: number; k?: Record<string, unknown> } | un
   }
 };
 
+/** A list partition: the index, its key attributes and the values this query pins them to. */
+interface ListPartition {
+  readonly IndexName: 'byStatus' | 'byProvince';
+  readonly KeyConditionExpression: string;
+  readonly ExpressionAttributeValues: Readonly<Record<string, string>>;
+}
+
+const INDEX_KEYS = { byStatus: ['gsi1pk', 'gsi1sk'], byProvince: ['gsi2pk', 'gsi2sk'] } as const;
+
+/**
+ * Whether a decoded token can continue this very query: its partition exists, and its start key is exactly
+ * a key of that index (table key + index key, strings of a size DynamoDB accepts) inside the partition and
+ * prefix the query reads. A token forged or garbled, issued for another query (another status, province
+ * or caller's provinces) or aimed at another province's partition is refused before DynamoDB sees it (400,
+ * never the ValidationException's 500, never a read outside the caller's partitions).
+ */
+const startsWithin = (start: { p: number; k?: Record<string, unknown> }, partitions: readonly ListPartition[]): boolean => {
+  const partition = partitions[start.p];
+  if (!partition) return false;
+  if (!start.k) return true;
+  const [hash, range] = INDEX_KEYS[partition.IndexName];
+  const names = Object.keys(start.k).sort();
+  const expected = ['pk', 'sk', hash, range].sort();
+  if (names.length !== expected.length || names.some((n, i) => n !== expected[i])) return false;
+  const values = start.k as Record<string, unknown>;
+  if (!expected.every((n) => typeof values[n] === 'string' && values[n] !== '' && Buffer.byteLength(values[n] as string) <= 1024)) return false;
+  if (values[hash] !== partition.ExpressionAttributeValues[':pk']) return false;
+  const prefix = partition.ExpressionAttributeValues[':prefix'];
+  return (prefix === undefined || (values[range] as string).startsWith(prefix)) && (values.pk as string).startsWith('CASE#') && values.sk === 'CASE';
+};
+
 const byTime = (a: { at: string }, b: { at: string }) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0);
 
 export const casesRepository = {
@@ -247,17 +278,19 @@ export const casesRepository = {
     nextToken: string | undefined,
     limit = 50,
   ): Promise<{ items: CaseRecord[]; nextToken?: string }> {
-    const partitions = query.provinces.map((province) =>
-      query.status
-        ? {
-            IndexName: 'byStatus',
-            KeyConditionExpression: 'gsi1pk = :pk AND begins_with(gsi1sk, :prefix)',
-            ExpressionAttributeValues: { ':pk': `STATUS#${query.status}`, ':prefix': `${province}#` },
-          }
-        : { IndexName: 'byProvince', KeyConditionExpression: 'gsi2pk = :pk', ExpressionAttributeValues: { ':pk': `PROVINCE#${province}` } },
+    const partitions = query.provinces.map(
+      (province): ListPartition =>
+        query.status
+          ? {
+              IndexName: 'byStatus',
+              KeyConditionExpression: 'gsi1pk = :pk AND begins_with(gsi1sk, :prefix)',
+              ExpressionAttributeValues: { ':pk': `STATUS#${query.status}`, ':prefix': `${province}#` },
+            }
+          : { IndexName: 'byProvince', KeyConditionExpression: 'gsi2pk = :pk', ExpressionAttributeValues: { ':pk': `PROVINCE#${province}` } },
     );
     const start = nextToken ? decodeToken(nextToken) : { p: 0 };
-    if (!start) throw new RangeError('invalid nextToken');
+    // The first page of a query over no partition (staff naming a province they do not see) is empty, not an error.
+    if (!start || (nextToken && !startsWithin(start, partitions))) throw new RangeError('invalid nextToken');
     const items: CaseRecord[] = [];
     let p = start.p;
     let key = start.k;

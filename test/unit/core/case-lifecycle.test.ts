@@ -12,6 +12,8 @@ import {
   CASE_STATUSES,
   CASE_STEPS,
   type CaseRecord,
+  caseRecordBytes,
+  MAX_CASE_RECORD_BYTES,
   type CaseStatus,
   type CaseStep,
   closable,
@@ -359,6 +361,48 @@ describe('opening, edge cases', () => {
 });
 
 describe('recording a step: the refusals', () => {
+  it("refuses a step that would grow the stored record past MAX_CASE_RECORD_BYTES (DynamoDB's 400 KB item), naming the field", () => {
+    // The largest batch the API takes: 200 lines with 1,000-character descriptions (~200 KB in ASCII).
+    const lines = (fill: string) => Array.from({ length: 200 }, (_, i) => ({ description: `门诊${i}`.padEnd(1000, fill), amountFen: 100, inCatalogue: true }));
+    const batch: StepInput = { step: 'expenses', items: lines('x'), inpatientDays: 0 };
+    // In Chinese (3 bytes a character) one such batch alone is ~600 KB: refused on an empty case.
+    expect(refusal(recordStep(opened(), { ...batch, items: lines('药') }, ctx()))).toBe('CASE_TOO_LARGE');
+    let record = opened();
+    let accepted = 0;
+    for (;;) {
+      const o = recordStep(record, batch, ctx());
+      if (!o.ok) {
+        expect(o.refusal.code).toBe('CASE_TOO_LARGE');
+        expect(o.refusal.fields).toEqual([{ path: 'items', message: expect.stringContaining(`${MAX_CASE_RECORD_BYTES}`) }]);
+        expect(o.refusal.message).toMatch(/[\u4e00-\u9fff]/);
+        break;
+      }
+      record = o.record;
+      accepted++;
+      expect(caseRecordBytes(record)).toBeLessThanOrEqual(MAX_CASE_RECORD_BYTES);
+    }
+    expect(accepted).toBe(1);
+    expect(caseRecordBytes(record)).toBeLessThanOrEqual(MAX_CASE_RECORD_BYTES);
+    // The JSON never under-counts: an item of it stays under DynamoDB's 400 KB with room for the workflow.
+    expect(MAX_CASE_RECORD_BYTES).toBeLessThan(400 * 1024);
+  });
+
+  it('refuses any step on a record already at the cap; a step that appends no list names no field', () => {
+    const full = opened({
+      expenses: Array.from({ length: 1 }, () => ({
+        description: 'x'.repeat(MAX_CASE_RECORD_BYTES),
+        amountFen: 1,
+        inCatalogue: true,
+        recordedBy: 'h',
+        recordedAt: NOW.toISOString(),
+      })),
+    });
+    const suspension = recordStep(full, INPUT.suspension, ctx());
+    expect(suspension.ok ? undefined : suspension.refusal).toMatchObject({ code: 'CASE_TOO_LARGE', fields: [{ path: 'reason' }] });
+    const confirmation = recordStep(full, INPUT.confirmation, ctx());
+    expect(confirmation.ok ? undefined : confirmation.refusal).toMatchObject({ code: 'CASE_TOO_LARGE', fields: [{ path: '' }] });
+  });
+
   it('refuses every step while another is pending', () => {
     const pending = opened({ pendingStep: 'confirmation' });
     for (const step of RECORDED.filter((s) => acceptsStep('UNDER_REVIEW', s))) expect(refusal(recordStep(pending, INPUT[step], ctx()))).toBe('STEP_PENDING');

@@ -1,0 +1,196 @@
+/**
+ * Issue 17 (trust, round two), with CDK assertions on the synthesised prod app:
+ * - least privilege from the manifest: the platform-facing workers function writes only the registry's
+ *   person, link and worker items (dynamodb:LeadingKeys), never platforms, client mappings, parameters or
+ *   audit records; the reports function only puts reports into the cases table and reads nothing of it;
+ * - the PII data key: wrapped under a KMS key of its own whose key policy lets only the personal-data roles
+ *   decrypt, with the encryption context; the tables' key only through DynamoDB (kms:ViaService), so no
+ *   table grant can decrypt the PII key.
+ */
+import { Template } from 'aws-cdk-lib/assertions';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ALL_FUNCTIONS, piiFunctions } from '../../manifest/functions.ts';
+import { piiDataKeyContext } from '../../manifest/env.ts';
+import { piiRoleName, piiRoleNamePrefix, tableName } from '../../lib/stacks/stateful-stack.ts';
+import { buildTestApp, type BuiltApp } from './app-fixture.ts';
+
+interface Statement {
+  readonly Sid?: string;
+  readonly Effect: string;
+  readonly Action: string | string[];
+  readonly Resource: unknown;
+  readonly Condition?: Record<string, Record<string, unknown>>;
+  readonly Principal?: unknown;
+}
+type Resources = Record<string, { Type: string; Properties: any }>;
+
+const READ_ACTIONS = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:Scan', 'dynamodb:ConditionCheckItem'];
+const WRITE_ACTIONS = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'];
+const CRYPTO = ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey', 'kms:GenerateDataKeyWithoutPlaintext', 'kms:ReEncrypt', 'kms:*'];
+const actionsOf = (s: Statement) => [s.Action].flat();
+const names = (s: Statement, table: string) => {
+  const text = JSON.stringify(s.Resource);
+  return text.includes(`:table/${tableName('prod', table)}"`) || text.includes(`:table/${tableName('prod', table)}/index/*"`);
+};
+/** IAM's StringLike on one value (`*` and `?` wildcards). */
+const like = (pattern: string, value: string) =>
+  new RegExp(
+    `^${pattern
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*/g, '.*')
+      .replace(/\?/g, '.')}$`,
+  ).test(value);
+
+let built: BuiltApp;
+let stateless: Resources;
+let stateful: Resources;
+
+beforeAll(() => {
+  built = buildTestApp('prod');
+  stateless = Template.fromStack(built.stateless).toJSON().Resources;
+  stateful = Template.fromStack(built.stateful).toJSON().Resources;
+});
+afterAll(() => built?.dispose());
+
+/** Every function of the stateless stack by manifest name (HTTP groups, workflow, event and domain-event functions, the authorizer). */
+const functionsByName = () => {
+  const all: Record<string, { role: { node: { defaultChild: unknown } } }> = {
+    ...built.stateless.functions,
+    ...built.stateless.workflowFunctions,
+    ...built.stateless.eventFunctions,
+    ...built.stateless.domainEventFunctions,
+    authorizer: built.stateless.authorizerFunction,
+  };
+  return all;
+};
+const statementsOf = (name: string): Statement[] => {
+  const fn = functionsByName()[name];
+  expect(fn, name).toBeDefined();
+  const roleId = built.stateless.getLogicalId(fn!.role.node.defaultChild as never);
+  return Object.values(stateless)
+    .filter((r) => r.Type === 'AWS::IAM::Policy' && JSON.stringify(r.Properties.Roles) === JSON.stringify([{ Ref: roleId }]))
+    .flatMap((r) => r.Properties.PolicyDocument.Statement as Statement[]);
+};
+
+describe('least privilege per function (manifest/functions.ts)', () => {
+  it('the workers function writes only persons, links and workers in the registry (PutItem, leading keys), never platforms, clients, parameters or audit records', () => {
+    const registry = statementsOf('workers').filter((s) => names(s, 'registry'));
+    const writing = registry.filter((s) => actionsOf(s).some((a) => WRITE_ACTIONS.includes(a)));
+    expect(writing).toEqual([
+      {
+        Effect: 'Allow',
+        Action: 'dynamodb:PutItem',
+        Resource: expect.anything(),
+        Condition: {
+          'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['PERSON#*', 'PW#*', 'WORKER#*'] },
+          Null: { 'dynamodb:LeadingKeys': 'false' },
+        },
+      },
+    ]);
+    const patterns = writing[0]!.Condition!['ForAllValues:StringLike']!['dynamodb:LeadingKeys'] as string[];
+    const allowed = (key: string) => patterns.some((p) => like(p, key));
+    // The keys functions/_shared/repositories/workers.ts writes…
+    for (const key of ['PERSON#3f2a', 'PW#plt_1#rider-9', 'WORKER#wkr_1']) expect(allowed(key), key).toBe(true);
+    // …and none of the registry's other item types.
+    for (const key of ['AUDIT#platform#plt_1', 'CLIENT#abc', 'APPCLIENT#plt_1', 'PLATFORM#plt_1', 'CREDIT#9111', 'PARAM#x', 'CALENDAR#2026'])
+      expect(allowed(key), key).toBe(false);
+    // Reads of the registry stay (platforms, persons and links are looked up).
+    expect(registry.some((s) => actionsOf(s).includes('dynamodb:GetItem'))).toBe(true);
+  });
+
+  it('the reports function only puts reports into the cases table (REPORT# items) and reads nothing of it', () => {
+    const cases = statementsOf('reports').filter((s) => names(s, 'cases'));
+    expect(cases).toEqual([
+      {
+        Effect: 'Allow',
+        Action: 'dynamodb:PutItem',
+        Resource: expect.anything(),
+        Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['REPORT#*'] }, Null: { 'dynamodb:LeadingKeys': 'false' } },
+      },
+    ]);
+    expect(cases.flatMap(actionsOf).filter((a) => READ_ACTIONS.includes(a))).toEqual([]);
+  });
+
+  it('every other table grant is the manifest’s read or readwrite, and a scoped write is never unconditioned', () => {
+    for (const name of Object.keys(functionsByName())) {
+      for (const s of statementsOf(name)) {
+        const scoped = actionsOf(s).some((a) => WRITE_ACTIONS.includes(a)) && s.Condition?.['ForAllValues:StringLike'];
+        if (scoped) expect(typeof (ALL_FUNCTIONS as Record<string, { tables: Record<string, unknown> }>)[name]!.tables, name).toBe('object');
+      }
+    }
+  });
+});
+
+describe('the PII data key has a KMS key of its own (issue 17)', () => {
+  const keyOf = (resources: Resources, idPrefix: string) => {
+    const entries = Object.entries(resources).filter(([id, r]) => r.Type === 'AWS::KMS::Key' && id.startsWith(idPrefix));
+    expect(entries).toHaveLength(1);
+    return entries[0]!;
+  };
+  const context = Object.fromEntries(Object.entries(piiDataKeyContext('prod')).map(([k, v]) => [`kms:EncryptionContext:${k}`, v]));
+
+  it('whose key policy lets no one use it but the personal-data roles (Decrypt, with the context); administrators manage it only', () => {
+    const [, key] = keyOf(stateful, 'PiiKey');
+    expect(key.Properties.EnableKeyRotation).toBe(true);
+    const statements = key.Properties.KeyPolicy.Statement as Statement[];
+    for (const s of statements) {
+      expect(actionsOf(s)).not.toContain('kms:*');
+      const crypto = actionsOf(s).filter((a) => CRYPTO.some((c) => a.startsWith(c) || (a.endsWith('*') && c.startsWith(a.slice(0, -1)))));
+      if (crypto.length === 0) continue;
+      // Every use of the key needs the data key's encryption context…
+      expect(s.Condition?.StringEquals, s.Sid).toMatchObject(context);
+      if (crypto.includes('kms:Decrypt')) {
+        // …and Decrypt the role of a function that handles personal data.
+        expect(crypto).toEqual(['kms:Decrypt']);
+        expect(JSON.stringify(s.Condition?.ArnLike?.['aws:PrincipalArn'])).toContain(`:role/${piiRoleNamePrefix('prod')}*`);
+      } else {
+        // The operator creates the data key (or moves it here from the tables' key) without ever seeing it.
+        expect(crypto).toEqual(['kms:GenerateDataKeyWithoutPlaintext', 'kms:ReEncryptTo']);
+      }
+    }
+    expect(statements.filter((s) => actionsOf(s).includes('kms:Decrypt'))).toHaveLength(1);
+  });
+
+  it('the roles it lets decrypt are exactly those of the functions marked pii in the manifest', () => {
+    const roleNames = Object.values(stateless)
+      .filter((r) => r.Type === 'AWS::IAM::Role' && typeof r.Properties.RoleName === 'string')
+      .map((r) => r.Properties.RoleName as string)
+      .filter((n) => n.startsWith(piiRoleNamePrefix('prod')));
+    expect(roleNames.sort()).toEqual(
+      piiFunctions()
+        .map((n) => piiRoleName('prod', n))
+        .sort(),
+    );
+    expect(roleNames.length).toBeGreaterThan(0);
+  });
+
+  it('functions reach the PII key only to decrypt the data key (personal-data functions, with the context); the tables’ key only through DynamoDB', () => {
+    const pii = new Set<string>(piiFunctions());
+    for (const name of Object.keys(functionsByName())) {
+      const kms = statementsOf(name).filter((s) => actionsOf(s).some((a) => a.startsWith('kms:')));
+      const onPii = kms.filter((s) => /PiiKey[0-9A-F]{8}Arn/.test(JSON.stringify(s.Resource)));
+      const onTables = kms.filter((s) => /DataKey[0-9A-F]{8}Arn/.test(JSON.stringify(s.Resource)));
+      expect(onPii, name).toEqual(
+        pii.has(name)
+          ? [{ Sid: 'DecryptPiiDataKey', Effect: 'Allow', Action: 'kms:Decrypt', Resource: expect.anything(), Condition: { StringEquals: context } }]
+          : [],
+      );
+      for (const s of onTables) {
+        expect(s.Condition, `${name}: ${JSON.stringify(s)}`).toEqual({
+          StringEquals: { 'kms:ViaService': { 'Fn::Join': ['', ['dynamodb.', { Ref: 'AWS::Region' }, '.', { Ref: 'AWS::URLSuffix' }]] } },
+        });
+      }
+      for (const s of kms) expect(s.Resource, name).not.toBe('*');
+      // The PII data key's key id is the PII key, never the tables' key.
+      const env = JSON.stringify(
+        Object.values(stateless).find(
+          (r) =>
+            r.Type === 'AWS::Lambda::Function' &&
+            JSON.stringify(r.Properties.Role).includes(built.stateless.getLogicalId(functionsByName()[name]!.role.node.defaultChild as never as never)),
+        )?.Properties.Environment?.Variables?.PII_KMS_KEY_ID ?? null,
+      );
+      if (pii.has(name)) expect(env).toMatch(/PiiKey[0-9A-F]{8}Arn/);
+      else expect(env).toBe('null');
+    }
+  });
+});
