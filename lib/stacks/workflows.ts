@@ -57,6 +57,7 @@ export class Workflows extends Construct {
   public readonly scheduleDlq: Queue;
   public readonly deadlineSweepSchedule: Schedule;
   public readonly paymentRunSchedule: Schedule;
+  public readonly monthCloseSchedule: Schedule;
   public readonly alarmTopic: Topic;
   public readonly alarms: readonly Alarm[];
 
@@ -161,7 +162,7 @@ export class Workflows extends Construct {
 
     const sweepFn = workflowFunctions[SCHEDULES.deadlineSweep.target].function;
     const schedulerRole = new Role(this, 'SchedulerRole', {
-      description: `EventBridge Scheduler: invoke the deadline sweep and the monthly payment run (${stage.name})`,
+      description: `EventBridge Scheduler: invoke the deadline sweep, the month close and the monthly payment run (${stage.name})`,
       assumedBy: new ServicePrincipal('scheduler.amazonaws.com', {
         conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
       }),
@@ -210,6 +211,30 @@ export class Workflows extends Construct {
       id: `AwsSolutions-IAM5[Resource::<${logicalIdOf(paymentRunFn)}.Arn>:*]`,
       reason:
         'lambda:InvokeFunction on the monthly payment-run function and its versions (`<arn>:*`, added by the Scheduler Lambda target): one named function.',
+    });
+
+    // The daily month close (D19): at 00:00 Asia/Shanghai, the moment a month whose closesOn has passed
+    // becomes CLOSED (contract: from 00:00 after closesOn). The contract fixes the time, so no stage moves it.
+    // The function reads the scheduled time and closes each platform-month once (idempotent on retries).
+    const monthCloseFn = workflowFunctions[SCHEDULES.monthClose.target].function;
+    this.monthCloseSchedule = new Schedule(this, 'MonthCloseSchedule', {
+      description: SCHEDULES.monthClose.description,
+      schedule: ScheduleExpression.cron({
+        minute: String(SCHEDULES.monthClose.at.minute),
+        hour: String(SCHEDULES.monthClose.at.hour),
+        timeZone: TimeZone.of(SCHEDULE_TIME_ZONE),
+      }),
+      target: new LambdaInvoke(monthCloseFn, {
+        role: schedulerRole,
+        input: ScheduleTargetInput.fromObject({ scheduledTime: ContextAttribute.scheduledTime }),
+        deadLetterQueue: this.scheduleDlq,
+        retryAttempts: 3,
+        maxEventAge: Duration.hours(6),
+      }),
+    });
+    Validations.of(schedulerRole).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::<${logicalIdOf(monthCloseFn)}.Arn>:*]`,
+      reason: 'lambda:InvokeFunction on the month-close function and its versions (`<arn>:*`, added by the Scheduler Lambda target): one named function.',
     });
 
     // ---- Alarms ---------------------------------------------------------------------------------
