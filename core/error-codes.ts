@@ -120,13 +120,7 @@ export const ERROR_CODES = {
     '该月账单已关账（D19）：不再接收该月的新订单；如因故障需要补报，请联系管理员重新开放该月。',
     "The month's bill is closed (D19): new orders for it are not accepted; an administrator may reopen it for late orders.",
   ),
-  MONTH_NOT_CLOSED: entry(
-    409,
-    '该月未关账',
-    'Month not closed',
-    '只有已关账（CLOSED）的月份可以重新开放。',
-    'Only a CLOSED month can be reopened.',
-  ),
+  MONTH_NOT_CLOSED: entry(409, '该月未关账', 'Month not closed', '只有已关账（CLOSED）的月份可以重新开放。', 'Only a CLOSED month can be reopened.'),
   MONTH_NOT_REOPENED: entry(
     409,
     '该月未重新开放',

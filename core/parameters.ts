@@ -223,5 +223,8 @@ export const NATIONAL_DEFAULT_PARAMETERS: readonly ParameterVersion[] = [
   { name: 'urbanDisposableIncomeFen', scope: {}, effectiveFrom: '2025-01-01', value: 5_418_800 },
   { name: 'openOrderCoverHours', scope: {}, effectiveFrom: '2022-07-01', value: 6 },
   { name: 'coverGraceMinutes', scope: {}, effectiveFrom: '2022-07-01', value: 0 },
-  { name: 'contributionDueDay', scope: {}, effectiveFrom: '2022-07-01', value: 15 },
+  // D19's month close came into force with the bills of October 2026 (due 2026-11-15): a month is closed only
+  // when a version is in force on the first day of the following month, so earlier months never close
+  // (an administrator may add an earlier version to close them too).
+  { name: 'contributionDueDay', scope: {}, effectiveFrom: '2026-11-01', value: 15 },
 ];

@@ -36,9 +36,12 @@ export function closesOn(month: string, dueDay: number): string {
 /** Whether the date alone closes the month: `today` (Asia/Shanghai) is after `closesOn`. */
 export const closedByDate = (month: string, dueDay: number, today: string): boolean => today > closesOn(month, dueDay);
 
-/** The month's status on `today`: `REOPENED` while an administrator has it reopened, else by the date. */
+/**
+ * The month's status on `today`: the stored status once the close or an administrator set one (`REOPENED`
+ * while reopened, `CLOSED` once closed), else by the date.
+ */
 export function declarationStatus(month: string, dueDay: number, today: string, stored: Pick<StoredMonthState, 'status'> | undefined): DeclarationStatus {
-  if (stored?.status === 'REOPENED') return 'REOPENED';
+  if (stored?.status) return stored.status;
   return closedByDate(month, dueDay, today) ? 'CLOSED' : 'OPEN';
 }
 
@@ -77,7 +80,11 @@ export interface CreditRecord {
  * create it (the bill is not settled), resolve an open one (settlements made while reopened cover the new
  * total), open again a resolved one (amounts added while reopened are due), or nothing.
  */
-export type CloseCreditAction = { kind: 'create'; record: CreditRecord } | { kind: 'reopen'; totalFen: number } | { kind: 'resolve'; resolvedOn: string } | { kind: 'none' };
+export type CloseCreditAction =
+  | { kind: 'create'; record: CreditRecord }
+  | { kind: 'reopen'; totalFen: number }
+  | { kind: 'resolve'; resolvedOn: string }
+  | { kind: 'none' };
 
 export interface CloseInput {
   readonly platformId: string;
@@ -117,8 +124,12 @@ export function creditOnClose(input: CloseInput): CloseCreditAction {
  * Whether a settlement resolves the month's open record: the month is `CLOSED` and the settlements,
  * this one included, now cover the total due at the close.
  */
-export const settlementResolves = (status: DeclarationStatus, totalFen: number, settledFenAfter: number, record: Pick<CreditRecord, 'status'> | undefined): boolean =>
-  status === 'CLOSED' && record?.status === 'open' && dueFen(totalFen, settledFenAfter) === 0;
+export const settlementResolves = (
+  status: DeclarationStatus,
+  totalFen: number,
+  settledFenAfter: number,
+  record: Pick<CreditRecord, 'status'> | undefined,
+): boolean => status === 'CLOSED' && record?.status === 'open' && dueFen(totalFen, settledFenAfter) === 0;
 
 /**
  * The `LATE_INJURY_REPORT` record of a case opened by its platform after the D6 deadline (a provisional

@@ -31,7 +31,9 @@ export interface MonthCloseResult {
 export const closeMonths = async (now: Date): Promise<MonthCloseResult> => {
   const today = shanghaiDate(now);
   // The due day in force for the latest month decides which months the date has closed.
-  const months = monthsToClose(today, await dueDayOf(today.slice(0, 7)));
+  const dueDay = await dueDayOf(today.slice(0, 7));
+  // Before the close came into force there is nothing to close.
+  const months = dueDay === undefined ? [] : monthsToClose(today, dueDay);
   const platformIds = await platformsRepository.ids();
   const outcomes = await mapLimit(
     platformIds.flatMap((platformId) => months.map((month) => ({ platformId, month }))),

@@ -1,4 +1,4 @@
-import { CASE_STATUSES, CREDIT_RECORD_STATUSES, CREDIT_RECORD_TYPES, DECLARATION_STATUSES } from '../../core/index.ts';
+import { CREDIT_RECORD_STATUSES, CREDIT_RECORD_TYPES, DECLARATION_STATUSES } from '../../core/index.ts';
 import { FreeText, Industry, LocalDate, Month } from '../_shared/schemas.ts';
 import * as z from '../_shared/zod.ts';
 
@@ -11,7 +11,11 @@ export const DeclarationResponse = z.withMeta(
     platformId: z.string(),
     month: Month,
     status: z.withMeta(z.enum(DECLARATION_STATUSES), { description: 'D19: OPEN until closesOn has passed, then CLOSED unless an administrator reopened it.' }),
-    closesOn: LocalDate,
+    closesOn: z.optional(
+      z.withMeta(LocalDate, {
+        description: 'Absent for a month before the close came into force (contributionDueDay has no version on the 1st of the following month).',
+      }),
+    ),
     provisional: z.withMeta(z.boolean(), { description: 'true while the status is not CLOSED.' }),
     lines: z.array(
       z.object({
@@ -71,10 +75,7 @@ export const CreditRecordsResponse = z.withMeta(
         platformId: z.string(),
         type: z.enum(CREDIT_RECORD_TYPES),
         status: z.enum(CREDIT_RECORD_STATUSES),
-        fact: z.union([
-          z.object({ month: Month, dueOn: LocalDate, totalFen: Int }),
-          z.object({ caseId: z.string(), dueOn: LocalDate, filedOn: LocalDate }),
-        ]),
+        fact: z.union([z.object({ month: Month, dueOn: LocalDate, totalFen: Int }), z.object({ caseId: z.string(), dueOn: LocalDate, filedOn: LocalDate })]),
         since: LocalDate,
         resolvedOn: z.optional(LocalDate),
       }),
@@ -92,7 +93,7 @@ export const EmploymentReportResponse = z.withMeta(
     totals: z.object({ workers: Int, enrolmentDays: Int, orders: Int, feeFen: Int, injuryReports: Int }),
     byProvince: z.array(z.object({ province: z.string(), workers: Int, enrolmentDays: Int })),
     byProvinceIndustry: z.array(z.object({ province: z.string(), industry: z.string(), orders: Int, feeFen: Int })),
-    casesByStatus: z.record(z.enum(CASE_STATUSES), Int),
+    casesByStatus: z.withMeta(z.record(z.string(), Int), { description: "Cases of the month's injury reports by current status (every status, 0 included)." }),
   }),
   { id: 'EmploymentReport' },
 );

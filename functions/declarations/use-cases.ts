@@ -66,7 +66,8 @@ const withRetries = async <T>(attempt: () => Promise<T>): Promise<T> => {
     try {
       return await attempt();
     } catch (error) {
-      const moved = error instanceof MonthStateMoved || cancellationReasons(error)?.some((r) => r.Code === 'ConditionalCheckFailed' || r.Code === 'TransactionConflict');
+      const moved =
+        error instanceof MonthStateMoved || cancellationReasons(error)?.some((r) => r.Code === 'ConditionalCheckFailed' || r.Code === 'TransactionConflict');
       if (!moved || i >= MONTH_CHANGE_ATTEMPTS) throw moved ? problem('VERSION_CONFLICT') : error;
     }
   }
@@ -79,7 +80,9 @@ export const declarationView = async (platformId: string, month: string, now: Da
   return {
     declaration,
     status: view.status,
-    provisional: view.status !== 'CLOSED',
+    // A month before the close came into force keeps v1's meaning (a past month is final, the current one
+    // a running total); from then on, provisional means not CLOSED (contract, v2 clarifications).
+    provisional: view.dueDay === undefined ? declaration.provisional : view.status !== 'CLOSED',
     closesOn: view.closesOn,
     settledFen,
     dueFen: dueFen(declaration.totalFen, settledFen),
@@ -110,10 +113,12 @@ const closeCredit = async (platformId: string, month: string, dueDay: number, to
 export const closeMonthByDate = async (platformId: string, month: string, now: Date): Promise<'closed' | 'already'> =>
   withRetries(async () => {
     const view = await monthView(platformId, month, now);
-    if (view.state?.status !== undefined || view.status !== 'CLOSED') return 'already';
+    if (view.state?.status !== undefined || view.status !== 'CLOSED' || view.dueDay === undefined || view.closesOn === undefined) return 'already';
     const { totalFen } = await monthlyDeclaration(platformId, month, now);
     const credit = await closeCredit(platformId, month, view.dueDay, totalFen, view.state, addDays(view.closesOn, 1));
-    await settlementRepository.write(settlementRepository.statusItems(platformId, month, view.state, { status: 'CLOSED', at: now.toISOString(), totalFen }, credit));
+    await settlementRepository.write(
+      settlementRepository.statusItems(platformId, month, view.state, { status: 'CLOSED', at: now.toISOString(), totalFen }, credit),
+    );
     return 'closed';
   });
 
@@ -130,7 +135,13 @@ export const reopenMonth = async (actor: string, platformId: string, month: stri
         if (view.status !== 'CLOSED') throw problem('MONTH_NOT_CLOSED', { detail: `${month} 当前状态为 ${view.status}，只有已关账的月份可以重新开放。` });
         return {
           items: settlementRepository.statusItems(platformId, month, view.state, { status: 'REOPENED', at: now.toISOString(), reason }),
-          entry: { ...declarationEntity(platformId, month), actor, action: 'declaration.reopened', before: { status: view.status }, after: { status: 'REOPENED', reason } },
+          entry: {
+            ...declarationEntity(platformId, month),
+            actor,
+            action: 'declaration.reopened',
+            before: { status: view.status },
+            after: { status: 'REOPENED', reason },
+          },
         };
       },
       now,
@@ -147,7 +158,8 @@ export const closeReopenedMonth = async (actor: string, platformId: string, mont
       declarationEntity(platformId, month),
       async () => {
         const view = await monthView(platformId, month, now);
-        if (view.status !== 'REOPENED') throw problem('MONTH_NOT_REOPENED', { detail: `${month} 当前状态为 ${view.status}，只有已重新开放的月份可以关账。` });
+        if (view.status !== 'REOPENED' || view.dueDay === undefined)
+          throw problem('MONTH_NOT_REOPENED', { detail: `${month} 当前状态为 ${view.status}，只有已重新开放的月份可以关账。` });
         const { totalFen } = await monthlyDeclaration(platformId, month, now);
         const credit = await closeCredit(platformId, month, view.dueDay, totalFen, view.state, shanghaiDate(now));
         return {

@@ -9,7 +9,10 @@ import { caseKey, reportKey, strip } from './cases-table.ts';
  * GSI byProvince of a report: `PREPORTS#{platformId}#{injury month}` / reportId, so a platform's reports of
  * a month (D19's employment report) are one Query, never a scan.
  */
-const platformMonthIndex = (report: InjuryReport) => ({ gsi2pk: platformReportsPartition(report.platformId, report.injuryDate.slice(0, 7)), gsi2sk: report.reportId });
+const platformMonthIndex = (report: InjuryReport) => ({
+  gsi2pk: platformReportsPartition(report.platformId, report.injuryDate.slice(0, 7)),
+  gsi2sk: report.reportId,
+});
 const platformReportsPartition = (platformId: string, month: string) => `PREPORTS#${platformId}#${month}`;
 
 export const reportsRepository = {

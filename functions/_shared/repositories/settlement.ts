@@ -190,7 +190,13 @@ export const settlementRepository = {
   async settle(s: Settlement, seen: MonthState | undefined, resolveRecordId: string | undefined): Promise<void> {
     const guard = stateGuard(seen);
     await send([
-      { Put: { TableName: config.tables.cases, Item: { ...settlementKey(s.platformId, s.month, s.settlementId), type: 'Settlement', ...s }, ConditionExpression: 'attribute_not_exists(pk)' } },
+      {
+        Put: {
+          TableName: config.tables.cases,
+          Item: { ...settlementKey(s.platformId, s.month, s.settlementId), type: 'Settlement', ...s },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      },
       {
         Update: {
           TableName: config.tables.cases,

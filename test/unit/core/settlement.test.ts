@@ -37,6 +37,8 @@ describe('month close (D19)', () => {
     expect(declarationStatus('2025-08', 15, '2025-09-16', undefined)).toBe('CLOSED');
     expect(declarationStatus('2025-08', 15, '2025-09-16', { status: 'CLOSED' })).toBe('CLOSED');
     expect(declarationStatus('2025-08', 15, '2025-10-01', { status: 'REOPENED' })).toBe('REOPENED');
+    // The stored close is final even if asked about an earlier day.
+    expect(declarationStatus('2025-08', 15, '2025-09-01', { status: 'CLOSED' })).toBe('CLOSED');
   });
 
   it('dueFen is max(total − settled, 0)', () => {
