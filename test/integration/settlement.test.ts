@@ -77,7 +77,7 @@ beforeAll(async () => {
   const res = await post(`/v1/platforms/${world.platformId}/orders`, world.tokens.platform, { orders: bodies });
   expect(res.status).toBe(200);
   expect(res.body.accepted).toBe(orders.length);
-  orders.forEach((o, i) => sent.push({ worker: o.worker, acceptedAt: o.at.toISOString(), order: bodies[i]! }));
+  for (const [i, o] of orders.entries()) sent.push({ worker: o.worker, acceptedAt: o.at.toISOString(), order: bodies[i]! });
 });
 afterAll(async () => {
   await stack?.stop();
