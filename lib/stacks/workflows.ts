@@ -278,6 +278,11 @@ export class Workflows extends Construct {
       paymentRunFn.metricErrors({ period: Duration.hours(1) }),
       'Monthly payment run: the scheduled start failed; invoke the function again (same month, idempotent) or POST /v1/payment-runs',
     );
+    alarm(
+      'MonthCloseErrors',
+      monthCloseFn.metricErrors({ period: Duration.hours(1) }),
+      'Month close (D19): some platform-months were not closed (e.g. a missing rate); fix and invoke the function again (idempotent)',
+    );
     // The schedule DLQ is alarmed with every dead-letter queue by the monitoring construct (stateless stack).
     this.alarms = alarms;
   }

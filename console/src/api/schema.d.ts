@@ -1322,8 +1322,11 @@ export interface components {
              * @enum {string}
              */
             status: "OPEN" | "CLOSED" | "REOPENED";
-            /** @example 2025-07-01 */
-            closesOn: string;
+            /**
+             * @description Absent for a month before the close came into force (contributionDueDay has no version on the 1st of the following month).
+             * @example 2025-07-01
+             */
+            closesOn?: string;
             /** @description true while the status is not CLOSED. */
             provisional: boolean;
             lines: {
