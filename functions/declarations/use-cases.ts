@@ -31,7 +31,7 @@ import { parametersRepository } from '../_shared/repositories/parameters.ts';
 import { platformsRepository } from '../_shared/repositories/platforms.ts';
 import { reportsRepository } from '../_shared/repositories/reports.ts';
 
-export const monthlyDeclaration = async (platformId: string, month: string, now: Date): Promise<Declaration> => {
+const monthlyDeclaration = async (platformId: string, month: string, now: Date): Promise<Declaration> => {
   const [platform, counts, rates] = await Promise.all([
     platformsRepository.cached(platformId),
     ledgerRepository.feeCounts(platformId, month),

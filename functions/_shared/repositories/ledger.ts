@@ -63,9 +63,9 @@ export const dayCounterKey = (o: Pick<CountedOrder, 'workerId' | 'date' | 'platf
 /** The platform-day shard of a worker: stable (a hash of the id), so a worker's days are in one partition. */
 const workerShard = (workerId: string): number => createHash('sha256').update(workerId).digest().readUInt32BE(0) % FEE_COUNTER_SHARDS;
 
-export const platformDaysPartitionKey = (platformId: string, month: string, shard: number) => `PDAYS#${platformId}#${month}#${String(shard).padStart(3, '0')}`;
+const platformDaysPartitionKey = (platformId: string, month: string, shard: number) => `PDAYS#${platformId}#${month}#${String(shard).padStart(3, '0')}`;
 
-export const platformDayCounterKey = (o: Pick<CountedOrder, 'workerId' | 'date' | 'platformId' | 'province'>) => ({
+const platformDayCounterKey = (o: Pick<CountedOrder, 'workerId' | 'date' | 'platformId' | 'province'>) => ({
   pk: platformDaysPartitionKey(o.platformId, o.date.slice(0, 7), workerShard(o.workerId)),
   sk: `${o.province}#${o.workerId}#${o.date}`,
 });

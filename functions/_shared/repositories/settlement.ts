@@ -20,9 +20,9 @@ import type { TransactItem } from '../audit.ts';
 import { config } from '../config.ts';
 import { cancellationReasons, ddb, queryAll } from '../db.ts';
 
-export const declarationKey = (platformId: string, month: string) => ({ pk: `DECL#${platformId}#${month}`, sk: 'DECLARATION' });
+const declarationKey = (platformId: string, month: string) => ({ pk: `DECL#${platformId}#${month}`, sk: 'DECLARATION' });
 const settlementKey = (platformId: string, month: string, settlementId: string) => ({ pk: `DECL#${platformId}#${month}`, sk: `SETTLEMENT#${settlementId}` });
-export const creditKey = (recordId: string) => ({ pk: `CREDIT#${recordId}`, sk: 'CREDIT' });
+const creditKey = (recordId: string) => ({ pk: `CREDIT#${recordId}`, sk: 'CREDIT' });
 
 export interface MonthState {
   readonly status?: 'CLOSED' | 'REOPENED';
