@@ -20,7 +20,9 @@ import {
 
 describe('month close (D19)', () => {
   it('closesOn is day contributionDueDay of the following month; the national default is 15', () => {
-    const dueDay = resolveParameter(NATIONAL_DEFAULT_PARAMETERS, 'contributionDueDay', '2025-09-01', {})!.value;
+    const dueDay = resolveParameter(NATIONAL_DEFAULT_PARAMETERS, 'contributionDueDay', '2026-11-01', {})!.value;
+    // The close came into force with the bills of October 2026 (due 2026-11-15): no version before.
+    expect(resolveParameter(NATIONAL_DEFAULT_PARAMETERS, 'contributionDueDay', '2026-10-01', {})).toBeUndefined();
     expect(dueDay).toBe(15);
     expect(closesOn('2025-08', dueDay)).toBe('2025-09-15');
     expect(closesOn('2025-12', 5)).toBe('2026-01-05');
