@@ -113,6 +113,21 @@ export const ERROR_CODES = {
     '此投递仍在按计划重试：结束（成功或失败）后才能重新投递。',
     'This delivery is still being retried on its schedule: redeliver it once it has succeeded or failed.',
   ),
+  MONTH_CLOSED: entry(
+    409,
+    '该月已结算关账',
+    'Month closed',
+    '该月账单已关账（D19）：不再接收该月的新订单；如因故障需要补报，请联系管理员重新开放该月。',
+    "The month's bill is closed (D19): new orders for it are not accepted; an administrator may reopen it for late orders.",
+  ),
+  MONTH_NOT_CLOSED: entry(409, '该月未关账', 'Month not closed', '只有已关账（CLOSED）的月份可以重新开放。', 'Only a CLOSED month can be reopened.'),
+  MONTH_NOT_REOPENED: entry(
+    409,
+    '该月未重新开放',
+    'Month not reopened',
+    '只有已重新开放（REOPENED）的月份可以再次关账。',
+    'Only a REOPENED month can be closed again.',
+  ),
   CASE_ALREADY_OPENED: entry(409, '案件已存在', 'Case already opened', '此伤害报告已有案件。', 'This report already has a case.'),
   PARAMETER_VERSION_EXISTS: entry(
     409,

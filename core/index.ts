@@ -31,3 +31,5 @@ export * from './payee.ts';
 export * from './bank-files.ts';
 export * from './notifications.ts';
 export * from './webhooks.ts';
+export * from './settlement.ts';
+export * from './employment-report.ts';

@@ -14,6 +14,7 @@ export const PARAMETER_NAMES = [
   'urbanDisposableIncomeFen',
   'openOrderCoverHours',
   'coverGraceMinutes',
+  'contributionDueDay',
 ] as const;
 export type ParameterName = (typeof PARAMETER_NAMES)[number];
 
@@ -36,7 +37,7 @@ type ScopeField = keyof ParameterScope;
 
 /** What each parameter means, its unit, the scope fields it may carry, its range and the rule using it. */
 export interface ParameterRule {
-  readonly unit: 'fen' | 'fen/order' | 'fen/day' | 'fen/year' | 'hours' | 'minutes';
+  readonly unit: 'fen' | 'fen/order' | 'fen/day' | 'fen/year' | 'hours' | 'minutes' | 'day of month';
   readonly description: string;
   readonly scopes: readonly ScopeField[];
   readonly min: number;
@@ -109,6 +110,15 @@ export const PARAMETER_RULES: Readonly<Record<ParameterName, ParameterRule>> = {
     max: 120,
     decision: 'D4',
     pickedBy: 'the moment asked about',
+  },
+  contributionDueDay: {
+    unit: 'day of month',
+    description: "Day of the following month on which a month's bill closes (缴费截止日)",
+    scopes: [],
+    min: 1,
+    max: 28,
+    decision: 'D19',
+    pickedBy: 'the first day of the month after the declared month',
   },
 };
 
@@ -213,4 +223,8 @@ export const NATIONAL_DEFAULT_PARAMETERS: readonly ParameterVersion[] = [
   { name: 'urbanDisposableIncomeFen', scope: {}, effectiveFrom: '2025-01-01', value: 5_418_800 },
   { name: 'openOrderCoverHours', scope: {}, effectiveFrom: '2022-07-01', value: 6 },
   { name: 'coverGraceMinutes', scope: {}, effectiveFrom: '2022-07-01', value: 0 },
+  // D19's month close came into force with the bills of October 2026 (due 2026-11-15): a month is closed only
+  // when a version is in force on the first day of the following month, so earlier months never close
+  // (an administrator may add an earlier version to close them too).
+  { name: 'contributionDueDay', scope: {}, effectiveFrom: '2026-11-01', value: 15 },
 ];

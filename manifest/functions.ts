@@ -108,15 +108,20 @@ export const FUNCTIONS = {
   orders: {
     entry: 'functions/orders/handler.ts',
     description: 'Batch order ingestion: exactly-once orders, enrolment days and fee counters',
-    tables: { registry: 'read', orders: 'readwrite', ledger: 'readwrite', idempotency: 'readwrite' },
+    // cases: the month's stored state (D19: a month past its closesOn may have been reopened).
+    tables: { registry: 'read', orders: 'readwrite', ledger: 'readwrite', cases: 'read', idempotency: 'readwrite' },
     memorySize: 1024,
     platformFacing: true,
   },
   declarations: {
     entry: 'functions/declarations/handler.ts',
-    description: 'Monthly fee declarations from pre-aggregated counters',
-    tables: { registry: 'read', ledger: 'read', idempotency: 'readwrite' },
+    description: 'Monthly fee declarations, month close and settlements, credit records and employment reports (D5, D19)',
+    // registry: parameters, platforms and the declaration's audit chain (readwrite); cases: month state,
+    // settlements and credit records (readwrite), reports and case statuses of the employment report.
+    tables: { registry: 'readwrite', ledger: 'read', cases: 'readwrite', idempotency: 'readwrite' },
     platformFacing: true,
+    // The audit record (audit.ts) passes strings through the PII key's hashing.
+    pii: true,
   },
   enrolment: {
     entry: 'functions/enrolment/handler.ts',
@@ -208,6 +213,15 @@ export const WORKFLOW_FUNCTIONS = {
     // Walks every open case page by page; well above what the pilot's volume needs, below Lambda's 15 min.
     timeoutSeconds: 600,
     memorySize: 1024,
+  },
+  /** Daily month close (functions/declarations/scheduled.ts → `closeMonthByDate` per platform, D19). */
+  monthClose: {
+    entry: 'functions/declarations/scheduled.ts',
+    description: "Daily month close (D19): closes every platform's month whose closesOn has passed and records unpaid bills (idempotent)",
+    // registry: the platform directory, parameters; ledger: the fee counters; cases: month state and credit records.
+    tables: { registry: 'read', ledger: 'read', cases: 'readwrite' },
+    // One small transaction per platform; generous for a few thousand platforms.
+    timeoutSeconds: 300,
   },
   /** Monthly payment run (functions/payment-runs/scheduled.ts → `startPaymentRun` with a per-month run id). */
   paymentRunSchedule: {

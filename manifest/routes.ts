@@ -37,6 +37,11 @@ export const ROUTES: readonly Route[] = [
   { method: 'PUT', path: '/v1/platforms/{platformId}/workers', fn: 'workers', auth: true },
   { method: 'POST', path: '/v1/platforms/{platformId}/orders', fn: 'orders', auth: true },
   { method: 'GET', path: '/v1/platforms/{platformId}/declarations/{month}', fn: 'declarations', auth: true },
+  { method: 'POST', path: '/v1/platforms/{platformId}/declarations/{month}/reopening', fn: 'declarations', auth: true },
+  { method: 'POST', path: '/v1/platforms/{platformId}/declarations/{month}/closing', fn: 'declarations', auth: true },
+  { method: 'POST', path: '/v1/platforms/{platformId}/declarations/{month}/settlements', fn: 'declarations', auth: true },
+  { method: 'GET', path: '/v1/platforms/{platformId}/employment-reports/{month}', fn: 'declarations', auth: true },
+  { method: 'GET', path: '/v1/credit-records', fn: 'declarations', auth: true },
 
   { method: 'GET', path: '/v1/workers/{workerId}/enrolment-days', fn: 'enrolment', auth: true },
   { method: 'GET', path: '/v1/workers/{workerId}/coverage', fn: 'enrolment', auth: true },

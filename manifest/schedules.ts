@@ -25,6 +25,12 @@ export const SCHEDULES = {
     at: { hour: 1, minute: 0 },
     passesScheduledTime: false,
   },
+  monthClose: {
+    description: "Daily month close (D19): every platform's month whose closesOn has passed becomes CLOSED once (idempotent)",
+    target: 'monthClose',
+    at: { hour: 0, minute: 0 },
+    passesScheduledTime: true,
+  },
   paymentRun: {
     description: "Monthly payment run: starts the month's run (deterministic run id, idempotent per month)",
     target: 'paymentRunSchedule',

@@ -24,7 +24,7 @@ import { backoff, cancellationReasons, ddb, queryAll } from './db.ts';
 import { redact } from './observability.ts';
 import { pii } from './pii.ts';
 
-export type AuditEntityType = 'platform' | 'parameter' | 'calendar';
+export type AuditEntityType = 'platform' | 'parameter' | 'calendar' | 'declaration';
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 

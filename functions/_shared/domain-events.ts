@@ -69,7 +69,7 @@ const EVENT_DATA = {
     amountFen: z.number().check(z.int()),
     sentAt: z.optional(Instant),
   }),
-  // D19's month close and credit records publish these once they are stored (docs/events.md).
+  // D19's month close (DECL#…/DECLARATION turning CLOSED) and credit records (CREDIT#…/CREDIT created).
   'declaration.closed': z.strictObject({ platformId: Id, month: z.string(), declarationId: z.optional(Id) }),
   'credit_record.created': z.strictObject({ platformId: Id, creditRecordId: Id }),
 } as const satisfies Record<DomainEventType, z.ZodMiniType>;
@@ -176,6 +176,20 @@ export function domainEventOf(record: DynamoDBRecord): DomainEvent | undefined {
       amountFen: Number(next.amountFen),
       ...optional('sentAt', next.sentAt),
     });
+  }
+  // D19: a month becomes CLOSED (by the scheduled close or by closing a reopened month): its bill is final.
+  if (sk === 'DECLARATION') {
+    if (next.status !== 'CLOSED' || prev?.status === 'CLOSED') return undefined;
+    return event(id, 'declaration.closed', at, {
+      platformId: String(next.platformId),
+      month: String(next.month),
+      declarationId: `${String(next.platformId)}#${String(next.month)}`,
+    });
+  }
+  // D19: a credit record is stored (created once; later changes — resolved — announce nothing).
+  if (sk === 'CREDIT') {
+    if (prev) return undefined;
+    return event(id, 'credit_record.created', at, { platformId: String(next.platformId), creditRecordId: String(next.recordId) });
   }
   if (sk.startsWith('REMINDER#') && !prev) {
     return event(id, 'case.reminder_due', at, {

@@ -61,6 +61,8 @@ export interface RouteResult {
   readonly body?: unknown;
   /** A body that is not JSON (a bank file), sent as it is: `headers` give its content type. */
   readonly text?: string;
+  /** A binary body (an Excel workbook), sent base64-encoded (`isBase64Encoded`): `headers` give its content type. */
+  readonly binary?: Uint8Array;
   readonly headers?: Record<string, string>;
 }
 
@@ -266,6 +268,8 @@ export const httpHandler = (routes: Readonly<Record<string, Route>>) => {
     if (!route) return problemResult(new HttpProblem('ROUTE_NOT_FOUND', { detailEn: `No route for ${event.routeKey}.` }), event);
     try {
       const result = await route(context(event));
+      if (result.binary !== undefined)
+        return { statusCode: result.status, headers: result.headers ?? {}, body: Buffer.from(result.binary).toString('base64'), isBase64Encoded: true };
       if (result.text !== undefined) return { statusCode: result.status, headers: result.headers ?? {}, body: result.text };
       return result.body === undefined ? { statusCode: result.status, headers: result.headers ?? {} } : json(result.status, result.body, result.headers);
     } catch (error) {

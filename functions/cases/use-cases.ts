@@ -12,6 +12,9 @@ import {
   requestAssistance,
   APPLICANT_TYPES_BY_ROLE,
   applicantTypeAllowed,
+  applicationLateness,
+  lateReportRecord,
+  shanghaiDate,
   beneficiaryNames,
   isBeneficiary,
   type Payee,
@@ -36,6 +39,7 @@ import { logger } from '../_shared/observability.ts';
 import { pii } from '../_shared/pii.ts';
 import { badRequest, notFound, problem, refusalProblem } from '../_shared/problem.ts';
 import { calendarsRepository } from '../_shared/repositories/calendars.ts';
+import { settlementRepository } from '../_shared/repositories/settlement.ts';
 import { workersRepository } from '../_shared/repositories/workers.ts';
 import { AssistanceAlreadyAnswered, assistanceRepository } from '../_shared/repositories/assistance.ts';
 import { type CaseBundle, CaseVersionConflict, casesRepository, DuplicateCase } from '../_shared/repositories/cases.ts';
@@ -158,6 +162,7 @@ export const openCase = async (p: Principal, body: z.infer<typeof OpenCaseReques
     if (names && !isBeneficiary(body.payee.name, names)) throw notBeneficiary('payee.name');
   }
   const caseId = `C${randomBytes(8).toString('hex')}`;
+  const calendar = await calendarsRepository.calendar();
   const opened = accepted(
     newCase({
       caseId,
@@ -170,13 +175,26 @@ export const openCase = async (p: Principal, body: z.infer<typeof OpenCaseReques
       ...(body.lateExplanation ? { lateExplanation: body.lateExplanation } : {}),
       actor: p.sub,
       now,
-      calendar: await calendarsRepository.calendar(),
+      calendar,
       // D13: every case opened from now on needs its documents (cases stored before carry no flag).
       documentsRequired: true,
     }),
   );
+  // D19: a platform that files after its D6 deadline (a deadline that is not provisional) gets a credit
+  // record, written with the case (one transaction: no case without its record, none twice).
+  const today = shanghaiDate(now);
+  const lateness = applicationLateness(report.injuryDate, body.applicant.type, today, calendar);
+  const lateRecord = lateReportRecord({
+    caseId,
+    platformId: report.platformId,
+    applicantType: body.applicant.type,
+    late: lateness.late,
+    dueOn: lateness.due.date,
+    dueProvisional: lateness.due.provisional,
+    filedOn: today,
+  });
   try {
-    await casesRepository.openCase(opened.record, opened.event);
+    await casesRepository.openCase(opened.record, opened.event, lateRecord ? [settlementRepository.creditPut(lateRecord)] : []);
   } catch (error) {
     if (error instanceof DuplicateCase)
       throw problem('CASE_ALREADY_OPENED', {

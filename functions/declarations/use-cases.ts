@@ -3,13 +3,35 @@
  * partition (in parallel), the rate versions and the platform profile (both cached per container); never
  * a read of orders.
  */
-import { computeDeclaration, resolveParameter, shanghaiMonth, type Declaration } from '../../core/index.ts';
+import { randomBytes } from 'node:crypto';
+import ExcelJS from 'exceljs';
+import {
+  addDays,
+  computeDeclaration,
+  computeEmploymentReport,
+  EMPLOYMENT_REPORT_HEADERS,
+  type EmploymentReport,
+  employmentReportRows,
+  creditOnClose,
+  dueFen,
+  resolveParameter,
+  settlementResolves,
+  shanghaiDate,
+  shanghaiMonth,
+  unpaidRecordId,
+  type Declaration,
+} from '../../core/index.ts';
+import { commitAuditedWith } from '../_shared/audit.ts';
+import { cancellationReasons } from '../_shared/db.ts';
+import { monthView } from '../_shared/months.ts';
 import { notFound, problem } from '../_shared/problem.ts';
+import { creditActionItem, type MonthState, MonthStateMoved, settlementRepository } from '../_shared/repositories/settlement.ts';
 import { ledgerRepository } from '../_shared/repositories/ledger.ts';
 import { parametersRepository } from '../_shared/repositories/parameters.ts';
 import { platformsRepository } from '../_shared/repositories/platforms.ts';
+import { reportsRepository } from '../_shared/repositories/reports.ts';
 
-export const monthlyDeclaration = async (platformId: string, month: string, now: Date): Promise<Declaration> => {
+const monthlyDeclaration = async (platformId: string, month: string, now: Date): Promise<Declaration> => {
   const [platform, counts, rates] = await Promise.all([
     platformsRepository.cached(platformId),
     ledgerRepository.feeCounts(platformId, month),
@@ -32,4 +54,170 @@ export const monthlyDeclaration = async (platformId: string, month: string, now:
     });
   }
   return result.declaration;
+};
+
+// ---- Month close, settlements, credit records (D19) --------------------------------------------------
+
+/** Attempts of a month change whose state moved under it (a concurrent settlement or close). */
+const MONTH_CHANGE_ATTEMPTS = 5;
+
+const withRetries = async <T>(attempt: () => Promise<T>): Promise<T> => {
+  for (let i = 1; ; i++) {
+    try {
+      return await attempt();
+    } catch (error) {
+      const moved =
+        error instanceof MonthStateMoved || cancellationReasons(error)?.some((r) => r.Code === 'ConditionalCheckFailed' || r.Code === 'TransactionConflict');
+      if (!moved || i >= MONTH_CHANGE_ATTEMPTS) throw moved ? problem('VERSION_CONFLICT') : error;
+    }
+  }
+};
+
+/** The declaration with its D19 status, `closesOn`, `settledFen` and `dueFen`. */
+export const declarationView = async (platformId: string, month: string, now: Date) => {
+  const [declaration, view] = await Promise.all([monthlyDeclaration(platformId, month, now), monthView(platformId, month, now)]);
+  const settledFen = view.state?.settledFen ?? 0;
+  return {
+    declaration,
+    status: view.status,
+    // A month before the close came into force keeps v1's meaning (a past month is final, the current one
+    // a running total); from then on, provisional means not CLOSED (contract, v2 clarifications).
+    provisional: view.dueDay === undefined ? declaration.provisional : view.status !== 'CLOSED',
+    closesOn: view.closesOn,
+    settledFen,
+    dueFen: dueFen(declaration.totalFen, settledFen),
+  };
+};
+
+/** The credit-record change a close implies, as a transaction item (reads the month's record). */
+const closeCredit = async (platformId: string, month: string, dueDay: number, totalFen: number, state: MonthState | undefined, closedOn: string) => {
+  const recordId = unpaidRecordId(platformId, month);
+  const existing = await settlementRepository.creditRecord(recordId);
+  const action = creditOnClose({
+    platformId,
+    month,
+    dueDay,
+    totalFen,
+    settledFen: state?.settledFen ?? 0,
+    closedOn,
+    ...(existing ? { existing } : {}),
+    ...(state?.lastPaidOn ? { lastPaidOn: state.lastPaidOn } : {}),
+  });
+  return creditActionItem(recordId, action);
+};
+
+/**
+ * The scheduled close of one platform's month (D19): stores CLOSED with the total and creates the unpaid
+ * record in one transaction, once. A month already closed or reopened is left as it is (idempotent).
+ */
+export const closeMonthByDate = async (platformId: string, month: string, now: Date): Promise<'closed' | 'already'> =>
+  withRetries(async () => {
+    const view = await monthView(platformId, month, now);
+    if (view.state?.status !== undefined || view.status !== 'CLOSED' || view.dueDay === undefined || view.closesOn === undefined) return 'already';
+    const { totalFen } = await monthlyDeclaration(platformId, month, now);
+    const credit = await closeCredit(platformId, month, view.dueDay, totalFen, view.state, addDays(view.closesOn, 1));
+    await settlementRepository.write(
+      settlementRepository.statusItems(platformId, month, view.state, { status: 'CLOSED', at: now.toISOString(), totalFen }, credit),
+    );
+    return 'closed';
+  });
+
+const declarationEntity = (platformId: string, month: string) => ({ entityType: 'declaration' as const, entityId: `${platformId}#${month}` });
+
+/** An administrator reopens a CLOSED month with a written reason (补报); audited. */
+export const reopenMonth = async (actor: string, platformId: string, month: string, reason: string, now: Date) => {
+  if (!(await platformsRepository.cached(platformId))) throw notFound();
+  await withRetries(() =>
+    commitAuditedWith(
+      declarationEntity(platformId, month),
+      async () => {
+        const view = await monthView(platformId, month, now);
+        if (view.status !== 'CLOSED') throw problem('MONTH_NOT_CLOSED', { detail: `${month} 当前状态为 ${view.status}，只有已关账的月份可以重新开放。` });
+        return {
+          items: settlementRepository.statusItems(platformId, month, view.state, { status: 'REOPENED', at: now.toISOString(), reason }),
+          entry: {
+            ...declarationEntity(platformId, month),
+            actor,
+            action: 'declaration.reopened',
+            before: { status: view.status },
+            after: { status: 'REOPENED', reason },
+          },
+        };
+      },
+      now,
+    ),
+  );
+  return declarationView(platformId, month, now);
+};
+
+/** An administrator closes a REOPENED month again (amounts added meanwhile become due); audited. */
+export const closeReopenedMonth = async (actor: string, platformId: string, month: string, reason: string | undefined, now: Date) => {
+  if (!(await platformsRepository.cached(platformId))) throw notFound();
+  await withRetries(() =>
+    commitAuditedWith(
+      declarationEntity(platformId, month),
+      async () => {
+        const view = await monthView(platformId, month, now);
+        if (view.status !== 'REOPENED' || view.dueDay === undefined)
+          throw problem('MONTH_NOT_REOPENED', { detail: `${month} 当前状态为 ${view.status}，只有已重新开放的月份可以关账。` });
+        const { totalFen } = await monthlyDeclaration(platformId, month, now);
+        const credit = await closeCredit(platformId, month, view.dueDay, totalFen, view.state, shanghaiDate(now));
+        return {
+          items: settlementRepository.statusItems(platformId, month, view.state, { status: 'CLOSED', at: now.toISOString(), totalFen }, credit),
+          entry: {
+            ...declarationEntity(platformId, month),
+            actor,
+            action: 'declaration.closed',
+            before: { status: 'REOPENED' },
+            after: { status: 'CLOSED', totalFen, ...(reason ? { reason } : {}) },
+          },
+        };
+      },
+      now,
+    ),
+  );
+  return declarationView(platformId, month, now);
+};
+
+/** An administrator records what the platform paid; the settlement that completes a closed bill resolves its record. */
+export const recordSettlement = async (actor: string, platformId: string, month: string, input: { amountFen: number; paidOn: string }, now: Date) => {
+  if (!(await platformsRepository.cached(platformId))) throw notFound();
+  const settlementId = `S${randomBytes(8).toString('hex')}`;
+  const settlement = { settlementId, platformId, month, amountFen: input.amountFen, paidOn: input.paidOn, recordedAt: now.toISOString(), recordedBy: actor };
+  await withRetries(async () => {
+    const view = await monthView(platformId, month, now);
+    const recordId = unpaidRecordId(platformId, month);
+    const [record, declaration] = await Promise.all([settlementRepository.creditRecord(recordId), monthlyDeclaration(platformId, month, now)]);
+    const after = (view.state?.settledFen ?? 0) + input.amountFen;
+    const resolves = settlementResolves(view.status, view.state?.totalFen ?? declaration.totalFen, after, record);
+    await settlementRepository.settle(settlement, view.state, resolves ? recordId : undefined);
+  });
+  return settlement;
+};
+
+/** Credit records: staff and administrators see every platform's (or one's), a platform only its own. */
+export const listCreditRecords = async (platformId: string | undefined, status: 'open' | 'resolved' | undefined) =>
+  (await settlementRepository.creditRecords(platformId)).filter((r) => status === undefined || r.status === status);
+
+/** A platform's employment report of a month (D19): enrolment days, fee lines, reports and their cases' statuses. */
+export const employmentReport = async (platformId: string, month: string, now: Date): Promise<EmploymentReport> => {
+  const [declaration, days, reports] = await Promise.all([
+    monthlyDeclaration(platformId, month, now),
+    ledgerRepository.platformDays(platformId, month),
+    reportsRepository.ofPlatformMonth(platformId, month),
+  ]);
+  const caseIds = reports.flatMap((r) => (r.caseId ? [r.caseId] : []));
+  const caseStatuses = caseIds.length > 0 ? await reportsRepository.caseStatuses(caseIds) : [];
+  return computeEmploymentReport({ platformId, month, days, lines: declaration.lines, injuryReports: reports.length, caseStatuses });
+};
+
+/** The workbook of an employment report (exceljs): one sheet, the CSV's rows under the same Chinese headers. */
+export const employmentReportWorkbook = async (report: EmploymentReport): Promise<Uint8Array> => {
+  const workbook = new ExcelJS.Workbook();
+  workbook.creator = 'injury-claims';
+  const sheet = workbook.addWorksheet('用工情况报告');
+  sheet.addRow([...EMPLOYMENT_REPORT_HEADERS]);
+  sheet.getRow(1).font = { bold: true };
+  for (const row of employmentReportRows(report)) sheet.addRow(row);
+  return new Uint8Array(await workbook.xlsx.writeBuffer());
 };

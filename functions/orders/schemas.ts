@@ -33,7 +33,15 @@ export const OrdersResponse = z.withMeta(
         index: z.number().check(z.int()),
         orderId: z.optional(z.string()),
         status: z.enum(['accepted', 'duplicate', 'updated', 'rejected']),
-        errors: z.optional(z.array(z.object({ path: z.string(), message: z.string() }))),
+        errors: z.optional(
+          z.array(
+            z.object({
+              path: z.string(),
+              code: z.optional(z.withMeta(z.enum(['MONTH_CLOSED']), { description: 'Set for a new order of a CLOSED month (D19).' })),
+              message: z.string(),
+            }),
+          ),
+        ),
       }),
     ),
   }),

@@ -9,6 +9,7 @@
 import type * as z from '../_shared/zod.ts';
 import { chargedIndustry, checkOrderTimes, industryAcceptedFor, isPlatformEnrolled, resentOrderDifferences, shanghaiDate } from '../../core/index.ts';
 import { businessMetrics } from '../_shared/metrics.ts';
+import { closedMonths } from '../_shared/months.ts';
 import { fieldErrors, type ProblemFieldError } from '../_shared/problem.ts';
 import type { Platform } from '../_shared/repositories/platforms.ts';
 import { ordersRepository, type StoredOrder } from '../_shared/repositories/orders.ts';
@@ -17,11 +18,12 @@ import { OrderItem } from './schemas.ts';
 
 type Item = z.infer<typeof OrderItem>;
 type OrderStatus = 'accepted' | 'duplicate' | 'updated' | 'rejected';
+type ItemError = ProblemFieldError & { code?: 'MONTH_CLOSED' };
 interface OrderResult {
   index: number;
   orderId?: string;
   status: OrderStatus;
-  errors?: ProblemFieldError[];
+  errors?: ItemError[];
 }
 export interface IngestionSummary {
   accepted: number;
@@ -48,6 +50,13 @@ const ruleErrors = (item: Item, index: number, platform: Platform, now: Date): P
   return errors;
 };
 
+/** The item error of a new order of a CLOSED month (contract: `orders.N.acceptedAt`, code MONTH_CLOSED). */
+const monthClosedError = (index: number, month: string): ItemError => ({
+  path: `orders.${index}.acceptedAt`,
+  code: 'MONTH_CLOSED',
+  message: `${month} 的账单已关账（D19），不再接收该月的新订单；如需补报，请联系管理员重新开放该月。`,
+});
+
 /** A re-sent order that differs from the stored one: an error per differing field (D3). */
 const differences = (stored: StoredOrder, item: Item, index: number): ProblemFieldError[] =>
   resentOrderDifferences(stored, item).map((field) => ({
@@ -57,7 +66,7 @@ const differences = (stored: StoredOrder, item: Item, index: number): ProblemFie
 
 export const ingestOrders = async (platform: Platform, rawItems: readonly unknown[], now: Date): Promise<IngestionSummary> => {
   const results: OrderResult[] = new Array(rawItems.length);
-  const rejectItem = (index: number, orderId: string | undefined, errors: ProblemFieldError[]) => {
+  const rejectItem = (index: number, orderId: string | undefined, errors: ItemError[]) => {
     results[index] = { index, ...(orderId ? { orderId } : {}), status: 'rejected', errors };
   };
 
@@ -116,6 +125,35 @@ export const ingestOrders = async (platform: Platform, rawItems: readonly unknow
   for (const c of candidates) {
     if (first.has(c.order.orderId)) repeats.push(c);
     else first.set(c.order.orderId, c);
+  }
+
+  // D19: a new order of a CLOSED month is rejected (MONTH_CLOSED); one already stored stays a duplicate or
+  //      an update. Only months past their closesOn are looked up.
+  const closed = await closedMonths(platform.platformId, [...new Set(candidates.map((c) => c.order.date.slice(0, 7)))], now);
+  const inClosedMonth = (c: (typeof candidates)[number]) => closed.has(c.order.date.slice(0, 7));
+  const firstClosed = [...first.values()].filter(inClosedMonth);
+  if (firstClosed.length > 0) {
+    const stored = await ordersRepository.get(
+      platform.platformId,
+      firstClosed.map((c) => c.order.orderId),
+    );
+    const refused = new Set<string>();
+    for (const c of firstClosed) {
+      if (stored.has(c.order.orderId)) continue;
+      refused.add(c.order.orderId);
+      first.delete(c.order.orderId);
+      rejectItem(c.index, c.order.orderId, [monthClosedError(c.index, c.order.date.slice(0, 7))]);
+    }
+    for (const r of repeats.filter((r) => refused.has(r.order.orderId))) {
+      rejectItem(
+        r.index,
+        r.order.orderId,
+        inClosedMonth(r)
+          ? [monthClosedError(r.index, r.order.date.slice(0, 7))]
+          : [{ path: `orders.${r.index}.orderId`, message: '同一批次中此 orderId 的首次出现已被拒绝：请修正后重新发送。' }],
+      );
+    }
+    repeats.splice(0, repeats.length, ...repeats.filter((r) => !refused.has(r.order.orderId)));
   }
 
   const outcome = await ordersRepository.writeNew(

@@ -8,7 +8,17 @@
  */
 import { createDocument, type ZodOpenApiOperationObject, type ZodOpenApiPathsObject } from 'zod-openapi';
 import { CalendarResponse, PutCalendarRequest, PutParameterRequest, ResolveParameterQuery, ResolvedParameter } from '../admin/schemas.ts';
-import { DeclarationResponse } from '../declarations/schemas.ts';
+import {
+  ClosingRequest,
+  CreditRecordsQuery,
+  CreditRecordsResponse,
+  DeclarationResponse,
+  EmploymentReportQuery,
+  EmploymentReportResponse,
+  ReopeningRequest,
+  SettlementRequest,
+  SettlementResponse,
+} from '../declarations/schemas.ts';
 import { CoverageQuery, CoverageResponse, EnrolmentDaysQuery, EnrolmentDaysResponse } from '../enrolment/schemas.ts';
 import { OrdersRequestDoc, OrdersResponse } from '../orders/schemas.ts';
 import {
@@ -244,7 +254,7 @@ const TAGS: Record<FunctionName, { name: string; description: string }> = {
   platforms: { name: 'Platforms', description: 'Platform registration, provinces and app clients (admin)' },
   workers: { name: 'Workers', description: 'Worker registration in batches (platforms)' },
   orders: { name: 'Orders', description: 'Orders in batches: enrolment days and fees (platforms)' },
-  declarations: { name: 'Declarations', description: 'Monthly fee declarations (D5)' },
+  declarations: { name: 'Declarations', description: 'Monthly fee declarations (D5), month close and settlements, credit records, employment reports (D19)' },
   enrolment: { name: 'Enrolment', description: "A worker's enrolment days and coverage (D3, D4)" },
   reports: { name: 'Reports', description: 'Injury reports with the coverage verdict (D4, D11)' },
   cases: { name: 'Cases', description: 'The bundled case: confirmation, assessment, benefits, approval, payments (D6–D10)' },
@@ -266,6 +276,34 @@ const idempotencyKey = z.withMeta(z.optional(z.string().check(z.minLength(1), z.
   description: 'Replays the first response for the same caller, key and body.',
 });
 const PlatformPath = z.object({ platformId: z.string() });
+const DECLARATION = {
+  platformId: PLATFORM_ID,
+  month: '2025-08',
+  status: 'CLOSED',
+  closesOn: '2025-09-15',
+  provisional: false,
+  lines: [
+    {
+      province: '110000',
+      industry: 'FOOD_DELIVERY',
+      orders: 20000,
+      rateFen: 4,
+      amountFen: 80000,
+      rateVersion: 'contributionRateFen@province=110000,industry=FOOD_DELIVERY@2025-07-01',
+    },
+  ],
+  totalFen: 80000,
+  settledFen: 50000,
+  dueFen: 30000,
+};
+const EMPLOYMENT_REPORT = {
+  platformId: PLATFORM_ID,
+  month: '2025-08',
+  totals: { workers: 120, enrolmentDays: 2100, orders: 20000, feeFen: 80000, injuryReports: 2 },
+  byProvince: [{ province: '110000', workers: 120, enrolmentDays: 2100 }],
+  byProvinceIndustry: [{ province: '110000', industry: 'FOOD_DELIVERY', orders: 20000, feeFen: 80000 }],
+  casesByStatus: { UNDER_REVIEW: 1, PAID: 1 },
+};
 const WorkerPath = z.object({ workerId: z.string() });
 
 const MAKER_CHECKER_ENTRY = {
@@ -427,24 +465,96 @@ export const OPERATIONS: Record<string, Operation> = {
     summary: 'Monthly fee declaration (that platform, admin, D5)',
     requestParams: { path: z.extend(PlatformPath, { month: z.string() }) },
     responses: {
-      '200': ok(DeclarationResponse, {
-        platformId: PLATFORM_ID,
-        month: '2025-08',
-        provisional: false,
-        lines: [
-          {
-            province: '110000',
-            industry: 'FOOD_DELIVERY',
-            orders: 20000,
-            rateFen: 4,
-            amountFen: 80000,
-            rateVersion: 'contributionRateFen@province=110000,industry=FOOD_DELIVERY@2025-07-01',
-          },
-        ],
-        totalFen: 80000,
-      }),
+      '200': ok(DeclarationResponse, DECLARATION),
       ...errors,
       '422': problem('A needed rate is not configured'),
+    },
+  },
+  'POST /v1/platforms/{platformId}/declarations/{month}/reopening': {
+    operationId: 'reopenDeclaration',
+    callers: 'people',
+    summary: 'Reopen a CLOSED month for one platform with a written reason (admin, D19; audited)',
+    description:
+      'Late orders (补报, e.g. after an outage) are accepted again until the month is closed again. 409 `MONTH_NOT_CLOSED` unless the month is CLOSED.',
+    requestParams: { path: z.extend(PlatformPath, { month: z.string() }), header: z.object({ 'idempotency-key': idempotencyKey }) },
+    requestBody: body(ReopeningRequest, { reason: '2025-09-03 平台接口故障，补报当日订单' }),
+    responses: { '200': ok(DeclarationResponse, { ...DECLARATION, status: 'REOPENED', provisional: true }), ...postErrors },
+  },
+  'POST /v1/platforms/{platformId}/declarations/{month}/closing': {
+    operationId: 'closeDeclaration',
+    callers: 'people',
+    summary: 'Close a REOPENED month again (admin, D19; audited); amounts added meanwhile become due',
+    description:
+      'The body is optional (`reason` for the audit record). 409 `MONTH_NOT_REOPENED` unless the month is REOPENED. An unsettled bill creates (or opens again) its `UNPAID_CONTRIBUTIONS` record; `declaration.closed` is published.',
+    requestParams: { path: z.extend(PlatformPath, { month: z.string() }), header: z.object({ 'idempotency-key': idempotencyKey }) },
+    requestBody: { required: false, content: { 'application/json': { schema: ClosingRequest, example: { reason: '补报完成' } } } },
+    responses: { '200': ok(DeclarationResponse, DECLARATION), ...postErrors },
+  },
+  'POST /v1/platforms/{platformId}/declarations/{month}/settlements': {
+    operationId: 'recordSettlement',
+    callers: 'people',
+    summary: 'Record what the platform paid for a month (admin, D19)',
+    description:
+      'Adds to `settledFen`. The settlement that completes a CLOSED bill resolves its `UNPAID_CONTRIBUTIONS` record (`resolvedOn` = `paidOn`; the record stays). Send an `Idempotency-Key`: a retry with it records nothing twice.',
+    requestParams: { path: z.extend(PlatformPath, { month: z.string() }), header: z.object({ 'idempotency-key': idempotencyKey }) },
+    requestBody: body(SettlementRequest, { amountFen: 80000, paidOn: '2025-09-20' }),
+    responses: {
+      '201': ok(
+        SettlementResponse,
+        {
+          settlementId: 'S0f1e2d3c4b5a6978',
+          platformId: PLATFORM_ID,
+          month: '2025-08',
+          amountFen: 80000,
+          paidOn: '2025-09-20',
+          recordedAt: '2025-09-21T02:00:00.000Z',
+          recordedBy: 'admin-0001',
+        },
+        'Created',
+      ),
+      ...postErrors,
+    },
+  },
+  'GET /v1/platforms/{platformId}/employment-reports/{month}': {
+    operationId: 'getEmploymentReport',
+    callers: 'platforms and people',
+    summary: "A platform's monthly employment report (用工情况报告; the platform, staff, admin; D19)",
+    description:
+      '`format=csv` (UTF-8 with BOM, CRLF) or `format=xlsx` (an Excel workbook) download the same figures, one row per figure under Chinese headers (月份, 指标, 省份, 行业, 案件状态, 数值). See docs/reporting.md for each figure.',
+    requestParams: { path: z.extend(PlatformPath, { month: z.string() }), query: EmploymentReportQuery },
+    responses: {
+      '200': {
+        description: 'The report (JSON), or its CSV or workbook as an attachment',
+        content: {
+          'application/json': { schema: EmploymentReportResponse, example: EMPLOYMENT_REPORT },
+          'text/csv': { schema: z.string() },
+          'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': { schema: z.string() },
+        },
+      },
+      ...errors,
+      '422': problem('A needed rate is not configured'),
+    },
+  },
+  'GET /v1/credit-records': {
+    operationId: 'listCreditRecords',
+    callers: 'platforms and people',
+    summary: 'Credit records (信用记录, D19): staff and admin see all (or one platform), a platform its own',
+    requestParams: { query: CreditRecordsQuery },
+    responses: {
+      '200': ok(CreditRecordsResponse, {
+        items: [
+          {
+            recordId: `CR-UNPAID-${PLATFORM_ID}-2025-08`,
+            platformId: PLATFORM_ID,
+            type: 'UNPAID_CONTRIBUTIONS',
+            status: 'resolved',
+            fact: { month: '2025-08', dueOn: '2025-09-15', totalFen: 80000 },
+            since: '2025-09-16',
+            resolvedOn: '2025-09-20',
+          },
+        ],
+      }),
+      ...errors,
     },
   },
   'GET /v1/workers/{workerId}/enrolment-days': {

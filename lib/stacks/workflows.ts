@@ -57,6 +57,7 @@ export class Workflows extends Construct {
   public readonly scheduleDlq: Queue;
   public readonly deadlineSweepSchedule: Schedule;
   public readonly paymentRunSchedule: Schedule;
+  public readonly monthCloseSchedule: Schedule;
   public readonly alarmTopic: Topic;
   public readonly alarms: readonly Alarm[];
 
@@ -161,7 +162,7 @@ export class Workflows extends Construct {
 
     const sweepFn = workflowFunctions[SCHEDULES.deadlineSweep.target].function;
     const schedulerRole = new Role(this, 'SchedulerRole', {
-      description: `EventBridge Scheduler: invoke the deadline sweep and the monthly payment run (${stage.name})`,
+      description: `EventBridge Scheduler: invoke the deadline sweep, the month close and the monthly payment run (${stage.name})`,
       assumedBy: new ServicePrincipal('scheduler.amazonaws.com', {
         conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
       }),
@@ -212,6 +213,30 @@ export class Workflows extends Construct {
         'lambda:InvokeFunction on the monthly payment-run function and its versions (`<arn>:*`, added by the Scheduler Lambda target): one named function.',
     });
 
+    // The daily month close (D19): at 00:00 Asia/Shanghai, the moment a month whose closesOn has passed
+    // becomes CLOSED (contract: from 00:00 after closesOn). The contract fixes the time, so no stage moves it.
+    // The function reads the scheduled time and closes each platform-month once (idempotent on retries).
+    const monthCloseFn = workflowFunctions[SCHEDULES.monthClose.target].function;
+    this.monthCloseSchedule = new Schedule(this, 'MonthCloseSchedule', {
+      description: SCHEDULES.monthClose.description,
+      schedule: ScheduleExpression.cron({
+        minute: String(SCHEDULES.monthClose.at.minute),
+        hour: String(SCHEDULES.monthClose.at.hour),
+        timeZone: TimeZone.of(SCHEDULE_TIME_ZONE),
+      }),
+      target: new LambdaInvoke(monthCloseFn, {
+        role: schedulerRole,
+        input: ScheduleTargetInput.fromObject({ scheduledTime: ContextAttribute.scheduledTime }),
+        deadLetterQueue: this.scheduleDlq,
+        retryAttempts: 3,
+        maxEventAge: Duration.hours(6),
+      }),
+    });
+    Validations.of(schedulerRole).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::<${logicalIdOf(monthCloseFn)}.Arn>:*]`,
+      reason: 'lambda:InvokeFunction on the month-close function and its versions (`<arn>:*`, added by the Scheduler Lambda target): one named function.',
+    });
+
     // ---- Alarms ---------------------------------------------------------------------------------
     // CloudWatch alarms can publish to an encrypted topic only with a customer-managed key whose policy
     // lets CloudWatch use it (the AWS-managed SNS key does not).
@@ -252,6 +277,11 @@ export class Workflows extends Construct {
       'PaymentRunScheduleErrors',
       paymentRunFn.metricErrors({ period: Duration.hours(1) }),
       'Monthly payment run: the scheduled start failed; invoke the function again (same month, idempotent) or POST /v1/payment-runs',
+    );
+    alarm(
+      'MonthCloseErrors',
+      monthCloseFn.metricErrors({ period: Duration.hours(1) }),
+      'Month close (D19): some platform-months were not closed (e.g. a missing rate); fix and invoke the function again (idempotent)',
     );
     // The schedule DLQ is alarmed with every dead-letter queue by the monitoring construct (stateless stack).
     this.alarms = alarms;

@@ -44,6 +44,8 @@ export interface LocalStepFunctions extends LocalService {
    * `asOf` (default the clock), unconditionally, as EventBridge Scheduler would (duplicates included).
    */
   runScheduledPaymentRun: Schedules['runScheduledPaymentRun'];
+  /** One delivery of the daily month-close schedule (D19) with `scheduledTime` = `asOf` (default the clock). */
+  monthCloseNow: Schedules['monthCloseNow'];
   /**
    * What the payment-run timer does on a tick: nothing (undefined) before the configured day, or when the
    * month's scheduled run exists and is finished or running here; otherwise `runScheduledPaymentRun(asOf)`.
@@ -89,6 +91,7 @@ export function localStepFunctions(options: LocalStepFunctionsOptions = {}): Loc
     simulateRestart: runner.restart,
     sweepNow: schedules.sweepNow,
     runScheduledPaymentRun: schedules.runScheduledPaymentRun,
+    monthCloseNow: schedules.monthCloseNow,
     paymentRunTick: schedules.paymentRunTick,
     async start(context: ServiceContext) {
       runner.setRegion(context.region);

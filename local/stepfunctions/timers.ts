@@ -1,6 +1,6 @@
 /**
  * Timers standing in for the EventBridge Scheduler schedules of manifest/schedules.ts: the daily deadline
- * sweep, and the monthly payment run (at start-up and on every tick, once the Shanghai date is on or after
+ * sweep, the month close (D19; idempotent, so every tick runs it), and the monthly payment run (at start-up and on every tick, once the Shanghai date is on or after
  * the configured day, the same scheduled handler starts the month's run if it does not exist yet, or
  * re-issues the start of a run left RUNNING without an execution in this process, e.g. after a restart).
  */
@@ -20,6 +20,14 @@ interface ScheduledPaymentRun {
   readonly month: string;
   readonly status: 'RUNNING' | 'SUCCEEDED' | 'FAILED';
   readonly created: boolean;
+}
+
+/** What the scheduled month close returns (functions/declarations/scheduled.ts). */
+interface MonthCloseResult {
+  readonly months: string[];
+  readonly closed: number;
+  readonly already: number;
+  readonly failed: number;
 }
 
 type SweepCounts = { escalated: number; closed: number; resignalled: number; started: number; restarted: number };
@@ -54,6 +62,12 @@ export function localSchedules(runner: Runner, options: TimerOptions) {
     return (await handler({ scheduledTime: asOf.toISOString() })) as unknown as ScheduledPaymentRun;
   };
 
+  /** The daily month close (D19) as EventBridge Scheduler would invoke it: idempotent, so every tick may run it. */
+  const monthCloseNow = async (asOf = new Date()): Promise<MonthCloseResult> => {
+    const handler = await runner.lambda(SCHEDULES.monthClose.target);
+    return (await handler({ scheduledTime: asOf.toISOString() })) as unknown as MonthCloseResult;
+  };
+
   const paymentRunTick = async (asOf = new Date()): Promise<ScheduledPaymentRun | undefined> => {
     const today = shanghaiDate(asOf);
     if (Number(today.slice(8, 10)) < paymentRunDay) return undefined;
@@ -72,10 +86,12 @@ export function localSchedules(runner: Runner, options: TimerOptions) {
   const tick = () => {
     if (runner.stopped) return;
     paymentRunTick().catch((error: Error) => log('scheduled payment run failed', { error: error.name, message: error.message }));
+    monthCloseNow().catch((error: Error) => log('month close failed', { error: error.name, message: error.message }));
   };
 
   return {
     sweepNow,
+    monthCloseNow,
     runScheduledPaymentRun,
     paymentRunTick,
     /** Starts both timers; the first payment-run check runs once `firstCheckAfter` settles (the rebuild). */

@@ -174,10 +174,21 @@ describe('case workflow and payment run (prod)', () => {
     return found[0]!.Properties;
   };
 
-  it('has exactly two schedules: the deadline sweep and the monthly payment run', () => {
-    expect(schedules()).toHaveLength(2);
+  it('has exactly three schedules: the deadline sweep, the month close and the monthly payment run', () => {
+    expect(schedules()).toHaveLength(3);
     scheduleTargeting('deadlineSweep');
+    scheduleTargeting('monthClose');
     scheduleTargeting('paymentRunSchedule');
+  });
+
+  it('closes months daily at 00:00 Asia/Shanghai (D19), passing the scheduled time, with retries and the DLQ', () => {
+    const s = scheduleTargeting('monthClose');
+    expect(s.ScheduleExpression).toBe('cron(0 0 * * ? *)');
+    expect(s.ScheduleExpressionTimezone).toBe('Asia/Shanghai');
+    expect(JSON.parse(s.Target.Input as string)).toEqual({ scheduledTime: '<aws.scheduler.scheduled-time>' });
+    expect(s.Target.RetryPolicy).toEqual({ MaximumRetryAttempts: 3, MaximumEventAgeInSeconds: 6 * 3600 });
+    expect(s.Target.DeadLetterConfig.Arn).toEqual({ 'Fn::GetAtt': [idOf(built.stateless.workflows.scheduleDlq), 'Arn'] });
+    expect(s.Target.RoleArn).toEqual(scheduleTargeting('deadlineSweep').Target.RoleArn);
   });
 
   it('runs the deadline sweep daily at 01:00 Asia/Shanghai through a least-privilege role with a DLQ', () => {
@@ -189,12 +200,12 @@ describe('case workflow and payment run (prod)', () => {
     const roleId = (s.Target.RoleArn['Fn::GetAtt'] as string[])[0]!;
     const statements = statementsOfRole(roleId);
     expect([...new Set(statements.flatMap(actionsOf))].sort()).toEqual(['lambda:InvokeFunction', 'sqs:SendMessage']);
-    // The one scheduler role may invoke exactly the two scheduled functions (and their versions).
+    // The one scheduler role may invoke exactly the three scheduled functions (and their versions).
     const invoked = statements
       .filter((st) => actionsOf(st).includes('lambda:InvokeFunction'))
       .flatMap(resourcesOf)
       .map((r) => JSON.stringify(r));
-    const fnIds = (['deadlineSweep', 'paymentRunSchedule'] as const).map((n) => idOf(built.stateless.workflowFunctions[n].function));
+    const fnIds = (['deadlineSweep', 'monthClose', 'paymentRunSchedule'] as const).map((n) => idOf(built.stateless.workflowFunctions[n].function));
     const expected = fnIds
       .flatMap((id) => [{ 'Fn::GetAtt': [id, 'Arn'] }, { 'Fn::Join': ['', [{ 'Fn::GetAtt': [id, 'Arn'] }, ':*']] }])
       .map((r) => JSON.stringify(r));

@@ -63,6 +63,8 @@ interface Case {
 }
 
 const at = encodeURIComponent('2025-08-01T10:20:00+08:00');
+/** A month the D19 close has closed by its date (the first under the close: October 2026, due 2026-11-15). */
+const CLOSED_MONTH = '2026-10';
 
 /** The contract's answer for each enrolment route (keyed by routeKey, as in manifest/routes.ts). */
 const CASES: Record<string, Case> = {
@@ -118,6 +120,30 @@ const CASES: Record<string, Case> = {
     path: () => `/v1/platforms/${P}/declarations/2025-08`,
     expected: matrix(403, { platformOwn: '2xx', platformOther: 404, admin: '2xx' }),
   },
+  // D19: CLOSED_MONTH is closed by its date (the close is in force from its bills); the rows run in route
+  // order, so the administrator's reopening comes before the closing of the same month.
+  'POST /v1/platforms/{platformId}/declarations/{month}/reopening': {
+    path: () => `/v1/platforms/${P}/declarations/${CLOSED_MONTH}/reopening`,
+    body: () => ({ reason: '故障补报' }),
+    expected: matrix(403, { admin: '2xx' }),
+  },
+  'POST /v1/platforms/{platformId}/declarations/{month}/closing': {
+    path: () => `/v1/platforms/${P}/declarations/${CLOSED_MONTH}/closing`,
+    expected: matrix(403, { admin: '2xx' }),
+  },
+  'POST /v1/platforms/{platformId}/declarations/{month}/settlements': {
+    path: () => `/v1/platforms/${P}/declarations/${CLOSED_MONTH}/settlements`,
+    body: () => ({ amountFen: 100, paidOn: '2026-11-20' }),
+    expected: matrix(403, { admin: '2xx' }),
+  },
+  'GET /v1/platforms/{platformId}/employment-reports/{month}': {
+    path: () => `/v1/platforms/${P}/employment-reports/2025-08`,
+    expected: matrix('2xx', { platformOther: 404, workerOwn: 403, workerOther: 403 }),
+  },
+  'GET /v1/credit-records': {
+    path: () => '/v1/credit-records',
+    expected: matrix('2xx', { workerOwn: 403, workerOther: 403 }),
+  },
   'GET /v1/workers/{workerId}/enrolment-days': {
     path: () => `/v1/workers/${W1}/enrolment-days?from=2025-08-01&to=2025-08-31`,
     expected: matrix('2xx', { platformOther: 404, workerOther: 404 }),
@@ -138,6 +164,21 @@ const UNKNOWN: Record<string, { path: () => string; body?: () => unknown; caller
   },
   'GET /v1/platforms/{platformId}/declarations/{month}': { path: () => '/v1/platforms/plt_does_not_exist/declarations/2025-08', callers: ['admin'] },
   'POST /v1/platforms/{platformId}/client': { path: () => '/v1/platforms/plt_does_not_exist/client', callers: ['admin'] },
+  'POST /v1/platforms/{platformId}/declarations/{month}/reopening': {
+    path: () => `/v1/platforms/plt_does_not_exist/declarations/${CLOSED_MONTH}/reopening`,
+    body: () => ({ reason: '补报' }),
+    callers: ['admin'],
+  },
+  'POST /v1/platforms/{platformId}/declarations/{month}/settlements': {
+    path: () => `/v1/platforms/plt_does_not_exist/declarations/${CLOSED_MONTH}/settlements`,
+    body: () => ({ amountFen: 1, paidOn: '2026-11-20' }),
+    callers: ['admin'],
+  },
+  'GET /v1/platforms/{platformId}/employment-reports/{month}': {
+    path: () => '/v1/platforms/plt_does_not_exist/employment-reports/2025-08',
+    callers: ['admin', 'handler'],
+  },
+  'GET /v1/credit-records#other-platform': { path: () => `/v1/credit-records?platformId=${P}`, callers: ['platformOther'] },
   'GET /v1/workers/{workerId}/enrolment-days': {
     path: () => '/v1/workers/wkr_does_not_exist/enrolment-days?from=2025-08-01&to=2025-08-31',
     callers: ['admin', 'handler', 'platformOwn'],

@@ -249,7 +249,8 @@ describe('a change and its record are one transaction', () => {
     const { clean, added } = await faultedThenClean(() => stack.api('POST', '/v1/platforms', { token: adminClaims, body }), 201);
     const id = clean.body.platformId as string;
     expect(added.map((i) => String(i.pk).replace(id, 'ID').replace(body.creditCode, 'CODE').replace(clean.body.clientId, 'CLIENT')).sort()).toEqual(
-      ['APPCLIENT#ID', 'AUDIT#platform#ID', 'CLIENT#CLIENT', 'CREDITCODE#CODE', 'PLATFORM#ID'].sort(),
+      // PLATFORMS: the platform directory entry the month close walks (D19).
+      ['APPCLIENT#ID', 'AUDIT#platform#ID', 'CLIENT#CLIENT', 'CREDITCODE#CODE', 'PLATFORM#ID', 'PLATFORMS'].sort(),
     );
     expect(await audit.verifyAuditChain('platform', id, store)).toMatchObject({ ok: true, records: 1 });
   });

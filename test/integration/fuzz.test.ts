@@ -47,6 +47,9 @@ const snapshot = async (): Promise<Snapshot> => {
     counts,
     platform: await get(`/v1/platforms/${P}`, adminClaims),
     declaration: await get(`/v1/platforms/${P}/declarations/2025-08`, platform),
+    // D19: the month the administrator routes are fuzzed on, and the credit records.
+    closedMonth: await get(`/v1/platforms/${P}/declarations/2026-10`, adminClaims),
+    credit: await get('/v1/credit-records', adminClaims),
     days: await get(`/v1/workers/${W1}/enrolment-days?from=2025-08-01&to=2025-08-31`, workerClaims(W1)),
     calendar2031: await get('/v1/calendars/2031', adminClaims),
     rate: await get('/v1/parameters/resolve?name=contributionRateFen&on=2032-01-01&province=110000&industry=INSTANT_DELIVERY', adminClaims),
@@ -234,6 +237,31 @@ const WRITES: { name: string; method: string; path: () => string; token: () => R
       objects: ['', 'orders.0'],
     },
   },
+  // D19: an administrator's month changes. Every mutation is invalid (400/413/415), so no month changes.
+  {
+    name: 'POST /v1/platforms/{platformId}/declarations/{month}/reopening',
+    method: 'POST',
+    path: () => `/v1/platforms/${P}/declarations/2026-10/reopening`,
+    token: () => adminClaims,
+    valid: () => ({ reason: '故障补报' }),
+    shape: { required: ['reason'], strings: ['reason'], dates: [], objects: [''] },
+  },
+  {
+    name: 'POST /v1/platforms/{platformId}/declarations/{month}/closing',
+    method: 'POST',
+    path: () => `/v1/platforms/${P}/declarations/2026-10/closing`,
+    token: () => adminClaims,
+    valid: () => ({ reason: '补报完成' }),
+    shape: { required: [], strings: ['reason'], dates: [], objects: [''] },
+  },
+  {
+    name: 'POST /v1/platforms/{platformId}/declarations/{month}/settlements',
+    method: 'POST',
+    path: () => `/v1/platforms/${P}/declarations/2026-10/settlements`,
+    token: () => adminClaims,
+    valid: () => ({ amountFen: 100, paidOn: '2026-11-20' }),
+    shape: { required: ['amountFen', 'paidOn'], strings: ['paidOn'], dates: ['paidOn'], objects: [''] },
+  },
 ];
 
 const segment = fc.oneof(
@@ -262,6 +290,14 @@ const READS: { name: string; token: () => Record<string, unknown>; path: fc.Arbi
     token: () => platform,
     path: fc.tuple(fc.oneof(fc.constant('P'), segment), segment).map(([p, m]) => `/v1/platforms/${p === 'P' ? P : enc(p)}/declarations/${enc(m)}`),
   },
+  {
+    name: 'GET /v1/platforms/{platformId}/employment-reports/{month}',
+    token: () => platform,
+    path: fc
+      .tuple(fc.oneof(fc.constant('P'), segment), segment, queryArb)
+      .map(([p, m, q]) => `/v1/platforms/${p === 'P' ? P : enc(p)}/employment-reports/${enc(m)}?${qs(q)}`),
+  },
+  { name: 'GET /v1/credit-records', token: () => adminClaims, path: queryArb.map((q) => `/v1/credit-records?${qs(q)}`) },
   {
     name: 'GET /v1/workers/{workerId}/enrolment-days',
     token: () => workerClaims(W1),

@@ -250,6 +250,103 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/platforms/{platformId}/declarations/{month}/reopening": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Reopen a CLOSED month for one platform with a written reason (admin, D19; audited)
+         * @description Late orders (补报, e.g. after an outage) are accepted again until the month is closed again. 409 `MONTH_NOT_CLOSED` unless the month is CLOSED.
+         */
+        post: operations["reopenDeclaration"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/platforms/{platformId}/declarations/{month}/closing": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Close a REOPENED month again (admin, D19; audited); amounts added meanwhile become due
+         * @description The body is optional (`reason` for the audit record). 409 `MONTH_NOT_REOPENED` unless the month is REOPENED. An unsettled bill creates (or opens again) its `UNPAID_CONTRIBUTIONS` record; `declaration.closed` is published.
+         */
+        post: operations["closeDeclaration"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/platforms/{platformId}/declarations/{month}/settlements": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Record what the platform paid for a month (admin, D19)
+         * @description Adds to `settledFen`. The settlement that completes a CLOSED bill resolves its `UNPAID_CONTRIBUTIONS` record (`resolvedOn` = `paidOn`; the record stays). Send an `Idempotency-Key`: a retry with it records nothing twice.
+         */
+        post: operations["recordSettlement"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/platforms/{platformId}/employment-reports/{month}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A platform's monthly employment report (用工情况报告; the platform, staff, admin; D19)
+         * @description `format=csv` (UTF-8 with BOM, CRLF) or `format=xlsx` (an Excel workbook) download the same figures, one row per figure under Chinese headers (月份, 指标, 省份, 行业, 案件状态, 数值). See docs/reporting.md for each figure.
+         */
+        get: operations["getEmploymentReport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/credit-records": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Credit records (信用记录, D19): staff and admin see all (or one platform), a platform its own */
+        get: operations["listCreditRecords"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/workers/{workerId}/enrolment-days": {
         parameters: {
             query?: never;
@@ -955,7 +1052,7 @@ export interface components {
     schemas: {
         ParameterVersion: {
             /** @enum {string} */
-            name: "contributionRateFen" | "averageMonthlyWageFen" | "minimumMonthlyWageFen" | "inpatientMealFenPerDay" | "urbanDisposableIncomeFen" | "openOrderCoverHours" | "coverGraceMinutes";
+            name: "contributionRateFen" | "averageMonthlyWageFen" | "minimumMonthlyWageFen" | "inpatientMealFenPerDay" | "urbanDisposableIncomeFen" | "openOrderCoverHours" | "coverGraceMinutes" | "contributionDueDay";
             scope: components["schemas"]["ParameterScope"];
             /** @example 2025-07-01 */
             effectiveFrom: string;
@@ -1013,6 +1110,17 @@ export interface components {
             acceptedAt: string;
             /** @example 2025-08-01T10:05:00+08:00 */
             finishedAt?: string;
+        };
+        ReopeningRequest: {
+            reason: string;
+        };
+        ClosingRequest: {
+            reason?: string;
+        };
+        SettlementRequest: {
+            amountFen: number;
+            /** @example 2025-07-01 */
+            paidOn: string;
         };
         WebhookRequest: {
             /** @description The receiver: https to a public address (loopback http is accepted by the local runtime only); no user information. */
@@ -1236,7 +1344,7 @@ export interface components {
         };
         ResolvedParameter: {
             /** @enum {string} */
-            name: "contributionRateFen" | "averageMonthlyWageFen" | "minimumMonthlyWageFen" | "inpatientMealFenPerDay" | "urbanDisposableIncomeFen" | "openOrderCoverHours" | "coverGraceMinutes";
+            name: "contributionRateFen" | "averageMonthlyWageFen" | "minimumMonthlyWageFen" | "inpatientMealFenPerDay" | "urbanDisposableIncomeFen" | "openOrderCoverHours" | "coverGraceMinutes" | "contributionDueDay";
             value: number;
             /** @example 2025-07-01 */
             effectiveFrom: string;
@@ -1304,6 +1412,11 @@ export interface components {
                 status: "accepted" | "duplicate" | "updated" | "rejected";
                 errors?: {
                     path: string;
+                    /**
+                     * @description Set for a new order of a CLOSED month (D19).
+                     * @enum {string}
+                     */
+                    code?: "MONTH_CLOSED";
                     message: string;
                 }[];
             }[];
@@ -1312,6 +1425,17 @@ export interface components {
             platformId: string;
             /** @example 2025-08 */
             month: string;
+            /**
+             * @description D19: OPEN until closesOn has passed, then CLOSED unless an administrator reopened it.
+             * @enum {string}
+             */
+            status: "OPEN" | "CLOSED" | "REOPENED";
+            /**
+             * @description Absent for a month before the close came into force (contributionDueDay has no version on the 1st of the following month).
+             * @example 2025-07-01
+             */
+            closesOn?: string;
+            /** @description true while the status is not CLOSED. */
             provisional: boolean;
             lines: {
                 province: string;
@@ -1324,6 +1448,74 @@ export interface components {
                 rateVersion: string;
             }[];
             totalFen: number;
+            settledFen: number;
+            /** @description max(totalFen − settledFen, 0). */
+            dueFen: number;
+        };
+        Settlement: {
+            settlementId: string;
+            platformId: string;
+            /** @example 2025-08 */
+            month: string;
+            amountFen: number;
+            /** @example 2025-07-01 */
+            paidOn: string;
+            recordedAt: string;
+            recordedBy: string;
+        };
+        EmploymentReport: {
+            platformId: string;
+            /** @example 2025-08 */
+            month: string;
+            totals: {
+                workers: number;
+                enrolmentDays: number;
+                orders: number;
+                feeFen: number;
+                injuryReports: number;
+            };
+            byProvince: {
+                province: string;
+                workers: number;
+                enrolmentDays: number;
+            }[];
+            byProvinceIndustry: {
+                province: string;
+                industry: string;
+                orders: number;
+                feeFen: number;
+            }[];
+            /** @description Cases of the month's injury reports by current status (every status, 0 included). */
+            casesByStatus: {
+                [key: string]: number;
+            };
+        };
+        CreditRecords: {
+            items: {
+                recordId: string;
+                platformId: string;
+                /** @enum {string} */
+                type: "UNPAID_CONTRIBUTIONS" | "LATE_INJURY_REPORT";
+                /** @enum {string} */
+                status: "open" | "resolved";
+                fact: {
+                    /** @example 2025-08 */
+                    month: string;
+                    /** @example 2025-07-01 */
+                    dueOn: string;
+                    totalFen: number;
+                } | {
+                    caseId: string;
+                    /** @example 2025-07-01 */
+                    dueOn: string;
+                    /** @example 2025-07-01 */
+                    filedOn: string;
+                };
+                /** @example 2025-07-01 */
+                since: string;
+                /** @example 2025-07-01 */
+                resolvedOn?: string;
+            }[];
         };
         EnrolmentDays: {
             days: {
@@ -2102,7 +2294,7 @@ export interface operations {
     resolveParameter: {
         parameters: {
             query: {
-                name: "contributionRateFen" | "averageMonthlyWageFen" | "minimumMonthlyWageFen" | "inpatientMealFenPerDay" | "urbanDisposableIncomeFen" | "openOrderCoverHours" | "coverGraceMinutes";
+                name: "contributionRateFen" | "averageMonthlyWageFen" | "minimumMonthlyWageFen" | "inpatientMealFenPerDay" | "urbanDisposableIncomeFen" | "openOrderCoverHours" | "coverGraceMinutes" | "contributionDueDay";
                 on: string;
                 province?: string;
                 industry?: "RIDE_HAILING" | "FOOD_DELIVERY" | "INSTANT_DELIVERY" | "FREIGHT";
@@ -3124,6 +3316,8 @@ export interface operations {
                      * @example {
                      *       "platformId": "plt_3f2b6c0e9a1d4b7c8e5f0a2b4c6d8e0f",
                      *       "month": "2025-08",
+                     *       "status": "CLOSED",
+                     *       "closesOn": "2025-09-15",
                      *       "provisional": false,
                      *       "lines": [
                      *         {
@@ -3135,7 +3329,9 @@ export interface operations {
                      *           "rateVersion": "contributionRateFen@province=110000,industry=FOOD_DELIVERY@2025-07-01"
                      *         }
                      *       ],
-                     *       "totalFen": 80000
+                     *       "totalFen": 80000,
+                     *       "settledFen": 50000,
+                     *       "dueFen": 30000
                      *     }
                      */
                     "application/json": components["schemas"]["Declaration"];
@@ -3179,6 +3375,610 @@ export interface operations {
             };
             /** @description A needed rate is not configured */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the request-rate limit (per platform, or the API stage throttle); retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    reopenDeclaration: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Replays the first response for the same caller, key and body. */
+                "idempotency-key"?: string;
+            };
+            path: {
+                platformId: string;
+                month: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "reason": "2025-09-03 平台接口故障，补报当日订单"
+                 *     }
+                 */
+                "application/json": components["schemas"]["ReopeningRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "platformId": "plt_3f2b6c0e9a1d4b7c8e5f0a2b4c6d8e0f",
+                     *       "month": "2025-08",
+                     *       "status": "REOPENED",
+                     *       "closesOn": "2025-09-15",
+                     *       "provisional": true,
+                     *       "lines": [
+                     *         {
+                     *           "province": "110000",
+                     *           "industry": "FOOD_DELIVERY",
+                     *           "orders": 20000,
+                     *           "rateFen": 4,
+                     *           "amountFen": 80000,
+                     *           "rateVersion": "contributionRateFen@province=110000,industry=FOOD_DELIVERY@2025-07-01"
+                     *         }
+                     *       ],
+                     *       "totalFen": 80000,
+                     *       "settledFen": 50000,
+                     *       "dueFen": 30000
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Declaration"];
+                };
+            };
+            /** @description Validation failed; `errors[].path` names each bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unknown or not visible */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description State conflict or duplicate */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body over 1 MiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Content type other than application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Business rule refused, or Idempotency-Key reused with another body */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the request-rate limit (per platform, or the API stage throttle); retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    closeDeclaration: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Replays the first response for the same caller, key and body. */
+                "idempotency-key"?: string;
+            };
+            path: {
+                platformId: string;
+                month: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                /**
+                 * @example {
+                 *       "reason": "补报完成"
+                 *     }
+                 */
+                "application/json": components["schemas"]["ClosingRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "platformId": "plt_3f2b6c0e9a1d4b7c8e5f0a2b4c6d8e0f",
+                     *       "month": "2025-08",
+                     *       "status": "CLOSED",
+                     *       "closesOn": "2025-09-15",
+                     *       "provisional": false,
+                     *       "lines": [
+                     *         {
+                     *           "province": "110000",
+                     *           "industry": "FOOD_DELIVERY",
+                     *           "orders": 20000,
+                     *           "rateFen": 4,
+                     *           "amountFen": 80000,
+                     *           "rateVersion": "contributionRateFen@province=110000,industry=FOOD_DELIVERY@2025-07-01"
+                     *         }
+                     *       ],
+                     *       "totalFen": 80000,
+                     *       "settledFen": 50000,
+                     *       "dueFen": 30000
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Declaration"];
+                };
+            };
+            /** @description Validation failed; `errors[].path` names each bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unknown or not visible */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description State conflict or duplicate */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body over 1 MiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Content type other than application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Business rule refused, or Idempotency-Key reused with another body */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the request-rate limit (per platform, or the API stage throttle); retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    recordSettlement: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Replays the first response for the same caller, key and body. */
+                "idempotency-key"?: string;
+            };
+            path: {
+                platformId: string;
+                month: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "amountFen": 80000,
+                 *       "paidOn": "2025-09-20"
+                 *     }
+                 */
+                "application/json": components["schemas"]["SettlementRequest"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "settlementId": "S0f1e2d3c4b5a6978",
+                     *       "platformId": "plt_3f2b6c0e9a1d4b7c8e5f0a2b4c6d8e0f",
+                     *       "month": "2025-08",
+                     *       "amountFen": 80000,
+                     *       "paidOn": "2025-09-20",
+                     *       "recordedAt": "2025-09-21T02:00:00.000Z",
+                     *       "recordedBy": "admin-0001"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Settlement"];
+                };
+            };
+            /** @description Validation failed; `errors[].path` names each bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unknown or not visible */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description State conflict or duplicate */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body over 1 MiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Content type other than application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Business rule refused, or Idempotency-Key reused with another body */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the request-rate limit (per platform, or the API stage throttle); retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getEmploymentReport: {
+        parameters: {
+            query?: {
+                format?: "json" | "csv" | "xlsx";
+            };
+            header?: never;
+            path: {
+                platformId: string;
+                month: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The report (JSON), or its CSV or workbook as an attachment */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "platformId": "plt_3f2b6c0e9a1d4b7c8e5f0a2b4c6d8e0f",
+                     *       "month": "2025-08",
+                     *       "totals": {
+                     *         "workers": 120,
+                     *         "enrolmentDays": 2100,
+                     *         "orders": 20000,
+                     *         "feeFen": 80000,
+                     *         "injuryReports": 2
+                     *       },
+                     *       "byProvince": [
+                     *         {
+                     *           "province": "110000",
+                     *           "workers": 120,
+                     *           "enrolmentDays": 2100
+                     *         }
+                     *       ],
+                     *       "byProvinceIndustry": [
+                     *         {
+                     *           "province": "110000",
+                     *           "industry": "FOOD_DELIVERY",
+                     *           "orders": 20000,
+                     *           "feeFen": 80000
+                     *         }
+                     *       ],
+                     *       "casesByStatus": {
+                     *         "UNDER_REVIEW": 1,
+                     *         "PAID": 1
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["EmploymentReport"];
+                    "text/csv": string;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                };
+            };
+            /** @description Validation failed; `errors[].path` names each bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unknown or not visible */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A needed rate is not configured */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the request-rate limit (per platform, or the API stage throttle); retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listCreditRecords: {
+        parameters: {
+            query?: {
+                platformId?: string;
+                status?: "open" | "resolved";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "recordId": "CR-UNPAID-plt_3f2b6c0e9a1d4b7c8e5f0a2b4c6d8e0f-2025-08",
+                     *           "platformId": "plt_3f2b6c0e9a1d4b7c8e5f0a2b4c6d8e0f",
+                     *           "type": "UNPAID_CONTRIBUTIONS",
+                     *           "status": "resolved",
+                     *           "fact": {
+                     *             "month": "2025-08",
+                     *             "dueOn": "2025-09-15",
+                     *             "totalFen": 80000
+                     *           },
+                     *           "since": "2025-09-16",
+                     *           "resolvedOn": "2025-09-20"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["CreditRecords"];
+                };
+            };
+            /** @description Validation failed; `errors[].path` names each bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unknown or not visible */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -5,6 +5,7 @@
  */
 import type { CaseDocument, CaseRecord, CaseStatus, InjuryReport, PaymentChange, PaymentRecord, Reminder, TimelineEvent } from '../../../core/index.ts';
 import { GetCommand, PutCommand, QueryCommand, ScanCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import type { TransactItem } from '../audit.ts';
 import { config } from '../config.ts';
 import { conditionFailed, ddb, isTransactionConflict, queryAll } from '../db.ts';
 import { documentFrom, documentItem } from './documents.ts';
@@ -91,7 +92,8 @@ export const casesRepository = {
   getReport: (reportId: string): Promise<InjuryReport | undefined> => reportsRepository.get(reportId),
 
   /** Creates the case, links it to its report (once: else DuplicateCase) and writes its first event, atomically. */
-  async openCase(record: CaseRecord, event: TimelineEvent): Promise<void> {
+  /** `also`: items written in the same transaction, after the case's (a late-report credit record, D19). */
+  async openCase(record: CaseRecord, event: TimelineEvent, also: readonly TransactItem[] = []): Promise<void> {
     try {
       await ddb.send(
         new TransactWriteCommand({
@@ -107,6 +109,7 @@ export const casesRepository = {
             },
             { Put: { TableName: config.tables.cases, Item: caseItem(record), ConditionExpression: 'attribute_not_exists(pk)' } },
             { Put: { TableName: config.tables.cases, Item: eventItem(record.caseId, eventSk(record.version), event) } },
+            ...also,
           ],
         }),
       );

@@ -3,12 +3,16 @@
  *
  *   DAYS#{workerId} / {date}#{platformId}#{province}                  enrolment day (D3), orders ADDed
  *   FEE#{platformId}#{month}#{shard} / {province}#{industry}#{date}   fee counter (D5), orders ADDed
+ *   PDAYS#{platformId}#{month}#{shard} / {province}#{workerId}#{date}  the same enrolment day seen from the
+ *                                                                     platform (D19's employment report); the
+ *                                                                     shard is a hash of the worker, so one worker's
+ *                                                                     days stay in one partition
  *
  * This module owns both key formats and the fee-counter sharding. The increments are written by the
  * orders repository, in the same transaction as the orders they count (`counterIncrements`); reads merge
  * the shards here, so callers see one count per (province, industry, day).
  */
-import { randomInt } from 'node:crypto';
+import { createHash, randomInt } from 'node:crypto';
 import type { Industry } from '../../../core/index.ts';
 import { config } from '../config.ts';
 import { queryAll } from '../db.ts';
@@ -56,6 +60,16 @@ export const dayCounterKey = (o: Pick<CountedOrder, 'workerId' | 'date' | 'platf
   sk: `${o.date}#${o.platformId}#${o.province}`,
 });
 
+/** The platform-day shard of a worker: stable (a hash of the id), so a worker's days are in one partition. */
+const workerShard = (workerId: string): number => createHash('sha256').update(workerId).digest().readUInt32BE(0) % FEE_COUNTER_SHARDS;
+
+const platformDaysPartitionKey = (platformId: string, month: string, shard: number) => `PDAYS#${platformId}#${month}#${String(shard).padStart(3, '0')}`;
+
+const platformDayCounterKey = (o: Pick<CountedOrder, 'workerId' | 'date' | 'platformId' | 'province'>) => ({
+  pk: platformDaysPartitionKey(o.platformId, o.date.slice(0, 7), workerShard(o.workerId)),
+  sk: `${o.province}#${o.workerId}#${o.date}`,
+});
+
 export const feePartitionKey = (platformId: string, month: string, shard: number) => `FEE#${platformId}#${month}#${String(shard).padStart(3, '0')}`;
 
 export const feeCounterKey = (o: Pick<CountedOrder, 'platformId' | 'date' | 'province' | 'chargedIndustry'>, shard: number) => ({
@@ -91,6 +105,15 @@ export const counterIncrements = (orders: readonly CountedOrder[], shard: number
         ExpressionAttributeValues: { ':n': n, ':p': order.platformId, ':r': order.province, ':d': order.date },
       },
     })),
+    ...days.map(({ order, n }) => ({
+      Update: {
+        TableName: config.tables.ledger,
+        Key: platformDayCounterKey(order),
+        UpdateExpression: 'ADD orders :n SET workerId = :w, province = :r, #d = :d',
+        ExpressionAttributeNames: { '#d': 'date' },
+        ExpressionAttributeValues: { ':n': n, ':w': order.workerId, ':r': order.province, ':d': order.date },
+      },
+    })),
     ...fees.map(({ key, order, n }) => ({
       Update: {
         TableName: config.tables.ledger,
@@ -112,6 +135,22 @@ export const ledgerRepository = {
       ExpressionAttributeValues: { ':pk': `DAYS#${workerId}`, ':from': from, ':to': `${to}#\uffff` },
     });
     return items.map((i) => ({ date: i.date as string, platformId: i.platformId as string, province: i.province as string, orders: i.orders as number }));
+  },
+
+  /** A platform's enrolment days of a month (D19 employment report): one Query per shard partition, in parallel. */
+  async platformDays(platformId: string, month: string): Promise<{ workerId: string; date: string; province: string }[]> {
+    const perShard = await Promise.all(
+      Array.from({ length: FEE_COUNTER_SHARDS }, (_, shard) =>
+        queryAll({
+          TableName: config.tables.ledger,
+          KeyConditionExpression: 'pk = :pk',
+          ProjectionExpression: 'workerId, province, #d',
+          ExpressionAttributeNames: { '#d': 'date' },
+          ExpressionAttributeValues: { ':pk': platformDaysPartitionKey(platformId, month, shard) },
+        }),
+      ),
+    );
+    return perShard.flat().map((i) => ({ workerId: i.workerId as string, date: i.date as string, province: i.province as string }));
   },
 
   /**

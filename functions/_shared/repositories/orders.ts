@@ -71,11 +71,11 @@ const CONTINUATION_STEP_MS = CONTINUATION_STEP_HOURS * 3_600_000;
 
 /**
  * Continuation items written in the same transaction as their order (its Put or its finishedAt update):
- * an order with its two counter updates and this many items fills one transaction. An order longer than
- * (this + 1) steps (about 98 days) has its further items written right after the transaction, and again
+ * an order with its three counter updates (enrolment day per worker and per platform, fee) and this many
+ * items fills one transaction. An order longer than (this + 1) steps (about 97 days) has its further items written right after the transaction, and again
  * whenever the order is re-sent, so that a failure in between converges like any half-written batch.
  */
-export const MAX_CONTINUATIONS_IN_TRANSACTION = MAX_TRANSACTION_ACTIONS - 3;
+export const MAX_CONTINUATIONS_IN_TRANSACTION = MAX_TRANSACTION_ACTIONS - 4;
 
 /** Number of continuation items of an order: 0 for an open order or one no longer than the step. */
 export const continuationCount = (o: { acceptedAt: string; finishedAt?: string }): number => {
@@ -158,7 +158,8 @@ export const planChunks = (orders: readonly StoredOrder[], pickShard: () => numb
     const dayKey = dayCounterKey(order);
     const day = `${dayKey.pk}|${dayKey.sk}`;
     const fee = feeCounterKey(order, 0).sk;
-    const actions = orderCount + orderActions(order) + days.size + (days.has(day) ? 0 : 1) + fees.size + (fees.has(fee) ? 0 : 1);
+    // Each enrolment day is counted twice: per worker (DAYS#) and per platform-month (PDAYS#, D19).
+    const actions = orderCount + orderActions(order) + 2 * (days.size + (days.has(day) ? 0 : 1)) + fees.size + (fees.has(fee) ? 0 : 1);
     if (current.length > 0 && actions > MAX_TRANSACTION_ACTIONS) {
       chunks.push({ orders: current, shard: pickShard() });
       current = [];

@@ -7,7 +7,7 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { Industry } from '../../../core/index.ts';
 import { commitAudited, type AuditEntry, type TransactItem } from '../audit.ts';
 import { config } from '../config.ts';
-import { conditionFailed, ddb } from '../db.ts';
+import { conditionFailed, ddb, queryAll } from '../db.ts';
 
 export interface ProvinceEnrolment {
   readonly code: string;
@@ -25,6 +25,7 @@ export interface Platform {
 }
 
 const profileKey = (platformId: string) => ({ pk: `PLATFORM#${platformId}`, sk: 'PROFILE' });
+const directoryKey = (platformId: string) => ({ pk: 'PLATFORMS', sk: platformId });
 const creditKey = (code: string) => ({ pk: `CREDITCODE#${code}`, sk: 'CREDITCODE' });
 
 export class DuplicateCreditCode extends Error {
@@ -96,6 +97,8 @@ export const platformsRepository = {
               },
             },
             ...(options.with ?? []),
+            // The directory of platforms (the month close walks it, D19): one small item per platform.
+            { Put: { TableName: config.tables.registry, Item: { ...directoryKey(platform.platformId), platformId: platform.platformId } } },
           ],
           entry: audit,
         },
@@ -107,6 +110,17 @@ export const platformsRepository = {
       }
       throw error;
     }
+  },
+
+  /** Every platform's id, from the directory (PLATFORMS / {platformId}): one Query, never a scan. */
+  async ids(): Promise<string[]> {
+    const items = await queryAll({
+      TableName: config.tables.registry,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': 'PLATFORMS' },
+      ProjectionExpression: 'platformId',
+    });
+    return items.map((i) => i.platformId as string);
   },
 
   async get(platformId: string, consistent = false): Promise<Platform | undefined> {

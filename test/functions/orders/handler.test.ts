@@ -6,7 +6,7 @@
 import 'aws-sdk-client-mock-vitest/extend';
 import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { mockClient } from 'aws-sdk-client-mock';
-import { BatchGetCommand, DynamoDBDocumentClient, GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { bodyOf, httpEvent, lambdaContext } from '../../support/events.ts';
@@ -16,6 +16,7 @@ vi.hoisted(() => {
   process.env.REGISTRY_TABLE = 'registry';
   process.env.ORDERS_TABLE = 'orders';
   process.env.LEDGER_TABLE = 'ledger';
+  process.env.CASES_TABLE = 'cases';
 });
 
 const ddb = mockClient(DynamoDBDocumentClient);
@@ -57,6 +58,8 @@ beforeAll(async () => {
 beforeEach(() => {
   ddb.reset();
   ddb.on(GetCommand).resolves({ Item: platform });
+  // Stored parameter versions (none: the seeded defaults apply, e.g. contributionDueDay for D19's close).
+  ddb.on(QueryCommand).resolves({ Items: [] });
   ddb.on(BatchGetCommand).callsFake((input) => {
     const table = Object.keys(input.RequestItems)[0]!;
     const keys = input.RequestItems[table].Keys as { pk: string }[];
@@ -87,6 +90,13 @@ describe('POST /v1/platforms/{platformId}/orders (mocked DynamoDB)', () => {
           Update: expect.objectContaining({
             Key: { pk: 'DAYS#wkr_rider-1', sk: '2025-08-01#plt_1#110000' },
             ExpressionAttributeValues: expect.objectContaining({ ':n': 2 }),
+          }),
+        },
+        {
+          // The same enrolment day seen from the platform (D19's employment report), sharded by worker.
+          Update: expect.objectContaining({
+            Key: { pk: expect.stringMatching(/^PDAYS#plt_1#2025-08#00[0-7]$/), sk: '110000#wkr_rider-1#2025-08-01' },
+            ExpressionAttributeValues: expect.objectContaining({ ':n': 2, ':w': 'wkr_rider-1' }),
           }),
         },
         {
@@ -158,10 +168,11 @@ describe('orders longer than 24 h through the handler (D4, docs/data-model.md A1
       'plt_1#o-1',
       'plt_1#o-2',
       'DAYS#wkr_rider-1',
+      expect.stringMatching(/^PDAYS#/),
       expect.stringMatching(/^FEE#/),
       'plt_1#o-1#+1',
     ]);
-    expect(items![4]!.Put).toEqual({ TableName: 'orders', Item: expect.objectContaining({ at: '2025-08-02T02:00:00.000Z#o-1#+1', wk: 'wkr_rider-1#plt_1' }) });
+    expect(items![5]!.Put).toEqual({ TableName: 'orders', Item: expect.objectContaining({ at: '2025-08-02T02:00:00.000Z#o-1#+1', wk: 'wkr_rider-1#plt_1' }) });
     expect(items!.filter((i) => i.Update).every((u) => u.Update!.ExpressionAttributeValues![':n'] === 2)).toBe(true);
     expect(ddb).not.toHaveReceivedCommand(PutCommand);
   });
@@ -216,7 +227,7 @@ describe('orders longer than 24 h through the handler (D4, docs/data-model.md A1
     expect(ddb).toHaveReceivedCommandTimes(TransactWriteCommand, 2);
   });
 
-  it('an order of 200 days: 97 items in its transaction, the other 102 right after it, and again whenever it is re-sent', async () => {
+  it('an order of 200 days: 96 items in its transaction, the other 103 right after it, and again whenever it is re-sent', async () => {
     const sent = orderItem(1, { acceptedAt: '2025-08-01T10:00:00+08:00', finishedAt: '2026-02-17T10:00:00+08:00' });
     ddb.on(TransactWriteCommand).resolves({});
     ddb.on(PutCommand).resolves({});
@@ -228,7 +239,7 @@ describe('orders longer than 24 h through the handler (D4, docs/data-model.md A1
     expect(items).toHaveLength(100);
     const inTransaction = items!.filter((i) => i.Put && !i.Put.ConditionExpression).map((i) => i.Put!.Item!.pk);
     const after = ddb.commandCalls(PutCommand).map((c) => c.args[0].input.Item!.pk);
-    expect(inTransaction).toHaveLength(97);
+    expect(inTransaction).toHaveLength(96);
     expect(new Set([...inTransaction, ...after])).toEqual(new Set(Array.from({ length: 199 }, (_, i) => `plt_1#o-1#+${i + 1}`)));
 
     // Re-sent: a duplicate, whose tail items are put again (idempotent).

@@ -128,7 +128,8 @@ describe('POST /v1/platforms with the cognito adapter', () => {
     expect(res.statusCode).toBe(201);
     const body = bodyOf(res);
     expect(body).toMatchObject({ clientId: 'newclient0001', clientSecret: SECRET });
-    // One transaction: credit-code guard, profile, client binding and the audit record, all or nothing.
+    // One transaction: credit-code guard, profile, client binding, the directory entry (D19's month close walks
+    // it) and the audit record, all or nothing.
     expect(ddb).toHaveReceivedCommandTimes(TransactWriteCommand, 1);
     const items = ddb.commandCalls(TransactWriteCommand)[0]!.args[0].input.TransactItems!;
     expect(items.map((item) => item.Put?.Item?.pk)).toEqual([
@@ -136,9 +137,11 @@ describe('POST /v1/platforms with the cognito adapter', () => {
       `PLATFORM#${body.platformId}`,
       'CLIENT#newclient0001',
       `APPCLIENT#${body.platformId}`,
+      'PLATFORMS',
       `AUDIT#platform#${body.platformId}`,
     ]);
-    expect(items[4]!.Put).toMatchObject({ ConditionExpression: 'attribute_not_exists(pk)', Item: { sk: '0000000001', action: 'platform.registered' } });
+    expect(items[4]!.Put).toMatchObject({ Item: { sk: body.platformId, platformId: body.platformId } });
+    expect(items[5]!.Put).toMatchObject({ ConditionExpression: 'attribute_not_exists(pk)', Item: { sk: '0000000001', action: 'platform.registered' } });
     expect(dynamoText()).not.toContain(SECRET);
     expect(lines.join('')).not.toContain(SECRET);
   });
@@ -156,7 +159,7 @@ describe('POST /v1/platforms with the cognito adapter', () => {
   it('deletes the new client again when the platform cannot be written (duplicate credit code → 409; one cancelled transaction, nothing to undo in DynamoDB)', async () => {
     cognito.on(CreateUserPoolClientCommand).resolves({ UserPoolClient: { ClientId: 'dupclient0001', ClientSecret: SECRET } });
     cognito.on(DeleteUserPoolClientCommand).resolves({});
-    const codes = ['ConditionalCheckFailed', 'None', 'None', 'None', 'None'];
+    const codes = ['ConditionalCheckFailed', 'None', 'None', 'None', 'None', 'None'];
     ddb
       .on(TransactWriteCommand)
       .rejects(new TransactionCanceledException({ message: 'cancelled', $metadata: {}, CancellationReasons: codes.map((Code) => ({ Code })) }));
@@ -173,7 +176,7 @@ describe('POST /v1/platforms with the cognito adapter', () => {
 
   it('retries on the new head when another writer took the audit key, writing the platform exactly once (201)', async () => {
     cognito.on(CreateUserPoolClientCommand).resolves({ UserPoolClient: { ClientId: 'raceclient001', ClientSecret: SECRET } });
-    const codes = ['None', 'None', 'None', 'None', 'ConditionalCheckFailed'];
+    const codes = ['None', 'None', 'None', 'None', 'None', 'ConditionalCheckFailed'];
     ddb
       .on(TransactWriteCommand)
       .rejectsOnce(new TransactionCanceledException({ message: 'cancelled', $metadata: {}, CancellationReasons: codes.map((Code) => ({ Code })) }))
@@ -184,7 +187,7 @@ describe('POST /v1/platforms with the cognito adapter', () => {
     expect(res.statusCode).toBe(201);
     const [lost, won] = ddb.commandCalls(TransactWriteCommand).map((c) => c.args[0].input.TransactItems!);
     expect(ddb).toHaveReceivedCommandTimes(TransactWriteCommand, 2);
-    expect(won!.slice(0, 4)).toEqual(lost!.slice(0, 4));
+    expect(won!.slice(0, 5)).toEqual(lost!.slice(0, 5));
     expect(cognito).not.toHaveReceivedCommand(DeleteUserPoolClientCommand);
   });
 });

@@ -1,0 +1,39 @@
+/**
+ * A platform's month as D19 sees it: `contributionDueDay` (a national parameter, the version in force on
+ * the first day of the following month), `closesOn`, the stored state and the status on a date.
+ */
+import { addMonthsToMonth, closesOn, declarationStatus, type DeclarationStatus, resolveParameter, shanghaiDate } from '../../core/index.ts';
+import { parametersRepository } from './repositories/parameters.ts';
+import { type MonthState, settlementRepository } from './repositories/settlement.ts';
+
+/**
+ * The due day of a month's bill: the version in force on the first day of the following month; undefined
+ * before the first version (the month close was not in force: such a month never closes).
+ */
+export const dueDayOf = async (month: string): Promise<number | undefined> => {
+  const versions = await parametersRepository.cachedVersions('contributionDueDay');
+  return resolveParameter(versions, 'contributionDueDay', `${addMonthsToMonth(month, 1)}-01`, {})?.value;
+};
+
+export interface MonthView {
+  /** Undefined for a month before the close came into force (it stays OPEN). */
+  readonly dueDay?: number;
+  readonly closesOn?: string;
+  readonly status: DeclarationStatus;
+  readonly state: MonthState | undefined;
+}
+
+export const monthView = async (platformId: string, month: string, now: Date): Promise<MonthView> => {
+  const [dueDay, state] = await Promise.all([dueDayOf(month), settlementRepository.month(platformId, month)]);
+  if (dueDay === undefined) return { status: state?.status === 'REOPENED' ? 'REOPENED' : 'OPEN', state };
+  return { dueDay, closesOn: closesOn(month, dueDay), status: declarationStatus(month, dueDay, shanghaiDate(now), state), state };
+};
+
+/**
+ * Which of `months` are CLOSED for the platform now (D19): one consistent read of each month's stored state
+ * (a batch of orders spans one or two months), then the date.
+ */
+export const closedMonths = async (platformId: string, months: readonly string[], now: Date): Promise<Set<string>> => {
+  const views = await Promise.all(months.map(async (month) => ({ month, view: await monthView(platformId, month, now) })));
+  return new Set(views.filter((v) => v.view.status === 'CLOSED').map((v) => v.month));
+};

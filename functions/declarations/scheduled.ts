@@ -1,0 +1,62 @@
+/**
+ * Lambda entry point of the daily month close (D19; EventBridge Scheduler in AWS, `cron(0 0 * * ? *)`
+ * Asia/Shanghai; a timer in the local runtime). For every platform, the months whose `closesOn` has passed
+ * (the latest and the one before, so a missed day catches up) become CLOSED once, with their unpaid-bill
+ * record: re-running it, or a duplicate delivery, changes nothing (`closeMonthByDate`).
+ *
+ * Event: `{ "scheduledTime": "<aws.scheduler.scheduled-time>" }`; without it, the clock.
+ */
+import { monthsToClose, shanghaiDate } from '../../core/index.ts';
+import { mapLimit } from '../_shared/db.ts';
+import { dueDayOf } from '../_shared/months.ts';
+import { logger } from '../_shared/observability.ts';
+import { HttpProblem } from '../_shared/problem.ts';
+import { platformsRepository } from '../_shared/repositories/platforms.ts';
+import * as z from '../_shared/zod.ts';
+import { closeMonthByDate } from './use-cases.ts';
+
+const ScheduledEvent = z.nullish(z.looseObject({ scheduledTime: z.optional(z.iso.datetime({ offset: true })) }));
+
+/** Platforms closed in parallel. */
+const CONCURRENCY = 8;
+
+export interface MonthCloseResult {
+  readonly months: string[];
+  readonly closed: number;
+  readonly already: number;
+  /** Platform-months that could not be closed now (e.g. a rate missing): retried by the next run. */
+  readonly failed: number;
+}
+
+export const closeMonths = async (now: Date): Promise<MonthCloseResult> => {
+  const today = shanghaiDate(now);
+  // The due day in force for the latest month decides which months the date has closed.
+  const dueDay = await dueDayOf(today.slice(0, 7));
+  // Before the close came into force there is nothing to close.
+  const months = dueDay === undefined ? [] : monthsToClose(today, dueDay);
+  const platformIds = await platformsRepository.ids();
+  const outcomes = await mapLimit(
+    platformIds.flatMap((platformId) => months.map((month) => ({ platformId, month }))),
+    CONCURRENCY,
+    async ({ platformId, month }) => {
+      try {
+        return await closeMonthByDate(platformId, month, now);
+      } catch (error) {
+        const code = error instanceof HttpProblem ? error.code : (error as Error).name;
+        logger.error('Month not closed', { platformId, month, code });
+        return 'failed' as const;
+      }
+    },
+  );
+  const count = (o: string) => outcomes.filter((x) => x === o).length;
+  return { months, closed: count('closed'), already: count('already'), failed: count('failed') };
+};
+
+export const handler = async (event?: unknown): Promise<MonthCloseResult> => {
+  const parsed = ScheduledEvent.safeParse(event);
+  if (!parsed.success) throw new Error(`Invalid scheduled event: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'} ${i.message}`).join('; ')}`);
+  const result = await closeMonths(parsed.data?.scheduledTime ? new Date(parsed.data.scheduledTime) : new Date());
+  logger.info('Month close', { ...result });
+  if (result.failed > 0) throw new Error(`${result.failed} platform-months not closed: the schedule retries`);
+  return result;
+};
