@@ -18,7 +18,7 @@ export type QueueLoad = { readonly items: QueueItem[] } | { readonly error: stri
 /** At most this many cases are read into the queue (50 pages of 100). */
 const MAX_CASES = 5000;
 
-export async function loadQueue(filter: QueueFilter): Promise<QueueLoad> {
+async function loadQueue(filter: QueueFilter): Promise<QueueLoad> {
   const all: QueueItem[] = [];
   let nextToken: string | undefined;
   do {
