@@ -15,7 +15,7 @@ export interface QueueFilter {
 }
 export type QueueLoad = { readonly items: QueueItem[] } | { readonly error: string };
 
-/** At most this many cases are read into the queue (50 pages of 100). */
+/** At most this many cases are read into the queue (10 pages of 500: a queue of 1,000 is two requests). */
 const MAX_CASES = 5000;
 
 async function loadQueue(filter: QueueFilter): Promise<QueueLoad> {
@@ -27,7 +27,7 @@ async function loadQueue(filter: QueueFilter): Promise<QueueLoad> {
         query: {
           ...(filter.status ? { status: filter.status as QueueItem['status'] } : {}),
           ...(filter.province ? { province: filter.province } : {}),
-          limit: 100,
+          limit: 500,
           ...(nextToken ? { nextToken } : {}),
         },
       },

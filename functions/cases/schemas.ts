@@ -202,7 +202,7 @@ export const ListCasesQuery = z.strictObject({
   province: z.optional(ProvinceCode),
   nextToken: z.optional(z.string().check(z.maxLength(2000))),
   /** Extension: page size, 1–100 (default 50). */
-  limit: z.optional(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(100))),
+  limit: z.optional(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(500))),
 });
 
 const int = () => z.number().check(z.int());

@@ -240,6 +240,15 @@ describe('POST /v1/cases', () => {
 });
 
 describe('reading cases', () => {
+  it('lists up to 500 cases a page (the work queue reads 1,000 in two requests); 501 is refused naming limit', async () => {
+    const ok = await world.api('GET', '/v1/cases?province=110000&limit=500', { token: world.tokens.handler });
+    expect(ok.status).toBe(200);
+    expect(Array.isArray(ok.body.items)).toBe(true);
+    const refused = await world.api('GET', '/v1/cases?province=110000&limit=501', { token: world.tokens.handler });
+    expect(refused.status).toBe(400);
+    expect(refused.body.errors.map((e: any) => e.path)).toContain('limit');
+  });
+
   it('shows a case to its worker, its platform and staff of its province; 404 to everyone else', async () => {
     const { caseId, worker } = await openedCase(world);
     for (const token of [worker.token, world.tokens.platform, world.tokens.handler]) {
