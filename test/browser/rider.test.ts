@@ -193,6 +193,14 @@ describe('a rider on a 375 px phone', () => {
   it('asks for the late explanation when the API says the application is late, then applies', async () => {
     const late = await registerWorker(world);
     const at = new Date(Date.now() - 40 * 86_400_000);
+    // 40 days ago may be in a month already closed (D19): an administrator reopens it for this platform's late orders (补报).
+    const month = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit' }).format(at).slice(0, 7);
+    const reopened = await stack.api('POST', `/v1/platforms/${world.platformId}/declarations/${month}/reopening`, {
+      token: world.tokens.admin,
+      body: { reason: '补报：测试迟报的订单' },
+    });
+    // 200: it was closed and is reopened; 409 MONTH_NOT_CLOSED: it is still open. Either way its orders are accepted.
+    expect([200, 409], JSON.stringify(reopened.body)).toContain(reopened.status);
     const orderId = await orderAround(world, late, at);
     const w = await openPhone(browser, stack.url);
     const { page } = w;
