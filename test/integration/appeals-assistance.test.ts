@@ -4,40 +4,27 @@
  * netted), on the case view and its timeline; an assistance request seen and answered by the other
  * province's staff, who see no personal field and for whom the case itself stays 404.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { addDays, SEEDED_CALENDARS, shanghaiDate, WorkingDayCalendar } from '../../core/index.ts';
-import { localStepFunctions } from '../../local/stepfunctions/index.ts';
-import { startTestStack, type TestStack } from '../support/local-stack.ts';
-import { approve, openedCase, payMinorInjury, setUpWorld, settleByBank, waitForCase, waitForStatus, type World } from './cases-fixtures.ts';
+import { approve, openedCase, payMinorInjury, settleByBank, waitForCase, waitForStatus } from './cases-fixtures.ts';
+import { useCaseStack } from './cases-stack.ts';
 
-let stack: TestStack;
-let world: World;
-
-beforeAll(async () => {
-  stack = await startTestStack({ services: [localStepFunctions({ sweepIntervalMs: 0 })] });
-  world = await setUpWorld(
-    (m, p, o) => stack.api(m, p, o),
-    (c) => stack.token(c),
-  );
-});
-afterAll(async () => {
-  await stack?.stop();
-});
+const env = useCaseStack();
 
 const calendar = new WorkingDayCalendar(SEEDED_CALENDARS);
 const today = () => shanghaiDate(new Date());
-const post = (path: string, token: string, body: unknown) => world.api('POST', path, { token, body });
-const get = (path: string, token = world.tokens.handler) => world.api('GET', path, { token });
+const post = (path: string, token: string, body: unknown) => env.world.api('POST', path, { token, body });
+const get = (path: string, token = env.world.tokens.handler) => env.world.api('GET', path, { token });
 const fileAppeal = (caseId: string, token: string, body: Record<string, unknown>) => post(`/v1/cases/${caseId}/appeals`, token, body);
-const decide = (caseId: string, appealId: string, result: string, token = world.tokens.handler) =>
+const decide = (caseId: string, appealId: string, result: string, token = env.world.tokens.handler) =>
   post(`/v1/cases/${caseId}/appeals/${appealId}/result`, token, { result, decidedOn: today(), summary: `复议决定：${result}` });
 const sumFen = (payments: { amountFen: number }[]) => payments.reduce((s, p) => s + p.amountFen, 0);
 
 /** A minor injury approved and paid by the bank: one payment of 80,000 fen (payMinorInjury's expenses). */
 async function paidMinorInjury() {
-  const opened = await openedCase(world);
-  await payMinorInjury(world, opened.caseId);
-  const paid = await settleByBank(world, opened.caseId);
+  const opened = await openedCase(env.world);
+  await payMinorInjury(env.world, opened.caseId);
+  const paid = await settleByBank(env.world, opened.caseId);
   expect(paid.status).toBe('PAID');
   expect(paid.payments.map((p: any) => [p.amountFen, p.status])).toEqual([[80_000, 'PAID']]);
   return { ...opened, paid };
@@ -45,15 +32,15 @@ async function paidMinorInjury() {
 
 /** An injury confirmed with an assessment concluded on `concludedOn` (grade `grade`), awaiting approval. */
 async function assessedCase(concludedOn: string, grade = 9) {
-  const opened = await openedCase(world);
+  const opened = await openedCase(env.world);
   const { caseId } = opened;
   expect(
-    (await post(`/v1/cases/${caseId}/confirmation`, world.tokens.handler, { outcome: 'CONFIRMED', basis: 'ORDER_TASK_ACCIDENT', assessmentRequired: true }))
+    (await post(`/v1/cases/${caseId}/confirmation`, env.world.tokens.handler, { outcome: 'CONFIRMED', basis: 'ORDER_TASK_ACCIDENT', assessmentRequired: true }))
       .status,
   ).toBe(202);
-  await waitForStatus(world, caseId, 'AWAITING_ASSESSMENT');
-  expect((await post(`/v1/cases/${caseId}/assessment`, world.tokens.assessor, { grade, nursing: null, concludedOn })).status).toBe(202);
-  await waitForStatus(world, caseId, 'AWAITING_APPROVAL');
+  await waitForStatus(env.world, caseId, 'AWAITING_ASSESSMENT');
+  expect((await post(`/v1/cases/${caseId}/assessment`, env.world.tokens.assessor, { grade, nursing: null, concludedOn })).status).toBe(202);
+  await waitForStatus(env.world, caseId, 'AWAITING_APPROVAL');
   return opened;
 }
 
@@ -64,16 +51,16 @@ describe('appeals (D17)', () => {
     expect(res.status).toBe(201);
     expect(res.body).toEqual({ appealId: 'A1', due: calendar.addCalendarDaysShifted(today(), 60), late: false });
     // One open appeal per case and kind of decision; no assessment to appeal on a fast-track case.
-    const again = await fileAppeal(caseId, world.tokens.platform, { kind: 'LITIGATION', against: 'CONFIRMATION', filedOn: today() });
+    const again = await fileAppeal(caseId, env.world.tokens.platform, { kind: 'LITIGATION', against: 'CONFIRMATION', filedOn: today() });
     expect(again.status).toBe(409);
     expect(again.body.code).toBe('APPEAL_OPEN');
-    const none = await fileAppeal(caseId, world.tokens.handler, { kind: 'RECONSIDERATION', against: 'ASSESSMENT', filedOn: today() });
+    const none = await fileAppeal(caseId, env.world.tokens.handler, { kind: 'RECONSIDERATION', against: 'ASSESSMENT', filedOn: today() });
     expect(none.status).toBe(409);
     expect(none.body.code).toBe('NO_DECISION_TO_APPEAL');
 
     // UPHELD: nothing changes — the status, the payments.
     expect((await decide(caseId, 'A1', 'UPHELD')).status).toBe(202);
-    const c = await waitForCase(world, caseId, () => true);
+    const c = await waitForCase(env.world, caseId, () => true);
     expect(c.status).toBe('PAID');
     expect(c.payments.map((p: any) => [p.amountFen, p.status])).toEqual([[80_000, 'PAID']]);
     expect(c.appeals).toEqual([
@@ -84,7 +71,7 @@ describe('appeals (D17)', () => {
     expect(c.timeline.at(-2)).toMatchObject({ actor: `worker-${worker.workerId}`, after: { appealId: 'A1', late: false } });
     // A second result of the same appeal → 409; litigation now runs 15 days from the reconsideration result.
     expect((await decide(caseId, 'A1', 'OVERTURNED')).body.code).toBe('APPEAL_DECIDED');
-    const litigation = await fileAppeal(caseId, world.tokens.platform, { kind: 'LITIGATION', against: 'CONFIRMATION', filedOn: today() });
+    const litigation = await fileAppeal(caseId, env.world.tokens.platform, { kind: 'LITIGATION', against: 'CONFIRMATION', filedOn: today() });
     expect(litigation.status).toBe(201);
     expect(litigation.body).toEqual({ appealId: 'A2', due: calendar.addCalendarDaysShifted(today(), 15), late: false });
   });
@@ -92,7 +79,7 @@ describe('appeals (D17)', () => {
   it('late: an appeal against an assessment concluded 100 days ago is recorded with late: true', async () => {
     const concludedOn = addDays(today(), -100);
     const { caseId } = await assessedCase(concludedOn);
-    const res = await fileAppeal(caseId, world.tokens.handler, { kind: 'RECONSIDERATION', against: 'ASSESSMENT', filedOn: today() });
+    const res = await fileAppeal(caseId, env.world.tokens.handler, { kind: 'RECONSIDERATION', against: 'ASSESSMENT', filedOn: today() });
     expect(res.status).toBe(201);
     const due = calendar.addCalendarDaysShifted(concludedOn, 60);
     expect(res.body).toEqual({ appealId: 'A1', due, late: true });
@@ -103,20 +90,20 @@ describe('appeals (D17)', () => {
   });
 
   it('OVERTURNED confirmation of a refused case: back UNDER_REVIEW, its clock from the result, confirmed again and paid', async () => {
-    const { caseId, worker } = await openedCase(world);
-    await post(`/v1/cases/${caseId}/confirmation`, world.tokens.handler, {
+    const { caseId, worker } = await openedCase(env.world);
+    await post(`/v1/cases/${caseId}/confirmation`, env.world.tokens.handler, {
       outcome: 'NOT_CONFIRMED',
       basis: 'INTOXICATION',
       reasons: ['血液酒精含量 120mg/100ml'],
       assessmentRequired: false,
     });
-    await waitForStatus(world, caseId, 'NOT_CONFIRMED');
+    await waitForStatus(env.world, caseId, 'NOT_CONFIRMED');
     const filed = await fileAppeal(caseId, worker.token, { kind: 'RECONSIDERATION', against: 'CONFIRMATION', filedOn: today() });
     expect(filed.status).toBe(201);
     // Only a handler records the result (403 for the worker).
     expect((await decide(caseId, 'A1', 'OVERTURNED', worker.token)).status).toBe(403);
     expect((await decide(caseId, 'A1', 'OVERTURNED')).status).toBe(202);
-    const c = await waitForStatus(world, caseId, 'UNDER_REVIEW');
+    const c = await waitForStatus(env.world, caseId, 'UNDER_REVIEW');
     expect(c.confirmation).toBeUndefined();
     expect(c.deadlines.confirmationDue).toEqual(calendar.addCalendarDaysShifted(today(), 60));
     expect(c.timeline.at(-1)).toMatchObject({
@@ -127,44 +114,44 @@ describe('appeals (D17)', () => {
       after: { status: 'UNDER_REVIEW' },
     });
     expect(c.timeline.at(-2)).toMatchObject({ action: 'appeal.decided', after: { result: 'OVERTURNED', returnsTo: 'UNDER_REVIEW' } });
-    const paid = await payMinorInjury(world, caseId);
+    const paid = await payMinorInjury(env.world, caseId);
     expect(paid.payments.map((p: any) => p.amountFen)).toEqual([80_000]);
   });
 
   it('OVERTURNED confirmation of a paid case: decided again; the new approval pays nothing already paid', async () => {
     const { caseId } = await paidMinorInjury();
-    await fileAppeal(caseId, world.tokens.platform, { kind: 'RECONSIDERATION', against: 'CONFIRMATION', filedOn: today() });
+    await fileAppeal(caseId, env.world.tokens.platform, { kind: 'RECONSIDERATION', against: 'CONFIRMATION', filedOn: today() });
     expect((await decide(caseId, 'A1', 'OVERTURNED')).status).toBe(202);
-    await waitForStatus(world, caseId, 'UNDER_REVIEW');
-    await post(`/v1/cases/${caseId}/confirmation`, world.tokens.handler, { outcome: 'CONFIRMED', basis: 'ORDER_TASK_ACCIDENT', assessmentRequired: false });
-    await waitForStatus(world, caseId, 'AWAITING_APPROVAL');
-    expect((await approve(world, caseId)).status).toBe(202);
+    await waitForStatus(env.world, caseId, 'UNDER_REVIEW');
+    await post(`/v1/cases/${caseId}/confirmation`, env.world.tokens.handler, { outcome: 'CONFIRMED', basis: 'ORDER_TASK_ACCIDENT', assessmentRequired: false });
+    await waitForStatus(env.world, caseId, 'AWAITING_APPROVAL');
+    expect((await approve(env.world, caseId)).status).toBe(202);
     // Nothing more is owed: no new payment, and the case is paid at once (contract: an approval with no one-off amount).
-    const c = await waitForStatus(world, caseId, 'PAID');
+    const c = await waitForStatus(env.world, caseId, 'PAID');
     expect(c.payments.map((p: any) => [p.amountFen, p.status])).toEqual([[80_000, 'PAID']]);
   });
 
   it('VARIED assessment: back to AWAITING_ASSESSMENT; the new grade is paid only for the difference', async () => {
     const { caseId } = await assessedCase(addDays(today(), -10), 9);
     const before = (await get(`/v1/cases/${caseId}/benefits`)).body;
-    expect((await approve(world, caseId)).status).toBe(202);
-    await waitForStatus(world, caseId, 'APPROVED');
-    const paid = await settleByBank(world, caseId);
+    expect((await approve(env.world, caseId)).status).toBe(202);
+    await waitForStatus(env.world, caseId, 'APPROVED');
+    const paid = await settleByBank(env.world, caseId);
     expect(paid.status).toBe('PAID');
     expect(sumFen(paid.payments)).toBe(before.oneOffTotalFen);
 
-    await fileAppeal(caseId, world.tokens.handler, { kind: 'LITIGATION', against: 'ASSESSMENT', filedOn: today() });
+    await fileAppeal(caseId, env.world.tokens.handler, { kind: 'LITIGATION', against: 'ASSESSMENT', filedOn: today() });
     expect((await decide(caseId, 'A1', 'VARIED')).status).toBe(202);
-    const back = await waitForStatus(world, caseId, 'AWAITING_ASSESSMENT');
+    const back = await waitForStatus(env.world, caseId, 'AWAITING_ASSESSMENT');
     expect(back.deadlines.assessmentDue).toEqual(calendar.addCalendarDaysShifted(today(), 60));
     expect(back.timeline.at(-1)).toMatchObject({ step: 'appeal-result', before: { status: 'PAID' }, after: { status: 'AWAITING_ASSESSMENT' } });
 
-    await post(`/v1/cases/${caseId}/assessment`, world.tokens.assessor, { grade: 7, nursing: null, concludedOn: today() });
-    await waitForStatus(world, caseId, 'AWAITING_APPROVAL');
+    await post(`/v1/cases/${caseId}/assessment`, env.world.tokens.assessor, { grade: 7, nursing: null, concludedOn: today() });
+    await waitForStatus(env.world, caseId, 'AWAITING_APPROVAL');
     const after = (await get(`/v1/cases/${caseId}/benefits`)).body;
     expect(after.oneOffTotalFen).toBeGreaterThan(before.oneOffTotalFen);
-    expect((await approve(world, caseId)).status).toBe(202);
-    const c = await waitForCase(world, caseId, (x) => x.payments.length === 2);
+    expect((await approve(env.world, caseId)).status).toBe(202);
+    const c = await waitForCase(env.world, caseId, (x) => x.payments.length === 2);
     expect(c.payments[1].amountFen).toBe(after.oneOffTotalFen - before.oneOffTotalFen);
     expect(sumFen(c.payments)).toBe(after.oneOffTotalFen);
   });
@@ -172,9 +159,9 @@ describe('appeals (D17)', () => {
   it('VARIED benefits: recalculated and AWAITING_APPROVAL; an added expense is all the new approval pays', async () => {
     const { caseId, paid } = await paidMinorInjury();
     const approvedCalc = paid.benefits.calculationId;
-    await fileAppeal(caseId, world.tokens.platform, { kind: 'RECONSIDERATION', against: 'BENEFITS', filedOn: today() });
+    await fileAppeal(caseId, env.world.tokens.platform, { kind: 'RECONSIDERATION', against: 'BENEFITS', filedOn: today() });
     expect((await decide(caseId, 'A1', 'VARIED')).status).toBe(202);
-    const back = await waitForStatus(world, caseId, 'AWAITING_APPROVAL');
+    const back = await waitForStatus(env.world, caseId, 'AWAITING_APPROVAL');
     expect(back.benefits.calculationId).not.toBe(approvedCalc);
     expect(back.benefits.oneOffTotalFen).toBe(80_000);
     expect(back.timeline.at(-1)).toMatchObject({
@@ -183,22 +170,22 @@ describe('appeals (D17)', () => {
       after: { status: 'AWAITING_APPROVAL', oneOffTotalFen: 80_000 },
     });
     // The reconsideration found a missed bill: added, recalculated, approved; only it is paid.
-    await post(`/v1/cases/${caseId}/expenses`, world.tokens.handler, {
+    await post(`/v1/cases/${caseId}/expenses`, env.world.tokens.handler, {
       items: [{ description: '复查门诊', amountFen: 20_000, inCatalogue: true }],
       inpatientDays: 0,
     });
-    expect((await approve(world, caseId)).status).toBe(202);
-    const c = await waitForCase(world, caseId, (x) => x.payments.length === 2);
+    expect((await approve(env.world, caseId)).status).toBe(202);
+    const c = await waitForCase(env.world, caseId, (x) => x.payments.length === 2);
     expect(c.payments.map((p: any) => p.amountFen)).toEqual([80_000, 20_000]);
   });
 
   it('refuses an unknown appeal (404), a bad body (400) and a filing date before the decision (400)', async () => {
     const { caseId } = await paidMinorInjury();
     expect((await decide(caseId, 'A9', 'UPHELD')).status).toBe(404);
-    const bad = await fileAppeal(caseId, world.tokens.handler, { kind: 'APPEAL', against: 'CONFIRMATION', filedOn: today(), extra: 1 });
+    const bad = await fileAppeal(caseId, env.world.tokens.handler, { kind: 'APPEAL', against: 'CONFIRMATION', filedOn: today(), extra: 1 });
     expect(bad.status).toBe(400);
     expect(bad.body.errors.map((e: any) => e.path).sort()).toEqual(['extra', 'kind']);
-    const early = await fileAppeal(caseId, world.tokens.handler, { kind: 'RECONSIDERATION', against: 'BENEFITS', filedOn: addDays(today(), -1) });
+    const early = await fileAppeal(caseId, env.world.tokens.handler, { kind: 'RECONSIDERATION', against: 'BENEFITS', filedOn: addDays(today(), -1) });
     expect(early.status).toBe(400);
     expect(early.body.errors[0].path).toBe('filedOn');
     expect((await get(`/v1/cases/${caseId}`)).body.appeals).toBeUndefined();
@@ -210,11 +197,14 @@ describe('assistance between provinces (D18)', () => {
 
   it("is seen and answered by the other province's staff, with the case's non-personal facts only; the case stays 404 to them", async () => {
     const { caseId, worker } = await paidMinorInjury();
-    const sh = world.tokens.otherProvince; // a handler of 310000
+    const sh = env.world.tokens.otherProvince; // a handler of 310000
     // Asking one's own province is not assistance (400); only a handler of the case's province asks.
-    expect((await post(`/v1/cases/${caseId}/assistance-requests`, world.tokens.handler, { province: '110000', task: '调查' })).status).toBe(400);
+    expect((await post(`/v1/cases/${caseId}/assistance-requests`, env.world.tokens.handler, { province: '110000', task: '调查' })).status).toBe(400);
     expect((await post(`/v1/cases/${caseId}/assistance-requests`, sh, { province: '310000', task: '调查' })).status).toBe(404);
-    const created = await post(`/v1/cases/${caseId}/assistance-requests`, world.tokens.handler, { province: '310000', task: '请调取上海某医院的门诊病历。' });
+    const created = await post(`/v1/cases/${caseId}/assistance-requests`, env.world.tokens.handler, {
+      province: '310000',
+      task: '请调取上海某医院的门诊病历。',
+    });
     expect(created.status).toBe(201);
     const { requestId } = created.body;
 
@@ -230,7 +220,7 @@ describe('assistance between provinces (D18)', () => {
     for (const path of [`/v1/cases/${caseId}`, `/v1/cases/${caseId}/benefits`, `/v1/cases/${caseId}/payments`, `/v1/cases/${caseId}/documents`])
       expect((await get(path, sh)).status).toBe(404);
     // The deciding province does not answer its own request (not addressed to it: 404), nor see it as received.
-    expect((await post(`/v1/assistance-requests/${requestId}/answer`, world.tokens.handler, { answer: '自答' })).status).toBe(404);
+    expect((await post(`/v1/assistance-requests/${requestId}/answer`, env.world.tokens.handler, { answer: '自答' })).status).toBe(404);
     expect((await get('/v1/assistance-requests')).body.items.some((i: any) => i.requestId === requestId)).toBe(false);
 
     const answered = await post(`/v1/assistance-requests/${requestId}/answer`, sh, { answer: '病历已调取，与申报一致。' });
@@ -248,16 +238,16 @@ describe('assistance between provinces (D18)', () => {
   });
 
   it('is accepted in every status (here NOT_CONFIRMED) and refuses unknown requests (404) and bad queries (400)', async () => {
-    const { caseId } = await openedCase(world);
-    await post(`/v1/cases/${caseId}/confirmation`, world.tokens.handler, {
+    const { caseId } = await openedCase(env.world);
+    await post(`/v1/cases/${caseId}/confirmation`, env.world.tokens.handler, {
       outcome: 'NOT_CONFIRMED',
       basis: 'INTOXICATION',
       reasons: ['醉酒'],
       assessmentRequired: false,
     });
-    await waitForStatus(world, caseId, 'NOT_CONFIRMED');
-    expect((await post(`/v1/cases/${caseId}/assistance-requests`, world.tokens.handler, { province: '440000', task: '走访调查' })).status).toBe(201);
-    expect((await post('/v1/assistance-requests/AR0000000000000000/answer', world.tokens.otherProvince, { answer: 'x' })).status).toBe(404);
-    expect((await get('/v1/assistance-requests?direction=both', world.tokens.otherProvince)).status).toBe(400);
+    await waitForStatus(env.world, caseId, 'NOT_CONFIRMED');
+    expect((await post(`/v1/cases/${caseId}/assistance-requests`, env.world.tokens.handler, { province: '440000', task: '走访调查' })).status).toBe(201);
+    expect((await post('/v1/assistance-requests/AR0000000000000000/answer', env.world.tokens.otherProvince, { answer: 'x' })).status).toBe(404);
+    expect((await get('/v1/assistance-requests?direction=both', env.world.tokens.otherProvince)).status).toBe(400);
   });
 });

@@ -7,25 +7,12 @@
  * - expense batches that would grow a case past DynamoDB's 400 KB item: 422 CASE_TOO_LARGE, the case
  *   still writable afterwards.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ROUTES } from '../../manifest/routes.ts';
-import { localStepFunctions } from '../../local/stepfunctions/index.ts';
-import { startTestStack, type TestStack } from '../support/local-stack.ts';
-import { openedCase, setUpWorld, type World } from './cases-fixtures.ts';
+import { openedCase } from './cases-fixtures.ts';
+import { useCaseStack } from './cases-stack.ts';
 
-let stack: TestStack;
-let world: World;
-
-beforeAll(async () => {
-  stack = await startTestStack({ services: [localStepFunctions({ sweepIntervalMs: 0 })] });
-  world = await setUpWorld(
-    (m, p, o) => stack.api(m, p, o),
-    (c) => stack.token(c),
-  );
-});
-afterAll(async () => {
-  await stack?.stop();
-});
+const env = useCaseStack();
 
 const isProblem = (res: { status: number; headers: Headers; body: any }, status?: number) => {
   if (status !== undefined) expect(res.status, JSON.stringify(res.body)).toBe(status);
@@ -42,7 +29,7 @@ describe('path values over DynamoDB key sizes', () => {
 
   it('never answer 5xx on any route with a path parameter, for any caller (each parameter in turn, the others valid)', async () => {
     const valid: Record<string, string> = {
-      platformId: world.platformId,
+      platformId: env.world.platformId,
       year: '2026',
       month: '2026-01',
       workerId: 'W0000000000000001',
@@ -57,12 +44,12 @@ describe('path values over DynamoDB key sizes', () => {
       path.endsWith('enrolment-days')
         ? '?from=2026-01-01&to=2026-01-31'
         : path.endsWith('coverage')
-          ? `?at=2026-01-01T10:00:00%2B08:00&platformId=${world.platformId}`
+          ? `?at=2026-01-01T10:00:00%2B08:00&platformId=${env.world.platformId}`
           : '';
     const callers: Record<string, string | undefined> = {
-      ...world.tokens,
-      finance: await world.mint({ role: 'finance', sub: 'finance-1', provinces: ['110000'] }),
-      worker: await world.mint({ role: 'worker', sub: 'worker-x', workerId: valid.workerId }),
+      ...env.world.tokens,
+      finance: await env.world.mint({ role: 'finance', sub: 'finance-1', provinces: ['110000'] }),
+      worker: await env.world.mint({ role: 'worker', sub: 'worker-x', workerId: valid.workerId }),
       none: undefined,
     };
     const routes = ROUTES.filter((r) => r.path.includes('{'));
@@ -72,7 +59,7 @@ describe('path values over DynamoDB key sizes', () => {
         for (const [, name] of route.path.matchAll(/\{([^}]+)\}/g)) {
           const path = route.path.replace(/\{([^}]+)\}/g, (_, k: string) => (k === name ? encodeURIComponent(long) : valid[k]!)) + query(route.path);
           for (const [caller, token] of Object.entries(callers)) {
-            const res = await stack.api(route.method, path, {
+            const res = await env.stack.api(route.method, path, {
               ...(token ? { token } : {}),
               ...(route.method === 'POST' || route.method === 'PUT' ? { body: {} } : {}),
             });
@@ -87,16 +74,16 @@ describe('path values over DynamoDB key sizes', () => {
   });
 
   it('are unknown ids: 404 where the caller may look (the routes that answered 500)', async () => {
-    const platform = world.tokens.platform;
+    const platform = env.world.tokens.platform;
     for (const long of OVERSIZED) {
       const id = encodeURIComponent(long);
-      isProblem(await stack.api('GET', `/v1/platforms/${id}`, { token: world.tokens.admin }), 404);
-      isProblem(await stack.api('POST', `/v1/platforms/${id}/client`, { token: world.tokens.admin }), 404);
-      isProblem(await stack.api('GET', `/v1/platforms/${id}/declarations/2026-01`, { token: world.tokens.admin }), 404);
-      isProblem(await stack.api('POST', `/v1/platforms/${world.platformId}/webhook/deliveries/${id}/redelivery`, { token: platform }), 404);
+      isProblem(await env.stack.api('GET', `/v1/platforms/${id}`, { token: env.world.tokens.admin }), 404);
+      isProblem(await env.stack.api('POST', `/v1/platforms/${id}/client`, { token: env.world.tokens.admin }), 404);
+      isProblem(await env.stack.api('GET', `/v1/platforms/${id}/declarations/2026-01`, { token: env.world.tokens.admin }), 404);
+      isProblem(await env.stack.api('POST', `/v1/platforms/${env.world.platformId}/webhook/deliveries/${id}/redelivery`, { token: platform }), 404);
       // The role check still comes first (403), and a value with a format names its field (400).
-      isProblem(await stack.api('GET', `/v1/platforms/${id}`, { token: world.tokens.handler }), 403);
-      const month = await stack.api('GET', `/v1/platforms/${world.platformId}/declarations/${id}`, { token: world.tokens.admin });
+      isProblem(await env.stack.api('GET', `/v1/platforms/${id}`, { token: env.world.tokens.handler }), 403);
+      const month = await env.stack.api('GET', `/v1/platforms/${env.world.platformId}/declarations/${id}`, { token: env.world.tokens.admin });
       isProblem(month, 400);
       expect(month.body.errors.map((e: { path: string }) => e.path)).toContain('month');
     }
@@ -107,9 +94,9 @@ describe('a forged or garbled nextToken', () => {
   const token = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
 
   it('is 400 naming nextToken on GET /v1/cases, whatever it holds, never 500 and never a read outside the caller’s provinces', async () => {
-    await openedCase(world);
-    await openedCase(world);
-    const page = await stack.api('GET', '/v1/cases?province=110000&limit=1', { token: world.tokens.handler });
+    await openedCase(env.world);
+    await openedCase(env.world);
+    const page = await env.stack.api('GET', '/v1/cases?province=110000&limit=1', { token: env.world.tokens.handler });
     expect(page.status).toBe(200);
     const issued = JSON.parse(Buffer.from(page.body.nextToken, 'base64url').toString('utf8')) as { p: number; k: Record<string, string> };
     const forged = {
@@ -127,42 +114,44 @@ describe('a forged or garbled nextToken', () => {
     };
     for (const [what, value] of Object.entries(forged)) {
       for (const query of ['province=110000', 'status=UNDER_REVIEW', 'status=UNDER_REVIEW&province=110000', '']) {
-        const res = await stack.api('GET', `/v1/cases?${query}&nextToken=${encodeURIComponent(value)}`, { token: world.tokens.handler });
+        const res = await env.stack.api('GET', `/v1/cases?${query}&nextToken=${encodeURIComponent(value)}`, { token: env.world.tokens.handler });
         expect(res.status, `${what} (${query}): ${JSON.stringify(res.body)}`).toBe(400);
         isProblem(res, 400);
         expect(res.body.errors.map((e: { path: string }) => e.path)).toEqual(['nextToken']);
       }
     }
     // The token issued for this query still continues it; reused on another query it is refused.
-    expect((await stack.api('GET', `/v1/cases?province=110000&limit=1&nextToken=${page.body.nextToken}`, { token: world.tokens.handler })).status).toBe(200);
-    isProblem(await stack.api('GET', `/v1/cases?status=UNDER_REVIEW&nextToken=${page.body.nextToken}`, { token: world.tokens.handler }), 400);
+    expect((await env.stack.api('GET', `/v1/cases?province=110000&limit=1&nextToken=${page.body.nextToken}`, { token: env.world.tokens.handler })).status).toBe(
+      200,
+    );
+    isProblem(await env.stack.api('GET', `/v1/cases?status=UNDER_REVIEW&nextToken=${page.body.nextToken}`, { token: env.world.tokens.handler }), 400);
   });
 });
 
 describe("a case's stored size", () => {
   it('refuses expense batches past the cap with 422 CASE_TOO_LARGE naming items; nothing recorded, the case still writable', async () => {
-    const { caseId } = await openedCase(world);
+    const { caseId } = await openedCase(env.world);
     // The largest batch the API accepts: 200 lines of 1,000 characters (~200 KB stored).
     const batch = {
       items: Array.from({ length: 200 }, (_, i) => ({ description: `门诊 ${i} `.padEnd(1_000, 'x'), amountFen: 100, inCatalogue: true })),
       inpatientDays: 0,
     };
     const path = `/v1/cases/${caseId}/expenses`;
-    const first = await stack.api('POST', path, { token: world.tokens.handler, body: batch });
+    const first = await env.stack.api('POST', path, { token: env.world.tokens.handler, body: batch });
     expect(first.status, JSON.stringify(first.body)).toBe(202);
-    const before = await stack.api('GET', `/v1/cases/${caseId}`, { token: world.tokens.handler });
+    const before = await env.stack.api('GET', `/v1/cases/${caseId}`, { token: env.world.tokens.handler });
     for (let i = 0; i < 3; i++) {
-      const res = await stack.api('POST', path, { token: world.tokens.handler, body: batch });
+      const res = await env.stack.api('POST', path, { token: env.world.tokens.handler, body: batch });
       isProblem(res, 422);
       expect(res.body.code).toBe('CASE_TOO_LARGE');
       expect(res.body.errors.map((e: { path: string }) => e.path)).toEqual(['items']);
     }
-    const after = await stack.api('GET', `/v1/cases/${caseId}`, { token: world.tokens.handler });
+    const after = await env.stack.api('GET', `/v1/cases/${caseId}`, { token: env.world.tokens.handler });
     expect(after.body.version).toBe(before.body.version);
     expect(after.body.timeline).toHaveLength(before.body.timeline.length);
     // A step that fits is still recorded (the item was never grown past what DynamoDB takes).
-    const small = await stack.api('POST', path, {
-      token: world.tokens.handler,
+    const small = await env.stack.api('POST', path, {
+      token: env.world.tokens.handler,
       body: { items: [{ description: '复诊', amountFen: 100, inCatalogue: true }], inpatientDays: 0 },
     });
     expect(small.status, JSON.stringify(small.body)).toBe(202);
