@@ -1,9 +1,9 @@
 import { DARK } from '../components/tags.ts';
 import { Alert, Card, Col, Descriptions, Empty, Row, Space, Table, Tag, Typography } from 'antd';
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback } from 'react';
 import { Link, useParams } from 'react-router';
-import { api, type Case, type Schemas } from '../api/client.ts';
-import { asProblem } from '../api/problem.ts';
+import type { Case } from '../api/client.ts';
+import { useCaseView } from '../case-data.ts';
 import type { Session } from '../auth/session.ts';
 import {
   BASIS,
@@ -63,24 +63,7 @@ const ASSESSMENT_STEPS = { assessment: 'initial', reassessment: 'reassessment', 
 /** A case with everything the staff need to decide its next step, and the form of that step for the signed-in role. */
 export default function CasePage({ session }: { session: Session }) {
   const { caseId = '' } = useParams();
-  const [item, setItem] = useState<Full>();
-  const [benefits, setBenefits] = useState<Schemas['Benefits']>();
-  const [error, setError] = useState<string>();
-
-  const load = useCallback(async () => {
-    const [c, b] = await Promise.all([
-      api.GET('/v1/cases/{caseId}', { params: { path: { caseId } } }),
-      api.GET('/v1/cases/{caseId}/benefits', { params: { path: { caseId } } }),
-    ]);
-    if (c.error || !c.data) return setError(asProblem(c.error).detail);
-    setItem(c.data as Full);
-    setBenefits(b.data);
-    return c.data as Full;
-  }, [caseId]);
-
-  useEffect(() => {
-    load();
-  }, [load]);
+  const { item, benefits, error, load } = useCaseView<Full>(caseId);
 
   /** A step answers 202 and the workflow moves the case a moment later: reload until no step is pending. */
   const afterStep = useCallback(async () => {

@@ -5,10 +5,11 @@
  * lines with how they were computed, the payments and their status, and the yearly certification.
  */
 import { Alert, App, Button, Card, Empty, Spin, Steps, Tag } from 'antd';
-import { useCallback, useEffect, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { Link, useParams } from 'react-router';
-import { api, type Case, type Schemas } from '../../api/client.ts';
+import { api, type Case } from '../../api/client.ts';
 import { asProblem } from '../../api/problem.ts';
+import { useCaseView } from '../../case-data.ts';
 import type { Session } from '../../auth/session.ts';
 import { DARK } from '../../components/tags.ts';
 import { basisParts } from '../../case-labels.ts';
@@ -95,24 +96,9 @@ const Section = ({ title, children }: { title: string; children: React.ReactNode
 function MyCase() {
   const { caseId = '' } = useParams();
   const { message } = App.useApp();
-  const [item, setItem] = useState<Full>();
-  const [benefits, setBenefits] = useState<Schemas['Benefits']>();
-  const [error, setError] = useState<string>();
+  const { item, benefits, error, load } = useCaseView<Full>(caseId);
   const [certifying, setCertifying] = useState(false);
   const [certRefusal, setCertRefusal] = useState<string>();
-
-  const load = useCallback(async () => {
-    const [c, b] = await Promise.all([
-      api.GET('/v1/cases/{caseId}', { params: { path: { caseId } } }),
-      api.GET('/v1/cases/{caseId}/benefits', { params: { path: { caseId } } }),
-    ]);
-    if (c.error || !c.data) return setError(asProblem(c.error).detail);
-    setItem(c.data as Full);
-    setBenefits(b.data);
-  }, [caseId]);
-  useEffect(() => {
-    void load();
-  }, [load]);
 
   if (error) return <Alert type="error" showIcon message={error} />;
   if (!item)
