@@ -272,6 +272,16 @@ export interface NewCaseInput {
 }
 
 /**
+ * The province a case belongs to (D18): that of the order covering the injury (the province the worker was
+ * enrolled in for it), whatever province the report was filed from; the report's when no order covers it.
+ */
+export function caseProvince(report: Pick<InjuryReport, 'province' | 'coverage' | 'orders'>): string {
+  const { coverage } = report;
+  const covering = coverage.covered ? report.orders.find((o) => o.orderId === coverage.orderId) : undefined;
+  return covering?.province ?? report.province;
+}
+
+/**
  * A new case for a report (D6, D12): only a final deadline requires the written explanation; past a
  * provisional one the case opens flagged `late` (the view derives it again when the year is loaded).
  */
@@ -297,7 +307,7 @@ export function openCase(input: NewCaseInput): Outcome {
     kind: input.kind,
     ...(report.workerId ? { workerId: report.workerId } : {}),
     platformId: report.platformId,
-    province: report.province,
+    province: caseProvince(report),
     occurredAt: report.occurredAt,
     injuryDate: report.injuryDate,
     applicant: input.applicant,

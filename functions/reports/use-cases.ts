@@ -76,12 +76,16 @@ export const fileReport = async (p: Principal, body: z.infer<typeof InjuryReport
   const dayEnd = new Date(dayStart.getTime() + DAY_MS - 1);
   const lookback = coverageLookbackHours(params, date);
   const orders = workerId ? await ordersRepository.acceptedBetween(workerId, body.platformId, new Date(dayStart.getTime() - lookback * HOUR_MS), dayEnd) : [];
-  const enrolled = isPlatformEnrolled(platform.provinces, body.province, date);
+  // D18 (contract v2 "Provinces"): coverage looks at the worker's orders on this platform in every province
+  // where the platform was enrolled that day, not only the province the report is filed from; the case then
+  // belongs to the covering order's province (core/case-lifecycle.ts).
+  const enrolledOrders = orders.filter((o) => isPlatformEnrolled(platform.provinces, o.province, date));
+  const enrolled = enrolledOrders.length > 0 || isPlatformEnrolled(platform.provinces, body.province, date);
   const coverage: CoverageResult = coverageAt({
     at,
     workerKnown: workerId !== undefined,
     platformEnrolled: enrolled,
-    orders: orders.filter((o) => o.province === body.province),
+    orders: enrolledOrders,
     ...params,
   });
   // D11: every order overlapping the injury's calendar date (accepted before midnight counts).

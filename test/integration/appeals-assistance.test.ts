@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { addDays, SEEDED_CALENDARS, shanghaiDate, WorkingDayCalendar } from '../../core/index.ts';
-import { approve, openedCase, payMinorInjury, settleByBank, waitForCase, waitForStatus } from './cases-fixtures.ts';
+import { approve, openCaseBody, openedCase, payMinorInjury, registerWorker, report, settleByBank, waitForCase, waitForStatus } from './cases-fixtures.ts';
 import { useCaseStack } from './cases-stack.ts';
 
 const env = useCaseStack();
@@ -189,6 +189,47 @@ describe('appeals (D17)', () => {
     expect(early.status).toBe(400);
     expect(early.body.errors[0].path).toBe('filedOn');
     expect((await get(`/v1/cases/${caseId}`)).body.appeals).toBeUndefined();
+  });
+});
+
+describe('the province a case belongs to (D18)', () => {
+  it("is the covering order's: a report filed from Beijing about a Shanghai order is covered and its case is Shanghai's", async () => {
+    const { world } = env;
+    const joined = await world.api('POST', `/v1/platforms/${world.platformId}/provinces`, {
+      token: world.tokens.admin,
+      body: { code: '310000', joinedOn: '2024-01-01' },
+    });
+    expect([200, 201, 409]).toContain(joined.status);
+    const worker = await registerWorker(world);
+    const at = new Date(Date.now() - 30 * 60_000);
+    const orderId = `o-sh-${Date.now().toString(36)}`;
+    const order = await world.api('POST', `/v1/platforms/${world.platformId}/orders`, {
+      token: world.tokens.platform,
+      body: {
+        orders: [
+          {
+            orderId,
+            platformWorkerId: worker.platformWorkerId,
+            industry: 'INSTANT_DELIVERY',
+            province: '310000',
+            acceptedAt: new Date(at.getTime() - 3_600_000).toISOString(),
+          },
+        ],
+      },
+    });
+    expect(order.body.results[0].status).toBe('accepted');
+    // Filed with province 110000 (where the rider lives): before D18 routing this was NO_ORDER_AT_TIME.
+    const filed = await report(world, worker, at);
+    expect(filed.status).toBe(201);
+    expect(filed.body.coverage).toEqual({ covered: true, orderId, reason: 'COVERED' });
+    const opened = await world.api('POST', '/v1/cases', { token: world.tokens.platform, body: openCaseBody(filed.body.reportId) });
+    expect(opened.status).toBe(201);
+    const caseId = opened.body.caseId as string;
+    // Shanghai's staff decide it; Beijing's handler does not see it.
+    const shanghai = await world.api('GET', `/v1/cases/${caseId}`, { token: world.tokens.otherProvince });
+    expect(shanghai.status).toBe(200);
+    expect(shanghai.body.province).toBe('310000');
+    expect((await world.api('GET', `/v1/cases/${caseId}`, { token: world.tokens.handler })).status).toBe(404);
   });
 });
 
