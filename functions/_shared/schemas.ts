@@ -4,7 +4,7 @@
  * zod/mini's functional form (./zod.ts): `x.check(...)` for classic's chained checks, `z.withMeta(x, …)` for `.meta(…)`.
  */
 import type {} from 'zod-openapi';
-import { INDUSTRIES, checkCreditCode, checkResidentId, isProvinceCode, parseInstant } from '../../core/index.ts';
+import { INDUSTRIES, checkCreditCode, checkResidentId, isProvinceCode, isValidDate, isValidMonth, parseInstant } from '../../core/index.ts';
 import * as z from './zod.ts';
 
 export const ClientId = z.withMeta(z.string().check(z.regex(/^[A-Za-z0-9._:-]{1,64}$/, '须为 1–64 个字符，只能包含 A–Z、a–z、0–9、“.”、“_”、“:”或“-”。')), {
@@ -40,15 +40,20 @@ export const Industry = z.enum(INDUSTRIES);
 export const LocalDate = z.withMeta(
   z.string().check(
     z.regex(/^\d{4}-\d{2}-\d{2}$/, '须为 YYYY-MM-DD 格式的日期。'),
-    z.refine((s) => {
-      const d = new Date(`${s}T00:00:00Z`);
-      return !Number.isNaN(d.getTime()) && d.toISOString().startsWith(s);
-    }, '须为真实存在的日期。'),
+    // The core's own test (a real day, year 1000 or later): a date the schema let through and the core refused
+    // (e.g. 0999-12-31) was a RangeError, so a 500.
+    z.refine((s) => isValidDate(s), '须为真实存在的日期（公元 1000 年及以后）。'),
   ),
   { example: '2025-07-01' },
 );
 
-export const Month = z.withMeta(z.string().check(z.regex(/^\d{4}-(0[1-9]|1[0-2])$/, '须为 YYYY-MM 格式的月份。')), { example: '2025-08' });
+export const Month = z.withMeta(
+  z.string().check(
+    z.regex(/^\d{4}-(0[1-9]|1[0-2])$/, '须为 YYYY-MM 格式的月份。'),
+    z.refine((s) => isValidMonth(s), '须为公元 1000 年及以后的月份。'),
+  ),
+  { example: '2025-08' },
+);
 
 export const Instant = z.withMeta(
   z.string().check(
