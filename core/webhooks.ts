@@ -32,45 +32,16 @@ export function retryDelaySeconds(attempts: number, compression = 1): number | u
 /** Total attempts a delivery gets (the first and every retry). */
 export const WEBHOOK_MAX_ATTEMPTS = WEBHOOK_RULES.retryScheduleSeconds.length + 1;
 
-const ipv4 = (host: string): number[] | undefined => {
-  const parts = host.split('.');
-  if (parts.length !== 4 || !parts.every((p) => /^\d{1,3}$/.test(p) && Number(p) <= 255)) return undefined;
-  return parts.map(Number);
-};
-
-/** Loopback: 127.0.0.0/8, ::1, `localhost`. */
-export function isLoopback(host: string): boolean {
-  const h = host.toLowerCase().replace(/^\[|\]$/g, '');
-  if (h === 'localhost' || h.endsWith('.localhost') || h === '::1') return true;
-  return ipv4(h)?.[0] === 127;
-}
-
 /**
- * A host that names a private, loopback, link-local or otherwise non-public address (RFC 1918, RFC 6598,
- * 127/8, 169.254/16, 0/8, ::1, fc00::/7, fe80::/10, IPv4-mapped IPv6 of those), or a name that only
- * resolves inside a network (`localhost`, `*.internal`, `*.local`). Public names are checked again after DNS
- * resolution by the sender.
+ * Where a receiver may point. Which hosts are loopback or not public is network knowledge, not a rule: the
+ * functions pass their classifier (functions/_shared/network.ts, on ipaddr.js), the core stays pure.
  */
-export function isPrivateAddress(host: string): boolean {
-  const h = host.toLowerCase().replace(/^\[|\]$/g, '');
-  if (isLoopback(h) || h.endsWith('.internal') || h.endsWith('.local') || (!h.includes('.') && !h.includes(':'))) return true;
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(h);
-  const v4 = ipv4(mapped ? mapped[1]! : h);
-  if (v4) {
-    const [a, b] = v4 as [number, number, number, number];
-    return (
-      a === 0 ||
-      a === 10 ||
-      a === 127 ||
-      (a === 100 && b >= 64 && b <= 127) ||
-      (a === 169 && b === 254) ||
-      (a === 172 && b >= 16 && b <= 31) ||
-      (a === 192 && b === 168) ||
-      a >= 224
-    );
-  }
-  if (h.includes(':')) return h === '::' || /^f[cd]/.test(h) || /^fe[89ab]/.test(h);
-  return false;
+export interface WebhookUrlOptions {
+  /** Locally: `http`/`https` on a loopback host is accepted. */
+  readonly allowLoopbackHttp: boolean;
+  readonly isLoopback: (host: string) => boolean;
+  /** Private, loopback, link-local, reserved … or a name that only resolves inside a network. */
+  readonly isPrivate: (host: string) => boolean;
 }
 
 export type WebhookUrlCheck =
@@ -81,7 +52,7 @@ export type WebhookUrlCheck =
  * A receiver URL a platform may register (contract, v2 clarifications): absolute; no user information;
  * `https` to a public address — or, where `allowLoopbackHttp` (locally), `http`/`https` on a loopback address.
  */
-export function checkWebhookUrl(value: string, options: { readonly allowLoopbackHttp: boolean }): WebhookUrlCheck {
+export function checkWebhookUrl(value: string, options: WebhookUrlOptions): WebhookUrlCheck {
   let url: URL;
   try {
     url = new URL(value);
@@ -89,11 +60,11 @@ export function checkWebhookUrl(value: string, options: { readonly allowLoopback
     return { ok: false, reason: 'NOT_A_URL', message: '须为完整的 URL（如 https://hooks.example.com/claims）。' };
   }
   if (url.username !== '' || url.password !== '') return { ok: false, reason: 'CREDENTIALS', message: 'URL 不得包含用户名或密码。' };
-  const loopbackAllowed = options.allowLoopbackHttp && isLoopback(url.hostname);
+  const loopbackAllowed = options.allowLoopbackHttp && options.isLoopback(url.hostname);
   if (url.protocol !== 'https:' && !(loopbackAllowed && url.protocol === 'http:')) {
     return { ok: false, reason: 'SCHEME', message: options.allowLoopbackHttp ? '须使用 https（本地环境可用回环地址的 http）。' : '须使用 https。' };
   }
-  if (!loopbackAllowed && isPrivateAddress(url.hostname)) {
+  if (!loopbackAllowed && options.isPrivate(url.hostname)) {
     return { ok: false, reason: 'PRIVATE_ADDRESS', message: '不得指向内网、回环或链路本地地址：请使用可公开访问的地址。' };
   }
   return { ok: true, url: url.toString() };

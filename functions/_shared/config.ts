@@ -17,6 +17,7 @@ import { PII_ENV } from '../../manifest/env.ts';
 import { EVENT_BUS_ENV, QUEUES, type QueueId } from '../../manifest/events.ts';
 import { STATE_MACHINES, type StateMachineId } from '../../manifest/state-machines.ts';
 import { TABLES, type TableId } from '../../manifest/tables.ts';
+import { WEBHOOK_RULES } from '../../core/index.ts';
 import * as z from './zod.ts';
 
 const value = (name: string): string | undefined => {
@@ -70,7 +71,8 @@ const OptionalUrl = z.optional(z.url());
 const SmsSender = z._default(z.enum(['sns', 'none']), 'sns');
 const Flag = z._default(z.enum(['true', 'false']), 'false');
 const Compression = z._default(z.coerce.number().check(z.minimum(1), z.maximum(1_000_000)), 1);
-const TimeoutMs = z._default(z.coerce.number().check(z.int(), z.minimum(100), z.maximum(10_000)), 10_000);
+// The contract's receiver timeout is a rule (WEBHOOK_RULES.timeoutMs): a stage may only shorten it (the local tests do).
+const TimeoutMs = z._default(z.coerce.number().check(z.int(), z.minimum(100), z.maximum(WEBHOOK_RULES.timeoutMs)), WEBHOOK_RULES.timeoutMs);
 
 const [PII_LOCAL_KEY, PII_KMS_KEY_ID, PII_DATA_KEY_CIPHERTEXT] = PII_ENV;
 

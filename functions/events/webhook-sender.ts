@@ -11,12 +11,14 @@
  * kept in the log, sent again only by a redelivery. A sender that crashes on a message again and again
  * leaves it to SQS's redrive into the DLQ (alarmed).
  */
-import { lookup } from 'node:dns/promises';
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { ChangeMessageVisibilityCommand } from '@aws-sdk/client-sqs';
 import { Webhook } from 'standardwebhooks';
-import { isLoopback, isPrivateAddress, retryDelaySeconds } from '../../core/index.ts';
+import { retryDelaySeconds } from '../../core/index.ts';
 import { config } from '../_shared/config.ts';
+import { guardedLookup, isLoopback, isPrivateAddress } from '../_shared/network.ts';
 import { logger } from '../_shared/observability.ts';
 import { initPii, pii } from '../_shared/pii.ts';
 import { type Delivery, eventsRepository } from '../_shared/repositories/events.ts';
@@ -28,40 +30,60 @@ const Message = z.strictObject({ platformId: z.string(), deliveryId: z.string() 
 
 type Outcome = { readonly responseStatus?: number; readonly error?: string };
 
-/** Refuses a receiver whose name resolves to a private address (unless loopback is allowed locally). */
-const checkResolved = async (url: URL): Promise<string | undefined> => {
-  const allowLoopback = config.webhooks.allowLoopback;
-  if (allowLoopback && isLoopback(url.hostname)) return undefined;
-  const addresses = await lookup(url.hostname.replace(/^\[|\]$/g, ''), { all: true });
-  return addresses.some((a) => isPrivateAddress(a.address)) ? 'the receiver resolves to a private address' : undefined;
-};
+/**
+ * One signed POST. The name is resolved by the connection itself through `guardedLookup`, which refuses a
+ * private address: the address checked is the address connected to (a name that resolved to a public
+ * address for a check and to 169.254.169.254 for the fetch after it no longer gets through). An address
+ * literal is not looked up, so it is checked here. No redirect is followed (a 3xx is a failed attempt).
+ */
+const post = (target: URL, headers: Record<string, string>, body: string): Promise<number> =>
+  new Promise((resolve, reject) => {
+    const allowLoopback = config.webhooks.allowLoopback;
+    const host = target.hostname;
+    if (/^[\d.]+$|^\[/.test(host) && isPrivateAddress(host) && !(allowLoopback && isLoopback(host))) {
+      reject(Object.assign(new Error('the receiver is a private address'), { code: 'PRIVATE_ADDRESS' }));
+      return;
+    }
+    const req = (target.protocol === 'https:' ? httpsRequest : httpRequest)(
+      target,
+      {
+        method: 'POST',
+        headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) },
+        lookup: guardedLookup(allowLoopback),
+        signal: AbortSignal.timeout(config.webhooks.timeoutMs),
+      },
+      (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
 
 const send = async (delivery: Delivery, url: string, secret: string): Promise<Outcome> => {
   const target = new URL(url);
   try {
-    const refused = await checkResolved(target);
-    if (refused) return { error: refused };
     const now = new Date();
     const signature = new Webhook(secret).sign(delivery.webhookId, now, delivery.body);
-    const res = await fetch(target, {
-      method: 'POST',
-      redirect: 'manual',
-      signal: AbortSignal.timeout(config.webhooks.timeoutMs),
-      headers: {
+    const status = await post(
+      target,
+      {
         'content-type': 'application/json',
         'user-agent': 'injury-claims-webhooks/1',
         'webhook-id': delivery.webhookId,
         'webhook-timestamp': String(Math.floor(now.getTime() / 1000)),
         'webhook-signature': signature,
       },
-      body: delivery.body,
-    });
-    await res.body?.cancel().catch(() => undefined);
-    return { responseStatus: res.status };
+      delivery.body,
+    );
+    return { responseStatus: status };
   } catch (error) {
-    const e = error as Error & { cause?: { code?: string } };
-    if (e.name === 'TimeoutError' || e.name === 'AbortError') return { error: `no answer within ${config.webhooks.timeoutMs} ms` };
-    return { error: e.cause?.code ? `connection failed (${e.cause.code})` : `connection failed (${e.name})` };
+    const e = error as Error & { code?: string; cause?: { name?: string } };
+    if (e.name === 'TimeoutError' || e.name === 'AbortError' || e.cause?.name === 'TimeoutError')
+      return { error: `no answer within ${config.webhooks.timeoutMs} ms` };
+    if (e.code === 'PRIVATE_ADDRESS') return { error: 'the receiver resolves to a private address' };
+    return { error: e.code ? `connection failed (${e.code})` : `connection failed (${e.name})` };
   }
 };
 

@@ -3,6 +3,7 @@
  * GET …/webhook/deliveries (the delivery log) and POST …/deliveries/{deliveryId}/redelivery.
  */
 import { randomBytes } from 'node:crypto';
+import { isLoopback, isPrivateAddress } from '../_shared/network.ts';
 import { checkWebhookUrl, WEBHOOK_RULES } from '../../core/index.ts';
 import { type Principal, requireRole } from '../_shared/auth.ts';
 import { config } from '../_shared/config.ts';
@@ -25,7 +26,7 @@ export const handler = httpHandler({
   'PUT /v1/platforms/{platformId}/webhook': async (ctx) => {
     const platformId = ownPlatform(ctx.principal(), ctx.path('platformId'));
     const request = ctx.body(WebhookRequest);
-    const checked = checkWebhookUrl(request.url, { allowLoopbackHttp: config.webhooks.allowLoopback });
+    const checked = checkWebhookUrl(request.url, { allowLoopbackHttp: config.webhooks.allowLoopback, isLoopback, isPrivate: isPrivateAddress });
     if (!checked.ok) throw badRequest([{ path: 'url', message: checked.message }]);
     const secret = `whsec_${randomBytes(WEBHOOK_RULES.secretBytes).toString('base64')}`;
     await eventsRepository.putWebhook({

@@ -27,6 +27,7 @@ import {
   GetShardIteratorCommand,
   type _Record as StreamRecord,
 } from '@aws-sdk/client-dynamodb-streams';
+import { WEBHOOK_RULES } from '../../core/index.ts';
 import { EVENT_BUS_ENV, EVENT_SOURCE, QUEUES } from '../../manifest/events.ts';
 import { DOMAIN_EVENT_FUNCTIONS, type DomainEventFunctionName } from '../../manifest/functions.ts';
 import { tableById } from '../../manifest/tables.ts';
@@ -455,7 +456,7 @@ export function localEvents(options: LocalEventsOptions = {}): LocalEvents {
           SMS_SENDER: 'sns',
           WEBHOOK_ALLOW_LOOPBACK: 'true',
           WEBHOOK_RETRY_COMPRESSION: String(options.retryCompression ?? 360),
-          WEBHOOK_TIMEOUT_MS: String(options.webhookTimeoutMs ?? 10_000),
+          WEBHOOK_TIMEOUT_MS: String(options.webhookTimeoutMs ?? WEBHOOK_RULES.timeoutMs),
         },
       };
     },

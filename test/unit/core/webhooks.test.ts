@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { checkWebhookUrl, isLoopback, isPrivateAddress, retryDelaySeconds, WEBHOOK_MAX_ATTEMPTS, WEBHOOK_RULES } from '../../../core/index.ts';
+import { checkWebhookUrl, retryDelaySeconds, WEBHOOK_MAX_ATTEMPTS, WEBHOOK_RULES } from '../../../core/index.ts';
+import { isLoopback, isPrivateAddress } from '../../../functions/_shared/network.ts';
 
 describe('webhook retry schedule (D21, Standard Webhooks)', () => {
   it('retries for at least 24 hours, each wait within SQS’s 12-hour visibility limit', () => {
@@ -24,8 +25,8 @@ describe('webhook retry schedule (D21, Standard Webhooks)', () => {
 });
 
 describe('webhook receiver URLs (contract, v2 clarifications)', () => {
-  const aws = { allowLoopbackHttp: false };
-  const local = { allowLoopbackHttp: true };
+  const aws = { allowLoopbackHttp: false, isLoopback, isPrivate: isPrivateAddress };
+  const local = { allowLoopbackHttp: true, isLoopback, isPrivate: isPrivateAddress };
   it('accepts https to a public name', () => {
     expect(checkWebhookUrl('https://hooks.example.com/claims', aws)).toEqual({ ok: true, url: 'https://hooks.example.com/claims' });
   });
@@ -70,7 +71,17 @@ describe('webhook receiver URLs (contract, v2 clarifications)', () => {
     expect(isPrivateAddress('224.0.0.1')).toBe(true);
     expect(isPrivateAddress('::ffff:10.0.0.1')).toBe(true);
     expect(isPrivateAddress('::ffff:8.8.8.8')).toBe(false);
-    expect(isPrivateAddress('2001:db8::1')).toBe(false);
+    expect(isPrivateAddress('2606:4700:4700::1111')).toBe(false);
+    // Documentation, NAT64, 6to4 and IPv4-compatible forms are not public receivers.
+    expect(isPrivateAddress('2001:db8::1')).toBe(true);
+    expect(isPrivateAddress('64:ff9b::a9fe:a9fe')).toBe(true);
+    expect(isPrivateAddress('2002:7f00:1::1')).toBe(true);
+    expect(isPrivateAddress('::7f00:1')).toBe(true);
+    // IPv4-mapped in the hex notation the URL parser writes ([::ffff:127.0.0.1] → [::ffff:7f00:1]).
+    expect(isPrivateAddress('[::ffff:7f00:1]')).toBe(true);
+    expect(isPrivateAddress('::ffff:a9fe:a9fe')).toBe(true);
+    expect(isPrivateAddress('::ffff:808:808')).toBe(false);
+    expect(isPrivateAddress(new URL('https://[::ffff:169.254.169.254]/').hostname)).toBe(true);
     expect(isPrivateAddress('::')).toBe(true);
     expect(isPrivateAddress('300.1.1.1')).toBe(false);
   });
