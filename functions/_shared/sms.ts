@@ -28,13 +28,20 @@ const snsSender: SmsSender = {
   name: 'sns',
   async send(phone, text) {
     sns ??= traced(new SNSClient({ maxAttempts: 3 }));
-    await sns.send(
-      new PublishCommand({
-        PhoneNumber: e164(phone),
-        Message: text,
-        MessageAttributes: { 'AWS.SNS.SMS.SMSType': { DataType: 'String', StringValue: 'Transactional' } },
-      }),
-    );
+    try {
+      await sns.send(
+        new PublishCommand({
+          PhoneNumber: e164(phone),
+          Message: text,
+          MessageAttributes: { 'AWS.SNS.SMS.SMSType': { DataType: 'String', StringValue: 'Transactional' } },
+        }),
+      );
+    } catch (error) {
+      // SNS's messages may quote the phone number (InvalidParameter: "Invalid parameter: PhoneNumber … +86…"):
+      // the error goes on (the event is retried) with its name only, so no log line or DLQ record carries it.
+      const name = (error as Error).name;
+      throw Object.assign(new Error(`SMS publish failed (${name})`), { name });
+    }
   },
 };
 
