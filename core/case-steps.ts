@@ -27,7 +27,8 @@ export type WorkflowInStatus = 'waits' | 'ends';
  */
 export const LIFECYCLE: Readonly<Record<CaseStatus, { readonly accepts: readonly CaseStep[]; readonly workflow: WorkflowInStatus }>> = {
   UNDER_REVIEW: { accepts: ['confirmation', 'expenses', 'suspension', 'resumption', ...DOCUMENTS, ...APPEALS], workflow: 'waits' },
-  NOT_CONFIRMED: { accepts: ['document-waiver', 'document-withdrawal', ...APPEALS], workflow: 'ends' },
+  // Contract v2 "Statuses": documents in every status (evidence for an appeal of the refusal); no payee change.
+  NOT_CONFIRMED: { accepts: ['document-upload', 'document-waiver', 'document-withdrawal', ...APPEALS], workflow: 'ends' },
   AWAITING_ASSESSMENT: { accepts: ['assessment', 'expenses', 'assessment-extension', ...DOCUMENTS, ...APPEALS], workflow: 'waits' },
   AWAITING_DEPENDANTS: { accepts: ['dependants', 'expenses', ...DOCUMENTS, ...APPEALS], workflow: 'waits' },
   AWAITING_APPROVAL: { accepts: ['approval', 'expenses', ...DOCUMENTS, ...AFTER_APPROVAL, ...APPEALS], workflow: 'waits' },

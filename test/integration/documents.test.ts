@@ -242,7 +242,7 @@ describe('evidence documents (D13)', () => {
     );
   });
 
-  it('takes no upload on a refused (NOT_CONFIRMED) case', async () => {
+  it('takes an upload on a refused (NOT_CONFIRMED) case (contract v2: documents in every status; evidence for an appeal), with nothing required', async () => {
     const { caseId } = await openedCase(env.world, { documents: 'none' });
     const { handler } = env.world.tokens;
     const refusal = { outcome: 'NOT_CONFIRMED', basis: 'INTOXICATION', reasons: ['醉酒'], assessmentRequired: false };
@@ -252,7 +252,9 @@ describe('evidence documents (D13)', () => {
       token: handler,
       body: { type: 'OTHER', fileName: 'a.pdf', contentType: 'application/pdf', sizeBytes: 10 },
     });
-    expect(res.status).toBe(409);
-    expect((await api('GET', `/v1/cases/${caseId}/documents`, { token: handler })).body).toMatchObject({ items: [], checklist: { required: [], missing: [] } });
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    const listed = (await api('GET', `/v1/cases/${caseId}/documents`, { token: handler })).body;
+    expect(listed.items.map((d: { documentId: string }) => d.documentId)).toEqual([res.body.documentId]);
+    expect(listed.checklist).toMatchObject({ required: [], missing: [] });
   });
 });

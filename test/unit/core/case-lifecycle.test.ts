@@ -212,7 +212,7 @@ describe('the lifecycle table', () => {
       'AWAITING_APPROVAL',
       'RETURNED',
     ]);
-    expect(LIFECYCLE.NOT_CONFIRMED.accepts).toEqual(['document-waiver', 'document-withdrawal', 'appeal', 'appeal-result']);
+    expect(LIFECYCLE.NOT_CONFIRMED.accepts).toEqual(['document-upload', 'document-waiver', 'document-withdrawal', 'appeal', 'appeal-result']);
     expect(LIFECYCLE.CLOSED.accepts).toEqual([
       'review',
       'document-upload',

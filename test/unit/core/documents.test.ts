@@ -131,11 +131,11 @@ describe('the check after an upload (D13: the bytes decide)', () => {
 });
 
 describe('the lifecycle of documents', () => {
-  it('requests an upload UPLOADING for 15 minutes, but not on a refused case', () => {
+  it('requests an upload UPLOADING for 15 minutes, on a refused case too (evidence for its appeal)', () => {
     const input = { documentId: 'D9', type: 'ID_PROOF' as const, fileName: 'a.pdf', contentType: 'application/pdf' as const, sizeBytes: 10 };
     const r = requestUpload(opened(), input, ctx());
     expect(r).toMatchObject({ ok: true, document: { status: 'UPLOADING', expiresAt: '2026-03-16T02:15:00.000Z', uploadedBy: 'handler-1' } });
-    expect(requestUpload(opened({ status: 'NOT_CONFIRMED' }), input, ctx())).toMatchObject({ ok: false, refusal: { code: 'STEP_NOT_ACCEPTED' } });
+    expect(requestUpload(opened({ status: 'NOT_CONFIRMED' }), input, ctx())).toMatchObject({ ok: true, document: { status: 'UPLOADING' } });
   });
 
   it('refuses a confirmation with a 422 naming every missing type, and accepts a refusal without documents', () => {
