@@ -83,6 +83,8 @@ export interface CreditRecord {
 export type CloseCreditAction =
   | { kind: 'create'; record: CreditRecord }
   | { kind: 'reopen'; totalFen: number }
+  /** An open record whose month closed again with another total (amounts added while it was reopened). */
+  | { kind: 'retotal'; totalFen: number }
   | { kind: 'resolve'; resolvedOn: string }
   | { kind: 'none' };
 
@@ -94,7 +96,7 @@ export interface CloseInput {
   readonly settledFen: number;
   /** The day the close takes effect (Asia/Shanghai). */
   readonly closedOn: string;
-  readonly existing?: Pick<CreditRecord, 'status'>;
+  readonly existing?: Pick<CreditRecord, 'status' | 'fact'>;
   /** `paidOn` of the latest settlement (resolves an open record the settlements now cover). */
   readonly lastPaidOn?: string;
 }
@@ -116,7 +118,12 @@ export function creditOnClose(input: CloseInput): CloseCreditAction {
       },
     };
   }
-  if (unpaid) return input.existing.status === 'resolved' ? { kind: 'reopen', totalFen: input.totalFen } : { kind: 'none' };
+  if (unpaid) {
+    if (input.existing.status === 'resolved') return { kind: 'reopen', totalFen: input.totalFen };
+    // Contract: "amounts added in a reopened month are due when it closes again" — the record says the new total.
+    const recorded = 'totalFen' in input.existing.fact ? input.existing.fact.totalFen : undefined;
+    return recorded === input.totalFen ? { kind: 'none' } : { kind: 'retotal', totalFen: input.totalFen };
+  }
   return input.existing.status === 'open' ? { kind: 'resolve', resolvedOn: input.lastPaidOn ?? input.closedOn } : { kind: 'none' };
 }
 

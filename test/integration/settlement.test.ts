@@ -169,6 +169,11 @@ describe('month close (D19)', () => {
     expect(closed.body).toMatchObject({ status: 'CLOSED', provisional: false, totalFen: sent.length * rateFen, dueFen: sent.length * rateFen });
     const again = await post(`/v1/platforms/${world.platformId}/orders`, world.tokens.platform, { orders: [orderAt(workers[1]!, inMonth(4))] });
     expect(again.body.results[0].errors[0].code).toBe('MONTH_CLOSED');
+    // The open record of the first close now says the new total (the late order is due too).
+    const records = (await get(`/v1/credit-records?platformId=${world.platformId}&status=open`)).body.items;
+    expect(records.filter((r: any) => r.type === 'UNPAID_CONTRIBUTIONS').map((r: any) => r.fact)).toEqual([
+      { month, dueOn: closeDay, totalFen: sent.length * rateFen },
+    ]);
 
     const audit = await import('../../functions/_shared/audit.ts');
     const store = {

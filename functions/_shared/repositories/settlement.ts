@@ -93,6 +93,17 @@ export const creditActionItem = (recordId: string, action: CloseCreditAction): T
           ExpressionAttributeValues: { ':open': 'open', ':resolved': 'resolved', ':t': action.totalFen },
         },
       };
+    case 'retotal':
+      return {
+        Update: {
+          TableName: config.tables.cases,
+          Key: creditKey(recordId),
+          UpdateExpression: 'SET fact.totalFen = :t',
+          ConditionExpression: '#st = :open',
+          ExpressionAttributeNames: { '#st': 'status' },
+          ExpressionAttributeValues: { ':open': 'open', ':t': action.totalFen },
+        },
+      };
     case 'resolve':
       return resolveItem(recordId, action.resolvedOn);
     default:

@@ -76,14 +76,64 @@ describe('credit records on close and settlement (D19)', () => {
   it('a settled bill creates none; an existing record is resolved, opened again or left', () => {
     expect(creditOnClose({ ...base, totalFen: 1000, settledFen: 1000 })).toEqual({ kind: 'none' });
     expect(creditOnClose({ ...base, totalFen: 0, settledFen: 0 })).toEqual({ kind: 'none' });
-    expect(creditOnClose({ ...base, totalFen: 1000, settledFen: 1000, existing: { status: 'open' }, lastPaidOn: '2025-10-02' })).toEqual({
+    expect(
+      creditOnClose({
+        ...base,
+        totalFen: 1000,
+        settledFen: 1000,
+        existing: { status: 'open', fact: { month: '2025-08', dueOn: '2025-09-15', totalFen: 1000 } },
+        lastPaidOn: '2025-10-02',
+      }),
+    ).toEqual({
       kind: 'resolve',
       resolvedOn: '2025-10-02',
     });
-    expect(creditOnClose({ ...base, totalFen: 1000, settledFen: 1000, existing: { status: 'open' } })).toEqual({ kind: 'resolve', resolvedOn: '2025-09-16' });
-    expect(creditOnClose({ ...base, totalFen: 1000, settledFen: 1000, existing: { status: 'resolved' } })).toEqual({ kind: 'none' });
-    expect(creditOnClose({ ...base, totalFen: 1500, settledFen: 1000, existing: { status: 'resolved' } })).toEqual({ kind: 'reopen', totalFen: 1500 });
-    expect(creditOnClose({ ...base, totalFen: 1500, settledFen: 1000, existing: { status: 'open' } })).toEqual({ kind: 'none' });
+    expect(
+      creditOnClose({
+        ...base,
+        totalFen: 1000,
+        settledFen: 1000,
+        existing: { status: 'open', fact: { month: '2025-08', dueOn: '2025-09-15', totalFen: 1000 } },
+      }),
+    ).toEqual({ kind: 'resolve', resolvedOn: '2025-09-16' });
+    expect(
+      creditOnClose({
+        ...base,
+        totalFen: 1000,
+        settledFen: 1000,
+        existing: { status: 'resolved', fact: { month: '2025-08', dueOn: '2025-09-15', totalFen: 1000 } },
+      }),
+    ).toEqual({ kind: 'none' });
+    expect(
+      creditOnClose({
+        ...base,
+        totalFen: 1500,
+        settledFen: 1000,
+        existing: { status: 'resolved', fact: { month: '2025-08', dueOn: '2025-09-15', totalFen: 1000 } },
+      }),
+    ).toEqual({ kind: 'reopen', totalFen: 1500 });
+    // Closed again after a reopening added 500: the open record's total follows; closed again unchanged: nothing.
+    expect(
+      creditOnClose({
+        ...base,
+        totalFen: 1500,
+        settledFen: 1000,
+        existing: { status: 'open', fact: { month: '2025-08', dueOn: '2025-09-15', totalFen: 1000 } },
+      }),
+    ).toEqual({ kind: 'retotal', totalFen: 1500 });
+    expect(
+      creditOnClose({
+        ...base,
+        totalFen: 1000,
+        settledFen: 400,
+        existing: { status: 'open', fact: { month: '2025-08', dueOn: '2025-09-15', totalFen: 1000 } },
+      }),
+    ).toEqual({ kind: 'none' });
+    const lateReport = { caseId: 'C1', dueOn: '2025-09-01', filedOn: '2025-09-10' };
+    expect(creditOnClose({ ...base, totalFen: 1000, settledFen: 400, existing: { status: 'open', fact: lateReport } })).toEqual({
+      kind: 'retotal',
+      totalFen: 1000,
+    });
   });
 
   it('the settlement completing a closed bill resolves its open record; nothing else does', () => {
