@@ -6,7 +6,7 @@
  *
  * Event: `{ "scheduledTime": "<aws.scheduler.scheduled-time>" }`; without it, the clock.
  */
-import { monthsToClose, shanghaiDate } from '../../core/index.ts';
+import { addMonthsToMonth, monthsToClose, shanghaiDate } from '../../core/index.ts';
 import { mapLimit } from '../_shared/db.ts';
 import { dueDayOf } from '../_shared/months.ts';
 import { logger } from '../_shared/observability.ts';
@@ -30,8 +30,10 @@ export interface MonthCloseResult {
 
 export const closeMonths = async (now: Date): Promise<MonthCloseResult> => {
   const today = shanghaiDate(now);
-  // The due day in force for the latest month decides which months the date has closed.
-  const dueDay = await dueDayOf(today.slice(0, 7));
+  // The due day of the month the date closes next (last month's bill) decides which months to look at; each
+  // month is then closed by its own due day (closeMonthByDate). This month's day, used before, closed last
+  // month days late when a new version moved the day.
+  const dueDay = await dueDayOf(addMonthsToMonth(today.slice(0, 7), -1));
   // Before the close came into force there is nothing to close.
   const months = dueDay === undefined ? [] : monthsToClose(today, dueDay);
   const platformIds = await platformsRepository.ids();
