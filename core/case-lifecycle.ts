@@ -632,6 +632,8 @@ const invalidDate = (path: string, message: string, messageEn: string) => refuse
  * decision → 409), due per the rule table and D12; filed after its due date it is recorded `late: true`.
  */
 function appealFiled(record: CaseRecord, input: Extract<StepInput, { step: 'appeal' }>, ctx: StepContext, at: string, today: string): Change | Outcome {
+  // 400 before 409 (contract: the first of 400, 409, 422 wins): the dates are checked before the case's state.
+  if (input.filedOn > today) return invalidDate('filedOn', `提出日期不能晚于今天（${today}）。`, 'filedOn is in the future.');
   const decisionOn = appealedDecisionOn(record, input.against);
   if (decisionOn === undefined)
     return refuse(
@@ -639,6 +641,7 @@ function appealFiled(record: CaseRecord, input: Extract<StepInput, { step: 'appe
       `本案尚无${AGAINST_NAMES[input.against]}决定，不能申请${KIND_NAMES[input.kind]}（D17）。`,
       `The case has no ${input.against} decision to appeal (D17).`,
     );
+  if (input.filedOn < decisionOn) return invalidDate('filedOn', `提出日期不能早于被申诉决定的日期（${decisionOn}）。`, 'filedOn is before the decision.');
   const appeals = record.appeals ?? [];
   const open = openAppeal(appeals, input.against);
   if (open)
@@ -647,8 +650,6 @@ function appealFiled(record: CaseRecord, input: Extract<StepInput, { step: 'appe
       `本案对${AGAINST_NAMES[input.against]}决定已有未决的${KIND_NAMES[open.kind]}（${open.appealId}）（D17）。`,
       `Appeal ${open.appealId} against ${input.against} is still open (D17).`,
     );
-  if (input.filedOn > today) return invalidDate('filedOn', `提出日期不能晚于今天（${today}）。`, 'filedOn is in the future.');
-  if (input.filedOn < decisionOn) return invalidDate('filedOn', `提出日期不能早于被申诉决定的日期（${decisionOn}）。`, 'filedOn is before the decision.');
   const due = appealDue(input.kind, decisionOn, decidedReconsideration(appeals, input.against, decisionOn), ctx.calendar);
   const appeal: Appeal = {
     appealId: nextAppealId(appeals),
@@ -683,10 +684,10 @@ function appealDecided(
   const appeals = record.appeals ?? [];
   const appeal = appeals.find((a) => a.appealId === input.appealId);
   if (!appeal) return refuse('NOT_FOUND', `本案没有申诉 ${input.appealId}。`, `The case has no appeal ${input.appealId}.`);
-  if (appeal.result !== undefined)
-    return refuse('APPEAL_DECIDED', `申诉 ${appeal.appealId} 已登记结果（${appeal.result}）。`, `Appeal ${appeal.appealId} is already decided.`);
   if (input.decidedOn > today) return invalidDate('decidedOn', `决定日期不能晚于今天（${today}）。`, 'decidedOn is in the future.');
   if (input.decidedOn < appeal.filedOn) return invalidDate('decidedOn', `决定日期不能早于提出日期（${appeal.filedOn}）。`, 'decidedOn is before filedOn.');
+  if (appeal.result !== undefined)
+    return refuse('APPEAL_DECIDED', `申诉 ${appeal.appealId} 已登记结果（${appeal.result}）。`, `Appeal ${appeal.appealId} is already decided.`);
   const decided: Appeal = { ...appeal, result: input.result, decidedOn: input.decidedOn, summary: input.summary, resultBy: ctx.actor, resultAt: at };
   const returns = input.result !== 'UPHELD';
   return {

@@ -181,6 +181,13 @@ describe('filing an appeal', () => {
     expect(refusal(file(r, { filedOn: '2026-03-17' }))).toMatchObject({ code: 'VALIDATION_FAILED', fields: [{ path: 'filedOn' }] });
     expect(refusal(file(r, { filedOn: '2026-03-09' }))).toMatchObject({ code: 'VALIDATION_FAILED', fields: [{ path: 'filedOn' }] });
   });
+
+  it('answers 400 before 409 (contract: the first of 400, 409, 422 wins): a bad date is named even with no decision or an open appeal', () => {
+    expect(refusal(file(openedCaseRecord(), { filedOn: '2026-03-17' }))).toMatchObject({ code: 'VALIDATION_FAILED', fields: [{ path: 'filedOn' }] });
+    const once = ok(file(openedCaseRecord({ ...ASSESSED, ...CONFIRMED }))).record;
+    expect(refusal(file(once, { kind: 'LITIGATION', filedOn: '2026-03-17' }))).toMatchObject({ code: 'VALIDATION_FAILED', fields: [{ path: 'filedOn' }] });
+    expect(refusal(file(once, { kind: 'LITIGATION', filedOn: '2026-03-09' }))).toMatchObject({ code: 'VALIDATION_FAILED', fields: [{ path: 'filedOn' }] });
+  });
 });
 
 describe('recording the result', () => {
@@ -246,6 +253,8 @@ describe('recording the result', () => {
     expect(refusal(decide(r, { appealId: 'A9' }))?.code).toBe('NOT_FOUND');
     const once = ok(decide(r, { result: 'UPHELD' })).record;
     expect(refusal(decide(once))?.code).toBe('APPEAL_DECIDED');
+    // 400 before 409: a bad date on an already decided appeal is named.
+    expect(refusal(decide(once, { decidedOn: '2026-03-17' }))).toMatchObject({ code: 'VALIDATION_FAILED', fields: [{ path: 'decidedOn' }] });
     expect(refusal(decide(r, { decidedOn: '2026-03-17' }))).toMatchObject({ code: 'VALIDATION_FAILED', fields: [{ path: 'decidedOn' }] });
     expect(refusal(decide(r, { decidedOn: '2026-03-15' }))).toMatchObject({ code: 'VALIDATION_FAILED', fields: [{ path: 'decidedOn' }] });
   });
