@@ -8,14 +8,15 @@ import { addMonthsToMonth, dayOfWeek, isValidDate, isWeekend, shanghaiMonth } fr
 import { INDUSTRY, label, province, yuan } from './format.ts';
 import { fenOf } from './money.ts';
 
-const UNIT: Readonly<Record<string, string>> = {
+const UNIT = {
   fen: '元',
   'fen/order': '元/单',
   'fen/day': '元/天',
   'fen/year': '元/年',
   hours: '小时',
   minutes: '分钟',
-};
+  'day of month': '日',
+} satisfies Readonly<Record<(typeof PARAMETER_RULES)[ParameterName]['unit'], string>>;
 
 /** True when the parameter is an amount of money (typed and shown in 元, stored in fen). */
 const isMoneyParameter = (name: ParameterName): boolean => PARAMETER_RULES[name].unit.startsWith('fen');

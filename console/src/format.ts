@@ -1,6 +1,7 @@
 /** What the console shows: money in 元 from integer fen, times in Asia/Shanghai, and the Chinese names of the API's codes. */
 import { DOCUMENT_TYPE_NAMES } from '../../core/document-types.ts';
 import { INDUSTRY_NAMES } from '../../core/industries.ts';
+import type { ParameterName } from '../../core/parameters.ts';
 
 /** `123456` fen → `1,234.56` (元). Integer arithmetic only: the fen are split, never divided as a float. */
 export function yuan(fen: number): string {
@@ -200,7 +201,7 @@ export const RESULT_OUTCOME: Readonly<Record<string, string>> = { accepted: '已
 export const CALENDAR_SOURCE: Readonly<Record<string, string>> = { seeded: '系统预置', loaded: '管理员载入' };
 
 /** The versioned parameters (contract: Parameters), by their API names. */
-export const PARAMETER: Readonly<Record<string, string>> = {
+export const PARAMETER: Readonly<Record<ParameterName, string>> = {
   contributionRateFen: '缴费基准额（每单）',
   averageMonthlyWageFen: '职工月平均工资',
   minimumMonthlyWageFen: '最低月工资标准',
@@ -208,4 +209,5 @@ export const PARAMETER: Readonly<Record<string, string>> = {
   urbanDisposableIncomeFen: '全国城镇居民人均可支配收入（上年度）',
   openOrderCoverHours: '未完成订单保障时长',
   coverGraceMinutes: '订单完成后保障宽限',
+  contributionDueDay: '缴费截止日（次月第几日）',
 };

@@ -195,11 +195,8 @@ export default function CasePage({ session }: { session: Session }) {
                 type="warning"
                 showIcon
                 style={{ marginTop: 8 }}
-                message={item.escalations
-                  .map(
-                    (e) => `${e.kind === 'CONFIRMATION_OVERDUE' ? '认定超期' : e.kind === 'ASSESSMENT_OVERDUE' ? '鉴定超期' : e.kind}（期限 ${e.due ?? '—'}）`,
-                  )
-                  .join('；')}
+                // The API's reason, in Chinese for every kind (a workflow failure too, never its raw code).
+                message={item.escalations.map((e) => (e.due ? `${e.reason}（期限 ${e.due}）` : e.reason)).join('；')}
               />
             ) : null}
           </Section>
