@@ -56,7 +56,8 @@ export function App({ config }: { config: ConsoleConfig }) {
       </Suspense>
     );
   const items = [
-    ...(STAFF.includes(role) ? [{ key: '/cases', label: <Link to="/cases">工作队列</Link> }] : []),
+    // Finance has no case queue (GET /v1/cases is 403 to it): its work starts at the payment batches.
+    ...(STAFF.includes(role) && role !== 'finance' ? [{ key: '/cases', label: <Link to="/cases">工作队列</Link> }] : []),
     ...(['finance', 'reviewer', 'admin'].includes(role) ? [{ key: '/payment-batches', label: <Link to="/payment-batches">支付批次</Link> }] : []),
     ...(role === 'admin' ? [{ key: '/payment-runs', label: <Link to="/payment-runs">按月支付</Link> }] : []),
     ...(['finance', 'admin'].includes(role) ? [{ key: '/fund-reports', label: <Link to="/fund-reports">资金月报</Link> }] : []),

@@ -201,7 +201,7 @@ export const ListCasesQuery = z.strictObject({
   status: z.optional(z.enum(CASE_STATUSES)),
   province: z.optional(ProvinceCode),
   nextToken: z.optional(z.string().check(z.maxLength(2000))),
-  /** Extension: page size, 1–100 (default 50). */
+  /** Extension: page size, 1–500 (default 50): the console reads a 1,000-case queue in two pages. */
   limit: z.optional(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(500))),
 });
 
