@@ -8,6 +8,7 @@
  */
 import type { CaseRecord, CaseStatus, PaymentRecord, Person } from './case-record.ts';
 import { DOCUMENT_TYPE_NAMES, type DocumentType } from './document-types.ts';
+import { ruleTableOn } from './rule-tables.ts';
 import { addDays } from './time.ts';
 
 export const NOTIFICATION_KINDS = [
@@ -20,13 +21,6 @@ export const NOTIFICATION_KINDS = [
   'CERTIFICATION_DUE',
 ] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
-
-/** The versioned numbers of the notification rules (docs/events.md). */
-export const NOTIFICATION_RULES = {
-  version: '2026-12',
-  /** D21: a deadline of the worker's is announced this many days before it. */
-  reminderDaysBefore: 3,
-} as const;
 
 export interface Notice {
   readonly kind: NotificationKind;
@@ -128,7 +122,10 @@ const WORKER_DEADLINES: Readonly<Record<string, string>> = {
   reassessmentRequestDue: '申请再次鉴定的期限',
 };
 
-const near = (today: string, due: string) => today <= due && addDays(today, NOTIFICATION_RULES.reminderDaysBefore) >= due;
+/** D21's reminder window, from the rule table in force on `today` (effective-dated like the other periods). */
+export const reminderDaysBefore = (today: string): number => ruleTableOn(today).notifications.reminderDaysBefore;
+
+const near = (today: string, due: string) => today <= due && addDays(today, reminderDaysBefore(today)) >= due;
 
 /**
  * The reminders due on `today` (D21: a deadline of the worker's 3 days away; a certification due): the
@@ -165,6 +162,6 @@ export function reminderNotice(caseId: string, reminder: Pick<Reminder, 'kind' |
   return {
     kind: 'DEADLINE_NEAR',
     caseId,
-    text: `${prefix(caseId)}您的${name}将于${by}届满（还剩不到 ${NOTIFICATION_RULES.reminderDaysBefore} 天）。下一步：如需办理，请于${by}前提出。`,
+    text: `${prefix(caseId)}您的${name}将于${by}届满（还剩不到 ${reminderDaysBefore(reminder.due)} 天）。下一步：如需办理，请于${by}前提出。`,
   };
 }

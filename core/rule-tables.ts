@@ -77,6 +77,11 @@ export interface RuleTable {
     /** …or this many days after a reconsideration result. */
     readonly litigationAfterReconsiderationDays: number;
   };
+  /** D21: notifications to the worker. */
+  readonly notifications: {
+    /** A deadline of the worker's is announced this many days before it. */
+    readonly reminderDaysBefore: number;
+  };
   /** D9 */
   readonly benefits: {
     readonly disabilityLumpSumMonths: Readonly<Record<DisabilityGrade, number>>;
@@ -141,6 +146,7 @@ const PILOT_2022: RuleTable = {
   confirmation: { dueDays: 60, fastTrackMaxInpatientDays: 0, suddenIllnessDeathWithinHours: 48 },
   assessment: { dueDays: 60, extensionDays: 30, reassessmentWindowDays: 15, reviewAfterMonths: 12 },
   appeals: { reconsiderationDays: 60, litigationMonths: 6, litigationAfterReconsiderationDays: 15 },
+  notifications: { reminderDaysBefore: 3 },
   benefits: {
     disabilityLumpSumMonths: { 1: 27, 2: 25, 3: 23, 4: 21, 5: 18, 6: 16, 7: 13, 8: 11, 9: 9, 10: 7 },
     disabilityAllowancePercent: { 1: 90, 2: 85, 3: 80, 4: 75 },

@@ -178,6 +178,16 @@ export const RULES_CATALOGUE: readonly RuleEntry[] = [
     source: 'decisions D17; 行政复议法 Art. 20; 行政诉讼法 Arts. 45, 46',
     code: 'core/appeals.ts, core/case-lifecycle.ts',
   },
+  {
+    id: 'D21',
+    title: 'Notifications',
+    rule: "The worker is told (SMS and the inbox, in Chinese) when the case is opened, documents are missing (the whole list), a decision is made, a payment is sent or returned, a deadline of theirs is that many days away, a certification is due; a platform by signed webhook. Messages carry no ID number, phone, bank account or diagnosis.",
+    parameters: [],
+    constants: ['notifications.reminderDaysBefore'],
+    seeds: [],
+    source: 'decisions D21',
+    code: 'core/notifications.ts, core/webhooks.ts',
+  },
 ];
 
 function valueAt(table: RuleTable, path: string): unknown {

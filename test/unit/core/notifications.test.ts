@@ -5,7 +5,7 @@ import {
   chineseDate,
   decisionNotice,
   documentsMissingNotice,
-  NOTIFICATION_RULES,
+  reminderDaysBefore,
   paymentNotice,
   reminderNotice,
   remindersDue,
@@ -62,7 +62,7 @@ describe('notification texts (D21)', () => {
 describe('reminders (D21: 3 days before, once each)', () => {
   const deadlines = { reassessmentRequestDue: { date: '2026-06-10' }, confirmationDue: { date: '2026-06-10' } };
   const certs = [{ person: 'worker' as const, dueOn: '2026-06-11' }, { person: 2 }];
-  it(`reminds of the worker's deadlines and certifications from ${NOTIFICATION_RULES.reminderDaysBefore} days before until the day`, () => {
+  it(`reminds of the worker's deadlines and certifications from ${reminderDaysBefore('2026-06-01')} days before until the day`, () => {
     expect(remindersDue(record('PAID'), deadlines, certs, '2026-06-06')).toEqual([]);
     expect(remindersDue(record('PAID'), deadlines, certs, '2026-06-08')).toEqual([
       { kind: 'DEADLINE_NEAR', key: 'reassessmentRequestDue#2026-06-10', due: '2026-06-10' },

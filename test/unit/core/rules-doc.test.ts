@@ -8,8 +8,8 @@ describe('docs/rules.md', () => {
     expect(committed).toBe(renderRulesDoc());
   });
 
-  it('lists every decision D1–D12 D16 (the certification period) and D17 (appeal periods) and every constant path resolves in every table version', () => {
-    expect(RULES_CATALOGUE.map((r) => r.id)).toEqual(['D1', 'D2', 'D3', 'D4', 'D5', 'D6', 'D7', 'D8', 'D9', 'D10', 'D11', 'D12', 'D16', 'D17']);
+  it('lists every decision D1–D12 D16 (the certification period) and D17 (appeal periods), D21 (the reminder window) and every constant path resolves in every table version', () => {
+    expect(RULES_CATALOGUE.map((r) => r.id)).toEqual(['D1', 'D2', 'D3', 'D4', 'D5', 'D6', 'D7', 'D8', 'D9', 'D10', 'D11', 'D12', 'D16', 'D17', 'D21']);
     for (const entry of RULES_CATALOGUE) {
       for (const path of entry.constants) {
         for (const table of RULE_TABLES) {
