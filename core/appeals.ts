@@ -46,6 +46,24 @@ export function appealDue(
   return calendar.nextWorkingDayFrom(addMonths(decisionOn, rules.litigationMonths));
 }
 
+/** The decisions a worker may appeal, in the order of the case. */
+const APPEALABLE: readonly AppealAgainst[] = ['CONFIRMATION', 'ASSESSMENT', 'BENEFITS'];
+
+/**
+ * The worker's open appeal windows (D17, for D21's reminders): for each decision of the case not yet appealed,
+ * the last day to ask for its reconsideration, keyed `appealDue.{CONFIRMATION|ASSESSMENT|BENEFITS}`. A refused
+ * (NOT_CONFIRMED) case has the confirmation's: the one deadline left to its worker.
+ */
+export function appealWindows(record: CaseRecord, calendar: WorkingDayCalendar): Record<string, AppealDue> {
+  const out: Record<string, AppealDue> = {};
+  for (const against of APPEALABLE) {
+    const decisionOn = appealedDecisionOn(record, against);
+    if (decisionOn === undefined || (record.appeals ?? []).some((a) => a.against === against && a.decisionOn === decisionOn)) continue;
+    out[`appealDue.${against}`] = appealDue('RECONSIDERATION', decisionOn, undefined, calendar);
+  }
+  return out;
+}
+
 /** The reconsideration of the same decision that already has a result (a litigation then runs from it). */
 export const decidedReconsideration = (appeals: readonly Appeal[], against: AppealAgainst, decisionOn: string): Appeal | undefined =>
   appeals.filter((a) => a.kind === 'RECONSIDERATION' && a.against === against && a.decisionOn === decisionOn && a.decidedOn !== undefined).at(-1);

@@ -120,6 +120,10 @@ export interface Reminder {
 /** The worker's own deadlines the sweep reminds of, by name, with what the worker reads. */
 const WORKER_DEADLINES: Readonly<Record<string, string>> = {
   reassessmentRequestDue: '申请再次鉴定的期限',
+  // D17: the appeal windows (core/appeals.ts appealWindows).
+  'appealDue.CONFIRMATION': '对工伤认定决定申请行政复议的期限',
+  'appealDue.ASSESSMENT': '对劳动能力鉴定结论申请行政复议的期限',
+  'appealDue.BENEFITS': '对待遇核定决定申请行政复议的期限',
 };
 
 /** D21's reminder window, from the rule table in force on `today` (effective-dated like the other periods). */
@@ -129,15 +133,14 @@ const near = (today: string, due: string) => today <= due && addDays(today, remi
 
 /**
  * The reminders due on `today` (D21: a deadline of the worker's 3 days away; a certification due): the
- * worker's deadlines among `deadlines` and each certification `dueOn`, within the reminder window.
+ * worker's deadlines among `deadlines` (the case's and its appeal windows) and each certification `dueOn`,
+ * within the reminder window.
  */
 export function remindersDue(
-  record: Pick<CaseRecord, 'status'>,
   deadlines: Readonly<Record<string, { readonly date: string }>>,
   certifications: readonly { readonly person: Person; readonly dueOn?: string }[],
   today: string,
 ): Reminder[] {
-  if (record.status === 'NOT_CONFIRMED') return [];
   const out: Reminder[] = [];
   for (const [name, deadline] of Object.entries(deadlines)) {
     if (WORKER_DEADLINES[name] && near(today, deadline.date)) out.push({ kind: 'DEADLINE_NEAR', key: `${name}#${deadline.date}`, due: deadline.date });

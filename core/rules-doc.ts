@@ -181,7 +181,7 @@ export const RULES_CATALOGUE: readonly RuleEntry[] = [
   {
     id: 'D21',
     title: 'Notifications',
-    rule: "The worker is told (SMS and the inbox, in Chinese) when the case is opened, documents are missing (the whole list), a decision is made, a payment is sent or returned, a deadline of theirs is that many days away, a certification is due; a platform by signed webhook. Messages carry no ID number, phone, bank account or diagnosis.",
+    rule: 'The worker is told (SMS and the inbox, in Chinese) when the case is opened, documents are missing (the whole list), a decision is made, a payment is sent or returned, a deadline of theirs is that many days away, a certification is due; a platform by signed webhook. Messages carry no ID number, phone, bank account or diagnosis.',
     parameters: [],
     constants: ['notifications.reminderDaysBefore'],
     seeds: [],

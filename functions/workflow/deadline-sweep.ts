@@ -5,6 +5,7 @@
  * paid case with nothing more to pay once the re-assessment window has passed.
  */
 import {
+  appealWindows,
   CASE_STATUSES,
   type CaseRecord,
   certificationDueOn,
@@ -30,8 +31,11 @@ import { CaseVersionConflict, casesRepository } from '../_shared/repositories/ca
  */
 export const LOST_STEP_AFTER_MS = 15 * 60_000;
 
-/** Statuses the sweep visits: every status but those where nothing can happen any more. */
-const SWEPT = CASE_STATUSES.filter((s) => s !== 'NOT_CONFIRMED');
+/**
+ * Statuses the sweep visits: all of them. In NOT_CONFIRMED only the worker's reminders run (the appeal
+ * window of the refusal, D17/D21): nothing else can happen to a refused case until an appeal's result.
+ */
+const SWEPT = CASE_STATUSES;
 
 /** Records a transition decided by the lifecycle; false when the case changed meanwhile (the next sweep sees it). */
 const store = async (record: CaseRecord, t: { record: CaseRecord; event: Parameters<typeof casesRepository.transition>[2] }): Promise<boolean> => {
@@ -86,7 +90,8 @@ const remind = async (record: CaseRecord, calendar: WorkingDayCalendar, now: Dat
   const today = shanghaiDate(now);
   const certifications = monthlyRecipients(record).map((person) => ({ person, dueOn: certificationDueOn(record, person) }));
   let stored = 0;
-  for (const reminder of remindersDue(record, deadlinesOf(record, calendar, today), certifications, today)) {
+  const deadlines = { ...deadlinesOf(record, calendar, today), ...appealWindows(record, calendar) };
+  for (const reminder of remindersDue(deadlines, certifications, today)) {
     if (await casesRepository.addReminder(record.caseId, reminder, now.toISOString())) stored++;
   }
   return stored;
@@ -109,6 +114,10 @@ export const sweepDeadlines = async (
         // itself resumed earlier in this pass (a re-signalled approval applied meanwhile) is met again
         // under a later status; its close must not be timed before that change on the timeline.
         const at = new Date(Math.max(now.getTime(), Date.now()));
+        if (record.status === 'NOT_CONFIRMED') {
+          counts.reminded += await remind(record, calendar, at);
+          continue;
+        }
         // A step recorded but never signalled (SendTaskSuccess failed): signal again; a second signal is harmless.
         if (record.pendingStep) {
           counts.resignalled++;

@@ -2,14 +2,30 @@
  * Every status transition of the contract's table, through the HTTP API on the local stack with the
  * case workflow running in the local Step Functions runner. Polls for statuses with a deadline.
  */
-import { describe, expect, it } from 'vitest';
-import { assessmentDue, shanghaiDate } from '../../core/index.ts';
+import { describe, expect, inject, it } from 'vitest';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { addDays, appealDue, assessmentDue, SEEDED_CALENDARS, shanghaiDate, WorkingDayCalendar } from '../../core/index.ts';
 import { useCaseStack } from './cases-stack.ts';
 import { approve, openedCase, payMinorInjury, settleByBank, waitForCase, waitForStatus, W_FEN, MEAL_FEN_PER_DAY } from './cases-fixtures.ts';
 
 const env = useCaseStack();
 
 const post = (path: string, token: string, body?: unknown) => env.world.api('POST', path, { token, ...(body === undefined ? {} : { body }) });
+/** The reminders the sweep stored for a case (its `REMINDER#` items). */
+const reminders = async (caseId: string): Promise<Record<string, string>[]> => {
+  const ddb = DynamoDBDocumentClient.from(
+    new DynamoDBClient({ endpoint: inject('ddbEndpoint'), region: 'cn-north-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }),
+  );
+  const page = await ddb.send(
+    new QueryCommand({
+      TableName: env.stack.tables.CASES_TABLE!,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :sk)',
+      ExpressionAttributeValues: { ':pk': `CASE#${caseId}`, ':sk': 'REMINDER#' },
+    }),
+  );
+  return (page.Items ?? []) as Record<string, string>[];
+};
 const confirm = (caseId: string, body: Record<string, unknown>) => post(`/v1/cases/${caseId}/confirmation`, env.world.tokens.handler, body);
 
 describe('case lifecycle (contract: case statuses)', () => {
@@ -245,6 +261,22 @@ describe('case lifecycle (contract: case statuses)', () => {
     expect(resumed.body.suspended).toBeUndefined();
     expect(resumed.body.deadlines.confirmationDue.date >= body.deadlines.confirmationDue.date).toBe(true);
     expect((await env.world.api('DELETE', `/v1/cases/${caseId}/suspension`, { token: env.world.tokens.handler })).status).toBe(409);
+  });
+
+  it("the deadline sweep reminds the worker of a refusal's appeal window 3 days before it ends, once (D17, D21)", async () => {
+    const { caseId } = await openedCase(env.world);
+    const refusal = { outcome: 'NOT_CONFIRMED', basis: 'INTOXICATION', reasons: ['醉酒'], assessmentRequired: false };
+    expect((await post(`/v1/cases/${caseId}/confirmation`, env.world.tokens.handler, refusal)).status).toBe(202);
+    await waitForStatus(env.world, caseId, 'NOT_CONFIRMED');
+    const c = (await env.world.api('GET', `/v1/cases/${caseId}`, { token: env.world.tokens.handler })).body;
+    const due = appealDue('RECONSIDERATION', shanghaiDate(c.confirmation.recordedAt), undefined, new WorkingDayCalendar(SEEDED_CALENDARS)).date;
+    const morningOf = (date: string) => new Date(`${date}T10:00:00+08:00`);
+    // Four days before: nothing yet; two days before: one reminder, and only one however often the sweep runs.
+    await env.sfn.sweepNow(morningOf(addDays(due, -4)));
+    expect((await reminders(caseId)).map((r) => r.key)).toEqual([]);
+    await env.sfn.sweepNow(morningOf(addDays(due, -2)));
+    await env.sfn.sweepNow(morningOf(addDays(due, -1)));
+    expect(await reminders(caseId)).toEqual([expect.objectContaining({ kind: 'DEADLINE_NEAR', key: `appealDue.CONFIRMATION#${due}`, due })]);
   });
 
   it('the deadline sweep records a missed confirmation deadline once, and GET shows it (D7)', async () => {

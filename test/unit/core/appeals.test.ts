@@ -7,6 +7,7 @@ import {
   type Appeal,
   appealDue,
   appealedDecisionOn,
+  appealWindows,
   applyingNeedsBenefits,
   applyPendingStep,
   type BenefitInputs,
@@ -113,6 +114,21 @@ describe('due dates (D17 with the D12 end-of-period rule)', () => {
 
   it('is provisional in a year whose calendar is not loaded', () => {
     expect(appealDue('RECONSIDERATION', '2027-03-01', undefined, calendar).provisional).toBe(true);
+  });
+});
+
+describe("the worker's appeal windows (D17, reminded by D21)", () => {
+  it('are the reconsideration deadlines of the decisions not yet appealed', () => {
+    expect(appealWindows(openedCaseRecord(), calendar)).toEqual({});
+    const decided = openedCaseRecord({ ...CONFIRMED, ...ASSESSED, ...APPROVED });
+    expect(appealWindows(decided, calendar)).toEqual({
+      'appealDue.CONFIRMATION': appealDue('RECONSIDERATION', '2026-03-02', undefined, calendar),
+      'appealDue.ASSESSMENT': appealDue('RECONSIDERATION', '2026-03-10', undefined, calendar),
+      'appealDue.BENEFITS': appealDue('RECONSIDERATION', '2026-03-11', undefined, calendar),
+    });
+    // The assessment appealed: its window is no longer a deadline to remind of.
+    const appealed = ok(file(decided, { against: 'ASSESSMENT' })).record;
+    expect(Object.keys(appealWindows(appealed, calendar))).toEqual(['appealDue.CONFIRMATION', 'appealDue.BENEFITS']);
   });
 });
 

@@ -63,19 +63,23 @@ describe('reminders (D21: 3 days before, once each)', () => {
   const deadlines = { reassessmentRequestDue: { date: '2026-06-10' }, confirmationDue: { date: '2026-06-10' } };
   const certs = [{ person: 'worker' as const, dueOn: '2026-06-11' }, { person: 2 }];
   it(`reminds of the worker's deadlines and certifications from ${reminderDaysBefore('2026-06-01')} days before until the day`, () => {
-    expect(remindersDue(record('PAID'), deadlines, certs, '2026-06-06')).toEqual([]);
-    expect(remindersDue(record('PAID'), deadlines, certs, '2026-06-08')).toEqual([
+    expect(remindersDue(deadlines, certs, '2026-06-06')).toEqual([]);
+    expect(remindersDue(deadlines, certs, '2026-06-08')).toEqual([
       { kind: 'DEADLINE_NEAR', key: 'reassessmentRequestDue#2026-06-10', due: '2026-06-10' },
       { kind: 'CERTIFICATION_DUE', key: 'certification#worker#2026-06-11', due: '2026-06-11' },
     ]);
-    expect(remindersDue(record('PAID'), deadlines, certs, '2026-06-11')).toEqual([
-      { kind: 'CERTIFICATION_DUE', key: 'certification#worker#2026-06-11', due: '2026-06-11' },
+    expect(remindersDue(deadlines, certs, '2026-06-11')).toEqual([{ kind: 'CERTIFICATION_DUE', key: 'certification#worker#2026-06-11', due: '2026-06-11' }]);
+    // D17's appeal window is a deadline of the worker's too (a refused case's only one).
+    expect(remindersDue({ 'appealDue.CONFIRMATION': { date: '2026-06-10' } }, [], '2026-06-08')).toEqual([
+      { kind: 'DEADLINE_NEAR', key: 'appealDue.CONFIRMATION#2026-06-10', due: '2026-06-10' },
     ]);
-    expect(remindersDue(record('NOT_CONFIRMED'), deadlines, certs, '2026-06-08')).toEqual([]);
   });
   it('words each reminder with its date', () => {
     expect(reminderNotice('C1', { kind: 'DEADLINE_NEAR', key: 'reassessmentRequestDue#2026-06-10', due: '2026-06-10' }).text).toContain(
       '申请再次鉴定的期限将于2026年6月10日届满',
+    );
+    expect(reminderNotice('C1', { kind: 'DEADLINE_NEAR', key: 'appealDue.CONFIRMATION#2026-06-10', due: '2026-06-10' }).text).toContain(
+      '对工伤认定决定申请行政复议的期限将于2026年6月10日届满',
     );
     expect(reminderNotice('C1', { kind: 'DEADLINE_NEAR', key: 'other#2026-06-10', due: '2026-06-10' }).text).toContain('办理期限');
     expect(reminderNotice('C1', { kind: 'CERTIFICATION_DUE', key: 'certification#worker#2026-06-11', due: '2026-06-11' })).toMatchObject({
