@@ -301,6 +301,34 @@ describe('a rider on a 375 px phone', () => {
     await w.close();
   });
 
+  it('files an appeal against a decision from the phone, sees its due date, and is told in Chinese why a second is refused (D17)', async () => {
+    const w = await openPhone(browser, stack.url);
+    const { page } = w;
+    w.expect(409, `/v1/cases/${caseId}/appeals`);
+    await signInRider(w, rider.workerId);
+    await page.goto(`/me/cases/${caseId}`);
+    const section = page.getByRole('region', { name: '申诉' });
+    await section.getByRole('button', { name: '提交申诉' }).waitFor();
+    // The case has been confirmed, assessed as needed and its benefits approved: each decision may be appealed.
+    await section.getByText('职业伤害确认', { exact: true }).click();
+    await section.getByText('行政复议', { exact: true }).click();
+    await section.getByRole('button', { name: '提交申诉' }).click();
+    const filed = section.getByRole('list', { name: '我的申诉' }).getByRole('listitem');
+    await filed.first().waitFor();
+    // What the page shows is what the API recorded.
+    const appeal = ((await caseOf(caseId)).appeals as any[]).at(-1);
+    expect(appeal).toMatchObject({ kind: 'RECONSIDERATION', against: 'CONFIRMATION', filedByRole: 'worker', late: false });
+    expect(await filed.first().textContent()).toContain(`期限 ${appeal.due.date}`);
+    await filed.first().getByText('处理中').waitFor();
+    // The same decision again while the first is open: the API's 409, said in Chinese on the page.
+    await section.getByText('职业伤害确认', { exact: true }).click();
+    await section.getByRole('button', { name: '提交申诉' }).click();
+    await section.getByRole('alert').filter({ hasText: '未决' }).waitFor();
+    expect(((await caseOf(caseId)).appeals as any[]).length).toBe(1);
+    await checkedPhone(w, '14-appeal');
+    await w.close();
+  });
+
   it('lets a rider receiving a monthly benefit certify themself once a year (D16)', async () => {
     const { caseId: monthlyCase, worker } = await openedCase(world);
     expect(

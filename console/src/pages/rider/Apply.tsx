@@ -5,7 +5,7 @@
  * then the documents, handed in from the camera or files, the missing list shrinking.
  * Sends `POST /v1/injury-reports` once (the report is kept for a second try) and `POST /v1/cases` as `worker`.
  */
-import { Alert, Button, Card, Checkbox, Form, Input, Radio, type RadioGroupProps, Result, Spin, Steps } from 'antd';
+import { Alert, Button, Card, Checkbox, Form, Input, Radio, Result, Spin, Steps } from 'antd';
 import { useState } from 'react';
 import { Link } from 'react-router';
 import { api, type Schemas } from '../../api/client.ts';
@@ -14,6 +14,7 @@ import type { Session } from '../../auth/session.ts';
 import { FieldSelect } from '../../components/FieldSelect.tsx';
 import { PROVINCES, province } from '../../format.ts';
 import { COVERAGE_PLAIN, daysBefore, rememberCase, shanghaiInstant } from '../../rider-labels.ts';
+import { Choices } from './Choices.tsx';
 import { HandIn } from './HandIn.tsx';
 import './rider.css';
 
@@ -35,12 +36,6 @@ interface Proposal {
   readonly platformId: string;
   readonly province: string;
   readonly coverage?: Schemas['Coverage'];
-}
-
-/** Radio.Group inside a required Form.Item: drops the `aria-required` a radiogroup-less <div> may not carry (as FieldSelect). */
-function Choices(props: RadioGroupProps & { 'aria-required'?: string | boolean }) {
-  const { 'aria-required': _dropped, ...rest } = props;
-  return <Radio.Group {...rest} />;
 }
 
 const STEPS = ['时间地点', '订单', '经过', '收款与同意', '材料'] as const;

@@ -15,6 +15,7 @@ import { DARK } from '../../components/tags.ts';
 import { basisParts } from '../../case-labels.ts';
 import { BENEFIT_ITEM, DEADLINE, DOCUMENT_STATUS, DOCUMENT_TYPE, dateTime, label, PAYMENT_STATUS, shanghaiToday, yuan } from '../../format.ts';
 import { PROGRESS, progressOf, rememberedCases, STATUS_PLAIN } from '../../rider-labels.ts';
+import { RiderAppeals } from './Appeals.tsx';
 import { HandIn } from './HandIn.tsx';
 import './rider.css';
 
@@ -265,6 +266,19 @@ function MyCase() {
         ) : (
           <p className="empty-text">还没有支付记录。</p>
         )}
+      </Section>
+
+      <Section title="申诉">
+        <RiderAppeals
+          caseId={caseId}
+          appeals={item.appeals ?? []}
+          decisions={[
+            ...(item.confirmation ? (['CONFIRMATION'] as const) : []),
+            ...(item.assessment && typeof item.assessment.grade !== 'undefined' ? (['ASSESSMENT'] as const) : []),
+            ...(benefits?.approved ? (['BENEFITS'] as const) : []),
+          ]}
+          onChanged={load}
+        />
       </Section>
 
       {mine ? (
