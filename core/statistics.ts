@@ -67,8 +67,7 @@ export interface ReportFacts {
  * that covers it, else of the order the report names, else of the first order of the day's snapshot.
  */
 export function reportIndustry(report: Pick<InjuryReport, 'coverage' | 'orderId' | 'orders' | 'injuryDate'>): string {
-  const order =
-    report.orders.find((o) => o.orderId === report.coverage.orderId) ?? report.orders.find((o) => o.orderId === report.orderId) ?? report.orders[0];
+  const order = report.orders.find((o) => o.orderId === report.coverage.orderId) ?? report.orders.find((o) => o.orderId === report.orderId) ?? report.orders[0];
   if (!order || !isIndustry(order.industry)) return UNKNOWN_INDUSTRY;
   return chargedIndustry(order.industry, report.injuryDate);
 }
@@ -103,10 +102,7 @@ const earliestOverdue = (record: Pick<CaseRecord, 'escalations'>): string | unde
     .sort()[0];
 
 /** What a case's current state counts: its confirmation (confirmed, days to decision) and a missed deadline. */
-export function caseIncrements(
-  record: Pick<CaseRecord, 'injuryDate' | 'confirmation' | 'escalations'>,
-  facts: ReportFacts,
-): StatisticsIncrement[] {
+export function caseIncrements(record: Pick<CaseRecord, 'injuryDate' | 'confirmation' | 'escalations'>, facts: ReportFacts): StatisticsIncrement[] {
   const out: StatisticsIncrement[] = [];
   const c = record.confirmation;
   if (c) {
@@ -260,7 +256,11 @@ export function computeStatistics(
         daysToDecision: medianAndP90(histogram('dtd:')),
         daysToFirstPayment: medianAndP90(histogram('dfp:')),
         overdueCases: sum('overdue'),
-        paymentsByItemFen: Object.fromEntries(Object.entries(payments).filter(([, fen]) => fen !== 0).sort(([a], [b]) => (a < b ? -1 : 1))),
+        paymentsByItemFen: Object.fromEntries(
+          Object.entries(payments)
+            .filter(([, fen]) => fen !== 0)
+            .sort(([a], [b]) => (a < b ? -1 : 1)),
+        ),
       };
     }),
   };

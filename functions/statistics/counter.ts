@@ -36,7 +36,11 @@ const batchReads = () => {
   const reports = new Map<string, Promise<ReportFacts | undefined>>();
   const cases = new Map<string, Promise<CaseRecord | undefined>>();
   const factsOf = (reportId: string) => {
-    if (!reports.has(reportId)) reports.set(reportId, reportsRepository.get(reportId).then((r) => (r ? reportFacts(r) : undefined)));
+    if (!reports.has(reportId))
+      reports.set(
+        reportId,
+        reportsRepository.get(reportId).then((r) => (r ? reportFacts(r) : undefined)),
+      );
     return reports.get(reportId)!;
   };
   const caseOf = (caseId: string) => {
@@ -97,7 +101,11 @@ export const handler = async (event: DynamoDBStreamEvent): Promise<DynamoDBBatch
       const applied = await statisticsRepository.apply(eventId, increments, firstPayment);
       logger.info(applied ? 'Statistics counted' : 'Statistics already counted for this record', { eventId, counters: increments.length });
     } catch (error) {
-      logger.error('Statistics not counted: the batch is retried from this record', { eventId, errorName: (error as Error).name, errorMessage: (error as Error).message });
+      logger.error('Statistics not counted: the batch is retried from this record', {
+        eventId,
+        errorName: (error as Error).name,
+        errorMessage: (error as Error).message,
+      });
       return { batchItemFailures: [{ itemIdentifier: record.dynamodb?.SequenceNumber ?? '' }] };
     }
   }

@@ -40,7 +40,9 @@ export const StatisticsResponse = z.withMeta(
         daysToDecision: z.withMeta(Percentiles, { description: 'Days from the report to the confirmation decision (refusals included), by decision month.' }),
         daysToFirstPayment: z.withMeta(Percentiles, { description: "Days from the report to the case's first PAID bank result, by the month of that result." }),
         overdueCases: z.withMeta(Int, { description: 'Cases with a missed statutory deadline (D7, D8), by the month of the earliest missed deadline.' }),
-        paymentsByItemFen: z.withMeta(z.record(z.string(), Int), { description: 'Items of PAID payments by benefit item (fen), by the month of the bank result.' }),
+        paymentsByItemFen: z.withMeta(z.record(z.string(), Int), {
+          description: 'Items of PAID payments by benefit item (fen), by the month of the bank result.',
+        }),
       }),
     ),
   }),

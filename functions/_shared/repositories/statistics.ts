@@ -41,7 +41,12 @@ export interface FirstPaymentChange {
 /** One bucket's `ADD`s (and its dimensions, set when the item is created). */
 const bucketUpdate = (bucket: StatisticsBucket, increments: readonly StatisticsIncrement[]) => {
   const names: Record<string, string> = { '#month': 'month', '#province': 'province', '#industry': 'industry', '#platformId': 'platformId' };
-  const values: Record<string, unknown> = { ':month': bucket.month, ':province': bucket.province, ':industry': bucket.industry, ':platformId': bucket.platformId };
+  const values: Record<string, unknown> = {
+    ':month': bucket.month,
+    ':province': bucket.province,
+    ':industry': bucket.industry,
+    ':platformId': bucket.platformId,
+  };
   const adds = increments.map((i, k) => {
     names[`#f${k}`] = i.field;
     values[`:n${k}`] = i.n;
@@ -101,7 +106,8 @@ export const statisticsRepository = {
         },
       });
     }
-    if (items.length > MAX_TRANSACTION_ACTIONS) throw new Error(`a stream record touches ${items.length - 1} statistics items (limit ${MAX_TRANSACTION_ACTIONS - 1})`);
+    if (items.length > MAX_TRANSACTION_ACTIONS)
+      throw new Error(`a stream record touches ${items.length - 1} statistics items (limit ${MAX_TRANSACTION_ACTIONS - 1})`);
     if (items.length === 1) return false;
     try {
       await ddb.send(new TransactWriteCommand({ TransactItems: items }));

@@ -118,12 +118,17 @@ describe('what records count (D20)', () => {
   });
 
   it('a case past a deadline counts once, in the month of its earliest missed deadline', () => {
-    const c = { injuryDate: '2026-10-31', escalations: [
-      { kind: 'ASSESSMENT_OVERDUE', due: '2027-03-02', recordedAt: '2027-03-03' },
-      { kind: 'CONFIRMATION_OVERDUE', due: '2027-01-05', recordedAt: '2027-01-06' },
-      { kind: 'WORKFLOW_FAILED', recordedAt: '2026-11-02' },
-    ] } as unknown as CaseRecord;
-    expect(caseIncrements(c, facts)).toEqual([{ bucket: { month: '2027-01', province: '110000', industry: 'FOOD_DELIVERY', platformId: 'P1' }, field: 'overdue', n: 1 }]);
+    const c = {
+      injuryDate: '2026-10-31',
+      escalations: [
+        { kind: 'ASSESSMENT_OVERDUE', due: '2027-03-02', recordedAt: '2027-03-03' },
+        { kind: 'CONFIRMATION_OVERDUE', due: '2027-01-05', recordedAt: '2027-01-06' },
+        { kind: 'WORKFLOW_FAILED', recordedAt: '2026-11-02' },
+      ],
+    } as unknown as CaseRecord;
+    expect(caseIncrements(c, facts)).toEqual([
+      { bucket: { month: '2027-01', province: '110000', industry: 'FOOD_DELIVERY', platformId: 'P1' }, field: 'overdue', n: 1 },
+    ]);
   });
 
   it('a payment counts its items once PAID, in the month of the bank’s result; the first payment its days', () => {
