@@ -1,9 +1,11 @@
 /** `GET /v1/statistics` (D20): the query and the answer (docs/reporting.md defines each figure). */
-import { INDUSTRIES, monthsBetween, STATISTICS_DEFINITIONS, UNKNOWN_INDUSTRY } from '../../core/index.ts';
+import { INDUSTRIES, isValidMonth, monthsBetween, STATISTICS_DEFINITIONS, UNKNOWN_INDUSTRY } from '../../core/index.ts';
 import { Month, ProvinceCode } from '../_shared/schemas.ts';
 import * as z from '../_shared/zod.ts';
 
 const Int = z.number().check(z.int());
+
+const bothMonths = (q: { from: unknown; to: unknown }) => typeof q.from === 'string' && typeof q.to === 'string' && isValidMonth(q.from) && isValidMonth(q.to);
 
 export const StatisticsQuery = z
   .strictObject({
@@ -14,9 +16,10 @@ export const StatisticsQuery = z
     platformId: z.optional(z.string().check(z.minLength(1), z.maxLength(128))),
     format: z.optional(z.enum(['json', 'csv'])),
   })
+  // Object checks run even when a field failed: they look at the range only when both months are valid.
   .check(
-    z.refine((q) => q.to >= q.from, { path: ['to'], message: '结束月份不得早于开始月份。' }),
-    z.refine((q) => q.to < q.from || monthsBetween(q.from, q.to) < STATISTICS_DEFINITIONS.maxMonths, {
+    z.refine((q) => !bothMonths(q) || q.to >= q.from, { path: ['to'], message: '结束月份不得早于开始月份。' }),
+    z.refine((q) => !bothMonths(q) || q.to < q.from || monthsBetween(q.from, q.to) < STATISTICS_DEFINITIONS.maxMonths, {
       path: ['to'],
       message: `一次最多查询 ${STATISTICS_DEFINITIONS.maxMonths} 个月。`,
     }),
