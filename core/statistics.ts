@@ -314,3 +314,50 @@ export function statisticsCsv(result: { months: readonly MonthStatistics[] }): s
   const lines = [STATISTICS_HEADERS as readonly (string | number)[], ...statisticsRows(result)].map((r) => r.map(csvField).join(','));
   return `\uFEFF${lines.join('\r\n')}\r\n`;
 }
+
+/** One counter field's total as it should be, for reconciliation. */
+export interface CounterTotal {
+  readonly bucket: StatisticsBucket;
+  readonly field: string;
+  readonly n: number;
+}
+
+/**
+ * The counters the stored records call for, from scratch (the backfill and the drift check of
+ * scripts/reconcile-statistics.ts): every report, every case's current state, every PAID payment, and each
+ * case's first PAID result. `factsOf` gives a case's report facts (by report id).
+ */
+export function countersFromRecords(
+  reports: readonly InjuryReport[],
+  cases: readonly Pick<CaseRecord, 'caseId' | 'reportId' | 'injuryDate' | 'confirmation' | 'escalations'>[],
+  payments: readonly Pick<PaymentRecord, 'caseId' | 'status' | 'items' | 'settledAt'>[],
+): { totals: CounterTotal[]; firstPayments: Map<string, { paidAt: string; increment: StatisticsIncrement }> } {
+  const facts = new Map(reports.map((r) => [r.reportId, reportFacts(r)]));
+  const caseFacts = new Map<string, ReportFacts>();
+  const increments: StatisticsIncrement[] = reports.flatMap(reportIncrements);
+  for (const c of cases) {
+    const f = facts.get(c.reportId);
+    if (!f) continue;
+    caseFacts.set(c.caseId, f);
+    increments.push(...caseIncrements(c, f));
+  }
+  const firstPayments = new Map<string, { paidAt: string; increment: StatisticsIncrement }>();
+  for (const p of payments) {
+    const f = caseFacts.get(p.caseId);
+    if (!f) continue;
+    increments.push(...paymentIncrements(p, f));
+    if (p.status !== 'PAID' || !p.settledAt) continue;
+    const first = firstPayments.get(p.caseId);
+    if (!first || p.settledAt < first.paidAt) firstPayments.set(p.caseId, { paidAt: p.settledAt, increment: firstPaymentIncrement(p.settledAt, f) });
+  }
+  increments.push(...[...firstPayments.values()].map((fp) => fp.increment));
+  return { totals: incrementDelta([], increments), firstPayments };
+}
+
+/** What to ADD to the stored counters so that they equal `expected` (empty when they already do). */
+export function counterCorrections(expected: readonly CounterTotal[], stored: readonly StatisticsCounter[]): StatisticsIncrement[] {
+  const have: StatisticsIncrement[] = stored.flatMap((c) =>
+    Object.entries(c.fields).map(([field, n]) => ({ bucket: c.bucket, field: field as StatisticsField, n })),
+  );
+  return incrementDelta(have, expected as readonly StatisticsIncrement[]);
+}

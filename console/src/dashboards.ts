@@ -17,7 +17,7 @@ export function defaultRange(now: Date = new Date()): { from: string; to: string
   return { from: addMonths(to, -11), to };
 }
 
-export function addMonths(month: string, n: number): string {
+function addMonths(month: string, n: number): string {
   const index = Number(month.slice(0, 4)) * 12 + Number(month.slice(5, 7)) - 1 + n;
   return `${Math.floor(index / 12)}-${String((index % 12) + 1).padStart(2, '0')}`;
 }

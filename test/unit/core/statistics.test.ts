@@ -5,6 +5,8 @@ import {
   caseIncrements,
   chargedIndustry,
   computeStatistics,
+  counterCorrections,
+  countersFromRecords,
   firstPaymentIncrement,
   type InjuryReport,
   incrementDelta,
@@ -210,5 +212,54 @@ describe('computeStatistics (D20)', () => {
     expect(csv).toContain('2026-10,每百万单工伤数,,333333.33\r\n');
     expect(csv).toContain('2026-10,报告至认定决定天数中位数,,\r\n');
     expect(csv).toContain('2026-10,待遇支付金额（分）,medical,100\r\n');
+  });
+});
+
+describe('countersFromRecords and counterCorrections (the backfill, D20)', () => {
+  const r = report();
+  const c = {
+    caseId: 'C1',
+    reportId: 'R1',
+    injuryDate: '2026-10-31',
+    escalations: [],
+    confirmation: { outcome: 'CONFIRMED', basis: 'x', assessmentRequired: false, recordedBy: 'h', recordedAt: '2026-11-03T02:00:00Z' },
+  } as unknown as CaseRecord;
+  const paid = (settledAt: string, fen: number) => ({
+    caseId: 'C1',
+    status: 'PAID' as const,
+    settledAt,
+    items: [{ item: 'medical' as const, key: 'medical', amountFen: fen }],
+  });
+
+  it('counts every record from scratch; the first payment is the earliest PAID result', () => {
+    const { totals, firstPayments } = countersFromRecords(
+      [r],
+      [c],
+      [paid('2026-11-20T02:00:00Z', 300), paid('2026-11-10T02:00:00Z', 200), { ...paid('2026-11-05T02:00:00Z', 50), status: 'SENT' }],
+    );
+    expect(firstPayments.get('C1')?.paidAt).toBe('2026-11-10T02:00:00Z');
+    expect(totals.map((t) => [t.bucket.month, t.field, t.n])).toEqual([
+      ['2026-10', 'reports', 1],
+      ['2026-10', 'confirmed', 1],
+      ['2026-11', 'dtd:2', 1],
+      ['2026-11', 'pay:medical', 500],
+      ['2026-11', 'dfp:9', 1],
+    ]);
+  });
+
+  it('corrects only what differs from the stored counters', () => {
+    const { totals } = countersFromRecords([r], [c], []);
+    const bucket = (month: string) => ({ month, province: '110000', industry: 'RIDE_HAILING', platformId: 'P1' });
+    expect(
+      counterCorrections(totals, [
+        { bucket: bucket('2026-10'), fields: { reports: 1, confirmed: 1 } },
+        { bucket: bucket('2026-11'), fields: { 'dtd:2': 1 } },
+      ]),
+    ).toEqual([]);
+    expect(counterCorrections(totals, [{ bucket: bucket('2026-10'), fields: { reports: 3 } }]).map((i) => [i.bucket.month, i.field, i.n])).toEqual([
+      ['2026-10', 'reports', -2],
+      ['2026-10', 'confirmed', 1],
+      ['2026-11', 'dtd:2', 1],
+    ]);
   });
 });
