@@ -189,6 +189,17 @@ describe('统计看板 in chromium (D20)', () => {
     await w.shot('dashboard-01-director');
     await w.assertAccessible();
     await fitsPhone(page);
+
+    // The form: Shanghai only — the month table is the API's answer for that province.
+    await page.getByLabel('省份', { exact: true }).click({ force: true });
+    await page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option', { hasText: '上海市' }).first().click();
+    await page.getByRole('button', { name: '查询' }).click();
+    await expect.poll(() => new URL(page.url()).searchParams.get('province')).toBe(OTHER_PROVINCE);
+    const shanghai = await api({ province: OTHER_PROVINCE });
+    const expected = shanghai.months.map((m) => [m.month, String(m.orders), String(m.reports), String(m.confirmedCases), shown(m.injuriesPerMillionOrders)]);
+    await expect.poll(() => rowsOf(panel('每百万单工伤数（按月）')), { timeout: 10_000 }).toEqual(expected);
+    expect(expected.some((r) => r[1] !== '0')).toBe(true);
+    await w.shot('dashboard-02-shanghai');
     w.assertClean();
     await w.close();
   });
