@@ -33,3 +33,4 @@ export * from './notifications.ts';
 export * from './webhooks.ts';
 export * from './settlement.ts';
 export * from './employment-report.ts';
+export * from './statistics.ts';

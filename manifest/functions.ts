@@ -184,6 +184,13 @@ export const FUNCTIONS = {
     // A province's batch of ~1,000 cases or 1,000 bank results takes ~8–10 s locally: up to the HTTP API's 30 s.
     timeoutSeconds: 29,
   },
+  statistics: {
+    entry: 'functions/statistics/handler.ts',
+    description: 'Statistics by month, province, industry and platform from the counters (D20)',
+    // registry: the platform directory (all platforms' orders); ledger: the statistics and fee counters.
+    tables: { registry: 'read', ledger: 'read', idempotency: 'readwrite' },
+    platformFacing: true,
+  },
 } as const satisfies Record<string, FunctionSpec>;
 
 export type FunctionName = keyof typeof FUNCTIONS;
@@ -284,6 +291,20 @@ export const DOMAIN_EVENT_FUNCTIONS = {
     description: 'Domain events from the cases table stream (reports, cases, payments, documents) to the bus',
     tables: {},
     publishes: true,
+    trigger: { stream: 'cases' },
+    timeoutSeconds: 60,
+  },
+  /** The statistics counters (D20): each stream record's difference counted once (docs/reporting.md). */
+  statisticsCounter: {
+    entry: 'functions/statistics/counter.ts',
+    description: 'Statistics counters by month, province, industry and platform from the cases table stream (D20)',
+    // cases: the report (dimensions) of a case and the case of a payment; ledger: the STAT# counters and the
+    // STATFP# first payments only; events: the STATMARK# markers only (exactly once per stream record).
+    tables: {
+      cases: 'read',
+      ledger: { read: 'all', write: { actions: ['UpdateItem', 'PutItem'], keyPrefixes: ['STAT#', 'STATFP#'] } },
+      events: { read: 'none', write: { actions: ['PutItem'], keyPrefixes: ['STATMARK#'] } },
+    },
     trigger: { stream: 'cases' },
     timeoutSeconds: 60,
   },

@@ -42,6 +42,7 @@ export const ROUTES: readonly Route[] = [
   { method: 'POST', path: '/v1/platforms/{platformId}/declarations/{month}/settlements', fn: 'declarations', auth: true },
   { method: 'GET', path: '/v1/platforms/{platformId}/employment-reports/{month}', fn: 'declarations', auth: true },
   { method: 'GET', path: '/v1/credit-records', fn: 'declarations', auth: true },
+  { method: 'GET', path: '/v1/statistics', fn: 'statistics', auth: true },
 
   { method: 'GET', path: '/v1/workers/{workerId}/enrolment-days', fn: 'enrolment', auth: true },
   { method: 'GET', path: '/v1/workers/{workerId}/coverage', fn: 'enrolment', auth: true },

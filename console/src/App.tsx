@@ -16,6 +16,8 @@ const FundReport = lazy(() => import('./pages/FundReport.tsx'));
 const Parameters = lazy(() => import('./pages/Parameters.tsx'));
 const Calendars = lazy(() => import('./pages/Calendars.tsx'));
 const Platforms = lazy(() => import('./pages/Platforms.tsx'));
+// D20: the charts (ECharts) load with this page only.
+const Dashboards = lazy(() => import('./pages/Dashboards.tsx'));
 // Riders (role worker): their own phone-first app with its own routes (pages/rider/).
 const RiderShell = lazy(() => import('./pages/rider/Shell.tsx'));
 
@@ -61,6 +63,7 @@ export function App({ config }: { config: ConsoleConfig }) {
     ...(['finance', 'reviewer', 'admin'].includes(role) ? [{ key: '/payment-batches', label: <Link to="/payment-batches">支付批次</Link> }] : []),
     ...(role === 'admin' ? [{ key: '/payment-runs', label: <Link to="/payment-runs">按月支付</Link> }] : []),
     ...(['finance', 'admin'].includes(role) ? [{ key: '/fund-reports', label: <Link to="/fund-reports">资金月报</Link> }] : []),
+    ...(['handler', 'reviewer', 'assessor', 'admin'].includes(role) ? [{ key: '/dashboards', label: <Link to="/dashboards">统计看板</Link> }] : []),
     ...(role === 'admin'
       ? [
           { key: '/parameters', label: <Link to="/parameters">参数管理</Link> },
@@ -97,6 +100,7 @@ export function App({ config }: { config: ConsoleConfig }) {
               <Route path="/payment-batches/:batchId" element={<Batches session={session} />} />
               <Route path="/payment-runs/:runId?" element={<PaymentRuns session={session} />} />
               <Route path="/fund-reports" element={<FundReport session={session} />} />
+              <Route path="/dashboards" element={<Dashboards session={session} />} />
               <Route path="/parameters" element={<Parameters session={session} />} />
               <Route path="/calendars/:year?" element={<Calendars session={session} />} />
               <Route path="/platforms/:platformId?" element={<Platforms session={session} />} />

@@ -85,6 +85,7 @@ import {
 } from '../documents/schemas.ts';
 import { DocumentSchema } from '../_shared/document-view.ts';
 import { InjuryReportRequest, InjuryReportResponse } from '../reports/schemas.ts';
+import { StatisticsQuery, StatisticsResponse } from '../statistics/schemas.ts';
 import { NotificationsResponse } from '../notifications/schemas.ts';
 import { DeliveriesResponse, RedeliveryResponse, WebhookRequest, WebhookSecretResponse } from '../webhooks/schemas.ts';
 
@@ -262,6 +263,7 @@ const TAGS: Record<FunctionName, { name: string; description: string }> = {
   paymentRuns: { name: 'Payment runs', description: "A month's monthly benefit payments (admin)" },
   notifications: { name: 'Notifications', description: "A worker's inbox: the messages also sent by SMS (D21)" },
   webhooks: { name: 'Webhooks', description: "A platform's signed webhooks (Standard Webhooks): registration, delivery log, redelivery (D21)" },
+  statistics: { name: 'Statistics', description: 'Injuries per million orders, days to decision and to first payment, overdue cases, payments by item (D20)' },
   paymentBatches: { name: 'Payment batches', description: 'Bank batches, bank files and results, fund reports (finance, D15)' },
   admin: { name: 'Admin', description: 'Versioned parameters and holiday calendars' },
   public: { name: 'Public', description: 'Health and this document, without authentication' },
@@ -295,6 +297,21 @@ const DECLARATION = {
   totalFen: 80000,
   settledFen: 50000,
   dueFen: 30000,
+};
+const STATISTICS = {
+  months: [
+    {
+      month: '2025-08',
+      orders: 1250000,
+      reports: 4,
+      confirmedCases: 3,
+      injuriesPerMillionOrders: 2.4,
+      daysToDecision: { median: 21, p90: 48 },
+      daysToFirstPayment: { median: 35, p90: 70 },
+      overdueCases: 1,
+      paymentsByItemFen: { medical: 1280000, inpatient_meals: 42000 },
+    },
+  ],
 };
 const EMPLOYMENT_REPORT = {
   platformId: PLATFORM_ID,
@@ -533,6 +550,21 @@ export const OPERATIONS: Record<string, Operation> = {
       },
       ...errors,
       '422': problem('A needed rate is not configured'),
+    },
+  },
+  'GET /v1/statistics': {
+    operationId: 'getStatistics',
+    callers: 'platforms and people',
+    summary: 'Statistics by month (D20): staff and admin for any platform or all, a platform for itself',
+    description:
+      'Filters `province`, `industry`, `platformId` (a platform gets its own figures without it; another platform → 403). `from`…`to` spans at most 36 months. `format=csv` (UTF-8 with BOM, CRLF) downloads the same figures, one row per month and figure under Chinese headers (月份, 指标, 项目, 数值). Counters are kept from the change stream: a record is counted within seconds, well inside the one minute the contract allows. See docs/reporting.md for each figure.',
+    requestParams: { query: StatisticsQuery },
+    responses: {
+      '200': {
+        description: 'The figures of each month (JSON), or their CSV as an attachment',
+        content: { 'application/json': { schema: StatisticsResponse, example: STATISTICS }, 'text/csv': { schema: z.string() } },
+      },
+      ...errors,
     },
   },
   'GET /v1/credit-records': {

@@ -62,23 +62,28 @@ export class DomainEvents extends Construct {
 
     // ---- Stream → publisher → bus -------------------------------------------------------------
     this.streamDlq = targetDeadLetterQueue(this, 'StreamDlq', stage, 'cases table stream mapping');
-    fns.eventPublisher.function.addEventSource(
-      new DynamoEventSource(props.casesTable, {
-        startingPosition: StartingPosition.TRIM_HORIZON,
-        batchSize: 100,
-        maxBatchingWindow: Duration.seconds(1),
-        bisectBatchOnError: true,
-        reportBatchItemFailures: true,
-        retryAttempts: STREAM_RETRY_ATTEMPTS,
-        maxRecordAge: Duration.hours(24),
-        parallelizationFactor: 1,
-        onFailure: new SqsDlq(this.streamDlq),
-        // Only the items that can announce something (reports, cases, documents, payments, reminders).
-        filters: [FilterCriteria.filter({ dynamodb: { Keys: { sk: { S: FilterRule.or('REPORT', 'CASE') } } } })].concat(
-          ['DOC#', 'PAYMENT#', 'REMINDER#'].map((prefix) => FilterCriteria.filter({ dynamodb: { Keys: { sk: { S: FilterRule.beginsWith(prefix) } } } })),
-        ),
-      }),
+    // Every function on the stream (the publisher; the statistics counter, D20) has its own mapping, same settings.
+    const streamFunctions = (Object.keys(DOMAIN_EVENT_FUNCTIONS) as DomainEventFunctionName[]).filter(
+      (name) => (DOMAIN_EVENT_FUNCTIONS[name].trigger as { stream?: string }).stream === 'cases',
     );
+    for (const name of streamFunctions)
+      fns[name].function.addEventSource(
+        new DynamoEventSource(props.casesTable, {
+          startingPosition: StartingPosition.TRIM_HORIZON,
+          batchSize: 100,
+          maxBatchingWindow: Duration.seconds(1),
+          bisectBatchOnError: true,
+          reportBatchItemFailures: true,
+          retryAttempts: STREAM_RETRY_ATTEMPTS,
+          maxRecordAge: Duration.hours(24),
+          parallelizationFactor: 1,
+          onFailure: new SqsDlq(this.streamDlq),
+          // Only the items that can announce something (reports, cases, documents, payments, reminders).
+          filters: [FilterCriteria.filter({ dynamodb: { Keys: { sk: { S: FilterRule.or('REPORT', 'CASE') } } } })].concat(
+            ['DOC#', 'PAYMENT#', 'REMINDER#'].map((prefix) => FilterCriteria.filter({ dynamodb: { Keys: { sk: { S: FilterRule.beginsWith(prefix) } } } })),
+          ),
+        }),
+      );
 
     // ---- Bus → consumer -------------------------------------------------------------------------
     this.consumerDlq = targetDeadLetterQueue(this, 'ConsumerDlq', stage, 'domain bus rule');

@@ -348,16 +348,18 @@ export class StatelessStack extends Stack {
       tableName: props.tables.cases.tableName,
       tableStreamArn: props.tables.cases.table.tableStreamArn!,
     });
-    // The stream is encrypted with the tables' key: the publisher may use it only through DynamoDB, like every table grant.
-    domainEventFunctions.eventPublisher.role.addToPrincipalPolicy(
-      new PolicyStatement({
-        sid: 'StreamKeyViaDynamoDB',
-        effect: Effect.ALLOW,
-        actions: ['kms:Decrypt'],
-        resources: [props.dataKey.keyArn],
-        conditions: { StringEquals: { 'kms:ViaService': `dynamodb.${this.region}.${this.urlSuffix}` } },
-      }),
-    );
+    // The stream is encrypted with the tables' key: its readers (the publisher, the statistics counter) may use it
+    // only through DynamoDB, like every table grant.
+    for (const reader of [domainEventFunctions.eventPublisher, domainEventFunctions.statisticsCounter])
+      reader.role.addToPrincipalPolicy(
+        new PolicyStatement({
+          sid: 'StreamKeyViaDynamoDB',
+          effect: Effect.ALLOW,
+          actions: ['kms:Decrypt'],
+          resources: [props.dataKey.keyArn],
+          conditions: { StringEquals: { 'kms:ViaService': `dynamodb.${this.region}.${this.urlSuffix}` } },
+        }),
+      );
     this.domainEvents = new DomainEvents(this, 'DomainEvents', {
       stage,
       casesTable: casesStream,

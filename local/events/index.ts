@@ -94,6 +94,11 @@ const fixAv = (av: Av): Av => {
 };
 const fixImage = (image: unknown): Record<string, Av> => Object.fromEntries(Object.entries(image as Record<string, Av>).map(([k, v]) => [k, fixAv(v)]));
 
+/** The functions mapped to the cases table's stream (manifest trigger `{ stream: 'cases' }`), publisher first. */
+const STREAM_FUNCTIONS = (Object.keys(DOMAIN_EVENT_FUNCTIONS) as DomainEventFunctionName[]).filter(
+  (name) => (DOMAIN_EVENT_FUNCTIONS[name].trigger as { stream?: string }).stream === 'cases',
+);
+
 /** An SDK stream record → the record the Lambda event source mapping delivers (images as AttributeValue JSON). */
 const lambdaRecord = (r: StreamRecord, arn: string, region: string) => {
   const json = (v: unknown) => JSON.parse(JSON.stringify(v, (_k, x) => (x instanceof Uint8Array ? Buffer.from(x).toString('base64') : x))) as unknown;
@@ -312,14 +317,26 @@ export function localEvents(options: LocalEventsOptions = {}): LocalEvents {
       return false;
     }
     const event = { Records: Records.map((r) => lambdaRecord(r, streamArn, region)) };
-    const result = await invoke<typeof event, { batchItemFailures?: { itemIdentifier: string }[] }>('eventPublisher', event);
-    const failure = result?.batchItemFailures?.[0]?.itemIdentifier;
+    // Every function mapped to the stream (the publisher, the statistics counter) gets the batch, as each
+    // event source mapping in AWS; a failure in one retries the batch from the earliest failed record for all
+    // of them (each is idempotent by record).
+    let index = -1;
+    let failure: string | undefined;
+    for (const name of STREAM_FUNCTIONS) {
+      const result = await invoke<typeof event, { batchItemFailures?: { itemIdentifier: string }[] }>(name, event);
+      const failed = result?.batchItemFailures?.[0]?.itemIdentifier;
+      if (failed === undefined) continue;
+      const at = Records.findIndex((r) => r.dynamodb?.SequenceNumber === failed);
+      if (failure === undefined || at < index) {
+        failure = failed;
+        index = at;
+      }
+    }
     if (failure !== undefined) {
       // Retry from the failed record: the checkpoint is the record before it.
-      const index = Records.findIndex((r) => r.dynamodb?.SequenceNumber === failure);
       if (index > 0) shard.checkpoint = Records[index - 1]!.dynamodb!.SequenceNumber;
       shard.iterator = undefined;
-      throw new Error(`the publisher reported a failure at ${failure}`);
+      throw new Error(`a stream function reported a failure at ${failure}`);
     }
     if (crashes > 0) {
       // Killed between the publish and the checkpoint: the batch is read again.

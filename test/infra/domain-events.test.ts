@@ -60,6 +60,17 @@ describe('domain events (prod)', () => {
     expect(JSON.stringify(mapping!.Properties.EventSourceArn)).toMatch(/Fn::(ImportValue|GetStackOutput)/);
   });
 
+  it('maps the stream to the statistics counter too, with the same retries, item failures and DLQ (D20)', () => {
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionName: { Ref: logicalId('statisticsCounter') },
+      StartingPosition: 'TRIM_HORIZON',
+      BisectBatchOnFunctionError: true,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      MaximumRetryAttempts: STREAM_RETRY_ATTEMPTS,
+      DestinationConfig: { OnFailure: { Destination: Match.anyValue() } },
+    });
+  });
+
   it('has one bus; only the publisher may put events on it; its rule sends every domain event type to the consumer with retries and a DLQ', () => {
     template.resourceCountIs('AWS::Events::EventBus', 1);
     template.hasResourceProperties('AWS::Events::EventBus', { Name: 'injury-claims-prod-domain' });
@@ -96,8 +107,9 @@ describe('domain events (prod)', () => {
     const senders = (Object.keys(ALL_FUNCTIONS) as AnyFunctionName[]).filter((name) =>
       policyOf(name).some((s) => [s.Action].flat().includes('sqs:SendMessage')),
     );
-    // The consumer (new deliveries), the webhooks routes (redelivery) and the publisher (its stream mapping's on-failure DLQ).
-    expect(senders.sort()).toEqual(['eventConsumer', 'eventPublisher', 'webhooks']);
+    // The consumer (new deliveries), the webhooks routes (redelivery), the publisher and the statistics counter
+    // (their stream mappings' on-failure DLQ).
+    expect(senders.sort()).toEqual(['eventConsumer', 'eventPublisher', 'statisticsCounter', 'webhooks']);
     expect(policyOf('webhookSender').some((s) => [s.Action].flat().includes('sqs:ChangeMessageVisibility'))).toBe(true);
   });
 

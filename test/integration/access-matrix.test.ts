@@ -10,7 +10,7 @@ import { ROUTES, routeKey } from '../../manifest/index.ts';
 import { startTestStack, type TestStack } from '../support/local-stack.ts';
 import { adminClaims, orderItem, platformBody, platformClaims, workerClaims, workerItem } from '../support/fixtures.ts';
 
-const ENROLMENT_FUNCTIONS = new Set(['public', 'admin', 'platforms', 'workers', 'orders', 'declarations', 'enrolment']);
+const ENROLMENT_FUNCTIONS = new Set(['public', 'admin', 'platforms', 'workers', 'orders', 'declarations', 'enrolment', 'statistics']);
 const CALLERS = ['none', 'platformOwn', 'platformOther', 'workerOwn', 'workerOther', 'handler', 'reviewer', 'assessor', 'admin'] as const;
 type Caller = (typeof CALLERS)[number];
 /** An exact status, or '2xx'. */
@@ -143,6 +143,11 @@ const CASES: Record<string, Case> = {
   'GET /v1/credit-records': {
     path: () => '/v1/credit-records',
     expected: matrix('2xx', { workerOwn: 403, workerOther: 403 }),
+  },
+  // D20: staff and admin; a platform for itself only (another platform's figures → 403); workers never.
+  'GET /v1/statistics': {
+    path: () => `/v1/statistics?from=2025-08&to=2025-09&platformId=${P}`,
+    expected: matrix('2xx', { platformOther: 403, workerOwn: 403, workerOther: 403 }),
   },
   'GET /v1/workers/{workerId}/enrolment-days': {
     path: () => `/v1/workers/${W1}/enrolment-days?from=2025-08-01&to=2025-08-31`,

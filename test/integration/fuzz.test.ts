@@ -271,7 +271,7 @@ const segment = fc.oneof(
 const enc = (s: string) => encodeURIComponent(s);
 // Long values, but under Node's 16 KiB header limit (a longer URL is refused before any handler: 431/414).
 const queryArb = fc.dictionary(
-  fc.constantFrom('from', 'to', 'at', 'platformId', 'province', 'name', 'on', 'industry', 'x', ''),
+  fc.constantFrom('from', 'to', 'at', 'platformId', 'province', 'name', 'on', 'industry', 'format', 'x', ''),
   fc.oneof(
     fc.string({ maxLength: 30 }),
     badDate,
@@ -296,6 +296,13 @@ const READS: { name: string; token: () => Record<string, unknown>; path: fc.Arbi
     path: fc
       .tuple(fc.oneof(fc.constant('P'), segment), segment, queryArb)
       .map(([p, m, q]) => `/v1/platforms/${p === 'P' ? P : enc(p)}/employment-reports/${enc(m)}?${qs(q)}`),
+  },
+  // D20: odd months, ranges, filters and formats, as staff and as the platform (its own figures, or 403).
+  { name: 'GET /v1/statistics', token: () => adminClaims, path: queryArb.map((q) => `/v1/statistics?${qs(q)}`) },
+  {
+    name: 'GET /v1/statistics (platform)',
+    token: () => platform,
+    path: fc.tuple(fc.constantFrom('2025-08', '2025-13', '', '2025-8'), queryArb).map(([from, q]) => `/v1/statistics?${qs({ from, to: '2025-09', ...q })}`),
   },
   { name: 'GET /v1/credit-records', token: () => adminClaims, path: queryArb.map((q) => `/v1/credit-records?${qs(q)}`) },
   {

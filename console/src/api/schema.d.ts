@@ -347,6 +347,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/statistics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Statistics by month (D20): staff and admin for any platform or all, a platform for itself
+         * @description Filters `province`, `industry`, `platformId` (a platform gets its own figures without it; another platform → 403). `from`…`to` spans at most 36 months. `format=csv` (UTF-8 with BOM, CRLF) downloads the same figures, one row per month and figure under Chinese headers (月份, 指标, 项目, 数值). Counters are kept from the change stream: a record is counted within seconds, well inside the one minute the contract allows. See docs/reporting.md for each figure.
+         */
+        get: operations["getStatistics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/workers/{workerId}/enrolment-days": {
         parameters: {
             query?: never;
@@ -1515,6 +1535,40 @@ export interface components {
                 since: string;
                 /** @example 2025-07-01 */
                 resolvedOn?: string;
+            }[];
+        };
+        Statistics: {
+            months: {
+                /** @example 2025-08 */
+                month: string;
+                /** @description Orders accepted in the month (Asia/Shanghai), by charged industry. */
+                orders: number;
+                /** @description Injury reports by the month of occurredAt. */
+                reports: number;
+                /** @description Cases confirmed CONFIRMED or DEEMED, by injury month. */
+                confirmedCases: number;
+                /** @description confirmedCases ÷ orders × 10⁶, 2 decimals; null without orders. */
+                injuriesPerMillionOrders: number | null;
+                /** @description Days from the report to the confirmation decision (refusals included), by decision month. */
+                daysToDecision: {
+                    /** @description Nearest rank; null without data. */
+                    median: number | null;
+                    /** @description 90th percentile, nearest rank; null without data. */
+                    p90: number | null;
+                };
+                /** @description Days from the report to the case's first PAID bank result, by the month of that result. */
+                daysToFirstPayment: {
+                    /** @description Nearest rank; null without data. */
+                    median: number | null;
+                    /** @description 90th percentile, nearest rank; null without data. */
+                    p90: number | null;
+                };
+                /** @description Cases with a missed statutory deadline (D7, D8), by the month of the earliest missed deadline. */
+                overdueCases: number;
+                /** @description Items of PAID payments by benefit item (fen), by the month of the bank result. */
+                paymentsByItemFen: {
+                    [key: string]: number;
+                };
             }[];
         };
         EnrolmentDays: {
@@ -3948,6 +4002,105 @@ export interface operations {
                      *     }
                      */
                     "application/json": components["schemas"]["CreditRecords"];
+                };
+            };
+            /** @description Validation failed; `errors[].path` names each bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unknown or not visible */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the request-rate limit (per platform, or the API stage throttle); retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getStatistics: {
+        parameters: {
+            query: {
+                from: string;
+                to: string;
+                province?: string;
+                industry?: "RIDE_HAILING" | "FOOD_DELIVERY" | "INSTANT_DELIVERY" | "FREIGHT" | "UNKNOWN";
+                platformId?: string;
+                format?: "json" | "csv";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The figures of each month (JSON), or their CSV as an attachment */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "months": [
+                     *         {
+                     *           "month": "2025-08",
+                     *           "orders": 1250000,
+                     *           "reports": 4,
+                     *           "confirmedCases": 3,
+                     *           "injuriesPerMillionOrders": 2.4,
+                     *           "daysToDecision": {
+                     *             "median": 21,
+                     *             "p90": 48
+                     *           },
+                     *           "daysToFirstPayment": {
+                     *             "median": 35,
+                     *             "p90": 70
+                     *           },
+                     *           "overdueCases": 1,
+                     *           "paymentsByItemFen": {
+                     *             "medical": 1280000,
+                     *             "inpatient_meals": 42000
+                     *           }
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Statistics"];
+                    "text/csv": string;
                 };
             };
             /** @description Validation failed; `errors[].path` names each bad field */
