@@ -51,6 +51,7 @@ import { IDENTITY_FUNCTIONS, type IdentityFunctionName, PERSON_ACCESS_TOKEN_SECO
 import { ROUTES, type Route } from '../../manifest/routes.ts';
 import { type TableAccess, type TableId, writes } from '../../manifest/tables.ts';
 import type { StageConfig } from '../config/stage.ts';
+import { ApiEdge } from '../constructs/api-edge.ts';
 import { ConsoleHosting } from '../constructs/console-hosting.ts';
 import { type BucketGrant, ClaimsFunction, type TableGrant } from '../constructs/function.ts';
 import { issuerOf, PERSON_TOKEN_VALIDITY, PlatformIdentity, WorkerIdentity } from '../constructs/identity.ts';
@@ -88,6 +89,11 @@ export interface StatelessStackProps extends StackProps {
   readonly buckets: Readonly<Record<BucketId, Pick<DeployedBucket, 'key'>>>;
   /** Directory of the built console to deploy; undefined: the console's bucket and distribution without content. */
   readonly consoleAssets?: string;
+  /**
+   * The edge stack's WAF web ACL (us-east-1, lib/stacks/edge-stack.ts): CloudFront with this ACL goes in front
+   * of the API. Undefined (stacks without a pinned region, China regions): no edge (docs/security.md).
+   */
+  readonly apiWebAclArn?: string;
 }
 
 export class StatelessStack extends Stack {
@@ -127,6 +133,8 @@ export class StatelessStack extends Stack {
   public readonly corsOrigins: readonly string[];
   /** The dashboard and the cross-cutting alarms: API 5xx, authorizer errors, table throttling, dead letters. */
   public readonly monitoring: Monitoring;
+  /** CloudFront with the WAF web ACL in front of the API, when the app has an edge stack. */
+  public readonly apiEdge?: ApiEdge;
 
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
     super(scope, id, props);
@@ -447,6 +455,12 @@ export class StatelessStack extends Stack {
       routes.set(routeKeyOf(route), httpRoute);
     }
     this.routes = routes;
+
+    // ---- Edge: CloudFront + AWS WAF in front of the API (issue 17, "Abuse") ----------------------
+    if (props.apiWebAclArn) {
+      this.apiEdge = new ApiEdge(this, 'ApiEdge', { stage, api: this.api, webAclArn: props.apiWebAclArn, logBucket: this.console.logBucket });
+      new CfnOutput(this, 'ApiEdgeUrl', { value: this.apiEdge.url, description: 'The API through CloudFront and AWS WAF (rate per source IP, managed rules)' });
+    }
 
     // ---- Operations: dashboard and alarms (docs/operations.md) ----------------------------------
     this.monitoring = new Monitoring(this, 'Monitoring', {
