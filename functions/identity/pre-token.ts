@@ -5,7 +5,8 @@
  * - `role`: the user's one role group (`cognito:groups` ∩ PERSON_ROLES). None, or more than one, refuses the
  *   sign-in: a person acts in one role, and a token without a role would be useless (403) anyway;
  * - `provinces` (province roles: staff and finance): `custom:provinces`, 6-digit GB/T 2260 codes separated
- *   by commas or spaces, as an array of strings; none refuses the sign-in (such a user would see nothing);
+ *   by commas or spaces, as an array of strings; a malformed code refuses the sign-in. None: no claim (the
+ *   user sees no province's data; an administrator without provinces still manages platforms and parameters);
  * - `workerId` (workers): `custom:workerId`; missing refuses the sign-in.
  *
  * Runs at every sign-in and every refresh, so a change of group or provinces reaches the next token, at the
@@ -27,8 +28,8 @@ const personClaims = (groups: readonly string[], attributes: Readonly<Record<str
   const role = roles[0]!;
   if ((PROVINCE_ROLES as readonly string[]).includes(role)) {
     const provinces = [...new Set((attributes['custom:provinces'] ?? '').split(/[\s,]+/).filter(Boolean))];
-    if (provinces.length === 0 || !provinces.every((code) => PROVINCE.test(code))) return { refused: 'provinces missing or not 6-digit codes' };
-    return { role, provinces };
+    if (!provinces.every((code) => PROVINCE.test(code))) return { refused: 'provinces not 6-digit codes' };
+    return provinces.length > 0 ? { role, provinces } : { role };
   }
   const workerId = attributes['custom:workerId'];
   if (!workerId || !IDENTIFIER.test(workerId)) return { refused: 'workerId missing or malformed' };

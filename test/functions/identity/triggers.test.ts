@@ -68,6 +68,12 @@ describe('pre-token generation (V2): the contract claims into the access token',
     expect(details.idTokenGeneration?.claimsToAddOrOverride).toEqual({ role: 'handler', provinces: ['110000', '310000'] });
   });
 
+  it('gives an administrator without provinces no provinces claim (the first administrator has none)', async () => {
+    const out = await preToken(preTokenEvent(['admin'], {}));
+
+    expect(out.response.claimsAndScopeOverrideDetails?.accessTokenGeneration?.claimsToAddOrOverride).toEqual({ role: 'admin' });
+  });
+
   it('gives finance its provinces and a worker its workerId (and no provinces)', async () => {
     const finance = await preToken(preTokenEvent(['finance'], { 'custom:provinces': '440000' }));
     const worker = await preToken(preTokenEvent(['worker'], { 'custom:workerId': 'wkr_1', phone_number: PHONE }));
@@ -77,13 +83,13 @@ describe('pre-token generation (V2): the contract claims into the access token',
     expect(lines.join('')).not.toContain('13912345678');
   });
 
-  it('refuses the sign-in without exactly one role group, or without the attributes the role needs', async () => {
+  it('refuses the sign-in without exactly one role group, with malformed provinces, or a worker without a workerId', async () => {
     const refused = [
       preTokenEvent([], { 'custom:provinces': '110000' }),
       preTokenEvent(['some-other-group'], {}),
       preTokenEvent(['handler', 'reviewer'], { 'custom:provinces': '110000' }),
-      preTokenEvent(['handler'], {}),
       preTokenEvent(['admin'], { 'custom:provinces': '11000' }),
+      preTokenEvent(['handler'], { 'custom:provinces': '110000,beijing' }),
       preTokenEvent(['worker'], {}),
       preTokenEvent(['worker'], { 'custom:workerId': 'bad id with spaces' }),
     ];
