@@ -54,8 +54,11 @@ export const PERSON_ROLES = [...STAFF_GROUPS, ...WORKER_GROUPS] as const satisfi
  */
 export const PERSON_ACCESS_TOKEN_SECONDS = 300;
 
-/** Workers' sign-in code (custom auth flow, functions/identity): digits, lifetime, wrong answers allowed. */
-export const SIGN_IN_CODE = { digits: 6, ttlSeconds: 300, maxAttempts: 3 } as const;
+/**
+ * Workers' sign-in code (custom auth flow, functions/identity): digits, lifetime, wrong answers allowed, and
+ * how many codes one user may be sent per hour (SMS pumping; counted on the idempotency table).
+ */
+export const SIGN_IN_CODE = { digits: 6, ttlSeconds: 300, maxAttempts: 3, maxPerUserPerHour: 5 } as const;
 
 /**
  * The user pools' Lambda triggers (lib/constructs/identity.ts): the pre-token-generation trigger of each
@@ -87,7 +90,8 @@ export const IDENTITY_FUNCTIONS = {
   createAuthChallenge: {
     entry: 'functions/identity/create-auth-challenge.ts',
     description: "Workers' sign-in by SMS code: draws the code and sends it by SMS",
-    tables: {},
+    // Counts the codes sent per user and hour (SIGN_IN_CODE.maxPerUserPerHour) on the idempotency table.
+    tables: { idempotency: 'readwrite' },
     sms: true,
     settings: ['SMS_SENDER'],
     memorySize: 256,

@@ -7,10 +7,17 @@
  * log; the client sees the masked number only.
  *
  * For a user that does not exist (PreventUserExistenceErrors) nothing is sent and the challenge looks the same.
+ *
+ * At most SIGN_IN_CODE.maxPerUserPerHour codes per user and clock hour (SMS pumping: sign-ins started over and
+ * over for one worker): one conditional UpdateItem on the idempotency table, `SIGNIN#{sub}#{hour}` (by `sub`,
+ * never the phone), expiring with the table's TTL. Over the cap the sign-in fails with a Chinese message.
  */
 import { randomInt } from 'node:crypto';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { CreateAuthChallengeTriggerEvent } from 'aws-lambda';
 import { SIGN_IN_CODE } from '../../manifest/identity.ts';
+import { config } from '../_shared/config.ts';
+import { conditionFailed, ddb } from '../_shared/db.ts';
 import { logger } from '../_shared/observability.ts';
 import { smsSender } from '../_shared/sms.ts';
 
@@ -25,6 +32,34 @@ export const maskPhone = (phone: string): string => {
 };
 
 const CODE_PREFIX = 'CODE-';
+const HOUR_SECONDS = 3600;
+
+class TooManyCodes extends Error {
+  override readonly name = 'TooManyCodes';
+  constructor() {
+    super('验证码发送过于频繁，请一小时后再试。');
+  }
+}
+
+/** Counts one code for `sub` in this clock hour; TooManyCodes once the hour holds the cap. */
+const countCode = async (sub: string, now: number): Promise<void> => {
+  const hour = Math.floor(now / 1000 / HOUR_SECONDS);
+  try {
+    await ddb.send(
+      new UpdateCommand({
+        TableName: config.tables.idempotency,
+        Key: { id: `SIGNIN#${sub}#${hour}` },
+        UpdateExpression: 'ADD n :one SET expiration = if_not_exists(expiration, :exp)',
+        ConditionExpression: 'attribute_not_exists(n) OR n < :cap',
+        ExpressionAttributeValues: { ':one': 1, ':cap': SIGN_IN_CODE.maxPerUserPerHour, ':exp': (hour + 2) * HOUR_SECONDS },
+      }),
+    );
+  } catch (error) {
+    if (!conditionFailed(error)) throw error;
+    logger.warn('Sign-in code refused: hourly cap reached', { sub });
+    throw new TooManyCodes();
+  }
+};
 
 const newCode = (): string => String(randomInt(0, 10 ** SIGN_IN_CODE.digits)).padStart(SIGN_IN_CODE.digits, '0');
 
@@ -42,7 +77,8 @@ export const createChallenge = async (event: CreateAuthChallengeTriggerEvent, no
   } else {
     code = newCode();
     expiresAt = now() + SIGN_IN_CODE.ttlSeconds * 1000;
-    if (!event.request.userNotFound && phone) {
+    if (!event.request.userNotFound && phone && sub) {
+      await countCode(sub, now());
       await smsSender().send(phone, signInCodeMessage(code));
       logger.info('Sign-in code sent', { sub });
     }

@@ -80,6 +80,10 @@ describe('identity: user pools, groups, triggers and token lifetimes (dev)', () 
     ).find((st) => st.Action === 'sns:Publish');
     expect(statement.Resource).toBeUndefined();
     expect(JSON.stringify(statement.NotResource)).toContain(':sns:*:*:*');
+    // It counts the codes per user on the idempotency table, and reads no other table.
+    const createEnv = resources[id(built.stateless.identityFunctions.createAuthChallenge.function)]!.Properties.Environment.Variables;
+    expect(Object.keys(createEnv).filter((name) => name.endsWith('_TABLE'))).toEqual(['IDEMPOTENCY_TABLE']);
+    expect(createEnv.SMS_SENDER).toBe('sns');
     // Cognito may invoke each trigger, from its own pool.
     const permissions = ofType('AWS::Lambda::Permission').filter(([, r]) => r.Properties.Principal === 'cognito-idp.amazonaws.com');
     expect(permissions).toHaveLength(Object.keys(IDENTITY_FUNCTIONS).length);

@@ -5,7 +5,9 @@
  * of the SMS port (aws-sdk-client-mock). Nothing personal (phone, code) may reach a log line.
  */
 import 'aws-sdk-client-mock-vitest/extend';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type {
   CreateAuthChallengeTriggerEvent,
   DefineAuthChallengeTriggerEvent,
@@ -18,6 +20,7 @@ import { SIGN_IN_CODE } from '../../../manifest/identity.ts';
 
 vi.hoisted(() => {
   process.env.SMS_SENDER = 'sns';
+  process.env.IDEMPOTENCY_TABLE = 'idempotency';
   // Every line, so that the scan for the code and the phone sees what the triggers log.
   process.env.POWERTOOLS_LOG_LEVEL = 'DEBUG';
 });
@@ -28,11 +31,14 @@ const { createChallenge, maskPhone, signInCodeMessage } = await import('../../..
 const { verifyAnswer } = await import('../../../functions/identity/verify-auth-challenge.ts');
 
 const sns = mockClient(SNSClient);
+const ddb = mockClient(DynamoDBDocumentClient);
 const PHONE = '+8613912345678';
 let lines: string[] = [];
 beforeEach(() => {
   sns.reset();
   sns.on(PublishCommand).resolves({ MessageId: 'm-1' });
+  ddb.reset();
+  ddb.on(UpdateCommand).resolves({});
   lines = [];
   const capture = (chunk: unknown) => {
     lines.push(String(chunk));
@@ -161,12 +167,31 @@ describe("workers' sign-in: Create Auth Challenge (the SMS code)", () => {
 
     expect(retry.response.privateChallengeParameters).toEqual(first.response.privateChallengeParameters);
     expect(sns).toHaveReceivedCommandTimes(PublishCommand, 1);
+    expect(ddb).toHaveReceivedCommandTimes(UpdateCommand, 1);
+  });
+
+  it(`counts the codes per user and hour, and refuses the sign-in past ${SIGN_IN_CODE.maxPerUserPerHour} (nothing sent)`, async () => {
+    await createChallenge(createEvent([]), () => T0);
+    const [count] = ddb.commandCalls(UpdateCommand);
+    const input = count!.args[0].input;
+    expect(input).toMatchObject({
+      TableName: 'idempotency',
+      Key: { id: `SIGNIN#sub-1#${Math.floor(T0 / 3_600_000)}` },
+      ConditionExpression: 'attribute_not_exists(n) OR n < :cap',
+      ExpressionAttributeValues: { ':one': 1, ':cap': SIGN_IN_CODE.maxPerUserPerHour },
+    });
+    expect(JSON.stringify(input)).not.toContain('13912345678');
+
+    ddb.on(UpdateCommand).rejects(new ConditionalCheckFailedException({ message: 'cap', $metadata: {} }));
+    await expect(createChallenge(createEvent([]), () => T0)).rejects.toMatchObject({ name: 'TooManyCodes', message: expect.stringMatching(/过于频繁/) });
+    expect(sns).toHaveReceivedCommandTimes(PublishCommand, 1);
   });
 
   it('sends nothing for a user that does not exist, and the challenge looks the same', async () => {
     const out = await createChallenge(createEvent([], true), () => T0);
 
     expect(sns).not.toHaveReceivedCommand(PublishCommand);
+    expect(ddb).not.toHaveReceivedCommand(UpdateCommand);
     expect(Object.keys(out.response.publicChallengeParameters)).toEqual(['channel', 'destination']);
   });
 
