@@ -7,6 +7,7 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { CONSOLE_DIST, consoleAssetsAt } from './config/console-assets.ts';
 import { stageConfig, stageFromContext, type StageConfig, type StageName } from './config/stage.ts';
 import { FunctionDefaultsAspect } from './constructs/function.ts';
+import { EdgeStack } from './stacks/edge-stack.ts';
 import { StatefulStack } from './stacks/stateful-stack.ts';
 import { StatelessStack } from './stacks/stateless-stack.ts';
 
@@ -31,10 +32,15 @@ export interface ClaimsApp {
   readonly stage: StageConfig;
   readonly stateful: StatefulStack;
   readonly stateless: StatelessStack;
+  /** The WAF web ACL in us-east-1 for the API's CloudFront (only for a pinned account and region outside China). */
+  readonly edge?: EdgeStack;
 }
 
-export const stackName = (stage: StageName, layer: 'stateful' | 'stateless'): string =>
-  `InjuryClaims-${stage}-${layer === 'stateful' ? 'Stateful' : 'Stateless'}`;
+export const stackName = (stage: StageName, layer: 'stateful' | 'stateless' | 'edge'): string =>
+  `InjuryClaims-${stage}-${layer === 'stateful' ? 'Stateful' : layer === 'edge' ? 'Edge' : 'Stateless'}`;
+
+/** A web ACL for CloudFront lives in us-east-1. */
+const EDGE_REGION = 'us-east-1';
 
 const withConsoleAssets = (dir: string | undefined): { consoleAssets?: string } => (dir ? { consoleAssets: dir } : {});
 
@@ -52,8 +58,21 @@ export const buildApp = (props: BuildAppProps = {}): ClaimsApp => {
     description: `Platform injury claims (${stage.name}): tables, documents bucket and keys`,
     terminationProtection: stage.deletionProtection,
   });
+  // The edge (WAF for the API's CloudFront) needs a region to refer across: a pinned stage outside China
+  // (the China partition has no us-east-1; docs/security.md says what protects the API there).
+  const region = stage.env?.region;
+  const edge =
+    region && !region.startsWith('cn-')
+      ? new EdgeStack(app, stackName(stage.name, 'edge'), {
+          stage,
+          env: { ...(stage.env?.account ? { account: stage.env.account } : {}), region: EDGE_REGION },
+          crossRegionReferences: true,
+          description: `Platform injury claims (${stage.name}): AWS WAF web ACL of the API's CloudFront distribution`,
+        })
+      : undefined;
   const stateless = new StatelessStack(app, stackName(stage.name, 'stateless'), {
     ...stackProps,
+    ...(edge ? { crossRegionReferences: true, apiWebAclArn: edge.webAcl.attrArn } : {}),
     description: `Platform injury claims (${stage.name}): identity, functions, HTTP API and web console hosting`,
     tables: stateful.tables,
     dataKey: stateful.dataKey,
@@ -62,6 +81,7 @@ export const buildApp = (props: BuildAppProps = {}): ClaimsApp => {
     ...withConsoleAssets(consoleAssetsAt(props.consoleAssets ?? CONSOLE_DIST)),
   });
   stateless.addStackDependency(stateful, 'functions read and write the stateful tables and buckets by name');
+  if (edge) stateless.addStackDependency(edge, "the API's CloudFront takes the edge stack's web ACL");
 
   Tags.of(app).add('application', 'platform-injury-claims');
   Tags.of(app).add('stage', stage.name);
@@ -70,5 +90,5 @@ export const buildApp = (props: BuildAppProps = {}): ClaimsApp => {
   Aspects.of(app).add(new FunctionDefaultsAspect(), { priority: AspectPriority.READONLY });
   if (props.nag ?? true) Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
 
-  return { app, stage, stateful, stateless };
+  return { app, stage, stateful, stateless, ...(edge ? { edge } : {}) };
 };

@@ -26,6 +26,12 @@ export const SETTINGS = {
   AUTH_ISSUER: 'the token issuer the authorizer trusts',
   /** Comma-separated. */
   AUTH_STATIC_CLIENT_IDS: 'app clients the authorizer accepts without a registry look-up',
+  /** The workers' user pool issuer (people's tokens); unset locally. */
+  AUTH_WORKER_ISSUER: "the workers' pool issuer the authorizer trusts",
+  /** The platform pool issuer (machine clients only); unset locally, where AUTH_ISSUER issues every token. */
+  AUTH_PLATFORM_ISSUER: 'the platform pool issuer the authorizer trusts',
+  /** The longest a person's access token may live, in seconds (the revocation bound, docs/security.md). */
+  AUTH_MAX_TOKEN_SECONDS: "the longest lifetime of a person's access token",
   /** JSON: province → the agency's paying account (name, account, bankName, bankCode) for the bank files (D15). */
   PAYING_ACCOUNTS: 'the paying account of each province',
   /** `sns` (SMS through Amazon SNS, the default) or `none` (inbox only); docs/events.md says how to add a provider. */
@@ -344,7 +350,7 @@ export const AUTHORIZER_FUNCTION = {
   description: 'HTTP API Lambda authorizer: Cognito tokens of the app clients and of registered platforms',
   // The registry maps a platform's app client to its platform.
   tables: { registry: 'read' },
-  settings: ['AUTH_ISSUER', 'AUTH_STATIC_CLIENT_IDS'],
+  settings: ['AUTH_ISSUER', 'AUTH_STATIC_CLIENT_IDS', 'AUTH_WORKER_ISSUER', 'AUTH_PLATFORM_ISSUER', 'AUTH_MAX_TOKEN_SECONDS'],
   memorySize: 256,
   timeoutSeconds: 5,
 } as const satisfies FunctionSpec;

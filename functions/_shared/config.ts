@@ -68,6 +68,7 @@ const PiiMode = z._default(z.enum(['local', 'kms']), 'local');
 const RateLimit = z.optional(z.coerce.number().check(z.int(), z.minimum(0), z.maximum(100_000)));
 const ClientsMode = z._default(z.enum(['local', 'cognito']), 'local');
 const OptionalUrl = z.optional(z.url());
+const TokenSeconds = z.optional(z.coerce.number().check(z.int(), z.minimum(60), z.maximum(86_400)));
 const SmsSender = z._default(z.enum(['sns', 'none']), 'sns');
 const Flag = z._default(z.enum(['true', 'false']), 'false');
 const Compression = z._default(z.coerce.number().check(z.minimum(1), z.maximum(1_000_000)), 1);
@@ -210,6 +211,18 @@ export const config = {
       const issuer = setting('AUTH_ISSUER', OptionalUrl);
       if (!issuer) throw missing('AUTH_ISSUER', "`settings: ['AUTH_ISSUER']`");
       return issuer;
+    },
+    /** The workers' pool (`AUTH_WORKER_ISSUER`), people's tokens only; unset locally. */
+    get workerIssuer(): string | undefined {
+      return setting('AUTH_WORKER_ISSUER', OptionalUrl);
+    },
+    /** The platform pool (`AUTH_PLATFORM_ISSUER`), machine clients only; unset locally (AUTH_ISSUER issues everything). */
+    get platformIssuer(): string | undefined {
+      return setting('AUTH_PLATFORM_ISSUER', OptionalUrl);
+    },
+    /** The longest a person's access token may live (`AUTH_MAX_TOKEN_SECONDS`, the revocation bound); unset: no bound. */
+    get maxPersonTokenSeconds(): number | undefined {
+      return setting('AUTH_MAX_TOKEN_SECONDS', TokenSeconds);
     },
     /** App clients accepted without a registry look-up (staff/worker app, pilot platform), comma-separated. */
     get staticClientIds(): string[] {

@@ -1,7 +1,11 @@
 /**
  * API Gateway HTTP API Lambda authorizer (REQUEST, simple responses, payload 2.0), in front of every
- * authenticated route in AWS. The decision is verify.ts; this wires it to the user pool's JWKS and the
- * registry. API Gateway caches the answer per Authorization header (lib/stacks/stateless-stack.ts).
+ * authenticated route in AWS. The decision is verify.ts; this wires it to the trusted issuers' JWKS (the
+ * staff pool `AUTH_ISSUER`, the workers' pool `AUTH_WORKER_ISSUER`, the platform pool `AUTH_PLATFORM_ISSUER`)
+ * and the registry. API Gateway caches the answer per Authorization header (lib/stacks/stateless-stack.ts).
+ *
+ * `AUTH_ISSUER` alone (the local runtime) is one issuer of every kind; with `AUTH_PLATFORM_ISSUER` set, it and
+ * `AUTH_WORKER_ISSUER` issue people's tokens only.
  *
  * Logs carry the outcome, a reason code and the client id, never the token.
  */
@@ -10,16 +14,31 @@ import { createRemoteJWKSet } from 'jose';
 import { config } from '../_shared/config.ts';
 import { logger } from '../_shared/observability.ts';
 import { platformOfClient } from '../_shared/principal.ts';
-import { decide, type AuthorizerOptions } from './verify.ts';
+import { type AuthorizerOptions, decide, type IssuerKind, type TrustedIssuer } from './verify.ts';
+
+const trusted = (issuer: string, kind: IssuerKind): TrustedIssuer => ({
+  issuer,
+  kind,
+  keys: createRemoteJWKSet(new URL(`${issuer}/.well-known/jwks.json`), { cooldownDuration: 30_000, cacheMaxAge: 10 * 60_000 }),
+});
 
 let options: AuthorizerOptions | undefined;
-const authorizerOptions = (): AuthorizerOptions =>
-  (options ??= {
-    issuer: config.authorizer.issuer,
-    keys: createRemoteJWKSet(new URL(`${config.authorizer.issuer}/.well-known/jwks.json`), { cooldownDuration: 30_000, cacheMaxAge: 10 * 60_000 }),
+const authorizerOptions = (): AuthorizerOptions => {
+  if (options) return options;
+  const { issuer, workerIssuer, platformIssuer, maxPersonTokenSeconds } = config.authorizer;
+  const split = platformIssuer !== undefined;
+  options = {
+    issuers: [
+      trusted(issuer, split ? 'people' : 'any'),
+      ...(workerIssuer ? [trusted(workerIssuer, 'people')] : []),
+      ...(platformIssuer ? [trusted(platformIssuer, 'platforms')] : []),
+    ],
     staticClients: new Set(config.authorizer.staticClientIds),
     platformOf: (clientId) => platformOfClient(clientId),
-  });
+    ...(maxPersonTokenSeconds !== undefined ? { maxPersonTokenSeconds } : {}),
+  };
+  return options;
+};
 
 export type AuthorizerResult = APIGatewaySimpleAuthorizerWithContextResult<Record<string, string>>;
 
@@ -34,7 +53,7 @@ export const handler = async (event: APIGatewayRequestAuthorizerEventV2): Promis
       // Not refused here: an HTTP API Lambda authorizer can only refuse with 403, the contract says 401.
       return { isAuthorized: true, context: { tokenError: decision.reason } };
     case 'forbidden':
-      logger.warn('App client not accepted', { reason: decision.reason, clientId: decision.clientId, routeArn: event.routeArn });
+      logger.warn('Token not accepted', { reason: decision.reason, clientId: decision.clientId, routeArn: event.routeArn });
       return { isAuthorized: false, context: {} };
   }
 };

@@ -6,7 +6,11 @@
  * - `local`: ids and secrets generated here (the local issuer does not check them; `/local/tokens` keeps
  *   minting tokens as before).
  * - `cognito` (`PLATFORM_CLIENTS_MODE=cognito`, `PLATFORM_USER_POOL_ID`): CreateUserPoolClient with
- *   GenerateSecret and the client_credentials flow on the user pool; DeleteUserPoolClient to revoke.
+ *   GenerateSecret and the client_credentials flow on the platform pool; DeleteUserPoolClient to revoke,
+ *   only for a client that DescribeUserPoolClient shows to be a platform's (named `platform-…`,
+ *   client credentials only). The real limit is IAM: this function's Cognito rights are on the platform
+ *   pool alone, which holds no person's app client (lib/constructs/identity.ts); the check keeps the pilot
+ *   client and any hand-made client of that pool out of reach too.
  *   The SDK client is imported statically so esbuild bundles it into this function only.
  */
 import { randomBytes } from 'node:crypto';
@@ -14,11 +18,12 @@ import {
   CognitoIdentityProviderClient,
   CreateUserPoolClientCommand,
   DeleteUserPoolClientCommand,
+  DescribeUserPoolClientCommand,
   ResourceNotFoundException,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { config } from '../_shared/config.ts';
 import { traced } from '../_shared/tracing.ts';
-import { PLATFORM_SCOPES } from '../../manifest/identity.ts';
+import { PLATFORM_CLIENT_NAME_PREFIX, PLATFORM_SCOPES } from '../../manifest/identity.ts';
 
 export { PLATFORM_SCOPES } from '../../manifest/identity.ts';
 
@@ -50,7 +55,7 @@ export const cognitoPlatformClients = (userPoolId: string, cognito: Pick<Cognito
     const out = await cognito.send(
       new CreateUserPoolClientCommand({
         UserPoolId: userPoolId,
-        ClientName: `platform-${platformId}`,
+        ClientName: `${PLATFORM_CLIENT_NAME_PREFIX}${platformId}`,
         GenerateSecret: true,
         AllowedOAuthFlows: ['client_credentials'],
         AllowedOAuthFlowsUserPoolClient: true,
@@ -68,12 +73,28 @@ export const cognitoPlatformClients = (userPoolId: string, cognito: Pick<Cognito
   },
   async remove(clientId) {
     try {
+      const { UserPoolClient: client } = await cognito.send(new DescribeUserPoolClientCommand({ UserPoolId: userPoolId, ClientId: clientId }));
+      if (!isPlatformClient(client)) throw new NotAPlatformClient(clientId);
       await cognito.send(new DeleteUserPoolClientCommand({ UserPoolId: userPoolId, ClientId: clientId }));
     } catch (error) {
       if (!(error instanceof ResourceNotFoundException)) throw error; // already gone: nothing to revoke
     }
   },
 });
+
+/** A client this function created: named `platform-{platformId}`, client credentials and nothing else. */
+const isPlatformClient = (client: { ClientName?: string; AllowedOAuthFlows?: string[]; ExplicitAuthFlows?: string[] } | undefined): boolean =>
+  !!client?.ClientName?.startsWith(PLATFORM_CLIENT_NAME_PREFIX) &&
+  JSON.stringify(client.AllowedOAuthFlows ?? []) === JSON.stringify(['client_credentials']) &&
+  (client.ExplicitAuthFlows ?? []).every((flow) => flow === 'ALLOW_REFRESH_TOKEN_AUTH');
+
+/** Refused: the client is not a platform's (the pilot client, or a client made by hand). Nothing is deleted. */
+class NotAPlatformClient extends Error {
+  override readonly name = 'NotAPlatformClient';
+  constructor(clientId: string) {
+    super(`App client ${clientId} is not a platform's client: not deleted`);
+  }
+}
 
 let cognitoClient: CognitoIdentityProviderClient | undefined;
 

@@ -17,14 +17,14 @@ import {
   AccountRecovery,
   ClientAttributes,
   FeaturePlan,
+  LambdaVersion,
   Mfa,
   OAuthScope,
-  ResourceServerScope,
   StandardThreatProtectionMode,
   StringAttribute,
   UserPool,
   type UserPoolClient,
-  type UserPoolResourceServer,
+  UserPoolOperation,
 } from 'aws-cdk-lib/aws-cognito';
 import { Table, type ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
@@ -47,29 +47,19 @@ import {
   WORKFLOW_FUNCTIONS,
   type WorkflowFunctionName,
 } from '../../manifest/functions.ts';
-import { PLATFORM_RESOURCE_SERVER, PLATFORM_SCOPE_NAME, PROVINCE_ROLES } from '../../manifest/identity.ts';
+import { IDENTITY_FUNCTIONS, type IdentityFunctionName, PERSON_ACCESS_TOKEN_SECONDS, STAFF_GROUPS } from '../../manifest/identity.ts';
 import { ROUTES, type Route } from '../../manifest/routes.ts';
 import { type TableAccess, type TableId, writes } from '../../manifest/tables.ts';
 import type { StageConfig } from '../config/stage.ts';
+import { ApiEdge } from '../constructs/api-edge.ts';
 import { ConsoleHosting } from '../constructs/console-hosting.ts';
 import { type BucketGrant, ClaimsFunction, type TableGrant } from '../constructs/function.ts';
+import { issuerOf, PERSON_TOKEN_VALIDITY, PlatformIdentity, WorkerIdentity } from '../constructs/identity.ts';
 import { Monitoring } from '../constructs/monitoring.ts';
 import { DocumentEvents } from './document-events.ts';
 import { DomainEvents } from './domain-events.ts';
 import { bucketName, type DeployedBucket, type DeployedTable, piiRoleName } from './stateful-stack.ts';
 import { Workflows } from './workflows.ts';
-
-/** Staff roles, as user-pool groups (functions/_shared/auth.ts maps `cognito:groups` to the role). */
-export const STAFF_GROUPS = PROVINCE_ROLES;
-
-/**
- * Identifier of the resource server that platform machine clients get scopes on: the one the platforms
- * function asks for when it creates a platform's client (manifest/identity.ts).
- */
-export const API_RESOURCE_SERVER = PLATFORM_RESOURCE_SERVER;
-
-/** Cognito actions the platforms function needs to issue and revoke platforms' app clients. */
-const PLATFORM_CLIENT_ACTIONS = ['cognito-idp:CreateUserPoolClient', 'cognito-idp:DeleteUserPoolClient'] as const;
 
 /**
  * How long API Gateway keeps the Lambda authorizer's answer for one Authorization header. Bounds how long
@@ -99,12 +89,26 @@ export interface StatelessStackProps extends StackProps {
   readonly buckets: Readonly<Record<BucketId, Pick<DeployedBucket, 'key'>>>;
   /** Directory of the built console to deploy; undefined: the console's bucket and distribution without content. */
   readonly consoleAssets?: string;
+  /**
+   * The edge stack's WAF web ACL (us-east-1, lib/stacks/edge-stack.ts): CloudFront with this ACL goes in front
+   * of the API. Undefined (stacks without a pinned region, China regions): no edge (docs/security.md).
+   */
+  readonly apiWebAclArn?: string;
 }
 
 export class StatelessStack extends Stack {
+  /** The staff pool (staff and finance; TOTP required). */
   public readonly userPool: UserPool;
+  /** The pilot platform's client, in the platform pool. */
   public readonly platformClient: UserPoolClient;
+  /** The staff app client (the console's hosted sign-in). */
   public readonly appClient: UserPoolClient;
+  /** The workers' pool: phone number and SMS code (issue 17). */
+  public readonly workerIdentity: WorkerIdentity;
+  /** The platform pool: machine clients only; the platforms function manages clients here and nowhere else. */
+  public readonly platformIdentity: PlatformIdentity;
+  /** The user pools' Lambda triggers (manifest/identity.ts IDENTITY_FUNCTIONS). */
+  public readonly identityFunctions: Readonly<Record<IdentityFunctionName, ClaimsFunction>>;
   public readonly api: HttpApi;
   public readonly apiStage: HttpStage;
   public readonly functions: Readonly<Record<FunctionName, ClaimsFunction>>;
@@ -129,6 +133,8 @@ export class StatelessStack extends Stack {
   public readonly corsOrigins: readonly string[];
   /** The dashboard and the cross-cutting alarms: API 5xx, authorizer errors, table throttling, dead letters. */
   public readonly monitoring: Monitoring;
+  /** CloudFront with the WAF web ACL in front of the API, when the app has an edge stack. */
+  public readonly apiEdge?: ApiEdge;
 
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
     super(scope, id, props);
@@ -170,6 +176,7 @@ export class StatelessStack extends Stack {
       });
     }
 
+    // Staff roles as groups; the pre-token trigger turns the one group into the access token's `role`.
     for (const group of STAFF_GROUPS) {
       this.userPool.addGroup(`${group[0]!.toUpperCase()}${group.slice(1)}Group`, {
         groupName: group,
@@ -177,7 +184,7 @@ export class StatelessStack extends Stack {
       });
     }
 
-    // Hosted domain: the OAuth token endpoint for the client-credentials flow of platforms.
+    // Hosted domain: the console's sign-in (authorisation code with PKCE).
     const domain = this.userPool.addDomain('Domain', { cognitoDomain: { domainPrefix: stage.cognitoDomainPrefix } });
 
     // ---- Console hosting (before the app client, whose callback URLs name its domain) -------------
@@ -189,21 +196,21 @@ export class StatelessStack extends Stack {
       stage,
       ...(props.consoleAssets ? { assets: props.consoleAssets } : {}),
       sources: {
-        connect: [`https://*.execute-api.${this.region}.${this.urlSuffix}`, domain.baseUrl(), `https://${documentsBucket}.s3.${this.region}.${this.urlSuffix}`],
+        connect: [
+          `https://*.execute-api.${this.region}.${this.urlSuffix}`,
+          domain.baseUrl(),
+          `https://${documentsBucket}.s3.${this.region}.${this.urlSuffix}`,
+          // Workers sign in through the user-pool API (InitiateAuth / RespondToAuthChallenge, custom auth flow).
+          `https://cognito-idp.${this.region}.${this.urlSuffix}`,
+        ],
         formAction: [domain.baseUrl()],
       },
     });
     this.corsOrigins = [this.console.url, ...(stage.consoleOrigins ?? [])];
 
-    const platformScope = new ResourceServerScope({
-      scopeName: PLATFORM_SCOPE_NAME,
-      scopeDescription: 'Platform integration: register workers, submit orders, read declarations',
-    });
-    const resourceServer: UserPoolResourceServer = this.userPool.addResourceServer('ResourceServer', {
-      identifier: API_RESOURCE_SERVER,
-      userPoolResourceServerName: `injury-claims-${stage.name}`,
-      scopes: [platformScope],
-    });
+    // Workers and platforms have pools of their own (lib/constructs/identity.ts, docs/security.md).
+    this.workerIdentity = new WorkerIdentity(this, 'WorkerIdentity', { stage });
+    this.platformIdentity = new PlatformIdentity(this, 'PlatformIdentity', { stage });
 
     // Users may edit their profile name only; role-bearing attributes (groups, custom:*) are admin-set.
     const userWritable = new ClientAttributes().withStandardAttributes({ fullname: true });
@@ -211,26 +218,13 @@ export class StatelessStack extends Stack {
       .withStandardAttributes({ email: true, emailVerified: true, fullname: true })
       .withCustomAttributes('workerId', 'provinces');
 
-    // Machine-to-machine access of a platform (client credentials, confidential client). Each registered
-    // platform gets its own client at run time (POST /v1/platforms, functions/platforms/clients.ts); this
-    // one serves the pilot platform and smoke tests (the authorizer accepts it without a registry entry).
-    this.platformClient = this.userPool.addClient('PlatformClient', {
-      userPoolClientName: `platform-m2m-${stage.name}`,
-      generateSecret: true,
-      authFlows: {},
-      oAuth: {
-        flows: { clientCredentials: true },
-        scopes: [OAuthScope.resourceServer(resourceServer, platformScope)],
-      },
-      accessTokenValidity: stage.accessTokenValidity,
-      preventUserExistenceErrors: true,
-      enableTokenRevocation: true,
-      readAttributes: readable,
-      writeAttributes: userWritable,
-    });
+    // The pilot platform's client is in the platform pool; each registered platform gets its own client there
+    // at run time (POST /v1/platforms, functions/platforms/clients.ts).
+    this.platformClient = this.platformIdentity.pilotClient;
 
-    // Staff and workers' apps: public client, SRP sign-in, authorisation code (PKCE) for hosted UI. The
-    // console on its distribution signs in and out there, besides the stage's own URLs.
+    // The staff app: public client, SRP sign-in, authorisation code (PKCE) for hosted UI. The console on its
+    // distribution signs in and out there, besides the stage's own URLs. 5-minute tokens: the revocation
+    // bound (a disabled user's refresh fails; a changed user gets new claims at the next refresh).
     const appCallbackUrls = [`${this.console.url}/callback`, ...stage.appCallbackUrls];
     const appLogoutUrls = [`${this.console.url}/`, ...stage.appLogoutUrls];
     this.appClient = this.userPool.addClient('AppClient', {
@@ -243,8 +237,8 @@ export class StatelessStack extends Stack {
         callbackUrls: appCallbackUrls,
         logoutUrls: appLogoutUrls,
       },
-      accessTokenValidity: stage.accessTokenValidity,
-      idTokenValidity: stage.accessTokenValidity,
+      accessTokenValidity: PERSON_TOKEN_VALIDITY,
+      idTokenValidity: PERSON_TOKEN_VALIDITY,
       preventUserExistenceErrors: true,
       enableTokenRevocation: true,
       readAttributes: readable,
@@ -272,13 +266,15 @@ export class StatelessStack extends Stack {
         };
       });
     // The values of the settings a manifest entry may declare (manifest/functions.ts SETTINGS).
-    const issuer = `https://cognito-idp.${this.region}.${this.urlSuffix}/${this.userPool.userPoolId}`;
     const settingValues: Readonly<Record<SettingName, string>> = {
       PLATFORM_RATE_LIMIT_PER_SECOND: String(stage.platformRateLimitPerSecond),
       PLATFORM_CLIENTS_MODE: 'cognito',
-      PLATFORM_USER_POOL_ID: this.userPool.userPoolId,
-      AUTH_ISSUER: issuer,
-      AUTH_STATIC_CLIENT_IDS: [this.appClient.userPoolClientId, this.platformClient.userPoolClientId].join(','),
+      PLATFORM_USER_POOL_ID: this.platformIdentity.pool.userPoolId,
+      AUTH_ISSUER: issuerOf(this.userPool),
+      AUTH_WORKER_ISSUER: issuerOf(this.workerIdentity.pool),
+      AUTH_PLATFORM_ISSUER: issuerOf(this.platformIdentity.pool),
+      AUTH_MAX_TOKEN_SECONDS: String(PERSON_ACCESS_TOKEN_SECONDS),
+      AUTH_STATIC_CLIENT_IDS: [this.appClient.userPoolClientId, this.workerIdentity.appClient.userPoolClientId, this.platformClient.userPoolClientId].join(','),
       PAYING_ACCOUNTS: JSON.stringify(stage.payingAccounts),
       SMS_SENDER: 'sns',
       // Only https receivers on public addresses in AWS; the full retry schedule; the contract's 10 s.
@@ -326,8 +322,21 @@ export class StatelessStack extends Stack {
     // any client registered to a platform in the registry.
     this.authorizerFunction = build('authorizer', AUTHORIZER_FUNCTION);
 
-    // Platforms' app clients: the platforms function creates (and on re-issue deletes) them in this pool.
-    functions.platforms.role.addToPrincipalPolicy(new PolicyStatement({ actions: [...PLATFORM_CLIENT_ACTIONS], resources: [this.userPool.userPoolArn] }));
+    // The user pools' triggers: the contract's claims into people's access tokens (V2 events), workers' SMS sign-in.
+    const identityFunctions = {} as Record<IdentityFunctionName, ClaimsFunction>;
+    for (const [name, spec] of Object.entries(IDENTITY_FUNCTIONS) as [IdentityFunctionName, FunctionSpec][]) identityFunctions[name] = build(name, spec);
+    this.identityFunctions = identityFunctions;
+    this.userPool.addTrigger(UserPoolOperation.PRE_TOKEN_GENERATION_CONFIG, identityFunctions.staffPreToken.function, LambdaVersion.V2_0);
+    this.workerIdentity.addTriggers({
+      preToken: identityFunctions.workerPreToken,
+      defineAuthChallenge: identityFunctions.defineAuthChallenge,
+      createAuthChallenge: identityFunctions.createAuthChallenge,
+      verifyAuthChallenge: identityFunctions.verifyAuthChallenge,
+    });
+
+    // Platforms' app clients: the platforms function creates, describes and deletes them in the platform pool
+    // only, which holds no person's app client (item 3 of issue 17).
+    this.platformIdentity.grantClientAdministration(functions.platforms);
 
     // ---- Case workflow, payment run, schedules, alarms, PII key ---------------------------------
     this.workflows = new Workflows(this, 'Workflows', {
@@ -449,6 +458,12 @@ export class StatelessStack extends Stack {
     }
     this.routes = routes;
 
+    // ---- Edge: CloudFront + AWS WAF in front of the API (issue 17, "Abuse") ----------------------
+    if (props.apiWebAclArn) {
+      this.apiEdge = new ApiEdge(this, 'ApiEdge', { stage, api: this.api, webAclArn: props.apiWebAclArn, logBucket: this.console.logBucket });
+      new CfnOutput(this, 'ApiEdgeUrl', { value: this.apiEdge.url, description: 'The API through CloudFront and AWS WAF (rate per source IP, managed rules)' });
+    }
+
     // ---- Operations: dashboard and alarms (docs/operations.md) ----------------------------------
     this.monitoring = new Monitoring(this, 'Monitoring', {
       stage,
@@ -464,6 +479,7 @@ export class StatelessStack extends Stack {
           ...Object.entries(eventFunctions),
           ...Object.entries(domainEventFunctions),
           ['authorizer', this.authorizerFunction] as const,
+          ...Object.entries(identityFunctions),
         ].map(([name, fn]) => [name, fn.function]),
       ),
       tables: Object.fromEntries((Object.keys(tables) as TableId[]).map((id) => [id, { table: tables[id], definition: props.tables[id].definition }])),
@@ -518,12 +534,15 @@ export class StatelessStack extends Stack {
     new CfnOutput(this, 'UserPoolId', { value: this.userPool.userPoolId });
     new CfnOutput(this, 'PlatformClientId', { value: this.platformClient.userPoolClientId });
     new CfnOutput(this, 'AppClientId', { value: this.appClient.userPoolClientId });
+    new CfnOutput(this, 'WorkerUserPoolId', { value: this.workerIdentity.pool.userPoolId, description: "Workers' pool (phone number and SMS code)" });
+    new CfnOutput(this, 'WorkerAppClientId', { value: this.workerIdentity.appClient.userPoolClientId, description: "Workers' app client (custom auth flow)" });
+    new CfnOutput(this, 'PlatformUserPoolId', { value: this.platformIdentity.pool.userPoolId, description: 'Platform machine clients' });
     new CfnOutput(this, 'CaseWorkflowArn', { value: this.workflows.stateMachines.caseWorkflow.stateMachine.stateMachineArn });
     new CfnOutput(this, 'PaymentRunArn', { value: this.workflows.stateMachines.paymentRun.stateMachine.stateMachineArn });
     new CfnOutput(this, 'AlarmTopicArn', { value: this.workflows.alarmTopic.topicArn, description: 'Subscribe the on-call address here' });
     new CfnOutput(this, 'DashboardName', { value: this.monitoring.dashboard.dashboardName, description: 'CloudWatch dashboard (docs/operations.md)' });
     new CfnOutput(this, 'TokenEndpoint', {
-      value: `${domain.baseUrl()}/oauth2/token`,
+      value: `${this.platformIdentity.domain.baseUrl()}/oauth2/token`,
       description: 'OAuth token endpoint for the platform client-credentials flow',
     });
   }

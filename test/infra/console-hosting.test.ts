@@ -37,7 +37,7 @@ const EXPECTED_CSP = [
   "script-src 'self'",
   "style-src 'self' 'unsafe-inline'",
   "img-src 'self' data: blob:",
-  "connect-src 'self' https://*.execute-api.<AWS::Region>.<AWS::URLSuffix> https://<UserPoolDomainD0EA232A>.auth.<AWS::Region>.amazoncognito.com https://injury-claims-dev-documents-<AWS::AccountId>-<AWS::Region>.s3.<AWS::Region>.<AWS::URLSuffix>",
+  "connect-src 'self' https://*.execute-api.<AWS::Region>.<AWS::URLSuffix> https://<UserPoolDomainD0EA232A>.auth.<AWS::Region>.amazoncognito.com https://injury-claims-dev-documents-<AWS::AccountId>-<AWS::Region>.s3.<AWS::Region>.<AWS::URLSuffix> https://cognito-idp.<AWS::Region>.<AWS::URLSuffix>",
   'frame-src blob:',
   "object-src 'none'",
   "frame-ancestors 'none'",

@@ -6,6 +6,7 @@ import { FUNCTIONS, type FunctionName } from '../../manifest/index.ts';
 import { stageConfig } from '../../lib/config/stage.ts';
 import { TABLES, type TableAccess, type TableDefinition, writes } from '../../manifest/tables.ts';
 import { DOMAIN_EVENT_FUNCTIONS, EVENT_FUNCTIONS, WORKFLOW_FUNCTIONS } from '../../manifest/functions.ts';
+import { IDENTITY_FUNCTIONS } from '../../manifest/identity.ts';
 import { ClaimsFunction, FunctionDefaultsAspect } from '../../lib/constructs/function.ts';
 import { tableName } from '../../lib/stacks/stateful-stack.ts';
 import { buildTestApp, removeOutdir, tempOutdir, testContext, type BuiltApp } from './app-fixture.ts';
@@ -41,10 +42,15 @@ describe('functions of the stateless stack (prod)', () => {
     return policies[0]!.Properties.PolicyDocument.Statement;
   };
 
-  it('creates one Lambda function per FUNCTIONS group, WORKFLOW_FUNCTIONS, EVENT_FUNCTIONS and DOMAIN_EVENT_FUNCTIONS entry, plus the API authorizer, and no other', () => {
+  it('creates one Lambda function per FUNCTIONS group, WORKFLOW_FUNCTIONS, EVENT_FUNCTIONS and DOMAIN_EVENT_FUNCTIONS entry, plus the API authorizer and the user-pool triggers (IDENTITY_FUNCTIONS), and no other', () => {
     template.resourceCountIs(
       'AWS::Lambda::Function',
-      GROUPS.length + Object.keys(WORKFLOW_FUNCTIONS).length + Object.keys(EVENT_FUNCTIONS).length + Object.keys(DOMAIN_EVENT_FUNCTIONS).length + 1,
+      GROUPS.length +
+        Object.keys(WORKFLOW_FUNCTIONS).length +
+        Object.keys(EVENT_FUNCTIONS).length +
+        Object.keys(DOMAIN_EVENT_FUNCTIONS).length +
+        1 +
+        Object.keys(IDENTITY_FUNCTIONS).length,
     );
   });
 

@@ -2,7 +2,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FUNCTIONS, ROUTES, routeKey, type FunctionName } from '../../manifest/index.ts';
 import { PLATFORM_SCOPES } from '../../functions/platforms/clients.ts';
-import { API_RESOURCE_SERVER, STAFF_GROUPS } from '../../lib/stacks/stateless-stack.ts';
+import { PLATFORM_RESOURCE_SERVER as API_RESOURCE_SERVER, STAFF_GROUPS, WORKER_GROUPS } from '../../manifest/identity.ts';
 import { buildTestApp, type BuiltApp } from './app-fixture.ts';
 
 type Resource = { Type: string; Properties: Record<string, any> };
@@ -72,10 +72,10 @@ describe('HTTP API and identity (dev)', () => {
     const poolId = built.stateless.getLogicalId(built.stateless.userPool.node.defaultChild as never);
     expect(JSON.stringify(env.AUTH_ISSUER)).toContain('https://cognito-idp.');
     expect(JSON.stringify(env.AUTH_ISSUER)).toContain(JSON.stringify({ Ref: poolId }));
-    const clientRefs = [built.stateless.appClient, built.stateless.platformClient].map((c) => ({
+    const clientRefs = [built.stateless.appClient, built.stateless.workerIdentity.appClient, built.stateless.platformClient].map((c) => ({
       Ref: built.stateless.getLogicalId(c.node.defaultChild as never),
     }));
-    expect(env.AUTH_STATIC_CLIENT_IDS).toEqual({ 'Fn::Join': ['', [clientRefs[0], ',', clientRefs[1]]] });
+    expect(env.AUTH_STATIC_CLIENT_IDS).toEqual({ 'Fn::Join': ['', [clientRefs[0], ',', clientRefs[1], ',', clientRefs[2]]] });
     expect(env.REGISTRY_TABLE).toBeDefined();
     expect(Object.keys(env).filter((k) => k.endsWith('_TABLE'))).toEqual(['REGISTRY_TABLE']);
     const roleId = built.stateless.getLogicalId(built.stateless.authorizerFunction.role.node.defaultChild as never);
@@ -85,15 +85,20 @@ describe('HTTP API and identity (dev)', () => {
     expect(actions.some((a) => a.startsWith('cognito-idp:'))).toBe(false);
   });
 
-  it('lets the platforms function create and delete app clients in this user pool only', () => {
+  it('lets the platforms function create, describe and delete app clients in the platform pool only', () => {
     const roleId = built.stateless.getLogicalId(built.stateless.functions.platforms.role.node.defaultChild as never);
-    const poolId = built.stateless.getLogicalId(built.stateless.userPool.node.defaultChild as never);
+    const poolId = built.stateless.getLogicalId(built.stateless.platformIdentity.pool.node.defaultChild as never);
     const statements = ofType('AWS::IAM::Policy')
       .filter(([, r]) => JSON.stringify(r.Properties.Roles).includes(`"${roleId}"`))
       .flatMap(([, r]) => r.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown; Effect: string }[]);
     const cognito = statements.filter((st) => [st.Action].flat().some((a) => a.startsWith('cognito-idp:')));
     expect(cognito).toEqual([
-      { Effect: 'Allow', Action: ['cognito-idp:CreateUserPoolClient', 'cognito-idp:DeleteUserPoolClient'], Resource: { 'Fn::GetAtt': [poolId, 'Arn'] } },
+      {
+        Sid: 'PlatformClientsInPlatformPoolOnly',
+        Effect: 'Allow',
+        Action: ['cognito-idp:CreateUserPoolClient', 'cognito-idp:DeleteUserPoolClient', 'cognito-idp:DescribeUserPoolClient'],
+        Resource: { 'Fn::GetAtt': [poolId, 'Arn'] },
+      },
     ]);
     // No other function may touch the pool.
     const others = ofType('AWS::IAM::Policy').filter(([, r]) => !JSON.stringify(r.Properties.Roles).includes(`"${roleId}"`));
@@ -171,7 +176,7 @@ describe('HTTP API and identity (dev)', () => {
     const groups = ofType('AWS::Cognito::UserPoolGroup')
       .map(([, r]) => r.Properties.GroupName)
       .sort();
-    expect(groups).toEqual([...STAFF_GROUPS].sort());
+    expect(groups).toEqual([...STAFF_GROUPS, ...WORKER_GROUPS].sort());
   });
 
   it('has a confidential client-credentials client for platforms, scoped on the resource server', () => {
@@ -188,7 +193,8 @@ describe('HTTP API and identity (dev)', () => {
       AllowedOAuthFlows: ['client_credentials'],
       AllowedOAuthFlowsUserPoolClient: true,
     });
-    template.resourceCountIs('AWS::Cognito::UserPoolDomain', 1);
+    // The staff pool's (console sign-in) and the platform pool's (token endpoint).
+    template.resourceCountIs('AWS::Cognito::UserPoolDomain', 2);
   });
 
   it('has a public app client for staff and workers that cannot write role-bearing attributes', () => {
@@ -198,7 +204,7 @@ describe('HTTP API and identity (dev)', () => {
     expect(app!.GenerateSecret).toBe(false);
     expect(app!.ExplicitAuthFlows).toContain('ALLOW_USER_SRP_AUTH');
     for (const client of clients) {
-      expect(client.WriteAttributes.some((a: string) => a.startsWith('custom:'))).toBe(false);
+      expect((client.WriteAttributes ?? []).some((a: string) => a.startsWith('custom:'))).toBe(false);
     }
   });
 

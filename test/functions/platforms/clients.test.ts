@@ -11,6 +11,7 @@ import {
   CognitoIdentityProviderClient,
   CreateUserPoolClientCommand,
   DeleteUserPoolClientCommand,
+  DescribeUserPoolClientCommand,
   LimitExceededException,
   ResourceNotFoundException,
 } from '@aws-sdk/client-cognito-identity-provider';
@@ -35,8 +36,16 @@ const SECRET = 'c2VjcmV0LW9mLXRoZS1wbGF0Zm9ybS1jbGllbnQtMDEyMzQ1Njc4OWFiY2RlZg';
 const admin = { sub: 'admin-1', role: 'admin' };
 
 let lines: string[] = [];
+/** What DescribeUserPoolClient shows for a client the adapter created (the only kind it may delete). */
+const PLATFORM_CLIENT_SHAPE = {
+  ClientName: 'platform-plt_any',
+  AllowedOAuthFlows: ['client_credentials' as const],
+  ExplicitAuthFlows: ['ALLOW_REFRESH_TOKEN_AUTH' as const],
+};
+
 beforeEach(() => {
   cognito.reset();
+  cognito.on(DescribeUserPoolClientCommand).resolves({ UserPoolClient: PLATFORM_CLIENT_SHAPE });
   ddb.reset();
   ddb.on(QueryCommand).resolves({ Items: [] }); // audit chain head: empty
   ddb.on(PutCommand).resolves({});
@@ -105,6 +114,27 @@ describe('cognito adapter of the platform-clients port', () => {
     cognito.on(DeleteUserPoolClientCommand).rejects(new LimitExceededException({ message: 'slow down', $metadata: {} }));
 
     await expect(adapter.remove('old3')).rejects.toBeInstanceOf(LimitExceededException);
+  });
+
+  it("looks the client up in the platform pool first and deletes only a platform's client (issue 17)", async () => {
+    const adapter = cognitoPlatformClients(POOL, new CognitoIdentityProviderClient({}));
+    cognito.on(DeleteUserPoolClientCommand).resolves({});
+    cognito
+      .on(DescribeUserPoolClientCommand, { ClientId: 'staffapp' })
+      .resolves({ UserPoolClient: { ClientName: 'staff-and-worker-apps-dev', AllowedOAuthFlows: ['code'], ExplicitAuthFlows: ['ALLOW_USER_SRP_AUTH'] } })
+      .on(DescribeUserPoolClientCommand, { ClientId: 'pilot' })
+      .resolves({ UserPoolClient: { ClientName: 'pilot-m2m-dev', AllowedOAuthFlows: ['client_credentials'] } })
+      .on(DescribeUserPoolClientCommand, { ClientId: 'renamed' })
+      .resolves({ UserPoolClient: { ClientName: 'platform-plt_9', AllowedOAuthFlows: ['client_credentials', 'code'] } });
+
+    for (const clientId of ['staffapp', 'pilot', 'renamed']) {
+      await expect(adapter.remove(clientId), clientId).rejects.toMatchObject({ name: 'NotAPlatformClient' });
+    }
+    expect(cognito).not.toHaveReceivedCommand(DeleteUserPoolClientCommand);
+
+    await adapter.remove('plt9client');
+    expect(cognito).toHaveReceivedCommandWith(DescribeUserPoolClientCommand, { UserPoolId: POOL, ClientId: 'plt9client' });
+    expect(cognito).toHaveReceivedCommandExactlyOnceWith(DeleteUserPoolClientCommand, { UserPoolId: POOL, ClientId: 'plt9client' });
   });
 
   it('is the adapter PLATFORM_CLIENTS_MODE=cognito selects, on PLATFORM_USER_POOL_ID', async () => {
