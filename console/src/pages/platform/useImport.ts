@@ -42,47 +42,50 @@ export function useImport(options: {
   const options$ = useRef(options);
   options$.current = options;
 
-  const update = (s: ImportState) => {
+  const update = useCallback((s: ImportState) => {
     current.current = s;
     setState(s);
     options$.current.onProgress?.(s);
-  };
+  }, []);
 
   /** Sends batches from `fromBatch` on; `counts` are those of the batches before it (a resumed import). */
-  const run = useCallback(async (total: number, fromBatch = 0, counts: StatusCounts = noCounts(), rejected: ImportState['rejected'] = []) => {
-    const { batchSize } = options$.current;
-    const ranges = batchesOf(total, batchSize);
-    let s: ImportState = {
-      total,
-      batches: ranges.length,
-      next: fromBatch,
-      rowsDone: Math.min(total, fromBatch * batchSize),
-      counts,
-      rejected,
-      running: true,
-      finished: false,
-    };
-    update(s);
-    for (let b = fromBatch; b < ranges.length; b++) {
-      const { from, to } = ranges[b]!;
-      let answer: BatchAnswer;
-      try {
-        answer = await options$.current.send(from, to);
-      } catch (e) {
-        answer = { failure: e instanceof Error ? e.message : String(e) };
-      }
-      if ('failure' in answer) {
-        s = { ...s, running: false, failure: { batch: b, message: answer.failure } };
-        update(s);
-        return;
-      }
-      const newly = answer.results.filter((r) => r.status === 'rejected').map((r) => ({ index: from + r.index, reason: reasonOf(r.errors) }));
-      s = { ...s, next: b + 1, rowsDone: to, counts: addCounts(s.counts, countsOf(answer.results)), rejected: [...s.rejected, ...newly] };
+  const run = useCallback(
+    async (total: number, fromBatch = 0, counts: StatusCounts = noCounts(), rejected: ImportState['rejected'] = []) => {
+      const { batchSize } = options$.current;
+      const ranges = batchesOf(total, batchSize);
+      let s: ImportState = {
+        total,
+        batches: ranges.length,
+        next: fromBatch,
+        rowsDone: Math.min(total, fromBatch * batchSize),
+        counts,
+        rejected,
+        running: true,
+        finished: false,
+      };
       update(s);
-    }
-    s = { ...s, running: false, finished: true };
-    update(s);
-  }, []);
+      for (let b = fromBatch; b < ranges.length; b++) {
+        const { from, to } = ranges[b]!;
+        let answer: BatchAnswer;
+        try {
+          answer = await options$.current.send(from, to);
+        } catch (e) {
+          answer = { failure: e instanceof Error ? e.message : String(e) };
+        }
+        if ('failure' in answer) {
+          s = { ...s, running: false, failure: { batch: b, message: answer.failure } };
+          update(s);
+          return;
+        }
+        const newly = answer.results.filter((r) => r.status === 'rejected').map((r) => ({ index: from + r.index, reason: reasonOf(r.errors) }));
+        s = { ...s, next: b + 1, rowsDone: to, counts: addCounts(s.counts, countsOf(answer.results)), rejected: [...s.rejected, ...newly] };
+        update(s);
+      }
+      s = { ...s, running: false, finished: true };
+      update(s);
+    },
+    [update],
+  );
 
   /** Sends the failed batch again and goes on. */
   const resume = useCallback(() => {
@@ -90,7 +93,7 @@ export function useImport(options: {
     return run(s.total, s.next, s.counts, s.rejected);
   }, [run]);
 
-  const reset = useCallback(() => update(idle), []);
+  const reset = useCallback(() => update(idle), [update]);
 
   return { state, run, resume, reset };
 }
