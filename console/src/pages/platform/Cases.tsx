@@ -31,7 +31,7 @@ export default function Cases({ platformId }: { platformId: string }) {
     <Space direction="vertical" style={{ width: '100%' }}>
       <Card title={<h1 style={{ fontSize: 18, margin: 0 }}>报案与案件</h1>}>
         <Typography.Paragraph>
-          骑手在订单任务中受伤后，平台应及时报案，并在平台申请期限（伤害发生后的工作日期限，见案件的“平台申请期限”）内提出待遇申请；超过期限须提交超期说明。
+          骑手在订单任务中受伤后，平台应及时报案，并在平台的申请期限内（伤害发生后若干个工作日，按国家节假日安排计算，由系统依现行规则算出，见各案件的“申请期限”）代为提出待遇申请；超过期限须提交超期说明。
         </Typography.Paragraph>
         <ReportForm
           platformId={platformId}
@@ -319,7 +319,7 @@ function CaseList({ cases }: { cases: string[] }) {
           { title: '受伤时间', key: 'at', render: (_, c) => ('missing' in c ? '—' : dateTime(c.occurredAt)) },
           { title: '状态', key: 'status', render: (_, c) => ('missing' in c ? '无法查看' : label(CASE_STATUS, c.status)) },
           {
-            title: '平台申请期限',
+            title: '申请期限',
             key: 'due',
             render: (_, c) => {
               if ('missing' in c) return '—';
@@ -377,7 +377,7 @@ function CaseView({ caseId, onFound }: { caseId: string; onFound: (id: string) =
               <Descriptions.Item label="订单保障">
                 {c.coverage.covered ? `受保障（订单 ${c.coverage.orderId ?? '—'}）` : label(COVERAGE_REASON, c.coverage.reason)}
               </Descriptions.Item>
-              <Descriptions.Item label="平台申请期限" span={2}>
+              <Descriptions.Item label="申请期限" span={2}>
                 <span data-testid="application-due">{deadlineText(c.deadlines.applicationDue, today).text}</span>
                 {c.late ? (
                   <Tag color="volcano" style={{ marginLeft: 8 }}>

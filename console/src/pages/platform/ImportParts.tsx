@@ -71,8 +71,7 @@ export function ImportProgress({
         format={() => `${state.rowsDone.toLocaleString('zh-CN')} / ${state.total.toLocaleString('zh-CN')} ${unit}`}
       />
       <Typography.Text>
-        第 {Math.min(state.next + (state.running ? 1 : 0), state.batches)} / {state.batches} 批
-        {state.finished ? '，已全部完成' : state.running ? '，正在发送…' : ''}
+        已完成 {state.next} / {state.batches} 批{state.finished ? '，已全部完成' : state.running ? `，正在发送第 ${state.next + 1} 批…` : ''}
       </Typography.Text>
       <Space wrap size="large" className="platform-counts">
         {statuses.map((s) => (
