@@ -113,7 +113,7 @@ export async function runConsoleImport(options: { orders: number; workers?: numb
     await page.getByRole('button', { name: `开始导入 ${total} 行` }).click();
     await page.getByText('，已全部完成').waitFor({ timeout: 30 * 60_000 });
     const importMs = performance.now() - clicked;
-    const accepted = Number((await page.getByTestId('count-accepted').locator('.ant-statistic-content').innerText()).replace(/,/g, ''));
+    const accepted = Number((await page.getByTestId('count-accepted').locator('.ant-statistic-content').textContent())?.replace(/,/g, ''));
     if (accepted !== n) throw new Error(`the page counted ${accepted} accepted orders, not ${n}`);
     await context.close();
 

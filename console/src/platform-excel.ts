@@ -8,7 +8,7 @@ import { parseCsv, type Sheet } from './platform-import.ts';
 /** Excel keeps a date-time without a zone; exceljs reads it as UTC: that wall time is Beijing time. */
 const beijing = (d: Date) => `${d.toISOString().slice(0, 19)}+08:00`;
 
-export async function readWorkbook(bytes: ArrayBuffer): Promise<Sheet> {
+async function readWorkbook(bytes: ArrayBuffer): Promise<Sheet> {
   const { default: ExcelJS } = await import('exceljs');
   const workbook = new ExcelJS.Workbook();
   await workbook.xlsx.load(bytes);

@@ -127,14 +127,14 @@ describe('the platform portal', () => {
     await page.getByRole('button', { name: '登记骑手' }).click();
     const fieldError = form.locator('.ant-form-item-has-error .ant-form-item-explain-error');
     await fieldError.first().waitFor();
-    expect(await fieldError.first().innerText()).toMatch(/[\u4e00-\u9fff]/);
+    expect(await fieldError.first().textContent()).toMatch(/[\u4e00-\u9fff]/);
     await w.shot('platform-worker-refused');
 
     await form.getByLabel('身份证号码').fill(single.idNumber);
     await page.getByRole('button', { name: '登记骑手' }).click();
     const done = page.getByRole('status').filter({ hasText: `已登记：${single.platformWorkerId}` });
     await done.waitFor();
-    const workerId = (await done.innerText()).match(/workerId）：(\S+)/)?.[1];
+    const workerId = (await done.textContent())?.match(/workerId）：(\S+)/)?.[1];
     expect(workerId).toBeTruthy();
     // The API knows the rider as this platform's: its coverage answers (an unknown worker is a 404).
     const coverage = await stack.api(
@@ -157,11 +157,11 @@ describe('the platform portal', () => {
     await page.getByRole('button', { name: '开始导入 3 行' }).click();
     await page.getByText('，已全部完成').waitFor();
     const progress = page.getByTestId('import-progress');
-    expect(await progress.getByTestId('count-accepted').innerText()).toContain('2');
-    expect(await progress.getByTestId('count-rejected').innerText()).toContain('1');
+    expect(await progress.getByTestId('count-accepted').textContent()).toContain('2');
+    expect(await progress.getByTestId('count-rejected').textContent()).toContain('1');
     const rejected = page.getByTestId('rejected-rows').locator('tbody tr.ant-table-row');
     await expect.poll(() => rejected.count()).toBe(1);
-    const row = await rejected.first().innerText();
+    const row = await rejected.first().textContent();
     expect(row).toContain(brokenRow.platformWorkerId);
     expect(row).toMatch(/身份证号码：[\u4e00-\u9fff]/);
     await w.shot('platform-workers-import');
@@ -193,8 +193,8 @@ describe('the platform portal', () => {
     await page.getByText('riders.xlsx：共 1 行，预览前 10 行').waitFor();
     await page.getByRole('button', { name: '开始导入 1 行' }).click();
     await page.getByText('，已全部完成').waitFor();
-    expect(await page.getByTestId('count-accepted').innerText()).toContain('1');
-    expect(await page.getByTestId('count-rejected').innerText()).toContain('0');
+    expect(await page.getByTestId('count-accepted').textContent()).toContain('1');
+    expect(await page.getByTestId('count-rejected').textContent()).toContain('0');
     w.assertClean();
   });
 
@@ -242,13 +242,13 @@ describe('the platform portal', () => {
     await page.getByRole('button', { name: '重试第 3 批并继续' }).click();
     await page.getByText('，已全部完成').waitFor({ timeout: 60_000 });
     expect(calls).toBe(6);
-    const count = async (s: string) => Number((await page.getByTestId(`count-${s}`).locator('.ant-statistic-content').innerText()).replace(/,/g, ''));
+    const count = async (s: string) => Number((await page.getByTestId(`count-${s}`).locator('.ant-statistic-content').textContent())?.replace(/,/g, ''));
     expect(await count('accepted')).toBe(4_999);
     expect(await count('duplicate')).toBe(0);
     expect(await count('rejected')).toBe(1);
     const rejected = page.getByTestId('rejected-rows').locator('tbody tr.ant-table-row');
     await expect.poll(() => rejected.count()).toBe(1);
-    const row = await rejected.first().innerText();
+    const row = await rejected.first().textContent();
     expect(row).toContain(`o-${run}-3456`);
     expect(row).toContain('接单时间：');
     expect(row).toMatch(/接单时间：[\u4e00-\u9fff]/);
@@ -276,7 +276,7 @@ describe('the platform portal', () => {
     await page.getByRole('button', { name: '保存并签发新密钥' }).click();
     const secret = page.getByTestId('webhook-secret');
     await secret.waitFor();
-    expect(await secret.innerText()).toMatch(/^whsec_[A-Za-z0-9+/=]{32,}$/);
+    expect(await secret.textContent()).toMatch(/^whsec_[A-Za-z0-9+/=]{32,}$/);
     await checked('webhook-secret');
     await page.getByRole('button', { name: '我已妥善保存' }).click();
     expect(await page.getByTestId('webhook-secret').count()).toBe(0);
@@ -312,7 +312,7 @@ describe('the platform portal', () => {
     const apiCase = (await stack.api('GET', `/v1/cases/${caseId}`, { token: world.tokens.platform })).body;
     expect(apiCase).toMatchObject({ platformId: world.platformId, late: false, coverage: { covered: true } });
     const due = apiCase.deadlines.applicationDue as { date: string; provisional: boolean };
-    await expect.poll(() => page.getByTestId('application-due').innerText()).toBe(`${due.date}${due.provisional ? '（暂定）' : ''}`);
+    await expect.poll(() => page.getByTestId('application-due').textContent()).toBe(`${due.date}${due.provisional ? '（暂定）' : ''}`);
     await page
       .getByText(/待认定/)
       .first()
@@ -337,7 +337,7 @@ describe('the platform portal', () => {
     await page.getByRole('heading', { level: 1, name: 'Webhook 设置' }).waitFor();
     const row = page.getByRole('row').filter({ hasText: first.id }).filter({ hasText: '报案已登记' });
     await row.first().waitFor();
-    expect(await row.first().innerText()).toContain('成功（204）');
+    expect(await row.first().textContent()).toContain('成功（204）');
     await w.shot('platform-webhook-deliveries');
     await row.first().getByRole('button', { name: '重新投递' }).click();
     await page.getByText(`已安排重新投递（webhook-id ${first.id}）`).waitFor();

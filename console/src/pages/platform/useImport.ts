@@ -8,7 +8,7 @@
 import { useCallback, useRef, useState } from 'react';
 import { addCounts, batchesOf, countsOf, noCounts, reasonOf, type StatusCounts } from '../../platform-import.ts';
 
-export interface ItemResult {
+interface ItemResult {
   readonly index: number;
   readonly status: string;
   readonly errors?: readonly { path: string; message: string }[];
