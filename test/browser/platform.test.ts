@@ -62,10 +62,11 @@ const declaredOrders = async (month: string): Promise<number> => {
   return (r.body.lines as { orders: number }[]).reduce((sum, l) => sum + l.orders, 0);
 };
 
-/** Every page's checks once it has settled: screenshot at 1280 px, axe, no sideways scrolling at 375 px, nothing failed. */
+/** Every page's checks once it has settled: screenshots at 1280 and 375 px, axe, no sideways scrolling at 375 px, nothing failed. */
 async function checked(name: string): Promise<void> {
   await w.page.waitForLoadState('networkidle');
   await w.shot(`platform-${name}`);
+  await w.shot(`platform-${name}`, 375);
   await w.assertAccessible();
   await fitsPhone(w.page);
   w.assertClean();

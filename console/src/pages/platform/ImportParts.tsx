@@ -36,7 +36,7 @@ export function Preview({ sheet, columns, byField, caption }: { sheet: Sheet; co
       rowKey="line"
       pagination={false}
       scroll={{ x: 'max-content' }}
-      caption={<Typography.Text>{caption}</Typography.Text>}
+      title={() => <Typography.Text strong>{caption}</Typography.Text>}
       dataSource={sheet.rows.slice(0, 10) as SheetRow[]}
       columns={[
         { title: '行号', dataIndex: 'line', width: 64 },
