@@ -7,6 +7,7 @@
  */
 import Papa from 'papaparse';
 import { INDUSTRY_NAMES } from '../../core/industries.ts';
+import { shanghaiMonth } from '../../core/time.ts';
 
 /** One row of the file: its cells by column heading, and its line in the file (1 = the first data row). */
 export interface SheetRow {
@@ -173,4 +174,14 @@ export function readProgress(storage: Pick<Storage, 'getItem'>, key: string): Im
   } catch {
     return undefined;
   }
+}
+
+/** The Asia/Shanghai months (`YYYY-MM`) of the orders' `acceptedAt` that are real times, sorted: the declarations an import touched (D5). */
+export function monthsOf(items: readonly Record<string, string>[]): string[] {
+  const months = new Set<string>();
+  for (const item of items) {
+    const at = item.acceptedAt ? new Date(item.acceptedAt) : undefined;
+    if (at && !Number.isNaN(at.getTime())) months.add(shanghaiMonth(at));
+  }
+  return [...months].sort();
 }

@@ -7,6 +7,7 @@ import {
   errorText,
   itemOf,
   mapColumns,
+  monthsOf,
   ORDER_COLUMNS,
   parseCsv,
   progressKey,
@@ -47,6 +48,18 @@ describe('the platform imports', () => {
       acceptedAt: '2026-12-07T10:00:00+08:00',
     });
     expect(mapColumns(['订单编号', '省份'], ORDER_COLUMNS).missing).toEqual(['平台劳动者编号', '行业', '接单时间']);
+  });
+
+  it('finds the Shanghai months of the orders (an instant late on the 31st in UTC is the next month in Beijing), skipping bad times', () => {
+    expect(
+      monthsOf([
+        { acceptedAt: '2026-12-31T17:00:00Z' },
+        { acceptedAt: '2026-12-07T10:00:00+08:00' },
+        { acceptedAt: '昨天下午' },
+        {},
+        { acceptedAt: '2026-12-01T00:00:00+08:00' },
+      ]),
+    ).toEqual(['2026-12', '2027-01']);
   });
 
   it('cuts 5,001 rows into batches of at most 1,000 in file order', () => {

@@ -6,14 +6,16 @@
  * and the import goes on from it — also after a reload, from where this browser got to (localStorage, per file).
  */
 import { Alert, App, Button, Card, Space, Table, Typography } from 'antd';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { api } from '../../api/client.ts';
 import { asProblem } from '../../api/problem.ts';
+import { yuan } from '../../format.ts';
 import { readSheetFile } from '../../platform-excel.ts';
 import {
   type ImportProgress as Saved,
   itemOf,
   mapColumns,
+  monthsOf,
   ORDER_COLUMNS,
   ORDERS_PER_BATCH,
   progressKey,
@@ -129,6 +131,7 @@ export default function Orders({ platformId }: { platformId: string }) {
             </>
           )}
           <ImportProgress state={state} unit="行" statuses={['accepted', 'duplicate', 'updated', 'rejected']} onResume={importer.resume} />
+          {state.finished ? <Declarations platformId={platformId} months={monthsOf(chosen.items)} /> : null}
           {rejectedRows.length > 0 ? (
             <Space direction="vertical" style={{ width: '100%' }}>
               <Space wrap>
@@ -157,5 +160,54 @@ export default function Orders({ platformId }: { platformId: string }) {
         </Space>
       ) : null}
     </Card>
+  );
+}
+
+interface DeclarationRow {
+  readonly month: string;
+  readonly orders?: number;
+  readonly totalFen?: number;
+  readonly provisional?: boolean;
+  readonly problem?: string;
+}
+
+/** The months the file's orders fall in, as the API's declarations count them now (each order once, D5). */
+function Declarations({ platformId, months }: { platformId: string; months: string[] }) {
+  const [rows, setRows] = useState<DeclarationRow[]>();
+  const key = months.join(',');
+  useEffect(() => {
+    let live = true;
+    void Promise.all(
+      key
+        .split(',')
+        .filter(Boolean)
+        .slice(-6)
+        .map(async (month): Promise<DeclarationRow> => {
+          const { data, error } = await api.GET('/v1/platforms/{platformId}/declarations/{month}', { params: { path: { platformId, month } } });
+          if (!data) return { month, problem: asProblem(error).detail };
+          return { month, orders: data.lines.reduce((sum, l) => sum + l.orders, 0), totalFen: data.totalFen, provisional: data.provisional };
+        }),
+    ).then((r) => live && setRows(r));
+    return () => {
+      live = false;
+    };
+  }, [platformId, key]);
+  if (!rows) return null;
+  return (
+    <Table<DeclarationRow>
+      size="small"
+      rowKey="month"
+      pagination={false}
+      scroll={{ x: 'max-content' }}
+      data-testid="declarations"
+      title={() => <Typography.Text strong>导入后各月账单（系统统计，每个订单只计一次）</Typography.Text>}
+      dataSource={rows}
+      columns={[
+        { title: '月份', dataIndex: 'month' },
+        { title: '订单数', key: 'orders', render: (_, r) => (r.orders === undefined ? '—' : r.orders.toLocaleString('zh-CN')) },
+        { title: '应缴金额（元）', key: 'total', render: (_, r) => (r.totalFen === undefined ? '—' : yuan(r.totalFen)) },
+        { title: '说明', key: 'note', render: (_, r) => r.problem ?? (r.provisional ? '本月未关账，数字随订单增加' : '已关账') },
+      ]}
+    />
   );
 }
