@@ -150,11 +150,14 @@ export function errorText(error: { path: string; message: string }): string {
 export const reasonOf = (errors: readonly { path: string; message: string }[] | undefined): string =>
   errors && errors.length > 0 ? errors.map(errorText).join('；') : '未受理（未说明原因）。';
 
-/** The rejected rows as a CSV file's text: the file's own columns as read, then 原因 (the reasons in Chinese); a BOM so Excel reads UTF-8. */
+/**
+ * The rejected rows as a CSV file's text: the file's own columns as read, then 原因 (the reasons in Chinese); a BOM
+ * so Excel reads UTF-8; a cell starting with = + - @ (a formula to Excel) is prefixed with ' (papaparse's escapeFormulae).
+ */
 export function rejectedCsv(headings: readonly string[], rejected: readonly { row: SheetRow; reason: string }[]): string {
   const fields = [...headings, '行号', '原因'];
   const data = rejected.map(({ row, reason }) => [...headings.map((h) => row.cells[h] ?? ''), String(row.line), reason]);
-  return `\uFEFF${Papa.unparse({ fields, data })}\r\n`;
+  return `\uFEFF${Papa.unparse({ fields, data }, { escapeFormulae: true })}\r\n`;
 }
 
 /** Where an unfinished import of a file stands, kept in the browser so that it resumes after a failure or a reload. */

@@ -102,6 +102,11 @@ describe('the platform imports', () => {
     const back = parseCsv(csv);
     expect(back.headings).toEqual(['姓名', '身份证号码', '行号', '原因']);
     expect(back.rows[0]!.cells).toEqual({ 姓名: '王,五', 身份证号码: '123', 行号: '1', 原因: '身份证号码：须为 18 位。' });
+    // A cell Excel would run as a formula is written as text.
+    const risky = parseCsv('姓名,身份证号码\n=HYPERLINK("x"),@1\n');
+    const cells = parseCsv(rejectedCsv(risky.headings, [{ row: risky.rows[0]!, reason: '—' }])).rows[0]!.cells;
+    expect(cells.姓名).toBe(`'=HYPERLINK("x")`);
+    expect(cells.身份证号码).toBe(`'@1`);
   });
 
   it('keeps an unfinished import per platform and file, and ignores anything malformed', () => {
