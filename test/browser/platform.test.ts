@@ -348,5 +348,13 @@ describe('the platform portal', () => {
     await page.getByText(`已安排重新投递（webhook-id ${first.id}）`).waitFor();
     await expect.poll(() => received.filter((r) => r.id === first.id).length, { timeout: 20_000 }).toBeGreaterThan(1);
     await checked('webhook');
+
+    // 删除 Webhook asks first, then the API removes it (204).
+    await page.getByRole('button', { name: '删除 Webhook' }).click();
+    const deleted = page.waitForResponse((r) => r.request().method() === 'DELETE' && r.url().endsWith(`/v1/platforms/${world.platformId}/webhook`));
+    await page.locator('.ant-popconfirm').getByRole('button', { name: '删除' }).click();
+    expect((await deleted).status()).toBe(204);
+    await page.getByText('Webhook 已删除').waitFor();
+    w.assertClean();
   });
 });
