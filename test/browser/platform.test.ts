@@ -333,6 +333,37 @@ describe('the platform portal', () => {
     await checked('reports');
   });
 
+  it('applies late for an injury of ten days ago: the API asks for the 超期说明 (422, expected), then opens the case as late', async () => {
+    const { page } = w;
+    w.expect(422, '/v1/cases');
+    await page.getByLabel('平台劳动者编号').fill(fromCsv[0]!.platformWorkerId);
+    await page.getByLabel('受伤时间（北京时间）').fill(beijingLocal(new Date(Date.now() - 10 * 86_400_000)));
+    await choose(page, '受伤地所在省份', '北京市');
+    await page.getByLabel('受伤地点').fill('海淀区中关村大街');
+    await page.getByLabel('受伤经过').fill('取餐时在楼梯滑倒');
+    await page.getByRole('button', { name: '提交报案' }).click();
+    await page.getByRole('heading', { level: 2, name: /^申请待遇（报案 / }).waitFor();
+    await page.getByLabel('收款人姓名（受伤骑手本人）').fill(fromCsv[0]!.name);
+    await page.getByLabel('收款银行账号').fill('6222020200112230');
+    await page.getByRole('checkbox', { name: /已取得骑手本人同意/ }).check();
+    await page.getByRole('button', { name: '提交申请' }).click();
+    const explanation = page.getByLabel('超期说明');
+    await explanation.waitFor();
+    // The API's own message about the deadline, under the field.
+    await expect.poll(async () => (await page.locator('.ant-form-item-has-error .ant-form-item-explain-error').first().textContent()) ?? '').toMatch(/[\u4e00-\u9fff]/);
+    await w.shot('platform-late');
+    await explanation.fill('骑手住院期间联系不上，家属于昨日告知平台。');
+    await page.getByRole('button', { name: '提交申请' }).click();
+    await page.waitForURL(/\/reports\/C/);
+    const caseId = new URL(page.url()).pathname.split('/').pop()!;
+    await page.getByText('超期申请').first().waitFor();
+    const apiCase = (await stack.api('GET', `/v1/cases/${caseId}`, { token: world.tokens.platform })).body;
+    expect(apiCase.late).toBe(true);
+    await checked('case-late');
+    await page.getByRole('link', { name: '← 返回报案与案件' }).click();
+    await page.getByRole('heading', { level: 1, name: '报案与案件' }).waitFor();
+  });
+
   it('lists the webhook deliveries and redelivers one with the same webhook-id', async () => {
     const { page } = w;
     // The report above fired injury_report.created: the receiver got it.

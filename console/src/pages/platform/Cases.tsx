@@ -12,6 +12,7 @@ import { Link, useNavigate, useParams } from 'react-router';
 import { api, type Case } from '../../api/client.ts';
 import { asProblem, splitProblem } from '../../api/problem.ts';
 import { FieldSelect } from '../../components/FieldSelect.tsx';
+import { DARK } from '../../components/tags.ts';
 import { CASE_STATUS, COVERAGE_REASON, DEADLINE, dateTime, label, PROVINCES, province, shanghaiToday, TIMELINE_ACTION } from '../../format.ts';
 import { deadlineText, type StoredReport, storeCase, storedCases, storedReports, storeReport } from '../../platform-cases.ts';
 import { shanghaiInstant } from '../../rider-labels.ts';
@@ -327,7 +328,11 @@ function CaseList({ cases }: { cases: string[] }) {
               return (
                 <Space size={4}>
                   <span>{d.text}</span>
-                  {c.late ? <Tag color="volcano">超期申请</Tag> : null}
+                  {c.late ? (
+                    <Tag color="orange" style={DARK.orange}>
+                      超期申请
+                    </Tag>
+                  ) : null}
                 </Space>
               );
             },
@@ -380,7 +385,7 @@ function CaseView({ caseId, onFound }: { caseId: string; onFound: (id: string) =
               <Descriptions.Item label="申请期限" span={2}>
                 <span data-testid="application-due">{deadlineText(c.deadlines.applicationDue, today).text}</span>
                 {c.late ? (
-                  <Tag color="volcano" style={{ marginLeft: 8 }}>
+                  <Tag color="orange" style={{ ...DARK.orange, marginLeft: 8 }}>
                     超期申请
                   </Tag>
                 ) : null}
