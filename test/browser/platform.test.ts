@@ -350,7 +350,9 @@ describe('the platform portal', () => {
     const explanation = page.getByLabel('超期说明');
     await explanation.waitFor();
     // The API's own message about the deadline, under the field.
-    await expect.poll(async () => (await page.locator('.ant-form-item-has-error .ant-form-item-explain-error').first().textContent()) ?? '').toMatch(/[\u4e00-\u9fff]/);
+    await expect
+      .poll(async () => (await page.locator('.ant-form-item-has-error .ant-form-item-explain-error').first().textContent()) ?? '')
+      .toMatch(/[\u4e00-\u9fff]/);
     await w.shot('platform-late');
     await explanation.fill('骑手住院期间联系不上，家属于昨日告知平台。');
     await page.getByRole('button', { name: '提交申请' }).click();
