@@ -30,6 +30,8 @@ let world: World;
 let browser: Browser;
 let events: LocalEvents;
 let w: Watched;
+/** Every script the page fetched, in order (exceljs must come only with an Excel file). */
+const scripts: string[] = [];
 
 /** The webhook's receiver: every request it got (path, webhook-id). */
 const received: { id: string; body: string }[] = [];
@@ -91,6 +93,9 @@ beforeAll(async () => {
   );
   browser = await launch();
   w = await openPage(browser, stack.url);
+  w.page.on('request', (r) => {
+    if (r.resourceType() === 'script') scripts.push(new URL(r.url()).pathname);
+  });
 });
 
 afterAll(async () => {
@@ -186,6 +191,9 @@ describe('the platform portal', () => {
     sheet.addRow(['platformWorkerId', 'name', 'idNumber']);
     sheet.addRow([`p-${run}-x`, '孙七', idNumber(19)]);
     const buffer = Buffer.from(await workbook.xlsx.writeBuffer());
+    // Signing in, the riders page and a CSV import never fetched exceljs.
+    expect(scripts.length).toBeGreaterThan(0);
+    expect(scripts.filter((p) => /exceljs/.test(p))).toEqual([]);
     const excelChunk = page.waitForResponse((r) => /exceljs/.test(r.url()));
     await page
       .getByLabel('选择骑手文件（CSV 或 Excel）')
