@@ -20,6 +20,8 @@ const Platforms = lazy(() => import('./pages/Platforms.tsx'));
 const Dashboards = lazy(() => import('./pages/Dashboards.tsx'));
 // Riders (role worker): their own phone-first app with its own routes (pages/rider/).
 const RiderShell = lazy(() => import('./pages/rider/Shell.tsx'));
+// Platforms (role platform): their portal with its own routes (pages/platform/).
+const PlatformShell = lazy(() => import('./pages/platform/Shell.tsx'));
 
 const STAFF = ['handler', 'reviewer', 'assessor', 'admin', 'finance'];
 
@@ -55,6 +57,12 @@ export function App({ config }: { config: ConsoleConfig }) {
     return (
       <Suspense fallback={loading}>
         <RiderShell session={session} onSignOut={signOut} />
+      </Suspense>
+    );
+  if (role === 'platform')
+    return (
+      <Suspense fallback={loading}>
+        <PlatformShell session={session} onSignOut={signOut} />
       </Suspense>
     );
   const items = [

@@ -1,0 +1,425 @@
+/**
+ * 报案与案件: the platform reports an injury of one of its riders (`POST /v1/injury-reports` with the rider's
+ * `platformWorkerId`), applies for the benefits as `platform` (`POST /v1/cases`; past its deadline the API's 422
+ * asks for the 超期说明, D6), and follows its riders' cases (`GET /v1/cases/{caseId}`: status, the platform's
+ * application deadline — 3 working days after the injury, D6/D12, computed by the API — and the other
+ * deadlines, personal data masked as the API returns it). The API lists cases to staff only, so the cases are
+ * those filed from this browser, plus any looked up by number (`platform-cases.ts`).
+ */
+import { Alert, App, Button, Card, Checkbox, Descriptions, Form, Input, Radio, Space, Table, Tag, Typography } from 'antd';
+import { useCallback, useEffect, useState } from 'react';
+import { Link, useNavigate, useParams } from 'react-router';
+import { api, type Case } from '../../api/client.ts';
+import { asProblem, splitProblem } from '../../api/problem.ts';
+import { FieldSelect } from '../../components/FieldSelect.tsx';
+import { DARK } from '../../components/tags.ts';
+import { CASE_STATUS, COVERAGE_REASON, DEADLINE, dateTime, label, PROVINCES, province, shanghaiToday, TIMELINE_ACTION } from '../../format.ts';
+import { deadlineText, type StoredReport, storeCase, storedCases, storedReports, storeReport } from '../../platform-cases.ts';
+import { shanghaiInstant } from '../../rider-labels.ts';
+import './platform.css';
+
+const provinceOptions = Object.entries(PROVINCES).map(([value, name]) => ({ value, label: name }));
+
+export default function Cases({ platformId }: { platformId: string }) {
+  const { caseId } = useParams();
+  const [reports, setReports] = useState(() => storedReports(platformId));
+  const [cases, setCases] = useState(() => storedCases(platformId));
+  const [applying, setApplying] = useState<StoredReport>();
+  const keepReport = (r: StoredReport) => setReports(storeReport(platformId, r));
+  const keepCase = useCallback((id: string) => setCases(storeCase(platformId, id)), [platformId]);
+  if (caseId) return <CaseView caseId={caseId} onFound={keepCase} />;
+  return (
+    <Space direction="vertical" style={{ width: '100%' }}>
+      <Card title={<h1 style={{ fontSize: 18, margin: 0 }}>报案与案件</h1>}>
+        <Typography.Paragraph>
+          骑手在订单任务中受伤后，平台应及时报案，并在平台的申请期限内（伤害发生后若干个工作日，按国家节假日安排计算，由系统依现行规则算出，见各案件的“申请期限”）代为提出待遇申请；超过期限须提交超期说明。
+        </Typography.Paragraph>
+        <ReportForm
+          platformId={platformId}
+          onReported={(r) => {
+            keepReport(r);
+            setApplying(r);
+          }}
+        />
+      </Card>
+      {applying ? (
+        <ApplyForm
+          report={applying}
+          onCancel={() => setApplying(undefined)}
+          onOpened={(c) => {
+            keepReport({ ...applying, caseId: c.caseId });
+            keepCase(c.caseId);
+            setApplying(undefined);
+          }}
+        />
+      ) : null}
+      <Reports reports={reports} onApply={setApplying} />
+      <CaseList cases={cases} />
+    </Space>
+  );
+}
+
+interface ReportValues {
+  platformWorkerId: string;
+  occurredAt: string;
+  province: string;
+  place: string;
+  description: string;
+  orderId?: string;
+}
+
+function ReportForm({ platformId, onReported }: { platformId: string; onReported: (r: StoredReport) => void }) {
+  const [form] = Form.useForm<ReportValues>();
+  const [busy, setBusy] = useState(false);
+  const [alert, setAlert] = useState<string>();
+  const submit = async (v: ReportValues) => {
+    const occurredAt = shanghaiInstant(v.occurredAt);
+    if (!occurredAt) return form.setFields([{ name: 'occurredAt', errors: ['请填写受伤时间'] }]);
+    setBusy(true);
+    setAlert(undefined);
+    try {
+      const body = {
+        platformId,
+        platformWorkerId: v.platformWorkerId.trim(),
+        occurredAt,
+        province: v.province,
+        place: v.place.trim(),
+        description: v.description.trim(),
+        ...(v.orderId?.trim() ? { orderId: v.orderId.trim() } : {}),
+      };
+      const { data, error, response } = await api.POST('/v1/injury-reports', { body });
+      if (!response.ok || !data) {
+        const { fieldErrors, text } = splitProblem(asProblem(error), ['platformWorkerId', 'occurredAt', 'province', 'place', 'description', 'orderId']);
+        form.setFields(fieldErrors as Parameters<typeof form.setFields>[0]);
+        if (text) setAlert(text);
+        return;
+      }
+      form.resetFields();
+      onReported({
+        reportId: data.reportId,
+        platformWorkerId: body.platformWorkerId,
+        occurredAt,
+        province: body.province,
+        covered: data.coverage.covered,
+        reason: data.coverage.reason,
+      });
+    } catch (e) {
+      setAlert(asProblem(e).detail);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <>
+      <Typography.Title level={2} style={{ fontSize: 16 }}>
+        报告工伤
+      </Typography.Title>
+      {alert ? <Alert type="error" role="alert" showIcon message="报案未成功" description={alert} style={{ marginBottom: 16 }} /> : null}
+      <Form form={form} layout="vertical" onFinish={submit} className="platform-form-grid">
+        <Form.Item name="platformWorkerId" label="平台劳动者编号" rules={[{ required: true, whitespace: true, message: '请填写平台劳动者编号' }]}>
+          <Input maxLength={64} autoComplete="off" />
+        </Form.Item>
+        <Form.Item name="occurredAt" label="受伤时间（北京时间）" rules={[{ required: true, message: '请填写受伤时间' }]}>
+          <Input type="datetime-local" />
+        </Form.Item>
+        <Form.Item name="province" label="受伤地所在省份" rules={[{ required: true, message: '请选择省份' }]}>
+          <FieldSelect options={provinceOptions} showSearch optionFilterProp="label" />
+        </Form.Item>
+        <Form.Item name="orderId" label="订单编号（选填）">
+          <Input maxLength={64} autoComplete="off" />
+        </Form.Item>
+        <Form.Item name="place" label="受伤地点" rules={[{ required: true, whitespace: true, message: '请填写受伤地点' }]}>
+          <Input maxLength={200} />
+        </Form.Item>
+        <Form.Item name="description" label="受伤经过" rules={[{ required: true, whitespace: true, message: '请填写受伤经过' }]}>
+          <Input.TextArea maxLength={1000} autoSize={{ minRows: 1, maxRows: 4 }} />
+        </Form.Item>
+        <Form.Item label=" " colon={false}>
+          <Button type="primary" htmlType="submit" loading={busy}>
+            提交报案
+          </Button>
+        </Form.Item>
+      </Form>
+    </>
+  );
+}
+
+interface ApplyValues {
+  kind: 'injury' | 'death';
+  payee?: { name: string; bankAccount: string };
+  consent: boolean;
+  lateExplanation?: string;
+}
+
+function ApplyForm({ report, onOpened, onCancel }: { report: StoredReport; onOpened: (c: Case) => void; onCancel: () => void }) {
+  const [form] = Form.useForm<ApplyValues>();
+  const kind = Form.useWatch('kind', form);
+  const [late, setLate] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [alert, setAlert] = useState<string>();
+  const navigate = useNavigate();
+  const submit = async (v: ApplyValues) => {
+    setBusy(true);
+    setAlert(undefined);
+    try {
+      const { data, error, response } = await api.POST('/v1/cases', {
+        body: {
+          reportId: report.reportId,
+          kind: v.kind,
+          applicant: { type: 'platform' },
+          // A platform opening a death case leaves the payee to the handler (once dependants are recorded).
+          ...(v.kind === 'injury' && v.payee ? { payee: { name: v.payee.name.trim(), bankAccount: v.payee.bankAccount.replace(/\s+/g, '') } } : {}),
+          consent: true,
+          ...(late && v.lateExplanation?.trim() ? { lateExplanation: v.lateExplanation.trim() } : {}),
+        },
+      });
+      if (!response.ok || !data) {
+        const { fieldErrors, text } = splitProblem(asProblem(error), ['kind', 'payee', 'consent', 'lateExplanation']);
+        if (fieldErrors.some((f) => f.name[0] === 'lateExplanation')) setLate(true);
+        // The explanation's field must be on the page before its message can be put under it.
+        setTimeout(() => form.setFields(fieldErrors as Parameters<typeof form.setFields>[0]), 0);
+        if (text) setAlert(text);
+        return;
+      }
+      onOpened(data);
+      navigate(`/reports/${data.caseId}`);
+    } catch (e) {
+      setAlert(asProblem(e).detail);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <Card title={<h2 style={{ fontSize: 16, margin: 0 }}>申请待遇（报案 {report.reportId}）</h2>}>
+      <Typography.Paragraph>
+        骑手 {report.platformWorkerId}，受伤时间 {dateTime(report.occurredAt)}，{province(report.province)}；{label(COVERAGE_REASON, report.reason)}。
+      </Typography.Paragraph>
+      {alert ? <Alert type="error" role="alert" showIcon message="申请未成功" description={alert} style={{ marginBottom: 16 }} /> : null}
+      <Form form={form} layout="vertical" onFinish={submit} initialValues={{ kind: 'injury' }} style={{ maxWidth: 640 }}>
+        <Form.Item name="kind" label="案件类型">
+          <Radio.Group
+            options={[
+              { value: 'injury', label: '受伤' },
+              { value: 'death', label: '死亡' },
+            ]}
+          />
+        </Form.Item>
+        {kind !== 'death' ? (
+          <Space wrap align="start">
+            <Form.Item name={['payee', 'name']} label="收款人姓名（受伤骑手本人）" rules={[{ required: true, whitespace: true, message: '请填写收款人姓名' }]}>
+              <Input maxLength={50} autoComplete="off" />
+            </Form.Item>
+            <Form.Item name={['payee', 'bankAccount']} label="收款银行账号" rules={[{ required: true, whitespace: true, message: '请填写银行账号' }]}>
+              <Input maxLength={40} autoComplete="off" inputMode="numeric" />
+            </Form.Item>
+          </Space>
+        ) : (
+          <Typography.Paragraph>死亡案件的收款人由经办人员在登记供养亲属后确定。</Typography.Paragraph>
+        )}
+        {late ? (
+          <Form.Item
+            name="lateExplanation"
+            label="超期说明"
+            extra="已超过平台申请期限，请说明未能按时申请的原因。"
+            rules={[{ required: true, whitespace: true, message: '请填写超期说明' }]}
+          >
+            <Input.TextArea maxLength={1000} autoSize={{ minRows: 2, maxRows: 6 }} />
+          </Form.Item>
+        ) : null}
+        <Form.Item
+          name="consent"
+          valuePropName="checked"
+          rules={[{ validator: (_, v) => (v ? Promise.resolve() : Promise.reject(new Error('须经骑手同意后方可代为申请'))) }]}
+        >
+          <Checkbox>已取得骑手本人同意，代为申请职业伤害保障待遇并提供其信息</Checkbox>
+        </Form.Item>
+        <Space>
+          <Button type="primary" htmlType="submit" loading={busy}>
+            提交申请
+          </Button>
+          <Button onClick={onCancel}>稍后申请</Button>
+        </Space>
+      </Form>
+    </Card>
+  );
+}
+
+function Reports({ reports, onApply }: { reports: StoredReport[]; onApply: (r: StoredReport) => void }) {
+  return (
+    <Card title={<h2 style={{ fontSize: 16, margin: 0 }}>本平台报案（在本浏览器提交的）</h2>}>
+      <Table<StoredReport>
+        size="small"
+        rowKey="reportId"
+        pagination={{ pageSize: 20, hideOnSinglePage: true }}
+        scroll={{ x: 'max-content' }}
+        dataSource={reports}
+        locale={{ emptyText: <span className="empty-text">暂无报案</span> }}
+        columns={[
+          { title: '报案编号', dataIndex: 'reportId' },
+          { title: '平台劳动者编号', dataIndex: 'platformWorkerId' },
+          { title: '受伤时间', key: 'at', render: (_, r) => dateTime(r.occurredAt) },
+          { title: '省份', key: 'province', render: (_, r) => province(r.province) },
+          { title: '订单保障', key: 'coverage', render: (_, r) => (r.covered ? '受保障' : label(COVERAGE_REASON, r.reason)) },
+          {
+            title: '案件',
+            key: 'case',
+            render: (_, r) =>
+              r.caseId ? (
+                <Link to={`/reports/${r.caseId}`}>{r.caseId}</Link>
+              ) : (
+                <Button size="small" onClick={() => onApply(r)}>
+                  申请待遇
+                </Button>
+              ),
+          },
+        ]}
+      />
+    </Card>
+  );
+}
+
+/** The cases known here, each read from the API (status and the platform's application deadline). */
+function CaseList({ cases }: { cases: string[] }) {
+  const navigate = useNavigate();
+  const [rows, setRows] = useState<(Case | { caseId: string; missing: true })[]>([]);
+  useEffect(() => {
+    let live = true;
+    void Promise.all(
+      cases.map(async (id) => {
+        const { data } = await api.GET('/v1/cases/{caseId}', { params: { path: { caseId: id } } });
+        return data ?? { caseId: id, missing: true as const };
+      }),
+    ).then((r) => live && setRows(r));
+    return () => {
+      live = false;
+    };
+  }, [cases]);
+  const today = shanghaiToday();
+  return (
+    <Card title={<h2 style={{ fontSize: 16, margin: 0 }}>本平台骑手的案件</h2>}>
+      <Form
+        layout="inline"
+        onFinish={({ id }: { id: string }) => navigate(`/reports/${encodeURIComponent(id.trim())}`)}
+        style={{ rowGap: 8, marginBottom: 16 }}
+      >
+        <Form.Item name="id" label="案件编号" rules={[{ required: true, whitespace: true, message: '请填写案件编号' }]}>
+          <Input style={{ width: 260, maxWidth: '100%' }} autoComplete="off" />
+        </Form.Item>
+        <Button htmlType="submit">查看案件</Button>
+      </Form>
+      <Table
+        size="small"
+        rowKey="caseId"
+        pagination={{ pageSize: 20, hideOnSinglePage: true }}
+        scroll={{ x: 'max-content' }}
+        dataSource={rows}
+        locale={{ emptyText: <span className="empty-text">暂无案件</span> }}
+        columns={[
+          { title: '案件编号', key: 'caseId', render: (_, c) => <Link to={`/reports/${c.caseId}`}>{c.caseId}</Link> },
+          { title: '劳动者编号', key: 'worker', render: (_, c) => ('missing' in c ? '—' : (c.workerId ?? '—')) },
+          { title: '受伤时间', key: 'at', render: (_, c) => ('missing' in c ? '—' : dateTime(c.occurredAt)) },
+          { title: '状态', key: 'status', render: (_, c) => ('missing' in c ? '无法查看' : label(CASE_STATUS, c.status)) },
+          {
+            title: '申请期限',
+            key: 'due',
+            render: (_, c) => {
+              if ('missing' in c) return '—';
+              const d = deadlineText(c.deadlines.applicationDue, today);
+              return (
+                <Space size={4}>
+                  <span>{d.text}</span>
+                  {c.late ? (
+                    <Tag color="orange" style={DARK.orange}>
+                      超期申请
+                    </Tag>
+                  ) : null}
+                </Space>
+              );
+            },
+          },
+        ]}
+      />
+    </Card>
+  );
+}
+
+function CaseView({ caseId, onFound }: { caseId: string; onFound: (id: string) => void }) {
+  const { message } = App.useApp();
+  const [c, setCase] = useState<Case>();
+  const [missing, setMissing] = useState<string>();
+  useEffect(() => {
+    let live = true;
+    setCase(undefined);
+    setMissing(undefined);
+    void api
+      .GET('/v1/cases/{caseId}', { params: { path: { caseId } } })
+      .then(({ data, error }) => {
+        if (!live) return;
+        if (data) {
+          setCase(data);
+          onFound(data.caseId);
+        } else setMissing(asProblem(error).detail ?? '未找到该案件。');
+      })
+      .catch((e: unknown) => message.error(asProblem(e).detail));
+    return () => {
+      live = false;
+    };
+  }, [caseId, onFound, message]);
+  const today = shanghaiToday();
+  return (
+    <Space direction="vertical" style={{ width: '100%' }}>
+      <Link to="/reports">← 返回报案与案件</Link>
+      <Card title={<h1 style={{ fontSize: 18, margin: 0 }}>案件 {caseId}</h1>} loading={!c && !missing}>
+        {missing ? <Alert type="warning" showIcon role="alert" message="无法查看该案件" description={missing} /> : null}
+        {c ? (
+          <Space direction="vertical" style={{ width: '100%' }} size="large">
+            <Descriptions bordered size="small" column={{ xs: 1, md: 2 }}>
+              <Descriptions.Item label="状态">{label(CASE_STATUS, c.status)}</Descriptions.Item>
+              <Descriptions.Item label="案件类型">{c.kind === 'death' ? '死亡' : '受伤'}</Descriptions.Item>
+              <Descriptions.Item label="劳动者编号">{c.workerId ?? '—'}</Descriptions.Item>
+              <Descriptions.Item label="省份">{province(c.province)}</Descriptions.Item>
+              <Descriptions.Item label="受伤时间">{dateTime(c.occurredAt)}</Descriptions.Item>
+              <Descriptions.Item label="订单保障">
+                {c.coverage.covered ? `受保障（订单 ${c.coverage.orderId ?? '—'}）` : label(COVERAGE_REASON, c.coverage.reason)}
+              </Descriptions.Item>
+              <Descriptions.Item label="申请期限" span={2}>
+                <span data-testid="application-due">{deadlineText(c.deadlines.applicationDue, today).text}</span>
+                {c.late ? (
+                  <Tag color="orange" style={{ ...DARK.orange, marginLeft: 8 }}>
+                    超期申请
+                  </Tag>
+                ) : null}
+              </Descriptions.Item>
+            </Descriptions>
+            <Table
+              size="small"
+              rowKey="key"
+              pagination={false}
+              caption={<Typography.Text strong>期限</Typography.Text>}
+              dataSource={Object.entries(c.deadlines)
+                .filter((e): e is [string, { date: string; provisional: boolean }] => typeof e[1] === 'object' && e[1] !== null && 'date' in e[1])
+                .map(([key, d]) => ({ key, ...d }))}
+              columns={[
+                { title: '期限', key: 'name', render: (_, d) => label(DEADLINE, d.key) },
+                { title: '日期', key: 'date', render: (_, d) => deadlineText(d, today).text },
+                { title: '', key: 'past', render: (_, d) => (today > d.date ? '已过' : '') },
+              ]}
+            />
+            <Table
+              size="small"
+              rowKey={(t) => `${t.at}-${t.action}`}
+              pagination={false}
+              scroll={{ x: 'max-content' }}
+              caption={<Typography.Text strong>办理记录</Typography.Text>}
+              dataSource={c.timeline}
+              columns={[
+                { title: '时间', key: 'at', render: (_, t) => dateTime(t.at) },
+                { title: '事项', key: 'action', render: (_, t) => label(TIMELINE_ACTION, t.action) },
+              ]}
+            />
+          </Space>
+        ) : null}
+      </Card>
+    </Space>
+  );
+}

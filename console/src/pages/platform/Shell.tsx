@@ -1,0 +1,66 @@
+/**
+ * The platform's portal (role `platform`, issue 16 "Platforms"): its own header and menu over the pages a
+ * platform uses — its riders (registration and imports), its orders (imports), its injury reports and cases,
+ * and its webhook. Desktop first (1280 px); at 375 px the header wraps as the staff shell's does (index.css).
+ */
+import { Button, Layout, Menu, Space, Spin, Typography } from 'antd';
+import { lazy, Suspense } from 'react';
+import { Link, Navigate, Route, Routes, useLocation } from 'react-router';
+import type { Session } from '../../auth/session.ts';
+
+const Workers = lazy(() => import('./Workers.tsx'));
+const Orders = lazy(() => import('./Orders.tsx'));
+const Cases = lazy(() => import('./Cases.tsx'));
+const Webhook = lazy(() => import('./Webhook.tsx'));
+
+const NAV = [
+  { to: '/workers', text: '骑手' },
+  { to: '/orders', text: '订单' },
+  { to: '/reports', text: '报案与案件' },
+  { to: '/webhook', text: 'Webhook 设置' },
+  // settlement pages: 账单, 用工报告, 信用记录 — wired at integration
+] as const;
+
+export default function PlatformShell({ session, onSignOut }: { session: Session; onSignOut: () => void }) {
+  const location = useLocation();
+  const platformId = session.claims.platformId ?? '';
+  const items = NAV.map((n) => ({ key: n.to, label: <Link to={n.to}>{n.text}</Link> }));
+  const selected = NAV.find((n) => location.pathname.startsWith(n.to))?.to;
+  return (
+    <Layout style={{ minHeight: '100vh' }}>
+      <Layout.Header className="console-header">
+        <Typography.Text strong style={{ color: '#fff', fontSize: 16, whiteSpace: 'nowrap' }}>
+          职业伤害保障 · 平台服务
+        </Typography.Text>
+        <Menu className="console-menu" theme="dark" mode="horizontal" items={items} selectedKeys={selected ? [selected] : []} aria-label="平台导航" />
+        <Space style={{ color: '#fff' }}>
+          <span className="console-identity">平台 · {platformId}</span>
+          <Button size="small" onClick={onSignOut}>
+            退出登录
+          </Button>
+        </Space>
+      </Layout.Header>
+      <Layout.Content className="console-content">
+        <main>
+          <Suspense
+            fallback={
+              <div style={{ padding: 48, textAlign: 'center' }}>
+                <Spin tip="加载中…">
+                  <span />
+                </Spin>
+              </div>
+            }
+          >
+            <Routes>
+              <Route path="/workers" element={<Workers platformId={platformId} />} />
+              <Route path="/orders" element={<Orders platformId={platformId} />} />
+              <Route path="/reports/:caseId?" element={<Cases platformId={platformId} />} />
+              <Route path="/webhook" element={<Webhook platformId={platformId} />} />
+              <Route path="*" element={<Navigate to="/workers" replace />} />
+            </Routes>
+          </Suspense>
+        </main>
+      </Layout.Content>
+    </Layout>
+  );
+}
