@@ -110,13 +110,12 @@ export const handler = httpHandler({
     requireRole(principal, ['platform', 'handler', 'reviewer', 'assessor', 'admin']);
     const query = CreditRecordsQuery.safeParse(ctx.query);
     if (!query.success) throw badRequest(fieldErrors(query.error.issues as never));
-    let platformId = query.data.platformId;
+    const { nextToken, ...filters } = query.data;
     if (principal.role === 'platform') {
       // A platform sees its own records only: another platform's id is not found.
-      if (platformId !== undefined && platformId !== principal.platformId) throw notFound();
-      platformId = principal.platformId;
+      if (filters.platformId !== undefined && filters.platformId !== principal.platformId) throw notFound();
+      filters.platformId = principal.platformId;
     }
-    const items = await listCreditRecords(platformId, query.data.status);
-    return { status: 200, body: { items } };
+    return { status: 200, body: await listCreditRecords(filters, nextToken) };
   },
 });

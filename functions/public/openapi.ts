@@ -538,7 +538,7 @@ export const OPERATIONS: Record<string, Operation> = {
   'GET /v1/credit-records': {
     operationId: 'listCreditRecords',
     callers: 'platforms and people',
-    summary: 'Credit records (信用记录, D19): staff and admin see all (or one platform), a platform its own',
+    summary: 'Credit records (信用记录, D19): staff and admin see all (or one platform), a platform its own; paginated',
     requestParams: { query: CreditRecordsQuery },
     responses: {
       '200': ok(CreditRecordsResponse, {
@@ -553,6 +553,7 @@ export const OPERATIONS: Record<string, Operation> = {
             resolvedOn: '2025-09-20',
           },
         ],
+        nextToken: 'eyJwIjowLCJrIjp7InBrIjoiQ1JFRElUI0NSLVVOUEFJRC1wbHRfMSJ9fQ',
       }),
       ...errors,
     },

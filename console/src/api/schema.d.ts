@@ -337,7 +337,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Credit records (信用记录, D19): staff and admin see all (or one platform), a platform its own */
+        /** Credit records (信用记录, D19): staff and admin see all (or one platform), a platform its own; paginated */
         get: operations["listCreditRecords"];
         put?: never;
         post?: never;
@@ -1516,6 +1516,8 @@ export interface components {
                 /** @example 2025-07-01 */
                 resolvedOn?: string;
             }[];
+            /** @description Present while more records follow: pass it back for the next page. */
+            nextToken?: string;
         };
         EnrolmentDays: {
             days: {
@@ -3915,6 +3917,8 @@ export interface operations {
             query?: {
                 platformId?: string;
                 status?: "open" | "resolved";
+                nextToken?: string;
+                limit?: number;
             };
             header?: never;
             path?: never;
@@ -3944,7 +3948,8 @@ export interface operations {
                      *           "since": "2025-09-16",
                      *           "resolvedOn": "2025-09-20"
                      *         }
-                     *       ]
+                     *       ],
+                     *       "nextToken": "eyJwIjowLCJrIjp7InBrIjoiQ1JFRElUI0NSLVVOUEFJRC1wbHRfMSJ9fQ"
                      *     }
                      */
                     "application/json": components["schemas"]["CreditRecords"];
