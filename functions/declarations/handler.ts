@@ -23,7 +23,7 @@ const monthOf = (ctx: RouteContext): string => {
   return month.data;
 };
 
-const render = ({ declaration, status, provisional, closesOn, settledFen, dueFen }: Awaited<ReturnType<typeof declarationView>>) => ({
+const render = ({ declaration, status, provisional, closesOn, settledFen, dueFen, settlements }: Awaited<ReturnType<typeof declarationView>>) => ({
   platformId: declaration.platformId,
   month: declaration.month,
   status,
@@ -40,6 +40,7 @@ const render = ({ declaration, status, provisional, closesOn, settledFen, dueFen
   totalFen: declaration.totalFen,
   settledFen,
   dueFen,
+  settlements: settlements.map(({ settlementId, amountFen, paidOn, recordedAt, recordedBy }) => ({ settlementId, amountFen, paidOn, recordedAt, recordedBy })),
 });
 
 /** An administrator's change of a month: role (403), then the month (400), then the body (400). */

@@ -30,6 +30,10 @@ export const DeclarationResponse = z.withMeta(
     totalFen: Int,
     settledFen: Int,
     dueFen: z.withMeta(Int, { description: 'max(totalFen − settledFen, 0).' }),
+    settlements: z.withMeta(
+      z.array(z.object({ settlementId: z.string(), amountFen: Int, paidOn: LocalDate, recordedAt: z.string(), recordedBy: z.string() })),
+      { description: 'Extension: the settlements recorded for the month, by paidOn; their sum is settledFen.' },
+    ),
   }),
   { id: 'Declaration' },
 );

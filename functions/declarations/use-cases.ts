@@ -77,7 +77,11 @@ const withRetries = async <T>(attempt: () => Promise<T>): Promise<T> => {
 
 /** The declaration with its D19 status, `closesOn`, `settledFen` and `dueFen`. */
 export const declarationView = async (platformId: string, month: string, now: Date) => {
-  const [declaration, view] = await Promise.all([monthlyDeclaration(platformId, month, now), monthView(platformId, month, now)]);
+  const [declaration, view, settlements] = await Promise.all([
+    monthlyDeclaration(platformId, month, now),
+    monthView(platformId, month, now),
+    settlementRepository.settlements(platformId, month),
+  ]);
   const settledFen = view.state?.settledFen ?? 0;
   return {
     declaration,
@@ -88,6 +92,7 @@ export const declarationView = async (platformId: string, month: string, now: Da
     closesOn: view.closesOn,
     settledFen,
     dueFen: dueFen(declaration.totalFen, settledFen),
+    settlements,
   };
 };
 

@@ -295,6 +295,7 @@ const DECLARATION = {
   totalFen: 80000,
   settledFen: 50000,
   dueFen: 30000,
+  settlements: [{ settlementId: 'S3f9a1c2b4d5e6f70', amountFen: 50000, paidOn: '2025-09-12', recordedAt: '2025-09-12T10:20:00+08:00', recordedBy: 'admin-1' }],
 };
 const EMPLOYMENT_REPORT = {
   platformId: PLATFORM_ID,

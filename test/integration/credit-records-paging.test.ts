@@ -87,7 +87,7 @@ describe('credit records, page by page (D19)', () => {
     expect((await get('/v1/credit-records?limit=500')).body.items).toEqual(items);
   });
 
-  it('the status filter holds across pages: a settled bill is resolved, the others stay open', async () => {
+  it('the status filter holds across pages: a settled bill (listed on its declaration) is resolved, the others stay open', async () => {
     const paid = worlds[1]!;
     const bill = (await get(`/v1/platforms/${paid.platformId}/declarations/${month}`)).body;
     expect(bill.status).toBe('CLOSED');
@@ -96,6 +96,19 @@ describe('credit records, page by page (D19)', () => {
       body: { amountFen: bill.dueFen, paidOn: addDays(closesOn(month, 15), 2) },
     });
     expect(settled.status).toBe(201);
+    // The bill lists the settlement it now counts (extension `settlements`).
+    const after = (await get(`/v1/platforms/${paid.platformId}/declarations/${month}`)).body;
+    expect(after).toMatchObject({ settledFen: bill.dueFen, dueFen: 0 });
+    expect(after.settlements).toEqual([
+      {
+        settlementId: settled.body.settlementId,
+        amountFen: bill.dueFen,
+        paidOn: settled.body.paidOn,
+        recordedAt: settled.body.recordedAt,
+        recordedBy: settled.body.recordedBy,
+      },
+    ]);
+    expect(bill.settlements).toEqual([]);
     const open = await allPages('status=open&limit=1');
     const openIds = open.items.map((r) => r.recordId);
     expect(openIds).toEqual(expect.arrayContaining([recordOf(worlds[0]!), recordOf(worlds[2]!)]));

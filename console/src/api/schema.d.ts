@@ -1451,6 +1451,15 @@ export interface components {
             settledFen: number;
             /** @description max(totalFen − settledFen, 0). */
             dueFen: number;
+            /** @description Extension: the settlements recorded for the month, by paidOn; their sum is settledFen. */
+            settlements: {
+                settlementId: string;
+                amountFen: number;
+                /** @example 2025-07-01 */
+                paidOn: string;
+                recordedAt: string;
+                recordedBy: string;
+            }[];
         };
         Settlement: {
             settlementId: string;
@@ -3333,7 +3342,16 @@ export interface operations {
                      *       ],
                      *       "totalFen": 80000,
                      *       "settledFen": 50000,
-                     *       "dueFen": 30000
+                     *       "dueFen": 30000,
+                     *       "settlements": [
+                     *         {
+                     *           "settlementId": "S3f9a1c2b4d5e6f70",
+                     *           "amountFen": 50000,
+                     *           "paidOn": "2025-09-12",
+                     *           "recordedAt": "2025-09-12T10:20:00+08:00",
+                     *           "recordedBy": "admin-1"
+                     *         }
+                     *       ]
                      *     }
                      */
                     "application/json": components["schemas"]["Declaration"];
@@ -3444,7 +3462,16 @@ export interface operations {
                      *       ],
                      *       "totalFen": 80000,
                      *       "settledFen": 50000,
-                     *       "dueFen": 30000
+                     *       "dueFen": 30000,
+                     *       "settlements": [
+                     *         {
+                     *           "settlementId": "S3f9a1c2b4d5e6f70",
+                     *           "amountFen": 50000,
+                     *           "paidOn": "2025-09-12",
+                     *           "recordedAt": "2025-09-12T10:20:00+08:00",
+                     *           "recordedBy": "admin-1"
+                     *         }
+                     *       ]
                      *     }
                      */
                     "application/json": components["schemas"]["Declaration"];
@@ -3582,7 +3609,16 @@ export interface operations {
                      *       ],
                      *       "totalFen": 80000,
                      *       "settledFen": 50000,
-                     *       "dueFen": 30000
+                     *       "dueFen": 30000,
+                     *       "settlements": [
+                     *         {
+                     *           "settlementId": "S3f9a1c2b4d5e6f70",
+                     *           "amountFen": 50000,
+                     *           "paidOn": "2025-09-12",
+                     *           "recordedAt": "2025-09-12T10:20:00+08:00",
+                     *           "recordedBy": "admin-1"
+                     *         }
+                     *       ]
                      *     }
                      */
                     "application/json": components["schemas"]["Declaration"];

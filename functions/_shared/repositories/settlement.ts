@@ -18,7 +18,7 @@ import { GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dyn
 import type { CloseCreditAction, CreditFact, CreditRecord, CreditRecordStatus, CreditRecordType } from '../../../core/index.ts';
 import type { TransactItem } from '../audit.ts';
 import { config } from '../config.ts';
-import { cancellationReasons, ddb } from '../db.ts';
+import { cancellationReasons, ddb, queryAll } from '../db.ts';
 import { decodeToken, encodeToken, isIndexKey } from '../paging.ts';
 
 const declarationKey = (platformId: string, month: string) => ({ pk: `DECL#${platformId}#${month}`, sk: 'DECLARATION' });
@@ -214,6 +214,27 @@ export const settlementRepository = {
       },
       ...(resolveRecordId ? [resolveItem(resolveRecordId, s.paidOn)] : []),
     ]);
+  },
+
+  /** The settlements recorded for a month, by paidOn (then when recorded). */
+  async settlements(platformId: string, month: string): Promise<Settlement[]> {
+    const items = await queryAll({
+      TableName: config.tables.cases,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :sk)',
+      ExpressionAttributeValues: { ':pk': declarationKey(platformId, month).pk, ':sk': 'SETTLEMENT#' },
+      ConsistentRead: true,
+    });
+    return items
+      .map((i) => ({
+        settlementId: i.settlementId as string,
+        platformId: i.platformId as string,
+        month: i.month as string,
+        amountFen: i.amountFen as number,
+        paidOn: i.paidOn as string,
+        recordedAt: i.recordedAt as string,
+        recordedBy: i.recordedBy as string,
+      }))
+      .sort((a, b) => a.paidOn.localeCompare(b.paidOn) || a.recordedAt.localeCompare(b.recordedAt));
   },
 
   /** The item that stores a late-report record, for the case's own opening transaction. */
