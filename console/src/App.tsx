@@ -16,6 +16,10 @@ const FundReport = lazy(() => import('./pages/FundReport.tsx'));
 const Parameters = lazy(() => import('./pages/Parameters.tsx'));
 const Calendars = lazy(() => import('./pages/Calendars.tsx'));
 const Platforms = lazy(() => import('./pages/Platforms.tsx'));
+// D18, D19: a platform's month (bill, employment report), credit records, assistance between provinces.
+const SettlementPage = lazy(() => import('./pages/settlement/SettlementPage.tsx'));
+const CreditRecordsPage = lazy(() => import('./pages/settlement/CreditRecords.tsx'));
+const AssistancePage = lazy(() => import('./pages/settlement/Assistance.tsx'));
 // Riders (role worker): their own phone-first app with its own routes (pages/rider/).
 const RiderShell = lazy(() => import('./pages/rider/Shell.tsx'));
 
@@ -60,6 +64,13 @@ export function App({ config }: { config: ConsoleConfig }) {
     ...(['finance', 'reviewer', 'admin'].includes(role) ? [{ key: '/payment-batches', label: <Link to="/payment-batches">支付批次</Link> }] : []),
     ...(role === 'admin' ? [{ key: '/payment-runs', label: <Link to="/payment-runs">按月支付</Link> }] : []),
     ...(['finance', 'admin'].includes(role) ? [{ key: '/fund-reports', label: <Link to="/fund-reports">资金月报</Link> }] : []),
+    ...(STAFF.includes(role) && role !== 'finance'
+      ? [
+          { key: '/settlement', label: <Link to="/settlement">{role === 'admin' ? '账单与结算' : '用工报告'}</Link> },
+          { key: '/credit-records', label: <Link to="/credit-records">信用记录</Link> },
+          { key: '/assistance', label: <Link to="/assistance">协查</Link> },
+        ]
+      : []),
     ...(role === 'admin'
       ? [
           { key: '/parameters', label: <Link to="/parameters">参数管理</Link> },
@@ -99,6 +110,9 @@ export function App({ config }: { config: ConsoleConfig }) {
               <Route path="/parameters" element={<Parameters session={session} />} />
               <Route path="/calendars/:year?" element={<Calendars session={session} />} />
               <Route path="/platforms/:platformId?" element={<Platforms session={session} />} />
+              <Route path="/settlement" element={<SettlementPage session={session} />} />
+              <Route path="/credit-records" element={<CreditRecordsPage session={session} />} />
+              <Route path="/assistance" element={<AssistancePage session={session} />} />
               <Route path="*" element={<Navigate to={role === 'finance' ? '/payment-batches' : '/cases'} replace />} />
             </Routes>
           </Suspense>
