@@ -64,11 +64,18 @@ export function App({ config }: { config: ConsoleConfig }) {
     ...(['finance', 'reviewer', 'admin'].includes(role) ? [{ key: '/payment-batches', label: <Link to="/payment-batches">支付批次</Link> }] : []),
     ...(role === 'admin' ? [{ key: '/payment-runs', label: <Link to="/payment-runs">按月支付</Link> }] : []),
     ...(['finance', 'admin'].includes(role) ? [{ key: '/fund-reports', label: <Link to="/fund-reports">资金月报</Link> }] : []),
+    // One submenu, so the administrator's header still fits at 1280 px (overflowed items fail axe).
     ...(STAFF.includes(role) && role !== 'finance'
       ? [
-          { key: '/settlement', label: <Link to="/settlement">{role === 'admin' ? '账单与结算' : '用工报告'}</Link> },
-          { key: '/credit-records', label: <Link to="/credit-records">信用记录</Link> },
-          { key: '/assistance', label: <Link to="/assistance">协查</Link> },
+          {
+            key: 'month',
+            label: '结算与协查',
+            children: [
+              { key: '/settlement', label: <Link to="/settlement">{role === 'admin' ? '账单与结算' : '用工报告'}</Link> },
+              { key: '/credit-records', label: <Link to="/credit-records">信用记录</Link> },
+              { key: '/assistance', label: <Link to="/assistance">协查</Link> },
+            ],
+          },
         ]
       : []),
     ...(role === 'admin'
@@ -79,7 +86,8 @@ export function App({ config }: { config: ConsoleConfig }) {
         ]
       : []),
   ];
-  const selected = items.find((i) => location.pathname.startsWith(i.key))?.key;
+  const leaves: { key: string }[] = items.flatMap((i) => ('children' in i && i.children ? i.children : [i]));
+  const selected = leaves.find((i) => location.pathname.startsWith(i.key))?.key;
   return (
     <Layout style={{ minHeight: '100vh' }}>
       <Layout.Header className="console-header">

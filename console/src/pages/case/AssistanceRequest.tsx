@@ -32,6 +32,7 @@ export function AssistanceRequestForm({ caseId, caseProvince }: { caseId: string
         form={form}
         name="assistance"
         layout="vertical"
+        aria-label="请求协查"
         onFinish={(v) =>
           run(
             () => api.POST('/v1/cases/{caseId}/assistance-requests', { params: { path: { caseId } }, body: { province: v.province, task: v.task } }),
@@ -55,7 +56,7 @@ export function AssistanceRequestForm({ caseId, caseProvince }: { caseId: string
         </Button>
       </Form>
       {mine.map((r) => (
-        <RequestCard key={r.requestId} request={r} direction="sent" onAnswered={load} />
+        <RequestCard key={r.requestId} request={r} direction="sent" onAnswered={load} narrow />
       ))}
     </Space>
   );

@@ -81,7 +81,18 @@ function AssistanceLists() {
 }
 
 /** One request: what was asked, the case's non-personal facts, the answer or (received, unanswered) the form. */
-export function RequestCard({ request: r, direction, onAnswered }: { request: Request; direction: 'received' | 'sent'; onAnswered: () => void }) {
+export function RequestCard({
+  request: r,
+  direction,
+  onAnswered,
+  narrow = false,
+}: {
+  request: Request;
+  direction: 'received' | 'sent';
+  onAnswered: () => void;
+  /** One fact per line (the case page's side column). */
+  narrow?: boolean;
+}) {
   return (
     <Card
       size="small"
@@ -94,7 +105,7 @@ export function RequestCard({ request: r, direction, onAnswered }: { request: Re
         </span>
       }
     >
-      <Descriptions size="small" column={{ xs: 1, md: 2, xl: 3 }}>
+      <Descriptions size="small" column={narrow ? 1 : { xs: 1, md: 2, xl: 3 }}>
         <Descriptions.Item label="案件编号">{direction === 'sent' ? <Link to={`/cases/${r.caseId}`}>{r.caseId}</Link> : r.caseId}</Descriptions.Item>
         <Descriptions.Item label="请求省份">{province(r.fromProvince)}</Descriptions.Item>
         <Descriptions.Item label="协查省份">{province(r.province)}</Descriptions.Item>
@@ -102,11 +113,11 @@ export function RequestCard({ request: r, direction, onAnswered }: { request: Re
         <Descriptions.Item label="伤害地点">{r.place || '—'}</Descriptions.Item>
         <Descriptions.Item label="伤害类型">{label(INJURY_KIND, r.kind)}</Descriptions.Item>
         <Descriptions.Item label="请求时间">{dateTime(r.requestedAt)}</Descriptions.Item>
-        <Descriptions.Item label="协查事项" span={3}>
+        <Descriptions.Item label="协查事项" span={narrow ? 1 : 3}>
           <span style={{ whiteSpace: 'pre-wrap' }}>{r.task}</span>
         </Descriptions.Item>
         {r.answer !== undefined ? (
-          <Descriptions.Item label={`答复（${dateTime(r.answeredAt)}）`} span={3}>
+          <Descriptions.Item label={`答复（${dateTime(r.answeredAt)}）`} span={narrow ? 1 : 3}>
             <span style={{ whiteSpace: 'pre-wrap' }}>{r.answer}</span>
           </Descriptions.Item>
         ) : null}
@@ -126,6 +137,7 @@ function AnswerForm({ requestId, onDone }: { requestId: string; onDone: () => vo
       name={`answer-${requestId}`}
       layout="vertical"
       aria-label={`答复协查 ${requestId}`}
+      style={{ marginTop: 16 }}
       onFinish={(v) =>
         run(() => api.POST('/v1/assistance-requests/{requestId}/answer', { params: { path: { requestId } }, body: { answer: v.answer } }), '已答复', onDone)
       }

@@ -49,7 +49,7 @@ export function Bill({ session, platformId, month }: { session: Session; platfor
   return (
     <Space direction="vertical" style={{ width: '100%' }}>
       <Card title={title}>
-        <Descriptions size="small" column={{ xs: 1, md: 2, xl: 3 }} aria-label="账单概况">
+        <Descriptions size="small" column={{ xs: 1, md: 2, xl: 3 }} aria-label="账单概况" style={{ marginBottom: 16 }}>
           <Descriptions.Item label="平台编号">{bill.platformId}</Descriptions.Item>
           <Descriptions.Item label="状态">
             <Tag style={STATUS_STYLE[bill.status]}>{label(DECLARATION_STATUS, bill.status)}</Tag>
@@ -140,7 +140,12 @@ function ReopenForm({ bill, onDone }: Props) {
       }
     >
       <Refusal text={refusal} />
-      <Form.Item name="reason" label="重新开放原因" extra="如：平台接口故障，需补报订单。重新开放后可补报订单，补报完成后请关闭。">
+      <Form.Item
+        name="reason"
+        label="重新开放原因"
+        rules={[{ required: true, whitespace: true, message: '请填写重新开放原因（如补报订单的缘由）' }]}
+        extra="如：平台接口故障，需补报订单。重新开放后可补报订单，补报完成后请关闭。"
+      >
         <Input.TextArea rows={2} maxLength={1000} />
       </Form.Item>
       <Button htmlType="submit" loading={busy}>

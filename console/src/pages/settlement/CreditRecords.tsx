@@ -12,6 +12,9 @@ import { CREDIT_ROLES, CREDIT_STATUS, CREDIT_TYPE, type CreditFact, factText } f
 
 type CreditRecord = Schemas['CreditRecords']['items'][number];
 
+/** A cell that wraps at `width` px (long ids break anywhere), so the table fits the page. */
+const WRAP = (width: number): React.CSSProperties => ({ display: 'inline-block', width, whiteSpace: 'normal', wordBreak: 'break-all' });
+
 /** Records per page. */
 const PAGE = 20;
 
@@ -109,13 +112,13 @@ function CreditRecords({ session }: { session: Session }) {
           aria-label="信用记录列表"
           locale={{ emptyText: <span className="empty-text">没有符合条件的信用记录</span> }}
           columns={[
-            { title: '记录编号', dataIndex: 'recordId' },
-            ...(own ? [] : [{ title: '平台编号', dataIndex: 'platformId' }]),
+            { title: '记录编号', dataIndex: 'recordId', render: (id: string) => <span style={WRAP(180)}>{id}</span> },
+            ...(own ? [] : [{ title: '平台编号', dataIndex: 'platformId', render: (id: string) => <span style={WRAP(160)}>{id}</span> }]),
             { title: '类型', dataIndex: 'type', render: (t: string) => label(CREDIT_TYPE, t) },
             {
               title: '事实',
               dataIndex: 'fact',
-              render: (f: CreditFact) => <span style={{ whiteSpace: 'normal', display: 'inline-block', minWidth: 260 }}>{factText(f)}</span>,
+              render: (f: CreditFact) => <span style={{ ...WRAP(300), wordBreak: 'normal' }}>{factText(f)}</span>,
             },
             { title: '记录日期', dataIndex: 'since' },
             {
