@@ -137,6 +137,10 @@ describe("a platform's month in chromium (D19)", () => {
     // 登记缴款: an amount of 0 is the API's refusal (400 naming amountFen), shown next to the amount in Chinese.
     const settle = page.getByRole('form', { name: '登记缴款' });
     w.expect(400, '/settlements');
+    const keys: string[] = [];
+    page.on('request', (r) => {
+      if (r.method() === 'POST' && r.url().endsWith('/settlements')) keys.push(r.headers()['idempotency-key'] ?? '');
+    });
     await settle.getByLabel('缴款金额（元）').fill('0');
     await settle.getByLabel('缴款日期').fill(paidOn);
     await settle.getByLabel('缴款日期').press('Tab');
@@ -154,6 +158,10 @@ describe("a platform's month in chromium (D19)", () => {
     await settle.getByRole('button', { name: '登记缴款' }).click();
     await expect.poll(() => item(page, '待缴（元）').textContent()).toContain('0.00');
     const after = await declaration();
+    // Each answered send had its own Idempotency-Key (a retry after no answer would reuse it).
+    expect(keys).toHaveLength(2);
+    expect(keys.every((k) => /^[0-9a-f-]{36}$/.test(k))).toBe(true);
+    expect(keys[0]).not.toBe(keys[1]);
     expect(after).toMatchObject({ status: 'CLOSED', settledFen: due, dueFen: 0 });
     const settlements = page.locator('table', { hasText: '缴款编号' });
     await expect.poll(() => settlements.textContent()).toContain(after.settlements[0].settlementId);

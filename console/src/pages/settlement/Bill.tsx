@@ -1,6 +1,6 @@
 import { Alert, Button, Card, DatePicker, Descriptions, Form, Input, Space, Table, Tag } from 'antd';
 import type { Dayjs } from 'dayjs';
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { api, type Schemas } from '../../api/client.ts';
 import { asProblem } from '../../api/problem.ts';
 import type { Session } from '../../auth/session.ts';
@@ -195,6 +195,17 @@ function CloseForm({ bill, onDone }: Props) {
 function SettlementForm({ bill, onDone }: Props) {
   const [form] = Form.useForm<{ amount: string; paidOn: Dayjs }>();
   const { busy, refusal, run } = useStep(form, ['amount', 'paidOn'], (p) => (p === 'amountFen' ? 'amount' : p));
+  // Money is recorded once: a send whose answer never came (network failure) is retried with the same
+  // Idempotency-Key and replayed, not recorded twice; any answer (201 or a refusal) starts a new key.
+  const key = useRef(crypto.randomUUID());
+  const send = async (body: { amountFen: number; paidOn: string }) => {
+    const answer = await api.POST('/v1/platforms/{platformId}/declarations/{month}/settlements', {
+      params: { path: { platformId: bill.platformId, month: bill.month }, header: { 'idempotency-key': key.current } },
+      body,
+    });
+    key.current = crypto.randomUUID();
+    return answer;
+  };
   return (
     <Form
       form={form}
@@ -203,11 +214,7 @@ function SettlementForm({ bill, onDone }: Props) {
       aria-label="登记缴款"
       onFinish={(v) =>
         run(
-          () =>
-            api.POST('/v1/platforms/{platformId}/declarations/{month}/settlements', {
-              ...path(bill),
-              body: { amountFen: fenOf(v.amount) ?? 0, paidOn: v.paidOn.format('YYYY-MM-DD') },
-            }),
+          () => send({ amountFen: fenOf(v.amount) ?? 0, paidOn: v.paidOn.format('YYYY-MM-DD') }),
           '缴款已登记',
           () => {
             form.resetFields();
