@@ -245,6 +245,37 @@ describe("a platform's month in chromium (D19)", () => {
   });
 });
 
+describe("the platform's own month (the pages the platform shell reuses)", () => {
+  it('a platform sees its own bill without actions, its report and its own credit records, with no platform field', async () => {
+    const w = await openPage(browser, stack.url);
+    const { page } = w;
+    await signInWith(w, { role: 'platform', sub: `platform-${world.platformId}`, platformId: world.platformId }, '/settlement');
+    await page.getByRole('heading', { name: `${month} 月度账单` }).waitFor();
+    expect(await page.getByLabel('平台编号').count()).toBe(0);
+    const bill = await declaration();
+    await expect.poll(() => item(page, '待缴（元）').textContent()).toContain(yuan(bill.dueFen));
+    expect(await item(page, '平台编号').textContent()).toContain(world.platformId);
+    expect(await page.getByText('账期操作').count()).toBe(0);
+    await page.getByRole('heading', { name: `${month} 用工情况报告` }).waitFor();
+    await w.shot('settlement-11-platform-bill');
+    await w.assertAccessible();
+    await fitsPhone(page);
+
+    await page.goto('/credit-records');
+    const row = page.locator('tr', { hasText: `CR-UNPAID-${world.platformId}-${month}` });
+    await row.waitFor();
+    expect(await page.getByLabel('平台编号').count()).toBe(0);
+    expect(await page.getByRole('columnheader', { name: '平台编号' }).count()).toBe(0);
+    const own = await ok(stack.api('GET', '/v1/credit-records', { token: world.tokens.platform }), 200, 'own records');
+    expect(await page.locator('tbody tr.ant-table-row').count()).toBe(own.items.length);
+    await w.shot('settlement-12-platform-credit-records');
+    await w.assertAccessible();
+    await fitsPhone(page);
+    w.assertClean();
+    await w.close();
+  });
+});
+
 describe('assistance between provinces in chromium (D18)', () => {
   it('a Beijing handler asks Shanghai from the case page; a Shanghai handler answers and sees no personal field', async () => {
     const task = '请核实伤者事发时在上海的就诊记录';
