@@ -18,6 +18,10 @@ const Calendars = lazy(() => import('./pages/Calendars.tsx'));
 const Platforms = lazy(() => import('./pages/Platforms.tsx'));
 // D20: the charts (ECharts) load with this page only.
 const Dashboards = lazy(() => import('./pages/Dashboards.tsx'));
+// D18, D19: a platform's month (bill, employment report), credit records, assistance between provinces.
+const SettlementPage = lazy(() => import('./pages/settlement/SettlementPage.tsx'));
+const CreditRecordsPage = lazy(() => import('./pages/settlement/CreditRecords.tsx'));
+const AssistancePage = lazy(() => import('./pages/settlement/Assistance.tsx'));
 // Riders (role worker): their own phone-first app with its own routes (pages/rider/).
 const RiderShell = lazy(() => import('./pages/rider/Shell.tsx'));
 // Platforms (role platform): their portal with its own routes (pages/platform/).
@@ -72,6 +76,20 @@ export function App({ config }: { config: ConsoleConfig }) {
     ...(role === 'admin' ? [{ key: '/payment-runs', label: <Link to="/payment-runs">按月支付</Link> }] : []),
     ...(['finance', 'admin'].includes(role) ? [{ key: '/fund-reports', label: <Link to="/fund-reports">资金月报</Link> }] : []),
     ...(['handler', 'reviewer', 'assessor', 'admin'].includes(role) ? [{ key: '/dashboards', label: <Link to="/dashboards">统计看板</Link> }] : []),
+    // One submenu, so the administrator's header still fits at 1280 px (overflowed items fail axe).
+    ...(STAFF.includes(role) && role !== 'finance'
+      ? [
+          {
+            key: 'month',
+            label: '结算与协查',
+            children: [
+              { key: '/settlement', label: <Link to="/settlement">{role === 'admin' ? '账单与结算' : '用工报告'}</Link> },
+              { key: '/credit-records', label: <Link to="/credit-records">信用记录</Link> },
+              { key: '/assistance', label: <Link to="/assistance">协查</Link> },
+            ],
+          },
+        ]
+      : []),
     ...(role === 'admin'
       ? [
           { key: '/parameters', label: <Link to="/parameters">参数管理</Link> },
@@ -80,7 +98,8 @@ export function App({ config }: { config: ConsoleConfig }) {
         ]
       : []),
   ];
-  const selected = items.find((i) => location.pathname.startsWith(i.key))?.key;
+  const leaves: { key: string }[] = items.flatMap((i) => ('children' in i && i.children ? i.children : [i]));
+  const selected = leaves.find((i) => location.pathname.startsWith(i.key))?.key;
   return (
     <Layout style={{ minHeight: '100vh' }}>
       <Layout.Header className="console-header">
@@ -112,6 +131,9 @@ export function App({ config }: { config: ConsoleConfig }) {
               <Route path="/parameters" element={<Parameters session={session} />} />
               <Route path="/calendars/:year?" element={<Calendars session={session} />} />
               <Route path="/platforms/:platformId?" element={<Platforms session={session} />} />
+              <Route path="/settlement" element={<SettlementPage session={session} />} />
+              <Route path="/credit-records" element={<CreditRecordsPage session={session} />} />
+              <Route path="/assistance" element={<AssistancePage session={session} />} />
               <Route path="*" element={<Navigate to={role === 'finance' ? '/payment-batches' : '/cases'} replace />} />
             </Routes>
           </Suspense>

@@ -23,7 +23,7 @@ const monthOf = (ctx: RouteContext): string => {
   return month.data;
 };
 
-const render = ({ declaration, status, provisional, closesOn, settledFen, dueFen }: Awaited<ReturnType<typeof declarationView>>) => ({
+const render = ({ declaration, status, provisional, closesOn, settledFen, dueFen, settlements }: Awaited<ReturnType<typeof declarationView>>) => ({
   platformId: declaration.platformId,
   month: declaration.month,
   status,
@@ -40,6 +40,7 @@ const render = ({ declaration, status, provisional, closesOn, settledFen, dueFen
   totalFen: declaration.totalFen,
   settledFen,
   dueFen,
+  settlements: settlements.map(({ settlementId, amountFen, paidOn, recordedAt, recordedBy }) => ({ settlementId, amountFen, paidOn, recordedAt, recordedBy })),
 });
 
 /** An administrator's change of a month: role (403), then the month (400), then the body (400). */
@@ -110,13 +111,12 @@ export const handler = httpHandler({
     requireRole(principal, ['platform', 'handler', 'reviewer', 'assessor', 'admin']);
     const query = CreditRecordsQuery.safeParse(ctx.query);
     if (!query.success) throw badRequest(fieldErrors(query.error.issues as never));
-    let platformId = query.data.platformId;
+    const { nextToken, ...filters } = query.data;
     if (principal.role === 'platform') {
       // A platform sees its own records only: another platform's id is not found.
-      if (platformId !== undefined && platformId !== principal.platformId) throw notFound();
-      platformId = principal.platformId;
+      if (filters.platformId !== undefined && filters.platformId !== principal.platformId) throw notFound();
+      filters.platformId = principal.platformId;
     }
-    const items = await listCreditRecords(platformId, query.data.status);
-    return { status: 200, body: { items } };
+    return { status: 200, body: await listCreditRecords(filters, nextToken) };
   },
 });

@@ -30,6 +30,10 @@ export const DeclarationResponse = z.withMeta(
     totalFen: Int,
     settledFen: Int,
     dueFen: z.withMeta(Int, { description: 'max(totalFen − settledFen, 0).' }),
+    settlements: z.withMeta(
+      z.array(z.object({ settlementId: z.string(), amountFen: Int, paidOn: LocalDate, recordedAt: z.string(), recordedBy: z.string() })),
+      { description: 'Extension: the settlements recorded for the month, by paidOn; their sum is settledFen.' },
+    ),
   }),
   { id: 'Declaration' },
 );
@@ -62,9 +66,18 @@ export const SettlementResponse = z.withMeta(
   { id: 'Settlement' },
 );
 
+/** Default page size of `GET /v1/credit-records`. */
+export const CREDIT_RECORDS_PAGE = 50;
+
 export const CreditRecordsQuery = z.strictObject({
   platformId: z.optional(z.string().check(z.minLength(1), z.maxLength(128))),
   status: z.optional(z.enum(CREDIT_RECORD_STATUSES)),
+  nextToken: z.optional(
+    z.withMeta(z.string().check(z.minLength(1), z.maxLength(2000)), {
+      description: 'The `nextToken` of the previous page, for the same platformId and status.',
+    }),
+  ),
+  limit: z.optional(z.withMeta(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(500)), { description: 'Page size, 1–500 (default 50).' })),
 });
 
 export const CreditRecordsResponse = z.withMeta(
@@ -80,6 +93,7 @@ export const CreditRecordsResponse = z.withMeta(
         resolvedOn: z.optional(LocalDate),
       }),
     ),
+    nextToken: z.optional(z.withMeta(z.string(), { description: 'Present while more records follow: pass it back for the next page.' })),
   }),
   { id: 'CreditRecords' },
 );

@@ -19,17 +19,19 @@ import {
   shanghaiDate,
   shanghaiMonth,
   unpaidRecordId,
+  type CreditRecord,
   type Declaration,
 } from '../../core/index.ts';
 import { commitAuditedWith } from '../_shared/audit.ts';
 import { cancellationReasons } from '../_shared/db.ts';
 import { monthView } from '../_shared/months.ts';
-import { notFound, problem } from '../_shared/problem.ts';
+import { badRequest, notFound, problem } from '../_shared/problem.ts';
 import { creditActionItem, type MonthState, MonthStateMoved, settlementRepository } from '../_shared/repositories/settlement.ts';
 import { ledgerRepository } from '../_shared/repositories/ledger.ts';
 import { parametersRepository } from '../_shared/repositories/parameters.ts';
 import { platformsRepository } from '../_shared/repositories/platforms.ts';
 import { reportsRepository } from '../_shared/repositories/reports.ts';
+import { CREDIT_RECORDS_PAGE } from './schemas.ts';
 
 const monthlyDeclaration = async (platformId: string, month: string, now: Date): Promise<Declaration> => {
   const [platform, counts, rates] = await Promise.all([
@@ -75,7 +77,11 @@ const withRetries = async <T>(attempt: () => Promise<T>): Promise<T> => {
 
 /** The declaration with its D19 status, `closesOn`, `settledFen` and `dueFen`. */
 export const declarationView = async (platformId: string, month: string, now: Date) => {
-  const [declaration, view] = await Promise.all([monthlyDeclaration(platformId, month, now), monthView(platformId, month, now)]);
+  const [declaration, view, settlements] = await Promise.all([
+    monthlyDeclaration(platformId, month, now),
+    monthView(platformId, month, now),
+    settlementRepository.settlements(platformId, month),
+  ]);
   const settledFen = view.state?.settledFen ?? 0;
   return {
     declaration,
@@ -86,6 +92,7 @@ export const declarationView = async (platformId: string, month: string, now: Da
     closesOn: view.closesOn,
     settledFen,
     dueFen: dueFen(declaration.totalFen, settledFen),
+    settlements,
   };
 };
 
@@ -195,9 +202,25 @@ export const recordSettlement = async (actor: string, platformId: string, month:
   return settlement;
 };
 
-/** Credit records: staff and administrators see every platform's (or one's), a platform only its own. */
-export const listCreditRecords = async (platformId: string | undefined, status: 'open' | 'resolved' | undefined) =>
-  (await settlementRepository.creditRecords(platformId)).filter((r) => status === undefined || r.status === status);
+/**
+ * One page of credit records: staff and administrators see every platform's (or one's), a platform only its
+ * own (the handler pins its platformId). A nextToken this list did not issue → 400 naming `nextToken`.
+ */
+export const listCreditRecords = async (
+  query: { platformId?: string; status?: 'open' | 'resolved'; limit?: number },
+  nextToken: string | undefined,
+): Promise<{ items: CreditRecord[]; nextToken?: string }> => {
+  try {
+    return await settlementRepository.creditRecordsPage(
+      { ...(query.platformId ? { platformId: query.platformId } : {}), ...(query.status ? { status: query.status } : {}) },
+      nextToken,
+      query.limit ?? CREDIT_RECORDS_PAGE,
+    );
+  } catch (error) {
+    if (error instanceof RangeError) throw badRequest([{ path: 'nextToken', message: '不是本接口为同一查询签发的分页令牌：请使用上一页返回的 nextToken。' }]);
+    throw error;
+  }
+};
 
 /** A platform's employment report of a month (D19): enrolment days, fee lines, reports and their cases' statuses. */
 export const employmentReport = async (platformId: string, month: string, now: Date): Promise<EmploymentReport> => {

@@ -297,6 +297,7 @@ const DECLARATION = {
   totalFen: 80000,
   settledFen: 50000,
   dueFen: 30000,
+  settlements: [{ settlementId: 'S3f9a1c2b4d5e6f70', amountFen: 50000, paidOn: '2025-09-12', recordedAt: '2025-09-12T10:20:00+08:00', recordedBy: 'admin-1' }],
 };
 const STATISTICS = {
   months: [
@@ -570,7 +571,7 @@ export const OPERATIONS: Record<string, Operation> = {
   'GET /v1/credit-records': {
     operationId: 'listCreditRecords',
     callers: 'platforms and people',
-    summary: 'Credit records (信用记录, D19): staff and admin see all (or one platform), a platform its own',
+    summary: 'Credit records (信用记录, D19): staff and admin see all (or one platform), a platform its own; paginated',
     requestParams: { query: CreditRecordsQuery },
     responses: {
       '200': ok(CreditRecordsResponse, {
@@ -585,6 +586,7 @@ export const OPERATIONS: Record<string, Operation> = {
             resolvedOn: '2025-09-20',
           },
         ],
+        nextToken: 'eyJwIjowLCJrIjp7InBrIjoiQ1JFRElUI0NSLVVOUEFJRC1wbHRfMSJ9fQ',
       }),
       ...errors,
     },

@@ -306,6 +306,33 @@ const READS: { name: string; token: () => Record<string, unknown>; path: fc.Arbi
   },
   { name: 'GET /v1/credit-records', token: () => adminClaims, path: queryArb.map((q) => `/v1/credit-records?${qs(q)}`) },
   {
+    name: 'GET /v1/credit-records (paging)',
+    token: () => adminClaims,
+    path: fc
+      .dictionary(
+        fc.constantFrom('platformId', 'status', 'nextToken', 'limit'),
+        fc.oneof(
+          fc.string({ maxLength: 30 }),
+          fc.constantFrom('open', 'resolved', '0', '1', '500', '501', '-1', '1e2', '{P}'),
+          // Forged tokens: well-formed base64url JSON whose start key is not one this list issued.
+          fc
+            .record({
+              p: fc.oneof(fc.nat(3), fc.string({ maxLength: 3 })),
+              k: fc.option(
+                fc.dictionary(
+                  fc.constantFrom('pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk'),
+                  fc.oneof(fc.string({ maxLength: 20 }), fc.constantFrom('CREDITS', 'CREDIT', 'CREDITS#{P}', 'CREDIT#x')),
+                ),
+              ),
+            })
+            .map((t) => Buffer.from(JSON.stringify(t).replaceAll('{P}', P)).toString('base64url')),
+        ),
+        { maxKeys: 4 },
+      )
+      // `{P}`: the seeded platform, known only once the stack runs.
+      .map((q) => `/v1/credit-records?${qs(Object.fromEntries(Object.entries(q).map(([k, v]) => [k, v === '{P}' ? P : v])))}`),
+  },
+  {
     name: 'GET /v1/workers/{workerId}/enrolment-days',
     token: () => workerClaims(W1),
     path: fc.tuple(fc.oneof(fc.constant('W1'), segment), queryArb).map(([w, q]) => `/v1/workers/${w === 'W1' ? W1 : enc(w)}/enrolment-days?${qs(q)}`),

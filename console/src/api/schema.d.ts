@@ -337,7 +337,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Credit records (信用记录, D19): staff and admin see all (or one platform), a platform its own */
+        /** Credit records (信用记录, D19): staff and admin see all (or one platform), a platform its own; paginated */
         get: operations["listCreditRecords"];
         put?: never;
         post?: never;
@@ -1471,6 +1471,15 @@ export interface components {
             settledFen: number;
             /** @description max(totalFen − settledFen, 0). */
             dueFen: number;
+            /** @description Extension: the settlements recorded for the month, by paidOn; their sum is settledFen. */
+            settlements: {
+                settlementId: string;
+                amountFen: number;
+                /** @example 2025-07-01 */
+                paidOn: string;
+                recordedAt: string;
+                recordedBy: string;
+            }[];
         };
         Settlement: {
             settlementId: string;
@@ -1536,6 +1545,8 @@ export interface components {
                 /** @example 2025-07-01 */
                 resolvedOn?: string;
             }[];
+            /** @description Present while more records follow: pass it back for the next page. */
+            nextToken?: string;
         };
         Statistics: {
             months: {
@@ -3385,7 +3396,16 @@ export interface operations {
                      *       ],
                      *       "totalFen": 80000,
                      *       "settledFen": 50000,
-                     *       "dueFen": 30000
+                     *       "dueFen": 30000,
+                     *       "settlements": [
+                     *         {
+                     *           "settlementId": "S3f9a1c2b4d5e6f70",
+                     *           "amountFen": 50000,
+                     *           "paidOn": "2025-09-12",
+                     *           "recordedAt": "2025-09-12T10:20:00+08:00",
+                     *           "recordedBy": "admin-1"
+                     *         }
+                     *       ]
                      *     }
                      */
                     "application/json": components["schemas"]["Declaration"];
@@ -3496,7 +3516,16 @@ export interface operations {
                      *       ],
                      *       "totalFen": 80000,
                      *       "settledFen": 50000,
-                     *       "dueFen": 30000
+                     *       "dueFen": 30000,
+                     *       "settlements": [
+                     *         {
+                     *           "settlementId": "S3f9a1c2b4d5e6f70",
+                     *           "amountFen": 50000,
+                     *           "paidOn": "2025-09-12",
+                     *           "recordedAt": "2025-09-12T10:20:00+08:00",
+                     *           "recordedBy": "admin-1"
+                     *         }
+                     *       ]
                      *     }
                      */
                     "application/json": components["schemas"]["Declaration"];
@@ -3634,7 +3663,16 @@ export interface operations {
                      *       ],
                      *       "totalFen": 80000,
                      *       "settledFen": 50000,
-                     *       "dueFen": 30000
+                     *       "dueFen": 30000,
+                     *       "settlements": [
+                     *         {
+                     *           "settlementId": "S3f9a1c2b4d5e6f70",
+                     *           "amountFen": 50000,
+                     *           "paidOn": "2025-09-12",
+                     *           "recordedAt": "2025-09-12T10:20:00+08:00",
+                     *           "recordedBy": "admin-1"
+                     *         }
+                     *       ]
                      *     }
                      */
                     "application/json": components["schemas"]["Declaration"];
@@ -3969,6 +4007,8 @@ export interface operations {
             query?: {
                 platformId?: string;
                 status?: "open" | "resolved";
+                nextToken?: string;
+                limit?: number;
             };
             header?: never;
             path?: never;
@@ -3998,7 +4038,8 @@ export interface operations {
                      *           "since": "2025-09-16",
                      *           "resolvedOn": "2025-09-20"
                      *         }
-                     *       ]
+                     *       ],
+                     *       "nextToken": "eyJwIjowLCJrIjp7InBrIjoiQ1JFRElUI0NSLVVOUEFJRC1wbHRfMSJ9fQ"
                      *     }
                      */
                     "application/json": components["schemas"]["CreditRecords"];

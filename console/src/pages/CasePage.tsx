@@ -22,6 +22,7 @@ import {
 } from '../format.ts';
 import { actorName, basisParts, LIFE_EVENT, RELATION, timelineAction } from '../case-labels.ts';
 import { offeredSteps } from '../steps.ts';
+import { AssistanceRequestForm } from './case/AssistanceRequest.tsx';
 import { Documents } from './case/Documents.tsx';
 import { ApprovalForm, AssessmentForm, ConfirmationForm, ExpensesForm } from './case/Forms.tsx';
 import { PayeeConfirmationForm, PayeeForm } from './case/PayeeForms.tsx';
@@ -103,6 +104,8 @@ export default function CasePage({ session }: { session: Session }) {
   if (offered.has('appeal')) add('登记复议或诉讼', <AppealForm caseId={caseId} onDone={afterStep} />);
   if (offered.has('suspension') || offered.has('resumption'))
     add(item.suspended ? '恢复认定' : '中止认定', <SuspensionForm caseId={caseId} onDone={afterStep} suspended={item.suspended} />);
+  // D18: a handler of the case's province (who alone sees it as a handler) asks another province; every status.
+  if (role === 'handler') add('请求协查', <AssistanceRequestForm caseId={caseId} caseProvince={item.province} />);
 
   const confirmation = item.confirmation as { outcome?: string; basis?: string; reasons?: string[]; recordedBy?: string } | undefined;
   const assessment = item.assessment as { grade?: number | null; nursing?: string | null; concludedOn?: string; type?: string } | undefined;

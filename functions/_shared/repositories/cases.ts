@@ -12,6 +12,7 @@ import { documentFrom, documentItem } from './documents.ts';
 import { caseKey, eventSk, paymentEventSk, reportKey, runKey, strip, taskKey } from './cases-table.ts';
 import { ledgerKey, ledgerUpdate, paymentWrites } from './payments.ts';
 import { reportsRepository } from './reports.ts';
+import { decodeToken, encodeToken, isIndexKey } from '../paging.ts';
 
 /** A transition lost the race on `version`, its ledger or a payment it changes (→ 409 in the API; retried by the workflow). */
 export class CaseVersionConflict extends Error {
@@ -41,19 +42,6 @@ const indexKeys = (c: CaseRecord) => ({
 const caseItem = (c: CaseRecord) => ({ ...caseKey(c.caseId), type: 'Case', ...c, ...indexKeys(c) });
 const eventItem = (caseId: string, sk: string, e: TimelineEvent) => ({ pk: `CASE#${caseId}`, sk, type: 'Event', ...e });
 
-/** Encodes a list page position (which partition, and DynamoDB's LastEvaluatedKey) as an opaque token. */
-const encodeToken = (t: { p: number; k?: Record<string, unknown> }) => Buffer.from(JSON.stringify(t)).toString('base64url');
-const decodeToken = (s: string): { p: number; k?: Record<string, unknown> } | undefined => {
-  try {
-    const t = JSON.parse(Buffer.from(s, 'base64url').toString('utf8')) as { p?: unknown; k?: unknown };
-    if (typeof t.p !== 'number' || !Number.isInteger(t.p) || t.p < 0) return undefined;
-    if (t.k !== undefined && (typeof t.k !== 'object' || t.k === null)) return undefined;
-    return { p: t.p, ...(t.k ? { k: t.k as Record<string, unknown> } : {}) };
-  } catch {
-    return undefined;
-  }
-};
-
 /** A list partition: the index, its key attributes and the values this query pins them to. */
 interface ListPartition {
   readonly IndexName: 'byStatus' | 'byProvince';
@@ -75,12 +63,8 @@ const startsWithin = (start: { p: number; k?: Record<string, unknown> }, partiti
   if (!partition) return false;
   if (!start.k) return true;
   const [hash, range] = INDEX_KEYS[partition.IndexName];
-  const names = Object.keys(start.k).sort();
-  const expected = ['pk', 'sk', hash, range].sort();
-  if (names.length !== expected.length || names.some((n, i) => n !== expected[i])) return false;
-  const values = start.k as Record<string, unknown>;
-  if (!expected.every((n) => typeof values[n] === 'string' && values[n] !== '' && Buffer.byteLength(values[n] as string) <= 1024)) return false;
-  if (values[hash] !== partition.ExpressionAttributeValues[':pk']) return false;
+  const values = start.k;
+  if (!isIndexKey(values, hash, range, partition.ExpressionAttributeValues[':pk']!)) return false;
   const prefix = partition.ExpressionAttributeValues[':prefix'];
   return (prefix === undefined || (values[range] as string).startsWith(prefix)) && (values.pk as string).startsWith('CASE#') && values.sk === 'CASE';
 };

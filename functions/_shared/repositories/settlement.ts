@@ -14,11 +14,12 @@
  * Every change of a month is one TransactWriteItems with the credit-record change it implies, guarded by
  * the state it was computed from (`status`, `settledFen`): a lost race is computed again, never applied twice.
  */
-import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { CloseCreditAction, CreditFact, CreditRecord, CreditRecordStatus, CreditRecordType } from '../../../core/index.ts';
 import type { TransactItem } from '../audit.ts';
 import { config } from '../config.ts';
 import { cancellationReasons, ddb, queryAll } from '../db.ts';
+import { decodeToken, encodeToken, isIndexKey } from '../paging.ts';
 
 const declarationKey = (platformId: string, month: string) => ({ pk: `DECL#${platformId}#${month}`, sk: 'DECLARATION' });
 const settlementKey = (platformId: string, month: string, settlementId: string) => ({ pk: `DECL#${platformId}#${month}`, sk: `SETTLEMENT#${settlementId}` });
@@ -67,6 +68,10 @@ const fromCreditItem = (i: Record<string, unknown>): CreditRecord => ({
   since: i.since as string,
   ...(i.resolvedOn ? { resolvedOn: i.resolvedOn as string } : {}),
 });
+
+/** A start key of a credit-record partition: exactly that index's key, of a credit record. */
+const isCreditKey = (key: Record<string, unknown>, hash: string, range: string, hashValue: string) =>
+  isIndexKey(key, hash, range, hashValue) && (key.pk as string).startsWith('CREDIT#') && key.sk === 'CREDIT';
 
 /** Guard of a month change: the state it was computed from. */
 const stateGuard = (state: MonthState | undefined) =>
@@ -222,23 +227,66 @@ export const settlementRepository = {
     ]);
   },
 
+  /** The settlements recorded for a month, by paidOn (then when recorded). */
+  async settlements(platformId: string, month: string): Promise<Settlement[]> {
+    const items = await queryAll({
+      TableName: config.tables.cases,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :sk)',
+      ExpressionAttributeValues: { ':pk': declarationKey(platformId, month).pk, ':sk': 'SETTLEMENT#' },
+      ConsistentRead: true,
+    });
+    return items
+      .map((i) => ({
+        settlementId: i.settlementId as string,
+        platformId: i.platformId as string,
+        month: i.month as string,
+        amountFen: i.amountFen as number,
+        paidOn: i.paidOn as string,
+        recordedAt: i.recordedAt as string,
+        recordedBy: i.recordedBy as string,
+      }))
+      .sort((a, b) => a.paidOn.localeCompare(b.paidOn) || a.recordedAt.localeCompare(b.recordedAt));
+  },
+
   /** The item that stores a late-report record, for the case's own opening transaction. */
   creditPut(record: CreditRecord): TransactItem {
     return { Put: { TableName: config.tables.cases, Item: creditItem(record), ConditionExpression: 'attribute_not_exists(pk)' } };
   },
 
-  /** Credit records of a platform (or of every platform), oldest first. */
-  async creditRecords(platformId: string | undefined): Promise<CreditRecord[]> {
-    const items = await queryAll(
-      platformId
-        ? {
-            TableName: config.tables.cases,
-            IndexName: 'byStatus',
-            KeyConditionExpression: 'gsi1pk = :pk',
-            ExpressionAttributeValues: { ':pk': `CREDITS#${platformId}` },
-          }
-        : { TableName: config.tables.cases, IndexName: 'byProvince', KeyConditionExpression: 'gsi2pk = :pk', ExpressionAttributeValues: { ':pk': 'CREDITS' } },
-    );
-    return items.map(fromCreditItem);
+  /**
+   * One page of credit records of a platform (or of every platform), oldest first, with `status` when given.
+   * Reads the platform's partition of `byStatus` or the all-platforms partition of `byProvince` until the page
+   * is full or the partition ends; a token that is not a start key of that very partition → RangeError.
+   */
+  async creditRecordsPage(
+    query: { platformId?: string; status?: CreditRecordStatus },
+    nextToken: string | undefined,
+    limit: number,
+  ): Promise<{ items: CreditRecord[]; nextToken?: string }> {
+    const [IndexName, hash, range, hashValue] = query.platformId
+      ? (['byStatus', 'gsi1pk', 'gsi1sk', `CREDITS#${query.platformId}`] as const)
+      : (['byProvince', 'gsi2pk', 'gsi2sk', 'CREDITS'] as const);
+    const start = nextToken === undefined ? { p: 0 } : decodeToken(nextToken);
+    const valid = start !== undefined && start.p === 0 && (start.k === undefined || isCreditKey(start.k, hash, range, hashValue));
+    if (!valid) throw new RangeError('invalid nextToken');
+    const items: CreditRecord[] = [];
+    let key = start.k;
+    do {
+      const page = await ddb.send(
+        new QueryCommand({
+          TableName: config.tables.cases,
+          IndexName,
+          KeyConditionExpression: '#h = :pk',
+          ...(query.status ? { FilterExpression: '#st = :status' } : {}),
+          ExpressionAttributeNames: { '#h': hash, ...(query.status ? { '#st': 'status' } : {}) },
+          ExpressionAttributeValues: { ':pk': hashValue, ...(query.status ? { ':status': query.status } : {}) },
+          Limit: limit - items.length,
+          ...(key ? { ExclusiveStartKey: key } : {}),
+        }),
+      );
+      items.push(...(page.Items ?? []).map(fromCreditItem));
+      key = page.LastEvaluatedKey;
+    } while (key && items.length < limit);
+    return { items, ...(key ? { nextToken: encodeToken({ p: 0, k: key }) } : {}) };
   },
 };
