@@ -19,7 +19,9 @@ preloadPage(location.pathname, loadSession() !== undefined);
 
 const config = await loadConfig();
 configureApi(config.apiUrl);
-if (loadSession()) prefetchQueue(location.pathname, location.search);
+// Only the staff who have a case queue: a platform or a rider reloading on /cases would fetch a 403.
+const role = loadSession()?.claims.role;
+if (role && !['platform', 'worker', 'finance'].includes(role)) prefetchQueue(location.pathname, location.search);
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>

@@ -1,7 +1,8 @@
 /**
  * The platform's portal (role `platform`, issue 16 "Platforms"): its own header and menu over the pages a
  * platform uses — its riders (registration and imports), its orders (imports), its injury reports and cases,
- * and its webhook. Desktop first (1280 px); at 375 px the header wraps as the staff shell's does (index.css).
+ * its webhook, and the pages it shares with the staff showing only its own data: its monthly bill and
+ * employment report, its credit records, its statistics. Desktop first (1280 px); at 375 px the header wraps as the staff shell's does (index.css).
  */
 import { Button, Layout, Menu, Space, Spin, Typography } from 'antd';
 import { lazy, Suspense } from 'react';
@@ -12,13 +13,19 @@ const Workers = lazy(() => import('./Workers.tsx'));
 const Orders = lazy(() => import('./Orders.tsx'));
 const Cases = lazy(() => import('./Cases.tsx'));
 const Webhook = lazy(() => import('./Webhook.tsx'));
+// Shared with the staff: each shows a platform only its own data (D19, D20).
+const SettlementPage = lazy(() => import('../settlement/SettlementPage.tsx'));
+const CreditRecordsPage = lazy(() => import('../settlement/CreditRecords.tsx'));
+const DashboardsView = lazy(() => import('../DashboardsView.tsx').then((m) => ({ default: m.DashboardsView })));
 
 const NAV = [
   { to: '/workers', text: '骑手' },
   { to: '/orders', text: '订单' },
   { to: '/reports', text: '报案与案件' },
   { to: '/webhook', text: 'Webhook 设置' },
-  // settlement pages: 账单, 用工报告, 信用记录 — wired at integration
+  { to: '/settlement', text: '账单与用工报告' },
+  { to: '/credit-records', text: '信用记录' },
+  { to: '/dashboards', text: '统计看板' },
 ] as const;
 
 export default function PlatformShell({ session, onSignOut }: { session: Session; onSignOut: () => void }) {
@@ -56,6 +63,9 @@ export default function PlatformShell({ session, onSignOut }: { session: Session
               <Route path="/orders" element={<Orders platformId={platformId} />} />
               <Route path="/reports/:caseId?" element={<Cases platformId={platformId} />} />
               <Route path="/webhook" element={<Webhook platformId={platformId} />} />
+              <Route path="/settlement" element={<SettlementPage session={session} />} />
+              <Route path="/credit-records" element={<CreditRecordsPage session={session} />} />
+              <Route path="/dashboards" element={<DashboardsView session={session} platformId={platformId} />} />
               <Route path="*" element={<Navigate to="/workers" replace />} />
             </Routes>
           </Suspense>
