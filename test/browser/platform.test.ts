@@ -117,7 +117,8 @@ describe('the platform portal', () => {
     await page.getByRole('heading', { level: 1, name: '骑手' }).waitFor();
     expect(new URL(page.url()).pathname).toBe('/workers');
     const nav = page.getByRole('menu', { name: '平台导航' });
-    for (const item of ['骑手', '订单', '报案与案件', 'Webhook 设置']) await expect.poll(() => nav.getByRole('link', { name: item }).count()).toBe(1);
+    for (const item of ['骑手', '订单', '报案与案件', 'Webhook 设置', '统计看板'])
+      await expect.poll(() => nav.getByRole('link', { name: item }).count()).toBe(1);
     // Nothing of the staff workbench.
     expect(await page.getByText('工作队列').count()).toBe(0);
     await expect.poll(() => page.getByText(`平台 · ${world.platformId}`).count()).toBe(1);
@@ -397,5 +398,32 @@ describe('the platform portal', () => {
     expect((await deleted).status()).toBe(204);
     await page.getByText('Webhook 已删除').waitFor();
     w.assertClean();
+  });
+
+  it('shows the platform its own bill and its own statistics, the figures the API gives it (D19, D20)', async () => {
+    const { page } = w;
+    const nav = page.getByRole('menu', { name: '平台导航' });
+    const month = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit' }).format(new Date());
+    // Its bill of this month: no platform field (it is its own), the orders the import above declared.
+    await page.goto('/settlement');
+    await page.getByRole('heading', { level: 1 }).first().waitFor();
+    expect(await page.getByLabel('平台编号').count()).toBe(0);
+    await checked('settlement');
+
+    await nav.getByRole('link', { name: '统计看板' }).click();
+    await page.getByRole('heading', { name: '统计看板' }).waitFor();
+    const table = page.locator('.dashboard-panel').filter({ has: page.getByRole('heading', { name: '每百万单工伤数（按月）', exact: true }) });
+    const row = table.locator('.ant-table-row').filter({ hasText: month });
+    await row.first().waitFor();
+    // Without a platformId the API answers a platform with its own figures; the page shows the same.
+    const api = await stack.api('GET', `/v1/statistics?from=${month}&to=${month}`, { token: world.tokens.platform });
+    expect(api.status).toBe(200);
+    const mine = api.body.months[0];
+    expect(mine.orders).toBeGreaterThanOrEqual(4_999);
+    const cells = (await row.first().locator('td').allTextContents()).map((t) => t.trim());
+    expect(cells.slice(0, 4)).toEqual([month, String(mine.orders), String(mine.reports), String(mine.confirmedCases)]);
+    // Another platform's figures are not its to see (403), and the page asks for none.
+    expect((await stack.api('GET', `/v1/statistics?from=${month}&to=${month}&platformId=plt_someone_else`, { token: world.tokens.platform })).status).toBe(403);
+    await checked('dashboards');
   });
 });

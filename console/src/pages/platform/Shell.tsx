@@ -23,16 +23,22 @@ const NAV = [
   { to: '/orders', text: '订单' },
   { to: '/reports', text: '报案与案件' },
   { to: '/webhook', text: 'Webhook 设置' },
+  { to: '/dashboards', text: '统计看板' },
+] as const;
+/** One submenu (the header must fit at 1280 px: antd hides overflowing items, which axe refuses). */
+const MONTH_NAV = [
   { to: '/settlement', text: '账单与用工报告' },
   { to: '/credit-records', text: '信用记录' },
-  { to: '/dashboards', text: '统计看板' },
 ] as const;
 
 export default function PlatformShell({ session, onSignOut }: { session: Session; onSignOut: () => void }) {
   const location = useLocation();
   const platformId = session.claims.platformId ?? '';
-  const items = NAV.map((n) => ({ key: n.to, label: <Link to={n.to}>{n.text}</Link> }));
-  const selected = NAV.find((n) => location.pathname.startsWith(n.to))?.to;
+  const items = [
+    ...NAV.map((n) => ({ key: n.to, label: <Link to={n.to}>{n.text}</Link> })),
+    { key: 'month', label: '账单与信用', children: MONTH_NAV.map((n) => ({ key: n.to, label: <Link to={n.to}>{n.text}</Link> })) },
+  ];
+  const selected = [...NAV, ...MONTH_NAV].find((n) => location.pathname.startsWith(n.to))?.to;
   return (
     <Layout style={{ minHeight: '100vh' }}>
       <Layout.Header className="console-header">
