@@ -776,17 +776,8 @@ export function requestUpload(
   record: CaseRecord,
   input: UploadRequest,
   ctx: Pick<StepContext, 'actor' | 'role' | 'now'>,
-): { ok: true; document: CaseDocument } | { ok: false; refusal: Refusal } {
-  if (!acceptsStep(record.status, 'document-upload')) {
-    return {
-      ok: false,
-      refusal: {
-        code: 'STEP_NOT_ACCEPTED',
-        message: `案件当前状态为 ${record.status}，不接受上传材料。`,
-        messageEn: `A case in status ${record.status} does not accept document-upload.`,
-      },
-    };
-  }
+): { ok: true; document: CaseDocument } {
+  // Every status accepts uploads (contract v2 "Statuses"; LIFECYCLE, tested for each status): no refusal here.
   const seconds = ruleTableOn(record.injuryDate).documents.uploadUrlSeconds;
   return {
     ok: true,

@@ -31,9 +31,7 @@ const findDocument = (bundle: CaseBundle, documentId: string): CaseDocument => {
 /** 201: the document UPLOADING and a presigned PUT for exactly its declared size and type (≤ 15 minutes). */
 export const requestDocumentUpload = async (p: Principal, caseId: string, body: z.infer<typeof UploadRequest>, now: Date) => {
   const bundle = await loadVisibleCase(p, caseId);
-  const outcome = requestUpload(bundle.record, { documentId: `D${randomBytes(8).toString('hex')}`, ...body }, { actor: p.sub, role: p.role, now });
-  if (!outcome.ok) throw problemOf(outcome.refusal);
-  const d = outcome.document;
+  const d = requestUpload(bundle.record, { documentId: `D${randomBytes(8).toString('hex')}`, ...body }, { actor: p.sub, role: p.role, now }).document;
   const seconds = ruleTableOn(bundle.record.injuryDate).documents.uploadUrlSeconds;
   const upload = await documentObjects.presignUpload(objectKey(caseId, d.documentId), d.contentType, d.sizeBytes, seconds, now);
   await documentsRepository.create({ ...d, expiresAt: upload.expiresAt });

@@ -1,10 +1,12 @@
 /** Evidence documents (D13): the checklist, the check of an upload from its bytes, and the lifecycle's document steps. */
 import { describe, expect, it } from 'vitest';
 import {
+  CASE_STATUSES,
   type CaseDocument,
   checklist,
   checkUpload,
   documentStatus,
+  LIFECYCLE,
   recordStep,
   requestUpload,
   requiredDocuments,
@@ -136,6 +138,8 @@ describe('the lifecycle of documents', () => {
     const r = requestUpload(opened(), input, ctx());
     expect(r).toMatchObject({ ok: true, document: { status: 'UPLOADING', expiresAt: '2026-03-16T02:15:00.000Z', uploadedBy: 'handler-1' } });
     expect(requestUpload(opened({ status: 'NOT_CONFIRMED' }), input, ctx())).toMatchObject({ ok: true, document: { status: 'UPLOADING' } });
+    // Contract v2 "Statuses": documents in every status, so requestUpload has no refusal to give.
+    for (const status of CASE_STATUSES) expect(LIFECYCLE[status].accepts, status).toContain('document-upload');
   });
 
   it('refuses a confirmation with a 422 naming every missing type, and accepts a refusal without documents', () => {
