@@ -6,9 +6,9 @@
  *   WORKER#{workerId} / PLATFORM#{platformId}#{platformWorkerId}   (the worker's platforms)
  *   PW#{platformId}#{platformWorkerId} / LINK   → workerId, hmac(idNumber)  (order ingestion resolves workers here)
  */
-import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { config } from '../config.ts';
-import { batchGetAll, cancellationReasons, ddb, queryAll } from '../db.ts';
+import { batchGetAll, cancellationReasons, conditionFailed, ddb, queryAll } from '../db.ts';
 
 export interface PersonRecord {
   readonly idHash: string;
@@ -120,6 +120,24 @@ export const workersRepository = {
       ],
       ['person', undefined, 'link', undefined],
     );
+  },
+
+  /**
+   * The person's index entry under another look-up key (a look-up key rotation): written once, the first
+   * writer wins; the entry of the same person written concurrently is equal.
+   */
+  async indexPerson(person: PersonRecord, now: string): Promise<void> {
+    try {
+      await ddb.send(
+        new PutCommand({
+          TableName: config.tables.registry,
+          Item: { ...personKey(person.idHash), type: 'Person', ...person, createdAt: now },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+    } catch (error) {
+      if (!conditionFailed(error)) throw error;
+    }
   },
 
   /** A known person registered by another platform (or under another platformWorkerId). */

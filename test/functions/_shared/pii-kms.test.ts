@@ -22,6 +22,7 @@ const env = vi.hoisted(() => {
 });
 
 const { createPiiProtector, initPii, pii, piiDataKeyContext, resetPiiForTests } = await import('../../../functions/_shared/pii.ts');
+const { localKeyring } = await import('../../../functions/_shared/pii-keyring.ts');
 const { handler: publicHandler } = await import('../../../functions/public/handler.ts');
 
 const kms = mockClient(KMSClient);
@@ -61,12 +62,13 @@ describe('PII data key from KMS (envelope mode)', () => {
 
   it('protects with exactly the decrypted key: hashes and ciphertexts interoperate with a protector from that key', async () => {
     kms.on(DecryptCommand).resolves({ Plaintext: fresh() });
-    const reference = createPiiProtector(Buffer.from(dataKey));
+    const reference = createPiiProtector(localKeyring(undefined, Buffer.from(dataKey)));
 
     const fromKms = (await initPii())!;
 
     expect(fromKms.hash('idNumber', '11010119900307123X')).toBe(reference.hash('idNumber', '11010119900307123X'));
-    expect(reference.decrypt(fromKms.encrypt('13912345678'))).toBe('13912345678');
+    const where = { table: 'registry', record: 'WORKER#wkr_1', field: 'phone' };
+    expect(reference.decrypt(fromKms.encrypt('13912345678', where), where)).toBe('13912345678');
   });
 
   it('decrypts once per container through the HTTP stack, however many requests', async () => {
