@@ -63,34 +63,32 @@ const rewrapPayee = (caseId: string, payee: Payee): Payee => {
  * without the PII key (`openCaseRecord`) is written back as it was read.
  */
 export const sealCaseRecord = <T extends CaseRecord>(record: T): T => {
-  const protector = piiAvailable() ? pii() : undefined;
-  // A clear value in a function without the key cannot happen (it reads them sealed); pii() would name the missing configuration.
-  const seal = (value: string, ctx: FieldContext) => (protector ?? pii()).encrypt(value, ctx);
+  // Without the key (documents) the record is written as it was read: sealed fields sealed, and the clear
+  // names of a case stored before v2 still clear until a function with the key or the migration job writes it.
+  if (!piiAvailable()) return record;
+  const protector = pii();
+  const seal = (value: string, ctx: FieldContext) => protector.encrypt(value, ctx);
   const applicant = record.applicant as StoredApplicant;
   const sealedApplicant: StoredApplicant =
     applicant.name !== undefined
       ? { type: applicant.type, nameEnc: seal(applicant.name, piiFields.applicantName(record.caseId)) }
-      : applicant.nameEnc !== undefined && protector
+      : applicant.nameEnc !== undefined
         ? { type: applicant.type, nameEnc: protector.reencrypt(applicant.nameEnc, piiFields.applicantName(record.caseId)) }
         : applicant;
   const dependants = (record.dependants as readonly StoredDependant[] | undefined)?.map((d, i): StoredDependant => {
     const ctx = piiFields.dependant(record.caseId, i);
     const { name, birthDate, nameEnc, birthDateEnc, ...rest } = d;
-    const sealedName = name !== undefined ? seal(name, ctx.name) : protector && nameEnc !== undefined ? protector.reencrypt(nameEnc, ctx.name) : nameEnc;
+    const sealedName = name !== undefined ? seal(name, ctx.name) : nameEnc !== undefined ? protector.reencrypt(nameEnc, ctx.name) : nameEnc;
     const sealedBirth =
-      birthDate !== undefined
-        ? seal(birthDate, ctx.birthDate)
-        : protector && birthDateEnc !== undefined
-          ? protector.reencrypt(birthDateEnc, ctx.birthDate)
-          : birthDateEnc;
+      birthDate !== undefined ? seal(birthDate, ctx.birthDate) : birthDateEnc !== undefined ? protector.reencrypt(birthDateEnc, ctx.birthDate) : birthDateEnc;
     return { ...rest, ...(sealedName !== undefined ? { nameEnc: sealedName } : {}), ...(sealedBirth !== undefined ? { birthDateEnc: sealedBirth } : {}) };
   });
   return {
     ...record,
     applicant: sealedApplicant,
     ...(dependants ? { dependants } : {}),
-    ...(record.payee && protector ? { payee: rewrapPayee(record.caseId, record.payee) } : {}),
-    ...(record.pendingPayee && protector ? { pendingPayee: { ...record.pendingPayee, payee: rewrapPayee(record.caseId, record.pendingPayee.payee) } } : {}),
+    ...(record.payee ? { payee: rewrapPayee(record.caseId, record.payee) } : {}),
+    ...(record.pendingPayee ? { pendingPayee: { ...record.pendingPayee, payee: rewrapPayee(record.caseId, record.pendingPayee.payee) } } : {}),
   } as unknown as T;
 };
 
@@ -114,5 +112,12 @@ export const openCaseRecord = <T extends CaseRecord>(stored: T): T => {
       ...(birthDateEnc !== undefined ? { birthDate: protector.decrypt(birthDateEnc, ctx.birthDate) } : {}),
     };
   });
-  return { ...stored, applicant: openedApplicant, ...(dependants ? { dependants } : {}) } as unknown as T;
+  // A payee under a retired key is re-encrypted as it is read, so the copies made from it (payments) are current.
+  return {
+    ...stored,
+    applicant: openedApplicant,
+    ...(dependants ? { dependants } : {}),
+    ...(stored.payee ? { payee: rewrapPayee(stored.caseId, stored.payee) } : {}),
+    ...(stored.pendingPayee ? { pendingPayee: { ...stored.pendingPayee, payee: rewrapPayee(stored.caseId, stored.pendingPayee.payee) } } : {}),
+  } as unknown as T;
 };

@@ -6,8 +6,9 @@
  * Sources:
  * - `PII_KEYRING` (JSON, below): the keys themselves locally, each key wrapped by KMS in AWS;
  * - the legacy root key (`PII_LOCAL_KEY` / `PII_DATA_KEY_CIPHERTEXT`), from which v1 derived both keys with
- *   HKDF. While it is configured it contributes what v1 data needs: the key of `v1:` ciphertexts (read
- *   only) and the look-up key `v1` whose hashes are today's plain hex. Without `PII_KEYRING` the ring is
+ *   HKDF. While it is configured it contributes what data written before the ring needs: the key of `v1:`
+ *   ciphertexts (read only), the derived encryption key `r1` (below) and the look-up key `v1` whose hashes
+ *   are plain hex as in v1. Without `PII_KEYRING` the ring is
  *   derived from it (encryption key `r1`, look-up key `v1`): the compatibility default of a stage (and of
  *   the local runtime) that has not configured a ring yet.
  *
@@ -86,6 +87,8 @@ export const buildKeyring = (spec: KeyringSpec | undefined, material: (use: 'enc
       if (use === 'encryption') keys.set(DERIVED_ENCRYPTION_KEY_ID, derive(root!, 'pii-field-encryption-v2'));
       return { active: use === 'encryption' ? DERIVED_ENCRYPTION_KEY_ID : LEGACY_LOOKUP_KEY_ID, keys };
     }
+    // The root's derived encryption key stays readable next to a ring (the move from the derived ring to a configured one).
+    if (use === 'encryption' && root) keys.set(DERIVED_ENCRYPTION_KEY_ID, derive(root, 'pii-field-encryption-v2'));
     for (const id of Object.keys(spec[use].keys)) keys.set(id, checkLength(material(use, id), `${use}.${id}`));
     if (!keys.has(spec[use].active)) {
       throw new Error(`Configuration error: PII_KEYRING ${use}.active is "${spec[use].active}" but that key is not available (the legacy root is not set)`);
