@@ -357,8 +357,8 @@ describe('function environment (prod): exactly what the manifest grants', () => 
     (name) => {
       const fn = built.stateless.functionNamed(name);
       const env = resources[built.stateless.getLogicalId(fn.function.node.defaultChild as never)]!.Properties.Environment.Variables as Record<string, unknown>;
-      // No ciphertext in this stage's context; PII_LOCAL_KEY and the local S3 endpoint are local only.
-      const localOnly: readonly string[] = ['PII_LOCAL_KEY', 'PII_DATA_KEY_CIPHERTEXT', ...LOCAL_S3_ENV];
+      // No ciphertext or key ring in this stage's configuration; PII_LOCAL_KEY and the local S3 endpoint are local only.
+      const localOnly: readonly string[] = ['PII_LOCAL_KEY', 'PII_DATA_KEY_CIPHERTEXT', 'PII_KEYRING', 'PII_V1_CIPHERTEXTS', ...LOCAL_S3_ENV];
       const expected = [...grantedEnvOf(name).keys()].filter((k) => !localOnly.includes(k)).sort();
       const ungranted = ['POWERTOOLS_SERVICE_NAME', 'POWERTOOLS_LOG_LEVEL', 'STAGE', 'NODE_OPTIONS', 'PII_KEY_MODE'];
       expect(
