@@ -21,13 +21,13 @@ import { hkdfSync } from 'node:crypto';
 import * as z from './zod.ts';
 
 /** Key ids appear in ciphertexts (`v2.<keyId>.…`) and hashes (`<keyId>.<hex>`): short, no dot. */
-export const KEY_ID = /^[A-Za-z0-9_-]{1,32}$/;
+const KEY_ID = /^[A-Za-z0-9_-]{1,32}$/;
 /** The look-up key id of the legacy root's HMAC key: its hashes are stored as plain hex (v1). */
 export const LEGACY_LOOKUP_KEY_ID = 'v1';
 /** The encryption key id derived from the legacy root when no ring is configured. */
-export const DERIVED_ENCRYPTION_KEY_ID = 'r1';
+const DERIVED_ENCRYPTION_KEY_ID = 'r1';
 
-export interface KeySet {
+interface KeySet {
   readonly active: string;
   readonly keys: ReadonlyMap<string, Buffer>;
 }

@@ -26,7 +26,7 @@ import { config } from './config.ts';
 import { buildKeyring, type Keyring, LEGACY_LOOKUP_KEY_ID, localKeyring, parseKeyringSpec } from './pii-keyring.ts';
 import { traced } from './tracing.ts';
 
-export type LookupPurpose = 'idNumber' | 'name' | 'phone' | 'bankAccount';
+type LookupPurpose = 'idNumber' | 'name' | 'phone' | 'bankAccount';
 
 /** Where a ciphertext belongs: bound into its associated data (pii-fields.ts builds these). */
 export interface FieldContext {
