@@ -55,7 +55,7 @@ export const rotatePiiKey = async (options: RotateCliOptions): Promise<RotationR
     for (const line of report.refused) print(`REFUSED ${line}`);
     print(
       `${report.stale === 0 && report.refused.length === 0 ? 'OK' : 'INCOMPLETE'}: ${report.reencrypted} fields re-encrypted, ${report.reindexed} look-up entries re-indexed, ` +
-        `${report.stale} stale, ${report.refused.length} refused after ${report.passes} pass(es)`,
+        `${report.contended} lost to concurrent writes and retried, ${report.stale} stale, ${report.refused.length} refused after ${report.passes} pass(es)`,
     );
     return report;
   } finally {

@@ -48,6 +48,8 @@ export interface RotationReport {
   readonly reencrypted: number;
   /** Look-up entries (persons, links) moved to the active look-up key over all passes. */
   readonly reindexed: number;
+  /** Conditional writes that lost to a concurrent write and were read again (the online part at work). */
+  readonly contended: number;
   /** Stale fields or look-up entries the last pass found (0 after a complete rotation). */
   readonly stale: number;
   /** Ciphertexts refused in their place (moved, altered, or of a key not in the ring): `table pk sk field: reason`. */
@@ -127,6 +129,7 @@ export const rotatePiiFields = async (store: RotationStore, protector: PiiProtec
   const activeLookup = protector.activeLookupKeyId;
   let reencrypted = 0;
   let reindexed = 0;
+  let contended = 0;
 
   const reload = async (table: keyof RotationStore['tables'], item: Item): Promise<Item | undefined> =>
     (await store.client.send(new GetCommand({ TableName: store.tables[table], Key: { pk: item.pk, sk: item.sk }, ConsistentRead: true }))).Item;
@@ -181,6 +184,7 @@ export const rotatePiiFields = async (store: RotationStore, protector: PiiProtec
       } catch (error) {
         if (!conditionFailed(error)) throw error;
         // Written meanwhile (by a request, under the active key): read it again and look once more.
+        contended++;
         item = await reload(table, item);
       }
     }
@@ -306,7 +310,7 @@ export const rotatePiiFields = async (store: RotationStore, protector: PiiProtec
     );
     const done = result.stale === 0 || options.verifyOnly;
     if (done || passes >= maxPasses) {
-      return { passes, scanned: result.scanned, reencrypted, reindexed, stale: result.stale, refused: result.refused };
+      return { passes, scanned: result.scanned, reencrypted, reindexed, contended, stale: result.stale, refused: result.refused };
     }
   }
 };

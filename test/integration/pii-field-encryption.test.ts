@@ -264,6 +264,15 @@ describe('online rotation of the encryption key and the look-up key', () => {
     await Promise.all(seeded.filter((_, i) => i % 2 === 1).map((w) => makeLegacyWorker(w.workerId, w)));
     const waiting = [await deathCaseAwaitingDependants(), await deathCaseAwaitingDependants()];
     const persons = (await scanAll('registry')).filter((i) => i.sk === 'PERSON').length;
+    const putWebhook = async () => {
+      const res = await world.api('PUT', `/v1/platforms/${world.platformId}/webhook`, {
+        token: world.tokens.platform,
+        body: { url: 'https://hooks.example.com/claims', events: ['case.status_changed'] },
+      });
+      expect(res.status).toBe(200);
+      return res.body.secret as string;
+    };
+    let secret = await putWebhook();
 
     // Rotation step 1 (runbook): every function gets the new ring, e2 and h2 active, the root still readable.
     const ring = {
@@ -276,9 +285,12 @@ describe('online rotation of the encryption key and the look-up key', () => {
     // Step 2: the job, while the platform registers new workers and re-registers old ones, handlers record
     // dependants (case transitions racing the job on the same items) and everyone reads.
     const lines: string[] = [];
+    let jobRunning = true;
+    let writesWhileJobRan = 0;
     const writes = async () => {
       const results: number[] = [];
       for (let batch = 0; batch < 6; batch++) {
+        if (jobRunning) writesWhileJobRan++;
         for (const w of await register(newWorkers(5))) expectedWorkers.set(w.workerId, w);
         // Known persons (v1 look-up hashes) under new platformWorkerIds: found, not duplicated.
         const known = seeded.slice(batch * 10, batch * 10 + 10);
@@ -288,19 +300,48 @@ describe('online rotation of the encryption key and the look-up key', () => {
       }
       return results;
     };
-    const dependantWrites = async () => {
-      for (const [i, opened] of waiting.entries()) {
-        const dependants = dependantsOf(i === 0 ? '诸葛' : '司徒');
-        await recordDependants(opened.caseId, dependants);
-        expectedCases.set(opened.caseId, { worker: opened.worker, dependants });
-      }
+    const recordFor = async (i: number) => {
+      const dependants = dependantsOf(i === 0 ? '诸葛' : '司徒');
+      await recordDependants(waiting[i]!.caseId, dependants);
+      expectedCases.set(waiting[i]!.caseId, { worker: waiting[i]!.worker, dependants });
     };
-    const [report1, reads] = await Promise.all([
-      rotatePiiFields(store, during, { segments: 3, pageSize: 7, log: (l) => lines.push(l) }),
-      writes(),
-      dependantWrites(),
+    // Deterministic races: right after the job read these items and before its conditional write, a request
+    // writes them (dependants recorded through the workflow; the webhook re-registered with a new secret).
+    const races = new Map<string, () => Promise<void>>([
+      [`CASE#${waiting[0]!.caseId}|CASE`, () => recordFor(0)],
+      [
+        `PLATFORM#${world.platformId}|WEBHOOK`,
+        async () => {
+          secret = await putWebhook();
+        },
+      ],
     ]);
+    const jobClient = DynamoDBDocumentClient.from(localDynamoDbClient(inject('ddbEndpoint')!, 'cn-north-1'));
+    jobClient.middlewareStack.add(
+      (next) => async (args) => {
+        const input = args.input as { UpdateExpression?: string; Key?: Record<string, unknown> };
+        const key = (k: unknown) => (typeof k === 'string' ? k : (k as { S?: string } | undefined)?.S);
+        const race = input.UpdateExpression ? races.get(`${key(input.Key?.pk)}|${key(input.Key?.sk)}`) : undefined;
+        if (race) {
+          races.delete(`${key(input.Key?.pk)}|${key(input.Key?.sk)}`);
+          await race();
+        }
+        return next(args);
+      },
+      { step: 'initialize', name: 'raceBeforeTheJobWrites' },
+    );
+    const [report1, reads] = await Promise.all([
+      rotatePiiFields({ ...store, client: jobClient }, during, { segments: 3, pageSize: 7, log: (l) => lines.push(l) }).finally(() => {
+        jobRunning = false;
+      }),
+      writes(),
+      recordFor(1),
+    ]);
+    jobClient.destroy();
+    expect(races.size).toBe(0); // both races ran
+    expect(report1.contended).toBeGreaterThanOrEqual(2); // and the job lost them, read again, and kept the requests' writes
     expect(reads.every((s) => s === 200)).toBe(true);
+    expect(writesWhileJobRan).toBeGreaterThan(1); // the writes did run while the job did
     expect(report1.refused).toEqual([]);
     expect(report1.stale).toBe(0);
     expect(report1.reencrypted).toBeGreaterThan(60 * 3); // at least the 60 v1 profiles' fields
@@ -342,6 +383,9 @@ describe('online rotation of the encryption key and the look-up key', () => {
       const head = await getItem('cases', `CASE#${caseId}`, 'CASE');
       expect(after.decrypt((head.payee as { bankAccountEnc: string }).bankAccountEnc, piiFields.payee(caseId).bankAccount)).toBe('6222020200112230');
     }
+    // The webhook's secret is the one the racing request issued, not the one the job had read.
+    const webhook = await getItem('events', `PLATFORM#${world.platformId}`, 'WEBHOOK');
+    expect(after.decrypt(webhook.secretEnc as string, piiFields.webhookSecret(world.platformId))).toBe(secret);
     // A person indexed before the rotation is still one person under the new look-up key alone.
     const later = await register([seeded[119]!], '-after');
     expect(later[0]!.workerId).toBe(seeded[119]!.workerId);
