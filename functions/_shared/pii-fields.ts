@@ -68,11 +68,11 @@ export const sealCaseRecord = <T extends CaseRecord>(record: T): T => {
   if (!piiAvailable()) return record;
   const protector = pii();
   const seal = (value: string, ctx: FieldContext) => protector.encrypt(value, ctx);
-  const applicant = record.applicant as StoredApplicant;
-  const sealedApplicant: StoredApplicant =
-    applicant.name !== undefined
+  const applicant = record.applicant as StoredApplicant | undefined;
+  const sealedApplicant: StoredApplicant | undefined =
+    applicant?.name !== undefined
       ? { type: applicant.type, nameEnc: seal(applicant.name, piiFields.applicantName(record.caseId)) }
-      : applicant.nameEnc !== undefined
+      : applicant?.nameEnc !== undefined
         ? { type: applicant.type, nameEnc: protector.reencrypt(applicant.nameEnc, piiFields.applicantName(record.caseId)) }
         : applicant;
   const dependants = (record.dependants as readonly StoredDependant[] | undefined)?.map((d, i): StoredDependant => {
@@ -85,7 +85,7 @@ export const sealCaseRecord = <T extends CaseRecord>(record: T): T => {
   });
   return {
     ...record,
-    applicant: sealedApplicant,
+    ...(sealedApplicant ? { applicant: sealedApplicant } : {}),
     ...(dependants ? { dependants } : {}),
     ...(record.payee ? { payee: rewrapPayee(record.caseId, record.payee) } : {}),
     ...(record.pendingPayee ? { pendingPayee: { ...record.pendingPayee, payee: rewrapPayee(record.caseId, record.pendingPayee.payee) } } : {}),
@@ -100,9 +100,9 @@ export const sealCaseRecord = <T extends CaseRecord>(record: T): T => {
 export const openCaseRecord = <T extends CaseRecord>(stored: T): T => {
   if (!piiAvailable()) return stored;
   const protector = pii();
-  const applicant = stored.applicant as StoredApplicant;
+  const applicant = stored.applicant as StoredApplicant | undefined;
   const openedApplicant =
-    applicant.nameEnc !== undefined ? { type: applicant.type, name: protector.decrypt(applicant.nameEnc, piiFields.applicantName(stored.caseId)) } : applicant;
+    applicant?.nameEnc !== undefined ? { type: applicant.type, name: protector.decrypt(applicant.nameEnc, piiFields.applicantName(stored.caseId)) } : applicant;
   const dependants = (stored.dependants as readonly StoredDependant[] | undefined)?.map((d, i) => {
     const ctx = piiFields.dependant(stored.caseId, i);
     const { nameEnc, birthDateEnc, ...rest } = d;
@@ -115,7 +115,7 @@ export const openCaseRecord = <T extends CaseRecord>(stored: T): T => {
   // A payee under a retired key is re-encrypted as it is read, so the copies made from it (payments) are current.
   return {
     ...stored,
-    applicant: openedApplicant,
+    ...(openedApplicant ? { applicant: openedApplicant } : {}),
     ...(dependants ? { dependants } : {}),
     ...(stored.payee ? { payee: rewrapPayee(stored.caseId, stored.payee) } : {}),
     ...(stored.pendingPayee ? { pendingPayee: { ...stored.pendingPayee, payee: rewrapPayee(stored.caseId, stored.pendingPayee.payee) } } : {}),

@@ -6,9 +6,10 @@
  */
 import { createCipheriv, createHmac, hkdfSync, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { createPiiProtector, type FieldContext, PiiCiphertextRefused } from '../../functions/_shared/pii.ts';
+import type { CaseRecord } from '../../core/index.ts';
+import { createPiiProtector, type FieldContext, PiiCiphertextRefused, resetPiiForTests } from '../../functions/_shared/pii.ts';
 import { localKeyring, parseKeyringSpec } from '../../functions/_shared/pii-keyring.ts';
-import { piiFields } from '../../functions/_shared/pii-fields.ts';
+import { openCaseRecord, piiFields, sealCaseRecord } from '../../functions/_shared/pii-fields.ts';
 
 const key = () => randomBytes(32).toString('base64');
 const ring = (enc: Record<string, string>, active: string, lookup: Record<string, string> = { h1: key() }, lookupActive = 'h1') =>
@@ -174,5 +175,56 @@ describe('PII_KEYRING', () => {
     ).toThrow(/PII_KEYRING is not valid/);
     expect(() => localKeyring(ring({ e1: Buffer.alloc(16).toString('base64') }, 'e1'))).toThrow(/encryption\.e1 must be 32 bytes/);
     expect(() => localKeyring(ring({ e1: key() }, 'e1', { h1: key() }, 'v1'))).toThrow(/lookup\.active is "v1" but that key is not available/);
+  });
+});
+
+describe('case records: sealed on write, opened on read (pii-fields.ts)', () => {
+  const record = {
+    caseId: 'C1',
+    applicant: { type: 'relative', name: '张三' },
+    dependants: [
+      { name: '欧阳遗孀', relation: 'spouse', orphanOrAlone: false },
+      { name: '欧阳幼子', relation: 'child', orphanOrAlone: true, birthDate: '2016-04-09' },
+    ],
+  } as unknown as CaseRecord;
+  const withKey = () => {
+    process.env.PII_KEY_MODE = 'local';
+    process.env.PII_LOCAL_KEY = randomBytes(32).toString('base64');
+    resetPiiForTests();
+  };
+  const withoutKey = () => {
+    delete process.env.PII_LOCAL_KEY;
+    resetPiiForTests();
+  };
+
+  it('seals names and birth dates bound to the case and the position, and opens them back; a clear record from before v2 opens as it is', () => {
+    withKey();
+    try {
+      const sealed = sealCaseRecord(record);
+      expect(JSON.stringify(sealed)).not.toMatch(/张三|欧阳|2016-04-09/);
+      expect(sealed.dependants![1]).toEqual({
+        relation: 'child',
+        orphanOrAlone: true,
+        nameEnc: expect.stringMatching(/^v2\.r1\./),
+        birthDateEnc: expect.stringMatching(/^v2\.r1\./),
+      });
+      expect(openCaseRecord(sealed)).toEqual(record);
+      expect(openCaseRecord(record)).toEqual(record);
+      // Dependants swapped in the stored item: refused, not shown as each other.
+      const swapped = { ...sealed, dependants: [sealed.dependants![1], sealed.dependants![0]] } as CaseRecord;
+      expect(() => openCaseRecord(swapped)).toThrow(PiiCiphertextRefused);
+      expect(() => openCaseRecord({ ...sealed, caseId: 'C2' })).toThrow(/cases\/CASE#C2\/applicant\.name/);
+    } finally {
+      withoutKey();
+    }
+  });
+
+  it('without the key (documents, the sweep) reads and writes the record as stored: sealed stays sealed, clear stays clear', () => {
+    withKey();
+    const sealed = sealCaseRecord(record);
+    withoutKey();
+    expect(openCaseRecord(sealed)).toBe(sealed);
+    expect(sealCaseRecord(sealed)).toBe(sealed);
+    expect(sealCaseRecord(record)).toBe(record);
   });
 });
