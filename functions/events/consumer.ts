@@ -146,6 +146,8 @@ export const handler = async (event: EventBridgeEvent<string, unknown>): Promise
   const domainEvent = parseDomainEvent(event.detail);
   logger.appendKeys({ eventId: domainEvent.id, eventType: domainEvent.type });
   try {
+    // The keys first, so every case this container reads is opened the same way (field encryption v2).
+    await initPii();
     await (handlers[domainEvent.type] as (e: DomainEvent, d: unknown) => Promise<void>)(domainEvent, domainEvent.data);
   } finally {
     logger.removeKeys(['eventId', 'eventType']);
