@@ -7,6 +7,7 @@
  *
  * The tests build on each other (one world, in order).
  */
+import { spawnSync } from 'node:child_process';
 import { createCipheriv, hkdfSync, randomBytes } from 'node:crypto';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, paginateScan, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -353,6 +354,30 @@ describe('online rotation of the encryption key and the look-up key', () => {
     const after = createPiiProtector(localKeyring(parseKeyringSpec(JSON.stringify(ring))), { acceptV1: false });
     const check = await rotatePiiFields(store, after, { verifyOnly: true });
     expect(check).toMatchObject({ stale: 0, refused: [] });
+    // The runbook's check, as an operator runs it: the script with the new ring only.
+    const { PII_LOCAL_KEY: _root, ...baseEnv } = { ...process.env };
+    const cli = spawnSync(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        'scripts/rotate-pii-key.ts',
+        '--verify',
+        '--endpoint',
+        inject('ddbEndpoint')!,
+        '--registry',
+        store.tables.registry,
+        '--cases',
+        store.tables.cases,
+        '--events',
+        store.tables.events,
+      ],
+      { env: { ...baseEnv, PII_KEY_MODE: 'local', PII_KEYRING: JSON.stringify(ring), PII_V1_CIPHERTEXTS: 'refuse' }, encoding: 'utf8', timeout: 60_000 },
+    );
+    expect(cli.status, cli.stderr).toBe(0);
+    expect(cli.stdout).toMatch(
+      /^OK: 0 fields re-encrypted, 0 look-up entries re-indexed, 0 lost to concurrent writes and retried, 0 stale, 0 refused after 1 pass\(es\)$/m,
+    );
 
     // Nothing under an old key or in clear anywhere.
     const all = [...(await scanAll('registry')), ...(await scanAll('cases')), ...(await scanAll('events'))];
