@@ -18,6 +18,7 @@ export const piiFields = {
     idNumber: field('registry', `WORKER#${workerId}`, 'idNumber'),
     name: field('registry', `WORKER#${workerId}`, 'name'),
     phone: field('registry', `WORKER#${workerId}`, 'phone'),
+    birthDate: field('registry', `WORKER#${workerId}`, 'birthDate'),
   }),
   /** cases CASE#{caseId}: the payee wherever it is copied (case, pending change, payments). */
   payee: (caseId: string) => ({
@@ -33,6 +34,13 @@ export const piiFields = {
   }),
   /** events PLATFORM#{platformId} / WEBHOOK: the signing secret (not personal, protected the same way). */
   webhookSecret: (platformId: string) => field('events', `PLATFORM#${platformId}`, 'webhook.secret'),
+};
+
+/** The worker's birth date from the profile: sealed (v2), or in clear on a profile written before v2. */
+export const workerBirthDate = (profile: { readonly workerId: string; readonly birthDate?: string; readonly birthDateEnc?: string }): string => {
+  if (profile.birthDateEnc !== undefined) return pii().decrypt(profile.birthDateEnc, piiFields.worker(profile.workerId).birthDate);
+  if (profile.birthDate !== undefined) return profile.birthDate;
+  throw new Error(`worker ${profile.workerId} has no birth date`);
 };
 
 /** A dependant as stored: name and birth date sealed (v2), or in clear on a case written before v2. */

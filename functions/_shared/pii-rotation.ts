@@ -86,7 +86,12 @@ const fieldsOf = (table: keyof RotationStore['tables'], item: Item): FieldRef[] 
   const sk = String(item.sk ?? '');
   if (table === 'registry' && pk.startsWith('WORKER#') && sk === 'PROFILE') {
     const ctx = piiFields.worker(pk.slice('WORKER#'.length));
-    return [...sealed(item, ['idNumberEnc'], ctx.idNumber), ...sealed(item, ['nameEnc'], ctx.name), ...sealed(item, ['phoneEnc'], ctx.phone)];
+    return [
+      ...sealed(item, ['idNumberEnc'], ctx.idNumber),
+      ...sealed(item, ['nameEnc'], ctx.name),
+      ...sealed(item, ['phoneEnc'], ctx.phone),
+      ...clearOrSealed(item, [], 'birthDate', ctx.birthDate),
+    ];
   }
   if (table === 'cases' && pk.startsWith('CASE#') && sk === 'CASE') {
     const caseId = pk.slice('CASE#'.length);

@@ -98,7 +98,7 @@ export const registerWorkers = async (platformId: string, rawItems: readonly unk
               idNumberEnc: protector.encrypt(item.idNumber, piiFields.worker(workerId).idNumber),
               nameEnc: protector.encrypt(item.name, piiFields.worker(workerId).name),
               ...(item.phone ? { phoneEnc: protector.encrypt(item.phone, piiFields.worker(workerId).phone) } : {}),
-              birthDate: identity.birthDate,
+              birthDateEnc: protector.encrypt(identity.birthDate, piiFields.worker(workerId).birthDate),
               sex: identity.sex,
               createdAt: nowIso,
             },

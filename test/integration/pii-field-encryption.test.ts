@@ -128,6 +128,11 @@ describe('names and birth dates are stored only encrypted, bound to their case',
       ['欧阳遗孀', undefined],
       ['欧阳幼子', '2016-04-09'],
     ]);
+    // The worker's profile: every personal field sealed, the birth date too.
+    const profile = await getItem('registry', `WORKER#${opened.worker.workerId}`, 'PROFILE');
+    expect(profile.birthDate).toBeUndefined();
+    for (const f of ['idNumberEnc', 'nameEnc', 'birthDateEnc']) expect(profile[f], f).toMatch(/^v2\.r1\./);
+    expect(JSON.stringify(profile)).not.toContain(birthDateOf(opened.worker.idNumber));
     const staff = await env.world.api('GET', `/v1/cases/${caseA}`, { token: env.world.tokens.handler });
     expect(JSON.stringify(staff.body)).not.toContain('欧阳遗孀');
     expect(staff.body.dependants).toHaveLength(2);
@@ -189,10 +194,18 @@ const register = async (items: ReturnType<typeof newWorkers>, platformWorkerIdSu
   });
 };
 
-/** Rewrites a worker's profile as the code before v2 stored it (v1 ciphertexts). */
+/** The birth date in a resident ID number (what registration derives and stores). */
+const birthDateOf = (idNumber: string) => `${idNumber.slice(6, 10)}-${idNumber.slice(10, 12)}-${idNumber.slice(12, 14)}`;
+/** Rewrites a worker's profile as the code before v2 stored it (v1 ciphertexts, the birth date in clear). */
 const makeLegacyWorker = async (workerId: string, w: { idNumber: string; name: string; phone?: string }) => {
-  const item = await getItem('registry', `WORKER#${workerId}`, 'PROFILE');
-  await putItem('registry', { ...item, idNumberEnc: v1(w.idNumber), nameEnc: v1(w.name), ...(w.phone ? { phoneEnc: v1(w.phone) } : {}) });
+  const { birthDateEnc: _sealed, ...item } = await getItem('registry', `WORKER#${workerId}`, 'PROFILE');
+  await putItem('registry', {
+    ...item,
+    birthDate: birthDateOf(w.idNumber),
+    idNumberEnc: v1(w.idNumber),
+    nameEnc: v1(w.name),
+    ...(w.phone ? { phoneEnc: v1(w.phone) } : {}),
+  });
 };
 /** Rewrites a case as the code before v2 stored it: applicant and dependants in clear, the payee in v1 ciphertexts. */
 const makeLegacyCase = async (caseId: string, dependants: ReturnType<typeof dependantsOf>) => {
@@ -264,6 +277,13 @@ describe('online rotation of the encryption key and the look-up key', () => {
     for (const w of seeded) expectedWorkers.set(w.workerId, w);
     await Promise.all(seeded.filter((_, i) => i % 2 === 1).map((w) => makeLegacyWorker(w.workerId, w)));
     const waiting = [await deathCaseAwaitingDependants(), await deathCaseAwaitingDependants()];
+    // The second case's worker as before v2: its benefits (recorded during the rotation) read a clear or a re-sealed birth date.
+    await makeLegacyWorker(waiting[1]!.worker.workerId, { idNumber: waiting[1]!.worker.idNumber, name: '张三' });
+    expectedWorkers.set(waiting[1]!.worker.workerId, {
+      idNumber: waiting[1]!.worker.idNumber,
+      name: '张三',
+      platformWorkerId: waiting[1]!.worker.platformWorkerId,
+    });
     const persons = (await scanAll('registry')).filter((i) => i.sk === 'PERSON').length;
     const putWebhook = async () => {
       const res = await world.api('PUT', `/v1/platforms/${world.platformId}/webhook`, {
@@ -396,6 +416,8 @@ describe('online rotation of the encryption key and the look-up key', () => {
       expect(after.decrypt(profile.idNumberEnc as string, ctx.idNumber)).toBe(w.idNumber);
       expect(after.decrypt(profile.nameEnc as string, ctx.name)).toBe(w.name);
       if (w.phone) expect(after.decrypt(profile.phoneEnc as string, ctx.phone)).toBe(w.phone);
+      expect(profile.birthDate).toBeUndefined();
+      expect(after.decrypt(profile.birthDateEnc as string, ctx.birthDate)).toBe(birthDateOf(w.idNumber));
     }
     // Every case's dependants, applicant and payee, through the API under the new keys only.
     for (const [caseId, { worker, dependants }] of expectedCases) {
@@ -414,7 +436,7 @@ describe('online rotation of the encryption key and the look-up key', () => {
     // A person indexed before the rotation is still one person under the new look-up key alone.
     const later = await register([seeded[119]!], '-after');
     expect(later[0]!.workerId).toBe(seeded[119]!.workerId);
-    expect(expectedWorkers.size).toBe(150);
+    expect(expectedWorkers.size).toBe(151);
     // One worker profile per person index entry: no person was registered twice during the rotation.
     const final = await scanAll('registry');
     expect(final.filter((i) => i.sk === 'PROFILE' && String(i.pk).startsWith('WORKER#')).length).toBe(final.filter((i) => i.sk === 'PERSON').length);

@@ -2,7 +2,7 @@
  * Workers: one person (resident ID) is one workerId across platforms (D3, 实名).
  * Keys (docs/data-model.md):
  *   PERSON#{hmac(idNumber)} / PERSON            → workerId, hmac(name)      (uniqueness of the person)
- *   WORKER#{workerId} / PROFILE                 → encrypted ID number, name, phone; birth date, sex
+ *   WORKER#{workerId} / PROFILE                 → encrypted ID number, name, phone, birth date (in clear before v2); sex
  *   WORKER#{workerId} / PLATFORM#{platformId}#{platformWorkerId}   (the worker's platforms)
  *   PW#{platformId}#{platformWorkerId} / LINK   → workerId, hmac(idNumber)  (order ingestion resolves workers here)
  */
@@ -26,7 +26,9 @@ export interface WorkerProfile {
   readonly idNumberEnc: string;
   readonly nameEnc: string;
   readonly phoneEnc?: string;
-  readonly birthDate: string;
+  /** Profiles written before field encryption v2: in clear (the rotation job seals it). */
+  readonly birthDate?: string;
+  readonly birthDateEnc?: string;
   readonly sex: 'M' | 'F';
   readonly createdAt: string;
 }
