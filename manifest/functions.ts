@@ -213,6 +213,8 @@ export const WORKFLOW_FUNCTIONS = {
     resumes: ['caseWorkflow'],
     // Below the 60 s TimeoutSeconds of the ASL's Task states, so a slow call fails inside the Lambda first.
     timeoutSeconds: 45,
+    // Benefits need the dependants' birth dates, stored encrypted (field encryption v2, docs/security.md).
+    pii: true,
   },
   /** Daily deadline sweep (functions/workflow/sweep.ts → `sweepDeadlines`). */
   deadlineSweep: {

@@ -6,6 +6,7 @@
 import { BENEFIT_PARAMETER_NAMES, type BenefitInputs, type CaseRecord, workflowEnds } from '../../core/index.ts';
 import { config } from './config.ts';
 import { logger } from './observability.ts';
+import { workerBirthDate } from './pii-fields.ts';
 import { caseTasksRepository } from './repositories/case-tasks.ts';
 import { parametersRepository } from './repositories/parameters.ts';
 import { workersRepository } from './repositories/workers.ts';
@@ -48,5 +49,5 @@ export const loadBenefitInputs = async (record: CaseRecord): Promise<BenefitInpu
     record.workerId ? workersRepository.profile(record.workerId) : Promise.resolve(undefined),
     ...BENEFIT_PARAMETER_NAMES.map((name) => parametersRepository.versions(name)),
   ]);
-  return { ...(profile ? { worker: { sex: profile.sex, birthDate: profile.birthDate } } : {}), parameterVersions: lists.flat() };
+  return { ...(profile ? { worker: { sex: profile.sex, birthDate: workerBirthDate(profile) } } : {}), parameterVersions: lists.flat() };
 };

@@ -75,7 +75,8 @@ const Compression = z._default(z.coerce.number().check(z.minimum(1), z.maximum(1
 // The contract's receiver timeout is a rule (WEBHOOK_RULES.timeoutMs): a stage may only shorten it (the local tests do).
 const TimeoutMs = z._default(z.coerce.number().check(z.int(), z.minimum(100), z.maximum(WEBHOOK_RULES.timeoutMs)), WEBHOOK_RULES.timeoutMs);
 
-const [PII_LOCAL_KEY, PII_KMS_KEY_ID, PII_DATA_KEY_CIPHERTEXT] = PII_ENV;
+const [PII_LOCAL_KEY, PII_KMS_KEY_ID, PII_DATA_KEY_CIPHERTEXT, PII_KEYRING, PII_V1_CIPHERTEXTS] = PII_ENV;
+const V1Ciphertexts = z._default(z.enum(['accept', 'refuse']), 'accept');
 
 /** The paying account of a province (D15): the debtor of its bank files (pain.001 Max140Text / Max34Text, a CNAPS code). */
 const PayingAccount = z.strictObject({
@@ -174,6 +175,10 @@ export const config = {
       kmsKeyId: value(PII_KMS_KEY_ID),
       /** base64 of the KMS-encrypted 32-byte data key (PII_KEY_MODE=kms; docs/security.md). */
       dataKeyCiphertext: value(PII_DATA_KEY_CIPHERTEXT),
+      /** The key ring of field encryption v2 (JSON; keys in base64 locally, KMS-wrapped in AWS; functions/_shared/pii-keyring.ts). */
+      keyring: value(PII_KEYRING),
+      /** Whether v1 ciphertexts are still read (`accept`, the default during the migration) or refused. */
+      v1Ciphertexts: setting(PII_V1_CIPHERTEXTS, V1Ciphertexts),
     };
   },
   /** Requests per second accepted from one platform (docs/security.md); unset or 0 = no limit. */

@@ -37,6 +37,7 @@ import { caseWorkflowName, loadBenefitInputs, signalStep, startCaseWorkflow } fr
 import { businessMetrics } from '../_shared/metrics.ts';
 import { logger } from '../_shared/observability.ts';
 import { pii } from '../_shared/pii.ts';
+import { piiFields } from '../_shared/pii-fields.ts';
 import { badRequest, notFound, problem, refusalProblem } from '../_shared/problem.ts';
 import { calendarsRepository } from '../_shared/repositories/calendars.ts';
 import { settlementRepository } from '../_shared/repositories/settlement.ts';
@@ -100,13 +101,14 @@ const ROLE_NAMES: Readonly<Record<string, string>> = {
   finance: '资金管理人员',
 };
 
-/** The payee as stored (D14): name and account encrypted, with what may be shown. */
-const protectPayee = (payee: { name: string; bankAccount: string; bankName?: string | undefined; bankCode?: string | undefined }): Payee => {
+/** The payee as stored (D14): name and account encrypted for this case, with what may be shown. */
+const protectPayee = (caseId: string, payee: { name: string; bankAccount: string; bankName?: string | undefined; bankCode?: string | undefined }): Payee => {
   const protector = pii();
+  const context = piiFields.payee(caseId);
   return {
-    nameEnc: protector.encrypt(payee.name),
+    nameEnc: protector.encrypt(payee.name, context.name),
     nameInitial: [...payee.name.trim()][0] ?? '*',
-    bankAccountEnc: protector.encrypt(payee.bankAccount),
+    bankAccountEnc: protector.encrypt(payee.bankAccount, context.bankAccount),
     bankAccountLast4: payee.bankAccount.slice(-4),
     ...(payee.bankName ? { bankName: payee.bankName } : {}),
     ...(payee.bankCode ? { bankCode: payee.bankCode } : {}),
@@ -119,7 +121,7 @@ const beneficiariesOf = async (record: Pick<CaseRecord, 'kind' | 'applicant' | '
     const profile = record.workerId ? await workersRepository.profile(record.workerId) : undefined;
     // A report that names no registered worker has no known name (and no calculable benefits): not checked.
     if (!profile) return undefined;
-    return beneficiaryNames(record, pii().decrypt(profile.nameEnc));
+    return beneficiaryNames(record, pii().decrypt(profile.nameEnc, piiFields.worker(profile.workerId).name));
   }
   return beneficiaryNames(record, undefined);
 };
@@ -170,7 +172,7 @@ export const openCase = async (p: Principal, body: z.infer<typeof OpenCaseReques
       report,
       kind: body.kind,
       applicant: body.applicant,
-      ...(body.payee ? { payee: protectPayee(body.payee) } : {}),
+      ...(body.payee ? { payee: protectPayee(caseId, body.payee) } : {}),
       ...(body.kind === 'death' ? { diedAt: body.diedAt ?? report.occurredAt } : {}),
       ...(body.lateExplanation ? { lateExplanation: body.lateExplanation } : {}),
       actor: p.sub,
@@ -265,7 +267,7 @@ export const payeeStep = async (bundle: CaseBundle, body: z.infer<typeof PayeeRe
   const names = await beneficiariesOf(bundle.record);
   return {
     step: 'payee',
-    payee: protectPayee(body),
+    payee: protectPayee(bundle.record.caseId, body),
     documentId: body.documentId,
     beneficiary: names === undefined || isBeneficiary(body.name, names),
   };

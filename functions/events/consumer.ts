@@ -25,6 +25,7 @@ import type { WebhookEventType } from '../../manifest/events.ts';
 import { type DomainEvent, type EventData, parseDomainEvent } from '../_shared/domain-events.ts';
 import { logger } from '../_shared/observability.ts';
 import { initPii, pii } from '../_shared/pii.ts';
+import { piiFields } from '../_shared/pii-fields.ts';
 import { calendarsRepository } from '../_shared/repositories/calendars.ts';
 import { casesRepository } from '../_shared/repositories/cases.ts';
 import { deliveryIdsOf, eventsRepository, notificationIdOf } from '../_shared/repositories/events.ts';
@@ -64,7 +65,7 @@ const notify = async (event: DomainEvent, workerId: string | undefined, notice: 
   // One run sends it: a redelivered event racing this one, or a retry after a crash, finds it claimed.
   if (!(await eventsRepository.claimSms(workerId, at, notificationId))) return;
   await initPii();
-  await sender.send(pii().decrypt(profile.phoneEnc), notice.text);
+  await sender.send(pii().decrypt(profile.phoneEnc, piiFields.worker(workerId).phone), notice.text);
   await eventsRepository.markSms(workerId, at, notificationId, 'SENT');
   logger.info('Worker notified', { eventId: event.id, kind: notice.kind, notificationId, caseId: notice.caseId, sms: sender.name });
 };
@@ -145,6 +146,8 @@ export const handler = async (event: EventBridgeEvent<string, unknown>): Promise
   const domainEvent = parseDomainEvent(event.detail);
   logger.appendKeys({ eventId: domainEvent.id, eventType: domainEvent.type });
   try {
+    // The keys first, so every case this container reads is opened the same way (field encryption v2).
+    await initPii();
     await (handlers[domainEvent.type] as (e: DomainEvent, d: unknown) => Promise<void>)(domainEvent, domainEvent.data);
   } finally {
     logger.removeKeys(['eventId', 'eventType']);

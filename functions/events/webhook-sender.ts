@@ -21,6 +21,7 @@ import { config } from '../_shared/config.ts';
 import { guardedLookup, isLoopback, isPrivateAddress } from '../_shared/network.ts';
 import { logger } from '../_shared/observability.ts';
 import { initPii, pii } from '../_shared/pii.ts';
+import { piiFields } from '../_shared/pii-fields.ts';
 import { type Delivery, eventsRepository } from '../_shared/repositories/events.ts';
 import { type DeliveryMessage, sqs } from '../_shared/webhook-queue.ts';
 import * as z from '../_shared/zod.ts';
@@ -97,7 +98,7 @@ const attempt = async (message: DeliveryMessage): Promise<number | undefined> =>
     return undefined;
   }
   await initPii();
-  const outcome = await send(delivery, webhook.url, pii().decrypt(webhook.secretEnc));
+  const outcome = await send(delivery, webhook.url, pii().decrypt(webhook.secretEnc, piiFields.webhookSecret(message.platformId)));
   const n = delivery.attempts + 1;
   const ok = outcome.responseStatus !== undefined && outcome.responseStatus >= 200 && outcome.responseStatus < 300;
   const wait = ok || n >= delivery.attemptLimit ? undefined : retryDelaySeconds(n, config.webhooks.retryCompression);

@@ -34,6 +34,7 @@ import { backoff, mapLimit } from '../_shared/db.ts';
 import { businessMetrics } from '../_shared/metrics.ts';
 import { logger } from '../_shared/observability.ts';
 import { pii } from '../_shared/pii.ts';
+import { piiFields } from '../_shared/pii-fields.ts';
 import { notFound, problem, type ProblemFieldError } from '../_shared/problem.ts';
 import { CaseVersionConflict, casesRepository } from '../_shared/repositories/cases.ts';
 import { type BankFileFormat, type PaymentBatch, paymentBatchesRepository as batches } from '../_shared/repositories/payment-batches.ts';
@@ -320,8 +321,9 @@ export async function bankFile(p: Principal, batch: PaymentBatch, format: BankFi
       return {
         paymentId: x.paymentId,
         caseId: x.caseId,
-        payeeName: protector.decrypt(x.payee.nameEnc),
-        bankAccount: protector.decrypt(x.payee.bankAccountEnc),
+        // Each copy is bound to its case (field encryption v2): a payee moved from another case is refused.
+        payeeName: protector.decrypt(x.payee.nameEnc, piiFields.payee(x.caseId).name),
+        bankAccount: protector.decrypt(x.payee.bankAccountEnc, piiFields.payee(x.caseId).bankAccount),
         ...(x.payee.bankName ? { bankName: x.payee.bankName } : {}),
         ...(x.payee.bankCode ? { bankCode: x.payee.bankCode } : {}),
         amountFen: bankAmountFen(x),

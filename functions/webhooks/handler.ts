@@ -10,6 +10,7 @@ import { config } from '../_shared/config.ts';
 import { httpHandler } from '../_shared/http.ts';
 import { logger } from '../_shared/observability.ts';
 import { pii } from '../_shared/pii.ts';
+import { piiFields } from '../_shared/pii-fields.ts';
 import { badRequest, notFound, problem } from '../_shared/problem.ts';
 import { eventsRepository } from '../_shared/repositories/events.ts';
 import { enqueueDelivery } from '../_shared/webhook-queue.ts';
@@ -33,7 +34,7 @@ export const handler = httpHandler({
       platformId,
       url: checked.url,
       events: request.events,
-      secretEnc: pii().encrypt(secret),
+      secretEnc: pii().encrypt(secret, piiFields.webhookSecret(platformId)),
       createdAt: new Date().toISOString(),
     });
     logger.info('Webhook registered', { platformId, events: request.events });

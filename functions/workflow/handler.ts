@@ -4,6 +4,7 @@
  * errors propagate with their `name`, which the ASL's Retry and Catch match.
  */
 import { logger } from '../_shared/observability.ts';
+import { initPii } from '../_shared/pii.ts';
 import * as z from '../_shared/zod.ts';
 import { runAction, type WorkflowEvent } from './actions.ts';
 
@@ -19,6 +20,8 @@ export const handler = async (event: unknown): Promise<Record<string, unknown>> 
   const e = parsed.data as unknown as WorkflowEvent;
   logger.appendKeys({ action: e.action, ...('caseId' in e ? { caseId: e.caseId } : {}), ...('runId' in e ? { runId: e.runId } : {}) });
   try {
+    // The dependants' birth dates and names are stored encrypted: the keys before any case is read.
+    await initPii();
     return await runAction(e);
   } finally {
     logger.resetKeys();

@@ -81,6 +81,14 @@ export interface StageConfig {
    */
   readonly piiDataKeyCiphertext?: string;
   /**
+   * Field encryption v2 (docs/security.md): the PII key ring, `{ encryption: { active, keys }, lookup: { active,
+   * keys } }` with each key a base64 KMS ciphertext made with its own encryption context (use, keyId). Passed
+   * to the personal-data functions as PII_KEYRING; absent: the ring derived from the data key.
+   */
+  readonly piiKeyring?: { readonly encryption: PiiKeySet; readonly lookup: PiiKeySet };
+  /** `refuse` once every v1 ciphertext is re-encrypted (PII_V1_CIPHERTEXTS; default accept). */
+  readonly piiV1Ciphertexts?: 'accept' | 'refuse';
+  /**
    * The paying account of each province (D15): the debtor of its bank files, copied into each batch when it
    * is created. Handed to the payment-batches function as the `PAYING_ACCOUNTS` setting (JSON). A province
    * without one gets no bank batch (422 PAYING_ACCOUNT_MISSING).
@@ -98,6 +106,15 @@ interface PayingAccount {
 }
 
 const base64 = /^[A-Za-z0-9+/]+={0,2}$/;
+/** One key set of the PII key ring (functions/_shared/pii-keyring.ts): key ids to base64 KMS ciphertexts. */
+const PiiKeySetFile = z.strictObject({
+  active: z.string().regex(/^[A-Za-z0-9_-]{1,32}$/, 'must be a key id (letters, digits, _ or -, at most 32)'),
+  keys: z.record(
+    z.string().regex(/^[A-Za-z0-9_-]{1,32}$/),
+    z.string().regex(base64, 'must be the base64 CiphertextBlob of `aws kms generate-data-key-without-plaintext`'),
+  ),
+});
+type PiiKeySet = z.infer<typeof PiiKeySetFile>;
 const RETENTION_DAYS = Object.values(RetentionDays).filter((v): v is RetentionDays => typeof v === 'number');
 const httpUrl = z.url({ protocol: /^https?$/ });
 const clockTime = { hour: z.int().min(0).max(23), minute: z.int().min(0).max(59) };
@@ -144,6 +161,8 @@ const StageFile = z.strictObject({
   deadlineSweepAt: z.strictObject(clockTime).optional(),
   paymentRunAt: z.strictObject({ day: z.int().min(1).max(28), ...clockTime }).optional(),
   piiDataKeyCiphertext: z.string().regex(base64, 'must be the base64 CiphertextBlob of `aws kms generate-data-key`').optional(),
+  piiKeyring: z.strictObject({ encryption: PiiKeySetFile, lookup: PiiKeySetFile }).optional(),
+  piiV1Ciphertexts: z.enum(['accept', 'refuse']).optional(),
   payingAccounts: z.record(z.string().regex(/^\d{2}0000$/, 'must be a province code (GB/T 2260, e.g. 110000)'), PayingAccountFile),
 });
 type StageFile = z.infer<typeof StageFile>;
@@ -206,6 +225,8 @@ const fromFile = (name: StageName, file: StageFile): StageConfig => ({
   deadlineSweepAt: file.deadlineSweepAt ?? SCHEDULES.deadlineSweep.at,
   paymentRunAt: file.paymentRunAt ?? SCHEDULES.paymentRun.at,
   ...(file.piiDataKeyCiphertext ? { piiDataKeyCiphertext: file.piiDataKeyCiphertext } : {}),
+  ...(file.piiKeyring ? { piiKeyring: file.piiKeyring } : {}),
+  ...(file.piiV1Ciphertexts ? { piiV1Ciphertexts: file.piiV1Ciphertexts } : {}),
   payingAccounts: file.payingAccounts,
 });
 

@@ -144,6 +144,10 @@ export class Workflows extends Construct {
       // Without a ciphertext (dev before the operator step), pii() fails at runtime with "Configuration error:
       // PII_KEY_MODE=kms needs PII_DATA_KEY_CIPHERTEXT …" (functions/_shared/pii.ts): no dummy value.
       if (stage.piiDataKeyCiphertext) fn.addEnvironment('PII_DATA_KEY_CIPHERTEXT', stage.piiDataKeyCiphertext);
+      // Field encryption v2 (docs/security.md): the key ring (KMS ciphertexts; their context adds use and
+      // keyId, which the conditions below leave free) and whether v1 ciphertexts are still read.
+      if (stage.piiKeyring) fn.addEnvironment('PII_KEYRING', JSON.stringify(stage.piiKeyring));
+      if (stage.piiV1Ciphertexts) fn.addEnvironment('PII_V1_CIPHERTEXTS', stage.piiV1Ciphertexts);
       fn.addToRolePolicy(
         new PolicyStatement({
           sid: 'DecryptPiiDataKey',

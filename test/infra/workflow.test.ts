@@ -320,6 +320,25 @@ describe('PII data key configuration', () => {
     for (const stage of ['dev', 'prod']) expect(piiDataKeyContext(stage)).toEqual(runtimePiiContext(stage));
   });
 
+  it('passes the field encryption v2 key ring and the v1 switch to exactly the functions that handle personal data, the workflow among them', () => {
+    const outdir = tempOutdir();
+    const piiKeyring = { encryption: { active: 'e2', keys: { e1: 'QUJD', e2: 'REVG' } }, lookup: { active: 'h1', keys: { h1: 'R0hJ' } } };
+    try {
+      const built = buildApp({ stage: { ...stageConfig('dev'), piiKeyring, piiV1Ciphertexts: 'refuse' }, outdir, context: testContext(), nag: false });
+      const resources = Template.fromStack(built.stateless).toJSON().Resources as Record<string, Resource>;
+      expect(piiFunctions()).toContain('workflow');
+      for (const name of Object.keys(ALL_FUNCTIONS) as AnyFunctionName[]) {
+        const env = resources[built.stateless.getLogicalId(built.stateless.functionNamed(name).function.node.defaultChild as never)]!.Properties.Environment
+          .Variables as Record<string, unknown>;
+        const pii = piiFunctions().includes(name);
+        expect(env.PII_KEYRING === undefined ? undefined : JSON.parse(String(env.PII_KEYRING)), name).toEqual(pii ? piiKeyring : undefined);
+        expect(env.PII_V1_CIPHERTEXTS, name).toBe(pii ? 'refuse' : undefined);
+      }
+    } finally {
+      removeOutdir(outdir);
+    }
+  });
+
   it('passes the stage ciphertext to exactly the functions that handle personal data', () => {
     const outdir = tempOutdir();
     try {
@@ -357,8 +376,8 @@ describe('function environment (prod): exactly what the manifest grants', () => 
     (name) => {
       const fn = built.stateless.functionNamed(name);
       const env = resources[built.stateless.getLogicalId(fn.function.node.defaultChild as never)]!.Properties.Environment.Variables as Record<string, unknown>;
-      // No ciphertext in this stage's context; PII_LOCAL_KEY and the local S3 endpoint are local only.
-      const localOnly: readonly string[] = ['PII_LOCAL_KEY', 'PII_DATA_KEY_CIPHERTEXT', ...LOCAL_S3_ENV];
+      // No ciphertext or key ring in this stage's configuration; PII_LOCAL_KEY and the local S3 endpoint are local only.
+      const localOnly: readonly string[] = ['PII_LOCAL_KEY', 'PII_DATA_KEY_CIPHERTEXT', 'PII_KEYRING', 'PII_V1_CIPHERTEXTS', ...LOCAL_S3_ENV];
       const expected = [...grantedEnvOf(name).keys()].filter((k) => !localOnly.includes(k)).sort();
       const ungranted = ['POWERTOOLS_SERVICE_NAME', 'POWERTOOLS_LOG_LEVEL', 'STAGE', 'NODE_OPTIONS', 'PII_KEY_MODE'];
       expect(

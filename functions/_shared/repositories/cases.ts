@@ -7,6 +7,7 @@ import type { CaseDocument, CaseRecord, CaseStatus, InjuryReport, PaymentChange,
 import { GetCommand, PutCommand, QueryCommand, ScanCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { TransactItem } from '../audit.ts';
 import { config } from '../config.ts';
+import { openCaseRecord, sealCaseRecord } from '../pii-fields.ts';
 import { conditionFailed, ddb, isTransactionConflict, queryAll } from '../db.ts';
 import { documentFrom, documentItem } from './documents.ts';
 import { caseKey, eventSk, paymentEventSk, reportKey, runKey, strip, taskKey } from './cases-table.ts';
@@ -39,7 +40,9 @@ const indexKeys = (c: CaseRecord) => ({
   gsi2sk: `${c.openedAt}#${c.caseId}`,
 });
 
-const caseItem = (c: CaseRecord) => ({ ...caseKey(c.caseId), type: 'Case', ...c, ...indexKeys(c) });
+/** The case item: personal fields sealed (field encryption v2, pii-fields.ts). */
+const caseItem = (c: CaseRecord) => ({ ...caseKey(c.caseId), type: 'Case', ...sealCaseRecord(c), ...indexKeys(c) });
+const caseFrom = (item: Record<string, unknown>) => openCaseRecord(strip<CaseRecord>(item));
 const eventItem = (caseId: string, sk: string, e: TimelineEvent) => ({ pk: `CASE#${caseId}`, sk, type: 'Event', ...e });
 
 /** A list partition: the index, its key attributes and the values this query pins them to. */
@@ -126,7 +129,7 @@ export const casesRepository = {
 
   async get(caseId: string): Promise<CaseRecord | undefined> {
     const { Item } = await ddb.send(new GetCommand({ TableName: config.tables.cases, Key: caseKey(caseId), ConsistentRead: true }));
-    return Item ? strip<CaseRecord>(Item) : undefined;
+    return Item ? caseFrom(Item) : undefined;
   },
 
   /** The case, its timeline (by time) and its payments: one Query of the case's partition. */
@@ -153,7 +156,7 @@ export const casesRepository = {
     const documents = of('DOC#')
       .map(documentFrom)
       .sort((a, b) => (a.createdAt < b.createdAt ? -1 : 1));
-    return { record: strip<CaseRecord>(head), timeline, payments, documents, paymentSeq };
+    return { record: caseFrom(head), timeline, payments, documents, paymentSeq };
   },
 
   /**
@@ -285,7 +288,7 @@ export const casesRepository = {
       const page = await ddb.send(
         new QueryCommand({ TableName: config.tables.cases, ...partitions[p]!, Limit: limit - items.length, ...(key ? { ExclusiveStartKey: key } : {}) }),
       );
-      items.push(...(page.Items ?? []).map((i) => strip<CaseRecord>(i)));
+      items.push(...(page.Items ?? []).map(caseFrom));
       key = page.LastEvaluatedKey;
       if (!key) p++;
     }

@@ -2,13 +2,13 @@
  * Workers: one person (resident ID) is one workerId across platforms (D3, 实名).
  * Keys (docs/data-model.md):
  *   PERSON#{hmac(idNumber)} / PERSON            → workerId, hmac(name)      (uniqueness of the person)
- *   WORKER#{workerId} / PROFILE                 → encrypted ID number, name, phone; birth date, sex
+ *   WORKER#{workerId} / PROFILE                 → encrypted ID number, name, phone, birth date (in clear before v2); sex
  *   WORKER#{workerId} / PLATFORM#{platformId}#{platformWorkerId}   (the worker's platforms)
  *   PW#{platformId}#{platformWorkerId} / LINK   → workerId, hmac(idNumber)  (order ingestion resolves workers here)
  */
-import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { config } from '../config.ts';
-import { batchGetAll, cancellationReasons, ddb, queryAll } from '../db.ts';
+import { batchGetAll, cancellationReasons, conditionFailed, ddb, queryAll } from '../db.ts';
 
 export interface PersonRecord {
   readonly idHash: string;
@@ -26,7 +26,9 @@ export interface WorkerProfile {
   readonly idNumberEnc: string;
   readonly nameEnc: string;
   readonly phoneEnc?: string;
-  readonly birthDate: string;
+  /** Profiles written before field encryption v2: in clear (the rotation job seals it). */
+  readonly birthDate?: string;
+  readonly birthDateEnc?: string;
   readonly sex: 'M' | 'F';
   readonly createdAt: string;
 }
@@ -120,6 +122,24 @@ export const workersRepository = {
       ],
       ['person', undefined, 'link', undefined],
     );
+  },
+
+  /**
+   * The person's index entry under another look-up key (a look-up key rotation): written once, the first
+   * writer wins; the entry of the same person written concurrently is equal.
+   */
+  async indexPerson(person: PersonRecord, now: string): Promise<void> {
+    try {
+      await ddb.send(
+        new PutCommand({
+          TableName: config.tables.registry,
+          Item: { ...personKey(person.idHash), type: 'Person', ...person, createdAt: now },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+    } catch (error) {
+      if (!conditionFailed(error)) throw error;
+    }
   },
 
   /** A known person registered by another platform (or under another platformWorkerId). */

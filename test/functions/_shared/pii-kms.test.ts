@@ -21,7 +21,8 @@ const env = vi.hoisted(() => {
   return values;
 });
 
-const { createPiiProtector, initPii, pii, piiDataKeyContext, resetPiiForTests } = await import('../../../functions/_shared/pii.ts');
+const { createPiiProtector, initPii, pii, piiDataKeyContext, piiRingKeyContext, resetPiiForTests } = await import('../../../functions/_shared/pii.ts');
+const { localKeyring, parseKeyringSpec } = await import('../../../functions/_shared/pii-keyring.ts');
 const { handler: publicHandler } = await import('../../../functions/public/handler.ts');
 
 const kms = mockClient(KMSClient);
@@ -61,12 +62,13 @@ describe('PII data key from KMS (envelope mode)', () => {
 
   it('protects with exactly the decrypted key: hashes and ciphertexts interoperate with a protector from that key', async () => {
     kms.on(DecryptCommand).resolves({ Plaintext: fresh() });
-    const reference = createPiiProtector(Buffer.from(dataKey));
+    const reference = createPiiProtector(localKeyring(undefined, Buffer.from(dataKey)));
 
     const fromKms = (await initPii())!;
 
     expect(fromKms.hash('idNumber', '11010119900307123X')).toBe(reference.hash('idNumber', '11010119900307123X'));
-    expect(reference.decrypt(fromKms.encrypt('13912345678'))).toBe('13912345678');
+    const where = { table: 'registry', record: 'WORKER#wkr_1', field: 'phone' };
+    expect(reference.decrypt(fromKms.encrypt('13912345678', where), where)).toBe('13912345678');
   });
 
   it('decrypts once per container through the HTTP stack, however many requests', async () => {
@@ -114,6 +116,53 @@ describe('PII data key from KMS (envelope mode)', () => {
     expect(out).toContain('AccessDeniedException');
     expect(out).toContain('could not decrypt the PII data key');
     for (const secret of [env.PII_DATA_KEY_CIPHERTEXT, dataKey.toString('base64'), dataKey.toString('hex')]) expect(out).not.toContain(secret);
+  });
+
+  it('field encryption v2: unwraps each key of PII_KEYRING under its own context (use, keyId) next to the data key, and zeroes them', async () => {
+    const ringKeys = { e1: randomBytes(32), h1: randomBytes(32) };
+    const returned: Uint8Array[] = [];
+    kms.on(DecryptCommand).callsFake((input: { CiphertextBlob: Uint8Array }) => {
+      const blob = Buffer.from(input.CiphertextBlob).toString();
+      const plaintext = blob === 'wrapped-e1' ? Uint8Array.from(ringKeys.e1) : blob === 'wrapped-h1' ? Uint8Array.from(ringKeys.h1) : fresh();
+      returned.push(plaintext);
+      return { Plaintext: plaintext };
+    });
+    const wrapped = (id: string) => Buffer.from(`wrapped-${id}`).toString('base64');
+    process.env.PII_KEYRING = JSON.stringify({
+      encryption: { active: 'e1', keys: { e1: wrapped('e1') } },
+      lookup: { active: 'h1', keys: { h1: wrapped('h1') } },
+    });
+    try {
+      const protector = (await initPii())!;
+
+      expect(kms).toHaveReceivedCommandTimes(DecryptCommand, 3);
+      expect(kms).toHaveReceivedCommandWith(DecryptCommand, { EncryptionContext: piiDataKeyContext('test') });
+      expect(kms).toHaveReceivedCommandWith(DecryptCommand, { EncryptionContext: { ...piiDataKeyContext('test'), use: 'encryption', keyId: 'e1' } });
+      expect(kms).toHaveReceivedCommandWith(DecryptCommand, { EncryptionContext: piiRingKeyContext('test', 'lookup', 'h1') });
+      const reference = createPiiProtector(
+        localKeyring(
+          parseKeyringSpec(
+            JSON.stringify({
+              encryption: { active: 'e1', keys: { e1: ringKeys.e1.toString('base64') } },
+              lookup: { active: 'h1', keys: { h1: ringKeys.h1.toString('base64') } },
+            }),
+          ),
+        ),
+      );
+      const where = { table: 'registry', record: 'WORKER#wkr_1', field: 'name' };
+      const blob = protector.encrypt('张三', where);
+      expect(blob).toMatch(/^v2\.e1\./);
+      expect(reference.decrypt(blob, where)).toBe('张三');
+      expect(protector.hash('name', '张三')).toBe(reference.hash('name', '张三'));
+      // The data key still contributes the legacy look-up key v1 (read only) during a migration.
+      expect(protector.hashes('name', '张三')).toEqual([
+        reference.hash('name', '张三'),
+        createPiiProtector(localKeyring(undefined, dataKey)).hash('name', '张三'),
+      ]);
+      expect(returned.every((p) => p.every((b) => b === 0))).toBe(true);
+    } finally {
+      delete process.env.PII_KEYRING;
+    }
   });
 
   it('zeroes the plaintext KMS returned once the keys are derived', async () => {
