@@ -266,6 +266,9 @@ export function localEvents(options: LocalEventsOptions = {}): LocalEvents {
   } as const;
 
   // ---- The stream poller ----------------------------------------------------------------------
+  const streamConsumers = (Object.keys(DOMAIN_EVENT_FUNCTIONS) as DomainEventFunctionName[]).filter(
+    (name) => (DOMAIN_EVENT_FUNCTIONS[name].trigger as { stream?: string }).stream === 'cases',
+  );
   interface Shard {
     iterator?: string;
     checkpoint?: string;
@@ -311,14 +314,25 @@ export function localEvents(options: LocalEventsOptions = {}): LocalEvents {
       return false;
     }
     const event = { Records: Records.map((r) => lambdaRecord(r, streamArn, region)) };
-    const result = await invoke<typeof event, { batchItemFailures?: { itemIdentifier: string }[] }>('eventPublisher', event);
-    const failure = result?.batchItemFailures?.[0]?.itemIdentifier;
-    if (failure !== undefined) {
+    // Every consumer of the stream (the publisher, the audit chainer), each with the whole batch. In AWS each
+    // has its own event source mapping and checkpoint; here one checkpoint moves when all succeeded, and a
+    // failure of either retries the batch from the earliest failed record for both (both are idempotent).
+    let failedIndex: number | undefined;
+    for (const name of streamConsumers) {
+      const result = await invoke<typeof event, { batchItemFailures?: { itemIdentifier: string }[] }>(name, event);
+      const failure = result?.batchItemFailures?.[0]?.itemIdentifier;
+      if (failure === undefined) continue;
+      const index = Math.max(
+        0,
+        Records.findIndex((r) => r.dynamodb?.SequenceNumber === failure),
+      );
+      failedIndex = Math.min(failedIndex ?? index, index);
+    }
+    if (failedIndex !== undefined) {
       // Retry from the failed record: the checkpoint is the record before it.
-      const index = Records.findIndex((r) => r.dynamodb?.SequenceNumber === failure);
-      if (index > 0) shard.checkpoint = Records[index - 1]!.dynamodb!.SequenceNumber;
+      if (failedIndex > 0) shard.checkpoint = Records[failedIndex - 1]!.dynamodb!.SequenceNumber;
       shard.iterator = undefined;
-      throw new Error(`the publisher reported a failure at ${failure}`);
+      throw new Error(`a stream consumer reported a failure at ${Records[failedIndex]!.dynamodb!.SequenceNumber}`);
     }
     if (crashes > 0) {
       // Killed between the publish and the checkpoint: the batch is read again.
