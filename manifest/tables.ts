@@ -119,7 +119,15 @@ const auditTable = {
   timeToLiveAttribute: 'expiresAt',
 } as const satisfies TableDefinition;
 
-export const TABLES = [registryTable, ordersTable, ledgerTable, idempotencyTable, casesTable, eventsTable, auditTable] as const satisfies readonly TableDefinition[];
+export const TABLES = [
+  registryTable,
+  ordersTable,
+  ledgerTable,
+  idempotencyTable,
+  casesTable,
+  eventsTable,
+  auditTable,
+] as const satisfies readonly TableDefinition[];
 
 export type TableId = (typeof TABLES)[number]['id'];
 /** The DynamoDB write actions a scoped grant may name (a transaction needs the action of each of its items). */

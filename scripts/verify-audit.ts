@@ -166,7 +166,9 @@ const verifyAnchors = async (
       for (const head of parsed.statement.heads) {
         const store = head.chain === LEDGER_CHAIN ? audit : registry;
         if (!store) continue;
-        const { Item } = await store.client.send(new GetCommand({ TableName: store.table, Key: { pk: head.chain, sk: auditSk(head.seq) }, ConsistentRead: true }));
+        const { Item } = await store.client.send(
+          new GetCommand({ TableName: store.table, Key: { pk: head.chain, sk: auditSk(head.seq) }, ConsistentRead: true }),
+        );
         if (!Item) {
           broken(`chain ${head.chain}: record ${head.seq} signed at ${parsed.statement.anchoredAt} is missing (deleted tail or chain)`);
           missing++;

@@ -24,7 +24,17 @@ import { createHash } from 'node:crypto';
 import { BatchGetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { isChainedCasesItem } from '../../manifest/audit.ts';
-import { AuditChainContention, auditSk, canonicalJson, digestRecord, GENESIS_HASH, type Json, type AuditStore, type TransactItem, verifyRecords } from './audit.ts';
+import {
+  AuditChainContention,
+  auditSk,
+  canonicalJson,
+  digestRecord,
+  GENESIS_HASH,
+  type Json,
+  type AuditStore,
+  type TransactItem,
+  verifyRecords,
+} from './audit.ts';
 import { auditMac, type AuditMac } from './audit-keys.ts';
 import { config } from './config.ts';
 import { backoff, cancellationReasons, ddb, queryAll } from './db.ts';
@@ -57,7 +67,13 @@ export interface LedgerRecord {
   readonly seq: number;
   /** When it was chained. */
   readonly at: string;
-  readonly source: { readonly table: 'cases'; readonly eventId: string; readonly eventName: string; readonly sequenceNumber: string; readonly changedAt: string | null };
+  readonly source: {
+    readonly table: 'cases';
+    readonly eventId: string;
+    readonly eventName: string;
+    readonly sequenceNumber: string;
+    readonly changedAt: string | null;
+  };
   readonly item: { readonly pk: string; readonly sk: string };
   readonly summary: { readonly [key: string]: Json };
   /** SHA-256 (hex) of the canonical JSON of the new / old image, null when there is none. */
@@ -128,7 +144,13 @@ const buildRecord = async (change: TableChange, seq: number, prevHash: string, n
     v: 2,
     seq,
     at: now.toISOString(),
-    source: { table: 'cases', eventId: change.eventId, eventName: change.eventName, sequenceNumber: change.sequenceNumber, changedAt: change.changedAt ?? null },
+    source: {
+      table: 'cases',
+      eventId: change.eventId,
+      eventName: change.eventName,
+      sequenceNumber: change.sequenceNumber,
+      changedAt: change.changedAt ?? null,
+    },
     item: { pk: change.keys.pk, sk: change.keys.sk },
     summary: summaryOf(change.newImage ?? change.oldImage),
     newImage: change.newImage ? sha256(canonicalJson(change.newImage)) : null,

@@ -223,7 +223,15 @@ export const commitAuditedWith = async (
     const change = await prepare();
     if (auditPk(change.entry.entityType, change.entry.entityId) !== pk) throw new Error(`commitAuditedWith: the change is not audited in ${pk}`);
     const record = await nextRecord(change.entry, last, now, macOf(store));
-    const headItem = { pk: AUDIT_HEADS_PK, sk: auditHeadSk(record.entityType, record.entityId), type: 'AuditHead', chain: pk, seq: record.seq, hash: record.hash, at: record.at };
+    const headItem = {
+      pk: AUDIT_HEADS_PK,
+      sk: auditHeadSk(record.entityType, record.entityId),
+      type: 'AuditHead',
+      chain: pk,
+      seq: record.seq,
+      hash: record.hash,
+      at: record.at,
+    };
     const items: TransactItem[] = [
       ...change.items,
       { Put: { TableName: store.table, Item: record, ConditionExpression: 'attribute_not_exists(pk)' } },

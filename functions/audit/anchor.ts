@@ -36,14 +36,14 @@ export const anchorAudit = async (scheduledFor: Date, now: Date = new Date()): P
     readAuditHeads({ client: ddb, table: config.tables.registry }),
     ledgerHead({ client: ddb, table: config.tables.audit }),
   ]);
-  const heads = [...registryHeads, ...(ledger ? [{ chain: LEDGER_CHAIN, ...ledger }] : [])].sort((a, b) => (a.chain < b.chain ? -1 : a.chain > b.chain ? 1 : 0));
+  const heads = [...registryHeads, ...(ledger ? [{ chain: LEDGER_CHAIN, ...ledger }] : [])].sort((a, b) =>
+    a.chain < b.chain ? -1 : a.chain > b.chain ? 1 : 0,
+  );
   const statement: AnchorStatement = { v: 1, stage: config.stage, scheduledFor: anchorHour(scheduledFor), anchoredAt: now.toISOString(), heads };
   const anchor = await signAnchor(statement, anchorSigner());
   const key = anchorKey(config.stage, statement.scheduledFor);
   // The bucket's default retention (compliance mode) locks the object; nothing here can shorten it.
-  await s3Client().send(
-    new PutObjectCommand({ Bucket: config.audit.anchorBucket, Key: key, Body: JSON.stringify(anchor), ContentType: 'application/json' }),
-  );
+  await s3Client().send(new PutObjectCommand({ Bucket: config.audit.anchorBucket, Key: key, Body: JSON.stringify(anchor), ContentType: 'application/json' }));
   return { key, chains: heads.length, ledgerSeq: ledger?.seq ?? 0 };
 };
 

@@ -13,14 +13,16 @@ vi.hoisted(() => {
   process.env.REGISTRY_TABLE = 'registry';
 });
 
-const { appendAudit, AuditChainContention, canonicalJson, commitAudited, commitAuditedWith, digestRecord, GENESIS_HASH, sanitise, verifyRecords } = await import(
-  '../../../functions/_shared/audit.ts'
-);
+const { appendAudit, AuditChainContention, canonicalJson, commitAudited, commitAuditedWith, digestRecord, GENESIS_HASH, sanitise, verifyRecords } =
+  await import('../../../functions/_shared/audit.ts');
 const { auditMac, localAuditMac } = await import('../../../functions/_shared/audit-keys.ts');
 const mac = auditMac();
 /** The head item each append puts after its record. */
 const headPut = (r: { entityType: string; entityId: string; pk: string; seq: number; hash: string; at: string }) => ({
-  Put: { TableName: 'registry', Item: { pk: 'AUDITHEADS', sk: `${r.entityType}#${r.entityId}`, type: 'AuditHead', chain: r.pk, seq: r.seq, hash: r.hash, at: r.at } },
+  Put: {
+    TableName: 'registry',
+    Item: { pk: 'AUDITHEADS', sk: `${r.entityType}#${r.entityId}`, type: 'AuditHead', chain: r.pk, seq: r.seq, hash: r.hash, at: r.at },
+  },
 });
 const ddb = mockClient(DynamoDBDocumentClient);
 beforeEach(() => ddb.reset());
