@@ -20,9 +20,9 @@ export interface LocalAuditKeys {
   readonly signingPublicKeyPem: string;
 }
 
-export const AUDIT_KEYS_FILE = 'audit-keys.json';
+const AUDIT_KEYS_FILE = 'audit-keys.json';
 
-export const generateAuditKeys = (): LocalAuditKeys => {
+const generateAuditKeys = (): LocalAuditKeys => {
   const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
   return {
     macKey: randomBytes(32).toString('base64'),

@@ -127,7 +127,7 @@ type Outcome = { readonly ok: true; readonly result: unknown } | { readonly ok: 
 const defaultBucketName = (id: BucketId): string => `injury-claims-local-${id}`;
 
 /** The audit anchor bucket locally (object-locked in AWS; s3rver has no Object Lock). */
-export const LOCAL_AUDIT_ANCHOR_BUCKET = 'injury-claims-local-audit-anchors';
+const LOCAL_AUDIT_ANCHOR_BUCKET = 'injury-claims-local-audit-anchors';
 
 export function localS3(options: LocalS3Options = {}): LocalS3 {
   const log = options.log ?? ((message, data) => console.error(`local s3: ${message}${data ? ` ${JSON.stringify(data)}` : ''}`));

@@ -86,6 +86,12 @@ export interface StageConfig {
    * without one gets no bank batch (422 PAYING_ACCOUNT_MISSING).
    */
   readonly payingAccounts: Readonly<Record<string, PayingAccount>>;
+  /**
+   * How long each audit anchor is locked (S3 Object Lock, compliance mode: nobody, not even the account's
+   * root, can delete or overwrite it before). Stage file `auditAnchorRetentionDays`; default 3,653 days (10
+   * years) for a retained stage, 1 day for a stage torn down freely (dev).
+   */
+  readonly auditAnchorRetentionDays: number;
 }
 
 /** A province's paying account: the agency's account its bank files pay from. */
@@ -145,6 +151,7 @@ const StageFile = z.strictObject({
   paymentRunAt: z.strictObject({ day: z.int().min(1).max(28), ...clockTime }).optional(),
   piiDataKeyCiphertext: z.string().regex(base64, 'must be the base64 CiphertextBlob of `aws kms generate-data-key`').optional(),
   payingAccounts: z.record(z.string().regex(/^\d{2}0000$/, 'must be a province code (GB/T 2260, e.g. 110000)'), PayingAccountFile),
+  auditAnchorRetentionDays: z.int().min(1).max(36_500).optional(),
 });
 type StageFile = z.infer<typeof StageFile>;
 
@@ -207,6 +214,7 @@ const fromFile = (name: StageName, file: StageFile): StageConfig => ({
   paymentRunAt: file.paymentRunAt ?? SCHEDULES.paymentRun.at,
   ...(file.piiDataKeyCiphertext ? { piiDataKeyCiphertext: file.piiDataKeyCiphertext } : {}),
   payingAccounts: file.payingAccounts,
+  auditAnchorRetentionDays: file.auditAnchorRetentionDays ?? (file.removalPolicy === 'retain' ? 3653 : 1),
 });
 
 /**

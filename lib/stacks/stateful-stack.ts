@@ -15,6 +15,7 @@ import { BUCKETS, type BucketDefinition, type BucketId } from '../../manifest/bu
 import { TABLES, type KeyAttribute, type TableDefinition, type TableId } from '../../manifest/tables.ts';
 import { piiDataKeyContext } from '../../manifest/env.ts';
 import type { StageConfig } from '../config/stage.ts';
+import { AuditKeys } from './audit.ts';
 
 export type { TableId };
 
@@ -101,6 +102,8 @@ export class StatefulStack extends Stack {
   public readonly piiKey: IKey;
   public readonly tables: Readonly<Record<TableId, DeployedTable>>;
   public readonly buckets: Readonly<Record<BucketId, DeployedBucket>>;
+  /** The audit's MAC key, anchor signing key and object-locked anchor bucket (lib/stacks/audit.ts). */
+  public readonly audit: AuditKeys;
 
   constructor(scope: Construct, id: string, props: StatefulStackProps) {
     super(scope, id, props);
@@ -173,6 +176,8 @@ export class StatefulStack extends Stack {
       buckets[id] = this.createBucket(id, definition, stage);
     }
     this.buckets = buckets;
+
+    this.audit = new AuditKeys(this, 'Audit', { stage });
   }
 
   /**

@@ -56,6 +56,7 @@ import { type BucketGrant, ClaimsFunction, type TableGrant } from '../constructs
 import { Monitoring } from '../constructs/monitoring.ts';
 import { DocumentEvents } from './document-events.ts';
 import { DomainEvents } from './domain-events.ts';
+import { AuditWiring, type AuditKeys } from './audit.ts';
 import { bucketName, type DeployedBucket, type DeployedTable, piiRoleName } from './stateful-stack.ts';
 import { Workflows } from './workflows.ts';
 
@@ -99,6 +100,8 @@ export interface StatelessStackProps extends StackProps {
   readonly buckets: Readonly<Record<BucketId, Pick<DeployedBucket, 'key'>>>;
   /** Directory of the built console to deploy; undefined: the console's bucket and distribution without content. */
   readonly consoleAssets?: string;
+  /** The audit's keys and anchor bucket (key ARNs and the bucket's name are cross-stack references). */
+  readonly audit: Pick<AuditKeys, 'macKey' | 'signingKey'>;
 }
 
 export class StatelessStack extends Stack {
@@ -121,6 +124,8 @@ export class StatelessStack extends Stack {
   public readonly domainEventFunctions: Readonly<Record<DomainEventFunctionName, ClaimsFunction>>;
   /** The domain bus, its rule, the webhook delivery queue, their DLQs and alarms (docs/events.md). */
   public readonly domainEvents: DomainEvents;
+  /** The audit's grants, the chainer's stream mapping and DLQ, the hourly anchor schedule and alarms. */
+  public readonly audit: AuditWiring;
   /** Verifies Cognito tokens and accepts the app clients of registered platforms (functions/authorizer). */
   public readonly authorizerFunction: ClaimsFunction;
   /** The web console: private bucket, CloudFront distribution, security headers, its deployment. */
@@ -369,6 +374,24 @@ export class StatelessStack extends Stack {
           spec,
         })),
       ],
+      alarmTopic: this.workflows.alarmTopic,
+    });
+
+    // ---- Audit: keys to the chain writers and the anchor job, the chainer's stream, the anchor schedule ----
+    this.audit = new AuditWiring(this, 'Audit', {
+      stage,
+      macKeyArn: props.audit.macKey.keyArn,
+      signingKeyArn: props.audit.signingKey.keyArn,
+      casesTable: casesStream,
+      dataKeyArn: props.dataKey.keyArn,
+      functionNamed: (name) =>
+        name === 'authorizer'
+          ? this.authorizerFunction
+          : ((functions as Record<string, ClaimsFunction>)[name] ??
+            (workflowFunctions as Record<string, ClaimsFunction>)[name] ??
+            (eventFunctions as Record<string, ClaimsFunction>)[name] ??
+            (domainEventFunctions as Record<string, ClaimsFunction>)[name]!),
+      scheduleDlq: this.workflows.scheduleDlq,
       alarmTopic: this.workflows.alarmTopic,
     });
 

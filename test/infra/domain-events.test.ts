@@ -96,8 +96,9 @@ describe('domain events (prod)', () => {
     const senders = (Object.keys(ALL_FUNCTIONS) as AnyFunctionName[]).filter((name) =>
       policyOf(name).some((s) => [s.Action].flat().includes('sqs:SendMessage')),
     );
-    // The consumer (new deliveries), the webhooks routes (redelivery) and the publisher (its stream mapping's on-failure DLQ).
-    expect(senders.sort()).toEqual(['eventConsumer', 'eventPublisher', 'webhooks']);
+    // The consumer (new deliveries), the webhooks routes (redelivery), the publisher and the audit chainer (their stream
+    // mappings' on-failure DLQs).
+    expect(senders.sort()).toEqual(['auditChainer', 'eventConsumer', 'eventPublisher', 'webhooks']);
     expect(policyOf('webhookSender').some((s) => [s.Action].flat().includes('sqs:ChangeMessageVisibility'))).toBe(true);
   });
 
