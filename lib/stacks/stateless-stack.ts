@@ -516,7 +516,7 @@ export class StatelessStack extends Stack {
         { name: 'ConsumerDlq', queue: this.domainEvents.consumerDlq, description: 'Domain events the consumer failed on' },
         { name: 'WebhookDlq', queue: this.domainEvents.deliveryDlq, description: 'Webhook delivery messages the sender crashed on' },
       ],
-      otherAlarms: [...this.workflows.alarms, ...this.documentEvents.alarms, ...this.domainEvents.alarms],
+      otherAlarms: [...this.workflows.alarms, ...this.documentEvents.alarms, ...this.domainEvents.alarms, ...this.audit.alarms],
     });
 
     // ---- The console's files and its config.json (values of this deployment) ------------------
