@@ -1,7 +1,8 @@
 /**
  * The local audit keys (docs/security.md, "Audit trail"): what KMS holds in AWS, held by the local runtime.
  * A 32-byte HMAC key for the chains and an EC P-256 key pair for the anchors, generated at the first start
- * and kept in the data folder (`DIR/audit-keys.json`, mode 0600) with `--persist`, in memory otherwise.
+ * and kept in the data folder (`DIR/audit-keys.json`, mode 0600) with `--persist`, in memory (one set per
+ * process, which serves one configuration) otherwise.
  * The handlers receive them only through the env their manifest entry grants (`audit: 'chain'` the MAC
  * key, `audit: 'anchor'` the signing key); `scripts/verify-audit.ts --local-keys DIR/audit-keys.json`
  * verifies with the MAC key and the public key.
@@ -45,9 +46,12 @@ export const readAuditKeys = (file: string): LocalAuditKeys => {
   return { macKey: stored.macKey, signingPrivateKeyPem: stored.signingPrivateKeyPem, signingPublicKeyPem: stored.signingPublicKeyPem };
 };
 
-/** The keys of `persistDir` (created at the first start), or fresh ones in memory. */
+/** Keys of a start without a data folder: one set per process, as the process serves one configuration (local/app.ts). */
+let inMemory: LocalAuditKeys | undefined;
+
+/** The keys of `persistDir` (created at the first start), or the process's keys in memory. */
 export const loadOrCreateAuditKeys = (persistDir: string | undefined): LocalAuditKeys => {
-  if (!persistDir) return generateAuditKeys();
+  if (!persistDir) return (inMemory ??= generateAuditKeys());
   const file = join(persistDir, AUDIT_KEYS_FILE);
   if (existsSync(file)) return readAuditKeys(file);
   const keys = generateAuditKeys();
