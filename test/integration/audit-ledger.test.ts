@@ -213,6 +213,14 @@ describe('anchors: the heads signed into the anchor bucket', () => {
     expect(lines).toContainEqual(
       expect.stringMatching(new RegExp(`^ANCHOR BROKEN anchors/test/2031-01-01T03:00:00.000Z.json: chain LEDGER#cases: record ${head.seq} .* is missing`)),
     );
+    // The same for a registry chain: the world's platform loses its whole chain (one record: its registration).
+    const platformChain = `AUDIT#platform#${ctx.world.platformId}`;
+    const records = await audit.readAuditChain('platform', ctx.world.platformId, { client: doc, table: ctx.stack.tables.REGISTRY_TABLE! });
+    expect(records.length).toBeGreaterThan(0);
+    for (const r of records) await doc.send(new DeleteCommand({ TableName: ctx.stack.tables.REGISTRY_TABLE!, Key: { pk: r.pk, sk: r.sk } }));
+    const after: string[] = [];
+    expect(await verify(verifyOptions((l) => after.push(l)))).toBe(false);
+    expect(after).toContainEqual(expect.stringMatching(new RegExp(`^ANCHOR BROKEN .*: chain ${platformChain}: record ${records.length} .* is missing`)));
 
     const run = promisify(execFile);
     const cli = await run(
