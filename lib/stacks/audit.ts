@@ -54,17 +54,37 @@ const KEY_ADMINISTRATION = [
 /** Physical name of the anchor bucket (global names: stage, account and region). */
 const auditAnchorBucketName = (stage: string, account: string, region: string): string => `injury-claims-${stage}-audit-anchors-${account}-${region}`;
 
-/** A key policy: the account administers the key; `use` is delegated to IAM (granted per function below, verification to operators). */
-const keyPolicy = (use: readonly string[], sid: string) =>
+/** The fixed role name of a function that uses an audit key and handles no personal data (those have their PII role name). */
+export const auditRoleName = (stage: StageConfig['name'], functionName: string): string => `injury-claims-${stage}-audit-${functionName}`;
+
+/**
+ * A key policy: the account administers the key but does not use it; `use` only by the named roles (and
+ * their IAM grants), whatever an IAM policy elsewhere in the account says; `verify` delegated to IAM (the
+ * operators who verify; no function is granted it).
+ */
+const keyPolicy = (
+  stack: Stack,
+  use: { readonly sid: string; readonly actions: readonly string[]; readonly roles: readonly string[] },
+  verify: readonly string[],
+) =>
   new PolicyDocument({
     statements: [
       new PolicyStatement({ sid: 'KeyAdministrationNotUse', principals: [new AccountRootPrincipal()], actions: KEY_ADMINISTRATION, resources: ['*'] }),
-      new PolicyStatement({ sid, principals: [new AccountRootPrincipal()], actions: [...use], resources: ['*'] }),
+      new PolicyStatement({
+        sid: use.sid,
+        principals: [new AccountRootPrincipal()],
+        actions: [...use.actions],
+        resources: ['*'],
+        conditions: { ArnLike: { 'aws:PrincipalArn': use.roles.map((role) => `arn:${stack.partition}:iam::${stack.account}:role/${role}`) } },
+      }),
+      new PolicyStatement({ sid: 'VerifyThroughIamGrants', principals: [new AccountRootPrincipal()], actions: [...verify], resources: ['*'] }),
     ],
   });
 
 export interface AuditKeysProps {
   readonly stage: StageConfig;
+  /** The role name of a function (its PII role name, or `auditRoleName`): the key policies name the users' roles. */
+  readonly roleNameOf: (name: AnyFunctionName) => string | undefined;
 }
 
 /** Stateful: the two keys and the object-locked anchor bucket. */
@@ -85,7 +105,11 @@ export class AuditKeys extends Construct {
       keySpec: KeySpec.HMAC_256,
       keyUsage: KeyUsage.GENERATE_VERIFY_MAC,
       removalPolicy: RemovalPolicy.RETAIN,
-      policy: keyPolicy(['kms:GenerateMac', 'kms:VerifyMac'], 'MacThroughIamGrantsOnly'),
+      policy: keyPolicy(
+        stack,
+        { sid: 'GenerateMacChainWritersOnly', actions: ['kms:GenerateMac'], roles: auditFunctions('chain').map((name) => props.roleNameOf(name)!) },
+        ['kms:VerifyMac'],
+      ),
     });
     this.signingKey = new Key(this, 'SigningKey', {
       description: `Platform injury claims (${stage.name}): signs the audit anchors (ECDSA P-256 / SHA-256)`,
@@ -93,7 +117,10 @@ export class AuditKeys extends Construct {
       keySpec: KeySpec.ECC_NIST_P256,
       keyUsage: KeyUsage.SIGN_VERIFY,
       removalPolicy: RemovalPolicy.RETAIN,
-      policy: keyPolicy(['kms:Sign', 'kms:Verify', 'kms:GetPublicKey'], 'SignVerifyThroughIamGrantsOnly'),
+      policy: keyPolicy(stack, { sid: 'SignAnchorJobOnly', actions: ['kms:Sign'], roles: auditFunctions('anchor').map((name) => props.roleNameOf(name)!) }, [
+        'kms:Verify',
+        'kms:GetPublicKey',
+      ]),
     });
 
     this.anchorAccessLogs = new Bucket(this, 'AnchorAccessLogs', {

@@ -15,7 +15,8 @@ import { BUCKETS, type BucketDefinition, type BucketId } from '../../manifest/bu
 import { TABLES, type KeyAttribute, type TableDefinition, type TableId } from '../../manifest/tables.ts';
 import { piiDataKeyContext } from '../../manifest/env.ts';
 import type { StageConfig } from '../config/stage.ts';
-import { AuditKeys } from './audit.ts';
+import { ALL_FUNCTIONS, type AnyFunctionName } from '../../manifest/functions.ts';
+import { AuditKeys, auditRoleName } from './audit.ts';
 
 export type { TableId };
 
@@ -57,6 +58,13 @@ const KEY_ADMINISTRATION = [
   'kms:CancelKeyDeletion',
   'kms:RotateKeyOnDemand',
 ];
+
+/**
+ * The fixed role name of a function whose role a key policy names (PII or audit keys); undefined for the others.
+ * The stateless stack names the roles with it, the stateful stack's key policies refer to them by it.
+ */
+export const functionRoleName = (stage: StageConfig['name'], name: AnyFunctionName): string | undefined =>
+  ALL_FUNCTIONS[name].pii ? piiRoleName(stage, name) : ALL_FUNCTIONS[name].audit ? auditRoleName(stage, name) : undefined;
 
 export const tableName = (stage: StageConfig['name'], id: string): string => `injury-claims-${stage}-${id}`;
 
@@ -177,7 +185,7 @@ export class StatefulStack extends Stack {
     }
     this.buckets = buckets;
 
-    this.audit = new AuditKeys(this, 'Audit', { stage });
+    this.audit = new AuditKeys(this, 'Audit', { stage, roleNameOf: (name) => functionRoleName(stage.name, name) });
   }
 
   /**

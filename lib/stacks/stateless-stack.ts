@@ -57,7 +57,7 @@ import { Monitoring } from '../constructs/monitoring.ts';
 import { DocumentEvents } from './document-events.ts';
 import { DomainEvents } from './domain-events.ts';
 import { AuditWiring, type AuditKeys } from './audit.ts';
-import { bucketName, type DeployedBucket, type DeployedTable, piiRoleName } from './stateful-stack.ts';
+import { bucketName, type DeployedBucket, type DeployedTable, functionRoleName } from './stateful-stack.ts';
 import { Workflows } from './workflows.ts';
 
 /** Staff roles, as user-pool groups (functions/_shared/auth.ts maps `cognito:groups` to the role). */
@@ -304,7 +304,8 @@ export class StatelessStack extends Stack {
         stage,
         tables: grants,
         tableKey: props.dataKey,
-        ...(spec.pii ? { roleName: piiRoleName(stage.name, name) } : {}),
+        // A fixed name where a key policy names the role (PII key, audit keys).
+        ...(functionRoleName(stage.name, name as AnyFunctionName) ? { roleName: functionRoleName(stage.name, name as AnyFunctionName)! } : {}),
         buckets: bucketGrants(spec.buckets ?? {}),
         ...(spec.memorySize ? { memorySize: spec.memorySize } : {}),
         ...(spec.timeoutSeconds ? { timeout: Duration.seconds(spec.timeoutSeconds) } : {}),

@@ -10,7 +10,7 @@ import { AUDIT_CHAINED_CASES_ITEMS } from '../../manifest/audit.ts';
 import { ALL_FUNCTIONS, type AnyFunctionName, auditFunctions } from '../../manifest/functions.ts';
 import { SCHEDULES } from '../../manifest/schedules.ts';
 import { CHAINER_RETRY_ATTEMPTS } from '../../lib/stacks/audit.ts';
-import { tableName } from '../../lib/stacks/stateful-stack.ts';
+import { functionRoleName, tableName } from '../../lib/stacks/stateful-stack.ts';
 import { buildTestApp, type BuiltApp } from './app-fixture.ts';
 
 interface Statement {
@@ -69,9 +69,33 @@ for (const stage of ['prod', 'dev'] as const) {
         const admin = statements.find((s) => s.Sid === 'KeyAdministrationNotUse')!;
         for (const use of ['kms:GenerateMac', 'kms:VerifyMac', 'kms:Sign', 'kms:Verify', 'kms:GetPublicKey', 'kms:*', 'kms:Get*'])
           expect(actionsOf(admin)).not.toContain(use);
-        // No key-policy statement names a principal other than the account (use is delegated to the IAM grants below).
+        // No key-policy statement names a principal other than the account.
         for (const s of statements) expect(JSON.stringify(s.Principal)).toMatch(/:root/);
       }
+    });
+
+    it('lets only the named roles of the chain writers GenerateMac and the anchor job Sign, in the key policies themselves', () => {
+      const roleArns = (role: 'chain' | 'anchor') =>
+        auditFunctions(role)
+          .map((name) => {
+            const roleName = functionRoleName(stage, name)!;
+            // The stateless stack gives the function's role that very name.
+            expect(stateless[idOf(fnOf(name).role, 'stateless')]!.Properties.RoleName, name).toBe(roleName);
+            return roleName;
+          })
+          .sort();
+      const useStatement = (key: 'macKey' | 'signingKey', action: string) => {
+        const statements = stateful[idOf(built.stateful.audit[key], 'stateful')]!.Properties.KeyPolicy.Statement as Statement[];
+        const using = statements.filter((s) => actionsOf(s).includes(action));
+        expect(using).toHaveLength(1);
+        return using[0]!;
+      };
+      const namedRoles = (s: Statement) =>
+        ([s.Condition!.ArnLike!['aws:PrincipalArn']].flat() as unknown[]).map((arn) => JSON.stringify(arn).match(/:role\/([\w-]+)/)![1]!).sort();
+      expect(namedRoles(useStatement('macKey', 'kms:GenerateMac'))).toEqual(roleArns('chain'));
+      expect(namedRoles(useStatement('signingKey', 'kms:Sign'))).toEqual(roleArns('anchor'));
+      expect(actionsOf(useStatement('macKey', 'kms:GenerateMac'))).toEqual(['kms:GenerateMac']);
+      expect(actionsOf(useStatement('signingKey', 'kms:Sign'))).toEqual(['kms:Sign']);
     });
 
     it(`locks every anchor in compliance mode for ${stage === 'prod' ? '3,653 days' : '1 day'}, versioned, encrypted, never public, TLS only, deletes denied`, () => {
