@@ -78,6 +78,7 @@ export const buildApp = (props: BuildAppProps = {}): ClaimsApp => {
     dataKey: stateful.dataKey,
     piiKey: stateful.piiKey,
     buckets: stateful.buckets,
+    audit: stateful.audit,
     ...withConsoleAssets(consoleAssetsAt(props.consoleAssets ?? CONSOLE_DIST)),
   });
   stateless.addStackDependency(stateful, 'functions read and write the stateful tables and buckets by name');

@@ -14,6 +14,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { auditKeysEnv, loadOrCreateAuditKeys } from './audit-keys.ts';
 import { CONSOLE_DIST } from './console.ts';
 import { LOCAL_CREDENTIALS, localDynamoDbClient, startDynamoDbLocal, type DynamoDbLocal, type DynamoDbLocalOptions } from './dynamodb.ts';
 import { createHttpAdapter, type HttpAdapterOptions, type InlineRoute } from './http-adapter.ts';
@@ -141,6 +142,8 @@ export async function startLocalApp(options: LocalAppOptions = {}): Promise<Loca
       AWS_EC2_METADATA_DISABLED: 'true',
       PII_KEY_MODE: 'local',
       PII_LOCAL_KEY: piiKey,
+      // The audit chain's MAC key and the anchor key pair (local/audit-keys.ts; KMS keys in AWS).
+      ...auditKeysEnv(loadOrCreateAuditKeys(persistDir)),
       POWERTOOLS_SERVICE_NAME: process.env.POWERTOOLS_SERVICE_NAME ?? SERVICE_NAME,
       // No X-Ray here: the Tracer leaves the SDK clients untouched (functions/_shared/tracing.ts). Business
       // metrics print as EMF JSON lines on stdout unless POWERTOOLS_METRICS_DISABLED=true (docs/operations.md).

@@ -22,6 +22,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 // @ts-expect-error s3rver 3 (CommonJS) ships no type declarations: typed by S3rverConstructor below.
 import S3rverModule from 's3rver';
+import { AUDIT_ANCHOR_ENV } from '../manifest/audit.ts';
 import { BUCKETS, type BucketDefinition, type BucketId, LOCAL_S3_ENV } from '../manifest/buckets.ts';
 import { EVENT_FUNCTIONS, type EventFunctionName } from '../manifest/functions.ts';
 import type { LocalService, ServiceContext } from './app.ts';
@@ -124,6 +125,9 @@ export interface LocalS3 extends LocalService {
 type Outcome = { readonly ok: true; readonly result: unknown } | { readonly ok: false; readonly error: unknown };
 
 const defaultBucketName = (id: BucketId): string => `injury-claims-local-${id}`;
+
+/** The audit anchor bucket locally (object-locked in AWS; s3rver has no Object Lock). */
+const LOCAL_AUDIT_ANCHOR_BUCKET = 'injury-claims-local-audit-anchors';
 
 export function localS3(options: LocalS3Options = {}): LocalS3 {
   const log = options.log ?? ((message, data) => console.error(`local s3: ${message}${data ? ` ${JSON.stringify(data)}` : ''}`));
@@ -244,7 +248,7 @@ export function localS3(options: LocalS3Options = {}): LocalS3 {
         port: 0,
         directory,
         silent: true,
-        configureBuckets: buckets.map(([id]) => ({ name: nameOf(id), configs: [LOCAL_CORS] })),
+        configureBuckets: [...buckets.map(([id]) => ({ name: nameOf(id), configs: [LOCAL_CORS] })), { name: LOCAL_AUDIT_ANCHOR_BUCKET, configs: [] }],
       });
       server.on('event', (notification) => {
         onS3Event(notification).catch((error: Error) => log('event delivery failed', { error: error.message }));
@@ -254,6 +258,7 @@ export function localS3(options: LocalS3Options = {}): LocalS3 {
       const [ENDPOINT, FORCE_PATH_STYLE] = LOCAL_S3_ENV;
       const env: Record<string, string> = { [ENDPOINT]: endpoint, [FORCE_PATH_STYLE]: 'true', ...S3RVER_CREDENTIALS };
       for (const [id, bucket] of buckets) env[bucket.envVar] = nameOf(id);
+      env[AUDIT_ANCHOR_ENV[2]] = LOCAL_AUDIT_ANCHOR_BUCKET;
       return { env };
     },
     async stop() {

@@ -4,6 +4,7 @@
  * deployer's business (table names, ARNs, keys); names are decided here and read by
  * functions/_shared/config.ts.
  */
+import { AUDIT_ANCHOR_ENV, AUDIT_MAC_ENV } from './audit.ts';
 import { BUCKETS, type BucketId, LOCAL_S3_ENV } from './buckets.ts';
 import { EVENT_BUS_ENV, QUEUES, type QueueId } from './events.ts';
 import { ALL_FUNCTIONS, type AnyFunctionName, type FunctionSpec, SETTINGS, type SettingName } from './functions.ts';
@@ -33,6 +34,8 @@ export const GRANTED_ENV: readonly string[] = [
   ...LOCAL_S3_ENV,
   ...Object.values(STATE_MACHINES).map((sm) => sm.envVar),
   ...PII_ENV,
+  ...AUDIT_MAC_ENV,
+  ...AUDIT_ANCHOR_ENV,
   EVENT_BUS_ENV,
   ...Object.values(QUEUES).map((q) => q.envVar),
   ...(Object.keys(SETTINGS) as SettingName[]),
@@ -54,6 +57,12 @@ export const grantedEnvOf = (name: AnyFunctionName): ReadonlyMap<string, string>
   if (Object.keys(spec.buckets ?? {}).length > 0) for (const key of LOCAL_S3_ENV) env.set(key, 'buckets (local S3 endpoint)');
   for (const id of spec.starts ?? []) env.set(STATE_MACHINES[id].envVar, `starts: ${id}`);
   if (spec.pii) for (const key of PII_ENV) env.set(key, 'pii');
+  if (spec.audit === 'chain') for (const key of AUDIT_MAC_ENV) env.set(key, 'audit: chain');
+  if (spec.audit === 'anchor') {
+    for (const key of AUDIT_ANCHOR_ENV) env.set(key, 'audit: anchor');
+    // The anchor bucket is reached through the local S3 endpoint locally (unset in AWS).
+    for (const key of LOCAL_S3_ENV) env.set(key, 'audit: anchor (local S3 endpoint)');
+  }
   if (spec.publishes) env.set(EVENT_BUS_ENV, 'publishes');
   for (const [id, access] of Object.entries(spec.queues ?? {})) env.set(QUEUES[id as QueueId].envVar, `queues.${id}: ${access}`);
   for (const setting of settingsOf(spec)) env.set(setting, `settings: ${setting}`);

@@ -10,6 +10,7 @@
  * that its entry declares (local/function-env.ts), so a missing grant fails a local test as it would fail
  * in AWS. functions/ knows none of this: it reads its env through functions/_shared/config.ts.
  */
+import type { AuditRole } from './audit.ts';
 import type { BucketAccess, BucketId } from './buckets.ts';
 import { DOMAIN_EVENT_TYPES, type QueueAccess, type QueueId } from './events.ts';
 import type { StateMachineId } from './state-machines.ts';
@@ -79,6 +80,11 @@ export interface FunctionSpec {
   readonly queues?: Readonly<Partial<Record<QueueId, QueueAccess>>>;
   /** Sends SMS to workers through Amazon SNS (sns:Publish to phone numbers). */
   readonly sms?: boolean;
+  /**
+   * Uses the audit keys (manifest/audit.ts): `chain` appends MACed audit records (kms:GenerateMac),
+   * `anchor` signs chain heads into the anchor bucket (kms:Sign, s3:PutObject under the anchor prefix).
+   */
+  readonly audit?: AuditRole;
 }
 
 /** The HTTP function groups: one function per group, serving the routes of manifest/routes.ts. */
@@ -93,6 +99,7 @@ export const FUNCTIONS = {
     description: 'Versioned parameters and working-day calendars (administrators)',
     tables: { registry: 'readwrite', idempotency: 'readwrite' },
     pii: true,
+    audit: 'chain',
   },
   platforms: {
     entry: 'functions/platforms/handler.ts',
@@ -100,6 +107,7 @@ export const FUNCTIONS = {
     tables: { registry: 'readwrite', idempotency: 'readwrite' },
     platformFacing: true,
     pii: true,
+    audit: 'chain',
     settings: ['PLATFORM_CLIENTS_MODE', 'PLATFORM_USER_POOL_ID'],
   },
   workers: {
@@ -128,6 +136,7 @@ export const FUNCTIONS = {
     platformFacing: true,
     // The audit record (audit.ts) passes strings through the PII key's hashing.
     pii: true,
+    audit: 'chain',
   },
   enrolment: {
     entry: 'functions/enrolment/handler.ts',
@@ -248,6 +257,15 @@ export const WORKFLOW_FUNCTIONS = {
     // Two DynamoDB calls and one StartExecution; generous for SDK retries.
     timeoutSeconds: 30,
   },
+  /** The audit anchor (functions/audit/anchor.ts): signs every chain head and writes it to the object-locked bucket. */
+  auditAnchor: {
+    entry: 'functions/audit/anchor.ts',
+    description: 'Audit anchor: signs the heads of every audit chain (KMS ECDSA P-256) into the object-locked anchor bucket',
+    // audit: the cases ledger head; registry: the heads of the registry's chains (AUDITHEADS).
+    tables: { audit: 'read', registry: 'read' },
+    audit: 'anchor',
+    timeoutSeconds: 120,
+  },
 } as const satisfies Record<string, FunctionSpec>;
 
 export type WorkflowFunctionName = keyof typeof WORKFLOW_FUNCTIONS;
@@ -316,6 +334,19 @@ export const DOMAIN_EVENT_FUNCTIONS = {
     trigger: { stream: 'cases' },
     timeoutSeconds: 60,
   },
+  /**
+   * The keyed audit chain of the cases table (functions/audit/chainer.ts): every committed change of a
+   * chained item (manifest/audit.ts) is appended once, in stream order per item, to `LEDGER#cases`.
+   */
+  auditChainer: {
+    entry: 'functions/audit/chainer.ts',
+    description: 'Keyed audit chain of every committed change of cases, payments, batches and downloads (from the cases table stream)',
+    // Appends records and their exactly-once markers; reads the chain head and the markers. Nothing else.
+    tables: { audit: { read: 'all', write: { actions: ['PutItem', 'ConditionCheckItem'], keyPrefixes: ['LEDGER#', 'SRC#'] } } },
+    audit: 'chain',
+    trigger: { stream: 'cases' },
+    timeoutSeconds: 60,
+  },
   /** Worker notifications (inbox + SMS, D21) and the webhook deliveries of platforms, idempotent by event id. */
   eventConsumer: {
     entry: 'functions/events/consumer.ts',
@@ -374,6 +405,9 @@ export const startersOf = (id: StateMachineId): AnyFunctionName[] => ALL_FUNCTIO
 
 /** The functions that resume waiting tasks of `id`. */
 export const resumersOf = (id: StateMachineId): AnyFunctionName[] => ALL_FUNCTION_NAMES.filter((name) => ALL_FUNCTIONS[name].resumes?.includes(id));
+
+/** The functions that use the audit keys in `role`. */
+export const auditFunctions = (role: AuditRole): AnyFunctionName[] => ALL_FUNCTION_NAMES.filter((name) => ALL_FUNCTIONS[name].audit === role);
 
 /** The functions that handle personal data. */
 export const piiFunctions = (): AnyFunctionName[] => ALL_FUNCTION_NAMES.filter((name) => ALL_FUNCTIONS[name].pii === true);

@@ -14,6 +14,8 @@ export interface ScheduleSpec {
   readonly target: WorkflowFunctionName;
   /** `daily` at hour:minute, or `monthly` on `day` (1–28, so every month has it) at hour:minute. */
   readonly at: { readonly day?: number; readonly hour: number; readonly minute: number };
+  /** `hour`: every hour at `at.minute` instead (`at.hour` unused). */
+  readonly every?: 'hour';
   /** The event passes the scheduled time (`{"scheduledTime": "<aws.scheduler.scheduled-time>"}`). */
   readonly passesScheduledTime: boolean;
 }
@@ -35,6 +37,14 @@ export const SCHEDULES = {
     description: "Monthly payment run: starts the month's run (deterministic run id, idempotent per month)",
     target: 'paymentRunSchedule',
     at: { day: 1, hour: 2, minute: 0 },
+    passesScheduledTime: true,
+  },
+  auditAnchor: {
+    description: 'Hourly audit anchor: the head of every audit chain signed (KMS ECDSA P-256) into the object-locked bucket',
+    target: 'auditAnchor',
+    // Every hour at :17. The anchor's object key is the scheduled hour: a retried invocation writes the same key.
+    at: { hour: 0, minute: 17 },
+    every: 'hour',
     passesScheduledTime: true,
   },
 } as const satisfies Record<string, ScheduleSpec>;

@@ -106,7 +106,28 @@ const eventsTable = {
   timeToLiveAttribute: 'expiresAt',
 } as const satisfies TableDefinition;
 
-export const TABLES = [registryTable, ordersTable, ledgerTable, idempotencyTable, casesTable, eventsTable] as const satisfies readonly TableDefinition[];
+/**
+ * The keyed audit chain of the cases table's changes (docs/security.md, "Audit trail"): `LEDGER#cases` /
+ * `{seq:10}` records appended by the auditChainer only, and `SRC#{streamEventId}` markers (expired by TTL
+ * once no stream can redeliver the event) that make each append exactly-once.
+ */
+const auditTable = {
+  id: 'audit',
+  envVar: 'AUDIT_TABLE',
+  partitionKey: { name: 'pk', type: 'S' },
+  sortKey: { name: 'sk', type: 'S' },
+  timeToLiveAttribute: 'expiresAt',
+} as const satisfies TableDefinition;
+
+export const TABLES = [
+  registryTable,
+  ordersTable,
+  ledgerTable,
+  idempotencyTable,
+  casesTable,
+  eventsTable,
+  auditTable,
+] as const satisfies readonly TableDefinition[];
 
 export type TableId = (typeof TABLES)[number]['id'];
 /** The DynamoDB write actions a scoped grant may name (a transaction needs the action of each of its items). */

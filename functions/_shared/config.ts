@@ -12,6 +12,7 @@
  * container, and in the local runtime, which gives each function's invocations its own env
  * (local/function-env.ts).
  */
+import { AUDIT_ANCHOR_ENV, AUDIT_MAC_ENV } from '../../manifest/audit.ts';
 import { BUCKETS, type BucketId, LOCAL_S3_ENV } from '../../manifest/buckets.ts';
 import { PII_ENV } from '../../manifest/env.ts';
 import { EVENT_BUS_ENV, QUEUES, type QueueId } from '../../manifest/events.ts';
@@ -110,6 +111,9 @@ export const config = {
     get events() {
       return tableName('events');
     },
+    get audit() {
+      return tableName('audit');
+    },
   },
   /** Bucket names: set by CDK for the functions granted the bucket, or by the local runtime. */
   buckets: {
@@ -180,6 +184,32 @@ export const config = {
       /** Whether v1 ciphertexts are still read (`accept`, the default during the migration) or refused. */
       v1Ciphertexts: setting(PII_V1_CIPHERTEXTS, V1Ciphertexts),
     };
+  },
+  /**
+   * The audit keys (manifest/audit.ts): the chain's MAC key (`audit: 'chain'`) and the anchor's signing key
+   * and bucket (`audit: 'anchor'`). A KMS key id wins over a local key; neither is a configuration error at use.
+   */
+  audit: {
+    get mac(): { readonly kmsKeyId?: string; readonly localKey?: string } {
+      const [localName, kmsName] = AUDIT_MAC_ENV;
+      const kmsKeyId = value(kmsName);
+      const localKey = value(localName);
+      if (!kmsKeyId && !localKey) throw missing(`${kmsName} (or ${localName} locally)`, "`audit: 'chain'`");
+      return kmsKeyId ? { kmsKeyId } : { localKey: localKey! };
+    },
+    get signing(): { readonly kmsKeyId?: string; readonly localKey?: string } {
+      const [localName, kmsName] = AUDIT_ANCHOR_ENV;
+      const kmsKeyId = value(kmsName);
+      const localKey = value(localName);
+      if (!kmsKeyId && !localKey) throw missing(`${kmsName} (or ${localName} locally)`, "`audit: 'anchor'`");
+      return kmsKeyId ? { kmsKeyId } : { localKey: localKey! };
+    },
+    get anchorBucket(): string {
+      const name = AUDIT_ANCHOR_ENV[2];
+      const bucket = value(name);
+      if (!bucket) throw missing(name, "`audit: 'anchor'`");
+      return bucket;
+    },
   },
   /** Requests per second accepted from one platform (docs/security.md); unset or 0 = no limit. */
   get platformRateLimitPerSecond(): number {

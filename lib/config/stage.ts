@@ -94,6 +94,12 @@ export interface StageConfig {
    * without one gets no bank batch (422 PAYING_ACCOUNT_MISSING).
    */
   readonly payingAccounts: Readonly<Record<string, PayingAccount>>;
+  /**
+   * How long each audit anchor is locked (S3 Object Lock, compliance mode: nobody, not even the account's
+   * root, can delete or overwrite it before). Stage file `auditAnchorRetentionDays`; default 3,653 days (10
+   * years) for a retained stage, 1 day for a stage torn down freely (dev).
+   */
+  readonly auditAnchorRetentionDays: number;
 }
 
 /** A province's paying account: the agency's account its bank files pay from. */
@@ -164,6 +170,7 @@ const StageFile = z.strictObject({
   piiKeyring: z.strictObject({ encryption: PiiKeySetFile, lookup: PiiKeySetFile }).optional(),
   piiV1Ciphertexts: z.enum(['accept', 'refuse']).optional(),
   payingAccounts: z.record(z.string().regex(/^\d{2}0000$/, 'must be a province code (GB/T 2260, e.g. 110000)'), PayingAccountFile),
+  auditAnchorRetentionDays: z.int().min(1).max(36_500).optional(),
 });
 type StageFile = z.infer<typeof StageFile>;
 
@@ -228,6 +235,7 @@ const fromFile = (name: StageName, file: StageFile): StageConfig => ({
   ...(file.piiKeyring ? { piiKeyring: file.piiKeyring } : {}),
   ...(file.piiV1Ciphertexts ? { piiV1Ciphertexts: file.piiV1Ciphertexts } : {}),
   payingAccounts: file.payingAccounts,
+  auditAnchorRetentionDays: file.auditAnchorRetentionDays ?? (file.removalPolicy === 'retain' ? 3653 : 1),
 });
 
 /**

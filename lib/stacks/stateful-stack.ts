@@ -15,6 +15,8 @@ import { BUCKETS, type BucketDefinition, type BucketId } from '../../manifest/bu
 import { TABLES, type KeyAttribute, type TableDefinition, type TableId } from '../../manifest/tables.ts';
 import { piiDataKeyContext } from '../../manifest/env.ts';
 import type { StageConfig } from '../config/stage.ts';
+import { ALL_FUNCTIONS, type AnyFunctionName } from '../../manifest/functions.ts';
+import { AuditKeys, auditRoleName } from './audit.ts';
 
 export type { TableId };
 
@@ -56,6 +58,13 @@ const KEY_ADMINISTRATION = [
   'kms:CancelKeyDeletion',
   'kms:RotateKeyOnDemand',
 ];
+
+/**
+ * The fixed role name of a function whose role a key policy names (PII or audit keys); undefined for the others.
+ * The stateless stack names the roles with it, the stateful stack's key policies refer to them by it.
+ */
+export const functionRoleName = (stage: StageConfig['name'], name: AnyFunctionName): string | undefined =>
+  ALL_FUNCTIONS[name].pii ? piiRoleName(stage, name) : ALL_FUNCTIONS[name].audit ? auditRoleName(stage, name) : undefined;
 
 export const tableName = (stage: StageConfig['name'], id: string): string => `injury-claims-${stage}-${id}`;
 
@@ -101,6 +110,8 @@ export class StatefulStack extends Stack {
   public readonly piiKey: IKey;
   public readonly tables: Readonly<Record<TableId, DeployedTable>>;
   public readonly buckets: Readonly<Record<BucketId, DeployedBucket>>;
+  /** The audit's MAC key, anchor signing key and object-locked anchor bucket (lib/stacks/audit.ts). */
+  public readonly audit: AuditKeys;
 
   constructor(scope: Construct, id: string, props: StatefulStackProps) {
     super(scope, id, props);
@@ -173,6 +184,8 @@ export class StatefulStack extends Stack {
       buckets[id] = this.createBucket(id, definition, stage);
     }
     this.buckets = buckets;
+
+    this.audit = new AuditKeys(this, 'Audit', { stage, roleNameOf: (name) => functionRoleName(stage.name, name) });
   }
 
   /**

@@ -58,7 +58,8 @@ import { issuerOf, PERSON_TOKEN_VALIDITY, PlatformIdentity, WorkerIdentity } fro
 import { Monitoring } from '../constructs/monitoring.ts';
 import { DocumentEvents } from './document-events.ts';
 import { DomainEvents } from './domain-events.ts';
-import { bucketName, type DeployedBucket, type DeployedTable, piiRoleName } from './stateful-stack.ts';
+import { AuditWiring, type AuditKeys } from './audit.ts';
+import { bucketName, type DeployedBucket, type DeployedTable, functionRoleName } from './stateful-stack.ts';
 import { Workflows } from './workflows.ts';
 
 /**
@@ -94,6 +95,8 @@ export interface StatelessStackProps extends StackProps {
    * of the API. Undefined (stacks without a pinned region, China regions): no edge (docs/security.md).
    */
   readonly apiWebAclArn?: string;
+  /** The audit's keys and anchor bucket (key ARNs and the bucket's name are cross-stack references). */
+  readonly audit: Pick<AuditKeys, 'macKey' | 'signingKey'>;
 }
 
 export class StatelessStack extends Stack {
@@ -125,6 +128,8 @@ export class StatelessStack extends Stack {
   public readonly domainEventFunctions: Readonly<Record<DomainEventFunctionName, ClaimsFunction>>;
   /** The domain bus, its rule, the webhook delivery queue, their DLQs and alarms (docs/events.md). */
   public readonly domainEvents: DomainEvents;
+  /** The audit's grants, the chainer's stream mapping and DLQ, the hourly anchor schedule and alarms. */
+  public readonly audit: AuditWiring;
   /** Verifies Cognito tokens and accepts the app clients of registered platforms (functions/authorizer). */
   public readonly authorizerFunction: ClaimsFunction;
   /** The web console: private bucket, CloudFront distribution, security headers, its deployment. */
@@ -295,7 +300,8 @@ export class StatelessStack extends Stack {
         stage,
         tables: grants,
         tableKey: props.dataKey,
-        ...(spec.pii ? { roleName: piiRoleName(stage.name, name) } : {}),
+        // A fixed name where a key policy names the role (PII key, audit keys).
+        ...(functionRoleName(stage.name, name as AnyFunctionName) ? { roleName: functionRoleName(stage.name, name as AnyFunctionName)! } : {}),
         buckets: bucketGrants(spec.buckets ?? {}),
         ...(spec.memorySize ? { memorySize: spec.memorySize } : {}),
         ...(spec.timeoutSeconds ? { timeout: Duration.seconds(spec.timeoutSeconds) } : {}),
@@ -380,6 +386,24 @@ export class StatelessStack extends Stack {
           spec,
         })),
       ],
+      alarmTopic: this.workflows.alarmTopic,
+    });
+
+    // ---- Audit: keys to the chain writers and the anchor job, the chainer's stream, the anchor schedule ----
+    this.audit = new AuditWiring(this, 'Audit', {
+      stage,
+      macKeyArn: props.audit.macKey.keyArn,
+      signingKeyArn: props.audit.signingKey.keyArn,
+      casesTable: casesStream,
+      dataKeyArn: props.dataKey.keyArn,
+      functionNamed: (name) =>
+        name === 'authorizer'
+          ? this.authorizerFunction
+          : ((functions as Record<string, ClaimsFunction>)[name] ??
+            (workflowFunctions as Record<string, ClaimsFunction>)[name] ??
+            (eventFunctions as Record<string, ClaimsFunction>)[name] ??
+            (domainEventFunctions as Record<string, ClaimsFunction>)[name]!),
+      scheduleDlq: this.workflows.scheduleDlq,
       alarmTopic: this.workflows.alarmTopic,
     });
 
@@ -511,7 +535,7 @@ export class StatelessStack extends Stack {
         { name: 'ConsumerDlq', queue: this.domainEvents.consumerDlq, description: 'Domain events the consumer failed on' },
         { name: 'WebhookDlq', queue: this.domainEvents.deliveryDlq, description: 'Webhook delivery messages the sender crashed on' },
       ],
-      otherAlarms: [...this.workflows.alarms, ...this.documentEvents.alarms, ...this.domainEvents.alarms],
+      otherAlarms: [...this.workflows.alarms, ...this.documentEvents.alarms, ...this.domainEvents.alarms, ...this.audit.alarms],
     });
 
     // ---- The console's files and its config.json (values of this deployment) ------------------

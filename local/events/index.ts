@@ -317,7 +317,7 @@ export function localEvents(options: LocalEventsOptions = {}): LocalEvents {
       return false;
     }
     const event = { Records: Records.map((r) => lambdaRecord(r, streamArn, region)) };
-    // Every function mapped to the stream (the publisher, the statistics counter) gets the batch, as each
+    // Every function mapped to the stream (the publisher, the statistics counter, the audit chainer) gets the batch, as each
     // event source mapping in AWS; a failure in one retries the batch from the earliest failed record for all
     // of them (each is idempotent by record).
     let index = -1;

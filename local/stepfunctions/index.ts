@@ -46,6 +46,8 @@ export interface LocalStepFunctions extends LocalService {
   runScheduledPaymentRun: Schedules['runScheduledPaymentRun'];
   /** One delivery of the daily month-close schedule (D19) with `scheduledTime` = `asOf` (default the clock). */
   monthCloseNow: Schedules['monthCloseNow'];
+  /** One delivery of the hourly audit anchor schedule (needs the local S3 service: the anchor bucket). */
+  auditAnchorNow: Schedules['auditAnchorNow'];
   /**
    * What the payment-run timer does on a tick: nothing (undefined) before the configured day, or when the
    * month's scheduled run exists and is finished or running here; otherwise `runScheduledPaymentRun(asOf)`.
@@ -92,6 +94,7 @@ export function localStepFunctions(options: LocalStepFunctionsOptions = {}): Loc
     sweepNow: schedules.sweepNow,
     runScheduledPaymentRun: schedules.runScheduledPaymentRun,
     monthCloseNow: schedules.monthCloseNow,
+    auditAnchorNow: schedules.auditAnchorNow,
     paymentRunTick: schedules.paymentRunTick,
     async start(context: ServiceContext) {
       runner.setRegion(context.region);

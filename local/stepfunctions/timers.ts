@@ -68,6 +68,12 @@ export function localSchedules(runner: Runner, options: TimerOptions) {
     return (await handler({ scheduledTime: asOf.toISOString() })) as unknown as MonthCloseResult;
   };
 
+  /** The audit anchor as the hourly schedule would invoke it (needs the local S3: its anchor bucket). */
+  const auditAnchorNow = async (asOf = new Date()): Promise<unknown> => {
+    const handler = await runner.lambda(SCHEDULES.auditAnchor.target);
+    return handler({ scheduledTime: asOf.toISOString() });
+  };
+
   const paymentRunTick = async (asOf = new Date()): Promise<ScheduledPaymentRun | undefined> => {
     const today = shanghaiDate(asOf);
     if (Number(today.slice(8, 10)) < paymentRunDay) return undefined;
@@ -87,11 +93,14 @@ export function localSchedules(runner: Runner, options: TimerOptions) {
     if (runner.stopped) return;
     paymentRunTick().catch((error: Error) => log('scheduled payment run failed', { error: error.name, message: error.message }));
     monthCloseNow().catch((error: Error) => log('month close failed', { error: error.name, message: error.message }));
+    // Anchors only where the local S3 runs (it holds the anchor bucket); each tick re-anchors the current hour.
+    if (process.env.AUDIT_ANCHOR_BUCKET) auditAnchorNow().catch((error: Error) => log('audit anchor failed', { error: error.name, message: error.message }));
   };
 
   return {
     sweepNow,
     monthCloseNow,
+    auditAnchorNow,
     runScheduledPaymentRun,
     paymentRunTick,
     /** Starts both timers; the first payment-run check runs once `firstCheckAfter` settles (the rebuild). */

@@ -37,8 +37,9 @@ describe.each(['dev', 'prod'] as const)('documents bucket, stateful stack (%s)',
   });
   afterAll(() => built?.dispose());
 
-  it('creates the documents bucket and its access-log bucket, and no other', () => {
-    expect(Object.values(resources).filter((r) => r.Type === 'AWS::S3::Bucket')).toHaveLength(2 * BUCKET_IDS.length);
+  it('creates the documents bucket and its access-log bucket, and no other (besides the audit anchor bucket and its logs)', () => {
+    // The audit anchor bucket and its access-log bucket: test/infra/audit.test.ts.
+    expect(Object.values(resources).filter((r) => r.Type === 'AWS::S3::Bucket')).toHaveLength(2 * BUCKET_IDS.length + 2);
     expect(documents().Properties.BucketName).toEqual(renderedBucketName(stage, 'documents'));
   });
 

@@ -107,9 +107,9 @@ describe('domain events (prod)', () => {
     const senders = (Object.keys(ALL_FUNCTIONS) as AnyFunctionName[]).filter((name) =>
       policyOf(name).some((s) => [s.Action].flat().includes('sqs:SendMessage')),
     );
-    // The consumer (new deliveries), the webhooks routes (redelivery), the publisher and the statistics counter
-    // (their stream mappings' on-failure DLQ).
-    expect(senders.sort()).toEqual(['eventConsumer', 'eventPublisher', 'statisticsCounter', 'webhooks']);
+    // The consumer (new deliveries), the webhooks routes (redelivery), and the stream's functions — the publisher, the
+    // statistics counter, the audit chainer — (their stream mappings' on-failure DLQs).
+    expect(senders.sort()).toEqual(['auditChainer', 'eventConsumer', 'eventPublisher', 'statisticsCounter', 'webhooks']);
     expect(policyOf('webhookSender').some((s) => [s.Action].flat().includes('sqs:ChangeMessageVisibility'))).toBe(true);
   });
 

@@ -42,8 +42,8 @@ describe.each(['dev', 'prod'] as const)('stateful stack (%s)', (stage) => {
 
   it('encrypts every table with the customer-managed data key, whose rotation is on', () => {
     const keys = template.findResources('AWS::KMS::Key');
-    // The data key, the PII key (docs/security.md) and one key per bucket.
-    expect(Object.keys(keys)).toHaveLength(2 + Object.keys(BUCKETS).length);
+    // The data key, the PII key (docs/security.md), one key per bucket, and the audit's MAC and signing keys.
+    expect(Object.keys(keys)).toHaveLength(2 + Object.keys(BUCKETS).length + 2);
     const dataKeyId = built.stack.getLogicalId(built.stack.dataKey.node.defaultChild as never);
     expect(keys[dataKeyId]!.Properties.EnableKeyRotation).toBe(true);
     for (const table of tablesOf(template)) {

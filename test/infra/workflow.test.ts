@@ -1,3 +1,4 @@
+import { AUDIT_ANCHOR_ENV, AUDIT_MAC_ENV } from '../../manifest/audit.ts';
 import { Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { piiDataKeyContext as runtimePiiContext } from '../../functions/_shared/pii.ts';
@@ -174,11 +175,13 @@ describe('case workflow and payment run (prod)', () => {
     return found[0]!.Properties;
   };
 
-  it('has exactly three schedules: the deadline sweep, the month close and the monthly payment run', () => {
-    expect(schedules()).toHaveLength(3);
+  it('has exactly four schedules: the deadline sweep, the month close, the monthly payment run and the hourly audit anchor', () => {
+    expect(schedules()).toHaveLength(4);
     scheduleTargeting('deadlineSweep');
     scheduleTargeting('monthClose');
     scheduleTargeting('paymentRunSchedule');
+    // Its shape is asserted in test/infra/audit.test.ts.
+    scheduleTargeting('auditAnchor');
   });
 
   it('closes months daily at 00:00 Asia/Shanghai (D19), passing the scheduled time, with retries and the DLQ', () => {
@@ -376,8 +379,17 @@ describe('function environment (prod): exactly what the manifest grants', () => 
     (name) => {
       const fn = built.stateless.functionNamed(name);
       const env = resources[built.stateless.getLogicalId(fn.function.node.defaultChild as never)]!.Properties.Environment.Variables as Record<string, unknown>;
-      // No ciphertext or key ring in this stage's configuration; PII_LOCAL_KEY and the local S3 endpoint are local only.
-      const localOnly: readonly string[] = ['PII_LOCAL_KEY', 'PII_DATA_KEY_CIPHERTEXT', 'PII_KEYRING', 'PII_V1_CIPHERTEXTS', ...LOCAL_S3_ENV];
+      // No ciphertext or key ring in this stage's configuration; PII_LOCAL_KEY, the local audit keys and the local S3
+      // endpoint are local only.
+      const localOnly: readonly string[] = [
+        'PII_LOCAL_KEY',
+        'PII_DATA_KEY_CIPHERTEXT',
+        'PII_KEYRING',
+        'PII_V1_CIPHERTEXTS',
+        AUDIT_MAC_ENV[0],
+        AUDIT_ANCHOR_ENV[0],
+        ...LOCAL_S3_ENV,
+      ];
       const expected = [...grantedEnvOf(name).keys()].filter((k) => !localOnly.includes(k)).sort();
       const ungranted = ['POWERTOOLS_SERVICE_NAME', 'POWERTOOLS_LOG_LEVEL', 'STAGE', 'NODE_OPTIONS', 'PII_KEY_MODE'];
       expect(

@@ -15,9 +15,12 @@ import { startTestStack, type TestStack } from '../support/local-stack.ts';
 import { adminClaims, idNumber, platformBody } from '../support/fixtures.ts';
 
 type Audit = typeof import('../../functions/_shared/audit.ts');
+type AuditKeys = typeof import('../../functions/_shared/audit-keys.ts');
 
 let stack: TestStack;
 let audit: Audit;
+let auditMac: AuditKeys['auditMac'];
+let localAuditMac: AuditKeys['localAuditMac'];
 let client: DynamoDBClient;
 let doc: DynamoDBDocumentClient;
 let table: string;
@@ -28,6 +31,7 @@ beforeAll(async () => {
   stack = await startTestStack();
   // Imported after the stack set the env: the handler modules and this test share one configuration.
   audit = await import('../../functions/_shared/audit.ts');
+  ({ auditMac, localAuditMac } = await import('../../functions/_shared/audit-keys.ts'));
   table = stack.tables.REGISTRY_TABLE!;
   client = new DynamoDBClient({ endpoint: inject('ddbEndpoint'), region: 'cn-north-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
   doc = DynamoDBDocumentClient.from(client);
@@ -147,18 +151,53 @@ describe('tamper detection', () => {
       }),
     );
     const result = await audit.verifyAuditChain('platform', id, store);
-    expect(result).toMatchObject({ ok: false, records: 3, broken: { sk: '0000000002', reason: expect.stringContaining('does not match the record') } });
+    expect(result).toMatchObject({ ok: false, records: 3, broken: { sk: '0000000002', reason: expect.stringContaining('is not the MAC') } });
   });
 
   it('detects an edited record whose hash was recomputed (the next record no longer links to it)', async () => {
     const id = await tamperTarget();
     const key = { pk: `AUDIT#platform#${id}`, sk: '0000000001' };
     const { Item } = await doc.send(new GetCommand({ TableName: table, Key: key }));
-    const forged = { ...Item!, after: { ...Item!.after, name: 'Forged name' } } as Parameters<Audit['hashRecord']>[0];
-    await doc.send(new PutCommand({ TableName: table, Item: { ...forged, hash: audit.hashRecord(forged) } }));
+    // Even with the MAC key itself (an insider), an edited record re-MACed breaks the next record's link.
+    const forged = { ...Item!, after: { ...Item!.after, name: 'Forged name' } };
+    await doc.send(new PutCommand({ TableName: table, Item: { ...forged, hash: await auditMac().mac(audit.digestRecord(forged)) } }));
     expect(await audit.verifyAuditChain('platform', id, store)).toMatchObject({
       ok: false,
       broken: { sk: '0000000002', reason: expect.stringContaining('prevHash') },
+    });
+  });
+
+  /** Edits record 2 and recomputes every later hash (and link) with `hashOf`, as a writer without the key would. */
+  const recomputeFrom2 = async (id: string, hashOf: (record: Record<string, unknown>) => Promise<string>) => {
+    const chain = (await audit.readAuditChain('platform', id, store)) as unknown as Record<string, unknown>[];
+    let prev = chain[0]!.hash as string;
+    for (const record of chain.slice(1)) {
+      const edited = { ...record, prevHash: prev, ...(record.sk === '0000000002' ? { actor: 'someone-else' } : {}) };
+      const hash = await hashOf(edited);
+      await doc.send(new PutCommand({ TableName: table, Item: { ...edited, hash } }));
+      prev = hash;
+    }
+  };
+
+  it('detects a chain recomputed with plain SHA-256 after an edit (the unkeyed hash of issue 5 is no longer enough)', async () => {
+    const id = await tamperTarget();
+    await recomputeFrom2(id, async (r) => audit.digestRecord(r).toString('hex'));
+    // Every link is consistent again; only the MAC tells.
+    const chain = await audit.readAuditChain('platform', id, store);
+    expect(chain[2]!.prevHash).toBe(chain[1]!.hash);
+    expect(await audit.verifyAuditChain('platform', id, store)).toMatchObject({
+      ok: false,
+      broken: { sk: '0000000002', reason: expect.stringContaining('is not the MAC') },
+    });
+  });
+
+  it('detects a chain recomputed with a guessed key', async () => {
+    const id = await tamperTarget();
+    const guessed = localAuditMac(Buffer.alloc(32, 1));
+    await recomputeFrom2(id, (r) => guessed.mac(audit.digestRecord(r)));
+    expect(await audit.verifyAuditChain('platform', id, store)).toMatchObject({
+      ok: false,
+      broken: { sk: '0000000002', reason: expect.stringContaining('is not the MAC') },
     });
   });
 
@@ -250,7 +289,7 @@ describe('a change and its record are one transaction', () => {
     const id = clean.body.platformId as string;
     expect(added.map((i) => String(i.pk).replace(id, 'ID').replace(body.creditCode, 'CODE').replace(clean.body.clientId, 'CLIENT')).sort()).toEqual(
       // PLATFORMS: the platform directory entry the month close walks (D19).
-      ['APPCLIENT#ID', 'AUDIT#platform#ID', 'CLIENT#CLIENT', 'CREDITCODE#CODE', 'PLATFORM#ID', 'PLATFORMS'].sort(),
+      ['APPCLIENT#ID', 'AUDIT#platform#ID', 'AUDITHEADS', 'CLIENT#CLIENT', 'CREDITCODE#CODE', 'PLATFORM#ID', 'PLATFORMS'].sort(),
     );
     expect(await audit.verifyAuditChain('platform', id, store)).toMatchObject({ ok: true, records: 1 });
   });
@@ -265,9 +304,10 @@ describe('a change and its record are one transaction', () => {
       expect.arrayContaining([
         [`PLATFORM#${id}`, 'PROFILE'],
         [`AUDIT#platform#${id}`, '0000000002'],
+        ['AUDITHEADS', `platform#${id}`],
       ]),
     );
-    expect(added).toHaveLength(2);
+    expect(added).toHaveLength(3);
     expect(added.find((i) => i.sk === 'PROFILE')).toMatchObject({ version: 2 });
     expect(await audit.verifyAuditChain('platform', id, store)).toMatchObject({ ok: true, records: 2 });
   });
@@ -279,9 +319,10 @@ describe('a change and its record are one transaction', () => {
       201,
     );
     expect(added.map((i) => i.pk).sort()).toEqual(
-      [`APPCLIENT#${created.platformId}`, `AUDIT#platform#${created.platformId}`, `CLIENT#${clean.body.clientId}`].sort(),
+      [`APPCLIENT#${created.platformId}`, `AUDIT#platform#${created.platformId}`, 'AUDITHEADS', `CLIENT#${clean.body.clientId}`].sort(),
     );
-    expect(removed.map((i) => JSON.parse(i).pk).sort()).toEqual([`APPCLIENT#${created.platformId}`, `CLIENT#${created.clientId}`].sort());
+    // The chain's head item is replaced by the new head.
+    expect(removed.map((i) => JSON.parse(i).pk).sort()).toEqual([`APPCLIENT#${created.platformId}`, 'AUDITHEADS', `CLIENT#${created.clientId}`].sort());
     expect(await audit.verifyAuditChain('platform', created.platformId, store)).toMatchObject({ ok: true, records: 2 });
   });
 
@@ -293,9 +334,10 @@ describe('a change and its record are one transaction', () => {
       expect.arrayContaining([
         ['PARAM#contributionRateFen', 'province=310000,industry=FREIGHT#2026-05-01'],
         ['AUDIT#parameter#contributionRateFen@province=310000,industry=FREIGHT', '0000000001'],
+        ['AUDITHEADS', 'parameter#contributionRateFen@province=310000,industry=FREIGHT'],
       ]),
     );
-    expect(added).toHaveLength(2);
+    expect(added).toHaveLength(3);
     const before = await registry();
     expect((await put()).status).toBe(200);
     expect(await registry()).toEqual(before);
@@ -308,9 +350,10 @@ describe('a change and its record are one transaction', () => {
       () => stack.api('PUT', `/v1/calendars/${year}`, { token: adminClaims, body: { holidays: [`${year}-01-01`, `${year}-10-01`], workdays: [] } }),
       200,
     );
-    expect(removed.map((i) => JSON.parse(i).sk)).toEqual([String(year)]);
+    expect(removed.map((i) => JSON.parse(i).sk).sort()).toEqual([String(year), `calendar#${year}`]);
     expect(added.map((i) => [i.pk, i.sk]).sort()).toEqual([
       [`AUDIT#calendar#${year}`, '0000000002'],
+      ['AUDITHEADS', `calendar#${year}`],
       ['CALENDAR', String(year)],
     ]);
     const chain = await audit.readAuditChain('calendar', String(year), store);

@@ -19,6 +19,8 @@ delete process.env.AWS_PROFILE;
 set('AWS_EC2_METADATA_DISABLED', 'true');
 set('PII_KEY_MODE', 'local');
 set('PII_LOCAL_KEY', randomBytes(32).toString('base64'));
+// The audit chain's MAC key (functions/_shared/audit-keys.ts), fresh per test file like the PII key.
+set('AUDIT_MAC_LOCAL_KEY', randomBytes(32).toString('base64'));
 set('STAGE', 'test');
 set('POWERTOOLS_SERVICE_NAME', 'platform-injury-claims');
 set('POWERTOOLS_LOG_LEVEL', process.env.TEST_LOG_LEVEL ?? 'WARN');

@@ -13,9 +13,17 @@ vi.hoisted(() => {
   process.env.REGISTRY_TABLE = 'registry';
 });
 
-const { appendAudit, AuditChainContention, canonicalJson, commitAudited, commitAuditedWith, GENESIS_HASH, hashRecord, sanitise, verifyRecords } = await import(
-  '../../../functions/_shared/audit.ts'
-);
+const { appendAudit, AuditChainContention, canonicalJson, commitAudited, commitAuditedWith, digestRecord, GENESIS_HASH, sanitise, verifyRecords } =
+  await import('../../../functions/_shared/audit.ts');
+const { auditMac, localAuditMac } = await import('../../../functions/_shared/audit-keys.ts');
+const mac = auditMac();
+/** The head item each append puts after its record. */
+const headPut = (r: { entityType: string; entityId: string; pk: string; seq: number; hash: string; at: string }) => ({
+  Put: {
+    TableName: 'registry',
+    Item: { pk: 'AUDITHEADS', sk: `${r.entityType}#${r.entityId}`, type: 'AuditHead', chain: r.pk, seq: r.seq, hash: r.hash, at: r.at },
+  },
+});
 const ddb = mockClient(DynamoDBDocumentClient);
 beforeEach(() => ddb.reset());
 
@@ -35,10 +43,18 @@ describe('canonical JSON and hashes', () => {
     expect(canonicalJson({ a: 1, b: 2 })).toBe(canonicalJson({ b: 2, a: 1 }));
   });
 
-  it('hashes a record without its own hash field', () => {
-    const r = { pk: 'p', sk: '0000000001', seq: 1, prevHash: GENESIS_HASH } as never;
-    expect(hashRecord(r)).toBe(hashRecord({ ...(r as object), hash: 'anything' } as never));
-    expect(hashRecord(r)).toMatch(/^[0-9a-f]{64}$/);
+  it('digests a record without its own hash field, and MACs the digest under the key only', async () => {
+    const r = { pk: 'p', sk: '0000000001', seq: 1, prevHash: GENESIS_HASH };
+    expect(digestRecord(r).equals(digestRecord({ ...r, hash: 'anything' }))).toBe(true);
+    expect(digestRecord(r).equals(digestRecord({ ...r, seq: 2 }))).toBe(false);
+    const m = await mac.mac(digestRecord(r));
+    expect(m).toMatch(/^[0-9a-f]{64}$/);
+    expect(await mac.verify(digestRecord(r), m)).toBe(true);
+    expect(await mac.verify(digestRecord({ ...r, seq: 2 }), m)).toBe(false);
+    // Another key (a guess) gives another MAC, which the real key refuses.
+    const guessed = await localAuditMac(Buffer.alloc(32, 7)).mac(digestRecord(r));
+    expect(guessed).not.toBe(m);
+    expect(await mac.verify(digestRecord(r), guessed)).toBe(false);
   });
 });
 
@@ -77,9 +93,9 @@ describe('appendAudit', () => {
 
     const r = await appendAudit(entry, at);
 
-    expect(r).toMatchObject({ pk: 'AUDIT#platform#plt_1', sk: '0000000001', seq: 1, prevHash: GENESIS_HASH, at: '2025-08-01T02:00:00.000Z' });
-    expect(r.hash).toBe(hashRecord(r));
-    expect(transactions()).toEqual([[{ Put: { TableName: 'registry', Item: r, ConditionExpression: 'attribute_not_exists(pk)' } }]]);
+    expect(r).toMatchObject({ pk: 'AUDIT#platform#plt_1', sk: '0000000001', v: 2, seq: 1, prevHash: GENESIS_HASH, at: '2025-08-01T02:00:00.000Z' });
+    expect(await mac.verify(digestRecord(r as never), r.hash)).toBe(true);
+    expect(transactions()).toEqual([[{ Put: { TableName: 'registry', Item: r, ConditionExpression: 'attribute_not_exists(pk)' } }, headPut(r)]]);
   });
 
   it('on a lost race re-reads the head and appends on top of the winner', async () => {
@@ -94,7 +110,7 @@ describe('appendAudit', () => {
 
     expect(r).toMatchObject({ seq: 2, sk: '0000000002', prevHash: winner.hash });
     expect(ddb).toHaveReceivedCommandTimes(TransactWriteCommand, 2);
-    expect(verifyRecords([winner, r])).toMatchObject({ ok: true, records: 2 });
+    expect(await verifyRecords([winner, r], mac)).toMatchObject({ ok: true, records: 2 });
   });
 
   it('propagates other errors (nothing is turned into a false success)', async () => {
@@ -108,13 +124,13 @@ describe('appendAudit', () => {
 });
 
 describe('commitAudited: the change and its record in one transaction', () => {
-  it('writes the change first and the record last, in one TransactWriteItems', async () => {
+  it('writes the change first, then the record and the chain head, in one TransactWriteItems', async () => {
     ddb.on(QueryCommand).resolves({ Items: [] });
     ddb.on(TransactWriteCommand).resolves({});
 
     const r = await commitAudited({ items: [change], entry }, at);
 
-    expect(transactions()).toEqual([[change, { Put: { TableName: 'registry', Item: r, ConditionExpression: 'attribute_not_exists(pk)' } }]]);
+    expect(transactions()).toEqual([[change, { Put: { TableName: 'registry', Item: r, ConditionExpression: 'attribute_not_exists(pk)' } }, headPut(r)]]);
     expect(ddb.calls().map((c) => c.args[0].constructor.name)).toEqual(['QueryCommand', 'TransactWriteCommand']);
   });
 
@@ -135,7 +151,7 @@ describe('commitAudited: the change and its record in one transaction', () => {
     expect(won![1]!.Put!.Item).toEqual(r);
     expect(r).toMatchObject({ seq: 2, prevHash: winner.hash });
     expect(ddb).toHaveReceivedCommandTimes(TransactWriteCommand, 2); // the lost one wrote nothing; the change is in the second only
-    expect(verifyRecords([winner, r])).toMatchObject({ ok: true, records: 2 });
+    expect(await verifyRecords([winner, r], mac)).toMatchObject({ ok: true, records: 2 });
   });
 
   it('retries a transaction conflict, and gives up with AuditChainContention rather than writing without a record', async () => {
@@ -153,7 +169,7 @@ describe('commitAudited: the change and its record in one transaction', () => {
     await expect(commitAudited({ items: [change], entry }, at)).rejects.toBeInstanceOf(AuditChainContention);
 
     expect(transactions().length).toBeGreaterThan(1);
-    for (const items of transactions()) expect(items.map((i) => i.Put!.Item!.pk)).toEqual(['PLATFORM#plt_1', 'AUDIT#platform#plt_1']);
+    for (const items of transactions()) expect(items.map((i) => i.Put!.Item!.pk)).toEqual(['PLATFORM#plt_1', 'AUDIT#platform#plt_1', 'AUDITHEADS']);
   });
 
   it("surfaces a cancellation by the change's own condition unchanged and never retries it (even if the record key failed too)", async () => {

@@ -159,7 +159,7 @@ describe('POST /v1/platforms with the cognito adapter', () => {
     const body = bodyOf(res);
     expect(body).toMatchObject({ clientId: 'newclient0001', clientSecret: SECRET });
     // One transaction: credit-code guard, profile, client binding, the directory entry (D19's month close walks
-    // it) and the audit record, all or nothing.
+    // it), the audit record and its chain's head (what the anchor signs), all or nothing.
     expect(ddb).toHaveReceivedCommandTimes(TransactWriteCommand, 1);
     const items = ddb.commandCalls(TransactWriteCommand)[0]!.args[0].input.TransactItems!;
     expect(items.map((item) => item.Put?.Item?.pk)).toEqual([
@@ -169,6 +169,7 @@ describe('POST /v1/platforms with the cognito adapter', () => {
       `APPCLIENT#${body.platformId}`,
       'PLATFORMS',
       `AUDIT#platform#${body.platformId}`,
+      'AUDITHEADS',
     ]);
     expect(items[4]!.Put).toMatchObject({ Item: { sk: body.platformId, platformId: body.platformId } });
     expect(items[5]!.Put).toMatchObject({ ConditionExpression: 'attribute_not_exists(pk)', Item: { sk: '0000000001', action: 'platform.registered' } });
@@ -245,7 +246,8 @@ describe('POST /v1/platforms/{platformId}/client with the cognito adapter', () =
       ConditionExpression: 'attribute_not_exists(pk)',
       Item: { pk: 'AUDIT#platform#plt_a', action: 'platform.clientIssued', before: { clientId: 'oldclient' }, after: { clientId: 'newclient' } },
     });
-    expect(items).toHaveLength(4);
+    expect(items[4]!.Put).toMatchObject({ Item: { pk: 'AUDITHEADS', sk: 'platform#plt_a', chain: 'AUDIT#platform#plt_a' } });
+    expect(items).toHaveLength(5);
     expect(cognito).toHaveReceivedCommandExactlyOnceWith(DeleteUserPoolClientCommand, { ClientId: 'oldclient' });
     expect(dynamoText()).not.toContain(SECRET);
     expect(lines.join('')).not.toContain(SECRET);
