@@ -161,13 +161,14 @@ describe("a case's stored size", () => {
 describe('a month or a date before the year 1000', () => {
   it('is 400 naming the field on every month route (the schema let 0999-12 through to a core RangeError: 500)', async () => {
     const { world } = env;
-    const month = (m: string) => [
-      ['GET', `/v1/platforms/${world.platformId}/declarations/${m}`, undefined],
-      ['GET', `/v1/platforms/${world.platformId}/employment-reports/${m}`, undefined],
-      ['POST', `/v1/platforms/${world.platformId}/declarations/${m}/reopening`, { reason: '补报' }],
-      ['POST', `/v1/platforms/${world.platformId}/declarations/${m}/closing`, {}],
-      ['POST', `/v1/platforms/${world.platformId}/declarations/${m}/settlements`, { amountFen: 100, paidOn: '2026-01-05' }],
-    ] as const;
+    const month = (m: string) =>
+      [
+        ['GET', `/v1/platforms/${world.platformId}/declarations/${m}`, undefined],
+        ['GET', `/v1/platforms/${world.platformId}/employment-reports/${m}`, undefined],
+        ['POST', `/v1/platforms/${world.platformId}/declarations/${m}/reopening`, { reason: '补报' }],
+        ['POST', `/v1/platforms/${world.platformId}/declarations/${m}/closing`, {}],
+        ['POST', `/v1/platforms/${world.platformId}/declarations/${m}/settlements`, { amountFen: 100, paidOn: '2026-01-05' }],
+      ] as const;
     for (const [method, path, body] of month('0999-12')) {
       const res = await env.stack.api(method, path, { token: world.tokens.admin, ...(body ? { body } : {}) });
       expect(res.status, `${method} ${path}: ${JSON.stringify(res.body)}`).toBe(400);
