@@ -1,0 +1,27 @@
+/**
+ * D19: every month is CLOSED from 00:00 Asia/Shanghai after its `closesOn` (day `contributionDueDay`, 15, of
+ * the following month) and refuses new orders (MONTH_CLOSED). A test that sends orders of fixed past months
+ * (e.g. August 2025, for dates it can assert on) first reopens them as an administrator would for a late
+ * declaration (补报): `POST /v1/platforms/{platformId}/declarations/{month}/reopening` with a reason.
+ */
+import { shanghaiMonth } from '../../core/index.ts';
+
+type Api = (
+  method: string,
+  path: string,
+  options: { token: string | Record<string, unknown>; body: unknown },
+) => Promise<{ status: number; body: any; text?: string }>;
+
+/** The reason recorded on the reopening's audit record. */
+export const TEST_REOPEN_REASON = '测试补报：发送该月的历史订单';
+
+/** The Asia/Shanghai months of some instants (orders' `acceptedAt`), each once. */
+export const monthsOf = (instants: readonly string[]): string[] => [...new Set(instants.map((i) => shanghaiMonth(i)))];
+
+/** Reopens each of `months` of the platform (each must be CLOSED: a month not yet closed answers 409). */
+export const reopenMonths = async (api: Api, adminToken: string | Record<string, unknown>, platformId: string, months: readonly string[]): Promise<void> => {
+  for (const month of new Set(months)) {
+    const res = await api('POST', `/v1/platforms/${platformId}/declarations/${month}/reopening`, { token: adminToken, body: { reason: TEST_REOPEN_REASON } });
+    if (res.status !== 200 || res.body?.status !== 'REOPENED') throw new Error(`reopening ${platformId} ${month}: ${res.status} ${res.text ?? JSON.stringify(res.body)}`);
+  }
+};
