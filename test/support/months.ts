@@ -6,11 +6,8 @@
  */
 import { shanghaiMonth } from '../../core/index.ts';
 
-type Api = (
-  method: string,
-  path: string,
-  options: { token: string | Record<string, unknown>; body: unknown },
-) => Promise<{ status: number; body: any; text?: string }>;
+/** Any client of the HTTP API (the test stack, a world's, a fetch client) and its kind of token. */
+type Api<Token> = (method: string, path: string, options: { token: Token; body: unknown }) => Promise<{ status: number; body: any; text?: string }>;
 
 /** The reason recorded on the reopening's audit record. */
 export const TEST_REOPEN_REASON = '测试补报：发送该月的历史订单';
@@ -19,9 +16,22 @@ export const TEST_REOPEN_REASON = '测试补报：发送该月的历史订单';
 export const monthsOf = (instants: readonly string[]): string[] => [...new Set(instants.map((i) => shanghaiMonth(i)))];
 
 /** Reopens each of `months` of the platform (each must be CLOSED: a month not yet closed answers 409). */
-export const reopenMonths = async (api: Api, adminToken: string | Record<string, unknown>, platformId: string, months: readonly string[]): Promise<void> => {
+export const reopenMonths = async <Token>(api: Api<Token>, adminToken: Token, platformId: string, months: readonly string[]): Promise<void> => {
   for (const month of new Set(months)) {
     const res = await api('POST', `/v1/platforms/${platformId}/declarations/${month}/reopening`, { token: adminToken, body: { reason: TEST_REOPEN_REASON } });
-    if (res.status !== 200 || res.body?.status !== 'REOPENED') throw new Error(`reopening ${platformId} ${month}: ${res.status} ${res.text ?? JSON.stringify(res.body)}`);
+    if (res.status !== 200 || res.body?.status !== 'REOPENED')
+      throw new Error(`reopening ${platformId} ${month}: ${res.status} ${res.text ?? JSON.stringify(res.body)}`);
   }
+};
+
+/**
+ * Makes sure the platform's `month` takes new orders: an administrator reopens it if it is CLOSED; a month
+ * still OPEN, or already REOPENED, answers 409 MONTH_NOT_CLOSED and is left as it is. For fixtures whose
+ * dates are relative to now and may fall in last month, which is open only until the 15th of this one.
+ */
+export const ensureMonthTakesOrders = async <Token>(api: Api<Token>, adminToken: Token, platformId: string, month: string): Promise<void> => {
+  const res = await api('POST', `/v1/platforms/${platformId}/declarations/${month}/reopening`, { token: adminToken, body: { reason: TEST_REOPEN_REASON } });
+  if (res.status === 200 && res.body?.status === 'REOPENED') return;
+  if (res.status === 409 && res.body?.code === 'MONTH_NOT_CLOSED') return;
+  throw new Error(`reopening ${platformId} ${month}: ${res.status} ${res.text ?? JSON.stringify(res.body)}`);
 };
