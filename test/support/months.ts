@@ -4,16 +4,12 @@
  * (e.g. August 2025, for dates it can assert on) first reopens them as an administrator would for a late
  * declaration (补报): `POST /v1/platforms/{platformId}/declarations/{month}/reopening` with a reason.
  */
-import { shanghaiMonth } from '../../core/index.ts';
 
 /** Any client of the HTTP API (the test stack, a world's, a fetch client) and its kind of token. */
 type Api<Token> = (method: string, path: string, options: { token: Token; body: unknown }) => Promise<{ status: number; body: any; text?: string }>;
 
 /** The reason recorded on the reopening's audit record. */
-export const TEST_REOPEN_REASON = '测试补报：发送该月的历史订单';
-
-/** The Asia/Shanghai months of some instants (orders' `acceptedAt`), each once. */
-export const monthsOf = (instants: readonly string[]): string[] => [...new Set(instants.map((i) => shanghaiMonth(i)))];
+const TEST_REOPEN_REASON = '测试补报：发送该月的历史订单';
 
 /** Reopens each of `months` of the platform (each must be CLOSED: a month not yet closed answers 409). */
 export const reopenMonths = async <Token>(api: Api<Token>, adminToken: Token, platformId: string, months: readonly string[]): Promise<void> => {
