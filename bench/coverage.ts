@@ -15,7 +15,7 @@ import type { WriteCounter } from './lib/write-counter.ts';
 import { chunk, mapLimit } from '../functions/_shared/db.ts';
 import { quantile, summarize, type Summary } from './lib/stats.ts';
 import { orderTableItem, standardOrders, storedOrder } from './lib/workload.ts';
-import { PROVINCES, registerWorkers, type BenchPlatform, type BenchStack } from './lib/stack.ts';
+import { BENCH_MONTH, PROVINCES, registerWorkers, type BenchPlatform, type BenchStack } from './lib/stack.ts';
 
 export interface CoverageOptions {
   /** Orders to have in the table (at least). */
@@ -41,18 +41,8 @@ export interface CoverageResult {
   readonly callsPerAnswer?: number;
 }
 
-const FILLER_DAYS = [
-  '2025-08-06',
-  '2025-08-07',
-  '2025-08-08',
-  '2025-08-09',
-  '2025-08-10',
-  '2025-08-11',
-  '2025-08-12',
-  '2025-08-13',
-  '2025-08-14',
-  '2025-08-15',
-];
+/** August 6–15 of BENCH_MONTH. */
+const FILLER_DAYS = Array.from({ length: 10 }, (_, i) => `${BENCH_MONTH}-${String(6 + i).padStart(2, '0')}`);
 const PROBE_FROM = 100_000;
 const LOADERS = 16;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

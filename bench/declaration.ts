@@ -12,7 +12,7 @@ import { httpEvent, lambdaContext } from '../test/support/events.ts';
 import { batchWrite } from './ingest.ts';
 import { chunk, mapLimit } from '../functions/_shared/db.ts';
 import { quantile, summarize, type Summary } from './lib/stats.ts';
-import { PROVINCES, type BenchPlatform, type BenchStack } from './lib/stack.ts';
+import { BENCH_MONTH, PROVINCES, type BenchPlatform, type BenchStack } from './lib/stack.ts';
 
 export interface DeclarationOptions {
   readonly ordersInMonth: number;
@@ -31,7 +31,7 @@ export interface DeclarationResult {
   readonly p99Ratio: Summary;
 }
 
-const MONTH = '2025-08';
+const MONTH = BENCH_MONTH;
 
 export const runDeclaration = async (
   stack: BenchStack,

@@ -16,13 +16,13 @@ import { summarize, type Summary } from './lib/stats.ts';
 import type { WriteCounter, WriteCounts } from './lib/write-counter.ts';
 import { cpuNow, cpuSince, findJavaDescendant } from './lib/cpu.ts';
 import { chronological, orderTableItem, standardOrders, storedOrder, type OrderRequestItem } from './lib/workload.ts';
-import { PROVINCES, type BenchPlatform, type BenchStack } from './lib/stack.ts';
+import { BENCH_MONTH, PROVINCES, type BenchPlatform, type BenchStack } from './lib/stack.ts';
 
 const BATCH = 1000;
 const REQUESTS = 4;
 /** The orders use case writes this many transactions of a request at a time (use-cases.ts). */
 const IN_REQUEST_CONCURRENCY = 6;
-const DAYS = ['2025-08-04', '2025-08-05'] as const;
+const DAYS = [`${BENCH_MONTH}-04`, `${BENCH_MONTH}-05`] as const;
 
 export interface IngestOptions {
   readonly workers: number;

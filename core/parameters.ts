@@ -118,7 +118,7 @@ export const PARAMETER_RULES: Readonly<Record<ParameterName, ParameterRule>> = {
     min: 1,
     max: 28,
     decision: 'D19',
-    pickedBy: 'the first day of the month after the declared month',
+    pickedBy: 'the first day of the month after the declared month (an older month: the first version)',
   },
 };
 
@@ -211,7 +211,7 @@ export function parameterVersionId(v: ParameterVersion): string {
 
 /**
  * National defaults seeded at start-up: contribution base amounts from 2025-07-01 by industry (D5), the
- * national urban disposable income by year (D9), and the coverage window (D4). Wages, minimum wages and
+ * national urban disposable income by year (D9), the coverage window (D4) and the bills' due day (D19). Wages, minimum wages and
  * meal rates are per province and have no defaults.
  */
 export const NATIONAL_DEFAULT_PARAMETERS: readonly ParameterVersion[] = [
@@ -223,8 +223,7 @@ export const NATIONAL_DEFAULT_PARAMETERS: readonly ParameterVersion[] = [
   { name: 'urbanDisposableIncomeFen', scope: {}, effectiveFrom: '2025-01-01', value: 5_418_800 },
   { name: 'openOrderCoverHours', scope: {}, effectiveFrom: '2022-07-01', value: 6 },
   { name: 'coverGraceMinutes', scope: {}, effectiveFrom: '2022-07-01', value: 0 },
-  // D19's month close came into force with the bills of October 2026 (due 2026-11-15): a month is closed only
-  // when a version is in force on the first day of the following month, so earlier months never close
-  // (an administrator may add an earlier version to close them too).
-  { name: 'contributionDueDay', scope: {}, effectiveFrom: '2026-11-01', value: 15 },
+  // D19: every month closes (contract, v2 clarifications), from the pilot's start like D4's window; a month
+  // older than the first version takes its day (settlement.ts `monthDueDay`).
+  { name: 'contributionDueDay', scope: {}, effectiveFrom: '2022-07-01', value: 15 },
 ];

@@ -8,7 +8,8 @@
  * `paidOn`). A case a platform opens after its D6 deadline (not provisional) creates a
  * `LATE_INJURY_REPORT` record, which never resolves.
  */
-import { addMonthsToMonth, isValidDate, isValidMonth } from './time.ts';
+import { type ParameterVersion, resolveParameter } from './parameters.ts';
+import { addMonthsToMonth, isValidDate, isValidMonth, monthsBetween } from './time.ts';
 
 export const DECLARATION_STATUSES = ['OPEN', 'CLOSED', 'REOPENED'] as const;
 export type DeclarationStatus = (typeof DECLARATION_STATUSES)[number];
@@ -24,6 +25,22 @@ export interface StoredMonthState {
   /** Absent until the month is closed by the date (the scheduled close) or reopened. */
   readonly status?: 'CLOSED' | 'REOPENED';
   readonly settledFen: number;
+}
+
+/**
+ * The due day of a month's bill (D19): the national `contributionDueDay` version in force on the first day
+ * of the following month. Every month closes (contract, v2 clarifications): a month older than the first
+ * version takes the first version's day.
+ */
+export function monthDueDay(versions: readonly ParameterVersion[], month: string): number {
+  if (!isValidMonth(month)) throw new RangeError(`not a YYYY-MM month: ${month}`);
+  const inForce = resolveParameter(versions, 'contributionDueDay', `${addMonthsToMonth(month, 1)}-01`, {});
+  if (inForce) return inForce.value;
+  const first = versions
+    .filter((v) => v.name === 'contributionDueDay' && Object.keys(v.scope).length === 0)
+    .reduce<ParameterVersion | undefined>((a, v) => (a === undefined || v.effectiveFrom < a.effectiveFrom ? v : a), undefined);
+  if (first === undefined) throw new RangeError('contributionDueDay has no national version');
+  return first.value;
 }
 
 /** `closesOn` of a month: day `dueDay` of the following month (D19). */
@@ -54,6 +71,21 @@ export function monthsToClose(today: string, dueDay: number): string[] {
   const thisMonth = today.slice(0, 7);
   const latest = closedByDate(addMonthsToMonth(thisMonth, -1), dueDay, today) ? addMonthsToMonth(thisMonth, -1) : addMonthsToMonth(thisMonth, -2);
   return [addMonthsToMonth(latest, -1), latest];
+}
+
+/**
+ * The months a one-off backfill closes on `today`: every month from `from` to `to` (default: the latest
+ * month the date has closed), each at most once and none the date has not closed yet. The daily close
+ * looks at two months only; months older than those are CLOSED by the date when read but have no stored
+ * close nor unpaid record until the backfill closes them.
+ */
+export function monthsToBackfill(from: string, today: string, dueDay: number, to?: string): string[] {
+  if (!isValidMonth(from)) throw new RangeError(`not a YYYY-MM month: ${from}`);
+  if (to !== undefined && !isValidMonth(to)) throw new RangeError(`not a YYYY-MM month: ${to}`);
+  const latest = monthsToClose(today, dueDay)[1]!;
+  const last = to !== undefined && to < latest ? to : latest;
+  const count = monthsBetween(from, last) + 1;
+  return Array.from({ length: Math.max(count, 0) }, (_, i) => addMonthsToMonth(from, i));
 }
 
 /** The id of the one `UNPAID_CONTRIBUTIONS` record of a platform and month (deterministic: one per month). */

@@ -1,7 +1,8 @@
 /**
  * `npm run demo:enrolment`: a scripted walk through the enrolment and contributions slice over HTTP.
  * Registers a platform, 1,000 workers and 20,000 orders, re-sends one batch (nothing is counted twice)
- * and prints the August 2025 declaration. Uses the stack at API_URL if set (e.g. a running `npm start`),
+ * and prints the August 2025 declaration. August 2025 has closed (D19: every month closes on the 15th of the
+ * next), so the administrator first reopens it (补报) for this historical batch. Uses the stack at API_URL if set (e.g. a running `npm start`),
  * else starts the local stack in-process and stops it at the end.
  */
 import { makeCreditCode, makeResidentId } from '../core/index.ts';
@@ -48,6 +49,13 @@ try {
   );
   console.log(`platform ${platform.platformId} (${platform.name}), credit code ${creditCode}`);
   const pt = await token({ role: 'platform', sub: `client-${platform.platformId}`, platformId: platform.platformId });
+  const reopened = await call(
+    'POST',
+    `/v1/platforms/${platform.platformId}/declarations/2025-08/reopening`,
+    { reason: '演示：补报 2025 年 8 月的历史订单' },
+    admin,
+  );
+  console.log(`2025-08 closed on ${reopened.closesOn}; reopened by the administrator (补报): ${reopened.status}`);
 
   const workers = Array.from({ length: WORKERS }, (_, i) => ({
     platformWorkerId: `rider-${i}`,
@@ -111,7 +119,7 @@ try {
   for (const l of declaration.lines) {
     console.log(`${l.province}    ${l.industry.padEnd(17)}  ${String(l.orders).padStart(6)}  ${String(l.rateFen).padStart(3)} fen  ${yuan(l.amountFen)}`);
   }
-  console.log(`total ${yuan(declaration.totalFen)} (${declaration.totalFen} fen), provisional: ${declaration.provisional}`);
+  console.log(`total ${yuan(declaration.totalFen)} (${declaration.totalFen} fen), status ${declaration.status}, provisional: ${declaration.provisional}`);
 } finally {
   await app?.stop();
 }

@@ -1,31 +1,24 @@
 /**
  * A platform's month as D19 sees it: `contributionDueDay` (a national parameter, the version in force on
- * the first day of the following month), `closesOn`, the stored state and the status on a date.
+ * the first day of the following month; every month has one), `closesOn`, the stored state and the status
+ * on a date.
  */
-import { addMonthsToMonth, closesOn, declarationStatus, type DeclarationStatus, resolveParameter, shanghaiDate } from '../../core/index.ts';
+import { closesOn, declarationStatus, type DeclarationStatus, monthDueDay, shanghaiDate } from '../../core/index.ts';
 import { parametersRepository } from './repositories/parameters.ts';
 import { type MonthState, settlementRepository } from './repositories/settlement.ts';
 
-/**
- * The due day of a month's bill: the version in force on the first day of the following month; undefined
- * before the first version (the month close was not in force: such a month never closes).
- */
-export const dueDayOf = async (month: string): Promise<number | undefined> => {
-  const versions = await parametersRepository.cachedVersions('contributionDueDay');
-  return resolveParameter(versions, 'contributionDueDay', `${addMonthsToMonth(month, 1)}-01`, {})?.value;
-};
+/** The due day of a month's bill (core `monthDueDay`: the seeded national version makes it always defined). */
+export const dueDayOf = async (month: string): Promise<number> => monthDueDay(await parametersRepository.cachedVersions('contributionDueDay'), month);
 
 export interface MonthView {
-  /** Undefined for a month before the close came into force (it stays OPEN). */
-  readonly dueDay?: number;
-  readonly closesOn?: string;
+  readonly dueDay: number;
+  readonly closesOn: string;
   readonly status: DeclarationStatus;
   readonly state: MonthState | undefined;
 }
 
 export const monthView = async (platformId: string, month: string, now: Date): Promise<MonthView> => {
   const [dueDay, state] = await Promise.all([dueDayOf(month), settlementRepository.month(platformId, month)]);
-  if (dueDay === undefined) return { status: state?.status === 'REOPENED' ? 'REOPENED' : 'OPEN', state };
   return { dueDay, closesOn: closesOn(month, dueDay), status: declarationStatus(month, dueDay, shanghaiDate(now), state), state };
 };
 

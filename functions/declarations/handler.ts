@@ -27,7 +27,7 @@ const render = ({ declaration, status, provisional, closesOn, settledFen, dueFen
   platformId: declaration.platformId,
   month: declaration.month,
   status,
-  ...(closesOn ? { closesOn } : {}),
+  closesOn,
   provisional,
   lines: declaration.lines.map(({ province, industry, orders, rateFen, amountFen, rateVersion }) => ({
     province,

@@ -5,17 +5,36 @@
  * record: re-running it, or a duplicate delivery, changes nothing (`closeMonthByDate`).
  *
  * Event: `{ "scheduledTime": "<aws.scheduler.scheduled-time>" }`; without it, the clock.
+ *
+ * One-off backfill (docs/settlement.md): `{ "backfill": { "from": "2022-07", "to"?: "2026-08" } }`, invoked
+ * by an operator, closes every month from `from` to `to` (default: the latest month the date has closed) the
+ * same way, with its unpaid record. The daily run looks at two months only; months older than those were
+ * never closed while the close applied from October 2026 only, and are CLOSED by the date when read, with no
+ * stored close nor credit record until the backfill runs. Idempotent: re-invoke it after a failure, or by
+ * ranges of months if the timeout is short for many platforms.
  */
-import { addMonthsToMonth, monthsToClose, shanghaiDate } from '../../core/index.ts';
+import { addMonthsToMonth, monthsToBackfill, monthsToClose, shanghaiDate } from '../../core/index.ts';
 import { mapLimit } from '../_shared/db.ts';
 import { dueDayOf } from '../_shared/months.ts';
 import { logger } from '../_shared/observability.ts';
 import { HttpProblem } from '../_shared/problem.ts';
+import { Month } from '../_shared/schemas.ts';
 import { platformsRepository } from '../_shared/repositories/platforms.ts';
 import * as z from '../_shared/zod.ts';
 import { closeMonthByDate } from './use-cases.ts';
 
-const ScheduledEvent = z.nullish(z.looseObject({ scheduledTime: z.optional(z.iso.datetime({ offset: true })) }));
+const ScheduledEvent = z.nullish(
+  z.looseObject({
+    scheduledTime: z.optional(z.iso.datetime({ offset: true })),
+    backfill: z.optional(z.strictObject({ from: Month, to: z.optional(Month) })),
+  }),
+);
+
+/** The months of a one-off backfill (see above). */
+export interface Backfill {
+  readonly from: string;
+  readonly to?: string;
+}
 
 /** Platforms closed in parallel. */
 const CONCURRENCY = 8;
@@ -28,14 +47,13 @@ export interface MonthCloseResult {
   readonly failed: number;
 }
 
-export const closeMonths = async (now: Date): Promise<MonthCloseResult> => {
+export const closeMonths = async (now: Date, backfill?: Backfill): Promise<MonthCloseResult> => {
   const today = shanghaiDate(now);
   // The due day of the month the date closes next (last month's bill) decides which months to look at; each
   // month is then closed by its own due day (closeMonthByDate). This month's day, used before, closed last
   // month days late when a new version moved the day.
   const dueDay = await dueDayOf(addMonthsToMonth(today.slice(0, 7), -1));
-  // Before the close came into force there is nothing to close.
-  const months = dueDay === undefined ? [] : monthsToClose(today, dueDay);
+  const months = backfill ? monthsToBackfill(backfill.from, today, dueDay, backfill.to) : monthsToClose(today, dueDay);
   const platformIds = await platformsRepository.ids();
   const outcomes = await mapLimit(
     platformIds.flatMap((platformId) => months.map((month) => ({ platformId, month }))),
@@ -57,8 +75,9 @@ export const closeMonths = async (now: Date): Promise<MonthCloseResult> => {
 export const handler = async (event?: unknown): Promise<MonthCloseResult> => {
   const parsed = ScheduledEvent.safeParse(event);
   if (!parsed.success) throw new Error(`Invalid scheduled event: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'} ${i.message}`).join('; ')}`);
-  const result = await closeMonths(parsed.data?.scheduledTime ? new Date(parsed.data.scheduledTime) : new Date());
-  logger.info('Month close', { ...result });
+  const backfill = parsed.data?.backfill;
+  const result = await closeMonths(parsed.data?.scheduledTime ? new Date(parsed.data.scheduledTime) : new Date(), backfill);
+  logger.info(backfill ? 'Month close backfill' : 'Month close', { ...result });
   if (result.failed > 0) throw new Error(`${result.failed} platform-months not closed: the schedule retries`);
   return result;
 };

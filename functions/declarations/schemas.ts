@@ -11,11 +11,7 @@ export const DeclarationResponse = z.withMeta(
     platformId: z.string(),
     month: Month,
     status: z.withMeta(z.enum(DECLARATION_STATUSES), { description: 'D19: OPEN until closesOn has passed, then CLOSED unless an administrator reopened it.' }),
-    closesOn: z.optional(
-      z.withMeta(LocalDate, {
-        description: 'Absent for a month before the close came into force (contributionDueDay has no version on the 1st of the following month).',
-      }),
-    ),
+    closesOn: z.withMeta(LocalDate, { description: 'Day contributionDueDay of the following month; every month has one (D19).' }),
     provisional: z.withMeta(z.boolean(), { description: 'true while the status is not CLOSED.' }),
     lines: z.array(
       z.object({

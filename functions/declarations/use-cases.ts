@@ -86,9 +86,8 @@ export const declarationView = async (platformId: string, month: string, now: Da
   return {
     declaration,
     status: view.status,
-    // A month before the close came into force keeps v1's meaning (a past month is final, the current one
-    // a running total); from then on, provisional means not CLOSED (contract, v2 clarifications).
-    provisional: view.dueDay === undefined ? declaration.provisional : view.status !== 'CLOSED',
+    // Every month closes: provisional means not CLOSED (contract, v2 clarifications).
+    provisional: view.status !== 'CLOSED',
     closesOn: view.closesOn,
     settledFen,
     dueFen: dueFen(declaration.totalFen, settledFen),
@@ -120,7 +119,7 @@ const closeCredit = async (platformId: string, month: string, dueDay: number, to
 export const closeMonthByDate = async (platformId: string, month: string, now: Date): Promise<'closed' | 'already'> =>
   withRetries(async () => {
     const view = await monthView(platformId, month, now);
-    if (view.state?.status !== undefined || view.status !== 'CLOSED' || view.dueDay === undefined || view.closesOn === undefined) return 'already';
+    if (view.state?.status !== undefined || view.status !== 'CLOSED') return 'already';
     const { totalFen } = await monthlyDeclaration(platformId, month, now);
     const credit = await closeCredit(platformId, month, view.dueDay, totalFen, view.state, addDays(view.closesOn, 1));
     await settlementRepository.write(
@@ -165,8 +164,7 @@ export const closeReopenedMonth = async (actor: string, platformId: string, mont
       declarationEntity(platformId, month),
       async () => {
         const view = await monthView(platformId, month, now);
-        if (view.status !== 'REOPENED' || view.dueDay === undefined)
-          throw problem('MONTH_NOT_REOPENED', { detail: `${month} 当前状态为 ${view.status}，只有已重新开放的月份可以关账。` });
+        if (view.status !== 'REOPENED') throw problem('MONTH_NOT_REOPENED', { detail: `${month} 当前状态为 ${view.status}，只有已重新开放的月份可以关账。` });
         const { totalFen } = await monthlyDeclaration(platformId, month, now);
         const credit = await closeCredit(platformId, month, view.dueDay, totalFen, view.state, shanghaiDate(now));
         return {

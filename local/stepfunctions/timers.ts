@@ -30,6 +30,12 @@ interface MonthCloseResult {
   readonly failed: number;
 }
 
+/** The months of a one-off month-close backfill (functions/declarations/scheduled.ts). */
+interface Backfill {
+  readonly from: string;
+  readonly to?: string;
+}
+
 type SweepCounts = { escalated: number; closed: number; resignalled: number; started: number; restarted: number };
 
 /** Imports a module of functions/ at run time (after the app has set the handlers' env). */
@@ -62,10 +68,13 @@ export function localSchedules(runner: Runner, options: TimerOptions) {
     return (await handler({ scheduledTime: asOf.toISOString() })) as unknown as ScheduledPaymentRun;
   };
 
-  /** The daily month close (D19) as EventBridge Scheduler would invoke it: idempotent, so every tick may run it. */
-  const monthCloseNow = async (asOf = new Date()): Promise<MonthCloseResult> => {
+  /**
+   * The daily month close (D19) as EventBridge Scheduler would invoke it: idempotent, so every tick may run
+   * it. With `backfill`, the operator's one-off invocation closing older months (docs/settlement.md).
+   */
+  const monthCloseNow = async (asOf = new Date(), backfill?: Backfill): Promise<MonthCloseResult> => {
     const handler = await runner.lambda(SCHEDULES.monthClose.target);
-    return (await handler({ scheduledTime: asOf.toISOString() })) as unknown as MonthCloseResult;
+    return (await handler({ scheduledTime: asOf.toISOString(), ...(backfill ? { backfill } : {}) })) as unknown as MonthCloseResult;
   };
 
   /** The audit anchor as the hourly schedule would invoke it (needs the local S3: its anchor bucket). */

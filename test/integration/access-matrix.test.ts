@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROUTES, routeKey } from '../../manifest/index.ts';
 import { startTestStack, type TestStack } from '../support/local-stack.ts';
 import { adminClaims, orderItem, platformBody, platformClaims, workerClaims, workerItem } from '../support/fixtures.ts';
+import { reopenMonths } from '../support/months.ts';
 
 const ENROLMENT_FUNCTIONS = new Set(['public', 'admin', 'platforms', 'workers', 'orders', 'declarations', 'enrolment', 'statistics']);
 const CALLERS = ['none', 'platformOwn', 'platformOther', 'workerOwn', 'workerOther', 'handler', 'reviewer', 'assessor', 'admin'] as const;
@@ -31,6 +32,8 @@ beforeAll(async () => {
   W2 = (await stack.api('PUT', `/v1/platforms/${Q}/workers`, { token: platformClaims(Q), body: { workers: [workerItem(2)] } })).body.results[0].workerId;
   expect(W1).toMatch(/^wkr_/);
   expect(W2).toMatch(/^wkr_/);
+  // D19: orderItem's August 2025 has closed; an administrator reopens it (补报) for P's orders.
+  await reopenMonths(stack.api, adminClaims, P, ['2025-08']);
   expect((await stack.api('POST', `/v1/platforms/${P}/orders`, { token: platformClaims(P), body: { orders: [orderItem(1)] } })).body.accepted).toBe(1);
   Object.assign(tokens, {
     none: undefined,
@@ -63,7 +66,7 @@ interface Case {
 }
 
 const at = encodeURIComponent('2025-08-01T10:20:00+08:00');
-/** A month the D19 close has closed by its date (the first under the close: October 2026, due 2026-11-15). */
+/** A month the D19 close has closed by its date (October 2026, due 2026-11-15) and nothing here reopens beforehand. */
 const CLOSED_MONTH = '2026-10';
 
 /** The contract's answer for each enrolment route (keyed by routeKey, as in manifest/routes.ts). */
@@ -120,7 +123,7 @@ const CASES: Record<string, Case> = {
     path: () => `/v1/platforms/${P}/declarations/2025-08`,
     expected: matrix(403, { platformOwn: '2xx', platformOther: 404, admin: '2xx' }),
   },
-  // D19: CLOSED_MONTH is closed by its date (the close is in force from its bills); the rows run in route
+  // D19: CLOSED_MONTH is closed by its date (as every month is); the rows run in route
   // order, so the administrator's reopening comes before the closing of the same month.
   'POST /v1/platforms/{platformId}/declarations/{month}/reopening': {
     path: () => `/v1/platforms/${P}/declarations/${CLOSED_MONTH}/reopening`,

@@ -4,7 +4,8 @@
  * covering the injury, an injury report and an opened case; plus polling for a status with a deadline.
  */
 import { randomBytes } from 'node:crypto';
-import { makeCreditCode, makeResidentId } from '../../core/index.ts';
+import { makeCreditCode, makeResidentId, shanghaiMonth } from '../../core/index.ts';
+import { ensureMonthTakesOrders } from '../support/months.ts';
 
 export interface Res<T = any> {
   readonly status: number;
@@ -117,6 +118,11 @@ export async function registerWorker(world: World, birthDate = '1990-05-01', fem
 /** An order accepted an hour before `at` (open: covers `at`), so an injury at `at` is covered (D4). */
 export async function orderAround(world: World, worker: Worker, at: Date): Promise<string> {
   const orderId = `o-${hex(5)}`;
+  const acceptedAt = new Date(at.getTime() - 3_600_000);
+  // D19: a past month may have closed (last month from the 16th on, any older one always): an administrator
+  // reopens it (补报). The current month is always open.
+  if (shanghaiMonth(acceptedAt) < shanghaiMonth(new Date()))
+    await ensureMonthTakesOrders(world.api, world.tokens.admin, world.platformId, shanghaiMonth(acceptedAt));
   const res = expectStatus(
     await world.api('POST', `/v1/platforms/${world.platformId}/orders`, {
       token: world.tokens.platform,
@@ -127,7 +133,7 @@ export async function orderAround(world: World, worker: Worker, at: Date): Promi
             platformWorkerId: worker.platformWorkerId,
             industry: 'INSTANT_DELIVERY',
             province: PROVINCE,
-            acceptedAt: new Date(at.getTime() - 3_600_000).toISOString(),
+            acceptedAt: acceptedAt.toISOString(),
           },
         ],
       },

@@ -8,6 +8,7 @@ import { QueryCommand } from '@aws-sdk/client-dynamodb';
 import { localDynamoDbClient } from '../../local/dynamodb.ts';
 import { startTestStack, type TestStack } from '../support/local-stack.ts';
 import { adminClaims, handlerClaims, idNumber, orderItem, platformBody, platformClaims, workerClaims, workerItem } from '../support/fixtures.ts';
+import { reopenMonths } from '../support/months.ts';
 
 let stack: TestStack;
 let platformId: string;
@@ -26,6 +27,9 @@ beforeAll(async () => {
   });
   expect(workers.status).toBe(200);
   for (const r of workers.body.results) workerIds[r.platformWorkerId] = r.workerId;
+  // D19: the months this file sends orders of (fixed dates, asserted on below) have closed; an administrator
+  // reopens them (补报) so their new orders are accepted.
+  await reopenMonths(stack.api, adminClaims, platformId, ['2025-08', '2025-10']);
 });
 
 afterAll(async () => {
@@ -308,7 +312,8 @@ describe('orders, enrolment days and the declaration (D1, D3, D4, D5)', () => {
   it('prints the declaration from the counters: orders × rate per province and industry (D5)', async () => {
     const res = await stack.api('GET', `/v1/platforms/${platformId}/declarations/2025-08`, { token: platform });
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ platformId, month: '2025-08', provisional: false });
+    // Reopened (beforeAll): not CLOSED, so provisional (D19).
+    expect(res.body).toMatchObject({ platformId, month: '2025-08', status: 'REOPENED', closesOn: '2025-09-15', provisional: true });
     const lines = res.body.lines.map(({ province, industry, orders, rateFen, amountFen }: Record<string, unknown>) => ({
       province,
       industry,
@@ -330,6 +335,9 @@ describe('orders, enrolment days and the declaration (D1, D3, D4, D5)', () => {
     });
     const token = platformClaims(early.body.platformId);
     await stack.api('PUT', `/v1/platforms/${early.body.platformId}/workers`, { token, body: { workers: [workerItem(1)] } });
+    // March 2025 closed on 2025-04-15 (D19): an administrator reopens it (still empty, so its declaration
+    // has no line needing a rate) before the late order.
+    await reopenMonths(stack.api, adminClaims, early.body.platformId, ['2025-03']);
     const sent = await stack.api('POST', `/v1/platforms/${early.body.platformId}/orders`, {
       token,
       body: { orders: [orderItem(1, { industry: 'FREIGHT', acceptedAt: '2025-03-03T10:00:00+08:00', finishedAt: undefined })] },
@@ -407,6 +415,7 @@ describe('coverage at a moment (D4) and visibility', () => {
     expect(created.status).toBe(201);
     const pid: string = created.body.platformId;
     const token = platformClaims(pid);
+    await reopenMonths(stack.api, adminClaims, pid, ['2025-09']);
     const registered = await stack.api('PUT', `/v1/platforms/${pid}/workers`, { token, body: { workers: [workerItem(41), workerItem(42)] } });
     const [w41, w42] = registered.body.results.map((r: { workerId: string }) => r.workerId) as [string, string];
     const sent = await stack.api('POST', `/v1/platforms/${pid}/orders`, {

@@ -17,6 +17,7 @@ import { localDynamoDbClient } from '../../local/dynamodb.ts';
 import { startLocalApp, type LocalApp } from '../../local/app.ts';
 import { startPersistedDynamoDb, type PersistedDynamoDb } from '../support/ddb-fault.ts';
 import { adminClaims, idNumber, platformBody, platformClaims, workerItem } from '../support/fixtures.ts';
+import { reopenMonths } from '../support/months.ts';
 
 const WORKERS = 100;
 const BATCHES = 3;
@@ -128,7 +129,10 @@ const platformOf = (platformId: string) => platformClaims(platformId);
 const newPlatform = async () => {
   const res = await api('POST', '/v1/platforms', adminClaims, platformBody());
   expect(res.status).toBe(201);
-  return res.body.platformId as string;
+  const platformId = res.body.platformId as string;
+  // D19: August and September 2025 have closed; an administrator reopens them (补报) for the run's orders.
+  await reopenMonths((method, path, o) => api(method, path, o.token, o.body), adminClaims, platformId, MONTHS);
+  return platformId;
 };
 
 const queryAll = async (input: ConstructorParameters<typeof QueryCommand>[0]) => {

@@ -12,6 +12,7 @@ import { badDate, huge, invalidBody, type Body, type Shape } from '../support/fu
 import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { startTestStack, type TestStack } from '../support/local-stack.ts';
 import { adminClaims, orderItem, platformBody, platformClaims, workerClaims, workerItem } from '../support/fixtures.ts';
+import { reopenMonths } from '../support/months.ts';
 
 let stack: TestStack;
 let client: DynamoDBClient;
@@ -63,6 +64,8 @@ beforeAll(async () => {
   P = (await stack.api('POST', '/v1/platforms', { token: adminClaims, body: platformBody() })).body.platformId;
   platform = platformClaims(P);
   W1 = (await stack.api('PUT', `/v1/platforms/${P}/workers`, { token: platform, body: { workers: [workerItem(1), workerItem(2)] } })).body.results[0].workerId;
+  // D19: orderItem's August 2025 has closed; an administrator reopens it (补报) for the seeded orders.
+  await reopenMonths(stack.api, adminClaims, P, ['2025-08']);
   const seeded = await stack.api('POST', `/v1/platforms/${P}/orders`, {
     token: platform,
     body: { orders: [orderItem(1), orderItem(2, { platformWorkerId: 'rider-2' })] },

@@ -13,6 +13,7 @@ import { outputCapture } from '../support/capture-output.ts';
 import { emfDocuments, metricTotal } from '../support/emf.ts';
 import { startTestStack, type TestStack } from '../support/local-stack.ts';
 import { adminClaims, handlerClaims, idNumber, orderItem, platformBody, platformClaims, workerClaims } from '../support/fixtures.ts';
+import { reopenMonths } from '../support/months.ts';
 
 const capture = outputCapture();
 const { captured } = capture;
@@ -70,6 +71,8 @@ describe('no personal data in logs', () => {
       expect(created.status).toBe(201);
       const P = created.body.platformId as string;
       const platform = platformClaims(P);
+      // D19: August 2025 has closed; an administrator reopens it (补报) for the orders below.
+      await reopenMonths(stack.api, admin, P, ['2025-08']);
       await stack.api('PUT', '/v1/parameters', {
         token: admin,
         body: {

@@ -12,9 +12,10 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { addDays, closesOn, shanghaiDate, shanghaiMonth, shanghaiStartOfDay } from '../../core/index.ts';
+import { addDays, addMonthsToMonth, closesOn, shanghaiDate, shanghaiMonth, shanghaiStartOfDay } from '../../core/index.ts';
 import { localStepFunctions, type LocalStepFunctions } from '../../local/stepfunctions/index.ts';
 import { startTestStack, type TestStack } from '../support/local-stack.ts';
+import { adminClaims, platformBody, platformClaims, workerItem } from '../support/fixtures.ts';
 import { openCaseBody, PROVINCE, registerWorker, report, setUpWorld, type Worker, type World } from './cases-fixtures.ts';
 
 let stack: TestStack;
@@ -342,3 +343,60 @@ describe('employment report (D19)', () => {
 });
 
 let report0: any;
+
+describe('the one-off backfill of months the daily close never reached (D19, docs/settlement.md)', () => {
+  it('closes every month from its first, with the unpaid record the daily close did not create, and only once', async () => {
+    const created = await stack.api('POST', '/v1/platforms', { token: adminClaims, body: platformBody() });
+    expect(created.status).toBe(201);
+    const pid: string = created.body.platformId;
+    const token = platformClaims(pid);
+    expect((await stack.api('PUT', `/v1/platforms/${pid}/workers`, { token, body: { workers: [workerItem(1)] } })).status).toBe(200);
+    const at = inMonth(0);
+    const billed = shanghaiMonth(at);
+    const order = { orderId: `o-${hex(5)}`, platformWorkerId: 'rider-1', industry: 'INSTANT_DELIVERY', province: '110000', acceptedAt: at.toISOString() };
+    expect((await stack.api('POST', `/v1/platforms/${pid}/orders`, { token, body: { orders: [order] } })).body.accepted).toBe(1);
+    const rate = (await get(`/v1/parameters/resolve?name=contributionRateFen&on=${billed}-01&province=110000&industry=INSTANT_DELIVERY&platformId=${pid}`)).body
+      .value as number;
+    const m = (n: number) => addMonthsToMonth(billed, n);
+    const records = async () => (await get(`/v1/credit-records?platformId=${pid}`)).body.items;
+
+    // Three months on, the daily close looks at the two latest months only: the billed month is CLOSED by
+    // its date, but nothing stores its close or its unpaid record.
+    const later = shanghaiStartOfDay(addDays(closesOn(m(2), DUE_DAY), 1));
+    const daily = await sfn.monthCloseNow(later);
+    expect(daily.months).toEqual([m(1), m(2)]);
+    expect(await records()).toEqual([]);
+
+    const first = await sfn.monthCloseNow(later, { from: m(-1) });
+    expect(first.months).toEqual([m(-1), m(0), m(1), m(2)]);
+    expect(first.failed).toBe(0);
+    expect(first.closed).toBeGreaterThanOrEqual(2); // at least this platform's m(-1) and billed month
+    const dueOn = closesOn(billed, DUE_DAY);
+    expect(await records()).toEqual([
+      {
+        recordId: `CR-UNPAID-${pid}-${billed}`,
+        platformId: pid,
+        type: 'UNPAID_CONTRIBUTIONS',
+        status: 'open',
+        fact: { month: billed, dueOn, totalFen: rate },
+        since: addDays(dueOn, 1),
+      },
+    ]);
+    // The close is stored: CLOSED even read today, when the date alone would leave the month open.
+    expect((await get(`/v1/platforms/${pid}/declarations/${billed}`)).body).toMatchObject({
+      status: 'CLOSED',
+      closesOn: dueOn,
+      provisional: false,
+      totalFen: rate,
+      dueFen: rate,
+    });
+
+    const again = await sfn.monthCloseNow(later, { from: m(-1) });
+    expect(again).toMatchObject({ closed: 0, already: first.closed + first.already, failed: 0 });
+    expect(await records()).toHaveLength(1);
+
+    // `to` bounds a run (ranges of months when many platforms would not fit one invocation).
+    expect((await sfn.monthCloseNow(later, { from: m(-3), to: m(-2) })).months).toEqual([m(-3), m(-2)]);
+    await expect(sfn.monthCloseNow(later, { from: '2025-13' })).rejects.toThrow(/backfill/);
+  });
+});

@@ -1451,10 +1451,10 @@ export interface components {
              */
             status: "OPEN" | "CLOSED" | "REOPENED";
             /**
-             * @description Absent for a month before the close came into force (contributionDueDay has no version on the 1st of the following month).
+             * @description Day contributionDueDay of the following month; every month has one (D19).
              * @example 2025-07-01
              */
-            closesOn?: string;
+            closesOn: string;
             /** @description true while the status is not CLOSED. */
             provisional: boolean;
             lines: {

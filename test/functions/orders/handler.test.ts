@@ -58,6 +58,9 @@ beforeAll(async () => {
 beforeEach(() => {
   ddb.reset();
   ddb.on(GetCommand).resolves({ Item: platform });
+  // D19: August 2025 closed on 2025-09-15 like every month; an administrator has reopened it (补报) so its
+  // orders are accepted. The test of a closed month below stores no state for it.
+  ddb.on(GetCommand, { TableName: 'cases', Key: { pk: 'DECL#plt_1#2025-08', sk: 'DECLARATION' } }).resolves({ Item: { status: 'REOPENED', settledFen: 0 } });
   // Stored parameter versions (none: the seeded defaults apply, e.g. contributionDueDay for D19's close).
   ddb.on(QueryCommand).resolves({ Items: [] });
   ddb.on(BatchGetCommand).callsFake((input) => {
@@ -152,6 +155,16 @@ describe('POST /v1/platforms/{platformId}/orders (mocked DynamoDB)', () => {
 
     expect(bodyOf(result).results[1]).toMatchObject({ status: 'rejected', errors: [{ path: 'orders.1.acceptedAt' }] });
     expect(transactItems().flatMap((items) => items.filter((i) => i.Put))).toHaveLength(1);
+  });
+
+  it('rejects a new order of a month closed by the date alone (September 2025, never reopened), item by item (D19)', async () => {
+    ddb.on(TransactWriteCommand).resolves({});
+
+    const result = await send([orderItem(1), orderItem(2, { acceptedAt: '2025-09-03T10:00:00+08:00', finishedAt: '2025-09-03T10:30:00+08:00' })]);
+
+    expect(bodyOf(result)).toMatchObject({ accepted: 1, rejected: 1 });
+    expect(bodyOf(result).results[1]).toMatchObject({ status: 'rejected', errors: [{ path: 'orders.1.acceptedAt', code: 'MONTH_CLOSED' }] });
+    expect(transactItems().flatMap((items) => items.flatMap((i) => (i.Put ? [i.Put.Item!.pk] : [])))).toEqual(['plt_1#o-1']);
   });
 });
 

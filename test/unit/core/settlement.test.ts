@@ -11,18 +11,18 @@ import {
   employmentReportRows,
   lateReportRecord,
   lateReportRecordId,
+  monthDueDay,
+  monthsToBackfill,
   monthsToClose,
   NATIONAL_DEFAULT_PARAMETERS,
-  resolveParameter,
+  type ParameterVersion,
   settlementResolves,
   unpaidRecordId,
 } from '../../../core/index.ts';
 
 describe('month close (D19)', () => {
   it('closesOn is day contributionDueDay of the following month; the national default is 15', () => {
-    const dueDay = resolveParameter(NATIONAL_DEFAULT_PARAMETERS, 'contributionDueDay', '2026-11-01', {})!.value;
-    // The close came into force with the bills of October 2026 (due 2026-11-15): no version before.
-    expect(resolveParameter(NATIONAL_DEFAULT_PARAMETERS, 'contributionDueDay', '2026-10-01', {})).toBeUndefined();
+    const dueDay = monthDueDay(NATIONAL_DEFAULT_PARAMETERS, '2026-10');
     expect(dueDay).toBe(15);
     expect(closesOn('2025-08', dueDay)).toBe('2025-09-15');
     expect(closesOn('2025-12', 5)).toBe('2026-01-05');
@@ -30,6 +30,24 @@ describe('month close (D19)', () => {
     expect(() => closesOn('2025-08', 29)).toThrow(RangeError);
     expect(() => closesOn('2025-08', 0)).toThrow(RangeError);
     expect(() => closesOn('2025-08', 1.5)).toThrow(RangeError);
+  });
+
+  it('every month has a due day: the version in force on the 1st of the following month, else the first version', () => {
+    // Seeded from the pilot's start: the months of 2022 to 2025 close too (contract, v2 clarifications).
+    for (const month of ['2022-06', '2022-07', '2025-08', '2026-10', '2030-01']) expect(monthDueDay(NATIONAL_DEFAULT_PARAMETERS, month)).toBe(15);
+    const v = (effectiveFrom: string, value: number, scope = {}): ParameterVersion => ({ name: 'contributionDueDay', scope, effectiveFrom, value });
+    const versions = [v('2026-11-01', 10), v('2024-01-01', 20), v('2022-07-01', 15), v('2020-01-01', 3, { province: '110000' })];
+    // The version in force on the first day of the following month decides.
+    expect(monthDueDay(versions, '2026-10')).toBe(10);
+    expect(monthDueDay(versions, '2026-09')).toBe(20);
+    expect(monthDueDay(versions, '2023-12')).toBe(20);
+    expect(monthDueDay(versions, '2023-11')).toBe(15);
+    // Older than every version: the first national version (never a scoped one).
+    expect(monthDueDay(versions, '2021-03')).toBe(15);
+    expect(monthDueDay([v('2024-01-01', 20), v('2022-07-01', 15)].reverse(), '2019-01')).toBe(15);
+    expect(() => monthDueDay([], '2025-08')).toThrow(RangeError);
+    expect(() => monthDueDay([v('2020-01-01', 3, { province: '110000' })], '2025-08')).toThrow(RangeError);
+    expect(() => monthDueDay(versions, '2025-13')).toThrow(RangeError);
   });
 
   it('a month is CLOSED from the day after closesOn, unless reopened', () => {
@@ -53,6 +71,20 @@ describe('month close (D19)', () => {
     expect(monthsToClose('2025-09-15', 15)).toEqual(['2025-06', '2025-07']);
     expect(monthsToClose('2026-01-20', 15)).toEqual(['2025-11', '2025-12']);
     expect(() => monthsToClose('2025-9-1', 15)).toThrow(RangeError);
+  });
+
+  it('a backfill closes every month from its first up to the latest the date has closed, or its last', () => {
+    expect(monthsToBackfill('2025-05', '2025-09-16', 15)).toEqual(['2025-05', '2025-06', '2025-07', '2025-08']);
+    // On closesOn itself the month before is still open: the backfill stops one month earlier.
+    expect(monthsToBackfill('2025-05', '2025-09-15', 15)).toEqual(['2025-05', '2025-06', '2025-07']);
+    expect(monthsToBackfill('2024-11', '2026-01-20', 15, '2025-02')).toEqual(['2024-11', '2024-12', '2025-01', '2025-02']);
+    // A last month the date has not closed yet is cut to the latest closed one.
+    expect(monthsToBackfill('2025-11', '2026-01-20', 15, '2026-01')).toEqual(['2025-11', '2025-12']);
+    // Nothing when the range is empty.
+    expect(monthsToBackfill('2026-01', '2026-01-20', 15)).toEqual([]);
+    expect(monthsToBackfill('2025-06', '2026-01-20', 15, '2025-05')).toEqual([]);
+    expect(() => monthsToBackfill('2025-5', '2026-01-20', 15)).toThrow(RangeError);
+    expect(() => monthsToBackfill('2025-05', '2026-01-20', 15, '2025-13')).toThrow(RangeError);
   });
 });
 
