@@ -106,7 +106,8 @@ export function App({ config }: { config: ConsoleConfig }) {
         <Typography.Text strong style={{ color: '#fff', fontSize: 16, whiteSpace: 'nowrap' }}>
           职业伤害保障 · 工作台
         </Typography.Text>
-        <Menu className="console-menu" theme="dark" mode="horizontal" items={items} selectedKeys={selected ? [selected] : []} />
+        {/* disabledOverflow: every item stays a visible link (antd's "…" keeps hidden focusable copies, which axe refuses); the row wraps instead (index.css). */}
+        <Menu className="console-menu" theme="dark" mode="horizontal" disabledOverflow items={items} selectedKeys={selected ? [selected] : []} />
         <Space style={{ color: '#fff' }}>
           <span className="console-identity">
             {label(ROLE, role)} · {session.claims.sub}

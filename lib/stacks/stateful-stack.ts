@@ -63,8 +63,11 @@ const KEY_ADMINISTRATION = [
  * The fixed role name of a function whose role a key policy names (PII or audit keys); undefined for the others.
  * The stateless stack names the roles with it, the stateful stack's key policies refer to them by it.
  */
-export const functionRoleName = (stage: StageConfig['name'], name: AnyFunctionName): string | undefined =>
-  ALL_FUNCTIONS[name].pii ? piiRoleName(stage, name) : ALL_FUNCTIONS[name].audit ? auditRoleName(stage, name) : undefined;
+export const functionRoleName = (stage: StageConfig['name'], name: string): string | undefined => {
+  // The identity triggers (manifest/identity.ts) are built by the same code but are not in ALL_FUNCTIONS: no key names them.
+  const spec = (ALL_FUNCTIONS as Readonly<Record<string, (typeof ALL_FUNCTIONS)[AnyFunctionName] | undefined>>)[name];
+  return spec?.pii ? piiRoleName(stage, name) : spec?.audit ? auditRoleName(stage, name) : undefined;
+};
 
 export const tableName = (stage: StageConfig['name'], id: string): string => `injury-claims-${stage}-${id}`;
 

@@ -301,7 +301,7 @@ export class StatelessStack extends Stack {
         tables: grants,
         tableKey: props.dataKey,
         // A fixed name where a key policy names the role (PII key, audit keys).
-        ...(functionRoleName(stage.name, name as AnyFunctionName) ? { roleName: functionRoleName(stage.name, name as AnyFunctionName)! } : {}),
+        ...(functionRoleName(stage.name, name) ? { roleName: functionRoleName(stage.name, name)! } : {}),
         buckets: bucketGrants(spec.buckets ?? {}),
         ...(spec.memorySize ? { memorySize: spec.memorySize } : {}),
         ...(spec.timeoutSeconds ? { timeout: Duration.seconds(spec.timeoutSeconds) } : {}),

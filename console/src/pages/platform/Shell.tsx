@@ -45,7 +45,15 @@ export default function PlatformShell({ session, onSignOut }: { session: Session
         <Typography.Text strong style={{ color: '#fff', fontSize: 16, whiteSpace: 'nowrap' }}>
           职业伤害保障 · 平台服务
         </Typography.Text>
-        <Menu className="console-menu" theme="dark" mode="horizontal" items={items} selectedKeys={selected ? [selected] : []} aria-label="平台导航" />
+        <Menu
+          className="console-menu"
+          theme="dark"
+          mode="horizontal"
+          disabledOverflow
+          items={items}
+          selectedKeys={selected ? [selected] : []}
+          aria-label="平台导航"
+        />
         <Space style={{ color: '#fff' }}>
           <span className="console-identity">平台 · {platformId}</span>
           <Button size="small" onClick={onSignOut}>
