@@ -3,8 +3,8 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { namePath, splitProblem } from './api/problem.ts';
 import { loadConfig, parseConfig } from './auth/config.ts';
-import { authorizeUrl, challengeOf, completeSignIn, exchangeCode, randomVerifier } from './auth/pkce.ts';
-import { claimsOf, loadSession, saveSession } from './auth/session.ts';
+import { authorizeUrl, challengeOf, completeSignIn, exchangeCode, randomVerifier, refreshAccessToken } from './auth/pkce.ts';
+import { claimsOf, clearSession, freshSession, loadSession, saveSession } from './auth/session.ts';
 import { dateTime, shanghaiToday, yuan } from './format.ts';
 import { fenOf } from './money.ts';
 import { isOverdue, nearestDeadline, sortByDeadline } from './queue.ts';
@@ -123,6 +123,55 @@ describe('the session', () => {
   });
 });
 
+describe('renewing the 5-minute access token (Cognito)', () => {
+  const NOW = 1_800_000_000_000;
+  const expiringIn = (seconds: number, sub = 'handler-1') => jwt({ sub, role: 'handler', exp: Math.floor(NOW / 1000) + seconds });
+
+  it('renews a token within a minute of its expiry with the refresh token, once for requests made together', async () => {
+    const storage = new MemoryStorage();
+    saveSession(expiringIn(30), storage, 'rt-1');
+    const asked: string[] = [];
+    const refresh = async (rt: string) => {
+      asked.push(rt);
+      return expiringIn(300, 'handler-1-renewed');
+    };
+    const [a, b] = await Promise.all([freshSession(refresh, storage, NOW), freshSession(refresh, storage, NOW)]);
+    expect(asked).toEqual(['rt-1']);
+    expect(a?.claims.sub).toBe('handler-1-renewed');
+    expect(b?.claims.sub).toBe('handler-1-renewed');
+    expect(loadSession(storage)?.claims.sub).toBe('handler-1-renewed');
+  });
+
+  it('leaves a token with time left, a session without a refresh token, and keeps the token when the renewal is refused', async () => {
+    const storage = new MemoryStorage();
+    const never = async () => {
+      throw new Error('not asked');
+    };
+    saveSession(expiringIn(600), storage, 'rt-1');
+    expect((await freshSession(never, storage, NOW))?.claims.exp).toBe(Math.floor(NOW / 1000) + 600);
+    clearSession(storage);
+    saveSession(expiringIn(30), storage);
+    expect((await freshSession(never, storage, NOW))?.claims.sub).toBe('handler-1');
+    saveSession(expiringIn(30), storage, 'rt-revoked');
+    const refused = async () => {
+      throw new Error('token endpoint answered 400');
+    };
+    expect((await freshSession(refused, storage, NOW))?.claims.sub).toBe('handler-1');
+    expect(await freshSession(undefined, storage, NOW)).toMatchObject({ claims: { sub: 'handler-1' } });
+  });
+
+  it("asks the token endpoint with grant refresh_token for the console's client", async () => {
+    const sent: string[] = [];
+    const fetcher = (async (_url: string, init: RequestInit) => {
+      sent.push(String(init.body));
+      return new Response(JSON.stringify({ access_token: 'at-2' }), { status: 200 });
+    }) as typeof fetch;
+    expect(await refreshAccessToken(cognito, 'rt-1', fetcher)).toBe('at-2');
+    expect(Object.fromEntries(new URLSearchParams(sent[0]))).toEqual({ grant_type: 'refresh_token', client_id: 'app1', refresh_token: 'rt-1' });
+    await expect(refreshAccessToken(cognito, 'rt-1', (async () => new Response('{}', { status: 400 })) as typeof fetch)).rejects.toThrow('400');
+  });
+});
+
 describe('sign-in with code + PKCE', () => {
   it('derives the S256 challenge of the verifier (RFC 7636)', async () => {
     const verifier = randomVerifier();
@@ -148,9 +197,9 @@ describe('sign-in with code + PKCE', () => {
     const sent: { url: string; body: string }[] = [];
     const fetcher = (async (url: string, init: RequestInit) => {
       sent.push({ url, body: String(init.body) });
-      return new Response(JSON.stringify({ access_token: 'at' }), { status: 200 });
+      return new Response(JSON.stringify({ access_token: 'at', refresh_token: 'rt' }), { status: 200 });
     }) as typeof fetch;
-    expect(await completeSignIn(cognito, '?code=c1&state=s1', storage, fetcher)).toBe('at');
+    expect(await completeSignIn(cognito, '?code=c1&state=s1', storage, fetcher)).toEqual({ accessToken: 'at', refreshToken: 'rt' });
     expect(sent[0]?.url).toBe('https://claims.auth.cn-north-1.amazoncognito.com/oauth2/token');
     expect(Object.fromEntries(new URLSearchParams(sent[0]?.body))).toMatchObject({ grant_type: 'authorization_code', code: 'c1', code_verifier: 'v1' });
     await expect(completeSignIn(cognito, '?code=c1&state=s1', storage, fetcher)).rejects.toThrow('登录回调无效');

@@ -6,6 +6,7 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { BrowserRouter } from 'react-router';
 import { configureApi } from './api/client.ts';
+import { refreshAccessToken } from './auth/pkce.ts';
 import { App } from './App.tsx';
 import './index.css';
 import { loadConfig } from './auth/config.ts';
@@ -18,7 +19,9 @@ dayjs.locale('zh-cn');
 preloadPage(location.pathname, loadSession() !== undefined);
 
 const config = await loadConfig();
-configureApi(config.apiUrl);
+const { auth } = config;
+// With Cognito, the 5-minute access tokens are renewed before they expire (auth/session.ts freshSession).
+configureApi(config.apiUrl, auth.mode === 'cognito' ? (refreshToken) => refreshAccessToken(auth, refreshToken) : undefined);
 // Only the staff who have a case queue: a platform or a rider reloading on /cases would fetch a 403.
 const role = loadSession()?.claims.role;
 if (role && !['platform', 'worker', 'finance'].includes(role)) prefetchQueue(location.pathname, location.search);

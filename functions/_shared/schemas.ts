@@ -39,7 +39,8 @@ export const Industry = z.enum(INDUSTRIES);
 
 export const LocalDate = z.withMeta(
   z.string().check(
-    z.regex(/^\d{4}-\d{2}-\d{2}$/, '须为 YYYY-MM-DD 格式的日期。'),
+    // abort: a value of the wrong shape gets one error, not this one and the next.
+    z.regex(/^\d{4}-\d{2}-\d{2}$/, { message: '须为 YYYY-MM-DD 格式的日期。', abort: true }),
     // The core's own test (a real day, year 1000 or later): a date the schema let through and the core refused
     // (e.g. 0999-12-31) was a RangeError, so a 500.
     z.refine((s) => isValidDate(s), '须为真实存在的日期（公元 1000 年及以后）。'),
@@ -49,7 +50,7 @@ export const LocalDate = z.withMeta(
 
 export const Month = z.withMeta(
   z.string().check(
-    z.regex(/^\d{4}-(0[1-9]|1[0-2])$/, '须为 YYYY-MM 格式的月份。'),
+    z.regex(/^\d{4}-(0[1-9]|1[0-2])$/, { message: '须为 YYYY-MM 格式的月份。', abort: true }),
     z.refine((s) => isValidMonth(s), '须为公元 1000 年及以后的月份。'),
   ),
   { example: '2025-08' },

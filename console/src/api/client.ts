@@ -4,7 +4,7 @@
  * Same origin by default (npm start serves console and API together); `apiUrl` in config.json otherwise.
  */
 import createClient, { type Middleware } from 'openapi-fetch';
-import { clearSession, loadSession } from '../auth/session.ts';
+import { clearSession, freshSession, type Refresher } from '../auth/session.ts';
 import type { components, paths } from './schema';
 
 export type Schemas = components['schemas'];
@@ -12,10 +12,11 @@ export type Problem = Schemas['Problem'];
 export type Case = Schemas['Case'];
 
 let baseUrl = '';
+let refresher: Refresher | undefined;
 
 const auth: Middleware = {
-  onRequest({ request }) {
-    const session = loadSession();
+  async onRequest({ request }) {
+    const session = await freshSession(refresher);
     if (session) request.headers.set('authorization', `Bearer ${session.token}`);
     return request;
   },
@@ -35,15 +36,19 @@ const clientFor = (url: string) => {
 };
 export let api = clientFor('');
 
-/** Points the client at the API of the runtime configuration (config.json `apiUrl`); same origin without one. */
-export function configureApi(url: string | undefined): void {
+/**
+ * Points the client at the API of the runtime configuration (config.json `apiUrl`; same origin without one)
+ * and, with Cognito, at the renewal of its short-lived access tokens.
+ */
+export function configureApi(url: string | undefined, refresh?: Refresher): void {
   baseUrl = url?.replace(/\/$/, '') ?? '';
+  refresher = refresh;
   api = clientFor(baseUrl);
 }
 
 /** A file from the API (a bank file) with the token, saved through a blob link: a plain link would carry no token. */
 export async function download(path: string, fileName: string): Promise<Problem | undefined> {
-  const session = loadSession();
+  const session = await freshSession(refresher);
   const response = await fetch(baseUrl + path, { headers: session ? { authorization: `Bearer ${session.token}` } : {} });
   if (!response.ok) return (await response.json()) as Problem;
   const blob = await response.blob();

@@ -40,7 +40,7 @@ export async function exchangeCode(
   code: string,
   verifier: string,
   fetcher: typeof fetch = fetch,
-): Promise<{ access_token: string; id_token?: string }> {
+): Promise<{ access_token: string; id_token?: string; refresh_token?: string }> {
   const response = await fetcher(`${config.domain.replace(/\/$/, '')}/oauth2/token`, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
@@ -53,7 +53,18 @@ export async function exchangeCode(
     }),
   });
   if (!response.ok) throw new Error(`token endpoint answered ${response.status}`);
-  return (await response.json()) as { access_token: string; id_token?: string };
+  return (await response.json()) as { access_token: string; id_token?: string; refresh_token?: string };
+}
+
+/** A new access token for the refresh token (grant `refresh_token`; a public client, so no secret). */
+export async function refreshAccessToken(config: Cognito, refreshToken: string, fetcher: typeof fetch = fetch): Promise<string> {
+  const response = await fetcher(`${config.domain.replace(/\/$/, '')}/oauth2/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ grant_type: 'refresh_token', client_id: config.clientId, refresh_token: refreshToken }),
+  });
+  if (!response.ok) throw new Error(`token endpoint answered ${response.status}`);
+  return ((await response.json()) as { access_token: string }).access_token;
 }
 
 const PENDING = 'console.pkce';
@@ -67,12 +78,17 @@ export async function beginSignIn(config: Cognito, storage: Storage = sessionSto
 }
 
 /** Completes it on the callback: the state must be the one sent; the verifier is used once. */
-export async function completeSignIn(config: Cognito, search: string, storage: Storage = sessionStorage, fetcher: typeof fetch = fetch): Promise<string> {
+export async function completeSignIn(
+  config: Cognito,
+  search: string,
+  storage: Storage = sessionStorage,
+  fetcher: typeof fetch = fetch,
+): Promise<{ accessToken: string; refreshToken?: string }> {
   const params = new URLSearchParams(search);
   const pending = JSON.parse(storage.getItem(PENDING) ?? 'null') as { verifier: string; state: string } | null;
   storage.removeItem(PENDING);
   const code = params.get('code');
   if (!pending || !code || params.get('state') !== pending.state) throw new Error('登录回调无效：请重新登录。');
   const tokens = await exchangeCode(config, code, pending.verifier, fetcher);
-  return tokens.access_token;
+  return { accessToken: tokens.access_token, ...(tokens.refresh_token ? { refreshToken: tokens.refresh_token } : {}) };
 }

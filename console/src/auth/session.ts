@@ -13,6 +13,8 @@ export interface Session {
 }
 
 const KEY = 'console.session';
+/** Cognito's refresh token (code + PKCE sign-in only), for the tab too: person tokens live 5 minutes in AWS. */
+const REFRESH_KEY = 'console.refresh';
 
 /** The JWT's payload (not verified: the API verifies; the console only reads whom to show). */
 export function claimsOf(token: string): Claims | undefined {
@@ -40,13 +42,45 @@ export function loadSession(storage: Storage = sessionStorage): Session | undefi
   return { token, claims };
 }
 
-export function saveSession(token: string, storage: Storage = sessionStorage): Session | undefined {
+export function saveSession(token: string, storage: Storage = sessionStorage, refreshToken?: string): Session | undefined {
   const claims = claimsOf(token);
   if (!claims) return undefined;
   storage.setItem(KEY, token);
+  if (refreshToken) storage.setItem(REFRESH_KEY, refreshToken);
   return { token, claims };
 }
 
 export function clearSession(storage: Storage = sessionStorage): void {
   storage.removeItem(KEY);
+  storage.removeItem(REFRESH_KEY);
+}
+
+/** Exchanges a refresh token for a new access token (Cognito's token endpoint); throws when refused. */
+export type Refresher = (refreshToken: string) => Promise<string>;
+
+let renewing: Promise<Session | undefined> | undefined;
+
+/**
+ * The session for the next request, its access token renewed first when it expires within `marginSeconds`
+ * and a refresh token is kept (Cognito: 5-minute person tokens, docs/security.md "Identity in AWS"). Requests
+ * made meanwhile share one renewal. A refused renewal (a disabled user) leaves the current token, which
+ * ends at its `exp` like any other; the API's 401 then sends the person to the sign-in.
+ */
+export async function freshSession(
+  refresh: Refresher | undefined,
+  storage: Storage = sessionStorage,
+  now: number = Date.now(),
+  marginSeconds = 60,
+): Promise<Session | undefined> {
+  const token = storage.getItem(KEY);
+  const refreshToken = storage.getItem(REFRESH_KEY);
+  const exp = token ? claimsOf(token)?.exp : undefined;
+  if (!refresh || !refreshToken || exp === undefined || exp * 1000 - now > marginSeconds * 1000) return loadSession(storage);
+  renewing ??= refresh(refreshToken)
+    .then((renewed) => saveSession(renewed, storage))
+    .catch(() => undefined)
+    .finally(() => {
+      renewing = undefined;
+    });
+  return (await renewing) ?? loadSession(storage);
 }

@@ -15,8 +15,8 @@ export default function Callback({ config, onSignedIn }: { config: ConsoleConfig
       return;
     }
     completeSignIn(config.auth, location.search).then(
-      (token) => {
-        const session = saveSession(token);
+      ({ accessToken, refreshToken }) => {
+        const session = saveSession(accessToken, sessionStorage, refreshToken);
         if (!session) return setError('登录凭据无效：请重新登录。');
         onSignedIn(session);
         navigate('/', { replace: true });
