@@ -63,8 +63,9 @@ export class DomainEvents extends Construct {
     // ---- Stream → publisher → bus -------------------------------------------------------------
     this.streamDlq = targetDeadLetterQueue(this, 'StreamDlq', stage, 'cases table stream mapping');
     // Every function on the stream (the publisher; the statistics counter, D20) has its own mapping, same settings.
+    // Not the audit chainer: its mapping is in lib/stacks/audit.ts (in order, no bisecting, every chained item, its own DLQ).
     const streamFunctions = (Object.keys(DOMAIN_EVENT_FUNCTIONS) as DomainEventFunctionName[]).filter(
-      (name) => (DOMAIN_EVENT_FUNCTIONS[name].trigger as { stream?: string }).stream === 'cases',
+      (name) => (DOMAIN_EVENT_FUNCTIONS[name].trigger as { stream?: string }).stream === 'cases' && !(DOMAIN_EVENT_FUNCTIONS[name] as FunctionSpec).audit,
     );
     for (const name of streamFunctions)
       fns[name].function.addEventSource(
