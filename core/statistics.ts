@@ -158,13 +158,10 @@ export function nearestRank(histogram: ReadonlyMap<number, number>, p: number): 
   const values = [...histogram.entries()].filter(([, n]) => n > 0).sort(([a], [b]) => a - b);
   const total = values.reduce((s, [, n]) => s + n, 0);
   if (total === 0) return null;
-  const rank = Math.max(1, Math.ceil(p * total));
+  // 1 ≤ rank ≤ total: some value's cumulative count always reaches it.
+  const rank = Math.min(total, Math.max(1, Math.ceil(p * total)));
   let seen = 0;
-  for (const [value, n] of values) {
-    seen += n;
-    if (seen >= rank) return value;
-  }
-  return values.at(-1)![0];
+  return values.find(([, n]) => (seen += n) >= rank)![0];
 }
 
 /** Median and p90 (nearest rank) of a histogram of days. */
@@ -259,7 +256,7 @@ export function computeStatistics(
         paymentsByItemFen: Object.fromEntries(
           Object.entries(payments)
             .filter(([, fen]) => fen !== 0)
-            .sort(([a], [b]) => (a < b ? -1 : 1)),
+            .sort(([a], [b]) => a.localeCompare(b, 'en')),
         ),
       };
     }),

@@ -7,10 +7,11 @@ import { createRoot } from 'react-dom/client';
 import { BrowserRouter } from 'react-router';
 import { configureApi } from './api/client.ts';
 import { refreshAccessToken } from './auth/pkce.ts';
+import { refreshWorkerToken } from './auth/worker-sign-in.ts';
 import { App } from './App.tsx';
 import './index.css';
 import { loadConfig } from './auth/config.ts';
-import { loadSession } from './auth/session.ts';
+import { loadSession, storedRole } from './auth/session.ts';
 import { preloadPage } from './preload.ts';
 import { prefetchQueue } from './queue-data.ts';
 
@@ -19,9 +20,15 @@ dayjs.locale('zh-cn');
 preloadPage(location.pathname, loadSession() !== undefined);
 
 const config = await loadConfig();
-const { auth } = config;
-// With Cognito, the 5-minute access tokens are renewed before they expire (auth/session.ts freshSession).
-configureApi(config.apiUrl, auth.mode === 'cognito' ? (refreshToken) => refreshAccessToken(auth, refreshToken) : undefined);
+const { auth, workerAuth } = config;
+// With Cognito, the 5-minute access tokens are renewed before they expire (auth/session.ts freshSession): a
+// rider's through the workers' pool, anyone else's at the hosted sign-in's token endpoint.
+configureApi(
+  config.apiUrl,
+  auth.mode === 'cognito'
+    ? (refreshToken) => (storedRole() === 'worker' && workerAuth ? refreshWorkerToken(workerAuth, refreshToken) : refreshAccessToken(auth, refreshToken))
+    : undefined,
+);
 // Only the staff who have a case queue: a platform or a rider reloading on /cases would fetch a 403.
 const role = loadSession()?.claims.role;
 if (role && !['platform', 'worker', 'finance'].includes(role)) prefetchQueue(location.pathname, location.search);

@@ -46,6 +46,8 @@ export interface ConsoleRuntimeConfig {
     /** Sign-out URLs the app client accepts; the console uses the one on its own origin. */
     readonly logoutUris: readonly string[];
   };
+  /** Riders' sign-in by phone and SMS code: the workers' pool's region and public app client (custom auth flow). */
+  readonly workerAuth: { readonly region: string; readonly clientId: string };
 }
 
 /** Sources the console may reach beyond its own origin; they go into the CSP's connect-src and form-action. */

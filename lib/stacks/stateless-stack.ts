@@ -549,6 +549,7 @@ export class StatelessStack extends Stack {
         redirectUris: appCallbackUrls,
         logoutUris: appLogoutUrls,
       },
+      workerAuth: { region: this.region, clientId: this.workerIdentity.appClient.userPoolClientId },
     });
 
     // ---- Outputs --------------------------------------------------------------------------------

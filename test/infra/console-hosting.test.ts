@@ -220,7 +220,7 @@ describe('console hosting with a console build', () => {
     expect(stagedFiles(entry.Properties.SourceObjectKeys[1])).toEqual(['config.json']);
   });
 
-  it('writes config.json from the stack: API endpoint, Cognito domain, app client, redirect URIs', () => {
+  it('writes config.json from the stack: API endpoint, Cognito domain, app client, redirect URIs, the workers\' pool', () => {
     const [, entry] = deployments().find(([id]) => id.startsWith('ConsoleEntry'))!;
     const key = entry.Properties.SourceObjectKeys[1] as string;
     const markers = entry.Properties.SourceMarkers[1] as Record<string, unknown>;
@@ -238,6 +238,8 @@ describe('console hosting with a console build', () => {
         redirectUris: [`${consoleUrl}/callback`, 'http://localhost:5173/callback'],
         logoutUris: [`${consoleUrl}/`, 'http://localhost:5173/'],
       },
+      // Riders sign in from the phone against the workers' pool (custom auth flow; console/src/auth/worker-sign-in.ts).
+      workerAuth: { region: '<AWS::Region>', clientId: `<${id(built.stateless.workerIdentity.appClient)}>` },
     });
   });
 

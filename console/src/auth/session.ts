@@ -42,6 +42,12 @@ export function loadSession(storage: Storage = sessionStorage): Session | undefi
   return { token, claims };
 }
 
+/** The role of the stored token, expired or not (which token endpoint renews it). */
+export function storedRole(storage: Storage = sessionStorage): string | undefined {
+  const token = storage.getItem(KEY);
+  return token ? claimsOf(token)?.role : undefined;
+}
+
 export function saveSession(token: string, storage: Storage = sessionStorage, refreshToken?: string): Session | undefined {
   const claims = claimsOf(token);
   if (!claims) return undefined;

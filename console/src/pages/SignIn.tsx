@@ -7,6 +7,7 @@ import type { ConsoleConfig } from '../auth/config.ts';
 import { beginSignIn } from '../auth/pkce.ts';
 import { type Session, saveSession } from '../auth/session.ts';
 import { PROVINCES } from '../format.ts';
+import { PhoneSignIn } from './rider/PhoneSignIn.tsx';
 
 const ROLES = [
   { value: 'handler', label: '经办（handler）' },
@@ -39,12 +40,24 @@ export default function SignIn({ config, onSignedIn }: { config: ConsoleConfig; 
 
   if (config.auth.mode === 'cognito') {
     const auth = config.auth;
+    const workerAuth = config.workerAuth;
     return (
-      <Card title="登录" style={{ maxWidth: 420, margin: '80px auto' }}>
-        <Button type="primary" block onClick={async () => location.assign(await beginSignIn(auth))}>
-          统一身份认证登录
-        </Button>
-      </Card>
+      <main>
+        <Card title={<h1 style={{ margin: 0, fontSize: 16 }}>工作人员与平台登录</h1>} style={{ maxWidth: 420, margin: '48px auto 16px' }}>
+          <Button type="primary" block onClick={async () => location.assign(await beginSignIn(auth))}>
+            统一身份认证登录
+          </Button>
+        </Card>
+        {workerAuth ? (
+          <PhoneSignIn
+            auth={workerAuth}
+            onSignedIn={(session) => {
+              onSignedIn(session);
+              navigate('/', { replace: true });
+            }}
+          />
+        ) : null}
+      </main>
     );
   }
 

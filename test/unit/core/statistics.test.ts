@@ -32,6 +32,10 @@ const hist = (values: number[]) => {
 const sortedRank = (values: number[], p: number) => [...values].sort((a, b) => a - b)[Math.max(1, Math.ceil(p * values.length)) - 1];
 
 describe('nearestRank (D20: median and p90 by nearest rank)', () => {
+  it('takes the largest value at p = 1', () => {
+    expect(nearestRank(hist([3, 1, 2]), 1)).toBe(3);
+  });
+
   it('is null without data', () => {
     expect(nearestRank(new Map(), 0.5)).toBeNull();
     expect(medianAndP90(new Map([[3, 0]]))).toEqual({ median: null, p90: null });
@@ -205,6 +209,16 @@ describe('computeStatistics (D20)', () => {
     expect(computeStatistics('2026-10', '2026-10', { industry: 'FREIGHT' }, counters, orders).months[0]!.reports).toBe(0);
   });
 
+  it('lists the payments by item in item order, and quotes a CSV field that needs it', () => {
+    const twoItems: StatisticsCounter[] = [
+      { bucket: b('2026-10', '110000', 'FOOD_DELIVERY', 'P1'), fields: { 'pay:medical': 500, 'pay:disability_lump_sum': 900, 'pay:meal': 0 } },
+      { bucket: b('2026-10', '110000', 'FOOD_DELIVERY', 'P1'), fields: { 'pay:funeral': 100, 'pay:odd,"item"': 7 } },
+    ];
+    const month = computeStatistics('2026-10', '2026-10', {}, twoItems, []).months[0]!;
+    expect(Object.keys(month.paymentsByItemFen)).toEqual(['disability_lump_sum', 'funeral', 'medical', 'odd,"item"']);
+    expect(statisticsCsv({ months: [month] })).toContain('2026-10,待遇支付金额（分）,"odd,""item""",7\r\n');
+  });
+
   it('exports one CSV row per month and figure (BOM, CRLF, Chinese headers)', () => {
     const csv = statisticsCsv(computeStatistics('2026-10', '2026-10', { platformId: 'P2' }, counters, orders));
     expect(csv.startsWith('\uFEFF月份,指标,项目,数值\r\n')).toBe(true);
@@ -243,6 +257,26 @@ describe('countersFromRecords and counterCorrections (the backfill, D20)', () =>
       ['2026-10', 'confirmed', 1],
       ['2026-11', 'dtd:2', 1],
       ['2026-11', 'pay:medical', 500],
+      ['2026-11', 'dfp:9', 1],
+    ]);
+  });
+
+  it('leaves out a case whose report is unknown and a payment whose case is, and dates an escalation without due by its record', () => {
+    const stray = { ...c, caseId: 'C9', reportId: 'R-unknown' } as unknown as CaseRecord;
+    const overdue = { ...c, escalations: [{ kind: 'CONFIRMATION_OVERDUE', recordedAt: '2026-12-20' }] } as unknown as CaseRecord;
+    const { totals, firstPayments } = countersFromRecords(
+      [r],
+      [stray, overdue],
+      [{ ...paid('2026-11-10T02:00:00Z', 200), caseId: 'C9' }, paid('2026-11-10T02:00:00Z', 200), paid('2026-11-25T02:00:00Z', 50)],
+    );
+    // The later payment is no first payment.
+    expect(firstPayments.get('C1')?.paidAt).toBe('2026-11-10T02:00:00Z');
+    expect(totals.map((t) => [t.bucket.month, t.field, t.n])).toEqual([
+      ['2026-10', 'reports', 1],
+      ['2026-10', 'confirmed', 1],
+      ['2026-11', 'dtd:2', 1],
+      ['2026-12', 'overdue', 1],
+      ['2026-11', 'pay:medical', 250],
       ['2026-11', 'dfp:9', 1],
     ]);
   });
