@@ -95,6 +95,8 @@ describe('a rider signs in with the phone number and an SMS code (AWS)', () => {
     await page.getByLabel('手机号码').fill('138 0013 8000');
     await page.getByRole('button', { name: '获取验证码' }).click();
     await page.getByText('验证码已发送至 138****8000').waitFor();
+    // The number is now right: its error is gone.
+    await card.getByText('请输入 11 位手机号码').waitFor({ state: 'detached' });
     expect(calls[0]).toEqual({
       target: 'InitiateAuth',
       body: { AuthFlow: 'CUSTOM_AUTH', ClientId: 'worker-app', AuthParameters: { USERNAME: '+8613800138000' } },

@@ -22,6 +22,7 @@ export function PhoneSignIn({ auth, onSignedIn }: { auth: WorkerAuth; onSignedIn
       form.setFields([{ name: 'phone', errors: ['请输入 11 位手机号码'] }]);
       return;
     }
+    form.setFields([{ name: 'phone', errors: [] }]);
     setBusy(true);
     setRefusal(undefined);
     try {
@@ -72,7 +73,8 @@ export function PhoneSignIn({ auth, onSignedIn }: { auth: WorkerAuth; onSignedIn
             <Form.Item name="code" label="短信验证码">
               <Input size="large" inputMode="numeric" autoComplete="one-time-code" maxLength={6} placeholder="6 位数字" />
             </Form.Item>
-            <Button type="primary" size="large" block htmlType="submit" loading={busy}>
+            {/* aria-label: the name stays 登录 while antd's loading icon (aria-label "loading") fades out. */}
+            <Button type="primary" size="large" block htmlType="submit" loading={busy} aria-label="登录">
               登录
             </Button>
           </>
