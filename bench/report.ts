@@ -1,6 +1,7 @@
 /** Renders docs/benchmarks.md from one run's results (numbers only from this run). */
 import type { ColdStartResult } from './cold-start.ts';
 import type { ConsoleResult } from './console.ts';
+import type { ConsoleImportResult } from './console-import.ts';
 import type { CoverageResult } from './coverage.ts';
 import type { DeclarationResult } from './declaration.ts';
 import type { IngestResult } from './ingest.ts';
@@ -20,6 +21,8 @@ export interface BenchResults {
   coverageTarget?: number;
   /** Issue 13: the console's first page and work queue (`--only=console`). */
   console?: ConsoleResult;
+  /** Issue 16: the platform portal's orders import against the API's own rate (`--only=console-import`). */
+  consoleImport?: ConsoleImportResult;
 }
 
 /** Cost inputs from the measured real-path counts (assumptions that are not measured are marked in scale.md). */
@@ -128,6 +131,16 @@ export const renderReport = (r: BenchResults): string => {
         a.medianMs < con.queue.budgetMs && a.maxMs < con.queue.budgetMs ? 'pass' : 'MISS',
       );
     }
+  }
+  const imp = r.consoleImport;
+  if (imp) {
+    row(
+      '13d',
+      `platform portal: ${imp.orders.toLocaleString('en')} orders imported from one CSV through \`/orders\` (batches of ${imp.batchSize.toLocaleString('en')}) ÷ the same batches sent straight to the API, orders/s`,
+      `${imp.ratio.toFixed(2)}× (browser ${imp.browser.ordersPerSecond.toLocaleString('en')} orders/s, API ${imp.api.ordersPerSecond.toLocaleString('en')} orders/s; n=1)`,
+      '— (measured, no target)',
+      'measured',
+    );
   }
   let cost: ReturnType<typeof costPerMillionOrders> | undefined;
   let scenarios: (ReturnType<typeof costScenarios>[number] & { total: number })[] = [];
@@ -267,6 +280,13 @@ export const renderReport = (r: BenchResults): string => {
       `Measured ${con.measuredAt} (\`npm run bench -- --only=console --into=bench/results/full.json\`): Debian's chromium (playwright-core, headless) against a local stack started for it (bench/console.ts). **First page**: every script the sign-in page requests, gzipped as a server sends it: ${con.firstPage.scripts} files, ${(con.firstPage.gzippedBytes / 1024).toFixed(1)} KiB (budget 500 KiB; each other page is a lazy chunk loaded when opened). ` +
         `**Work queue**: ${con.queue.cases.toLocaleString('en')} cases opened through the API and waiting for confirmation; a handler of their province opens \`/cases\` (the console's chunks cached by an earlier visit, as for a person who used it before); measured from the navigation's start to the table showing the first 50 of the 1,000 cases sorted by deadline with the total 共 ${con.queue.cases} 件. ` +
         `Arm api: the console pages through \`GET /v1/cases\` (10 requests of 100) on the local API: samples ${con.queue.arms.api.samplesMs.join(', ')} ms. Arm render: the same answers served from memory, so the rest is the console's own work (fetch, sort, render): samples ${con.queue.arms.render.samplesMs.join(', ')} ms.`,
+      '',
+    );
+  }
+  if (imp) {
+    if (!con) lines.push('## 13. The console', '');
+    lines.push(
+      `**Orders import (13d)**, measured ${imp.measuredAt} (\`npm run bench -- --only=console-import [--orders=N] --into=bench/results/full.json\`, bench/console-import.ts): a local stack started for it, a platform with ${imp.workers} riders; after one warm-up batch, arm API sends ${imp.orders.toLocaleString('en')} orders from Node straight to \`POST /v1/platforms/{platformId}/orders\` in batches of ${imp.batchSize.toLocaleString('en')}, one after another: ${(imp.api.ms / 1000).toFixed(1)} s, ${imp.api.ordersPerSecond.toLocaleString('en')} orders/s. Arm browser chooses a CSV of as many other orders of the same shape on the portal's \`/orders\` page in chromium (read and parsed by papaparse in the page in ${imp.browser.parseMs.toLocaleString('en')} ms) and is timed from the click on 开始导入 until the page says 已全部完成, its 新增 count checked equal to the orders sent: ${(imp.browser.importMs / 1000).toFixed(1)} s, ${imp.browser.ordersPerSecond.toLocaleString('en')} orders/s. Ratio browser ÷ API ${imp.ratio.toFixed(2)} (1.0: the console costs nothing over the API). The gap is the page's own work between batches (one batch in flight at a time, the progress bar and counts re-rendered per batch) while the API arm sends its next batch at once; parallel batches in the page would close it but make resuming after a failure harder (docs/console.md).`,
       '',
     );
   }

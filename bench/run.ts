@@ -1,7 +1,7 @@
 /**
  * `npm run bench [-- --quick] [-- --only=ingest,coverage,coldstart,declaration,console] [-- --into=bench/results/full.json]`
  * `npm run bench -- --only=console-import [--orders=N]`: the platform portal's orders import (bench/console-import.ts),
- * written to bench/results/console-import.json (docs/benchmarks.md row 13d is filled in from it by hand for now).
+ * rendered as docs/benchmarks.md row 13d (with `--into=bench/results/full.json`, the other rows are kept).
  *
  * Issue 6's benchmarks on the local stack (DynamoDB Local started here, traffic to 127.0.0.1 only), every
  * figure a ratio of two arms measured side by side in this run, repeated; results to docs/benchmarks.md.
@@ -62,12 +62,7 @@ if (only?.includes('console-import')) {
   const orders = Number(args.find((a) => a.startsWith('--orders='))?.slice(9) ?? (quick ? 10_000 : 100_000));
   log(`13d. console: importing ${orders} orders through the platform portal, and through the API alone`);
   const { runConsoleImport } = await import('./console-import.ts');
-  const result = await runConsoleImport({ orders }, log);
-  mkdirSync(resolve(import.meta.dirname, 'results'), { recursive: true });
-  writeFileSync(resolve(import.meta.dirname, 'results', 'console-import.json'), `${JSON.stringify(result, null, 2)}\n`);
-  log('wrote bench/results/console-import.json');
-  // Asked alone, it leaves docs/benchmarks.md as it is (the report has no section for it yet).
-  if (only.length === 1) process.exit(0);
+  results.consoleImport = await runConsoleImport({ orders }, log);
 }
 
 if (wants('coldstart')) {
