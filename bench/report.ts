@@ -279,7 +279,7 @@ export const renderReport = (r: BenchResults): string => {
     lines.push(
       `Measured ${con.measuredAt} (\`npm run bench -- --only=console --into=bench/results/full.json\`): Debian's chromium (playwright-core, headless) against a local stack started for it (bench/console.ts). **First page**: every script the sign-in page requests, gzipped as a server sends it: ${con.firstPage.scripts} files, ${(con.firstPage.gzippedBytes / 1024).toFixed(1)} KiB (budget 500 KiB; each other page is a lazy chunk loaded when opened). ` +
         `**Work queue**: ${con.queue.cases.toLocaleString('en')} cases opened through the API and waiting for confirmation; a handler of their province opens \`/cases\` (the console's chunks cached by an earlier visit, as for a person who used it before); measured from the navigation's start to the table showing the first 50 of the 1,000 cases sorted by deadline with the total 共 ${con.queue.cases} 件. ` +
-        `Arm api: the console pages through \`GET /v1/cases\` (10 requests of 100) on the local API: samples ${con.queue.arms.api.samplesMs.join(', ')} ms. Arm render: the same answers served from memory, so the rest is the console's own work (fetch, sort, render): samples ${con.queue.arms.render.samplesMs.join(', ')} ms.`,
+        `Arm api: the console pages through \`GET /v1/cases\` (two requests of 500) on the local API: samples ${con.queue.arms.api.samplesMs.join(', ')} ms. Arm render: the same answers served from memory, so the rest is the console's own work (fetch, sort, render): samples ${con.queue.arms.render.samplesMs.join(', ')} ms.`,
       '',
     );
   }
