@@ -220,7 +220,7 @@ describe('console hosting with a console build', () => {
     expect(stagedFiles(entry.Properties.SourceObjectKeys[1])).toEqual(['config.json']);
   });
 
-  it('writes config.json from the stack: API endpoint, Cognito domain, app client, redirect URIs, the workers\' pool', () => {
+  it("writes config.json from the stack: API endpoint, Cognito domain, app client, redirect URIs, the workers' pool", () => {
     const [, entry] = deployments().find(([id]) => id.startsWith('ConsoleEntry'))!;
     const key = entry.Properties.SourceObjectKeys[1] as string;
     const markers = entry.Properties.SourceMarkers[1] as Record<string, unknown>;
