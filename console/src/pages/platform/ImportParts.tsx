@@ -28,7 +28,35 @@ export function FilePicker({ label, onFile, disabled }: { label: string; onFile:
 }
 
 /** The first rows as they will be sent, under the fields' Chinese names. */
-export function Preview({ sheet, columns, byField, caption }: { sheet: Sheet; columns: Columns; byField: Record<string, string>; caption: string }) {
+/**
+ * A chosen file: the columns it lacks (nothing to import), or its preview followed by `children` (how to
+ * start the import). The riders' and the orders' imports show the same.
+ */
+export function CheckedFile({
+  file,
+  columns,
+  children,
+}: {
+  file: { name: string; sheet: Sheet; missing: readonly string[]; byField: Record<string, string> };
+  columns: Columns;
+  children: React.ReactNode;
+}) {
+  if (file.missing.length > 0)
+    return <Alert type="error" role="alert" showIcon message="文件缺少必需的列" description={`缺少：${file.missing.join('、')}。请补充列名后重新选择文件。`} />;
+  return (
+    <>
+      <Preview
+        sheet={file.sheet}
+        columns={columns}
+        byField={file.byField}
+        caption={`${file.name}：共 ${file.sheet.rows.length.toLocaleString('zh-CN')} 行，预览前 10 行`}
+      />
+      {children}
+    </>
+  );
+}
+
+function Preview({ sheet, columns, byField, caption }: { sheet: Sheet; columns: Columns; byField: Record<string, string>; caption: string }) {
   const shown = columns.filter((c) => byField[c.field] !== undefined);
   return (
     <Table<SheetRow>

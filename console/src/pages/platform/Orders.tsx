@@ -23,7 +23,7 @@ import {
   rejectedCsv,
   type Sheet,
 } from '../../platform-import.ts';
-import { FilePicker, ImportProgress, Preview, saveText } from './ImportParts.tsx';
+import { CheckedFile, FilePicker, ImportProgress, saveText } from './ImportParts.tsx';
 import { failureText, useImport } from './useImport.ts';
 import './platform.css';
 
@@ -87,49 +87,32 @@ export default function Orders({ platformId }: { platformId: string }) {
       <FilePicker label="选择订单文件（CSV 或 Excel）" onFile={choose} disabled={state.running} />
       {chosen ? (
         <Space direction="vertical" style={{ width: '100%', marginTop: 16 }}>
-          {chosen.missing.length > 0 ? (
-            <Alert
-              type="error"
-              role="alert"
-              showIcon
-              message="文件缺少必需的列"
-              description={`缺少：${chosen.missing.join('、')}。请补充列名后重新选择文件。`}
-            />
-          ) : (
-            <>
-              <Preview
-                sheet={chosen.sheet}
-                columns={ORDER_COLUMNS}
-                byField={chosen.byField}
-                caption={`${chosen.name}：共 ${chosen.sheet.rows.length.toLocaleString('zh-CN')} 行，预览前 10 行`}
-              />
-              {chosen.saved && idle ? (
-                <Alert
-                  type="warning"
-                  showIcon
-                  message={`此文件上次导入到第 ${chosen.saved.nextBatch} 批后中断`}
-                  description={
-                    <Space direction="vertical">
-                      <span>
-                        可以从第 {chosen.saved.nextBatch + 1}{' '}
-                        批继续（之前各批的计数保留，未受理明细不再显示）；从头导入也不会重复计数，已有的订单会显示为“重复”。
-                      </span>
-                      <Space wrap>
-                        <Button type="primary" onClick={() => chosen.saved && importer.run(chosen.items.length, chosen.saved.nextBatch, chosen.saved.counts)}>
-                          从第 {chosen.saved.nextBatch + 1} 批继续
-                        </Button>
-                        <Button onClick={startOver}>从头导入</Button>
-                      </Space>
+          <CheckedFile file={chosen} columns={ORDER_COLUMNS}>
+            {chosen.saved && idle ? (
+              <Alert
+                type="warning"
+                showIcon
+                message={`此文件上次导入到第 ${chosen.saved.nextBatch} 批后中断`}
+                description={
+                  <Space direction="vertical">
+                    <span>
+                      可以从第 {chosen.saved.nextBatch + 1} 批继续（之前各批的计数保留，未受理明细不再显示）；从头导入也不会重复计数，已有的订单会显示为“重复”。
+                    </span>
+                    <Space wrap>
+                      <Button type="primary" onClick={() => chosen.saved && importer.run(chosen.items.length, chosen.saved.nextBatch, chosen.saved.counts)}>
+                        从第 {chosen.saved.nextBatch + 1} 批继续
+                      </Button>
+                      <Button onClick={startOver}>从头导入</Button>
                     </Space>
-                  }
-                />
-              ) : (
-                <Button type="primary" disabled={!idle || chosen.sheet.rows.length === 0} onClick={startOver}>
-                  开始导入 {chosen.sheet.rows.length.toLocaleString('zh-CN')} 行
-                </Button>
-              )}
-            </>
-          )}
+                  </Space>
+                }
+              />
+            ) : (
+              <Button type="primary" disabled={!idle || chosen.sheet.rows.length === 0} onClick={startOver}>
+                开始导入 {chosen.sheet.rows.length.toLocaleString('zh-CN')} 行
+              </Button>
+            )}
+          </CheckedFile>
           <ImportProgress state={state} unit="行" statuses={['accepted', 'duplicate', 'updated', 'rejected']} onResume={importer.resume} />
           {state.finished ? <Declarations platformId={platformId} months={monthsOf(chosen.items)} /> : null}
           {rejectedRows.length > 0 ? (

@@ -9,7 +9,7 @@ import { api } from '../../api/client.ts';
 import { asProblem, splitProblem } from '../../api/problem.ts';
 import { readSheetFile } from '../../platform-excel.ts';
 import { errorText, itemOf, mapColumns, rejectedCsv, type Sheet, WORKER_COLUMNS, WORKERS_PER_BATCH } from '../../platform-import.ts';
-import { FilePicker, ImportProgress, Preview, saveText } from './ImportParts.tsx';
+import { CheckedFile, FilePicker, ImportProgress, saveText } from './ImportParts.tsx';
 import { failureText, useImport } from './useImport.ts';
 import './platform.css';
 
@@ -149,27 +149,11 @@ function ImportWorkers({ platformId }: { platformId: string }) {
       <FilePicker label="选择骑手文件（CSV 或 Excel）" onFile={choose} disabled={state.running} />
       {sheet ? (
         <Space direction="vertical" style={{ width: '100%', marginTop: 16 }}>
-          {sheet.missing.length > 0 ? (
-            <Alert
-              type="error"
-              role="alert"
-              showIcon
-              message="文件缺少必需的列"
-              description={`缺少：${sheet.missing.join('、')}。请补充列名后重新选择文件。`}
-            />
-          ) : (
-            <>
-              <Preview
-                sheet={sheet.sheet}
-                columns={WORKER_COLUMNS}
-                byField={sheet.byField}
-                caption={`${sheet.name}：共 ${sheet.sheet.rows.length} 行，预览前 10 行`}
-              />
-              <Button type="primary" disabled={state.running || sheet.sheet.rows.length === 0 || state.finished} onClick={() => importer.run(items.length)}>
-                开始导入 {sheet.sheet.rows.length} 行
-              </Button>
-            </>
-          )}
+          <CheckedFile file={sheet} columns={WORKER_COLUMNS}>
+            <Button type="primary" disabled={state.running || sheet.sheet.rows.length === 0 || state.finished} onClick={() => importer.run(items.length)}>
+              开始导入 {sheet.sheet.rows.length} 行
+            </Button>
+          </CheckedFile>
           <ImportProgress state={state} unit="行" statuses={['accepted', 'rejected']} onResume={importer.resume} />
           {rejectedRows.length > 0 ? (
             <RejectedRows
