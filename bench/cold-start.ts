@@ -1,35 +1,42 @@
 /**
- * Benchmark 4: every function bundle (FUNCTIONS in functions/routes.ts) built with esbuild exactly as the
- * CDK construct builds it (lib/constructs/function.ts: ESM, node24, minified, AWS SDK bundled, the
+ * Benchmark 4: every function of the product (ALL_FUNCTIONS in manifest/functions.ts and the user pools'
+ * triggers, IDENTITY_FUNCTIONS in manifest/identity.ts; functions sharing an entry share one bundle) built
+ * with esbuild exactly as the CDK construct builds it (lib/config/bundling.ts, which
+ * lib/constructs/function.ts passes to NodejsFunction: ESM, node24, minified, AWS SDK bundled, the
  * createRequire banner, linked source map without sources content), and a floor bundle that imports only
  * the AWS SDK clients that function bundles and creates them at module scope, as functions/_shared/db.ts
  * does, and nothing else. Sizes are of the .mjs (the source map is a separate file). Init time: a fresh
  * `node --enable-source-maps` process (as NODE_OPTIONS in Lambda) imports the bundle; the time from
- * before the dynamic import until the module is evaluated, function and floor alternating.
+ * before the dynamic import until the module is evaluated, function and floor alternating (which one goes
+ * first alternates too), `rounds` pairs per function: the ratio is the median of the per-pair ratios.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { build, type Metafile } from 'esbuild';
-import { FUNCTIONS } from '../manifest/functions.ts';
+import { LAMBDA_BUNDLING } from '../lib/config/bundling.ts';
+import { ALL_FUNCTIONS } from '../manifest/functions.ts';
+import { IDENTITY_FUNCTIONS } from '../manifest/identity.ts';
 import { summarize, type Summary } from './lib/stats.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
-const ESM_REQUIRE_BANNER = "import { createRequire } from 'module';const require = createRequire(import.meta.url);";
 
-/** The CDK construct's bundling options, translated to esbuild's API (what NodejsFunction passes). */
+/** Every deployed function by name: the stateless stack builds one ClaimsFunction for each. */
+const EVERY_FUNCTION: Readonly<Record<string, { readonly entry: string }>> = { ...ALL_FUNCTIONS, ...IDENTITY_FUNCTIONS };
+
+/** The CDK construct's bundling options (lib/config/bundling.ts), translated to esbuild's API (what NodejsFunction passes). */
 const buildOptions = {
   bundle: true,
   platform: 'node' as const,
   format: 'esm' as const,
-  target: 'node24',
-  mainFields: ['module', 'main'],
-  banner: { js: ESM_REQUIRE_BANNER },
-  external: [] as string[],
-  minify: true,
-  sourcemap: true,
-  sourcesContent: false,
+  target: LAMBDA_BUNDLING.target,
+  mainFields: [...LAMBDA_BUNDLING.mainFields],
+  banner: { js: LAMBDA_BUNDLING.banner },
+  external: [...LAMBDA_BUNDLING.externalModules],
+  minify: LAMBDA_BUNDLING.minify,
+  sourcemap: LAMBDA_BUNDLING.sourceMap,
+  sourcesContent: LAMBDA_BUNDLING.sourcesContent,
   metafile: true,
   logLevel: 'silent' as const,
   outExtension: { '.js': '.mjs' },
@@ -44,22 +51,41 @@ const CLIENTS: Record<string, { import: string; create: string }> = {
   },
   '@aws-sdk/client-sfn': { import: "import { SFNClient } from '@aws-sdk/client-sfn';", create: 'const sfn = new SFNClient({});' },
   '@aws-sdk/client-kms': { import: "import { KMSClient } from '@aws-sdk/client-kms';", create: 'const kms = new KMSClient({});' },
+  '@aws-sdk/client-s3': { import: "import { S3Client } from '@aws-sdk/client-s3';", create: 'const s3 = new S3Client({});' },
+  '@aws-sdk/client-sqs': { import: "import { SQSClient } from '@aws-sdk/client-sqs';", create: 'const sqs = new SQSClient({});' },
+  '@aws-sdk/client-sns': { import: "import { SNSClient } from '@aws-sdk/client-sns';", create: 'const sns = new SNSClient({});' },
+  '@aws-sdk/client-eventbridge': {
+    import: "import { EventBridgeClient } from '@aws-sdk/client-eventbridge';",
+    create: 'const eventbridge = new EventBridgeClient({});',
+  },
+  '@aws-sdk/client-cognito-identity-provider': {
+    import: "import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';",
+    create: 'const cognito = new CognitoIdentityProviderClient({});',
+  },
 };
 
 interface BundleResult {
+  /** The function (the first in manifest order when several share the entry, the others in `alsoFor`). */
   readonly name: string;
+  readonly entry: string;
+  /** Other functions built from the same entry (one bundle, measured once). */
+  readonly alsoFor?: string[];
   readonly bytes: number;
   readonly floorBytes: number;
   readonly clients: string[];
   readonly sizeRatio: number;
   readonly initMs: Summary;
   readonly floorInitMs: Summary;
+  /** Per pair of fresh processes (function, floor): the function's init ÷ the floor's. */
   readonly initRatio: Summary;
   /** Largest contributors to the bundle (bytes in the output, by package). */
   readonly top: { pkg: string; bytes: number }[];
 }
 
 export interface ColdStartResult {
+  /** When this part was measured, and how many alternating pairs of fresh processes per function. */
+  readonly measuredAt?: string;
+  readonly rounds?: number;
   readonly bundles: BundleResult[];
   readonly skipped: { name: string; entry: string; reason: string }[];
 }
@@ -91,14 +117,34 @@ const initOnce = (runner: string, bundle: string, env: NodeJS.ProcessEnv): numbe
   return (JSON.parse(out) as { initMs: number }).initMs;
 };
 
-export const runColdStart = async (options: { rounds: number }, log: (line: string) => void): Promise<ColdStartResult> => {
+/** The functions to measure, grouped by entry (manifest order): one bundle per entry. */
+const entriesOf = (names?: readonly string[]) => {
+  const unknown = names?.filter((n) => !(n in EVERY_FUNCTION)) ?? [];
+  if (unknown.length > 0) throw new Error(`cold start: unknown functions ${unknown.join(', ')} (known: ${Object.keys(EVERY_FUNCTION).join(', ')})`);
+  const byEntry = new Map<string, string[]>();
+  for (const [name, fn] of Object.entries(EVERY_FUNCTION)) {
+    if (names && !names.includes(name)) continue;
+    byEntry.set(fn.entry, [...(byEntry.get(fn.entry) ?? []), name]);
+  }
+  return [...byEntry.entries()].map(([entry, fns]) => ({ entry, name: fns[0]!, alsoFor: fns.slice(1) }));
+};
+
+/**
+ * `rounds`: alternating pairs (function, floor) of fresh processes per function (≥ 10 for a median that
+ * holds on a shared machine); `functions`: only these (by name), e.g. while working on one bundle.
+ */
+export const runColdStart = async (options: { rounds: number; functions?: readonly string[] }, log: (line: string) => void): Promise<ColdStartResult> => {
   const dir = mkdtempSync(join(tmpdir(), 'claims-bench-bundles-'));
   try {
     const runner = join(dir, 'runner.mjs');
     writeFileSync(runner, RUNNER);
-    // The env a deployed function has: table names, Powertools, the PII mode (nothing is called at init).
+    // The env a deployed function has: table names, Powertools, the PII mode (nothing is called at init), and
+    // the Lambda runtime's AWS_EXECUTION_ENV, without which functions/_shared/tracing.ts does not load the
+    // Tracer (and the X-Ray SDK) that every function loads at init in Lambda.
     const env: NodeJS.ProcessEnv = {
       PATH: process.env.PATH,
+      AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs24.x',
+      AWS_LAMBDA_FUNCTION_NAME: 'bench',
       AWS_REGION: 'cn-north-1',
       AWS_ACCESS_KEY_ID: 'x',
       AWS_SECRET_ACCESS_KEY: 'x',
@@ -117,20 +163,29 @@ export const runColdStart = async (options: { rounds: number }, log: (line: stri
     };
     const skipped: ColdStartResult['skipped'] = [];
     const floors = new Map<string, { file: string; bytes: number }>();
-    const built: { name: string; file: string; bytes: number; clients: string[]; floor: { file: string; bytes: number }; top: BundleResult['top'] }[] = [];
-    for (const [name, fn] of Object.entries(FUNCTIONS)) {
-      const entry = join(ROOT, fn.entry);
+    const built: {
+      name: string;
+      entry: string;
+      alsoFor: string[];
+      file: string;
+      bytes: number;
+      clients: string[];
+      floor: { file: string; bytes: number };
+      top: BundleResult['top'];
+    }[] = [];
+    for (const [i, { entry: relEntry, name, alsoFor }] of entriesOf(options.functions).entries()) {
+      const entry = join(ROOT, relEntry);
       if (!existsSync(entry)) {
-        skipped.push({ name, entry: fn.entry, reason: 'entry file does not exist in this checkout' });
+        skipped.push({ name, entry: relEntry, reason: 'entry file does not exist in this checkout' });
         continue;
       }
-      const outdir = join(dir, name);
+      const outdir = join(dir, `fn-${i}`);
       mkdirSync(outdir);
       let meta: Metafile;
       try {
         meta = (await build({ ...buildOptions, entryPoints: { index: entry }, outdir, absWorkingDir: ROOT })).metafile!;
       } catch (error) {
-        skipped.push({ name, entry: fn.entry, reason: `esbuild failed: ${(error as Error).message.split('\n')[0]}` });
+        skipped.push({ name, entry: relEntry, reason: `esbuild failed: ${(error as Error).message.split('\n')[0]}` });
         continue;
       }
       const file = join(outdir, 'index.mjs');
@@ -158,9 +213,11 @@ export const runColdStart = async (options: { rounds: number }, log: (line: stri
         floor = { file: join(fdir, 'index.mjs'), bytes: statSync(join(fdir, 'index.mjs')).size };
         floors.set(key, floor);
       }
-      built.push({ name, file, bytes: statSync(file).size, clients, floor, top: topContributors(meta, file) });
+      built.push({ name, entry: relEntry, alsoFor, file, bytes: statSync(file).size, clients, floor, top: topContributors(meta, file) });
     }
-    log(`  cold start: ${built.length} bundles built (${skipped.length} skipped), ${options.rounds} fresh processes each, alternating with the floor`);
+    log(
+      `  cold start: ${built.length} bundles built (${skipped.length} skipped), ${options.rounds} alternating pairs of fresh processes each (function, floor)`,
+    );
     const bundles: BundleResult[] = [];
     for (const b of built) {
       initOnce(runner, b.floor.file, env); // disk cache warm for both
@@ -176,22 +233,25 @@ export const runColdStart = async (options: { rounds: number }, log: (line: stri
           fn.push(initOnce(runner, b.file, env));
         }
       }
+      const initRatio = summarize(fn.map((v, i) => v / fl[i]!));
       bundles.push({
         name: b.name,
+        entry: b.entry,
+        ...(b.alsoFor.length > 0 ? { alsoFor: b.alsoFor } : {}),
         bytes: b.bytes,
         floorBytes: b.floor.bytes,
         clients: b.clients,
         sizeRatio: b.bytes / b.floor.bytes,
         initMs: summarize(fn),
         floorInitMs: summarize(fl),
-        initRatio: summarize(fn.map((v, i) => v / fl[i]!)),
+        initRatio,
         top: b.top,
       });
       log(
-        `  cold start ${b.name}: ${(b.bytes / 1024).toFixed(0)} KiB (${(b.bytes / b.floor.bytes).toFixed(2)}× floor), init ${summarize(fn).median.toFixed(0)} ms (${summarize(fn.map((v, i) => v / fl[i]!)).median.toFixed(2)}× floor)`,
+        `  cold start ${[b.name, ...b.alsoFor].join(' = ')}: ${(b.bytes / 1024).toFixed(0)} KiB (${(b.bytes / b.floor.bytes).toFixed(2)}× floor), init ${summarize(fn).median.toFixed(0)} ms (${initRatio.median.toFixed(2)}× floor, ${initRatio.min.toFixed(2)}–${initRatio.max.toFixed(2)})`,
       );
     }
-    return { bundles, skipped };
+    return { measuredAt: new Date().toISOString(), rounds: options.rounds, bundles, skipped };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

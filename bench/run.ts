@@ -1,5 +1,8 @@
 /**
  * `npm run bench [-- --quick] [-- --only=ingest,coverage,coldstart,declaration,console] [-- --into=bench/results/full.json]`
+ * `npm run bench -- --only=coldstart [--rounds=N] [--functions=public,cases]`: the cold start of every function
+ * (bench/cold-start.ts; N alternating pairs of fresh processes per function, 12 by default; `--functions` only
+ * while working on some: a partial run is not for `--into`).
  * `npm run bench -- --only=console-import [--orders=N]`: the platform portal's orders import (bench/console-import.ts),
  * rendered as docs/benchmarks.md row 13d (with `--into=bench/results/full.json`, the other rows are kept).
  *
@@ -38,7 +41,7 @@ const log = (line: string) => process.stderr.write(`[${((performance.now() - sta
 
 const config = quick
   ? { workers: 100, repetitions: 2, coldRounds: 4, coverageTarget: 50_000, loadBudgetMs: 60_000, calls: 300, blocks: 3, declCalls: 150 }
-  : { workers: 500, repetitions: 3, coldRounds: 6, coverageTarget: 1_000_000, loadBudgetMs: 600_000, calls: 2_000, blocks: 5, declCalls: 600 };
+  : { workers: 500, repetitions: 3, coldRounds: 12, coverageTarget: 1_000_000, loadBudgetMs: 600_000, calls: 2_000, blocks: 5, declCalls: 600 };
 
 // A hard stop: the run must end by itself whatever happens (java is killed by local/dynamodb.ts's exit hook).
 const HARD_LIMIT_MS = quick ? 8 * 60_000 : 20 * 60_000;
@@ -68,7 +71,13 @@ if (only?.includes('console-import')) {
 if (wants('coldstart')) {
   log('4. cold start: bundles and fresh-process init');
   const { runColdStart } = await import('./cold-start.ts');
-  results.coldStart = await runColdStart({ rounds: config.coldRounds }, log);
+  const rounds = Number(args.find((a) => a.startsWith('--rounds='))?.slice(9) ?? config.coldRounds);
+  const functions = args
+    .find((a) => a.startsWith('--functions='))
+    ?.slice(12)
+    .split(',');
+  if (functions && into) throw new Error('--functions measures some functions only: not with --into (the stored results keep every function)');
+  results.coldStart = await runColdStart({ rounds, ...(functions ? { functions } : {}) }, log);
 }
 
 if (wants('ingest') || wants('coverage') || wants('declaration')) {

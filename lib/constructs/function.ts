@@ -16,6 +16,7 @@ import { Architecture, CfnFunction, Runtime, Tracing } from 'aws-cdk-lib/aws-lam
 import { NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { CfnLogGroup, LogGroup } from 'aws-cdk-lib/aws-logs';
 import { Construct, type IConstruct } from 'constructs';
+import { LAMBDA_BUNDLING } from '../config/bundling.ts';
 import { fromRepoRoot, REPO_ROOT } from '../config/paths.ts';
 import type { BucketAccess } from '../../manifest/buckets.ts';
 import { type TableAccess, writes } from '../../manifest/tables.ts';
@@ -29,9 +30,6 @@ const FUNCTION_DEFAULTS = {
   timeout: Duration.seconds(15),
   tracing: Tracing.ACTIVE,
 } as const;
-
-/** ESM needs `require` for the CommonJS dependencies esbuild inlines (toolchain.md). */
-const ESM_REQUIRE_BANNER = "import { createRequire } from 'module';const require = createRequire(import.meta.url);";
 
 export interface TableGrant {
   readonly table: ITable;
@@ -131,15 +129,11 @@ export class ClaimsFunction extends Construct {
         NODE_OPTIONS: '--enable-source-maps',
       },
       bundling: {
+        // lib/config/bundling.ts: the same options the cold-start benchmark builds with.
+        ...LAMBDA_BUNDLING,
+        mainFields: [...LAMBDA_BUNDLING.mainFields],
         format: OutputFormat.ESM,
-        target: 'node24',
-        mainFields: ['module', 'main'],
-        banner: ESM_REQUIRE_BANNER,
-        externalModules: [],
-        minify: true,
-        sourceMap: true,
         sourceMapMode: SourceMapMode.DEFAULT,
-        sourcesContent: false,
       },
     });
 
