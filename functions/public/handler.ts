@@ -1,13 +1,19 @@
 /**
  * Route group `public`, without authentication: GET /health, GET /openapi.json and the error catalogue
  * (GET /errors, GET /errors/{code}: what a problem's `type` resolves to; core/error-codes.ts, docs/errors.md).
+ *
+ * The OpenAPI document is built at build time (`npm run openapi`: functions/public/openapi.ts over the zod
+ * schemas), not at init: this bundle holds it compressed (openapi-document.ts) and decompresses it on the
+ * first request (~1 ms), then serves the same text. A test keeps it equal to openapi/openapi.json.
  */
+import { brotliDecompressSync } from 'node:zlib';
 import { ERROR_CODES, type ErrorCode, errorTypePath } from '../../core/error-codes.ts';
 import { httpHandler } from '../_shared/http.ts';
 import { problem } from '../_shared/problem.ts';
-import { openApiDocument } from './openapi.ts';
+import { OPENAPI_DOCUMENT_BROTLI_BASE64 } from './openapi-document.ts';
 
-let document: unknown;
+let document: string | undefined;
+const openApiText = (): string => (document ??= brotliDecompressSync(Buffer.from(OPENAPI_DOCUMENT_BROTLI_BASE64, 'base64')).toString('utf8'));
 
 /** The catalogue changes only with a deployment: caches may keep it for an hour. */
 const CACHE = { 'cache-control': 'public, max-age=3600' };
@@ -19,7 +25,7 @@ const entryOf = (code: ErrorCode) => {
 
 export const handler = httpHandler({
   'GET /health': async () => ({ status: 200, body: { status: 'ok' } }),
-  'GET /openapi.json': async () => ({ status: 200, body: (document ??= openApiDocument()) }),
+  'GET /openapi.json': async () => ({ status: 200, text: openApiText(), headers: { 'content-type': 'application/json; charset=utf-8' } }),
   'GET /errors': async () => ({ status: 200, body: { items: (Object.keys(ERROR_CODES) as ErrorCode[]).map(entryOf) }, headers: CACHE }),
   'GET /errors/{code}': async (ctx) => {
     const code = ctx.path('code');
