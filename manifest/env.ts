@@ -8,14 +8,9 @@ import { AUDIT_ANCHOR_ENV, AUDIT_MAC_ENV } from './audit.ts';
 import { BUCKETS, type BucketId, LOCAL_S3_ENV } from './buckets.ts';
 import { EVENT_BUS_ENV, QUEUES, type QueueId } from './events.ts';
 import { ALL_FUNCTIONS, type AnyFunctionName, type FunctionSpec, SETTINGS, type SettingName } from './functions.ts';
+import { PII_ENV } from './pii.ts';
 import { STATE_MACHINES } from './state-machines.ts';
 import { TABLES, tableById } from './tables.ts';
-
-/**
- * The PII keys: locally the keys themselves; in AWS the KMS key and the encrypted data keys; the v2 key ring
- * and whether v1 ciphertexts are still read (docs/security.md, field encryption v2).
- */
-export const PII_ENV = ['PII_LOCAL_KEY', 'PII_KMS_KEY_ID', 'PII_DATA_KEY_CIPHERTEXT', 'PII_KEYRING', 'PII_V1_CIPHERTEXTS'] as const;
 
 /**
  * The encryption context the PII data key is bound to (functions/_shared/pii.ts `piiDataKeyContext`; a test

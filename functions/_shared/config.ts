@@ -14,7 +14,7 @@
  */
 import { AUDIT_ANCHOR_ENV, AUDIT_MAC_ENV } from '../../manifest/audit.ts';
 import { BUCKETS, type BucketId, LOCAL_S3_ENV } from '../../manifest/buckets.ts';
-import { PII_ENV } from '../../manifest/env.ts';
+import { PII_ENV } from '../../manifest/pii.ts';
 import { EVENT_BUS_ENV, QUEUES, type QueueId } from '../../manifest/events.ts';
 import { STATE_MACHINES, type StateMachineId } from '../../manifest/state-machines.ts';
 import { TABLES, type TableId } from '../../manifest/tables.ts';
