@@ -7,15 +7,7 @@ import { requirePlatformVisible, requireRole } from '../_shared/auth.ts';
 import { httpHandler, type RouteContext } from '../_shared/http.ts';
 import { badRequest, fieldErrors, notFound } from '../_shared/problem.ts';
 import { ClosingRequest, CreditRecordsQuery, EmploymentReportQuery, Month, ReopeningRequest, SettlementRequest } from './schemas.ts';
-import {
-  closeReopenedMonth,
-  declarationView,
-  employmentReport,
-  employmentReportWorkbook,
-  listCreditRecords,
-  recordSettlement,
-  reopenMonth,
-} from './use-cases.ts';
+import { closeReopenedMonth, declarationView, employmentReport, listCreditRecords, recordSettlement, reopenMonth } from './use-cases.ts';
 
 const monthOf = (ctx: RouteContext): string => {
   const month = Month.safeParse(ctx.path('month'));
@@ -96,7 +88,8 @@ export const handler = httpHandler({
     if (query.data.format === 'xlsx') {
       return {
         status: 200,
-        binary: await employmentReportWorkbook(report),
+        // Loaded on the first workbook asked for, not at init (workbook.ts).
+        binary: await (await import('./workbook.ts')).employmentReportWorkbook(report),
         headers: {
           'content-type': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
           'content-disposition': `attachment; filename="${fileName}.xlsx"`,

@@ -4,14 +4,11 @@
  * a read of orders.
  */
 import { randomBytes } from 'node:crypto';
-import ExcelJS from 'exceljs';
 import {
   addDays,
   computeDeclaration,
   computeEmploymentReport,
-  EMPLOYMENT_REPORT_HEADERS,
   type EmploymentReport,
-  employmentReportRows,
   creditOnClose,
   dueFen,
   resolveParameter,
@@ -230,15 +227,4 @@ export const employmentReport = async (platformId: string, month: string, now: D
   const caseIds = reports.flatMap((r) => (r.caseId ? [r.caseId] : []));
   const caseStatuses = caseIds.length > 0 ? await reportsRepository.caseStatuses(caseIds) : [];
   return computeEmploymentReport({ platformId, month, days, lines: declaration.lines, injuryReports: reports.length, caseStatuses });
-};
-
-/** The workbook of an employment report (exceljs): one sheet, the CSV's rows under the same Chinese headers. */
-export const employmentReportWorkbook = async (report: EmploymentReport): Promise<Uint8Array> => {
-  const workbook = new ExcelJS.Workbook();
-  workbook.creator = 'injury-claims';
-  const sheet = workbook.addWorksheet('用工情况报告');
-  sheet.addRow([...EMPLOYMENT_REPORT_HEADERS]);
-  sheet.getRow(1).font = { bold: true };
-  for (const row of employmentReportRows(report)) sheet.addRow(row);
-  return new Uint8Array(await workbook.xlsx.writeBuffer());
 };
