@@ -12,7 +12,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { build, type Metafile } from 'esbuild';
 import { LAMBDA_BUNDLING } from '../lib/config/bundling.ts';
@@ -76,16 +76,29 @@ interface BundleResult {
   readonly sizeRatio: number;
   readonly initMs: Summary;
   readonly floorInitMs: Summary;
-  /** Per pair of fresh processes (function, floor): the function's init ÷ the floor's. */
+  /** Per pair of fresh processes (function, floor): the function's init ÷ the floor's (wall time). */
   readonly initRatio: Summary;
+  /** The same in CPU time (user + system): what the verdict uses (RUNNER says why). */
+  readonly initCpuMs?: Summary;
+  readonly floorInitCpuMs?: Summary;
+  readonly initCpuRatio?: Summary;
   /** Largest contributors to the bundle (bytes in the output, by package). */
   readonly top: { pkg: string; bytes: number }[];
+  /** Bytes of the Powertools Tracer and the X-Ray SDK with its dependencies (TRACER_PACKAGES) in the bundle. */
+  readonly tracerBytes?: number;
 }
 
 export interface ColdStartResult {
   /** When this part was measured, and how many alternating pairs of fresh processes per function. */
   readonly measuredAt?: string;
   readonly rounds?: number;
+  /** The machine's 1-minute load average at the start and the end of the measurement (2 shared cores). */
+  readonly loadAverage?: readonly [number, number];
+  /**
+   * What the Tracer costs by itself: the DynamoDB + KMS floor against the same floor with its clients passed
+   * through functions/_shared/tracing.ts (`traced`), measured the same way.
+   */
+  readonly tracerReference?: Omit<BundleResult, 'top' | 'tracerBytes'>;
   readonly bundles: BundleResult[];
   readonly skipped: { name: string; entry: string; reason: string }[];
 }
@@ -96,8 +109,29 @@ const packageOf = (input: string): string => {
   return input.split('/')[0] === 'functions' ? 'functions/' : (input.split('/')[0] ?? input);
 };
 
+/** The Powertools Tracer and what it brings: the X-Ray SDK and its dependencies (none of them used by anything else here). */
+const TRACER_PACKAGES = new Set([
+  '@aws-lambda-powertools/tracer',
+  'aws-xray-sdk-core',
+  'semver',
+  'cls-hooked',
+  'async-hook-jl',
+  'stack-chain',
+  'emitter-listener',
+  'shimmer',
+  'atomic-batcher',
+]);
+
+const outputOf = (meta: Metafile, outFile: string) =>
+  Object.entries(meta.outputs).find(([path]) => path.endsWith('.mjs') && resolve(ROOT, path) === outFile)?.[1];
+
+const tracerBytesOf = (meta: Metafile, outFile: string): number =>
+  Object.entries(outputOf(meta, outFile)?.inputs ?? {})
+    .filter(([input]) => TRACER_PACKAGES.has(packageOf(input)))
+    .reduce((sum, [, { bytesInOutput }]) => sum + bytesInOutput, 0);
+
 const topContributors = (meta: Metafile, outFile: string) => {
-  const out = Object.entries(meta.outputs).find(([path]) => path.endsWith('.mjs') && resolve(ROOT, path) === outFile)?.[1];
+  const out = outputOf(meta, outFile);
   const by = new Map<string, number>();
   for (const [input, { bytesInOutput }] of Object.entries(out?.inputs ?? {})) by.set(packageOf(input), (by.get(packageOf(input)) ?? 0) + bytesInOutput);
   return [...by.entries()]
@@ -106,15 +140,53 @@ const topContributors = (meta: Metafile, outFile: string) => {
     .slice(0, 8);
 };
 
-const RUNNER = `const t0 = performance.now();
+/**
+ * Wall time and CPU time (user + system, all of the process's threads) of the import. On a machine shared
+ * with other work the wall time stretches with their load while the CPU time does not: the verdict uses
+ * the CPU time (Lambda's init is CPU-bound: a 512 MB function has a fraction of a vCPU), the wall time is
+ * kept for context.
+ */
+const RUNNER = `const c0 = process.cpuUsage();
+const t0 = performance.now();
 await import(process.argv[2]);
 const t1 = performance.now();
-process.stdout.write(JSON.stringify({ initMs: t1 - t0 }));
+const c1 = process.cpuUsage(c0);
+process.stdout.write(JSON.stringify({ initMs: t1 - t0, cpuMs: (c1.user + c1.system) / 1000 }));
 `;
 
-const initOnce = (runner: string, bundle: string, env: NodeJS.ProcessEnv): number => {
+interface InitSample {
+  readonly initMs: number;
+  readonly cpuMs: number;
+}
+
+const initOnce = (runner: string, bundle: string, env: NodeJS.ProcessEnv): InitSample => {
   const out = execFileSync(process.execPath, ['--enable-source-maps', runner, bundle], { env, encoding: 'utf8', timeout: 30_000 });
-  return (JSON.parse(out) as { initMs: number }).initMs;
+  return JSON.parse(out) as InitSample;
+};
+
+/**
+ * A floor bundle: imports the given SDK clients and creates them at module scope, nothing else; `traced`
+ * passes each client through functions/_shared/tracing.ts as the functions do (the Tracer reference).
+ */
+const buildFloor = async (fdir: string, clients: readonly string[], traced: boolean): Promise<{ file: string; bytes: number }> => {
+  mkdirSync(fdir);
+  const src = join(fdir, 'floor.ts');
+  const ordered = Object.keys(CLIENTS).filter((c) => clients.includes(c));
+  const creates = ordered.map((c) => CLIENTS[c]!.create);
+  const names = creates.map((c) => c.split(' ')[1]!);
+  writeFileSync(
+    src,
+    [
+      ...(traced ? [`import { traced } from ${JSON.stringify(join(ROOT, 'functions/_shared/tracing.ts'))};`] : []),
+      ...ordered.map((c) => CLIENTS[c]!.import),
+      ...creates,
+      ...(traced ? names.map((n) => `traced(${n});`) : []),
+      `export const handler = async () => ({ statusCode: 200, body: String(${names.length > 0 ? `[${names.join(', ')}].length` : 0}) });`,
+      '',
+    ].join('\n'),
+  );
+  await build({ ...buildOptions, entryPoints: { index: src }, outdir: fdir, absWorkingDir: ROOT, nodePaths: [join(ROOT, 'node_modules')] });
+  return { file: join(fdir, 'index.mjs'), bytes: statSync(join(fdir, 'index.mjs')).size };
 };
 
 /** The functions to measure, grouped by entry (manifest order): one bundle per entry. */
@@ -172,6 +244,7 @@ export const runColdStart = async (options: { rounds: number; functions?: readon
       clients: string[];
       floor: { file: string; bytes: number };
       top: BundleResult['top'];
+      tracerBytes: number;
     }[] = [];
     for (const [i, { entry: relEntry, name, alsoFor }] of entriesOf(options.functions).entries()) {
       const entry = join(ROOT, relEntry);
@@ -200,40 +273,52 @@ export const runColdStart = async (options: { rounds: number; functions?: readon
       const key = clients.join(',') || '(none)';
       let floor = floors.get(key);
       if (!floor) {
-        const fdir = join(dir, `floor-${floors.size}`);
-        mkdirSync(fdir);
-        const src = join(fdir, 'floor.ts');
-        const ordered = Object.keys(CLIENTS).filter((c) => clients.includes(c));
-        writeFileSync(
-          src,
-          `${ordered.map((c) => CLIENTS[c]!.import).join('\n')}\n${ordered.map((c) => CLIENTS[c]!.create).join('\n')}\n` +
-            `export const handler = async () => ({ statusCode: 200, body: String(${ordered.length > 0 ? `[${ordered.map((c) => CLIENTS[c]!.create.split(' ')[1]).join(', ')}].length` : 0}) });\n`,
-        );
-        await build({ ...buildOptions, entryPoints: { index: src }, outdir: fdir, absWorkingDir: ROOT, nodePaths: [join(ROOT, 'node_modules')] });
-        floor = { file: join(fdir, 'index.mjs'), bytes: statSync(join(fdir, 'index.mjs')).size };
+        floor = await buildFloor(join(dir, `floor-${floors.size}`), clients, false);
         floors.set(key, floor);
       }
-      built.push({ name, entry: relEntry, alsoFor, file, bytes: statSync(file).size, clients, floor, top: topContributors(meta, file) });
+      built.push({
+        name,
+        entry: relEntry,
+        alsoFor,
+        file,
+        bytes: statSync(file).size,
+        clients,
+        floor,
+        top: topContributors(meta, file),
+        tracerBytes: tracerBytesOf(meta, file),
+      });
     }
     log(
       `  cold start: ${built.length} bundles built (${skipped.length} skipped), ${options.rounds} alternating pairs of fresh processes each (function, floor)`,
     );
-    const bundles: BundleResult[] = [];
-    for (const b of built) {
-      initOnce(runner, b.floor.file, env); // disk cache warm for both
-      initOnce(runner, b.file, env);
-      const fn: number[] = [];
-      const fl: number[] = [];
+    const loadAtStart = loadavg()[0]!;
+    /** `rounds` alternating pairs of fresh processes (which one goes first alternates), after one warm-up each. */
+    const measurePair = (file: string, floorFile: string) => {
+      initOnce(runner, floorFile, env); // disk cache warm for both
+      initOnce(runner, file, env);
+      const fn: InitSample[] = [];
+      const fl: InitSample[] = [];
       for (let r = 0; r < options.rounds; r++) {
         if (r % 2 === 0) {
-          fn.push(initOnce(runner, b.file, env));
-          fl.push(initOnce(runner, b.floor.file, env));
+          fn.push(initOnce(runner, file, env));
+          fl.push(initOnce(runner, floorFile, env));
         } else {
-          fl.push(initOnce(runner, b.floor.file, env));
-          fn.push(initOnce(runner, b.file, env));
+          fl.push(initOnce(runner, floorFile, env));
+          fn.push(initOnce(runner, file, env));
         }
       }
-      const initRatio = summarize(fn.map((v, i) => v / fl[i]!));
+      return {
+        initMs: summarize(fn.map((x) => x.initMs)),
+        floorInitMs: summarize(fl.map((x) => x.initMs)),
+        initRatio: summarize(fn.map((x, i) => x.initMs / fl[i]!.initMs)),
+        initCpuMs: summarize(fn.map((x) => x.cpuMs)),
+        floorInitCpuMs: summarize(fl.map((x) => x.cpuMs)),
+        initCpuRatio: summarize(fn.map((x, i) => x.cpuMs / fl[i]!.cpuMs)),
+      };
+    };
+    const bundles: BundleResult[] = [];
+    for (const b of built) {
+      const init = measurePair(b.file, b.floor.file);
       bundles.push({
         name: b.name,
         entry: b.entry,
@@ -242,16 +327,31 @@ export const runColdStart = async (options: { rounds: number; functions?: readon
         floorBytes: b.floor.bytes,
         clients: b.clients,
         sizeRatio: b.bytes / b.floor.bytes,
-        initMs: summarize(fn),
-        floorInitMs: summarize(fl),
-        initRatio,
+        ...init,
         top: b.top,
+        tracerBytes: b.tracerBytes,
       });
       log(
-        `  cold start ${[b.name, ...b.alsoFor].join(' = ')}: ${(b.bytes / 1024).toFixed(0)} KiB (${(b.bytes / b.floor.bytes).toFixed(2)}× floor), init ${summarize(fn).median.toFixed(0)} ms (${initRatio.median.toFixed(2)}× floor, ${initRatio.min.toFixed(2)}–${initRatio.max.toFixed(2)})`,
+        `  cold start ${[b.name, ...b.alsoFor].join(' = ')}: ${(b.bytes / 1024).toFixed(0)} KiB (${(b.bytes / b.floor.bytes).toFixed(2)}× floor), init CPU ${init.initCpuMs.median.toFixed(0)} ms (${init.initCpuRatio.median.toFixed(2)}× floor, ${init.initCpuRatio.min.toFixed(2)}–${init.initCpuRatio.max.toFixed(2)}), wall ${init.initMs.median.toFixed(0)} ms (${init.initRatio.median.toFixed(2)}×, ${init.initRatio.min.toFixed(2)}–${init.initRatio.max.toFixed(2)})`,
       );
     }
-    return { measuredAt: new Date().toISOString(), rounds: options.rounds, bundles, skipped };
+    // The Tracer by itself: the DynamoDB + KMS floor, plain and with its clients traced.
+    const referenceClients = ['@aws-sdk/client-dynamodb', '@aws-sdk/client-kms', '@aws-sdk/lib-dynamodb'];
+    const plain = await buildFloor(join(dir, 'reference-plain'), referenceClients, false);
+    const withTracer = await buildFloor(join(dir, 'reference-traced'), referenceClients, true);
+    const tracerReference = {
+      name: 'floor + Tracer',
+      entry: 'functions/_shared/tracing.ts',
+      bytes: withTracer.bytes,
+      floorBytes: plain.bytes,
+      clients: referenceClients,
+      sizeRatio: withTracer.bytes / plain.bytes,
+      ...measurePair(withTracer.file, plain.file),
+    };
+    log(
+      `  cold start floor + Tracer: ${tracerReference.sizeRatio.toFixed(2)}× the floor's size, ${tracerReference.initCpuRatio.median.toFixed(2)}× its init CPU, ${tracerReference.initRatio.median.toFixed(2)}× its init wall time`,
+    );
+    return { measuredAt: new Date().toISOString(), rounds: options.rounds, loadAverage: [loadAtStart, loadavg()[0]!], tracerReference, bundles, skipped };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
