@@ -18,7 +18,9 @@ import { PII_ENV } from '../../manifest/pii.ts';
 import { EVENT_BUS_ENV, QUEUES, type QueueId } from '../../manifest/events.ts';
 import { STATE_MACHINES, type StateMachineId } from '../../manifest/state-machines.ts';
 import { TABLES, type TableId } from '../../manifest/tables.ts';
-import { WEBHOOK_RULES } from '../../core/index.ts';
+// Straight from its module, not the core/index.ts barrel: the barrel would bring every core module with
+// module-level tables (rule tables, parameters, calendars, provinces) into every Lambda bundle with config.ts.
+import { WEBHOOK_RULES } from '../../core/webhooks.ts';
 import * as z from './zod.ts';
 
 const value = (name: string): string | undefined => {
