@@ -5,10 +5,13 @@
  * The OpenAPI document is built at build time (`npm run openapi`: functions/public/openapi.ts over the zod
  * schemas), not at init: this bundle holds it compressed (openapi-document.ts) and decompresses it on the
  * first request (~1 ms), then serves the same text. A test keeps it equal to openapi/openapi.json.
+ *
+ * Every route here is a public GET: no caller to resolve, no personal data, nothing to replay. The group
+ * uses the shared stack without those parts (`publicHttpHandler`), so its bundle carries no AWS client.
  */
 import { brotliDecompressSync } from 'node:zlib';
 import { ERROR_CODES, type ErrorCode, errorTypePath } from '../../core/error-codes.ts';
-import { httpHandler } from '../_shared/http.ts';
+import { publicHttpHandler } from '../_shared/http-stack.ts';
 import { problem } from '../_shared/problem.ts';
 import { OPENAPI_DOCUMENT_BROTLI_BASE64 } from './openapi-document.ts';
 
@@ -23,7 +26,7 @@ const entryOf = (code: ErrorCode) => {
   return { code, type: errorTypePath(code), status: e.status, title: e.title, title_en: e.titleEn, detail: e.detail, detail_en: e.detailEn };
 };
 
-export const handler = httpHandler({
+export const handler = publicHttpHandler({
   'GET /health': async () => ({ status: 200, body: { status: 'ok' } }),
   'GET /openapi.json': async () => ({ status: 200, text: openApiText(), headers: { 'content-type': 'application/json; charset=utf-8' } }),
   'GET /errors': async () => ({ status: 200, body: { items: (Object.keys(ERROR_CODES) as ErrorCode[]).map(entryOf) }, headers: CACHE }),

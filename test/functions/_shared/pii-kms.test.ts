@@ -23,7 +23,10 @@ const env = vi.hoisted(() => {
 
 const { createPiiProtector, initPii, pii, piiDataKeyContext, piiRingKeyContext, resetPiiForTests } = await import('../../../functions/_shared/pii.ts');
 const { localKeyring, parseKeyringSpec } = await import('../../../functions/_shared/pii-keyring.ts');
+const { httpHandler } = await import('../../../functions/_shared/http.ts');
 const { handler: publicHandler } = await import('../../../functions/public/handler.ts');
+/** A route group on the shared HTTP stack (http.ts), which initialises the PII key before any route. */
+const stackHandler = httpHandler({ 'GET /health': async () => ({ status: 200, body: { status: 'ok' } }) });
 
 const kms = mockClient(KMSClient);
 const dataKey = randomBytes(32);
@@ -75,10 +78,19 @@ describe('PII data key from KMS (envelope mode)', () => {
     kms.on(DecryptCommand).resolves({ Plaintext: fresh() });
 
     const responses = [];
-    for (let i = 0; i < 3; i++) responses.push(await publicHandler(httpEvent('GET /health'), lambdaContext));
+    for (let i = 0; i < 3; i++) responses.push(await stackHandler(httpEvent('GET /health'), lambdaContext));
 
     expect(responses.map((r) => r.statusCode)).toEqual([200, 200, 200]);
     expect(kms).toHaveReceivedCommandTimes(DecryptCommand, 1);
+  });
+
+  it('the public route group (publicHttpHandler: public GETs, no personal data) answers without asking KMS for the key', async () => {
+    kms.on(DecryptCommand).resolves({ Plaintext: fresh() });
+
+    const res = await publicHandler(httpEvent('GET /health'), lambdaContext);
+
+    expect(res.statusCode).toBe(200);
+    expect(kms).toHaveReceivedCommandTimes(DecryptCommand, 0);
   });
 
   it('turns a wrong key (IncorrectKeyException) into a clear configuration error, and retries on the next call', async () => {
@@ -107,7 +119,7 @@ describe('PII data key from KMS (envelope mode)', () => {
   it('answers 500 problem+json when KMS fails, and logs neither the ciphertext nor any key material', async () => {
     kms.on(DecryptCommand).rejects(Object.assign(new Error('User is not authorized to perform kms:Decrypt'), { name: 'AccessDeniedException' }));
 
-    const res = await publicHandler(httpEvent('GET /health'), lambdaContext);
+    const res = await stackHandler(httpEvent('GET /health'), lambdaContext);
 
     expect(res.statusCode).toBe(500);
     expect(res.headers?.['content-type']).toContain('application/problem+json');
