@@ -29,8 +29,8 @@ const read = async (bytes: Uint8Array) => {
   return workbook;
 };
 
-/** A row's values from column A on, an absent (empty) cell as ''. */
-const valuesOf = (row: ExcelJS.Row, columns: number) => Array.from({ length: columns }, (_, i) => row.getCell(i + 1).value ?? '');
+/** A row's values from column A on (an absent cell as null: the empty strings must be cells holding ''). */
+const valuesOf = (row: ExcelJS.Row, columns: number) => Array.from({ length: columns }, (_, i) => row.getCell(i + 1).value);
 
 describe('employmentReportWorkbook', () => {
   it('has one sheet 用工情况报告: the headers in bold, then every row of the CSV with numbers as numbers', async () => {
