@@ -347,8 +347,14 @@ export const renderReport = (r: BenchResults): string => {
         `The largest part every function adds to its floor is the Tracer (functions/_shared/tracing.ts: the Powertools Tracer over the X-Ray SDK, with semver, cls-hooked and shimmer): ${(Math.min(...measured.map((b) => b.tracerBytes ?? 0)) / 1024).toFixed(0)}–${(Math.max(...measured.map((b) => b.tracerBytes ?? 0)) / 1024).toFixed(0)} KiB per bundle` +
         (t ? `; on the floor alone it costs ${t.sizeRatio.toFixed(2)}× in size and ${initOf(t).median.toFixed(2)}× in init (reference above)` : '') +
         `. Without it, ${withinWithoutTracer} of ${measured.length} functions would be within 1.5× in size (${fmtRatio(summarize(withoutTracer))} over functions). ` +
-        'The rest is the handler stack every HTTP function carries (zod/mini, the Powertools logger, idempotency with its JMESPath engine, metrics, middy) and the error catalogue (core/error-codes.ts). ' +
-        "Moves: decide what the SDK-call subsegments are worth against their init cost (keep the Tracer and set the floor to SDK + Tracer; drop the X-Ray SDK for Lambda's own active tracing of the invocation; or OpenTelemetry through a Lambda layer, outside the bundle but not outside init); load Powertools idempotency only in the functions with POST routes that use it.",
+        'The rest is, in every HTTP function, the shared stack (zod/mini, the Powertools logger and metrics, Powertools idempotency with its JMESPath engine, middy) and the error catalogue (core/error-codes.ts); in the stream, queue and trigger functions, zod/mini (config.ts validates the env) and the logger. ' +
+        `${cs.bundles.filter((b) => b.clients.length === 0).length} bundles (${cs.bundles
+          .filter((b) => b.clients.length === 0)
+          .map((b) => [b.name, ...(b.alsoFor ?? [])].join(' = '))
+          .join(
+            ', ',
+          )}) carry no SDK client at all (the public route group since it uses the stack without the caller, PII key and idempotency parts): their floor would be an empty module, so the table gives their absolute size and init. ` +
+        "Moves: the Tracer is a decision rather than a clean-up. The X-Ray SDK it wraps has been in maintenance mode since 2026-02-25 and reaches end of support on 2027-02-25 (AWS recommends OpenTelemetry), so tracing needs a new home anyway: keep it until then and judge functions against an SDK + Tracer floor; or rely on Lambda's active tracing of the invocation alone (no SDK-call subsegments); or OpenTelemetry (ADOT) as a Lambda layer, outside the bundle though not outside init.",
     );
   }
   if (cost) {
