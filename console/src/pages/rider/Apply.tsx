@@ -13,7 +13,7 @@ import { asProblem, splitProblem } from '../../api/problem.ts';
 import type { Session } from '../../auth/session.ts';
 import { FieldSelect } from '../../components/FieldSelect.tsx';
 import { PROVINCES, province } from '../../format.ts';
-import { COVERAGE_PLAIN, daysBefore, rememberCase, shanghaiInstant } from '../../rider-labels.ts';
+import { COVERAGE_PLAIN, daysBefore, shanghaiInstant } from '../../rider-labels.ts';
 import { Choices } from './Choices.tsx';
 import { HandIn } from './HandIn.tsx';
 import './rider.css';
@@ -170,7 +170,6 @@ export default function Apply({ session }: { session: Session }) {
         },
       });
       if (!c.response.ok || !c.data) return showProblem(c.error);
-      rememberCase(workerId, c.data.caseId);
       setOpened({ caseId: c.data.caseId, missing: [...(c.data.checklist?.missing ?? [])] });
       setStep(4);
       window.scrollTo(0, 0);
