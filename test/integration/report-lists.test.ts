@@ -6,7 +6,9 @@
  * without loss or repetition; who may read which list (404 for another platform's or worker's); bad month,
  * limit and forged tokens → 400 naming the field.
  */
-import { describe, expect, it, beforeAll } from 'vitest';
+import { DynamoDBClient, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { indexReports } from '../../scripts/index-reports.ts';
 import { applicationDeadline, shanghaiDate, shanghaiMonth, WorkingDayCalendar } from '../../core/index.ts';
 import { openCaseBody, orderAround, registerWorker, report, setUpWorld, type Worker, type World } from './cases-fixtures.ts';
 import { useCaseStack } from './cases-stack.ts';
@@ -182,5 +184,30 @@ describe("a worker's injury reports", () => {
     const bad = await workerList(first, 'limit=201');
     expect(bad.status).toBe(400);
     expect(bad.body.errors[0].path).toBe('limit');
+  });
+});
+
+describe('reports stored before the lists (scripts/index-reports.ts)', () => {
+  it('finds reports without their index entries, gives them back, and finds nothing the second time', async () => {
+    const tables = { casesTable: ctx.stack.tables.CASES_TABLE!, endpoint: inject('ddbEndpoint') };
+    const lines: string[] = [];
+    expect(await indexReports({ ...tables, write: false, print: (l) => lines.push(l) }), lines.join('\n')).toBe(0);
+    // The first worker's first report as the earlier code stored it: no worker entry, the report id as sort key.
+    const ddb = new DynamoDBClient({ endpoint: tables.endpoint, region: 'cn-north-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+    await ddb.send(
+      new UpdateItemCommand({
+        TableName: tables.casesTable,
+        Key: { pk: { S: `REPORT#${reports[0]}` }, sk: { S: 'REPORT' } },
+        UpdateExpression: 'SET gsi2sk = :id REMOVE gsi1pk, gsi1sk',
+        ExpressionAttributeValues: { ':id': { S: reports[0]! } },
+      }),
+    );
+    ddb.destroy();
+    expect((await workerList(first)).body.items.map((r: { reportId: string }) => r.reportId)).toEqual([reports[1]]);
+    expect(await indexReports({ ...tables, write: false, print: () => {} })).toBe(1);
+    expect(await indexReports({ ...tables, write: true, print: () => {} })).toBe(1);
+    expect(await indexReports({ ...tables, write: false, print: () => {} })).toBe(0);
+    expect((await workerList(first)).body.items.map((r: { reportId: string }) => r.reportId)).toEqual([reports[1], reports[0]]);
+    expect((await platformList(`month=${month}`)).body.items.map((r: { reportId: string }) => r.reportId)).toEqual([...reports].reverse());
   });
 });

@@ -13,7 +13,7 @@ import { caseKey, reportKey, strip } from './cases-table.ts';
  * - GSI byStatus `WREPORTS#{workerId}` / `{reportedAt}#{reportId}`: a worker's reports (the rider's 我的案件),
  *   when the report names a known worker.
  */
-const indexEntries = (report: InjuryReport) => ({
+export const reportIndexEntries = (report: Pick<InjuryReport, 'reportId' | 'platformId' | 'workerId' | 'injuryDate' | 'reportedAt'>) => ({
   gsi2pk: platformReportsPartition(report.platformId, report.injuryDate.slice(0, 7)),
   gsi2sk: `${report.reportedAt}#${report.reportId}`,
   ...(report.workerId ? { gsi1pk: workerReportsPartition(report.workerId), gsi1sk: `${report.reportedAt}#${report.reportId}` } : {}),
@@ -123,7 +123,7 @@ export const reportsRepository = {
     await ddb.send(
       new PutCommand({
         TableName: config.tables.cases,
-        Item: { ...reportKey(report.reportId), type: 'Report', ...report, ...indexEntries(report) },
+        Item: { ...reportKey(report.reportId), type: 'Report', ...report, ...reportIndexEntries(report) },
         ConditionExpression: 'attribute_not_exists(pk)',
       }),
     );
