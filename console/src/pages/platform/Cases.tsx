@@ -6,7 +6,8 @@
  * application deadline — 3 working days after the injury, D6/D12, computed by the API), and one case in full
  * (`GET /v1/cases/{caseId}`: the other deadlines and the timeline, personal data masked as the API returns it).
  */
-import { Alert, App, Button, Card, Checkbox, Descriptions, Form, Input, Radio, Space, Table, Tag, Typography } from 'antd';
+import { Alert, App, Button, Card, Checkbox, DatePicker, Descriptions, Form, Input, Radio, Space, Table, Tag, Typography } from 'antd';
+import dayjs from 'dayjs';
 import { useCallback, useEffect, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { api, type Case, type Schemas } from '../../api/client.ts';
@@ -292,13 +293,15 @@ function MonthReports({
       <Space wrap style={{ marginBottom: 16 }} align="end">
         <label className="platform-inline-field" htmlFor="report-month">
           <span>受伤月份</span>
-          <Input
+          <DatePicker
             id="report-month"
-            type="month"
-            value={month}
-            max={today.slice(0, 7)}
-            onChange={(e) => e.target.value && onMonth(e.target.value)}
-            style={{ width: 180 }}
+            picker="month"
+            format="YYYY-MM"
+            allowClear={false}
+            value={dayjs(`${month}-01`)}
+            disabledDate={(d) => d.format('YYYY-MM') > today.slice(0, 7)}
+            onChange={(d) => d && onMonth(d.format('YYYY-MM'))}
+            style={{ width: 160 }}
           />
         </label>
         <Form layout="inline" onFinish={({ id }: { id: string }) => navigate(`/reports/${encodeURIComponent(id.trim())}`)} style={{ rowGap: 8 }}>
