@@ -12,30 +12,20 @@
  * nothing to do.
  */
 import { parseArgs } from 'node:util';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, paginateScan, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { paginateScan, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { reportIndexEntries } from '../functions/_shared/repositories/reports.ts';
-import { LOCAL_CREDENTIALS } from '../local/dynamodb.ts';
+import { type TableToolOptions, withTables } from './table-client.ts';
 
 const USAGE = 'usage: index-reports --cases TABLE [--endpoint URL] [--region R] [--write]';
 
-export interface IndexReportsOptions {
-  readonly endpoint?: string;
-  readonly region?: string;
+export interface IndexReportsOptions extends TableToolOptions {
   readonly casesTable: string;
-  readonly write: boolean;
-  readonly print?: (line: string) => void;
 }
 
 /** Returns the number of reports whose index entries were missing or stale (before any write). */
 export const indexReports = async (options: IndexReportsOptions): Promise<number> => {
   const print = options.print ?? ((line: string) => console.log(line));
-  const client = new DynamoDBClient({
-    region: options.region ?? process.env.AWS_REGION ?? 'cn-north-1',
-    ...(options.endpoint ? { endpoint: options.endpoint, credentials: LOCAL_CREDENTIALS } : {}),
-  });
-  const ddb = DynamoDBDocumentClient.from(client);
-  try {
+  return withTables(options, async (ddb) => {
     const stale: { key: { pk: string; sk: string }; entries: Record<string, string> }[] = [];
     const scan = {
       TableName: options.casesTable,
@@ -68,9 +58,7 @@ export const indexReports = async (options: IndexReportsOptions): Promise<number
     }
     print(`WROTE the index entries of ${stale.length} reports`);
     return stale.length;
-  } finally {
-    client.destroy();
-  }
+  });
 };
 
 if (import.meta.url === `file://${process.argv[1]}`) {
