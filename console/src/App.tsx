@@ -1,8 +1,9 @@
-import { Button, Layout, Menu, Space, Spin, Typography } from 'antd';
+import { Button, Layout, Menu, Space, Typography } from 'antd';
 import { lazy, Suspense, useState } from 'react';
 import { Link, Navigate, Route, Routes, useLocation, useNavigate } from 'react-router';
 import type { ConsoleConfig } from './auth/config.ts';
 import { clearSession, loadSession, type Session } from './auth/session.ts';
+import { Loading } from './components/Loading.tsx';
 import { label, province, ROLE } from './format.ts';
 
 // One chunk per page: the first page loads the shell and the sign-in form only.
@@ -38,13 +39,7 @@ export function App({ config }: { config: ConsoleConfig }) {
     setSession(undefined);
     navigate('/sign-in');
   };
-  const loading = (
-    <div style={{ padding: 48, textAlign: 'center' }}>
-      <Spin tip="加载中…">
-        <span />
-      </Spin>
-    </div>
-  );
+  const loading = <Loading />;
   if (!session) {
     return (
       <Suspense fallback={loading}>
