@@ -318,6 +318,22 @@ describe('a rider on a 375 px phone', () => {
     for (const n of inbox) await messages.filter({ hasText: n.text }).first().waitFor();
     await page.getByText('待遇已发放').first().waitFor();
     await checkedPhone(w, '12-inbox');
+
+    // The report the platform filed: the rider applies on it from 我的案件 (only the payee and consent asked).
+    await page.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '我的案件' }).click();
+    await page.getByRole('link', { name: `为报案 ${pending.body.reportId} 申请待遇` }).click();
+    await page.getByText(`为报案 ${pending.body.reportId} 申请待遇`).waitFor();
+    await page.getByLabel('收款人姓名（本人）').fill('张三');
+    await page.getByLabel('银行卡号').fill('6222 0202 0011 2230');
+    await page.getByRole('checkbox').check();
+    await checkedPhone(w, '12b-apply-on-report');
+    await page.getByRole('button', { name: '提交申请' }).click();
+    await page.getByText('申请已提交').waitFor({ timeout: 15_000 });
+    const onReport = (
+      (await stack.api('GET', `/v1/workers/${rider.workerId}/injury-reports`, { token: rider.token })).body.items as { reportId: string; caseId?: string }[]
+    ).find((r) => r.reportId === pending.body.reportId)!;
+    expect(onReport.caseId).toEqual(expect.any(String));
+    expect((await caseOf(onReport.caseId!)).timeline[0]).toMatchObject({ actor: `worker-${rider.workerId}` });
     await w.close();
   });
 

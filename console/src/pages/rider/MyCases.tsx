@@ -101,6 +101,13 @@ function MyCaseList({ session }: { session: Session }) {
                 {r.applicationDue.date < today ? '，已过期限：申请时请说明超期原因' : ''}
               </span>
             </div>
+            <Link
+              className="rider-button rider-button-primary"
+              to={`/apply?report=${encodeURIComponent(r.reportId)}`}
+              aria-label={`为报案 ${r.reportId} 申请待遇`}
+            >
+              申请待遇
+            </Link>
           </Card>
         ),
       )}
