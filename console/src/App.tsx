@@ -93,6 +93,7 @@ export function App({ config }: { config: ConsoleConfig }) {
         ]
       : []),
   ];
+  const identity = `${label(ROLE, role)} · ${session.claims.sub}${session.claims.provinces?.length ? ` · ${session.claims.provinces.map(province).join('、')}` : ''}`;
   const leaves: { key: string }[] = items.flatMap((i) => ('children' in i && i.children ? i.children : [i]));
   const selected = leaves.find((i) => location.pathname.startsWith(i.key))?.key;
   return (
@@ -104,9 +105,8 @@ export function App({ config }: { config: ConsoleConfig }) {
         {/* disabledOverflow: every item stays a visible link (antd's "…" keeps hidden focusable copies, which axe refuses); the row wraps instead (index.css). */}
         <Menu className="console-menu" theme="dark" mode="horizontal" disabledOverflow items={items} selectedKeys={selected ? [selected] : []} />
         <Space style={{ color: '#fff' }}>
-          <span className="console-identity">
-            {label(ROLE, role)} · {session.claims.sub}
-            {session.claims.provinces?.length ? ` · ${session.claims.provinces.map(province).join('、')}` : ''}
+          <span className="console-identity" title={identity}>
+            {identity}
           </span>
           <Button size="small" onClick={signOut}>
             退出登录
