@@ -10,12 +10,9 @@
  * `npm run bench -- --only=console-import [--orders=5000]`
  */
 import { performance } from 'node:perf_hooks';
-import { chromium } from 'playwright-core';
 import { makeResidentId } from '../core/index.ts';
-import { ensureConsoleBuilt } from '../local/console.ts';
-import { startLocalApp } from '../local/app.ts';
-import { CHROMIUM } from '../test/browser/global-setup.ts';
-import { type Api, PROVINCE, setUpWorld } from '../test/integration/cases-fixtures.ts';
+import { PROVINCE } from '../test/integration/cases-fixtures.ts';
+import { startConsoleBench } from './lib/console-stack.ts';
 
 export interface ConsoleImportResult {
   readonly measuredAt: string;
@@ -35,28 +32,8 @@ const BATCH = 1_000;
 export async function runConsoleImport(options: { orders: number; workers?: number }, log: (line: string) => void): Promise<ConsoleImportResult> {
   const n = options.orders;
   const workers = options.workers ?? 200;
-  ensureConsoleBuilt(log);
-  const app = await startLocalApp({
-    port: 0,
-    stage: 'bench',
-    services: [],
-    env: { POWERTOOLS_LOG_LEVEL: 'WARN', POWERTOOLS_METRICS_DISABLED: 'true', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
-  });
-  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu', '--no-first-run'] });
+  const { app, browser, api, world, stop } = await startConsoleBench([], log);
   try {
-    const api: Api = async (method, path, opts = {}) => {
-      const res = await fetch(`${app.url}${path}`, {
-        method,
-        headers: {
-          ...(opts.token ? { authorization: `Bearer ${opts.token}` } : {}),
-          ...(opts.body !== undefined ? { 'content-type': 'application/json' } : {}),
-        },
-        ...(opts.body !== undefined ? { body: JSON.stringify(opts.body) } : {}),
-      });
-      const text = await res.text();
-      return { status: res.status, body: text ? JSON.parse(text) : undefined };
-    };
-    const world = await setUpWorld(api, (claims) => app.token(claims as never));
     const { platformId } = world;
     const token = world.tokens.platform;
 
@@ -139,7 +116,6 @@ export async function runConsoleImport(options: { orders: number; workers?: numb
     );
     return result;
   } finally {
-    await browser.close();
-    await app.stop();
+    await stop();
   }
 }

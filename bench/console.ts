@@ -11,12 +11,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { chromium, type Route } from 'playwright-core';
-import { CONSOLE_DIST, ensureConsoleBuilt } from '../local/console.ts';
-import { startLocalApp } from '../local/app.ts';
+import type { Route } from 'playwright-core';
+import { CONSOLE_DIST } from '../local/console.ts';
 import { localStepFunctions } from '../local/stepfunctions/index.ts';
-import { CHROMIUM } from '../test/browser/global-setup.ts';
-import { type Api, openedCase, PROVINCE, setUpWorld } from '../test/integration/cases-fixtures.ts';
+import { openedCase, PROVINCE } from '../test/integration/cases-fixtures.ts';
+import { startConsoleBench } from './lib/console-stack.ts';
 import { summarize } from './lib/stats.ts';
 
 export interface ConsoleResult {
@@ -34,29 +33,8 @@ const FIRST_PAGE_BUDGET = 500 * 1024;
 const QUEUE_BUDGET_MS = 1_000;
 
 export async function runConsole(options: { cases: number; repetitions: number }, log: (line: string) => void): Promise<ConsoleResult> {
-  ensureConsoleBuilt(log);
-  const app = await startLocalApp({
-    port: 0,
-    stage: 'bench',
-    services: [localStepFunctions({ sweepIntervalMs: 0 })],
-    env: { POWERTOOLS_LOG_LEVEL: 'WARN', POWERTOOLS_METRICS_DISABLED: 'true', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
-  });
-  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu', '--no-first-run'] });
+  const { app, browser, world, stop } = await startConsoleBench([localStepFunctions({ sweepIntervalMs: 0 })], log);
   try {
-    const api: Api = async (method, path, opts = {}) => {
-      const res = await fetch(`${app.url}${path}`, {
-        method,
-        headers: {
-          ...(opts.token ? { authorization: `Bearer ${opts.token}` } : {}),
-          ...(opts.body !== undefined ? { 'content-type': 'application/json' } : {}),
-        },
-        ...(opts.body !== undefined ? { body: JSON.stringify(opts.body) } : {}),
-      });
-      const text = await res.text();
-      return { status: res.status, body: text ? JSON.parse(text) : undefined };
-    };
-    const world = await setUpWorld(api, (claims) => app.token(claims as never));
-
     log('console: the first page (sign-in) and its scripts');
     const first = await browser.newPage({ baseURL: app.url });
     const scripts: string[] = [];
@@ -129,7 +107,6 @@ export async function runConsole(options: { cases: number; repetitions: number }
       },
     };
   } finally {
-    await browser.close();
-    await app.stop();
+    await stop();
   }
 }

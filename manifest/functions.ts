@@ -147,8 +147,8 @@ export const FUNCTIONS = {
   reports: {
     entry: 'functions/reports/handler.ts',
     description: "Injury reports: coverage verdict and the snapshot of that day's orders (D4, D11)",
-    // Puts the report (REPORT#, once: attribute_not_exists) and reads nothing of the cases table.
-    tables: { registry: 'read', orders: 'read', cases: { read: 'none', write: { actions: ['PutItem'], keyPrefixes: ['REPORT#'] } }, idempotency: 'readwrite' },
+    // Puts the report (REPORT#, once: attribute_not_exists); reads the report lists (GSIs) and their cases' statuses.
+    tables: { registry: 'read', orders: 'read', cases: { read: 'all', write: { actions: ['PutItem'], keyPrefixes: ['REPORT#'] } }, idempotency: 'readwrite' },
     platformFacing: true,
   },
   cases: {

@@ -54,6 +54,8 @@ export const ROUTES: readonly Route[] = [
   { method: 'POST', path: '/v1/platforms/{platformId}/webhook/deliveries/{deliveryId}/redelivery', fn: 'webhooks', auth: true },
 
   { method: 'POST', path: '/v1/injury-reports', fn: 'reports', auth: true },
+  { method: 'GET', path: '/v1/platforms/{platformId}/injury-reports', fn: 'reports', auth: true },
+  { method: 'GET', path: '/v1/workers/{workerId}/injury-reports', fn: 'reports', auth: true },
   { method: 'POST', path: '/v1/cases', fn: 'cases', auth: true },
   { method: 'GET', path: '/v1/cases', fn: 'cases', auth: true },
   { method: 'GET', path: '/v1/cases/{caseId}', fn: 'cases', auth: true },

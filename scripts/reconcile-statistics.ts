@@ -15,8 +15,7 @@
  * (without `--write`) to confirm no drift is left.
  */
 import { parseArgs } from 'node:util';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, paginateQuery, paginateScan, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, paginateQuery, paginateScan, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import {
   type CaseRecord,
   counterCorrections,
@@ -26,28 +25,19 @@ import {
   type PaymentRecord,
   type StatisticsCounter,
 } from '../core/index.ts';
-import { LOCAL_CREDENTIALS } from '../local/dynamodb.ts';
+import { type TableToolOptions, withTables } from './table-client.ts';
 
 const USAGE = 'usage: reconcile-statistics --cases TABLE --ledger TABLE [--endpoint URL] [--region R] [--write]';
 
-export interface ReconcileOptions {
-  readonly endpoint?: string;
-  readonly region?: string;
+export interface ReconcileOptions extends TableToolOptions {
   readonly casesTable: string;
   readonly ledgerTable: string;
-  readonly write: boolean;
-  readonly print?: (line: string) => void;
 }
 
 /** Returns the number of differences found (before any write). */
 export const reconcileStatistics = async (options: ReconcileOptions): Promise<number> => {
   const print = options.print ?? ((line: string) => console.log(line));
-  const client = new DynamoDBClient({
-    region: options.region ?? process.env.AWS_REGION ?? 'cn-north-1',
-    ...(options.endpoint ? { endpoint: options.endpoint, credentials: LOCAL_CREDENTIALS } : {}),
-  });
-  const ddb = DynamoDBDocumentClient.from(client);
-  try {
+  return withTables(options, async (ddb) => {
     const reports: InjuryReport[] = [];
     const cases: CaseRecord[] = [];
     const payments: PaymentRecord[] = [];
@@ -115,9 +105,7 @@ export const reconcileStatistics = async (options: ReconcileOptions): Promise<nu
     }
     print(`WROTE ${corrections.length} counter corrections and ${firstPaymentFixes.length} first payments`);
     return drift;
-  } finally {
-    client.destroy();
-  }
+  });
 };
 
 const isMain = process.argv[1] !== undefined && import.meta.url === new URL(`file://${process.argv[1]}`).href;

@@ -1,8 +1,9 @@
-import { Button, Layout, Menu, Space, Spin, Typography } from 'antd';
+import { Button, Layout, Menu, Space, Typography } from 'antd';
 import { lazy, Suspense, useState } from 'react';
 import { Link, Navigate, Route, Routes, useLocation, useNavigate } from 'react-router';
 import type { ConsoleConfig } from './auth/config.ts';
 import { clearSession, loadSession, type Session } from './auth/session.ts';
+import { Loading } from './components/Loading.tsx';
 import { label, province, ROLE } from './format.ts';
 
 // One chunk per page: the first page loads the shell and the sign-in form only.
@@ -38,13 +39,7 @@ export function App({ config }: { config: ConsoleConfig }) {
     setSession(undefined);
     navigate('/sign-in');
   };
-  const loading = (
-    <div style={{ padding: 48, textAlign: 'center' }}>
-      <Spin tip="加载中…">
-        <span />
-      </Spin>
-    </div>
-  );
+  const loading = <Loading />;
   if (!session) {
     return (
       <Suspense fallback={loading}>
@@ -98,6 +93,7 @@ export function App({ config }: { config: ConsoleConfig }) {
         ]
       : []),
   ];
+  const identity = `${label(ROLE, role)} · ${session.claims.sub}${session.claims.provinces?.length ? ` · ${session.claims.provinces.map(province).join('、')}` : ''}`;
   const leaves: { key: string }[] = items.flatMap((i) => ('children' in i && i.children ? i.children : [i]));
   const selected = leaves.find((i) => location.pathname.startsWith(i.key))?.key;
   return (
@@ -109,9 +105,8 @@ export function App({ config }: { config: ConsoleConfig }) {
         {/* disabledOverflow: every item stays a visible link (antd's "…" keeps hidden focusable copies, which axe refuses); the row wraps instead (index.css). */}
         <Menu className="console-menu" theme="dark" mode="horizontal" disabledOverflow items={items} selectedKeys={selected ? [selected] : []} />
         <Space style={{ color: '#fff' }}>
-          <span className="console-identity">
-            {label(ROLE, role)} · {session.claims.sub}
-            {session.claims.provinces?.length ? ` · ${session.claims.provinces.map(province).join('、')}` : ''}
+          <span className="console-identity" title={identity}>
+            {identity}
           </span>
           <Button size="small" onClick={signOut}>
             退出登录

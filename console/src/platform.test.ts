@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { deadlineText, storeCase, storedCases, storedReports, storeReport } from './platform-cases.ts';
+import { deadlineText } from './platform-cases.ts';
 import {
   addCounts,
   batchesOf,
@@ -123,26 +123,7 @@ describe('the platform imports', () => {
   });
 });
 
-describe('the platform cases kept in the browser', () => {
-  it('keeps reports and case ids newest first, one entry per id, per platform', () => {
-    const storage = memory();
-    const r = { reportId: 'R1', platformWorkerId: 'r-1', occurredAt: '2026-12-07T10:00:00+08:00', province: '110000', covered: true, reason: 'COVERED' };
-    storeReport('P1', r, storage);
-    storeReport('P1', { ...r, reportId: 'R2' }, storage);
-    storeReport('P1', { ...r, caseId: 'C1' }, storage);
-    expect(storedReports('P1', storage).map((x) => [x.reportId, x.caseId])).toEqual([
-      ['R1', 'C1'],
-      ['R2', undefined],
-    ]);
-    expect(storedReports('P2', storage)).toEqual([]);
-    storeCase('P1', 'C1', storage);
-    storeCase('P1', 'C2', storage);
-    storeCase('P1', 'C1', storage);
-    expect(storedCases('P1', storage)).toEqual(['C1', 'C2']);
-    storage.setItem('platform.cases.P1', JSON.stringify(['C1', '<script>', 7]));
-    expect(storedCases('P1', storage)).toEqual(['C1']);
-  });
-
+describe('the platform deadlines', () => {
   it('shows a deadline with its provisional mark and whether it has passed', () => {
     expect(deadlineText({ date: '2026-12-10', provisional: true }, '2026-12-07')).toEqual({ text: '2026-12-10（暂定）', past: false });
     expect(deadlineText({ date: '2026-12-04', provisional: false }, '2026-12-07')).toEqual({ text: '2026-12-04', past: true });

@@ -62,25 +62,6 @@ export const COVERAGE_PLAIN: Readonly<Record<string, string>> = {
   UNKNOWN_WORKER: '平台未登记您的信息',
 };
 
-const KEY = (workerId: string) => `rider.cases.${workerId}`;
-
-/**
- * The cases a rider opened on this device (the API lists cases to staff only; a rider's case ids come from
- * here and from the inbox's messages). Newest first, no repeats.
- */
-export function rememberedCases(workerId: string, storage: Pick<Storage, 'getItem'> = localStorage): string[] {
-  try {
-    const value = JSON.parse(storage.getItem(KEY(workerId)) ?? '[]') as unknown;
-    return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
-  } catch {
-    return [];
-  }
-}
-
-export function rememberCase(workerId: string, caseId: string, storage: Pick<Storage, 'getItem' | 'setItem'> = localStorage): void {
-  storage.setItem(KEY(workerId), JSON.stringify([caseId, ...rememberedCases(workerId, storage).filter((c) => c !== caseId)]));
-}
-
 /** `2026-12-07T08:30` typed on the phone (Beijing time) → RFC 3339 with its zone, `2026-12-07T08:30:00+08:00`. */
 export function shanghaiInstant(local: string): string | undefined {
   const m = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2})(?::\d{2})?$/.exec(local);

@@ -1,17 +1,7 @@
-/** The rider's pure helpers (rider-labels.ts): progress of a status, the typed Beijing time, the case ids kept on the phone. */
+/** The rider's pure helpers (rider-labels.ts): progress of a status, the typed Beijing time. */
 import { describe, expect, it } from 'vitest';
 import { CASE_STATUS } from './format.ts';
-import { daysBefore, progressOf, rememberCase, rememberedCases, STATUS_PLAIN, shanghaiInstant } from './rider-labels.ts';
-
-class MemoryStorage {
-  readonly values = new Map<string, string>();
-  getItem(key: string) {
-    return this.values.get(key) ?? null;
-  }
-  setItem(key: string, value: string) {
-    this.values.set(key, value);
-  }
-}
+import { daysBefore, progressOf, STATUS_PLAIN, shanghaiInstant } from './rider-labels.ts';
 
 describe('the rider labels', () => {
   it('says every case status in plain words', () => {
@@ -42,22 +32,5 @@ describe('the rider labels', () => {
     expect(daysBefore('2026-03-01', 1)).toBe('2026-02-28');
     expect(daysBefore('2027-01-01', 1)).toBe('2026-12-31');
     expect(daysBefore('2026-12-07', 0)).toBe('2026-12-07');
-  });
-
-  it('keeps the case ids opened on this phone per worker, newest first, without repeats', () => {
-    const storage = new MemoryStorage();
-    expect(rememberedCases('W1', storage)).toEqual([]);
-    rememberCase('W1', 'C1', storage);
-    rememberCase('W1', 'C2', storage);
-    rememberCase('W1', 'C1', storage);
-    rememberCase('W2', 'C9', storage);
-    expect(rememberedCases('W1', storage)).toEqual(['C1', 'C2']);
-    expect(rememberedCases('W2', storage)).toEqual(['C9']);
-    storage.setItem('rider.cases.W3', 'not json');
-    expect(rememberedCases('W3', storage)).toEqual([]);
-    storage.setItem('rider.cases.W4', '[1,"C4",{}]');
-    expect(rememberedCases('W4', storage)).toEqual(['C4']);
-    storage.setItem('rider.cases.W5', '{"a":1}');
-    expect(rememberedCases('W5', storage)).toEqual([]);
   });
 });

@@ -84,7 +84,7 @@ import {
   WithdrawalRequest,
 } from '../documents/schemas.ts';
 import { DocumentSchema } from '../_shared/document-view.ts';
-import { InjuryReportRequest, InjuryReportResponse } from '../reports/schemas.ts';
+import { InjuryReportRequest, InjuryReportResponse, PlatformReportsQuery, ReportListResponse, WorkerReportsQuery } from '../reports/schemas.ts';
 import { StatisticsQuery, StatisticsResponse } from '../statistics/schemas.ts';
 import { NotificationsResponse } from '../notifications/schemas.ts';
 import { DeliveriesResponse, RedeliveryResponse, WebhookRequest, WebhookSecretResponse } from '../webhooks/schemas.ts';
@@ -133,6 +133,20 @@ const DOCUMENT = {
   status: 'AVAILABLE',
   uploadedAt: '2025-08-02T01:01:12.000Z',
   sha256: 'b94d27b9934d3e08a52e52d7da7dabfac484efe37a5380ee9088f7ace2efcde9',
+};
+/** A report as the report lists show it. */
+const REPORT_SUMMARY = {
+  reportId: REPORT_ID,
+  platformId: PLATFORM_ID,
+  workerId: WORKER_ID,
+  platformWorkerId: 'rider-000123',
+  occurredAt: '2025-08-01T10:30:00+08:00',
+  injuryDate: '2025-08-01',
+  province: '110000',
+  place: '北京市朝阳区建国路88号附近',
+  orderId: ORDER_ID,
+  coverage: COVERAGE,
+  reportedAt: '2025-08-01T03:05:00.000Z',
 };
 const ASSISTANCE = {
   requestId: 'AR4c1d2e3f4a5b6c7d',
@@ -705,6 +719,38 @@ function caseOperations(): Record<string, Operation> {
         orderId: ORDER_ID,
       }),
       responses: { '201': ok(InjuryReportResponse, { reportId: REPORT_ID, coverage: COVERAGE, orders: 1 }, 'Created'), ...postErrors },
+    },
+    'GET /v1/platforms/{platformId}/injury-reports': {
+      operationId: 'listPlatformInjuryReports',
+      callers: 'platforms and people',
+      summary:
+        "A platform's injury reports of a month, newest first, each with its case and the platform's application deadline (the platform, admin); paginated",
+      description:
+        "The month is the injury date's (Asia/Shanghai). `applicationDue` is the platform's deadline (D6: 3 working days, D12). `case` is the case opened on the report as it stands now (absent before an application).",
+      requestParams: { path: PlatformPath, query: PlatformReportsQuery },
+      responses: {
+        '200': ok(ReportListResponse, {
+          items: [
+            { ...REPORT_SUMMARY, applicationDue: { date: '2025-08-06', provisional: false }, caseId: CASE_ID, case: { status: 'UNDER_REVIEW', late: false } },
+          ],
+          nextToken: 'eyJwIjowLCJrIjp7InBrIjoiUkVQT1JUI1I5YjRkIn19',
+        }),
+        ...errors,
+      },
+    },
+    'GET /v1/workers/{workerId}/injury-reports': {
+      operationId: 'listWorkerInjuryReports',
+      callers: 'people',
+      summary: "A worker's injury reports, newest first, each with its case and the worker's application deadline (the worker, admin); paginated",
+      description:
+        "`applicationDue` is the worker's deadline (D6: 30 days, moved to a working day, D12). `case` is the case opened on the report as it stands now (absent before an application): the rider's 我的案件.",
+      requestParams: { path: WorkerPath, query: WorkerReportsQuery },
+      responses: {
+        '200': ok(ReportListResponse, {
+          items: [{ ...REPORT_SUMMARY, applicationDue: { date: '2025-08-31', provisional: false } }],
+        }),
+        ...errors,
+      },
     },
     'POST /v1/cases': {
       operationId: 'openCase',

@@ -1,10 +1,10 @@
-/** Route group `reports`: POST /v1/injury-reports. */
-import { requireRole } from '../_shared/auth.ts';
+/** Route group `reports`: filing an injury report, and the lists of a platform's and of a worker's reports. */
+import { requirePlatformVisible, requireRole } from '../_shared/auth.ts';
 import { httpHandler } from '../_shared/http.ts';
-import { badRequest, fieldErrors } from '../_shared/problem.ts';
+import { badRequest, fieldErrors, notFound } from '../_shared/problem.ts';
 import { logger } from '../_shared/observability.ts';
-import { InjuryReportRequest } from './schemas.ts';
-import { checkNamedParties, fileReport } from './use-cases.ts';
+import { InjuryReportRequest, PlatformReportsQuery, WorkerReportsQuery } from './schemas.ts';
+import { checkNamedParties, fileReport, listPlatformReports, listWorkerReports } from './use-cases.ts';
 
 export const handler = httpHandler({
   'POST /v1/injury-reports': async (ctx) => {
@@ -20,5 +20,26 @@ export const handler = httpHandler({
     const result = await fileReport(principal, parsed.data, new Date());
     logger.info('Injury report filed', { reportId: result.reportId, covered: result.coverage.covered, reason: result.coverage.reason });
     return { status: 201, body: result };
+  },
+
+  'GET /v1/platforms/{platformId}/injury-reports': async (ctx) => {
+    const principal = ctx.principal();
+    requireRole(principal, ['platform', 'admin']);
+    const platformId = ctx.path('platformId');
+    requirePlatformVisible(principal, platformId);
+    const query = PlatformReportsQuery.safeParse(ctx.query);
+    if (!query.success) throw badRequest(fieldErrors(query.error.issues as never));
+    return { status: 200, body: await listPlatformReports(principal, platformId, query.data) };
+  },
+
+  'GET /v1/workers/{workerId}/injury-reports': async (ctx) => {
+    const principal = ctx.principal();
+    requireRole(principal, ['worker', 'admin']);
+    const workerId = ctx.path('workerId');
+    // A worker sees only their own reports; anyone else's are not found (contract, "Visibility").
+    if (principal.role === 'worker' && principal.workerId !== workerId) throw notFound();
+    const query = WorkerReportsQuery.safeParse(ctx.query);
+    if (!query.success) throw badRequest(fieldErrors(query.error.issues as never));
+    return { status: 200, body: await listWorkerReports(principal, workerId, query.data) };
   },
 });

@@ -5,6 +5,8 @@
 import { randomBytes } from 'node:crypto';
 import type * as z from '../_shared/zod.ts';
 import {
+  applicationDeadline,
+  type ApplicantType,
   coverageAt,
   coverageLookbackHours,
   isPlatformEnrolled,
@@ -19,13 +21,14 @@ import {
 } from '../../core/index.ts';
 import { requireRole, type Principal } from '../_shared/auth.ts';
 import { businessMetrics } from '../_shared/metrics.ts';
-import { notFound, problem } from '../_shared/problem.ts';
-import { reportsRepository } from '../_shared/repositories/reports.ts';
+import { badRequest, notFound, problem } from '../_shared/problem.ts';
+import { calendarsRepository } from '../_shared/repositories/calendars.ts';
+import { type ReportSummary, reportsRepository } from '../_shared/repositories/reports.ts';
 import { ordersRepository } from '../_shared/repositories/orders.ts';
 import { parametersRepository } from '../_shared/repositories/parameters.ts';
 import { platformsRepository } from '../_shared/repositories/platforms.ts';
 import { workersRepository } from '../_shared/repositories/workers.ts';
-import type { InjuryReportRequest } from './schemas.ts';
+import { type InjuryReportRequest, REPORTS_PAGE } from './schemas.ts';
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
@@ -116,4 +119,67 @@ export const fileReport = async (p: Principal, body: z.infer<typeof InjuryReport
   await reportsRepository.put(report);
   businessMetrics.injuryReportFiled();
   return { reportId: report.reportId, coverage, orders: snapshot.length };
+};
+
+/**
+ * A page of reports as a list shows them (docs/cases.md, "Report lists"): each with the case opened on it
+ * (status and lateness as they stand now) and the application deadline of whoever reads the list (D6).
+ */
+const withCases = async (page: { items: ReportSummary[]; nextToken?: string }, reader: ApplicantType) => {
+  const [cases, calendar] = await Promise.all([
+    reportsRepository.caseSummaries(page.items.flatMap((r) => (r.caseId ? [r.caseId] : []))),
+    calendarsRepository.calendar(),
+  ]);
+  return {
+    items: page.items.map((r) => {
+      const found = r.caseId ? cases.get(r.caseId) : undefined;
+      return {
+        reportId: r.reportId,
+        platformId: r.platformId,
+        ...(r.workerId ? { workerId: r.workerId } : {}),
+        ...(r.platformWorkerId ? { platformWorkerId: r.platformWorkerId } : {}),
+        occurredAt: r.occurredAt,
+        injuryDate: r.injuryDate,
+        province: r.province,
+        place: r.place,
+        ...(r.orderId ? { orderId: r.orderId } : {}),
+        coverage: r.coverage,
+        reportedAt: r.reportedAt,
+        applicationDue: applicationDeadline(r.injuryDate, reader, calendar),
+        ...(r.caseId ? { caseId: r.caseId } : {}),
+        ...(found ? { case: found } : {}),
+      };
+    }),
+    ...(page.nextToken ? { nextToken: page.nextToken } : {}),
+  };
+};
+
+const FORGED_TOKEN = [{ path: 'nextToken', message: '不是本接口为同一查询签发的分页令牌：请使用上一页返回的 nextToken。' }];
+
+/** Runs a page read, turning a token this list did not issue into the caller's 400. */
+const page = async <T>(read: () => Promise<T>): Promise<T> => {
+  try {
+    return await read();
+  } catch (error) {
+    if (error instanceof RangeError) throw badRequest(FORGED_TOKEN);
+    throw error;
+  }
+};
+
+/**
+ * A platform's injury reports of a month (injury date), newest first, with their cases (A25). The platform
+ * reads its own list; an administrator names a platform that must exist (404 otherwise).
+ */
+export const listPlatformReports = async (p: Principal, platformId: string, query: { month: string; nextToken?: string; limit?: number }) => {
+  if (p.role === 'admin' && !(await platformsRepository.get(platformId))) throw notFound();
+  return withCases(await page(() => reportsRepository.pageOfPlatformMonth(platformId, query.month, query.nextToken, query.limit ?? REPORTS_PAGE)), 'platform');
+};
+
+/**
+ * A worker's injury reports, newest first, with their cases (A33). The worker reads their own list; an
+ * administrator names a worker who must exist (404 otherwise, as for coverage).
+ */
+export const listWorkerReports = async (p: Principal, workerId: string, query: { nextToken?: string; limit?: number }) => {
+  if (p.role === 'admin' && !(await workersRepository.platformsOf(workerId))) throw notFound();
+  return withCases(await page(() => reportsRepository.pageOfWorker(workerId, query.nextToken, query.limit ?? REPORTS_PAGE)), 'worker');
 };

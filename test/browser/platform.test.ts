@@ -7,7 +7,8 @@
  * 1,000 with a progress bar — one row broken, one batch throttled (429) so the import stops and is resumed
  * from that batch — and the declaration counts each order once; importing the same file again is all
  * `duplicate` and the declaration does not move; sets a webhook (the secret shown once); reports a rider's
- * injury and opens the case, seeing the platform's application deadline the API computed; and sees the webhook's
+ * injury and opens the case, seeing the platform's application deadline the API computed, and the month's reports
+ * listed by the API (one filed by the platform's own system among them); and sees the webhook's
  * delivery log and redelivers. Every page: no console error, no failed request (the 429 declared), axe with no
  * serious or critical violation, a `platform-…` screenshot at 1280 px and no horizontal scrolling at 375 px.
  */
@@ -302,9 +303,36 @@ describe('the platform portal', () => {
     w.assertClean();
   });
 
+  it("lists the month's reports from the API, those filed elsewhere too, each with the platform's deadline", async () => {
+    const { page } = w;
+    // A report the platform's own system filed through the API: this browser never saw it.
+    const filed = await stack.api('POST', '/v1/injury-reports', {
+      token: world.tokens.platform,
+      body: {
+        platformId: world.platformId,
+        platformWorkerId: fromCsv[1]!.platformWorkerId,
+        occurredAt: new Date(Date.now() - 2 * 3_600_000).toISOString(),
+        province: PROVINCE,
+        place: '东城区东直门',
+        description: '骑行中被开门的车门撞倒',
+      },
+    });
+    expect(filed.status, JSON.stringify(filed.body)).toBe(201);
+    const listed = await stack.api('GET', `/v1/platforms/${world.platformId}/injury-reports?month=${shanghaiMonth(new Date(Date.now() - 2 * 3_600_000))}`, {
+      token: world.tokens.platform,
+    });
+    const mine = (listed.body.items as { reportId: string; applicationDue: { date: string } }[]).find((r) => r.reportId === filed.body.reportId)!;
+    await page.getByRole('menu', { name: '平台导航' }).getByRole('link', { name: '报案与案件' }).click();
+    await page.getByRole('heading', { level: 1, name: '报案与案件' }).waitFor();
+    const row = page.getByRole('row').filter({ hasText: filed.body.reportId });
+    await row.waitFor();
+    expect(await row.textContent()).toContain(fromCsv[1]!.platformWorkerId);
+    expect(await row.textContent()).toContain(mine.applicationDue.date);
+    expect(await row.getByRole('button', { name: `为报案 ${filed.body.reportId} 申请待遇` }).count()).toBe(1);
+  });
+
   it("reports a rider's injury, opens the case and sees the platform's application deadline as the API computed it", async () => {
     const { page } = w;
-    await page.getByRole('menu', { name: '平台导航' }).getByRole('link', { name: '报案与案件' }).click();
     await page.getByRole('heading', { level: 1, name: '报案与案件' }).waitFor();
     await page.getByLabel('平台劳动者编号').fill(single.platformWorkerId);
     await page.getByLabel('受伤时间（北京时间）').fill(beijingLocal(new Date(Date.now() - 60_000)));
@@ -333,12 +361,12 @@ describe('the platform portal', () => {
       .waitFor();
     await checked('case');
 
-    // The list: the report with its case, the case with its status and deadline.
+    // The list (the API's): the report with its case, the case's status and the platform's deadline.
     await page.getByRole('link', { name: '← 返回报案与案件' }).click();
     await page.getByRole('heading', { level: 1, name: '报案与案件' }).waitFor();
-    const caseRow = page.getByRole('row').filter({ hasText: '待认定' }).filter({ hasText: due.date });
-    await caseRow.first().waitFor();
-    expect(await page.getByRole('link', { name: caseId }).count()).toBe(2);
+    const caseRow = page.getByRole('row').filter({ hasText: caseId });
+    await caseRow.filter({ hasText: '待认定' }).filter({ hasText: due.date }).waitFor();
+    expect(await page.getByRole('link', { name: caseId }).count()).toBe(1);
     await checked('reports');
   });
 
@@ -373,6 +401,9 @@ describe('the platform portal', () => {
     await checked('case-late');
     await page.getByRole('link', { name: '← 返回报案与案件' }).click();
     await page.getByRole('heading', { level: 1, name: '报案与案件' }).waitFor();
+    // The list shows the injury's month (maybe last month), the case marked as applied late.
+    expect(await page.getByLabel('受伤月份').inputValue()).toBe(shanghaiMonth(new Date(apiCase.occurredAt)));
+    await page.getByRole('row').filter({ hasText: caseId }).filter({ hasText: '超期申请' }).waitFor();
   });
 
   it('lists the webhook deliveries and redelivers one with the same webhook-id', async () => {

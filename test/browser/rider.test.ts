@@ -4,7 +4,8 @@
  * in, applies through the guided flow (the covering order proposed from their own orders), hands in a photo
  * and sees the missing list shrink; a late application asks for its explanation; once staff have decided and
  * the bank has paid (through the API), the rider sees the decision, the benefit lines, the payment and the
- * inbox's messages; a rider receiving a monthly benefit certifies themself. Every page: no console error, no
+ * inbox's messages, on a new phone that remembers nothing (我的案件 is the API's list of the rider's reports: a
+ * report not yet applied for shows its deadline); a rider receiving a monthly benefit certifies themself. Every page: no console error, no
  * failed request, axe with no serious or critical violation, no horizontal scrolling, a `rider-…-375` screenshot.
  */
 import { crc32, deflateSync } from 'node:zlib';
@@ -19,6 +20,7 @@ import {
   handInDocuments,
   openedCase,
   orderAround,
+  PROVINCE,
   payMinorInjury,
   registerWorker,
   settleByBank,
@@ -71,6 +73,11 @@ const beijingLocal = (at: Date) =>
     .format(at)
     .replace(' ', 'T');
 
+/** The case ids of a worker's reports, newest first, as the API lists them to the worker. */
+const casesListed = async (worker: Worker) =>
+  ((await stack.api('GET', `/v1/workers/${worker.workerId}/injury-reports`, { token: worker.token })).body.items as { caseId?: string }[]).flatMap((r) =>
+    r.caseId ? [r.caseId] : [],
+  );
 const caseOf = async (id: string) => (await stack.api('GET', `/v1/cases/${id}`, { token: world.tokens.handler })).body;
 const inboxOf = async (worker: Worker) =>
   (await stack.api('GET', `/v1/workers/${worker.workerId}/notifications`, { token: worker.token })).body.items as {
@@ -135,11 +142,7 @@ describe('a rider on a 375 px phone', () => {
     await page.getByText('申请已提交').waitFor({ timeout: 15_000 });
 
     // The case: the rider's own, applied as `worker`, on the proposed order.
-    const remembered = await page.evaluate(
-      (key) => (globalThis as unknown as { localStorage: Storage }).localStorage.getItem(key),
-      `rider.cases.${rider.workerId}`,
-    );
-    caseId = (JSON.parse(remembered!) as string[])[0]!;
+    caseId = (await casesListed(rider))[0]!;
     await page.getByText(`案件编号 ${caseId}`).waitFor();
     const opened = await caseOf(caseId);
     expect(opened).toMatchObject({ workerId: rider.workerId, late: false, coverage: { covered: true, orderId } });
@@ -228,17 +231,13 @@ describe('a rider on a 375 px phone', () => {
     await explanation.fill('受伤后住院治疗一个多月，出院后才知道可以申请。');
     await page.getByRole('button', { name: '提交申请' }).click();
     await page.getByText('申请已提交').waitFor({ timeout: 15_000 });
-    const remembered = await page.evaluate(
-      (key) => (globalThis as unknown as { localStorage: Storage }).localStorage.getItem(key),
-      `rider.cases.${late.workerId}`,
-    );
-    const lateCase = await caseOf((JSON.parse(remembered!) as string[])[0]!);
+    const lateCase = await caseOf((await casesListed(late))[0]!);
     expect(lateCase).toMatchObject({ workerId: late.workerId, late: true });
     w.assertClean();
     await w.close();
   });
 
-  it('later sees the decision, the benefit lines, the payment and the inbox messages (on another phone: cases from the inbox)', async () => {
+  it('later sees the decision, the benefit lines, the payment and the inbox messages (on another phone: the API lists the cases)', async () => {
     // Staff through the API: the rest of the documents waived, confirmed, approved, paid by the bank.
     await handInDocuments(world, caseId, 'waive');
     await payMinorInjury(world, caseId);
@@ -252,12 +251,33 @@ describe('a rider on a 375 px phone', () => {
     await events.settled();
     const inbox = await inboxOf(rider);
 
+    // A second injury reported (by the rider's platform) but not yet applied for.
+    const pending = await stack.api('POST', '/v1/injury-reports', {
+      token: world.tokens.platform,
+      body: {
+        platformId: world.platformId,
+        platformWorkerId: rider.platformWorkerId,
+        occurredAt: new Date(Date.now() - 3_600_000).toISOString(),
+        province: PROVINCE,
+        place: '朝阳区三里屯',
+        description: '取餐时被门夹伤手指',
+      },
+    });
+    expect(pending.status, JSON.stringify(pending.body)).toBe(201);
+    const listed = (await stack.api('GET', `/v1/workers/${rider.workerId}/injury-reports`, { token: rider.token })).body.items as {
+      reportId: string;
+      applicationDue: { date: string };
+    }[];
+
     const w = await openPhone(browser, stack.url);
     const { page } = w;
     await signInRider(w, rider.workerId);
-    // A new phone remembers nothing: the case comes from the inbox's messages.
+    // A new phone remembers nothing: the cases come from the API's list of the rider's reports.
     const link = page.getByRole('link', { name: new RegExp(caseId) }).filter({ hasText: '待遇已支付' });
     await link.waitFor();
+    const notYet = page.locator('.rider-card').filter({ hasText: `报案编号 ${pending.body.reportId}` });
+    await notYet.filter({ hasText: '已报案，尚未申请待遇' }).waitFor();
+    expect(await notYet.textContent()).toContain(`申请期限 ${listed.find((r) => r.reportId === pending.body.reportId)!.applicationDue.date}`);
     await checkedPhone(w, '10-my-cases');
     await link.click();
     await page.getByText('待遇已支付').first().waitFor();
@@ -298,6 +318,22 @@ describe('a rider on a 375 px phone', () => {
     for (const n of inbox) await messages.filter({ hasText: n.text }).first().waitFor();
     await page.getByText('待遇已发放').first().waitFor();
     await checkedPhone(w, '12-inbox');
+
+    // The report the platform filed: the rider applies on it from 我的案件 (only the payee and consent asked).
+    await page.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '我的案件' }).click();
+    await page.getByRole('link', { name: `为报案 ${pending.body.reportId} 申请待遇` }).click();
+    await page.getByText(`为报案 ${pending.body.reportId} 申请待遇`).waitFor();
+    await page.getByLabel('收款人姓名（本人）').fill('张三');
+    await page.getByLabel('银行卡号').fill('6222 0202 0011 2230');
+    await page.getByRole('checkbox').check();
+    await checkedPhone(w, '12b-apply-on-report');
+    await page.getByRole('button', { name: '提交申请' }).click();
+    await page.getByText('申请已提交').waitFor({ timeout: 15_000 });
+    const onReport = (
+      (await stack.api('GET', `/v1/workers/${rider.workerId}/injury-reports`, { token: rider.token })).body.items as { reportId: string; caseId?: string }[]
+    ).find((r) => r.reportId === pending.body.reportId)!;
+    expect(onReport.caseId).toEqual(expect.any(String));
+    expect((await caseOf(onReport.caseId!)).timeline[0]).toMatchObject({ actor: `worker-${rider.workerId}` });
     await w.close();
   });
 

@@ -172,6 +172,24 @@ const ROWS: Record<string, Row> = {
     expected: matrix(403, { platformOwn: 201, workerOwn: 201, platformOther: 404, workerOther: 404 }),
     check: (_c, body) => (typeof body?.reportId === 'string' && body.coverage?.covered === true ? undefined : `no covered report: ${JSON.stringify(body)}`),
   },
+  'GET /v1/platforms/{platformId}/injury-reports': {
+    request: () => ({ path: `/v1/platforms/${world.platformId}/injury-reports?month=${new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 7)}` }),
+    // The platform and administrators; another platform → 404 (Visibility); workers and staff → 403.
+    expected: matrix(403, { admin: 200, adminOther: 200, platformOwn: 200, platformOther: 404 }),
+    check: (_c, body) =>
+      Array.isArray(body?.items) && body.items.every((r: { platformId: string }) => r.platformId === world.platformId)
+        ? undefined
+        : `not this platform's reports: ${JSON.stringify(body).slice(0, 200)}`,
+  },
+  'GET /v1/workers/{workerId}/injury-reports': {
+    request: () => ({ path: `/v1/workers/${worker.workerId}/injury-reports` }),
+    // The worker and administrators; another worker → 404 (Visibility); platforms and staff → 403.
+    expected: matrix(403, { admin: 200, adminOther: 200, workerOwn: 200, workerOther: 404 }),
+    check: (_c, body) =>
+      body?.items?.length > 0 && body.items.every((r: { workerId: string }) => r.workerId === worker.workerId)
+        ? undefined
+        : `not W's reports: ${JSON.stringify(body).slice(0, 200)}`,
+  },
   'POST /v1/cases': {
     // Each caller applies with the applicant type that fits it (D6), on a fresh report of W.
     request: async (c) => ({ path: '/v1/cases', body: openBody(await freshReport(world, worker), c) }),

@@ -490,6 +490,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/platforms/{platformId}/injury-reports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A platform's injury reports of a month, newest first, each with its case and the platform's application deadline (the platform, admin); paginated
+         * @description The month is the injury date's (Asia/Shanghai). `applicationDue` is the platform's deadline (D6: 3 working days, D12). `case` is the case opened on the report as it stands now (absent before an application).
+         */
+        get: operations["listPlatformInjuryReports"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/workers/{workerId}/injury-reports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A worker's injury reports, newest first, each with its case and the worker's application deadline (the worker, admin); paginated
+         * @description `applicationDue` is the worker's deadline (D6: 30 days, moved to a working day, D12). `case` is the case opened on the report as it stands now (absent before an application): the rider's 我的案件.
+         */
+        get: operations["listWorkerInjuryReports"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/cases": {
         parameters: {
             query?: never;
@@ -1644,6 +1684,42 @@ export interface components {
                 reason: "COVERED" | "NO_ORDER_AT_TIME" | "PLATFORM_NOT_ENROLLED" | "UNKNOWN_WORKER";
             };
             orders?: number;
+        };
+        InjuryReportList: {
+            items: {
+                reportId: string;
+                platformId: string;
+                workerId?: string;
+                platformWorkerId?: string;
+                occurredAt: string;
+                /** @example 2025-07-01 */
+                injuryDate: string;
+                province: string;
+                place: string;
+                orderId?: string;
+                coverage: {
+                    covered: boolean;
+                    orderId?: string;
+                    /** @enum {string} */
+                    reason: "COVERED" | "NO_ORDER_AT_TIME" | "PLATFORM_NOT_ENROLLED" | "UNKNOWN_WORKER";
+                };
+                reportedAt: string;
+                /** @description The caller's application deadline (D6): the platform's (3 working days) on the platform's list, the worker's (30 days) on the worker's; `provisional` while a year's holiday arrangement is not loaded (D12). */
+                applicationDue: {
+                    /** @example 2025-07-01 */
+                    date: string;
+                    provisional: boolean;
+                };
+                caseId?: string;
+                /** @description The case opened on the report, as it stands now. */
+                case?: {
+                    /** @enum {string} */
+                    status: "UNDER_REVIEW" | "NOT_CONFIRMED" | "AWAITING_ASSESSMENT" | "AWAITING_DEPENDANTS" | "AWAITING_APPROVAL" | "RETURNED" | "APPROVED" | "PAID" | "CLOSED";
+                    late: boolean;
+                };
+            }[];
+            /** @description Present while more reports follow: pass it back for the next page. */
+            nextToken?: string;
         };
         Case: {
             caseId: string;
@@ -4867,6 +4943,208 @@ export interface operations {
             };
             /** @description Business rule refused, or Idempotency-Key reused with another body */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the request-rate limit (per platform, or the API stage throttle); retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listPlatformInjuryReports: {
+        parameters: {
+            query: {
+                /** @description The month of the injury date (Asia/Shanghai), YYYY-MM. */
+                month: string;
+                nextToken?: string;
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                platformId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "reportId": "R9b4d2f6a1c8e3057",
+                     *           "platformId": "plt_3f2b6c0e9a1d4b7c8e5f0a2b4c6d8e0f",
+                     *           "workerId": "wkr_7a1c3e5b9d2f4a6c8e0b1d3f5a7c9e2b",
+                     *           "platformWorkerId": "rider-000123",
+                     *           "occurredAt": "2025-08-01T10:30:00+08:00",
+                     *           "injuryDate": "2025-08-01",
+                     *           "province": "110000",
+                     *           "place": "北京市朝阳区建国路88号附近",
+                     *           "orderId": "order-20250801-0001",
+                     *           "coverage": {
+                     *             "covered": true,
+                     *             "orderId": "order-20250801-0001",
+                     *             "reason": "COVERED"
+                     *           },
+                     *           "reportedAt": "2025-08-01T03:05:00.000Z",
+                     *           "applicationDue": {
+                     *             "date": "2025-08-06",
+                     *             "provisional": false
+                     *           },
+                     *           "caseId": "C5e2a9c41b7d3f086",
+                     *           "case": {
+                     *             "status": "UNDER_REVIEW",
+                     *             "late": false
+                     *           }
+                     *         }
+                     *       ],
+                     *       "nextToken": "eyJwIjowLCJrIjp7InBrIjoiUkVQT1JUI1I5YjRkIn19"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["InjuryReportList"];
+                };
+            };
+            /** @description Validation failed; `errors[].path` names each bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unknown or not visible */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the request-rate limit (per platform, or the API stage throttle); retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listWorkerInjuryReports: {
+        parameters: {
+            query?: {
+                nextToken?: string;
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                workerId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "reportId": "R9b4d2f6a1c8e3057",
+                     *           "platformId": "plt_3f2b6c0e9a1d4b7c8e5f0a2b4c6d8e0f",
+                     *           "workerId": "wkr_7a1c3e5b9d2f4a6c8e0b1d3f5a7c9e2b",
+                     *           "platformWorkerId": "rider-000123",
+                     *           "occurredAt": "2025-08-01T10:30:00+08:00",
+                     *           "injuryDate": "2025-08-01",
+                     *           "province": "110000",
+                     *           "place": "北京市朝阳区建国路88号附近",
+                     *           "orderId": "order-20250801-0001",
+                     *           "coverage": {
+                     *             "covered": true,
+                     *             "orderId": "order-20250801-0001",
+                     *             "reason": "COVERED"
+                     *           },
+                     *           "reportedAt": "2025-08-01T03:05:00.000Z",
+                     *           "applicationDue": {
+                     *             "date": "2025-08-31",
+                     *             "provisional": false
+                     *           }
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["InjuryReportList"];
+                };
+            };
+            /** @description Validation failed; `errors[].path` names each bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unknown or not visible */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

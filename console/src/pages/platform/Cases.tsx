@@ -1,44 +1,50 @@
 /**
  * 报案与案件: the platform reports an injury of one of its riders (`POST /v1/injury-reports` with the rider's
  * `platformWorkerId`), applies for the benefits as `platform` (`POST /v1/cases`; past its deadline the API's 422
- * asks for the 超期说明, D6), and follows its riders' cases (`GET /v1/cases/{caseId}`: status, the platform's
- * application deadline — 3 working days after the injury, D6/D12, computed by the API — and the other
- * deadlines, personal data masked as the API returns it). The API lists cases to staff only, so the cases are
- * those filed from this browser, plus any looked up by number (`platform-cases.ts`).
+ * asks for the 超期说明, D6), and follows its riders' reports and cases month by month
+ * (`GET /v1/platforms/{platformId}/injury-reports?month=`: each report with its case's status and the platform's
+ * application deadline — 3 working days after the injury, D6/D12, computed by the API), and one case in full
+ * (`GET /v1/cases/{caseId}`: the other deadlines and the timeline, personal data masked as the API returns it).
  */
-import { Alert, App, Button, Card, Checkbox, Descriptions, Form, Input, Radio, Space, Table, Tag, Typography } from 'antd';
+import { Alert, App, Button, Card, Checkbox, DatePicker, Descriptions, Form, Input, Radio, Space, Table, Tag, Typography } from 'antd';
+import dayjs from 'dayjs';
 import { useCallback, useEffect, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
-import { api, type Case } from '../../api/client.ts';
+import { api, type Case, type Schemas } from '../../api/client.ts';
 import { asProblem, splitProblem } from '../../api/problem.ts';
 import { FieldSelect } from '../../components/FieldSelect.tsx';
 import { DARK } from '../../components/tags.ts';
 import { CASE_STATUS, COVERAGE_REASON, DEADLINE, dateTime, label, PROVINCES, province, shanghaiToday, TIMELINE_ACTION } from '../../format.ts';
-import { deadlineText, type StoredReport, storeCase, storedCases, storedReports, storeReport } from '../../platform-cases.ts';
+import { deadlineText } from '../../platform-cases.ts';
 import { shanghaiInstant } from '../../rider-labels.ts';
 import './platform.css';
 
 const provinceOptions = Object.entries(PROVINCES).map(([value, name]) => ({ value, label: name }));
 
+/** A report as the platform's list shows it. */
+type ReportRow = Schemas['InjuryReportList']['items'][number];
+/** What the application form needs of a report (just filed, or from the list). */
+type ReportFacts = Pick<ReportRow, 'reportId' | 'occurredAt' | 'province' | 'coverage'> & { platformWorkerId?: string };
+
 export default function Cases({ platformId }: { platformId: string }) {
   const { caseId } = useParams();
-  const [reports, setReports] = useState(() => storedReports(platformId));
-  const [cases, setCases] = useState(() => storedCases(platformId));
-  const [applying, setApplying] = useState<StoredReport>();
-  const keepReport = (r: StoredReport) => setReports(storeReport(platformId, r));
-  const keepCase = useCallback((id: string) => setCases(storeCase(platformId, id)), [platformId]);
-  if (caseId) return <CaseView caseId={caseId} onFound={keepCase} />;
+  const [applying, setApplying] = useState<ReportFacts>();
+  const [month, setMonth] = useState(() => shanghaiToday().slice(0, 7));
+  /** Bumped after a report or an application, so that the month's list reads the API again. */
+  const [changes, setChanges] = useState(0);
+  if (caseId) return <CaseView caseId={caseId} />;
   return (
     <Space direction="vertical" style={{ width: '100%' }}>
       <Card title={<h1 style={{ fontSize: 18, margin: 0 }}>报案与案件</h1>}>
         <Typography.Paragraph>
-          骑手在订单任务中受伤后，平台应及时报案，并在平台的申请期限内（伤害发生后若干个工作日，按国家节假日安排计算，由系统依现行规则算出，见各案件的“申请期限”）代为提出待遇申请；超过期限须提交超期说明。
+          骑手在订单任务中受伤后，平台应及时报案，并在平台的申请期限内（伤害发生后若干个工作日，按国家节假日安排计算，由系统依现行规则算出，见各报案的“申请期限”）代为提出待遇申请；超过期限须提交超期说明。
         </Typography.Paragraph>
         <ReportForm
           platformId={platformId}
           onReported={(r) => {
-            keepReport(r);
             setApplying(r);
+            setMonth(shanghaiDay(r.occurredAt).slice(0, 7));
+            setChanges((n) => n + 1);
           }}
         />
       </Card>
@@ -46,18 +52,19 @@ export default function Cases({ platformId }: { platformId: string }) {
         <ApplyForm
           report={applying}
           onCancel={() => setApplying(undefined)}
-          onOpened={(c) => {
-            keepReport({ ...applying, caseId: c.caseId });
-            keepCase(c.caseId);
+          onOpened={() => {
             setApplying(undefined);
+            setChanges((n) => n + 1);
           }}
         />
       ) : null}
-      <Reports reports={reports} onApply={setApplying} />
-      <CaseList cases={cases} />
+      <MonthReports platformId={platformId} month={month} onMonth={setMonth} changes={changes} onApply={setApplying} />
     </Space>
   );
 }
+
+/** The Asia/Shanghai date of an instant (YYYY-MM-DD). */
+const shanghaiDay = (instant: string) => new Date(new Date(instant).getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
 
 interface ReportValues {
   platformWorkerId: string;
@@ -68,7 +75,7 @@ interface ReportValues {
   orderId?: string;
 }
 
-function ReportForm({ platformId, onReported }: { platformId: string; onReported: (r: StoredReport) => void }) {
+function ReportForm({ platformId, onReported }: { platformId: string; onReported: (r: ReportFacts) => void }) {
   const [form] = Form.useForm<ReportValues>();
   const [busy, setBusy] = useState(false);
   const [alert, setAlert] = useState<string>();
@@ -95,14 +102,7 @@ function ReportForm({ platformId, onReported }: { platformId: string; onReported
         return;
       }
       form.resetFields();
-      onReported({
-        reportId: data.reportId,
-        platformWorkerId: body.platformWorkerId,
-        occurredAt,
-        province: body.province,
-        covered: data.coverage.covered,
-        reason: data.coverage.reason,
-      });
+      onReported({ reportId: data.reportId, platformWorkerId: body.platformWorkerId, occurredAt, province: body.province, coverage: data.coverage });
     } catch (e) {
       setAlert(asProblem(e).detail);
     } finally {
@@ -151,7 +151,7 @@ interface ApplyValues {
   lateExplanation?: string;
 }
 
-function ApplyForm({ report, onOpened, onCancel }: { report: StoredReport; onOpened: (c: Case) => void; onCancel: () => void }) {
+function ApplyForm({ report, onOpened, onCancel }: { report: ReportFacts; onOpened: (c: Case) => void; onCancel: () => void }) {
   const [form] = Form.useForm<ApplyValues>();
   const kind = Form.useWatch('kind', form);
   const [late, setLate] = useState(false);
@@ -192,7 +192,8 @@ function ApplyForm({ report, onOpened, onCancel }: { report: StoredReport; onOpe
   return (
     <Card title={<h2 style={{ fontSize: 16, margin: 0 }}>申请待遇（报案 {report.reportId}）</h2>}>
       <Typography.Paragraph>
-        骑手 {report.platformWorkerId}，受伤时间 {dateTime(report.occurredAt)}，{province(report.province)}；{label(COVERAGE_REASON, report.reason)}。
+        骑手 {report.platformWorkerId ?? '—'}，受伤时间 {dateTime(report.occurredAt)}，{province(report.province)}；
+        {label(COVERAGE_REASON, report.coverage.reason)}。
       </Typography.Paragraph>
       {alert ? <Alert type="error" role="alert" showIcon message="申请未成功" description={alert} style={{ marginBottom: 16 }} /> : null}
       <Form form={form} layout="vertical" onFinish={submit} initialValues={{ kind: 'injury' }} style={{ maxWidth: 640 }}>
@@ -244,106 +245,136 @@ function ApplyForm({ report, onOpened, onCancel }: { report: StoredReport; onOpe
   );
 }
 
-function Reports({ reports, onApply }: { reports: StoredReport[]; onApply: (r: StoredReport) => void }) {
-  return (
-    <Card title={<h2 style={{ fontSize: 16, margin: 0 }}>本平台报案（在本浏览器提交的）</h2>}>
-      <Table<StoredReport>
-        size="small"
-        rowKey="reportId"
-        pagination={{ pageSize: 20, hideOnSinglePage: true }}
-        scroll={{ x: 'max-content' }}
-        dataSource={reports}
-        locale={{ emptyText: <span className="empty-text">暂无报案</span> }}
-        columns={[
-          { title: '报案编号', dataIndex: 'reportId' },
-          { title: '平台劳动者编号', dataIndex: 'platformWorkerId' },
-          { title: '受伤时间', key: 'at', render: (_, r) => dateTime(r.occurredAt) },
-          { title: '省份', key: 'province', render: (_, r) => province(r.province) },
-          { title: '订单保障', key: 'coverage', render: (_, r) => (r.covered ? '受保障' : label(COVERAGE_REASON, r.reason)) },
-          {
-            title: '案件',
-            key: 'case',
-            render: (_, r) =>
-              r.caseId ? (
-                <Link to={`/reports/${r.caseId}`}>{r.caseId}</Link>
-              ) : (
-                <Button size="small" onClick={() => onApply(r)}>
-                  申请待遇
-                </Button>
-              ),
-          },
-        ]}
-      />
-    </Card>
-  );
-}
-
-/** The cases known here, each read from the API (status and the platform's application deadline). */
-function CaseList({ cases }: { cases: string[] }) {
+/** The month's reports of the platform's riders (by injury date), newest first, with their cases; 50 a page. */
+function MonthReports({
+  platformId,
+  month,
+  onMonth,
+  changes,
+  onApply,
+}: {
+  platformId: string;
+  month: string;
+  onMonth: (m: string) => void;
+  changes: number;
+  onApply: (r: ReportFacts) => void;
+}) {
   const navigate = useNavigate();
-  const [rows, setRows] = useState<(Case | { caseId: string; missing: true })[]>([]);
+  const [rows, setRows] = useState<ReportRow[]>();
+  const [next, setNext] = useState<string>();
+  const [error, setError] = useState<string>();
+  const [busy, setBusy] = useState(false);
+  const load = useCallback(
+    async (token?: string) => {
+      setBusy(true);
+      setError(undefined);
+      try {
+        const { data, error: problem } = await api.GET('/v1/platforms/{platformId}/injury-reports', {
+          params: { path: { platformId }, query: { month, ...(token ? { nextToken: token } : {}) } },
+        });
+        if (!data) return setError(asProblem(problem).detail);
+        setRows((before) => [...(token ? (before ?? []) : []), ...data.items]);
+        setNext(data.nextToken);
+      } catch (e) {
+        setError(asProblem(e).detail);
+      } finally {
+        setBusy(false);
+      }
+    },
+    [platformId, month],
+  );
   useEffect(() => {
-    let live = true;
-    void Promise.all(
-      cases.map(async (id) => {
-        const { data } = await api.GET('/v1/cases/{caseId}', { params: { path: { caseId: id } } });
-        return data ?? { caseId: id, missing: true as const };
-      }),
-    ).then((r) => live && setRows(r));
-    return () => {
-      live = false;
-    };
-  }, [cases]);
+    void changes;
+    void load();
+  }, [load, changes]);
   const today = shanghaiToday();
   return (
-    <Card title={<h2 style={{ fontSize: 16, margin: 0 }}>本平台骑手的案件</h2>}>
-      <Form
-        layout="inline"
-        onFinish={({ id }: { id: string }) => navigate(`/reports/${encodeURIComponent(id.trim())}`)}
-        style={{ rowGap: 8, marginBottom: 16 }}
-      >
-        <Form.Item name="id" label="案件编号" rules={[{ required: true, whitespace: true, message: '请填写案件编号' }]}>
-          <Input style={{ width: 260, maxWidth: '100%' }} autoComplete="off" />
-        </Form.Item>
-        <Button htmlType="submit">查看案件</Button>
-      </Form>
-      <Table
+    <Card title={<h2 style={{ fontSize: 16, margin: 0 }}>本平台骑手的报案与案件</h2>}>
+      <Space wrap style={{ marginBottom: 16 }} align="end">
+        <label className="platform-inline-field" htmlFor="report-month">
+          <span>受伤月份</span>
+          <DatePicker
+            id="report-month"
+            picker="month"
+            format="YYYY-MM"
+            allowClear={false}
+            value={dayjs(`${month}-01`)}
+            disabledDate={(d) => d.format('YYYY-MM') > today.slice(0, 7)}
+            onChange={(d) => d && onMonth(d.format('YYYY-MM'))}
+            style={{ width: 160 }}
+          />
+        </label>
+        <Form layout="inline" onFinish={({ id }: { id: string }) => navigate(`/reports/${encodeURIComponent(id.trim())}`)} style={{ rowGap: 8 }}>
+          <Form.Item name="id" label="案件编号" rules={[{ required: true, whitespace: true, message: '请填写案件编号' }]}>
+            <Input style={{ width: 220, maxWidth: '100%' }} autoComplete="off" />
+          </Form.Item>
+          <Button htmlType="submit">查看案件</Button>
+        </Form>
+      </Space>
+      {error ? <Alert type="error" role="alert" showIcon message="报案列表未能读取" description={error} style={{ marginBottom: 16 }} /> : null}
+      <Table<ReportRow>
         size="small"
-        rowKey="caseId"
-        pagination={{ pageSize: 20, hideOnSinglePage: true }}
+        rowKey="reportId"
+        loading={busy && !rows}
+        pagination={false}
         scroll={{ x: 'max-content' }}
-        dataSource={rows}
-        locale={{ emptyText: <span className="empty-text">暂无案件</span> }}
+        dataSource={rows ?? []}
+        aria-label={`${month} 的报案`}
+        locale={{ emptyText: <span className="empty-text">{month} 暂无报案</span> }}
         columns={[
-          { title: '案件编号', key: 'caseId', render: (_, c) => <Link to={`/reports/${c.caseId}`}>{c.caseId}</Link> },
-          { title: '劳动者编号', key: 'worker', render: (_, c) => ('missing' in c ? '—' : (c.workerId ?? '—')) },
-          { title: '受伤时间', key: 'at', render: (_, c) => ('missing' in c ? '—' : dateTime(c.occurredAt)) },
-          { title: '状态', key: 'status', render: (_, c) => ('missing' in c ? '无法查看' : label(CASE_STATUS, c.status)) },
+          { title: '报案编号', dataIndex: 'reportId' },
+          { title: '平台劳动者编号', key: 'worker', render: (_, r) => r.platformWorkerId ?? r.workerId ?? '—' },
+          { title: '受伤时间', key: 'at', render: (_, r) => dateTime(r.occurredAt) },
+          { title: '省份', key: 'province', render: (_, r) => province(r.province) },
+          { title: '订单保障', key: 'coverage', render: (_, r) => (r.coverage.covered ? '受保障' : label(COVERAGE_REASON, r.coverage.reason)) },
           {
             title: '申请期限',
             key: 'due',
-            render: (_, c) => {
-              if ('missing' in c) return '—';
-              const d = deadlineText(c.deadlines.applicationDue, today);
+            render: (_, r) => {
+              const d = deadlineText(r.applicationDue, today);
               return (
                 <Space size={4}>
                   <span>{d.text}</span>
-                  {c.late ? (
+                  {r.case?.late ? (
                     <Tag color="orange" style={DARK.orange}>
                       超期申请
+                    </Tag>
+                  ) : !r.caseId && d.past ? (
+                    <Tag color="red" style={DARK.red}>
+                      已过期限
                     </Tag>
                   ) : null}
                 </Space>
               );
             },
           },
+          {
+            title: '案件',
+            key: 'case',
+            render: (_, r) =>
+              r.caseId ? (
+                <Space size={4}>
+                  <Link to={`/reports/${r.caseId}`}>{r.caseId}</Link>
+                  <span>{r.case ? label(CASE_STATUS, r.case.status) : ''}</span>
+                </Space>
+              ) : (
+                <Button size="small" onClick={() => onApply(r)} aria-label={`为报案 ${r.reportId} 申请待遇`}>
+                  申请待遇
+                </Button>
+              ),
+          },
         ]}
       />
+      {next ? (
+        <Button style={{ marginTop: 12 }} onClick={() => void load(next)} loading={busy} aria-label="加载更多报案">
+          加载更多
+        </Button>
+      ) : null}
     </Card>
   );
 }
 
-function CaseView({ caseId, onFound }: { caseId: string; onFound: (id: string) => void }) {
+function CaseView({ caseId }: { caseId: string }) {
   const { message } = App.useApp();
   const [c, setCase] = useState<Case>();
   const [missing, setMissing] = useState<string>();
@@ -355,16 +386,14 @@ function CaseView({ caseId, onFound }: { caseId: string; onFound: (id: string) =
       .GET('/v1/cases/{caseId}', { params: { path: { caseId } } })
       .then(({ data, error }) => {
         if (!live) return;
-        if (data) {
-          setCase(data);
-          onFound(data.caseId);
-        } else setMissing(asProblem(error).detail ?? '未找到该案件。');
+        if (data) setCase(data);
+        else setMissing(asProblem(error).detail ?? '未找到该案件。');
       })
       .catch((e: unknown) => message.error(asProblem(e).detail));
     return () => {
       live = false;
     };
-  }, [caseId, onFound, message]);
+  }, [caseId, message]);
   const today = shanghaiToday();
   return (
     <Space direction="vertical" style={{ width: '100%' }}>

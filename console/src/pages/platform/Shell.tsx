@@ -4,10 +4,11 @@
  * its webhook, and the pages it shares with the staff showing only its own data: its monthly bill and
  * employment report, its credit records, its statistics. Desktop first (1280 px); at 375 px the header wraps as the staff shell's does (index.css).
  */
-import { Button, Layout, Menu, Space, Spin, Typography } from 'antd';
+import { Button, Layout, Menu, Space, Typography } from 'antd';
 import { lazy, Suspense } from 'react';
 import { Link, Navigate, Route, Routes, useLocation } from 'react-router';
 import type { Session } from '../../auth/session.ts';
+import { Loading } from '../../components/Loading.tsx';
 
 const Workers = lazy(() => import('./Workers.tsx'));
 const Orders = lazy(() => import('./Orders.tsx'));
@@ -63,15 +64,7 @@ export default function PlatformShell({ session, onSignOut }: { session: Session
       </Layout.Header>
       <Layout.Content className="console-content">
         <main>
-          <Suspense
-            fallback={
-              <div style={{ padding: 48, textAlign: 'center' }}>
-                <Spin tip="加载中…">
-                  <span />
-                </Spin>
-              </div>
-            }
-          >
+          <Suspense fallback={<Loading />}>
             <Routes>
               <Route path="/workers" element={<Workers platformId={platformId} />} />
               <Route path="/orders" element={<Orders platformId={platformId} />} />

@@ -7,13 +7,13 @@
  */
 import { Alert, Button, Card, Checkbox, Form, Input, Radio, Result, Spin, Steps } from 'antd';
 import { useState } from 'react';
-import { Link } from 'react-router';
+import { Link, useSearchParams } from 'react-router';
 import { api, type Schemas } from '../../api/client.ts';
 import { asProblem, splitProblem } from '../../api/problem.ts';
 import type { Session } from '../../auth/session.ts';
 import { FieldSelect } from '../../components/FieldSelect.tsx';
 import { PROVINCES, province } from '../../format.ts';
-import { COVERAGE_PLAIN, daysBefore, rememberCase, shanghaiInstant } from '../../rider-labels.ts';
+import { COVERAGE_PLAIN, daysBefore, shanghaiInstant } from '../../rider-labels.ts';
 import { Choices } from './Choices.tsx';
 import { HandIn } from './HandIn.tsx';
 import './rider.css';
@@ -67,13 +67,16 @@ const namesOf = (step: number): (string | string[])[] => [
 export default function Apply({ session }: { session: Session }) {
   const workerId = session.claims.workerId ?? '';
   const [form] = Form.useForm<Values>();
-  const [step, setStep] = useState(0);
+  // 我的案件 → 申请待遇 on a report filed earlier (by the rider or their platform): only the payee and consent are asked.
+  const [params] = useSearchParams();
+  const filed = params.get('report') ?? undefined;
+  const [step, setStep] = useState(filed ? 3 : 0);
   const [proposals, setProposals] = useState<Proposal[]>();
   const [looking, setLooking] = useState(false);
   const [late, setLate] = useState(false);
   const [busy, setBusy] = useState(false);
   const [refusal, setRefusal] = useState<string>();
-  const [reportId, setReportId] = useState<string>();
+  const [reportId, setReportId] = useState<string | undefined>(filed);
   const [opened, setOpened] = useState<{ caseId: string; missing: string[] }>();
   const choice = Form.useWatch('choice', form);
 
@@ -170,7 +173,6 @@ export default function Apply({ session }: { session: Session }) {
         },
       });
       if (!c.response.ok || !c.data) return showProblem(c.error);
-      rememberCase(workerId, c.data.caseId);
       setOpened({ caseId: c.data.caseId, missing: [...(c.data.checklist?.missing ?? [])] });
       setStep(4);
       window.scrollTo(0, 0);
@@ -283,6 +285,7 @@ export default function Apply({ session }: { session: Session }) {
         </div>
         <div hidden={step !== 3}>
           <Card className="rider-card">
+            {filed ? <p className="rider-muted">为报案 {filed} 申请待遇：受伤的时间、地点和经过以报案为准。</p> : null}
             <h2 className="rider-subtitle">待遇发给谁？</h2>
             <Form.Item name={['payee', 'name']} label="收款人姓名（本人）" rules={[{ required: true, whitespace: true, message: '请填写收款人姓名' }]}>
               <Input maxLength={50} autoComplete="name" />
@@ -324,7 +327,7 @@ export default function Apply({ session }: { session: Session }) {
           </Link>
         ) : (
           <>
-            {step > 0 ? (
+            {step > 0 && !filed ? (
               <Button size="large" onClick={() => setStep(step - 1)} disabled={busy}>
                 上一步
               </Button>

@@ -1,20 +1,20 @@
 /**
- * 我的案件 on a phone: the rider's cases (those opened on this device and those the inbox's messages name —
- * the API lists cases to staff only), and one case in plain words: its status, the progress steps of the
+ * 我的案件 on a phone: the rider's reports and the case opened on each (`GET /v1/workers/{workerId}/injury-reports`,
+ * newest first, with the rider's own application deadline for a report not yet applied for), and one case in plain words: its status, the progress steps of the
  * bundled case (确认 → 鉴定 → 待遇 → 支付), the whole missing list with hand-in, every deadline, the benefit
  * lines with how they were computed, the payments and their status, and the yearly certification.
  */
 import { Alert, App, Button, Card, Empty, Spin, Steps, Tag } from 'antd';
-import { useEffect, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import { Link, useParams } from 'react-router';
-import { api, type Case } from '../../api/client.ts';
+import { api, type Case, type Schemas } from '../../api/client.ts';
 import { asProblem } from '../../api/problem.ts';
 import { useCaseView } from '../../case-data.ts';
 import type { Session } from '../../auth/session.ts';
 import { DARK } from '../../components/tags.ts';
 import { basisParts } from '../../case-labels.ts';
 import { BENEFIT_ITEM, DEADLINE, DOCUMENT_STATUS, DOCUMENT_TYPE, dateTime, label, PAYMENT_STATUS, shanghaiToday, yuan } from '../../format.ts';
-import { PROGRESS, progressOf, rememberedCases, STATUS_PLAIN } from '../../rider-labels.ts';
+import { PROGRESS, progressOf, STATUS_PLAIN } from '../../rider-labels.ts';
 import { RiderAppeals } from './Appeals.tsx';
 import { HandIn } from './HandIn.tsx';
 import './rider.css';
@@ -36,34 +36,39 @@ const Progress = ({ status }: { status: string }) => {
   );
 };
 
-/** The case ids of this rider: remembered on this device, then those of the inbox's messages. */
-async function myCaseIds(workerId: string): Promise<string[]> {
-  const { data } = await api.GET('/v1/workers/{workerId}/notifications', { params: { path: { workerId } } });
-  const fromInbox = (data?.items ?? []).map((n) => n.caseId).filter((c): c is string => typeof c === 'string');
-  return [...new Set([...rememberedCases(workerId), ...fromInbox])];
-}
+type MyReport = Schemas['InjuryReportList']['items'][number];
 
+/** The rider's reports, newest first, 50 a page ("更多" reads the next page). */
 function MyCaseList({ session }: { session: Session }) {
   const workerId = session.claims.workerId ?? '';
-  const [cases, setCases] = useState<Case[]>();
+  const [reports, setReports] = useState<MyReport[]>();
+  const [next, setNext] = useState<string>();
   const [error, setError] = useState<string>();
-  useEffect(() => {
-    void (async () => {
+  const load = useCallback(
+    async (token?: string) => {
       try {
-        const ids = await myCaseIds(workerId);
-        const answers = await Promise.all(ids.map((caseId) => api.GET('/v1/cases/{caseId}', { params: { path: { caseId } } })));
-        setCases(answers.flatMap((a) => (a.data ? [a.data] : [])));
+        const { data, error: problem } = await api.GET('/v1/workers/{workerId}/injury-reports', {
+          params: { path: { workerId }, query: token ? { nextToken: token } : {} },
+        });
+        if (!data) return setError(asProblem(problem).detail);
+        setReports((before) => [...(token ? (before ?? []) : []), ...data.items]);
+        setNext(data.nextToken);
       } catch (e) {
         setError(asProblem(e).detail);
       }
-    })();
-  }, [workerId]);
+    },
+    [workerId],
+  );
+  useEffect(() => {
+    void load();
+  }, [load]);
+  const today = shanghaiToday();
   return (
     <div className="rider-page">
       <h1 className="rider-title">我的案件</h1>
       {error ? <Alert type="error" showIcon message={error} /> : null}
-      {!cases && !error ? <Card loading className="rider-card" /> : null}
-      {cases?.length === 0 ? (
+      {!reports && !error ? <Card loading className="rider-card" /> : null}
+      {reports?.length === 0 ? (
         <Card className="rider-card">
           <Empty description={<span className="empty-text">还没有案件</span>}>
             <Link className="rider-button rider-button-primary" to="/apply">
@@ -72,18 +77,45 @@ function MyCaseList({ session }: { session: Session }) {
           </Empty>
         </Card>
       ) : null}
-      {cases?.map((c) => (
-        <Link key={c.caseId} to={`/me/cases/${c.caseId}`} className="rider-case-link">
-          <Card className="rider-card" size="small">
+      {reports?.map((r) =>
+        r.caseId ? (
+          <Link key={r.reportId} to={`/me/cases/${r.caseId}`} className="rider-case-link">
+            <Card className="rider-card" size="small">
+              <div className="rider-case-head">
+                <strong>{r.case ? (STATUS_PLAIN[r.case.status] ?? r.case.status) : '已申请'}</strong>
+                <span className="rider-muted">受伤时间 {dateTime(r.occurredAt)}</span>
+                <span className="rider-muted">案件编号 {r.caseId}</span>
+              </div>
+              {r.case ? <Progress status={r.case.status} /> : null}
+            </Card>
+          </Link>
+        ) : (
+          <Card key={r.reportId} className="rider-card" size="small">
             <div className="rider-case-head">
-              <strong>{STATUS_PLAIN[c.status] ?? c.status}</strong>
-              <span className="rider-muted">受伤时间 {dateTime(c.occurredAt)}</span>
-              <span className="rider-muted">案件编号 {c.caseId}</span>
+              <strong>已报案，尚未申请待遇</strong>
+              <span className="rider-muted">受伤时间 {dateTime(r.occurredAt)}</span>
+              <span className="rider-muted">报案编号 {r.reportId}</span>
+              <span>
+                申请期限 {r.applicationDue.date}
+                {r.applicationDue.provisional ? '（暂定）' : ''}
+                {r.applicationDue.date < today ? '，已过期限：申请时请说明超期原因' : ''}
+              </span>
             </div>
-            <Progress status={c.status} />
+            <Link
+              className="rider-button rider-button-primary"
+              to={`/apply?report=${encodeURIComponent(r.reportId)}`}
+              aria-label={`为报案 ${r.reportId} 申请待遇`}
+            >
+              申请待遇
+            </Link>
           </Card>
-        </Link>
-      ))}
+        ),
+      )}
+      {next ? (
+        <button type="button" className="rider-button" onClick={() => void load(next)}>
+          更多
+        </button>
+      ) : null}
     </div>
   );
 }

@@ -2,10 +2,11 @@
  * The rider's app (role `worker`), made for a phone held in one hand: a slim header, the page, and a bottom
  * bar with the three places a rider goes — 我要申请, 我的案件, 消息 — each a large touch target.
  */
-import { Button, Spin } from 'antd';
+import { Button } from 'antd';
 import { lazy, Suspense } from 'react';
 import { Navigate, NavLink, Route, Routes } from 'react-router';
 import type { Session } from '../../auth/session.ts';
+import { Loading } from '../../components/Loading.tsx';
 import './rider.css';
 
 const Apply = lazy(() => import('./Apply.tsx'));
@@ -28,15 +29,7 @@ export default function RiderShell({ session, onSignOut }: { session: Session; o
         </Button>
       </header>
       <main className="rider-main">
-        <Suspense
-          fallback={
-            <div style={{ padding: 48, textAlign: 'center' }}>
-              <Spin tip="加载中…">
-                <span />
-              </Spin>
-            </div>
-          }
-        >
+        <Suspense fallback={<Loading />}>
           <Routes>
             <Route path="/apply" element={<Apply session={session} />} />
             <Route path="/me/cases/:caseId?" element={<MyCases session={session} />} />
