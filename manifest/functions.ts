@@ -97,14 +97,34 @@ export const FUNCTIONS = {
   admin: {
     entry: 'functions/admin/handler.ts',
     description: 'Versioned parameters and working-day calendars (administrators)',
-    tables: { registry: 'readwrite', idempotency: 'readwrite' },
+    // Puts parameter versions (PARAM#, repositories/parameters.ts) and calendars (CALENDAR,
+    // repositories/calendars.ts), each with its audit record and chain head (AUDIT#, AUDITHEADS: audit.ts
+    // `commitAudited`): never platforms, clients, persons or workers.
+    tables: {
+      registry: { read: 'all', write: { actions: ['PutItem'], keyPrefixes: ['PARAM#', 'CALENDAR', 'AUDIT#', 'AUDITHEADS'] } },
+      idempotency: 'readwrite',
+    },
     pii: true,
     audit: 'chain',
   },
   platforms: {
     entry: 'functions/platforms/handler.ts',
     description: 'Platform registration, provinces and app clients',
-    tables: { registry: 'readwrite', idempotency: 'readwrite' },
+    // repositories/platforms.ts: profile, directory and credit-code guard (Put), provinces (Update of the
+    // profile); platforms/client-registry.ts: the client mapping and current client (Put) and the replaced
+    // client's mapping (Delete: CLIENT# only); audit.ts: the audit record and chain head (Put). Never
+    // parameters, calendars, persons or workers.
+    tables: {
+      registry: {
+        read: 'all',
+        write: [
+          { actions: ['PutItem'], keyPrefixes: ['PLATFORM#', 'PLATFORMS', 'CREDITCODE#', 'CLIENT#', 'APPCLIENT#', 'AUDIT#', 'AUDITHEADS'] },
+          { actions: ['UpdateItem'], keyPrefixes: ['PLATFORM#'] },
+          { actions: ['DeleteItem'], keyPrefixes: ['CLIENT#'] },
+        ],
+      },
+      idempotency: 'readwrite',
+    },
     platformFacing: true,
     pii: true,
     audit: 'chain',
@@ -132,7 +152,13 @@ export const FUNCTIONS = {
     description: 'Monthly fee declarations, month close and settlements, credit records and employment reports (D5, D19)',
     // registry: parameters, platforms and the declaration's audit chain (readwrite); cases: month state,
     // settlements and credit records (readwrite), reports and case statuses of the employment report.
-    tables: { registry: 'readwrite', ledger: 'read', cases: 'readwrite', idempotency: 'readwrite' },
+    // The registry is written only for the audit chain of a closing or reopening (audit.ts: AUDIT#, AUDITHEADS).
+    tables: {
+      registry: { read: 'all', write: { actions: ['PutItem'], keyPrefixes: ['AUDIT#', 'AUDITHEADS'] } },
+      ledger: 'read',
+      cases: 'readwrite',
+      idempotency: 'readwrite',
+    },
     platformFacing: true,
     // The audit record (audit.ts) passes strings through the PII key's hashing.
     pii: true,
@@ -154,7 +180,22 @@ export const FUNCTIONS = {
   cases: {
     entry: 'functions/cases/handler.ts',
     description: 'Bundled cases: opening (D6), human steps resumed through the case workflow, benefits and payments',
-    tables: { registry: 'read', cases: 'readwrite', idempotency: 'readwrite' },
+    // cases: repositories/cases.ts — the case, its timeline events, payments, ledger and task token (CASE#:
+    // Put, Update, Delete of the task), the report's caseId (REPORT#: Update once); assistance requests
+    // (ASSIST#: Put); a late report's credit record (CREDIT#: Put, repositories/settlement.ts). Never
+    // reports' contents, declarations, runs, batches or fund movements.
+    tables: {
+      registry: 'read',
+      cases: {
+        read: 'all',
+        write: [
+          { actions: ['PutItem'], keyPrefixes: ['CASE#', 'ASSIST#', 'CREDIT#'] },
+          { actions: ['UpdateItem'], keyPrefixes: ['CASE#', 'REPORT#'] },
+          { actions: ['DeleteItem'], keyPrefixes: ['CASE#'] },
+        ],
+      },
+      idempotency: 'readwrite',
+    },
     platformFacing: true,
     pii: true,
     starts: ['caseWorkflow'],
