@@ -23,6 +23,11 @@ export const SETTINGS = {
   /** `local` (ids only) or `cognito` (CreateUserPoolClient). */
   PLATFORM_CLIENTS_MODE: 'how platform app clients are created',
   PLATFORM_USER_POOL_ID: 'the user pool platform app clients are created in',
+  /**
+   * The Secrets Manager secret whose value CloudFront sends in `ORIGIN_VERIFY_HEADER` (manifest/api.ts): set
+   * only on stages with the edge; empty (no check) locally and on stages without CloudFront.
+   */
+  ORIGIN_VERIFY_SECRET_ARN: 'the origin secret CloudFront sends to the API',
   /** `https://cognito-idp.{region}.amazonaws.com/{poolId}` in AWS; the local issuer locally. */
   AUTH_ISSUER: 'the token issuer the authorizer trusts',
   /** Comma-separated. */
@@ -93,6 +98,8 @@ export const FUNCTIONS = {
     entry: 'functions/public/handler.ts',
     description: 'Health check and the OpenAPI document',
     tables: {},
+    // No authorizer in front of these routes: the function checks the origin header itself.
+    settings: ['ORIGIN_VERIFY_SECRET_ARN'],
   },
   admin: {
     entry: 'functions/admin/handler.ts',
@@ -424,7 +431,7 @@ export const AUTHORIZER_FUNCTION = {
   description: 'HTTP API Lambda authorizer: Cognito tokens of the app clients and of registered platforms',
   // The registry maps a platform's app client to its platform.
   tables: { registry: 'read' },
-  settings: ['AUTH_ISSUER', 'AUTH_STATIC_CLIENT_IDS', 'AUTH_WORKER_ISSUER', 'AUTH_PLATFORM_ISSUER', 'AUTH_MAX_TOKEN_SECONDS'],
+  settings: ['AUTH_ISSUER', 'AUTH_STATIC_CLIENT_IDS', 'AUTH_WORKER_ISSUER', 'AUTH_PLATFORM_ISSUER', 'AUTH_MAX_TOKEN_SECONDS', 'ORIGIN_VERIFY_SECRET_ARN'],
   memorySize: 256,
   timeoutSeconds: 5,
 } as const satisfies FunctionSpec;
