@@ -3,7 +3,8 @@
  * container per function), and every invocation — its module's first evaluation included — sees only the
  * environment its manifest entry declares (manifest/env.ts `grantedEnvOf`): a function without a table
  * grant gets no name for that table, one that starts no state machine gets no ARN, one that handles no
- * personal data gets no PII key. So a missing grant fails a local test as it fails in AWS.
+ * personal data gets no PII key. So a missing grant fails a local test as it fails in AWS. Its DynamoDB
+ * calls are checked against its table grants too (local/iam.ts: read/readwrite and the leading-key scopes).
  *
  * All functions share one process: `process.env` is swapped for a view that answers with the current
  * invocation's env (AsyncLocalStorage); code running outside an invocation (the runtime itself, tests)

@@ -188,15 +188,16 @@ export const FUNCTIONS = {
     entry: 'functions/cases/handler.ts',
     description: 'Bundled cases: opening (D6), human steps resumed through the case workflow, benefits and payments',
     // cases: repositories/cases.ts — the case, its timeline events, payments, ledger and task token (CASE#:
-    // Put, Update, Delete of the task), the report's caseId (REPORT#: Update once); assistance requests
-    // (ASSIST#: Put); a late report's credit record (CREDIT#: Put, repositories/settlement.ts). Never
-    // reports' contents, declarations, runs, batches or fund movements.
+    // Put, Update, Delete of the task), the report's caseId (REPORT#: Update once), the fund movements of the
+    // payments a step instructs or cancels (FUND#: Put, repositories/payments.ts — a payee change re-instructs,
+    // a life event settles); assistance requests (ASSIST#: Put); a late report's credit record (CREDIT#: Put,
+    // repositories/settlement.ts). Never reports' contents, declarations, runs or batches.
     tables: {
       registry: 'read',
       cases: {
         read: 'all',
         write: [
-          { actions: ['PutItem'], keyPrefixes: ['CASE#', 'ASSIST#', 'CREDIT#'] },
+          { actions: ['PutItem'], keyPrefixes: ['CASE#', 'FUND#', 'ASSIST#', 'CREDIT#'] },
           { actions: ['UpdateItem'], keyPrefixes: ['CASE#', 'REPORT#'] },
           { actions: ['DeleteItem'], keyPrefixes: ['CASE#'] },
         ],
@@ -211,7 +212,10 @@ export const FUNCTIONS = {
   documents: {
     entry: 'functions/documents/handler.ts',
     description: 'Case documents: presigned uploads and downloads, checklist, waivers and withdrawals (D13)',
-    tables: { cases: 'readwrite', registry: 'read', idempotency: 'readwrite' },
+    // cases: the document record (repositories/documents.ts) and, for waivers and withdrawals, the case, its
+    // timeline event and the document in one transition (repositories/cases.ts, no payments, no task): all
+    // under CASE#, Put only.
+    tables: { cases: { read: 'all', write: { actions: ['PutItem'], keyPrefixes: ['CASE#'] } }, registry: 'read', idempotency: 'readwrite' },
     // readwrite: the presigned PUT is signed with this function's credentials (s3:PutObject), the
     // presigned GET too (s3:GetObject).
     buckets: { documents: 'readwrite' },
@@ -220,7 +224,8 @@ export const FUNCTIONS = {
   paymentRuns: {
     entry: 'functions/payment-runs/handler.ts',
     description: 'Monthly payment runs (start and status)',
-    tables: { cases: 'readwrite', idempotency: 'readwrite' },
+    // The run record only (repositories/payment-runs.ts: create, finish).
+    tables: { cases: { read: 'all', write: { actions: ['PutItem', 'UpdateItem'], keyPrefixes: ['RUN#'] } }, idempotency: 'readwrite' },
     starts: ['paymentRun'],
   },
   notifications: {
@@ -299,8 +304,9 @@ export const WORKFLOW_FUNCTIONS = {
   paymentRunSchedule: {
     entry: 'functions/payment-runs/scheduled.ts',
     description: "Monthly payment run: creates the month's run record and starts the payment-run state machine (idempotent per month)",
-    // cases: the run record (conditional create, read back on a duplicate delivery). No registry access.
-    tables: { cases: 'readwrite' },
+    // cases: the run record (conditional create, read back on a duplicate delivery; finished as FAILED when
+    // the start fails). No registry access.
+    tables: { cases: { read: 'all', write: { actions: ['PutItem', 'UpdateItem'], keyPrefixes: ['RUN#'] } } },
     starts: ['paymentRun'],
     // Two DynamoDB calls and one StartExecution; generous for SDK retries.
     timeoutSeconds: 30,
@@ -333,7 +339,8 @@ export const EVENT_FUNCTIONS = {
   documentCheck: {
     entry: 'functions/documents/check.ts',
     description: 'Checks an uploaded case document from its bytes (type, size, SHA-256): AVAILABLE or REJECTED (D13)',
-    tables: { cases: 'readwrite' },
+    // The document record only (repositories/documents.ts `settle`: CASE# / DOC#, Put).
+    tables: { cases: { read: 'all', write: { actions: ['PutItem'], keyPrefixes: ['CASE#'] } } },
     buckets: { documents: 'read' },
     objectCreated: 'documents',
     // Reads up to 20 MiB and hashes it: more memory (CPU) than the default, and time for a slow read.

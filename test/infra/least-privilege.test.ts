@@ -169,13 +169,24 @@ describe('least privilege per function (manifest/functions.ts)', () => {
     expect(allowed('dynamodb:DeleteItem', 'CLIENT#abc')).toBe(true);
   });
 
-  it('the cases function writes cases, report links, assistance requests and late-report credit records only, never declarations, runs, batches or funds', () => {
+  it('the cases function writes cases, report links, fund movements, assistance requests and late-report credit records only, never declarations, runs or batches', () => {
     const writes = statementsOf('cases').filter((s) => names(s, 'cases') && actionsOf(s).some((a) => WRITE_ACTIONS.includes(a)));
     expect(writes.map((s) => [actionsOf(s), s.Condition?.['ForAllValues:StringLike']?.['dynamodb:LeadingKeys']])).toEqual([
-      [['dynamodb:PutItem'], ['CASE#*', 'ASSIST#*', 'CREDIT#*']],
+      [['dynamodb:PutItem'], ['CASE#*', 'FUND#*', 'ASSIST#*', 'CREDIT#*']],
       [['dynamodb:UpdateItem'], ['CASE#*', 'REPORT#*']],
       [['dynamodb:DeleteItem'], ['CASE#*']],
     ]);
+  });
+
+  it('documents, the document check and both payment-run starters write only their own item types of the cases table', () => {
+    const casesWrites = (name: string) =>
+      statementsOf(name)
+        .filter((s) => names(s, 'cases') && actionsOf(s).some((a) => WRITE_ACTIONS.includes(a)))
+        .map((s) => [actionsOf(s).sort(), s.Condition?.['ForAllValues:StringLike']?.['dynamodb:LeadingKeys']]);
+    expect(casesWrites('documents')).toEqual([[['dynamodb:PutItem'], ['CASE#*']]]);
+    expect(casesWrites('documentCheck')).toEqual([[['dynamodb:PutItem'], ['CASE#*']]]);
+    for (const name of ['paymentRuns', 'paymentRunSchedule'])
+      expect(casesWrites(name), name).toEqual([[['dynamodb:PutItem', 'dynamodb:UpdateItem'], ['RUN#*']]]);
   });
 
   it('every scoped grant of the manifest is in the role as written there (the rule the local runtime enforces, local/iam.ts)', () => {

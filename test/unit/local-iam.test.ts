@@ -84,8 +84,9 @@ describe('the commands a function sends, against its manifest grants (local/iam.
     expect(deniedTouch('public', 'DescribeTableCommand', { TableName: 't-cases' }, env)).toBeDefined();
   });
 
-  it('refuses the cases function a write of declarations, runs or fund movements in the cases table', () => {
-    for (const pk of ['DECL#p#2026-01', 'RUN#r', 'FUND#110000#2026-01', 'BATCH#b']) {
+  it('refuses the cases function a write of declarations, runs or batches in the cases table; lets it put fund movements', () => {
+    expect(deniedTouch('cases', 'PutCommand', { TableName: 't-cases', Item: { pk: 'FUND#110000#2026-01' } }, env)).toBeUndefined();
+    for (const pk of ['DECL#p#2026-01', 'RUN#r', 'BATCHES#110000', 'BATCH#b']) {
       expect(deniedTouch('cases', 'PutCommand', { TableName: 't-cases', Item: { pk } }, env)?.partitionKey, pk).toBe(pk);
     }
     expect(deniedTouch('cases', 'UpdateCommand', { TableName: 't-cases', Key: { pk: 'REPORT#r' } }, env)).toBeUndefined();
