@@ -163,7 +163,10 @@ export const FUNCTIONS = {
     tables: {
       registry: { read: 'all', write: { actions: ['PutItem'], keyPrefixes: ['AUDIT#', 'AUDITHEADS'] } },
       ledger: 'read',
-      cases: 'readwrite',
+      // The month's state and its settlements (DECL#: Put of a settlement, Update of the state) and credit
+      // records (CREDIT#: Put when a close creates one, Update when it reopens, re-totals or resolves it):
+      // repositories/settlement.ts. Reports and case statuses are only read.
+      cases: { read: 'all', write: { actions: ['PutItem', 'UpdateItem'], keyPrefixes: ['DECL#', 'CREDIT#'] } },
       idempotency: 'readwrite',
     },
     platformFacing: true,
@@ -295,8 +298,9 @@ export const WORKFLOW_FUNCTIONS = {
   monthClose: {
     entry: 'functions/declarations/scheduled.ts',
     description: "Daily month close (D19): closes every platform's month whose closesOn has passed and records unpaid bills (idempotent)",
-    // registry: the platform directory, parameters; ledger: the fee counters; cases: month state and credit records.
-    tables: { registry: 'read', ledger: 'read', cases: 'readwrite' },
+    // registry: the platform directory, parameters; ledger: the fee counters; cases: month state (DECL#: Update)
+    // and credit records (CREDIT#: Put, Update), repositories/settlement.ts `statusItems`.
+    tables: { registry: 'read', ledger: 'read', cases: { read: 'all', write: { actions: ['PutItem', 'UpdateItem'], keyPrefixes: ['DECL#', 'CREDIT#'] } } },
     // One small transaction per platform; generous for a few thousand platforms.
     timeoutSeconds: 300,
   },

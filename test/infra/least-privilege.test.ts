@@ -178,7 +178,7 @@ describe('least privilege per function (manifest/functions.ts)', () => {
     ]);
   });
 
-  it('documents, the document check and both payment-run starters write only their own item types of the cases table', () => {
+  it('documents, the document check, both payment-run starters, the declarations and the month close write only their own item types of the cases table', () => {
     const casesWrites = (name: string) =>
       statementsOf(name)
         .filter((s) => names(s, 'cases') && actionsOf(s).some((a) => WRITE_ACTIONS.includes(a)))
@@ -187,6 +187,14 @@ describe('least privilege per function (manifest/functions.ts)', () => {
     expect(casesWrites('documentCheck')).toEqual([[['dynamodb:PutItem'], ['CASE#*']]]);
     for (const name of ['paymentRuns', 'paymentRunSchedule'])
       expect(casesWrites(name), name).toEqual([[['dynamodb:PutItem', 'dynamodb:UpdateItem'], ['RUN#*']]]);
+    // The declarations and the month close: the month's state, settlements and credit records only.
+    for (const name of ['declarations', 'monthClose'])
+      expect(casesWrites(name), name).toEqual([
+        [
+          ['dynamodb:PutItem', 'dynamodb:UpdateItem'],
+          ['DECL#*', 'CREDIT#*'],
+        ],
+      ]);
   });
 
   it('every scoped grant of the manifest is in the role as written there (the rule the local runtime enforces, local/iam.ts)', () => {
