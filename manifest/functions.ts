@@ -239,7 +239,13 @@ export const FUNCTIONS = {
   webhooks: {
     entry: 'functions/webhooks/handler.ts',
     description: "A platform's webhook: registration (secret shown once), its delivery log and redelivery (D21)",
-    tables: { registry: 'read', events: 'readwrite', idempotency: 'readwrite' },
+    // events: its platform's webhook registration (Put, Delete) and the reopening of a delivery for
+    // redelivery (Update), all under PLATFORM# (repositories/events.ts); never workers' inboxes.
+    tables: {
+      registry: 'read',
+      events: { read: 'all', write: { actions: ['PutItem', 'UpdateItem', 'DeleteItem'], keyPrefixes: ['PLATFORM#'] } },
+      idempotency: 'readwrite',
+    },
     platformFacing: true,
     // The signing secret is stored encrypted with the PII data key.
     pii: true,
@@ -411,7 +417,13 @@ export const DOMAIN_EVENT_FUNCTIONS = {
     entry: 'functions/events/consumer.ts',
     description: 'Worker notifications (inbox and SMS) and webhook deliveries from domain events (D21)',
     // cases: the case and its documents (missing list, deadlines); registry: the worker's phone for SMS.
-    tables: { cases: 'read', registry: 'read', events: 'readwrite' },
+    // events: inbox notifications and their SMS state (WORKER#: Put, Update), webhook deliveries and their
+    // enqueued mark (PLATFORM#: Put, Update), repositories/events.ts; deletes nothing.
+    tables: {
+      cases: 'read',
+      registry: 'read',
+      events: { read: 'all', write: { actions: ['PutItem', 'UpdateItem'], keyPrefixes: ['WORKER#', 'PLATFORM#'] } },
+    },
     pii: true,
     sms: true,
     queues: { webhookDeliveries: 'send' },
@@ -424,7 +436,8 @@ export const DOMAIN_EVENT_FUNCTIONS = {
   webhookSender: {
     entry: 'functions/events/webhook-sender.ts',
     description: 'Sends webhook deliveries to platforms (Standard Webhooks signatures), with retries and a dead-letter state',
-    tables: { events: 'readwrite' },
+    // events: a delivery's attempts and status (PLATFORM#: Put of the attempt, Update of the delivery).
+    tables: { events: { read: 'all', write: { actions: ['PutItem', 'UpdateItem'], keyPrefixes: ['PLATFORM#'] } } },
     pii: true,
     queues: { webhookDeliveries: 'consume' },
     settings: ['WEBHOOK_ALLOW_LOOPBACK', 'WEBHOOK_RETRY_COMPRESSION', 'WEBHOOK_TIMEOUT_MS'],

@@ -197,6 +197,21 @@ describe('least privilege per function (manifest/functions.ts)', () => {
       ]);
   });
 
+  it('the webhook functions write only platforms’ webhook items of the events table; the consumer also inboxes; none deletes but the registration route', () => {
+    const eventsWrites = (name: string) =>
+      statementsOf(name)
+        .filter((s) => names(s, 'events') && actionsOf(s).some((a) => WRITE_ACTIONS.includes(a)))
+        .map((s) => [actionsOf(s).sort(), s.Condition?.['ForAllValues:StringLike']?.['dynamodb:LeadingKeys']]);
+    expect(eventsWrites('webhooks')).toEqual([[['dynamodb:DeleteItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], ['PLATFORM#*']]]);
+    expect(eventsWrites('webhookSender')).toEqual([[['dynamodb:PutItem', 'dynamodb:UpdateItem'], ['PLATFORM#*']]]);
+    expect(eventsWrites('eventConsumer')).toEqual([
+      [
+        ['dynamodb:PutItem', 'dynamodb:UpdateItem'],
+        ['WORKER#*', 'PLATFORM#*'],
+      ],
+    ]);
+  });
+
   it('every scoped grant of the manifest is in the role as written there (the rule the local runtime enforces, local/iam.ts)', () => {
     for (const [name, spec] of Object.entries(ALL_FUNCTIONS)) {
       for (const [table, access] of Object.entries(spec.tables as Record<string, TableAccess>)) {
