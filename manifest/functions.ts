@@ -291,7 +291,9 @@ export const WORKFLOW_FUNCTIONS = {
   deadlineSweep: {
     entry: 'functions/workflow/sweep.ts',
     description: 'Daily deadline sweep: escalates missed statutory deadlines (D7, D8) and closes finished cases',
-    tables: { registry: 'read', cases: 'readwrite' },
+    // cases: transitions without payments or task (the case and its timeline event) and reminders, all
+    // CASE# puts (repositories/cases.ts `transition`, `addReminder`).
+    tables: { registry: 'read', cases: { read: 'all', write: { actions: ['PutItem'], keyPrefixes: ['CASE#'] } } },
     // Starts a case workflow that could not be started, and re-signals a recorded-but-unapplied step whose
     // SendTaskSuccess was lost.
     starts: ['caseWorkflow'],
