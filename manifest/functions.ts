@@ -255,7 +255,21 @@ export const FUNCTIONS = {
   paymentBatches: {
     entry: 'functions/payment-batches/handler.ts',
     description: 'Bank batches of instructed payments, bank files and results, fund reports (finance, D15)',
-    tables: { cases: 'readwrite', idempotency: 'readwrite' },
+    // cases (repositories/payment-batches.ts): the batch, its downloads (BATCH#: Put, Update, Delete when
+    // discarded), the province's assembling marker and listing (BATCHES#: Put, Delete); the payments it sends
+    // or settles and their fund movements (CASE#, FUND#: Put, repositories/payments.ts); a case settled by
+    // the bank (CASE#: Put of the transition, no payments or task).
+    tables: {
+      cases: {
+        read: 'all',
+        write: [
+          { actions: ['PutItem'], keyPrefixes: ['BATCH#', 'BATCHES#', 'CASE#', 'FUND#'] },
+          { actions: ['UpdateItem'], keyPrefixes: ['BATCH#'] },
+          { actions: ['DeleteItem'], keyPrefixes: ['BATCH#', 'BATCHES#'] },
+        ],
+      },
+      idempotency: 'readwrite',
+    },
     pii: true,
     settings: ['PAYING_ACCOUNTS'],
     // A province's batch of ~1,000 cases or 1,000 bank results takes ~8–10 s locally: up to the HTTP API's 30 s.

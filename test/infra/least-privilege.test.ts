@@ -178,7 +178,7 @@ describe('least privilege per function (manifest/functions.ts)', () => {
     ]);
   });
 
-  it('documents, the document check, the deadline sweep, both payment-run starters, the declarations and the month close write only their own item types of the cases table', () => {
+  it('documents, the document check, the deadline sweep, payment batches, both payment-run starters, the declarations and the month close write only their own item types of the cases table', () => {
     const casesWrites = (name: string) =>
       statementsOf(name)
         .filter((s) => names(s, 'cases') && actionsOf(s).some((a) => WRITE_ACTIONS.includes(a)))
@@ -186,6 +186,12 @@ describe('least privilege per function (manifest/functions.ts)', () => {
     expect(casesWrites('documents')).toEqual([[['dynamodb:PutItem'], ['CASE#*']]]);
     expect(casesWrites('documentCheck')).toEqual([[['dynamodb:PutItem'], ['CASE#*']]]);
     expect(casesWrites('deadlineSweep')).toEqual([[['dynamodb:PutItem'], ['CASE#*']]]);
+    // Payment batches: never a case's ledger or task, never runs, declarations or credit records.
+    expect(casesWrites('paymentBatches')).toEqual([
+      [['dynamodb:PutItem'], ['BATCH#*', 'BATCHES#*', 'CASE#*', 'FUND#*']],
+      [['dynamodb:UpdateItem'], ['BATCH#*']],
+      [['dynamodb:DeleteItem'], ['BATCH#*', 'BATCHES#*']],
+    ]);
     for (const name of ['paymentRuns', 'paymentRunSchedule'])
       expect(casesWrites(name), name).toEqual([[['dynamodb:PutItem', 'dynamodb:UpdateItem'], ['RUN#*']]]);
     // The declarations and the month close: the month's state, settlements and credit records only.
