@@ -292,8 +292,21 @@ export const WORKFLOW_FUNCTIONS = {
   workflow: {
     entry: 'functions/workflow/handler.ts',
     description: 'Task states of the case workflow and the payment run (dispatch on action)',
-    // cases: case records, tasks, events, payments, runs (writes); registry: parameters, calendars, workers.
-    tables: { registry: 'read', cases: 'readwrite' },
+    // cases: case records, timeline events, payments, the ledger and task tokens (CASE#: Put, Update of the
+    // ledger, Delete of the task), fund movements (FUND#: Put), a run's counters and its end (RUN#: Update):
+    // repositories/cases.ts `transition`, `addRunPayment`, case-tasks.ts `put`, payment-runs.ts `finish`.
+    // registry: parameters, calendars, workers (read).
+    tables: {
+      registry: 'read',
+      cases: {
+        read: 'all',
+        write: [
+          { actions: ['PutItem'], keyPrefixes: ['CASE#', 'FUND#'] },
+          { actions: ['UpdateItem'], keyPrefixes: ['CASE#', 'RUN#'] },
+          { actions: ['DeleteItem'], keyPrefixes: ['CASE#'] },
+        ],
+      },
+    },
     // Records its own task token when the step was recorded before the wait began (actions.ts `awaitStep`).
     resumes: ['caseWorkflow'],
     // Below the 60 s TimeoutSeconds of the ASL's Task states, so a slow call fails inside the Lambda first.

@@ -178,7 +178,7 @@ describe('least privilege per function (manifest/functions.ts)', () => {
     ]);
   });
 
-  it('documents, the document check, the deadline sweep, payment batches, both payment-run starters, the declarations and the month close write only their own item types of the cases table', () => {
+  it('every other writer of the cases table (documents, the document check, the workflow, the deadline sweep, payment batches, both payment-run starters, the declarations, the month close) writes only its own item types', () => {
     const casesWrites = (name: string) =>
       statementsOf(name)
         .filter((s) => names(s, 'cases') && actionsOf(s).some((a) => WRITE_ACTIONS.includes(a)))
@@ -186,6 +186,13 @@ describe('least privilege per function (manifest/functions.ts)', () => {
     expect(casesWrites('documents')).toEqual([[['dynamodb:PutItem'], ['CASE#*']]]);
     expect(casesWrites('documentCheck')).toEqual([[['dynamodb:PutItem'], ['CASE#*']]]);
     expect(casesWrites('deadlineSweep')).toEqual([[['dynamodb:PutItem'], ['CASE#*']]]);
+    // The workflow's Task states: cases, payments, fund movements, task tokens and run counters; never reports,
+    // batches, declarations or credit records.
+    expect(casesWrites('workflow')).toEqual([
+      [['dynamodb:PutItem'], ['CASE#*', 'FUND#*']],
+      [['dynamodb:UpdateItem'], ['CASE#*', 'RUN#*']],
+      [['dynamodb:DeleteItem'], ['CASE#*']],
+    ]);
     // Payment batches: never a case's ledger or task, never runs, declarations or credit records.
     expect(casesWrites('paymentBatches')).toEqual([
       [['dynamodb:PutItem'], ['BATCH#*', 'BATCHES#*', 'CASE#*', 'FUND#*']],
