@@ -3,7 +3,8 @@
  * container per function), and every invocation — its module's first evaluation included — sees only the
  * environment its manifest entry declares (manifest/env.ts `grantedEnvOf`): a function without a table
  * grant gets no name for that table, one that starts no state machine gets no ARN, one that handles no
- * personal data gets no PII key. So a missing grant fails a local test as it fails in AWS.
+ * personal data gets no PII key. So a missing grant fails a local test as it fails in AWS. Its DynamoDB
+ * calls are checked against its table grants too (local/iam.ts: read/readwrite and the leading-key scopes).
  *
  * All functions share one process: `process.env` is swapped for a view that answers with the current
  * invocation's env (AsyncLocalStorage); code running outside an invocation (the runtime itself, tests)
@@ -16,11 +17,16 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Context } from 'aws-lambda';
 import { GRANTED_ENV, grantedEnvOf } from '../manifest/env.ts';
 import { ALL_FUNCTIONS, type AnyFunctionName } from '../manifest/functions.ts';
+import { enforceTableGrants } from './iam.ts';
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const LOCAL_ACCOUNT_ID = '000000000000';
 
 const invocationEnv = new AsyncLocalStorage<NodeJS.ProcessEnv>();
+const invocationName = new AsyncLocalStorage<string>();
+
+/** The function whose invocation is running (undefined outside an invocation). */
+const currentFunction = (): string | undefined => invocationName.getStore();
 let processEnv: NodeJS.ProcessEnv | undefined;
 
 /** Replaces `process.env` (once per process) by a view of the current invocation's env. */
@@ -65,7 +71,16 @@ const functionEnv = (name: string): NodeJS.ProcessEnv => {
 };
 
 /** Runs `fn` as an invocation of function `name` (its env, and nothing else, in `process.env`). */
-export const runAs = <T>(name: string, fn: () => T): T => invocationEnv.run(functionEnv(name), fn);
+export const runAs = <T>(name: string, fn: () => T): T => invocationEnv.run(functionEnv(name), () => invocationName.run(name, fn));
+
+/**
+ * The functions' DynamoDB client (functions/_shared/db.ts), with the manifest's table grants enforced on
+ * every call made inside an invocation (local/iam.ts), loaded as the first handler module is.
+ */
+const loadGrantedClient = async (): Promise<void> => {
+  const { dynamo } = await import('../functions/_shared/db.ts');
+  enforceTableGrants(dynamo, currentFunction);
+};
 
 /** A Lambda handler as the local runtime calls it. */
 export type LambdaHandler<E = unknown, R = unknown> = (event: E, context: Context) => Promise<R>;
@@ -86,10 +101,12 @@ export const handlerLoader = (entries: Readonly<Record<string, { readonly entry:
         loadedOnce = true;
         beforeFirstLoad?.();
       }
-      loading = runAs(name, () => import(pathToFileURL(resolve(root, definition.entry)).href)).then((mod: { handler?: unknown }) => {
-        if (typeof mod.handler !== 'function') throw new Error(`${definition.entry} does not export a handler function`);
-        return mod.handler as LambdaHandler<never>;
-      });
+      loading = runAs(name, () => loadGrantedClient().then(() => import(pathToFileURL(resolve(root, definition.entry)).href))).then(
+        (mod: { handler?: unknown }) => {
+          if (typeof mod.handler !== 'function') throw new Error(`${definition.entry} does not export a handler function`);
+          return mod.handler as LambdaHandler<never>;
+        },
+      );
       loading.catch(() => modules.delete(name));
       modules.set(name, loading);
     }

@@ -23,6 +23,11 @@ export const SETTINGS = {
   /** `local` (ids only) or `cognito` (CreateUserPoolClient). */
   PLATFORM_CLIENTS_MODE: 'how platform app clients are created',
   PLATFORM_USER_POOL_ID: 'the user pool platform app clients are created in',
+  /**
+   * The Secrets Manager secret whose value CloudFront sends in `ORIGIN_VERIFY_HEADER` (manifest/api.ts): set
+   * only on stages with the edge; empty (no check) locally and on stages without CloudFront.
+   */
+  ORIGIN_VERIFY_SECRET_ARN: 'the origin secret CloudFront sends to the API',
   /** `https://cognito-idp.{region}.amazonaws.com/{poolId}` in AWS; the local issuer locally. */
   AUTH_ISSUER: 'the token issuer the authorizer trusts',
   /** Comma-separated. */
@@ -93,18 +98,40 @@ export const FUNCTIONS = {
     entry: 'functions/public/handler.ts',
     description: 'Health check and the OpenAPI document',
     tables: {},
+    // No authorizer in front of these routes: the function checks the origin header itself.
+    settings: ['ORIGIN_VERIFY_SECRET_ARN'],
   },
   admin: {
     entry: 'functions/admin/handler.ts',
     description: 'Versioned parameters and working-day calendars (administrators)',
-    tables: { registry: 'readwrite', idempotency: 'readwrite' },
+    // Puts parameter versions (PARAM#, repositories/parameters.ts) and calendars (CALENDAR,
+    // repositories/calendars.ts), each with its audit record and chain head (AUDIT#, AUDITHEADS: audit.ts
+    // `commitAudited`): never platforms, clients, persons or workers.
+    tables: {
+      registry: { read: 'all', write: { actions: ['PutItem'], keyPrefixes: ['PARAM#', 'CALENDAR', 'AUDIT#', 'AUDITHEADS'] } },
+      idempotency: 'readwrite',
+    },
     pii: true,
     audit: 'chain',
   },
   platforms: {
     entry: 'functions/platforms/handler.ts',
     description: 'Platform registration, provinces and app clients',
-    tables: { registry: 'readwrite', idempotency: 'readwrite' },
+    // repositories/platforms.ts: profile, directory and credit-code guard (Put), provinces (Update of the
+    // profile); platforms/client-registry.ts: the client mapping and current client (Put) and the replaced
+    // client's mapping (Delete: CLIENT# only); audit.ts: the audit record and chain head (Put). Never
+    // parameters, calendars, persons or workers.
+    tables: {
+      registry: {
+        read: 'all',
+        write: [
+          { actions: ['PutItem'], keyPrefixes: ['PLATFORM#', 'PLATFORMS', 'CREDITCODE#', 'CLIENT#', 'APPCLIENT#', 'AUDIT#', 'AUDITHEADS'] },
+          { actions: ['UpdateItem'], keyPrefixes: ['PLATFORM#'] },
+          { actions: ['DeleteItem'], keyPrefixes: ['CLIENT#'] },
+        ],
+      },
+      idempotency: 'readwrite',
+    },
     platformFacing: true,
     pii: true,
     audit: 'chain',
@@ -132,7 +159,16 @@ export const FUNCTIONS = {
     description: 'Monthly fee declarations, month close and settlements, credit records and employment reports (D5, D19)',
     // registry: parameters, platforms and the declaration's audit chain (readwrite); cases: month state,
     // settlements and credit records (readwrite), reports and case statuses of the employment report.
-    tables: { registry: 'readwrite', ledger: 'read', cases: 'readwrite', idempotency: 'readwrite' },
+    // The registry is written only for the audit chain of a closing or reopening (audit.ts: AUDIT#, AUDITHEADS).
+    tables: {
+      registry: { read: 'all', write: { actions: ['PutItem'], keyPrefixes: ['AUDIT#', 'AUDITHEADS'] } },
+      ledger: 'read',
+      // The month's state and its settlements (DECL#: Put of a settlement, Update of the state) and credit
+      // records (CREDIT#: Put when a close creates one, Update when it reopens, re-totals or resolves it):
+      // repositories/settlement.ts. Reports and case statuses are only read.
+      cases: { read: 'all', write: { actions: ['PutItem', 'UpdateItem'], keyPrefixes: ['DECL#', 'CREDIT#'] } },
+      idempotency: 'readwrite',
+    },
     platformFacing: true,
     // The audit record (audit.ts) passes strings through the PII key's hashing.
     pii: true,
@@ -154,7 +190,23 @@ export const FUNCTIONS = {
   cases: {
     entry: 'functions/cases/handler.ts',
     description: 'Bundled cases: opening (D6), human steps resumed through the case workflow, benefits and payments',
-    tables: { registry: 'read', cases: 'readwrite', idempotency: 'readwrite' },
+    // cases: repositories/cases.ts — the case, its timeline events, payments, ledger and task token (CASE#:
+    // Put, Update, Delete of the task), the report's caseId (REPORT#: Update once), the fund movements of the
+    // payments a step instructs or cancels (FUND#: Put, repositories/payments.ts — a payee change re-instructs,
+    // a life event settles); assistance requests (ASSIST#: Put); a late report's credit record (CREDIT#: Put,
+    // repositories/settlement.ts). Never reports' contents, declarations, runs or batches.
+    tables: {
+      registry: 'read',
+      cases: {
+        read: 'all',
+        write: [
+          { actions: ['PutItem'], keyPrefixes: ['CASE#', 'FUND#', 'ASSIST#', 'CREDIT#'] },
+          { actions: ['UpdateItem'], keyPrefixes: ['CASE#', 'REPORT#'] },
+          { actions: ['DeleteItem'], keyPrefixes: ['CASE#'] },
+        ],
+      },
+      idempotency: 'readwrite',
+    },
     platformFacing: true,
     pii: true,
     starts: ['caseWorkflow'],
@@ -163,7 +215,10 @@ export const FUNCTIONS = {
   documents: {
     entry: 'functions/documents/handler.ts',
     description: 'Case documents: presigned uploads and downloads, checklist, waivers and withdrawals (D13)',
-    tables: { cases: 'readwrite', registry: 'read', idempotency: 'readwrite' },
+    // cases: the document record (repositories/documents.ts) and, for waivers and withdrawals, the case, its
+    // timeline event and the document in one transition (repositories/cases.ts, no payments, no task): all
+    // under CASE#, Put only.
+    tables: { cases: { read: 'all', write: { actions: ['PutItem'], keyPrefixes: ['CASE#'] } }, registry: 'read', idempotency: 'readwrite' },
     // readwrite: the presigned PUT is signed with this function's credentials (s3:PutObject), the
     // presigned GET too (s3:GetObject).
     buckets: { documents: 'readwrite' },
@@ -172,7 +227,8 @@ export const FUNCTIONS = {
   paymentRuns: {
     entry: 'functions/payment-runs/handler.ts',
     description: 'Monthly payment runs (start and status)',
-    tables: { cases: 'readwrite', idempotency: 'readwrite' },
+    // The run record only (repositories/payment-runs.ts: create, finish).
+    tables: { cases: { read: 'all', write: { actions: ['PutItem', 'UpdateItem'], keyPrefixes: ['RUN#'] } }, idempotency: 'readwrite' },
     starts: ['paymentRun'],
   },
   notifications: {
@@ -183,7 +239,13 @@ export const FUNCTIONS = {
   webhooks: {
     entry: 'functions/webhooks/handler.ts',
     description: "A platform's webhook: registration (secret shown once), its delivery log and redelivery (D21)",
-    tables: { registry: 'read', events: 'readwrite', idempotency: 'readwrite' },
+    // events: its platform's webhook registration (Put, Delete) and the reopening of a delivery for
+    // redelivery (Update), all under PLATFORM# (repositories/events.ts); never workers' inboxes.
+    tables: {
+      registry: 'read',
+      events: { read: 'all', write: { actions: ['PutItem', 'UpdateItem', 'DeleteItem'], keyPrefixes: ['PLATFORM#'] } },
+      idempotency: 'readwrite',
+    },
     platformFacing: true,
     // The signing secret is stored encrypted with the PII data key.
     pii: true,
@@ -193,7 +255,21 @@ export const FUNCTIONS = {
   paymentBatches: {
     entry: 'functions/payment-batches/handler.ts',
     description: 'Bank batches of instructed payments, bank files and results, fund reports (finance, D15)',
-    tables: { cases: 'readwrite', idempotency: 'readwrite' },
+    // cases (repositories/payment-batches.ts): the batch, its downloads (BATCH#: Put, Update, Delete when
+    // discarded), the province's assembling marker and listing (BATCHES#: Put, Delete); the payments it sends
+    // or settles and their fund movements (CASE#, FUND#: Put, repositories/payments.ts); a case settled by
+    // the bank (CASE#: Put of the transition, no payments or task).
+    tables: {
+      cases: {
+        read: 'all',
+        write: [
+          { actions: ['PutItem'], keyPrefixes: ['BATCH#', 'BATCHES#', 'CASE#', 'FUND#'] },
+          { actions: ['UpdateItem'], keyPrefixes: ['BATCH#'] },
+          { actions: ['DeleteItem'], keyPrefixes: ['BATCH#', 'BATCHES#'] },
+        ],
+      },
+      idempotency: 'readwrite',
+    },
     pii: true,
     settings: ['PAYING_ACCOUNTS'],
     // A province's batch of ~1,000 cases or 1,000 bank results takes ~8–10 s locally: up to the HTTP API's 30 s.
@@ -216,8 +292,21 @@ export const WORKFLOW_FUNCTIONS = {
   workflow: {
     entry: 'functions/workflow/handler.ts',
     description: 'Task states of the case workflow and the payment run (dispatch on action)',
-    // cases: case records, tasks, events, payments, runs (writes); registry: parameters, calendars, workers.
-    tables: { registry: 'read', cases: 'readwrite' },
+    // cases: case records, timeline events, payments, the ledger and task tokens (CASE#: Put, Update of the
+    // ledger, Delete of the task), fund movements (FUND#: Put), a run's counters and its end (RUN#: Update):
+    // repositories/cases.ts `transition`, `addRunPayment`, case-tasks.ts `put`, payment-runs.ts `finish`.
+    // registry: parameters, calendars, workers (read).
+    tables: {
+      registry: 'read',
+      cases: {
+        read: 'all',
+        write: [
+          { actions: ['PutItem'], keyPrefixes: ['CASE#', 'FUND#'] },
+          { actions: ['UpdateItem'], keyPrefixes: ['CASE#', 'RUN#'] },
+          { actions: ['DeleteItem'], keyPrefixes: ['CASE#'] },
+        ],
+      },
+    },
     // Records its own task token when the step was recorded before the wait began (actions.ts `awaitStep`).
     resumes: ['caseWorkflow'],
     // Below the 60 s TimeoutSeconds of the ASL's Task states, so a slow call fails inside the Lambda first.
@@ -229,7 +318,9 @@ export const WORKFLOW_FUNCTIONS = {
   deadlineSweep: {
     entry: 'functions/workflow/sweep.ts',
     description: 'Daily deadline sweep: escalates missed statutory deadlines (D7, D8) and closes finished cases',
-    tables: { registry: 'read', cases: 'readwrite' },
+    // cases: transitions without payments or task (the case and its timeline event) and reminders, all
+    // CASE# puts (repositories/cases.ts `transition`, `addReminder`).
+    tables: { registry: 'read', cases: { read: 'all', write: { actions: ['PutItem'], keyPrefixes: ['CASE#'] } } },
     // Starts a case workflow that could not be started, and re-signals a recorded-but-unapplied step whose
     // SendTaskSuccess was lost.
     starts: ['caseWorkflow'],
@@ -242,8 +333,9 @@ export const WORKFLOW_FUNCTIONS = {
   monthClose: {
     entry: 'functions/declarations/scheduled.ts',
     description: "Daily month close (D19): closes every platform's month whose closesOn has passed and records unpaid bills (idempotent)",
-    // registry: the platform directory, parameters; ledger: the fee counters; cases: month state and credit records.
-    tables: { registry: 'read', ledger: 'read', cases: 'readwrite' },
+    // registry: the platform directory, parameters; ledger: the fee counters; cases: month state (DECL#: Update)
+    // and credit records (CREDIT#: Put, Update), repositories/settlement.ts `statusItems`.
+    tables: { registry: 'read', ledger: 'read', cases: { read: 'all', write: { actions: ['PutItem', 'UpdateItem'], keyPrefixes: ['DECL#', 'CREDIT#'] } } },
     // One small transaction per platform; generous for a few thousand platforms.
     timeoutSeconds: 300,
   },
@@ -251,8 +343,9 @@ export const WORKFLOW_FUNCTIONS = {
   paymentRunSchedule: {
     entry: 'functions/payment-runs/scheduled.ts',
     description: "Monthly payment run: creates the month's run record and starts the payment-run state machine (idempotent per month)",
-    // cases: the run record (conditional create, read back on a duplicate delivery). No registry access.
-    tables: { cases: 'readwrite' },
+    // cases: the run record (conditional create, read back on a duplicate delivery; finished as FAILED when
+    // the start fails). No registry access.
+    tables: { cases: { read: 'all', write: { actions: ['PutItem', 'UpdateItem'], keyPrefixes: ['RUN#'] } } },
     starts: ['paymentRun'],
     // Two DynamoDB calls and one StartExecution; generous for SDK retries.
     timeoutSeconds: 30,
@@ -285,7 +378,8 @@ export const EVENT_FUNCTIONS = {
   documentCheck: {
     entry: 'functions/documents/check.ts',
     description: 'Checks an uploaded case document from its bytes (type, size, SHA-256): AVAILABLE or REJECTED (D13)',
-    tables: { cases: 'readwrite' },
+    // The document record only (repositories/documents.ts `settle`: CASE# / DOC#, Put).
+    tables: { cases: { read: 'all', write: { actions: ['PutItem'], keyPrefixes: ['CASE#'] } } },
     buckets: { documents: 'read' },
     objectCreated: 'documents',
     // Reads up to 20 MiB and hashes it: more memory (CPU) than the default, and time for a slow read.
@@ -352,7 +446,13 @@ export const DOMAIN_EVENT_FUNCTIONS = {
     entry: 'functions/events/consumer.ts',
     description: 'Worker notifications (inbox and SMS) and webhook deliveries from domain events (D21)',
     // cases: the case and its documents (missing list, deadlines); registry: the worker's phone for SMS.
-    tables: { cases: 'read', registry: 'read', events: 'readwrite' },
+    // events: inbox notifications and their SMS state (WORKER#: Put, Update), webhook deliveries and their
+    // enqueued mark (PLATFORM#: Put, Update), repositories/events.ts; deletes nothing.
+    tables: {
+      cases: 'read',
+      registry: 'read',
+      events: { read: 'all', write: { actions: ['PutItem', 'UpdateItem'], keyPrefixes: ['WORKER#', 'PLATFORM#'] } },
+    },
     pii: true,
     sms: true,
     queues: { webhookDeliveries: 'send' },
@@ -365,7 +465,8 @@ export const DOMAIN_EVENT_FUNCTIONS = {
   webhookSender: {
     entry: 'functions/events/webhook-sender.ts',
     description: 'Sends webhook deliveries to platforms (Standard Webhooks signatures), with retries and a dead-letter state',
-    tables: { events: 'readwrite' },
+    // events: a delivery's attempts and status (PLATFORM#: Put of the attempt, Update of the delivery).
+    tables: { events: { read: 'all', write: { actions: ['PutItem', 'UpdateItem'], keyPrefixes: ['PLATFORM#'] } } },
     pii: true,
     queues: { webhookDeliveries: 'consume' },
     settings: ['WEBHOOK_ALLOW_LOOPBACK', 'WEBHOOK_RETRY_COMPRESSION', 'WEBHOOK_TIMEOUT_MS'],
@@ -383,7 +484,7 @@ export const AUTHORIZER_FUNCTION = {
   description: 'HTTP API Lambda authorizer: Cognito tokens of the app clients and of registered platforms',
   // The registry maps a platform's app client to its platform.
   tables: { registry: 'read' },
-  settings: ['AUTH_ISSUER', 'AUTH_STATIC_CLIENT_IDS', 'AUTH_WORKER_ISSUER', 'AUTH_PLATFORM_ISSUER', 'AUTH_MAX_TOKEN_SECONDS'],
+  settings: ['AUTH_ISSUER', 'AUTH_STATIC_CLIENT_IDS', 'AUTH_WORKER_ISSUER', 'AUTH_PLATFORM_ISSUER', 'AUTH_MAX_TOKEN_SECONDS', 'ORIGIN_VERIFY_SECRET_ARN'],
   memorySize: 256,
   timeoutSeconds: 5,
 } as const satisfies FunctionSpec;

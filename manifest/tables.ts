@@ -133,14 +133,21 @@ export type TableId = (typeof TABLES)[number]['id'];
 /** The DynamoDB write actions a scoped grant may name (a transaction needs the action of each of its items). */
 type WriteAction = 'PutItem' | 'UpdateItem' | 'DeleteItem' | 'ConditionCheckItem';
 
+/** Writes with these actions only, only on items whose partition key starts with one of `keyPrefixes`. */
+interface WriteScope {
+  readonly actions: readonly WriteAction[];
+  readonly keyPrefixes: readonly string[];
+}
+
 /**
- * Writes limited to the item types a function needs: only `actions`, only on items whose partition key
- * starts with one of `keyPrefixes` (IAM `dynamodb:LeadingKeys`); reads of the whole table (and its
+ * Writes limited to the item types a function needs: each scope's `actions`, only on items whose partition
+ * key starts with one of the scope's `keyPrefixes` (IAM `dynamodb:LeadingKeys`, one policy statement per
+ * scope, so e.g. DeleteItem can be allowed on one item type only); reads of the whole table (and its
  * indexes) when `read` is `all`, none when `none`.
  */
 interface ScopedTableAccess {
   readonly read: 'all' | 'none';
-  readonly write: { readonly actions: readonly WriteAction[]; readonly keyPrefixes: readonly string[] };
+  readonly write: WriteScope | readonly WriteScope[];
 }
 
 /** `read`: reads only; `readwrite`: reads and writes anywhere in the table; or writes scoped to item types. */
@@ -148,6 +155,34 @@ export type TableAccess = 'read' | 'readwrite' | ScopedTableAccess;
 
 /** Whether an access writes at all (scoped or not). */
 export const writes = (access: TableAccess): boolean => access !== 'read';
+
+/** The write scopes of a scoped access, as a list. */
+export const writeScopes = (access: ScopedTableAccess): readonly WriteScope[] => (Array.isArray(access.write) ? access.write : [access.write as WriteScope]);
+
+/** The DynamoDB actions the local runtime checks against a grant, by IAM action name (without `dynamodb:`). */
+export type DataAction = WriteAction | 'GetItem' | 'BatchGetItem' | 'Query' | 'Scan' | 'BatchWriteItem';
+const READ_ACTIONS: readonly DataAction[] = ['GetItem', 'BatchGetItem', 'Query', 'Scan', 'ConditionCheckItem'];
+
+/**
+ * Whether `access` allows `action` on an item whose partition key is `partitionKey` — the same decision IAM
+ * takes on the policy lib/constructs/function.ts builds from `access` (grantReadData's actions include
+ * ConditionCheckItem; a scope allows its actions when every leading key matches one of its prefixes). The
+ * local runtime applies it to every DynamoDB call a function makes (local/iam.ts), so a scope too narrow
+ * for what a function writes fails a local test as it would fail in AWS.
+ */
+export const allows = (access: TableAccess | undefined, action: DataAction, partitionKey: string | undefined): boolean => {
+  if (access === undefined) return false;
+  if (access === 'readwrite') return true;
+  const reading = READ_ACTIONS.includes(action);
+  if (access === 'read') return reading;
+  if (reading && access.read === 'all') return true;
+  return writeScopes(access).some(
+    (scope) =>
+      (scope.actions as readonly DataAction[]).includes(action) &&
+      partitionKey !== undefined &&
+      scope.keyPrefixes.some((prefix) => partitionKey.startsWith(prefix)),
+  );
+};
 
 /** The definition of a table by id. */
 export const tableById = (id: TableId): TableDefinition => TABLES.find((t) => t.id === id)!;

@@ -261,6 +261,13 @@ export const config = {
     get maxPersonTokenSeconds(): number | undefined {
       return setting('AUTH_MAX_TOKEN_SECONDS', TokenSeconds);
     },
+    /**
+     * The origin secret CloudFront sends (`ORIGIN_VERIFY_SECRET_ARN`, manifest/api.ts `ORIGIN_VERIFY_HEADER`):
+     * undefined where the stage has no edge (locally, China regions), and then no origin check runs.
+     */
+    get originVerifySecretArn(): string | undefined {
+      return value('ORIGIN_VERIFY_SECRET_ARN') || undefined;
+    },
     /** App clients accepted without a registry look-up (staff/worker app, pilot platform), comma-separated. */
     get staticClientIds(): string[] {
       return (value('AUTH_STATIC_CLIENT_IDS') ?? '')

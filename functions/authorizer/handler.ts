@@ -7,12 +7,16 @@
  * `AUTH_ISSUER` alone (the local runtime) is one issuer of every kind; with `AUTH_PLATFORM_ISSUER` set, it and
  * `AUTH_WORKER_ISSUER` issue people's tokens only.
  *
- * Logs carry the outcome, a reason code and the client id, never the token.
+ * Where the stage has the edge, a request without CloudFront's origin header value is refused first
+ * (functions/_shared/origin-verify.ts). Logs carry the outcome, a reason code and the client id, never the
+ * token or the header's value.
  */
 import type { APIGatewayRequestAuthorizerEventV2, APIGatewaySimpleAuthorizerWithContextResult } from 'aws-lambda';
 import { createRemoteJWKSet } from 'jose';
+import { ORIGIN_VERIFY_HEADER } from '../../manifest/api.ts';
 import { config } from '../_shared/config.ts';
 import { logger } from '../_shared/observability.ts';
+import { cameThroughEdge } from '../_shared/origin-verify.ts';
 import { platformOfClient } from '../_shared/principal.ts';
 import { type AuthorizerOptions, decide, type IssuerKind, type TrustedIssuer } from './verify.ts';
 
@@ -43,6 +47,13 @@ const authorizerOptions = (): AuthorizerOptions => {
 export type AuthorizerResult = APIGatewaySimpleAuthorizerWithContextResult<Record<string, string>>;
 
 export const handler = async (event: APIGatewayRequestAuthorizerEventV2): Promise<AuthorizerResult> => {
+  // Where the stage has the edge: only requests CloudFront forwarded (its origin header; API Gateway already
+  // answered 401 to those without one). Part of the cache key, so an answer cached for the right value is
+  // never served to a request with another.
+  if (!(await cameThroughEdge(event.headers?.[ORIGIN_VERIFY_HEADER]))) {
+    logger.warn('Request not through the edge: refused', { reason: 'ORIGIN_NOT_VERIFIED', routeArn: event.routeArn });
+    return { isAuthorized: false, context: {} };
+  }
   const authorization = event.headers?.authorization ?? event.identitySource?.[0];
   const decision = await decide(authorization, authorizerOptions());
   switch (decision.kind) {

@@ -89,6 +89,13 @@ export interface StageConfig {
   /** `refuse` once every v1 ciphertext is re-encrypted (PII_V1_CIPHERTEXTS; default accept). */
   readonly piiV1Ciphertexts?: 'accept' | 'refuse';
   /**
+   * Stages with the edge (lib/constructs/api-edge.ts): the version id of the origin secret CloudFront sends
+   * (stage file `originSecretVersionId`). CloudFormation reads a secret only when the distribution changes:
+   * after a rotation (docs/security.md, "Origin secret") the new version id here makes the next deploy send
+   * the new value. Absent: the secret's current value at the distribution's last update.
+   */
+  readonly originSecretVersionId?: string;
+  /**
    * The paying account of each province (D15): the debtor of its bank files, copied into each batch when it
    * is created. Handed to the payment-batches function as the `PAYING_ACCOUNTS` setting (JSON). A province
    * without one gets no bank batch (422 PAYING_ACCOUNT_MISSING).
@@ -169,6 +176,10 @@ const StageFile = z.strictObject({
   piiDataKeyCiphertext: z.string().regex(base64, 'must be the base64 CiphertextBlob of `aws kms generate-data-key`').optional(),
   piiKeyring: z.strictObject({ encryption: PiiKeySetFile, lookup: PiiKeySetFile }).optional(),
   piiV1Ciphertexts: z.enum(['accept', 'refuse']).optional(),
+  originSecretVersionId: z
+    .string()
+    .regex(/^[A-Za-z0-9-]{32,64}$/, 'must be a Secrets Manager version id')
+    .optional(),
   payingAccounts: z.record(z.string().regex(/^\d{2}0000$/, 'must be a province code (GB/T 2260, e.g. 110000)'), PayingAccountFile),
   auditAnchorRetentionDays: z.int().min(1).max(36_500).optional(),
 });
@@ -234,6 +245,7 @@ const fromFile = (name: StageName, file: StageFile): StageConfig => ({
   ...(file.piiDataKeyCiphertext ? { piiDataKeyCiphertext: file.piiDataKeyCiphertext } : {}),
   ...(file.piiKeyring ? { piiKeyring: file.piiKeyring } : {}),
   ...(file.piiV1Ciphertexts ? { piiV1Ciphertexts: file.piiV1Ciphertexts } : {}),
+  ...(file.originSecretVersionId ? { originSecretVersionId: file.originSecretVersionId } : {}),
   payingAccounts: file.payingAccounts,
   auditAnchorRetentionDays: file.auditAnchorRetentionDays ?? (file.removalPolicy === 'retain' ? 3653 : 1),
 });

@@ -4,8 +4,14 @@
  * from one address stop costing authorizer invocations and the shared stage throttle once that address is
  * over its limit. Nothing is cached (every answer depends on the caller); every viewer header but Host goes
  * to the API (CachingDisabled + AllViewerExceptHostHeader: the Authorization header included).
+ *
+ * CloudFront adds the origin header (manifest/api.ts `ORIGIN_VERIFY_HEADER`) with the stage's origin secret
+ * to every request it forwards; the API refuses requests without it (functions/_shared/origin-verify.ts), so
+ * calling the execute-api address directly no longer goes around the WAF. The value is a CloudFormation
+ * dynamic reference to Secrets Manager (resolved at deploy, never in the template); the stage's
+ * `originSecretVersionId` pins the version after a rotation so the next deploy updates the distribution.
  */
-import { Stack, Validations } from 'aws-cdk-lib';
+import { SecretValue, Stack, Validations } from 'aws-cdk-lib';
 import type { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
 import {
   AllowedMethods,
@@ -19,6 +25,8 @@ import {
 } from 'aws-cdk-lib/aws-cloudfront';
 import { HttpOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import { ORIGIN_VERIFY_HEADER } from '../../manifest/api.ts';
 import { Construct } from 'constructs';
 import type { StageConfig } from '../config/stage.ts';
 
@@ -29,6 +37,8 @@ export interface ApiEdgeProps {
   readonly webAclArn: string;
   /** Where the distribution's standard logs go (prefix `api/`). */
   readonly logBucket: IBucket;
+  /** The value CloudFront sends in the origin header. */
+  readonly originSecret: ISecret;
 }
 
 export class ApiEdge extends Construct {
@@ -45,6 +55,11 @@ export class ApiEdge extends Construct {
         origin: new HttpOrigin(`${props.api.apiId}.execute-api.${stack.region}.${stack.urlSuffix}`, {
           protocolPolicy: OriginProtocolPolicy.HTTPS_ONLY,
           originSslProtocols: [OriginSslPolicy.TLS_V1_2],
+          customHeaders: {
+            [ORIGIN_VERIFY_HEADER]: SecretValue.secretsManager(props.originSecret.secretArn, {
+              ...(props.stage.originSecretVersionId ? { versionId: props.stage.originSecretVersionId } : {}),
+            }).unsafeUnwrap(),
+          },
         }),
         viewerProtocolPolicy: ViewerProtocolPolicy.HTTPS_ONLY,
         allowedMethods: AllowedMethods.ALLOW_ALL,

@@ -19,7 +19,7 @@ import { Construct, type IConstruct } from 'constructs';
 import { LAMBDA_BUNDLING } from '../config/bundling.ts';
 import { fromRepoRoot, REPO_ROOT } from '../config/paths.ts';
 import type { BucketAccess } from '../../manifest/buckets.ts';
-import { type TableAccess, writes } from '../../manifest/tables.ts';
+import { type TableAccess, writeScopes, writes } from '../../manifest/tables.ts';
 import type { StageConfig } from '../config/stage.ts';
 
 const FUNCTION_DEFAULTS = {
@@ -143,18 +143,21 @@ export class ClaimsFunction extends Construct {
       if (access === 'readwrite') table.grantReadWriteData(this.function);
       else if (access === 'read' || access.read === 'all') table.grantReadData(this.function);
       if (typeof access === 'object') {
-        // Writes to the item types named only: every item's partition key must start with one of the prefixes.
-        this.role.addToPrincipalPolicy(
-          new PolicyStatement({
-            effect: Effect.ALLOW,
-            actions: access.write.actions.map((action) => `dynamodb:${action}`),
-            resources: [table.tableArn],
-            conditions: {
-              'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': access.write.keyPrefixes.map((prefix) => `${prefix}*`) },
-              Null: { 'dynamodb:LeadingKeys': 'false' },
-            },
-          }),
-        );
+        // Writes to the item types named only, one statement per scope: every item's partition key must
+        // start with one of the scope's prefixes (the local runtime applies the same rule: manifest `allows`).
+        for (const scope of writeScopes(access)) {
+          this.role.addToPrincipalPolicy(
+            new PolicyStatement({
+              effect: Effect.ALLOW,
+              actions: scope.actions.map((action) => `dynamodb:${action}`),
+              resources: [table.tableArn],
+              conditions: {
+                'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': scope.keyPrefixes.map((prefix) => `${prefix}*`) },
+                Null: { 'dynamodb:LeadingKeys': 'false' },
+              },
+            }),
+          );
+        }
       }
     }
     if (tableGrants.length > 0 && props.tableKey) {

@@ -2,12 +2,15 @@
  * CloudFront + AWS WAF in front of the HTTP API (issue 17, "Abuse"): the web ACL in a us-east-1 stack of its
  * own, taken by the stateless stack's distribution through a cross-region reference; a rate rule per source
  * IP that stays below the stage throttle, so one address cannot exhaust it; AWS managed rule groups; cdk-nag
- * clean. Built for a stage pinned to an account and a region, as the edge needs.
+ * clean; CloudFront's origin secret header, which the authorizer and the public routes require, so the
+ * execute-api address no longer goes around the WAF. Built for a stage pinned to an account and a region, as
+ * the edge needs.
  */
-import { Template } from 'aws-cdk-lib/assertions';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { buildApp, type ClaimsApp } from '../../lib/app.ts';
+import { ORIGIN_VERIFY_HEADER } from '../../manifest/api.ts';
 import { stageConfig } from '../../lib/config/stage.ts';
 import { ipRequestsPer5Minutes, MANAGED_RULE_GROUPS, RATE_WINDOW_SECONDS } from '../../lib/stacks/edge-stack.ts';
 import { buildTestApp, removeOutdir, tempOutdir, testContext } from './app-fixture.ts';
@@ -103,6 +106,51 @@ describe('the API behind CloudFront and AWS WAF (prod, pinned account and region
     expect(Object.keys(Template.fromStack(built.stateless).toJSON().Outputs)).toContain('ApiEdgeUrl');
   });
 
+  it('sends the origin secret from Secrets Manager to the API in a custom origin header (a dynamic reference, never the value)', () => {
+    const template = Template.fromStack(built.stateless);
+    const secretId = built.stateless.getLogicalId(built.stateless.originSecret!.node.defaultChild as never);
+    template.hasResourceProperties('AWS::SecretsManager::Secret', {
+      Name: 'injury-claims-prod/origin-verify',
+      GenerateSecretString: Match.objectLike({ PasswordLength: 48, ExcludePunctuation: true }),
+    });
+    template.hasResourceProperties('AWS::CloudFront::Distribution', {
+      DistributionConfig: Match.objectLike({
+        Origins: [
+          Match.objectLike({
+            OriginCustomHeaders: [
+              {
+                HeaderName: ORIGIN_VERIFY_HEADER,
+                HeaderValue: { 'Fn::Join': ['', ['{{resolve:secretsmanager:', { Ref: secretId }, ':SecretString:::}}']] },
+              },
+            ],
+          }),
+        ],
+      }),
+    });
+  });
+
+  it('makes the origin header an identity source of the Lambda authorizer (401 without it, part of the cache key)', () => {
+    const template = Template.fromStack(built.stateless);
+    template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
+      AuthorizerType: 'REQUEST',
+      IdentitySource: ['$request.header.Authorization', `$request.header.${ORIGIN_VERIFY_HEADER}`],
+    });
+  });
+
+  it('gives the secret to the two functions that compare the header: the authorizer and the public routes (no authorizer in front)', () => {
+    const secretId = built.stateless.getLogicalId(built.stateless.originSecret!.node.defaultChild as never);
+    const readers = Object.entries(stateless)
+      .filter(([, r]) => r.Type === 'AWS::IAM::Policy' && JSON.stringify(r.Properties.PolicyDocument).includes('secretsmanager:GetSecretValue'))
+      .map(([, r]) => JSON.stringify(r.Properties.Roles));
+    const roleOf = (fn: { role: { node: { defaultChild: unknown } } }) =>
+      JSON.stringify([{ Ref: built.stateless.getLogicalId(fn.role.node.defaultChild as never) }]);
+    expect(readers.sort()).toEqual([roleOf(built.stateless.authorizerFunction), roleOf(built.stateless.functions.public)].sort());
+    const withSecret = Object.values(stateless)
+      .filter((r) => r.Type === 'AWS::Lambda::Function' && JSON.stringify(r.Properties.Environment?.Variables?.ORIGIN_VERIFY_SECRET_ARN ?? '') !== '""')
+      .map((r) => r.Properties.Environment.Variables.ORIGIN_VERIFY_SECRET_ARN);
+    expect(withSecret).toEqual([{ Ref: secretId }, { Ref: secretId }]);
+  });
+
   it('has no cdk-nag finding on the edge stack and the API distribution', () => {
     // (The rest of a pinned app is checked unpinned in cdk-nag.test.ts: its acknowledgements name ARNs with
     // region and account tokens, which a pinned stage renders as literals.)
@@ -110,6 +158,7 @@ describe('the API behind CloudFront and AWS WAF (prod, pinned account and region
       new AwsSolutionsChecks().validateScope(scope).violations.map((v) => `${v.ruleName} ${v.violatingResources.map((r) => r.constructPath).join(', ')}`);
     expect(findings(built.edge!)).toEqual([]);
     expect(findings(built.stateless.apiEdge!)).toEqual([]);
+    expect(findings(built.stateless.originSecret!)).toEqual([]);
   });
 });
 
@@ -119,6 +168,14 @@ describe('a stage without a pinned region', () => {
     try {
       expect(built.edge).toBeUndefined();
       expect(built.stateless.apiEdge).toBeUndefined();
+      // No CloudFront, so no origin secret to check: the authorizer keys on the token alone, the functions get none.
+      expect(built.stateless.originSecret).toBeUndefined();
+      const template = Template.fromStack(built.stateless);
+      template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', { IdentitySource: ['$request.header.Authorization'] });
+      template.resourceCountIs('AWS::SecretsManager::Secret', 0);
+      for (const fn of Object.values(template.findResources('AWS::Lambda::Function'))) {
+        expect([undefined, ''], JSON.stringify(fn.Properties.Description)).toContain(fn.Properties.Environment?.Variables?.ORIGIN_VERIFY_SECRET_ARN);
+      }
     } finally {
       built.dispose();
     }

@@ -3,6 +3,11 @@
  * - least privilege from the manifest: the platform-facing workers function writes only the registry's
  *   person, link and worker items (dynamodb:LeadingKeys), never platforms, client mappings, parameters or
  *   audit records; the reports function only puts reports into the cases table (and reads it for the report lists);
+ *   no function writes anywhere in the registry: admin, platforms and declarations write only the item types
+ *   their repositories write (the local runtime enforces the same scopes on every DynamoDB call, local/iam.ts,
+ *   so the integration suites fail when a repository writes an item type its function's policy lacks), only
+ *   the audit writers write AUDIT#/AUDITHEADS, platforms deletes only client mappings; the cases function
+ *   writes only cases, report links, assistance requests and late-report credit records;
  * - the PII data key: wrapped under a KMS key of its own whose key policy lets only the personal-data roles
  *   decrypt, with the encryption context; the tables' key only through DynamoDB (kms:ViaService), so no
  *   table grant can decrypt the PII key.
@@ -12,6 +17,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ALL_FUNCTIONS, piiFunctions } from '../../manifest/functions.ts';
 import { piiDataKeyContext } from '../../manifest/env.ts';
 import { piiRoleName, piiRoleNamePrefix, tableName } from '../../lib/stacks/stateful-stack.ts';
+import { type TableAccess, writeScopes } from '../../manifest/tables.ts';
 import { buildTestApp, type BuiltApp } from './app-fixture.ts';
 
 interface Statement {
@@ -28,7 +34,7 @@ const WRITE_ACTIONS = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Dele
 const CRYPTO = ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey', 'kms:GenerateDataKeyWithoutPlaintext', 'kms:ReEncrypt', 'kms:*'];
 const actionsOf = (s: Statement) => [s.Action].flat();
 const names = (s: Statement, table: string) => {
-  const text = JSON.stringify(s.Resource);
+  const text = JSON.stringify(s.Resource) ?? '';
   return text.includes(`:table/${tableName('prod', table)}"`) || text.includes(`:table/${tableName('prod', table)}/index/*"`);
 };
 /** IAM's StringLike on one value (`*` and `?` wildcards). */
@@ -111,6 +117,132 @@ describe('least privilege per function (manifest/functions.ts)', () => {
     const reading = cases.filter((s) => !writing.includes(s));
     expect(reading.flatMap(actionsOf)).toEqual(expect.arrayContaining(['dynamodb:Query', 'dynamodb:BatchGetItem']));
     for (const s of reading) expect(actionsOf(s).filter((a) => WRITE_ACTIONS.includes(a) || a === 'dynamodb:*')).toEqual([]);
+  });
+
+  /** The registry's write statements of a function, with the leading-key patterns each is limited to (undefined: any item). */
+  const registryWrites = (name: string) =>
+    statementsOf(name)
+      .filter((s) => names(s, 'registry') && actionsOf(s).some((a) => WRITE_ACTIONS.includes(a)))
+      .map((s) => ({
+        actions: actionsOf(s),
+        leadingKeys: s.Condition?.['ForAllValues:StringLike']?.['dynamodb:LeadingKeys'] as string[] | undefined,
+      }));
+
+  it('no function writes anywhere in the registry: every registry write is limited to item types (dynamodb:LeadingKeys)', () => {
+    for (const name of Object.keys(functionsByName())) {
+      for (const write of registryWrites(name)) expect(write.leadingKeys, `${name}: ${write.actions.join(',')}`).toBeDefined();
+    }
+  });
+
+  it('only the audit writers (manifest audit: chain) may write AUDIT# records and AUDITHEADS in the registry', () => {
+    const auditWriters: string[] = [];
+    for (const name of Object.keys(functionsByName())) {
+      const keys = registryWrites(name).flatMap((w) => w.leadingKeys ?? ['*']);
+      const audit = ['AUDIT#platform#p1', 'AUDITHEADS'].some((key) => keys.some((p) => like(p, key)));
+      if (audit) auditWriters.push(name);
+    }
+    expect(auditWriters.sort()).toEqual(
+      Object.entries(ALL_FUNCTIONS)
+        .filter(([, spec]) => spec.audit === 'chain' && 'registry' in spec.tables)
+        .map(([name]) => name)
+        .sort(),
+    );
+    expect(auditWriters.sort()).toEqual(['admin', 'declarations', 'platforms']);
+  });
+
+  it('admin writes parameters, calendars and their audit records only; declarations only the audit records of a close', () => {
+    expect(registryWrites('admin')).toEqual([{ actions: ['dynamodb:PutItem'], leadingKeys: ['PARAM#*', 'CALENDAR*', 'AUDIT#*', 'AUDITHEADS*'] }]);
+    expect(registryWrites('declarations')).toEqual([{ actions: ['dynamodb:PutItem'], leadingKeys: ['AUDIT#*', 'AUDITHEADS*'] }]);
+  });
+
+  it('platforms writes platforms, credit codes, clients and their audit records, updates only profiles and deletes only client mappings', () => {
+    const writes = registryWrites('platforms');
+    expect(writes).toEqual([
+      {
+        actions: ['dynamodb:PutItem'],
+        leadingKeys: ['PLATFORM#*', 'PLATFORMS*', 'CREDITCODE#*', 'CLIENT#*', 'APPCLIENT#*', 'AUDIT#*', 'AUDITHEADS*'],
+      },
+      { actions: ['dynamodb:UpdateItem'], leadingKeys: ['PLATFORM#*'] },
+      { actions: ['dynamodb:DeleteItem'], leadingKeys: ['CLIENT#*'] },
+    ]);
+    const allowed = (action: string, key: string) => writes.some((w) => w.actions.includes(action) && w.leadingKeys!.some((p) => like(p, key)));
+    for (const key of ['PARAM#x', 'CALENDAR', 'PERSON#h', 'PW#p#r', 'WORKER#w']) expect(allowed('dynamodb:PutItem', key), key).toBe(false);
+    for (const key of ['PLATFORM#p', 'APPCLIENT#p', 'AUDIT#platform#p', 'AUDITHEADS']) expect(allowed('dynamodb:DeleteItem', key), key).toBe(false);
+    expect(allowed('dynamodb:DeleteItem', 'CLIENT#abc')).toBe(true);
+  });
+
+  it('the cases function writes cases, report links, fund movements, assistance requests and late-report credit records only, never declarations, runs or batches', () => {
+    const writes = statementsOf('cases').filter((s) => names(s, 'cases') && actionsOf(s).some((a) => WRITE_ACTIONS.includes(a)));
+    expect(writes.map((s) => [actionsOf(s), s.Condition?.['ForAllValues:StringLike']?.['dynamodb:LeadingKeys']])).toEqual([
+      [['dynamodb:PutItem'], ['CASE#*', 'FUND#*', 'ASSIST#*', 'CREDIT#*']],
+      [['dynamodb:UpdateItem'], ['CASE#*', 'REPORT#*']],
+      [['dynamodb:DeleteItem'], ['CASE#*']],
+    ]);
+  });
+
+  it('every other writer of the cases table (documents, the document check, the workflow, the deadline sweep, payment batches, both payment-run starters, the declarations, the month close) writes only its own item types', () => {
+    const casesWrites = (name: string) =>
+      statementsOf(name)
+        .filter((s) => names(s, 'cases') && actionsOf(s).some((a) => WRITE_ACTIONS.includes(a)))
+        .map((s) => [actionsOf(s).sort(), s.Condition?.['ForAllValues:StringLike']?.['dynamodb:LeadingKeys']]);
+    expect(casesWrites('documents')).toEqual([[['dynamodb:PutItem'], ['CASE#*']]]);
+    expect(casesWrites('documentCheck')).toEqual([[['dynamodb:PutItem'], ['CASE#*']]]);
+    expect(casesWrites('deadlineSweep')).toEqual([[['dynamodb:PutItem'], ['CASE#*']]]);
+    // The workflow's Task states: cases, payments, fund movements, task tokens and run counters; never reports,
+    // batches, declarations or credit records.
+    expect(casesWrites('workflow')).toEqual([
+      [['dynamodb:PutItem'], ['CASE#*', 'FUND#*']],
+      [['dynamodb:UpdateItem'], ['CASE#*', 'RUN#*']],
+      [['dynamodb:DeleteItem'], ['CASE#*']],
+    ]);
+    // Payment batches: never a case's ledger or task, never runs, declarations or credit records.
+    expect(casesWrites('paymentBatches')).toEqual([
+      [['dynamodb:PutItem'], ['BATCH#*', 'BATCHES#*', 'CASE#*', 'FUND#*']],
+      [['dynamodb:UpdateItem'], ['BATCH#*']],
+      [['dynamodb:DeleteItem'], ['BATCH#*', 'BATCHES#*']],
+    ]);
+    for (const name of ['paymentRuns', 'paymentRunSchedule'])
+      expect(casesWrites(name), name).toEqual([[['dynamodb:PutItem', 'dynamodb:UpdateItem'], ['RUN#*']]]);
+    // The declarations and the month close: the month's state, settlements and credit records only.
+    for (const name of ['declarations', 'monthClose'])
+      expect(casesWrites(name), name).toEqual([
+        [
+          ['dynamodb:PutItem', 'dynamodb:UpdateItem'],
+          ['DECL#*', 'CREDIT#*'],
+        ],
+      ]);
+  });
+
+  it('the webhook functions write only platforms’ webhook items of the events table; the consumer also inboxes; none deletes but the registration route', () => {
+    const eventsWrites = (name: string) =>
+      statementsOf(name)
+        .filter((s) => names(s, 'events') && actionsOf(s).some((a) => WRITE_ACTIONS.includes(a)))
+        .map((s) => [actionsOf(s).sort(), s.Condition?.['ForAllValues:StringLike']?.['dynamodb:LeadingKeys']]);
+    expect(eventsWrites('webhooks')).toEqual([[['dynamodb:DeleteItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], ['PLATFORM#*']]]);
+    expect(eventsWrites('webhookSender')).toEqual([[['dynamodb:PutItem', 'dynamodb:UpdateItem'], ['PLATFORM#*']]]);
+    expect(eventsWrites('eventConsumer')).toEqual([
+      [
+        ['dynamodb:PutItem', 'dynamodb:UpdateItem'],
+        ['WORKER#*', 'PLATFORM#*'],
+      ],
+    ]);
+  });
+
+  it('every scoped grant of the manifest is in the role as written there (the rule the local runtime enforces, local/iam.ts)', () => {
+    for (const [name, spec] of Object.entries(ALL_FUNCTIONS)) {
+      for (const [table, access] of Object.entries(spec.tables as Record<string, TableAccess>)) {
+        if (typeof access !== 'object') continue;
+        const scoped = statementsOf(name)
+          .filter((s) => names(s, table) && s.Condition?.['ForAllValues:StringLike'])
+          .map((s) => ({ actions: actionsOf(s).sort(), keys: s.Condition!['ForAllValues:StringLike']!['dynamodb:LeadingKeys'] }));
+        expect(scoped, `${name} on ${table}`).toEqual(
+          writeScopes(access).map((scope) => ({
+            actions: scope.actions.map((a) => `dynamodb:${a}`).sort(),
+            keys: scope.keyPrefixes.map((p) => `${p}*`),
+          })),
+        );
+      }
+    }
   });
 
   it('every other table grant is the manifest’s read or readwrite, and a scoped write is never unconditioned', () => {
