@@ -49,13 +49,6 @@ export const ERROR_CODES = {
   TOKEN_EXPIRED: entry(401, '令牌已过期', 'Token expired', '访问令牌已过期：请重新获取令牌后重试。', 'The token has expired: get a new one and retry.'),
   // 403
   FORBIDDEN_ROLE: entry(403, '无权操作', 'Role not allowed', '当前角色无权执行此操作。', 'Your role may not do this.'),
-  ORIGIN_NOT_VERIFIED: entry(
-    403,
-    '请通过正式地址访问',
-    'Not through the published address',
-    '请求未经过本服务公布的访问地址：请使用公布的 API 地址（不要直接调用 API Gateway 地址）。',
-    'The request did not come through the published API address: use it, not the API Gateway address.',
-  ),
   TOKEN_NOT_ACCEPTED: entry(403, '令牌被拒绝', 'Token refused', '认证服务拒绝了此令牌。', 'The authorizer refused this token.'),
   CLAIMS_INCOMPLETE: entry(
     403,

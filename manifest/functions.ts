@@ -98,8 +98,6 @@ export const FUNCTIONS = {
     entry: 'functions/public/handler.ts',
     description: 'Health check and the OpenAPI document',
     tables: {},
-    // No authorizer in front of these routes: the function checks the origin header itself.
-    settings: ['ORIGIN_VERIFY_SECRET_ARN'],
   },
   admin: {
     entry: 'functions/admin/handler.ts',

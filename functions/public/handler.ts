@@ -7,16 +7,14 @@
  * first request (~1 ms), then serves the same text. A test keeps it equal to openapi/openapi.json.
  *
  * Every route here is a public GET: no caller to resolve, no personal data, nothing to replay. The group
- * uses the shared stack without those parts (`publicHttpHandler`), so its init creates no AWS client.
+ * uses the shared stack without those parts (`publicHttpHandler`), so its bundle carries no AWS client.
  *
- * No authorizer stands in front of these routes, so where the stage has the edge this function refuses a
- * request without CloudFront's origin header value itself (403 ORIGIN_NOT_VERIFIED; origin-verify.ts, loaded
- * on the first request of such a stage only: its Secrets Manager client is not created elsewhere).
+ * It does not check CloudFront's origin header (the authorizer does, for every other route): what it serves
+ * is public, and a direct call around the WAF reaches it (and the stage throttle) whether it answers 200 or
+ * 403 — refusing would protect nothing and put the Secrets Manager client and the Tracer into this bundle.
  */
 import { brotliDecompressSync } from 'node:zlib';
 import { ERROR_CODES, type ErrorCode, errorTypePath } from '../../core/error-codes.ts';
-import { ORIGIN_VERIFY_HEADER } from '../../manifest/api.ts';
-import { config } from '../_shared/config.ts';
 import { publicHttpHandler } from '../_shared/http-stack.ts';
 import { problem } from '../_shared/problem.ts';
 import { OPENAPI_DOCUMENT_BROTLI_BASE64 } from './openapi-document.ts';
@@ -32,7 +30,7 @@ const entryOf = (code: ErrorCode) => {
   return { code, type: errorTypePath(code), status: e.status, title: e.title, title_en: e.titleEn, detail: e.detail, detail_en: e.detailEn };
 };
 
-const routes = publicHttpHandler({
+export const handler = publicHttpHandler({
   'GET /health': async () => ({ status: 200, body: { status: 'ok' } }),
   'GET /openapi.json': async () => ({ status: 200, text: openApiText(), headers: { 'content-type': 'application/json; charset=utf-8' } }),
   'GET /errors': async () => ({ status: 200, body: { items: (Object.keys(ERROR_CODES) as ErrorCode[]).map(entryOf) }, headers: CACHE }),
@@ -42,15 +40,5 @@ const routes = publicHttpHandler({
       throw problem('NOT_FOUND', { detail: `错误码目录中没有 ${code}。`, detailEn: `The error catalogue has no code ${code}.` });
     }
     return { status: 200, body: entryOf(code as ErrorCode), headers: CACHE };
-  },
-});
-
-export const handler = routes.use({
-  before: async (request) => {
-    if (config.authorizer.originVerifySecretArn === undefined) return;
-    const { cameThroughEdge } = await import('../_shared/origin-verify.ts');
-    if (!(await cameThroughEdge(request.event.headers?.[ORIGIN_VERIFY_HEADER]))) {
-      throw problem('ORIGIN_NOT_VERIFIED', { detailEn: 'The request did not come through the published API address.' });
-    }
   },
 });

@@ -2,7 +2,7 @@
  * CloudFront + AWS WAF in front of the HTTP API (issue 17, "Abuse"): the web ACL in a us-east-1 stack of its
  * own, taken by the stateless stack's distribution through a cross-region reference; a rate rule per source
  * IP that stays below the stage throttle, so one address cannot exhaust it; AWS managed rule groups; cdk-nag
- * clean; CloudFront's origin secret header, which the authorizer and the public routes require, so the
+ * clean; CloudFront's origin secret header, which the authorizer requires, so the
  * execute-api address no longer goes around the WAF. Built for a stage pinned to an account and a region, as
  * the edge needs.
  */
@@ -137,18 +137,18 @@ describe('the API behind CloudFront and AWS WAF (prod, pinned account and region
     });
   });
 
-  it('gives the secret to the two functions that compare the header: the authorizer and the public routes (no authorizer in front)', () => {
+  it('gives the secret to the one function that compares the header: the authorizer (the public routes serve public content, unchecked)', () => {
     const secretId = built.stateless.getLogicalId(built.stateless.originSecret!.node.defaultChild as never);
     const readers = Object.entries(stateless)
       .filter(([, r]) => r.Type === 'AWS::IAM::Policy' && JSON.stringify(r.Properties.PolicyDocument).includes('secretsmanager:GetSecretValue'))
       .map(([, r]) => JSON.stringify(r.Properties.Roles));
     const roleOf = (fn: { role: { node: { defaultChild: unknown } } }) =>
       JSON.stringify([{ Ref: built.stateless.getLogicalId(fn.role.node.defaultChild as never) }]);
-    expect(readers.sort()).toEqual([roleOf(built.stateless.authorizerFunction), roleOf(built.stateless.functions.public)].sort());
+    expect(readers).toEqual([roleOf(built.stateless.authorizerFunction)]);
     const withSecret = Object.values(stateless)
       .filter((r) => r.Type === 'AWS::Lambda::Function' && JSON.stringify(r.Properties.Environment?.Variables?.ORIGIN_VERIFY_SECRET_ARN ?? '') !== '""')
       .map((r) => r.Properties.Environment.Variables.ORIGIN_VERIFY_SECRET_ARN);
-    expect(withSecret).toEqual([{ Ref: secretId }, { Ref: secretId }]);
+    expect(withSecret).toEqual([{ Ref: secretId }]);
   });
 
   it('has no cdk-nag finding on the edge stack and the API distribution', () => {

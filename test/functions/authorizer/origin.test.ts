@@ -1,6 +1,6 @@
 /**
  * The origin check (issue 17, "Abuse"; functions/_shared/origin-verify.ts): where the stage has the edge,
- * the authorizer and the public routes refuse a request that does not carry CloudFront's origin secret —
+ * the authorizer refuses a request that does not carry CloudFront's origin secret —
  * one sent to the execute-api address directly, around the WAF. Current and previous secret values are
  * accepted (rotation); without ORIGIN_VERIFY_SECRET_ARN (locally, stages without CloudFront) nothing is checked.
  */
@@ -9,7 +9,6 @@ import type { APIGatewayRequestAuthorizerEventV2 } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { ORIGIN_VERIFY_HEADER } from '../../../manifest/api.ts';
-import { bodyOf, httpEvent, lambdaContext } from '../../support/events.ts';
 
 process.env.AUTH_ISSUER = 'https://cognito-idp.cn-north-1.amazonaws.com.cn/cn-north-1_Pool';
 process.env.REGISTRY_TABLE = 'registry';
@@ -18,7 +17,6 @@ const CURRENT = 'c'.repeat(48);
 const PREVIOUS = 'p'.repeat(48);
 
 const { handler: authorizer } = await import('../../../functions/authorizer/handler.ts');
-const { handler: publicRoutes } = await import('../../../functions/public/handler.ts');
 const { originSecretMatches, resetOriginVerifyForTests } = await import('../../../functions/_shared/origin-verify.ts');
 
 const secrets = mockClient(SecretsManagerClient);
@@ -83,26 +81,6 @@ describe('the authorizer on a stage with the edge', () => {
     delete process.env.ORIGIN_VERIFY_SECRET_ARN;
     expect((await authorizer(authorizerEvent(undefined))).isAuthorized).toBe(true);
     expect(secrets.commandCalls(GetSecretValueCommand)).toHaveLength(0);
-  });
-});
-
-describe('the public routes (no authorizer in front) on a stage with the edge', () => {
-  const health = (origin?: string) =>
-    publicRoutes(httpEvent('GET /health', origin === undefined ? {} : { headers: { [ORIGIN_VERIFY_HEADER]: origin } }), lambdaContext);
-
-  it('answer 403 ORIGIN_NOT_VERIFIED (problem+json, in Chinese) without the header or with a wrong one', async () => {
-    for (const origin of [undefined, 'wrong']) {
-      const res = await health(origin);
-      expect(res.statusCode).toBe(403);
-      expect(res.headers?.['content-type']).toMatch(/^application\/problem\+json/);
-      expect(bodyOf(res)).toMatchObject({ code: 'ORIGIN_NOT_VERIFIED', status: 403, detail: expect.stringMatching(/公布的 API 地址/) });
-    }
-  });
-
-  it('answer as before with the right header, and without any check where none is configured', async () => {
-    expect((await health(CURRENT)).statusCode).toBe(200);
-    delete process.env.ORIGIN_VERIFY_SECRET_ARN;
-    expect((await health()).statusCode).toBe(200);
   });
 });
 
