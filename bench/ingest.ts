@@ -4,15 +4,24 @@
  * the same DynamoDB Local.
  *
  *   real   POST /v1/platforms/{id}/orders through the HTTP adapter: JWT check, middy, zod, worker links,
- *          conditional order puts + counter ADDs in TransactWriteItems (the production handler)
+ *          one conditional PutItem per order (the production handler; issue 18: no counters in the write)
  *   raw    the same orders as the repository's items, BatchWriteItem 25 per call; same concurrency:
- *          REQUESTS batches of 1,000 at a time, each written WRITE_CONCURRENCY calls at a time
+ *          REQUESTS batches of 1,000 at a time, each written IN_REQUEST_CONCURRENCY calls at a time
+ *   repository      the repository's write alone (writeNew: conditional PutItem, 16 in flight per request)
+ *   transactPuts    the alternative exactly-once write: TransactWriteItems of up to 100 conditional puts
+ *                   (no counters), 6 per request in flight — measured to choose
+ *   putItem32       conditional PutItem with 32 in flight per request — measured to choose
+ *
+ * The orders projection is paused while the arms run (the write path alone, as the ratio's definition);
+ * afterwards its backlog is drained (projection throughput) and one more run of the standard workload is
+ * posted with the projection running: the lag from each batch's 200 to its orders' projection (p50, p99).
  */
 import { performance } from 'node:perf_hooks';
-import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { planChunks } from '../functions/_shared/repositories/orders.ts';
+import { BatchWriteCommand, type DynamoDBDocumentClient, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { planGroups } from '../functions/_shared/repositories/projection.ts';
+import { orderChange } from '../core/index.ts';
 import { chunk, mapLimit, sleep } from '../functions/_shared/db.ts';
-import { summarize, type Summary } from './lib/stats.ts';
+import { quantile, summarize, type Summary } from './lib/stats.ts';
 import type { WriteCounter, WriteCounts } from './lib/write-counter.ts';
 import { cpuNow, cpuSince, findJavaDescendant } from './lib/cpu.ts';
 import { chronological, orderTableItem, standardOrders, storedOrder, type OrderRequestItem } from './lib/workload.ts';
@@ -20,8 +29,10 @@ import { BENCH_MONTH, PROVINCES, type BenchPlatform, type BenchStack } from './l
 
 const BATCH = 1000;
 const REQUESTS = 4;
-/** The orders use case writes this many transactions of a request at a time (use-cases.ts). */
+/** The raw arm's BatchWriteItem calls in flight per request (as the transactional writer had). */
 const IN_REQUEST_CONCURRENCY = 6;
+/** The orders use case's conditional puts in flight per request (functions/orders/use-cases.ts). */
+const WRITE_CONCURRENCY = 16;
 const DAYS = [`${BENCH_MONTH}-04`, `${BENCH_MONTH}-05`] as const;
 
 export interface IngestOptions {
@@ -34,7 +45,7 @@ export interface IngestOptions {
   readonly repositoryOnly: boolean;
 }
 
-type ArmName = 'raw' | 'real' | 'repository' | 'chronological';
+type ArmName = 'raw' | 'real' | 'repository' | 'transactPuts' | 'putItem32' | 'chronological';
 
 interface ArmResult {
   readonly name: ArmName;
@@ -48,11 +59,23 @@ interface ArmResult {
   readonly counts?: WriteCounts;
 }
 
+interface ProjectionResult {
+  /** Orders the paused projection had to catch up on after the arms, and how fast it did (orders/s). */
+  readonly backlog: number;
+  readonly drainedPerSecond: number;
+  /** The standard workload posted with the projection running: ingestion orders/s meanwhile, and ÷ raw. */
+  readonly ordersPerSecond: number;
+  readonly ratio: number;
+  /** From each batch's 200 to its orders projected (ms; 0 when projected before the answer arrived). */
+  readonly lagMs: { p50: number; p99: number; max: number };
+}
+
 export interface IngestResult {
   readonly orders: number;
   readonly arms: Record<string, ArmResult>;
-  /** Offline: planChunks over the same batches, (orders + counter updates) per 1,000 orders. */
+  /** Offline: the projection's transaction actions (markers, counters, rider-days) per 1,000 orders. */
   readonly plannedWritesPer1000: { grouped: number; chronological: number };
+  readonly projection?: ProjectionResult;
 }
 
 const postBatches = async (stack: BenchStack, platform: BenchPlatform, orders: readonly OrderRequestItem[]) => {
@@ -78,14 +101,15 @@ export const batchWrite = async (client: DynamoDBDocumentClient, table: string, 
 const stored = (platform: BenchPlatform, orders: readonly OrderRequestItem[]) =>
   orders.map((o) => storedOrder(platform.platformId, platform.workers.get(o.platformWorkerId)!, o));
 
+/**
+ * Offline: the projection's transaction actions (markers, counters, rider-days) per 1,000 orders, for the
+ * orders in the order the stream would deliver them (one stream batch of up to 1,000 records at a time).
+ */
 const plannedWrites = (platform: BenchPlatform, orders: readonly OrderRequestItem[]) => {
   let writes = 0;
   for (const batch of chunk(orders, BATCH)) {
-    for (const c of planChunks(stored(platform, batch), () => 0)) {
-      writes += c.orders.length;
-      writes += new Set(c.orders.map((o) => `${o.workerId}|${o.date}|${o.province}`)).size;
-      writes += new Set(c.orders.map((o) => `${o.province}|${o.chargedIndustry}|${o.date}`)).size;
-    }
+    const changes = stored(platform, batch).map((o, index) => ({ index, change: orderChange(undefined, { ...o })! }));
+    for (const g of planGroups(changes)) writes += g.transactItems(0).items.length;
   }
   return (writes / orders.length) * 1000;
 };
@@ -129,10 +153,40 @@ export const runIngestion = async (
       prepare: (tag) => stored(platform, make(tag)),
       run: async (orders: ReturnType<typeof stored>) => {
         const receivedAt = new Date().toISOString();
-        await mapLimit(chunk(orders, BATCH), REQUESTS, (batch) => ordersRepository.writeNew(batch, receivedAt, IN_REQUEST_CONCURRENCY));
+        await mapLimit(chunk(orders, BATCH), REQUESTS, (batch) => ordersRepository.writeNew(batch, receivedAt, WRITE_CONCURRENCY));
       },
     });
   }
+  arms.push(
+    {
+      name: 'transactPuts',
+      counted: true,
+      prepare: (tag) => {
+        const receivedAt = new Date().toISOString();
+        return stored(platform, make(tag)).map((o) => orderTableItem(o, receivedAt));
+      },
+      run: async (items: Record<string, unknown>[]) => {
+        await mapLimit(chunk(items, BATCH), REQUESTS, (batch) =>
+          mapLimit(chunk(batch, 100), 6, (part) =>
+            ddb.send(
+              new TransactWriteCommand({
+                TransactItems: part.map((Item) => ({ Put: { TableName: ordersTable, Item, ConditionExpression: 'attribute_not_exists(pk)' } })),
+              }),
+            ),
+          ),
+        );
+      },
+    },
+    {
+      name: 'putItem32',
+      counted: true,
+      prepare: (tag) => stored(platform, make(tag)),
+      run: async (orders: ReturnType<typeof stored>) => {
+        const receivedAt = new Date().toISOString();
+        await mapLimit(chunk(orders, BATCH), REQUESTS, (batch) => ordersRepository.writeNew(batch, receivedAt, 32));
+      },
+    },
+  );
   if (options.chronological) {
     arms.push({
       name: 'chronological',
@@ -191,9 +245,83 @@ export const runIngestion = async (
     };
   }
   const sample = make('plan');
+  const projection = await measureProjection(stack, platform, make, n, median(rawOps), log);
   return {
     orders: n,
     arms: result,
     plannedWritesPer1000: { grouped: plannedWrites(platform, sample), chronological: plannedWrites(platform, chronological(sample)) },
+    projection,
   };
+};
+
+const median = (values: readonly number[]) =>
+  quantile(
+    [...values].sort((a, b) => a - b),
+    0.5,
+  );
+
+/**
+ * The projection: drains what the paused projection missed while the arms ran (its throughput), then posts
+ * the standard workload once more with it running, and measures each order's lag from its batch's 200.
+ */
+const measureProjection = async (
+  stack: BenchStack,
+  platform: BenchPlatform,
+  make: (tag: string) => OrderRequestItem[],
+  n: number,
+  rawOpsPerSecond: number,
+  log: (line: string) => void,
+): Promise<ProjectionResult> => {
+  let projected = 0;
+  stack.observe((_table, records) => {
+    projected += records.filter((r) => r.eventName === 'INSERT').length;
+  });
+  let started = performance.now();
+  await stack.projection.projected(30 * 60_000);
+  const drainMs = performance.now() - started;
+  const backlog = projected;
+  log(`  projection: drained a backlog of ${backlog} orders in ${(drainMs / 1000).toFixed(1)} s (${((backlog / drainMs) * 1000).toFixed(0)}/s)`);
+
+  const answeredAt = new Map<string, number>();
+  const lags: number[] = [];
+  const pending = new Map<string, number>();
+  stack.observe((_table, records, at) => {
+    for (const r of records) {
+      if (r.eventName !== 'INSERT') continue;
+      const id = r.dynamodb?.NewImage?.orderId?.S;
+      if (!id) continue;
+      const answered = answeredAt.get(id);
+      if (answered === undefined) pending.set(id, at);
+      else lags.push(Math.max(0, at - answered));
+    }
+  });
+  stack.projection.pause(false);
+  const orders = make(`lag${Date.now().toString(36)}`);
+  started = performance.now();
+  await mapLimit(chunk(orders, BATCH), REQUESTS, async (batch) => {
+    const res = await stack.api('POST', `/v1/platforms/${platform.platformId}/orders`, platform.token, { orders: batch });
+    if (res.status !== 200 || res.body.accepted !== batch.length) throw new Error(`ingestion: ${res.status}`);
+    const now = performance.timeOrigin + performance.now();
+    for (const o of batch) {
+      answeredAt.set(o.orderId, now);
+      // Projected before its batch's answer came back: no lag.
+      if (pending.delete(o.orderId)) lags.push(0);
+    }
+  });
+  const ingestMs = performance.now() - started;
+  await stack.projection.projected(30 * 60_000);
+  stack.projection.pause(true);
+  stack.observe(undefined);
+  lags.sort((a, b) => a - b);
+  const result = {
+    backlog,
+    drainedPerSecond: (backlog / drainMs) * 1000,
+    ordersPerSecond: n / (ingestMs / 1000),
+    ratio: n / (ingestMs / 1000) / rawOpsPerSecond,
+    lagMs: { p50: quantile(lags, 0.5), p99: quantile(lags, 0.99), max: lags.at(-1) ?? 0 },
+  };
+  log(
+    `  projection running: ingestion ${result.ordersPerSecond.toFixed(0)}/s (${result.ratio.toFixed(2)}× raw), lag p50 ${result.lagMs.p50.toFixed(0)} ms, p99 ${result.lagMs.p99.toFixed(0)} ms (${lags.length} orders)`,
+  );
+  return result;
 };
