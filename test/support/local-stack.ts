@@ -69,9 +69,9 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
   const ddbEndpoint = inject('ddbEndpoint');
   if (!ddbEndpoint) throw new Error('no ddbEndpoint provided: run this in the vitest integration project');
   // The orders projection runs in every test stack: the domain events' service polls the orders stream
-  // too; a stack without it gets the projection alone.
+  // too; a stack without either (or a projection the test controls) gets the projection alone.
   const given = options.services ?? [];
-  const events = given.find((s) => s.name === 'events') as LocalEvents | undefined;
+  const events = given.find((s) => s.name === 'events' || s.name === 'projection') as LocalEvents | LocalProjection | undefined;
   const projection: LocalEvents | LocalProjection = events ?? localProjection();
   const app = await startLocalApp({
     tablePrefix: `t${randomBytes(4).toString('hex')}_`,
