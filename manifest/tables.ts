@@ -57,7 +57,7 @@ export const ordersTable = {
   stream: 'NEW_AND_OLD_IMAGES',
 } as const satisfies TableDefinition;
 
-/** The orders' projection: fee counters per platform-day (sharded), enrolment days, rider-days (A10–A13, A15). */
+/** The orders' projection: fee counters per platform-day (sharded), enrolment days, rider-days (A10–A14, A23). */
 const ledgerTable = {
   id: 'ledger',
   envVar: 'LEDGER_TABLE',

@@ -1,7 +1,7 @@
 /**
  * Batch order ingestion (contract: POST /v1/platforms/{platformId}/orders; D1, D2, D3, D5).
  *
- * Each valid new order is written once, by a conditional PutItem (repositories/orders.ts); its
+ * Each valid new order is written once, by a conditional put in a transaction of puts only (repositories/orders.ts); its
  * enrolment day, fee line and rider-days follow from the orders table's change stream (the projection,
  * functions/orders/projector.ts), seconds later, exactly once. A re-sent order is a `duplicate`; re-sent
  * with the finishedAt it lacked it is `updated`; any other difference is `rejected`. Nothing is stored or
@@ -34,8 +34,8 @@ export interface IngestionSummary {
   results: OrderResult[];
 }
 
-/** Conditional puts in flight per request (docs/benchmarks.md: the measured choice). */
-const WRITE_CONCURRENCY = 16;
+/** Transactions (up to 100 conditional puts each) in flight per request (docs/benchmarks.md: the measured choice). */
+const WRITE_CONCURRENCY = 6;
 
 /** Rules that need the platform and the clock (the schema has checked the shapes): D1, D2, contract. */
 const ruleErrors = (item: Item, index: number, platform: Platform, now: Date): ProblemFieldError[] => {

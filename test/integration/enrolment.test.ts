@@ -446,7 +446,7 @@ describe('coverage at a moment (D4) and visibility', () => {
     expect((await coverage(w, 'at=yesterday&platformId=x', handlerClaims())).status).toBe(400);
   });
 
-  describe('orders longer than a day: on every rider-day they span (the projection, docs/data-model.md A15)', () => {
+  describe('orders longer than a day: on every rider-day they span (the projection, docs/data-model.md A14)', () => {
     const at = (t: string) => `at=${encodeURIComponent(t)}&platformId=${platformId}`;
     const send = (orders: Record<string, unknown>[]) => stack.api('POST', `/v1/platforms/${platformId}/orders`, { token: platform, body: { orders } });
     /** The rider-days (ledger RIDERDAY# items) that carry the order, with its entry's finishedAt: read by key. */

@@ -8,7 +8,7 @@
  *                                                                     shard is a hash of the worker, so one worker's
  *                                                                     days stay in one partition
  *
- *   RIDERDAY#{workerId} / {platformId}#{date}                         a rider-day (A15): one attribute
+ *   RIDERDAY#{workerId} / {platformId}#{date}                         a rider-day (A14): one attribute
  *                                                                     `O#{orderId}` per order on that day
  *                                                                     (its interval, province, industry)
  *

@@ -4,19 +4,21 @@
  *   orders table   pk = {platformId}#{orderId}        one item per order: exactly-once
  *                  GSI unprojected: unprojected = {platformId}#{month}, sk pk   (sparse, keys only)
  *
- * A new order is one conditional PutItem (`attribute_not_exists(pk)`): an order is stored once whatever
- * is re-sent, concurrently or later, and a put that loses its condition returns the stored item
- * (`ReturnValuesOnConditionCheckFailure`), which classifies the re-sent order without another read.
+ * A new order is a conditional put (`attribute_not_exists(pk)`) in a TransactWriteItems of up to 100 such
+ * puts and nothing else: an order is stored once whatever is re-sent, concurrently or later, and a put that
+ * meets an existing order returns the stored item (`ALL_OLD`), which classifies the re-sent order without
+ * another read. The measured choice against PartiQL INSERTs (`insertEach`) and a conditional PutItem per
+ * order (`putEach`): docs/benchmarks.md.
  * Nothing else is written with it: the enrolment days, fee lines and rider-day items are the projection
  * of the orders table's change stream (functions/orders/projector.ts, repositories/projection.ts). Each
  * new order carries `unprojected` until the projection has counted it — the marker that makes the
  * projection exactly-once and, through the sparse index, tells whether a month's counters are complete.
  */
-import { PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchExecuteStatementCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { addDays, type Industry, type RiderDayOrder, shanghaiDate } from '../../../core/index.ts';
 import { config } from '../config.ts';
-import { batchGetAll, conditionFailed, ddb, mapLimit } from '../db.ts';
+import { backoff, batchGetAll, cancellationReasons, chunk, conditionFailed, ddb, mapLimit } from '../db.ts';
 import { ledgerRepository } from './ledger.ts';
 
 export interface StoredOrder {
@@ -64,6 +66,20 @@ export interface WriteOutcome {
   readonly existing: ReadonlyMap<string, StoredOrder>;
 }
 
+/** DynamoDB's limit of actions in one TransactWriteItems call. */
+const MAX_TRANSACTION_ACTIONS = 100;
+const MAX_WRITE_ATTEMPTS = 8;
+const WRITE_BACKOFF = { baseMs: 10, capMs: 500 };
+
+/** A PartiQL INSERT of one order item: fails with `DuplicateItem` when its key exists (the exactly-once condition). */
+const insertStatement = (item: Record<string, unknown>) => {
+  const names = Object.keys(item).filter((k) => item[k] !== undefined);
+  return {
+    Statement: `INSERT INTO "${config.tables.orders}" VALUE {${names.map((k) => `'${k}': ?`).join(', ')}}`,
+    Parameters: names.map((k) => item[k]),
+  };
+};
+
 export const ordersRepository = {
   /** Stored orders by id (strongly consistent: used to classify re-sent orders). */
   async get(platformId: string, orderIds: readonly string[]): Promise<Map<string, StoredOrder>> {
@@ -76,12 +92,101 @@ export const ordersRepository = {
   },
 
   /**
-   * Writes new orders of one platform: one conditional PutItem each, `concurrency` at a time. An order that
-   * exists already (an earlier or concurrent send) is not written and comes back in `existing` with the
-   * stored content; the SDK retries throttling and transient errors, anything else propagates (a 5xx: the
-   * batch is re-sent and converges, each order being written at most once).
+   * Writes new orders of one platform: TransactWriteItems of up to 100 conditional puts
+   * (`attribute_not_exists(pk)`, ALL_OLD), `concurrency` transactions at a time. A put that meets an
+   * existing order (an earlier or concurrent send) cancels its transaction with the stored item as the
+   * reason: that order comes back in `existing` and the transaction is retried without it, so each order is
+   * written exactly once. Conflicts are retried with back-off; anything else propagates (a 5xx: the batch
+   * is re-sent and converges). The measured choice (docs/benchmarks.md): on DynamoDB Local the cheapest of
+   * the exactly-once writes tried (`insertEach`, `putEach`).
    */
   async writeNew(orders: readonly StoredOrder[], receivedAt: string, concurrency: number): Promise<WriteOutcome> {
+    const written: StoredOrder[] = [];
+    const existing = new Map<string, StoredOrder>();
+    await mapLimit(chunk(orders, MAX_TRANSACTION_ACTIONS), concurrency, async (part) => {
+      let pending = part;
+      for (let attempt = 0; pending.length > 0; attempt++) {
+        try {
+          await ddb.send(
+            new TransactWriteCommand({
+              TransactItems: pending.map((o) => ({
+                Put: {
+                  TableName: config.tables.orders,
+                  Item: toItem(o, receivedAt),
+                  ConditionExpression: 'attribute_not_exists(pk)',
+                  ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,
+                },
+              })),
+            }),
+          );
+          written.push(...pending);
+          return;
+        } catch (error) {
+          const reasons = cancellationReasons(error);
+          if (!reasons || attempt >= MAX_WRITE_ATTEMPTS) throw error;
+          const failed = pending.filter((_, i) => reasons[i]?.Code === 'ConditionalCheckFailed');
+          if (failed.length === 0) {
+            await backoff(attempt, WRITE_BACKOFF);
+            continue;
+          }
+          const reread: StoredOrder[] = [];
+          for (const o of failed) {
+            const old = reasons[pending.indexOf(o)]?.Item;
+            if (old) existing.set(o.orderId, fromItem(unmarshall(old as never)));
+            else reread.push(o);
+          }
+          if (reread.length > 0)
+            for (const [id, o] of await this.get(
+              reread[0]!.platformId,
+              reread.map((o) => o.orderId),
+            ))
+              existing.set(id, o);
+          pending = pending.filter((o) => !failed.includes(o));
+        }
+      }
+    });
+    return { written, existing };
+  },
+
+  /**
+   * A measured alternative (docs/benchmarks.md; the bench only): PartiQL `INSERT`s, 25 per
+   * BatchExecuteStatement, each failing alone with `DuplicateItem` on an existing key (duplicates read back).
+   * 1 WRU per order in AWS against the transaction's 2, but more of DynamoDB Local's CPU.
+   */
+  async insertEach(orders: readonly StoredOrder[], receivedAt: string, concurrency: number): Promise<WriteOutcome> {
+    const written: StoredOrder[] = [];
+    const duplicates: StoredOrder[] = [];
+    await mapLimit(chunk(orders, 25), concurrency, async (part) => {
+      let pending = part;
+      for (let attempt = 0; pending.length > 0; attempt++) {
+        if (attempt > 0) await backoff(attempt, WRITE_BACKOFF);
+        if (attempt > MAX_WRITE_ATTEMPTS) throw new Error(`orders: ${pending.length} INSERTs still failing after ${attempt} attempts`);
+        const { Responses = [] } = await ddb.send(new BatchExecuteStatementCommand({ Statements: pending.map((o) => insertStatement(toItem(o, receivedAt))) }));
+        const retry: StoredOrder[] = [];
+        pending.forEach((o, i) => {
+          const code = Responses[i]?.Error?.Code;
+          if (code === undefined) written.push(o);
+          else if (code === 'DuplicateItem') duplicates.push(o);
+          else retry.push(o);
+        });
+        pending = retry;
+      }
+    });
+    const existing =
+      duplicates.length > 0
+        ? await this.get(
+            orders[0]!.platformId,
+            duplicates.map((o) => o.orderId),
+          )
+        : new Map<string, StoredOrder>();
+    return { written, existing };
+  },
+
+  /**
+   * The alternative measured against `writeNew` (docs/benchmarks.md): one conditional PutItem per order,
+   * `concurrency` in flight, the stored item returned with a lost condition (ALL_OLD). Used by the bench only.
+   */
+  async putEach(orders: readonly StoredOrder[], receivedAt: string, concurrency: number): Promise<WriteOutcome> {
     const written: StoredOrder[] = [];
     const existing = new Map<string, StoredOrder>();
     await mapLimit(orders, concurrency, async (o) => {

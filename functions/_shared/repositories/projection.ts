@@ -1,5 +1,5 @@
 /**
- * The projection of the orders' change stream into the ledger (issue 18; docs/data-model.md A10–A13, A15):
+ * The projection of the orders' change stream into the ledger (issue 18; docs/data-model.md A10, A11, A14, A23, A32):
  * enrolment days (DAYS#, PDAYS#), fee lines (FEE#…#{shard}) and rider-day items (RIDERDAY#).
  *
  * Exactly once: a new order is counted in one TransactWriteItems together with the removal of its

@@ -1,14 +1,24 @@
 /**
- * The orders handler with a mocked DynamoDB (aws-sdk-client-mock): one conditional put per new order and
- * nothing else (its counters are the projection's, test/functions/orders/projector.test.ts), how a put
- * that lost its condition is classified from the stored item, and that an infrastructure failure is
- * never a success.
+ * The orders handler with a mocked DynamoDB (aws-sdk-client-mock): one conditional put per new order, in
+ * transactions of puts only (its counters are the projection's, test/functions/orders/projector.test.ts),
+ * how a put that met an existing order is classified from the stored item, that conflicts are retried,
+ * and that an infrastructure failure is never a success. The PartiQL alternative (`insertEach`, bench only)
+ * is tested here too.
  */
 import 'aws-sdk-client-mock-vitest/extend';
 import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { mockClient } from 'aws-sdk-client-mock';
-import { BatchGetCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import {
+  BatchExecuteStatementCommand,
+  BatchGetCommand,
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { bodyOf, httpEvent, lambdaContext } from '../../support/events.ts';
 import { orderItem } from '../../support/fixtures.ts';
@@ -36,7 +46,17 @@ const platform = {
 const claims = { sub: 'client-1', role: 'platform', platformId: 'plt_1' };
 const send = (orders: unknown[]) =>
   handler(httpEvent('POST /v1/platforms/{platformId}/orders', { claims, pathParameters: { platformId: 'plt_1' }, body: { orders } }), lambdaContext);
-const puts = () => ddb.commandCalls(PutCommand).map((c) => c.args[0].input);
+const puts = () => ddb.commandCalls(TransactWriteCommand).flatMap((c) => c.args[0].input.TransactItems!.map((i) => i.Put!));
+const cancelled = (reasons: { Code: string; Item?: never }[]) =>
+  new TransactionCanceledException({ message: 'cancelled', $metadata: {}, CancellationReasons: reasons });
+/** The INSERT statements sent (PartiQL alternative), as the item rebuilt from the statement's names and parameters. */
+const inserts = () =>
+  ddb.commandCalls(BatchExecuteStatementCommand).flatMap((c) =>
+    c.args[0].input.Statements!.map((s) => {
+      const names = [...s.Statement!.matchAll(/'(\w+)': \?/g)].map((m) => m[1]!);
+      return { statement: s.Statement!, item: Object.fromEntries(names.map((n, i) => [n, s.Parameters![i]])) as Record<string, unknown> };
+    }),
+  );
 /** The order as stored after a first send of `sent`. */
 const storedOf = (sent: object) => ({
   pk: 'plt_1#o-1',
@@ -46,9 +66,6 @@ const storedOf = (sent: object) => ({
   date: '2025-08-01',
   platformId: 'plt_1',
 });
-/** The put lost its condition; the stored item comes back with the error (ALL_OLD), marshalled. */
-const exists = (stored: object) => new ConditionalCheckFailedException({ message: 'exists', $metadata: {}, Item: marshall(stored) as never });
-
 beforeAll(async () => {
   ({ handler } = await import('../../../functions/orders/handler.ts'));
 });
@@ -70,42 +87,60 @@ beforeEach(() => {
 });
 
 describe('POST /v1/platforms/{platformId}/orders (mocked DynamoDB)', () => {
-  it('writes each new order with one conditional put, marked unprojected, and no counter (issue 18: they are projected)', async () => {
-    ddb.on(PutCommand).resolves({});
+  it('writes each new order with a conditional put, marked unprojected, in a transaction of puts only (issue 18: counters are projected)', async () => {
+    ddb.on(TransactWriteCommand).resolves({});
 
     const result = await send([orderItem(1), orderItem(2, { acceptedAt: '2025-08-01T12:00:00+08:00', finishedAt: '2025-08-01T12:30:00+08:00' })]);
 
     expect(result.statusCode).toBe(200);
     expect(bodyOf(result)).toMatchObject({ accepted: 2, duplicates: 0, updated: 0, rejected: 0 });
-    expect(
-      puts()
-        .map((p) => p.Item!.pk)
-        .sort(),
-    ).toEqual(['plt_1#o-1', 'plt_1#o-2']);
+    expect(ddb).toHaveReceivedCommandTimes(TransactWriteCommand, 1);
+    expect(puts().map((p) => p.Item!.pk)).toEqual(['plt_1#o-1', 'plt_1#o-2']);
     expect(puts()[0]).toMatchObject({
       TableName: 'orders',
       ConditionExpression: 'attribute_not_exists(pk)',
       ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
       Item: expect.objectContaining({ workerId: 'wkr_rider-1', date: '2025-08-01', chargedIndustry: 'INSTANT_DELIVERY', unprojected: 'plt_1#2025-08' }),
     });
-    expect(ddb).not.toHaveReceivedCommand(TransactWriteCommand);
     expect(ddb).not.toHaveReceivedCommand(UpdateCommand);
+    expect(ddb).not.toHaveReceivedCommand(PutCommand);
   });
 
-  it('classifies an order whose put lost its condition from the stored item returned with the error', async () => {
-    ddb.on(PutCommand).callsFake((input: { Item: { pk: string } }) => {
-      if (input.Item.pk === 'plt_1#o-1') throw exists(storedOf(orderItem(1)));
-      return {};
-    });
+  it('puts at most 100 orders in one transaction', async () => {
+    ddb.on(TransactWriteCommand).resolves({});
+    const orders = Array.from({ length: 230 }, (_, i) =>
+      orderItem(i, { acceptedAt: `2025-08-01T1${i % 10}:${String(i % 60).padStart(2, '0')}:00+08:00`, finishedAt: undefined }),
+    );
+
+    expect(bodyOf(await send(orders))).toMatchObject({ accepted: 230 });
+    expect(ddb.commandCalls(TransactWriteCommand).map((c) => c.args[0].input.TransactItems!.length)).toEqual([100, 100, 30]);
+  });
+
+  it('classifies an order whose put met an existing order from the stored item, and writes the rest once', async () => {
+    ddb
+      .on(TransactWriteCommand)
+      .rejectsOnce(cancelled([{ Code: 'ConditionalCheckFailed', Item: marshall(storedOf(orderItem(1))) as never }, { Code: 'None' }]))
+      .resolves({});
 
     const result = await send([orderItem(1), orderItem(2)]);
 
     expect(bodyOf(result)).toMatchObject({ accepted: 1, duplicates: 1, results: [{ status: 'duplicate' }, { status: 'accepted' }] });
+    expect(ddb.commandCalls(TransactWriteCommand)[1]!.args[0].input.TransactItems!.map((i) => i.Put!.Item!.orderId)).toEqual(['o-2']);
   });
 
-  it('reads the stored order when the lost condition carries no item, and updates a finishedAt it lacked', async () => {
+  it('retries a transaction conflict instead of failing the batch', async () => {
+    ddb
+      .on(TransactWriteCommand)
+      .rejectsOnce(cancelled([{ Code: 'TransactionConflict' }]))
+      .resolves({});
+
+    expect(bodyOf(await send([orderItem(1)])).accepted).toBe(1);
+    expect(ddb).toHaveReceivedCommandTimes(TransactWriteCommand, 2);
+  });
+
+  it('reads the stored order when the cancellation carries no item, and updates a finishedAt it lacked', async () => {
     const { finishedAt: _none, ...open } = orderItem(1);
-    ddb.on(PutCommand).rejects(new ConditionalCheckFailedException({ message: 'exists', $metadata: {} }));
+    ddb.on(TransactWriteCommand).rejects(cancelled([{ Code: 'ConditionalCheckFailed' }]));
     ddb.on(UpdateCommand).resolves({});
     ddb
       .on(BatchGetCommand)
@@ -124,7 +159,7 @@ describe('POST /v1/platforms/{platformId}/orders (mocked DynamoDB)', () => {
   it('a finishedAt set meanwhile by another request with another value is not an update', async () => {
     const { finishedAt: _none, ...open } = orderItem(1);
     const stored = storedOf(open);
-    ddb.on(PutCommand).rejects(exists(stored));
+    ddb.on(TransactWriteCommand).rejects(cancelled([{ Code: 'ConditionalCheckFailed', Item: marshall(stored) as never }]));
     ddb.on(UpdateCommand).rejects(new ConditionalCheckFailedException({ message: 'set', $metadata: {} }));
     ddb
       .on(BatchGetCommand)
@@ -137,7 +172,7 @@ describe('POST /v1/platforms/{platformId}/orders (mocked DynamoDB)', () => {
   });
 
   it('answers 500 problem+json, never a false success, when DynamoDB fails', async () => {
-    ddb.on(PutCommand).rejects(new Error('ServiceUnavailable'));
+    ddb.on(TransactWriteCommand).rejects(new Error('ServiceUnavailable'));
 
     const result = await send([orderItem(1)]);
 
@@ -147,7 +182,7 @@ describe('POST /v1/platforms/{platformId}/orders (mocked DynamoDB)', () => {
   });
 
   it('rejects a bad item alone without touching DynamoDB for it', async () => {
-    ddb.on(PutCommand).resolves({});
+    ddb.on(TransactWriteCommand).resolves({});
 
     const result = await send([orderItem(1), { ...orderItem(2), acceptedAt: 17 }]);
 
@@ -156,12 +191,69 @@ describe('POST /v1/platforms/{platformId}/orders (mocked DynamoDB)', () => {
   });
 
   it('rejects a new order of a month closed by the date alone (September 2025, never reopened), item by item (D19)', async () => {
-    ddb.on(PutCommand).resolves({});
+    ddb.on(TransactWriteCommand).resolves({});
 
     const result = await send([orderItem(1), orderItem(2, { acceptedAt: '2025-09-03T10:00:00+08:00', finishedAt: '2025-09-03T10:30:00+08:00' })]);
 
     expect(bodyOf(result)).toMatchObject({ accepted: 1, rejected: 1 });
     expect(bodyOf(result).results[1]).toMatchObject({ status: 'rejected', errors: [{ path: 'orders.1.acceptedAt', code: 'MONTH_CLOSED' }] });
     expect(puts().map((p) => p.Item!.pk)).toEqual(['plt_1#o-1']);
+  });
+});
+
+describe('the measured alternatives (bench only): PartiQL INSERTs and a conditional PutItem per order', () => {
+  const order = (n: number) => ({
+    platformId: 'plt_1',
+    orderId: `o-${n}`,
+    platformWorkerId: 'rider-1',
+    workerId: 'wkr_rider-1',
+    industry: 'INSTANT_DELIVERY' as const,
+    chargedIndustry: 'INSTANT_DELIVERY' as const,
+    province: '110000',
+    acceptedAt: '2025-08-01T10:05:00+08:00',
+    date: '2025-08-01',
+  });
+  it('insertEach: 25 INSERTs per call; DuplicateItem read back; other errors retried', async () => {
+    const { ordersRepository } = await import('../../../functions/_shared/repositories/orders.ts');
+    let conflicts = 0;
+    ddb.on(BatchExecuteStatementCommand).callsFake((input: { Statements: { Parameters: unknown[] }[] }) => ({
+      Responses: input.Statements.map((s) => {
+        const pk = s.Parameters[0] as string;
+        if (pk === 'plt_1#o-0') return { Error: { Code: 'DuplicateItem' } };
+        if (pk === 'plt_1#o-1' && conflicts++ === 0) return { Error: { Code: 'TransactionConflict' } };
+        return {};
+      }),
+    }));
+    ddb.on(BatchGetCommand).resolves({ Responses: { orders: [{ ...order(0), pk: 'plt_1#o-0' }] } });
+
+    const outcome = await ordersRepository.insertEach(
+      Array.from({ length: 30 }, (_, i) => order(i)),
+      'now',
+      2,
+    );
+
+    expect(outcome.written).toHaveLength(29);
+    expect([...outcome.existing.keys()]).toEqual(['o-0']);
+    expect(inserts()[0]!.statement).toMatch(/^INSERT INTO "orders" VALUE \{'pk': \?, /);
+    expect(
+      ddb
+        .commandCalls(BatchExecuteStatementCommand)
+        .map((c) => c.args[0].input.Statements!.length)
+        .sort(),
+    ).toEqual([1, 25, 5].sort());
+  });
+
+  it('putEach: one conditional PutItem per order; a lost condition returns the stored item', async () => {
+    const { ordersRepository } = await import('../../../functions/_shared/repositories/orders.ts');
+    ddb.on(PutCommand).callsFake((input: { Item: { pk: string } }) => {
+      if (input.Item.pk === 'plt_1#o-0')
+        throw new ConditionalCheckFailedException({ message: 'exists', $metadata: {}, Item: marshall({ ...order(0), pk: 'plt_1#o-0' }) as never });
+      return {};
+    });
+
+    const outcome = await ordersRepository.putEach([order(0), order(1)], 'now', 2);
+
+    expect(outcome.written.map((o) => o.orderId)).toEqual(['o-1']);
+    expect(outcome.existing.get('o-0')).toMatchObject({ orderId: 'o-0', workerId: 'wkr_rider-1' });
   });
 });

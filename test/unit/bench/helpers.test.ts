@@ -1,7 +1,7 @@
 /** Bench helpers: statistics, DynamoDB item sizing, write counting, the cost model, and the raw item format. */
 import { describe, expect, it, vi } from 'vitest';
 import { mockClient } from 'aws-sdk-client-mock';
-import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { quantile, summarize, verdict } from '../../../bench/lib/stats.ts';
 import { itemSize, numberSize, writeUnits } from '../../../bench/lib/item-size.ts';
 import { addWrites, emptyCounts, writesOf } from '../../../bench/lib/write-counter.ts';
@@ -140,7 +140,7 @@ describe('cost model', () => {
 describe('raw order items', () => {
   it('are exactly what the orders repository puts', async () => {
     const mock = mockClient(DynamoDBDocumentClient);
-    mock.on(PutCommand).resolves({});
+    mock.on(TransactWriteCommand).resolves({});
     const { ordersRepository } = await import('../../../functions/_shared/repositories/orders.ts');
     const { orderTableItem, storedOrder } = await import('../../../bench/lib/workload.ts');
     const order = storedOrder('plt_1', 'wkr_1', {
@@ -152,7 +152,7 @@ describe('raw order items', () => {
       finishedAt: '2025-08-04T08:30:00+08:00',
     });
     await ordersRepository.writeNew([order], '2026-01-01T00:00:00.000Z', 1);
-    const put = mock.commandCalls(PutCommand)[0]!.args[0].input.Item;
+    const put = mock.commandCalls(TransactWriteCommand)[0]!.args[0].input.TransactItems![0]!.Put!.Item;
     expect(orderTableItem(order, '2026-01-01T00:00:00.000Z')).toEqual(put);
     mock.restore();
   });
