@@ -43,8 +43,10 @@ export interface IngestOptions {
   readonly repetitions: number;
   /** Also run the real path with the orders in time order (batches that are time slices). */
   readonly chronological: boolean;
-  /** Also run the repository alone (planChunks + writeChunk, no HTTP, no validation): where the time goes. */
+  /** Also run the repository alone (writeNew, no HTTP, no validation): where the time goes. */
   readonly repositoryOnly: boolean;
+  /** Also run the other exactly-once writes measured to choose writeNew (partiqlInsert, putItem16). */
+  readonly alternatives: boolean;
 }
 
 type ArmName = 'raw' | 'real' | 'repository' | 'partiqlInsert' | 'putItem16' | 'chronological';
@@ -160,26 +162,27 @@ export const runIngestion = async (
       },
     });
   }
-  arms.push(
-    {
-      name: 'partiqlInsert',
-      counted: true,
-      prepare: (tag) => stored(platform, make(tag)),
-      run: async (orders: ReturnType<typeof stored>) => {
-        const receivedAt = new Date().toISOString();
-        await mapLimit(chunk(orders, BATCH), REQUESTS, (batch) => ordersRepository.insertEach(batch, receivedAt, WRITE_CONCURRENCY));
+  if (options.alternatives)
+    arms.push(
+      {
+        name: 'partiqlInsert',
+        counted: true,
+        prepare: (tag) => stored(platform, make(tag)),
+        run: async (orders: ReturnType<typeof stored>) => {
+          const receivedAt = new Date().toISOString();
+          await mapLimit(chunk(orders, BATCH), REQUESTS, (batch) => ordersRepository.insertEach(batch, receivedAt, WRITE_CONCURRENCY));
+        },
       },
-    },
-    {
-      name: 'putItem16',
-      counted: true,
-      prepare: (tag) => stored(platform, make(tag)),
-      run: async (orders: ReturnType<typeof stored>) => {
-        const receivedAt = new Date().toISOString();
-        await mapLimit(chunk(orders, BATCH), REQUESTS, (batch) => ordersRepository.putEach(batch, receivedAt, 16));
+      {
+        name: 'putItem16',
+        counted: true,
+        prepare: (tag) => stored(platform, make(tag)),
+        run: async (orders: ReturnType<typeof stored>) => {
+          const receivedAt = new Date().toISOString();
+          await mapLimit(chunk(orders, BATCH), REQUESTS, (batch) => ordersRepository.putEach(batch, receivedAt, 16));
+        },
       },
-    },
-  );
+    );
   if (options.chronological) {
     arms.push({
       name: 'chronological',

@@ -106,6 +106,8 @@ if (wants('ingest') || wants('coverage') || wants('declaration')) {
           repetitions: config.repetitions,
           chronological: args.includes('--chronological'),
           repositoryOnly: true,
+          // The alternatives triple the run's length: with --quick, or asked for (`--alternatives`).
+          alternatives: quick || args.includes('--alternatives'),
         },
         log,
       );
