@@ -3,8 +3,9 @@
  * event (no HTTP), against one raw GetItem on the orders table, interleaved call by call, with the orders
  * table holding at least `target` orders loaded by raw BatchWriteItem in the repository's item format.
  *
- * Probe workers are registered through the API and get ~20 orders a day like everyone else, so the
- * byWorker Query returns what a real coverage question returns (one or two days of one rider's orders).
+ * Probe workers are registered through the API and get ~20 orders a day like everyone else, and their
+ * orders are projected (issue 18: the rider-day items coverage reads, written here by the projection's own
+ * repository), so the read returns what a real coverage question returns (one or two rider-days).
  */
 import { performance } from 'node:perf_hooks';
 import { BatchWriteItemCommand, DescribeTableCommand, DynamoDBClient, GetItemCommand, type WriteRequest } from '@aws-sdk/client-dynamodb';
@@ -95,6 +96,12 @@ export const runCoverage = async (
     loaded += items.length;
   };
   await load(probeItems);
+  // The projection of the probes' orders (the stream consumer's writes, applied directly: the bench's
+  // projection stays paused while the filler is loaded).
+  const { orderChange } = await import('../core/index.ts');
+  const { planGroups, projectionRepository } = await import('../functions/_shared/repositories/projection.ts');
+  for (const group of planGroups(probeItems.map((item, index) => ({ index, change: orderChange(undefined, item)! }))))
+    await projectionRepository.applyGroup(group);
   const GROUP = 250; // filler workers generated at a time (50,000 orders)
   for (let from = 0; from < fillerWorkers; from += GROUP) {
     if (performance.now() - started > options.loadBudgetMs) {

@@ -4,15 +4,26 @@
  * the same DynamoDB Local.
  *
  *   real   POST /v1/platforms/{id}/orders through the HTTP adapter: JWT check, middy, zod, worker links,
- *          conditional order puts + counter ADDs in TransactWriteItems (the production handler)
+ *          transactions of up to 100 conditional puts and nothing else (the production handler; issue 18)
  *   raw    the same orders as the repository's items, BatchWriteItem 25 per call; same concurrency:
- *          REQUESTS batches of 1,000 at a time, each written WRITE_CONCURRENCY calls at a time
+ *          REQUESTS batches of 1,000 at a time, each written IN_REQUEST_CONCURRENCY calls at a time
+ *   repository      the repository's write alone (writeNew: TransactWriteItems of up to 100 conditional puts,
+ *                   no counters, 6 in flight per request)
+ *   partiqlInsert   an alternative exactly-once write: PartiQL INSERTs, 25 per BatchExecuteStatement, 6 calls
+ *                   in flight per request (1 WRU per order in AWS against 2)
+ *   putItem16       another: one conditional PutItem per order (ALL_OLD), 16 in flight per request
+ *
+ * First the standard workload is posted once with the orders projection running: the lag from each
+ * batch's 200 to its orders' projection (p50, p99) and the projection's throughput. Then the projection is
+ * paused while the arms run (the write path alone, as the ratio's definition); what they write is left
+ * unprojected (the stack is thrown away).
  */
 import { performance } from 'node:perf_hooks';
 import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { planChunks } from '../functions/_shared/repositories/orders.ts';
+import { planGroups } from '../functions/_shared/repositories/projection.ts';
+import { orderChange } from '../core/index.ts';
 import { chunk, mapLimit, sleep } from '../functions/_shared/db.ts';
-import { summarize, type Summary } from './lib/stats.ts';
+import { quantile, summarize, type Summary } from './lib/stats.ts';
 import type { WriteCounter, WriteCounts } from './lib/write-counter.ts';
 import { cpuNow, cpuSince, findJavaDescendant } from './lib/cpu.ts';
 import { chronological, orderTableItem, standardOrders, storedOrder, type OrderRequestItem } from './lib/workload.ts';
@@ -20,8 +31,10 @@ import { BENCH_MONTH, PROVINCES, type BenchPlatform, type BenchStack } from './l
 
 const BATCH = 1000;
 const REQUESTS = 4;
-/** The orders use case writes this many transactions of a request at a time (use-cases.ts). */
+/** The raw arm's BatchWriteItem calls in flight per request (as the transactional writer had). */
 const IN_REQUEST_CONCURRENCY = 6;
+/** The orders use case's write calls in flight per request (functions/orders/use-cases.ts). */
+const WRITE_CONCURRENCY = 6;
 const DAYS = [`${BENCH_MONTH}-04`, `${BENCH_MONTH}-05`] as const;
 
 export interface IngestOptions {
@@ -30,11 +43,13 @@ export interface IngestOptions {
   readonly repetitions: number;
   /** Also run the real path with the orders in time order (batches that are time slices). */
   readonly chronological: boolean;
-  /** Also run the repository alone (planChunks + writeChunk, no HTTP, no validation): where the time goes. */
+  /** Also run the repository alone (writeNew, no HTTP, no validation): where the time goes. */
   readonly repositoryOnly: boolean;
+  /** Also run the other exactly-once writes measured to choose writeNew (partiqlInsert, putItem16). */
+  readonly alternatives: boolean;
 }
 
-type ArmName = 'raw' | 'real' | 'repository' | 'chronological';
+type ArmName = 'raw' | 'real' | 'repository' | 'partiqlInsert' | 'putItem16' | 'chronological';
 
 interface ArmResult {
   readonly name: ArmName;
@@ -48,11 +63,24 @@ interface ArmResult {
   readonly counts?: WriteCounts;
 }
 
+interface ProjectionResult {
+  /** Orders posted with the projection running. */
+  readonly orders: number;
+  /** Orders projected per second, from the first batch posted to the last order projected. */
+  readonly projectedPerSecond: number;
+  /** The standard workload posted with the projection running: ingestion orders/s meanwhile, and ÷ the arms' raw median. */
+  readonly ordersPerSecond: number;
+  readonly ratio: number;
+  /** From each batch's 200 to its orders projected (ms; 0 when projected before the answer arrived). */
+  readonly lagMs: { p50: number; p99: number; max: number };
+}
+
 export interface IngestResult {
   readonly orders: number;
   readonly arms: Record<string, ArmResult>;
-  /** Offline: planChunks over the same batches, (orders + counter updates) per 1,000 orders. */
+  /** Offline: the projection's transaction actions (markers, counters, rider-days) per 1,000 orders. */
   readonly plannedWritesPer1000: { grouped: number; chronological: number };
+  readonly projection?: ProjectionResult;
 }
 
 const postBatches = async (stack: BenchStack, platform: BenchPlatform, orders: readonly OrderRequestItem[]) => {
@@ -78,14 +106,15 @@ export const batchWrite = async (client: DynamoDBDocumentClient, table: string, 
 const stored = (platform: BenchPlatform, orders: readonly OrderRequestItem[]) =>
   orders.map((o) => storedOrder(platform.platformId, platform.workers.get(o.platformWorkerId)!, o));
 
+/**
+ * Offline: the projection's transaction actions (markers, counters, rider-days) per 1,000 orders, for the
+ * orders in the order the stream would deliver them (one stream batch of up to 1,000 records at a time).
+ */
 const plannedWrites = (platform: BenchPlatform, orders: readonly OrderRequestItem[]) => {
   let writes = 0;
   for (const batch of chunk(orders, BATCH)) {
-    for (const c of planChunks(stored(platform, batch), () => 0)) {
-      writes += c.orders.length;
-      writes += new Set(c.orders.map((o) => `${o.workerId}|${o.date}|${o.province}`)).size;
-      writes += new Set(c.orders.map((o) => `${o.province}|${o.chargedIndustry}|${o.date}`)).size;
-    }
+    const changes = stored(platform, batch).map((o, index) => ({ index, change: orderChange(undefined, { ...o })! }));
+    for (const g of planGroups(changes)) writes += g.transactItems(0).items.length;
   }
   return (writes / orders.length) * 1000;
 };
@@ -129,10 +158,31 @@ export const runIngestion = async (
       prepare: (tag) => stored(platform, make(tag)),
       run: async (orders: ReturnType<typeof stored>) => {
         const receivedAt = new Date().toISOString();
-        await mapLimit(chunk(orders, BATCH), REQUESTS, (batch) => ordersRepository.writeNew(batch, receivedAt, IN_REQUEST_CONCURRENCY));
+        await mapLimit(chunk(orders, BATCH), REQUESTS, (batch) => ordersRepository.writeNew(batch, receivedAt, WRITE_CONCURRENCY));
       },
     });
   }
+  if (options.alternatives)
+    arms.push(
+      {
+        name: 'partiqlInsert',
+        counted: true,
+        prepare: (tag) => stored(platform, make(tag)),
+        run: async (orders: ReturnType<typeof stored>) => {
+          const receivedAt = new Date().toISOString();
+          await mapLimit(chunk(orders, BATCH), REQUESTS, (batch) => ordersRepository.insertEach(batch, receivedAt, WRITE_CONCURRENCY));
+        },
+      },
+      {
+        name: 'putItem16',
+        counted: true,
+        prepare: (tag) => stored(platform, make(tag)),
+        run: async (orders: ReturnType<typeof stored>) => {
+          const receivedAt = new Date().toISOString();
+          await mapLimit(chunk(orders, BATCH), REQUESTS, (batch) => ordersRepository.putEach(batch, receivedAt, 16));
+        },
+      },
+    );
   if (options.chronological) {
     arms.push({
       name: 'chronological',
@@ -141,6 +191,9 @@ export const runIngestion = async (
       run: (orders: OrderRequestItem[]) => postBatches(stack, platform, orders),
     });
   }
+
+  const projection = await measureProjection(stack, platform, make, log);
+  stack.projection.pause(true);
 
   // Warm-up (handler modules loaded, JIT, connections), not measured.
   for (const arm of arms) {
@@ -191,9 +244,68 @@ export const runIngestion = async (
     };
   }
   const sample = make('plan');
+  const rawMedian = median(rawOps);
+  log(`  projection running: ingestion ${(projection.ordersPerSecond / rawMedian).toFixed(2)}× the arms' raw median`);
   return {
     orders: n,
     arms: result,
     plannedWritesPer1000: { grouped: plannedWrites(platform, sample), chronological: plannedWrites(platform, chronological(sample)) },
+    projection: { ...projection, ratio: projection.ordersPerSecond / rawMedian },
   };
+};
+
+const median = (values: readonly number[]) =>
+  quantile(
+    [...values].sort((a, b) => a - b),
+    0.5,
+  );
+
+/**
+ * The projection running while the standard workload is posted (after a small warm-up): each order's lag
+ * from its batch's 200 to its projection, and the projection's throughput.
+ */
+const measureProjection = async (
+  stack: BenchStack,
+  platform: BenchPlatform,
+  make: (tag: string) => OrderRequestItem[],
+  log: (line: string) => void,
+): Promise<Omit<ProjectionResult, 'ratio'>> => {
+  stack.projection.pause(false);
+  await postBatches(stack, platform, make(`lagw${Date.now().toString(36)}`).slice(0, BATCH));
+  await stack.projection.projected(10 * 60_000);
+
+  const answeredAt = new Map<string, number>();
+  const projectedAt = new Map<string, number>();
+  stack.observe((_table, records, at) => {
+    for (const r of records) {
+      const id = r.eventName === 'INSERT' ? r.dynamodb?.NewImage?.orderId?.S : undefined;
+      if (id) projectedAt.set(id, at);
+    }
+  });
+  // At most 5,000 orders (5 batches): on DynamoDB Local the projection and the ingestion share the same java.
+  const orders = make(`lag${Date.now().toString(36)}`).slice(0, 5 * BATCH);
+  const started = performance.now();
+  await mapLimit(chunk(orders, BATCH), REQUESTS, async (batch) => {
+    const res = await stack.api('POST', `/v1/platforms/${platform.platformId}/orders`, platform.token, { orders: batch });
+    if (res.status !== 200 || res.body.accepted !== batch.length) throw new Error(`ingestion: ${res.status}`);
+    const now = performance.timeOrigin + performance.now();
+    for (const o of batch) answeredAt.set(o.orderId, now);
+  });
+  const ingestMs = performance.now() - started;
+  await stack.projection.projected(10 * 60_000);
+  const allMs = performance.now() - started;
+  stack.observe(undefined);
+  // Projected before its batch's answer came back: no lag.
+  const lags = orders.map((o) => Math.max(0, (projectedAt.get(o.orderId) ?? Number.NaN) - answeredAt.get(o.orderId)!)).sort((a, b) => a - b);
+  if (lags.some((l) => Number.isNaN(l))) throw new Error('projection: an order was never seen projected');
+  const result = {
+    orders: orders.length,
+    projectedPerSecond: orders.length / (allMs / 1000),
+    ordersPerSecond: orders.length / (ingestMs / 1000),
+    lagMs: { p50: quantile(lags, 0.5), p99: quantile(lags, 0.99), max: lags.at(-1)! },
+  };
+  log(
+    `  projection running: ingestion ${result.ordersPerSecond.toFixed(0)}/s, projected ${result.projectedPerSecond.toFixed(0)}/s, lag p50 ${result.lagMs.p50.toFixed(0)} ms, p99 ${result.lagMs.p99.toFixed(0)} ms, max ${result.lagMs.max.toFixed(0)} ms (${lags.length} orders)`,
+  );
+  return result;
 };

@@ -96,7 +96,8 @@ if (wants('ingest') || wants('coverage') || wants('declaration')) {
     const { attachWriteCounter } = await import('./lib/write-counter.ts');
     const index = ordersTable.globalSecondaryIndexes[0];
     const counter = attachWriteCounter(ddb, [
-      { table: stack.app.tables.ORDERS_TABLE!, keys: ['wk', 'at'], tableKeys: ['pk'], projection: [...index.projection] },
+      // The sparse index of orders not yet projected (keys only): one index item per new order.
+      { table: stack.app.tables.ORDERS_TABLE!, keys: [index.partitionKey.name], tableKeys: ['pk'], projection: [...index.projection] },
     ]);
     let ordersInTable = 0;
     log(`registering a platform and ${config.workers} workers through the API`);
@@ -116,6 +117,8 @@ if (wants('ingest') || wants('coverage') || wants('declaration')) {
           repetitions: config.repetitions,
           chronological: args.includes('--chronological'),
           repositoryOnly: true,
+          // The alternatives triple the run's length: with --quick, or asked for (`--alternatives`).
+          alternatives: quick || args.includes('--alternatives'),
         },
         log,
       );

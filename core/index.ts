@@ -17,6 +17,7 @@ export * from './benefits.ts';
 export * from './rules-doc.ts';
 export * from './confirmation.ts';
 export * from './orders.ts';
+export * from './order-projection.ts';
 export * from './cases.ts';
 export * from './case-record.ts';
 export * from './case-deadlines.ts';

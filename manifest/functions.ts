@@ -146,9 +146,10 @@ export const FUNCTIONS = {
   },
   orders: {
     entry: 'functions/orders/handler.ts',
-    description: 'Batch order ingestion: exactly-once orders, enrolment days and fee counters',
-    // cases: the month's stored state (D19: a month past its closesOn may have been reopened).
-    tables: { registry: 'read', orders: 'readwrite', ledger: 'readwrite', cases: 'read', idempotency: 'readwrite' },
+    description: 'Batch order ingestion: exactly-once orders (their counters are the projection of the orders stream)',
+    // cases: the month's stored state (D19: a month past its closesOn may have been reopened). Never the
+    // ledger: enrolment days and fees are written by the ordersProjector (issue 18).
+    tables: { registry: 'read', orders: 'readwrite', cases: 'read', idempotency: 'readwrite' },
     memorySize: 1024,
     platformFacing: true,
   },
@@ -156,10 +157,12 @@ export const FUNCTIONS = {
     entry: 'functions/declarations/handler.ts',
     description: 'Monthly fee declarations, month close and settlements, credit records and employment reports (D5, D19)',
     // registry: parameters, platforms and the declaration's audit chain (readwrite); cases: month state,
-    // settlements and credit records (readwrite), reports and case statuses of the employment report.
+    // settlements and credit records (readwrite), reports and case statuses of the employment report;
+    // orders: whether the projection has counted every order of the month (its sparse index).
     // The registry is written only for the audit chain of a closing or reopening (audit.ts: AUDIT#, AUDITHEADS).
     tables: {
       registry: { read: 'all', write: { actions: ['PutItem'], keyPrefixes: ['AUDIT#', 'AUDITHEADS'] } },
+      orders: 'read',
       ledger: 'read',
       // The month's state and its settlements (DECL#: Put of a settlement, Update of the state) and credit
       // records (CREDIT#: Put when a close creates one, Update when it reopens, re-totals or resolves it):
@@ -175,14 +178,16 @@ export const FUNCTIONS = {
   enrolment: {
     entry: 'functions/enrolment/handler.ts',
     description: "A worker's enrolment days and coverage at a moment",
-    tables: { registry: 'read', orders: 'read', ledger: 'read', idempotency: 'readwrite' },
+    // ledger: enrolment days and the rider-days coverage reads (never the orders table itself).
+    tables: { registry: 'read', ledger: 'read', idempotency: 'readwrite' },
     platformFacing: true,
   },
   reports: {
     entry: 'functions/reports/handler.ts',
     description: "Injury reports: coverage verdict and the snapshot of that day's orders (D4, D11)",
     // Puts the report (REPORT#, once: attribute_not_exists); reads the report lists (GSIs) and their cases' statuses.
-    tables: { registry: 'read', orders: 'read', cases: { read: 'all', write: { actions: ['PutItem'], keyPrefixes: ['REPORT#'] } }, idempotency: 'readwrite' },
+    // ledger: the rider-days of the worker (coverage and the day's orders, from the orders projection).
+    tables: { registry: 'read', ledger: 'read', cases: { read: 'all', write: { actions: ['PutItem'], keyPrefixes: ['REPORT#'] } }, idempotency: 'readwrite' },
     platformFacing: true,
   },
   cases: {
@@ -332,8 +337,14 @@ export const WORKFLOW_FUNCTIONS = {
     entry: 'functions/declarations/scheduled.ts',
     description: "Daily month close (D19): closes every platform's month whose closesOn has passed and records unpaid bills (idempotent)",
     // registry: the platform directory, parameters; ledger: the fee counters; cases: month state (DECL#: Update)
-    // and credit records (CREDIT#: Put, Update), repositories/settlement.ts `statusItems`.
-    tables: { registry: 'read', ledger: 'read', cases: { read: 'all', write: { actions: ['PutItem', 'UpdateItem'], keyPrefixes: ['DECL#', 'CREDIT#'] } } },
+    // and credit records (CREDIT#: Put, Update), repositories/settlement.ts `statusItems`; orders: whether the
+    // projection has counted every order of the month (the close waits for it).
+    tables: {
+      registry: 'read',
+      orders: 'read',
+      ledger: 'read',
+      cases: { read: 'all', write: { actions: ['PutItem', 'UpdateItem'], keyPrefixes: ['DECL#', 'CREDIT#'] } },
+    },
     // One small transaction per platform; generous for a few thousand platforms.
     timeoutSeconds: 300,
   },
@@ -391,7 +402,7 @@ export type EventFunctionName = keyof typeof EVENT_FUNCTIONS;
 /** How a domain-event function is triggered (docs/events.md). */
 type DomainEventTrigger =
   /** The change stream of a table (DynamoDB Streams event source mapping; locally local/events polls it). */
-  | { readonly stream: 'cases' }
+  | { readonly stream: 'cases' | 'orders' }
   /** The domain bus's rule for these detail-types (EventBridge; locally local/events routes PutEvents). */
   | { readonly bus: readonly string[] }
   /** A queue (SQS event source mapping, partial batch failures; locally local/events runs the queue). */
@@ -437,6 +448,21 @@ export const DOMAIN_EVENT_FUNCTIONS = {
     tables: { audit: { read: 'all', write: { actions: ['PutItem', 'ConditionCheckItem'], keyPrefixes: ['LEDGER#', 'SRC#'] } } },
     audit: 'chain',
     trigger: { stream: 'cases' },
+    timeoutSeconds: 60,
+  },
+  /**
+   * The orders projection (issue 18): enrolment days, fee lines and rider-days from the orders table stream,
+   * each new order counted once (functions/orders/projector.ts).
+   */
+  ordersProjector: {
+    entry: 'functions/orders/projector.ts',
+    description: 'Enrolment days, fee lines and rider-days from the orders table stream, each order counted once (D3, D5)',
+    // orders: only the removal of an order's `unprojected` marker; ledger: the counters and rider-days only.
+    tables: {
+      orders: { read: 'none', write: { actions: ['UpdateItem'], keyPrefixes: [''] } },
+      ledger: { read: 'none', write: { actions: ['UpdateItem'], keyPrefixes: ['DAYS#', 'PDAYS#', 'FEE#', 'RIDERDAY#'] } },
+    },
+    trigger: { stream: 'orders' },
     timeoutSeconds: 60,
   },
   /** Worker notifications (inbox + SMS, D21) and the webhook deliveries of platforms, idempotent by event id. */

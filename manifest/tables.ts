@@ -15,7 +15,7 @@ interface IndexDefinition {
   readonly indexName: string;
   readonly partitionKey: KeyAttribute;
   readonly sortKey?: KeyAttribute;
-  /** ALL, or the non-key attributes to project (INCLUDE). */
+  /** ALL, or the non-key attributes to project (INCLUDE; none: KEYS_ONLY). */
   readonly projection: 'ALL' | readonly string[];
 }
 
@@ -43,23 +43,21 @@ const registryTable = {
   sortKey: { name: 'sk', type: 'S' },
 } as const satisfies TableDefinition;
 
-/** One item per (platform, orderId): exactly-once detection; GSI byWorker answers coverage. */
+/**
+ * One item per (platform, orderId): exactly-once detection. Its change stream is projected into the ledger
+ * (enrolment days, fee lines, rider-days: functions/orders/projector.ts); the sparse GSI `unprojected` holds
+ * the keys of orders the projection has not counted yet (is a month's declaration complete?).
+ */
 export const ordersTable = {
   id: 'orders',
   envVar: 'ORDERS_TABLE',
   partitionKey: { name: 'pk', type: 'S' },
-  globalSecondaryIndexes: [
-    {
-      indexName: 'byWorker',
-      partitionKey: { name: 'wk', type: 'S' },
-      sortKey: { name: 'at', type: 'S' },
-      projection: ['orderId', 'acceptedAt', 'finishedAt', 'province', 'industry'],
-    },
-  ],
+  globalSecondaryIndexes: [{ indexName: 'unprojected', partitionKey: { name: 'unprojected', type: 'S' }, sortKey: { name: 'pk', type: 'S' }, projection: [] }],
   timeToLiveAttribute: 'expiresAt',
+  stream: 'NEW_AND_OLD_IMAGES',
 } as const satisfies TableDefinition;
 
-/** Pre-aggregated counters: fee counters per platform-day (sharded) and enrolment days per worker. */
+/** The orders' projection: fee counters per platform-day (sharded), enrolment days, rider-days (A10–A14, A23). */
 const ledgerTable = {
   id: 'ledger',
   envVar: 'LEDGER_TABLE',

@@ -5,6 +5,8 @@
  */
 import { makeCreditCode, makeResidentId } from '../../core/index.ts';
 import { startLocalApp, type LocalApp } from '../../local/app.ts';
+import { type LocalProjection, localProjection } from '../../local/events/index.ts';
+import type { BatchObserver } from '../../local/events/stream-poller.ts';
 
 export const PROVINCES = ['110000', '130000'] as const;
 
@@ -18,10 +20,17 @@ export interface BenchStack {
   readonly app: LocalApp;
   api<T = any>(method: string, path: string, token: string, body?: unknown): Promise<{ status: number; body: T }>;
   readonly adminToken: string;
+  /** The orders projection (issue 18), paused unless a benchmark runs it; `observe` sees each batch it processed. */
+  readonly projection: LocalProjection;
+  observe(observer: BatchObserver | undefined): void;
 }
 
 export const startBenchStack = async (): Promise<BenchStack> => {
+  let observer: BatchObserver | undefined;
+  const projection = localProjection({ log: () => undefined, observe: (table, records, at) => observer?.(table, records, at) });
+  projection.pause(true);
   const app = await startLocalApp({
+    services: [projection],
     port: 0,
     stage: 'bench',
     // INFO as in production; the orders handler logs one line per batch.
@@ -41,7 +50,15 @@ export const startBenchStack = async (): Promise<BenchStack> => {
     return { status: res.status, body: (text ? JSON.parse(text) : undefined) as T };
   };
   const adminToken = await app.token({ role: 'admin', sub: 'bench-admin' });
-  return { app, api, adminToken };
+  return {
+    app,
+    api,
+    adminToken,
+    projection,
+    observe: (o) => {
+      observer = o;
+    },
+  };
 };
 
 let platformSeq = 0;

@@ -3,7 +3,7 @@
  * as the API receives them (request items), and the same orders as the orders repository stores them.
  */
 import { chargedIndustry, shanghaiDate, type Industry } from '../../core/index.ts';
-import { orderKey, type StoredOrder } from '../../functions/_shared/repositories/orders.ts';
+import { orderKey, type StoredOrder, unprojectedKey } from '../../functions/_shared/repositories/orders.ts';
 
 export interface OrderRequestItem {
   orderId: string;
@@ -85,7 +85,6 @@ export const storedOrder = (platformId: string, workerId: string, item: OrderReq
 export const orderTableItem = (o: StoredOrder, receivedAt: string) => ({
   ...orderKey(o.platformId, o.orderId),
   ...o,
-  wk: `${o.workerId}#${o.platformId}`,
-  at: `${new Date(o.acceptedAt).toISOString()}#${o.orderId}`,
   receivedAt,
+  unprojected: unprojectedKey(o.platformId, o.date.slice(0, 7)),
 });

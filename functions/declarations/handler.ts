@@ -15,12 +15,22 @@ const monthOf = (ctx: RouteContext): string => {
   return month.data;
 };
 
-const render = ({ declaration, status, provisional, closesOn, settledFen, dueFen, settlements }: Awaited<ReturnType<typeof declarationView>>) => ({
+const render = ({
+  declaration,
+  status,
+  provisional,
+  projectionCaughtUp,
+  closesOn,
+  settledFen,
+  dueFen,
+  settlements,
+}: Awaited<ReturnType<typeof declarationView>>) => ({
   platformId: declaration.platformId,
   month: declaration.month,
   status,
   closesOn,
   provisional,
+  projectionCaughtUp,
   lines: declaration.lines.map(({ province, industry, orders, rateFen, amountFen, rateVersion }) => ({
     province,
     industry,

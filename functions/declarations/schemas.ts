@@ -13,6 +13,10 @@ export const DeclarationResponse = z.withMeta(
     status: z.withMeta(z.enum(DECLARATION_STATUSES), { description: 'D19: OPEN until closesOn has passed, then CLOSED unless an administrator reopened it.' }),
     closesOn: z.withMeta(LocalDate, { description: 'Day contributionDueDay of the following month; every month has one (D19).' }),
     provisional: z.withMeta(z.boolean(), { description: 'true while the status is not CLOSED.' }),
+    projectionCaughtUp: z.withMeta(z.boolean(), {
+      description:
+        'Extension (issue 18): every order of the month received so far is counted in the lines. Counts follow the orders by seconds; a CLOSED month is final once this is true (the scheduled close waits for it).',
+    }),
     lines: z.array(
       z.object({
         province: z.string(),

@@ -25,6 +25,7 @@ import { monthView } from '../_shared/months.ts';
 import { badRequest, notFound, problem } from '../_shared/problem.ts';
 import { creditActionItem, type MonthState, MonthStateMoved, settlementRepository } from '../_shared/repositories/settlement.ts';
 import { ledgerRepository } from '../_shared/repositories/ledger.ts';
+import { ordersRepository } from '../_shared/repositories/orders.ts';
 import { parametersRepository } from '../_shared/repositories/parameters.ts';
 import { platformsRepository } from '../_shared/repositories/platforms.ts';
 import { reportsRepository } from '../_shared/repositories/reports.ts';
@@ -74,10 +75,11 @@ const withRetries = async <T>(attempt: () => Promise<T>): Promise<T> => {
 
 /** The declaration with its D19 status, `closesOn`, `settledFen` and `dueFen`. */
 export const declarationView = async (platformId: string, month: string, now: Date) => {
-  const [declaration, view, settlements] = await Promise.all([
+  const [declaration, view, settlements, projectionCaughtUp] = await Promise.all([
     monthlyDeclaration(platformId, month, now),
     monthView(platformId, month, now),
     settlementRepository.settlements(platformId, month),
+    ordersRepository.projectionCaughtUp(platformId, month),
   ]);
   const settledFen = view.state?.settledFen ?? 0;
   return {
@@ -85,6 +87,7 @@ export const declarationView = async (platformId: string, month: string, now: Da
     status: view.status,
     // Every month closes: provisional means not CLOSED (contract, v2 clarifications).
     provisional: view.status !== 'CLOSED',
+    projectionCaughtUp,
     closesOn: view.closesOn,
     settledFen,
     dueFen: dueFen(declaration.totalFen, settledFen),
@@ -111,12 +114,15 @@ const closeCredit = async (platformId: string, month: string, dueDay: number, to
 
 /**
  * The scheduled close of one platform's month (D19): stores CLOSED with the total and creates the unpaid
- * record in one transaction, once. A month already closed or reopened is left as it is (idempotent).
+ * record in one transaction, once. A month already closed or reopened is left as it is (idempotent). A
+ * month whose orders are not all counted yet (the projection lags the orders by seconds, issue 18) is left
+ * for the next run (`pending`): the stored total is the final one.
  */
-export const closeMonthByDate = async (platformId: string, month: string, now: Date): Promise<'closed' | 'already'> =>
+export const closeMonthByDate = async (platformId: string, month: string, now: Date): Promise<'closed' | 'already' | 'pending'> =>
   withRetries(async () => {
     const view = await monthView(platformId, month, now);
     if (view.state?.status !== undefined || view.status !== 'CLOSED') return 'already';
+    if (!(await ordersRepository.projectionCaughtUp(platformId, month))) return 'pending';
     const { totalFen } = await monthlyDeclaration(platformId, month, now);
     const credit = await closeCredit(platformId, month, view.dueDay, totalFen, view.state, addDays(view.closesOn, 1));
     await settlementRepository.write(
@@ -162,6 +168,9 @@ export const closeReopenedMonth = async (actor: string, platformId: string, mont
       async () => {
         const view = await monthView(platformId, month, now);
         if (view.status !== 'REOPENED') throw problem('MONTH_NOT_REOPENED', { detail: `${month} 当前状态为 ${view.status}，只有已重新开放的月份可以关账。` });
+        if (!(await ordersRepository.projectionCaughtUp(platformId, month))) {
+          throw problem('VERSION_CONFLICT', { detail: `${month} 仍有刚收到的订单正在计入费用（通常几秒内完成）：请稍后再关账。` });
+        }
         const { totalFen } = await monthlyDeclaration(platformId, month, now);
         const credit = await closeCredit(platformId, month, view.dueDay, totalFen, view.state, shanghaiDate(now));
         return {

@@ -1,20 +1,17 @@
 /**
- * A worker's enrolment days (D3) and coverage at a moment (D4). Coverage is answered by one Query of the
- * byWorker index over the look-back window; the platform profile and the parameters come from
- * per-container caches (≤ 60 s old); the worker's partition is read only when the window holds no order
- * of that platform (then one more Query, after the first).
+ * A worker's enrolment days (D3) and coverage at a moment (D4). Coverage reads the rider-day items of the
+ * worker on the platform (the orders' projection: one BatchGetItem of one or two keys, `coverageDates`); the
+ * platform profile and the parameters come from per-container caches (≤ 60 s old); the worker's partition
+ * is read only when those days hold no order of that platform (then one more read, after the first).
  */
-import { coverageAt, coverageLookbackHours, parseInstant, resolveParameter, shanghaiDate, type CoverageResult } from '../../core/index.ts';
+import { coverageAt, coverageDates, parseInstant, resolveParameter, shanghaiDate, type CoverageResult } from '../../core/index.ts';
 import type { Principal } from '../_shared/auth.ts';
 import { isStaff } from '../_shared/auth.ts';
 import { notFound, problem } from '../_shared/problem.ts';
 import { ledgerRepository, type EnrolmentDay } from '../_shared/repositories/ledger.ts';
-import { ordersRepository } from '../_shared/repositories/orders.ts';
 import { parametersRepository } from '../_shared/repositories/parameters.ts';
 import { platformsRepository } from '../_shared/repositories/platforms.ts';
 import { workersRepository } from '../_shared/repositories/workers.ts';
-
-const HOUR_MS = 3_600_000;
 
 /** A worker sees only themselves; a platform only workers it registered; staff everyone. Else 404. */
 const canSee = (principal: Principal, workerId: string, platforms: ReadonlySet<string>): boolean =>
@@ -51,9 +48,8 @@ export const coverage = async (
     });
   }
   const params = { openOrderCoverHours: open.value, coverGraceMinutes: grace.value };
-  const lookback = coverageLookbackHours(params, date);
   const [orders, platform] = await Promise.all([
-    ordersRepository.acceptedBetween(query.workerId, query.platformId, new Date(at.getTime() - lookback * HOUR_MS), at),
+    ledgerRepository.riderDayOrders(query.workerId, query.platformId, coverageDates(at, params)),
     platformsRepository.cached(query.platformId),
   ]);
   // An order under (worker, platform) was stored through that platform's link to the worker (A5, A8),

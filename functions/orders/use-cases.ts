@@ -1,10 +1,11 @@
 /**
  * Batch order ingestion (contract: POST /v1/platforms/{platformId}/orders; D1, D2, D3, D5).
  *
- * Each valid new order is written once, with its enrolment-day and fee-counter increments, in the
- * same transaction (repositories/orders.ts). A re-sent order is a `duplicate`; re-sent with the
- * finishedAt it lacked it is `updated`; any other difference is `rejected`. Nothing is counted twice,
- * whatever is re-sent, concurrently or later.
+ * Each valid new order is written once, by a conditional put in a transaction of puts only (repositories/orders.ts); its
+ * enrolment day, fee line and rider-days follow from the orders table's change stream (the projection,
+ * functions/orders/projector.ts), seconds later, exactly once. A re-sent order is a `duplicate`; re-sent
+ * with the finishedAt it lacked it is `updated`; any other difference is `rejected`. Nothing is stored or
+ * counted twice, whatever is re-sent, concurrently or later.
  */
 import type * as z from '../_shared/zod.ts';
 import { chargedIndustry, checkOrderTimes, industryAcceptedFor, isPlatformEnrolled, resentOrderDifferences, shanghaiDate } from '../../core/index.ts';
@@ -33,7 +34,7 @@ export interface IngestionSummary {
   results: OrderResult[];
 }
 
-/** Transactions written in parallel per request. */
+/** Transactions (up to 100 conditional puts each) in flight per request (docs/benchmarks.md: the measured choice). */
 const WRITE_CONCURRENCY = 6;
 
 /** Rules that need the platform and the clock (the schema has checked the shapes): D1, D2, contract. */
@@ -189,9 +190,6 @@ export const ingestOrders = async (platform: Platform, rawItems: readonly unknow
       results[index] = { index, orderId: item.orderId, status: 'duplicate' };
     }
   }
-  // An order too long for all its continuation items to fit in its transaction (> ~98 days) gets the rest
-  // again on every re-send, so that a request that died between the two writes converges (no-op otherwise).
-  await ordersRepository.putContinuationTails([...new Set([...seen, ...repeats].map((c) => c.order.orderId))].map((id) => existing.get(id)!));
 
   const count = (s: OrderStatus) => results.filter((r) => r.status === s).length;
   const summary = { accepted: count('accepted'), duplicates: count('duplicate'), updated: count('updated'), rejected: count('rejected'), results };

@@ -298,6 +298,7 @@ const DECLARATION = {
   status: 'CLOSED',
   closesOn: '2025-09-15',
   provisional: false,
+  projectionCaughtUp: true,
   lines: [
     {
       province: '110000',

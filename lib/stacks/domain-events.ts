@@ -37,6 +37,8 @@ export interface DomainEventsProps {
   readonly stage: StageConfig;
   /** The cases table with its stream ARN (a cross-stack reference to the stateful stack). */
   readonly casesTable: ITable;
+  /** The orders table with its stream ARN: projected into the counters and rider-days (issue 18). */
+  readonly ordersTable: ITable;
   readonly functions: Readonly<Record<DomainEventFunctionName, ClaimsFunction>>;
   /** Every function, with its manifest entry: the publishers, queue senders and SMS senders get their grants. */
   readonly all: readonly { readonly fn: ClaimsFunction; readonly spec: FunctionSpec }[];
@@ -49,6 +51,8 @@ export class DomainEvents extends Construct {
   public readonly queues: Readonly<Record<QueueId, Queue>>;
   /** Dead letters: stream records not published, events the consumer failed on, delivery messages the sender crashed on. */
   public readonly streamDlq: Queue;
+  /** Orders-table stream records the projection gave up on (their counts are missing until replayed). */
+  public readonly projectionDlq: Queue;
   public readonly consumerDlq: Queue;
   public readonly deliveryDlq: Queue;
   public readonly alarms: readonly Alarm[];
@@ -85,6 +89,25 @@ export class DomainEvents extends Construct {
           ),
         }),
       );
+
+    // ---- Orders stream → projection (enrolment days, fee lines, rider-days; issue 18) ---------------
+    // Partial failures from the first unwritten group; bisecting isolates a poison record; every retry is
+    // exactly-once (the order's `unprojected` marker). Removals (expiry, archive) never change the counters.
+    this.projectionDlq = targetDeadLetterQueue(this, 'ProjectionDlq', stage, 'orders table stream mapping');
+    fns.ordersProjector.function.addEventSource(
+      new DynamoEventSource(props.ordersTable, {
+        startingPosition: StartingPosition.TRIM_HORIZON,
+        batchSize: 1000,
+        maxBatchingWindow: Duration.seconds(1),
+        bisectBatchOnError: true,
+        reportBatchItemFailures: true,
+        retryAttempts: STREAM_RETRY_ATTEMPTS,
+        maxRecordAge: Duration.hours(24),
+        parallelizationFactor: 2,
+        onFailure: new SqsDlq(this.projectionDlq),
+        filters: [FilterCriteria.filter({ eventName: FilterRule.isEqual('INSERT') }), FilterCriteria.filter({ eventName: FilterRule.isEqual('MODIFY') })],
+      }),
+    );
 
     // ---- Bus → consumer -------------------------------------------------------------------------
     this.consumerDlq = targetDeadLetterQueue(this, 'ConsumerDlq', stage, 'domain bus rule');
@@ -149,6 +172,11 @@ export class DomainEvents extends Construct {
       'StreamDlqMessages',
       this.streamDlq.metricApproximateNumberOfMessagesVisible({ period }),
       'Cases-table stream records could not be published as domain events: read the DLQ message (shard and sequence range) and replay them (docs/events.md)',
+    );
+    alarm(
+      'ProjectionDlqMessages',
+      this.projectionDlq.metricApproximateNumberOfMessagesVisible({ period }),
+      'Orders-table stream records the projection gave up on: enrolment days and fees miss those orders and the month stays not caught up; fix the cause and replay the range (docs/events.md)',
     );
     alarm(
       'ConsumerDlqMessages',

@@ -291,7 +291,9 @@ export class StatefulStack extends Stack {
         ...(index.sortKey ? { sortKey: attribute(index.sortKey) } : {}),
         ...(index.projection === 'ALL'
           ? { projectionType: ProjectionType.ALL }
-          : { projectionType: ProjectionType.INCLUDE, nonKeyAttributes: [...index.projection] }),
+          : index.projection.length === 0
+            ? { projectionType: ProjectionType.KEYS_ONLY }
+            : { projectionType: ProjectionType.INCLUDE, nonKeyAttributes: [...index.projection] }),
       });
     }
     return table;

@@ -392,9 +392,13 @@ export class StatelessStack extends Stack {
       tableName: props.tables.cases.tableName,
       tableStreamArn: props.tables.cases.table.tableStreamArn!,
     });
-    // The stream is encrypted with the tables' key: its readers (the publisher, the statistics counter) may use it
-    // only through DynamoDB, like every table grant.
-    for (const reader of [domainEventFunctions.eventPublisher, domainEventFunctions.statisticsCounter])
+    const ordersStream = Table.fromTableAttributes(this, 'OrdersTableStreamRef', {
+      tableName: props.tables.orders.tableName,
+      tableStreamArn: props.tables.orders.table.tableStreamArn!,
+    });
+    // The streams are encrypted with the tables' key: their readers (the publisher, the statistics counter, the
+    // orders projector) may use it only through DynamoDB, like every table grant.
+    for (const reader of [domainEventFunctions.eventPublisher, domainEventFunctions.statisticsCounter, domainEventFunctions.ordersProjector])
       reader.role.addToPrincipalPolicy(
         new PolicyStatement({
           sid: 'StreamKeyViaDynamoDB',
@@ -407,6 +411,7 @@ export class StatelessStack extends Stack {
     this.domainEvents = new DomainEvents(this, 'DomainEvents', {
       stage,
       casesTable: casesStream,
+      ordersTable: ordersStream,
       functions: domainEventFunctions,
       all: [
         ...(Object.entries(FUNCTIONS) as [FunctionName, FunctionSpec][]).map(([name, spec]) => ({ fn: functions[name], spec })),
@@ -569,6 +574,7 @@ export class StatelessStack extends Stack {
           description: 'Webhook deliveries waiting for their next attempt (docs/events.md)',
         },
         { name: 'StreamDlq', queue: this.domainEvents.streamDlq, description: 'Cases-table stream records not published as domain events' },
+        { name: 'ProjectionDlq', queue: this.domainEvents.projectionDlq, description: 'Orders-table stream records not projected into the counters' },
         { name: 'ConsumerDlq', queue: this.domainEvents.consumerDlq, description: 'Domain events the consumer failed on' },
         { name: 'WebhookDlq', queue: this.domainEvents.deliveryDlq, description: 'Webhook delivery messages the sender crashed on' },
       ],

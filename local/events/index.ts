@@ -2,10 +2,11 @@
  * The local domain events, a `LocalService` (docs/events.md, docs/local-runtime.md): what DynamoDB Streams,
  * EventBridge, SQS and SNS do in AWS, in this process, driving the same handlers.
  *
- * - **Stream poller**: reads DynamoDB Local's stream of the cases table (DescribeStream, GetShardIterator,
- *   GetRecords; @aws-sdk/client-dynamodb-streams), builds the event the Lambda event source mapping
- *   delivers, and invokes the publisher (`eventPublisher`) with it. The checkpoint moves only after the
- *   publisher succeeded (a reported item failure: from that record); a failed batch is retried with backoff.
+ * - **Stream pollers** (stream-poller.ts): read DynamoDB Local's streams of the cases table (→ the publisher,
+ *   the statistics counter, the audit chainer) and of the orders table (→ the orders projection), build
+ *   the event the Lambda event source mapping delivers and invoke the mapped functions with it. The
+ *   checkpoint moves only after they succeeded (a reported item failure: from that record); a failed batch
+ *   is retried with backoff.
  * - **Endpoint** (one small HTTP server the functions reach through `AWS_ENDPOINT_URL_EVENTBRIDGE`,
  *   `_SQS`, `_SNS`, no local branch in their code): EventBridge `PutEvents` (each entry routed to the
  *   functions whose manifest trigger names its detail-type, invoked with retries); SQS `SendMessage`,
@@ -13,27 +14,24 @@
  *   visibility timeouts, partial batch failures, maxReceiveCount → dead letters); SNS `Publish` (SMS are
  *   recorded, never sent).
  *
- * Test hooks: `sms()`, `deadLetters()`, `crashAfterPublish(n)` (the poller "dies" after the publisher
- * succeeded and before its checkpoint moved: the next poll reads the batch again), `settled()`.
+ * Test hooks: `sms()`, `deadLetters()`, `crashAfterPublish(n, stream)` (the poller "dies" after the
+ * functions succeeded and before its checkpoint moved: the next poll reads the batch again), `settled()`,
+ * `projected()`. `localProjection()` runs the orders stream's poller alone (no bus, queue or SMS): what the
+ * integration tests and benchmarks that do not start the domain events need for enrolment days, fees and
+ * coverage.
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
-import {
-  DescribeStreamCommand,
-  DynamoDBStreamsClient,
-  GetRecordsCommand,
-  GetShardIteratorCommand,
-  type _Record as StreamRecord,
-} from '@aws-sdk/client-dynamodb-streams';
 import { WEBHOOK_RULES } from '../../core/index.ts';
 import { EVENT_BUS_ENV, EVENT_SOURCE, QUEUES } from '../../manifest/events.ts';
 import { DOMAIN_EVENT_FUNCTIONS, type DomainEventFunctionName } from '../../manifest/functions.ts';
-import { tableById } from '../../manifest/tables.ts';
 import type { LocalService, ServiceContext } from '../app.ts';
-import { LOCAL_CREDENTIALS } from '../dynamodb.ts';
 import { handlerLoader, LOCAL_ACCOUNT_ID, lambdaContext, runAs } from '../lambda.ts';
+import { type BatchObserver, createStreamPoller, settle, type StreamTable } from './stream-poller.ts';
+
+/** GetRecords limit of the orders stream: large batches, as the projection's event source mapping (1,000). */
+const ORDERS_BATCH = 1000;
 
 export interface LocalEventsOptions {
   /** How often the stream is polled and the queue checked (ms). Default 100. */
@@ -45,6 +43,8 @@ export interface LocalEventsOptions {
   /** Visibility timeout of the delivery queue when a message failed without setting one (s). Default 2. */
   readonly visibilityTimeoutSeconds?: number;
   readonly log?: (message: string, data?: Record<string, unknown>) => void;
+  /** Sees every stream batch the functions processed (benchmarks: the projection's lag). */
+  readonly observe?: BatchObserver;
 }
 
 interface SentSms {
@@ -59,12 +59,14 @@ export interface LocalEvents extends LocalService {
   sms(): readonly SentSms[];
   /** Messages the queue moved to its dead-letter queue (a sender that failed on them maxReceiveCount times). */
   deadLetters(): readonly string[];
-  /** The next `n` stream batches are published and then not acknowledged: as a poller killed in between. */
-  crashAfterPublish(n: number): void;
+  /** The next `n` batches of a stream (default the cases table's) are processed and then not acknowledged: as a poller killed in between. */
+  crashAfterPublish(n: number, stream?: StreamTable): void;
   /** How many stream batches were published and then re-read after such a crash. */
   readonly replayedBatches: number;
-  /** Resolves when the stream is read to its end and nothing is in flight (events, queue deliveries due now). */
+  /** Resolves when both streams are read to their end (by a pass started after the call) and nothing is in flight (events, queue deliveries due now). */
   settled(timeoutMs?: number): Promise<void>;
+  /** Resolves when the orders stream is read to its end by a pass started after the call: every order written before is projected. */
+  projected(timeoutMs?: number): Promise<void>;
 }
 
 interface QueuedMessage {
@@ -81,47 +83,6 @@ const QUEUE_NAME = 'injury-claims-local-webhook-deliveries';
 const md5 = (text: string) => createHash('md5').update(text, 'utf8').digest('hex');
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-type Av = Record<string, unknown>;
-/**
- * The SDK's DynamoDB Streams client deserializes an empty map (`{ "M": {} }`) as `{}`: put it back, as
- * Lambda's event carries it, at every depth.
- */
-const fixAv = (av: Av): Av => {
-  if (Object.keys(av).length === 0) return { M: {} };
-  if (av.M) return { M: Object.fromEntries(Object.entries(av.M as Record<string, Av>).map(([k, v]) => [k, fixAv(v)])) };
-  if (Array.isArray(av.L)) return { L: (av.L as Av[]).map(fixAv) };
-  return av;
-};
-const fixImage = (image: unknown): Record<string, Av> => Object.fromEntries(Object.entries(image as Record<string, Av>).map(([k, v]) => [k, fixAv(v)]));
-
-/** The functions mapped to the cases table's stream (manifest trigger `{ stream: 'cases' }`), publisher first. */
-const STREAM_FUNCTIONS = (Object.keys(DOMAIN_EVENT_FUNCTIONS) as DomainEventFunctionName[]).filter(
-  (name) => (DOMAIN_EVENT_FUNCTIONS[name].trigger as { stream?: string }).stream === 'cases',
-);
-
-/** An SDK stream record → the record the Lambda event source mapping delivers (images as AttributeValue JSON). */
-const lambdaRecord = (r: StreamRecord, arn: string, region: string) => {
-  const json = (v: unknown) => JSON.parse(JSON.stringify(v, (_k, x) => (x instanceof Uint8Array ? Buffer.from(x).toString('base64') : x))) as unknown;
-  const d = r.dynamodb ?? {};
-  return {
-    eventID: r.eventID,
-    eventName: r.eventName,
-    eventVersion: r.eventVersion ?? '1.1',
-    eventSource: 'aws:dynamodb',
-    awsRegion: region,
-    eventSourceARN: arn,
-    dynamodb: {
-      ...(d.ApproximateCreationDateTime ? { ApproximateCreationDateTime: Math.floor(d.ApproximateCreationDateTime.getTime() / 1000) } : {}),
-      Keys: json(d.Keys),
-      ...(d.NewImage ? { NewImage: fixImage(json(d.NewImage)) } : {}),
-      ...(d.OldImage ? { OldImage: fixImage(json(d.OldImage)) } : {}),
-      SequenceNumber: d.SequenceNumber,
-      SizeBytes: d.SizeBytes,
-      StreamViewType: d.StreamViewType,
-    },
-  };
-};
-
 export function localEvents(options: LocalEventsOptions = {}): LocalEvents {
   const log = options.log ?? ((message, data) => console.error(`local events: ${message}${data ? ` ${JSON.stringify(data)}` : ''}`));
   const pollMs = options.pollIntervalMs ?? 100;
@@ -130,15 +91,11 @@ export function localEvents(options: LocalEventsOptions = {}): LocalEvents {
   const dead: string[] = [];
   const queue = new Map<string, QueuedMessage>();
   const inFlight = new Set<Promise<unknown>>();
-  let crashes = 0;
-  let replayed = 0;
   let server: Server | undefined;
   let endpoint = '';
   let region = 'us-east-1';
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
-  let streams: DynamoDBStreamsClient | undefined;
-  let caughtUp = false;
 
   const track = <T>(p: Promise<T>): Promise<T> => {
     inFlight.add(p);
@@ -271,118 +228,10 @@ export function localEvents(options: LocalEventsOptions = {}): LocalEvents {
     },
   } as const;
 
-  // ---- The stream poller ----------------------------------------------------------------------
-  interface Shard {
-    iterator?: string;
-    checkpoint?: string;
-    closed: boolean;
-    parent?: string;
-    retryAt: number;
-    failures: number;
-  }
-  const shards = new Map<string, Shard>();
-  let streamArn = '';
-  let lastDescribe = 0;
-
-  const describe = async () => {
-    const { StreamDescription } = await streams!.send(new DescribeStreamCommand({ StreamArn: streamArn }));
-    for (const s of StreamDescription?.Shards ?? []) {
-      if (!s.ShardId || shards.has(s.ShardId)) continue;
-      shards.set(s.ShardId, { closed: false, ...(s.ParentShardId ? { parent: s.ParentShardId } : {}), retryAt: 0, failures: 0 });
-    }
-  };
-
-  const iteratorOf = async (shardId: string, shard: Shard) => {
-    const { ShardIterator } = await streams!.send(
-      new GetShardIteratorCommand({
-        StreamArn: streamArn,
-        ShardId: shardId,
-        ...(shard.checkpoint ? { ShardIteratorType: 'AFTER_SEQUENCE_NUMBER', SequenceNumber: shard.checkpoint } : { ShardIteratorType: 'TRIM_HORIZON' }),
-      }),
-    );
-    return ShardIterator;
-  };
-
-  /** Reads one batch of one shard and publishes it; true when there were records. */
-  const pollShard = async (shardId: string, shard: Shard): Promise<boolean> => {
-    shard.iterator ??= await iteratorOf(shardId, shard);
-    if (!shard.iterator) {
-      shard.closed = true;
-      return false;
-    }
-    const { Records = [], NextShardIterator } = await streams!.send(new GetRecordsCommand({ ShardIterator: shard.iterator, Limit: 100 }));
-    if (Records.length === 0) {
-      shard.iterator = NextShardIterator;
-      if (!NextShardIterator) shard.closed = true;
-      return false;
-    }
-    const event = { Records: Records.map((r) => lambdaRecord(r, streamArn, region)) };
-    // Every function mapped to the stream (the publisher, the statistics counter, the audit chainer) gets the batch, as each
-    // event source mapping in AWS; a failure in one retries the batch from the earliest failed record for all
-    // of them (each is idempotent by record).
-    let index = -1;
-    let failure: string | undefined;
-    for (const name of STREAM_FUNCTIONS) {
-      const result = await invoke<typeof event, { batchItemFailures?: { itemIdentifier: string }[] }>(name, event);
-      const failed = result?.batchItemFailures?.[0]?.itemIdentifier;
-      if (failed === undefined) continue;
-      const at = Records.findIndex((r) => r.dynamodb?.SequenceNumber === failed);
-      if (failure === undefined || at < index) {
-        failure = failed;
-        index = at;
-      }
-    }
-    if (failure !== undefined) {
-      // Retry from the failed record: the checkpoint is the record before it.
-      if (index > 0) shard.checkpoint = Records[index - 1]!.dynamodb!.SequenceNumber;
-      shard.iterator = undefined;
-      throw new Error(`a stream function reported a failure at ${failure}`);
-    }
-    if (crashes > 0) {
-      // Killed between the publish and the checkpoint: the batch is read again.
-      crashes -= 1;
-      replayed += 1;
-      shard.iterator = undefined;
-      log('poller "crashed" after publishing a batch: it is read again', { records: Records.length });
-      return true;
-    }
-    shard.checkpoint = Records.at(-1)?.dynamodb?.SequenceNumber;
-    shard.iterator = NextShardIterator;
-    if (!NextShardIterator) shard.closed = true;
-    return true;
-  };
-
-  let polling = false;
-  const pollStream = async () => {
-    if (polling || !streamArn) return;
-    polling = true;
-    try {
-      if (Date.now() - lastDescribe > 1_000) {
-        lastDescribe = Date.now();
-        await describe();
-      }
-      let busy = false;
-      for (const [shardId, shard] of shards) {
-        if (shard.closed || Date.now() < shard.retryAt) continue;
-        if (shard.parent && shards.has(shard.parent) && !shards.get(shard.parent)!.closed) continue;
-        try {
-          if (await pollShard(shardId, shard)) busy = true;
-          shard.failures = 0;
-        } catch (error) {
-          busy = true;
-          shard.failures += 1;
-          shard.retryAt = Date.now() + Math.min(5_000, 100 * 2 ** shard.failures);
-          shard.iterator = undefined;
-          log('stream batch failed, retrying', { shardId, error: (error as Error).message });
-        }
-      }
-      caughtUp = !busy;
-    } catch (error) {
-      log('stream poll failed', { error: (error as Error).message });
-    } finally {
-      polling = false;
-    }
-  };
+  // ---- The stream pollers: the cases table's (domain events) and the orders table's (projection) ----
+  const poller = (table: StreamTable, limit: number) =>
+    createStreamPoller(table, { invoke, log, region: () => region, limit, ...(options.observe ? { observe: options.observe } : {}) });
+  const pollers = { cases: poller('cases', 100), orders: poller('orders', ORDERS_BATCH) };
 
   // ---- The endpoint ---------------------------------------------------------------------------
   const serve = async (req: IncomingMessage, res: ServerResponse) => {
@@ -426,23 +275,19 @@ export function localEvents(options: LocalEventsOptions = {}): LocalEvents {
       return endpoint;
     },
     get replayedBatches() {
-      return replayed;
+      return pollers.cases.replayedBatches + pollers.orders.replayedBatches;
     },
     sms: () => [...sent],
     deadLetters: () => [...dead],
-    crashAfterPublish(n) {
-      crashes = n;
+    crashAfterPublish(n, stream = 'cases') {
+      pollers[stream].crashAfterPublish(n);
     },
-    async settled(timeoutMs = 15_000) {
-      const deadline = Date.now() + timeoutMs;
-      for (;;) {
-        const dueNow = [...queue.values()].some((m) => m.inFlight || m.visibleAt <= Date.now());
-        if (caughtUp && inFlight.size === 0 && !dueNow) return;
-        if (Date.now() > deadline) throw new Error('local events did not settle');
-        await sleep(50);
-        caughtUp = false;
-        await pollStream();
-      }
+    settled(timeoutMs = 15_000) {
+      const idle = () => inFlight.size === 0 && ![...queue.values()].some((m) => m.inFlight || m.visibleAt <= Date.now());
+      return settle([pollers.cases, pollers.orders], idle, timeoutMs, 'local events');
+    },
+    projected(timeoutMs = 30_000) {
+      return settle([pollers.orders], () => true, timeoutMs, 'the orders projection');
     },
     async start(context: ServiceContext) {
       region = context.region;
@@ -453,13 +298,10 @@ export function localEvents(options: LocalEventsOptions = {}): LocalEvents {
         listening.listen(0, '127.0.0.1', () => resolve());
       });
       endpoint = `http://127.0.0.1:${(listening.address() as AddressInfo).port}`;
-      streams = new DynamoDBStreamsClient({ endpoint: context.ddbEndpoint, region, credentials: LOCAL_CREDENTIALS });
-      const table = context.tables[tableById('cases').envVar]!;
-      const { Table } = await context.dynamodb.send(new DescribeTableCommand({ TableName: table }));
-      if (!Table?.LatestStreamArn) throw new Error(`local events: table ${table} has no stream`);
-      streamArn = Table.LatestStreamArn;
+      await Promise.all([pollers.cases.start(context), pollers.orders.start(context)]);
       timer = setInterval(() => {
-        void pollStream();
+        void pollers.cases.poll();
+        void pollers.orders.poll();
         pollQueue();
       }, pollMs);
       timer.unref();
@@ -481,11 +323,69 @@ export function localEvents(options: LocalEventsOptions = {}): LocalEvents {
       stopped = true;
       if (timer) clearInterval(timer);
       await Promise.race([Promise.allSettled([...inFlight]), sleep(5_000)]);
-      streams?.destroy();
+      pollers.cases.stop();
+      pollers.orders.stop();
       if (server) {
         server.closeAllConnections();
         await new Promise<void>((resolve) => server!.close(() => resolve()));
       }
+    },
+  };
+}
+
+export interface LocalProjection extends LocalService {
+  /** Resolves when the orders stream is read to its end by a pass started after the call: every order written before is projected. */
+  projected(timeoutMs?: number): Promise<void>;
+  /** The next `n` batches are projected and then not acknowledged: as a poller killed in between. */
+  crashAfterPublish(n: number): void;
+  readonly replayedBatches: number;
+  /** Stops (true) or restarts (false) the background polling (benchmarks: the write path measured alone); `projected()` still polls. */
+  pause(paused: boolean): void;
+}
+
+/** The orders projection alone: the orders table's stream → `ordersProjector`, as its event source mapping. */
+export function localProjection(options: Pick<LocalEventsOptions, 'pollIntervalMs' | 'log' | 'observe'> = {}): LocalProjection {
+  // One write per line (a test's log capture splits what it reads on newlines).
+  const log = options.log ?? ((message, data) => process.stderr.write(`local projection: ${message}${data ? ` ${JSON.stringify(data)}` : ''}\n`));
+  const loadHandler = handlerLoader(DOMAIN_EVENT_FUNCTIONS);
+  const invoke = async <E, R>(name: DomainEventFunctionName, event: E): Promise<R> => {
+    const handler = await loadHandler<E, R>(name);
+    const timeoutMs = (DOMAIN_EVENT_FUNCTIONS[name].timeoutSeconds ?? 15) * 1000;
+    return runAs(name, () => handler(event, lambdaContext(`local-${name}`, randomUUID(), Date.now() + timeoutMs)));
+  };
+  let region = 'us-east-1';
+  let timer: NodeJS.Timeout | undefined;
+  let paused = false;
+  const poller = createStreamPoller('orders', {
+    invoke,
+    log,
+    region: () => region,
+    limit: ORDERS_BATCH,
+    ...(options.observe ? { observe: options.observe } : {}),
+  });
+  return {
+    name: 'projection',
+    projected: (timeoutMs = 30_000) => settle([poller], () => true, timeoutMs, 'the orders projection'),
+    crashAfterPublish: (n) => poller.crashAfterPublish(n),
+    pause(value) {
+      paused = value;
+    },
+    get replayedBatches() {
+      return poller.replayedBatches;
+    },
+    async start(context) {
+      region = context.region;
+      await poller.start(context);
+      timer = setInterval(() => {
+        if (!paused) void poller.poll();
+      }, options.pollIntervalMs ?? 100);
+      timer.unref();
+      return undefined;
+    },
+    async stop() {
+      if (timer) clearInterval(timer);
+      await Promise.race([poller.poll(), new Promise((resolve) => setTimeout(resolve, 5_000))]);
+      poller.stop();
     },
   };
 }

@@ -33,15 +33,37 @@ describe('domain events (prod)', () => {
   });
   afterAll(() => built?.dispose());
 
-  it('streams the cases table (new and old images) and only that table', () => {
-    stateful.hasResourceProperties('AWS::DynamoDB::Table', {
-      TableName: 'injury-claims-prod-cases',
-      StreamSpecification: { StreamViewType: 'NEW_AND_OLD_IMAGES' },
-    });
+  it('streams the cases table and the orders table (new and old images), and only those', () => {
+    for (const table of ['cases', 'orders'])
+      stateful.hasResourceProperties('AWS::DynamoDB::Table', {
+        TableName: `injury-claims-prod-${table}`,
+        StreamSpecification: { StreamViewType: 'NEW_AND_OLD_IMAGES' },
+      });
     const streamed = Object.values(stateful.toJSON().Resources as Record<string, Resource>).filter(
       (r) => r.Type === 'AWS::DynamoDB::Table' && r.Properties.StreamSpecification,
     );
-    expect(streamed).toHaveLength(1);
+    expect(streamed).toHaveLength(2);
+  });
+
+  it('maps the orders stream to the projection: oldest record first, bisecting, item failures, retries, its own DLQ; no removals (issue 18)', () => {
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionName: { Ref: logicalId('ordersProjector') },
+      StartingPosition: 'TRIM_HORIZON',
+      BisectBatchOnFunctionError: true,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      MaximumRetryAttempts: STREAM_RETRY_ATTEMPTS,
+      DestinationConfig: { OnFailure: { Destination: Match.anyValue() } },
+      FilterCriteria: { Filters: [{ Pattern: JSON.stringify({ eventName: ['INSERT'] }) }, { Pattern: JSON.stringify({ eventName: ['MODIFY'] }) }] },
+    });
+    const mappings = Object.values(resources).filter(
+      (r) => r.Type === 'AWS::Lambda::EventSourceMapping' && r.Properties.FunctionName?.Ref === logicalId('ordersProjector'),
+    );
+    expect(mappings).toHaveLength(1);
+    // Not the cases table's stream (the other mappings').
+    const casesMapping = Object.values(resources).find(
+      (r) => r.Type === 'AWS::Lambda::EventSourceMapping' && r.Properties.FunctionName?.Ref === logicalId('eventPublisher'),
+    );
+    expect(JSON.stringify(mappings[0]!.Properties.EventSourceArn)).not.toEqual(JSON.stringify(casesMapping!.Properties.EventSourceArn));
   });
 
   it('maps the stream to the publisher from the oldest record, bisecting, reporting item failures, with retries and a DLQ', () => {
@@ -107,9 +129,9 @@ describe('domain events (prod)', () => {
     const senders = (Object.keys(ALL_FUNCTIONS) as AnyFunctionName[]).filter((name) =>
       policyOf(name).some((s) => [s.Action].flat().includes('sqs:SendMessage')),
     );
-    // The consumer (new deliveries), the webhooks routes (redelivery), and the stream's functions — the publisher, the
-    // statistics counter, the audit chainer — (their stream mappings' on-failure DLQs).
-    expect(senders.sort()).toEqual(['auditChainer', 'eventConsumer', 'eventPublisher', 'statisticsCounter', 'webhooks']);
+    // The consumer (new deliveries), the webhooks routes (redelivery), and the streams' functions — the publisher, the
+    // statistics counter, the audit chainer, the orders projector — (their stream mappings' on-failure DLQs).
+    expect(senders.sort()).toEqual(['auditChainer', 'eventConsumer', 'eventPublisher', 'ordersProjector', 'statisticsCounter', 'webhooks']);
     expect(policyOf('webhookSender').some((s) => [s.Action].flat().includes('sqs:ChangeMessageVisibility'))).toBe(true);
   });
 
@@ -130,10 +152,11 @@ describe('domain events (prod)', () => {
     expect(sender.WEBHOOK_TIMEOUT_MS).toBe('10000');
   });
 
-  it('alarms on each dead-letter queue (stream, consumer, webhook deliveries) to the alarm topic', () => {
+  it('alarms on each dead-letter queue (stream, projection, consumer, webhook deliveries) to the alarm topic', () => {
     const alarms = built.stateless.domainEvents.alarms;
-    expect(alarms).toHaveLength(3);
-    for (const dlq of [built.stateless.domainEvents.streamDlq, built.stateless.domainEvents.consumerDlq, built.stateless.domainEvents.deliveryDlq]) {
+    expect(alarms).toHaveLength(4);
+    const { streamDlq, projectionDlq, consumerDlq, deliveryDlq } = built.stateless.domainEvents;
+    for (const dlq of [streamDlq, projectionDlq, consumerDlq, deliveryDlq]) {
       template.hasResourceProperties('AWS::CloudWatch::Alarm', {
         MetricName: 'ApproximateNumberOfMessagesVisible',
         Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [built.stateless.getLogicalId(dlq.node.defaultChild as never), 'QueueName'] } }],

@@ -70,7 +70,7 @@ describe.each(['dev', 'prod'] as const)('stateful stack (%s)', (stage) => {
     expect(definitions.filter((def) => def.timeToLiveAttribute).map((def) => def.id)).toEqual(expect.arrayContaining(['orders', 'idempotency']));
   });
 
-  it('creates every GSI of tables.ts with its keys and projection (orders byWorker)', () => {
+  it('creates every GSI of tables.ts with its keys and projection (orders: the sparse unprojected index, keys only)', () => {
     for (const def of definitions) {
       const table = tableNamed(template, tableName(stage, def.id));
       const expected = (def.globalSecondaryIndexes ?? []).map((index) => ({
@@ -79,7 +79,12 @@ describe.each(['dev', 'prod'] as const)('stateful stack (%s)', (stage) => {
           { AttributeName: index.partitionKey.name, KeyType: 'HASH' },
           ...(index.sortKey ? [{ AttributeName: index.sortKey.name, KeyType: 'RANGE' }] : []),
         ],
-        Projection: index.projection === 'ALL' ? { ProjectionType: 'ALL' } : { ProjectionType: 'INCLUDE', NonKeyAttributes: [...index.projection] },
+        Projection:
+          index.projection === 'ALL'
+            ? { ProjectionType: 'ALL' }
+            : index.projection.length === 0
+              ? { ProjectionType: 'KEYS_ONLY' }
+              : { ProjectionType: 'INCLUDE', NonKeyAttributes: [...index.projection] },
       }));
       expect(table.Properties.GlobalSecondaryIndexes ?? []).toEqual(expected);
     }

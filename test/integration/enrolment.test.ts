@@ -446,22 +446,21 @@ describe('coverage at a moment (D4) and visibility', () => {
     expect((await coverage(w, 'at=yesterday&platformId=x', handlerClaims())).status).toBe(400);
   });
 
-  describe('orders longer than the 24 h look-back (continuation items, docs/data-model.md A14)', () => {
+  describe('orders longer than a day: on every rider-day they span (the projection, docs/data-model.md A14)', () => {
     const at = (t: string) => `at=${encodeURIComponent(t)}&platformId=${platformId}`;
     const send = (orders: Record<string, unknown>[]) => stack.api('POST', `/v1/platforms/${platformId}/orders`, { token: platform, body: { orders } });
-    /** The order's items in the byWorker index (the order and its continuation items), read by key. */
+    /** The rider-days (ledger RIDERDAY# items) that carry the order, with its entry's finishedAt: read by key. */
     const indexItems = async (workerId: string, orderId: string) => {
       const client = localDynamoDbClient(inject('ddbEndpoint'));
       try {
         const res = await client.send(
           new QueryCommand({
-            TableName: stack.tables.ORDERS_TABLE,
-            IndexName: 'byWorker',
-            KeyConditionExpression: 'wk = :wk',
-            ExpressionAttributeValues: { ':wk': { S: `${workerId}#${platformId}` } },
+            TableName: stack.tables.LEDGER_TABLE,
+            KeyConditionExpression: 'pk = :pk',
+            ExpressionAttributeValues: { ':pk': { S: `RIDERDAY#${workerId}` } },
           }),
         );
-        return (res.Items ?? []).filter((i) => i.orderId?.S === orderId).map((i) => i.at!.S!);
+        return (res.Items ?? []).filter((i) => i[`O#${orderId}`]).map((i) => `${i.sk!.S!} ${i[`O#${orderId}`]!.M!.f?.S ?? 'open'}`);
       } finally {
         client.destroy();
       }
@@ -475,11 +474,12 @@ describe('coverage at a moment (D4) and visibility', () => {
       expect((await coverage(w, at('2025-10-02T12:00:00+08:00'), platform)).body).toEqual({ covered: true, orderId: 'o-7000', reason: 'COVERED' });
       expect((await coverage(w, at('2025-10-02T14:00:00+08:00'), handlerClaims())).body).toEqual({ covered: true, orderId: 'o-7000', reason: 'COVERED' });
       expect((await coverage(w, at('2025-10-02T14:01:00+08:00'), handlerClaims())).body).toEqual({ covered: false, reason: 'NO_ORDER_AT_TIME' });
-      expect(await indexItems(w, 'o-7000')).toEqual(['2025-10-01T00:00:00.000Z#o-7000', '2025-10-02T00:00:00.000Z#o-7000#+1']);
+      const spanned = [`${platformId}#2025-10-01 2025-10-02T14:00:00+08:00`, `${platformId}#2025-10-02 2025-10-02T14:00:00+08:00`];
+      expect(await indexItems(w, 'o-7000')).toEqual(spanned);
 
       const again = await send([order, { ...order, acceptedAt: '2025-10-01T00:00:00Z' }]);
       expect(again.body).toMatchObject({ accepted: 0, duplicates: 2, updated: 0, rejected: 0 });
-      expect(await indexItems(w, 'o-7000')).toEqual(['2025-10-01T00:00:00.000Z#o-7000', '2025-10-02T00:00:00.000Z#o-7000#+1']);
+      expect(await indexItems(w, 'o-7000')).toEqual(spanned);
       const days = await stack.api('GET', `/v1/workers/${w}/enrolment-days?from=2025-10-01&to=2025-10-31`, { token: handlerClaims() });
       expect(days.body.days).toEqual([{ date: '2025-10-01', platformId, province: '110000', orders: 1 }]);
       const declaration = await stack.api('GET', `/v1/platforms/${platformId}/declarations/2025-10`, { token: platform });
@@ -492,14 +492,19 @@ describe('coverage at a moment (D4) and visibility', () => {
       expect((await send([open])).body).toMatchObject({ accepted: 1 });
       // Open: covered for openOrderCoverHours (6) only.
       expect((await coverage(w, at('2025-10-06T12:00:00+08:00'), platform)).body).toEqual({ covered: false, reason: 'NO_ORDER_AT_TIME' });
-      expect(await indexItems(w, 'o-7001')).toHaveLength(1);
+      expect(await indexItems(w, 'o-7001')).toEqual([`${platformId}#2025-10-05 open`]);
 
       const finished = { ...open, finishedAt: '2025-10-06T14:00:00+08:00' };
       expect((await send([finished])).body).toMatchObject({ updated: 1 });
       expect((await coverage(w, at('2025-10-06T12:00:00+08:00'), platform)).body).toEqual({ covered: true, orderId: 'o-7001', reason: 'COVERED' });
       expect((await coverage(w, at('2025-10-06T14:01:00+08:00'), platform)).body).toEqual({ covered: false, reason: 'NO_ORDER_AT_TIME' });
       expect((await send([finished])).body).toMatchObject({ duplicates: 1, updated: 0 });
-      expect(await indexItems(w, 'o-7001')).toEqual(['2025-10-05T00:00:00.000Z#o-7001', '2025-10-06T00:00:00.000Z#o-7001#+1']);
+      expect(await indexItems(w, 'o-7001')).toEqual([
+        `${platformId}#2025-10-05 2025-10-06T14:00:00+08:00`,
+        `${platformId}#2025-10-06 2025-10-06T14:00:00+08:00`,
+      ]);
+      const days = await stack.api('GET', `/v1/workers/${w}/enrolment-days?from=2025-10-05&to=2025-10-06`, { token: handlerClaims() });
+      expect(days.body.days).toEqual([{ date: '2025-10-05', platformId, province: '110000', orders: 1 }]);
     });
   });
 });

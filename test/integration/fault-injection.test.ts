@@ -4,7 +4,9 @@
  * every batch is sent again. The final state of the faulted platform — orders, fee counters, enrolment
  * days, worker links and persons, declarations — must equal a fault-free run of the same batches (nothing
  * lost, nothing doubled), and every response during an outage must be a 5xx problem+json (never a false
- * 200). Logs written meanwhile must not carry the personal data sent.
+ * 200). Logs written meanwhile must not carry the personal data sent. The orders projection (issue 18)
+ * runs all along in this process: the kills also hit it mid-batch, and its counters, once it has caught
+ * up, must be those of the fault-free run.
  *
  * This file starts its own DynamoDB Local (with `-dbPath` in a temp dir) rather than the run's shared
  * in-memory one. One process holds one table configuration (local/app.ts), so the fault-free reference
@@ -15,6 +17,7 @@ import { DynamoDBDocumentClient, QueryCommand, ScanCommand } from '@aws-sdk/lib-
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localDynamoDbClient } from '../../local/dynamodb.ts';
 import { startLocalApp, type LocalApp } from '../../local/app.ts';
+import { type LocalProjection, localProjection } from '../../local/events/index.ts';
 import { startPersistedDynamoDb, type PersistedDynamoDb } from '../support/ddb-fault.ts';
 import { adminClaims, idNumber, platformBody, platformClaims, workerItem } from '../support/fixtures.ts';
 import { reopenMonths } from '../support/months.ts';
@@ -75,6 +78,7 @@ const batches = Array.from({ length: BATCHES }, (_, b) => {
 
 let ddb: PersistedDynamoDb;
 let app: LocalApp;
+let projection: LocalProjection;
 let doc: DynamoDBDocumentClient;
 const timings: Record<string, number> = {};
 
@@ -115,8 +119,8 @@ const armFaultInjection = async () => {
   const { dynamo } = await import('../../functions/_shared/db.ts');
   ddb.install(dynamo);
 };
-const killDuring = async (send: () => Promise<Res>, afterCommits: number): Promise<Res> => {
-  const trip = ddb.arm({ match: (commandName) => /TransactWrite/.test(commandName), when: 'after', nth: afterCommits });
+const killDuring = async (send: () => Promise<Res>, afterCommits: number, inputHas = ''): Promise<Res> => {
+  const trip = ddb.arm({ match: (commandName, input) => /TransactWrite/.test(commandName) && input.includes(inputHas), when: 'after', nth: afterCommits });
   const res = await send();
   expect(trip.fired(), 'DynamoDB Local was killed during the request').toBe(true);
   await trip.killed; // waits for the exit (the child is dead already)
@@ -234,6 +238,7 @@ beforeAll(async () => {
     tablePrefix: 'fi_',
     stage: 'test',
     ...(process.env.PII_LOCAL_KEY ? { piiKey: process.env.PII_LOCAL_KEY } : {}),
+    services: [(projection = localProjection({ log: () => undefined }))],
   });
   timings.appStart = Date.now() - t0;
   doc = DynamoDBDocumentClient.from(localDynamoDbClient(ddb.endpoint));
@@ -266,6 +271,8 @@ describe('DynamoDB Local killed mid-batch, restarted on the same data (issue 5)'
       expect(res.body.rejected).toBe(0);
     }
     timings.referenceRun = Date.now() - t0;
+    // The projection's transactions must not be the ones counted by the kill below (the workers' are).
+    await projection.projected(60_000);
 
     // Outage 1: killed in the middle of the worker batch.
     const registry = (app.tables as Record<string, string>).REGISTRY_TABLE!;
@@ -289,7 +296,8 @@ describe('DynamoDB Local killed mid-batch, restarted on the same data (issue 5)'
 
     // Outage 2: killed in the middle of the second order batch.
     expect((await sendOrders(fault, 0)).status).toBe(200);
-    const killedOrders = await killDuring(() => sendOrders(fault, 1), 2);
+    // Killed after the batch's second transaction of order puts (not one of the projection's, which run meanwhile).
+    const killedOrders = await killDuring(() => sendOrders(fault, 1), 2, 'attribute_not_exists(pk)');
     expectOutageAnswer(killedOrders);
     expectOutageAnswer(await sendOrders(fault, 2));
     expectOutageAnswer(await sendWorkers(fault, 'fault'));
@@ -311,6 +319,9 @@ describe('DynamoDB Local killed mid-batch, restarted on the same data (issue 5)'
       expect(res.body.rejected).toBe(0);
     }
 
+    // The projection has retried through both outages; once it has read the stream to its end, its
+    // counters must be those of the fault-free run.
+    await projection.projected(60_000);
     const expected = await snapshot(ref, workerMap(refWorkers));
     const actual = await snapshot(fault, faultIds);
     expect(actual.orderCount).toBe(BATCHES * PER_BATCH - RESENT);

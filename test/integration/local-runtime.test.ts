@@ -360,8 +360,9 @@ describe('local runtime: tables and timeouts', () => {
       expect(Object.keys(stack.tables).sort()).toEqual(TABLES.map((t) => t.envVar).sort());
       const orders = await client.send(new DescribeTableCommand({ TableName: stack.tables.ORDERS_TABLE }));
       const gsi = orders.Table?.GlobalSecondaryIndexes?.[0];
-      expect(gsi?.IndexName).toBe('byWorker');
-      expect(gsi?.Projection).toEqual({ ProjectionType: 'INCLUDE', NonKeyAttributes: ['orderId', 'acceptedAt', 'finishedAt', 'province', 'industry'] });
+      expect(gsi?.IndexName).toBe('unprojected');
+      expect(gsi?.Projection).toEqual({ ProjectionType: 'KEYS_ONLY' });
+      expect(orders.Table?.StreamSpecification).toMatchObject({ StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' });
       const ttl = await client.send(new DescribeTimeToLiveCommand({ TableName: stack.tables.ORDERS_TABLE }));
       expect(ttl.TimeToLiveDescription).toMatchObject({ AttributeName: 'expiresAt', TimeToLiveStatus: 'ENABLED' });
       expect(process.env.ORDERS_TABLE).toBe(stack.tables.ORDERS_TABLE);

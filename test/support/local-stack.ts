@@ -8,6 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import { inject } from 'vitest';
 import { startLocalApp, type LocalApp, type LocalAppOptions } from '../../local/app.ts';
+import { type LocalEvents, type LocalProjection, localProjection } from '../../local/events/index.ts';
 import { ERROR_CODES } from '../../core/error-codes.ts';
 
 interface ApiResponse<T = any> {
@@ -23,6 +24,12 @@ interface ApiOptions {
   readonly body?: unknown;
   /** A token, or claims to mint one for. */
   readonly token?: string | Record<string, unknown>;
+  /**
+   * After a POST of orders, wait for the projection (issue 18: counters and rider-days follow the orders
+   * by seconds) before answering, so that reads right after see the orders. Default true; false for
+   * tests of the projection itself.
+   */
+  readonly waitForProjection?: boolean;
   readonly headers?: Record<string, string>;
 }
 
@@ -32,6 +39,8 @@ export interface TestStack {
   readonly tables: LocalApp['tables'];
   token(claims: Record<string, unknown>): Promise<string>;
   api<T = any>(method: string, path: string, options?: ApiOptions): Promise<ApiResponse<T>>;
+  /** Waits until every order written so far is projected (enrolment days, fees, rider-days): issue 18. */
+  projected(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -59,11 +68,17 @@ function checkProblem(method: string, path: string, status: number, body: unknow
 export async function startTestStack(options: TestStackOptions = {}): Promise<TestStack> {
   const ddbEndpoint = inject('ddbEndpoint');
   if (!ddbEndpoint) throw new Error('no ddbEndpoint provided: run this in the vitest integration project');
+  // The orders projection runs in every test stack: the domain events' service polls the orders stream
+  // too; a stack without either (or a projection the test controls) gets the projection alone.
+  const given = options.services ?? [];
+  const events = given.find((s) => s.name === 'events' || s.name === 'projection') as LocalEvents | LocalProjection | undefined;
+  const projection: LocalEvents | LocalProjection = events ?? localProjection();
   const app = await startLocalApp({
     tablePrefix: `t${randomBytes(4).toString('hex')}_`,
     ...(process.env.PII_LOCAL_KEY ? { piiKey: process.env.PII_LOCAL_KEY } : {}),
     stage: process.env.STAGE ?? 'test',
     ...options,
+    services: events ? given : [...given, projection],
     ddbEndpoint,
     port: 0,
   });
@@ -92,8 +107,9 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
       }
     }
     if (res.status >= 400 && res.status < 500) checkProblem(method, path, res.status, parsed);
+    if (method === 'POST' && /^\/v1\/platforms\/[^/]+\/orders$/.test(path) && opts.waitForProjection !== false) await projection.projected();
     return { status: res.status, headers: res.headers, body: parsed as T, text };
   }
 
-  return { url: app.url, app, tables: app.tables, token: (claims) => app.token(claims), api, stop: () => app.stop() };
+  return { url: app.url, app, tables: app.tables, token: (claims) => app.token(claims), api, projected: () => projection.projected(), stop: () => app.stop() };
 }

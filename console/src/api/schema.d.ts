@@ -1497,6 +1497,8 @@ export interface components {
             closesOn: string;
             /** @description true while the status is not CLOSED. */
             provisional: boolean;
+            /** @description Extension (issue 18): every order of the month received so far is counted in the lines. Counts follow the orders by seconds; a CLOSED month is final once this is true (the scheduled close waits for it). */
+            projectionCaughtUp: boolean;
             lines: {
                 province: string;
                 /** @enum {string} */
@@ -3460,6 +3462,7 @@ export interface operations {
                      *       "status": "CLOSED",
                      *       "closesOn": "2025-09-15",
                      *       "provisional": false,
+                     *       "projectionCaughtUp": true,
                      *       "lines": [
                      *         {
                      *           "province": "110000",
@@ -3580,6 +3583,7 @@ export interface operations {
                      *       "status": "REOPENED",
                      *       "closesOn": "2025-09-15",
                      *       "provisional": true,
+                     *       "projectionCaughtUp": true,
                      *       "lines": [
                      *         {
                      *           "province": "110000",
@@ -3727,6 +3731,7 @@ export interface operations {
                      *       "status": "CLOSED",
                      *       "closesOn": "2025-09-15",
                      *       "provisional": false,
+                     *       "projectionCaughtUp": true,
                      *       "lines": [
                      *         {
                      *           "province": "110000",

@@ -8,14 +8,18 @@
  *                                                                     shard is a hash of the worker, so one worker's
  *                                                                     days stay in one partition
  *
- * This module owns both key formats and the fee-counter sharding. The increments are written by the
- * orders repository, in the same transaction as the orders they count (`counterIncrements`); reads merge
- * the shards here, so callers see one count per (province, industry, day).
+ *   RIDERDAY#{workerId} / {platformId}#{date}                         a rider-day (A14): one attribute
+ *                                                                     `O#{orderId}` per order on that day
+ *                                                                     (its interval, province, industry)
+ *
+ * This module owns the key formats and the fee-counter sharding, and the reads (shards merged, so callers
+ * see one count per (province, industry, day)). The writes are the projection of the orders' change stream
+ * (repositories/projection.ts), never the order's own write.
  */
 import { createHash, randomInt } from 'node:crypto';
-import type { Industry } from '../../../core/index.ts';
+import type { Industry, RiderDayOrder } from '../../../core/index.ts';
 import { config } from '../config.ts';
-import { queryAll } from '../db.ts';
+import { batchGetAll, queryAll } from '../db.ts';
 
 /** What a counter needs to know of an order. */
 export interface CountedOrder {
@@ -65,7 +69,7 @@ const workerShard = (workerId: string): number => createHash('sha256').update(wo
 
 const platformDaysPartitionKey = (platformId: string, month: string, shard: number) => `PDAYS#${platformId}#${month}#${String(shard).padStart(3, '0')}`;
 
-const platformDayCounterKey = (o: Pick<CountedOrder, 'workerId' | 'date' | 'platformId' | 'province'>) => ({
+export const platformDayCounterKey = (o: Pick<CountedOrder, 'workerId' | 'date' | 'platformId' | 'province'>) => ({
   pk: platformDaysPartitionKey(o.platformId, o.date.slice(0, 7), workerShard(o.workerId)),
   sk: `${o.province}#${o.workerId}#${o.date}`,
 });
@@ -77,56 +81,36 @@ export const feeCounterKey = (o: Pick<CountedOrder, 'platformId' | 'date' | 'pro
   sk: `${o.province}#${o.chargedIndustry}#${o.date}`,
 });
 
-/** Distinct counters a group of orders adds to: one per enrolment day, one per fee line of the shard. */
-const countersOf = (orders: readonly CountedOrder[], shard: number) => {
-  const days = new Map<string, { key: ReturnType<typeof dayCounterKey>; order: CountedOrder; n: number }>();
-  const fees = new Map<string, { key: ReturnType<typeof feeCounterKey>; order: CountedOrder; n: number }>();
-  for (const o of orders) {
-    const d = dayCounterKey(o);
-    const dk = `${d.pk}|${d.sk}`;
-    days.set(dk, { key: d, order: o, n: (days.get(dk)?.n ?? 0) + 1 });
-    const f = feeCounterKey(o, shard);
-    const fk = `${f.pk}|${f.sk}`;
-    fees.set(fk, { key: f, order: o, n: (fees.get(fk)?.n ?? 0) + 1 });
-  }
-  return { days: [...days.values()], fees: [...fees.values()] };
-};
+export const riderDayKey = (workerId: string, platformId: string, date: string) => ({ pk: `RIDERDAY#${workerId}`, sk: `${platformId}#${date}` });
 
-/** The Update actions that count `orders` (enrolment days, then fee lines), for the orders' own transaction. */
-export const counterIncrements = (orders: readonly CountedOrder[], shard: number) => {
-  const { days, fees } = countersOf(orders, shard);
-  return [
-    ...days.map(({ key, order, n }) => ({
-      Update: {
-        TableName: config.tables.ledger,
-        Key: key,
-        UpdateExpression: 'ADD orders :n SET platformId = :p, province = :r, #d = :d',
-        ExpressionAttributeNames: { '#d': 'date' },
-        ExpressionAttributeValues: { ':n': n, ':p': order.platformId, ':r': order.province, ':d': order.date },
-      },
-    })),
-    ...days.map(({ order, n }) => ({
-      Update: {
-        TableName: config.tables.ledger,
-        Key: platformDayCounterKey(order),
-        UpdateExpression: 'ADD orders :n SET workerId = :w, province = :r, #d = :d',
-        ExpressionAttributeNames: { '#d': 'date' },
-        ExpressionAttributeValues: { ':n': n, ':w': order.workerId, ':r': order.province, ':d': order.date },
-      },
-    })),
-    ...fees.map(({ key, order, n }) => ({
-      Update: {
-        TableName: config.tables.ledger,
-        Key: key,
-        UpdateExpression: 'ADD orders :n SET province = :r, industry = :i, #d = :d',
-        ExpressionAttributeNames: { '#d': 'date' },
-        ExpressionAttributeValues: { ':n': n, ':r': order.province, ':i': order.chargedIndustry, ':d': order.date },
-      },
-    })),
-  ];
-};
+/** The attribute of a rider-day item that holds one order's entry. */
+export const RIDER_ORDER_PREFIX = 'O#';
 
 export const ledgerRepository = {
+  /**
+   * The orders of a worker on a platform on the given dates (coverage D4, evidence D11): one BatchGetItem of
+   * their rider-day items (one key per date, usually one or two), each order once. Eventually consistent
+   * like any projection: it lags the orders by the stream consumer's delay (seconds).
+   */
+  async riderDayOrders(workerId: string, platformId: string, dates: readonly string[]): Promise<RiderDayOrder[]> {
+    const items = await batchGetAll(
+      config.tables.ledger,
+      dates.map((d) => riderDayKey(workerId, platformId, d)),
+    );
+    const orders = new Map<string, RiderDayOrder>();
+    for (const item of items) {
+      for (const [name, value] of Object.entries(item)) {
+        if (!name.startsWith(RIDER_ORDER_PREFIX)) continue;
+        const entry = value as { p: string; i: Industry; a: string; f?: string };
+        const orderId = name.slice(RIDER_ORDER_PREFIX.length);
+        // A finished entry wins over an open one of the same order (a day written before the finish was known).
+        if (orders.get(orderId)?.finishedAt !== undefined) continue;
+        orders.set(orderId, { orderId, province: entry.p, industry: entry.i, acceptedAt: entry.a, ...(entry.f ? { finishedAt: entry.f } : {}) });
+      }
+    }
+    return [...orders.values()];
+  },
+
   /** Enrolment days of a worker from `from` to `to` (dates, inclusive), every platform and province (A13). */
   async days(workerId: string, from: string, to: string): Promise<EnrolmentDay[]> {
     const items = await queryAll({

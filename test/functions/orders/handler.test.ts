@@ -1,13 +1,24 @@
 /**
- * The orders handler with a mocked DynamoDB (aws-sdk-client-mock): what it writes, how it classifies a
- * cancelled transaction, how it retries conflicts, and that an infrastructure failure is never a success.
- * Chunk planning and continuation items alone: test/functions/_shared/repositories/orders.test.ts.
+ * The orders handler with a mocked DynamoDB (aws-sdk-client-mock): one conditional put per new order, in
+ * transactions of puts only (its counters are the projection's, test/functions/orders/projector.test.ts),
+ * how a put that met an existing order is classified from the stored item, that conflicts are retried,
+ * and that an infrastructure failure is never a success. The PartiQL alternative (`insertEach`, bench only)
+ * is tested here too.
  */
 import 'aws-sdk-client-mock-vitest/extend';
 import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { mockClient } from 'aws-sdk-client-mock';
-import { BatchGetCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import {
+  BatchExecuteStatementCommand,
+  BatchGetCommand,
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { bodyOf, httpEvent, lambdaContext } from '../../support/events.ts';
 import { orderItem } from '../../support/fixtures.ts';
@@ -35,7 +46,17 @@ const platform = {
 const claims = { sub: 'client-1', role: 'platform', platformId: 'plt_1' };
 const send = (orders: unknown[]) =>
   handler(httpEvent('POST /v1/platforms/{platformId}/orders', { claims, pathParameters: { platformId: 'plt_1' }, body: { orders } }), lambdaContext);
-const transactItems = () => ddb.commandCalls(TransactWriteCommand).map((c) => c.args[0].input.TransactItems!);
+const puts = () => ddb.commandCalls(TransactWriteCommand).flatMap((c) => c.args[0].input.TransactItems!.map((i) => i.Put!));
+const cancelled = (reasons: { Code: string; Item?: never }[]) =>
+  new TransactionCanceledException({ message: 'cancelled', $metadata: {}, CancellationReasons: reasons });
+/** The INSERT statements sent (PartiQL alternative), as the item rebuilt from the statement's names and parameters. */
+const inserts = () =>
+  ddb.commandCalls(BatchExecuteStatementCommand).flatMap((c) =>
+    c.args[0].input.Statements!.map((s) => {
+      const names = [...s.Statement!.matchAll(/'(\w+)': \?/g)].map((m) => m[1]!);
+      return { statement: s.Statement!, item: Object.fromEntries(names.map((n, i) => [n, s.Parameters![i]])) as Record<string, unknown> };
+    }),
+  );
 /** The order as stored after a first send of `sent`. */
 const storedOf = (sent: object) => ({
   pk: 'plt_1#o-1',
@@ -45,12 +66,6 @@ const storedOf = (sent: object) => ({
   date: '2025-08-01',
   platformId: 'plt_1',
 });
-const cancelled = (reasons: { Code: string; Item?: never }[]) =>
-  new TransactionCanceledException({ message: 'cancelled', $metadata: {}, CancellationReasons: reasons });
-/** The first order's Put lost its condition; the stored item comes back with the reason (ALL_OLD). */
-const firstExists = (stored: object, others = 3) =>
-  cancelled([{ Code: 'ConditionalCheckFailed', Item: marshall(stored) as never }, ...Array.from({ length: others }, () => ({ Code: 'None' }))]);
-
 beforeAll(async () => {
   ({ handler } = await import('../../../functions/orders/handler.ts'));
 });
@@ -72,7 +87,7 @@ beforeEach(() => {
 });
 
 describe('POST /v1/platforms/{platformId}/orders (mocked DynamoDB)', () => {
-  it('writes each new order with a conditional put and its counters in the same transaction (D3, D5)', async () => {
+  it('writes each new order with a conditional put, marked unprojected, in a transaction of puts only (issue 18: counters are projected)', async () => {
     ddb.on(TransactWriteCommand).resolves({});
 
     const result = await send([orderItem(1), orderItem(2, { acceptedAt: '2025-08-01T12:00:00+08:00', finishedAt: '2025-08-01T12:30:00+08:00' })]);
@@ -80,62 +95,80 @@ describe('POST /v1/platforms/{platformId}/orders (mocked DynamoDB)', () => {
     expect(result.statusCode).toBe(200);
     expect(bodyOf(result)).toMatchObject({ accepted: 2, duplicates: 0, updated: 0, rejected: 0 });
     expect(ddb).toHaveReceivedCommandTimes(TransactWriteCommand, 1);
-    expect(ddb).toHaveReceivedCommandWith(TransactWriteCommand, {
-      TransactItems: [
-        {
-          Put: expect.objectContaining({
-            ConditionExpression: 'attribute_not_exists(pk)',
-            Item: expect.objectContaining({ pk: 'plt_1#o-1', workerId: 'wkr_rider-1', date: '2025-08-01', chargedIndustry: 'INSTANT_DELIVERY' }),
-          }),
-        },
-        { Put: expect.objectContaining({ ConditionExpression: 'attribute_not_exists(pk)', Item: expect.objectContaining({ pk: 'plt_1#o-2' }) }) },
-        {
-          Update: expect.objectContaining({
-            Key: { pk: 'DAYS#wkr_rider-1', sk: '2025-08-01#plt_1#110000' },
-            ExpressionAttributeValues: expect.objectContaining({ ':n': 2 }),
-          }),
-        },
-        {
-          // The same enrolment day seen from the platform (D19's employment report), sharded by worker.
-          Update: expect.objectContaining({
-            Key: { pk: expect.stringMatching(/^PDAYS#plt_1#2025-08#00[0-7]$/), sk: '110000#wkr_rider-1#2025-08-01' },
-            ExpressionAttributeValues: expect.objectContaining({ ':n': 2, ':w': 'wkr_rider-1' }),
-          }),
-        },
-        {
-          Update: expect.objectContaining({
-            Key: { pk: expect.stringMatching(/^FEE#plt_1#2025-08#00[0-7]$/), sk: '110000#INSTANT_DELIVERY#2025-08-01' },
-            ExpressionAttributeValues: expect.objectContaining({ ':n': 2 }),
-          }),
-        },
-      ],
+    expect(puts().map((p) => p.Item!.pk)).toEqual(['plt_1#o-1', 'plt_1#o-2']);
+    expect(puts()[0]).toMatchObject({
+      TableName: 'orders',
+      ConditionExpression: 'attribute_not_exists(pk)',
+      ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+      Item: expect.objectContaining({ workerId: 'wkr_rider-1', date: '2025-08-01', chargedIndustry: 'INSTANT_DELIVERY', unprojected: 'plt_1#2025-08' }),
     });
+    expect(ddb).not.toHaveReceivedCommand(UpdateCommand);
+    expect(ddb).not.toHaveReceivedCommand(PutCommand);
   });
 
-  it('classifies orders whose put lost its condition from the stored item, and retries the rest once', async () => {
+  it('puts at most 100 orders in one transaction', async () => {
+    ddb.on(TransactWriteCommand).resolves({});
+    const orders = Array.from({ length: 230 }, (_, i) =>
+      orderItem(i, { acceptedAt: `2025-08-01T1${i % 10}:${String(i % 60).padStart(2, '0')}:00+08:00`, finishedAt: undefined }),
+    );
+
+    expect(bodyOf(await send(orders))).toMatchObject({ accepted: 230 });
+    expect(ddb.commandCalls(TransactWriteCommand).map((c) => c.args[0].input.TransactItems!.length)).toEqual([100, 100, 30]);
+  });
+
+  it('classifies an order whose put met an existing order from the stored item, and writes the rest once', async () => {
     ddb
       .on(TransactWriteCommand)
-      .rejectsOnce(firstExists(storedOf(orderItem(1))))
+      .rejectsOnce(cancelled([{ Code: 'ConditionalCheckFailed', Item: marshall(storedOf(orderItem(1))) as never }, { Code: 'None' }]))
       .resolves({});
 
     const result = await send([orderItem(1), orderItem(2)]);
 
     expect(bodyOf(result)).toMatchObject({ accepted: 1, duplicates: 1, results: [{ status: 'duplicate' }, { status: 'accepted' }] });
-    const retry = transactItems()[1]!;
-    expect(retry.filter((i) => i.Put).map((i) => i.Put!.Item!.orderId)).toEqual(['o-2']);
-    expect(retry.find((i) => i.Update)!.Update!.ExpressionAttributeValues![':n']).toBe(1);
+    expect(ddb.commandCalls(TransactWriteCommand)[1]!.args[0].input.TransactItems!.map((i) => i.Put!.Item!.orderId)).toEqual(['o-2']);
   });
 
-  it('retries a transaction conflict on a counter instead of failing the batch', async () => {
+  it('retries a transaction conflict instead of failing the batch', async () => {
     ddb
       .on(TransactWriteCommand)
-      .rejectsOnce(cancelled([{ Code: 'None' }, { Code: 'TransactionConflict' }, { Code: 'None' }]))
+      .rejectsOnce(cancelled([{ Code: 'TransactionConflict' }]))
       .resolves({});
+
+    expect(bodyOf(await send([orderItem(1)])).accepted).toBe(1);
+    expect(ddb).toHaveReceivedCommandTimes(TransactWriteCommand, 2);
+  });
+
+  it('reads the stored order when the cancellation carries no item, and updates a finishedAt it lacked', async () => {
+    const { finishedAt: _none, ...open } = orderItem(1);
+    ddb.on(TransactWriteCommand).rejects(cancelled([{ Code: 'ConditionalCheckFailed' }]));
+    ddb.on(UpdateCommand).resolves({});
+    ddb
+      .on(BatchGetCommand)
+      .resolvesOnce({ Responses: { registry: [{ platformWorkerId: 'rider-1', workerId: 'wkr_rider-1', idHash: 'h' }] } })
+      .resolves({ Responses: { orders: [storedOf(open)] } });
 
     const result = await send([orderItem(1)]);
 
-    expect(bodyOf(result).accepted).toBe(1);
-    expect(ddb).toHaveReceivedCommandTimes(TransactWriteCommand, 2);
+    expect(bodyOf(result)).toMatchObject({ updated: 1 });
+    expect(ddb).toHaveReceivedCommandWith(UpdateCommand, {
+      Key: { pk: 'plt_1#o-1' },
+      ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(finishedAt)',
+    });
+  });
+
+  it('a finishedAt set meanwhile by another request with another value is not an update', async () => {
+    const { finishedAt: _none, ...open } = orderItem(1);
+    const stored = storedOf(open);
+    ddb.on(TransactWriteCommand).rejects(cancelled([{ Code: 'ConditionalCheckFailed', Item: marshall(stored) as never }]));
+    ddb.on(UpdateCommand).rejects(new ConditionalCheckFailedException({ message: 'set', $metadata: {} }));
+    ddb
+      .on(BatchGetCommand)
+      .resolvesOnce({ Responses: { registry: [{ platformWorkerId: 'rider-1', workerId: 'wkr_rider-1', idHash: 'h' }] } })
+      .resolves({ Responses: { orders: [{ ...stored, finishedAt: '2025-08-01T11:00:00+08:00' }] } });
+
+    const again = await send([{ ...open, finishedAt: '2025-08-01T12:00:00+08:00' }]);
+
+    expect(bodyOf(again)).toMatchObject({ updated: 0, rejected: 1, results: [{ errors: [{ path: 'orders.0.finishedAt' }] }] });
   });
 
   it('answers 500 problem+json, never a false success, when DynamoDB fails', async () => {
@@ -154,7 +187,7 @@ describe('POST /v1/platforms/{platformId}/orders (mocked DynamoDB)', () => {
     const result = await send([orderItem(1), { ...orderItem(2), acceptedAt: 17 }]);
 
     expect(bodyOf(result).results[1]).toMatchObject({ status: 'rejected', errors: [{ path: 'orders.1.acceptedAt' }] });
-    expect(transactItems().flatMap((items) => items.filter((i) => i.Put))).toHaveLength(1);
+    expect(puts()).toHaveLength(1);
   });
 
   it('rejects a new order of a month closed by the date alone (September 2025, never reopened), item by item (D19)', async () => {
@@ -164,109 +197,63 @@ describe('POST /v1/platforms/{platformId}/orders (mocked DynamoDB)', () => {
 
     expect(bodyOf(result)).toMatchObject({ accepted: 1, rejected: 1 });
     expect(bodyOf(result).results[1]).toMatchObject({ status: 'rejected', errors: [{ path: 'orders.1.acceptedAt', code: 'MONTH_CLOSED' }] });
-    expect(transactItems().flatMap((items) => items.flatMap((i) => (i.Put ? [i.Put.Item!.pk] : [])))).toEqual(['plt_1#o-1']);
+    expect(puts().map((p) => p.Item!.pk)).toEqual(['plt_1#o-1']);
   });
 });
 
-describe('orders longer than 24 h through the handler (D4, docs/data-model.md A14)', () => {
-  it("writes a 30 h order's continuation item in the order's own transaction, after its Put and counters, and never counts it", async () => {
-    ddb.on(TransactWriteCommand).resolves({});
-
-    const result = await send([orderItem(1, { acceptedAt: '2025-08-01T10:00:00+08:00', finishedAt: '2025-08-02T16:00:00+08:00' }), orderItem(2)]);
-
-    expect(bodyOf(result)).toMatchObject({ accepted: 2 });
-    expect(ddb).toHaveReceivedCommandTimes(TransactWriteCommand, 1);
-    const [items] = transactItems();
-    expect(items!.map((i) => (i.Put ? i.Put.Item!.pk : i.Update!.Key!.pk))).toEqual([
-      'plt_1#o-1',
-      'plt_1#o-2',
-      'DAYS#wkr_rider-1',
-      expect.stringMatching(/^PDAYS#/),
-      expect.stringMatching(/^FEE#/),
-      'plt_1#o-1#+1',
-    ]);
-    expect(items![5]!.Put).toEqual({ TableName: 'orders', Item: expect.objectContaining({ at: '2025-08-02T02:00:00.000Z#o-1#+1', wk: 'wkr_rider-1#plt_1' }) });
-    expect(items!.filter((i) => i.Update).every((u) => u.Update!.ExpressionAttributeValues![':n'] === 2)).toBe(true);
-    expect(ddb).not.toHaveReceivedCommand(PutCommand);
+describe('the measured alternatives (bench only): PartiQL INSERTs and a conditional PutItem per order', () => {
+  const order = (n: number) => ({
+    platformId: 'plt_1',
+    orderId: `o-${n}`,
+    platformWorkerId: 'rider-1',
+    workerId: 'wkr_rider-1',
+    industry: 'INSTANT_DELIVERY' as const,
+    chargedIndustry: 'INSTANT_DELIVERY' as const,
+    province: '110000',
+    acceptedAt: '2025-08-01T10:05:00+08:00',
+    date: '2025-08-01',
   });
+  it('insertEach: 25 INSERTs per call; DuplicateItem read back; other errors retried', async () => {
+    const { ordersRepository } = await import('../../../functions/_shared/repositories/orders.ts');
+    let conflicts = 0;
+    ddb.on(BatchExecuteStatementCommand).callsFake((input: { Statements: { Parameters: unknown[] }[] }) => ({
+      Responses: input.Statements.map((s) => {
+        const pk = s.Parameters[0] as string;
+        if (pk === 'plt_1#o-0') return { Error: { Code: 'DuplicateItem' } };
+        if (pk === 'plt_1#o-1' && conflicts++ === 0) return { Error: { Code: 'TransactionConflict' } };
+        return {};
+      }),
+    }));
+    ddb.on(BatchGetCommand).resolves({ Responses: { orders: [{ ...order(0), pk: 'plt_1#o-0' }] } });
 
-  it('re-sent, the stored order is a duplicate and nothing is written again (its items came with it)', async () => {
-    const sent = orderItem(1, { acceptedAt: '2025-08-01T10:00:00+08:00', finishedAt: '2025-08-02T16:00:00+08:00' });
-    ddb.on(TransactWriteCommand).rejects(firstExists(storedOf(sent)));
+    const outcome = await ordersRepository.insertEach(
+      Array.from({ length: 30 }, (_, i) => order(i)),
+      'now',
+      2,
+    );
 
-    const result = await send([sent]);
-
-    expect(bodyOf(result)).toMatchObject({ accepted: 0, duplicates: 1 });
-    expect(ddb).toHaveReceivedCommandTimes(TransactWriteCommand, 1);
-    expect(ddb).not.toHaveReceivedCommand(PutCommand);
-    expect(ddb).not.toHaveReceivedCommand(UpdateCommand);
-  });
-
-  it('adds a finishedAt that makes the order 30 h long in one transaction with its continuation item; a lost condition is no update', async () => {
-    const { finishedAt: _none, ...open } = orderItem(1, { acceptedAt: '2025-08-01T10:00:00+08:00' });
-    const stored = storedOf(open);
-    ddb
-      .on(TransactWriteCommand)
-      .rejectsOnce(firstExists(stored))
-      .rejectsOnce(cancelled([{ Code: 'None' }, { Code: 'TransactionConflict' }]))
-      .resolvesOnce({});
-
-    const result = await send([{ ...open, finishedAt: '2025-08-02T16:00:00+08:00' }]);
-
-    expect(bodyOf(result)).toMatchObject({ accepted: 0, updated: 1 });
-    const [, conflicted, update] = transactItems();
-    expect(conflicted).toEqual(update);
-    expect(update).toHaveLength(2);
-    expect(update![0]!.Update).toMatchObject({ Key: { pk: 'plt_1#o-1' }, ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(finishedAt)' });
-    expect(update![1]!.Put!.Item).toMatchObject({ pk: 'plt_1#o-1#+1', finishedAt: '2025-08-02T16:00:00+08:00' });
-    expect(ddb).not.toHaveReceivedCommand(UpdateCommand);
-  });
-
-  it('a finishedAt set meanwhile by another request with another value is not an update, and nothing is written', async () => {
-    const { finishedAt: _none, ...open } = orderItem(1, { acceptedAt: '2025-08-01T10:00:00+08:00' });
-    const stored = storedOf(open);
-    ddb
-      .on(BatchGetCommand)
-      .resolvesOnce({ Responses: { registry: [{ platformWorkerId: 'rider-1', workerId: 'wkr_rider-1', idHash: 'h' }] } })
-      .resolves({ Responses: { orders: [{ ...stored, finishedAt: '2025-08-01T11:00:00+08:00' }] } });
-    ddb
-      .on(TransactWriteCommand)
-      .rejectsOnce(firstExists(stored))
-      .rejectsOnce(cancelled([{ Code: 'ConditionalCheckFailed' }, { Code: 'None' }]));
-
-    const again = await send([{ ...open, finishedAt: '2025-08-02T16:00:00+08:00' }]);
-
-    expect(bodyOf(again)).toMatchObject({ updated: 0, rejected: 1, results: [{ errors: [{ path: 'orders.0.finishedAt' }] }] });
-    expect(ddb).toHaveReceivedCommandTimes(TransactWriteCommand, 2);
-  });
-
-  it('an order of 200 days: 96 items in its transaction, the other 103 right after it, and again whenever it is re-sent', async () => {
-    const sent = orderItem(1, { acceptedAt: '2025-08-01T10:00:00+08:00', finishedAt: '2026-02-17T10:00:00+08:00' });
-    ddb.on(TransactWriteCommand).resolves({});
-    ddb.on(PutCommand).resolves({});
-
-    const first = await send([sent]);
-
-    expect(bodyOf(first)).toMatchObject({ accepted: 1 });
-    const [items] = transactItems();
-    expect(items).toHaveLength(100);
-    const inTransaction = items!.filter((i) => i.Put && !i.Put.ConditionExpression).map((i) => i.Put!.Item!.pk);
-    const after = ddb.commandCalls(PutCommand).map((c) => c.args[0].input.Item!.pk);
-    expect(inTransaction).toHaveLength(96);
-    expect(new Set([...inTransaction, ...after])).toEqual(new Set(Array.from({ length: 199 }, (_, i) => `plt_1#o-1#+${i + 1}`)));
-
-    // Re-sent: a duplicate, whose tail items are put again (idempotent).
-    ddb.resetHistory();
-    ddb.on(TransactWriteCommand).rejects(firstExists(storedOf(sent), 0));
-
-    const resent = await send([sent]);
-
-    expect(bodyOf(resent)).toMatchObject({ duplicates: 1 });
+    expect(outcome.written).toHaveLength(29);
+    expect([...outcome.existing.keys()]).toEqual(['o-0']);
+    expect(inserts()[0]!.statement).toMatch(/^INSERT INTO "orders" VALUE \{'pk': \?, /);
     expect(
       ddb
-        .commandCalls(PutCommand)
-        .map((c) => c.args[0].input.Item!.pk)
+        .commandCalls(BatchExecuteStatementCommand)
+        .map((c) => c.args[0].input.Statements!.length)
         .sort(),
-    ).toEqual([...after].sort());
+    ).toEqual([1, 25, 5].sort());
+  });
+
+  it('putEach: one conditional PutItem per order; a lost condition returns the stored item', async () => {
+    const { ordersRepository } = await import('../../../functions/_shared/repositories/orders.ts');
+    ddb.on(PutCommand).callsFake((input: { Item: { pk: string } }) => {
+      if (input.Item.pk === 'plt_1#o-0')
+        throw new ConditionalCheckFailedException({ message: 'exists', $metadata: {}, Item: marshall({ ...order(0), pk: 'plt_1#o-0' }) as never });
+      return {};
+    });
+
+    const outcome = await ordersRepository.putEach([order(0), order(1)], 'now', 2);
+
+    expect(outcome.written.map((o) => o.orderId)).toEqual(['o-1']);
+    expect(outcome.existing.get('o-0')).toMatchObject({ orderId: 'o-0', workerId: 'wkr_rider-1' });
   });
 });

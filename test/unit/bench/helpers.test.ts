@@ -151,7 +151,7 @@ describe('raw order items', () => {
       acceptedAt: '2025-08-04T08:00:00+08:00',
       finishedAt: '2025-08-04T08:30:00+08:00',
     });
-    await ordersRepository.writeChunk({ orders: [order], shard: 0 }, '2026-01-01T00:00:00.000Z');
+    await ordersRepository.writeNew([order], '2026-01-01T00:00:00.000Z', 1);
     const put = mock.commandCalls(TransactWriteCommand)[0]!.args[0].input.TransactItems![0]!.Put!.Item;
     expect(orderTableItem(order, '2026-01-01T00:00:00.000Z')).toEqual(put);
     mock.restore();
