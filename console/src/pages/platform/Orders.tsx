@@ -151,28 +151,48 @@ interface DeclarationRow {
   readonly orders?: number;
   readonly totalFen?: number;
   readonly provisional?: boolean;
+  /** Orders received but not yet counted (the projection lags by seconds). */
+  readonly counting?: boolean;
   readonly problem?: string;
 }
 
-/** The months the file's orders fall in, as the API's declarations count them now (each order once, D5). */
+/**
+ * The months the file's orders fall in, as the API's declarations count them (each order once, D5). The
+ * counts follow the orders by seconds (the orders stream's projection, issue 18): while a month's
+ * `projectionCaughtUp` is false the table says so (统计中) and reads it again every 2 seconds.
+ */
 function Declarations({ platformId, months }: { platformId: string; months: string[] }) {
   const [rows, setRows] = useState<DeclarationRow[]>();
   const key = months.join(',');
   useEffect(() => {
     let live = true;
-    void Promise.all(
-      key
-        .split(',')
-        .filter(Boolean)
-        .slice(-6)
-        .map(async (month): Promise<DeclarationRow> => {
-          const { data, error } = await api.GET('/v1/platforms/{platformId}/declarations/{month}', { params: { path: { platformId, month } } });
-          if (!data) return { month, problem: asProblem(error).detail };
-          return { month, orders: data.lines.reduce((sum, l) => sum + l.orders, 0), totalFen: data.totalFen, provisional: data.provisional };
-        }),
-    ).then((r) => live && setRows(r));
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const read = async () => {
+      const r = await Promise.all(
+        key
+          .split(',')
+          .filter(Boolean)
+          .slice(-6)
+          .map(async (month): Promise<DeclarationRow> => {
+            const { data, error } = await api.GET('/v1/platforms/{platformId}/declarations/{month}', { params: { path: { platformId, month } } });
+            if (!data) return { month, problem: asProblem(error).detail };
+            return {
+              month,
+              orders: data.lines.reduce((sum, l) => sum + l.orders, 0),
+              totalFen: data.totalFen,
+              provisional: data.provisional,
+              counting: !data.projectionCaughtUp,
+            };
+          }),
+      );
+      if (!live) return;
+      setRows(r);
+      if (r.some((row) => row.counting)) timer = setTimeout(() => void read(), 2_000);
+    };
+    void read();
     return () => {
       live = false;
+      if (timer) clearTimeout(timer);
     };
   }, [platformId, key]);
   if (!rows) return null;
@@ -189,7 +209,12 @@ function Declarations({ platformId, months }: { platformId: string; months: stri
         { title: '月份', dataIndex: 'month' },
         { title: '订单数', key: 'orders', render: (_, r) => (r.orders === undefined ? '—' : r.orders.toLocaleString('zh-CN')) },
         { title: '应缴金额（元）', key: 'total', render: (_, r) => (r.totalFen === undefined ? '—' : yuan(r.totalFen)) },
-        { title: '说明', key: 'note', render: (_, r) => r.problem ?? (r.provisional ? '本月未关账，数字随订单增加' : '已关账') },
+        {
+          title: '说明',
+          key: 'note',
+          render: (_, r) =>
+            r.problem ?? [r.counting ? '统计中，数字稍后更新' : '', r.provisional ? '本月未关账，数字随订单增加' : '已关账'].filter(Boolean).join('；'),
+        },
       ]}
     />
   );
