@@ -322,7 +322,8 @@ describe('assistance between provinces in chromium (D18)', () => {
       .fill('已核实：事发当日在上海市第六人民医院急诊就诊。');
     await page.getByRole('button', { name: '提交答复' }).click();
     await page.getByText('已答复', { exact: true }).first().waitFor();
-    expect(await page.getByRole('form', { name: `答复协查 ${request.requestId}` }).count()).toBe(0);
+    // '已答复' is first the toast, then the list's tag: the form goes once the list has been read again.
+    await expect.poll(() => page.getByRole('form', { name: `答复协查 ${request.requestId}` }).count()).toBe(0);
     const answered = await ok(stack.api('GET', '/v1/assistance-requests', { token: world.tokens.otherProvince }), 200, 'answered');
     expect(answered.items.find((r: any) => r.requestId === request.requestId).answer).toBe('已核实：事发当日在上海市第六人民医院急诊就诊。');
     expect(((await page.locator('main main').textContent()) ?? '').includes('张三')).toBe(false);
