@@ -29,6 +29,9 @@ export default defineConfig({
           // integration suites a browser step takes about 3× its time on an idle machine.
           testTimeout: 90_000,
           hookTimeout: 120_000,
+          // A page follows the API by one of its own reads (a refresh every 2 s, a toast, a list read again):
+          // vitest's 1 s default for expect.poll is shorter than one such read on a loaded 2-core CI run.
+          expect: { poll: { timeout: 15_000 } },
         },
       },
       { test: { name: 'infra', include: ['test/infra/**/*.test.ts'], testTimeout: 120_000, hookTimeout: 120_000 } },

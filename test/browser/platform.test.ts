@@ -270,7 +270,7 @@ describe('the platform portal', () => {
     expect(await declaredOrders(month)).toBe(before + 4_999);
     // The page shows the month's declaration as the API counts it.
     const declared = page.getByTestId('declarations').locator('tbody tr.ant-table-row').filter({ hasText: month });
-    await expect.poll(async () => (await declared.textContent()) ?? '').toContain((before + 4_999).toLocaleString('zh-CN'));
+    await expect.poll(async () => (await declared.textContent()) ?? '', { timeout: 30_000 }).toContain((before + 4_999).toLocaleString('zh-CN'));
     await checked('orders-imported');
 
     // The same file again: every order already there is a duplicate, and the declaration does not move.
@@ -281,7 +281,7 @@ describe('the platform portal', () => {
     expect(await count('duplicate')).toBe(4_999);
     expect(await count('rejected')).toBe(1);
     expect(await declaredOrders(month)).toBe(before + 4_999);
-    await expect.poll(async () => (await declared.textContent()) ?? '').toContain((before + 4_999).toLocaleString('zh-CN'));
+    await expect.poll(async () => (await declared.textContent()) ?? '', { timeout: 30_000 }).toContain((before + 4_999).toLocaleString('zh-CN'));
     await page.unroute(`**/v1/platforms/${world.platformId}/orders`);
     await checked('orders-reimported');
   });
