@@ -29,16 +29,16 @@ export interface BenchResults {
 export const costInputs = (ing: IngestResult, ordersTable = 'orders', ledgerTable = 'ledger'): CostInputs => {
   const c = ing.arms.real!.counts!;
   const n = ing.orders;
-  // Issue 18: the request writes the orders only; the projection's transactions (planned offline over the
-  // same batches: marker removals, counters, rider-days) and the sparse index's delete are added, so that the
-  // model charges what an order costs in all.
+  // Issue 18: the request writes the orders and one batch item per transaction; the projection's writes
+  // (planned offline over the same batches: rider-days, counters, batch counts and closes) and the sparse
+  // index's delete of each closed batch are added, so that the model charges what an order costs in all.
   const projected = ing.projection ? ing.plannedWritesPer1000.grouped / 1000 : 0;
   return {
     itemWritesPerOrder: c.items / n + projected,
     transactional: true,
     orderItemBytes: (c.byTableBytes[ordersTable] ?? 0) / (c.byTable[ordersTable] || 1),
     gsiItemBytes: c.gsiItems ? c.gsiBytes / c.gsiItems : 0,
-    gsiWritesPerOrder: c.gsiItems / n + (ing.projection ? 1 : 0),
+    gsiWritesPerOrder: (c.gsiItems / n) * (ing.projection ? 2 : 1),
     readItemsPerOrder: c.readItems / n,
     counterItemsPerOrder: 1 / 20,
     counterItemBytes: (c.byTableBytes[ledgerTable] ?? 0) / (c.byTable[ledgerTable] || 1),

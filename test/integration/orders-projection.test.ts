@@ -7,7 +7,7 @@
  * is counted (`projectionCaughtUp`), and closing a month waits for it (D19).
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { QueryCommand } from '@aws-sdk/client-dynamodb';
+import { QueryCommand, ScanCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { localDynamoDbClient } from '../../local/dynamodb.ts';
 import { type LocalProjection, localProjection } from '../../local/events/index.ts';
 import { startTestStack, type TestStack } from '../support/local-stack.ts';
@@ -169,5 +169,58 @@ describe('the orders projection counts each order exactly once (issue 18)', () =
     const closed = await stack.api('POST', `/v1/platforms/${p.platformId}/declarations/2025-08/closing`, { token: adminClaims, body: {} });
     expect(closed.status).toBe(200);
     expect(closed.body).toMatchObject({ status: 'CLOSED', projectionCaughtUp: true, totalFen: 8 * 7 });
+  });
+
+  it('each write transaction leaves a batch that is open until counted; one left open by a failed close reads complete by its counts', async () => {
+    const p = await newPlatform();
+    projection.pause(true);
+    expect((await p.send(orders(500, 150))).body).toMatchObject({ accepted: 150 });
+    const client = localDynamoDbClient(inject('ddbEndpoint'));
+    try {
+      const batches = async () =>
+        (
+          await client.send(
+            new ScanCommand({
+              TableName: stack.tables.ORDERS_TABLE,
+              FilterExpression: 'begins_with(pk, :b) AND platformId = :p',
+              ExpressionAttributeValues: { ':b': { S: 'BATCH#' }, ':p': { S: p.platformId } },
+              ConsistentRead: true,
+            }),
+          )
+        ).Items ?? [];
+      // 150 orders of one month: two transactions of at most 99, each with its batch, both open.
+      const open = await batches();
+      expect(open.map((b) => Number(b.orders!.N)).sort((a, b) => a - b)).toEqual([51, 99]);
+      expect(open.every((b) => b.unprojected?.S === `${p.platformId}#2025-08` && b.counted?.N === '0')).toBe(true);
+      expect(await projected(p)).toMatchObject({ caughtUp: false, feeOrders: 0 });
+
+      projection.pause(false);
+      await stack.projected();
+      const counted = await batches();
+      expect(counted.map((b) => [Number(b.counted!.N), Number(b.orders!.N), b.unprojected]).sort()).toEqual([
+        [51, 51, undefined],
+        [99, 99, undefined],
+      ]);
+      expect(await projected(p)).toMatchObject({ caughtUp: true, feeOrders: 150 });
+
+      // A close that failed after its count: the batch is back in the index, but its counts say it is complete.
+      const [first] = counted;
+      const reopen = (counted: number) =>
+        client.send(
+          new UpdateItemCommand({
+            TableName: stack.tables.ORDERS_TABLE,
+            Key: { pk: first!.pk! },
+            UpdateExpression: 'SET unprojected = :u, counted = :c',
+            ExpressionAttributeValues: { ':u': { S: `${p.platformId}#2025-08` }, ':c': { N: String(counted) } },
+          }),
+        );
+      await reopen(Number(first!.orders!.N));
+      expect(await projected(p)).toMatchObject({ caughtUp: true });
+      // One order short of its count: the month is not complete.
+      await reopen(Number(first!.orders!.N) - 1);
+      expect(await projected(p)).toMatchObject({ caughtUp: false });
+    } finally {
+      client.destroy();
+    }
   });
 });

@@ -153,7 +153,7 @@ describe('raw order items', () => {
     });
     await ordersRepository.writeNew([order], '2026-01-01T00:00:00.000Z', 1);
     const put = mock.commandCalls(TransactWriteCommand)[0]!.args[0].input.TransactItems![0]!.Put!.Item;
-    expect(orderTableItem(order, '2026-01-01T00:00:00.000Z')).toEqual(put);
+    expect(orderTableItem(order, '2026-01-01T00:00:00.000Z', put!.batch as string)).toEqual(put);
     mock.restore();
   });
 });
