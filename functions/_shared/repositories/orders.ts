@@ -70,7 +70,9 @@ const chunksByMonth = (orders: readonly StoredOrder[]): StoredOrder[][] => {
   const months = new Map<string, StoredOrder[]>();
   for (const o of orders) {
     const month = o.date.slice(0, 7);
-    months.set(month, [...(months.get(month) ?? []), o]);
+    const part = months.get(month);
+    if (part) part.push(o);
+    else months.set(month, [o]);
   }
   return [...months.values()].flatMap((part) => chunk(part, MAX_TRANSACTION_ACTIONS - 1));
 };
