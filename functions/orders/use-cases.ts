@@ -8,9 +8,17 @@
  * counted twice, whatever is re-sent, concurrently or later.
  */
 import type * as z from '../_shared/zod.ts';
-import { chargedIndustry, checkOrderTimes, industryAcceptedFor, isPlatformEnrolled, resentOrderDifferences, shanghaiDate } from '../../core/index.ts';
+import {
+  chargedIndustry,
+  checkOrderTimes,
+  industryAcceptedFor,
+  isPlatformEnrolled,
+  orderExpiresAt,
+  resentOrderDifferences,
+  shanghaiDate,
+} from '../../core/index.ts';
 import { businessMetrics } from '../_shared/metrics.ts';
-import { closedMonths } from '../_shared/months.ts';
+import { closedMonths, expiryVersions } from '../_shared/months.ts';
 import { fieldErrors, type ProblemFieldError } from '../_shared/problem.ts';
 import type { Platform } from '../_shared/repositories/platforms.ts';
 import { ordersRepository, type StoredOrder } from '../_shared/repositories/orders.ts';
@@ -94,6 +102,8 @@ export const ingestOrders = async (platform: Platform, rawItems: readonly unknow
     valid.map((v) => v.item.platformWorkerId),
   );
   const candidates: { index: number; item: Item; order: StoredOrder }[] = [];
+  // Issue 18: each new order expires from the table after its month's close plus orderHotDaysAfterClose.
+  const versions = valid.length > 0 ? await expiryVersions() : [];
   for (const { index, item } of valid) {
     const link = links.get(item.platformWorkerId);
     if (!link) {
@@ -115,6 +125,7 @@ export const ingestOrders = async (platform: Platform, rawItems: readonly unknow
         acceptedAt: item.acceptedAt,
         ...(item.finishedAt ? { finishedAt: item.finishedAt } : {}),
         date,
+        expiresAt: orderExpiresAt(versions, date),
       },
     });
   }

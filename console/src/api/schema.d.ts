@@ -1112,7 +1112,7 @@ export interface components {
     schemas: {
         ParameterVersion: {
             /** @enum {string} */
-            name: "contributionRateFen" | "averageMonthlyWageFen" | "minimumMonthlyWageFen" | "inpatientMealFenPerDay" | "urbanDisposableIncomeFen" | "openOrderCoverHours" | "coverGraceMinutes" | "contributionDueDay";
+            name: "contributionRateFen" | "averageMonthlyWageFen" | "minimumMonthlyWageFen" | "inpatientMealFenPerDay" | "urbanDisposableIncomeFen" | "openOrderCoverHours" | "coverGraceMinutes" | "contributionDueDay" | "orderHotDaysAfterClose";
             scope: components["schemas"]["ParameterScope"];
             /** @example 2025-07-01 */
             effectiveFrom: string;
@@ -1404,7 +1404,7 @@ export interface components {
         };
         ResolvedParameter: {
             /** @enum {string} */
-            name: "contributionRateFen" | "averageMonthlyWageFen" | "minimumMonthlyWageFen" | "inpatientMealFenPerDay" | "urbanDisposableIncomeFen" | "openOrderCoverHours" | "coverGraceMinutes" | "contributionDueDay";
+            name: "contributionRateFen" | "averageMonthlyWageFen" | "minimumMonthlyWageFen" | "inpatientMealFenPerDay" | "urbanDisposableIncomeFen" | "openOrderCoverHours" | "coverGraceMinutes" | "contributionDueDay" | "orderHotDaysAfterClose";
             value: number;
             /** @example 2025-07-01 */
             effectiveFrom: string;
@@ -2437,7 +2437,7 @@ export interface operations {
     resolveParameter: {
         parameters: {
             query: {
-                name: "contributionRateFen" | "averageMonthlyWageFen" | "minimumMonthlyWageFen" | "inpatientMealFenPerDay" | "urbanDisposableIncomeFen" | "openOrderCoverHours" | "coverGraceMinutes" | "contributionDueDay";
+                name: "contributionRateFen" | "averageMonthlyWageFen" | "minimumMonthlyWageFen" | "inpatientMealFenPerDay" | "urbanDisposableIncomeFen" | "openOrderCoverHours" | "coverGraceMinutes" | "contributionDueDay" | "orderHotDaysAfterClose";
                 on: string;
                 province?: string;
                 industry?: "RIDE_HAILING" | "FOOD_DELIVERY" | "INSTANT_DELIVERY" | "FREIGHT";

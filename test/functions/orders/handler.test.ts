@@ -106,6 +106,15 @@ describe('POST /v1/platforms/{platformId}/orders (mocked DynamoDB)', () => {
     expect(ddb).not.toHaveReceivedCommand(PutCommand);
   });
 
+  it("writes expiresAt on each new order: 30 days after 00:00 following its month's due day (issue 18, D19)", async () => {
+    ddb.on(TransactWriteCommand).resolves({});
+
+    await send([orderItem(1), orderItem(2, { acceptedAt: '2025-08-31T23:30:00+08:00', finishedAt: undefined })]);
+
+    // August 2025 closes at 2025-09-16T00:00+08:00 (contributionDueDay 15); + orderHotDaysAfterClose 30.
+    expect(puts().map((p) => p.Item!.expiresAt)).toEqual([Date.parse('2025-10-16T00:00:00+08:00') / 1000, Date.parse('2025-10-16T00:00:00+08:00') / 1000]);
+  });
+
   it('puts at most 100 orders in one transaction', async () => {
     ddb.on(TransactWriteCommand).resolves({});
     const orders = Array.from({ length: 230 }, (_, i) =>
