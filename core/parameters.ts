@@ -126,7 +126,8 @@ export const PARAMETER_RULES: Readonly<Record<ParameterName, ParameterRule>> = {
     description: "Days after a month's close (D19) that its orders stay in the orders table before they expire to the archive (订单明细在线保留天数)",
     scopes: [],
     min: 1,
-    max: 366,
+    // Up to ten years: a stage loading historical orders (the local demos and tests) keeps them hot.
+    max: 3650,
     decision: 'D19',
     pickedBy: "the month's closesOn (an older month: the first version)",
   },

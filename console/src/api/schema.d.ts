@@ -261,7 +261,7 @@ export interface paths {
         put?: never;
         /**
          * Reopen a CLOSED month for one platform with a written reason (admin, D19; audited)
-         * @description Late orders (补报, e.g. after an outage) are accepted again until the month is closed again. 409 `MONTH_NOT_CLOSED` unless the month is CLOSED.
+         * @description Late orders (补报, e.g. after an outage) are accepted again until the month is closed again. 409 `MONTH_NOT_CLOSED` unless the month is CLOSED; 409 `MONTH_ARCHIVED` once its orders have expired to the archive (its close plus `orderHotDaysAfterClose` days: re-sent orders could no longer be recognised as duplicates).
          */
         post: operations["reopenDeclaration"];
         delete?: never;
