@@ -19,6 +19,7 @@ export * from './confirmation.ts';
 export * from './orders.ts';
 export * from './order-projection.ts';
 export * from './order-expiry.ts';
+export * from './ledger-rebuild.ts';
 export * from './cases.ts';
 export * from './case-record.ts';
 export * from './case-deadlines.ts';
