@@ -16,7 +16,7 @@
  * First the standard workload is posted once with the orders projection running: the lag from each
  * batch's 200 to its orders' projection (p50, p99) and the projection's throughput. Then the projection is
  * paused while the arms run (the write path alone, as the ratio's definition); what they write is left
- * unprojected (the stack is thrown away).
+ * uncounted (the stack is thrown away).
  */
 import { performance } from 'node:perf_hooks';
 import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -26,6 +26,8 @@ import { chunk, mapLimit, sleep } from '../functions/_shared/db.ts';
 import { quantile, summarize, type Summary } from './lib/stats.ts';
 import type { WriteCounter, WriteCounts } from './lib/write-counter.ts';
 import { cpuNow, cpuSince, findJavaDescendant } from './lib/cpu.ts';
+import { itemSize } from './lib/item-size.ts';
+import { marshall } from '@aws-sdk/util-dynamodb';
 import { chronological, orderTableItem, standardOrders, storedOrder, type OrderRequestItem } from './lib/workload.ts';
 import { BENCH_MONTH, PROVINCES, type BenchPlatform, type BenchStack } from './lib/stack.ts';
 
@@ -78,8 +80,13 @@ interface ProjectionResult {
 export interface IngestResult {
   readonly orders: number;
   readonly arms: Record<string, ArmResult>;
-  /** Offline: the projection's transaction actions (markers, counters, rider-days) per 1,000 orders. */
+  /** Offline: the projection's writes (rider-days, counters, batch counts and closes) per 1,000 orders. */
   readonly plannedWritesPer1000: { grouped: number; chronological: number };
+  /**
+   * Offline: what the projection keeps per order for 13 months (rider-day items with their entries,
+   * enrolment-day and fee counters), bytes by DynamoDB's sizing rules plus its 100 B per item, and items.
+   */
+  readonly ledgerPerOrder?: { bytes: number; items: number };
   readonly projection?: ProjectionResult;
 }
 
@@ -107,16 +114,55 @@ const stored = (platform: BenchPlatform, orders: readonly OrderRequestItem[]) =>
   orders.map((o) => storedOrder(platform.platformId, platform.workers.get(o.platformWorkerId)!, o));
 
 /**
- * Offline: the projection's transaction actions (markers, counters, rider-days) per 1,000 orders, for the
- * orders in the order the stream would deliver them (one stream batch of up to 1,000 records at a time).
+ * Offline: the projection's writes (transaction actions: rider-days, counters, write-batch counts; plus one
+ * close per batch a group touched) per 1,000 orders, for the orders in the order the stream would deliver
+ * them (one stream batch of up to 1,000 records at a time; the write batches of 99 orders as `writeNew`
+ * makes them of a request of one month).
  */
 const plannedWrites = (platform: BenchPlatform, orders: readonly OrderRequestItem[]) => {
   let writes = 0;
-  for (const batch of chunk(orders, BATCH)) {
-    const changes = stored(platform, batch).map((o, index) => ({ index, change: orderChange(undefined, { ...o })! }));
-    for (const g of planGroups(changes)) writes += g.transactItems(0).items.length;
+  for (const [r, request] of chunk(orders, BATCH).entries()) {
+    const changes = stored(platform, request).map((o, index) => ({
+      index,
+      change: orderChange(undefined, { ...o, batch: `${r}-${Math.floor(index / 99)}` })!,
+    }));
+    for (const g of planGroups(changes)) writes += g.transactItems(0).items.length + g.batches.size;
   }
   return (writes / orders.length) * 1000;
+};
+
+/**
+ * Offline: the ledger items the projection leaves for these orders (the last SET of each key wins; ADDs
+ * keep one item per key), their bytes by DynamoDB's sizing rules plus 100 B of overhead each, per order.
+ */
+const ledgerPerOrder = (platform: BenchPlatform, orders: readonly OrderRequestItem[]) => {
+  const items = new Map<string, Record<string, unknown>>();
+  for (const [r, request] of chunk(orders, BATCH).entries()) {
+    const changes = stored(platform, request).map((o, index) => ({
+      index,
+      change: orderChange(undefined, { ...o, batch: `${r}-${Math.floor(index / 99)}` })!,
+    }));
+    for (const g of planGroups(changes))
+      for (const { Update } of g.transactItems(0).items) {
+        const u = Update as {
+          Key: { pk: string; sk?: string };
+          UpdateExpression: string;
+          ExpressionAttributeNames?: unknown;
+          ExpressionAttributeValues?: unknown;
+        };
+        if (u.Key.pk.startsWith('BATCH#')) continue;
+        const key = `${u.Key.pk}|${u.Key.sk}`;
+        const item = items.get(key) ?? { ...u.Key };
+        const names = (u.ExpressionAttributeNames ?? {}) as Record<string, string>;
+        const values = (u.ExpressionAttributeValues ?? {}) as Record<string, unknown>;
+        // `SET #a = :v, …` and `ADD n :v SET …`: every name/value pair the expression names.
+        for (const [, name, value] of u.UpdateExpression.matchAll(/([#\w]+) (?:= )?(:\w+)/g)) item[names[name!] ?? name!] = values[value!];
+        items.set(key, item);
+      }
+  }
+  let bytes = 0;
+  for (const item of items.values()) bytes += itemSize(marshall(item, { removeUndefinedValues: true }) as never) + 100;
+  return { bytes: bytes / orders.length, items: items.size / orders.length };
 };
 
 export const runIngestion = async (
@@ -250,6 +296,7 @@ export const runIngestion = async (
     orders: n,
     arms: result,
     plannedWritesPer1000: { grouped: plannedWrites(platform, sample), chronological: plannedWrites(platform, chronological(sample)) },
+    ledgerPerOrder: ledgerPerOrder(platform, sample),
     projection: { ...projection, ratio: projection.ordersPerSecond / rawMedian },
   };
 };

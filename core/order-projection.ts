@@ -26,6 +26,11 @@ export interface ProjectedOrder {
   readonly finishedAt?: string;
   /** Asia/Shanghai date of acceptedAt: the enrolment day and fee day. */
   readonly date: string;
+  /**
+   * The write batch the order came in (its transaction's `BATCH#` item, which tells whether the month is
+   * counted): absent on orders a job feeds (a rebuild, a backfill), which then count without it.
+   */
+  readonly batch?: string;
 }
 
 export type OrderChange =
@@ -39,10 +44,10 @@ const REQUIRED = ['platformId', 'orderId', 'workerId', 'province', 'industry', '
 /** An item image as an order, or undefined when it is not one (another item type, a field missing). */
 export function projectedOrder(image: Readonly<Record<string, unknown>> | undefined): ProjectedOrder | undefined {
   if (image === undefined || REQUIRED.some((field) => typeof image[field] !== 'string')) return undefined;
-  const finishedAt = typeof image.finishedAt === 'string' ? image.finishedAt : undefined;
   const order: Record<string, unknown> = {};
   for (const field of REQUIRED) order[field] = image[field];
-  return { ...(order as unknown as ProjectedOrder), ...(finishedAt === undefined ? {} : { finishedAt }) };
+  for (const field of ['finishedAt', 'batch'] as const) if (typeof image[field] === 'string') order[field] = image[field];
+  return order as unknown as ProjectedOrder;
 }
 
 /**

@@ -158,7 +158,7 @@ export const FUNCTIONS = {
     description: 'Monthly fee declarations, month close and settlements, credit records and employment reports (D5, D19)',
     // registry: parameters, platforms and the declaration's audit chain (readwrite); cases: month state,
     // settlements and credit records (readwrite), reports and case statuses of the employment report;
-    // orders: whether the projection has counted every order of the month (its sparse index).
+    // orders: whether the projection has counted every order of the month (its open batches, sparse index).
     // The registry is written only for the audit chain of a closing or reopening (audit.ts: AUDIT#, AUDITHEADS).
     tables: {
       registry: { read: 'all', write: { actions: ['PutItem'], keyPrefixes: ['AUDIT#', 'AUDITHEADS'] } },
@@ -457,10 +457,11 @@ export const DOMAIN_EVENT_FUNCTIONS = {
   ordersProjector: {
     entry: 'functions/orders/projector.ts',
     description: 'Enrolment days, fee lines and rider-days from the orders table stream, each order counted once (D3, D5)',
-    // orders: only the removal of an order's `unprojected` marker; ledger: the counters and rider-days only.
+    // orders: only the write batches' counts (BATCH#), never an order; ledger: the counters and rider-days
+    // only, and reads of a rider-day whose cancelled transaction did not return it (repositories/projection.ts).
     tables: {
-      orders: { read: 'none', write: { actions: ['UpdateItem'], keyPrefixes: [''] } },
-      ledger: { read: 'none', write: { actions: ['UpdateItem'], keyPrefixes: ['DAYS#', 'PDAYS#', 'FEE#', 'RIDERDAY#'] } },
+      orders: { read: 'none', write: { actions: ['UpdateItem'], keyPrefixes: ['BATCH#'] } },
+      ledger: { read: 'all', write: { actions: ['UpdateItem'], keyPrefixes: ['DAYS#', 'PDAYS#', 'FEE#', 'RIDERDAY#'] } },
     },
     trigger: { stream: 'orders' },
     timeoutSeconds: 60,

@@ -45,8 +45,9 @@ const registryTable = {
 
 /**
  * One item per (platform, orderId): exactly-once detection. Its change stream is projected into the ledger
- * (enrolment days, fee lines, rider-days: functions/orders/projector.ts); the sparse GSI `unprojected` holds
- * the keys of orders the projection has not counted yet (is a month's declaration complete?).
+ * (enrolment days, fee lines, rider-days: functions/orders/projector.ts). Beside the orders, one `BATCH#`
+ * item per write transaction counts its new orders and how many the projection has counted; the sparse GSI
+ * `unprojected` holds the keys of the batches not yet counted completely (is a month's declaration complete?).
  */
 export const ordersTable = {
   id: 'orders',

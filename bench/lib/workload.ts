@@ -3,7 +3,7 @@
  * as the API receives them (request items), and the same orders as the orders repository stores them.
  */
 import { chargedIndustry, shanghaiDate, type Industry } from '../../core/index.ts';
-import { orderKey, type StoredOrder, unprojectedKey } from '../../functions/_shared/repositories/orders.ts';
+import { orderKey, type StoredOrder } from '../../functions/_shared/repositories/orders.ts';
 
 export interface OrderRequestItem {
   orderId: string;
@@ -79,12 +79,13 @@ export const storedOrder = (platformId: string, workerId: string, item: OrderReq
 
 /**
  * The item the orders repository puts for an order (repositories/orders.ts `toItem`, which is not
- * exported): key from the repository's `orderKey`, the order's fields, the byWorker index attributes
- * `wk`/`at`, and `receivedAt`. test/unit/bench checks it against what `writeChunk` sends.
+ * exported): key from the repository's `orderKey`, the order's fields, `receivedAt` and the write batch
+ * (a uuid: the raw arm writes a fixed one, so its items are the same size). test/unit/bench checks it
+ * against what `writeNew` sends.
  */
-export const orderTableItem = (o: StoredOrder, receivedAt: string) => ({
+export const orderTableItem = (o: StoredOrder, receivedAt: string, batch = '00000000-0000-4000-8000-000000000000') => ({
   ...orderKey(o.platformId, o.orderId),
   ...o,
   receivedAt,
-  unprojected: unprojectedKey(o.platformId, o.date.slice(0, 7)),
+  batch,
 });

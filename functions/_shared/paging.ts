@@ -3,6 +3,8 @@
  * as base64url JSON. Decoding checks only the shape; each list checks that the start key belongs to the
  * very query it continues (a forged token is the caller's 400, never DynamoDB's ValidationException 500).
  */
+import { QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { ddb } from './db.ts';
 
 export interface PagePosition {
   /** The partition (of the list's ordered partitions) the next page starts in. */
@@ -36,4 +38,30 @@ export const isIndexKey = (key: Record<string, unknown>, hash: string, range: st
   if (names.length !== expected.length || names.some((n, i) => n !== expected[i])) return false;
   if (!expected.every((n) => typeof key[n] === 'string' && key[n] !== '' && Buffer.byteLength(key[n] as string) <= 1024)) return false;
   return key[hash] === hashValue;
+};
+
+/** The Query of a list that is one partition of an index, without its page bounds. */
+type ListQuery = Omit<QueryCommandInput, 'Limit' | 'ExclusiveStartKey'>;
+
+/**
+ * One page of a list that is one partition of an index: Queries from the token's start key until `limit`
+ * items or the partition's end (a FilterExpression may leave a Query's page short). `belongs` says whether a
+ * token's start key is one of this very list; when it is not, RangeError (the caller's 400).
+ */
+export const indexPage = async (
+  query: ListQuery,
+  belongs: (key: Record<string, unknown>) => boolean,
+  nextToken: string | undefined,
+  limit: number,
+): Promise<{ items: Record<string, unknown>[]; nextToken?: string }> => {
+  const start = nextToken === undefined ? { p: 0 } : decodeToken(nextToken);
+  if (start === undefined || start.p !== 0 || (start.k !== undefined && !belongs(start.k))) throw new RangeError('invalid nextToken');
+  const items: Record<string, unknown>[] = [];
+  let key = start.k;
+  do {
+    const page = await ddb.send(new QueryCommand({ ...query, Limit: limit - items.length, ...(key ? { ExclusiveStartKey: key } : {}) }));
+    items.push(...(page.Items ?? []));
+    key = page.LastEvaluatedKey;
+  } while (key && items.length < limit);
+  return { items, ...(key ? { nextToken: encodeToken({ p: 0, k: key }) } : {}) };
 };

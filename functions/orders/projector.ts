@@ -5,7 +5,7 @@
  *
  * Records are applied in stream order, packed into transactions; the first group that fails is reported
  * (`ReportBatchItemFailures`: its first record) and the batch is retried from there — groups before it
- * are not written again, and a group written again counts nothing twice (the `unprojected` marker).
+ * are not written again, and a group written again counts nothing twice (its orders' rider-day entries are there).
  */
 import type { AttributeValue, DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import { unmarshall } from '@aws-sdk/util-dynamodb';

@@ -93,7 +93,7 @@ export class DomainEvents extends Construct {
 
     // ---- Orders stream → projection (enrolment days, fee lines, rider-days; issue 18) ---------------
     // Partial failures from the first unwritten group; bisecting isolates a poison record; every retry is
-    // exactly-once (the order's `unprojected` marker). Removals (expiry, archive) never change the counters.
+    // exactly-once (the order's rider-day entry). Removals (expiry, archive) never change the counters.
     this.projectionDlq = targetDeadLetterQueue(this, 'ProjectionDlq', stage, 'orders table stream mapping');
     fns.ordersProjector.function.addEventSource(
       new DynamoEventSource(props.ordersTable, {

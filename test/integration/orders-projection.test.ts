@@ -7,12 +7,14 @@
  * is counted (`projectionCaughtUp`), and closing a month waits for it (D19).
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { QueryCommand } from '@aws-sdk/client-dynamodb';
+import { PutItemCommand, QueryCommand, ScanCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { marshall } from '@aws-sdk/util-dynamodb';
 import { localDynamoDbClient } from '../../local/dynamodb.ts';
 import { type LocalProjection, localProjection } from '../../local/events/index.ts';
 import { startTestStack, type TestStack } from '../support/local-stack.ts';
 import { adminClaims, orderItem, platformBody, platformClaims, workerItem } from '../support/fixtures.ts';
 import { reopenMonths } from '../support/months.ts';
+import { closeLegacyMarkers } from '../../scripts/close-legacy-markers.ts';
 
 let stack: TestStack;
 let projection: LocalProjection;
@@ -169,5 +171,117 @@ describe('the orders projection counts each order exactly once (issue 18)', () =
     const closed = await stack.api('POST', `/v1/platforms/${p.platformId}/declarations/2025-08/closing`, { token: adminClaims, body: {} });
     expect(closed.status).toBe(200);
     expect(closed.body).toMatchObject({ status: 'CLOSED', projectionCaughtUp: true, totalFen: 8 * 7 });
+  });
+
+  it('each write transaction leaves a batch that is open until counted; one left open by a failed close reads complete by its counts', async () => {
+    const p = await newPlatform();
+    projection.pause(true);
+    expect((await p.send(orders(500, 150))).body).toMatchObject({ accepted: 150 });
+    const client = localDynamoDbClient(inject('ddbEndpoint'));
+    try {
+      const batches = async () =>
+        (
+          await client.send(
+            new ScanCommand({
+              TableName: stack.tables.ORDERS_TABLE,
+              FilterExpression: 'begins_with(pk, :b) AND platformId = :p',
+              ExpressionAttributeValues: { ':b': { S: 'BATCH#' }, ':p': { S: p.platformId } },
+              ConsistentRead: true,
+            }),
+          )
+        ).Items ?? [];
+      // 150 orders of one month: two transactions of at most 99, each with its batch, both open.
+      const open = await batches();
+      expect(open.map((b) => Number(b.orders!.N)).sort((a, b) => a - b)).toEqual([51, 99]);
+      expect(open.every((b) => b.unprojected?.S === `${p.platformId}#2025-08` && b.counted?.N === '0')).toBe(true);
+      expect(await projected(p)).toMatchObject({ caughtUp: false, feeOrders: 0 });
+
+      projection.pause(false);
+      await stack.projected();
+      const counted = await batches();
+      expect(counted.map((b) => [Number(b.counted!.N), Number(b.orders!.N), b.unprojected]).sort()).toEqual([
+        [51, 51, undefined],
+        [99, 99, undefined],
+      ]);
+      expect(await projected(p)).toMatchObject({ caughtUp: true, feeOrders: 150 });
+
+      // A close that failed after its count: the batch is back in the index, but its counts say it is complete.
+      const [first] = counted;
+      const reopen = (counted: number) =>
+        client.send(
+          new UpdateItemCommand({
+            TableName: stack.tables.ORDERS_TABLE,
+            Key: { pk: first!.pk! },
+            UpdateExpression: 'SET unprojected = :u, counted = :c',
+            ExpressionAttributeValues: { ':u': { S: `${p.platformId}#2025-08` }, ':c': { N: String(counted) } },
+          }),
+        );
+      await reopen(Number(first!.orders!.N));
+      expect(await projected(p)).toMatchObject({ caughtUp: true });
+      // One order short of its count: the month is not complete.
+      await reopen(Number(first!.orders!.N) - 1);
+      expect(await projected(p)).toMatchObject({ caughtUp: false });
+    } finally {
+      client.destroy();
+    }
+  });
+
+  it('markers of the first design: the deploy tool removes those whose order is counted and leaves the others until it is', async () => {
+    const p = await newPlatform();
+    expect((await p.send(orders(600, 4))).body).toMatchObject({ accepted: 4 });
+    await stack.projected();
+    const marker = `${p.platformId}#2025-08`;
+    const client = localDynamoDbClient(inject('ddbEndpoint'));
+    const tool = (write: boolean) =>
+      closeLegacyMarkers({
+        ordersTable: stack.tables.ORDERS_TABLE!,
+        ledgerTable: stack.tables.LEDGER_TABLE!,
+        endpoint: inject('ddbEndpoint'),
+        write,
+        print: () => undefined,
+      });
+    try {
+      // Counted by the projection, marker left (written by the old function just before the new projector took over).
+      await client.send(
+        new UpdateItemCommand({
+          TableName: stack.tables.ORDERS_TABLE,
+          Key: { pk: { S: `${p.platformId}#o-600` } },
+          UpdateExpression: 'SET unprojected = :u',
+          ExpressionAttributeValues: { ':u': { S: marker } },
+        }),
+      );
+      // Not counted yet: an old order item whose record the projection has not read.
+      projection.pause(true);
+      await client.send(
+        new PutItemCommand({
+          TableName: stack.tables.ORDERS_TABLE,
+          Item: marshall({
+            pk: `${p.platformId}#o-700`,
+            ...orderItem(700, { platformWorkerId: 'rider-2', acceptedAt: '2025-08-05T09:00:00+08:00', finishedAt: '2025-08-05T09:40:00+08:00' }),
+            platformId: p.platformId,
+            workerId: p.workerIds['rider-2'],
+            chargedIndustry: 'INSTANT_DELIVERY',
+            date: '2025-08-05',
+            receivedAt: '2025-08-05T02:00:00.000Z',
+            unprojected: marker,
+          }),
+        }),
+      );
+      expect(await projected(p)).toMatchObject({ caughtUp: false, feeOrders: 4 });
+      expect(await tool(false)).toEqual({ counted: 1, uncounted: 1 });
+      expect(await tool(true)).toEqual({ counted: 1, uncounted: 1 });
+      expect(await tool(false)).toEqual({ counted: 0, uncounted: 1 });
+      expect(await projected(p)).toMatchObject({ caughtUp: false });
+
+      // The projection counts the old order (its rider-day entry is the mark), then the tool removes its marker.
+      projection.pause(false);
+      await stack.projected();
+      expect(await tool(true)).toEqual({ counted: 1, uncounted: 0 });
+      expect(await tool(false)).toEqual({ counted: 0, uncounted: 0 });
+      expect(await projected(p)).toMatchObject({ caughtUp: true, feeOrders: 5, riderDayEntries: 5 });
+    } finally {
+      projection.pause(false);
+      client.destroy();
+    }
   });
 });

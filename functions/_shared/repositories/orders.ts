@@ -2,7 +2,9 @@
  * Orders (docs/data-model.md A8).
  *
  *   orders table   pk = {platformId}#{orderId}        one item per order: exactly-once
- *                  GSI unprojected: unprojected = {platformId}#{month}, sk pk   (sparse, keys only)
+ *                  pk = BATCH#{batchId}                one per write transaction and month: its new orders
+ *                                                      and how many of them the projection has counted
+ *                  GSI unprojected: unprojected = {platformId}#{month}, sk pk   (sparse, keys only: open batches)
  *
  * A new order is a conditional put (`attribute_not_exists(pk)`) in a TransactWriteItems of up to 100 such
  * puts and nothing else: an order is stored once whatever is re-sent, concurrently or later, and a put that
@@ -10,11 +12,14 @@
  * another read. The measured choice against PartiQL INSERTs (`insertEach`) and a conditional PutItem per
  * order (`putEach`): docs/benchmarks.md.
  * Nothing else is written with it: the enrolment days, fee lines and rider-day items are the projection
- * of the orders table's change stream (functions/orders/projector.ts, repositories/projection.ts). Each
- * new order carries `unprojected` until the projection has counted it — the marker that makes the
- * projection exactly-once and, through the sparse index, tells whether a month's counters are complete.
+ * of the orders table's change stream (functions/orders/projector.ts, repositories/projection.ts), exactly
+ * once by their rider-day entries. Each transaction's orders are of one month and carry its `batch`; the
+ * transaction also puts the batch item (`orders`: how many, `counted`: 0), which stays in the sparse index
+ * until the projection has counted them all: a month's counters are complete when its platform has no open
+ * batch (D19).
  */
-import { BatchExecuteStatementCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { randomUUID } from 'node:crypto';
+import { BatchExecuteStatementCommand, BatchGetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { addDays, type Industry, type RiderDayOrder, shanghaiDate } from '../../../core/index.ts';
 import { config } from '../config.ts';
@@ -39,15 +44,40 @@ export interface StoredOrder {
 
 export const orderKey = (platformId: string, orderId: string) => ({ pk: `${platformId}#${orderId}` });
 
-/** The sparse index's key of an order the projection has not counted yet: its platform and month. */
-export const unprojectedKey = (platformId: string, month: string) => `${platformId}#${month}`;
+/** The sparse index's key of a batch the projection has not counted completely: its platform and month. */
+const unprojectedKey = (platformId: string, month: string) => `${platformId}#${month}`;
 
-const toItem = (o: StoredOrder, receivedAt: string) => ({
+/** A write batch: the orders of one transaction in one month (the projection adds to its `counted`). */
+export const batchKey = (batchId: string) => ({ pk: `BATCH#${batchId}` });
+
+const toItem = (o: StoredOrder, receivedAt: string, batch?: string) => ({
   ...orderKey(o.platformId, o.orderId),
   ...o,
   receivedAt,
-  unprojected: unprojectedKey(o.platformId, o.date.slice(0, 7)),
+  ...(batch === undefined ? {} : { batch }),
 });
+
+const batchItem = (batchId: string, platformId: string, month: string, orders: number, receivedAt: string) => ({
+  ...batchKey(batchId),
+  unprojected: unprojectedKey(platformId, month),
+  platformId,
+  month,
+  orders,
+  counted: 0,
+  receivedAt,
+});
+
+/** Orders in chunks that each fit one transaction with their batch item: one month per chunk. */
+const chunksByMonth = (orders: readonly StoredOrder[]): StoredOrder[][] => {
+  const months = new Map<string, StoredOrder[]>();
+  for (const o of orders) {
+    const month = o.date.slice(0, 7);
+    const part = months.get(month);
+    if (part) part.push(o);
+    else months.set(month, [o]);
+  }
+  return [...months.values()].flatMap((part) => chunk(part, MAX_TRANSACTION_ACTIONS - 1));
+};
 
 const fromItem = (item: Record<string, unknown>): StoredOrder => ({
   platformId: item.platformId as string,
@@ -70,6 +100,11 @@ export interface WriteOutcome {
 
 /** DynamoDB's limit of actions in one TransactWriteItems call. */
 const MAX_TRANSACTION_ACTIONS = 100;
+/**
+ * Open batches of a month read to tell whether they are all counted (at most one BatchGetItem); more than
+ * this open means the projection is still counting.
+ */
+const MAX_OPEN_BATCHES_READ = 100;
 const MAX_WRITE_ATTEMPTS = 8;
 const WRITE_BACKOFF = { baseMs: 10, capMs: 500 };
 
@@ -105,20 +140,29 @@ export const ordersRepository = {
   async writeNew(orders: readonly StoredOrder[], receivedAt: string, concurrency: number): Promise<WriteOutcome> {
     const written: StoredOrder[] = [];
     const existing = new Map<string, StoredOrder>();
-    await mapLimit(chunk(orders, MAX_TRANSACTION_ACTIONS), concurrency, async (part) => {
+    await mapLimit(chunksByMonth(orders), concurrency, async (part) => {
       let pending = part;
       for (let attempt = 0; pending.length > 0; attempt++) {
+        const batch = randomUUID();
         try {
           await ddb.send(
             new TransactWriteCommand({
-              TransactItems: pending.map((o) => ({
-                Put: {
-                  TableName: config.tables.orders,
-                  Item: toItem(o, receivedAt),
-                  ConditionExpression: 'attribute_not_exists(pk)',
-                  ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,
+              TransactItems: [
+                ...pending.map((o) => ({
+                  Put: {
+                    TableName: config.tables.orders,
+                    Item: toItem(o, receivedAt, batch),
+                    ConditionExpression: 'attribute_not_exists(pk)',
+                    ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,
+                  },
+                })),
+                {
+                  Put: {
+                    TableName: config.tables.orders,
+                    Item: batchItem(batch, pending[0]!.platformId, pending[0]!.date.slice(0, 7), pending.length, receivedAt),
+                  },
                 },
-              })),
+              ],
             }),
           );
           written.push(...pending);
@@ -243,8 +287,9 @@ export const ordersRepository = {
   },
 
   /**
-   * Whether every order of the platform's month has been counted by the projection: the sparse index holds
-   * no order of that month still marked `unprojected` (D19: a month's declaration is final only then).
+   * Whether every order of the platform's month has been counted by the projection (D19: a month's
+   * declaration is final only then): no batch of that month is open in the sparse index, or the few that
+   * are (a close that failed after its count) have `counted` = `orders` when read (strongly consistent).
    */
   async projectionCaughtUp(platformId: string, month: string): Promise<boolean> {
     const res = await ddb.send(
@@ -253,9 +298,25 @@ export const ordersRepository = {
         IndexName: 'unprojected',
         KeyConditionExpression: 'unprojected = :u',
         ExpressionAttributeValues: { ':u': unprojectedKey(platformId, month) },
-        Limit: 1,
+        Limit: MAX_OPEN_BATCHES_READ,
       }),
     );
-    return (res.Items ?? []).length === 0;
+    const open = res.Items ?? [];
+    if (open.length === 0) return true;
+    if (res.LastEvaluatedKey) return false;
+    const { Responses } = await ddb.send(
+      new BatchGetCommand({
+        RequestItems: {
+          [config.tables.orders]: {
+            Keys: open.map((i) => ({ pk: i.pk as string })),
+            ConsistentRead: true,
+            ProjectionExpression: '#n, counted',
+            ExpressionAttributeNames: { '#n': 'orders' },
+          },
+        },
+      }),
+    );
+    const batches = Responses?.[config.tables.orders] ?? [];
+    return batches.length === open.length && batches.every((b) => (b.counted as number) >= (b.orders as number));
   },
 };

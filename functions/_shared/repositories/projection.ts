@@ -1,25 +1,35 @@
 /**
- * The projection of the orders' change stream into the ledger (issue 18; docs/data-model.md A10, A11, A14, A23, A32):
- * enrolment days (DAYS#, PDAYS#), fee lines (FEE#…#{shard}) and rider-day items (RIDERDAY#).
+ * The projection of the orders' change stream into the ledger (issue 18; docs/data-model.md A10, A11, A14, A23, A32,
+ * A34): enrolment days (DAYS#, PDAYS#), fee lines (FEE#…#{shard}) and rider-day items (RIDERDAY#).
  *
- * Exactly once: a new order is counted in one TransactWriteItems together with the removal of its
- * `unprojected` marker from the order item (condition: the marker is still there). A stream record read
- * again — a retried batch, a consumer that died after its write and before its checkpoint moved, a second
- * poller — finds the marker gone: its transaction is cancelled with ConditionalCheckFailed at that order's
- * action, the order is dropped from the group as already counted, and the rest is written again. Rider-day
- * entries are plain SETs of a value that only grows (an open order's entry, then the finished one), so a
- * repeated span write changes nothing.
+ * Exactly once: a new order is counted in one TransactWriteItems together with its entry on the rider-day of
+ * its acceptance date, on the condition that the entry is not there yet — the entry is the mark that the
+ * order is counted, and the projection writes it anyway (coverage and the evidence snapshot read it), so
+ * being exactly-once costs no write of its own. A stream record read again — a retried batch, a consumer
+ * that died after its write and before its checkpoint moved, a second poller — finds its entry: the
+ * transaction is cancelled with ConditionalCheckFailed at that rider-day, the order is dropped from the
+ * group as already counted (the stored rider-day, returned with the cancellation, says which), and the
+ * rest is written again. Entries are SETs of a value that only grows (an open order's entry, then the
+ * finished one), so a repeated span write changes nothing.
+ *
+ * Whether a month is counted: each write transaction of the orders function carries one `BATCH#` item per
+ * month (orders.ts: how many new orders it wrote, in the sparse index `unprojected` while open); counting an
+ * order adds 1 to its batch's `counted` in the same transaction, and a batch whose count is complete leaves
+ * the index (an update after the transaction; one that did not happen is caught by the reader, which
+ * compares the two numbers).
  *
  * Changes are packed, in stream order, into groups of at most 100 actions (DynamoDB's transaction limit):
- * one marker removal per new order, one ADD per distinct counter, one SET per rider-day item (each item at
- * most once in a transaction, as DynamoDB requires).
+ * one SET per rider-day item, one ADD per distinct counter and per batch (each item at most once in a
+ * transaction, as DynamoDB requires).
  */
-import { TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { type OrderChange, type ProjectedOrder, riderDates, riderDayOrder } from '../../../core/index.ts';
 import { config } from '../config.ts';
-import { backoff, cancellationReasons, ddb, mapLimit } from '../db.ts';
+import { logger } from '../observability.ts';
+import { backoff, cancellationReasons, conditionFailed, ddb, mapLimit } from '../db.ts';
 import { dayCounterKey, feeCounterKey, pickFeeShard, platformDayCounterKey, RIDER_ORDER_PREFIX, riderDayKey } from './ledger.ts';
-import { orderKey } from './orders.ts';
+import { batchKey } from './orders.ts';
 
 const MAX_TRANSACTION_ACTIONS = 100;
 /** Orders set on one rider-day item by one Update (keeps the expression far below its 4 KB limit). */
@@ -41,16 +51,26 @@ export interface IndexedChange {
 type Entry = ReturnType<typeof riderDayOrder>;
 const entryValue = (e: Entry) => ({ p: e.province, i: e.industry, a: e.acceptedAt, ...(e.finishedAt ? { f: e.finishedAt } : {}) });
 
-/** What a group writes: markers, counters and rider-days, each key once. */
+interface RiderDay {
+  readonly workerId: string;
+  readonly platformId: string;
+  readonly date: string;
+  readonly entries: Map<string, Entry>;
+  /** Orders counted in this group whose acceptance date this is: their entry must not be there yet. */
+  readonly counting: Set<string>;
+}
+
+/** What a group writes: counters, batches and rider-days, each key once. */
 class Group {
   readonly changes: IndexedChange[] = [];
   readonly counted = new Map<string, ProjectedOrder>();
   readonly days = new Map<string, { order: ProjectedOrder; n: number }>();
   readonly fees = new Map<string, { order: ProjectedOrder; n: number }>();
-  readonly riderDays = new Map<string, { workerId: string; platformId: string; date: string; entries: Map<string, Entry> }>();
+  readonly batches = new Map<string, number>();
+  readonly riderDays = new Map<string, RiderDay>();
 
   actions(): number {
-    return this.counted.size + 2 * this.days.size + this.fees.size + this.riderDays.size;
+    return this.riderDays.size + 2 * this.days.size + this.fees.size + this.batches.size;
   }
 
   /** Adds a change if it keeps the group within the limits; false (nothing added) otherwise. */
@@ -62,37 +82,36 @@ class Group {
     const counting = c.change.kind === 'count';
     const newRiderDays = dates.filter((d) => !this.riderDays.has(`${order.workerId}|${order.platformId}|${d}`)).length;
     const full = dates.some((d) => (this.riderDays.get(`${order.workerId}|${order.platformId}|${d}`)?.entries.size ?? 0) >= MAX_ENTRIES_PER_UPDATE);
-    const after = this.actions() + newRiderDays + (counting ? 1 + (this.days.has(dayKey) ? 0 : 2) + (this.fees.has(feeKey) ? 0 : 1) : 0);
+    const newBatch = counting && order.batch !== undefined && !this.batches.has(order.batch) ? 1 : 0;
+    const after = this.actions() + newRiderDays + (counting ? (this.days.has(dayKey) ? 0 : 2) + (this.fees.has(feeKey) ? 0 : 1) + newBatch : 0);
     if (this.changes.length > 0 && (after > MAX_TRANSACTION_ACTIONS || full || (counting && this.counted.has(order.orderId)))) return false;
     this.changes.push(c);
     if (counting) {
       this.counted.set(order.orderId, order);
       this.days.set(dayKey, { order, n: (this.days.get(dayKey)?.n ?? 0) + 1 });
       this.fees.set(feeKey, { order, n: (this.fees.get(feeKey)?.n ?? 0) + 1 });
+      if (order.batch !== undefined) this.batches.set(order.batch, (this.batches.get(order.batch) ?? 0) + 1);
     }
-    for (const date of dates) {
+    for (const [i, date] of dates.entries()) {
       const key = `${order.workerId}|${order.platformId}|${date}`;
-      const day = this.riderDays.get(key) ?? { workerId: order.workerId, platformId: order.platformId, date, entries: new Map() };
+      const day = this.riderDays.get(key) ?? { workerId: order.workerId, platformId: order.platformId, date, entries: new Map(), counting: new Set() };
       day.entries.set(order.orderId, riderDayOrder(order));
+      if (counting && i === 0) day.counting.add(order.orderId);
       this.riderDays.set(key, day);
     }
     return true;
   }
 
-  /** The transaction: the markers first (cancellation reason i is new order i's), then counters and rider-days. */
+  /**
+   * The transaction: the rider-days first (cancellation reason i is rider-day i's, with the orders it counts),
+   * then counters and batches.
+   */
   transactItems(shard: number) {
-    const counted = [...this.counted.values()];
+    const riderDays = [...this.riderDays.values()];
     return {
-      counted,
+      riderDays,
       items: [
-        ...counted.map((o) => ({
-          Update: {
-            TableName: config.tables.orders,
-            Key: orderKey(o.platformId, o.orderId),
-            UpdateExpression: 'REMOVE unprojected',
-            ConditionExpression: 'attribute_exists(unprojected)',
-          },
-        })),
+        ...riderDays.map((day) => ({ Update: riderDayUpdate(day.workerId, day.platformId, day.date, [...day.entries.values()], day.counting) })),
         ...[...this.days.values()].flatMap(({ order, n }) => [
           {
             Update: {
@@ -122,7 +141,14 @@ class Group {
             ExpressionAttributeValues: { ':n': n, ':r': order.province, ':i': order.chargedIndustry, ':d': order.date },
           },
         })),
-        ...[...this.riderDays.values()].map((day) => ({ Update: riderDayUpdate(day.workerId, day.platformId, day.date, [...day.entries.values()]) })),
+        ...[...this.batches].map(([batch, n]) => ({
+          Update: {
+            TableName: config.tables.orders,
+            Key: batchKey(batch),
+            UpdateExpression: 'ADD counted :n',
+            ExpressionAttributeValues: { ':n': n },
+          },
+        })),
       ],
     };
   }
@@ -135,14 +161,16 @@ class Group {
   }
 }
 
-const riderDayUpdate = (workerId: string, platformId: string, date: string, entries: readonly Entry[]) => {
+const riderDayUpdate = (workerId: string, platformId: string, date: string, entries: readonly Entry[], counting: ReadonlySet<string> = new Set()) => {
   const names: Record<string, string> = { '#d': 'date' };
   const values: Record<string, unknown> = { ':w': workerId, ':p': platformId, ':d': date };
   const sets = ['workerId = :w', 'platformId = :p', '#d = :d'];
+  const absent: string[] = [];
   entries.forEach((e, i) => {
     names[`#o${i}`] = `${RIDER_ORDER_PREFIX}${e.orderId}`;
     values[`:o${i}`] = entryValue(e);
     sets.push(`#o${i} = :o${i}`);
+    if (counting.has(e.orderId)) absent.push(`attribute_not_exists(#o${i})`);
   });
   return {
     TableName: config.tables.ledger,
@@ -150,6 +178,7 @@ const riderDayUpdate = (workerId: string, platformId: string, date: string, entr
     UpdateExpression: `SET ${sets.join(', ')}`,
     ExpressionAttributeNames: names,
     ExpressionAttributeValues: values,
+    ...(absent.length > 0 ? { ConditionExpression: absent.join(' AND '), ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const } : {}),
   };
 };
 
@@ -177,28 +206,72 @@ const writeLongTails = async (group: Group) => {
   await mapLimit(tails, 8, (update) => ddb.send(new UpdateCommand(update)));
 };
 
+/**
+ * The orders of the group that are counted already: those whose entry a cancelled rider-day holds (the stored
+ * item comes back with the cancellation; read again when it does not).
+ */
+const alreadyCounted = async (riderDays: readonly RiderDay[], reasons: readonly { Code?: string; Item?: unknown }[]): Promise<Set<string>> => {
+  const done = new Set<string>();
+  await mapLimit([...riderDays.entries()], 8, async ([i, day]) => {
+    if (reasons[i]?.Code !== 'ConditionalCheckFailed') return;
+    const returned = reasons[i]!.Item;
+    const stored = returned
+      ? unmarshall(returned as never)
+      : ((await ddb.send(new GetCommand({ TableName: config.tables.ledger, Key: riderDayKey(day.workerId, day.platformId, day.date), ConsistentRead: true })))
+          .Item ?? {});
+    for (const orderId of day.counting) if (`${RIDER_ORDER_PREFIX}${orderId}` in stored) done.add(orderId);
+  });
+  return done;
+};
+
+/**
+ * Takes each batch whose orders are all counted out of the sparse index (a no-op for the others: the
+ * condition fails). Best effort: the reader of the index compares the counts itself, so a batch left in it
+ * by a failure here still reads as complete.
+ */
+const closeBatches = async (batches: Iterable<string>) => {
+  await mapLimit([...batches], 8, async (batch) => {
+    try {
+      await ddb.send(
+        new UpdateCommand({
+          TableName: config.tables.orders,
+          Key: batchKey(batch),
+          UpdateExpression: 'REMOVE unprojected',
+          ConditionExpression: 'attribute_exists(unprojected) AND counted >= #n',
+          ExpressionAttributeNames: { '#n': 'orders' },
+        }),
+      );
+    } catch (error) {
+      if (!conditionFailed(error)) logger.warn('Batch not closed (its readers compare the counts)', { batch, errorName: (error as Error).name });
+    }
+  });
+};
+
 export const projectionRepository = {
   /**
    * Applies one group: its long tails, then its transaction, retried on conflicts (another transaction on a
-   * counter) with a freshly picked fee shard. Orders already counted are dropped, the rest written again.
-   * Returns how many orders this call counted.
+   * counter) with a freshly picked fee shard. Orders already counted are dropped, the rest written again;
+   * then the batches it touched are closed if complete. Returns how many orders this call counted.
    */
   async applyGroup(group: Group): Promise<number> {
     await writeLongTails(group);
+    const touched = new Set(group.batches.keys());
     let current = group;
     for (let attempt = 0; current.changes.length > 0; attempt++) {
-      const { counted, items } = current.transactItems(pickFeeShard());
+      const { riderDays, items } = current.transactItems(pickFeeShard());
       try {
         await ddb.send(new TransactWriteCommand({ TransactItems: items }));
-        return counted.length;
+        await closeBatches(touched);
+        return current.counted.size;
       } catch (error) {
         const reasons = cancellationReasons(error);
         if (!reasons || attempt >= MAX_CONFLICT_RETRIES) throw error;
-        const done = new Set(counted.filter((_, i) => reasons[i]?.Code === 'ConditionalCheckFailed').map((o) => o.orderId));
+        const done = await alreadyCounted(riderDays, reasons);
         if (done.size > 0) current = current.without(done);
         else await backoff(attempt, CONFLICT_BACKOFF);
       }
     }
+    await closeBatches(touched);
     return 0;
   },
 };

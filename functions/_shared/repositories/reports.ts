@@ -1,9 +1,9 @@
 /** Injury reports (REPORT#{reportId}; docs/cases.md): written once, read by the cases that open on them. */
 import type { CaseStatus, InjuryReport } from '../../../core/index.ts';
-import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { config } from '../config.ts';
 import { batchGetAll, ddb, queryAll } from '../db.ts';
-import { decodeToken, encodeToken, isIndexKey } from '../paging.ts';
+import { indexPage, isIndexKey } from '../paging.ts';
 import { caseKey, reportKey, strip } from './cases-table.ts';
 
 /**
@@ -57,30 +57,21 @@ interface ReportList {
  * list could have issued (the caller's 400).
  */
 const reportsPage = async (list: ReportList, nextToken: string | undefined, limit: number): Promise<{ items: ReportSummary[]; nextToken?: string }> => {
-  const start = nextToken === undefined ? { p: 0 } : decodeToken(nextToken);
-  if (start === undefined || start.p !== 0 || (start.k !== undefined && !isIndexKey(start.k, list.hash, list.range, list.partition))) {
-    throw new RangeError('invalid nextToken');
-  }
-  const items: ReportSummary[] = [];
-  let key = start.k;
-  do {
-    const page = await ddb.send(
-      new QueryCommand({
-        TableName: config.tables.cases,
-        IndexName: list.index,
-        KeyConditionExpression: '#h = :pk',
-        ProjectionExpression: SUMMARY_ATTRIBUTES.map((_, i) => `#a${i}`).join(', '),
-        ExpressionAttributeNames: { '#h': list.hash, ...Object.fromEntries(SUMMARY_ATTRIBUTES.map((a, i) => [`#a${i}`, a])) },
-        ExpressionAttributeValues: { ':pk': list.partition },
-        ScanIndexForward: false,
-        Limit: limit - items.length,
-        ...(key ? { ExclusiveStartKey: key } : {}),
-      }),
-    );
-    items.push(...(page.Items ?? []).map((i) => i as ReportSummary));
-    key = page.LastEvaluatedKey;
-  } while (key && items.length < limit);
-  return { items, ...(key ? { nextToken: encodeToken({ p: 0, k: key }) } : {}) };
+  const page = await indexPage(
+    {
+      TableName: config.tables.cases,
+      IndexName: list.index,
+      KeyConditionExpression: '#h = :pk',
+      ProjectionExpression: SUMMARY_ATTRIBUTES.map((_, i) => `#a${i}`).join(', '),
+      ExpressionAttributeNames: { '#h': list.hash, ...Object.fromEntries(SUMMARY_ATTRIBUTES.map((a, i) => [`#a${i}`, a])) },
+      ExpressionAttributeValues: { ':pk': list.partition },
+      ScanIndexForward: false,
+    },
+    (key) => isIndexKey(key, list.hash, list.range, list.partition),
+    nextToken,
+    limit,
+  );
+  return { ...page, items: page.items as unknown as ReportSummary[] };
 };
 
 export const reportsRepository = {

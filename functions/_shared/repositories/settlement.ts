@@ -14,12 +14,12 @@
  * Every change of a month is one TransactWriteItems with the credit-record change it implies, guarded by
  * the state it was computed from (`status`, `settledFen`): a lost race is computed again, never applied twice.
  */
-import { GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { CloseCreditAction, CreditFact, CreditRecord, CreditRecordStatus, CreditRecordType } from '../../../core/index.ts';
 import type { TransactItem } from '../audit.ts';
 import { config } from '../config.ts';
 import { cancellationReasons, ddb, queryAll } from '../db.ts';
-import { decodeToken, encodeToken, isIndexKey } from '../paging.ts';
+import { indexPage, isIndexKey } from '../paging.ts';
 
 const declarationKey = (platformId: string, month: string) => ({ pk: `DECL#${platformId}#${month}`, sk: 'DECLARATION' });
 const settlementKey = (platformId: string, month: string, settlementId: string) => ({ pk: `DECL#${platformId}#${month}`, sk: `SETTLEMENT#${settlementId}` });
@@ -266,27 +266,19 @@ export const settlementRepository = {
     const [IndexName, hash, range, hashValue] = query.platformId
       ? (['byStatus', 'gsi1pk', 'gsi1sk', `CREDITS#${query.platformId}`] as const)
       : (['byProvince', 'gsi2pk', 'gsi2sk', 'CREDITS'] as const);
-    const start = nextToken === undefined ? { p: 0 } : decodeToken(nextToken);
-    const valid = start !== undefined && start.p === 0 && (start.k === undefined || isCreditKey(start.k, hash, range, hashValue));
-    if (!valid) throw new RangeError('invalid nextToken');
-    const items: CreditRecord[] = [];
-    let key = start.k;
-    do {
-      const page = await ddb.send(
-        new QueryCommand({
-          TableName: config.tables.cases,
-          IndexName,
-          KeyConditionExpression: '#h = :pk',
-          ...(query.status ? { FilterExpression: '#st = :status' } : {}),
-          ExpressionAttributeNames: { '#h': hash, ...(query.status ? { '#st': 'status' } : {}) },
-          ExpressionAttributeValues: { ':pk': hashValue, ...(query.status ? { ':status': query.status } : {}) },
-          Limit: limit - items.length,
-          ...(key ? { ExclusiveStartKey: key } : {}),
-        }),
-      );
-      items.push(...(page.Items ?? []).map(fromCreditItem));
-      key = page.LastEvaluatedKey;
-    } while (key && items.length < limit);
-    return { items, ...(key ? { nextToken: encodeToken({ p: 0, k: key }) } : {}) };
+    const page = await indexPage(
+      {
+        TableName: config.tables.cases,
+        IndexName,
+        KeyConditionExpression: '#h = :pk',
+        ...(query.status ? { FilterExpression: '#st = :status' } : {}),
+        ExpressionAttributeNames: { '#h': hash, ...(query.status ? { '#st': 'status' } : {}) },
+        ExpressionAttributeValues: { ':pk': hashValue, ...(query.status ? { ':status': query.status } : {}) },
+      },
+      (key) => isCreditKey(key, hash, range, hashValue),
+      nextToken,
+      limit,
+    );
+    return { ...page, items: page.items.map(fromCreditItem) };
   },
 };

@@ -46,7 +46,10 @@ const platform = {
 const claims = { sub: 'client-1', role: 'platform', platformId: 'plt_1' };
 const send = (orders: unknown[]) =>
   handler(httpEvent('POST /v1/platforms/{platformId}/orders', { claims, pathParameters: { platformId: 'plt_1' }, body: { orders } }), lambdaContext);
-const puts = () => ddb.commandCalls(TransactWriteCommand).flatMap((c) => c.args[0].input.TransactItems!.map((i) => i.Put!));
+const allPuts = () => ddb.commandCalls(TransactWriteCommand).flatMap((c) => c.args[0].input.TransactItems!.map((i) => i.Put!));
+/** The orders put (each transaction also puts its batch item, BATCH#). */
+const puts = () => allPuts().filter((p) => !p.Item!.pk.startsWith('BATCH#'));
+const batchPuts = () => allPuts().filter((p) => p.Item!.pk.startsWith('BATCH#'));
 const cancelled = (reasons: { Code: string; Item?: never }[]) =>
   new TransactionCanceledException({ message: 'cancelled', $metadata: {}, CancellationReasons: reasons });
 /** The INSERT statements sent (PartiQL alternative), as the item rebuilt from the statement's names and parameters. */
@@ -87,7 +90,7 @@ beforeEach(() => {
 });
 
 describe('POST /v1/platforms/{platformId}/orders (mocked DynamoDB)', () => {
-  it('writes each new order with a conditional put, marked unprojected, in a transaction of puts only (issue 18: counters are projected)', async () => {
+  it('writes each new order with a conditional put, with its batch item, in a transaction of puts only (issue 18: counters are projected)', async () => {
     ddb.on(TransactWriteCommand).resolves({});
 
     const result = await send([orderItem(1), orderItem(2, { acceptedAt: '2025-08-01T12:00:00+08:00', finishedAt: '2025-08-01T12:30:00+08:00' })]);
@@ -100,8 +103,26 @@ describe('POST /v1/platforms/{platformId}/orders (mocked DynamoDB)', () => {
       TableName: 'orders',
       ConditionExpression: 'attribute_not_exists(pk)',
       ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-      Item: expect.objectContaining({ workerId: 'wkr_rider-1', date: '2025-08-01', chargedIndustry: 'INSTANT_DELIVERY', unprojected: 'plt_1#2025-08' }),
+      Item: expect.objectContaining({
+        workerId: 'wkr_rider-1',
+        date: '2025-08-01',
+        chargedIndustry: 'INSTANT_DELIVERY',
+        batch: expect.stringMatching(/^[0-9a-f-]{36}$/),
+      }),
     });
+    expect(puts()[0]!.Item).not.toHaveProperty('unprojected');
+    // The transaction's batch: how many new orders of the month it wrote, open in the sparse index until counted.
+    const [batch] = batchPuts();
+    expect(batchPuts()).toHaveLength(1);
+    expect(batch!.Item).toMatchObject({
+      pk: `BATCH#${puts()[0]!.Item!.batch}`,
+      unprojected: 'plt_1#2025-08',
+      platformId: 'plt_1',
+      month: '2025-08',
+      orders: 2,
+      counted: 0,
+    });
+    expect(puts()[1]!.Item!.batch).toBe(puts()[0]!.Item!.batch);
     expect(ddb).not.toHaveReceivedCommand(UpdateCommand);
     expect(ddb).not.toHaveReceivedCommand(PutCommand);
   });
@@ -115,14 +136,24 @@ describe('POST /v1/platforms/{platformId}/orders (mocked DynamoDB)', () => {
     expect(puts().map((p) => p.Item!.expiresAt)).toEqual([Date.parse('2025-10-16T00:00:00+08:00') / 1000, Date.parse('2025-10-16T00:00:00+08:00') / 1000]);
   });
 
-  it('puts at most 100 orders in one transaction', async () => {
+  it('puts at most 99 orders and their batch in one transaction, one month per transaction', async () => {
     ddb.on(TransactWriteCommand).resolves({});
     const orders = Array.from({ length: 230 }, (_, i) =>
       orderItem(i, { acceptedAt: `2025-08-01T1${i % 10}:${String(i % 60).padStart(2, '0')}:00+08:00`, finishedAt: undefined }),
     );
 
-    expect(bodyOf(await send(orders))).toMatchObject({ accepted: 230 });
-    expect(ddb.commandCalls(TransactWriteCommand).map((c) => c.args[0].input.TransactItems!.length)).toEqual([100, 100, 30]);
+    // One more of July (reopened too): its own transaction and batch.
+    ddb.on(GetCommand, { TableName: 'cases', Key: { pk: 'DECL#plt_1#2025-07', sk: 'DECLARATION' } }).resolves({ Item: { status: 'REOPENED', settledFen: 0 } });
+    orders.push(orderItem(230, { acceptedAt: '2025-07-31T23:00:00+08:00', finishedAt: undefined }));
+
+    expect(bodyOf(await send(orders))).toMatchObject({ accepted: 231 });
+    expect(ddb.commandCalls(TransactWriteCommand).map((c) => c.args[0].input.TransactItems!.length)).toEqual([100, 100, 33, 2]);
+    expect(batchPuts().map((p) => [p.Item!.month, p.Item!.orders])).toEqual([
+      ['2025-08', 99],
+      ['2025-08', 99],
+      ['2025-08', 32],
+      ['2025-07', 1],
+    ]);
   });
 
   it('classifies an order whose put met an existing order from the stored item, and writes the rest once', async () => {
@@ -134,7 +165,7 @@ describe('POST /v1/platforms/{platformId}/orders (mocked DynamoDB)', () => {
     const result = await send([orderItem(1), orderItem(2)]);
 
     expect(bodyOf(result)).toMatchObject({ accepted: 1, duplicates: 1, results: [{ status: 'duplicate' }, { status: 'accepted' }] });
-    expect(ddb.commandCalls(TransactWriteCommand)[1]!.args[0].input.TransactItems!.map((i) => i.Put!.Item!.orderId)).toEqual(['o-2']);
+    expect(ddb.commandCalls(TransactWriteCommand)[1]!.args[0].input.TransactItems!.map((i) => i.Put!.Item!.orderId ?? i.Put!.Item!.orders)).toEqual(['o-2', 1]);
   });
 
   it('retries a transaction conflict instead of failing the batch', async () => {

@@ -11,13 +11,21 @@ const image = {
   chargedIndustry: 'INSTANT_DELIVERY',
   acceptedAt: '2025-08-01T23:00:00+08:00',
   date: '2025-08-01',
-  unprojected: 'p#2025-08',
+  batch: 'b-1',
+  receivedAt: '2025-08-01T15:00:00.000Z',
 };
 
 describe('orderChange: what a committed change of the orders table means for the projection (issue 18)', () => {
   it('counts a new order once (an INSERT: no image before)', () => {
     expect(orderChange(undefined, image)).toEqual({ kind: 'count', order: projectedOrder(image) });
-    expect(projectedOrder(image)).not.toHaveProperty('unprojected');
+    expect(projectedOrder(image)).toMatchObject({ orderId: 'o-1', batch: 'b-1' });
+    expect(projectedOrder(image)).not.toHaveProperty('receivedAt');
+  });
+
+  it('an order a job feeds carries no write batch (it counts without one)', () => {
+    const { batch: _b, ...fed } = image;
+    expect(projectedOrder(fed)).not.toHaveProperty('batch');
+    expect(projectedOrder({ ...image, batch: 7 })).not.toHaveProperty('batch');
   });
 
   it('re-spans the rider-days of an order that gained its finishedAt, and counts nothing', () => {
@@ -25,9 +33,8 @@ describe('orderChange: what a committed change of the orders table means for the
     expect(orderChange(image, finished)).toEqual({ kind: 'span', order: { ...projectedOrder(image), finishedAt: '2025-08-02T01:00:00+08:00' } });
   });
 
-  it("ignores the projection's own marker removal, removals (expiry, archive) and items that are no orders", () => {
-    const { unprojected: _u, ...counted } = image;
-    expect(orderChange(image, counted)).toBeUndefined();
+  it('ignores changes of other attributes (an expiry set), removals (expiry, archive) and items that are no orders', () => {
+    expect(orderChange(image, { ...image, expiresAt: 1_790_000_000 })).toBeUndefined();
     expect(orderChange(image, undefined)).toBeUndefined();
     expect(orderChange(undefined, { pk: 'x', orderId: 'o' })).toBeUndefined();
     expect(orderChange(undefined, { ...image, date: 20250801 })).toBeUndefined();
