@@ -16,7 +16,8 @@
  * hot), each order once (core `rebuildChanges`: deduplicated by platform and order), fed as `count`
  * changes through the projection's own `planGroups`/`applyGroup` — the same writes the live projection
  * made. **Precondition**: the ledger holds no counters or rider-days of those months (a table restored to
- * before them, or a new one): the job refuses a platform-month that already has fee lines.
+ * before them, or a new one): the job checks every platform-month of the range first (platforms from the
+ * archive's keys and the table) and refuses, writing nothing, when one already has fee lines.
  *
  * Without `--write` it prints what it would feed and writes nothing. An offline tool may scan (the orders
  * table, one Scan per month in the range); functions never do.
@@ -107,26 +108,36 @@ export const rebuildLedger = async (options: RebuildLedgerOptions): Promise<Rebu
     const range = options.mode;
     inMonthRange(range.from, range); // a malformed or reversed range fails here, before anything is read
     const months = Array.from({ length: monthsBetween(range.from, range.to) + 1 }, (_, i) => addMonthsToMonth(range.from, i));
+    const monthFilter = (month: string) => ({
+      FilterExpression: 'begins_with(#d, :m)',
+      ExpressionAttributeNames: { '#d': 'date' },
+      ExpressionAttributeValues: { ':m': `${month}-` },
+    });
+
+    // The precondition, for the whole range before anything is written: no platform-month of it has
+    // counters yet (counting again would double them). Platforms from the archive's keys and the table.
     for (const month of months) {
-      // One month at a time: its archive objects and its orders still in the table, each order once.
-      const images: Record<string, unknown>[] = [];
-      for (const key of await orderArchive.keys(archivePrefix(month))) images.push(...(await orderArchive.read(key)));
-      for await (const items of scan({
-        FilterExpression: 'begins_with(#d, :m)',
-        ExpressionAttributeNames: { '#d': 'date' },
-        ExpressionAttributeValues: { ':m': `${month}-` },
-      })) {
-        images.push(...items);
+      const platforms = new Set<string>();
+      for (const key of await orderArchive.keys(archivePrefix(month))) platforms.add(/\/platform=([^/]+)\//.exec(key)?.[1] ?? '');
+      for await (const items of scan({ ...monthFilter(month), ProjectionExpression: 'platformId, orderId' })) {
+        for (const item of items) if (typeof item.orderId === 'string') platforms.add(String(item.platformId));
       }
-      const changes = rebuildChanges(images, 'count', range);
-      // The precondition: no platform-month of the range has counters yet (counting again would double them).
-      for (const platformId of new Set(changes.map((c) => c.order.platformId))) {
+      platforms.delete('');
+      for (const platformId of platforms) {
         if ((await ledgerRepository.feeCounts(platformId, month)).length > 0) {
           throw new Error(
             `rebuild-ledger: the ledger already has fee lines of ${platformId} ${month}: rebuild only into a ledger without the range (docs/operations.md)`,
           );
         }
       }
+    }
+
+    for (const month of months) {
+      // One month at a time: its archive objects and its orders still in the table, each order once.
+      const images: Record<string, unknown>[] = [];
+      for (const key of await orderArchive.keys(archivePrefix(month))) images.push(...(await orderArchive.read(key)));
+      for await (const items of scan(monthFilter(month))) images.push(...items);
+      const changes = rebuildChanges(images, 'count', range);
       orders += changes.length;
       const n = await apply(changes);
       counted += n;

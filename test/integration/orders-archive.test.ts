@@ -268,31 +268,32 @@ describe('the ledger job: rider-day backfill and full rebuild (issue 18)', () =>
     const fresh = await createTables(client, { prefix: `rebuilt${Date.now()}_`, tables: [tableById('ledger')] });
     client.destroy();
     const ledger = fresh[tableById('ledger').envVar]!;
-    const summary = await rebuildLedger({
-      ordersTable: stack.tables.ORDERS_TABLE!,
-      ledgerTable: ledger,
-      archiveBucket: s3.bucketName('archive'),
-      s3Endpoint: s3.endpoint,
-      mode: { from: '2025-08', to: '2025-09' },
-      write: true,
-      print: () => undefined,
-    });
-
-    // Every order of the two months, of every platform of this stack (the other tests' too), counted once.
-    expect(summary.orders).toBeGreaterThanOrEqual(50);
-    expect(summary.counted).toBe(summary.orders);
-    expect(await projectionOf(ledger, p.platformId, p.workerIds, months)).toEqual(live);
-    // A second run is refused: the range now has counters (it would count them twice).
-    await expect(
+    const rebuild = (from: string, to: string) =>
       rebuildLedger({
         ordersTable: stack.tables.ORDERS_TABLE!,
         ledgerTable: ledger,
         archiveBucket: s3.bucketName('archive'),
         s3Endpoint: s3.endpoint,
-        mode: { from: '2025-08', to: '2025-09' },
+        mode: { from, to },
         write: true,
         print: () => undefined,
-      }),
-    ).rejects.toThrow(/already has fee lines/);
+      });
+
+    // September first (hot orders only) ...
+    const hot = await rebuild('2025-09', '2025-09');
+    expect(hot.counted).toBe(hot.orders);
+    // ... then a range that overlaps it is refused before anything is written: August stays empty.
+    await expect(rebuild('2025-08', '2025-09')).rejects.toThrow(/already has fee lines of .* 2025-09/);
+    expect(Object.keys((await projectionOf(ledger, p.platformId, p.workerIds, ['2025-08'])).fees)).toEqual([]);
+    // August (archived orders only): every order of the month, of every platform of this stack, counted once.
+    const archivedMonth = await rebuild('2025-08', '2025-08');
+    expect(archivedMonth.orders).toBeGreaterThanOrEqual(40);
+    expect(archivedMonth.counted).toBe(archivedMonth.orders);
+
+    // The two months rebuilt hold exactly what the live projection wrote.
+    expect(await projectionOf(ledger, p.platformId, p.workerIds, months)).toEqual(live);
+    // A second run is refused: the range now has counters (it would count them twice); nothing changes.
+    await expect(rebuild('2025-08', '2025-09')).rejects.toThrow(/already has fee lines/);
+    expect(await projectionOf(ledger, p.platformId, p.workerIds, months)).toEqual(live);
   });
 });
