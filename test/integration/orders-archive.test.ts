@@ -9,7 +9,7 @@
  * projection wrote.
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { BatchWriteItemCommand, GetItemCommand, PutItemCommand, QueryCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { BatchWriteItemCommand, GetItemCommand, PutItemCommand, QueryCommand, ScanCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { decodeArchive } from '../../functions/_shared/repositories/order-archive.ts';
@@ -20,6 +20,7 @@ import { createTables } from '../../local/tables.ts';
 import { type LocalTtlSweeper, localTtlSweeper } from '../../local/ttl-sweeper.ts';
 import { tableById } from '../../manifest/tables.ts';
 import { rebuildLedger } from '../../scripts/rebuild-ledger.ts';
+import { setOrderExpiry } from '../../scripts/set-order-expiry.ts';
 import { startTestStack, type TestStack } from '../support/local-stack.ts';
 import { adminClaims, handlerClaims, orderItem, platformBody, platformClaims, workerItem } from '../support/fixtures.ts';
 import { reopenMonths } from '../support/months.ts';
@@ -295,5 +296,31 @@ describe('the ledger job: rider-day backfill and full rebuild (issue 18)', () =>
     // A second run is refused: the range now has counters (it would count them twice); nothing changes.
     await expect(rebuild('2025-08', '2025-09')).rejects.toThrow(/already has fee lines/);
     expect(await projectionOf(ledger, p.platformId, p.workerIds, months)).toEqual(live);
+  });
+});
+
+describe('orders stored before expiry existed (issue 18)', () => {
+  it('set-order-expiry gives each order without expiresAt the one a new order of its date gets, once', async () => {
+    const p = await newPlatform(['2025-08']);
+    expect((await stack.api('POST', `/v1/platforms/${p.platformId}/orders`, { token: p.token, body: { orders: orders.slice(0, 4) } })).body).toMatchObject({
+      accepted: 4,
+    });
+    await stack.projected();
+    const [a, b, c] = await storedOrders(p.platformId);
+    // Two orders as the orders function wrote them before expiry existed.
+    const client = ddb();
+    for (const o of [a!, b!]) {
+      await client.send(new UpdateItemCommand({ TableName: stack.tables.ORDERS_TABLE!, Key: marshall({ pk: o.pk }), UpdateExpression: 'REMOVE expiresAt' }));
+    }
+    client.destroy();
+    const options = { ordersTable: stack.tables.ORDERS_TABLE!, registryTable: stack.tables.REGISTRY_TABLE!, print: () => undefined };
+
+    expect(await setOrderExpiry({ ...options, write: false })).toBe(2);
+    expect((await storedOrders(p.platformId)).filter((o) => o.expiresAt === undefined).map((o) => o.orderId)).toEqual([a!.orderId, b!.orderId]);
+
+    expect(await setOrderExpiry({ ...options, write: true })).toBe(2);
+    // The month's expiry, as the orders function writes it (the third order kept its own).
+    expect((await storedOrders(p.platformId)).map((o) => o.expiresAt)).toEqual(Array(4).fill(c!.expiresAt));
+    expect(await setOrderExpiry({ ...options, write: true })).toBe(0);
   });
 });
