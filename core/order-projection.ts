@@ -10,8 +10,8 @@
  * - Anything else (the projection's own bookkeeping, a removal by expiry or archive) changes nothing:
  *   counters are never taken back.
  */
-import type { Industry } from './industries.ts';
-import { addDays, parseInstant, shanghaiDate } from './time.ts';
+import { type Industry, isIndustry } from './industries.ts';
+import { addDays, parseInstant, SHANGHAI_OFFSET_MINUTES, shanghaiDate } from './time.ts';
 
 /** What the projection reads of an order item (the orders table's item, docs/data-model.md A8). */
 export interface ProjectedOrder {
@@ -94,6 +94,48 @@ export const riderDayOrder = (order: ProjectedOrder): RiderDayOrder => ({
   acceptedAt: order.acceptedAt,
   ...(order.finishedAt === undefined ? {} : { finishedAt: order.finishedAt }),
 });
+
+/** One-letter codes of the industries in a rider-day entry (fixed: stored entries are decoded with them). */
+const INDUSTRY_CODES: Readonly<Record<Industry, string>> = { RIDE_HAILING: 'R', FOOD_DELIVERY: 'F', INSTANT_DELIVERY: 'I', FREIGHT: 'C' };
+const INDUSTRY_OF_CODE = new Map(Object.entries(INDUSTRY_CODES).map(([industry, code]) => [code, industry as Industry]));
+
+/** RFC 3339 in Asia/Shanghai, milliseconds only when there are some (`2025-08-04T08:00:00+08:00`). */
+const shanghaiIso = (ms: number): string => {
+  const shifted = new Date(ms + SHANGHAI_OFFSET_MINUTES * 60_000).toISOString();
+  return `${shifted.slice(0, 19)}${ms % 1000 === 0 ? '' : shifted.slice(19, 23)}+08:00`;
+};
+
+/**
+ * An order's entry on a rider-day item, compact because rider-days are kept 13 months (issue 18's cost):
+ * `{acceptedAt, epoch ms base 36}.{finishedAt − acceptedAt in ms base 36, empty while open}.{province}.{industry
+ * code}` — about 22 bytes where the map of ISO strings took about 85. The instants are kept to the
+ * millisecond; their offset is not (they read back in Asia/Shanghai). An entry whose times do not parse
+ * (never written by the projection, whose orders are validated) is kept as the map it was before.
+ */
+export function encodeRiderDayEntry(e: RiderDayOrder): string | { p: string; i: Industry; a: string; f?: string } {
+  const accepted = parseInstant(e.acceptedAt);
+  const finished = e.finishedAt === undefined ? undefined : parseInstant(e.finishedAt);
+  if (accepted === undefined || (e.finishedAt !== undefined && (finished === undefined || finished < accepted))) {
+    return { p: e.province, i: e.industry, a: e.acceptedAt, ...(e.finishedAt === undefined ? {} : { f: e.finishedAt }) };
+  }
+  const span = finished === undefined ? '' : (finished.getTime() - accepted.getTime()).toString(36);
+  return `${accepted.getTime().toString(36)}.${span}.${e.province}.${INDUSTRY_CODES[e.industry]}`;
+}
+
+/** A stored rider-day entry as the order it names: the compact string, or the map of the first format. */
+export function decodeRiderDayEntry(orderId: string, value: unknown): RiderDayOrder | undefined {
+  if (typeof value === 'string') {
+    const [accepted, span, province, code] = value.split('.');
+    const industry = INDUSTRY_OF_CODE.get(code ?? '');
+    const at = Number.parseInt(accepted!, 36);
+    const length = span ? Number.parseInt(span, 36) : 0;
+    if (industry === undefined || province === undefined || span === undefined || !Number.isFinite(at) || !Number.isFinite(length)) return undefined;
+    return { orderId, province, industry, acceptedAt: shanghaiIso(at), ...(span === '' ? {} : { finishedAt: shanghaiIso(at + length) }) };
+  }
+  const map = value as { p?: unknown; i?: unknown; a?: unknown; f?: unknown } | null;
+  if (typeof map?.p !== 'string' || typeof map.i !== 'string' || !isIndustry(map.i) || typeof map.a !== 'string') return undefined;
+  return { orderId, province: map.p, industry: map.i, acceptedAt: map.a, ...(typeof map.f === 'string' ? { finishedAt: map.f } : {}) };
+}
 
 /**
  * The dates a coverage question at `at` reads rider-day items of (D4): an order covering `at` was accepted at

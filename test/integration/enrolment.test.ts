@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { QueryCommand } from '@aws-sdk/client-dynamodb';
 import { localDynamoDbClient } from '../../local/dynamodb.ts';
+import { decodeRiderDayEntry } from '../../core/index.ts';
 import { startTestStack, type TestStack } from '../support/local-stack.ts';
 import { adminClaims, handlerClaims, idNumber, orderItem, platformBody, platformClaims, workerClaims, workerItem } from '../support/fixtures.ts';
 import { reopenMonths } from '../support/months.ts';
@@ -460,7 +461,10 @@ describe('coverage at a moment (D4) and visibility', () => {
             ExpressionAttributeValues: { ':pk': { S: `RIDERDAY#${workerId}` } },
           }),
         );
-        return (res.Items ?? []).filter((i) => i[`O#${orderId}`]).map((i) => `${i.sk!.S!} ${i[`O#${orderId}`]!.M!.f?.S ?? 'open'}`);
+        // The entry as stored (a compact string, core encodeRiderDayEntry), read back as the order.
+        return (res.Items ?? [])
+          .filter((i) => i[`O#${orderId}`])
+          .map((i) => `${i.sk!.S!} ${decodeRiderDayEntry(orderId, i[`O#${orderId}`]!.S)?.finishedAt ?? 'open'}`);
       } finally {
         client.destroy();
       }

@@ -17,7 +17,7 @@
  * (repositories/projection.ts), never the order's own write.
  */
 import { createHash, randomInt } from 'node:crypto';
-import type { Industry, RiderDayOrder } from '../../../core/index.ts';
+import { decodeRiderDayEntry, type Industry, type RiderDayOrder } from '../../../core/index.ts';
 import { config } from '../config.ts';
 import { batchGetAll, queryAll } from '../db.ts';
 
@@ -101,11 +101,10 @@ export const ledgerRepository = {
     for (const item of items) {
       for (const [name, value] of Object.entries(item)) {
         if (!name.startsWith(RIDER_ORDER_PREFIX)) continue;
-        const entry = value as { p: string; i: Industry; a: string; f?: string };
-        const orderId = name.slice(RIDER_ORDER_PREFIX.length);
+        const entry = decodeRiderDayEntry(name.slice(RIDER_ORDER_PREFIX.length), value);
         // A finished entry wins over an open one of the same order (a day written before the finish was known).
-        if (orders.get(orderId)?.finishedAt !== undefined) continue;
-        orders.set(orderId, { orderId, province: entry.p, industry: entry.i, acceptedAt: entry.a, ...(entry.f ? { finishedAt: entry.f } : {}) });
+        if (entry === undefined || orders.get(entry.orderId)?.finishedAt !== undefined) continue;
+        orders.set(entry.orderId, entry);
       }
     }
     return [...orders.values()];

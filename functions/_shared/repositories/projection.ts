@@ -24,7 +24,7 @@
  */
 import { GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { type OrderChange, type ProjectedOrder, riderDates, riderDayOrder } from '../../../core/index.ts';
+import { encodeRiderDayEntry, type OrderChange, type ProjectedOrder, riderDates, riderDayOrder } from '../../../core/index.ts';
 import { config } from '../config.ts';
 import { logger } from '../observability.ts';
 import { backoff, cancellationReasons, conditionFailed, ddb, mapLimit } from '../db.ts';
@@ -49,7 +49,6 @@ export interface IndexedChange {
 }
 
 type Entry = ReturnType<typeof riderDayOrder>;
-const entryValue = (e: Entry) => ({ p: e.province, i: e.industry, a: e.acceptedAt, ...(e.finishedAt ? { f: e.finishedAt } : {}) });
 
 interface RiderDay {
   readonly workerId: string;
@@ -168,7 +167,7 @@ const riderDayUpdate = (workerId: string, platformId: string, date: string, entr
   const absent: string[] = [];
   entries.forEach((e, i) => {
     names[`#o${i}`] = `${RIDER_ORDER_PREFIX}${e.orderId}`;
-    values[`:o${i}`] = entryValue(e);
+    values[`:o${i}`] = encodeRiderDayEntry(e);
     sets.push(`#o${i} = :o${i}`);
     if (counting.has(e.orderId)) absent.push(`attribute_not_exists(#o${i})`);
   });

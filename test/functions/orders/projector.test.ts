@@ -89,7 +89,8 @@ describe('the orders projection (issue 18)', () => {
     expect(items![0]!.Update).toMatchObject({
       Key: { pk: 'RIDERDAY#wkr_0', sk: 'plt_1#2025-08-01' },
       ExpressionAttributeNames: { '#o0': 'O#o-3', '#o1': 'O#o-6' },
-      ExpressionAttributeValues: { ':o0': { p: '110000', i: 'INSTANT_DELIVERY', a: '2025-08-01T10:00:00+08:00', f: '2025-08-01T10:30:00+08:00' } },
+      // The compact entry (core encodeRiderDayEntry): accepted at, 30 minutes long, province, industry.
+      ExpressionAttributeValues: { ':o0': `${Date.parse('2025-08-01T10:00:00+08:00').toString(36)}.${(30 * 60_000).toString(36)}.110000.I` },
       ConditionExpression: 'attribute_not_exists(#o0) AND attribute_not_exists(#o1)',
       ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
     });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { coverageDates, orderChange, projectedOrder, riderDates, riderDayOrder } from '../../../core/index.ts';
+import { coverageDates, decodeRiderDayEntry, encodeRiderDayEntry, orderChange, projectedOrder, riderDates, riderDayOrder } from '../../../core/index.ts';
 
 const image = {
   pk: 'p#o-1',
@@ -82,5 +82,55 @@ describe('coverageDates: the rider-days a coverage question reads (D4)', () => {
       '2025-08-02',
       '2025-08-03',
     ]);
+  });
+});
+
+describe('rider-day entries: compact, kept 13 months (issue 18)', () => {
+  const open = { orderId: 'o-1', province: '110000', industry: 'FOOD_DELIVERY' as const, acceptedAt: '2025-08-01T23:00:00+08:00' };
+  const finished = { ...open, finishedAt: '2025-08-02T00:35:10+08:00' };
+
+  it('an entry is a short string that reads back as the order, its instants in Asia/Shanghai', () => {
+    const stored = encodeRiderDayEntry(finished);
+    expect(stored).toBe(`${Date.parse(open.acceptedAt).toString(36)}.${(95 * 60_000 + 10_000).toString(36)}.110000.F`);
+    expect((stored as string).length).toBeLessThan(25);
+    expect(decodeRiderDayEntry('o-1', stored)).toEqual(finished);
+    expect(decodeRiderDayEntry('o-1', encodeRiderDayEntry(open))).toEqual(open);
+  });
+
+  it('keeps the instant to the millisecond and reads it in Asia/Shanghai whatever offset it came with', () => {
+    const utc = { ...open, industry: 'FREIGHT' as const, acceptedAt: '2025-08-01T15:00:00.250Z', finishedAt: '2025-08-01T15:30:00Z' };
+    expect(decodeRiderDayEntry('o-1', encodeRiderDayEntry(utc))).toEqual({
+      ...utc,
+      acceptedAt: '2025-08-01T23:00:00.250+08:00',
+      finishedAt: '2025-08-01T23:30:00+08:00',
+    });
+    for (const industry of ['RIDE_HAILING', 'INSTANT_DELIVERY'] as const)
+      expect(decodeRiderDayEntry('o-1', encodeRiderDayEntry({ ...open, industry }))?.industry).toBe(industry);
+  });
+
+  it('times that do not parse, or a finish before the acceptance, are kept as the map of the first format', () => {
+    expect(encodeRiderDayEntry({ ...open, acceptedAt: 'soon' })).toEqual({ p: '110000', i: 'FOOD_DELIVERY', a: 'soon' });
+    expect(encodeRiderDayEntry({ ...open, finishedAt: 'later' })).toEqual({ p: '110000', i: 'FOOD_DELIVERY', a: open.acceptedAt, f: 'later' });
+    expect(encodeRiderDayEntry({ ...open, finishedAt: '2025-08-01T22:00:00+08:00' })).toMatchObject({ f: '2025-08-01T22:00:00+08:00' });
+  });
+
+  it('reads entries of the first format (a map of ISO strings) as they were', () => {
+    expect(decodeRiderDayEntry('o-1', { p: '110000', i: 'FOOD_DELIVERY', a: open.acceptedAt, f: finished.finishedAt })).toEqual(finished);
+    expect(decodeRiderDayEntry('o-1', { p: '110000', i: 'FOOD_DELIVERY', a: open.acceptedAt })).toEqual(open);
+  });
+
+  it('an entry that is neither is no order', () => {
+    for (const bad of [
+      null,
+      7,
+      { p: '110000', i: 'BICYCLE', a: 'x' },
+      { i: 'FOOD_DELIVERY', a: 'x' },
+      { p: '1', i: 'FOOD_DELIVERY' },
+      'abc.1.110000.X',
+      'abc.1',
+      '!.1.110000.F',
+      'abc.!.110000.F',
+    ])
+      expect(decodeRiderDayEntry('o-1', bad)).toBeUndefined();
   });
 });
