@@ -42,3 +42,12 @@ export function orderExpiresAt(versions: readonly ParameterVersion[], date: stri
   if (!isValidDate(date)) throw new RangeError(`not a YYYY-MM-DD date: ${date}`);
   return monthExpiresAt(versions, date.slice(0, 7));
 }
+
+/**
+ * Whether a month's orders have expired at `now` (its `monthExpiresAt` has passed): the month is closed for
+ * good — no reopening (`MONTH_ARCHIVED`) and no new order, even in a month left REOPENED past it, since a
+ * re-sent order could no longer be recognised as a duplicate.
+ */
+export function monthArchived(versions: readonly ParameterVersion[], month: string, now: Date): boolean {
+  return now.getTime() >= monthExpiresAt(versions, month) * 1000;
+}

@@ -11,6 +11,7 @@ import {
   type EmploymentReport,
   creditOnClose,
   dueFen,
+  monthArchived,
   monthExpiresAt,
   resolveParameter,
   settlementResolves,
@@ -140,8 +141,9 @@ export const reopenMonth = async (actor: string, platformId: string, month: stri
   if (!(await platformsRepository.cached(platformId))) throw notFound();
   // Issue 18: once the month's orders have expired to the archive, a re-sent order would no longer be
   // recognised as a duplicate (the order item is the exactly-once key, A8): the month stays closed.
-  const expiresAt = monthExpiresAt(await expiryVersions(), month);
-  if (now.getTime() >= expiresAt * 1000) {
+  const versions = await expiryVersions();
+  if (monthArchived(versions, month, now)) {
+    const expiresAt = monthExpiresAt(versions, month);
     throw problem('MONTH_ARCHIVED', {
       detail: `${month} 的订单明细已于 ${toShanghaiIso(new Date(expiresAt * 1000))} 过在线保留期并转入归档，不能再重新开放补报（重复订单将无法识别）。`,
     });

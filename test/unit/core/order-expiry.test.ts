@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { monthExpiresAt, NATIONAL_DEFAULT_PARAMETERS, orderExpiresAt, type ParameterVersion } from '../../../core/index.ts';
+import { monthArchived, monthExpiresAt, NATIONAL_DEFAULT_PARAMETERS, orderExpiresAt, type ParameterVersion } from '../../../core/index.ts';
 
 const at = (iso: string) => Date.parse(iso) / 1000;
 const hot = (effectiveFrom: string, value: number): ParameterVersion => ({ name: 'orderHotDaysAfterClose', scope: {}, effectiveFrom, value });
@@ -36,5 +36,13 @@ describe('orderExpiresAt (issue 18: hot until the close of the month, D19, plus 
 
   it('refuses a date that is not YYYY-MM-DD', () => {
     expect(() => orderExpiresAt(NATIONAL_DEFAULT_PARAMETERS, '2026-03')).toThrow(RangeError);
+  });
+});
+
+describe("monthArchived (issue 18: no reopening and no new order once the month's orders have expired)", () => {
+  it('is false until the expiry instant and true from it on', () => {
+    const expiry = monthExpiresAt(NATIONAL_DEFAULT_PARAMETERS, '2026-03') * 1000;
+    expect(monthArchived(NATIONAL_DEFAULT_PARAMETERS, '2026-03', new Date(expiry - 1))).toBe(false);
+    expect(monthArchived(NATIONAL_DEFAULT_PARAMETERS, '2026-03', new Date(expiry))).toBe(true);
   });
 });
