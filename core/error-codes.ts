@@ -121,6 +121,13 @@ export const ERROR_CODES = {
     "The month's bill is closed (D19): new orders for it are not accepted; an administrator may reopen it for late orders.",
   ),
   MONTH_NOT_CLOSED: entry(409, '该月未关账', 'Month not closed', '只有已关账（CLOSED）的月份可以重新开放。', 'Only a CLOSED month can be reopened.'),
+  MONTH_ARCHIVED: entry(
+    409,
+    '该月订单已归档',
+    'Month archived',
+    '该月订单明细已过在线保留期并转入归档，无法再识别重复订单，因此不能重新开放该月补报。',
+    "The month's order details are past their hot retention and archived: re-sent orders could no longer be recognised as duplicates, so the month cannot be reopened.",
+  ),
   MONTH_NOT_REOPENED: entry(
     409,
     '该月未重新开放',

@@ -18,6 +18,8 @@ export * from './rules-doc.ts';
 export * from './confirmation.ts';
 export * from './orders.ts';
 export * from './order-projection.ts';
+export * from './order-expiry.ts';
+export * from './ledger-rebuild.ts';
 export * from './cases.ts';
 export * from './case-record.ts';
 export * from './case-deadlines.ts';

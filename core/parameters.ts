@@ -15,6 +15,7 @@ export const PARAMETER_NAMES = [
   'openOrderCoverHours',
   'coverGraceMinutes',
   'contributionDueDay',
+  'orderHotDaysAfterClose',
 ] as const;
 export type ParameterName = (typeof PARAMETER_NAMES)[number];
 
@@ -37,7 +38,7 @@ type ScopeField = keyof ParameterScope;
 
 /** What each parameter means, its unit, the scope fields it may carry, its range and the rule using it. */
 export interface ParameterRule {
-  readonly unit: 'fen' | 'fen/order' | 'fen/day' | 'fen/year' | 'hours' | 'minutes' | 'day of month';
+  readonly unit: 'fen' | 'fen/order' | 'fen/day' | 'fen/year' | 'hours' | 'minutes' | 'days' | 'day of month';
   readonly description: string;
   readonly scopes: readonly ScopeField[];
   readonly min: number;
@@ -119,6 +120,16 @@ export const PARAMETER_RULES: Readonly<Record<ParameterName, ParameterRule>> = {
     max: 28,
     decision: 'D19',
     pickedBy: 'the first day of the month after the declared month (an older month: the first version)',
+  },
+  orderHotDaysAfterClose: {
+    unit: 'days',
+    description: "Days after a month's close (D19) that its orders stay in the orders table before they expire to the archive (订单明细在线保留天数)",
+    scopes: [],
+    min: 1,
+    // Up to ten years: a stage loading historical orders (the local demos and tests) keeps them hot.
+    max: 3650,
+    decision: 'D19',
+    pickedBy: "the month's closesOn (an older month: the first version)",
   },
 };
 
@@ -226,4 +237,7 @@ export const NATIONAL_DEFAULT_PARAMETERS: readonly ParameterVersion[] = [
   // D19: every month closes (contract, v2 clarifications), from the pilot's start like D4's window; a month
   // older than the first version takes its day (settlement.ts `monthDueDay`).
   { name: 'contributionDueDay', scope: {}, effectiveFrom: '2022-07-01', value: 15 },
+  // Issue 18: a month's orders stay hot 30 days after its close (reopenings for late orders happen within
+  // it), then expire to the archive (core/order-expiry.ts).
+  { name: 'orderHotDaysAfterClose', scope: {}, effectiveFrom: '2022-07-01', value: 30 },
 ];

@@ -11,6 +11,7 @@ import { ensureConsoleBuilt } from './console.ts';
 import { FAST_START_JVM_OPTIONS, checkJava } from './dynamodb.ts';
 import { localEvents } from './events/index.ts';
 import { localS3 } from './s3.ts';
+import { localTtlSweeper } from './ttl-sweeper.ts';
 import { localStepFunctions } from './stepfunctions/index.ts';
 
 /** `/proc/PID/stat` → [comm, ppid], or undefined off Linux or when the process is gone. */
@@ -131,12 +132,15 @@ async function main(): Promise<void> {
   const s3 = localS3(values.persist ? { directory: join(values.persist, 's3') } : {});
   // The domain events: the cases table's stream → the bus → notifications and webhooks, the delivery queue, SMS recorded.
   const events = localEvents();
+  // DynamoDB Local never deletes expired items: what TTL does in AWS, every minute (expired orders then go
+  // to the archive in the local S3 through the orders stream, as in AWS; issue 18).
+  const ttl = localTtlSweeper();
   app = await startLocalApp({
     port,
     dynamodb: { jvmOptions: FAST_START_JVM_OPTIONS },
     // The local S3 first (its env, then the state machines'); the case workflow and payment-run state
     // machines, run from the same ASL files, plus the deadline sweep timer.
-    services: [s3, stepFunctions, events],
+    services: [s3, stepFunctions, events, ttl],
     ...(values.host ? { host: values.host } : {}),
     ...(values.persist ? { persistDir: values.persist } : {}),
   });

@@ -13,18 +13,47 @@ export interface BucketDefinition {
    */
   readonly objectPrefix: string;
   readonly description: string;
+  /** Objects (and overwritten versions) move to Glacier Instant Retrieval after this many days: rarely read, still at once. */
+  readonly coldAfterDays: number;
+  /** Objects (and overwritten versions) expire after this many days; absent: never (the bucket policy denies deletes to everyone). */
+  readonly expireAfterDays?: number;
+  /** The console's origins may PUT and GET objects (presigned uploads and previews: a CORS rule). */
+  readonly browserAccess: boolean;
+  /** Every event of the bucket goes to EventBridge (the functions with `objectCreated` on it). */
+  readonly eventBridge: boolean;
 }
+
+/**
+ * How long the order archive keeps an object: 13 months of the longest month (what coverage and the
+ * evidence may look back, docs/scale.md) and a margin of 30 days; an object is written when its orders
+ * expire, about two months after they were accepted, so each order is kept at least 13 months.
+ */
+const ORDER_ARCHIVE_EXPIRY_DAYS = 13 * 31 + 30;
 
 export const BUCKETS = {
   documents: {
     envVar: 'DOCUMENTS_BUCKET',
     objectPrefix: 'cases/',
     description: 'Evidence documents of cases (D13): uploaded by presigned PUT, checked after upload, kept 30 years, never deleted',
+    coldAfterDays: 365,
+    browserAccess: true,
+    eventBridge: true,
+  },
+  archive: {
+    envVar: 'ORDERS_ARCHIVE_BUCKET',
+    objectPrefix: 'orders/',
+    description:
+      'Order details after they expire from the orders table (issue 18): gzip JSON lines per month, platform and stream batch, written by the ordersArchiver; the source of a ledger rebuild',
+    coldAfterDays: 30,
+    expireAfterDays: ORDER_ARCHIVE_EXPIRY_DAYS,
+    browserAccess: false,
+    eventBridge: false,
   },
 } as const satisfies Record<string, BucketDefinition>;
 
 export type BucketId = keyof typeof BUCKETS;
-export type BucketAccess = 'read' | 'readwrite';
+/** read: GetObject; readwrite: GetObject and PutObject; write: PutObject only (the archiver). */
+export type BucketAccess = 'read' | 'readwrite' | 'write';
 
 /**
  * Set only by the local runtime, for the functions granted a bucket: the S3-compatible server's URL

@@ -466,6 +466,20 @@ export const DOMAIN_EVENT_FUNCTIONS = {
     trigger: { stream: 'orders' },
     timeoutSeconds: 60,
   },
+  /**
+   * The order archive (issue 18): the order items TTL removes from the orders table (their stream's REMOVE
+   * records, old images) as gzip JSON lines in the order archive bucket (functions/orders/archiver.ts).
+   */
+  ordersArchiver: {
+    entry: 'functions/orders/archiver.ts',
+    description: 'Order details expired from the orders table to the S3 order archive (issue 18)',
+    // No table: everything it writes is in the stream record. The archive: PutObject under orders/ only.
+    tables: {},
+    buckets: { archive: 'write' },
+    trigger: { stream: 'orders' },
+    memorySize: 1024,
+    timeoutSeconds: 60,
+  },
   /** Worker notifications (inbox + SMS, D21) and the webhook deliveries of platforms, idempotent by event id. */
   eventConsumer: {
     entry: 'functions/events/consumer.ts',

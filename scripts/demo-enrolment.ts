@@ -49,6 +49,10 @@ try {
   );
   console.log(`platform ${platform.platformId} (${platform.name}), credit code ${creditCode}`);
   const pt = await token({ role: 'platform', sub: `client-${platform.platformId}`, platformId: platform.platformId });
+  // Issue 18: a month's orders expire to the archive 30 days after its close, and an archived month cannot
+  // be reopened (MONTH_ARCHIVED). A stage loading historical orders keeps them hot longer: a national
+  // version of orderHotDaysAfterClose in force on 2025-08's close (re-sent on a later run: a replay).
+  await call('PUT', '/v1/parameters', { name: 'orderHotDaysAfterClose', scope: {}, effectiveFrom: '2025-09-01', value: 3650 }, admin);
   const reopened = await call(
     'POST',
     `/v1/platforms/${platform.platformId}/declarations/2025-08/reopening`,

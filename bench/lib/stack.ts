@@ -84,6 +84,15 @@ export const registerPlatform = async (stack: BenchStack, workers: number): Prom
   // D19: every month closes on the 15th of the next; the bench's orders are dated August 2025 (ingest.ts,
   // coverage.ts), so the administrator reopens it (补报) for them, as for any late declaration. The orders
   // handler reads the month's state whether or not it was reopened: the measured path is the same.
+  // Issue 18: a month past its orders' expiry cannot be reopened (MONTH_ARCHIVED); a stage loading
+  // historical orders keeps them hot longer (a version in force on the month's close; a replay after the first).
+  const hot = await stack.api('PUT', '/v1/parameters', stack.adminToken, {
+    name: 'orderHotDaysAfterClose',
+    scope: {},
+    effectiveFrom: '2025-09-01',
+    value: 3650,
+  });
+  if (hot.status >= 300) throw new Error(`orderHotDaysAfterClose failed: ${hot.status} ${JSON.stringify(hot.body)}`);
   const reopened = await stack.api('POST', `/v1/platforms/${platformId}/declarations/${BENCH_MONTH}/reopening`, stack.adminToken, {
     reason: '基准测试：补报历史订单',
   });

@@ -15,6 +15,7 @@ const UNIT = {
   'fen/year': '元/年',
   hours: '小时',
   minutes: '分钟',
+  days: '天',
   'day of month': '日',
 } satisfies Readonly<Record<(typeof PARAMETER_RULES)[ParameterName]['unit'], string>>;
 

@@ -210,4 +210,5 @@ export const PARAMETER: Readonly<Record<ParameterName, string>> = {
   openOrderCoverHours: '未完成订单保障时长',
   coverGraceMinutes: '订单完成后保障宽限',
   contributionDueDay: '缴费截止日（次月第几日）',
+  orderHotDaysAfterClose: '订单明细关账后在线保留天数',
 };

@@ -122,6 +122,9 @@ export const config = {
     get documents() {
       return bucketName('documents');
     },
+    get archive() {
+      return bucketName('archive');
+    },
   },
   /**
    * S3 client settings. Path-style addressing only where the local runtime sets S3_FORCE_PATH_STYLE=true

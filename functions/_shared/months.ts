@@ -3,12 +3,24 @@
  * the first day of the following month; every month has one), `closesOn`, the stored state and the status
  * on a date.
  */
-import { closesOn, declarationStatus, type DeclarationStatus, monthDueDay, shanghaiDate } from '../../core/index.ts';
+import { closesOn, declarationStatus, type DeclarationStatus, monthDueDay, type ParameterVersion, shanghaiDate } from '../../core/index.ts';
 import { parametersRepository } from './repositories/parameters.ts';
 import { type MonthState, settlementRepository } from './repositories/settlement.ts';
 
 /** The due day of a month's bill (core `monthDueDay`: the seeded national version makes it always defined). */
 export const dueDayOf = async (month: string): Promise<number> => monthDueDay(await parametersRepository.cachedVersions('contributionDueDay'), month);
+
+/**
+ * The versions an order's or a month's expiry needs (core `orderExpiresAt`, `monthExpiresAt`):
+ * `contributionDueDay` and `orderHotDaysAfterClose`, each cached per container.
+ */
+export const expiryVersions = async (): Promise<ParameterVersion[]> => {
+  const [due, hot] = await Promise.all([
+    parametersRepository.cachedVersions('contributionDueDay'),
+    parametersRepository.cachedVersions('orderHotDaysAfterClose'),
+  ]);
+  return [...due, ...hot];
+};
 
 export interface MonthView {
   readonly dueDay: number;

@@ -11,17 +11,20 @@ import {
   type EmploymentReport,
   creditOnClose,
   dueFen,
+  monthArchived,
+  monthExpiresAt,
   resolveParameter,
   settlementResolves,
   shanghaiDate,
   shanghaiMonth,
+  toShanghaiIso,
   unpaidRecordId,
   type CreditRecord,
   type Declaration,
 } from '../../core/index.ts';
 import { commitAuditedWith } from '../_shared/audit.ts';
 import { cancellationReasons } from '../_shared/db.ts';
-import { monthView } from '../_shared/months.ts';
+import { expiryVersions, monthView } from '../_shared/months.ts';
 import { badRequest, notFound, problem } from '../_shared/problem.ts';
 import { creditActionItem, type MonthState, MonthStateMoved, settlementRepository } from '../_shared/repositories/settlement.ts';
 import { ledgerRepository } from '../_shared/repositories/ledger.ts';
@@ -136,6 +139,15 @@ const declarationEntity = (platformId: string, month: string) => ({ entityType: 
 /** An administrator reopens a CLOSED month with a written reason (补报); audited. */
 export const reopenMonth = async (actor: string, platformId: string, month: string, reason: string, now: Date) => {
   if (!(await platformsRepository.cached(platformId))) throw notFound();
+  // Issue 18: once the month's orders have expired to the archive, a re-sent order would no longer be
+  // recognised as a duplicate (the order item is the exactly-once key, A8): the month stays closed.
+  const versions = await expiryVersions();
+  if (monthArchived(versions, month, now)) {
+    const expiresAt = monthExpiresAt(versions, month);
+    throw problem('MONTH_ARCHIVED', {
+      detail: `${month} 的订单明细已于 ${toShanghaiIso(new Date(expiresAt * 1000))} 过在线保留期并转入归档，不能再重新开放补报（重复订单将无法识别）。`,
+    });
+  }
   await withRetries(() =>
     commitAuditedWith(
       declarationEntity(platformId, month),

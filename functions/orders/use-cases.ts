@@ -8,9 +8,18 @@
  * counted twice, whatever is re-sent, concurrently or later.
  */
 import type * as z from '../_shared/zod.ts';
-import { chargedIndustry, checkOrderTimes, industryAcceptedFor, isPlatformEnrolled, resentOrderDifferences, shanghaiDate } from '../../core/index.ts';
+import {
+  chargedIndustry,
+  checkOrderTimes,
+  industryAcceptedFor,
+  isPlatformEnrolled,
+  monthArchived,
+  orderExpiresAt,
+  resentOrderDifferences,
+  shanghaiDate,
+} from '../../core/index.ts';
 import { businessMetrics } from '../_shared/metrics.ts';
-import { closedMonths } from '../_shared/months.ts';
+import { closedMonths, expiryVersions } from '../_shared/months.ts';
 import { fieldErrors, type ProblemFieldError } from '../_shared/problem.ts';
 import type { Platform } from '../_shared/repositories/platforms.ts';
 import { ordersRepository, type StoredOrder } from '../_shared/repositories/orders.ts';
@@ -51,11 +60,16 @@ const ruleErrors = (item: Item, index: number, platform: Platform, now: Date): P
   return errors;
 };
 
-/** The item error of a new order of a CLOSED month (contract: `orders.N.acceptedAt`, code MONTH_CLOSED). */
-const monthClosedError = (index: number, month: string): ItemError => ({
+/**
+ * The item error of a new order of a CLOSED month (contract: `orders.N.acceptedAt`, code MONTH_CLOSED); a
+ * month whose orders have expired to the archive (issue 18) is closed for good: it cannot be reopened.
+ */
+const monthClosedError = (index: number, month: string, archived = false): ItemError => ({
   path: `orders.${index}.acceptedAt`,
   code: 'MONTH_CLOSED',
-  message: `${month} 的账单已关账（D19），不再接收该月的新订单；如需补报，请联系管理员重新开放该月。`,
+  message: archived
+    ? `${month} 的订单明细已过在线保留期并转入归档（D19），不再接收该月的订单，也不能重新开放补报。`
+    : `${month} 的账单已关账（D19），不再接收该月的新订单；如需补报，请联系管理员重新开放该月。`,
 });
 
 /** A re-sent order that differs from the stored one: an error per differing field (D3). */
@@ -94,6 +108,8 @@ export const ingestOrders = async (platform: Platform, rawItems: readonly unknow
     valid.map((v) => v.item.platformWorkerId),
   );
   const candidates: { index: number; item: Item; order: StoredOrder }[] = [];
+  // Issue 18: each new order expires from the table after its month's close plus orderHotDaysAfterClose.
+  const versions = valid.length > 0 ? await expiryVersions() : [];
   for (const { index, item } of valid) {
     const link = links.get(item.platformWorkerId);
     if (!link) {
@@ -115,6 +131,7 @@ export const ingestOrders = async (platform: Platform, rawItems: readonly unknow
         acceptedAt: item.acceptedAt,
         ...(item.finishedAt ? { finishedAt: item.finishedAt } : {}),
         date,
+        expiresAt: orderExpiresAt(versions, date),
       },
     });
   }
@@ -130,7 +147,12 @@ export const ingestOrders = async (platform: Platform, rawItems: readonly unknow
 
   // D19: a new order of a CLOSED month is rejected (MONTH_CLOSED); one already stored stays a duplicate or
   //      an update. Only months past their closesOn are looked up.
-  const closed = await closedMonths(platform.platformId, [...new Set(candidates.map((c) => c.order.date.slice(0, 7)))], now);
+  const months = [...new Set(candidates.map((c) => c.order.date.slice(0, 7)))];
+  const closed = await closedMonths(platform.platformId, months, now);
+  // Issue 18: a month whose orders have expired takes no new order even if it was left REOPENED: its stored
+  // orders are being deleted to the archive, so a re-sent one would no longer be recognised as a duplicate.
+  const archived = new Set(months.filter((month) => monthArchived(versions, month, now)));
+  for (const month of archived) closed.add(month);
   const inClosedMonth = (c: (typeof candidates)[number]) => closed.has(c.order.date.slice(0, 7));
   const firstClosed = [...first.values()].filter(inClosedMonth);
   if (firstClosed.length > 0) {
@@ -143,14 +165,14 @@ export const ingestOrders = async (platform: Platform, rawItems: readonly unknow
       if (stored.has(c.order.orderId)) continue;
       refused.add(c.order.orderId);
       first.delete(c.order.orderId);
-      rejectItem(c.index, c.order.orderId, [monthClosedError(c.index, c.order.date.slice(0, 7))]);
+      rejectItem(c.index, c.order.orderId, [monthClosedError(c.index, c.order.date.slice(0, 7), archived.has(c.order.date.slice(0, 7)))]);
     }
     for (const r of repeats.filter((r) => refused.has(r.order.orderId))) {
       rejectItem(
         r.index,
         r.order.orderId,
         inClosedMonth(r)
-          ? [monthClosedError(r.index, r.order.date.slice(0, 7))]
+          ? [monthClosedError(r.index, r.order.date.slice(0, 7), archived.has(r.order.date.slice(0, 7)))]
           : [{ path: `orders.${r.index}.orderId`, message: '同一批次中此 orderId 的首次出现已被拒绝：请修正后重新发送。' }],
       );
     }

@@ -508,7 +508,7 @@ export const OPERATIONS: Record<string, Operation> = {
     callers: 'people',
     summary: 'Reopen a CLOSED month for one platform with a written reason (admin, D19; audited)',
     description:
-      'Late orders (补报, e.g. after an outage) are accepted again until the month is closed again. 409 `MONTH_NOT_CLOSED` unless the month is CLOSED.',
+      'Late orders (补报, e.g. after an outage) are accepted again until the month is closed again. 409 `MONTH_NOT_CLOSED` unless the month is CLOSED; 409 `MONTH_ARCHIVED` once its orders have expired to the archive (its close plus `orderHotDaysAfterClose` days: re-sent orders could no longer be recognised as duplicates).',
     requestParams: { path: z.extend(PlatformPath, { month: z.string() }), header: z.object({ 'idempotency-key': idempotencyKey }) },
     requestBody: body(ReopeningRequest, { reason: '2025-09-03 平台接口故障，补报当日订单' }),
     responses: { '200': ok(DeclarationResponse, { ...DECLARATION, status: 'REOPENED', provisional: true }), ...postErrors },

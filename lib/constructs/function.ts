@@ -47,7 +47,7 @@ export interface BucketGrant {
   readonly objectPrefix: string;
   /** The bucket's own key (SSE-KMS). */
   readonly key: IKey;
-  /** read: s3:GetObject and kms:Decrypt; readwrite: also s3:PutObject and kms:GenerateDataKey. */
+  /** read: s3:GetObject and kms:Decrypt; readwrite: also s3:PutObject and kms:GenerateDataKey; write: s3:PutObject and kms:GenerateDataKey only. */
   readonly access: BucketAccess;
 }
 
@@ -175,11 +175,12 @@ export class ClaimsFunction extends Construct {
     }
     for (const grant of props.buckets ?? []) {
       // Objects under the prefix only; no List, no Delete (the bucket policy denies deletes to everyone anyway).
-      const write = grant.access === 'readwrite';
+      const objectActions = { read: ['s3:GetObject'], readwrite: ['s3:GetObject', 's3:PutObject'], write: ['s3:PutObject'] }[grant.access];
+      const keyActions = { read: ['kms:Decrypt'], readwrite: ['kms:Decrypt', 'kms:GenerateDataKey'], write: ['kms:GenerateDataKey'] }[grant.access];
       this.role.addToPrincipalPolicy(
         new PolicyStatement({
           effect: Effect.ALLOW,
-          actions: write ? ['s3:GetObject', 's3:PutObject'] : ['s3:GetObject'],
+          actions: objectActions,
           resources: [`${grant.bucketArn}/${grant.objectPrefix}*`],
         }),
       );
@@ -187,7 +188,7 @@ export class ClaimsFunction extends Construct {
       this.role.addToPrincipalPolicy(
         new PolicyStatement({
           effect: Effect.ALLOW,
-          actions: write ? ['kms:Decrypt', 'kms:GenerateDataKey'] : ['kms:Decrypt'],
+          actions: keyActions,
           resources: [grant.key.keyArn],
           conditions: { StringEquals: { 'kms:ViaService': `s3.${Stack.of(this).region}.${Stack.of(this).urlSuffix}` } },
         }),

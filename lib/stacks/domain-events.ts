@@ -53,6 +53,7 @@ export class DomainEvents extends Construct {
   public readonly streamDlq: Queue;
   /** Orders-table stream records the projection gave up on (their counts are missing until replayed). */
   public readonly projectionDlq: Queue;
+  public readonly archiveDlq: Queue;
   public readonly consumerDlq: Queue;
   public readonly deliveryDlq: Queue;
   public readonly alarms: readonly Alarm[];
@@ -106,6 +107,25 @@ export class DomainEvents extends Construct {
         parallelizationFactor: 2,
         onFailure: new SqsDlq(this.projectionDlq),
         filters: [FilterCriteria.filter({ eventName: FilterRule.isEqual('INSERT') }), FilterCriteria.filter({ eventName: FilterRule.isEqual('MODIFY') })],
+      }),
+    );
+
+    // ---- Orders stream → archive (order details expired by TTL; issue 18) ---------------------------
+    // Only removals (TTL expiry). Partial failures from the first unwritten object; keys are deterministic
+    // (month, platform, first sequence number of the group), so a retried batch overwrites what it wrote.
+    this.archiveDlq = targetDeadLetterQueue(this, 'ArchiveDlq', stage, 'orders table stream mapping (archive)');
+    fns.ordersArchiver.function.addEventSource(
+      new DynamoEventSource(props.ordersTable, {
+        startingPosition: StartingPosition.TRIM_HORIZON,
+        batchSize: 1000,
+        maxBatchingWindow: Duration.seconds(5),
+        bisectBatchOnError: true,
+        reportBatchItemFailures: true,
+        retryAttempts: STREAM_RETRY_ATTEMPTS,
+        maxRecordAge: Duration.hours(24),
+        parallelizationFactor: 1,
+        onFailure: new SqsDlq(this.archiveDlq),
+        filters: [FilterCriteria.filter({ eventName: FilterRule.isEqual('REMOVE') })],
       }),
     );
 
@@ -177,6 +197,11 @@ export class DomainEvents extends Construct {
       'ProjectionDlqMessages',
       this.projectionDlq.metricApproximateNumberOfMessagesVisible({ period }),
       'Orders-table stream records the projection gave up on: enrolment days and fees miss those orders and the month stays not caught up; fix the cause and replay the range (docs/events.md)',
+    );
+    alarm(
+      'ArchiveDlqMessages',
+      this.archiveDlq.metricApproximateNumberOfMessagesVisible({ period }),
+      'Expired orders the archiver gave up on: their details are in no archive object (the stream keeps them 24 h); read the DLQ message (shard and sequence range) and archive that range again (docs/operations.md)',
     );
     alarm(
       'ConsumerDlqMessages',

@@ -92,8 +92,8 @@ export interface DeployedBucket {
 /** Documents are kept 30 years (D13) and nobody deletes one: denied to every principal by the bucket policy. */
 export const DENIED_OBJECT_ACTIONS = ['s3:DeleteObject', 's3:DeleteObjectVersion'] as const;
 
-/** Objects (and overwritten versions) move to Glacier Instant Retrieval after a year: rarely read, still at once. */
-export const COLD_AFTER_DAYS = 365;
+/** Documents (and overwritten versions) move to Glacier Instant Retrieval after a year: rarely read, still at once. */
+export const COLD_AFTER_DAYS = BUCKETS.documents.coldAfterDays;
 
 export interface StatefulStackProps extends StackProps {
   readonly stage: StageConfig;
@@ -232,13 +232,16 @@ export class StatefulStack extends Stack {
       serverAccessLogsPrefix: `${id}/`,
       lifecycleRules: [
         {
-          id: 'ColderAfterAYear',
-          transitions: [{ storageClass: StorageClass.GLACIER_INSTANT_RETRIEVAL, transitionAfter: Duration.days(COLD_AFTER_DAYS) }],
-          noncurrentVersionTransitions: [{ storageClass: StorageClass.GLACIER_INSTANT_RETRIEVAL, transitionAfter: Duration.days(COLD_AFTER_DAYS) }],
+          id: definition.coldAfterDays === 365 ? 'ColderAfterAYear' : `ColderAfter${definition.coldAfterDays}Days`,
+          transitions: [{ storageClass: StorageClass.GLACIER_INSTANT_RETRIEVAL, transitionAfter: Duration.days(definition.coldAfterDays) }],
+          noncurrentVersionTransitions: [{ storageClass: StorageClass.GLACIER_INSTANT_RETRIEVAL, transitionAfter: Duration.days(definition.coldAfterDays) }],
           abortIncompleteMultipartUploadAfter: Duration.days(7),
+          ...(definition.expireAfterDays === undefined
+            ? {}
+            : { expiration: Duration.days(definition.expireAfterDays), noncurrentVersionExpiration: Duration.days(definition.expireAfterDays) }),
         },
       ],
-      ...(origins.length > 0
+      ...(definition.browserAccess && origins.length > 0
         ? {
             cors: [
               {
@@ -256,10 +259,10 @@ export class StatefulStack extends Stack {
     // Every event of the bucket to EventBridge (the stateless stack's rule picks "Object Created" under the
     // prefix). Set on the CloudFormation bucket itself: the construct's `eventBridgeEnabled` would add a
     // notifications custom resource (a Lambda with an AWS managed policy) for what CloudFormation does natively.
-    (bucket.node.defaultChild as CfnBucket).notificationConfiguration = { eventBridgeConfiguration: { eventBridgeEnabled: true } };
+    if (definition.eventBridge) (bucket.node.defaultChild as CfnBucket).notificationConfiguration = { eventBridgeConfiguration: { eventBridgeEnabled: true } };
     bucket.addToResourcePolicy(
       new PolicyStatement({
-        sid: 'DenyDeletingDocuments',
+        sid: id === 'documents' ? 'DenyDeletingDocuments' : `DenyDeleting${name}Objects`,
         effect: Effect.DENY,
         principals: [new AnyPrincipal()],
         actions: [...DENIED_OBJECT_ACTIONS],

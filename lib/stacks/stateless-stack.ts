@@ -34,7 +34,7 @@ import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { ORIGIN_VERIFY_HEADER } from '../../manifest/api.ts';
 import { settingsOf } from '../../manifest/env.ts';
-import { BUCKETS, type BucketId } from '../../manifest/buckets.ts';
+import { type BucketAccess, BUCKETS, type BucketId } from '../../manifest/buckets.ts';
 import {
   type AnyFunctionName,
   AUTHORIZER_FUNCTION,
@@ -262,8 +262,8 @@ export class StatelessStack extends Stack {
         if (!deployed) throw new Error(`${owner} uses table "${tableId}", which manifest/tables.ts does not define`);
         return { table: tables[tableId as TableId], envVar: deployed.definition.envVar, access: access! };
       });
-    const bucketGrants = (spec: Readonly<Partial<Record<BucketId, 'read' | 'readwrite'>>>): BucketGrant[] =>
-      (Object.entries(spec) as [BucketId, 'read' | 'readwrite'][]).map(([id, access]) => {
+    const bucketGrants = (spec: Readonly<Partial<Record<BucketId, BucketAccess>>>): BucketGrant[] =>
+      (Object.entries(spec) as [BucketId, BucketAccess][]).map(([id, access]) => {
         const name = bucketName(stage.name, id, this.account, this.region);
         return {
           envVar: BUCKETS[id].envVar,
@@ -397,8 +397,13 @@ export class StatelessStack extends Stack {
       tableStreamArn: props.tables.orders.table.tableStreamArn!,
     });
     // The streams are encrypted with the tables' key: their readers (the publisher, the statistics counter, the
-    // orders projector) may use it only through DynamoDB, like every table grant.
-    for (const reader of [domainEventFunctions.eventPublisher, domainEventFunctions.statisticsCounter, domainEventFunctions.ordersProjector])
+    // orders projector and archiver) may use it only through DynamoDB, like every table grant.
+    for (const reader of [
+      domainEventFunctions.eventPublisher,
+      domainEventFunctions.statisticsCounter,
+      domainEventFunctions.ordersProjector,
+      domainEventFunctions.ordersArchiver,
+    ])
       reader.role.addToPrincipalPolicy(
         new PolicyStatement({
           sid: 'StreamKeyViaDynamoDB',
@@ -575,6 +580,7 @@ export class StatelessStack extends Stack {
         },
         { name: 'StreamDlq', queue: this.domainEvents.streamDlq, description: 'Cases-table stream records not published as domain events' },
         { name: 'ProjectionDlq', queue: this.domainEvents.projectionDlq, description: 'Orders-table stream records not projected into the counters' },
+        { name: 'ArchiveDlq', queue: this.domainEvents.archiveDlq, description: 'Expired orders not written to the order archive' },
         { name: 'ConsumerDlq', queue: this.domainEvents.consumerDlq, description: 'Domain events the consumer failed on' },
         { name: 'WebhookDlq', queue: this.domainEvents.deliveryDlq, description: 'Webhook delivery messages the sender crashed on' },
       ],
@@ -662,16 +668,12 @@ const importTables = (scope: Construct, deployed: Readonly<Record<TableId, Deplo
 };
 
 /** The bucket grants' object wildcard (`<bucket>/<objectPrefix>*`), acknowledged for exactly that resource. */
-const acknowledgeBucketFindings = (
-  fn: ClaimsFunction,
-  stage: StageConfig['name'],
-  buckets: Readonly<Partial<Record<BucketId, 'read' | 'readwrite'>>>,
-): void => {
+const acknowledgeBucketFindings = (fn: ClaimsFunction, stage: StageConfig['name'], buckets: Readonly<Partial<Record<BucketId, BucketAccess>>>): void => {
   for (const id of Object.keys(buckets) as BucketId[]) {
     const name = bucketName(stage, id, '<AWS::AccountId>', '<AWS::Region>');
     Validations.of(fn.role).acknowledge({
       id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::${name}/${BUCKETS[id].objectPrefix}*]`,
-      reason: `Object access in the ${id} bucket is granted on its object prefix (${BUCKETS[id].objectPrefix}*): object keys are created at run time per case and document; no other prefix, no bucket-level action.`,
+      reason: `Object access in the ${id} bucket is granted on its object prefix (${BUCKETS[id].objectPrefix}*): object keys are created at run time (per case and document; per month, platform and stream batch in the order archive); no other prefix, no bucket-level action.`,
     });
   }
 };

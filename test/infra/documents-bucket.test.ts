@@ -150,3 +150,84 @@ describe('documents bucket CORS', () => {
     }
   });
 });
+
+describe.each(['dev', 'prod'] as const)('order archive bucket, stateful stack (%s; issue 18)', (stage) => {
+  let built: ReturnType<typeof buildStatefulStack>;
+  let resources: Record<string, Resource>;
+  const idOf = (construct: { node: { defaultChild?: unknown } }): string => built.stack.getLogicalId(construct.node.defaultChild as never);
+  const archive = () => resources[idOf(built.stack.buckets.archive.bucket)]!;
+  const policyOf = (bucketId: string): Statement[] =>
+    Object.values(resources).find((r) => r.Type === 'AWS::S3::BucketPolicy' && r.Properties.Bucket.Ref === bucketId)!.Properties.PolicyDocument.Statement;
+
+  beforeAll(() => {
+    built = buildStatefulStack(stage);
+    resources = Template.fromStack(built.stack).toJSON().Resources;
+  });
+  afterAll(() => built?.dispose());
+
+  it('is named for the stage, encrypted with a KMS key of its own (rotation on, bucket key on), every public access blocked, versioned, logged', () => {
+    expect(archive().Properties.BucketName).toEqual(renderedBucketName(stage, 'archive'));
+    const keyId = idOf(built.stack.buckets.archive.key);
+    expect(keyId).not.toBe(idOf(built.stack.dataKey));
+    expect(keyId).not.toBe(idOf(built.stack.buckets.documents.key));
+    expect(resources[keyId]!.Properties.EnableKeyRotation).toBe(true);
+    expect(archive().Properties.BucketEncryption.ServerSideEncryptionConfiguration).toEqual([
+      { ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: { 'Fn::GetAtt': [keyId, 'Arn'] } }, BucketKeyEnabled: true },
+    ]);
+    expect(archive().Properties.PublicAccessBlockConfiguration).toEqual({
+      BlockPublicAcls: true,
+      BlockPublicPolicy: true,
+      IgnorePublicAcls: true,
+      RestrictPublicBuckets: true,
+    });
+    expect(archive().Properties.VersioningConfiguration).toEqual({ Status: 'Enabled' });
+    expect(archive().Properties.LoggingConfiguration).toEqual({
+      DestinationBucketName: { Ref: idOf(built.stack.buckets.archive.accessLogs) },
+      LogFilePrefix: 'archive/',
+    });
+  });
+
+  it('denies requests without TLS and deletes by anyone (objects go only by their lifecycle)', () => {
+    const statements = policyOf(idOf(built.stack.buckets.archive.bucket));
+    expect(statements.filter((s) => s.Effect === 'Deny' && JSON.stringify(s.Condition) === '{"Bool":{"aws:SecureTransport":"false"}}')).toHaveLength(1);
+    const deny = statements.filter((s) => s.Effect === 'Deny' && actionsOf(s).some((a) => a.startsWith('s3:Delete')));
+    expect(deny.map((s) => actionsOf(s).sort())).toEqual([[...DENIED_OBJECT_ACTIONS].sort()]);
+    expect(statements.filter((s) => s.Effect === 'Allow')).toEqual([]);
+  });
+
+  it('moves objects to Glacier Instant Retrieval after 30 days and expires them after 13 months and a margin', () => {
+    const rules = archive().Properties.LifecycleConfiguration.Rules as Record<string, any>[];
+    expect(rules).toEqual([
+      {
+        Id: 'ColderAfter30Days',
+        Status: 'Enabled',
+        Transitions: [{ StorageClass: 'GLACIER_IR', TransitionInDays: 30 }],
+        NoncurrentVersionTransitions: [{ StorageClass: 'GLACIER_IR', TransitionInDays: 30 }],
+        AbortIncompleteMultipartUpload: { DaysAfterInitiation: 7 },
+        ExpirationInDays: BUCKETS.archive.expireAfterDays,
+        NoncurrentVersionExpiration: { NoncurrentDays: BUCKETS.archive.expireAfterDays },
+      },
+    ]);
+    expect(BUCKETS.archive.expireAfterDays).toBe(13 * 31 + 30);
+  });
+
+  it('has no CORS rule and no EventBridge notifications (nothing reads it but the rebuild job), and is retained', () => {
+    expect(archive().Properties.CorsConfiguration).toBeUndefined();
+    expect(archive().Properties.NotificationConfiguration).toBeUndefined();
+    expect(archive().DeletionPolicy).toBe('Retain');
+  });
+});
+
+describe('order archive bucket CORS', () => {
+  it('gets no CORS rule even when the stage names console origins', () => {
+    const outdir = tempOutdir();
+    try {
+      const app = new App({ outdir, context: testContext() });
+      const stack = new StatefulStack(app, stackName('dev', 'stateful'), { stage: { ...stageConfig('dev'), consoleOrigins: ['https://console.example.cn'] } });
+      const bucket = Template.fromStack(stack).toJSON().Resources[stack.getLogicalId(stack.buckets.archive.bucket.node.defaultChild as never)];
+      expect(bucket.Properties.CorsConfiguration).toBeUndefined();
+    } finally {
+      removeOutdir(outdir);
+    }
+  });
+});

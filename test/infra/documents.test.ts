@@ -1,7 +1,7 @@
 import { Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OBJECT_CREATED_MAX_EVENT_AGE, OBJECT_CREATED_RETRY_ATTEMPTS } from '../../lib/stacks/document-events.ts';
-import { BUCKETS, type BucketId } from '../../manifest/buckets.ts';
+import { type BucketAccess, BUCKETS, type BucketId } from '../../manifest/buckets.ts';
 import { ALL_FUNCTIONS, type AnyFunctionName, EVENT_FUNCTIONS } from '../../manifest/functions.ts';
 import { buildTestApp, type BuiltApp } from './app-fixture.ts';
 
@@ -35,7 +35,7 @@ describe('documents, stateless stack (prod)', () => {
       [
         'arn:',
         { Ref: 'AWS::Partition' },
-        ':s3:::injury-claims-prod-documents-',
+        `:s3:::injury-claims-prod-${id}-`,
         { Ref: 'AWS::AccountId' },
         '-',
         { Ref: 'AWS::Region' },
@@ -51,35 +51,37 @@ describe('documents, stateless stack (prod)', () => {
   afterAll(() => built?.dispose());
 
   it.each(ALL)('%s may touch objects only as its manifest entry says, only under the object prefix', (name) => {
-    const granted = (ALL_FUNCTIONS[name].buckets ?? {}) as Partial<Record<BucketId, 'read' | 'readwrite'>>;
+    const granted = (ALL_FUNCTIONS[name].buckets ?? {}) as Partial<Record<BucketId, BucketAccess>>;
     // The audit anchor's own PutObject on the anchor bucket is asserted in test/infra/audit.test.ts.
     const s3 = statementsOf(name).filter((s) => actionsOf(s).some((a) => a.startsWith('s3:')) && s.Sid !== 'AuditAnchorPut');
     const expected = Object.entries(granted).map(([id, access]) => ({
       Effect: 'Allow',
-      Action: access === 'readwrite' ? ['s3:GetObject', 's3:PutObject'] : 's3:GetObject',
+      Action: { readwrite: ['s3:GetObject', 's3:PutObject'], read: 's3:GetObject', write: 's3:PutObject' }[access],
       Resource: objectsArn(id as BucketId),
     }));
     expect(s3).toEqual(expected);
   });
 
   it.each(ALL)('%s may use the bucket key only through S3, and only as its grant needs', (name) => {
-    const granted = (ALL_FUNCTIONS[name].buckets ?? {}) as Partial<Record<BucketId, 'read' | 'readwrite'>>;
+    const granted = (ALL_FUNCTIONS[name].buckets ?? {}) as Partial<Record<BucketId, BucketAccess>>;
     const viaS3 = statementsOf(name).filter(
       (s) => JSON.stringify(s.Condition ?? {}).includes('kms:ViaService') && !['TableKeyViaDynamoDB', 'StreamKeyViaDynamoDB'].includes(s.Sid ?? ''),
     );
     const expected = Object.values(granted).map((access) => ({
       Effect: 'Allow',
-      Action: access === 'readwrite' ? ['kms:Decrypt', 'kms:GenerateDataKey'] : 'kms:Decrypt',
+      Action: { readwrite: ['kms:Decrypt', 'kms:GenerateDataKey'], read: 'kms:Decrypt', write: 'kms:GenerateDataKey' }[access],
       Resource: expect.anything(),
       Condition: { StringEquals: { 'kms:ViaService': { 'Fn::Join': ['', ['s3.', { Ref: 'AWS::Region' }, '.', { Ref: 'AWS::URLSuffix' }]] } } },
     }));
     expect(viaS3).toEqual(expected);
-    // The resource is the documents bucket key's ARN (a reference to the stateful stack), not the data key.
-    for (const statement of viaS3) expect(JSON.stringify(statement.Resource)).toMatch(/DocumentsBucketKey[0-9A-F]+Arn/);
+    // The resource is the granted bucket's key ARN (a reference to the stateful stack), not the data key.
+    for (const [i, id] of Object.keys(granted).entries()) {
+      expect(JSON.stringify(viaS3[i]!.Resource)).toMatch(new RegExp(`${id[0]!.toUpperCase()}${id.slice(1)}BucketKey[0-9A-F]+Arn`));
+    }
   });
 
   it.each(ALL)('%s receives the bucket name only with a bucket grant', (name) => {
-    const granted = (ALL_FUNCTIONS[name].buckets ?? {}) as Partial<Record<BucketId, 'read' | 'readwrite'>>;
+    const granted = (ALL_FUNCTIONS[name].buckets ?? {}) as Partial<Record<BucketId, BucketAccess>>;
     for (const id of BUCKET_IDS) {
       if (granted[id]) expect(envOf(name)[BUCKETS[id].envVar], name).toEqual(renderedBucketName('prod', id));
       else expect(envOf(name)[BUCKETS[id].envVar], name).toBeUndefined();
@@ -89,10 +91,13 @@ describe('documents, stateless stack (prod)', () => {
     expect(envOf(name).S3_FORCE_PATH_STYLE).toBeUndefined();
   });
 
-  it('grants the documents group read-write and the check read on the documents bucket', () => {
+  it('grants the documents group read-write and the check read on the documents bucket, and the archiver PutObject only on the order archive', () => {
     expect(ALL_FUNCTIONS.documents.buckets).toEqual({ documents: 'readwrite' });
     expect(ALL_FUNCTIONS.documentCheck.buckets).toEqual({ documents: 'read' });
-    expect(ALL.filter((name) => ALL_FUNCTIONS[name].buckets).sort()).toEqual(['documentCheck', 'documents']);
+    expect(ALL_FUNCTIONS.ordersArchiver.buckets).toEqual({ archive: 'write' });
+    expect(ALL.filter((name) => ALL_FUNCTIONS[name].buckets).sort()).toEqual(['documentCheck', 'documents', 'ordersArchiver']);
+    // No table at all: everything the archiver writes is in the stream record.
+    expect(ALL_FUNCTIONS.ordersArchiver.tables).toEqual({});
   });
 
   it('routes Object Created events of the documents bucket under cases/ to the check, with retries and a DLQ', () => {

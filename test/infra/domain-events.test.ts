@@ -66,6 +66,28 @@ describe('domain events (prod)', () => {
     expect(JSON.stringify(mappings[0]!.Properties.EventSourceArn)).not.toEqual(JSON.stringify(casesMapping!.Properties.EventSourceArn));
   });
 
+  it('maps the orders stream to the archiver too: removals only (TTL expiry), item failures, retries, its own DLQ (issue 18)', () => {
+    const mappings = Object.values(resources).filter(
+      (r) => r.Type === 'AWS::Lambda::EventSourceMapping' && r.Properties.FunctionName?.Ref === logicalId('ordersArchiver'),
+    );
+    expect(mappings).toHaveLength(1);
+    expect(mappings[0]!.Properties).toMatchObject({
+      StartingPosition: 'TRIM_HORIZON',
+      BisectBatchOnFunctionError: true,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      MaximumRetryAttempts: STREAM_RETRY_ATTEMPTS,
+      DestinationConfig: {
+        OnFailure: { Destination: { 'Fn::GetAtt': [built.stateless.getLogicalId(built.stateless.domainEvents.archiveDlq.node.defaultChild as never), 'Arn'] } },
+      },
+      FilterCriteria: { Filters: [{ Pattern: JSON.stringify({ eventName: ['REMOVE'] }) }] },
+    });
+    const projector = Object.values(resources).find(
+      (r) => r.Type === 'AWS::Lambda::EventSourceMapping' && r.Properties.FunctionName?.Ref === logicalId('ordersProjector'),
+    );
+    // The same stream as the projection's.
+    expect(JSON.stringify(mappings[0]!.Properties.EventSourceArn)).toEqual(JSON.stringify(projector!.Properties.EventSourceArn));
+  });
+
   it('maps the stream to the publisher from the oldest record, bisecting, reporting item failures, with retries and a DLQ', () => {
     template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       FunctionName: { Ref: logicalId('eventPublisher') },
@@ -130,8 +152,8 @@ describe('domain events (prod)', () => {
       policyOf(name).some((s) => [s.Action].flat().includes('sqs:SendMessage')),
     );
     // The consumer (new deliveries), the webhooks routes (redelivery), and the streams' functions — the publisher, the
-    // statistics counter, the audit chainer, the orders projector — (their stream mappings' on-failure DLQs).
-    expect(senders.sort()).toEqual(['auditChainer', 'eventConsumer', 'eventPublisher', 'ordersProjector', 'statisticsCounter', 'webhooks']);
+    // statistics counter, the audit chainer, the orders projector and archiver — (their stream mappings' on-failure DLQs).
+    expect(senders.sort()).toEqual(['auditChainer', 'eventConsumer', 'eventPublisher', 'ordersArchiver', 'ordersProjector', 'statisticsCounter', 'webhooks']);
     expect(policyOf('webhookSender').some((s) => [s.Action].flat().includes('sqs:ChangeMessageVisibility'))).toBe(true);
   });
 
@@ -152,11 +174,11 @@ describe('domain events (prod)', () => {
     expect(sender.WEBHOOK_TIMEOUT_MS).toBe('10000');
   });
 
-  it('alarms on each dead-letter queue (stream, projection, consumer, webhook deliveries) to the alarm topic', () => {
+  it('alarms on each dead-letter queue (stream, projection, archive, consumer, webhook deliveries) to the alarm topic', () => {
     const alarms = built.stateless.domainEvents.alarms;
-    expect(alarms).toHaveLength(4);
-    const { streamDlq, projectionDlq, consumerDlq, deliveryDlq } = built.stateless.domainEvents;
-    for (const dlq of [streamDlq, projectionDlq, consumerDlq, deliveryDlq]) {
+    expect(alarms).toHaveLength(5);
+    const { streamDlq, projectionDlq, archiveDlq, consumerDlq, deliveryDlq } = built.stateless.domainEvents;
+    for (const dlq of [streamDlq, projectionDlq, archiveDlq, consumerDlq, deliveryDlq]) {
       template.hasResourceProperties('AWS::CloudWatch::Alarm', {
         MetricName: 'ApproximateNumberOfMessagesVisible',
         Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [built.stateless.getLogicalId(dlq.node.defaultChild as never), 'QueueName'] } }],

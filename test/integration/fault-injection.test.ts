@@ -20,6 +20,7 @@ import { startLocalApp, type LocalApp } from '../../local/app.ts';
 import { type LocalProjection, localProjection } from '../../local/events/index.ts';
 import { startPersistedDynamoDb, type PersistedDynamoDb } from '../support/ddb-fault.ts';
 import { adminClaims, idNumber, platformBody, platformClaims, workerItem } from '../support/fixtures.ts';
+import { keepOrdersHot } from '../support/local-stack.ts';
 import { reopenMonths } from '../support/months.ts';
 
 const WORKERS = 100;
@@ -241,6 +242,7 @@ beforeAll(async () => {
     services: [(projection = localProjection({ log: () => undefined }))],
   });
   timings.appStart = Date.now() - t0;
+  await keepOrdersHot(ddb.endpoint, app.tables);
   doc = DynamoDBDocumentClient.from(localDynamoDbClient(ddb.endpoint));
   await armFaultInjection();
 }, 60_000);

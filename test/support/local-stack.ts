@@ -9,7 +9,11 @@ import { randomBytes } from 'node:crypto';
 import { inject } from 'vitest';
 import { startLocalApp, type LocalApp, type LocalAppOptions } from '../../local/app.ts';
 import { type LocalEvents, type LocalProjection, localProjection } from '../../local/events/index.ts';
+import { PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { marshall } from '@aws-sdk/util-dynamodb';
 import { ERROR_CODES } from '../../core/error-codes.ts';
+import { NATIONAL_DEFAULT_PARAMETERS } from '../../core/parameters.ts';
+import { localDynamoDbClient } from '../../local/dynamodb.ts';
 
 interface ApiResponse<T = any> {
   readonly status: number;
@@ -44,7 +48,19 @@ export interface TestStack {
   stop(): Promise<void>;
 }
 
-export type TestStackOptions = Omit<LocalAppOptions, 'ddbEndpoint' | 'port' | 'persistDir'>;
+export type TestStackOptions = Omit<LocalAppOptions, 'ddbEndpoint' | 'port' | 'persistDir'> & {
+  /**
+   * Issue 18: orders expire to the archive `orderHotDaysAfterClose` days after their month's close, and a
+   * month past that cannot be reopened (MONTH_ARCHIVED). The tests send orders of fixed past months (e.g.
+   * August 2025, reopened as for 补报), so every test stack stores a national version of
+   * HISTORICAL_HOT_DAYS at the seeded default's key, as a stage loading historical orders would. `false`
+   * keeps the seeded default (the archive's own tests).
+   */
+  readonly keepHistoricalOrdersHot?: boolean;
+};
+
+/** Ten years: August 2025's orders stay hot until 2035. */
+const HISTORICAL_HOT_DAYS = 3650;
 
 const CJK = /[\u4e00-\u9fff]/;
 
@@ -65,6 +81,25 @@ function checkProblem(method: string, path: string, status: number, body: unknow
   }
 }
 
+/**
+ * Stores a national `orderHotDaysAfterClose` of HISTORICAL_HOT_DAYS at the seeded default's key (stored
+ * versions win over seeded ones), so months of the tests' fixed past dates can still be reopened (补报).
+ */
+export async function keepOrdersHot(ddbEndpoint: string, tables: LocalApp['tables']): Promise<void> {
+  const client = localDynamoDbClient(ddbEndpoint);
+  try {
+    const version = NATIONAL_DEFAULT_PARAMETERS.find((v) => v.name === 'orderHotDaysAfterClose')!;
+    await client.send(
+      new PutItemCommand({
+        TableName: tables.REGISTRY_TABLE,
+        Item: marshall({ pk: `PARAM#${version.name}`, sk: `national#${version.effectiveFrom}`, type: 'Parameter', ...version, value: HISTORICAL_HOT_DAYS }),
+      }),
+    );
+  } finally {
+    client.destroy();
+  }
+}
+
 export async function startTestStack(options: TestStackOptions = {}): Promise<TestStack> {
   const ddbEndpoint = inject('ddbEndpoint');
   if (!ddbEndpoint) throw new Error('no ddbEndpoint provided: run this in the vitest integration project');
@@ -73,15 +108,17 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
   const given = options.services ?? [];
   const events = given.find((s) => s.name === 'events' || s.name === 'projection') as LocalEvents | LocalProjection | undefined;
   const projection: LocalEvents | LocalProjection = events ?? localProjection();
+  const { keepHistoricalOrdersHot = true, ...appOptions } = options;
   const app = await startLocalApp({
     tablePrefix: `t${randomBytes(4).toString('hex')}_`,
     ...(process.env.PII_LOCAL_KEY ? { piiKey: process.env.PII_LOCAL_KEY } : {}),
     stage: process.env.STAGE ?? 'test',
-    ...options,
+    ...appOptions,
     services: events ? given : [...given, projection],
     ddbEndpoint,
     port: 0,
   });
+  if (keepHistoricalOrdersHot) await keepOrdersHot(ddbEndpoint, app.tables);
 
   async function api<T = any>(method: string, path: string, opts: ApiOptions = {}): Promise<ApiResponse<T>> {
     const headers: Record<string, string> = { ...opts.headers };

@@ -261,7 +261,7 @@ export interface paths {
         put?: never;
         /**
          * Reopen a CLOSED month for one platform with a written reason (admin, D19; audited)
-         * @description Late orders (补报, e.g. after an outage) are accepted again until the month is closed again. 409 `MONTH_NOT_CLOSED` unless the month is CLOSED.
+         * @description Late orders (补报, e.g. after an outage) are accepted again until the month is closed again. 409 `MONTH_NOT_CLOSED` unless the month is CLOSED; 409 `MONTH_ARCHIVED` once its orders have expired to the archive (its close plus `orderHotDaysAfterClose` days: re-sent orders could no longer be recognised as duplicates).
          */
         post: operations["reopenDeclaration"];
         delete?: never;
@@ -1112,7 +1112,7 @@ export interface components {
     schemas: {
         ParameterVersion: {
             /** @enum {string} */
-            name: "contributionRateFen" | "averageMonthlyWageFen" | "minimumMonthlyWageFen" | "inpatientMealFenPerDay" | "urbanDisposableIncomeFen" | "openOrderCoverHours" | "coverGraceMinutes" | "contributionDueDay";
+            name: "contributionRateFen" | "averageMonthlyWageFen" | "minimumMonthlyWageFen" | "inpatientMealFenPerDay" | "urbanDisposableIncomeFen" | "openOrderCoverHours" | "coverGraceMinutes" | "contributionDueDay" | "orderHotDaysAfterClose";
             scope: components["schemas"]["ParameterScope"];
             /** @example 2025-07-01 */
             effectiveFrom: string;
@@ -1404,7 +1404,7 @@ export interface components {
         };
         ResolvedParameter: {
             /** @enum {string} */
-            name: "contributionRateFen" | "averageMonthlyWageFen" | "minimumMonthlyWageFen" | "inpatientMealFenPerDay" | "urbanDisposableIncomeFen" | "openOrderCoverHours" | "coverGraceMinutes" | "contributionDueDay";
+            name: "contributionRateFen" | "averageMonthlyWageFen" | "minimumMonthlyWageFen" | "inpatientMealFenPerDay" | "urbanDisposableIncomeFen" | "openOrderCoverHours" | "coverGraceMinutes" | "contributionDueDay" | "orderHotDaysAfterClose";
             value: number;
             /** @example 2025-07-01 */
             effectiveFrom: string;
@@ -2437,7 +2437,7 @@ export interface operations {
     resolveParameter: {
         parameters: {
             query: {
-                name: "contributionRateFen" | "averageMonthlyWageFen" | "minimumMonthlyWageFen" | "inpatientMealFenPerDay" | "urbanDisposableIncomeFen" | "openOrderCoverHours" | "coverGraceMinutes" | "contributionDueDay";
+                name: "contributionRateFen" | "averageMonthlyWageFen" | "minimumMonthlyWageFen" | "inpatientMealFenPerDay" | "urbanDisposableIncomeFen" | "openOrderCoverHours" | "coverGraceMinutes" | "contributionDueDay" | "orderHotDaysAfterClose";
                 on: string;
                 province?: string;
                 industry?: "RIDE_HAILING" | "FOOD_DELIVERY" | "INSTANT_DELIVERY" | "FREIGHT";

@@ -38,6 +38,8 @@ export interface StoredOrder {
   readonly finishedAt?: string;
   /** Asia/Shanghai date of acceptedAt: the enrolment day and fee day (D3, D5). */
   readonly date: string;
+  /** When TTL deletes the item to the archive (epoch seconds; core `orderExpiresAt`): written with a new order. */
+  readonly expiresAt?: number;
 }
 
 export const orderKey = (platformId: string, orderId: string) => ({ pk: `${platformId}#${orderId}` });

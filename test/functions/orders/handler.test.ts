@@ -79,8 +79,13 @@ beforeEach(() => {
   // D19: August 2025 closed on 2025-09-15 like every month; an administrator has reopened it (补报) so its
   // orders are accepted. The test of a closed month below stores no state for it.
   ddb.on(GetCommand, { TableName: 'cases', Key: { pk: 'DECL#plt_1#2025-08', sk: 'DECLARATION' } }).resolves({ Item: { status: 'REOPENED', settledFen: 0 } });
-  // Stored parameter versions (none: the seeded defaults apply, e.g. contributionDueDay for D19's close).
+  // Stored parameter versions (none: the seeded defaults apply, e.g. contributionDueDay for D19's close) but
+  // one: orders of months closing from 2025-08-01 stay hot 3,650 days (issue 18), so the July and August 2025
+  // fixtures are not archived; March 2025 keeps the seeded 30 days (expired on 2025-05-16).
   ddb.on(QueryCommand).resolves({ Items: [] });
+  ddb
+    .on(QueryCommand, { ExpressionAttributeValues: { ':pk': 'PARAM#orderHotDaysAfterClose' } })
+    .resolves({ Items: [{ scope: {}, effectiveFrom: '2025-08-01', value: 3650 }] });
   ddb.on(BatchGetCommand).callsFake((input) => {
     const table = Object.keys(input.RequestItems)[0]!;
     const keys = input.RequestItems[table].Keys as { pk: string }[];
@@ -125,6 +130,16 @@ describe('POST /v1/platforms/{platformId}/orders (mocked DynamoDB)', () => {
     expect(puts()[1]!.Item!.batch).toBe(puts()[0]!.Item!.batch);
     expect(ddb).not.toHaveReceivedCommand(UpdateCommand);
     expect(ddb).not.toHaveReceivedCommand(PutCommand);
+  });
+
+  it("writes expiresAt on each new order: orderHotDaysAfterClose days after 00:00 following its month's due day (issue 18, D19)", async () => {
+    ddb.on(TransactWriteCommand).resolves({});
+
+    await send([orderItem(1), orderItem(2, { acceptedAt: '2025-08-31T23:30:00+08:00', finishedAt: undefined })]);
+
+    // August 2025 closes at 2025-09-16T00:00+08:00 (contributionDueDay 15); + orderHotDaysAfterClose (3,650 in force on 2025-09-15).
+    const expiresAt = Date.parse('2025-09-16T00:00:00+08:00') / 1000 + 3650 * 86_400;
+    expect(puts().map((p) => p.Item!.expiresAt)).toEqual([expiresAt, expiresAt]);
   });
 
   it('puts at most 99 orders and their batch in one transaction, one month per transaction', async () => {
@@ -229,6 +244,30 @@ describe('POST /v1/platforms/{platformId}/orders (mocked DynamoDB)', () => {
     expect(bodyOf(result)).toMatchObject({ accepted: 1, rejected: 1 });
     expect(bodyOf(result).results[1]).toMatchObject({ status: 'rejected', errors: [{ path: 'orders.1.acceptedAt', code: 'MONTH_CLOSED' }] });
     expect(puts().map((p) => p.Item!.pk)).toEqual(['plt_1#o-1']);
+  });
+});
+
+describe('a month whose orders have expired to the archive (issue 18)', () => {
+  it('takes no new order even while REOPENED (MONTH_CLOSED: a re-sent order could no longer be recognised)', async () => {
+    ddb.on(TransactWriteCommand).resolves({});
+    // A platform enrolled since January 2025 whose March 2025 an administrator reopened before it expired.
+    ddb.on(GetCommand, { Key: { pk: 'PLATFORM#plt_2', sk: 'PROFILE' } }).resolves({
+      Item: { ...platform, platformId: 'plt_2', provinces: [{ code: '110000', joinedOn: '2025-01-01' }] },
+    });
+    ddb.on(GetCommand, { TableName: 'cases', Key: { pk: 'DECL#plt_2#2025-03', sk: 'DECLARATION' } }).resolves({ Item: { status: 'REOPENED', settledFen: 0 } });
+    ddb.on(GetCommand, { TableName: 'cases', Key: { pk: 'DECL#plt_2#2025-08', sk: 'DECLARATION' } }).resolves({ Item: { status: 'REOPENED', settledFen: 0 } });
+    const claims2 = { sub: 'client-2', role: 'platform', platformId: 'plt_2' };
+    const orders = [orderItem(1), orderItem(2, { acceptedAt: '2025-03-20T10:00:00+08:00', finishedAt: '2025-03-20T10:30:00+08:00' })];
+
+    const result = await handler(
+      httpEvent('POST /v1/platforms/{platformId}/orders', { claims: claims2, pathParameters: { platformId: 'plt_2' }, body: { orders } }),
+      lambdaContext,
+    );
+
+    expect(bodyOf(result)).toMatchObject({ accepted: 1, rejected: 1 });
+    expect(bodyOf(result).results[1]).toMatchObject({ status: 'rejected', errors: [{ path: 'orders.1.acceptedAt', code: 'MONTH_CLOSED' }] });
+    expect(bodyOf(result).results[1].errors[0].message).toContain('归档');
+    expect(puts().map((p) => p.Item!.pk)).toEqual(['plt_2#o-1']);
   });
 });
 
