@@ -57,14 +57,16 @@ const toItem = (o: StoredOrder, receivedAt: string, batch?: string) => ({
   ...(batch === undefined ? {} : { batch }),
 });
 
-const batchItem = (batchId: string, platformId: string, month: string, orders: number, receivedAt: string) => ({
+/** A write batch's item; it expires with its orders (one month: one `expiresAt`). */
+const batchItem = (batchId: string, orders: readonly StoredOrder[], receivedAt: string) => ({
   ...batchKey(batchId),
-  unprojected: unprojectedKey(platformId, month),
-  platformId,
-  month,
-  orders,
+  unprojected: unprojectedKey(orders[0]!.platformId, orders[0]!.date.slice(0, 7)),
+  platformId: orders[0]!.platformId,
+  month: orders[0]!.date.slice(0, 7),
+  orders: orders.length,
   counted: 0,
   receivedAt,
+  ...(orders[0]!.expiresAt === undefined ? {} : { expiresAt: orders[0]!.expiresAt }),
 });
 
 /** Orders in chunks that each fit one transaction with their batch item: one month per chunk. */
@@ -159,7 +161,7 @@ export const ordersRepository = {
                 {
                   Put: {
                     TableName: config.tables.orders,
-                    Item: batchItem(batch, pending[0]!.platformId, pending[0]!.date.slice(0, 7), pending.length, receivedAt),
+                    Item: batchItem(batch, pending, receivedAt),
                   },
                 },
               ],

@@ -126,7 +126,10 @@ describe('POST /v1/platforms/{platformId}/orders (mocked DynamoDB)', () => {
       month: '2025-08',
       orders: 2,
       counted: 0,
+      // It expires with its orders.
+      expiresAt: puts()[0]!.Item!.expiresAt,
     });
+    expect(batch!.Item!.expiresAt).toEqual(expect.any(Number));
     expect(puts()[1]!.Item!.batch).toBe(puts()[0]!.Item!.batch);
     expect(ddb).not.toHaveReceivedCommand(UpdateCommand);
     expect(ddb).not.toHaveReceivedCommand(PutCommand);
