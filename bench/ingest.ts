@@ -27,6 +27,7 @@ import { quantile, summarize, type Summary } from './lib/stats.ts';
 import type { WriteCounter, WriteCounts } from './lib/write-counter.ts';
 import { cpuNow, cpuSince, findJavaDescendant } from './lib/cpu.ts';
 import { itemSize } from './lib/item-size.ts';
+import { encodeArchive } from '../functions/_shared/repositories/order-archive.ts';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { chronological, orderTableItem, standardOrders, storedOrder, type OrderRequestItem } from './lib/workload.ts';
 import { BENCH_MONTH, PROVINCES, type BenchPlatform, type BenchStack } from './lib/stack.ts';
@@ -87,6 +88,8 @@ export interface IngestResult {
    * enrolment-day and fee counters), bytes by DynamoDB's sizing rules plus its 100 B per item, and items.
    */
   readonly ledgerPerOrder?: { bytes: number; items: number };
+  /** Offline: bytes per order in the S3 archive (the archiver's gzip JSON lines, objects of 1,000 orders). */
+  readonly archiveBytesPerOrder?: number;
   readonly projection?: ProjectionResult;
 }
 
@@ -297,6 +300,11 @@ export const runIngestion = async (
     arms: result,
     plannedWritesPer1000: { grouped: plannedWrites(platform, sample), chronological: plannedWrites(platform, chronological(sample)) },
     ledgerPerOrder: ledgerPerOrder(platform, sample),
+    archiveBytesPerOrder:
+      chunk(stored(platform, sample), BATCH).reduce(
+        (bytes, part) => bytes + encodeArchive(part.map((o) => orderTableItem(o, new Date().toISOString()))).length,
+        0,
+      ) / sample.length,
     projection: { ...projection, ratio: projection.ordersPerSecond / rawMedian },
   };
 };

@@ -30,7 +30,7 @@ export const archiveKey = (month: string, platformId: string, firstSequenceNumbe
   `${archivePrefix(month, platformId)}${firstSequenceNumber}.jsonl.gz`;
 
 /** Items as gzip JSON lines, and back. */
-const encodeArchive = (items: readonly Item[]): Buffer => gzipSync(Buffer.from(items.map((i) => `${JSON.stringify(i)}\n`).join(''), 'utf8'));
+export const encodeArchive = (items: readonly Item[]): Buffer => gzipSync(Buffer.from(items.map((i) => `${JSON.stringify(i)}\n`).join(''), 'utf8'));
 export const decodeArchive = (body: Uint8Array): Item[] =>
   gunzipSync(body)
     .toString('utf8')
