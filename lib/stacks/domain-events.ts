@@ -17,7 +17,7 @@ import { EventBus, Rule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-lambda';
-import { DynamoEventSource, SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { DynamoEventSource, type DynamoEventSourceProps, SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
@@ -32,6 +32,24 @@ import type { ClaimsFunction } from '../constructs/function.ts';
 export const STREAM_RETRY_ATTEMPTS = 10;
 /** EventBridge retries a failed consumer invocation this many times before the event goes to the rule's DLQ. */
 export const CONSUMER_RETRY_ATTEMPTS = 8;
+
+/**
+ * A mapping on the orders table's stream: from the oldest record, batches of up to 1,000, partial failures
+ * from the first record not done, bisected, retried, 24 h; the consumer's window, parallelism, DLQ and filter.
+ */
+const ordersStreamSource = (
+  table: ITable,
+  own: Required<Pick<DynamoEventSourceProps, 'maxBatchingWindow' | 'parallelizationFactor' | 'onFailure' | 'filters'>>,
+) =>
+  new DynamoEventSource(table, {
+    startingPosition: StartingPosition.TRIM_HORIZON,
+    batchSize: 1000,
+    bisectBatchOnError: true,
+    reportBatchItemFailures: true,
+    retryAttempts: STREAM_RETRY_ATTEMPTS,
+    maxRecordAge: Duration.hours(24),
+    ...own,
+  });
 
 export interface DomainEventsProps {
   readonly stage: StageConfig;
@@ -96,14 +114,8 @@ export class DomainEvents extends Construct {
     // exactly-once (the order's rider-day entry). Removals (expiry, archive) never change the counters.
     this.projectionDlq = targetDeadLetterQueue(this, 'ProjectionDlq', stage, 'orders table stream mapping');
     fns.ordersProjector.function.addEventSource(
-      new DynamoEventSource(props.ordersTable, {
-        startingPosition: StartingPosition.TRIM_HORIZON,
-        batchSize: 1000,
+      ordersStreamSource(props.ordersTable, {
         maxBatchingWindow: Duration.seconds(1),
-        bisectBatchOnError: true,
-        reportBatchItemFailures: true,
-        retryAttempts: STREAM_RETRY_ATTEMPTS,
-        maxRecordAge: Duration.hours(24),
         parallelizationFactor: 2,
         onFailure: new SqsDlq(this.projectionDlq),
         filters: [FilterCriteria.filter({ eventName: FilterRule.isEqual('INSERT') }), FilterCriteria.filter({ eventName: FilterRule.isEqual('MODIFY') })],
@@ -115,14 +127,8 @@ export class DomainEvents extends Construct {
     // (month, platform, first sequence number of the group), so a retried batch overwrites what it wrote.
     this.archiveDlq = targetDeadLetterQueue(this, 'ArchiveDlq', stage, 'orders table stream mapping (archive)');
     fns.ordersArchiver.function.addEventSource(
-      new DynamoEventSource(props.ordersTable, {
-        startingPosition: StartingPosition.TRIM_HORIZON,
-        batchSize: 1000,
+      ordersStreamSource(props.ordersTable, {
         maxBatchingWindow: Duration.seconds(5),
-        bisectBatchOnError: true,
-        reportBatchItemFailures: true,
-        retryAttempts: STREAM_RETRY_ATTEMPTS,
-        maxRecordAge: Duration.hours(24),
         parallelizationFactor: 1,
         onFailure: new SqsDlq(this.archiveDlq),
         filters: [FilterCriteria.filter({ eventName: FilterRule.isEqual('REMOVE') })],

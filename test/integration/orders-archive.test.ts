@@ -117,14 +117,7 @@ const archived = async (prefix: string) => {
 
 describe('expired orders go to the archive; the ledger and coverage keep them (issue 18)', () => {
   it('archives exactly the expired orders, deletes them from the table, and leaves the ledger and coverage as they were', async () => {
-    const created = await stack.api('POST', '/v1/platforms', { token: adminClaims, body: platformBody() });
-    const platformId = created.body.platformId as string;
-    const token = platformClaims(platformId);
-    const workers = await stack.api('PUT', `/v1/platforms/${platformId}/workers`, { token, body: { workers: [1, 2, 3, 4].map((i) => workerItem(i)) } });
-    const workerIds: Record<string, string> = Object.fromEntries(
-      workers.body.results.map((r: { platformWorkerId: string; workerId: string }) => [r.platformWorkerId, r.workerId]),
-    );
-    await reopenMonths(stack.api, adminClaims, platformId, ['2025-08']);
+    const { platformId, token, workerIds } = await newPlatform(['2025-08']);
     expect((await stack.api('POST', `/v1/platforms/${platformId}/orders`, { token, body: { orders } })).body).toMatchObject({ accepted: 40 });
     await stack.projected();
 
