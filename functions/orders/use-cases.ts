@@ -108,8 +108,15 @@ export const ingestOrders = async (platform: Platform, rawItems: readonly unknow
     valid.map((v) => v.item.platformWorkerId),
   );
   const candidates: { index: number; item: Item; order: StoredOrder }[] = [];
-  // Issue 18: each new order expires from the table after its month's close plus orderHotDaysAfterClose.
+  // Issue 18: each new order expires from the table after its month's close plus orderHotDaysAfterClose
+  // (one value per month: computed once per month of the batch, not per order).
   const versions = valid.length > 0 ? await expiryVersions() : [];
+  const expiries = new Map<string, number>();
+  const expiresAt = (date: string) => {
+    const month = date.slice(0, 7);
+    if (!expiries.has(month)) expiries.set(month, orderExpiresAt(versions, date));
+    return expiries.get(month)!;
+  };
   for (const { index, item } of valid) {
     const link = links.get(item.platformWorkerId);
     if (!link) {
@@ -131,7 +138,7 @@ export const ingestOrders = async (platform: Platform, rawItems: readonly unknow
         acceptedAt: item.acceptedAt,
         ...(item.finishedAt ? { finishedAt: item.finishedAt } : {}),
         date,
-        expiresAt: orderExpiresAt(versions, date),
+        expiresAt: expiresAt(date),
       },
     });
   }

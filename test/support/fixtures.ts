@@ -39,6 +39,23 @@ export const orderItem = (i: number, overrides: Record<string, unknown> = {}) =>
   ...overrides,
 });
 
+/** An order item as the orders table stores it (the stream's images in the projector and archiver tests). */
+export const storedOrderImage = (n: number, overrides: Record<string, unknown> = {}) => ({
+  pk: `plt_1#o-${n}`,
+  platformId: 'plt_1',
+  orderId: `o-${n}`,
+  platformWorkerId: 'rider-1',
+  workerId: 'wkr_1',
+  industry: 'INSTANT_DELIVERY',
+  chargedIndustry: 'INSTANT_DELIVERY',
+  province: '110000',
+  acceptedAt: '2025-08-01T10:00:00+08:00',
+  finishedAt: '2025-08-01T10:30:00+08:00',
+  date: '2025-08-01',
+  receivedAt: '2025-08-01T03:00:00.000Z',
+  ...overrides,
+});
+
 export const adminClaims = { role: 'admin', sub: 'admin-1' };
 export const platformClaims = (platformId: string) => ({ role: 'platform', sub: `client-${platformId}`, platformId });
 export const workerClaims = (workerId: string) => ({ role: 'worker', sub: `worker-${workerId}`, workerId });

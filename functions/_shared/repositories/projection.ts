@@ -228,7 +228,7 @@ const alreadyCounted = async (riderDays: readonly RiderDay[], reasons: readonly 
  * condition fails). Best effort: the reader of the index compares the counts itself, so a batch left in it
  * by a failure here still reads as complete.
  */
-const closeBatches = async (batches: Iterable<string>) => {
+const closeBatches = async (batches: Iterable<string>): Promise<void> => {
   await mapLimit([...batches], 8, async (batch) => {
     try {
       await ddb.send(
@@ -249,18 +249,17 @@ const closeBatches = async (batches: Iterable<string>) => {
 export const projectionRepository = {
   /**
    * Applies one group: its long tails, then its transaction, retried on conflicts (another transaction on a
-   * counter) with a freshly picked fee shard. Orders already counted are dropped, the rest written again;
-   * then the batches it touched are closed if complete. Returns how many orders this call counted.
+   * counter) with a freshly picked fee shard. Orders already counted are dropped, the rest written again.
+   * Returns how many orders this call counted. The batches it touched are closed by `closeBatches`, once
+   * per stream batch (a batch's orders usually span several groups).
    */
   async applyGroup(group: Group): Promise<number> {
     await writeLongTails(group);
-    const touched = new Set(group.batches.keys());
     let current = group;
     for (let attempt = 0; current.changes.length > 0; attempt++) {
       const { riderDays, items } = current.transactItems(pickFeeShard());
       try {
         await ddb.send(new TransactWriteCommand({ TransactItems: items }));
-        await closeBatches(touched);
         return current.counted.size;
       } catch (error) {
         const reasons = cancellationReasons(error);
@@ -270,7 +269,8 @@ export const projectionRepository = {
         else await backoff(attempt, CONFLICT_BACKOFF);
       }
     }
-    await closeBatches(touched);
     return 0;
   },
+
+  closeBatches,
 };

@@ -11,6 +11,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { decodeArchive } from '../../../functions/_shared/repositories/order-archive.ts';
+import { storedOrderImage } from '../../support/fixtures.ts';
 
 vi.hoisted(() => {
   process.env.ORDERS_ARCHIVE_BUCKET = 'archive';
@@ -19,22 +20,7 @@ vi.hoisted(() => {
 const s3 = mockClient(S3Client);
 let handler: typeof import('../../../functions/orders/archiver.ts').handler;
 
-const order = (n: number, over: Record<string, unknown> = {}) => ({
-  pk: `plt_1#o-${n}`,
-  platformId: 'plt_1',
-  orderId: `o-${n}`,
-  platformWorkerId: 'rider-1',
-  workerId: 'wkr_1',
-  industry: 'INSTANT_DELIVERY',
-  chargedIndustry: 'INSTANT_DELIVERY',
-  province: '110000',
-  acceptedAt: '2025-08-01T10:00:00+08:00',
-  finishedAt: '2025-08-01T10:30:00+08:00',
-  date: '2025-08-01',
-  receivedAt: '2025-08-01T03:00:00.000Z',
-  expiresAt: 1_760_544_000,
-  ...over,
-});
+const order = (n: number, over: Record<string, unknown> = {}) => storedOrderImage(n, { expiresAt: 1_760_544_000, ...over });
 const remove = (image: Record<string, unknown>, seq: number) => ({
   eventID: `e${seq}`,
   eventName: 'REMOVE' as const,

@@ -12,6 +12,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { DynamoDBDocumentClient, GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
+import { storedOrderImage } from '../../support/fixtures.ts';
 
 vi.hoisted(() => {
   process.env.ORDERS_TABLE = 'orders';
@@ -22,22 +23,8 @@ const ddb = mockClient(DynamoDBDocumentClient);
 let handler: typeof import('../../../functions/orders/projector.ts').handler;
 let planGroups: typeof import('../../../functions/_shared/repositories/projection.ts').planGroups;
 
-const order = (n: number, over: Record<string, unknown> = {}) => ({
-  pk: `plt_1#o-${n}`,
-  platformId: 'plt_1',
-  orderId: `o-${n}`,
-  platformWorkerId: `rider-${n % 3}`,
-  workerId: `wkr_${n % 3}`,
-  industry: 'INSTANT_DELIVERY',
-  chargedIndustry: 'INSTANT_DELIVERY',
-  province: '110000',
-  acceptedAt: '2025-08-01T10:00:00+08:00',
-  finishedAt: '2025-08-01T10:30:00+08:00',
-  date: '2025-08-01',
-  receivedAt: '2025-08-01T03:00:00.000Z',
-  batch: 'b-1',
-  ...over,
-});
+const order = (n: number, over: Record<string, unknown> = {}) =>
+  storedOrderImage(n, { platformWorkerId: `rider-${n % 3}`, workerId: `wkr_${n % 3}`, batch: 'b-1', ...over });
 type Image = ReturnType<typeof order>;
 const insert = (image: Image, seq: number) => ({
   eventID: `e${seq}`,
